@@ -1,0 +1,129 @@
+"""The data contract: one table of columns that every other part of the project derives from.
+
+Validation (pandera, in `data.validation`), the service's request schemas and the feature list all
+read `PROFILE_COLUMNS` / `HISTORY_COLUMNS`; nothing else lists column rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ColumnKind = Literal["string", "category", "integer", "number", "boolean"]
+
+AREA_TYPES = ("urban", "rural")
+SECTORS = (
+    "food_beverage",
+    "retail_trade",
+    "fashion_textile",
+    "craft",
+    "agri_processing",
+    "services",
+    "other_manufacturing",
+)
+GENDERS = ("female", "male")
+EDUCATION_LEVELS = (
+    "primary_or_less",
+    "junior_secondary",
+    "senior_secondary",
+    "diploma",
+    "bachelor_or_higher",
+)
+INTERNET_ACCESS = ("none", "weak", "good")
+DIGITAL_STATUS = ("offline", "digital")
+
+# Booleans in files: these spellings, any case.
+TRUE_STRINGS = ("true", "1", "ya", "yes", "t", "y")
+FALSE_STRINGS = ("false", "0", "tidak", "no", "f", "n")
+BOOLEAN_SPELLINGS_DOC = "true/false/1/0/ya/tidak (any case)"
+
+COHORT_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"  # like 2024-07
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of the contract."""
+
+    name: str
+    kind: ColumnKind
+    description: str
+    term_id: str  # the Bahasa Indonesia term
+    unit: str = ""
+    nullable: bool = False
+    required: bool = True
+    allowed: tuple[str, ...] | None = None  # for categories; province codes come from reference data
+    minimum: float | None = None
+    maximum: float | None = None
+    unique: bool = False
+    pattern: str | None = None
+
+
+PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("msme_id", "string", "Identifier of the MSME, unique in a file", "ID UMKM",
+               unique=True),
+    ColumnSpec("province_code", "category",
+               "Province code, 2 digits (BPS / Kemendagri), one of the 38 provinces; always a string",
+               "kode provinsi", pattern=r"^\d{2}$"),
+    ColumnSpec("area_type", "category", "Urban or rural location", "tipe wilayah (kota/desa)",
+               allowed=AREA_TYPES),
+    ColumnSpec("sector", "category", "Business sector (mapped to KBLI 2020 in reference/sectors.csv)",
+               "sektor usaha", allowed=SECTORS),
+    ColumnSpec("business_age_years", "number", "Years since the business started", "lama usaha",
+               unit="years", nullable=True, minimum=0),
+    ColumnSpec("workers", "integer", "People working in the business, owner included",
+               "jumlah tenaga kerja", unit="persons", minimum=1),
+    ColumnSpec("monthly_revenue_idr", "number", "Average monthly revenue (omzet)", "omzet bulanan",
+               unit="IDR per month", nullable=True, minimum=0),
+    ColumnSpec("owner_age", "integer", "Age of the owner", "usia pemilik", unit="years",
+               minimum=15, maximum=100),
+    ColumnSpec("owner_gender", "category", "Gender of the owner", "jenis kelamin pemilik",
+               allowed=GENDERS),
+    ColumnSpec("owner_education", "category", "Highest education of the owner",
+               "pendidikan terakhir pemilik", allowed=EDUCATION_LEVELS),
+    ColumnSpec("has_smartphone", "boolean", "The owner has a smartphone", "punya ponsel pintar"),
+    ColumnSpec("has_bank_account", "boolean", "The business or owner has a bank account",
+               "punya rekening bank"),
+    ColumnSpec("has_business_id", "boolean", "The business has an NIB (business ID from OSS)",
+               "punya NIB"),
+    ColumnSpec("prior_digital_training", "boolean", "The owner had digital-skills training before",
+               "pernah ikut pelatihan digital"),
+    ColumnSpec("internet_access", "category", "Mobile or fixed internet where the business is",
+               "akses internet", allowed=INTERNET_ACCESS),
+    ColumnSpec("digital_status", "category",
+               "Whether the MSME already sells or takes payments online", "status digital",
+               allowed=DIGITAL_STATUS),
+)
+
+HISTORY_EXTRA_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("mentored", "boolean", "The MSME was mentored in this cohort", "didampingi"),
+    ColumnSpec("digitalized", "boolean",
+               "Began selling or taking payments online within 12 months of the cohort start",
+               "go digital dalam 12 bulan"),
+    ColumnSpec("cohort", "string", "Cohort start month, like 2024-07", "angkatan",
+               nullable=True, required=False, pattern=COHORT_PATTERN),
+)
+
+HISTORY_COLUMNS: tuple[ColumnSpec, ...] = PROFILE_COLUMNS + HISTORY_EXTRA_COLUMNS
+
+ID_COLUMN = "msme_id"
+TREATMENT_COLUMN = "mentored"
+OUTCOME_COLUMN = "digitalized"
+
+# Fields every scored row carries, whatever the config (also for non-MSME data).
+SCORE_FIELDS = ("p_digital_if_mentored", "p_digital_if_not", "uplift", "segment")
+SEGMENTS = ("persuadable", "sure_thing", "lost_cause", "do_not_disturb")
+
+TableKind = Literal["profile", "history"]
+
+
+def columns_for(kind: TableKind) -> tuple[ColumnSpec, ...]:
+    """The contract's columns for a profile file or a mentoring-history file."""
+    return PROFILE_COLUMNS if kind == "profile" else HISTORY_COLUMNS
+
+
+def column(name: str) -> ColumnSpec:
+    """Look up one column of the contract by name."""
+    for spec in HISTORY_COLUMNS:
+        if spec.name == name:
+            return spec
+    raise KeyError(name)

@@ -1,0 +1,50 @@
+"""Reference data shipped in `data/reference/`: provinces and sectors."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+REFERENCE_DIR = Path(__file__).parent / "reference"
+
+
+@cache
+def provinces() -> pd.DataFrame:
+    """The 38 provinces: code (2-digit string), name, island group, population, area."""
+    frame = pd.read_csv(REFERENCE_DIR / "provinces.csv", dtype={"kode_prov": str})
+    return frame.rename(
+        columns={
+            "kode_prov": "province_code",
+            "nama": "province_name",
+            "penduduk_dukcapil_2024s2": "population",
+            "luas_km2": "area_km2",
+        }
+    )
+
+
+@cache
+def province_codes() -> tuple[str, ...]:
+    """The 38 valid province codes, as strings."""
+    return tuple(provinces()["province_code"])
+
+
+@cache
+def island_groups() -> tuple[str, ...]:
+    """The island groups the provinces belong to (as named in the reference file)."""
+    return tuple(sorted(provinces()["island_group"].unique()))
+
+
+@cache
+def island_group_by_province() -> dict[str, str]:
+    """Province code -> island group."""
+    frame = provinces()
+    return dict(zip(frame["province_code"], frame["island_group"], strict=True))
+
+
+@cache
+def province_name_by_code() -> dict[str, str]:
+    """Province code -> province name."""
+    frame = provinces()
+    return dict(zip(frame["province_code"], frame["province_name"], strict=True))

@@ -1,0 +1,1 @@
+"""The program managers' web page, served at `/`."""

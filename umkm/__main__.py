@@ -1,0 +1,3 @@
+from umkm.cli import main
+
+main()
