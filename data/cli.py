@@ -19,7 +19,7 @@ def simulate(
         Literal["parquet", "csv"], typer.Option("--format", help="File format.")
     ] = "parquet",
 ) -> None:
-    """Simulate mentoring histories, new candidates and the true effects, calibrated to public data."""
+    """Simulate mentoring histories, candidates and true effects, calibrated to public data."""
     from data.simulate import simulate_to_dir
 
     simulate_to_dir(rows=rows, seed=seed, output=output, fmt=fmt, candidates=candidates)

@@ -51,56 +51,137 @@ class ColumnSpec:
     unit: str = ""
     nullable: bool = False
     required: bool = True
-    allowed: tuple[str, ...] | None = None  # for categories; province codes come from reference data
+    allowed: tuple[str, ...] | None = (
+        None  # for categories; province codes come from reference data
+    )
     minimum: float | None = None
     maximum: float | None = None
     unique: bool = False
     pattern: str | None = None
+    pattern_hint: str | None = None  # the pattern in words, for validation messages
 
 
 PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("msme_id", "string", "Identifier of the MSME, unique in a file", "ID UMKM",
-               unique=True),
-    ColumnSpec("province_code", "category",
-               "Province code, 2 digits (BPS / Kemendagri), one of the 38 provinces; always a string",
-               "kode provinsi", pattern=r"^\d{2}$"),
-    ColumnSpec("area_type", "category", "Urban or rural location", "tipe wilayah (kota/desa)",
-               allowed=AREA_TYPES),
-    ColumnSpec("sector", "category", "Business sector (mapped to KBLI 2020 in reference/sectors.csv)",
-               "sektor usaha", allowed=SECTORS),
-    ColumnSpec("business_age_years", "number", "Years since the business started", "lama usaha",
-               unit="years", nullable=True, minimum=0),
-    ColumnSpec("workers", "integer", "People working in the business, owner included",
-               "jumlah tenaga kerja", unit="persons", minimum=1),
-    ColumnSpec("monthly_revenue_idr", "number", "Average monthly revenue (omzet)", "omzet bulanan",
-               unit="IDR per month", nullable=True, minimum=0),
-    ColumnSpec("owner_age", "integer", "Age of the owner", "usia pemilik", unit="years",
-               minimum=15, maximum=100),
-    ColumnSpec("owner_gender", "category", "Gender of the owner", "jenis kelamin pemilik",
-               allowed=GENDERS),
-    ColumnSpec("owner_education", "category", "Highest education of the owner",
-               "pendidikan terakhir pemilik", allowed=EDUCATION_LEVELS),
+    ColumnSpec(
+        "msme_id", "string", "Identifier of the MSME, unique in a file", "ID UMKM", unique=True
+    ),
+    ColumnSpec(
+        "province_code",
+        "category",
+        "Province code, 2 digits (BPS / Kemendagri), one of the 38 provinces; always a string",
+        "kode provinsi",
+        pattern=r"^\d{2}$",
+        pattern_hint="2 digits, like 11",
+    ),
+    ColumnSpec(
+        "area_type",
+        "category",
+        "Urban or rural location",
+        "tipe wilayah (kota/desa)",
+        allowed=AREA_TYPES,
+    ),
+    ColumnSpec(
+        "sector",
+        "category",
+        "Business sector (mapped to KBLI 2020 in reference/sectors.csv)",
+        "sektor usaha",
+        allowed=SECTORS,
+    ),
+    ColumnSpec(
+        "business_age_years",
+        "number",
+        "Years since the business started",
+        "lama usaha",
+        unit="years",
+        nullable=True,
+        minimum=0,
+    ),
+    ColumnSpec(
+        "workers",
+        "integer",
+        "People working in the business, owner included",
+        "jumlah tenaga kerja",
+        unit="persons",
+        minimum=1,
+    ),
+    ColumnSpec(
+        "monthly_revenue_idr",
+        "number",
+        "Average monthly revenue (omzet)",
+        "omzet bulanan",
+        unit="IDR per month",
+        nullable=True,
+        minimum=0,
+    ),
+    ColumnSpec(
+        "owner_age",
+        "integer",
+        "Age of the owner",
+        "usia pemilik",
+        unit="years",
+        minimum=15,
+        maximum=100,
+    ),
+    ColumnSpec(
+        "owner_gender", "category", "Gender of the owner", "jenis kelamin pemilik", allowed=GENDERS
+    ),
+    ColumnSpec(
+        "owner_education",
+        "category",
+        "Highest education of the owner",
+        "pendidikan terakhir pemilik",
+        allowed=EDUCATION_LEVELS,
+    ),
     ColumnSpec("has_smartphone", "boolean", "The owner has a smartphone", "punya ponsel pintar"),
-    ColumnSpec("has_bank_account", "boolean", "The business or owner has a bank account",
-               "punya rekening bank"),
-    ColumnSpec("has_business_id", "boolean", "The business has an NIB (business ID from OSS)",
-               "punya NIB"),
-    ColumnSpec("prior_digital_training", "boolean", "The owner had digital-skills training before",
-               "pernah ikut pelatihan digital"),
-    ColumnSpec("internet_access", "category", "Mobile or fixed internet where the business is",
-               "akses internet", allowed=INTERNET_ACCESS),
-    ColumnSpec("digital_status", "category",
-               "Whether the MSME already sells or takes payments online", "status digital",
-               allowed=DIGITAL_STATUS),
+    ColumnSpec(
+        "has_bank_account",
+        "boolean",
+        "The business or owner has a bank account",
+        "punya rekening bank",
+    ),
+    ColumnSpec(
+        "has_business_id", "boolean", "The business has an NIB (business ID from OSS)", "punya NIB"
+    ),
+    ColumnSpec(
+        "prior_digital_training",
+        "boolean",
+        "The owner had digital-skills training before",
+        "pernah ikut pelatihan digital",
+    ),
+    ColumnSpec(
+        "internet_access",
+        "category",
+        "Mobile or fixed internet where the business is",
+        "akses internet",
+        allowed=INTERNET_ACCESS,
+    ),
+    ColumnSpec(
+        "digital_status",
+        "category",
+        "Whether the MSME already sells or takes payments online",
+        "status digital",
+        allowed=DIGITAL_STATUS,
+    ),
 )
 
 HISTORY_EXTRA_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("mentored", "boolean", "The MSME was mentored in this cohort", "didampingi"),
-    ColumnSpec("digitalized", "boolean",
-               "Began selling or taking payments online within 12 months of the cohort start",
-               "go digital dalam 12 bulan"),
-    ColumnSpec("cohort", "string", "Cohort start month, like 2024-07", "angkatan",
-               nullable=True, required=False, pattern=COHORT_PATTERN),
+    ColumnSpec(
+        "digitalized",
+        "boolean",
+        "Began selling or taking payments online within 12 months of the cohort start",
+        "go digital dalam 12 bulan",
+    ),
+    ColumnSpec(
+        "cohort",
+        "string",
+        "Cohort start month, like 2024-07",
+        "angkatan",
+        nullable=True,
+        required=False,
+        pattern=COHORT_PATTERN,
+        pattern_hint="YYYY-MM, like 2024-07",
+    ),
 )
 
 HISTORY_COLUMNS: tuple[ColumnSpec, ...] = PROFILE_COLUMNS + HISTORY_EXTRA_COLUMNS

@@ -2,8 +2,195 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes; about one per CPU core.")
+    ] = 1,
+    access_log: Annotated[
+        bool, typer.Option(help="Log every request (Prometheus /metrics counts them anyway).")
+    ] = True,
+) -> None:
+    """Run the scoring API under uvicorn; settings come from UMKM_* variables (see .env.example)."""
+    import uvicorn
+
+    from service.metrics import MULTIPROC_ENV
+
+    own_metrics_dir = None
+    if workers > 1 and not os.environ.get(MULTIPROC_ENV):
+        # Workers add up their Prometheus numbers through files in a shared folder.
+        own_metrics_dir = tempfile.mkdtemp(prefix="umkm-metrics-")
+        os.environ[MULTIPROC_ENV] = own_metrics_dir
+    try:
+        uvicorn.run(
+            "service.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=access_log,
+            proxy_headers=False,
+        )
+    finally:
+        if own_metrics_dir is not None:
+            shutil.rmtree(own_metrics_dir, ignore_errors=True)
+
+
+def prioritize(
+    *,
+    data: Annotated[
+        Path,
+        typer.Option(
+            help="Candidate MSME profiles: CSV, Parquet or XLSX with the contract's columns "
+            "(plus a cost column when a budget is set)."
+        ),
+    ],
+    capacity: Annotated[int, typer.Option(min=1, help="Mentoring slots to fill.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            help="The list (.csv, .parquet or .xlsx). Everyone else, with a reason, goes to "
+            "<stem>_not_selected.<ext> (in .xlsx: a second sheet); rejected rows to "
+            "<stem>.quarantine.csv."
+        ),
+    ],
+    model: Annotated[
+        str, typer.Option(envvar="UMKM_MODEL_URI", help="MLflow URI of the uplift model.")
+    ] = "models:/umkm-uplift@champion",
+    quotas: Annotated[
+        str | None,
+        typer.Option(help='Maximum slots per province: "31=40,32=60" or a .json file.'),
+    ] = None,
+    min_share: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--min-share",
+            help='At least this share of the slots, like "owner_gender=female:0.5" (or 50%); '
+            "columns owner_gender, province_code, area_type, sector, island_group. "
+            "Repeat the option or separate with commas.",
+        ),
+    ] = None,
+    budget: Annotated[
+        float | None, typer.Option(help="Total cost the list may reach (needs --cost-column).")
+    ] = None,
+    cost_column: Annotated[
+        str, typer.Option(help="Column holding each MSME's mentoring cost (used with --budget).")
+    ] = "cost",
+    include_digital: Annotated[
+        bool,
+        typer.Option(
+            "--include-digital",
+            help="Keep already-digital MSMEs in the running (by default they are the stimulus "
+            "group). The model does not score them, so they are listed as unscored.",
+        ),
+    ] = False,
+    only_beneficial: Annotated[
+        bool,
+        typer.Option(
+            "--only-beneficial",
+            help="Leave slots free rather than give them to MSMEs with uplift <= 0.",
+        ),
+    ] = False,
+    time_limit: Annotated[
+        float, typer.Option(min=0.1, max=600, help="Seconds the solver may take at most.")
+    ] = 60.0,
+) -> None:
+    """Build a mentoring list from a file, under capacity, quotas, minimum shares and budget.
+
+    Maximises the expected extra digitalizations (the sum of uplift): greedy with capacity alone,
+    exact (HiGHS mixed-integer programming) under constraints.
+
+    Files of millions of MSMEs work: scoring runs in chunks of 200,000 rows with a progress bar.
+
+    Exit code 1 when the constraints cannot all hold (each is named), 2 for bad input or options.
+    """
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from service.allocation import (
+        CandidateError,
+        InfeasibleConstraints,
+        SolverError,
+    )
+    from service.prioritize_file import (
+        PrioritizeFileError,
+        build_request,
+        parse_min_shares,
+        parse_quotas,
+        prioritize_file,
+        summary_rows,
+    )
+
+    console = Console(highlight=False, soft_wrap=True)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        request = build_request(
+            capacity=capacity,
+            quotas=parse_quotas(quotas),
+            min_share=parse_min_shares(min_share or []),
+            budget=budget,
+            exclude_digital=not include_digital,
+            only_beneficial=only_beneficial,
+            time_limit_seconds=time_limit,
+        )
+        with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+            task = bar.add_task("Scoring", total=None)
+            files = prioritize_file(
+                data,
+                output,
+                request,
+                model_uri=model,
+                cost_column=cost_column,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except (PrioritizeFileError, CandidateError) as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(2) from None
+    except InfeasibleConstraints as error:
+        errors.print("error: the constraints cannot all hold:", markup=False)
+        for problem in error.problems:
+            errors.print(f"  - {problem}", markup=False)
+        raise typer.Exit(1) from None
+    except SolverError as error:
+        errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(1) from None
+
+    valid = files.rows_read - files.rows_rejected
+    console.print(
+        f"{data}: {files.rows_read} rows read, {valid} valid, {files.rows_rejected} rejected",
+        markup=False,
+    )
+    if files.quarantine_path is not None:
+        console.print(f"rejected rows and reasons: {files.quarantine_path}", markup=False)
+    if files.replaced_columns:
+        console.print(
+            f"input columns recomputed, not kept: {', '.join(files.replaced_columns)}", markup=False
+        )
+    table = Table(title="Mentoring list", show_header=False)
+    for label, value in summary_rows(files.result):
+        table.add_row(label, str(value))
+    console.print(table)
+    console.print(f"list: {files.selected_path}", markup=False)
+    if files.not_selected_path == files.selected_path:
+        console.print(f"not selected, with reasons: sheet not_selected of {output}", markup=False)
+    else:
+        console.print(f"not selected, with reasons: {files.not_selected_path}", markup=False)
 
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the `umkm` app."""
+    app.command("serve")(serve)
+    app.command("prioritize")(prioritize)

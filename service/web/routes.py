@@ -1,7 +1,290 @@
-"""Routes of the program managers' web page."""
+"""Routes of the program managers' web page: the page itself, its static files, and two API routes.
+
+The page is a client like any other: `POST /v1/prioritize/upload` turns a CSV/XLSX file into the
+same list `POST /v1/prioritize` gives (plus what a person needs to read it), and
+`POST /v1/lists/export` turns that answer into files. Both need the X-API-Key, like every /v1 route.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import hashlib
+import re
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from pydantic import Field
+from starlette.concurrency import run_in_threadpool
+from starlette.templating import Jinja2Templates
+
+from data.contract import AREA_TYPES, GENDERS, PROFILE_COLUMNS, SECTORS
+from data.reference import island_groups, provinces
+from service.auth import require_api_key
+from service.deps import LanguageDep, MetricsDep, ModelDep, SettingsDep
+from service.routes.responses import ERROR_RESPONSES
+from service.schemas import ErrorResponse, Problem
+from service.settings import Settings
+from service.web.exports import export_list
+from service.web.i18n import LANGUAGES, Language, catalog, format_bytes, format_number, message
+from service.web.lists import UploadError, check_size, make_list, parse_options
+from service.web.schemas import ExportFormat, ExportPart, UploadResponse
+
+WEB_DIR = Path(__file__).parent
+STATIC_DIR = WEB_DIR / "static"
+STATIC_MEDIA_TYPES = {".css": "text/css", ".js": "text/javascript", ".png": "image/png"}
+UPLOAD_PATH = "/v1/prioritize/upload"
+EXPORT_PATH = "/v1/lists/export"
+# The page loads only its own files and talks only to its own origin.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 router = APIRouter()
+_api = APIRouter(prefix="/v1", tags=["web page"], dependencies=[Depends(require_api_key)])
+
+
+def body_limits(settings: Settings) -> dict[str, int]:
+    """Body limits of this module's API routes, for the app's BodyLimitMiddleware: an upload may
+    be as large as the longest /v1/prioritize body, and so may the list sent back for export."""
+    limit = settings.body_limit_prioritize
+    return {UPLOAD_PATH: limit, EXPORT_PATH: limit}
+
+
+# ------------------------------------------------------------------------------- the page
+
+
+@cache
+def _templates() -> Jinja2Templates:
+    return Jinja2Templates(directory=WEB_DIR / "templates")
+
+
+@cache
+def _static_files() -> dict[str, Path]:
+    """The files the page may load, with a version tag (content hash) for cache busting."""
+    return {path.name: path for path in STATIC_DIR.iterdir() if path.suffix in STATIC_MEDIA_TYPES}
+
+
+@cache
+def _static_version(name: str) -> str:
+    return hashlib.sha256(_static_files()[name].read_bytes()).hexdigest()[:12]
+
+
+def _page_config(settings: Settings, root: str) -> dict[str, Any]:
+    table = provinces()
+    return {
+        "defaultLanguage": settings.default_language,
+        "languages": list(LANGUAGES),
+        "catalogs": {language: catalog(language) for language in LANGUAGES},
+        "provinces": [
+            {"code": code, "name": name}
+            for code, name in zip(table["province_code"], table["province_name"], strict=True)
+        ],
+        "provinceNames": dict(zip(table["province_code"], table["province_name"], strict=True)),
+        "minShareValues": {
+            "owner_gender": list(GENDERS),
+            "province_code": list(table["province_code"]),
+            "area_type": list(AREA_TYPES),
+            "sector": list(SECTORS),
+            "island_group": list(island_groups()),
+        },
+        "maxRows": settings.max_prioritize_msmes,
+        "maxUploadBytes": settings.body_limit_prioritize,
+        "endpoints": {"upload": root + UPLOAD_PATH, "export": root + EXPORT_PATH},
+    }
+
+
+@router.get("/", include_in_schema=False, response_class=HTMLResponse)
+def page(request: Request, settings: SettingsDep) -> Response:
+    """The page, rendered in the default language; its script switches language in place."""
+    root = str(request.scope.get("root_path", "")).rstrip("/")
+    language: Language = settings.default_language
+    context = {
+        "language": language,
+        "languages": LANGUAGES,
+        "t": catalog(language),
+        "required_columns": [spec.name for spec in PROFILE_COLUMNS if spec.required],
+        "upload_limit_text": message(
+            language,
+            "upload.limit",
+            rows=format_number(settings.max_prioritize_msmes, language, 0),
+            size=format_bytes(settings.body_limit_prioritize, language),
+        ),
+        "page_config": _page_config(settings, root),
+        "static_url": lambda name: f"{root}/static/{name}?v={_static_version(name)}",
+    }
+    return _templates().TemplateResponse(request, "index.html", context, headers=PAGE_HEADERS)
+
+
+@router.get("/static/{name}", include_in_schema=False)
+def static_file(name: str) -> Response:
+    """One of the page's own files (nothing else is served from disk)."""
+    path = _static_files().get(name)
+    if path is None:
+        return JSONResponse({"error": "not_found", "message": "No such file."}, status_code=404)
+    return FileResponse(
+        path,
+        media_type=STATIC_MEDIA_TYPES[path.suffix],
+        headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+# ------------------------------------------------------------------------------- upload
+
+
+class UploadProblem(Problem):
+    """A problem of an uploaded file: its spreadsheet row and column, and how to fix it."""
+
+    row: int | None = Field(description="Spreadsheet row (header = 1); null for the whole file.")
+    column: str | None
+    fix: str = Field(description="How to fix it, in the requested language.")
+
+
+class UploadErrorResponse(ErrorResponse):
+    """Why an upload was refused; nothing of it was applied."""
+
+    problems: list[UploadProblem] = Field(default_factory=list)  # type: ignore[assignment]
+
+
+UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: ERROR_RESPONSES[401],
+    413: {"model": UploadErrorResponse, "description": "File or list longer than the limits"},
+    415: {"model": UploadErrorResponse, "description": "Not a CSV or XLSX file"},
+    422: {
+        "model": UploadErrorResponse,
+        "description": "Every problem of the file (row, column, reason, fix), or constraints "
+        "that cannot all hold; values are never echoed",
+    },
+    503: ERROR_RESPONSES[503],
+}
+
+OPTIONS_DESCRIPTION = (
+    "JSON object with the options of POST /v1/prioritize (capacity, quotas, min_share, budget, "
+    'exclude_digital, only_beneficial) and cost_column, e.g. {"capacity": 300, "quotas": '
+    '{"31": 40}, "min_share": [{"column": "owner_gender", "value": "female", "share": 0.5}]}'
+)
+
+
+def _refusal(refused: UploadError) -> JSONResponse:
+    items = [
+        UploadProblem(
+            field=problem.field or _field_path(problem.row, problem.column),
+            type=refused.error,
+            reason=problem.reason,
+            row=problem.row,
+            column=problem.column,
+            fix=problem.fix,
+        )
+        for problem in refused.problems
+    ]
+    body = UploadErrorResponse(error=refused.error, message=refused.message, problems=items)
+    return JSONResponse(body.model_dump(mode="json"), status_code=refused.status)
+
+
+def _field_path(row: int | None, column: str | None) -> str:
+    path = "file" if row is None else f"file.rows.{row}"
+    return f"{path}.{column}" if column is not None else path
+
+
+def _safe_name(filename: str | None) -> str:
+    """The file's base name, reduced to harmless characters (it names a temporary file)."""
+    base = Path(filename or "upload").name
+    cleaned = re.sub(r"[^\w.\- ]", "_", base).strip(" .") or "upload"
+    return cleaned[-120:]
+
+
+@_api.post(
+    "/prioritize/upload",
+    response_model=UploadResponse,
+    summary="Build a mentoring list from a CSV or XLSX file of candidates",
+    responses=UPLOAD_ERRORS,
+)
+async def post_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
+    file: Annotated[UploadFile, File(description="Candidates in the data contract's columns.")],
+    options: Annotated[str, Form(description=OPTIONS_DESCRIPTION)],
+    loaded: ModelDep,
+    settings: SettingsDep,
+    language: LanguageDep,
+    metrics: MetricsDep,
+    response: Response,
+) -> UploadResponse | JSONResponse:
+    """Reads the file (header in row 1), checks every row against the data contract and builds
+    the list `POST /v1/prioritize` would build for those rows, with province names, reasons in
+    the requested language and the spread of the slots. Any invalid row refuses the whole file,
+    listing every problem with its spreadsheet row, column and fix; nothing is half-applied."""
+    filename = _safe_name(file.filename)
+    try:
+        chosen = parse_options(options, language)
+        check_size(file.size or 0, settings.body_limit_prioritize, language)
+        with tempfile.TemporaryDirectory(prefix="umkm-upload-") as folder:
+            path = Path(folder) / filename
+            with path.open("wb") as out:
+                while chunk := await file.read(1 << 20):
+                    out.write(chunk)
+            result = await run_in_threadpool(
+                make_list,
+                path,
+                filename,
+                options=chosen,
+                loaded=loaded,
+                language=language,
+                max_rows=settings.max_prioritize_msmes,
+            )
+    except UploadError as refused:
+        return _refusal(refused)
+    finally:
+        await file.close()
+    metrics.msmes_scored.labels(UPLOAD_PATH).inc(result.source.rows)
+    response.headers["Content-Language"] = language
+    response.headers["Vary"] = "Accept-Language"
+    return result
+
+
+# ------------------------------------------------------------------------------- export
+
+
+@_api.post(
+    "/lists/export",
+    summary="A mentoring list as XLSX (selected + not selected + summary) or CSV",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                "text/csv": {},
+            },
+            "description": "The file, as an attachment",
+        },
+        **{code: ERROR_RESPONSES[code] for code in (401, 413, 422)},
+    },
+)
+async def post_export(
+    body: UploadResponse,
+    export_format: Annotated[
+        ExportFormat, Query(alias="format", description="xlsx: one workbook; csv: one file")
+    ] = "xlsx",
+    part: Annotated[
+        ExportPart,
+        Query(description="xlsx: all sheets or one; csv: selected (default) or not_selected"),
+    ] = "all",
+) -> Response:
+    """Send back the answer of POST /v1/prioritize/upload; get the list as a file in the list's
+    language. The XLSX has the selected MSMEs, the not-selected ones with their reasons, and a
+    summary; CSV gives one of the two lists per file (`part`)."""
+    exported = await run_in_threadpool(export_list, body, export_format, part, body.language)
+    disposition = f'attachment; filename="{exported.filename}"'
+    return Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={"Content-Disposition": disposition, "Content-Language": body.language},
+    )
+
+
+router.include_router(_api)

@@ -1,0 +1,614 @@
+"""Validation of MSME profile and mentoring-history tables against the data contract.
+
+The one implementation used by `umkm validate`, training and scoring. Cells are parsed first
+(vectorised: booleans in every accepted spelling, integers, numbers, province codes as text, ""
+as missing), then a pandera schema derived from `data.contract` checks the parsed frame lazily.
+Every failure becomes a `Problem` with its spreadsheet row (header = row 1, first data row = 2),
+its column and a reason; a row with any problem is rejected, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from data.contract import (
+    FALSE_STRINGS,
+    OUTCOME_COLUMN,
+    TREATMENT_COLUMN,
+    TRUE_STRINGS,
+    ColumnSpec,
+    TableKind,
+    columns_for,
+)
+from data.io import DataFileError, read_table, write_table
+from data.reference import province_codes
+
+KindArg = Literal["auto", "profile", "history"]
+ExtraColumns = Literal["ignore", "drop", "forbid"]
+
+FIRST_DATA_ROW = 2  # spreadsheet row of the first data row (the header is row 1)
+ROW_COLUMN = "row"
+REASONS_COLUMN = "reasons"
+MAX_PRINTED_PROBLEMS = 200
+PROVINCE_COLUMN = "province_code"
+# Integers beyond 2**53 are not exact in float64, which is how text is parsed.
+_LARGEST_EXACT_INTEGER = 2**53
+
+# Row-level reasons read after "value <cell>" (or just "value" when the cell is not shown).
+REASON_MISSING = "is missing (this column needs a value)"
+REASON_NOT_INTEGER = "is not an integer"
+REASON_TOO_LARGE = "is too large for an integer"
+REASON_NOT_NUMBER = "is not a number (use a dot for decimals and no thousands separators)"
+REASON_NOT_BOOLEAN = "is not a boolean (accepted, any case: {})".format(
+    ", ".join(f"{yes}/{no}" for yes, no in zip(TRUE_STRINGS, FALSE_STRINGS, strict=True))
+)
+REASON_NOT_PROVINCE = "is not one of the 38 province codes (see data/reference/provinces.csv)"
+# File-level reasons (row None).
+REASON_MISSING_COLUMN = "required column is missing"
+REASON_UNEXPECTED_COLUMN = "column is not in the contract"
+
+# When one cell fails several checks, only the first by this order is reported.
+_PRIORITY_PARSE, _PRIORITY_MISSING, _PRIORITY_PATTERN, _PRIORITY_VALUE, _PRIORITY_UNIQUE = range(5)
+_DUPLICATE = "is a duplicate"  # completed with the other rows once all problems are known
+
+_Mask = np.ndarray[Any, np.dtype[np.bool_]]
+_Failures = list[tuple[_Mask, str]]
+# A parsed column: categorical or object text, nullable Int64/boolean array, or float64 with NaN.
+_Parsed = Any
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem: spreadsheet row (None for the whole file), column, reason and the cell."""
+
+    row: int | None
+    column: str | None
+    reason: str
+    value: str | None = None
+
+    def message(self, include_value: bool = False) -> str:
+        """The problem on one line; without the cell's value unless asked (personal data)."""
+        where = f"row {self.row}" if self.row is not None else "header"
+        if self.column is not None:
+            where += f", column {self.column}"
+        return f"{where}: {self.detail(include_value)}"
+
+    def detail(self, include_value: bool = False) -> str:
+        """What is wrong, after the row and column: `value 130 is out of range 15–100`."""
+        if self.row is None:
+            return self.reason
+        if include_value and self.value is not None:
+            return f"value {_quoted(self.value)} {self.reason}"
+        return f"value {self.reason}"
+
+    def __str__(self) -> str:
+        return self.message(include_value=True)
+
+
+@dataclass(frozen=True, eq=False)
+class ValidationResult:
+    """Valid rows, typed, in file order, indexed by spreadsheet row ("row"); rejected raw rows."""
+
+    kind: TableKind
+    valid: pd.DataFrame
+    rejected: pd.DataFrame  # "row", "reasons", then the rejected rows' cells as read
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def n_valid(self) -> int:
+        return len(self.valid)
+
+    @property
+    def n_rejected(self) -> int:
+        return len(self.rejected)
+
+    @property
+    def n_rows(self) -> int:
+        return self.n_valid + self.n_rejected
+
+    @property
+    def ok(self) -> bool:
+        """No problem at all, file-level or row-level."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """The counts on one line: `1000 rows: 990 valid, 10 rejected`."""
+        return f"{self.n_rows} rows: {self.n_valid} valid, {self.n_rejected} rejected"
+
+
+def resolve_kind(columns: Sequence[object], kind: KindArg = "auto") -> TableKind:
+    """`auto` means history when there is a treatment or outcome column, else profile."""
+    if kind != "auto":
+        return kind
+    names = {str(name) for name in columns}
+    return "history" if {TREATMENT_COLUMN, OUTCOME_COLUMN} & names else "profile"
+
+
+def validate_frame(
+    df: pd.DataFrame, kind: KindArg, *, extra_columns: ExtraColumns = "ignore"
+) -> ValidationResult:
+    """Check a table against the contract; bad cells are reported, never raised.
+
+    `extra_columns`: "ignore" keeps columns beyond the contract as they are, "drop" leaves them
+    out of `valid`, "forbid" reports each as a file-level problem. A file-level problem
+    (missing or duplicate column) rejects every row; the cells are still checked.
+    """
+    resolved = resolve_kind(list(df.columns), kind)
+    specs = {spec.name: spec for spec in columns_for(resolved)}
+    names = [str(name) for name in df.columns]
+    rows = np.arange(FIRST_DATA_ROW, FIRST_DATA_ROW + len(df))
+
+    file_problems = _duplicate_column_problems(names)
+    duplicated = {problem.column for problem in file_problems}
+    position = {name: i for i, name in enumerate(names) if name not in duplicated}
+    extras = [name for name in position if name not in specs]
+
+    parsed: dict[str, _Parsed] = {}
+    found: list[pd.DataFrame] = []
+    for name in position:
+        if name in specs:
+            parsed[name], failures = _parse(df.iloc[:, position[name]], specs[name])
+            found.extend(
+                _cells(rows[mask], name, reason, _PRIORITY_PARSE)
+                for mask, reason in failures
+                if mask.any()
+            )
+
+    checked = pd.DataFrame(parsed, index=rows, copy=False)
+    if extra_columns == "forbid":
+        for name in extras:
+            checked[name] = df.iloc[:, position[name]].to_numpy()
+    # Duplicated contract columns are reported above; pandera checks every other one.
+    schema, reasons = _schema(
+        [spec for spec in specs.values() if spec.name not in duplicated],
+        strict=extra_columns == "forbid",
+    )
+    schema_cells, schema_file_problems = _run_schema(schema, reasons, checked)
+    found.extend(schema_cells)
+    file_problems.extend(schema_file_problems)
+    file_problems.sort(key=lambda problem: _column_order(names, problem.column))
+
+    cells = _one_per_cell(found, parsed, names)
+    problems = file_problems + _row_problems(cells, df, position)
+
+    bad = np.zeros(len(df), dtype=bool)
+    bad[cells["row"].to_numpy(dtype="int64") - FIRST_DATA_ROW] = True
+    if file_problems:
+        bad[:] = True
+    kept_extras = [] if extra_columns == "drop" else extras
+    valid = _typed_valid(
+        df, parsed=parsed, specs=specs, position=position, extras=kept_extras, rows=rows, keep=~bad
+    )
+    rejected = _rejected(
+        df, names=names, rows=rows, bad=bad, cells=cells, file_problems=file_problems
+    )
+    return ValidationResult(kind=resolved, valid=valid, rejected=rejected, problems=problems)
+
+
+def validate_file(
+    path: Path | str, kind: KindArg = "auto", *, extra_columns: ExtraColumns = "ignore"
+) -> ValidationResult:
+    """Read a CSV/Parquet/XLSX file and validate it; DataFileError when it cannot be read."""
+    frame = read_table(path, duplicate_columns="keep")
+    return validate_frame(frame, kind, extra_columns=extra_columns)
+
+
+def write_quarantine(result: ValidationResult, path: Path | str) -> Path:
+    """Write the rejected rows with their row numbers and reasons (CSV/Parquet/XLSX by extension).
+
+    Cells are written as text (as they were in the file), so any format can hold them.
+    """
+    out = result.rejected.copy()
+    out.columns = pd.Index(_unique_names([str(name) for name in out.columns]), dtype=object)
+    for i, name in enumerate(out.columns):
+        if name not in (ROW_COLUMN, REASONS_COLUMN):
+            out.isetitem(i, out.iloc[:, i].map(_cell_text).to_numpy(dtype=object))
+    return write_table(out, path)
+
+
+def validate_file_command(path: Path, kind: KindArg = "auto") -> int:
+    """`umkm validate`: every problem on its own line, then the counts; returns the exit code.
+
+    0 when the file has no problem, 1 when it has problems, 2 when it cannot be read.
+    """
+    try:
+        result = validate_file(path, kind)
+    except DataFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for problem in result.problems[:MAX_PRINTED_PROBLEMS]:
+        print(problem)
+    hidden = len(result.problems) - MAX_PRINTED_PROBLEMS
+    if hidden > 0:
+        print(f"... and {hidden} more problems")
+    noun = "problem" if len(result.problems) == 1 else "problems"
+    print(f"{path}: checked as a {result.kind} file, {len(result.problems)} {noun}")
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+def _parse(values: pd.Series[Any], spec: ColumnSpec) -> tuple[_Parsed, _Failures]:
+    """Parse one raw column into its contract type; cells that fail become NA and are reported."""
+    dtype = values.dtype
+    is_bool = pd.api.types.is_bool_dtype(dtype)
+    if spec.kind in ("number", "integer") and pd.api.types.is_numeric_dtype(dtype) and not is_bool:
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+        return _numbers(numbers) if spec.kind == "number" else _integers(numbers)
+    if spec.kind == "boolean" and is_bool:
+        return pd.array(values.to_numpy(), dtype="boolean"), []
+    codes, texts = _distinct_texts(values)
+    has_value = codes >= 0
+    if spec.kind in ("string", "category"):
+        if 2 * len(texts) <= len(codes):
+            # Few distinct values: as a categorical, pandera's checks look at those only.
+            return pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object)), []
+        return _with_missing(texts)[codes], []
+    if spec.kind == "boolean":
+        lowered = pd.Series(texts, dtype=object).str.lower()
+        # Per distinct text 1 (true), 0 (false) or -1 (neither); the last entry is for missing.
+        truth = np.where(
+            lowered.isin(TRUE_STRINGS), 1, np.where(lowered.isin(FALSE_STRINGS), 0, -1)
+        )
+        per_row = np.append(truth, -1)[codes]
+        parsed = pd.arrays.BooleanArray(per_row == 1, per_row == -1)
+        return parsed, [(has_value & (per_row == -1), REASON_NOT_BOOLEAN)]
+    per_text = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
+    numbers = np.append(per_text.to_numpy(dtype="float64", na_value=np.nan), np.nan)[codes]
+    not_parsed = has_value & np.isnan(numbers)
+    if spec.kind == "number":
+        parsed, failures = _numbers(numbers)
+        return parsed, [(not_parsed, REASON_NOT_NUMBER), *failures]
+    parsed, failures = _integers(numbers)
+    return parsed, [(not_parsed, REASON_NOT_INTEGER), *failures]
+
+
+def _distinct_texts(
+    values: pd.Series[Any],
+) -> tuple[np.ndarray[Any, np.dtype[np.intp]], np.ndarray[Any, np.dtype[np.object_]]]:
+    """A column as codes into its distinct trimmed, non-empty texts (-1 = missing).
+
+    The work is done once per distinct value, so a million rows cost about one factorize.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    if pd.api.types.infer_dtype(distinct, skipna=True) not in ("string", "empty"):
+        if values.dtype == object:
+            # Mixed Python objects: factorize merged True with 1 and 1 with 1.0; render each cell.
+            return _distinct_texts(values.map(_cell_text, na_action="ignore"))
+        distinct = pd.Series([_cell_text(value) for value in distinct], dtype=object)
+    stripped = distinct.str.strip()
+    blank = (stripped == "").to_numpy(dtype=bool)
+    if not blank.any() and stripped.equals(distinct):
+        return codes, distinct.to_numpy(dtype=object)
+    stripped[blank] = None
+    text_codes, texts = pd.factorize(stripped, use_na_sentinel=True)
+    return np.append(text_codes, -1)[codes], np.asarray(texts, dtype=object)
+
+
+def _cell_text(value: object) -> str | None:
+    """One raw cell as text: integral floats without ".0", booleans as true/false."""
+    if value is None or (not isinstance(value, str) and _is_missing(value)):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if np.isfinite(number) and number.is_integer() and abs(number) < _LARGEST_EXACT_INTEGER:
+            return str(int(number))
+        return repr(number)
+    return str(value)
+
+
+def _is_missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):  # lists and other containers are values, not missing
+        return False
+
+
+def _numbers(numbers: np.ndarray[Any, Any]) -> tuple[_Parsed, _Failures]:
+    infinite = np.isinf(numbers)
+    return np.where(infinite, np.nan, numbers), [(infinite, REASON_NOT_NUMBER)]
+
+
+def _integers(numbers: np.ndarray[Any, Any]) -> tuple[_Parsed, _Failures]:
+    finite = np.isfinite(numbers)
+    safe = np.where(finite, numbers, 0.0)
+    too_large = finite & (np.abs(safe) >= _LARGEST_EXACT_INTEGER)
+    fractional = (finite & ~too_large & (safe != np.round(safe))) | np.isinf(numbers)
+    good = finite & ~too_large & ~fractional
+    parsed = pd.arrays.IntegerArray(np.where(good, safe, 0.0).astype("int64"), ~good)
+    return parsed, [(fractional, REASON_NOT_INTEGER), (too_large, REASON_TOO_LARGE)]
+
+
+# --- the pandera schema, derived from the contract ---------------------------------------------
+
+# Text columns come as categoricals or str/None objects from parsing; pandera checks their values.
+_PANDERA_DTYPES: dict[str, str | None] = {
+    "string": None,
+    "category": None,
+    "integer": "Int64",
+    "number": "float64",
+    "boolean": "boolean",
+}
+_CheckReasons = dict[tuple[str, int], tuple[str, int]]  # (column, check number) -> reason, priority
+
+
+def _schema(
+    specs: Sequence[ColumnSpec], *, strict: bool
+) -> tuple[pa.DataFrameSchema, _CheckReasons]:
+    """The pandera schema for these contract columns, and what each numbered check means."""
+    columns: dict[str, pa.Column] = {}
+    reasons: _CheckReasons = {}
+    for spec in specs:
+        checks: list[tuple[pa.Check, str, int]] = []
+        if spec.pattern is not None:
+            hint = spec.pattern_hint or spec.pattern
+            checks.append(
+                (
+                    pa.Check.str_matches(spec.pattern),
+                    f"does not match the expected form ({hint})",
+                    _PRIORITY_PATTERN,
+                )
+            )
+        if spec.name == PROVINCE_COLUMN:
+            checks.append((pa.Check.isin(province_codes()), REASON_NOT_PROVINCE, _PRIORITY_VALUE))
+        elif spec.allowed is not None:
+            allowed = ", ".join(spec.allowed)
+            checks.append(
+                (
+                    pa.Check.isin(spec.allowed),
+                    f"is not an allowed value (allowed: {allowed})",
+                    _PRIORITY_VALUE,
+                )
+            )
+        if spec.minimum is not None or spec.maximum is not None:
+            checks.append((*_range_check(spec), _PRIORITY_VALUE))
+        for number, (_, reason, priority) in enumerate(checks):
+            reasons[(spec.name, number)] = (reason, priority)
+        columns[spec.name] = pa.Column(
+            _PANDERA_DTYPES[spec.kind],
+            checks=[check for check, _, _ in checks],
+            nullable=spec.nullable,
+            unique=spec.unique,
+            report_duplicates="all",
+            required=spec.required,
+            name=spec.name,
+        )
+    return pa.DataFrameSchema(columns, strict=strict), reasons
+
+
+def _range_check(spec: ColumnSpec) -> tuple[pa.Check, str]:
+    low, high = spec.minimum, spec.maximum
+    if low is not None and high is not None:
+        return pa.Check.in_range(low, high), f"is out of range {low:g}–{high:g}"
+    if low is not None:
+        return pa.Check.ge(low), f"is out of range (minimum {low:g})"
+    assert high is not None
+    return pa.Check.le(high), f"is out of range (maximum {high:g})"
+
+
+def _run_schema(
+    schema: pa.DataFrameSchema, reasons: _CheckReasons, checked: pd.DataFrame
+) -> tuple[list[pd.DataFrame], list[Problem]]:
+    """Run pandera lazily; its failure cases become cell problems and file-level problems."""
+    try:
+        schema.validate(checked, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        failures = errors.failure_cases
+    else:
+        return [], []
+    cells: list[pd.DataFrame] = []
+    file_problems: list[Problem] = []
+    for (column, check, number), group in failures.groupby(
+        ["column", "check", "check_number"], dropna=False, sort=False
+    ):
+        if check in ("column_in_dataframe", "column_in_schema"):
+            reason = (
+                REASON_MISSING_COLUMN
+                if check == "column_in_dataframe"
+                else (REASON_UNEXPECTED_COLUMN)
+            )
+            file_problems.extend(Problem(None, str(name), reason) for name in group["failure_case"])
+            continue
+        if check == "not_nullable":
+            reason, priority = REASON_MISSING, _PRIORITY_MISSING
+        elif check == "field_uniqueness":
+            reason, priority = _DUPLICATE, _PRIORITY_UNIQUE
+        elif pd.notna(number) and (str(column), int(number)) in reasons:
+            reason, priority = reasons[(str(column), int(number))]
+        else:  # not expected: parsing gives the schema's types
+            reason, priority = f"fails the check {check}", _PRIORITY_VALUE
+        at_rows = pd.to_numeric(group["index"], errors="coerce")
+        if at_rows.isna().any():  # a failure of the whole column, not of cells
+            file_problems.append(Problem(None, str(column), f"fails the check {check}"))
+            continue
+        cells.append(_cells(at_rows.to_numpy(dtype="int64"), str(column), reason, priority))
+    return cells, file_problems
+
+
+# --- problems and results ----------------------------------------------------------------------
+
+
+def _cells(rows: np.ndarray[Any, Any], column: str, reason: str, priority: int) -> pd.DataFrame:
+    return pd.DataFrame({"row": rows, "column": column, "reason": reason, "priority": priority})
+
+
+def _one_per_cell(
+    found: list[pd.DataFrame], parsed: dict[str, _Parsed], names: list[str]
+) -> pd.DataFrame:
+    """One problem per cell (the first by priority), sorted by row then by column in the file."""
+    frames = [frame for frame in found if not frame.empty]
+    if not frames:
+        return pd.DataFrame({"row": np.array([], dtype="int64"), "column": [], "reason": []})
+    cells = pd.concat(frames, ignore_index=True)
+    cells["order"] = cells["column"].map({name: i for i, name in enumerate(names)})
+    cells = cells.sort_values(["row", "order", "priority"], kind="stable")
+    cells = cells.drop_duplicates(["row", "column"], keep="first").reset_index(drop=True)
+    duplicates = (cells["reason"] == _DUPLICATE).to_numpy()
+    if duplicates.any():
+        cells.loc[duplicates, "reason"] = _duplicate_reasons(cells[duplicates], parsed)
+    return cells[["row", "column", "reason"]]
+
+
+def _duplicate_reasons(cells: pd.DataFrame, parsed: dict[str, _Parsed]) -> list[str]:
+    """`is a duplicate msme_id (also in row 5)`, naming up to three of the other rows."""
+    groups: dict[str, dict[int, list[int]]] = {}  # column -> row -> all rows with its value
+    for name in cells["column"].unique():
+        codes = pd.Series(pd.factorize(parsed[name], use_na_sentinel=True)[0])
+        repeated = codes[(codes >= 0) & codes.duplicated(keep=False)]
+        by_row: dict[int, list[int]] = {}
+        for members in repeated.groupby(repeated, sort=False).indices.values():
+            member_rows = [int(i) + FIRST_DATA_ROW for i in repeated.index[members]]
+            for row in member_rows:
+                by_row[row] = member_rows  # shared, not copied: groups can be large
+        groups[name] = by_row
+    reasons = []
+    for row, name in zip(cells["row"], cells["column"], strict=True):
+        members = groups[name].get(int(row), [])
+        n_others = max(len(members) - 1, 0)
+        shown = [other for other in members[:4] if other != row][:3]
+        text = ", ".join(map(str, shown))
+        if n_others > 3:
+            text += f" and {n_others - 3} more"
+        plural = "s" if n_others > 1 else ""
+        reasons.append(f"{_DUPLICATE} {name}" + (f" (also in row{plural} {text})" if shown else ""))
+    return reasons
+
+
+def _row_problems(cells: pd.DataFrame, df: pd.DataFrame, position: dict[str, int]) -> list[Problem]:
+    """A Problem per cell, each with the cell as it was in the file (trimmed)."""
+    values = np.empty(len(cells), dtype=object)
+    all_rows = cells["row"].to_numpy(dtype="int64") - FIRST_DATA_ROW
+    for name, at in cells.groupby("column", sort=False).indices.items():
+        # The cells as text, trimmed, None when empty: rendered once per distinct value.
+        codes, texts = _distinct_texts(df.iloc[all_rows[at], position[str(name)]])
+        values[at] = _with_missing(texts)[codes]
+    return [
+        Problem(int(row), str(name), str(reason), value)
+        for row, name, reason, value in zip(
+            cells["row"], cells["column"], cells["reason"], values, strict=True
+        )
+    ]
+
+
+def _duplicate_column_problems(names: list[str]) -> list[Problem]:
+    at: dict[str, list[int]] = {}
+    for number, name in enumerate(names, start=1):
+        at.setdefault(name, []).append(number)
+    return [
+        Problem(
+            None,
+            name,
+            f"column appears {len(numbers)} times in the header "
+            f"(columns {_and_list(numbers)}); keep one",
+        )
+        for name, numbers in at.items()
+        if len(numbers) > 1
+    ]
+
+
+def _typed_valid(
+    df: pd.DataFrame,
+    *,
+    parsed: dict[str, _Parsed],
+    specs: dict[str, ColumnSpec],
+    position: dict[str, int],
+    extras: list[str],
+    rows: np.ndarray[Any, Any],
+    keep: _Mask,
+) -> pd.DataFrame:
+    """Rows without problems: contract columns in their final types, extras as they came."""
+    columns: dict[str, Any] = {}
+    for name, i in position.items():
+        if name in parsed:
+            columns[name] = _final_type(parsed[name], specs[name], keep)
+        elif name in extras:
+            columns[name] = df.iloc[:, i].to_numpy()[keep]
+    return pd.DataFrame(columns, index=pd.Index(rows[keep], name=ROW_COLUMN), copy=False)
+
+
+def _final_type(values: _Parsed, spec: ColumnSpec, keep: _Mask) -> Any:
+    """Text as str/None objects, non-nullable integers int64 and booleans bool, numbers float64."""
+    if isinstance(values, pd.Categorical):
+        return _with_missing(values.categories.to_numpy(dtype=object))[values.codes[keep]]
+    kept = values if keep.all() else values[keep]
+    if spec.kind == "integer" and not spec.nullable:
+        return np.asarray(kept, dtype="int64")
+    if spec.kind == "boolean" and not spec.nullable:
+        return np.asarray(kept, dtype=bool)
+    return kept
+
+
+def _rejected(
+    df: pd.DataFrame,
+    *,
+    names: list[str],
+    rows: np.ndarray[Any, Any],
+    bad: _Mask,
+    cells: pd.DataFrame,
+    file_problems: list[Problem],
+) -> pd.DataFrame:
+    """The rejected rows' cells as read, after their spreadsheet row and all their reasons."""
+    per_row = np.full(len(rows), "", dtype=object)
+    if len(cells):
+        # Cells are sorted by row: join each row's run of reasons (most rows have just one).
+        texts = ("column " + cells["column"] + ": value " + cells["reason"]).to_numpy(dtype=object)
+        cell_rows = cells["row"].to_numpy(dtype="int64")
+        starts = np.flatnonzero(np.r_[True, cell_rows[1:] != cell_rows[:-1]])
+        ends = np.append(starts[1:], len(texts))
+        for start, end in zip(starts, ends, strict=True):
+            joined = texts[start] if end - start == 1 else "; ".join(texts[start:end])
+            per_row[cell_rows[start] - FIRST_DATA_ROW] = joined
+    reasons = per_row[bad]
+    if file_problems:
+        shared = "; ".join(problem.message() for problem in file_problems)
+        reasons = np.array([f"{shared}; {r}" if r else shared for r in reasons], dtype=object)
+    body = df.iloc[bad].reset_index(drop=True)
+    body.columns = pd.Index(
+        [f"{name}_in_file" if name in (ROW_COLUMN, REASONS_COLUMN) else name for name in names],
+        dtype=object,
+    )
+    head = pd.DataFrame({ROW_COLUMN: rows[bad], REASONS_COLUMN: reasons})
+    return pd.concat([head, body], axis=1)
+
+
+def _with_missing(texts: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.object_]]:
+    """The texts plus a last entry None, so code -1 (missing) picks None."""
+    return np.concatenate([texts.astype(object), np.array([None], dtype=object)])
+
+
+def _and_list(numbers: list[int]) -> str:
+    """`4 and 6`, `4, 6 and 9`."""
+    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def _column_order(names: list[str], column: str | None) -> int:
+    """File-level problems in header order; missing columns after the present ones."""
+    return names.index(column) if column in names else len(names)
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """`sector`, `sector (2)`: Parquet cannot hold two columns with one name."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def _quoted(value: str) -> str:
+    """A cell with spaces in it is quoted, so the message shows where it ends."""
+    return f'"{value}"' if any(ch.isspace() for ch in value) else value

@@ -1,0 +1,360 @@
+"""LightGBM settings and the two fitting helpers every learner and the propensity model share.
+
+Defaults are chosen for the normal case of this project: rare outcomes (2–10% go digital) and
+unbalanced arms (10–30% mentored). Each choice is commented where it is made:
+
+* no class reweighting (``is_unbalance`` / ``scale_pos_weight`` are refused): reweighting the rare
+  class shifts predicted probabilities away from the true rate, and the product reports
+  probabilities; LightGBM's ``boost_from_average`` already starts from the base rate's log-odds;
+* ``min_sum_hessian_in_leaf = 2`` for binary models: a leaf's hessian sum is about the expected
+  number of events in it when p is small (p(1 - p) ~ p), so no leaf is grown on fewer than about
+  two expected events;
+* ``min_child_samples`` grows with the number of rows the model sees (n / 200, within 20..500):
+  the treated arm is small, the control arm large, and one fixed value would either overfit the
+  treated arm or underfit the control arm;
+* early stopping on a held-out part stratified by the label, so the few events are represented in
+  it, then a refit on all rows with the chosen number of rounds (the treated arm cannot spare 20%);
+* L2 regularisation, row and feature subsampling, and a modest learning rate.
+
+Fitting runs on one thread unless ``num_threads`` says otherwise (see `_BASE_PARAMS`).
+
+Keys in ``params`` go to LightGBM unless they are one of `CONTROL_KEYS`. A key prefixed with a role
+(``outcome__``, ``propensity__``, ``effect__``) applies to that role's models only, so a tuner can
+regularise the noisy effect regressions more than the outcome models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Union
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import lightgbm as lgb
+
+FloatArray = npt.NDArray[np.float64]
+# A fitted model: a LightGBM Booster, or a `ConstantModel` when an arm has one outcome only.
+Model = Union["lgb.Booster", "ConstantModel"]
+Role = Literal["outcome", "propensity", "effect"]
+ROLES: tuple[Role, ...] = ("outcome", "propensity", "effect")
+
+# Keys of ``params`` that steer fitting rather than LightGBM itself.
+CONTROL_KEYS = (
+    "num_boost_round",  # most rounds before early stopping (default 1000)
+    "early_stopping_rounds",  # rounds without improvement on the held-out part (default 50)
+    "validation_fraction",  # share held out for early stopping (default 0.2)
+    "refit",  # refit on all rows with the chosen rounds (default True)
+    "folds",  # cross-fitting folds of the DR learner's nuisances (default 5)
+    "propensity_clip",  # propensities are clipped to [c, 1 - c] (default 0.02)
+    "pseudo_outcome_clip",  # DR pseudo-outcomes clipped to [-c, c] (default None: not clipped)
+    "outcome_models",  # X / DR nuisance: "pooled" (one model, mentoring as a feature) or "separate"
+    "dr_offset",  # DR effect model starts from plug-in p1 - p0 ("plugin", default) or 0 ("none")
+)
+
+# LightGBM's own names for rounds and early stopping: the controls above set them instead.
+_ROUND_ALIASES = (
+    "num_iterations",
+    "num_iteration",
+    "n_iter",
+    "num_tree",
+    "num_trees",
+    "num_round",
+    "num_rounds",
+    "nrounds",
+    "num_boost_round",
+    "n_estimators",
+    "max_iter",
+    "early_stopping_round",
+    "early_stopping_rounds",
+    "early_stopping",
+    "n_iter_no_change",
+)
+
+# Class reweighting distorts probabilities; refused with a clear message.
+_REFUSED_KEYS = ("is_unbalance", "unbalance", "unbalanced_sets", "scale_pos_weight")
+
+# Prediction always runs on one thread: for a request of a few rows, starting OpenMP threads costs
+# more than the trees; for large batches, a served model runs in several worker processes, and
+# OpenMP threads competing for the same cores made LightGBM 10-30x slower in our measurements.
+PREDICT_THREADS = 1
+
+_BASE_PARAMS: dict[str, Any] = {
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "lambda_l2": 5.0,
+    "feature_fraction": 0.9,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "cat_smooth": 10.0,
+    "cat_l2": 10.0,
+    "min_data_per_group": 50,
+    "max_cat_to_onehot": 8,
+    "verbosity": -1,
+    # One thread by default: on a shared 2-core machine OpenMP threads competing with other
+    # processes made fitting 10-30x slower in our measurements; set num_threads to use more.
+    "num_threads": 1,
+    "deterministic": True,
+    "force_col_wise": True,
+}
+
+# Effect (uplift) regressions fit inverse-propensity-weighted pseudo-outcomes or imputed effects:
+# targets with a low signal-to-noise ratio, so smaller trees, larger leaves, more shrinkage.
+_EFFECT_PARAMS: dict[str, Any] = {
+    "learning_rate": 0.03,
+    "num_leaves": 7,
+    "lambda_l2": 10.0,
+}
+
+
+@dataclass(frozen=True)
+class BoostSettings:
+    """How boosting rounds are chosen."""
+
+    num_boost_round: int = 1000
+    early_stopping_rounds: int = 50
+    validation_fraction: float = 0.2
+    refit: bool = True
+
+
+@dataclass(frozen=True)
+class LearnerOptions:
+    """Everything a learner reads from ``params``: LightGBM parameters per role plus controls."""
+
+    lgb_params: Mapping[Role, Mapping[str, Any]]
+    boost: BoostSettings
+    folds: int = 5
+    propensity_clip: float = 0.02
+    pseudo_outcome_clip: float | None = None
+    dr_offset: Literal["plugin", "none"] = "plugin"
+    outcome_models: Literal["pooled", "separate"] = "pooled"
+
+
+def parse_params(params: Mapping[str, Any] | None) -> LearnerOptions:
+    """Split user ``params`` into per-role LightGBM parameters and fitting controls."""
+    params = dict(params or {})
+    for key in _REFUSED_KEYS:
+        for name in [key, *(f"{role}__{key}" for role in ROLES)]:
+            if name in params:
+                raise ValueError(
+                    f"params: {name} is refused: class reweighting would distort the predicted "
+                    "probabilities (the product reports them); rare outcomes are handled by "
+                    "min_sum_hessian_in_leaf, min_child_samples and early stopping instead"
+                )
+    controls = {key: params.pop(key) for key in CONTROL_KEYS if key in params}
+    for key in params:
+        _, sep, rest = key.partition("__")
+        if (rest if sep else key) in (*CONTROL_KEYS, *_ROUND_ALIASES):
+            raise ValueError(
+                f"params: {key!r} cannot be set per role or as a LightGBM alias; use the "
+                f"controls {', '.join(CONTROL_KEYS[:3])} (shared by all models)"
+            )
+    role_params: dict[Role, dict[str, Any]] = {role: {} for role in ROLES}
+    shared: dict[str, Any] = {}
+    for key, value in params.items():
+        role_name, sep, rest = key.partition("__")
+        if sep and role_name in ROLES:
+            role_params[role_name][rest] = value  # type: ignore[index]
+        elif sep:
+            raise ValueError(f"params: unknown role prefix in {key!r} (use one of {ROLES})")
+        else:
+            shared[key] = value
+    lgb_params: dict[Role, Mapping[str, Any]] = {}
+    for role in ROLES:
+        base = dict(_BASE_PARAMS)
+        if role == "effect":
+            base.update(_EFFECT_PARAMS)
+        lgb_params[role] = {**base, **shared, **role_params[role]}
+    boost = BoostSettings(
+        num_boost_round=int(controls.get("num_boost_round", 1000)),
+        early_stopping_rounds=int(controls.get("early_stopping_rounds", 50)),
+        validation_fraction=float(controls.get("validation_fraction", 0.2)),
+        refit=_as_bool("refit", controls.get("refit", True)),
+    )
+    folds = int(controls.get("folds", 5))
+    clip = float(controls.get("propensity_clip", 0.02))
+    if not 0 < clip < 0.5:
+        raise ValueError(f"params: propensity_clip must be in (0, 0.5), got {clip}")
+    if folds < 2:
+        raise ValueError(f"params: folds must be at least 2, got {folds}")
+    pseudo = controls.get("pseudo_outcome_clip")
+    outcome_kind = str(controls.get("outcome_models", "pooled"))
+    if outcome_kind not in ("pooled", "separate"):
+        raise ValueError(
+            f"params: outcome_models must be 'pooled' or 'separate', got {outcome_kind!r}"
+        )
+    offset = str(controls.get("dr_offset", "plugin"))
+    if offset not in ("plugin", "none"):
+        raise ValueError(f"params: dr_offset must be 'plugin' or 'none', got {offset!r}")
+    return LearnerOptions(
+        lgb_params=lgb_params,
+        boost=boost,
+        folds=folds,
+        propensity_clip=clip,
+        pseudo_outcome_clip=None if pseudo is None else float(pseudo),
+        dr_offset="plugin" if offset == "plugin" else "none",
+        outcome_models="separate" if outcome_kind == "separate" else "pooled",
+    )
+
+
+def _as_bool(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    raise ValueError(f"params: {name} must be true or false, got {value!r}")
+
+
+def _min_child_samples(n_rows: int, role: Role) -> int:
+    """Leaf size that grows with the data the model sees (see module docstring)."""
+    if role == "effect":
+        return int(np.clip(n_rows // 100, 50, 1000))
+    return int(np.clip(n_rows // 200, 20, 500))
+
+
+def fit_booster(
+    X: FloatArray,
+    y: FloatArray,
+    *,
+    role: Role,
+    options: LearnerOptions,
+    categorical: Sequence[int],
+    seed: int,
+    feature_names: Sequence[str] | None = None,
+    refit: bool | None = None,
+    init_score: FloatArray | None = None,
+) -> Model:
+    """Fit one LightGBM model: binary (outcome, propensity) or L2 regression (effect).
+
+    Early stopping uses a held-out part (stratified by the label for binary models); with
+    ``refit`` the model is then refit on all rows with the chosen number of rounds.
+    ``init_score`` is an offset per row the trees are boosted from (not stored in the model:
+    add it back when predicting).
+    """
+    import lightgbm as lgb
+
+    binary = role != "effect"
+    n = len(y)
+    if n == 0:
+        raise ValueError(f"cannot fit a {role} model on zero rows")
+    params: dict[str, Any] = {
+        "objective": "binary" if binary else "regression",
+        "metric": "binary_logloss" if binary else "l2",
+        "seed": seed,
+        "min_child_samples": _min_child_samples(n, role),
+    }
+    if binary:
+        params["min_sum_hessian_in_leaf"] = 2.0
+    params.update(options.lgb_params[role])
+    boost = options.boost
+    names: list[str] | Literal["auto"] = (
+        list(feature_names) if feature_names is not None else "auto"
+    )
+    cats = list(categorical)
+
+    if binary and (y.min() == y.max()):
+        # One class only (e.g. no event yet in a small arm): nothing for trees to split on, and
+        # the observed rate (0 or 1) would be an infinite log-odds; a constant at the
+        # Jeffreys-smoothed rate (events + 1/2) / (n + 1) instead.
+        rate = (float(y.sum()) + 0.5) / (n + 1.0)
+        return ConstantModel(log_odds=float(np.log(rate / (1.0 - rate))), n_features=X.shape[1])
+
+    rng = np.random.default_rng(seed)
+    valid_mask = _validation_mask(y, boost.validation_fraction, binary=binary, rng=rng)
+    if valid_mask.sum() == 0 or (~valid_mask).sum() == 0:
+        rounds = min(boost.num_boost_round, 100)
+        data = lgb.Dataset(X, y, feature_name=names, categorical_feature=cats)
+        return lgb.train(params, data, num_boost_round=rounds)
+
+    def part(mask: npt.NDArray[np.bool_] | None) -> FloatArray | None:
+        if init_score is None:
+            return None
+        return init_score if mask is None else init_score[mask]
+
+    train_set = lgb.Dataset(
+        X[~valid_mask],
+        y[~valid_mask],
+        feature_name=names,
+        categorical_feature=cats,
+        init_score=part(~valid_mask),
+    )
+    valid_set = lgb.Dataset(
+        X[valid_mask], y[valid_mask], reference=train_set, init_score=part(valid_mask)
+    )
+    booster = lgb.train(
+        params,
+        train_set,
+        num_boost_round=boost.num_boost_round,
+        valid_sets=[valid_set],
+        callbacks=[lgb.early_stopping(boost.early_stopping_rounds, verbose=False)],
+    )
+    best = max(int(booster.best_iteration), 1)
+    do_refit = boost.refit if refit is None else refit
+    if not do_refit:
+        booster.free_dataset()
+        # Keep only the chosen rounds so prediction and contributions use exactly them.
+        return lgb.Booster(model_str=booster.model_to_string(num_iteration=best))
+    full = lgb.Dataset(X, y, feature_name=names, categorical_feature=cats, init_score=part(None))
+    return lgb.train(params, full, num_boost_round=best)
+
+
+@dataclass(frozen=True)
+class ConstantModel:
+    """A model predicting one log-odds for every row, with the slice of LightGBM's Booster API
+    the learners use (``predict`` incl. ``raw_score`` / ``pred_contrib``, ``num_trees``)."""
+
+    log_odds: float
+    n_features: int
+
+    def predict(
+        self, X: FloatArray, *, raw_score: bool = False, pred_contrib: bool = False, **_: Any
+    ) -> FloatArray:
+        n = len(X)
+        if pred_contrib:
+            out = np.zeros((n, self.n_features + 1))
+            out[:, -1] = self.log_odds
+            return out
+        raw = np.full(n, self.log_odds)
+        return raw if raw_score else 1.0 / (1.0 + np.exp(-raw))
+
+    def num_trees(self) -> int:
+        return 0
+
+
+def _validation_mask(
+    y: FloatArray, fraction: float, *, binary: bool, rng: np.random.Generator
+) -> npt.NDArray[np.bool_]:
+    """Held-out rows for early stopping; for binary labels, the same share of each class."""
+    mask = np.zeros(len(y), dtype=bool)
+    groups = [np.flatnonzero(y == v) for v in (0.0, 1.0)] if binary else [np.arange(len(y))]
+    for idx in groups:
+        k = round(len(idx) * fraction)
+        if k > 0:
+            mask[rng.choice(idx, size=k, replace=False)] = True
+    return mask
+
+
+def predict(booster: Model, X: FloatArray, *, raw: bool = False) -> FloatArray:
+    """Predictions on a float matrix (probabilities, or log-odds with ``raw``; one thread)."""
+    if len(X) == 0:
+        return np.empty(0, dtype=np.float64)
+    out = booster.predict(X, raw_score=raw, num_threads=PREDICT_THREADS, validate_features=False)
+    return np.asarray(out, dtype=np.float64)
+
+
+def contributions(booster: Model, X: FloatArray) -> FloatArray:
+    """LightGBM's own SHAP contributions (n, n_features + 1); the last column is the base value.
+
+    For binary models they are in log-odds, for regressions in the target's units.
+    """
+    if len(X) == 0:
+        return np.empty((0, X.shape[1] + 1), dtype=np.float64)
+    out = booster.predict(
+        X, pred_contrib=True, num_threads=PREDICT_THREADS, validate_features=False
+    )
+    return np.asarray(out, dtype=np.float64)

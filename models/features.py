@@ -1,0 +1,332 @@
+"""Feature specifications and the one function that turns raw rows into LightGBM input.
+
+Training and serving both call `feature_matrix`, so the served model cannot disagree with training
+about encodings. Categories have fixed levels (from the contract, or learnt once at fit time);
+a level never seen at fit time becomes missing (NaN), never an error, so a new sector spelling in a
+request degrades gracefully instead of crashing the service. Values that cannot be a number or a
+boolean at all (``"abc"`` for ``workers``) are bad input and raise `FeatureError` naming the
+column and the spreadsheet row.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from data.contract import BOOLEAN_SPELLINGS_DOC, FALSE_STRINGS, PROFILE_COLUMNS, TRUE_STRINGS
+from data.reference import island_group_by_province, island_groups, province_codes
+
+FeatureKind = Literal["numeric", "categorical", "boolean"]
+FloatArray = npt.NDArray[np.float64]
+
+# Below this many rows, plain Python loops over the column values beat pandas' vectorised
+# machinery (fixed cost per call: tens of microseconds); keeps single-MSME requests fast.
+_SMALL_BATCH = 64
+
+_TRUE = frozenset(TRUE_STRINGS)
+_FALSE = frozenset(FALSE_STRINGS)
+_MISSING_STRINGS = frozenset({"", "nan", "none", "null", "na", "n/a"})
+
+
+class FeatureError(ValueError):
+    """A value that cannot be read as its feature's kind; names the column and the row.
+
+    ``position`` is the 0-based position in the frame given; the message shows the spreadsheet
+    row number (header = row 1, first data row = row 2).
+    """
+
+    def __init__(self, column: str, reason: str, position: int | None = None) -> None:
+        self.column = column
+        self.reason = reason
+        self.position = position
+        where = f"column {column}" if position is None else f"row {position + 2}, column {column}"
+        super().__init__(f"{where}: {reason}")
+
+    @property
+    def row(self) -> int | None:
+        """Spreadsheet row number, when the error is about one row."""
+        return None if self.position is None else self.position + 2
+
+    def at(self, position: int) -> FeatureError:
+        """The same error with the row position mapped into a larger frame."""
+        return FeatureError(self.column, self.reason, position)
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """One model feature.
+
+    ``categories`` fixes the levels of a categorical feature; ``None`` means "learn them from the
+    training data" (see `resolve_specs`). ``derived_from`` names the raw column a derived feature is
+    computed from, through ``mapping`` (raw value, derived value) pairs; when ``mapping`` is None it
+    is looked up in `DERIVATIONS` by the feature's name (``island_group`` from ``province_code``).
+    The mapping is stored in the spec so a served model needs no reference files.
+    """
+
+    name: str
+    kind: FeatureKind
+    categories: tuple[str, ...] | None = None
+    derived_from: str | None = None
+    mapping: tuple[tuple[str, str], ...] | None = None
+
+    @property
+    def source(self) -> str:
+        """The raw input column this feature is read from."""
+        return self.derived_from or self.name
+
+
+def _island_group_mapping() -> Mapping[str, str]:
+    return island_group_by_province()
+
+
+# Derived feature name -> function returning {raw value -> derived value}.
+DERIVATIONS: dict[str, Callable[[], Mapping[str, str]]] = {"island_group": _island_group_mapping}
+
+_NON_FEATURE_PROFILE_COLUMNS = ("msme_id", "digital_status")
+
+
+def msme_feature_specs() -> tuple[FeatureSpec, ...]:
+    """The MSME contract's features: every profile column but the id and digital status, plus
+    ``island_group`` derived from ``province_code``."""
+    specs: list[FeatureSpec] = []
+    for column in PROFILE_COLUMNS:
+        if column.name in _NON_FEATURE_PROFILE_COLUMNS:
+            continue
+        if column.kind in ("integer", "number"):
+            specs.append(FeatureSpec(column.name, "numeric"))
+        elif column.kind == "boolean":
+            specs.append(FeatureSpec(column.name, "boolean"))
+        else:
+            levels = province_codes() if column.name == "province_code" else column.allowed
+            specs.append(FeatureSpec(column.name, "categorical", levels))
+    specs.append(
+        FeatureSpec(
+            "island_group",
+            "categorical",
+            island_groups(),
+            derived_from="province_code",
+            mapping=tuple(sorted(_island_group_mapping().items())),
+        )
+    )
+    return tuple(specs)
+
+
+def _category_text(value: Any) -> str | None:
+    """A raw category value as the text it is compared by (``31`` and ``31.0`` -> ``"31"``)."""
+    if value is None:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return None
+        if float(value).is_integer():
+            return str(int(value))
+    text = str(value).strip()
+    # Only blank text is missing here: "none" is a real level (internet_access), and any other
+    # text that is not a known level becomes missing when encoded anyway.
+    return text or None
+
+
+def _derived_source_values(spec: FeatureSpec, raw: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Map a raw source column to the derived feature's values (unknown -> None)."""
+    if spec.mapping is not None:
+        mapping: Mapping[str, str] = dict(spec.mapping)
+    elif spec.name in DERIVATIONS:
+        mapping = DERIVATIONS[spec.name]()
+    else:
+        raise ValueError(f"feature {spec.name}: derived from {spec.derived_from} without a mapping")
+    return np.array([mapping.get(_category_text(v) or "") for v in raw], dtype=object)
+
+
+def resolve_specs(df: pd.DataFrame, specs: Sequence[FeatureSpec]) -> tuple[FeatureSpec, ...]:
+    """Fix what a spec leaves open, from the (training) frame: the levels of categorical specs
+    without categories (sorted) and the mapping of derived features."""
+    resolved: list[FeatureSpec] = []
+    for given in specs:
+        spec = given
+        if spec.derived_from is not None and spec.mapping is None:
+            if spec.name not in DERIVATIONS:
+                raise ValueError(
+                    f"feature {spec.name}: no known derivation from {spec.derived_from}"
+                )
+            spec = replace(spec, mapping=tuple(sorted(DERIVATIONS[spec.name]().items())))
+        if spec.kind == "categorical" and spec.categories is None:
+            raw = _column(df, spec)
+            if spec.derived_from is not None:
+                raw = _derived_source_values(spec, raw)
+            levels = sorted({t for t in (_category_text(v) for v in raw) if t is not None})
+            spec = replace(spec, categories=tuple(levels))
+        resolved.append(spec)
+    return tuple(resolved)
+
+
+def _column(df: pd.DataFrame, spec: FeatureSpec) -> npt.NDArray[Any]:
+    if spec.source not in df.columns:
+        raise FeatureError(spec.source, f"missing from the input (needed for feature {spec.name})")
+    return df[spec.source].to_numpy()
+
+
+def _encode_numeric(name: str, raw: npt.NDArray[Any]) -> FloatArray:
+    if raw.dtype.kind in "fiub":
+        return raw.astype(np.float64)
+    out = np.empty(len(raw), dtype=np.float64)
+    for i, value in enumerate(raw):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            out[i] = np.nan
+            continue
+        text = value.strip() if isinstance(value, str) else value
+        if isinstance(text, str) and text.lower() in _MISSING_STRINGS:
+            out[i] = np.nan
+            continue
+        try:
+            out[i] = float(text)
+        except (TypeError, ValueError):
+            raise FeatureError(name, f"value {value!r} is not a number", i) from None
+    return out
+
+
+def _encode_boolean(name: str, raw: npt.NDArray[Any]) -> FloatArray:
+    if raw.dtype.kind in "biu":
+        return raw.astype(np.float64)
+    out = np.empty(len(raw), dtype=np.float64)
+    for i, value in enumerate(raw):
+        if value is None:
+            out[i] = np.nan
+        elif isinstance(value, bool | np.bool_):
+            out[i] = 1.0 if value else 0.0
+        elif isinstance(value, float | np.floating) and math.isnan(value):
+            out[i] = np.nan
+        elif isinstance(value, int | float | np.integer | np.floating) and value in (0, 1):
+            out[i] = float(value)
+        else:
+            text = str(value).strip().lower()
+            if text in _TRUE:
+                out[i] = 1.0
+            elif text in _FALSE:
+                out[i] = 0.0
+            elif text in _MISSING_STRINGS:
+                out[i] = np.nan
+            else:
+                raise FeatureError(
+                    name, f"value {value!r} is not a boolean (use {BOOLEAN_SPELLINGS_DOC})", i
+                )
+    return out
+
+
+def _encode_categorical(spec: FeatureSpec, raw: npt.NDArray[Any]) -> FloatArray:
+    """Level index as float; unknown or missing -> NaN (LightGBM treats it as missing)."""
+    levels = spec.categories or ()
+    if len(raw) <= _SMALL_BATCH:
+        index = {level: float(i) for i, level in enumerate(levels)}
+        return np.array([index.get(_category_text(v) or "", np.nan) for v in raw], dtype=np.float64)
+    texts = pd.Series(raw, dtype=object).map(_category_text)
+    codes = pd.Categorical(texts, categories=list(levels)).codes.astype(np.float64)
+    codes[codes < 0] = np.nan
+    return codes
+
+
+def encode_column(spec: FeatureSpec, df: pd.DataFrame) -> FloatArray:
+    """One feature as a float column, ready for LightGBM."""
+    return _encode(spec, _column(df, spec))
+
+
+def _encode(spec: FeatureSpec, raw: npt.NDArray[Any]) -> FloatArray:
+    if spec.derived_from is not None:
+        raw = _derived_source_values(spec, raw)
+    if spec.kind == "numeric":
+        return _encode_numeric(spec.name, raw)
+    if spec.kind == "boolean":
+        return _encode_boolean(spec.name, raw)
+    if spec.categories is None:
+        raise ValueError(f"feature {spec.name}: categories not fixed; call resolve_specs first")
+    return _encode_categorical(spec, raw)
+
+
+def feature_matrix(df: pd.DataFrame, specs: Sequence[FeatureSpec]) -> FloatArray:
+    """The features as one C-contiguous float64 matrix (n_rows, n_features), in spec order.
+
+    Categoricals are level indices (NaN when missing or unknown), booleans 0/1, numbers as given.
+    This is the fast path used for fitting and scoring; LightGBM is told which columns are
+    categorical through `categorical_indices`. A handful of rows (a service request) is read in
+    one conversion to an object array instead of one pandas column access per feature.
+    """
+    out = np.empty((len(df), len(specs)), dtype=np.float64)
+    if len(df) <= _SMALL_BATCH:
+        position = {name: i for i, name in enumerate(df.columns)}
+        values = df.to_numpy(dtype=object)
+        for j, spec in enumerate(specs):
+            if spec.source not in position:
+                _column(df, spec)  # raises the missing-column error
+            out[:, j] = _encode(spec, values[:, position[spec.source]])
+        return out
+    for j, spec in enumerate(specs):
+        out[:, j] = encode_column(spec, df)
+    return out
+
+
+def categorical_indices(specs: Sequence[FeatureSpec]) -> list[int]:
+    """Positions of the categorical features (for LightGBM's ``categorical_feature``)."""
+    return [j for j, spec in enumerate(specs) if spec.kind == "categorical"]
+
+
+def prepare_features(df: pd.DataFrame, specs: Sequence[FeatureSpec]) -> pd.DataFrame:
+    """A LightGBM-ready DataFrame: categoricals as pandas Categorical with fixed levels (unknown
+    levels -> NaN), booleans 0/1, numbers float; index kept. Derives ``island_group``."""
+    matrix = feature_matrix(df, specs)
+    columns: dict[str, Any] = {}
+    for j, spec in enumerate(specs):
+        if spec.kind == "categorical":
+            levels = list(spec.categories or ())
+            codes = np.where(np.isnan(matrix[:, j]), -1, matrix[:, j]).astype(np.int64)
+            columns[spec.name] = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(levels))
+        else:
+            columns[spec.name] = matrix[:, j]
+    return pd.DataFrame(columns, index=df.index)
+
+
+def frame_to_matrix(frame: pd.DataFrame | FloatArray) -> FloatArray:
+    """Turn a `prepare_features` frame (or an already numeric matrix) into the float matrix."""
+    if isinstance(frame, np.ndarray):
+        return np.ascontiguousarray(frame, dtype=np.float64)
+    out = np.empty(frame.shape, dtype=np.float64)
+    for j, name in enumerate(frame.columns):
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes = column.cat.codes.to_numpy().astype(np.float64)
+            codes[codes < 0] = np.nan
+            out[:, j] = codes
+        else:
+            out[:, j] = pd.to_numeric(column, errors="raise").to_numpy(dtype=np.float64)
+    return out
+
+
+def display_value(spec: FeatureSpec, encoded: float) -> str | float | bool | None:
+    """The human-readable value of one encoded feature (for explanations)."""
+    if math.isnan(encoded):
+        return None
+    if spec.kind == "categorical":
+        return (spec.categories or ())[int(encoded)]
+    if spec.kind == "boolean":
+        return bool(encoded)
+    return float(encoded)
+
+
+def hillstrom_feature_specs() -> tuple[FeatureSpec, ...]:
+    """Features of the Hillstrom e-mail table (an example of a non-MSME configuration)."""
+    return (
+        FeatureSpec("recency", "numeric"),
+        FeatureSpec("history", "numeric"),
+        FeatureSpec("mens", "boolean"),
+        FeatureSpec("womens", "boolean"),
+        FeatureSpec("newbie", "boolean"),
+        FeatureSpec("zip_code", "categorical"),
+        FeatureSpec("channel", "categorical"),
+        FeatureSpec("history_segment", "categorical"),
+    )

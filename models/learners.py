@@ -1,0 +1,586 @@
+"""Uplift learners S, T, X and DR on LightGBM, all with one interface.
+
+``fit(X, t, y, propensity=None)`` learns from profiles ``X``, arm ``t`` (1 = mentored) and outcome
+``y`` (1 = went digital); ``predict_uplift`` gives the estimated change in the chance of going
+digital when mentored; ``predict_outcomes`` gives ``(p1, p0)``, the chances with and without
+mentoring; ``uplift_contributions`` attributes each row's uplift to the features, in uplift units.
+
+``X`` is a `models.features.prepare_features` frame (categorical columns detected from their
+dtype) or a float matrix (pass ``categorical=`` positions to ``fit``). Learner choices for rare
+outcomes and unbalanced arms are in each class's docstring; shared LightGBM settings in
+`models.boosting`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from models.boosting import Model, contributions, fit_booster, parse_params, predict
+from models.features import FloatArray, frame_to_matrix
+from models.propensity import crossfit_propensity, stratified_folds
+
+LEARNER_NAMES = ("s", "t", "x", "dr")
+
+
+@dataclass(frozen=True)
+class LearnerPrediction:
+    """One pass of predictions: the learner's uplift and both arms' chances."""
+
+    uplift: FloatArray
+    p1: FloatArray
+    p0: FloatArray
+
+
+@dataclass(frozen=True)
+class UpliftAttribution:
+    """Per-feature uplift contributions; ``contributions.sum(1) + base`` is exactly the learner's
+    uplift. ``base`` is per row: the models' base rates and, for pooled outcome models, the share
+    of the mentoring indicator itself (not a profile factor)."""
+
+    contributions: FloatArray
+    base: FloatArray
+
+
+class OutcomeModels(ABC):
+    """Chances of going digital with and without mentoring, from LightGBM outcome model(s)."""
+
+    @abstractmethod
+    def probabilities(self, X: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(p1, p0)."""
+
+    @abstractmethod
+    def control_probability(self, X: FloatArray) -> FloatArray:
+        """p0 alone (one booster call fewer where possible)."""
+
+    @abstractmethod
+    def attribute(self, X: FloatArray) -> UpliftAttribution:
+        """p1 - p0 attributed to the features: each arm's log-odds contributions rescaled to
+        probability units (`logit_contributions_to_probability`), mentored minus not."""
+
+
+@dataclass(frozen=True)
+class SeparateArms(OutcomeModels):
+    """One model per arm, each fit on its own rows only (the T-learner's models)."""
+
+    control: Model
+    treated: Model
+
+    def probabilities(self, X: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return predict(self.treated, X), predict(self.control, X)
+
+    def control_probability(self, X: FloatArray) -> FloatArray:
+        return predict(self.control, X)
+
+    def attribute(self, X: FloatArray) -> UpliftAttribution:
+        c1, b1 = logit_contributions_to_probability(contributions(self.treated, X))
+        c0, b0 = logit_contributions_to_probability(contributions(self.control, X))
+        return UpliftAttribution(contributions=c1 - c0, base=b1 - b0)
+
+
+@dataclass(frozen=True)
+class PooledOutcome(OutcomeModels):
+    """One model of all rows with the mentoring indicator as the last feature (the S-learner's
+    model); p1 and p0 are its predictions with the indicator set to 1 and to 0.
+
+    Why it suits rare outcomes and a small mentored arm: whatever drives going digital in both
+    arms is learnt once from all rows and all events, and the trees split on mentoring where the
+    data show it matters. Regularised trees may under-use the indicator (shrinking uplift towards
+    zero); the DR learner's correction step is there to repair that where the data support it.
+    """
+
+    model: Model
+
+    @staticmethod
+    def design(X: FloatArray, mentored: float) -> FloatArray:
+        """Profile matrix plus the mentoring indicator column."""
+        return np.column_stack([X, np.full(len(X), mentored)])
+
+    def probabilities(self, X: FloatArray) -> tuple[FloatArray, FloatArray]:
+        both = predict(self.model, np.vstack([self.design(X, 1.0), self.design(X, 0.0)]))
+        return both[: len(X)], both[len(X) :]
+
+    def control_probability(self, X: FloatArray) -> FloatArray:
+        return predict(self.model, self.design(X, 0.0))
+
+    def attribute(self, X: FloatArray) -> UpliftAttribution:
+        n = len(X)
+        stacked = np.vstack([self.design(X, 1.0), self.design(X, 0.0)])
+        probs, base = logit_contributions_to_probability(contributions(self.model, stacked))
+        # The indicator's own contribution (last feature) is the part of the effect common to
+        # all profiles: it goes to the base, not to a profile factor.
+        indicator = probs[:n, -1] - probs[n:, -1]
+        return UpliftAttribution(
+            contributions=probs[:n, :-1] - probs[n:, :-1],
+            base=base[:n] - base[n:] + indicator,
+        )
+
+
+OUTCOME_MODEL_KINDS = ("pooled", "separate")
+
+
+def fit_outcome_models(
+    X: FloatArray,
+    t: FloatArray,
+    y: FloatArray,
+    *,
+    learner: UpliftLearner,
+    kind: str,
+    seed_offset: int,
+    refit: bool | None = None,
+) -> OutcomeModels:
+    """Fit ``kind`` outcome models with ``learner``'s options, categoricals and feature names."""
+    common: dict[str, Any] = {
+        "role": "outcome",
+        "options": learner.options,
+        "categorical": learner.categorical,
+        "refit": refit,
+    }
+    if kind == "pooled":
+        model = fit_booster(
+            np.column_stack([X, t]),
+            y,
+            seed=learner.seed + seed_offset,
+            feature_names=[*learner.feature_names, "__mentored__"],
+            **common,
+        )
+        return PooledOutcome(model)
+    treated, control = t == 1, t == 0
+    return SeparateArms(
+        control=fit_booster(
+            X[control],
+            y[control],
+            seed=learner.seed + seed_offset,
+            feature_names=learner.feature_names,
+            **common,
+        ),
+        treated=fit_booster(
+            X[treated],
+            y[treated],
+            seed=learner.seed + seed_offset + 1,
+            feature_names=learner.feature_names,
+            **common,
+        ),
+    )
+
+
+def _sigmoid(x: FloatArray) -> FloatArray:
+    out: FloatArray = 1.0 / (1.0 + np.exp(-x))
+    return out
+
+
+def logit_contributions_to_probability(contrib: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Rescale log-odds contributions (n, d + 1; last column the base) to probability units.
+
+    Each row's contributions are multiplied by the secant slope (p - p_base) / (L - L_base) of the
+    sigmoid between the base log-odds and the row's log-odds, so they sum exactly to
+    p - sigmoid(base). Returns (contributions (n, d), base probability (n,)).
+    """
+    base_logit = contrib[:, -1]
+    feats = contrib[:, :-1]
+    delta = feats.sum(axis=1)
+    p = _sigmoid(base_logit + delta)
+    p_base = _sigmoid(base_logit)
+    slope = np.where(
+        np.abs(delta) > 1e-9,
+        (p - p_base) / np.where(np.abs(delta) > 1e-9, delta, 1.0),
+        p_base * (1.0 - p_base),
+    )
+    return feats * slope[:, None], p_base
+
+
+def _binary_array(values: npt.ArrayLike, name: str) -> FloatArray:
+    array = np.asarray(values)
+    if array.dtype == object:
+        array = pd.Series(array).astype(float).to_numpy()
+    out = np.asarray(array, dtype=np.float64)
+    if np.isnan(out).any() or not set(np.unique(out)) <= {0.0, 1.0}:
+        raise ValueError(f"{name} must be 0/1 or boolean without missing values")
+    return out
+
+
+class UpliftLearner(ABC):
+    """Common interface and input handling of the four learners."""
+
+    name: ClassVar[str]
+
+    def __init__(self, *, params: Mapping[str, Any] | None = None, seed: int = 0) -> None:
+        self.params: dict[str, Any] = dict(params or {})
+        self.seed = seed
+        self.options = parse_params(self.params)
+        self.feature_names: tuple[str, ...] = ()
+        self.categorical: list[int] = []
+        self.diagnostics: dict[str, float] = {}
+        self.fitted = False
+
+    # ----- public interface -------------------------------------------------------------------
+    def fit(
+        self,
+        X: pd.DataFrame | FloatArray,
+        t: npt.ArrayLike,
+        y: npt.ArrayLike,
+        propensity: npt.ArrayLike | None = None,
+        *,
+        categorical: Sequence[int] | None = None,
+        feature_names: Sequence[str] | None = None,
+    ) -> Self:
+        """Learn from profiles, arm (1 = treated) and binary outcome.
+
+        ``propensity``: out-of-fold scores for these rows (e.g. `crossfit_propensity`); used by
+        the DR learner's pseudo-outcomes, ignored by S and T. The X learner always fits its own
+        propensity model because it needs one for new rows too. ``categorical`` and
+        ``feature_names`` describe the columns of a float-matrix ``X``.
+        """
+        if isinstance(X, pd.DataFrame):
+            self.feature_names = tuple(str(c) for c in X.columns)
+            self.categorical = [
+                j for j, c in enumerate(X.columns) if isinstance(X[c].dtype, pd.CategoricalDtype)
+            ]
+        else:
+            width = np.shape(X)[1]
+            names = list(feature_names) if feature_names is not None else []
+            if feature_names is not None and len(names) != width:
+                raise ValueError(f"{len(names)} feature names for {width} columns")
+            self.feature_names = tuple(names or (f"f{j}" for j in range(width)))
+            self.categorical = list(categorical or [])
+        matrix = frame_to_matrix(X)
+        treated = _binary_array(t, "t")
+        outcome = _binary_array(y, "y")
+        if not len(matrix) == len(treated) == len(outcome):
+            raise ValueError(
+                f"X, t and y differ in length: {len(matrix)}, {len(treated)}, {len(outcome)}"
+            )
+        for arm, label in ((1.0, "treated"), (0.0, "control")):
+            if int((treated == arm).sum()) < 2:
+                raise ValueError(f"the {label} arm has fewer than 2 rows: cannot learn an uplift")
+        scores = None
+        if propensity is not None:
+            scores = np.asarray(propensity, dtype=np.float64)
+            if scores.shape != treated.shape:
+                raise ValueError("propensity must have one score per row of X")
+            clip = self.options.propensity_clip
+            scores = np.clip(scores, clip, 1 - clip)
+        self.diagnostics = {
+            "n_rows": float(len(treated)),
+            "treated_share": float(treated.mean()),
+            "outcome_rate_treated": float(outcome[treated == 1].mean()),
+            "outcome_rate_control": float(outcome[treated == 0].mean()),
+        }
+        self._fit(matrix, treated, outcome, scores)
+        self.fitted = True
+        return self
+
+    def predict_uplift(self, X: pd.DataFrame | FloatArray) -> FloatArray:
+        """The learner's estimate of p(digital | mentored) - p(digital | not mentored)."""
+        return self.predict_matrix(self._matrix(X)).uplift
+
+    def predict_outcomes(self, X: pd.DataFrame | FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(p1, p0): chances of going digital with and without mentoring (uncalibrated)."""
+        prediction = self.predict_matrix(self._matrix(X))
+        return prediction.p1, prediction.p0
+
+    def uplift_contributions(self, X: pd.DataFrame | FloatArray) -> FloatArray:
+        """(n_rows, n_features) contributions to the uplift, in uplift (probability) units."""
+        return self.attribute_matrix(self._matrix(X)).contributions
+
+    # ----- fast paths on a float matrix in the fitted column order -----------------------------
+    def predict_matrix(self, matrix: FloatArray) -> LearnerPrediction:
+        """All predictions in one pass over the boosters."""
+        self._check_fitted()
+        return self._predict(matrix)
+
+    def attribute_matrix(self, matrix: FloatArray) -> UpliftAttribution:
+        """Per-feature uplift contributions and the base they start from."""
+        self._check_fitted()
+        return self._attribute(matrix)
+
+    # ----- for subclasses ---------------------------------------------------------------------
+    @abstractmethod
+    def _fit(
+        self, X: FloatArray, t: FloatArray, y: FloatArray, propensity: FloatArray | None
+    ) -> None: ...
+
+    @abstractmethod
+    def _predict(self, X: FloatArray) -> LearnerPrediction: ...
+
+    @abstractmethod
+    def _attribute(self, X: FloatArray) -> UpliftAttribution: ...
+
+    def _matrix(self, X: pd.DataFrame | FloatArray) -> FloatArray:
+        self._check_fitted()
+        matrix = frame_to_matrix(X)
+        if matrix.ndim != 2 or matrix.shape[1] != len(self.feature_names):
+            raise ValueError(
+                f"expected {len(self.feature_names)} feature columns, got {matrix.shape[1:]}"
+            )
+        return matrix
+
+    def _check_fitted(self) -> None:
+        if not self.fitted:
+            raise RuntimeError(f"{type(self).__name__} is not fitted; call fit first")
+
+    def _outcome_models(
+        self, X: FloatArray, t: FloatArray, y: FloatArray, seed_offset: int, **kw: Any
+    ) -> OutcomeModels:
+        """The X and DR learners' nuisance outcome models (``outcome_models`` control)."""
+        return fit_outcome_models(
+            X, t, y, learner=self, kind=self.options.outcome_models, seed_offset=seed_offset, **kw
+        )
+
+    def _effect_model(self, X: FloatArray, target: FloatArray, seed_offset: int) -> Model:
+        return fit_booster(
+            X,
+            target,
+            role="effect",
+            options=self.options,
+            categorical=self.categorical,
+            seed=self.seed + seed_offset,
+            feature_names=self.feature_names,
+        )
+
+
+class SLearner(UpliftLearner):
+    """One outcome model on profile + mentoring indicator; uplift = f(x, 1) - f(x, 0).
+
+    The single model sees all rows and all events, the strongest position when events are rare
+    and the mentored arm small (see `PooledOutcome`); its known weakness is shrinking the uplift
+    towards zero where trees under-use the indicator. Contributions: `PooledOutcome.attribute`.
+    """
+
+    name = "s"
+
+    def _fit(
+        self, X: FloatArray, t: FloatArray, y: FloatArray, propensity: FloatArray | None
+    ) -> None:
+        self.outcome = fit_outcome_models(X, t, y, learner=self, kind="pooled", seed_offset=0)
+
+    def _predict(self, X: FloatArray) -> LearnerPrediction:
+        p1, p0 = self.outcome.probabilities(X)
+        return LearnerPrediction(uplift=p1 - p0, p1=p1, p0=p0)
+
+    def _attribute(self, X: FloatArray) -> UpliftAttribution:
+        return self.outcome.attribute(X)
+
+
+class TLearner(UpliftLearner):
+    """Two outcome models, one per arm, each on its own rows; uplift = p1(x) - p0(x).
+
+    The textbook reference. The small mentored arm's model gets a leaf size scaled to its own row
+    count and the event-aware hessian floor (see `models.boosting`), so it does not chase noise.
+    Contributions: `SeparateArms.attribute` (each arm's log-odds contributions rescaled to
+    probabilities by the secant slope of the sigmoid, mentored minus not mentored).
+    """
+
+    name = "t"
+
+    def _fit(
+        self, X: FloatArray, t: FloatArray, y: FloatArray, propensity: FloatArray | None
+    ) -> None:
+        self.outcome = fit_outcome_models(X, t, y, learner=self, kind="separate", seed_offset=1)
+
+    def _predict(self, X: FloatArray) -> LearnerPrediction:
+        p1, p0 = self.outcome.probabilities(X)
+        return LearnerPrediction(uplift=p1 - p0, p1=p1, p0=p0)
+
+    def _attribute(self, X: FloatArray) -> UpliftAttribution:
+        return self.outcome.attribute(X)
+
+
+class XLearner(UpliftLearner):
+    """Künzel et al.'s X-learner: arm outcome models, imputed effects, two effect regressions
+    combined with propensity weights.
+
+    Imputed effects: mentored rows y - p0(x); control rows p1(x) - y. tau1 is fit on the mentored
+    rows, tau0 on the controls, and uplift = e(x) tau0(x) + (1 - e(x)) tau1(x) with e(x) the
+    propensity. With few mentored rows, tau0 depends on the weakly estimated p1 model, so it gets
+    the small weight e(x); tau1 imputes with the well-estimated control model and gets 1 - e(x).
+    The outcome models are pooled by default (`PooledOutcome`: the small arm borrows the large
+    arm's structure); ``params={"outcome_models": "separate"}`` uses one model per arm.
+    e(x) comes from a propensity model fit on all rows (clipped like the DR learner's), because new
+    rows need it too. ``predict_outcomes`` returns p0 from the control model and
+    p1 = clip(p0 + uplift, 0, 1). Contributions: e tau0's plus (1 - e) tau1's (exact, linear).
+    """
+
+    name = "x"
+
+    def _fit(
+        self, X: FloatArray, t: FloatArray, y: FloatArray, propensity: FloatArray | None
+    ) -> None:
+        treated, control = t == 1, t == 0
+        self.outcome = self._outcome_models(X, t, y, 1)
+        p1_control, _ = self.outcome.probabilities(X[control])
+        p0_treated = self.outcome.control_probability(X[treated])
+        self.effect_treated = self._effect_model(X[treated], y[treated] - p0_treated, 3)
+        self.effect_control = self._effect_model(X[control], p1_control - y[control], 4)
+        self.propensity_model = fit_booster(
+            X,
+            t,
+            role="propensity",
+            options=self.options,
+            categorical=self.categorical,
+            seed=self.seed + 5,
+            feature_names=self.feature_names,
+        )
+
+    def _weights(self, X: FloatArray) -> FloatArray:
+        clip = self.options.propensity_clip
+        return np.clip(predict(self.propensity_model, X), clip, 1 - clip)
+
+    def _predict(self, X: FloatArray) -> LearnerPrediction:
+        e = self._weights(X)
+        tau = e * predict(self.effect_control, X) + (1 - e) * predict(self.effect_treated, X)
+        p0 = self.outcome.control_probability(X)
+        return LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
+
+    def _attribute(self, X: FloatArray) -> UpliftAttribution:
+        e = self._weights(X)
+        c1 = contributions(self.effect_treated, X)
+        c0 = contributions(self.effect_control, X)
+        mixed = e[:, None] * c0 + (1 - e)[:, None] * c1
+        return UpliftAttribution(contributions=mixed[:, :-1], base=mixed[:, -1])
+
+
+class DRLearner(UpliftLearner):
+    """Doubly robust learner: AIPW pseudo-outcomes from cross-fitted nuisances, then a LightGBM
+    regression of them on the profile.
+
+    phi = p1(x) - p0(x) + t (y - p1(x)) / e(x) - (1 - t) (y - p0(x)) / (1 - e(x)), where p1, p0
+    and e are predicted for each row by models fit on the other folds (folds stratified by arm x
+    outcome so each fold gets its share of the rare mentored events). E[phi | x] is the uplift
+    when either the outcome models or the propensity are right.
+
+    Rare outcomes and small arms make phi heavy-tailed (a mentored row that went digital weighs
+    1/e, up to 50), and with a few thousand events the regression of phi alone is mostly noise.
+    So:
+
+    * the outcome nuisance is pooled by default (`PooledOutcome`: all rows and all events in one
+      model; ``outcome_models="separate"`` for one model per arm);
+    * the effect regression starts from the plug-in uplift p1(x) - p0(x) (its out-of-fold values
+      as LightGBM's init score; ``dr_offset="none"`` starts from 0) and boosts only the
+      correction that the pseudo-outcomes support; early stopping on held-out phi (whose squared
+      error is minimised by the true uplift in expectation) stops it as soon as the correction is
+      noise, so small data gives the plug-in and large data the doubly robust fit;
+    * e is clipped to [c, 1 - c] (``propensity_clip``, default 0.02); phi can also be clipped
+      (``pseudo_outcome_clip``); the effect trees are small, with large leaves, stronger L2 and a
+      slower learning rate.
+
+    Propensities passed to ``fit`` must be out-of-fold (e.g. `crossfit_propensity`); otherwise
+    they are cross-fitted here. For new rows: uplift = p1(x) - p0(x) + correction(x) with the
+    outcome models refit on all rows; p1 = clip(p0 + uplift, 0, 1). Contributions: the outcome
+    models' (`OutcomeModels.attribute`) plus the correction model's own (exact sum).
+    """
+
+    name = "dr"
+
+    def _fit(
+        self, X: FloatArray, t: FloatArray, y: FloatArray, propensity: FloatArray | None
+    ) -> None:
+        options = self.options
+        if propensity is None:
+            propensity = crossfit_propensity(
+                X,
+                t,
+                folds=options.folds,
+                seed=self.seed,
+                params=self.params,
+                clip=options.propensity_clip,
+                categorical=self.categorical,
+            ).scores_clipped
+        fold_of = stratified_folds(t * 2 + y, options.folds, self.seed)
+        mu1 = np.empty(len(y))
+        mu0 = np.empty(len(y))
+        for k in range(options.folds):
+            test = fold_of == k
+            fold_models = self._outcome_models(
+                X[~test], t[~test], y[~test], 10 + 2 * k, refit=False
+            )
+            mu1[test], mu0[test] = fold_models.probabilities(X[test])
+        e = propensity
+        phi = mu1 - mu0 + t * (y - mu1) / e - (1 - t) * (y - mu0) / (1 - e)
+        if options.pseudo_outcome_clip is not None:
+            phi = np.clip(phi, -options.pseudo_outcome_clip, options.pseudo_outcome_clip)
+        self.plugin = options.dr_offset == "plugin"
+        self.effect_model = fit_booster(
+            X,
+            phi,
+            role="effect",
+            options=options,
+            categorical=self.categorical,
+            seed=self.seed + 1,
+            feature_names=self.feature_names,
+            init_score=mu1 - mu0 if self.plugin else None,
+        )
+        self.outcome = self._outcome_models(X, t, y, 2)
+        self.diagnostics.update(
+            {
+                "dr_ate": float(phi.mean()),
+                "dr_pseudo_outcome_sd": float(phi.std()),
+                "dr_pseudo_outcome_abs_max": float(np.abs(phi).max()),
+                "dr_effect_trees": float(self.effect_model.num_trees()),
+            }
+        )
+
+    def _predict(self, X: FloatArray) -> LearnerPrediction:
+        correction = predict(self.effect_model, X)
+        if self.plugin:
+            p1, p0 = self.outcome.probabilities(X)
+            tau = p1 - p0 + correction
+        else:
+            p0 = self.outcome.control_probability(X)
+            tau = correction
+        return LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
+
+    def _attribute(self, X: FloatArray) -> UpliftAttribution:
+        contrib = contributions(self.effect_model, X)
+        features, base = contrib[:, :-1], contrib[:, -1]
+        if self.plugin:
+            plugin = self.outcome.attribute(X)
+            features = features + plugin.contributions
+            base = base + plugin.base
+        return UpliftAttribution(contributions=features, base=base)
+
+
+_LEARNERS: dict[str, type[UpliftLearner]] = {
+    "s": SLearner,
+    "t": TLearner,
+    "x": XLearner,
+    "dr": DRLearner,
+}
+
+
+def make_learner(
+    name: str, *, params: Mapping[str, Any] | None = None, seed: int = 0
+) -> UpliftLearner:
+    """A fresh learner by name (one of `LEARNER_NAMES`), with LightGBM ``params`` and ``seed``.
+
+    ``params``: LightGBM parameters for every component model, role-prefixed keys
+    (``outcome__``, ``propensity__``, ``effect__``) for one kind, and the controls listed in
+    `models.boosting.CONTROL_KEYS`.
+    """
+    key = name.strip().lower()
+    if key not in _LEARNERS:
+        raise ValueError(f"unknown learner {name!r}; choose one of {', '.join(LEARNER_NAMES)}")
+    return _LEARNERS[key](params=params, seed=seed)
+
+
+__all__ = [
+    "LEARNER_NAMES",
+    "OUTCOME_MODEL_KINDS",
+    "DRLearner",
+    "LearnerPrediction",
+    "OutcomeModels",
+    "PooledOutcome",
+    "SLearner",
+    "SeparateArms",
+    "TLearner",
+    "UpliftAttribution",
+    "UpliftLearner",
+    "XLearner",
+    "make_learner",
+]

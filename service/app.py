@@ -1,0 +1,99 @@
+"""The FastAPI app: `create_app(settings)` wires settings, model store, routes and middleware.
+
+Nothing happens at import; the model loads in the lifespan, and a background task then checks the
+alias every `model_poll_seconds` so a newly promoted version is served without a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import mlflow
+from fastapi import Depends, FastAPI
+
+from service.auth import require_api_key, warn_if_open
+from service.body import install_openapi
+from service.errors import install_error_handlers
+from service.limits import BodyLimitMiddleware
+from service.metrics import MetricsMiddleware, ServiceMetrics, forget_this_process
+from service.model_store import ModelStore
+from service.routes import ADMIN_ROUTERS, KEYED_ROUTERS, OPEN_ROUTERS
+from service.schemas import PrioritizeRequest, ScoreRequest
+from service.settings import Settings, get_settings
+from service.web.routes import body_limits as web_body_limits
+from service.web.routes import router as web_router
+
+logger = logging.getLogger(__name__)
+
+API_VERSION = "1"
+DESCRIPTION = """\
+Scores MSMEs (UMKM) for the mentoring (pendampingan) programs of Indonesia's digitalization
+drive, and builds mentoring lists under capacity, provincial quotas, minimum shares and a budget.
+
+All `/v1` routes need an `X-API-Key` header (when the service has keys configured). Reasons come
+in Bahasa Indonesia by default; send `Accept-Language: en` for English. Errors always have the
+form `{"error", "message", "problems": [{"field", "type", "reason"}]}` and never repeat the
+submitted values.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new app; pass `settings` in tests, or let it read `UMKM_*` from the environment."""
+    settings = settings or get_settings()
+    metrics = ServiceMetrics()
+    store = ModelStore(settings.model_uri, settings.tracking_uri, metrics)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.tracking_uri:
+            mlflow.set_tracking_uri(settings.tracking_uri)
+        warn_if_open(settings.api_keys)
+        outcome = await store.refresh()
+        if outcome.error is not None:
+            logger.error("starting without a model; /readyz answers 503 until one loads")
+        poller = None
+        if settings.model_poll_seconds > 0 and store.polls:
+            poller = asyncio.create_task(store.poll_forever(settings.model_poll_seconds))
+        try:
+            yield
+        finally:
+            if poller is not None:
+                poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await poller
+            forget_this_process()
+
+    app = FastAPI(
+        title="UMKM uplift scoring service",
+        version=f"{API_VERSION}.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.model_store = store
+    app.state.api_keys = tuple(key.encode() for key in settings.api_keys)
+    app.state.admin_keys = tuple(key.encode() for key in settings.admin_keys)
+
+    install_error_handlers(app)
+    install_openapi(app, bodies=(ScoreRequest, PrioritizeRequest))
+    for router in (*OPEN_ROUTERS, *ADMIN_ROUTERS):
+        app.include_router(router)
+    for router in KEYED_ROUTERS:
+        app.include_router(router, dependencies=[Depends(require_api_key)])
+    app.include_router(web_router)
+
+    body_limits = {
+        "/v1/scores": settings.body_limit_scores,
+        "/v1/prioritize": settings.body_limit_prioritize,
+        **web_body_limits(settings),  # the page's file upload and export
+    }
+    app.add_middleware(
+        BodyLimitMiddleware, limits=body_limits, default=settings.max_body_bytes_default
+    )
+    # Outermost, so it also counts the 413s refused before routing.
+    app.add_middleware(MetricsMiddleware, metrics=metrics, known_paths=frozenset(body_limits))
+    return app

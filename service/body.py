@@ -1,0 +1,104 @@
+"""Request bodies parsed straight from JSON bytes by pydantic-core.
+
+FastAPI's own body handling runs `json.loads` and then validates the Python objects; for a
+100,000-MSME list, validating the bytes directly is several times faster. Routes take their body
+through `json_body(Model)` and document it with `documented_body(Model)`.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from fastapi import FastAPI, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel, ValidationError
+
+Body = TypeVar("Body", bound=BaseModel)
+
+# Lists longer than this are parsed and scored with the cyclic garbage collector paused: the
+# hundreds of thousands of short-lived objects of a big list otherwise trigger collection after
+# collection (2-3 times the work, measured on 100,000 MSMEs). Reference counting still frees them.
+GC_PAUSE_BYTES = 1_000_000
+GC_PAUSE_ROWS = 2_000
+
+_pause_lock = threading.Lock()
+_pauses = 0
+
+
+@contextmanager
+def gc_paused(active: bool = True) -> Iterator[None]:
+    """Pause the cyclic GC while `active` work runs (nested and threaded uses are counted)."""
+    global _pauses  # noqa: PLW0603  (one counter per process, like the GC itself)
+    if not active:
+        yield
+        return
+    with _pause_lock:
+        _pauses += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0:
+                gc.enable()
+
+
+def json_body(model: type[Body]) -> Callable[[Request], Awaitable[Body]]:
+    """A dependency that validates the request's JSON bytes as `model` (422 on any problem)."""
+
+    async def parse(request: Request) -> Body:
+        content_type = request.headers.get("content-type", "application/json")
+        if "json" not in content_type.split(";")[0].lower():
+            raise HTTPException(
+                status_code=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                detail="Send the body as JSON (Content-Type: application/json).",
+            )
+        raw = await request.body()
+        try:
+            with gc_paused(len(raw) > GC_PAUSE_BYTES):
+                return model.model_validate_json(raw)
+        except ValidationError as exc:
+            errors = [error | {"loc": ("body", *error["loc"])} for error in exc.errors()]
+            raise RequestValidationError(errors) from None
+
+    return parse
+
+
+def documented_body(model: type[BaseModel]) -> dict[str, Any]:
+    """`openapi_extra` describing a `json_body(model)` body (the schema joins the components)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+            },
+        }
+    }
+
+
+def install_openapi(app: FastAPI, bodies: tuple[type[BaseModel], ...]) -> None:
+    """Generate OpenAPI as FastAPI does, plus the schemas of bodies parsed by `json_body`."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in bodies:
+                definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                components.update(definition.pop("$defs", {}))
+                components[model.__name__] = definition
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

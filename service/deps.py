@@ -1,0 +1,65 @@
+"""FastAPI dependencies: the settings, the model in service, the metrics and the reply language.
+
+All are `async def`: FastAPI runs plain `def` dependencies in its thread pool, and a thread hop
+per dependency costs more than everything else a single-MSME request does.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request, status
+
+from service.metrics import ServiceMetrics
+from service.model_store import LoadedModel, ModelStore
+from service.reasons import Language, negotiate_language
+from service.settings import Settings
+
+
+async def get_app_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_store(request: Request) -> ModelStore:
+    """The app's model store."""
+    store: ModelStore = request.app.state.model_store
+    return store
+
+
+async def get_model(request: Request) -> LoadedModel:
+    """The model in service now; 503 until one has loaded."""
+    store: ModelStore = request.app.state.model_store
+    loaded = store.current
+    if loaded is None:
+        raise HTTPException(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail="No model is loaded yet; see GET /readyz for the reason.",
+            headers={"Retry-After": "10"},
+        )
+    return loaded
+
+
+async def get_metrics(request: Request) -> ServiceMetrics:
+    """The app's Prometheus metrics."""
+    metrics: ServiceMetrics = request.app.state.metrics
+    return metrics
+
+
+async def get_language(
+    settings: Annotated[Settings, Depends(get_app_settings)],
+    accept_language: Annotated[
+        str | None,
+        Header(description="id (Bahasa Indonesia, the default) or en; q-values are honoured."),
+    ] = None,
+) -> Language:
+    """Bahasa Indonesia or English for the reasons, from Accept-Language."""
+    return negotiate_language(accept_language, settings.default_language)
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+StoreDep = Annotated[ModelStore, Depends(get_store)]
+ModelDep = Annotated[LoadedModel, Depends(get_model)]
+MetricsDep = Annotated[ServiceMetrics, Depends(get_metrics)]
+LanguageDep = Annotated[Language, Depends(get_language)]

@@ -1,0 +1,141 @@
+"""One error format for every 4xx/5xx answer: `{"error", "message", "problems"}`.
+
+Validation errors list every problem with its field path (`msmes.3.owner_age`) and reason but
+never the submitted value: profiles are personal data, and errors end up in logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from service.schemas import ErrorResponse, Problem
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    503: "not_ready",
+}
+
+
+def error_body(error: str, message: str, problems: Sequence[Problem] = ()) -> bytes:
+    """The JSON bytes of an error answer."""
+    return (
+        ErrorResponse(error=error, message=message, problems=list(problems))
+        .model_dump_json()
+        .encode()
+    )
+
+
+def error_response(
+    status: int,
+    error: str,
+    message: str,
+    problems: Sequence[Problem] = (),
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """An error answer as a response."""
+    content = ErrorResponse(error=error, message=message, problems=list(problems))
+    return JSONResponse(
+        content.model_dump(mode="json"), status_code=status, headers=dict(headers or {})
+    )
+
+
+def problems_from(errors: Sequence[Any]) -> list[Problem]:
+    """Pydantic/FastAPI error dicts -> problems with dotted paths, submitted values dropped."""
+    problems = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ())]
+        if location and location[0] == "body":
+            location = location[1:]
+        field = ".".join(location) or None
+        kind = str(error.get("type", "invalid"))
+        reason = _reason_without_input(str(error.get("msg", "is invalid")), error.get("input"))
+        problems.append(Problem(field=field, type=kind, reason=reason))
+    return problems
+
+
+def _reason_without_input(message: str, submitted: object) -> str:
+    """Pydantic messages name the rule, not the value; this guards against one that quotes it."""
+    message = message.removeprefix("Value error, ")
+    if isinstance(submitted, str | int | float) and not isinstance(submitted, bool):
+        shown = str(submitted)
+        if len(shown) >= 3 and shown in message:
+            return "is invalid"
+    return message
+
+
+def validation_error(problems: Sequence[Problem]) -> JSONResponse:
+    """422 listing every problem."""
+    count = len(problems)
+    noun = "problem" if count == 1 else "problems"
+    return error_response(
+        422,
+        "invalid_request",
+        f"The request has {count} {noun}; nothing was processed. Fix each field listed.",
+        problems,
+    )
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return validation_error(problems_from(exc.errors()))
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = ERROR_CODES.get(exc.status_code, f"http_{exc.status_code}")
+    detail = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+    return error_response(exc.status_code, code, detail, headers=exc.headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error answer use the one format."""
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(HTTPException, _on_http_error)
+
+
+def check_msme_list(msmes: Sequence[Any], maximum: int, *, need_cost: bool = False) -> None:
+    """Problems the schema cannot see: the configured maximum, duplicate msme_id values and,
+    with a budget, MSMEs without a cost."""
+    errors: list[dict[str, Any]] = []
+    if len(msmes) > maximum:
+        errors.append(
+            {
+                "type": "too_long",
+                "loc": ("body", "msmes"),
+                "msg": f"List should have at most {maximum:,} MSMEs on this service",
+            }
+        )
+    first_seen: dict[str, int] = {}
+    for index, profile in enumerate(msmes):
+        previous = first_seen.setdefault(profile.msme_id, index)
+        if previous != index:
+            errors.append(
+                {
+                    "type": "duplicate",
+                    "loc": ("body", "msmes", index, "msme_id"),
+                    "msg": f"msme_id repeats the one at msmes.{previous}.msme_id",
+                }
+            )
+        if need_cost and profile.cost is None:
+            errors.append(
+                {
+                    "type": "missing",
+                    "loc": ("body", "msmes", index, "cost"),
+                    "msg": "Field required when the request sets a budget",
+                }
+            )
+    if errors:
+        raise RequestValidationError(errors)

@@ -1,0 +1,129 @@
+"""Prometheus metrics of one app: requests and latency by route and status, MSMEs scored, the
+model being served and failed reloads.
+
+Each app gets its own registry (tests create many apps). Under `umkm serve --workers N` the
+workers share `PROMETHEUS_MULTIPROC_DIR`, and /metrics adds up every live worker's numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+
+@dataclass
+class ServiceMetrics:
+    """The metrics of one app."""
+
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def __post_init__(self) -> None:
+        registry = self.registry
+        self.requests = Counter(
+            "umkm_http_requests",
+            "HTTP requests by route, method and status.",
+            ["route", "method", "status"],
+            registry=registry,
+        )
+        self.latency = Histogram(
+            "umkm_http_request_duration_seconds",
+            "Time to answer HTTP requests, by route, method and status.",
+            ["route", "method", "status"],
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
+        self.msmes_scored = Counter(
+            "umkm_msmes_scored", "MSMEs scored, by route.", ["route"], registry=registry
+        )
+        self.model_info = Gauge(
+            "umkm_model_info",
+            "1 for the registered model version being served.",
+            ["name", "version"],
+            registry=registry,
+            multiprocess_mode="livemax",
+        )
+        self.model_loaded = Gauge(
+            "umkm_model_loaded",
+            "1 when a model is loaded and the service can score.",
+            registry=registry,
+            multiprocess_mode="livemin",
+        )
+        self.reload_failures = Counter(
+            "umkm_model_reload_failures",
+            "Model loads or alias checks that failed (the previous model stayed in service).",
+            registry=registry,
+        )
+        self.last_reload_failed = Gauge(
+            "umkm_model_last_reload_failed",
+            "1 when the latest model load or alias check failed.",
+            registry=registry,
+            multiprocess_mode="livemax",
+        )
+        self.model_swaps = Counter(
+            "umkm_model_swaps", "Times a new model version was swapped in.", registry=registry
+        )
+
+    def served_model(
+        self, name: str, version: str | None, previous: tuple[str, str] | None
+    ) -> None:
+        """Record which version is being served now."""
+        if previous is not None:
+            self.model_info.labels(*previous).set(0)
+        self.model_info.labels(name, version or "").set(1)
+        self.model_loaded.set(1)
+
+    def exposition(self) -> bytes:
+        """The text format for /metrics (all workers' numbers under multiprocess mode)."""
+        if os.environ.get(MULTIPROC_ENV):
+            combined = CollectorRegistry()
+            MultiProcessCollector(combined)  # type: ignore[no-untyped-call]
+            return generate_latest(combined)
+        return generate_latest(self.registry)
+
+
+def forget_this_process() -> None:
+    """At worker exit, drop its live gauges from the multiprocess totals."""
+    if os.environ.get(MULTIPROC_ENV):
+        mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
+
+
+class MetricsMiddleware:
+    """Counts and times every HTTP request by route template (never by raw path)."""
+
+    def __init__(
+        self, app: ASGIApp, *, metrics: ServiceMetrics, known_paths: frozenset[str]
+    ) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.known_paths = known_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            label = getattr(scope.get("route"), "path", None)
+            if label is None:  # refused before routing (413): still one of ours, or unmatched
+                label = scope["path"] if scope["path"] in self.known_paths else "unmatched"
+            labels = (label, scope["method"], str(status))
+            self.metrics.requests.labels(*labels).inc()
+            self.metrics.latency.labels(*labels).observe(time.perf_counter() - start)

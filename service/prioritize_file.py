@@ -1,0 +1,320 @@
+"""`umkm prioritize`: a file of candidate profiles in, a mentoring list and its left-outs out.
+
+Rows are validated against the profile contract; rejected rows (and, with a budget, rows whose
+cost is missing or negative) go to `<output stem>.quarantine.csv` with their reasons. The rest are
+scored with the registered model in chunks, allocated by `service.allocation.allocate`, and
+written: the list to the output file, everyone else with a reason code to
+`<output stem>_not_selected.<ext>` (for .xlsx: a second sheet, plus a summary sheet).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from data.contract import PROFILE_COLUMNS, SCORE_FIELDS
+from data.io import DataFileError, read_table, table_format, write_table
+from data.validation import FIRST_DATA_ROW, REASONS_COLUMN, ROW_COLUMN, validate_frame
+from data.validation import write_quarantine as write_validation_quarantine
+from models.features import FeatureError
+from models.pyfunc import load_uplift_model
+from models.scoring import score_frame
+from service.allocation import AllocationRequest, AllocationResult, allocate
+
+DEFAULT_MODEL_URI = "models:/umkm-uplift@champion"
+SCORING_CHUNK_ROWS = 200_000
+XLSX_MAX_ROWS = 1_048_575  # a worksheet's rows below the header
+INPUT_ROW = "input_row"  # spreadsheet row of the MSME in the input file
+COST = "cost"
+# Columns the list computes; an input column of the same name is replaced, not kept twice.
+COMPUTED_COLUMNS = (*SCORE_FIELDS, "rank", "expected_gain", "reason_code", "reason", INPUT_ROW)
+
+
+class PrioritizeFileError(ValueError):
+    """Input or options that cannot make a list; the message says what and where."""
+
+
+@dataclass(frozen=True)
+class ListFiles:
+    """What `prioritize_file` wrote and counted."""
+
+    selected_path: Path
+    not_selected_path: Path  # the same .xlsx as selected_path for workbooks
+    quarantine_path: Path | None
+    rows_read: int
+    rows_rejected: int
+    replaced_columns: list[str]
+    result: AllocationResult
+
+
+Progress = Callable[[int, int], None]  # (rows scored so far, rows to score)
+
+
+# ------------------------------------------------------------------------------ options
+
+
+def parse_quotas(text: str | None) -> dict[str, int] | None:
+    """`31=40,32=60`, or a JSON file holding `{"31": 40, "32": 60}`."""
+    if text is None or not text.strip():
+        return None
+    path = Path(text)
+    if path.suffix.lower() == ".json":
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            raise PrioritizeFileError(
+                f"--quotas {path}: cannot read the JSON file: {error}"
+            ) from error
+        if not isinstance(loaded, dict):
+            raise PrioritizeFileError(f'--quotas {path}: expected an object like {{"31": 40}}')
+        pairs = [(str(code), value) for code, value in loaded.items()]
+    else:
+        pairs = []
+        for item in text.split(","):
+            code, sep, value = item.partition("=")
+            if not sep:
+                raise PrioritizeFileError(
+                    f"--quotas: {item.strip()!r} is not like 31=40 (province code = slots)"
+                )
+            pairs.append((code.strip(), value.strip()))
+    quotas: dict[str, int] = {}
+    for code, value in pairs:
+        try:
+            slots = int(value)
+        except (TypeError, ValueError):
+            raise PrioritizeFileError(
+                f"--quotas: the quota of province {code} must be a whole number, not {value!r}"
+            ) from None
+        if code in quotas:
+            raise PrioritizeFileError(f"--quotas: province {code} is listed twice")
+        quotas[code] = slots
+    return quotas
+
+
+def parse_min_shares(items: Sequence[str]) -> list[dict[str, Any]]:
+    """`owner_gender=female:0.5` (or `:50%`); several per option, comma-separated, or repeated."""
+    shares: list[dict[str, Any]] = []
+    for item in (part.strip() for entry in items for part in entry.split(",")):
+        if not item:
+            continue
+        condition, sep, amount = item.rpartition(":")
+        column, eq, value = condition.partition("=")
+        if not sep or not eq:
+            raise PrioritizeFileError(
+                f"--min-share: {item!r} is not like owner_gender=female:0.5 (column=value:share)"
+            )
+        try:
+            share = float(amount.rstrip("%")) / 100 if amount.endswith("%") else float(amount)
+        except ValueError:
+            raise PrioritizeFileError(
+                f"--min-share {item}: the share must be a number like 0.5 or 50%"
+            ) from None
+        shares.append({"column": column.strip(), "value": value.strip(), "share": share})
+    return shares
+
+
+def build_request(**fields: Any) -> AllocationRequest:
+    """The allocation request, with pydantic's complaints turned into one line per problem."""
+    try:
+        return AllocationRequest.model_validate(fields)
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            where = ".".join(str(part) for part in problem["loc"] if part != "[key]")
+            lines.append(f"{where}: {problem['msg'].removeprefix('Value error, ')}")
+        raise PrioritizeFileError("; ".join(lines)) from None
+
+
+# ------------------------------------------------------------------------------ the work
+
+
+def output_paths(output: Path) -> tuple[Path, Path, Path]:
+    """List file, not-selected file (the same workbook for .xlsx) and quarantine file."""
+    try:
+        fmt = table_format(output)
+    except DataFileError as error:
+        raise PrioritizeFileError(str(error)) from error
+    rest = (
+        output if fmt == "xlsx" else output.with_name(f"{output.stem}_not_selected{output.suffix}")
+    )
+    return output, rest, output.with_name(f"{output.stem}.quarantine.csv")
+
+
+def prioritize_file(
+    data: Path,
+    output: Path,
+    request: AllocationRequest,
+    *,
+    model_uri: str = DEFAULT_MODEL_URI,
+    cost_column: str = COST,
+    progress: Progress | None = None,
+) -> ListFiles:
+    """Read, validate, score, allocate and write; see the module docstring.
+
+    Raises PrioritizeFileError (bad input), and allocation's InfeasibleConstraints,
+    CandidateError and SolverError.
+    """
+    selected_path, rest_path, quarantine_path = output_paths(output)
+    try:
+        raw = read_table(data, duplicate_columns="keep")
+    except DataFileError as error:
+        raise PrioritizeFileError(str(error)) from error
+    checked = validate_frame(raw, "profile", extra_columns="ignore")
+    file_level = [problem for problem in checked.problems if problem.row is None]
+    if file_level:
+        listed = "; ".join(problem.message() for problem in file_level[:10])
+        raise PrioritizeFileError(
+            f"{data}: the file does not follow the profile contract: {listed}"
+        )
+
+    valid = checked.valid
+    rejected = checked.rejected
+    if request.budget is not None:
+        valid, cost_rejected = _with_costs(raw, valid, cost_column)
+        rejected = pd.concat([rejected, cost_rejected], ignore_index=True)
+    quarantine = None
+    if len(rejected):
+        rejected = rejected.sort_values(ROW_COLUMN, kind="stable").reset_index(drop=True)
+        quarantine = write_validation_quarantine(
+            dataclasses.replace(checked, rejected=rejected), quarantine_path
+        )
+
+    replaced = [name for name in valid.columns if name in COMPUTED_COLUMNS]
+    profiles = valid.drop(columns=replaced)
+    profiles.insert(len(profiles.columns), INPUT_ROW, valid.index.to_numpy())
+    profiles = profiles.reset_index(drop=True)
+    scores = _score(profiles, model_uri, progress) if len(profiles) else _no_scores()
+    candidates = pd.concat([profiles, scores], axis=1)
+    result = allocate(candidates, request)
+
+    selected = _ordered(result.selected, first=("rank", "msme_id", "expected_gain"))
+    rest = _ordered(result.not_selected, first=("msme_id", "reason_code", "reason"))
+    _write(selected, rest, result, selected_path, rest_path)
+    return ListFiles(
+        selected_path=selected_path,
+        not_selected_path=rest_path,
+        quarantine_path=quarantine,
+        rows_read=len(raw),
+        rows_rejected=len(rejected),
+        replaced_columns=replaced,
+        result=result,
+    )
+
+
+def _with_costs(
+    raw: pd.DataFrame, valid: pd.DataFrame, cost_column: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Valid rows with a usable `cost`; the others as quarantine rows (raw cells + reasons)."""
+    if cost_column not in valid.columns:
+        raise PrioritizeFileError(
+            f"header: a budget needs a cost per MSME, but the file has no column {cost_column} "
+            "(name it with --cost-column)"
+        )
+    cost = pd.to_numeric(valid[cost_column], errors="coerce")
+    text = valid[cost_column].astype(str).str.strip()
+    bad = ~np.isfinite(cost.to_numpy(dtype=float)) | (cost < 0).to_numpy()
+    missing = (valid[cost_column].isna() | (text == "")).to_numpy()
+    reasons = np.where(missing, "is missing (a budget needs it)", "is not a number >= 0")[bad]
+    kept = valid.loc[~bad].copy()
+    kept[COST] = cost[~bad].astype(float)
+    if cost_column != COST:
+        kept = kept.drop(columns=cost_column)
+    rows = valid.index[bad].to_numpy()
+    out = raw.iloc[rows - FIRST_DATA_ROW].reset_index(drop=True)
+    out.insert(0, REASONS_COLUMN, [f"column {cost_column}: value {r}" for r in reasons])
+    out.insert(0, ROW_COLUMN, rows)
+    return kept, out
+
+
+def _score(profiles: pd.DataFrame, model_uri: str, progress: Progress | None) -> pd.DataFrame:
+    """Scores in input order, `SCORING_CHUNK_ROWS` rows at a time (memory stays flat)."""
+    model = load_uplift_model(model_uri)
+    parts = []
+    for start in range(0, len(profiles), SCORING_CHUNK_ROWS):
+        chunk = profiles.iloc[start : start + SCORING_CHUNK_ROWS]
+        try:
+            parts.append(score_frame(model, chunk))
+        except FeatureError as error:
+            if error.position is None:
+                raise PrioritizeFileError(str(error)) from error
+            row = int(chunk[INPUT_ROW].iloc[error.position])
+            raise PrioritizeFileError(
+                f"row {row}, column {error.column}: {error.reason}"
+            ) from error
+        if progress is not None:
+            progress(min(start + SCORING_CHUNK_ROWS, len(profiles)), len(profiles))
+    return pd.concat(parts).reset_index(drop=True)[list(SCORE_FIELDS)]
+
+
+def _no_scores() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=float) for name in SCORE_FIELDS})
+
+
+def _ordered(frame: pd.DataFrame, first: Sequence[str]) -> pd.DataFrame:
+    """Computed columns first, then the contract's, then the file's own, then its row."""
+    scores = ("uplift", "p_digital_if_mentored", "p_digital_if_not", "segment")
+    place = ("province_code", "island_group", COST)
+    contract = [spec.name for spec in PROFILE_COLUMNS]
+    head = [*first, *scores, *place, *contract]
+    ordered = [name for name in dict.fromkeys(head) if name in frame.columns]
+    tail = [name for name in frame.columns if name not in ordered and name != INPUT_ROW]
+    return frame[[*ordered, *tail, INPUT_ROW]]
+
+
+def summary_rows(result: AllocationResult) -> list[tuple[str, object]]:
+    """The list's figures as (label, value) pairs, for the console and the workbook."""
+    rows: list[tuple[str, object]] = [
+        ("slots", result.capacity),
+        ("filled", result.filled),
+        ("candidates", result.candidates),
+        ("eligible", result.eligible),
+        ("expected extra digitalizations", round(result.total_expected_gain, 2)),
+        ("same-size random choice", round(result.random_expected_gain, 2)),
+    ]
+    if result.expected_success_rate is not None:
+        rows.append(("expected success rate", f"{result.expected_success_rate:.1%}"))
+    if result.total_cost is not None:
+        budget = f" of {result.budget:,.2f}" if result.budget is not None else ""
+        rows.append(("cost", f"{result.total_cost:,.2f}{budget}"))
+    rows.append(("method", result.method))
+    if result.optimality_gap > 0:
+        rows.append(("optimality gap", f"{result.optimality_gap:.2e}"))
+    rows += [("binding", text) for text in result.binding_constraints]
+    rows += [("note", text) for text in result.notes]
+    rows += [(f"not selected: {code}", n) for code, n in result.reason_counts.items()]
+    return rows
+
+
+def _write(
+    selected: pd.DataFrame,
+    rest: pd.DataFrame,
+    result: AllocationResult,
+    selected_path: Path,
+    rest_path: Path,
+) -> None:
+    try:
+        if table_format(selected_path) != "xlsx":
+            write_table(selected, selected_path)
+            write_table(rest, rest_path)
+            return
+        if len(rest) > XLSX_MAX_ROWS:
+            raise PrioritizeFileError(
+                f"{selected_path}: {len(rest):,} MSMEs are not selected, more than a worksheet "
+                "holds; write .csv or .parquet"
+            )
+        summary = pd.DataFrame(summary_rows(result), columns=["figure", "value"])
+        selected_path.parent.mkdir(parents=True, exist_ok=True)
+        with pd.ExcelWriter(selected_path, engine="openpyxl") as workbook:
+            selected.to_excel(workbook, sheet_name="selected", index=False)
+            rest.to_excel(workbook, sheet_name="not_selected", index=False)
+            summary.to_excel(workbook, sheet_name="summary", index=False)
+    except (DataFileError, OSError) as error:
+        raise PrioritizeFileError(str(error)) from error

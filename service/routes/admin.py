@@ -1,0 +1,33 @@
+"""POST /v1/admin/reload: check the alias now and swap in a new version (admin keys only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from service.auth import require_admin_key
+from service.deps import StoreDep
+from service.routes.responses import ERROR_RESPONSES
+from service.schemas import ErrorResponse, ReloadResult
+
+router = APIRouter(tags=["admin"], dependencies=[Depends(require_admin_key)])
+
+
+@router.post(
+    "/v1/admin/reload",
+    response_model=ReloadResult,
+    summary="Load the version the model URI points to now",
+    responses={
+        401: ERROR_RESPONSES[401],
+        403: {"model": ErrorResponse, "description": "Admin keys are not configured"},
+    },
+)
+async def reload_model(store: StoreDep, force: bool = False) -> ReloadResult:
+    """Loads the alias's current version beside the old one and swaps it in; a failed load keeps
+    the old model (and `error` says why). `force=true` reloads even an unchanged version."""
+    outcome = await store.refresh(force=force)
+    current = store.current
+    return ReloadResult(
+        changed=outcome.changed,
+        model=current.ref if current is not None else None,
+        error=outcome.error,
+    )

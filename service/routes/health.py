@@ -1,0 +1,42 @@
+"""GET /healthz, /readyz and /metrics: open, for probes and Prometheus."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from service.deps import MetricsDep, StoreDep
+from service.schemas import Readiness
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz", summary="The process is up")
+async def healthz() -> dict[str, str]:
+    """Answers as long as the process serves HTTP; says nothing about the model."""
+    return {"status": "ok"}
+
+
+@router.get(
+    "/readyz",
+    summary="A model is loaded",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "No model loaded yet"}},
+)
+async def readyz(store: StoreDep) -> JSONResponse:
+    """200 when a model is loaded (and whether the latest reload failed); 503 before that."""
+    loaded = store.current
+    body = Readiness(
+        ready=loaded is not None,
+        model=loaded.ref if loaded is not None else None,
+        last_reload_error=store.last_error,
+    )
+    code = status.HTTP_200_OK if loaded is not None else status.HTTP_503_SERVICE_UNAVAILABLE
+    return JSONResponse(body.model_dump(mode="json"), status_code=code)
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+async def metrics(service_metrics: MetricsDep) -> Response:
+    """Requests and latency by route and status, MSMEs scored, model version, reload failures."""
+    return Response(service_metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

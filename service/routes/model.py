@@ -1,0 +1,22 @@
+"""GET /v1/model: which model is served, how it did in training, and the feature contract."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from service.deps import ModelDep
+from service.routes.responses import ERROR_RESPONSES
+from service.schemas import ModelInfo
+
+router = APIRouter(tags=["model"])
+
+
+@router.get(
+    "/v1/model",
+    response_model=ModelInfo,
+    summary="The model in service",
+    responses={code: ERROR_RESPONSES[code] for code in (401, 503)},
+)
+async def get_model_info(loaded: ModelDep) -> ModelInfo:
+    """Name, version, alias, training date, headline metrics and the data contract."""
+    return loaded.info()

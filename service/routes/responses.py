@@ -1,0 +1,17 @@
+"""The error answers every keyed route documents in OpenAPI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.schemas import ErrorResponse
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "Missing or invalid X-API-Key"},
+    413: {"model": ErrorResponse, "description": "Request body larger than this route's limit"},
+    422: {
+        "model": ErrorResponse,
+        "description": "Every problem of the request with its field path (values never echoed)",
+    },
+    503: {"model": ErrorResponse, "description": "No model loaded yet"},
+}

@@ -1,0 +1,410 @@
+"""Request and response bodies of the HTTP API, with the MSME profile built from `data.contract`.
+
+`MsmeProfile` is generated from `PROFILE_COLUMNS`, so the API cannot drift from the files that
+`umkm validate` checks: every column, allowed value and range comes from the contract. Unknown
+fields are refused everywhere (`extra="forbid"`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    create_model,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+
+from data.contract import (
+    FALSE_STRINGS,
+    PROFILE_COLUMNS,
+    SEGMENTS,
+    TRUE_STRINGS,
+    ColumnSpec,
+)
+from data.contract import column as contract_column
+from data.reference import island_groups, province_codes
+from service.allocation import MIN_SHARE_COLUMNS, MinShareColumn
+from service.settings import MAX_PRIORITIZE_MSMES, MAX_SCORE_MSMES, Language
+
+MSME_ID_MAX_LENGTH = 64
+STIMULUS_SEGMENT = "stimulus_group"
+ScoreSegment = Literal[
+    "persuadable", "sure_thing", "lost_cause", "do_not_disturb", "stimulus_group"
+]
+assert set(SEGMENTS) | {STIMULUS_SEGMENT} == set(ScoreSegment.__args__)  # type: ignore[attr-defined]
+
+
+EXAMPLE_PROFILE: dict[str, Any] = {
+    "msme_id": "UMKM-3201-000123",
+    "province_code": "32",
+    "area_type": "rural",
+    "sector": "food_beverage",
+    "business_age_years": 4.5,
+    "workers": 2,
+    "monthly_revenue_idr": 6_500_000,
+    "owner_age": 38,
+    "owner_gender": "female",
+    "owner_education": "senior_secondary",
+    "has_smartphone": True,
+    "has_bank_account": False,
+    "has_business_id": False,
+    "prior_digital_training": False,
+    "internet_access": "weak",
+    "digital_status": "offline",
+}
+
+EXAMPLE_PROFILE_2: dict[str, Any] = EXAMPLE_PROFILE | {
+    "msme_id": "UMKM-3201-000124",
+    "owner_gender": "male",
+    "has_smartphone": False,
+    "internet_access": "none",
+}
+
+
+class _Strict(BaseModel):
+    """Base of every request body: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- the profile, from the contract
+
+
+def _contract_boolean(value: object) -> object:
+    """JSON booleans, or the contract's spellings (true/false/1/0/ya/tidak, any case)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in TRUE_STRINGS:
+            return True
+        if word in FALSE_STRINGS:
+            return False
+    raise ValueError("must be true or false (or ya/tidak, 1/0)")
+
+
+def _known_province(code: str) -> str:
+    if code not in province_codes():
+        raise ValueError("is not one of the 38 province codes (11 to 96)")
+    return code
+
+
+ProvinceCode = Annotated[
+    str, StringConstraints(pattern=r"^\d{2}$"), AfterValidator(_known_province)
+]
+
+
+def _province_enum(schema: dict[str, Any]) -> None:
+    """Lists the 38 codes in the OpenAPI schema, read when the schema is first generated."""
+    schema["enum"] = list(province_codes())
+
+
+def _field_for(spec: ColumnSpec) -> tuple[Any, FieldInfo]:
+    description = f"{spec.description} ({spec.term_id})" + (f"; {spec.unit}" if spec.unit else "")
+    extra: dict[str, Any] = {"examples": [EXAMPLE_PROFILE[spec.name]]}
+    kind: Any
+    if spec.name == "province_code":
+        kind = ProvinceCode
+        extra = {"json_schema_extra": _province_enum}
+    elif spec.kind == "category":
+        assert spec.allowed is not None, spec.name
+        kind = Literal[spec.allowed]
+    elif spec.kind == "boolean":
+        kind = Annotated[bool, BeforeValidator(_contract_boolean)]
+        description += "; true/false (also ya/tidak, 1/0 as strings)"
+    elif spec.kind == "integer":
+        kind = Annotated[int, Field(strict=True, ge=spec.minimum, le=spec.maximum)]
+    elif spec.kind == "number":
+        kind = Annotated[
+            float, Field(strict=True, ge=spec.minimum, le=spec.maximum, allow_inf_nan=False)
+        ]
+    else:
+        kind = Annotated[str, StringConstraints(min_length=1, max_length=MSME_ID_MAX_LENGTH)]
+    if spec.nullable:
+        return kind | None, Field(default=None, description=description, **extra)
+    return kind, Field(description=description, **extra)
+
+
+def _build_profile_model() -> type[BaseModel]:
+    fields: dict[str, Any] = {spec.name: _field_for(spec) for spec in PROFILE_COLUMNS}
+    return create_model(
+        "MsmeProfile",
+        __base__=_Strict,
+        __doc__="One MSME as the data contract describes it (see GET /v1/model for the contract).",
+        **fields,
+    )
+
+
+if TYPE_CHECKING:
+    # mypy cannot follow a class made by create_model; for it, a profile is a plain model.
+    MsmeProfile = _Strict
+else:
+    MsmeProfile = _build_profile_model()
+
+
+class PrioritizeMsme(MsmeProfile):
+    """A profile plus the cost of mentoring it, needed only when the request sets a budget."""
+
+    cost: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = Field(
+        default=None,
+        description="Cost of mentoring this MSME (any unit, the same as `budget`).",
+        examples=[1_500_000],
+    )
+
+
+# ---------------------------------------------------------------- scores
+
+
+class ScoreRequest(_Strict):
+    """MSMEs to score, 1 to 10,000 per request."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"msmes": [EXAMPLE_PROFILE]}]})
+
+    msmes: list[MsmeProfile] = Field(min_length=1, max_length=MAX_SCORE_MSMES)
+
+
+class Reason(BaseModel):
+    """One factor that raises or lowers this MSME's expected gain from mentoring."""
+
+    feature: str = Field(description="Contract column (or derived feature such as island_group).")
+    effect: Literal["raises", "lowers"]
+    contribution: float = Field(description="Change in uplift attributed to this factor.")
+    text: str = Field(description="The factor as a short phrase in the response's language.")
+
+
+class ScoredMsme(BaseModel):
+    """Scores of one MSME; already-digital MSMEs get segment stimulus_group and no probabilities."""
+
+    msme_id: str
+    p_digital_if_mentored: float | None = Field(
+        description="Chance of going digital within 12 months if mentored."
+    )
+    p_digital_if_not: float | None = Field(description="Chance of going digital if not mentored.")
+    uplift: float | None = Field(description="Expected extra chance: the difference of the two.")
+    segment: ScoreSegment
+    reasons: list[Reason] = Field(description="Top three factors, largest effect first.")
+
+
+class ModelRef(BaseModel):
+    """The registered model that produced a response."""
+
+    name: str
+    version: str | None
+
+
+class ScoreResponse(BaseModel):
+    """One entry per MSME, in input order."""
+
+    model: ModelRef
+    language: Language
+    scores: list[ScoredMsme]
+
+
+# ---------------------------------------------------------------- prioritize
+
+
+class MinShare(_Strict):
+    """At least `share` of the filled slots go to MSMEs whose `column` equals `value`
+    (rounded up: 0.5 of 7 slots means 4)."""
+
+    column: MinShareColumn
+    value: str = Field(min_length=1, max_length=64, examples=["female"])
+    share: float = Field(gt=0, le=1, examples=[0.5])
+
+    @model_validator(mode="after")
+    def _value_is_allowed(self) -> MinShare:
+        assert self.column in MIN_SHARE_COLUMNS
+        allowed = _allowed_values(self.column)
+        if self.value not in allowed:
+            shown = ", ".join(allowed) if len(allowed) <= 10 else "one of the 38 province codes"
+            raise ValueError(f"value is not a {self.column} value; use {shown}")
+        return self
+
+
+def _allowed_values(column: str) -> tuple[str, ...]:
+    if column == "province_code":
+        return province_codes()
+    if column == "island_group":
+        return island_groups()
+    allowed = contract_column(column).allowed
+    assert allowed is not None, column
+    return allowed
+
+
+class PrioritizeRequest(_Strict):
+    """Candidates and constraints of a mentoring list; up to 100,000 MSMEs per request."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "msmes": [EXAMPLE_PROFILE, EXAMPLE_PROFILE_2],
+                    "capacity": 1,
+                    "quotas": {"32": 1},
+                    "min_share": [{"column": "owner_gender", "value": "female", "share": 0.5}],
+                    "exclude_digital": True,
+                }
+            ]
+        }
+    )
+
+    msmes: list[PrioritizeMsme] = Field(min_length=1, max_length=MAX_PRIORITIZE_MSMES)
+    capacity: int = Field(ge=1, le=MAX_PRIORITIZE_MSMES, description="Mentoring slots to fill.")
+    quotas: dict[ProvinceCode, Annotated[int, Field(ge=0)]] | None = Field(
+        default=None,
+        description='Maximum slots per province code, like {"31": 40, "32": 60}.',
+    )
+    min_share: list[MinShare] = Field(default_factory=list, max_length=50)
+    budget: float | None = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="Upper bound on the list's total cost; every MSME then needs a `cost`.",
+    )
+    exclude_digital: bool = Field(
+        default=True, description="Leave already-digital MSMEs out (they belong to the stimulus)."
+    )
+    only_beneficial: bool = Field(
+        default=False,
+        description="Leave MSMEs with uplift <= 0 off the list even when slots stay free.",
+    )
+
+    @model_validator(mode="after")
+    def _shares_not_repeated(self) -> PrioritizeRequest:
+        pairs = [(share.column, share.value) for share in self.min_share]
+        if len(set(pairs)) != len(pairs):
+            raise ValueError("min_share names the same column and value twice")
+        return self
+
+
+class SelectedMsme(BaseModel):
+    """One MSME on the list."""
+
+    rank: int = Field(description="1 = mentor first.")
+    msme_id: str
+    expected_gain: float = Field(description="Expected extra chance of going digital (uplift).")
+    p_digital_if_mentored: float | None
+    p_digital_if_not: float | None
+    segment: ScoreSegment
+    province_code: str
+    cost: float | None = None
+
+
+class NotSelectedMsme(BaseModel):
+    """One MSME left off the list, and why."""
+
+    msme_id: str
+    reason_code: str = Field(
+        description="already_digital, missing_uplift, not_beneficial, below_rank_cutoff, "
+        "province_quota_full, min_share_reserved or over_budget"
+    )
+    reason: str
+    uplift: float | None
+    segment: ScoreSegment
+
+
+class BindingConstraintOut(BaseModel):
+    """A constraint that shaped the list (tight, and broken by ranking on uplift alone)."""
+
+    kind: Literal["capacity", "quota", "min_share", "budget"]
+    name: str
+    used: float
+    limit: float
+    unconstrained: float = Field(description="What ranking by uplift alone would use.")
+    message: str
+
+
+class PrioritizeResponse(BaseModel):
+    """The mentoring list; `selected` and `not_selected` together hold every input MSME once."""
+
+    model: ModelRef
+    capacity: int
+    filled: int = Field(description="Slots filled: capacity, or every eligible MSME if fewer.")
+    candidates: int
+    eligible: int
+    total_expected_gain: float = Field(description="Expected extra digitalizations of the list.")
+    random_expected_gain: float = Field(
+        description="The same for a random choice of as many eligible MSMEs."
+    )
+    expected_success_rate: float | None = Field(
+        description="Mean chance of going digital when mentored, over the list."
+    )
+    total_cost: float | None
+    budget: float | None
+    binding_constraints: list[BindingConstraintOut]
+    shortfall_note: str | None = Field(description="Set when fewer MSMEs were eligible than slots.")
+    notes: list[str]
+    method: str = Field(description="greedy, quota_greedy, milp (HiGHS) or none")
+    selected: list[SelectedMsme]
+    not_selected: list[NotSelectedMsme]
+
+
+# ---------------------------------------------------------------- model, health, errors
+
+
+class ContractColumn(BaseModel):
+    """One column of the data contract."""
+
+    name: str
+    kind: str
+    description: str
+    term_id: str
+    unit: str
+    nullable: bool
+    allowed: list[str] | None
+    minimum: float | None
+    maximum: float | None
+
+
+class ModelInfo(BaseModel):
+    """The model being served."""
+
+    name: str
+    version: str | None
+    alias: str | None
+    uri: str
+    run_id: str | None
+    training_date: str | None = Field(description="When the training run started (ISO 8601, UTC).")
+    loaded_at: str
+    metrics: dict[str, float] = Field(description="Headline metrics logged by the training run.")
+    features: list[str] = Field(description="Features the model reads, in order.")
+    contract: list[ContractColumn]
+
+
+class Readiness(BaseModel):
+    """Whether the service can score, and why the latest model load failed, if it did."""
+
+    ready: bool
+    model: ModelRef | None
+    last_reload_error: str | None
+
+
+class ReloadResult(BaseModel):
+    """Outcome of POST /v1/admin/reload."""
+
+    changed: bool
+    model: ModelRef | None
+    error: str | None
+
+
+class Problem(BaseModel):
+    """One problem of a request: where and why, never the submitted value."""
+
+    field: str | None = Field(description="Path like msmes.3.owner_age; null for the whole body.")
+    type: str
+    reason: str
+
+
+class ErrorResponse(BaseModel):
+    """Every 4xx/5xx answer of the API."""
+
+    error: str = Field(examples=["invalid_request"])
+    message: str
+    problems: list[Problem] = Field(default_factory=list)

@@ -1,0 +1,104 @@
+"""Settings of the scoring service, read from `UMKM_*` environment variables (or a `.env` file)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# The longest valid profile is about 480 bytes of compact JSON and 570 indented with a cost
+# (tests/service/test_limits.py builds it). Default body limits allow 720 bytes per MSME at each
+# route's documented maximum: a legal request fits, and a body much larger is refused unread.
+BYTES_PER_MSME = 720
+MAX_SCORE_MSMES = 10_000
+MAX_PRIORITIZE_MSMES = 100_000
+BODY_ENVELOPE_BYTES = 64 * 1024
+
+Language = Literal["id", "en"]
+
+
+class Settings(BaseSettings):
+    """Everything the service can be told at start; see `.env.example` for the variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="UMKM_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    api_keys: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="Keys accepted in X-API-Key, comma-separated. Empty: open (demo)."
+    )
+    admin_keys: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="Keys for /v1/admin/*, comma-separated. Empty: admin disabled."
+    )
+    model_uri: str = Field(
+        default="models:/umkm-uplift@champion", description="MLflow URI of the model to serve."
+    )
+    tracking_uri: str | None = Field(
+        default=None, description="MLflow tracking/registry URI; unset: MLFLOW_TRACKING_URI."
+    )
+    model_poll_seconds: float = Field(
+        default=60.0, ge=0, description="How often to check the alias for a new version; 0: never."
+    )
+    max_score_msmes: int = Field(
+        default=MAX_SCORE_MSMES, ge=1, le=MAX_SCORE_MSMES, description="MSMEs per /v1/scores."
+    )
+    max_prioritize_msmes: int = Field(
+        default=MAX_PRIORITIZE_MSMES,
+        ge=1,
+        le=MAX_PRIORITIZE_MSMES,
+        description="MSMEs per /v1/prioritize (longer lists: `umkm prioritize` with files).",
+    )
+    max_body_bytes_scores: int | None = Field(
+        default=None, ge=1024, description="Body limit of POST /v1/scores; unset: from the maximum."
+    )
+    max_body_bytes_prioritize: int | None = Field(
+        default=None, ge=1024, description="Body limit of POST /v1/prioritize; unset: likewise."
+    )
+    max_body_bytes_default: int = Field(
+        default=1024 * 1024, ge=1024, description="Body limit of every other route."
+    )
+    default_language: Language = Field(
+        default="id", description="Language of reasons when Accept-Language names neither."
+    )
+
+    @field_validator("api_keys", "admin_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        """Accept `a,b,c` from the environment as well as a list from code."""
+        if isinstance(value, str):
+            return tuple(key.strip() for key in value.split(",") if key.strip())
+        return value
+
+    @field_validator("api_keys", "admin_keys")
+    @classmethod
+    def _keys_are_long_enough(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """Refuse short keys: a guessable key is worse than none, because it looks safe."""
+        short = [index for index, key in enumerate(value, start=1) if len(key) < 16]
+        if short:
+            positions = ", ".join(str(index) for index in short)
+            raise ValueError(f"key number {positions} is shorter than 16 characters")
+        if any(not key.isascii() or not key.isprintable() for key in value):
+            raise ValueError("keys must be printable ASCII")
+        return value
+
+    @property
+    def body_limit_scores(self) -> int:
+        """Bytes allowed in a POST /v1/scores body."""
+        return self.max_body_bytes_scores or _limit_for(self.max_score_msmes)
+
+    @property
+    def body_limit_prioritize(self) -> int:
+        """Bytes allowed in a POST /v1/prioritize body."""
+        return self.max_body_bytes_prioritize or _limit_for(self.max_prioritize_msmes)
+
+
+def _limit_for(max_msmes: int) -> int:
+    return max_msmes * BYTES_PER_MSME + BODY_ENVELOPE_BYTES
+
+
+@cache
+def get_settings() -> Settings:
+    """The settings from the environment, read once per process (tests pass their own)."""
+    return Settings()

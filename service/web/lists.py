@@ -1,0 +1,577 @@
+"""From an uploaded spreadsheet to a readable mentoring list, with no HTTP in sight.
+
+The steps are the API's own: the file is read by `data.io.read_table` and checked by
+`data.validation.validate_frame`; the list is built by `service.scoring.prioritize_profiles`, the
+function behind `POST /v1/prioritize`; reasons come from `service.scoring.score_profiles`, the one
+behind `POST /v1/scores`. This module only adds what a person needs to read the result.
+
+Nothing is half-applied: any invalid row refuses the whole file, with every problem listed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import pandas as pd
+from pydantic import ValidationError
+
+from data.contract import GENDERS, PROFILE_COLUMNS, SECTORS, SEGMENTS
+from data.io import DataFileError, read_table
+from data.reference import island_group_by_province, province_name_by_code
+from data.validation import validate_frame
+from models.scoring import score_frame
+from service.allocation import CandidateError, InfeasibleConstraints, SolverError
+from service.errors import problems_from
+from service.model_store import LoadedModel
+from service.schemas import (
+    MSME_ID_MAX_LENGTH,
+    BindingConstraintOut,
+    PrioritizeMsme,
+    PrioritizeRequest,
+    PrioritizeResponse,
+)
+from service.scoring import prioritize_profiles, score_profiles
+from service.web.i18n import Language, format_bytes, format_number, message
+from service.web.problems import PageProblem, page_problems
+from service.web.schemas import (
+    LeftOutMsme,
+    ListedMsme,
+    ListSummary,
+    ReasonCount,
+    SegmentCount,
+    SourceFile,
+    SpreadItem,
+    UploadFormat,
+    UploadOptions,
+    UploadResponse,
+)
+
+PROFILE_NAMES = tuple(spec.name for spec in PROFILE_COLUMNS)
+UPLOAD_SUFFIXES: dict[str, UploadFormat] = {
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".parquet": "parquet",  # what `umkm simulate` writes by default
+}
+COST_COLUMN = "cost"
+ALL_SEGMENTS = (*SEGMENTS, "stimulus_group")
+
+
+class UploadError(Exception):
+    """The upload cannot become a list; `status`, a stable `error` code and a worded message."""
+
+    def __init__(
+        self, status: int, error: str, message: str, problems: Sequence[PageProblem] = ()
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+        self.problems = list(problems)
+
+
+# --------------------------------------------------------------------------- the whole path
+
+
+def parse_options(text: str, language: Language) -> UploadOptions:
+    """The upload's options from their JSON; UploadError (422) naming every bad field."""
+    try:
+        return UploadOptions.model_validate_json(text)
+    except ValidationError as error:
+        problems = [
+            PageProblem(
+                row=None,
+                column=None,
+                reason=problem.reason,
+                fix="",
+                field=f"options.{problem.field}" if problem.field else "options",
+            )
+            for problem in problems_from(error.errors())
+        ]
+        detail = "; ".join(f"{problem.field}: {problem.reason}" for problem in problems)
+        text = message(language, "error.options", detail=detail)
+        raise UploadError(422, "invalid_options", text, problems) from None
+
+
+def make_list(
+    path: Path,
+    filename: str,
+    *,
+    options: UploadOptions,
+    loaded: LoadedModel,
+    language: Language,
+    max_rows: int,
+) -> UploadResponse:
+    """File in, list out; every refusal (file, rows, constraints) as an UploadError."""
+    fmt = upload_format(filename, language)
+    raw = read_upload(path, filename, language)
+    frame = checked_candidates(raw, options, language, max_rows)
+    source = SourceFile(filename=filename, format=fmt, rows=len(raw))
+    try:
+        return build_list(loaded, frame, options, language, source)
+    except InfeasibleConstraints as error:
+        fix = message(language, "error.infeasible_fix")
+        problems = [_general(reason, fix, "options") for reason in error.problems]
+        text = message(language, "error.infeasible")
+        raise UploadError(422, "infeasible_constraints", text, problems) from None
+    except CandidateError as error:
+        fix = message(language, "fix.generic")
+        problems = [_general(reason, fix, "file") for reason in error.problems]
+        text = message(language, "error.invalid_candidates")
+        raise UploadError(422, "invalid_candidates", text, problems) from None
+    except SolverError:
+        raise UploadError(422, "solver_time_limit", message(language, "error.solver")) from None
+
+
+def _general(reason: str, fix: str, field: str) -> PageProblem:
+    return PageProblem(row=None, column=None, reason=reason, fix=fix, field=field)
+
+
+# --------------------------------------------------------------------------- reading the file
+
+
+def upload_format(filename: str, language: Language) -> UploadFormat:
+    """CSV or XLSX by the file name's extension; anything else is refused (415)."""
+    fmt = UPLOAD_SUFFIXES.get(Path(filename).suffix.lower())
+    if fmt is None:
+        raise UploadError(
+            415, "not_a_spreadsheet", message(language, "error.not_spreadsheet", file=filename)
+        )
+    return fmt
+
+
+def check_size(size: int, limit: int, language: Language) -> None:
+    """Refuse (413) a file larger than the route's limit, naming both sizes."""
+    if size > limit:
+        raise UploadError(
+            413,
+            "file_too_large",
+            message(
+                language,
+                "error.too_large",
+                size=format_bytes(size, language),
+                limit=format_bytes(limit, language),
+            ),
+        )
+
+
+def read_upload(path: Path, filename: str, language: Language) -> pd.DataFrame:
+    """The file's cells as text, via `data.io.read_table`; unreadable files are refused (422)."""
+    try:
+        return read_table(path, duplicate_columns="keep")
+    except DataFileError as error:
+        detail = str(error).removeprefix(f"{path}: ")
+        text = _unreadable(detail, filename, language)
+        raise UploadError(422, "unreadable_file", text) from None
+
+
+def _unreadable(detail: str, filename: str, language: Language) -> str:
+    if "empty" in detail or "no data rows" in detail:
+        return message(language, "error.empty", file=filename)
+    if "UTF-8" in detail:
+        return message(language, "error.not_utf8", file=filename)
+    if "Excel" in detail or "zip" in detail:
+        return message(language, "error.not_spreadsheet", file=filename)
+    return message(language, "error.unreadable", file=filename, detail=detail)
+
+
+# --------------------------------------------------------------------------- checking the rows
+
+
+def checked_candidates(
+    raw: pd.DataFrame, options: UploadOptions, language: Language, max_rows: int
+) -> pd.DataFrame:
+    """The candidates, typed by the contract (index = spreadsheet row), plus `cost` when asked.
+
+    Raises UploadError listing every problem when any row or column is wrong.
+    """
+    if len(raw) > max_rows:
+        raise UploadError(
+            413,
+            "too_many_rows",
+            message(
+                language,
+                "error.too_many_rows",
+                rows=format_number(len(raw), language, 0),
+                limit=format_number(max_rows, language, 0),
+            ),
+        )
+    result = validate_frame(raw, "profile", extra_columns="ignore")
+    problems = page_problems(result.problems, language)
+    valid = result.valid
+    problems.extend(_id_length_problems(valid, language))
+    if options.cost_column is not None:
+        problems.extend(_cost_problems(raw, options, language))
+    if problems:
+        problems.sort(key=lambda p: (p.row is not None, p.row or 0))
+        file_level = any(problem.row is None for problem in problems)
+        bad_rows = len({problem.row for problem in problems if problem.row is not None})
+        text = (
+            message(language, "error.invalid_columns")
+            if file_level
+            else message(
+                language,
+                "error.invalid_rows",
+                n=format_number(len(problems), language, 0),
+                rows=format_number(bad_rows, language, 0),
+                total=format_number(len(raw), language, 0),
+            )
+        )
+        raise UploadError(422, "invalid_file", text, problems)
+    frame = valid[list(PROFILE_NAMES)].copy()
+    if options.cost_column is not None:
+        costs = pd.to_numeric(raw[options.cost_column].to_numpy(), errors="coerce")
+        frame[COST_COLUMN] = costs.astype(float)
+    return frame
+
+
+def _id_length_problems(valid: pd.DataFrame, language: Language) -> list[PageProblem]:
+    """The API refuses IDs longer than it stores; the file gets the same rule, said per row."""
+    if "msme_id" not in valid.columns:
+        return []
+    too_long = valid.index[valid["msme_id"].astype(str).str.len() > MSME_ID_MAX_LENGTH]
+    return [
+        PageProblem(
+            row=int(row),
+            column="msme_id",
+            reason=message(language, "error.id_too_long", n=MSME_ID_MAX_LENGTH),
+            fix=message(language, "fix.id_length", n=MSME_ID_MAX_LENGTH),
+        )
+        for row in too_long
+    ]
+
+
+def _cost_problems(
+    raw: pd.DataFrame, options: UploadOptions, language: Language
+) -> list[PageProblem]:
+    column = options.cost_column
+    assert column is not None
+    if column not in raw.columns:
+        return [
+            PageProblem(
+                row=None,
+                column=column,
+                reason=message(language, "error.cost_column_missing", column=column),
+                fix=message(language, "fix.cost"),
+            )
+        ]
+    text = raw[column].astype(str).str.strip()
+    numbers = pd.to_numeric(text.where(text != "", None), errors="coerce")
+    empty = (text == "").to_numpy()
+    bad = ((numbers.isna() & ~empty) | (numbers <= 0)).to_numpy()
+    problems: list[PageProblem] = []
+    fix = message(language, "fix.cost")
+    for position in range(len(raw)):
+        if bad[position]:
+            reason = message(language, "error.cost_not_positive")
+        elif empty[position] and options.budget is not None:
+            reason = message(language, "error.cost_missing")
+        else:
+            continue
+        problems.append(PageProblem(row=position + 2, column=column, reason=reason, fix=fix))
+    return problems
+
+
+# --------------------------------------------------------------------------- building the list
+
+
+def build_list(
+    loaded: LoadedModel,
+    frame: pd.DataFrame,
+    options: UploadOptions,
+    language: Language,
+    source: SourceFile,
+) -> UploadResponse:
+    """The list `POST /v1/prioritize` would give for these rows, with display fields and reasons.
+
+    Raises allocation's InfeasibleConstraints / CandidateError / SolverError like that route.
+    """
+    has_cost = COST_COLUMN in frame.columns
+    names = (*PROFILE_NAMES, COST_COLUMN) if has_cost else PROFILE_NAMES
+    records = cast(list[dict[str, Any]], frame[list(names)].to_dict("records"))
+    profiles = [
+        cast(PrioritizeMsme, PrioritizeMsme.model_construct(**_plain(record))) for record in records
+    ]
+    body = PrioritizeRequest.model_construct(
+        msmes=profiles,
+        capacity=options.capacity,
+        quotas=options.quotas,
+        min_share=options.min_share,
+        budget=options.budget,
+        exclude_digital=options.exclude_digital,
+        only_beneficial=options.only_beneficial,
+    )
+    answer = prioritize_profiles(loaded, body)
+
+    position = {msme_id: i for i, msme_id in enumerate(frame["msme_id"])}
+    chosen = [position[item.msme_id] for item in answer.selected]
+    explained = score_profiles(loaded, [profiles[i] for i in chosen], language) if chosen else []
+    rows = frame.index.to_numpy()
+    names_by_code = _province_names()
+    islands = _islands()
+
+    selected = [
+        ListedMsme.model_construct(
+            **item.__dict__,
+            row=int(rows[i]),
+            province_name=names_by_code.get(item.province_code, item.province_code),
+            sector=records[i]["sector"],
+            owner_gender=records[i]["owner_gender"],
+            area_type=records[i]["area_type"],
+            island_group=islands.get(item.province_code, ""),
+            reasons=scored.reasons,
+        )
+        for item, i, scored in zip(answer.selected, chosen, explained, strict=True)
+    ]
+    cutoff = min((item.expected_gain for item in answer.selected), default=math.nan)
+    not_selected = []
+    for item in answer.not_selected:
+        i = position[item.msme_id]
+        record = records[i]
+        fields = {**item.__dict__}
+        fields["reason"] = _not_selected_reason(
+            item.reason_code,
+            item.uplift,
+            record,
+            cutoff=cutoff,
+            options=options,
+            language=language,
+            fallback=item.reason,
+        )
+        not_selected.append(
+            LeftOutMsme.model_construct(
+                **fields,
+                row=int(rows[i]),
+                province_code=record["province_code"],
+                province_name=names_by_code.get(record["province_code"], record["province_code"]),
+                sector=record["sector"],
+                owner_gender=record["owner_gender"],
+                p_digital_if_mentored=None,
+                p_digital_if_not=None,
+            )
+        )
+    _fill_probabilities(not_selected, loaded, frame, position)
+    common = {
+        name: getattr(answer, name)
+        for name in PrioritizeResponse.model_fields
+        if name not in ("selected", "not_selected", "binding_constraints", "shortfall_note")
+    }
+    return UploadResponse.model_construct(
+        **common,
+        binding_constraints=[
+            _binding(item, answer, options, language) for item in answer.binding_constraints
+        ],
+        shortfall_note=_shortfall(answer, language),
+        selected=selected,
+        not_selected=not_selected,
+        language=language,
+        source=source,
+        options=options,
+        summary=summarize(selected, not_selected, language),
+    )
+
+
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
+    """Numpy scalars as Python values and NaN as None, as a JSON request would carry them."""
+    out: dict[str, Any] = {}
+    for name, value in record.items():
+        if isinstance(value, float) and math.isnan(value):
+            out[name] = None
+        elif hasattr(value, "item"):
+            out[name] = value.item()
+        else:
+            out[name] = value
+    return out
+
+
+def _fill_probabilities(
+    not_selected: list[LeftOutMsme],
+    loaded: LoadedModel,
+    frame: pd.DataFrame,
+    position: dict[str, int],
+) -> None:
+    """Both chances for the MSMEs left out too, so the second sheet shows why (in place)."""
+    if not not_selected:
+        return
+    at = [position[item.msme_id] for item in not_selected]
+    scores = score_frame(loaded.model, frame.iloc[at][list(PROFILE_NAMES)].reset_index(drop=True))
+    for item, p1, p0 in zip(
+        not_selected,
+        scores["p_digital_if_mentored"].tolist(),
+        scores["p_digital_if_not"].tolist(),
+        strict=True,
+    ):
+        item.p_digital_if_mentored = None if math.isnan(p1) else float(p1)
+        item.p_digital_if_not = None if math.isnan(p0) else float(p0)
+
+
+def _percent(value: float, language: Language) -> str:
+    return f"{format_number(100 * value, language)}%"
+
+
+def _not_selected_reason(
+    code: str,
+    uplift: float | None,
+    record: dict[str, Any],
+    *,
+    cutoff: float,
+    options: UploadOptions,
+    language: Language,
+    fallback: str,
+) -> str:
+    gain = "–" if uplift is None else _percent(uplift, language)
+    if code == "below_rank_cutoff":
+        return message(
+            language, "reason.below_rank_cutoff", uplift=gain, cutoff=_percent(cutoff, language)
+        )
+    if code == "not_beneficial":
+        return message(language, "reason.not_beneficial", uplift=gain)
+    if code == "province_quota_full":
+        province = str(record["province_code"])
+        quota = (options.quotas or {}).get(province, 0)
+        return message(
+            language,
+            "reason.province_quota_full",
+            province=_province_names().get(province, province),
+            quota=quota,
+        )
+    if code in ("already_digital", "missing_uplift", "min_share_reserved", "over_budget"):
+        return message(language, f"reason.{code}")
+    return fallback
+
+
+def reason_generic(code: str, language: Language) -> str:
+    """A reason code in general words (for counts), in `language`."""
+    for key in (f"reason.{code}.generic", f"reason.{code}"):
+        text = message(language, key)
+        if text != key:
+            return text
+    return code
+
+
+def _binding(
+    item: BindingConstraintOut,
+    answer: PrioritizeResponse,
+    options: UploadOptions,
+    language: Language,
+) -> BindingConstraintOut:
+    """The constraint's message in `language`, figures formatted the language's way."""
+
+    def count(value: float) -> str:
+        return format_number(value, language, 0)
+
+    text = item.message
+    if item.kind == "capacity":
+        text = message(
+            language,
+            "binding.capacity",
+            used=count(item.used),
+            waiting=count(item.unconstrained - item.used),
+        )
+    elif item.kind == "quota":
+        code = item.name.split()[-1]
+        text = message(
+            language,
+            "binding.quota",
+            province=_province_names().get(code, code),
+            used=count(item.used),
+            limit=count(item.limit),
+            unconstrained=count(item.unconstrained),
+        )
+    elif item.kind == "min_share":
+        # allocation names it "min_share <column>=<value> <share>"
+        labels = {f"min_share {s.column}={s.value} {s.share:g}": s for s in options.min_share}
+        share = labels.get(item.name)
+        if share is not None:
+            value = (
+                _province_names().get(share.value, share.value)
+                if share.column == "province_code"
+                else _value_label(share.value, language)
+            )
+            text = message(
+                language,
+                "binding.min_share",
+                column=message(language, f"dim.{share.column}").lower(),
+                value=value,
+                share=_percent(share.share, language),
+                used=count(item.used),
+                filled=count(answer.filled),
+                unconstrained=count(item.unconstrained),
+            )
+    elif item.kind == "budget":
+        text = message(
+            language,
+            "binding.budget",
+            used=format_number(item.used, language, 0),
+            limit=format_number(item.limit, language, 0),
+            unconstrained=format_number(item.unconstrained, language, 0),
+        )
+    return BindingConstraintOut.model_construct(**{**item.__dict__, "message": text})
+
+
+def _value_label(value: str, language: Language) -> str:
+    key = f"value.{value}"
+    text = message(language, key)
+    return value if text == key else text
+
+
+def _shortfall(answer: PrioritizeResponse, language: Language) -> str | None:
+    if answer.shortfall_note is None:
+        return None
+    return message(
+        language,
+        "shortfall",
+        eligible=format_number(answer.eligible, language, 0),
+        capacity=format_number(answer.capacity, language, 0),
+        free=format_number(answer.capacity - answer.filled, language, 0),
+    )
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+def summarize(
+    selected: Sequence[ListedMsme], not_selected: Sequence[LeftOutMsme], language: Language
+) -> ListSummary:
+    """How the slots spread over provinces, sectors and owner gender; segments; reasons."""
+    segments = Counter[str](item.segment for item in selected)
+    reasons = Counter(item.reason_code for item in not_selected)
+    return ListSummary.model_construct(
+        by_province=_spread([item.province_code for item in selected], ()),
+        by_sector=_spread([item.sector for item in selected], SECTORS),
+        by_owner_gender=_spread([item.owner_gender for item in selected], GENDERS),
+        segments=[
+            SegmentCount.model_construct(segment=segment, count=segments.get(segment, 0))
+            for segment in ALL_SEGMENTS
+            if segment in SEGMENTS or segments.get(segment, 0)
+        ],
+        not_selected_reasons=[
+            ReasonCount.model_construct(
+                reason_code=code, reason=reason_generic(code, language), count=n
+            )
+            for code, n in reasons.most_common()
+        ],
+    )
+
+
+def _spread(values: Sequence[str], always: Sequence[str]) -> list[SpreadItem]:
+    """Slots per value, most first (ties by value); `always` values appear even with none."""
+    counts = Counter(values)
+    for value in always:
+        counts.setdefault(value, 0)
+    total = max(len(values), 1)
+    ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    return [
+        SpreadItem.model_construct(value=value, slots=n, share=n / total) for value, n in ordered
+    ]
+
+
+def _province_names() -> dict[str, str]:
+    return province_name_by_code()
+
+
+def _islands() -> dict[str, str]:
+    return island_group_by_province()

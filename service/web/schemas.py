@@ -1,0 +1,152 @@
+"""Bodies of the page's two API routes: the upload's options and answer, and the export request.
+
+The upload answers with exactly what `POST /v1/prioritize` answers (`PrioritizeResponse`), plus
+the fields a person needs to read the list: province names, sector, owner gender, the reasons in
+the requested language, and the spread of the slots.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from service.schemas import (
+    MinShare,
+    NotSelectedMsme,
+    PrioritizeResponse,
+    ProvinceCode,
+    Reason,
+    SelectedMsme,
+)
+from service.settings import MAX_PRIORITIZE_MSMES, Language
+
+UploadFormat = Literal["csv", "xlsx", "parquet"]
+ExportFormat = Literal["csv", "xlsx"]
+ExportPart = Literal["all", "selected", "not_selected"]
+
+
+class UploadOptions(BaseModel):
+    """The options of `POST /v1/prioritize` (without `msmes`, which come from the file), plus the
+    name of the file's cost column when a budget applies."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "capacity": 300,
+                    "quotas": {"31": 40, "32": 60},
+                    "min_share": [{"column": "owner_gender", "value": "female", "share": 0.5}],
+                    "exclude_digital": True,
+                }
+            ]
+        },
+    )
+
+    capacity: int = Field(ge=1, le=MAX_PRIORITIZE_MSMES, description="Mentoring slots to fill.")
+    quotas: dict[ProvinceCode, Annotated[int, Field(ge=0)]] | None = Field(
+        default=None, description='Maximum slots per province code, like {"31": 40}.'
+    )
+    min_share: list[MinShare] = Field(default_factory=list, max_length=50)
+    cost_column: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Column of the file holding each MSME's mentoring cost (needed with budget).",
+    )
+    budget: float | None = Field(
+        default=None, gt=0, allow_inf_nan=False, description="Upper bound on the list's total cost."
+    )
+    exclude_digital: bool = Field(
+        default=True, description="Leave already-digital MSMEs out (they belong to the stimulus)."
+    )
+    only_beneficial: bool = Field(
+        default=False,
+        description="Leave MSMEs with uplift <= 0 off the list even if slots stay free.",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> UploadOptions:
+        pairs = [(share.column, share.value) for share in self.min_share]
+        if len(set(pairs)) != len(pairs):
+            raise ValueError("min_share names the same column and value twice")
+        if self.budget is not None and self.cost_column is None:
+            raise ValueError("a budget needs cost_column: the file column with each MSME's cost")
+        return self
+
+
+class ListedMsme(SelectedMsme):
+    """One MSME on the list, with what the page and the exported files show."""
+
+    row: int = Field(description="Spreadsheet row of the MSME in the uploaded file (header = 1).")
+    province_name: str
+    sector: str
+    owner_gender: str
+    area_type: str
+    island_group: str
+    reasons: list[Reason] = Field(description="Top three factors, in the requested language.")
+
+
+class LeftOutMsme(NotSelectedMsme):
+    """One MSME left off the list, with its reason in the requested language."""
+
+    row: int = Field(description="Spreadsheet row of the MSME in the uploaded file (header = 1).")
+    province_code: str
+    province_name: str
+    sector: str
+    owner_gender: str
+    p_digital_if_mentored: float | None
+    p_digital_if_not: float | None
+
+
+class SpreadItem(BaseModel):
+    """How many slots went to one value of a column (a province, a sector, a gender)."""
+
+    value: str
+    slots: int
+    share: float = Field(description="Share of the filled slots, 0 to 1.")
+
+
+class SegmentCount(BaseModel):
+    """Selected MSMEs of one segment."""
+
+    segment: str
+    count: int
+
+
+class ReasonCount(BaseModel):
+    """Not-selected MSMEs with one reason code, and the reason in general words."""
+
+    reason_code: str
+    reason: str
+    count: int
+
+
+class ListSummary(BaseModel):
+    """The spread of the slots, the segment mix and why the others were left out."""
+
+    by_province: list[SpreadItem]
+    by_sector: list[SpreadItem]
+    by_owner_gender: list[SpreadItem]
+    segments: list[SegmentCount]
+    not_selected_reasons: list[ReasonCount]
+
+
+class SourceFile(BaseModel):
+    """The uploaded file."""
+
+    filename: str
+    format: UploadFormat
+    rows: int = Field(description="Data rows read (all of them valid, or the upload is refused).")
+
+
+class UploadResponse(PrioritizeResponse):
+    """`PrioritizeResponse` plus the fields a person reads; send it back to /v1/lists/export."""
+
+    language: Language
+    source: SourceFile
+    options: UploadOptions
+    selected: list[ListedMsme]  # type: ignore[assignment]
+    not_selected: list[LeftOutMsme]  # type: ignore[assignment]
+    summary: ListSummary

@@ -1,0 +1,758 @@
+/* Program managers' page: plain JavaScript, no build step, no third-party code.
+ *
+ * The page is a client of the public API like any other: it sends the API key the user typed
+ * (kept in sessionStorage only) as X-API-Key, the chosen language as Accept-Language, and shows
+ * the API's answers. All text comes from the message catalogs the server embeds in the page.
+ */
+(() => {
+  "use strict";
+
+  const config = JSON.parse(document.getElementById("page-config").textContent);
+  const KEY_STORAGE = "umkm.apiKey";
+  const LANG_STORAGE = "umkm.lang";
+  const MAX_PROBLEMS_SHOWN = 200;
+  const SVG_NS = "http://www.w3.org/2000/svg";
+
+  const state = {
+    lang: config.defaultLanguage,
+    result: null, // last successful upload response
+    lastSubmission: null, // {file, options} of the last upload, to reload reasons on a language switch
+    lastError: null, // {status, body} of the last failed upload, re-rendered on a language switch
+    sort: { key: "rank", dir: "asc" },
+  };
+
+  const $ = (id) => document.getElementById(id);
+
+  // ------------------------------------------------------------------ language and numbers
+
+  function t(key, args) {
+    const catalog = config.catalogs[state.lang] || {};
+    let text = catalog[key] ?? config.catalogs[config.defaultLanguage][key] ?? key;
+    if (args) {
+      text = text.replace(/\{(\w+)\}/g, (whole, name) => (name in args ? String(args[name]) : whole));
+    }
+    return text;
+  }
+
+  function locale() {
+    return t("locale");
+  }
+
+  function fmtNumber(value, digits = 1) {
+    return new Intl.NumberFormat(locale(), {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(value);
+  }
+
+  function fmtInt(value) {
+    return new Intl.NumberFormat(locale(), { maximumFractionDigits: 0 }).format(value);
+  }
+
+  function fmtPercent(value, digits = 1) {
+    return new Intl.NumberFormat(locale(), {
+      style: "percent",
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(value);
+  }
+
+  // A difference of two chances, in percentage points: +12,3 (id) or +12.3 (en).
+  function fmtPoints(value) {
+    return new Intl.NumberFormat(locale(), {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+      signDisplay: "exceptZero",
+    }).format(100 * value);
+  }
+
+  function fmtBytes(bytes) {
+    return bytes >= 1e6 ? `${fmtNumber(bytes / 1e6)} MB` : `${fmtNumber(bytes / 1e3)} kB`;
+  }
+
+  function valueLabel(column, value) {
+    if (value === null || value === undefined || value === "") return "–";
+    if (column === "province_code") return config.provinceNames[value] || value;
+    if (column === "segment") return t(`segment.${value}`);
+    const key = `value.${value}`;
+    const label = t(key);
+    return label === key ? String(value) : label;
+  }
+
+  function applyLanguage() {
+    document.documentElement.lang = state.lang;
+    document.querySelectorAll("[data-i18n]").forEach((node) => {
+      const args = node.dataset.i18nArgs ? JSON.parse(node.dataset.i18nArgs) : undefined;
+      node.textContent = t(node.dataset.i18n, args);
+    });
+    document.querySelectorAll("[data-i18n-placeholder]").forEach((node) => {
+      node.placeholder = t(node.dataset.i18nPlaceholder);
+    });
+    document.querySelectorAll("button.lang").forEach((button) => {
+      button.setAttribute("aria-pressed", String(button.dataset.lang === state.lang));
+    });
+    $("upload-limit").textContent = t("upload.limit", {
+      rows: fmtInt(config.maxRows),
+      size: fmtBytes(config.maxUploadBytes),
+    });
+    showKeyStatus();
+    showFileName();
+    relabelOptionRows();
+    if (state.result) renderResult(state.result);
+    if (state.lastError) renderError(state.lastError.status, state.lastError.body);
+  }
+
+  function setLanguage(lang) {
+    if (!config.languages.includes(lang) || lang === state.lang) return;
+    state.lang = lang;
+    try {
+      localStorage.setItem(LANG_STORAGE, lang);
+    } catch (_) {
+      /* storage may be disabled; the switch still works for this page */
+    }
+    applyLanguage();
+    // Reasons and server messages are worded by the API: ask again in the new language.
+    if (state.lastSubmission && (state.result || state.lastError)) {
+      submit(state.lastSubmission, t("working_lang"));
+    }
+  }
+
+  // ------------------------------------------------------------------ API key (session only)
+
+  function apiKey() {
+    try {
+      return sessionStorage.getItem(KEY_STORAGE) || "";
+    } catch (_) {
+      return $("api-key").value.trim();
+    }
+  }
+
+  function showFileName() {
+    const file = $("file").files[0];
+    const label = $("file-name");
+    if (file) {
+      label.removeAttribute("data-i18n");
+      label.textContent = `${file.name} (${fmtBytes(file.size)})`;
+    } else {
+      label.dataset.i18n = "upload.no_file";
+      label.textContent = t("upload.no_file");
+    }
+  }
+
+  function showKeyStatus() {
+    $("key-status").textContent = apiKey() ? t("key.saved") : t("key.none");
+  }
+
+  function saveKey(event) {
+    event.preventDefault();
+    const value = $("api-key").value.trim();
+    try {
+      if (value) sessionStorage.setItem(KEY_STORAGE, value);
+      else sessionStorage.removeItem(KEY_STORAGE);
+    } catch (_) {
+      /* without sessionStorage the key is read from the field on each request */
+    }
+    $("api-key").value = "";
+    showKeyStatus();
+  }
+
+  function clearKey() {
+    try {
+      sessionStorage.removeItem(KEY_STORAGE);
+    } catch (_) {
+      /* nothing stored */
+    }
+    $("api-key").value = "";
+    showKeyStatus();
+  }
+
+  // ------------------------------------------------------------------ options form
+
+  function makeSelect(options, selected) {
+    const select = document.createElement("select");
+    for (const [value, label] of options) {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = label;
+      if (value === selected) option.selected = true;
+      select.append(option);
+    }
+    return select;
+  }
+
+  function labelled(labelKey, control) {
+    const wrap = document.createElement("div");
+    const label = document.createElement("label");
+    const text = document.createElement("span");
+    text.dataset.i18n = labelKey;
+    text.textContent = t(labelKey);
+    label.append(text, document.createElement("br"), control);
+    wrap.append(label);
+    return wrap;
+  }
+
+  function removeButton(row) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    button.dataset.i18n = "options.remove";
+    button.textContent = t("options.remove");
+    button.addEventListener("click", () => row.remove());
+    return button;
+  }
+
+  function provinceOptions() {
+    return config.provinces.map((p) => [p.code, `${p.code} – ${p.name}`]);
+  }
+
+  function addQuotaRow() {
+    const row = document.createElement("div");
+    row.className = "dyn-row quota-row";
+    const province = makeSelect(provinceOptions());
+    province.className = "quota-province";
+    const slots = document.createElement("input");
+    slots.type = "number";
+    slots.min = "0";
+    slots.step = "1";
+    slots.className = "quota-slots";
+    row.append(labelled("options.province", province), labelled("options.max_slots", slots),
+      removeButton(row));
+    $("quota-rows").append(row);
+  }
+
+  function shareValueOptions(column) {
+    if (column === "province_code") return provinceOptions();
+    return (config.minShareValues[column] || []).map((value) => [value, valueLabel(column, value)]);
+  }
+
+  function addShareRow() {
+    const row = document.createElement("div");
+    row.className = "dyn-row share-row";
+    const columns = Object.keys(config.minShareValues);
+    const column = makeSelect(columns.map((c) => [c, t(`dim.${c}`)]), "owner_gender");
+    column.className = "share-column";
+    let value = makeSelect(shareValueOptions("owner_gender"), "female");
+    value.className = "share-value";
+    const valueWrap = labelled("options.value", value);
+    column.addEventListener("change", () => {
+      const fresh = makeSelect(shareValueOptions(column.value));
+      fresh.className = "share-value";
+      value.replaceWith(fresh);
+      value = fresh;
+    });
+    const share = document.createElement("input");
+    share.type = "number";
+    share.min = "1";
+    share.max = "100";
+    share.step = "any";
+    share.value = "50";
+    share.className = "share-percent";
+    row.append(labelled("options.column", column), valueWrap, labelled("options.share", share),
+      removeButton(row));
+    $("share-rows").append(row);
+  }
+
+  function relabelOptionRows() {
+    document.querySelectorAll(".share-row").forEach((row) => {
+      const column = row.querySelector(".share-column");
+      for (const option of column.options) option.textContent = t(`dim.${option.value}`);
+      const value = row.querySelector(".share-value");
+      const labels = new Map(shareValueOptions(column.value));
+      for (const option of value.options) option.textContent = labels.get(option.value) ?? option.value;
+    });
+  }
+
+  function numberOrNull(input) {
+    const text = input.value.trim();
+    return text === "" ? null : Number(text);
+  }
+
+  function readOptions() {
+    const capacity = numberOrNull($("capacity"));
+    if (capacity === null || !Number.isInteger(capacity) || capacity < 1) {
+      throw new Error(t("error.capacity"));
+    }
+    const quotas = {};
+    const quotaAll = numberOrNull($("quota-all"));
+    if (quotaAll !== null) for (const p of config.provinces) quotas[p.code] = quotaAll;
+    document.querySelectorAll(".quota-row").forEach((row) => {
+      const slots = numberOrNull(row.querySelector(".quota-slots"));
+      if (slots !== null) quotas[row.querySelector(".quota-province").value] = slots;
+    });
+    const minShare = [];
+    document.querySelectorAll(".share-row").forEach((row) => {
+      const percent = numberOrNull(row.querySelector(".share-percent"));
+      if (percent === null) return;
+      minShare.push({
+        column: row.querySelector(".share-column").value,
+        value: row.querySelector(".share-value").value,
+        share: percent / 100,
+      });
+    });
+    const costColumn = $("cost-column").value.trim();
+    return {
+      capacity,
+      quotas: Object.keys(quotas).length ? quotas : null,
+      min_share: minShare,
+      exclude_digital: $("exclude-digital").checked,
+      only_beneficial: $("only-beneficial").checked,
+      cost_column: costColumn || null,
+      budget: numberOrNull($("budget")),
+    };
+  }
+
+  // ------------------------------------------------------------------ upload
+
+  function onSubmit(event) {
+    event.preventDefault();
+    const file = $("file").files[0];
+    if (!apiKey() && $("api-key").value.trim()) saveKey(new Event("submit"));
+    if (!apiKey()) return showLocalError(t("key.missing"));
+    if (!file) return showLocalError(t("error.no_file"));
+    if (file.size > config.maxUploadBytes) {
+      return showLocalError(t("error.too_large", {
+        size: fmtBytes(file.size),
+        limit: fmtBytes(config.maxUploadBytes),
+      }));
+    }
+    let options;
+    try {
+      options = readOptions();
+    } catch (error) {
+      return showLocalError(error.message);
+    }
+    submit({ file, options }, t("working"));
+  }
+
+  async function submit(submission, workingText) {
+    state.lastSubmission = submission;
+    const form = new FormData();
+    form.append("file", submission.file, submission.file.name);
+    form.append("options", JSON.stringify(submission.options));
+    const button = $("submit");
+    button.disabled = true;
+    $("error-box").hidden = true;
+    $("working").textContent = workingText;
+    let response;
+    try {
+      response = await fetch(config.endpoints.upload, {
+        method: "POST",
+        headers: { "X-API-Key": apiKey(), "Accept-Language": state.lang },
+        body: form,
+      });
+    } catch (_) {
+      button.disabled = false;
+      $("working").textContent = "";
+      return showLocalError(t("error.network"));
+    }
+    const body = await response.json().catch(() => null);
+    button.disabled = false;
+    $("working").textContent = "";
+    if (response.ok && body) {
+      state.lastError = null;
+      state.result = body;
+      $("error-box").hidden = true;
+      renderResult(body);
+      return;
+    }
+    state.result = null;
+    $("result").hidden = true;
+    state.lastError = { status: response.status, body };
+    renderError(response.status, body);
+  }
+
+  function showLocalError(text) {
+    state.lastError = null;
+    renderError(0, { message: text, problems: [] });
+  }
+
+  function renderError(status, body) {
+    const box = $("error-box");
+    const problems = (body && body.problems) || [];
+    let message;
+    if (status === 401) message = t("error.unauthorized");
+    else if (body && body.error === "body_too_large") message = `${t("error.body_too_large")}\n${body.message}`;
+    else if (status === 503) message = t("error.not_ready");
+    else if (body && body.message) message = body.message;
+    else message = t("error.generic", { status });
+    $("error-message").textContent = message;
+    $("error-nothing").hidden = !(status === 413 || status === 422 || status === 400);
+    const table = $("problems");
+    const tbody = table.tBodies[0];
+    tbody.replaceChildren();
+    for (const problem of problems.slice(0, MAX_PROBLEMS_SHOWN)) {
+      const tr = document.createElement("tr");
+      const cells = [
+        problem.row ?? t("error.file_level"),
+        problem.column ?? "–",
+        problem.reason ?? "",
+        problem.fix ?? "",
+      ];
+      for (const value of cells) {
+        const td = document.createElement("td");
+        td.textContent = String(value);
+        tr.append(td);
+      }
+      tbody.append(tr);
+    }
+    table.hidden = problems.length === 0 || status === 401;
+    const more = problems.length - MAX_PROBLEMS_SHOWN;
+    $("problems-more").hidden = more <= 0;
+    if (more > 0) $("problems-more").textContent = t("error.more_problems", { n: fmtInt(more) });
+    box.hidden = false;
+    box.scrollIntoView({ block: "nearest" });
+  }
+
+  // ------------------------------------------------------------------ result
+
+  function renderResult(result) {
+    $("result").hidden = false;
+    $("result-file").textContent = t("result.file", {
+      file: result.source.filename,
+      rows: fmtInt(result.source.rows),
+      model: `${result.model.name} v${result.model.version ?? "?"}`,
+    });
+    $("kpi-gain").textContent = fmtNumber(result.total_expected_gain);
+    $("kpi-gain-random").textContent = t("summary.gain_vs_random", {
+      n: fmtInt(result.filled),
+      random: fmtNumber(result.random_expected_gain),
+    });
+    const ratio = result.random_expected_gain > 0
+      ? result.total_expected_gain / result.random_expected_gain : null;
+    $("kpi-gain-ratio").textContent = ratio === null ? "" : t("summary.ratio", { ratio: fmtNumber(ratio) });
+    $("kpi-success").textContent = result.expected_success_rate === null
+      ? "–" : fmtPercent(result.expected_success_rate);
+    $("kpi-filled").textContent = t("summary.filled_of", {
+      filled: fmtInt(result.filled),
+      capacity: fmtInt(result.capacity),
+    });
+    $("kpi-shortfall").textContent = result.shortfall_note || "";
+    renderBinding(result.binding_constraints);
+    const harmless = result.selected.filter((row) => row.expected_gain <= 0).length;
+    $("notes").hidden = harmless === 0;
+    $("notes").textContent = harmless ? t("note.not_beneficial", { n: fmtInt(harmless) }) : "";
+    renderSpread("spread-province", "province_code", result.summary.by_province, true);
+    renderSpread("spread-sector", "sector", result.summary.by_sector, false);
+    renderSpread("spread-gender", "owner_gender", result.summary.by_owner_gender, false);
+    renderCumulativeChart(result);
+    renderSegmentChart(result.summary.segments);
+    renderTable();
+    $("not-selected-title").textContent = t("not_selected.title", {
+      n: fmtInt(result.not_selected.length),
+    });
+    renderNotSelectedReasons(result.summary.not_selected_reasons);
+  }
+
+  function renderBinding(constraints) {
+    const host = $("binding");
+    host.replaceChildren();
+    if (!constraints.length) {
+      host.textContent = t("summary.no_binding");
+      return;
+    }
+    const title = document.createElement("strong");
+    title.textContent = t("summary.binding_title");
+    const list = document.createElement("ul");
+    for (const constraint of constraints) {
+      const item = document.createElement("li");
+      item.textContent = constraint.message;
+      list.append(item);
+    }
+    host.append(title, list);
+  }
+
+  function cell(text, className) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (className) td.className = className;
+    return td;
+  }
+
+  function renderSpread(id, column, rows, scroll) {
+    const table = $(id);
+    table.replaceChildren();
+    const head = table.createTHead().insertRow();
+    for (const [key, cls] of [[`dim.${column}`, ""], ["spread.slots", "num"], ["spread.share", "num"], ["", ""]]) {
+      const th = document.createElement("th");
+      th.textContent = key ? t(key) : "";
+      if (cls) th.className = cls;
+      head.append(th);
+    }
+    const body = table.createTBody();
+    const top = Math.max(...rows.map((r) => r.share), 0.0001);
+    for (const row of rows) {
+      const tr = body.insertRow();
+      tr.append(cell(valueLabel(column, row.value)), cell(fmtInt(row.slots), "num"),
+        cell(fmtPercent(row.share), "num"));
+      const barCell = cell("", "barcell");
+      const bar = document.createElement("div");
+      bar.className = "bar";
+      bar.style.width = `${(100 * row.share) / top}%`;
+      barCell.append(bar);
+      tr.append(barCell);
+    }
+    table.parentElement.classList.toggle("spread-scroll", scroll && rows.length > 10);
+  }
+
+  function renderNotSelectedReasons(rows) {
+    const table = $("not-selected-reasons");
+    table.replaceChildren();
+    const head = table.createTHead().insertRow();
+    for (const [key, cls] of [["col.reason", ""], ["not_selected.count", "num"]]) {
+      const th = document.createElement("th");
+      th.textContent = t(key);
+      if (cls) th.className = cls;
+      head.append(th);
+    }
+    const body = table.createTBody();
+    for (const row of rows) {
+      const tr = body.insertRow();
+      tr.append(cell(row.reason), cell(fmtInt(row.count), "num"));
+    }
+  }
+
+  function sortValue(row, key, type) {
+    if (key === "reasons") return row.reasons.map((r) => r.text).join(" ");
+    const value = row[key];
+    if (type === "label") return valueLabel(key, value);
+    if (type === "segment") return valueLabel("segment", value);
+    return value;
+  }
+
+  function sortedRows() {
+    const { key, dir } = state.sort;
+    const th = document.querySelector(`#list th[data-key="${key}"]`);
+    const type = th ? th.dataset.type : "number";
+    const sign = dir === "asc" ? 1 : -1;
+    const collator = new Intl.Collator(locale(), { numeric: true, sensitivity: "base" });
+    return [...state.result.selected].sort((a, b) => {
+      const x = sortValue(a, key, type);
+      const y = sortValue(b, key, type);
+      let order;
+      if (x === null || x === undefined) order = 1;
+      else if (y === null || y === undefined) order = -1;
+      else order = type === "number" ? x - y : collator.compare(String(x), String(y));
+      return order * sign || a.rank - b.rank;
+    });
+  }
+
+  function renderTable() {
+    document.querySelectorAll("#list th").forEach((th) => {
+      th.setAttribute("aria-sort", th.dataset.key === state.sort.key
+        ? (state.sort.dir === "asc" ? "ascending" : "descending") : "none");
+    });
+    const tbody = $("list").tBodies[0];
+    const fragment = document.createDocumentFragment();
+    for (const row of sortedRows()) {
+      const tr = document.createElement("tr");
+      tr.append(
+        cell(fmtInt(row.rank), "num"),
+        cell(row.msme_id, "id-cell"),
+        cell(row.province_name),
+        cell(valueLabel("sector", row.sector)),
+        cell(row.p_digital_if_mentored === null ? "–" : fmtPercent(row.p_digital_if_mentored), "num"),
+        cell(row.p_digital_if_not === null ? "–" : fmtPercent(row.p_digital_if_not), "num"),
+        cell(fmtPoints(row.expected_gain), "num"),
+      );
+      const segment = cell("");
+      const badge = document.createElement("span");
+      badge.className = "seg";
+      badge.style.setProperty("--seg-color", `var(--seg-${row.segment})`);
+      badge.textContent = valueLabel("segment", row.segment);
+      segment.append(badge);
+      const reasons = cell("", "reasons-cell");
+      const list = document.createElement("ul");
+      list.className = "reasons";
+      for (const reason of row.reasons) {
+        const li = document.createElement("li");
+        li.className = reason.effect;
+        li.textContent = reason.text;
+        list.append(li);
+      }
+      reasons.append(list);
+      tr.append(segment, reasons);
+      fragment.append(tr);
+    }
+    tbody.replaceChildren(fragment);
+  }
+
+  function onSort(event) {
+    const th = event.target.closest("th[data-key]");
+    if (!th || !state.result) return;
+    const key = th.dataset.key;
+    state.sort = state.sort.key === key
+      ? { key, dir: state.sort.dir === "asc" ? "desc" : "asc" }
+      : { key, dir: th.dataset.type === "number" && key !== "rank" ? "desc" : "asc" };
+    renderTable();
+  }
+
+  // ------------------------------------------------------------------ charts (inline SVG)
+
+  function svg(tag, attrs, text) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, String(value));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  // Round steps (1, 2, 2.5, 5 × 10^k) from 0 up to the first tick at or above `max`.
+  function niceTicks(max, count = 5) {
+    if (max <= 0) return [0];
+    const raw = max / count;
+    const power = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
+    const ticks = [0];
+    while (ticks[ticks.length - 1] < max - step * 1e-9) ticks.push(ticks.length * step);
+    return ticks;
+  }
+
+  function legend(items) {
+    const box = document.createElement("div");
+    box.className = "legend";
+    for (const [label, color] of items) {
+      const span = document.createElement("span");
+      span.style.setProperty("--swatch", color);
+      span.textContent = label;
+      box.append(span);
+    }
+    return box;
+  }
+
+  function renderCumulativeChart(result) {
+    const host = $("chart-cumulative");
+    host.replaceChildren();
+    const rows = [...result.selected].sort((a, b) => a.rank - b.rank);
+    const n = rows.length;
+    if (n === 0) return;
+    const cumulative = [0];
+    for (const row of rows) cumulative.push(cumulative[cumulative.length - 1] + row.expected_gain);
+    const W = 640, H = 280, left = 56, right = 16, top = 14, bottom = 44;
+    const yMax = Math.max(...cumulative, result.random_expected_gain, 1e-9);
+    const yTicks = niceTicks(yMax);
+    const yTop = yTicks[yTicks.length - 1] || yMax;
+    const x = (k) => left + ((W - left - right) * k) / n;
+    const y = (v) => H - bottom - ((H - top - bottom) * v) / yTop;
+    const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": t("chart.cumulative") });
+    for (const tick of yTicks) {
+      chart.append(svg("line", { x1: left, x2: W - right, y1: y(tick), y2: y(tick), stroke: "#e3e8ee" }));
+      chart.append(svg("text", { x: left - 6, y: y(tick) + 4, "text-anchor": "end" },
+        fmtNumber(tick, tick < 10 && tick % 1 ? 1 : 0)));
+    }
+    for (const tick of niceTicks(n, 6)) {
+      if (tick > n) break;
+      chart.append(svg("line", { x1: x(tick), x2: x(tick), y1: H - bottom, y2: H - bottom + 4, stroke: "#8a96a3" }));
+      chart.append(svg("text", { x: x(tick), y: H - bottom + 17, "text-anchor": "middle" }, fmtInt(tick)));
+    }
+    chart.append(svg("line", { x1: left, x2: W - right, y1: H - bottom, y2: H - bottom, stroke: "#8a96a3" }));
+    chart.append(svg("text", { x: (left + W - right) / 2, y: H - 6, "text-anchor": "middle" }, t("chart.cumulative_x")));
+    chart.append(svg("text", { x: 12, y: (top + H - bottom) / 2, "text-anchor": "middle",
+      transform: `rotate(-90 12 ${(top + H - bottom) / 2})` }, t("chart.cumulative_y")));
+    chart.append(svg("line", { x1: x(0), y1: y(0), x2: x(n), y2: y(result.random_expected_gain),
+      stroke: "#8a96a3", "stroke-width": 2, "stroke-dasharray": "6 4" }));
+    const stride = Math.max(1, Math.floor(n / 400));
+    const points = [];
+    for (let k = 0; k <= n; k += stride) points.push(`${x(k).toFixed(1)},${y(cumulative[k]).toFixed(1)}`);
+    if (n % stride) points.push(`${x(n).toFixed(1)},${y(cumulative[n]).toFixed(1)}`);
+    chart.append(svg("polyline", { points: points.join(" "), fill: "none", stroke: "#0b6e4f", "stroke-width": 2.5 }));
+    host.append(chart, legend([[t("chart.list"), "#0b6e4f"], [t("chart.random"), "#8a96a3"]]));
+  }
+
+  function renderSegmentChart(segments) {
+    const host = $("chart-segments");
+    host.replaceChildren();
+    const total = segments.reduce((sum, s) => sum + s.count, 0) || 1;
+    const W = 480, rowH = 34, left = 215, right = 80;
+    const H = rowH * segments.length + 8;
+    const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": t("chart.segments") });
+    segments.forEach((segment, index) => {
+      const yTop = 4 + index * rowH;
+      const share = segment.count / total;
+      const color = getComputedStyle(document.documentElement).getPropertyValue(`--seg-${segment.segment}`).trim() || "#777";
+      chart.append(svg("text", { x: left - 8, y: yTop + rowH / 2 + 4, "text-anchor": "end" },
+        valueLabel("segment", segment.segment)));
+      chart.append(svg("rect", { x: left, y: yTop + 6, height: rowH - 12, rx: 3, fill: color,
+        width: Math.max(1, (W - left - right) * share) }));
+      chart.append(svg("text", { x: left + (W - left - right) * share + 6, y: yTop + rowH / 2 + 4 },
+        `${fmtInt(segment.count)} (${fmtPercent(share, 0)})`));
+    });
+    host.append(chart);
+  }
+
+  // ------------------------------------------------------------------ downloads
+
+  async function download(format, part) {
+    if (!state.result) return;
+    const url = `${config.endpoints.export}?format=${format}&part=${part}`;
+    const status = $("download-status");
+    const buttons = document.querySelectorAll(".downloads button");
+    buttons.forEach((button) => { button.disabled = true; });
+    status.textContent = t("download.working");
+    try {
+      await fetchFile(url);
+    } finally {
+      buttons.forEach((button) => { button.disabled = false; });
+      status.textContent = "";
+    }
+  }
+
+  async function fetchFile(url) {
+    let response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: {
+          "X-API-Key": apiKey(),
+          "Accept-Language": state.lang,
+          "Content-Type": "application/json",
+        },
+        body: JSON.stringify(state.result),
+      });
+    } catch (_) {
+      return showLocalError(t("error.network"));
+    }
+    if (!response.ok) {
+      const body = await response.json().catch(() => null);
+      return renderError(response.status, body);
+    }
+    const blob = await response.blob();
+    const disposition = response.headers.get("Content-Disposition") || "";
+    const match = /filename="([^"]+)"/.exec(disposition);
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = match ? match[1] : t("export.filename");
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  }
+
+  // ------------------------------------------------------------------ start
+
+  function start() {
+    let stored = null;
+    try {
+      stored = localStorage.getItem(LANG_STORAGE);
+    } catch (_) {
+      stored = null;
+    }
+    if (stored && config.languages.includes(stored)) state.lang = stored;
+    document.querySelectorAll("button.lang").forEach((button) => {
+      button.addEventListener("click", () => setLanguage(button.dataset.lang));
+    });
+    $("key-form").addEventListener("submit", saveKey);
+    $("key-clear").addEventListener("click", clearKey);
+    $("quota-add").addEventListener("click", addQuotaRow);
+    $("share-add").addEventListener("click", addShareRow);
+    $("upload-form").addEventListener("submit", onSubmit);
+    $("list").tHead.addEventListener("click", onSort);
+    $("download-xlsx").addEventListener("click", () => download("xlsx", "all"));
+    $("download-csv-selected").addEventListener("click", () => download("csv", "selected"));
+    $("download-csv-not-selected").addEventListener("click", () => download("csv", "not_selected"));
+    $("print").addEventListener("click", () => window.print());
+    $("file").addEventListener("change", showFileName);
+    applyLanguage();
+    document.body.dataset.ready = "true";
+  }
+
+  start();
+})();

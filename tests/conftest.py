@@ -1,0 +1,93 @@
+"""Session fixtures shared by every test package.
+
+`registered_model`: a small simulated history trained once per session with the fast config (one
+learner, no tuning) into a temporary SQLite MLflow store, registered as `umkm-uplift` with the
+`champion` alias. MLFLOW_TRACKING_URI points at that store for the whole session (restored after),
+so `mlflow.pyfunc.load_model(registered_model.model_uri)` works in any test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+FAST_CONFIG = REPO_ROOT / "training" / "configs" / "fast.toml"
+FIXTURE_HISTORY_ROWS = 6000
+FIXTURE_SEED = 7
+
+
+@dataclass(frozen=True)
+class RegisteredModel:
+    """A trained, registered champion and the simulated data it came from."""
+
+    tracking_uri: str
+    model_uri: str  # "models:/umkm-uplift@champion"
+    name: str
+    version: str
+    run_id: str
+    candidates: pd.DataFrame  # raw profile rows (PROFILE_COLUMNS), never seen in training
+    simulation_dir: Path  # history.parquet, candidates.parquet, truth.parquet
+    history_path: Path
+    candidates_path: Path
+    truth_path: Path
+
+
+def simulate_small(
+    folder: Path, rows: int = FIXTURE_HISTORY_ROWS, seed: int = FIXTURE_SEED
+) -> dict[str, Path]:
+    """Simulated history, candidates and truth as Parquet files in `folder`."""
+    from data.simulate import simulate_to_dir
+
+    return simulate_to_dir(rows=rows, seed=seed, output=folder, fmt="parquet")
+
+
+def new_tracking_store(folder: Path, experiment: str = "umkm-uplift") -> str:
+    """A SQLite tracking URI in `folder` whose experiment keeps its artifacts in `folder` too
+    (MLflow's default artifact root is ./mlruns in the working folder)."""
+    from mlflow import MlflowClient
+
+    folder.mkdir(parents=True, exist_ok=True)
+    uri = f"sqlite:///{folder / 'mlflow.db'}"
+    MlflowClient(tracking_uri=uri).create_experiment(
+        experiment, artifact_location=(folder / "artifacts").as_uri()
+    )
+    return uri
+
+
+@pytest.fixture(scope="session")
+def registered_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegisteredModel]:
+    """Train the fast config on ~6,000 simulated rows into a temporary MLflow store."""
+    from rich.console import Console
+
+    from data.io import read_table
+    from training.config import load_config
+    from training.pipeline import train
+
+    root = tmp_path_factory.mktemp("registered_model")
+    paths = simulate_small(root / "simulation")
+    with pytest.MonkeyPatch.context() as patch:
+        tracking_uri = new_tracking_store(root / "mlflow")
+        patch.setenv("MLFLOW_TRACKING_URI", tracking_uri)
+        config = load_config(FAST_CONFIG).with_overrides(
+            data_path=paths["history"], output_dir=root / "training-output"
+        )
+        result = train(config, console=Console(quiet=True), show_progress=False)
+        assert result.promoted, result.promotion_note
+        yield RegisteredModel(
+            tracking_uri=tracking_uri,
+            model_uri=f"models:/{result.model_name}@champion",
+            name=result.model_name,
+            version=result.version,
+            run_id=result.run_id,
+            candidates=read_table(paths["candidates"]),
+            simulation_dir=root / "simulation",
+            history_path=paths["history"],
+            candidates_path=paths["candidates"],
+            truth_path=paths["truth"],
+        )

@@ -1,0 +1,63 @@
+"""The data contract as one Markdown table, generated from `data.contract` for data/README.md.
+
+Print it with `uv run python -m tests.data.contract_table`; a test checks the README holds it.
+"""
+
+from __future__ import annotations
+
+from data.contract import HISTORY_EXTRA_COLUMNS, PROFILE_COLUMNS, ColumnSpec
+
+HEADER = (
+    "| column | files | type | allowed values | unit | nullable | Bahasa Indonesia | meaning |\n"
+    "|---|---|---|---|---|---|---|---|"
+)
+
+
+def _allowed(spec: ColumnSpec) -> str:
+    if spec.allowed:
+        return ", ".join(f"`{value}`" for value in spec.allowed)
+    if spec.name == "province_code":
+        return "one of the 38 codes in `reference/provinces.csv` (11–96)"
+    if spec.kind == "boolean":
+        return "`true`, `false` (more spellings accepted, see below)"
+    parts = []
+    if spec.unique:
+        parts.append("unique in a file")
+    if spec.minimum is not None and spec.maximum is not None:
+        parts.append(f"{spec.minimum:g}–{spec.maximum:g}")
+    elif spec.minimum is not None:
+        parts.append(f"≥ {spec.minimum:g}")
+    if spec.pattern_hint:
+        parts.append(spec.pattern_hint)
+    return "; ".join(parts) or "any text"
+
+
+def _nullable(spec: ColumnSpec) -> str:
+    if not spec.required:
+        return "yes (optional column)"
+    return "yes" if spec.nullable else "no"
+
+
+def _row(spec: ColumnSpec, files: str) -> str:
+    cells = [
+        f"`{spec.name}`",
+        files,
+        spec.kind,
+        _allowed(spec),
+        spec.unit or "–",
+        _nullable(spec),
+        spec.term_id,
+        spec.description,
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def contract_table() -> str:
+    """One row per contract column: profile columns (in both files), then history-only ones."""
+    rows = [_row(spec, "profile, history") for spec in PROFILE_COLUMNS]
+    rows += [_row(spec, "history") for spec in HISTORY_EXTRA_COLUMNS]
+    return "\n".join([HEADER, *rows])
+
+
+if __name__ == "__main__":
+    print(contract_table())

@@ -1,0 +1,53 @@
+"""Service test fixtures: settings pointing at the session's registered model, clients, profiles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from service.app import create_app
+from service.settings import Settings
+from tests.service.support import ADMIN_KEY, API_KEY, OTHER_API_KEY, TestClient, records
+
+
+@pytest.fixture(scope="session")
+def candidate_frame(registered_model: Any) -> pd.DataFrame:
+    """The session's simulated candidate profiles (contract columns only)."""
+    from data.contract import PROFILE_COLUMNS
+
+    frame: pd.DataFrame = registered_model.candidates
+    return frame[[spec.name for spec in PROFILE_COLUMNS]].reset_index(drop=True)
+
+
+@pytest.fixture(scope="session")
+def profiles(candidate_frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Candidate profiles as JSON records."""
+    return records(candidate_frame)
+
+
+@pytest.fixture(scope="session")
+def make_settings(registered_model: Any) -> Callable[..., Settings]:
+    """Settings for the session's model; keyword arguments override."""
+
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "model_uri": registered_model.model_uri,
+            "tracking_uri": registered_model.tracking_uri,
+            "api_keys": (API_KEY, OTHER_API_KEY),
+            "admin_keys": (ADMIN_KEY,),
+            "model_poll_seconds": 0,
+        }
+        values.update(overrides)
+        return Settings(_env_file=None, **values)
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def client(make_settings: Callable[..., Settings]) -> Iterator[TestClient]:
+    """One running app per test module (the lifespan loads the model once)."""
+    with TestClient(create_app(make_settings())) as test_client:
+        yield test_client

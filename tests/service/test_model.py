@@ -1,0 +1,190 @@
+"""GET /v1/model, health and readiness, metrics, and model updates without downtime."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import mlflow
+import pytest
+from mlflow import MlflowClient
+
+from data.contract import PROFILE_COLUMNS
+from models.pyfunc import load_uplift_model, log_uplift_model
+from service.app import create_app
+from service.settings import Settings
+from tests.service.support import ADMIN, AUTH, TestClient
+
+
+def test_model_info_names_the_registered_version_and_the_contract(
+    client: TestClient, registered_model: Any
+) -> None:
+    info = client.get("/v1/model", headers=AUTH).json()
+
+    assert info["name"] == registered_model.name
+    assert info["version"] == str(registered_model.version)
+    assert info["alias"] == "champion"
+    assert info["training_date"] and info["training_date"][:2] == "20"
+    assert info["metrics"] and all(isinstance(v, float) for v in info["metrics"].values())
+    assert [column["name"] for column in info["contract"]] == [s.name for s in PROFILE_COLUMNS]
+    assert "island_group" in info["features"] and "has_smartphone" in info["features"]
+
+
+def test_health_and_readiness(client: TestClient, registered_model: Any) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["model"]["version"] == str(registered_model.version)
+
+
+def test_metrics_count_requests_msmes_and_the_model_version(
+    make_settings: Callable[..., Settings], profiles: list[dict[str, Any]], registered_model: Any
+) -> None:
+    with TestClient(create_app(make_settings())) as fresh:
+        fresh.post("/v1/scores", json={"msmes": profiles[:7]}, headers=AUTH)
+        fresh.post("/v1/scores", json={"msmes": []}, headers=AUTH)
+        fresh.post("/v1/scores", json={"msmes": profiles[:1]})
+        text = fresh.get("/metrics").text
+
+    assert 'umkm_http_requests_total{method="POST",route="/v1/scores",status="200"} 1.0' in text
+    assert 'umkm_http_requests_total{method="POST",route="/v1/scores",status="422"} 1.0' in text
+    assert 'umkm_http_requests_total{method="POST",route="/v1/scores",status="401"} 1.0' in text
+    assert (
+        'umkm_http_request_duration_seconds_count{method="POST",route="/v1/scores",status="200"}'
+        in text
+    )
+    assert 'umkm_msmes_scored_total{route="/v1/scores"} 7.0' in text
+    version = registered_model.version
+    assert f'umkm_model_info{{name="{registered_model.name}",version="{version}"}} 1.0' in text
+    assert "umkm_model_reload_failures_total 0.0" in text
+
+
+def test_without_a_model_the_service_is_up_but_not_ready(
+    make_settings: Callable[..., Settings], profiles: list[dict[str, Any]]
+) -> None:
+    settings = make_settings(model_uri="models:/no-such-model@champion")
+    with TestClient(create_app(settings)) as empty:
+        assert empty.get("/healthz").status_code == 200
+        ready = empty.get("/readyz")
+        scores = empty.post("/v1/scores", json={"msmes": profiles[:1]}, headers=AUTH)
+        text = empty.get("/metrics").text
+
+    assert ready.status_code == 503
+    assert ready.json()["ready"] is False and ready.json()["last_reload_error"]
+    assert scores.status_code == 503 and scores.json()["error"] == "not_ready"
+    assert "umkm_model_loaded 0.0" in text
+    assert "umkm_model_reload_failures_total 1.0" in text
+
+
+@pytest.fixture
+def registry(registered_model: Any) -> Iterator[MlflowClient]:
+    """The fixture's registry; the champion alias is put back afterwards."""
+    client = MlflowClient(tracking_uri=registered_model.tracking_uri)
+    name = registered_model.name
+    original = client.get_model_version_by_alias(name, "champion").version
+    yield client
+    client.set_registered_model_alias(name, "champion", original)
+
+
+def _register_copy(registered_model: Any) -> str:
+    """A second version of the same model (a new training run would do the same)."""
+    mlflow.set_tracking_uri(registered_model.tracking_uri)
+    model = load_uplift_model(registered_model.model_uri)
+    example = registered_model.candidates[list(model.feature_columns)].head(3)
+    # The first version's experiment keeps its artifacts in the fixture's folder (the default
+    # experiment would write them to ./mlruns in the working folder).
+    experiment = MlflowClient().get_run(registered_model.run_id).info.experiment_id
+    with mlflow.start_run(experiment_id=experiment, run_name="service-test-second-version"):
+        mlflow.log_metric("qini_test", 0.5)
+        info = log_uplift_model(
+            model, input_example=example, registered_model_name=registered_model.name
+        )
+    return str(info.registered_model_version)
+
+
+def test_reload_swaps_in_the_version_the_alias_points_to(
+    make_settings: Callable[..., Settings],
+    registry: MlflowClient,
+    registered_model: Any,
+    profiles: list[dict[str, Any]],
+) -> None:
+    with TestClient(create_app(make_settings())) as running:
+        before = running.get("/v1/model", headers=AUTH).json()["version"]
+        unchanged = running.post("/v1/admin/reload", headers=ADMIN).json()
+        assert unchanged == {"changed": False, "model": unchanged["model"], "error": None}
+
+        new_version = _register_copy(registered_model)
+        registry.set_registered_model_alias(registered_model.name, "champion", new_version)
+        reload = running.post("/v1/admin/reload", headers=ADMIN)
+        after = running.get("/v1/model", headers=AUTH).json()
+        scored = running.post("/v1/scores", json={"msmes": profiles[:2]}, headers=AUTH).json()
+        text = running.get("/metrics").text
+
+    assert before == str(registered_model.version) != new_version
+    assert reload.status_code == 200
+    assert reload.json() == {
+        "changed": True,
+        "model": {"name": registered_model.name, "version": new_version},
+        "error": None,
+    }
+    assert after["version"] == new_version and after["metrics"] == {"qini_test": 0.5}
+    assert scored["model"]["version"] == new_version
+    assert f'umkm_model_info{{name="{registered_model.name}",version="{new_version}"}} 1.0' in text
+    assert f'umkm_model_info{{name="{registered_model.name}",version="{before}"}} 0.0' in text
+
+
+def test_a_failed_load_keeps_the_old_model_and_says_so(
+    make_settings: Callable[..., Settings],
+    registry: MlflowClient,
+    registered_model: Any,
+    profiles: list[dict[str, Any]],
+    tmp_path: Any,
+) -> None:
+    broken = registry.create_model_version(
+        registered_model.name, source=(tmp_path / "missing-model").as_uri(), run_id=None
+    )
+    with TestClient(create_app(make_settings())) as running:
+        before = running.get("/v1/model", headers=AUTH).json()["version"]
+        registry.set_registered_model_alias(registered_model.name, "champion", broken.version)
+        reload = running.post("/v1/admin/reload", headers=ADMIN).json()
+        ready = running.get("/readyz")
+        scores = running.post("/v1/scores", json={"msmes": profiles[:3]}, headers=AUTH)
+        text = running.get("/metrics").text
+
+    assert reload["changed"] is False and reload["error"]
+    assert reload["model"]["version"] == before
+    assert ready.status_code == 200  # still serving the old model
+    assert ready.json()["last_reload_error"] == reload["error"]
+    assert scores.status_code == 200 and scores.json()["model"]["version"] == before
+    assert "umkm_model_reload_failures_total 1.0" in text
+    assert "umkm_model_last_reload_failed 1.0" in text
+
+
+def test_the_poller_picks_up_a_moved_alias(
+    make_settings: Callable[..., Settings], registry: MlflowClient, registered_model: Any
+) -> None:
+    import time
+
+    versions = registry.search_model_versions(f"name='{registered_model.name}'")
+    good = [str(v.version) for v in versions if str(v.version) != str(registered_model.version)]
+    other = next((v for v in good if _loads(registered_model, v)), None) or _register_copy(
+        registered_model
+    )
+    with TestClient(create_app(make_settings(model_poll_seconds=0.2))) as running:
+        registry.set_registered_model_alias(registered_model.name, "champion", other)
+        deadline = time.monotonic() + 60
+        version = None
+        while time.monotonic() < deadline:
+            version = running.get("/readyz").json()["model"]["version"]
+            if version == other:
+                break
+            time.sleep(0.2)
+    assert version == other
+
+
+def _loads(registered_model: Any, version: str) -> bool:
+    try:
+        load_uplift_model(f"models:/{registered_model.name}/{version}")
+    except Exception:
+        return False
+    return True

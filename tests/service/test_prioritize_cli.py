@@ -1,0 +1,177 @@
+"""`umkm prioritize` end to end: a real registered model, files in, list and left-outs out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from data.io import read_table, write_table
+from tests.conftest import RegisteredModel
+from umkm.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def candidates_file(
+    registered_model: RegisteredModel, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The fixture's candidates as CSV with a visit cost, one in ten already digital, plus two
+    rows that break the contract."""
+    frame = registered_model.candidates.copy()
+    rng = np.random.default_rng(3)
+    frame["visit_cost"] = rng.choice([1.0, 1.5, 2.5], len(frame))
+    frame.loc[frame.index % 10 == 5, "digital_status"] = "digital"
+    broken = frame.iloc[:2].copy()
+    broken["msme_id"] = ["BROKEN-AGE", "BROKEN-COST"]
+    broken["owner_age"] = ["130", str(frame["owner_age"].iloc[1])]
+    broken["visit_cost"] = ["1.0", "free"]
+    path = tmp_path_factory.mktemp("prioritize") / "candidates.csv"
+    write_table(pd.concat([frame.astype({"visit_cost": object}), broken]), path)
+    return path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["prioritize", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_list_with_quota_share_and_budget_from_csv(
+    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "out" / "list.csv"
+    raw = read_table(candidates_file)
+    offline = raw[raw["digital_status"] == "offline"]
+    province = str(offline["province_code"].value_counts().index[0])
+    code, out, err = run(
+        "--data", str(candidates_file),
+        "--capacity", "40",
+        "--output", str(output),
+        "--model", registered_model.model_uri,
+        "--quotas", f"{province}=6",
+        "--min-share", "owner_gender=female:0.5",
+        "--min-share", "area_type=rural:40%",
+        "--cost-column", "visit_cost",
+        "--budget", "75",
+    )  # fmt: skip
+    assert code == 0, err
+    listed = read_table(output)
+    rest = read_table(tmp_path / "out" / "list_not_selected.csv")
+    quarantine = read_table(tmp_path / "out" / "list.quarantine.csv")
+
+    # The broken rows are quarantined with their reasons, everyone else is listed exactly once.
+    assert sorted(quarantine["msme_id"]) == ["BROKEN-AGE", "BROKEN-COST"]
+    reasons = dict(zip(quarantine["msme_id"], quarantine["reasons"], strict=True))
+    assert "owner_age" in reasons["BROKEN-AGE"]
+    assert reasons["BROKEN-COST"] == "column visit_cost: value is not a number >= 0"
+    everyone = set(raw["msme_id"]) - {"BROKEN-AGE", "BROKEN-COST"}
+    assert len(listed) + len(rest) == len(everyone)
+    assert set(listed["msme_id"]) | set(rest["msme_id"]) == everyone
+
+    # The list: 40 slots, ranked, within the quota, the shares and the budget.
+    assert listed["rank"].astype(int).tolist() == list(range(1, 41))
+    assert (listed["province_code"] == province).sum() <= 6
+    assert (listed["owner_gender"] == "female").sum() >= 20
+    assert (listed["area_type"] == "rural").sum() >= 16
+    assert listed["cost"].astype(float).sum() <= 75 + 1e-9
+    assert set(listed["digital_status"]) == {"offline"}
+    digital = rest[rest["digital_status"] == "digital"]
+    assert len(digital) == (raw["digital_status"] == "digital").sum()
+    assert set(digital["reason_code"]) == {"already_digital"}
+
+    # Scores are the model's own for each row (no misalignment on the way through).
+    from models.pyfunc import load_uplift_model
+    from models.scoring import score_frame
+
+    model = load_uplift_model(registered_model.model_uri)
+    chosen = raw.set_index("msme_id").loc[listed["msme_id"]]
+    expected = score_frame(model, chosen.reset_index())
+    np.testing.assert_allclose(listed["uplift"].astype(float), expected["uplift"], rtol=1e-9)
+    np.testing.assert_allclose(listed["expected_gain"].astype(float), expected["uplift"])
+    assert listed["segment"].tolist() == expected["segment"].tolist()
+    rows = raw.reset_index(drop=True)
+    for msme_id, row in zip(listed["msme_id"], listed["input_row"].astype(int), strict=True):
+        assert rows.loc[row - 2, "msme_id"] == msme_id  # input_row is the spreadsheet row
+
+    assert f"{len(raw)} rows read, {len(raw) - 2} valid, 2 rejected" in out
+    assert "expected extra digitalizations" in out
+    assert "not selected, with reasons:" in out
+
+
+def test_xlsx_output_holds_list_left_outs_and_summary(
+    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "list.xlsx"
+    code, _, err = run(
+        "--data", str(candidates_file), "--capacity", "25", "--output", str(output),
+        "--model", registered_model.model_uri,
+    )  # fmt: skip
+    assert code == 0, err
+    sheets = pd.read_excel(output, sheet_name=None, dtype={"province_code": str})
+    assert list(sheets) == ["selected", "not_selected", "summary"]
+    assert len(sheets["selected"]) == 25
+    listed = sheets["selected"]
+    # Capacity only: the 25 highest uplifts among offline MSMEs, in order.
+    assert listed["uplift"].is_monotonic_decreasing
+    left = sheets["not_selected"]
+    eligible_left = left[left["reason_code"].isin(["below_rank_cutoff", "not_beneficial"])]
+    assert eligible_left["uplift"].max() <= listed["uplift"].min()
+    summary = dict(zip(sheets["summary"]["figure"], sheets["summary"]["value"], strict=True))
+    assert summary["filled"] == 25 and summary["method"] == "greedy"
+    assert not (tmp_path / "list_not_selected.xlsx").exists()
+
+
+def test_constraints_that_cannot_hold_exit_1_naming_them(
+    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path
+) -> None:
+    quotas = tmp_path / "quotas.json"
+    raw = read_table(candidates_file)
+    codes = sorted(set(raw["province_code"]))
+    quotas.write_text(json.dumps(dict.fromkeys(codes, 0)), encoding="utf-8")
+    code, _, err = run(
+        "--data", str(candidates_file), "--capacity", "10", "--output", str(tmp_path / "l.csv"),
+        "--model", registered_model.model_uri, "--quotas", str(quotas),
+    )  # fmt: skip
+    assert code == 1
+    assert "the constraints cannot all hold" in err
+    assert "quotas allow at most 0 of the 10 slots" in err
+    assert not (tmp_path / "l.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--quotas", "31:40"], "'31:40' is not like 31=40"),
+        (["--quotas", "99=4"], "quotas.99: '99' is not one of the 38 province codes"),
+        (["--min-share", "owner_gender=femme:0.5"], "owner_gender has no value 'femme'"),
+        (["--min-share", "owner_gender=female"], "is not like owner_gender=female:0.5"),
+        (["--budget", "10"], "the file has no column cost"),
+    ],
+)
+def test_bad_options_exit_2_with_a_clear_message(
+    registered_model: RegisteredModel,
+    candidates_file: Path,
+    tmp_path: Path,
+    options: list[str],
+    message: str,
+) -> None:
+    code, _, err = run(
+        "--data", str(candidates_file), "--capacity", "5", "--output", str(tmp_path / "l.csv"),
+        "--model", registered_model.model_uri, *options,
+    )  # fmt: skip
+    assert code == 2
+    assert message in " ".join(err.split())  # rich may wrap long lines
+
+
+def test_unreadable_input_exits_2(tmp_path: Path) -> None:
+    code, _, err = run(
+        "--data", str(tmp_path / "missing.csv"), "--capacity", "5",
+        "--output", str(tmp_path / "l.txt"),
+    )  # fmt: skip
+    assert code == 2
+    assert "unknown file type .txt" in err

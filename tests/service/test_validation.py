@@ -1,0 +1,189 @@
+"""Bad requests: 422 listing every problem with its field path, never echoing submitted values;
+unknown fields, empty and over-long lists refused."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.app import create_app
+from service.settings import Settings
+from tests.service.support import AUTH, TestClient
+
+
+def _problems(response: Any) -> dict[str, str]:
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["error"] == "invalid_request"
+    return {problem["field"]: problem["type"] for problem in body["problems"]}
+
+
+def test_every_problem_is_listed_with_its_path_and_no_value_is_echoed(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    secret_id = "SECRET-ID-7f3a9"
+    bad = [
+        profiles[0],
+        profiles[1] | {"owner_age": 130},
+        profiles[2] | {"province_code": "99", "sector": "fishing-boats-xyz"},
+        profiles[3] | {"owner_age": 7, "workers": 0, "has_smartphone": "maybe-yes-xyz"},
+        profiles[4] | {"msme_id": secret_id, "monthly_revenue_idr": -5.5},
+    ]
+    response = client.post("/v1/scores", json={"msmes": bad}, headers=AUTH)
+
+    problems = _problems(response)
+    assert set(problems) == {
+        "msmes.1.owner_age",
+        "msmes.2.province_code",
+        "msmes.2.sector",
+        "msmes.3.owner_age",
+        "msmes.3.workers",
+        "msmes.3.has_smartphone",
+        "msmes.4.monthly_revenue_idr",
+    }
+    text = response.text
+    for submitted in ("130", "fishing-boats-xyz", "maybe-yes-xyz", "-5.5", secret_id, '"99"'):
+        assert submitted not in text
+    assert "input" not in text and "ctx" not in text
+
+
+def test_unknown_fields_are_refused_at_every_level(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    response = client.post(
+        "/v1/scores",
+        json={"msmes": [profiles[0] | {"nik": "3201..."}], "debug": True},
+        headers=AUTH,
+    )
+    assert _problems(response) == {"msmes.0.nik": "extra_forbidden", "debug": "extra_forbidden"}
+
+
+def test_missing_fields_are_named(client: TestClient, profiles: list[dict[str, Any]]) -> None:
+    profile = {k: v for k, v in profiles[0].items() if k not in ("owner_gender", "digital_status")}
+    response = client.post("/v1/scores", json={"msmes": [profile]}, headers=AUTH)
+    assert _problems(response) == {
+        "msmes.0.owner_gender": "missing",
+        "msmes.0.digital_status": "missing",
+    }
+
+
+def test_an_empty_list_is_refused(client: TestClient) -> None:
+    assert _problems(client.post("/v1/scores", json={"msmes": []}, headers=AUTH)) == {
+        "msmes": "too_short"
+    }
+    response = client.post("/v1/prioritize", json={"msmes": [], "capacity": 1}, headers=AUTH)
+    assert _problems(response) == {"msmes": "too_short"}
+
+
+def test_a_list_over_the_maximum_is_refused(
+    make_settings: Callable[..., Settings], profiles: list[dict[str, Any]]
+) -> None:
+    with TestClient(create_app(make_settings(max_score_msmes=3))) as small:
+        response = small.post("/v1/scores", json={"msmes": profiles[:4]}, headers=AUTH)
+        assert _problems(response) == {"msmes": "too_long"}
+        assert small.post("/v1/scores", json={"msmes": profiles[:3]}, headers=AUTH).is_success
+
+
+def test_the_schema_maximum_of_scores_is_ten_thousand(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert schema["ScoreRequest"]["properties"]["msmes"]["maxItems"] == 10_000
+    assert schema["PrioritizeRequest"]["properties"]["msmes"]["maxItems"] == 100_000
+
+
+def test_duplicate_ids_are_refused_with_both_places(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    batch = [profiles[0], profiles[1], profiles[0]]
+    response = client.post("/v1/scores", json={"msmes": batch}, headers=AUTH)
+    assert _problems(response) == {"msmes.2.msme_id": "duplicate"}
+    assert "msmes.0.msme_id" in response.text
+
+
+def test_broken_json_is_a_422_without_the_body(client: TestClient) -> None:
+    response = client.post(
+        "/v1/scores",
+        content=b'{"msmes": [{"msme_id": "LEAK-ME-123", ',
+        headers=AUTH | {"Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["type"] == "json_invalid"
+    assert "LEAK-ME-123" not in response.text
+
+
+_FIELD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**6), max_value=10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.text(min_size=0, max_size=12),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    changes=st.dictionaries(
+        st.sampled_from(
+            [
+                "msme_id",
+                "province_code",
+                "area_type",
+                "sector",
+                "business_age_years",
+                "workers",
+                "monthly_revenue_idr",
+                "owner_age",
+                "owner_gender",
+                "owner_education",
+                "has_smartphone",
+                "internet_access",
+                "digital_status",
+                "unknown_field",
+            ]
+        ),
+        _FIELD_VALUES,
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_fuzzed_profiles_get_200_or_a_422_that_echoes_nothing(
+    client: TestClient, profiles: list[dict[str, Any]], changes: dict[str, Any]
+) -> None:
+    profile = profiles[0] | changes
+    response = client.post("/v1/scores", json={"msmes": [profile]}, headers=AUTH)
+
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        problems = response.json()["problems"]
+        assert problems and all(p["field"].startswith("msmes.0.") for p in problems)
+        reasons = json.dumps([p["reason"] for p in problems])
+        for value in changes.values():
+            if isinstance(value, str) and len(value) >= 3:
+                assert json.dumps(value)[1:-1] not in reasons
+
+
+def test_a_body_that_is_not_json_is_refused(client: TestClient) -> None:
+    response = client.post(
+        "/v1/scores",
+        content=b"msme_id,owner_age\nA,30\n",
+        headers=AUTH | {"Content-Type": "text/csv"},
+    )
+    assert response.status_code == 415
+    assert response.json()["error"] == "unsupported_media_type"
+
+
+def test_openapi_documents_both_bodies_with_examples(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path, model in (("/v1/scores", "ScoreRequest"), ("/v1/prioritize", "PrioritizeRequest")):
+        body = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert body["schema"] == {"$ref": f"#/components/schemas/{model}"}
+        assert spec["components"]["schemas"][model]["examples"]
+    profile = spec["components"]["schemas"]["MsmeProfile"]
+    assert profile["additionalProperties"] is False
+    assert len(profile["properties"]["province_code"]["enum"]) == 38
+    assert spec["paths"]["/v1/scores"]["post"]["security"] == [{"APIKeyHeader": []}]

@@ -1,0 +1,84 @@
+"""Validation problems worded for the page: every reason translated, fixes from the contract."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from data import validation
+from service.web.i18n import catalog, format_number
+from service.web.problems import fix_for, page_problems, translate_reason
+
+ROW_REASONS = [
+    validation.REASON_MISSING,
+    validation.REASON_NOT_INTEGER,
+    validation.REASON_TOO_LARGE,
+    validation.REASON_NOT_NUMBER,
+    validation.REASON_NOT_BOOLEAN,
+    validation.REASON_NOT_PROVINCE,
+]
+FILE_REASONS = [validation.REASON_MISSING_COLUMN, validation.REASON_UNEXPECTED_COLUMN]
+
+
+@pytest.mark.parametrize("reason", ROW_REASONS)
+def test_every_row_reason_of_validation_reads_in_bahasa_indonesia(reason: str) -> None:
+    translated = translate_reason(reason, "id", whole_file=False)
+    assert translated != reason and translated.startswith("nilai")
+    assert translate_reason(reason, "en", whole_file=False) == f"value {reason}"
+
+
+@pytest.mark.parametrize("reason", FILE_REASONS)
+def test_every_file_reason_of_validation_reads_in_bahasa_indonesia(reason: str) -> None:
+    assert translate_reason(reason, "id", whole_file=True).startswith("kolom")
+
+
+def test_problems_found_by_validation_are_all_translated() -> None:
+    frame = pd.DataFrame(
+        {
+            "msme_id": ["A", "A", "C"],
+            "province_code": ["31", "1", "99"],
+            "area_type": ["urban", "town", "rural"],
+            "sector": ["craft", "craft", "craft"],
+            "business_age_years": ["1", "-2", "x"],
+            "workers": ["1", "1.5", "0"],
+            "monthly_revenue_idr": ["", "10", "10"],
+            "owner_age": ["30", "130", "20"],
+            "owner_gender": ["female", "male", "male"],
+            "owner_education": ["diploma", "diploma", "diploma"],
+            "has_smartphone": ["ya", "maybe", "tidak"],
+            "has_bank_account": ["1", "0", "1"],
+            "has_business_id": ["1", "0", "1"],
+            "prior_digital_training": ["1", "0", "1"],
+            "digital_status": ["offline", "offline", "offline"],
+        }
+    )
+    result = validation.validate_frame(frame, "profile")
+    shown = page_problems(result.problems, "id")
+    assert len(shown) == len(result.problems) > 8
+    english_words = ("value", "column", "is not", "missing", "range", "duplicate")
+    for problem in shown:
+        assert not any(word in problem.reason for word in english_words), problem
+        assert problem.fix
+    assert any(p.row is None and p.column == "internet_access" for p in shown)
+
+
+def test_fixes_come_from_the_contract() -> None:
+    assert "15 dan 100" in fix_for("owner_age", "is out of range", "id", whole_file=False)
+    assert "between 15 and 100" in fix_for("owner_age", "is out of range", "en", whole_file=False)
+    assert "urban, rural" in fix_for("area_type", "x", "en", whole_file=False)
+    assert "ya/tidak" in fix_for("has_smartphone", "x", "id", whole_file=False)
+    assert "31 (DKI Jakarta)" in fix_for("province_code", "x", "id", whole_file=False)
+    assert "unik" in fix_for("msme_id", "is a duplicate msme_id", "id", whole_file=False)
+
+
+def test_catalogs_have_the_same_keys_and_placeholders() -> None:
+    indonesian, english = catalog("id"), catalog("en")
+    assert indonesian.keys() == english.keys()
+    for key, text in indonesian.items():
+        names = sorted(part.split("}")[0] for part in text.split("{")[1:])
+        assert names == sorted(part.split("}")[0] for part in english[key].split("{")[1:]), key
+
+
+def test_numbers_use_each_languages_separators() -> None:
+    assert format_number(1234.5, "id") == "1.234,5"
+    assert format_number(1234.5, "en") == "1,234.5"

@@ -1,0 +1,97 @@
+"""Training config: defaults, shipped TOML files, and errors that name the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from training.config import CONFIG_DIR, ConfigError, TrainConfig, load_config, parse_config
+
+
+def test_defaults_follow_the_msme_contract() -> None:
+    config = load_config(None)
+    assert config.is_msme
+    assert (config.id_column, config.treatment_column, config.outcome_column) == (
+        "msme_id",
+        "mentored",
+        "digitalized",
+    )
+    assert config.model_name == "umkm-uplift"
+    assert config.learners == ("s", "t", "x", "dr")
+    assert config.capacities == (0.05, 0.1, 0.2, 0.3)
+
+
+@pytest.mark.parametrize("name", ["msme.toml", "fast.toml", "hillstrom.toml"])
+def test_shipped_configs_parse(name: str) -> None:
+    config = load_config(CONFIG_DIR / name)
+    assert config.learners
+
+
+def test_hillstrom_config() -> None:
+    config = load_config(CONFIG_DIR / "hillstrom.toml")
+    assert not config.is_msme
+    assert config.id_column is None  # "" in TOML
+    assert (config.treated_value, config.control_value) == ("Womens E-Mail", "No E-Mail")
+    assert config.outcome_column == "visit"
+    assert config.test_fraction == 0.5
+    assert config.model_name != "umkm-uplift"
+    # the relative data path is resolved against the config file's folder
+    assert config.data_path is not None and config.data_path.is_absolute()
+    assert config.data_path.parts[-3:] == ("shared", "data", "hillstrom.csv")
+    assert config.features is not None
+    kinds = {f.name: f.kind for f in config.features}
+    assert kinds["zip_code"] == "categorical" and kinds["newbie"] == "boolean"
+
+
+def test_capacities_are_sorted_fractions() -> None:
+    assert parse_config({"capacities": [0.3, 0.1]}).capacities == (0.1, 0.3)
+    with pytest.raises(ConfigError, match=r"field capacities: .*fractions"):
+        parse_config({"capacities": [10, 20]})
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"learners": ["t", "q"]}, r"field learners\.1"),
+        ({"learners": ["t", "t"]}, "learners repeat"),
+        ({"learners": []}, "at least one learner"),
+        ({"treated_value": "A"}, "both treated_value and control_value"),
+        ({"treated_value": "A", "control_value": "A"}, "must differ"),
+        ({"contract": "none"}, r"explicit \[\[features\]\]"),
+        ({"folds": 1}, "field folds"),
+        ({"test_fraction": 1.5}, "field test_fraction"),
+        ({"colour": "blue"}, "field colour"),
+        ({"features": [{"name": "x", "kind": "numeric", "categories": ["a"]}]}, "categories"),
+        ({"features": [{"name": "mentored", "kind": "boolean"}]}, "treatment/outcome"),
+        ({"tuning": {"trials": -1}}, r"field tuning\.trials"),
+    ],
+)
+def test_bad_values_name_the_field(values: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_config(values)
+
+
+def test_bad_toml_and_missing_file_are_clear(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("learners = [\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(broken)
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "absent.toml")
+
+
+def test_error_message_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('seed = "abc"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(path) in str(caught.value)
+    assert "field seed" in str(caught.value)
+
+
+def test_with_overrides_validates() -> None:
+    config = TrainConfig().with_overrides(data_path=Path("x.csv"), seed=3)
+    assert config.data_path == Path("x.csv") and config.seed == 3
+    with pytest.raises(ConfigError, match="field capacities"):
+        TrainConfig().with_overrides(capacities=[2.0])

@@ -1,0 +1,263 @@
+"""Training end to end on small simulated data, in a temporary MLflow store of this module.
+
+One scenario, in order: a first run becomes champion; a deliberately useless model (one constant
+feature, so a constant uplift) registers as candidate but does not take champion; `umkm promote`
+overrides the gate and is logged. The first run uses the same data and config as the session's
+`registered_model`, so its metrics must equal that run's (reproducible across runs and stores).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+import pytest
+from mlflow import MlflowClient
+from rich.console import Console
+from typer.testing import CliRunner
+
+from data.io import read_table, write_table
+from tests.conftest import FAST_CONFIG, RegisteredModel, new_tracking_store
+from training.config import load_config
+from training.pipeline import TrainResult, train
+from umkm.cli import app
+
+NAME = "umkm-uplift"
+CORRUPTED_ROWS = {3: ("owner_age", "130"), 10: ("province_code", "99")}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    tracking_uri: str
+    first: TrainResult
+    useless: TrainResult
+    useless_output: str
+    corrupted_history: Path
+    aliases_after_first: dict[str, str]
+    aliases_after_useless: dict[str, str]
+
+
+def _useless_config(folder: Path, history: Path) -> Path:
+    """The fast config with one feature, a column that is the same in every row (beyond the
+    contract, so validation keeps it): the model cannot rank, every uplift is the same."""
+    path = folder / "useless.toml"
+    useless_feature = (
+        '[[features]]\nname = "programme"\nkind = "categorical"\ncategories = ["level_up"]\n'
+    )
+    path.write_text(
+        f'data_path = "{history}"\noutput_dir = "{folder / "out"}"\n'
+        + FAST_CONFIG.read_text(encoding="utf-8")
+        + "\n"
+        + useless_feature,
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def scenario(
+    registered_model: RegisteredModel, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Scenario]:
+    root = tmp_path_factory.mktemp("pipeline")
+    with pytest.MonkeyPatch.context() as patch:
+        uri = new_tracking_store(root / "mlflow")
+        patch.setenv("MLFLOW_TRACKING_URI", uri)
+        config = load_config(FAST_CONFIG).with_overrides(
+            data_path=registered_model.history_path, output_dir=root / "out"
+        )
+        first = train(config, console=Console(quiet=True), show_progress=False)
+        after_first = _aliases()
+
+        # A CSV copy of the history with two broken rows, trained through the CLI.
+        history = read_table(registered_model.history_path)
+        history["programme"] = "level_up"
+        for position, (column, value) in CORRUPTED_ROWS.items():
+            history[column] = history[column].astype(object)
+            history.loc[position, column] = value
+        corrupted = write_table(history, root / "history.csv")
+        runner = CliRunner()
+        invoked = runner.invoke(
+            app,
+            ["train", "--config", str(_useless_config(root, corrupted)), "--quiet"],
+            catch_exceptions=False,
+        )
+        assert invoked.exit_code == 0, invoked.output
+        run_id = MlflowClient().get_model_version(NAME, "2").run_id
+        assert run_id is not None
+        useless = _result_from_run(run_id)
+        yield Scenario(
+            tracking_uri=uri,
+            first=first,
+            useless=useless,
+            useless_output=invoked.output,
+            corrupted_history=corrupted,
+            aliases_after_first=after_first,
+            aliases_after_useless=_aliases(),
+        )
+
+
+def _aliases() -> dict[str, str]:
+    client = MlflowClient()
+    return {
+        alias: str(client.get_model_version_by_alias(NAME, alias).version)
+        for alias in ("candidate", "champion")
+    }
+
+
+def _result_from_run(run_id: str) -> TrainResult:
+    run = MlflowClient().get_run(run_id)
+    tags = run.data.tags
+    return TrainResult(
+        run_id=run_id,
+        model_name=tags["registered_model"],
+        version=tags["registered_version"],
+        promoted=tags["promotion"].startswith("champion"),
+        promotion_note=tags["promotion"],
+        champion_version=None,
+        chosen_learner=run.data.params["learners"],
+        metrics=dict(run.data.metrics),
+        output_dir=Path(),
+        report_path=Path(),
+        quarantine_path=None,
+        counts={k: int(v) for k, v in run.data.params.items() if k.startswith("data.rows_")},
+    )
+
+
+def test_first_run_is_registered_as_candidate_and_champion(scenario: Scenario) -> None:
+    client = MlflowClient()
+    first = scenario.first
+    assert (first.model_name, first.version, first.promoted) == (NAME, "1", True)
+    assert scenario.aliases_after_first == {"candidate": "1", "champion": "1"}
+    tags = client.get_model_version(NAME, "1").tags
+    assert tags["promotion"].startswith("champion: first version")
+    assert tags["run_id"] == first.run_id
+
+
+def test_run_logs_fingerprint_config_commit_versions_and_artifacts(scenario: Scenario) -> None:
+    client = MlflowClient()
+    run = client.get_run(scenario.first.run_id)
+    params, tags = run.data.params, run.data.tags
+    assert len(params["data.sha256"]) == 64
+    assert int(params["data.rows_used"]) == scenario.first.counts["rows_used"]
+    assert float(params["data.outcome_rate_treated"]) > 0
+    assert params["learners"] == '["s"]'
+    assert tags["git_commit"]  # a commit, or "unknown (not a git checkout)"
+    assert tags["version.lightgbm"] and tags["version.mlflow"]
+    artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "evaluation")}
+    for name in ("report.md", "qini_curve.png", "uplift_curve.png", "calibration.png"):
+        assert f"evaluation/{name}" in artifacts
+    assert "evaluation/propensity_overlap.png" in artifacts
+    assert "config.json" in {a.path for a in client.list_artifacts(run.info.run_id)}
+
+
+def test_metrics_cover_references_truth_intervals_and_groups(scenario: Scenario) -> None:
+    metrics = scenario.first.metrics
+    for prefix in ("", "ref_random/", "ref_response/", "ref_t_plain/"):
+        for name in ("qini_coefficient", "auuc", "uplift_at_10pct", "oracle_share_10pct"):
+            assert prefix + name in metrics
+    low, high = metrics["qini_coefficient_ci05"], metrics["qini_coefficient_ci95"]
+    assert low <= metrics["qini_coefficient"] <= high
+    assert -1 <= metrics["true_uplift_spearman"] <= 1
+    assert any(key.startswith("by_island_group/") for key in metrics)
+    assert any(key.startswith("by_owner_gender/") for key in metrics)
+    assert 0 <= metrics["overlap/share_outside"] <= 1
+    assert 0 < metrics["test/brier_control"] < 0.25
+
+
+def test_already_digital_rows_are_excluded_and_counted(
+    scenario: Scenario, registered_model: RegisteredModel
+) -> None:
+    history = read_table(registered_model.history_path)
+    digital = int((history["digital_status"] == "digital").sum())
+    counts = scenario.first.counts
+    assert digital > 0
+    assert counts["rows_already_digital"] == digital
+    assert counts["rows_used"] == len(history) - digital
+    assert counts["rows_rejected"] == 0
+
+
+def test_rejected_rows_are_quarantined_and_counted(scenario: Scenario) -> None:
+    counts = scenario.useless.counts
+    assert counts["data.rows_rejected"] == len(CORRUPTED_ROWS)
+    assert f"{len(CORRUPTED_ROWS)} of" in scenario.useless_output
+    client = MlflowClient()
+    local = client.download_artifacts(scenario.useless.run_id, "quarantine/quarantine.csv")
+    quarantine = pd.read_csv(local)
+    assert sorted(quarantine["row"]) == [p + 2 for p in CORRUPTED_ROWS]
+    assert quarantine["reasons"].str.contains("owner_age").any()
+
+
+def test_cli_prints_run_id_version_and_headline_metrics(scenario: Scenario) -> None:
+    output = scenario.useless_output
+    assert f"run id: {scenario.useless.run_id}" in output
+    assert "registered: umkm-uplift version 2" in output
+    assert "qini_coefficient" in output and "uplift_at_10pct" in output
+    assert "candidate only: champion v1" in output
+
+
+def test_worse_model_stays_candidate(scenario: Scenario) -> None:
+    client = MlflowClient()
+    useless = scenario.useless
+    assert useless.metrics["qini_coefficient"] == pytest.approx(0.0, abs=1e-9)
+    assert not useless.promoted
+    assert useless.promotion_note.startswith("candidate only: champion v1 stays")
+    assert useless.metrics["champion/qini_coefficient"] > 0
+    assert scenario.aliases_after_useless == {"candidate": "2", "champion": "1"}
+    assert client.get_model_version(NAME, "2").tags["promotion"] == useless.promotion_note
+
+
+def test_same_data_config_and_seed_give_the_same_metrics(
+    scenario: Scenario, registered_model: RegisteredModel
+) -> None:
+    """The session fixture trained the same data and config into another store."""
+    reference = MlflowClient(tracking_uri=registered_model.tracking_uri).get_run(
+        registered_model.run_id
+    )
+    ours = MlflowClient().get_run(scenario.first.run_id).data.metrics
+    theirs = reference.data.metrics
+    compared = sorted(k for k in ours if not k.startswith("time/"))
+    assert len(compared) > 50
+    assert {k: ours[k] for k in compared} == {k: theirs[k] for k in compared}
+
+
+def test_promote_overrides_the_gate_and_is_logged(scenario: Scenario) -> None:
+    client = MlflowClient()
+    result = CliRunner().invoke(
+        app, ["promote", "--version", "2", "--reason", "field test in Bali"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert "champion is now v2 (was v1)" in result.output
+    assert str(client.get_model_version_by_alias(NAME, "champion").version) == "2"
+    tags = client.get_model_version(NAME, "2").tags
+    assert tags["promotion_reason"] == "field test in Bali"
+    assert tags["promoted_manually"] == "true"
+    assert tags["previous_champion"] == "1"
+    experiment = client.get_experiment_by_name(f"{NAME}-promotions")
+    assert experiment is not None
+    runs = mlflow.search_runs([experiment.experiment_id], output_format="list")
+    assert [r.data.params["reason"] for r in runs] == ["field test in Bali"]
+    assert runs[0].data.params["version"] == "2"
+
+
+def test_promote_refuses_an_unknown_version(scenario: Scenario) -> None:
+    result = CliRunner().invoke(app, ["promote", "--version", "99", "--reason", "x"])
+    assert result.exit_code == 2
+    assert "has no version 99" in result.output
+
+
+def test_without_mlflow_tracking_uri_mlflow_default_sqlite_store_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No MLFLOW_TRACKING_URI: MLflow 3's default, sqlite:///mlflow.db in the working folder."""
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.chdir(tmp_path)
+    uri = mlflow.get_tracking_uri()
+    if uri != f"sqlite:///{tmp_path / 'mlflow.db'}":
+        pytest.skip(f"a process-wide tracking URI was set by another test: {uri}")
+    result = CliRunner().invoke(app, ["promote", "--version", "1", "--reason", "x"])
+    assert result.exit_code == 2
+    assert "model 'umkm-uplift' has no version 1" in result.output
+    assert (tmp_path / "mlflow.db").is_file()

@@ -1,0 +1,109 @@
+"""`umkm score` with the session's champion: order, ids, stimulus group, quarantine, formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mlflow.pyfunc
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from data.contract import SCORE_FIELDS, SEGMENTS
+from data.io import read_table, write_table
+from tests.conftest import RegisteredModel
+from umkm.cli import app
+
+BROKEN = {4: ("owner_age", "abc"), 9: ("sector", "mining")}  # positions in the input
+DIGITAL = (0, 7)
+
+
+@pytest.fixture
+def profiles(registered_model: RegisteredModel) -> pd.DataFrame:
+    """30 candidate profiles, shuffled, with an extra column, 2 digital and 2 broken rows."""
+    frame = registered_model.candidates.head(30).sample(frac=1.0, random_state=3)
+    frame = frame.reset_index(drop=True).astype(object)
+    frame["catatan"] = "kunjungan lapangan"  # beyond the contract: ignored
+    for position in DIGITAL:
+        frame.loc[position, "digital_status"] = "digital"
+    for position, (column, value) in BROKEN.items():
+        frame.loc[position, column] = value
+    return frame
+
+
+def test_score_csv_keeps_input_order_marks_digital_and_quarantines(
+    profiles: pd.DataFrame, tmp_path: Path
+) -> None:
+    source = write_table(profiles, tmp_path / "profiles.csv")
+    output = tmp_path / "scores.csv"
+    result = CliRunner().invoke(app, ["score", "--data", str(source), "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "30 rows read: 28 scored (2 already digital: stimulus group), 2 rejected" in (
+        result.output
+    )
+
+    scores = pd.read_csv(output, dtype={"msme_id": str})
+    assert list(scores.columns) == ["msme_id", *SCORE_FIELDS]
+    kept = [p for p in range(len(profiles)) if p not in BROKEN]
+    assert list(scores["msme_id"]) == list(profiles.loc[kept, "msme_id"])
+    digital_ids = set(profiles.loc[list(DIGITAL), "msme_id"])
+    is_digital = scores["msme_id"].isin(digital_ids)
+    assert (scores.loc[is_digital, "segment"] == "stimulus_group").all()
+    assert scores.loc[is_digital, "uplift"].isna().all()
+    offline = scores.loc[~is_digital]
+    assert offline["segment"].isin(SEGMENTS).all()
+    np.testing.assert_allclose(
+        offline["uplift"], offline["p_digital_if_mentored"] - offline["p_digital_if_not"], atol=1e-9
+    )
+
+    quarantine = pd.read_csv(tmp_path / "scores.quarantine.csv")
+    assert sorted(quarantine["row"]) == [p + 2 for p in BROKEN]  # spreadsheet rows
+    assert quarantine["reasons"].str.contains("owner_age").any()
+    assert quarantine["reasons"].str.contains("sector").any()
+
+
+def test_score_parquet_matches_the_pyfunc_champion(
+    registered_model: RegisteredModel, profiles: pd.DataFrame, tmp_path: Path
+) -> None:
+    clean = profiles.drop(index=list(BROKEN)).reset_index(drop=True)
+    source = write_table(clean, tmp_path / "profiles.parquet")
+    output = tmp_path / "scores.parquet"
+    result = CliRunner().invoke(
+        app,
+        [
+            "score",
+            "--data",
+            str(source),
+            "--output",
+            str(output),
+            "--model",
+            registered_model.model_uri,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "scores.quarantine.csv").exists()
+    scores = read_table(output)
+    expected = mlflow.pyfunc.load_model(registered_model.model_uri).predict(read_table(source))
+    assert list(scores["msme_id"]) == list(clean["msme_id"])
+    np.testing.assert_allclose(
+        scores["uplift"].to_numpy(dtype=float), expected["uplift"].to_numpy(dtype=float)
+    )
+
+
+def test_score_refuses_an_unknown_output_format(profiles: pd.DataFrame, tmp_path: Path) -> None:
+    source = write_table(profiles, tmp_path / "profiles.csv")
+    result = CliRunner().invoke(
+        app, ["score", "--data", str(source), "--output", str(tmp_path / "scores.txt")]
+    )
+    assert result.exit_code == 2
+    assert "write scores as .csv or .parquet" in result.output
+
+
+def test_score_reports_a_file_without_the_contract_columns(tmp_path: Path) -> None:
+    source = write_table(pd.DataFrame({"nama": ["Warung Bu Sri"]}), tmp_path / "other.csv")
+    result = CliRunner().invoke(
+        app, ["score", "--data", str(source), "--output", str(tmp_path / "s.csv")]
+    )
+    assert result.exit_code == 2
+    assert "msme_id" in result.output

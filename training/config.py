@@ -1,0 +1,200 @@
+"""Typed training configuration, read from TOML. The MSME data contract is the default.
+
+Any table with a binary treatment and a binary outcome can be trained with a config that names its
+columns and features (see `training/configs/hillstrom.toml`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from data.contract import ID_COLUMN, OUTCOME_COLUMN, TREATMENT_COLUMN
+
+CONFIG_DIR = Path(__file__).parent / "configs"
+LearnerName = Literal["s", "t", "x", "dr"]
+FeatureKind = Literal["numeric", "categorical", "boolean"]
+DEFAULT_MODEL_NAME = "umkm-uplift"
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be read or does not make sense; the message names the field."""
+
+
+class FeatureConfig(BaseModel):
+    """One model input: its column, its kind and (for categories) the levels in a fixed order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    kind: FeatureKind
+    categories: tuple[str, ...] | None = None
+
+    @model_validator(mode="after")
+    def _categories_only_for_categorical(self) -> FeatureConfig:
+        if self.categories is not None and self.kind != "categorical":
+            raise ValueError(f"feature {self.name!r}: categories are only for kind 'categorical'")
+        return self
+
+
+class TuningConfig(BaseModel):
+    """Hyper-parameter search with optuna: a seeded TPE sampler, capped by trials AND seconds.
+
+    Results are reproducible when the trial cap binds before the time budget; the run logs how many
+    trials completed so a time-capped search is visible.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    trials: int = Field(default=4, ge=0, description="Trials per learner; 0 turns tuning off.")
+    timeout_seconds: float = Field(
+        default=300.0, gt=0, description="Time budget per learner (a safety cap)."
+    )
+
+
+class TrainConfig(BaseModel):
+    """Everything one training run needs; defaults follow the MSME data contract."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    data_path: Path | None = None
+    contract: Literal["msme", "none"] = Field(
+        default="msme",
+        description="msme: validate with the MSME data contract; none: basic checks only.",
+    )
+    id_column: str | None = ID_COLUMN
+    treatment_column: str = TREATMENT_COLUMN
+    treated_value: str | None = None
+    control_value: str | None = None
+    outcome_column: str = OUTCOME_COLUMN
+    features: tuple[FeatureConfig, ...] | None = Field(
+        default=None, description="None: the MSME feature list from models.features."
+    )
+    group_columns: tuple[str, ...] = Field(
+        default=("island_group", "sector", "owner_gender"),
+        description="Columns to break the headline numbers down by (weak spots).",
+    )
+    model_name: str = Field(default=DEFAULT_MODEL_NAME, min_length=1)
+    experiment_name: str = Field(default=DEFAULT_MODEL_NAME, min_length=1)
+    learners: tuple[LearnerName, ...] = ("s", "t", "x", "dr")
+    learner_params: dict[str, Any] = Field(
+        default_factory=dict, description="LightGBM parameters shared by every learner."
+    )
+    folds: int = Field(default=5, ge=2, description="Cross-fitting folds for the propensity model.")
+    seed: int = 0
+    capacities: tuple[float, ...] = (0.05, 0.1, 0.2, 0.3)
+    test_fraction: float = Field(default=0.3, gt=0, lt=1)
+    validation_fraction: float = Field(
+        default=0.25,
+        gt=0,
+        lt=1,
+        description="Share of the training part held out to tune, choose the learner, calibrate.",
+    )
+    tuning: TuningConfig = Field(default_factory=TuningConfig)
+    calibration: Literal["auto", "platt", "isotonic", "identity"] = Field(
+        default="auto",
+        description="Per-arm calibration (models.calibration); auto: isotonic with many events.",
+    )
+    bootstrap_resamples: int = Field(default=200, ge=0)
+    truth_path: Path | None = Field(
+        default=None, description="Simulator truth file (msme_id, true_uplift ...), if known."
+    )
+    sample_rows: int | None = Field(
+        default=None, ge=100, description="Use a seeded random sample of this many rows (tests)."
+    )
+    output_dir: Path = Field(
+        default=Path("training-output"),
+        description="Quarantine file, plots and report go here (also logged to MLflow).",
+    )
+    references: bool = Field(default=True, description="Also evaluate random/response/T refs.")
+
+    @field_validator("id_column", "truth_path", "data_path", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        # TOML has no null: an empty string means "none" (e.g. a table without an id column).
+        return None if value == "" else value
+
+    @field_validator("learners")
+    @classmethod
+    def _learners_unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("at least one learner is needed")
+        if len(set(value)) != len(value):
+            raise ValueError(f"learners repeat: {list(value)}")
+        return value
+
+    @field_validator("capacities")
+    @classmethod
+    def _capacities_are_fractions(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if not value:
+            raise ValueError("at least one capacity is needed")
+        bad = [c for c in value if not 0 < c < 1]
+        if bad:
+            raise ValueError(f"capacities are fractions of the candidates in (0, 1); got {bad}")
+        return tuple(sorted(value))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TrainConfig:
+        if (self.treated_value is None) != (self.control_value is None):
+            raise ValueError("give both treated_value and control_value, or neither")
+        if self.treated_value is not None and self.treated_value == self.control_value:
+            raise ValueError("treated_value and control_value must differ")
+        if self.contract == "none" and self.features is None:
+            raise ValueError("contract = 'none' needs an explicit [[features]] list")
+        if self.features is not None:
+            names = [f.name for f in self.features]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"features repeat: {dupes}")
+            used = {self.treatment_column, self.outcome_column, self.id_column or ""}
+            clash = sorted(used & set(names))
+            if clash:
+                raise ValueError(f"features include the id/treatment/outcome column: {clash}")
+        return self
+
+    @property
+    def is_msme(self) -> bool:
+        """True when the table follows the MSME data contract."""
+        return self.contract == "msme"
+
+    def with_overrides(self, **changes: Any) -> TrainConfig:
+        """A validated copy with some fields changed (CLI options such as --data)."""
+        return parse_config(self.model_dump() | changes, source="config with overrides")
+
+
+def _format_error(error: ValidationError, source: str) -> str:
+    lines = [f"{source}: invalid training config"]
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        lines.append(f"  field {where}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def parse_config(values: dict[str, Any], source: str = "config") -> TrainConfig:
+    """Validate a mapping (a parsed TOML document) into a TrainConfig; errors name the field."""
+    try:
+        return TrainConfig.model_validate(values)
+    except ValidationError as error:
+        raise ConfigError(_format_error(error, source)) from error
+
+
+def load_config(path: Path | str | None = None) -> TrainConfig:
+    """Read a TOML config; None gives the MSME defaults. Relative paths in it are resolved
+    against the config file's folder."""
+    if path is None:
+        return TrainConfig()
+    path = Path(path)
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ConfigError(f"{path}: config file not found") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    for key in ("data_path", "truth_path"):
+        value = values.get(key)
+        if isinstance(value, str) and value and not Path(value).is_absolute():
+            values[key] = str((path.parent / value).resolve())
+    return parse_config(values, source=str(path))

@@ -1,0 +1,249 @@
+"""From a file to the rows a model learns from: read, validate, set aside, count, fingerprint.
+
+MSME histories are validated with the data contract (rejected rows go to a quarantine file);
+already-digital MSMEs are excluded (they are the stimulus group, not mentoring candidates). Other
+tables (e.g. Hillstrom) get basic checks that stop with a clear error naming row and column.
+Nothing is dropped without being counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.contract import FALSE_STRINGS, TRUE_STRINGS
+from data.io import DataFileError, read_table
+from data.validation import ValidationResult, validate_frame
+from models.features import FeatureError, FeatureSpec, feature_matrix, msme_feature_specs
+from training.config import TrainConfig
+
+FIRST_DATA_ROW = 2  # spreadsheet row of the first data row (header = row 1)
+MAX_LISTED_PROBLEMS = 10
+DIGITAL_STATUS = "digital_status"
+
+
+class TrainingDataError(ValueError):
+    """Training data that cannot be used; the message names the file, row and column."""
+
+
+@dataclass
+class TrainingData:
+    """Rows to learn from (index = spreadsheet row; treatment and outcome as 0/1 integers)."""
+
+    frame: pd.DataFrame
+    specs: tuple[FeatureSpec, ...]
+    treatment: str
+    outcome: str
+    id_column: str | None
+    counts: dict[str, int]
+    notes: list[str] = field(default_factory=list)
+    validation: ValidationResult | None = None
+
+    @property
+    def t(self) -> np.ndarray[Any, np.dtype[np.int64]]:
+        return self.frame[self.treatment].to_numpy(dtype=np.int64)
+
+    @property
+    def y(self) -> np.ndarray[Any, np.dtype[np.int64]]:
+        return self.frame[self.outcome].to_numpy(dtype=np.int64)
+
+
+def feature_specs(config: TrainConfig) -> tuple[FeatureSpec, ...]:
+    """The model's features: the MSME list, or the config's own."""
+    if config.features is None:
+        return msme_feature_specs()
+    return tuple(FeatureSpec(f.name, f.kind, f.categories) for f in config.features)
+
+
+def load_training_data(config: TrainConfig, path: Path) -> TrainingData:
+    """Read and check the file named by the config; raise TrainingDataError when unusable."""
+    try:
+        raw = read_table(path, duplicate_columns="keep")
+    except DataFileError as error:
+        raise TrainingDataError(str(error)) from error
+    specs = feature_specs(config)
+    data = _msme_rows(config, raw, specs) if config.is_msme else _generic_rows(config, raw, specs)
+    if config.sample_rows is not None and len(data.frame) > config.sample_rows:
+        before = len(data.frame)
+        data.frame = data.frame.sample(n=config.sample_rows, random_state=config.seed).sort_index()
+        data.counts["rows_sampled_out"] = before - len(data.frame)
+        data.notes.append(
+            f"used a seeded random sample of {config.sample_rows} of {before} rows (sample_rows)"
+        )
+    data.counts["rows_used"] = len(data.frame)
+    _check_both_arms_and_outcomes(data, path)
+    return data
+
+
+def _msme_rows(
+    config: TrainConfig, raw: pd.DataFrame, specs: tuple[FeatureSpec, ...]
+) -> TrainingData:
+    result = validate_frame(raw, "history", extra_columns="ignore")
+    file_level = [p for p in result.problems if p.row is None]
+    if file_level:
+        listed = "; ".join(p.message() for p in file_level[:MAX_LISTED_PROBLEMS])
+        raise TrainingDataError(f"the file does not follow the history contract: {listed}")
+    frame = result.valid
+    digital = frame[DIGITAL_STATUS].astype(str).str.lower().eq("digital").to_numpy()
+    counts = {
+        "rows_read": result.n_rows,
+        "rows_rejected": result.n_rejected,
+        "rows_already_digital": int(digital.sum()),
+    }
+    notes = []
+    if digital.any():
+        notes.append(
+            f"excluded {int(digital.sum())} already-digital MSMEs (stimulus group, not "
+            "mentoring candidates)"
+        )
+    frame = frame.loc[~digital].copy()
+    frame[config.treatment_column] = frame[config.treatment_column].astype(np.int64)
+    frame[config.outcome_column] = frame[config.outcome_column].astype(np.int64)
+    return TrainingData(
+        frame=frame,
+        specs=specs,
+        treatment=config.treatment_column,
+        outcome=config.outcome_column,
+        id_column=config.id_column,
+        counts=counts,
+        notes=notes,
+        validation=result,
+    )
+
+
+def _cell_text(value: object) -> str:
+    """A raw cell as comparable text: booleans true/false, 1.0 -> "1", missing -> ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return ""
+        if float(value).is_integer():
+            return str(int(value))
+    return str(value).strip()
+
+
+def _binary_or_fail(values: pd.Series, column: str, role: str) -> pd.Series:
+    """0/1 integers from a binary column whose index holds spreadsheet row numbers."""
+    text = values.map(_cell_text).str.lower()
+    ones, zeros = text.isin(TRUE_STRINGS), text.isin(FALSE_STRINGS)
+    bad = ~(ones | zeros)
+    if bad.any():
+        rows = values.index[bad.to_numpy()]
+        lines = [
+            f"row {row}, column {column}: value {values.loc[row]!r} is not a binary {role} "
+            "(use 0/1 or true/false)"
+            for row in rows[:MAX_LISTED_PROBLEMS]
+        ]
+        more = len(rows) - MAX_LISTED_PROBLEMS
+        if more > 0:
+            lines.append(f"... and {more} more rows")
+        raise TrainingDataError("\n".join(lines))
+    return ones.astype(np.int64)
+
+
+def _generic_rows(
+    config: TrainConfig, raw: pd.DataFrame, specs: tuple[FeatureSpec, ...]
+) -> TrainingData:
+    raw = raw.reset_index(drop=True)
+    duplicated = sorted({str(c) for c in raw.columns[raw.columns.duplicated()]})
+    if duplicated:
+        raise TrainingDataError(f"header: duplicate columns {', '.join(duplicated)}")
+    needed = {
+        config.treatment_column: "treatment",
+        config.outcome_column: "outcome",
+        **({config.id_column: "id"} if config.id_column else {}),
+        **{spec.source: "feature" for spec in specs},
+    }
+    missing = [f"{name} ({role})" for name, role in needed.items() if name not in raw.columns]
+    if missing:
+        raise TrainingDataError(f"header: missing columns: {', '.join(missing)}")
+    try:
+        feature_matrix(raw, specs)  # every feature readable, else row and column named
+    except FeatureError as error:
+        raise TrainingDataError(str(error)) from error
+
+    frame = raw.copy()
+    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame), name="row")
+    notes: list[str] = []
+    counts = {"rows_read": len(frame), "rows_rejected": 0}
+    treatment = config.treatment_column
+    if config.treated_value is not None:
+        text = frame[treatment].map(_cell_text)
+        treated, control = text == config.treated_value, text == config.control_value
+        if not treated.any() or not control.any():
+            absent = config.treated_value if not treated.any() else config.control_value
+            raise TrainingDataError(f"column {treatment}: no row holds the value {absent!r}")
+        other = ~(treated | control)
+        counts["rows_other_arm"] = int(other.sum())
+        if other.any():
+            by_value = text[other].value_counts().sort_index()
+            listed = ", ".join(f"{value!r}: {n}" for value, n in by_value.items())
+            notes.append(
+                f"left out {int(other.sum())} rows whose {treatment} is neither "
+                f"{config.treated_value!r} nor {config.control_value!r} ({listed})"
+            )
+        frame = frame.loc[~other].copy()
+        frame[treatment] = treated[~other].astype(np.int64)
+    else:
+        frame[treatment] = _binary_or_fail(frame[treatment], treatment, "treatment")
+    outcome = config.outcome_column
+    frame[outcome] = _binary_or_fail(frame[outcome], outcome, "outcome")
+    return TrainingData(
+        frame=frame,
+        specs=specs,
+        treatment=treatment,
+        outcome=outcome,
+        id_column=config.id_column,
+        counts=counts,
+        notes=notes,
+    )
+
+
+def _check_both_arms_and_outcomes(data: TrainingData, path: Path) -> None:
+    if len(data.frame) == 0:
+        raise TrainingDataError(f"{path}: no usable rows left ({data.counts})")
+    t, y = data.t, data.y
+    for arm, label in ((1, "treated (mentored)"), (0, "control")):
+        rows = t == arm
+        if rows.sum() < 20:
+            raise TrainingDataError(
+                f"{path}: only {int(rows.sum())} {label} rows: too few to learn an uplift"
+            )
+        if y[rows].sum() == 0 or y[rows].sum() == rows.sum():
+            raise TrainingDataError(
+                f"{path}: the {label} rows all have the same outcome: no uplift can be learnt"
+            )
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fingerprint(path: Path, data: TrainingData) -> dict[str, Any]:
+    """What identifies the training data: file hash, row counts, arms and outcome rates."""
+    t, y = data.t, data.y
+    return {
+        "path": str(path),
+        "sha256": sha256_file(path),
+        **data.counts,
+        "treated_rows": int(t.sum()),
+        "control_rows": int((1 - t).sum()),
+        "treated_share": float(t.mean()),
+        "outcome_rate_treated": float(y[t == 1].mean()),
+        "outcome_rate_control": float(y[t == 0].mean()),
+        "outcome_rate": float(y.mean()),
+    }

@@ -1,0 +1,181 @@
+"""A short Markdown report of one training run (logged with the plots)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from training.evaluation import capacity_tag
+
+if TYPE_CHECKING:
+    from training.config import TrainConfig
+    from training.tuning import LearnerFit
+
+REFERENCES = (
+    ("ref_random/", "random"),
+    ("ref_response/", "response model (p(y | treated))"),
+    ("ref_t_plain/", "plain T-learner"),
+)
+
+
+def _num(value: float | None, digits: int = 4) -> str:
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value:.{digits}f}"
+
+
+def _interval(metrics: Mapping[str, float], key: str) -> str:
+    low, high = metrics.get(f"{key}_ci05"), metrics.get(f"{key}_ci95")
+    if low is None or high is None:
+        return ""
+    return f" [{_num(low)}, {_num(high)}]"
+
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    rows = []
+    for _, row in frame.iterrows():
+        cells = []
+        for value in row:
+            if isinstance(value, float):
+                cells.append(_num(value))
+            else:
+                cells.append(str(value))
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join([header, rule, *rows])
+
+
+def write_report(
+    path: Path,
+    *,
+    config: TrainConfig,
+    fingerprint: Mapping[str, Any],
+    notes: Sequence[str],
+    fits: Mapping[str, LearnerFit],
+    chosen: str,
+    metrics: Mapping[str, float],
+    groups: Mapping[str, pd.DataFrame],
+    version: str,
+    promotion: str,
+    truth_known: bool,
+    overlap_warning: str | None,
+) -> Path:
+    """Write report.md: data, learner choice, test metrics with intervals, references, groups."""
+    fp = fingerprint
+    lines = [
+        f"# Training report: {config.model_name} version {version}",
+        "",
+        f"Promotion: {promotion}.",
+        "",
+        "## Data",
+        "",
+        f"- file `{fp['path']}` (sha256 `{fp['sha256'][:16]}…`)",
+        f"- {fp['rows_read']} rows read, {fp['rows_rejected']} rejected (quarantine file), "
+        f"{fp['rows_used']} used: {fp['treated_rows']} treated, {fp['control_rows']} control",
+        f"- outcome rate: treated {_num(fp['outcome_rate_treated'])}, "
+        f"control {_num(fp['outcome_rate_control'])}",
+        *[f"- {note}" for note in notes],
+        f"- split: test {config.test_fraction:.0%} (evaluation and promotion gate), the rest "
+        f"into fit and validation ({config.validation_fraction:.0%}: tuning, learner choice, "
+        "calibration); stratified by arm x outcome",
+        "",
+        "## Learner choice (validation split, Qini coefficient)",
+        "",
+        "| learner | validation Qini | tuning trials | seconds |",
+        "|---|---|---|---|",
+        *[
+            f"| {f.name}{' (chosen)' if f.name == chosen else ''} | {_num(f.validation_qini)} "
+            f"| {f.trials_completed} | {f.seconds:.1f} |"
+            for f in fits.values()
+        ],
+        "",
+        "## Held-out test rows (90% bootstrap intervals)",
+        "",
+        "| metric | chosen | " + " | ".join(label for _, label in REFERENCES) + " |",
+        "|---|---|" + "---|" * len(REFERENCES),
+    ]
+    names = ["qini_coefficient", "auuc"]
+    names += [f"uplift_at_{capacity_tag(k)}" for k in config.capacities]
+    names += [f"extra_top_{capacity_tag(k)}" for k in config.capacities]
+    if truth_known:
+        names += [f"oracle_share_{capacity_tag(k)}" for k in config.capacities]
+        names += ["true_uplift_spearman"]
+    for name in names:
+        cells = [_num(metrics.get(name)) + _interval(metrics, name)]
+        cells += [_num(metrics.get(prefix + name)) for prefix, _ in REFERENCES]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "uplift@k: treated rate minus control rate among the top k by predicted uplift "
+        "(sklift strategy `by_group`). extra_top_k: extra outcomes expected when treating the "
+        "top K = k x rows instead of nobody; random K gives "
+        + ", ".join(
+            f"{_num(metrics.get(f'extra_random_{capacity_tag(k)}'), 1)} at {k:.0%}"
+            for k in config.capacities
+        )
+        + ".",
+        "",
+        "## Each learner on the test rows",
+        "",
+        "| learner | Qini coefficient | "
+        + " | ".join(f"uplift@{k:.0%}" for k in config.capacities)
+        + (" | oracle share @10%" if truth_known else "")
+        + " |",
+        "|---|---|" + "---|" * len(config.capacities) + ("---|" if truth_known else ""),
+    ]
+    for name in fits:
+        prefix = f"learner_{name}/"
+        cells = [_num(metrics.get(prefix + "qini_coefficient"))]
+        cells += [
+            _num(metrics.get(f"{prefix}uplift_at_{capacity_tag(k)}")) for k in config.capacities
+        ]
+        if truth_known:
+            cells.append(_num(metrics.get(prefix + "oracle_share_10pct")))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "## Outcome models per arm (test rows, calibrated probabilities)",
+        "",
+        f"- AUC treated {_num(metrics.get('test/auc_treated'))}, "
+        f"control {_num(metrics.get('test/auc_control'))}",
+        f"- Brier treated {_num(metrics.get('test/brier_treated'))}, "
+        f"control {_num(metrics.get('test/brier_control'))}",
+        f"- mean predicted vs observed: treated {_num(metrics.get('test/mean_predicted_treated'))}"
+        f" vs {_num(metrics.get('test/observed_rate_treated'))}, control "
+        f"{_num(metrics.get('test/mean_predicted_control'))} vs "
+        f"{_num(metrics.get('test/observed_rate_control'))}",
+        "",
+        "![calibration](calibration.png)",
+        "",
+        "## Propensity overlap (cross-fitted, fit split)",
+        "",
+        f"- share outside [0.05, 0.95]: {_num(metrics.get('overlap/share_outside'))}",
+        f"- {overlap_warning}" if overlap_warning else "- overlap: no warning",
+        "",
+        "![overlap](propensity_overlap.png)",
+        "",
+        "## Curves",
+        "",
+        "![qini](qini_curve.png)",
+        "",
+        "![uplift](uplift_curve.png)",
+        "",
+        "## By group (test rows; small groups are noisy)",
+        "",
+    ]
+    for column, table in groups.items():
+        shown = table.drop(columns=["group"])
+        keep = [
+            c
+            for c in shown.columns
+            if c in ("value", "rows", "treated", "qini_coefficient")
+            or c.startswith(("uplift_at_10", "oracle_share_10"))
+        ]
+        lines += [f"### {column}", "", _markdown_table(shown[keep]), ""]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,123 @@
+"""`umkm score`: a file of profiles in, a file of scores out, validated like training.
+
+MSME models: rows are validated against the profile contract (columns beyond it are ignored);
+rejected rows go to a quarantine file beside the output with their reasons, and are counted.
+Already-digital MSMEs are scored as the stimulus group (no probabilities). Models of other tables
+read their feature columns with basic checks (an unreadable value stops with row and column).
+Output: the id column (or `row_number`, the spreadsheet row, when the model has no id column)
+then the four score fields, in input order; CSV or Parquet by the output's extension.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from data.contract import SCORE_FIELDS
+from data.io import DataFileError, read_table, write_table
+from data.validation import validate_frame, write_quarantine
+from models.features import FeatureError
+from models.pyfunc import load_uplift_model
+from models.scoring import score_frame
+from models.uplift_model import UpliftModel
+
+DEFAULT_MODEL_URI = "models:/umkm-uplift@champion"
+ROW_NUMBER = "row_number"
+FIRST_DATA_ROW = 2
+OUTPUT_SUFFIXES = (".csv", ".parquet", ".pq")
+
+
+class ScoringError(ValueError):
+    """Input that cannot be scored; the message names the file, row and column."""
+
+
+@dataclass(frozen=True)
+class ScoreFileResult:
+    """What `score_file` wrote and counted."""
+
+    output: Path
+    quarantine: Path | None
+    rows_read: int
+    rows_scored: int
+    rows_rejected: int
+    rows_stimulus_group: int
+
+
+def quarantine_path_for(output: Path) -> Path:
+    """`scores.csv` -> `scores.quarantine.csv`, beside the output."""
+    return output.with_name(f"{output.stem}.quarantine.csv")
+
+
+def score_file(data: Path, output: Path, model_uri: str = DEFAULT_MODEL_URI) -> ScoreFileResult:
+    """Validate, score and write; see the module docstring."""
+    if output.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise ScoringError(f"{output}: write scores as .csv or .parquet")
+    try:
+        raw = read_table(data, duplicate_columns="keep")
+    except DataFileError as error:
+        raise ScoringError(str(error)) from error
+    model = load_uplift_model(model_uri)
+    contract = str(model.model_info.get("contract", "msme"))
+    quarantine: Path | None = None
+    if contract == "msme":
+        rows, quarantine, rejected = _valid_msme_rows(raw, output)
+    else:
+        rows, rejected = _generic_rows(raw, model), 0
+    scores = _score(model, rows)
+    id_column = model.id_column
+    if id_column is not None and id_column in rows.columns:
+        ids = rows[id_column].astype(str).to_numpy()
+        label = id_column
+    else:
+        ids, label = rows.index.to_numpy(), ROW_NUMBER
+    out = pd.DataFrame({label: ids}).join(scores.reset_index(drop=True))
+    out = out[[label, *SCORE_FIELDS]]
+    try:
+        write_table(out, output)
+    except DataFileError as error:
+        raise ScoringError(str(error)) from error
+    stimulus = int((out["segment"] == "stimulus_group").sum())
+    return ScoreFileResult(
+        output=output,
+        quarantine=quarantine,
+        rows_read=len(raw),
+        rows_scored=len(out),
+        rows_rejected=rejected,
+        rows_stimulus_group=stimulus,
+    )
+
+
+def _valid_msme_rows(raw: pd.DataFrame, output: Path) -> tuple[pd.DataFrame, Path | None, int]:
+    result = validate_frame(raw, "profile", extra_columns="ignore")
+    file_level = [p for p in result.problems if p.row is None]
+    if file_level:
+        listed = "; ".join(p.message() for p in file_level[:10])
+        raise ScoringError(f"the file does not follow the profile contract: {listed}")
+    quarantine = None
+    if result.n_rejected:
+        quarantine = write_quarantine(result, quarantine_path_for(output))
+    return result.valid, quarantine, result.n_rejected
+
+
+def _generic_rows(raw: pd.DataFrame, model: UpliftModel) -> pd.DataFrame:
+    missing = [c for c in model.feature_columns if c not in raw.columns]
+    if missing:
+        raise ScoringError(f"header: missing columns the model needs: {', '.join(missing)}")
+    frame = raw.reset_index(drop=True)
+    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame), name="row")
+    return frame
+
+
+def _score(model: UpliftModel, rows: pd.DataFrame) -> pd.DataFrame:
+    if len(rows) == 0:
+        return pd.DataFrame(columns=list(SCORE_FIELDS))
+    positions = rows.reset_index(drop=True)
+    try:
+        return score_frame(model, positions)
+    except FeatureError as error:
+        if error.position is None:
+            raise ScoringError(str(error)) from error
+        row = int(rows.index[error.position])
+        raise ScoringError(f"row {row}, column {error.column}: {error.reason}") from error
