@@ -8,8 +8,9 @@ SEED ?= 42
 WORKDIR ?= work
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 2
 
-.PHONY: run test install lint typecheck unit simulate train serve bench clean
+.PHONY: run test install lint typecheck unit bench-deps clean
 
 $(UV):
 	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -21,7 +22,12 @@ install: $(UV)
 run: install
 	$(UV) run umkm simulate --rows $(ROWS) --seed $(SEED) --output $(WORKDIR)/sim
 	$(UV) run umkm train --data $(WORKDIR)/sim/history.parquet --truth $(WORKDIR)/sim/truth.parquet
-	$(UV) run umkm serve --host $(HOST) --port $(PORT)
+	@mkdir -p $(WORKDIR); test -s $(WORKDIR)/api_key || \
+	  python3 -c "import secrets; print(secrets.token_urlsafe(24))" > $(WORKDIR)/api_key
+	@echo "API key for this demo (X-API-Key header, and the web page): $$(cat $(WORKDIR)/api_key)"
+	@echo "Open http://$(HOST):$(PORT)/ (page), http://$(HOST):$(PORT)/docs (API)"
+	UMKM_API_KEYS="$${UMKM_API_KEYS:-$$(cat $(WORKDIR)/api_key)}" \
+	  $(UV) run umkm serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 ## Tests: lint, types, Dockerfile lint, then the suite (browser tests skip without Chromium).
 test: install lint typecheck unit
@@ -37,9 +43,9 @@ typecheck: $(UV)
 unit: $(UV)
 	$(UV) run pytest
 
-bench: $(UV)
+## Benchmarks are scripts (see README, Results); `make bench-deps` adds causalml and scikit-uplift.
+bench-deps: $(UV)
 	$(UV) sync --frozen --group bench
-	$(UV) run python benchmarks/run_all.py
 
 clean:
 	rm -rf $(WORKDIR) mlruns mlartifacts mlflow.db .pytest_cache .mypy_cache .ruff_cache

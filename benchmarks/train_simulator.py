@@ -24,6 +24,7 @@ from rich.console import Console
 
 from data.simulate import simulate_to_dir
 from training.config import CONFIG_DIR, load_config
+from training.dataset import sha256_file
 from training.evaluation import capacity_tag
 from training.pipeline import TrainResult, train
 
@@ -97,10 +98,11 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=None, help="Override tuning trials.")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/umkm-bench"))
     parser.add_argument("--json", type=Path, default=None, help="Also write results here.")
+    parser.add_argument("--fresh", action="store_true", help="Simulate again even if present.")
     args = parser.parse_args()
 
     sim = args.workdir / f"sim_{args.rows}_{args.seed}"
-    if not (sim / "history.parquet").is_file():
+    if args.fresh or not (sim / "history.parquet").is_file():
         simulate_to_dir(rows=args.rows, seed=args.seed, output=sim, fmt="parquet")
     config = load_config(args.config)
     overrides: dict[str, object] = {"data_path": sim / "history.parquet"}
@@ -125,6 +127,11 @@ def main() -> None:
         )
 
     first = runs[0]
+    simulator = Path(simulate_to_dir.__code__.co_filename)
+    print(
+        f"\nprovenance: {simulator.name} sha256 {sha256_file(simulator)[:12]}, "
+        f"history.parquet sha256 {sha256_file(sim / 'history.parquet')[:12]}"
+    )
     print(
         f"\n### Simulator, {args.rows:,} history rows (seed {args.seed}), config "
         f"{args.config.name}: held-out test rows\n"

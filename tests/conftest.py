@@ -2,13 +2,16 @@
 
 `registered_model`: a small simulated history trained once per session with the fast config (one
 learner, no tuning) into a temporary SQLite MLflow store, registered as `umkm-uplift` with the
-`champion` alias. MLFLOW_TRACKING_URI points at that store for the whole session (restored after),
-so `mlflow.pyfunc.load_model(registered_model.model_uri)` works in any test.
+`champion` alias. MLFLOW_TRACKING_URI (and MLflow's process-wide URI) point at that store for the
+whole session (restored after), so `mlflow.pyfunc.load_model(registered_model.model_uri)` works in
+any test that does not point MLflow elsewhere; `MlflowClient(registered_model.tracking_uri)` always
+does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +63,39 @@ def new_tracking_store(folder: Path, experiment: str = "umkm-uplift") -> str:
     return uri
 
 
+def _process_wide_tracking_uri() -> str | None:
+    """The URI set with `mlflow.set_tracking_uri` (None when unset); MLflow has no public getter
+    that tells it apart from MLFLOW_TRACKING_URI or its default."""
+    from mlflow.tracking._tracking_service import utils
+
+    uri = utils._tracking_uri
+    return None if uri is None else str(uri)
+
+
+@contextmanager
+def use_tracking_uri(uri: str | None) -> Iterator[None]:
+    """Point MLflow at `uri` (None: MLflow's default) inside the block, then put back what was.
+
+    Sets MLFLOW_TRACKING_URI and also MLflow's process-wide URI: one set earlier with
+    `mlflow.set_tracking_uri` (the service's lifespan does, some tests do) wins over the
+    environment variable, and training would otherwise log into that store.
+    """
+    import mlflow
+
+    previous = _process_wide_tracking_uri()
+    with pytest.MonkeyPatch.context() as patch:
+        if uri is None:
+            patch.delenv("MLFLOW_TRACKING_URI", raising=False)
+        else:
+            patch.setenv("MLFLOW_TRACKING_URI", uri)
+        # None unsets the process-wide URI: MLflow accepts it, its annotation does not say so.
+        mlflow.set_tracking_uri(uri)  # type: ignore[arg-type]
+        try:
+            yield
+        finally:
+            mlflow.set_tracking_uri(previous)  # type: ignore[arg-type]
+
+
 @pytest.fixture(scope="session")
 def registered_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegisteredModel]:
     """Train the fast config on ~6,000 simulated rows into a temporary MLflow store."""
@@ -71,9 +107,8 @@ def registered_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regis
 
     root = tmp_path_factory.mktemp("registered_model")
     paths = simulate_small(root / "simulation")
-    with pytest.MonkeyPatch.context() as patch:
-        tracking_uri = new_tracking_store(root / "mlflow")
-        patch.setenv("MLFLOW_TRACKING_URI", tracking_uri)
+    tracking_uri = new_tracking_store(root / "mlflow")
+    with use_tracking_uri(tracking_uri):
         config = load_config(FAST_CONFIG).with_overrides(
             data_path=paths["history"], output_dir=root / "training-output"
         )

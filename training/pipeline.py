@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import mlflow
 import numpy as np
@@ -47,7 +48,13 @@ from data.io import read_table
 from data.reference import island_group_by_province
 from data.validation import write_quarantine
 from models.boosting import fit_booster, parse_params, predict
-from models.features import FloatArray, categorical_indices, feature_matrix, resolve_specs
+from models.features import (
+    FeatureSpec,
+    FloatArray,
+    categorical_indices,
+    feature_matrix,
+    resolve_specs,
+)
 from models.propensity import crossfit_propensity
 from models.pyfunc import load_uplift_model, log_uplift_model
 from models.uplift_model import UpliftModel
@@ -255,6 +262,277 @@ def _progress(console: Console, enabled: bool) -> Iterator[Progress | None]:
         yield progress
 
 
+# ----------------------------------------------------------------------------- stages
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Checked data, its fingerprint and split, and the feature matrices of the three parts."""
+
+    data: TrainingData
+    fingerprint: dict[str, Any]
+    specs: tuple[FeatureSpec, ...]
+    categorical: list[int]
+    fit: SplitArrays
+    validation: SplitArrays
+    test: SplitArrays
+    validation_df: pd.DataFrame
+    test_df: pd.DataFrame
+    quarantine_path: Path | None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Test-set numbers of the served model, each learner and the references."""
+
+    metrics: dict[str, float]
+    rankings: dict[str, ev.FloatArray]
+    groups: dict[str, pd.DataFrame]
+    calibration: pd.DataFrame
+    truth_known: bool
+
+
+def prepare(config: TrainConfig, data_path: Path, out: Path, console: Console) -> Prepared:
+    """Read, validate (quarantine), count, fingerprint, split and build the feature matrices."""
+    data = load_training_data(config, data_path)
+    quarantine_path = _quarantine(data, out, console)
+    for note in data.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    fp = fingerprint(data_path, data)
+    console.print(
+        f"data: {fp['rows_read']} rows read, {fp['rows_rejected']} rejected, "
+        f"{fp['rows_used']} used ({fp['treated_rows']} treated, {fp['control_rows']} control; "
+        f"outcome rate {fp['outcome_rate_treated']:.3f} treated, "
+        f"{fp['outcome_rate_control']:.3f} control)"
+    )
+    split = split_rows(data, config)
+    frame = data.frame
+    specs = resolve_specs(frame.loc[split.fit], data.specs)
+
+    def arrays(rows: pd.Index) -> SplitArrays:
+        part = frame.loc[rows]
+        return SplitArrays(
+            feature_matrix(part, specs),
+            part[data.treatment].to_numpy(np.float64),
+            part[data.outcome].to_numpy(np.float64),
+        )
+
+    return Prepared(
+        data=data,
+        fingerprint=fp,
+        specs=specs,
+        categorical=categorical_indices(specs),
+        fit=arrays(split.fit),
+        validation=arrays(split.validation),
+        test=arrays(split.test),
+        validation_df=frame.loc[split.validation],
+        test_df=frame.loc[split.test],
+        quarantine_path=quarantine_path,
+    )
+
+
+def log_run_context(config: TrainConfig, fp: Mapping[str, Any]) -> str | None:
+    """Params (config, data fingerprint), tags (git, library versions); returns the commit."""
+    commit, dirty = git_commit()
+    mlflow.log_params(_flat_params(config))
+    mlflow.log_params({f"data.{k}": v for k, v in fp.items()})
+    mlflow.log_params({"selection_metric": f"{SELECTION_METRIC} on the validation split"})
+    mlflow.set_tags(
+        {
+            "umkm.kind": "training",
+            "git_commit": commit or "unknown (not a git checkout)",
+            "git_dirty": str(dirty).lower(),
+            "data_sha256": fp["sha256"],
+            **{f"version.{k}": v for k, v in library_versions().items()},
+        }
+    )
+    mlflow.log_dict(config.model_dump(mode="json"), "config.json")
+    mlflow.log_dict(dict(fp), "data_fingerprint.json")
+    return commit
+
+
+def fit_learners(
+    config: TrainConfig, prepared: Prepared, propensity: FloatArray, steps: _Steps
+) -> dict[str, LearnerFit]:
+    """Fit and tune every configured learner on the fit part, scored on the validation part."""
+    fits: dict[str, LearnerFit] = {}
+    for name in config.learners:
+        steps.start(f"learner {name}: fitting and tuning")
+        fits[name] = tune_learner(
+            name,
+            prepared.fit,
+            prepared.validation,
+            base_params=config.learner_params,
+            propensity=propensity,
+            categorical=prepared.categorical,
+            feature_names=[s.name for s in prepared.specs],
+            seed=config.seed,
+            trials=config.tuning.trials,
+            timeout_seconds=config.tuning.timeout_seconds,
+            on_trial=lambda _n: steps.advance(),
+        )
+        steps.advance(config.tuning.trials - fits[name].trials_completed)
+    return fits
+
+
+def build_model(
+    config: TrainConfig, prepared: Prepared, chosen: LearnerFit, run_id: str
+) -> UpliftModel:
+    """The served model: features, the chosen learner, per-arm calibration on validation rows."""
+    data = prepared.data
+    return UpliftModel.from_learner(
+        chosen.learner,
+        specs=prepared.specs,
+        calibration_df=prepared.validation_df,
+        treatment=data.treatment,
+        outcome=data.outcome,
+        calibration=config.calibration,
+        id_column=config.id_column,
+        model_info={
+            "learner": chosen.name,
+            "params": chosen.params,
+            "seed": config.seed,
+            "contract": config.contract,
+            "model_name": config.model_name,
+            "run_id": run_id,
+            "selection_metric": SELECTION_METRIC,
+            "data_sha256": prepared.fingerprint["sha256"],
+            "trained_at": now_utc(),
+            "treatment": data.treatment,
+            "outcome": data.outcome,
+        },
+    )
+
+
+def evaluate(
+    config: TrainConfig,
+    prepared: Prepared,
+    model: UpliftModel,
+    fits: Mapping[str, LearnerFit],
+    truth_path: Path | None,
+) -> Evaluation:
+    """Every number on the untouched test rows: served model, learners, references, groups."""
+    data, test = prepared.data, prepared.test
+    scores = model.predict(prepared.test_df)
+    uplift = scores["uplift"].to_numpy(np.float64)
+    p1 = scores["p_digital_if_mentored"].to_numpy(np.float64)
+    p0 = scores["p_digital_if_not"].to_numpy(np.float64)
+    true_uplift = None
+    if truth_path is not None and data.id_column is not None:
+        ids = prepared.test_df[data.id_column]
+        true_uplift = load_true_uplift(truth_path, ids, data.id_column)
+        if true_uplift is None:
+            data.notes.append(f"{truth_path}: some test ids have no truth; truth metrics skipped")
+    rankings: dict[str, ev.FloatArray] = {"chosen": uplift}
+    for name, learner_fit in fits.items():
+        rankings[f"learner_{name}"] = learner_fit.learner.predict_uplift(test.X)
+    if config.references:
+        names = [s.name for s in prepared.specs]
+        rankings.update(_references(config, prepared.fit, test.X, prepared.categorical, names))
+    metrics = _evaluate(config, rankings, test.y, test.t, true_uplift)
+    metrics.update(
+        _prefixed("validation/", {f"qini_{n}": f.validation_qini for n, f in fits.items()})
+    )
+    metrics.update(_prefixed("test/", ev.arm_fit(test.y, test.t, p1, p0)))
+    groups = _group_tables(
+        config, prepared.test_df, y=test.y, t=test.t, uplift=uplift, true_uplift=true_uplift
+    )
+    for table in groups.values():
+        metrics.update(_group_metrics(table))
+    return Evaluation(
+        metrics=metrics,
+        rankings=rankings,
+        groups=groups,
+        calibration=ev.calibration_table(test.y, test.t, p1, p0),
+        truth_known=true_uplift is not None,
+    )
+
+
+def write_artifacts(
+    out: Path,
+    prepared: Prepared,
+    evaluation: Evaluation,
+    *,
+    fits: Mapping[str, LearnerFit],
+    chosen: str,
+    propensity: ev.FloatArray,
+) -> None:
+    """Plots and tables of the evaluation into `out` (logged with the run afterwards)."""
+    y, t = prepared.test.y, prepared.test.t
+    labels = (
+        ("chosen", f"chosen ({chosen})"),
+        ("ref_response", "response model"),
+        ("ref_t_plain", "plain T-learner"),
+    )
+    shown = {label: evaluation.rankings[key] for key, label in labels if key in evaluation.rankings}
+    plots.curves_plot(y, t, shown, out / "qini_curve.png", kind="qini")
+    plots.curves_plot(y, t, shown, out / "uplift_curve.png", kind="uplift")
+    plots.calibration_plot(evaluation.calibration, out / "calibration.png")
+    plots.overlap_plot(propensity, prepared.fit.t, out / "propensity_overlap.png")
+    evaluation.calibration.to_csv(out / "calibration.csv", index=False)
+    for group, table in evaluation.groups.items():
+        table.to_csv(out / f"by_{group}.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "learner": f.name,
+                "validation_qini": f.validation_qini,
+                "trials": f.trials_completed,
+                "seconds": round(f.seconds, 1),
+                "params": json.dumps(f.params, sort_keys=True),
+            }
+            for f in fits.values()
+        ]
+    ).to_csv(out / "learners.csv", index=False)
+
+
+def register(
+    config: TrainConfig,
+    model: UpliftModel,
+    prepared: Prepared,
+    metrics: Mapping[str, float],
+    *,
+    run_id: str,
+    commit: str | None,
+) -> tuple[str, GateResult]:
+    """Log the pyfunc model, register a version with alias `candidate`, run the gate, tag."""
+    info = log_uplift_model(
+        model,
+        input_example=prepared.test_df.head(5),
+        registered_model_name=config.model_name,
+        metadata={"run_id": run_id, "contract": config.contract},
+    )
+    version = str(info.registered_model_version)
+    client = mlflow.MlflowClient()
+    client.set_registered_model_alias(config.model_name, CANDIDATE, version)
+    gate = _promotion_gate(
+        config.model_name,
+        version,
+        candidate_score=metrics[SELECTION_METRIC],
+        test_df=prepared.test_df,
+        y=prepared.test.y,
+        t=prepared.test.t,
+    )
+    version_tags = {
+        "run_id": run_id,
+        "learner": str(model.model_info.get("learner")),
+        "data_sha256": prepared.fingerprint["sha256"],
+        f"test_{SELECTION_METRIC}": f"{metrics[SELECTION_METRIC]:.6f}",
+        "promotion": gate.note,
+        "git_commit": commit or "unknown",
+    }
+    for key, value in version_tags.items():
+        client.set_model_version_tag(config.model_name, version, key, value)
+    mlflow.set_tags(
+        {
+            "registered_model": config.model_name,
+            "registered_version": version,
+            "promotion": gate.note,
+        }
+    )
+    return version, gate
+
+
 # ----------------------------------------------------------------------------- the run
 
 
@@ -262,7 +540,6 @@ def train(
     config: TrainConfig, *, console: Console | None = None, show_progress: bool = True
 ) -> TrainResult:
     """Train, evaluate, log, register and gate one model; see the module docstring."""
-
     console = console or Console()
     if config.data_path is None:
         raise ConfigError("no training data: give --data FILE or data_path in the config")
@@ -270,7 +547,14 @@ def train(
     truth_path = resolve_truth_path(config, data_path)
     experiment_id = experiment_id_for(config.experiment_name)
     timings: dict[str, float] = {}
-    started = time.perf_counter()
+    started = tick = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal tick
+        now = time.perf_counter()
+        timings[stage] = now - tick
+        tick = now
+
     total_steps = 6 + sum(config.tuning.trials + 1 for _ in config.learners)
     with (
         mlflow.start_run(experiment_id=experiment_id, run_name="train") as run,
@@ -281,98 +565,31 @@ def train(
         out = Path(config.output_dir) / run_id
         out.mkdir(parents=True, exist_ok=True)
 
-        # --- data -------------------------------------------------------------------------
         steps.start(f"reading and validating {data_path.name}")
-        tick = time.perf_counter()
-        data = load_training_data(config, data_path)
-        quarantine_path = _quarantine(data, out, console)
-        for note in data.notes:
-            console.print(f"[yellow]note:[/] {note}")
-        fp = fingerprint(data_path, data)
-        console.print(
-            f"data: {fp['rows_read']} rows read, {fp['rows_rejected']} rejected, "
-            f"{fp['rows_used']} used ({fp['treated_rows']} treated, {fp['control_rows']} control; "
-            f"outcome rate {fp['outcome_rate_treated']:.3f} treated, "
-            f"{fp['outcome_rate_control']:.3f} control)"
-        )
-        split = split_rows(data, config)
-        timings["read_validate_split"] = time.perf_counter() - tick
+        prepared = prepare(config, data_path, out, console)
+        commit = log_run_context(config, prepared.fingerprint)
+        lap("read_validate_split")
         steps.advance()
 
-        commit, dirty = git_commit()
-        mlflow.log_params(_flat_params(config))
-        mlflow.log_params({f"data.{k}": v for k, v in fp.items()})
-        mlflow.log_params({"selection_metric": f"{SELECTION_METRIC} on the validation split"})
-        mlflow.set_tags(
-            {
-                "umkm.kind": "training",
-                "git_commit": commit or "unknown (not a git checkout)",
-                "git_dirty": str(dirty).lower(),
-                "data_sha256": fp["sha256"],
-                **{f"version.{k}": v for k, v in library_versions().items()},
-            }
-        )
-        mlflow.log_dict(config.model_dump(mode="json"), "config.json")
-        mlflow.log_dict(fp, "data_fingerprint.json")
-
-        # --- features and propensity ------------------------------------------------------
         steps.start("cross-fitting the propensity model")
-        tick = time.perf_counter()
-
-        frame = data.frame
-        fit_df = frame.loc[split.fit]
-        validation_df = frame.loc[split.validation]
-        test_df = frame.loc[split.test]
-        specs = resolve_specs(fit_df, data.specs)
-        cats = categorical_indices(specs)
-        names = [s.name for s in specs]
-        fit_xy = SplitArrays(
-            feature_matrix(fit_df, specs),
-            fit_df[data.treatment].to_numpy(np.float64),
-            fit_df[data.outcome].to_numpy(np.float64),
-        )
-        validation_xy = SplitArrays(
-            feature_matrix(validation_df, specs),
-            validation_df[data.treatment].to_numpy(np.float64),
-            validation_df[data.outcome].to_numpy(np.float64),
-        )
-        test_x = feature_matrix(test_df, specs)
-        y_test = test_df[data.outcome].to_numpy(np.float64)
-        t_test = test_df[data.treatment].to_numpy(np.float64)
         propensity = crossfit_propensity(
-            fit_xy.X,
-            fit_xy.t,
+            prepared.fit.X,
+            prepared.fit.t,
             folds=config.folds,
             seed=config.seed,
             params=config.learner_params,
-            categorical=cats,
+            categorical=prepared.categorical,
         )
         if propensity.overlap_warning:
             console.print(f"[yellow]warning:[/] {propensity.overlap_warning}")
-        overlap = ev.propensity_overlap(propensity.scores_raw, fit_xy.t)
-        timings["propensity"] = time.perf_counter() - tick
+        overlap = ev.propensity_overlap(propensity.scores_raw, prepared.fit.t)
+        lap("propensity")
         steps.advance()
 
-        # --- learners ---------------------------------------------------------------------
-        fits: dict[str, LearnerFit] = {}
-        for name in config.learners:
-            steps.start(f"learner {name}: fitting and tuning")
-            tick = time.perf_counter()
-            fits[name] = tune_learner(
-                name,
-                fit_xy,
-                validation_xy,
-                base_params=config.learner_params,
-                propensity=propensity.scores_clipped,
-                categorical=cats,
-                feature_names=names,
-                seed=config.seed,
-                trials=config.tuning.trials,
-                timeout_seconds=config.tuning.timeout_seconds,
-                on_trial=lambda _n: steps.advance(),
-            )
-            steps.advance(config.tuning.trials - fits[name].trials_completed)
-            timings[f"learner_{name}"] = time.perf_counter() - tick
+        fits = fit_learners(config, prepared, propensity.scores_clipped, steps)
+        for name, learner_fit in fits.items():
+            timings[f"learner_{name}"] = learner_fit.seconds
+        lap("learners")
         chosen = max(
             fits.values(), key=lambda f: (f.validation_qini, -config.learners.index(f.name))
         )
@@ -382,166 +599,45 @@ def train(
             + f" -> chosen: [bold]{chosen.name}[/]"
         )
 
-        # --- the model ---------------------------------------------------------------------
         steps.start("calibrating and building the model")
-
-        model = UpliftModel.from_learner(
-            chosen.learner,
-            specs=specs,
-            calibration_df=validation_df,
-            treatment=data.treatment,
-            outcome=data.outcome,
-            calibration=config.calibration,
-            id_column=config.id_column,
-            model_info={
-                "learner": chosen.name,
-                "params": chosen.params,
-                "seed": config.seed,
-                "contract": config.contract,
-                "model_name": config.model_name,
-                "run_id": run_id,
-                "selection_metric": SELECTION_METRIC,
-                "data_sha256": fp["sha256"],
-                "trained_at": now_utc(),
-                "treatment": data.treatment,
-                "outcome": data.outcome,
-            },
-        )
+        model = build_model(config, prepared, chosen, run_id)
         steps.advance()
 
-        # --- evaluation --------------------------------------------------------------------
         steps.start("evaluating on the held-out test rows")
-        tick = time.perf_counter()
-        scores = model.predict(test_df)
-        uplift_test = scores["uplift"].to_numpy(np.float64)
-        true_uplift = None
-        if truth_path is not None and data.id_column is not None:
-            true_uplift = load_true_uplift(truth_path, test_df[data.id_column], data.id_column)
-            if true_uplift is None:
-                data.notes.append(
-                    f"{truth_path}: some test ids have no truth; truth metrics skipped"
-                )
-        rankings: dict[str, ev.FloatArray] = {"chosen": uplift_test}
-        for learner_name, learner_fit in fits.items():
-            rankings[f"learner_{learner_name}"] = learner_fit.learner.predict_uplift(test_x)
-        if config.references:
-            rankings.update(_references(config, fit_xy, test_x, cats, names))
-        metrics = _evaluate(config, rankings, y_test, t_test, true_uplift)
-        metrics.update(
-            _prefixed("validation/", {f"qini_{n}": f.validation_qini for n, f in fits.items()})
-        )
+        evaluation = evaluate(config, prepared, model, fits, truth_path)
+        metrics = evaluation.metrics
         metrics.update(_prefixed("overlap/", overlap))
-        metrics.update(
-            _prefixed(
-                "test/",
-                ev.arm_fit(
-                    y_test,
-                    t_test,
-                    scores["p_digital_if_mentored"].to_numpy(np.float64),
-                    scores["p_digital_if_not"].to_numpy(np.float64),
-                ),
-            )
-        )
-        groups = _group_tables(
-            config, test_df, y=y_test, t=t_test, uplift=uplift_test, true_uplift=true_uplift
-        )
-        for table in groups.values():
-            metrics.update(_group_metrics(table))
-        calibration = ev.calibration_table(
-            y_test,
-            t_test,
-            scores["p_digital_if_mentored"].to_numpy(np.float64),
-            scores["p_digital_if_not"].to_numpy(np.float64),
-        )
-        timings["evaluation"] = time.perf_counter() - tick
+        lap("evaluation")
         steps.advance()
 
-        # --- artifacts ---------------------------------------------------------------------
         steps.start("writing plots and the report")
-
-        plot_rankings = {
-            label: rankings[key]
-            for key, label in (
-                ("chosen", f"chosen ({chosen.name})"),
-                ("ref_response", "response model"),
-                ("ref_t_plain", "plain T-learner"),
-            )
-            if key in rankings
-        }
-        plots.curves_plot(y_test, t_test, plot_rankings, out / "qini_curve.png", kind="qini")
-        plots.curves_plot(y_test, t_test, plot_rankings, out / "uplift_curve.png", kind="uplift")
-        plots.calibration_plot(calibration, out / "calibration.png")
-        plots.overlap_plot(propensity.scores_raw, fit_xy.t, out / "propensity_overlap.png")
-        calibration.to_csv(out / "calibration.csv", index=False)
-        for group, table in groups.items():
-            table.to_csv(out / f"by_{group}.csv", index=False)
-        pd.DataFrame(
-            [
-                {
-                    "learner": f.name,
-                    "validation_qini": f.validation_qini,
-                    "trials": f.trials_completed,
-                    "seconds": round(f.seconds, 1),
-                    "params": json.dumps(f.params, sort_keys=True),
-                }
-                for f in fits.values()
-            ]
-        ).to_csv(out / "learners.csv", index=False)
+        write_artifacts(
+            out,
+            prepared,
+            evaluation,
+            fits=fits,
+            chosen=chosen.name,
+            propensity=propensity.scores_raw,
+        )
         steps.advance()
 
-        # --- registry ----------------------------------------------------------------------
         steps.start("logging and registering the model")
-        tick = time.perf_counter()
-
-        info = log_uplift_model(
-            model,
-            input_example=test_df.head(5),
-            registered_model_name=config.model_name,
-            metadata={"run_id": run_id, "contract": config.contract},
-        )
-        version = str(info.registered_model_version)
-        client = mlflow.MlflowClient()
-        client.set_registered_model_alias(config.model_name, CANDIDATE, version)
-        gate = _promotion_gate(
-            config.model_name,
-            version,
-            candidate_score=metrics[SELECTION_METRIC],
-            test_df=test_df,
-            y=y_test,
-            t=t_test,
-        )
+        version, gate = register(config, model, prepared, metrics, run_id=run_id, commit=commit)
         metrics.update(gate.metrics)
-        version_tags = {
-            "run_id": run_id,
-            "learner": chosen.name,
-            "data_sha256": fp["sha256"],
-            f"test_{SELECTION_METRIC}": f"{metrics[SELECTION_METRIC]:.6f}",
-            "promotion": gate.note,
-            "git_commit": commit or "unknown",
-        }
-        for key, value in version_tags.items():
-            client.set_model_version_tag(config.model_name, version, key, value)
-        mlflow.set_tags(
-            {
-                "registered_model": config.model_name,
-                "registered_version": version,
-                "promotion": gate.note,
-            }
-        )
-        timings["log_register"] = time.perf_counter() - tick
+        lap("log_register")
         timings["total"] = time.perf_counter() - started
         report_path = write_report(
             out / "report.md",
             config=config,
-            fingerprint=fp,
-            notes=data.notes,
+            fingerprint=prepared.fingerprint,
+            notes=prepared.data.notes,
             fits=fits,
             chosen=chosen.name,
             metrics=metrics,
-            groups=groups,
+            groups=evaluation.groups,
             version=version,
             promotion=gate.note,
-            truth_known=true_uplift is not None,
+            truth_known=evaluation.truth_known,
             overlap_warning=propensity.overlap_warning,
         )
         mlflow.log_metrics(_finite(metrics))
@@ -549,6 +645,7 @@ def train(
         mlflow.log_artifacts(str(out), artifact_path="evaluation")
         steps.advance()
 
+    fp = prepared.fingerprint
     result = TrainResult(
         run_id=run_id,
         model_name=config.model_name,
@@ -560,10 +657,10 @@ def train(
         metrics=metrics,
         output_dir=out,
         report_path=report_path,
-        quarantine_path=quarantine_path,
+        quarantine_path=prepared.quarantine_path,
         counts={k: int(v) for k, v in fp.items() if k.startswith("rows_") or k.endswith("_rows")},
         timings=timings,
-        notes=data.notes,
+        notes=prepared.data.notes,
     )
     print_summary(result, config, console)
     return result

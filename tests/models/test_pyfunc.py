@@ -19,18 +19,17 @@ def tracking_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import mlflow
     from mlflow import MlflowClient
 
+    from tests.conftest import use_tracking_uri
+
     tmp_path = tmp_path_factory.mktemp("mlflow")
-    previous = mlflow.get_tracking_uri()
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     experiment = MlflowClient(tracking_uri=uri).create_experiment(
         "models-test", artifact_location=(tmp_path / "artifacts").as_uri()
     )
-    mlflow.set_tracking_uri(uri)
-    mlflow.set_experiment(experiment_id=experiment)
-    try:
+    # use_tracking_uri puts back the raw process-wide setting, not the resolved default.
+    with use_tracking_uri(uri):
+        mlflow.set_experiment(experiment_id=experiment)
         yield uri
-    finally:
-        mlflow.set_tracking_uri(previous)
 
 
 def test_round_trip_through_the_registry_returns_the_same_numbers(

@@ -11,8 +11,8 @@ from mlflow import MlflowClient
 from rich.console import Console
 
 from data.contract import SCORE_FIELDS
-from tests.conftest import SHARED_DATA, new_tracking_store
-from training.config import CONFIG_DIR, load_config
+from tests.conftest import SHARED_DATA, new_tracking_store, use_tracking_uri
+from training.config import CONFIG_DIR, TrainConfig, load_config
 from training.pipeline import train
 from training.score import score_file
 
@@ -22,14 +22,15 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_hillstrom_trains_registers_and_scores(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_hillstrom_trains_registers_and_scores(tmp_path: Path) -> None:
     config = load_config(CONFIG_DIR / "hillstrom.toml")
     assert config.data_path == HILLSTROM.resolve()
-    monkeypatch.setenv(
-        "MLFLOW_TRACKING_URI", new_tracking_store(tmp_path / "mlflow", config.experiment_name)
-    )
+    uri = new_tracking_store(tmp_path / "mlflow", config.experiment_name)
+    with use_tracking_uri(uri):
+        _train_and_score(config, tmp_path, uri)
+
+
+def _train_and_score(config: TrainConfig, tmp_path: Path, uri: str) -> None:
     config = config.with_overrides(
         sample_rows=6000,
         learners=["t", "dr"],
@@ -51,7 +52,7 @@ def test_hillstrom_trains_registers_and_scores(
     metrics = result.metrics
     assert metrics["test/observed_rate_treated"] > metrics["test/observed_rate_control"]
     assert "uplift_at_30pct_ci05" in result.metrics
-    version = MlflowClient().get_model_version("hillstrom-uplift", "1")
+    version = MlflowClient(uri).get_model_version("hillstrom-uplift", "1")
     assert version.tags["learner"] == result.chosen_learner
 
     sample = pd.read_csv(HILLSTROM, dtype=str, nrows=12)

@@ -20,7 +20,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from data.io import read_table, write_table
-from tests.conftest import FAST_CONFIG, RegisteredModel, new_tracking_store
+from tests.conftest import FAST_CONFIG, RegisteredModel, new_tracking_store, use_tracking_uri
 from training.config import load_config
 from training.pipeline import TrainResult, train
 from umkm.cli import app
@@ -62,9 +62,8 @@ def scenario(
     registered_model: RegisteredModel, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Scenario]:
     root = tmp_path_factory.mktemp("pipeline")
-    with pytest.MonkeyPatch.context() as patch:
-        uri = new_tracking_store(root / "mlflow")
-        patch.setenv("MLFLOW_TRACKING_URI", uri)
+    uri = new_tracking_store(root / "mlflow")
+    with use_tracking_uri(uri):
         config = load_config(FAST_CONFIG).with_overrides(
             data_path=registered_model.history_path, output_dir=root / "out"
         )
@@ -127,7 +126,7 @@ def _result_from_run(run_id: str) -> TrainResult:
 
 
 def test_first_run_is_registered_as_candidate_and_champion(scenario: Scenario) -> None:
-    client = MlflowClient()
+    client = MlflowClient(scenario.tracking_uri)
     first = scenario.first
     assert (first.model_name, first.version, first.promoted) == (NAME, "1", True)
     assert scenario.aliases_after_first == {"candidate": "1", "champion": "1"}
@@ -137,7 +136,7 @@ def test_first_run_is_registered_as_candidate_and_champion(scenario: Scenario) -
 
 
 def test_run_logs_fingerprint_config_commit_versions_and_artifacts(scenario: Scenario) -> None:
-    client = MlflowClient()
+    client = MlflowClient(scenario.tracking_uri)
     run = client.get_run(scenario.first.run_id)
     params, tags = run.data.params, run.data.tags
     assert len(params["data.sha256"]) == 64
@@ -183,7 +182,7 @@ def test_rejected_rows_are_quarantined_and_counted(scenario: Scenario) -> None:
     counts = scenario.useless.counts
     assert counts["data.rows_rejected"] == len(CORRUPTED_ROWS)
     assert f"{len(CORRUPTED_ROWS)} of" in scenario.useless_output
-    client = MlflowClient()
+    client = MlflowClient(scenario.tracking_uri)
     local = client.download_artifacts(scenario.useless.run_id, "quarantine/quarantine.csv")
     quarantine = pd.read_csv(local)
     assert sorted(quarantine["row"]) == [p + 2 for p in CORRUPTED_ROWS]
@@ -199,7 +198,7 @@ def test_cli_prints_run_id_version_and_headline_metrics(scenario: Scenario) -> N
 
 
 def test_worse_model_stays_candidate(scenario: Scenario) -> None:
-    client = MlflowClient()
+    client = MlflowClient(scenario.tracking_uri)
     useless = scenario.useless
     assert useless.metrics["qini_coefficient"] == pytest.approx(0.0, abs=1e-9)
     assert not useless.promoted
@@ -216,7 +215,7 @@ def test_same_data_config_and_seed_give_the_same_metrics(
     reference = MlflowClient(tracking_uri=registered_model.tracking_uri).get_run(
         registered_model.run_id
     )
-    ours = MlflowClient().get_run(scenario.first.run_id).data.metrics
+    ours = MlflowClient(scenario.tracking_uri).get_run(scenario.first.run_id).data.metrics
     theirs = reference.data.metrics
     compared = sorted(k for k in ours if not k.startswith("time/"))
     assert len(compared) > 50
@@ -224,7 +223,7 @@ def test_same_data_config_and_seed_give_the_same_metrics(
 
 
 def test_promote_overrides_the_gate_and_is_logged(scenario: Scenario) -> None:
-    client = MlflowClient()
+    client = MlflowClient(scenario.tracking_uri)
     result = CliRunner().invoke(
         app, ["promote", "--version", "2", "--reason", "field test in Bali"], catch_exceptions=False
     )
@@ -252,12 +251,10 @@ def test_without_mlflow_tracking_uri_mlflow_default_sqlite_store_is_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No MLFLOW_TRACKING_URI: MLflow 3's default, sqlite:///mlflow.db in the working folder."""
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     monkeypatch.chdir(tmp_path)
-    uri = mlflow.get_tracking_uri()
-    if uri != f"sqlite:///{tmp_path / 'mlflow.db'}":
-        pytest.skip(f"a process-wide tracking URI was set by another test: {uri}")
-    result = CliRunner().invoke(app, ["promote", "--version", "1", "--reason", "x"])
+    with use_tracking_uri(None):
+        assert mlflow.get_tracking_uri() == f"sqlite:///{tmp_path / 'mlflow.db'}"
+        result = CliRunner().invoke(app, ["promote", "--version", "1", "--reason", "x"])
     assert result.exit_code == 2
     assert "model 'umkm-uplift' has no version 1" in result.output
     assert (tmp_path / "mlflow.db").is_file()
