@@ -48,3 +48,17 @@ def province_name_by_code() -> dict[str, str]:
     """Province code -> province name."""
     frame = provinces()
     return dict(zip(frame["province_code"], frame["province_name"], strict=True))
+
+
+def allowed_values(column: str) -> tuple[str, ...]:
+    """The values a contract column (or the derived `island_group`) may take."""
+    from data.contract import column as contract_column
+
+    if column == "province_code":
+        return province_codes()
+    if column == "island_group":
+        return island_groups()
+    allowed = contract_column(column).allowed
+    if allowed is None:
+        raise ValueError(f"column {column} has no fixed list of values")
+    return allowed

@@ -37,8 +37,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csc_array, csr_array, hstack, identity, vstack
 
-from data.contract import column as contract_column
-from data.reference import island_group_by_province, island_groups, province_codes
+from data.reference import allowed_values, island_group_by_province, province_codes
 
 MinShareColumn = Literal["owner_gender", "province_code", "area_type", "sector", "island_group"]
 MIN_SHARE_COLUMNS: tuple[str, ...] = MinShareColumn.__args__  # type: ignore[attr-defined]
@@ -105,7 +104,7 @@ class MinShare(BaseModel):
 
     @model_validator(mode="after")
     def _value_exists(self) -> MinShare:
-        allowed = _allowed_values(self.column)
+        allowed = allowed_values(self.column)
         if self.value not in allowed:
             shown = ", ".join(allowed) if len(allowed) <= 10 else "a 2-digit province code"
             raise ValueError(f"{self.column} has no value {self.value!r}; use {shown}")
@@ -119,16 +118,6 @@ class MinShare(BaseModel):
     def required(self, filled: int) -> int:
         """How many of `filled` slots this share needs (rounded up, float noise ignored)."""
         return math.ceil(round(self.share * filled, 9))
-
-
-def _allowed_values(column: str) -> tuple[str, ...]:
-    if column == "province_code":
-        return province_codes()
-    if column == "island_group":
-        return island_groups()
-    allowed = contract_column(column).allowed
-    assert allowed is not None, column
-    return allowed
 
 
 class AllocationRequest(BaseModel):

@@ -28,8 +28,7 @@ from data.contract import (
     TRUE_STRINGS,
     ColumnSpec,
 )
-from data.contract import column as contract_column
-from data.reference import island_groups, province_codes
+from data.reference import allowed_values, province_codes
 from service.allocation import MIN_SHARE_COLUMNS, MinShareColumn
 from service.settings import MAX_PRIORITIZE_MSMES, MAX_SCORE_MSMES, Language
 
@@ -221,21 +220,11 @@ class MinShare(_Strict):
     @model_validator(mode="after")
     def _value_is_allowed(self) -> MinShare:
         assert self.column in MIN_SHARE_COLUMNS
-        allowed = _allowed_values(self.column)
+        allowed = allowed_values(self.column)
         if self.value not in allowed:
             shown = ", ".join(allowed) if len(allowed) <= 10 else "one of the 38 province codes"
             raise ValueError(f"value is not a {self.column} value; use {shown}")
         return self
-
-
-def _allowed_values(column: str) -> tuple[str, ...]:
-    if column == "province_code":
-        return province_codes()
-    if column == "island_group":
-        return island_groups()
-    allowed = contract_column(column).allowed
-    assert allowed is not None, column
-    return allowed
 
 
 class PrioritizeRequest(_Strict):

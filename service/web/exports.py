@@ -59,17 +59,7 @@ SELECTED_KEYS = (
     "export.gain",
     "col.segment",
 )
-NOT_SELECTED_KEYS = (
-    "col.msme_id",
-    "col.province_code",
-    "col.province",
-    "col.sector",
-    "col.owner_gender",
-    "export.p_mentored",
-    "export.p_not",
-    "export.gain",
-    "col.segment",
-)
+NOT_SELECTED_KEYS = SELECTED_KEYS[1:]  # the same columns without the rank
 
 
 def selected_table(result: UploadResponse, language: Language) -> pd.DataFrame:
