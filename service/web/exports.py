@@ -10,6 +10,7 @@ import io
 import math
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -62,6 +63,21 @@ SELECTED_KEYS = (
 NOT_SELECTED_KEYS = SELECTED_KEYS[1:]  # the same columns without the rank
 
 
+def _msme_cells(item: Any, gain: float | None, language: Language) -> list[object]:
+    """The cells both sheets share (NOT_SELECTED_KEYS order): who, where, chances, gain, segment."""
+    return [
+        item.msme_id,
+        item.province_code,
+        item.province_name,
+        _label(item.sector, language),
+        _label(item.owner_gender, language),
+        _percent(item.p_digital_if_mentored),
+        _percent(item.p_digital_if_not),
+        _percent(gain),
+        _label(item.segment, language, "segment"),
+    ]
+
+
 def selected_table(result: UploadResponse, language: Language) -> pd.DataFrame:
     """The list in rank order, one MSME per row, with its reasons in separate columns."""
     columns = [message(language, key) for key in SELECTED_KEYS]
@@ -74,15 +90,7 @@ def selected_table(result: UploadResponse, language: Language) -> pd.DataFrame:
         texts = [reason.text for reason in item.reasons[:MAX_REASONS]]
         row: list[object] = [
             item.rank,
-            item.msme_id,
-            item.province_code,
-            item.province_name,
-            _label(item.sector, language),
-            _label(item.owner_gender, language),
-            _percent(item.p_digital_if_mentored),
-            _percent(item.p_digital_if_not),
-            _percent(item.expected_gain),
-            _label(item.segment, language, "segment"),
+            *_msme_cells(item, item.expected_gain, language),
             *texts,
             *[""] * (MAX_REASONS - len(texts)),
         ]
@@ -98,15 +106,7 @@ def not_selected_table(result: UploadResponse, language: Language) -> pd.DataFra
     columns += ["reason_code", message(language, "col.reason")]
     rows = [
         [
-            item.msme_id,
-            item.province_code,
-            item.province_name,
-            _label(item.sector, language),
-            _label(item.owner_gender, language),
-            _percent(item.p_digital_if_mentored),
-            _percent(item.p_digital_if_not),
-            _percent(item.uplift),
-            _label(item.segment, language, "segment"),
+            *_msme_cells(item, item.uplift, language),
             item.reason_code,
             item.reason,
         ]
