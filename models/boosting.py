@@ -25,7 +25,9 @@ regularise the noisy effect regressions more than the outcome models.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Union
 
@@ -76,10 +78,26 @@ _ROUND_ALIASES = (
 # Class reweighting distorts probabilities; refused with a clear message.
 _REFUSED_KEYS = ("is_unbalance", "unbalance", "unbalanced_sets", "scale_pos_weight")
 
-# Prediction always runs on one thread: for a request of a few rows, starting OpenMP threads costs
-# more than the trees; for large batches, a served model runs in several worker processes, and
-# OpenMP threads competing for the same cores made LightGBM 10-30x slower in our measurements.
+# Each LightGBM call runs on one OpenMP thread: for a request of a few rows, starting OpenMP
+# threads costs more than the trees; for large batches, a served model runs in several worker
+# processes, and OpenMP threads spinning for the same cores made LightGBM 10-30x slower in our
+# measurements. Long matrices are instead cut into row blocks scored by plain Python threads
+# (LightGBM releases the GIL), one block per core: no spinning, and idle cores get used.
 PREDICT_THREADS = 1
+PARALLEL_MIN_ROWS = {"predict": 20_000, "contrib": 1_000}  # TreeSHAP costs ~100x more per row
+MAX_PREDICT_BLOCKS = 8
+
+
+def _in_row_blocks(score: Callable[[FloatArray], Any], X: FloatArray, min_rows: int) -> FloatArray:
+    """``score(X)`` as an array, computed block by block on several threads for long ``X``."""
+    threads = min(os.cpu_count() or 1, MAX_PREDICT_BLOCKS, len(X) // min_rows)
+    if threads < 2:
+        return np.asarray(score(X), dtype=np.float64)
+    blocks = np.array_split(X, threads)
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="lightgbm") as pool:
+        parts = list(pool.map(score, blocks))
+    return np.concatenate([np.asarray(part, dtype=np.float64) for part in parts])
+
 
 _BASE_PARAMS: dict[str, Any] = {
     "learning_rate": 0.05,
@@ -343,8 +361,13 @@ def predict(booster: Model, X: FloatArray, *, raw: bool = False) -> FloatArray:
     """Predictions on a float matrix (probabilities, or log-odds with ``raw``; one thread)."""
     if len(X) == 0:
         return np.empty(0, dtype=np.float64)
-    out = booster.predict(X, raw_score=raw, num_threads=PREDICT_THREADS, validate_features=False)
-    return np.asarray(out, dtype=np.float64)
+
+    def score(block: FloatArray) -> Any:
+        return booster.predict(
+            block, raw_score=raw, num_threads=PREDICT_THREADS, validate_features=False
+        )
+
+    return _in_row_blocks(score, X, PARALLEL_MIN_ROWS["predict"])
 
 
 def contributions(booster: Model, X: FloatArray) -> FloatArray:
@@ -354,7 +377,10 @@ def contributions(booster: Model, X: FloatArray) -> FloatArray:
     """
     if len(X) == 0:
         return np.empty((0, X.shape[1] + 1), dtype=np.float64)
-    out = booster.predict(
-        X, pred_contrib=True, num_threads=PREDICT_THREADS, validate_features=False
-    )
-    return np.asarray(out, dtype=np.float64)
+
+    def score(block: FloatArray) -> Any:
+        return booster.predict(
+            block, pred_contrib=True, num_threads=PREDICT_THREADS, validate_features=False
+        )
+
+    return _in_row_blocks(score, X, PARALLEL_MIN_ROWS["contrib"])

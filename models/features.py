@@ -10,9 +10,13 @@ column and the spreadsheet row.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -136,13 +140,54 @@ def _category_text(value: Any) -> str | None:
 
 def _derived_source_values(spec: FeatureSpec, raw: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """Map a raw source column to the derived feature's values (unknown -> None)."""
-    if spec.mapping is not None:
-        mapping: Mapping[str, str] = dict(spec.mapping)
-    elif spec.name in DERIVATIONS:
-        mapping = DERIVATIONS[spec.name]()
+    mapping = _derivation(spec)
+    return _per_distinct(raw, lambda v: mapping.get(_category_text(v) or ""), bools=True)
+
+
+def _per_distinct(
+    raw: npt.NDArray[Any], fn: Callable[[Any], Any], *, bools: bool
+) -> npt.NDArray[Any]:
+    """``[fn(v) for v in raw]``, calling ``fn`` once per distinct value of a long column.
+
+    Distinct values come from `pandas.factorize`, which treats ``True`` and ``1`` (and ``None``
+    and NaN) as one value; with ``bools=True`` (``fn`` tells True from 1, as category text does)
+    a column holding booleans is mapped value by value instead.
+    """
+    if len(raw) <= _SMALL_BATCH or (bools and _holds_bools(raw)):
+        values = [fn(v) for v in raw]
     else:
-        raise ValueError(f"feature {spec.name}: derived from {spec.derived_from} without a mapping")
-    return np.array([mapping.get(_category_text(v) or "") for v in raw], dtype=object)
+        codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+        table = np.empty(len(uniques), dtype=object)
+        table[:] = [fn(v) for v in uniques]
+        return table[codes]
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _holds_bools(raw: npt.NDArray[Any]) -> bool:
+    if pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty"):
+        return False  # the usual case, checked at C speed
+    kinds = {type(v) for v in raw}
+    return bool in kinds or np.bool_ in kinds
+
+
+def _derivation(spec: FeatureSpec) -> Mapping[str, str]:
+    if spec.mapping is not None:
+        return _as_dict(spec.mapping)
+    if spec.name in DERIVATIONS:
+        return DERIVATIONS[spec.name]()
+    raise ValueError(f"feature {spec.name}: derived from {spec.derived_from} without a mapping")
+
+
+@functools.lru_cache(maxsize=256)
+def _as_dict(pairs: tuple[tuple[str, str], ...]) -> Mapping[str, str]:
+    return MappingProxyType(dict(pairs))
+
+
+@functools.lru_cache(maxsize=256)
+def _level_index(levels: tuple[str, ...]) -> Mapping[str, float]:
+    return MappingProxyType({level: float(i) for i, level in enumerate(levels)})
 
 
 def resolve_specs(df: pd.DataFrame, specs: Sequence[FeatureSpec]) -> tuple[FeatureSpec, ...]:
@@ -173,63 +218,84 @@ def _column(df: pd.DataFrame, spec: FeatureSpec) -> npt.NDArray[Any]:
     return df[spec.source].to_numpy()
 
 
+def _numeric_value(name: str, value: Any, position: int) -> float:
+    """One value of a numeric feature (missing spellings -> NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return math.nan
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and text.lower() in _MISSING_STRINGS:
+        return math.nan
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        raise FeatureError(name, f"value {value!r} is not a number", position) from None
+
+
+def _boolean_value(name: str, value: Any, position: int) -> float:
+    """One value of a boolean feature as 0/1 (missing spellings -> NaN)."""
+    if value is None:
+        return math.nan
+    if isinstance(value, bool | np.bool_):
+        return 1.0 if value else 0.0
+    if isinstance(value, float | np.floating) and math.isnan(value):
+        return math.nan
+    if isinstance(value, int | float | np.integer | np.floating) and value in (0, 1):
+        return float(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return 1.0
+    if text in _FALSE:
+        return 0.0
+    if text in _MISSING_STRINGS:
+        return math.nan
+    raise FeatureError(
+        name, f"value {value!r} is not a boolean (use {BOOLEAN_SPELLINGS_DOC})", position
+    )
+
+
 def _encode_numeric(name: str, raw: npt.NDArray[Any]) -> FloatArray:
     if raw.dtype.kind in "fiub":
         return raw.astype(np.float64)
-    out = np.empty(len(raw), dtype=np.float64)
-    for i, value in enumerate(raw):
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            out[i] = np.nan
-            continue
-        text = value.strip() if isinstance(value, str) else value
-        if isinstance(text, str) and text.lower() in _MISSING_STRINGS:
-            out[i] = np.nan
-            continue
-        try:
-            out[i] = float(text)
-        except (TypeError, ValueError):
-            raise FeatureError(name, f"value {value!r} is not a number", i) from None
-    return out
+    if len(raw) > _SMALL_BATCH:
+        # float() of every value at C speed; text like "n/a" or "abc" falls back to the loop,
+        # which reads missing spellings and names the first bad row.
+        with contextlib.suppress(TypeError, ValueError):
+            return raw.astype(np.float64)
+    return np.array(
+        [_numeric_value(name, value, i) for i, value in enumerate(raw)], dtype=np.float64
+    )
 
 
 def _encode_boolean(name: str, raw: npt.NDArray[Any]) -> FloatArray:
     if raw.dtype.kind in "biu":
         return raw.astype(np.float64)
-    out = np.empty(len(raw), dtype=np.float64)
-    for i, value in enumerate(raw):
-        if value is None:
-            out[i] = np.nan
-        elif isinstance(value, bool | np.bool_):
-            out[i] = 1.0 if value else 0.0
-        elif isinstance(value, float | np.floating) and math.isnan(value):
-            out[i] = np.nan
-        elif isinstance(value, int | float | np.integer | np.floating) and value in (0, 1):
-            out[i] = float(value)
-        else:
-            text = str(value).strip().lower()
-            if text in _TRUE:
-                out[i] = 1.0
-            elif text in _FALSE:
-                out[i] = 0.0
-            elif text in _MISSING_STRINGS:
-                out[i] = np.nan
-            else:
-                raise FeatureError(
-                    name, f"value {value!r} is not a boolean (use {BOOLEAN_SPELLINGS_DOC})", i
-                )
-    return out
+    if len(raw) > _SMALL_BATCH:
+        # Once per distinct value (True and 1 read the same here); a bad value is looked for
+        # again row by row below, so the error names its row.
+        with contextlib.suppress(FeatureError):
+            return _per_distinct(raw, lambda v: _boolean_value(name, v, 0), bools=False).astype(
+                np.float64
+            )
+    return np.array(
+        [_boolean_value(name, value, i) for i, value in enumerate(raw)], dtype=np.float64
+    )
 
 
 def _encode_categorical(spec: FeatureSpec, raw: npt.NDArray[Any]) -> FloatArray:
     """Level index as float; unknown or missing -> NaN (LightGBM treats it as missing)."""
-    levels = spec.categories or ()
+    levels = _levels(spec)
     if len(raw) <= _SMALL_BATCH:
-        index = {level: float(i) for i, level in enumerate(levels)}
+        index = _level_index(levels)
         return np.array([index.get(_category_text(v) or "", np.nan) for v in raw], dtype=np.float64)
-    texts = pd.Series(raw, dtype=object).map(_category_text)
-    codes = pd.Categorical(texts, categories=list(levels)).codes.astype(np.float64)
-    codes[codes < 0] = np.nan
-    return codes
+    index = _level_index(levels)
+    codes = _per_distinct(raw, lambda v: index.get(_category_text(v) or "", math.nan), bools=True)
+    return codes.astype(np.float64)
+
+
+def _levels(spec: FeatureSpec) -> tuple[str, ...]:
+    if spec.categories is None:
+        raise ValueError(f"feature {spec.name}: categories not fixed; call resolve_specs first")
+    return spec.categories
 
 
 def encode_column(spec: FeatureSpec, df: pd.DataFrame) -> FloatArray:
@@ -244,8 +310,6 @@ def _encode(spec: FeatureSpec, raw: npt.NDArray[Any]) -> FloatArray:
         return _encode_numeric(spec.name, raw)
     if spec.kind == "boolean":
         return _encode_boolean(spec.name, raw)
-    if spec.categories is None:
-        raise ValueError(f"feature {spec.name}: categories not fixed; call resolve_specs first")
     return _encode_categorical(spec, raw)
 
 
@@ -269,6 +333,81 @@ def feature_matrix(df: pd.DataFrame, specs: Sequence[FeatureSpec]) -> FloatArray
     for j, spec in enumerate(specs):
         out[:, j] = encode_column(spec, df)
     return out
+
+
+def record_matrix(records: Sequence[Mapping[str, Any]], specs: Sequence[FeatureSpec]) -> FloatArray:
+    """`feature_matrix` of rows given as mappings of column to value (parsed JSON, validated
+    request models' fields), with the same encodings and errors, and no DataFrame in between.
+
+    A handful of rows (a service request) is encoded value by value in plain Python, which for
+    one row costs a fraction of even one NumPy call per feature; longer lists column by column.
+    """
+    try:
+        if len(records) <= _SMALL_BATCH:
+            encoders = _row_encoders(specs)
+            rows = [
+                [encode(record[source], i) for source, encode in encoders]
+                for i, record in enumerate(records)
+            ]
+            return np.array(rows, dtype=np.float64).reshape(len(records), len(specs))
+        sources = list(dict.fromkeys(spec.source for spec in specs))
+        table = np.empty((len(records), len(sources)), dtype=object)
+        picked = map(operator.itemgetter(*sources), records)  # one C call per row
+        table[:] = list(picked) if len(sources) > 1 else [(value,) for value in picked]
+        position = {source: k for k, source in enumerate(sources)}
+        out = np.empty((len(records), len(specs)), dtype=np.float64)
+        for j, spec in enumerate(specs):
+            out[:, j] = _encode(spec, table[:, position[spec.source]])
+        return out
+    except KeyError as error:
+        missing = str(error.args[0])
+        needing = next((spec.name for spec in specs if spec.source == missing), None)
+        if needing is None:
+            raise
+        raise FeatureError(
+            missing, f"missing from the input (needed for feature {needing})"
+        ) from None
+
+
+ValueEncoder = Callable[[Any, int], float]
+_ENCODER_CACHE: dict[int, tuple[Sequence[FeatureSpec], tuple[tuple[str, ValueEncoder], ...]]] = {}
+
+
+def _row_encoders(specs: Sequence[FeatureSpec]) -> tuple[tuple[str, ValueEncoder], ...]:
+    """(source column, value encoder) per spec; cached by the identity of ``specs`` (a served
+    model's specs live as long as the model; hashing them on every request would cost more
+    than encoding the row)."""
+    cached = _ENCODER_CACHE.get(id(specs))
+    if cached is not None and cached[0] is specs:
+        return cached[1]
+    encoders = tuple((spec.source, _value_encoder(spec)) for spec in specs)
+    if len(_ENCODER_CACHE) >= 32:  # models replaced by reloads
+        _ENCODER_CACHE.clear()
+    _ENCODER_CACHE[id(specs)] = (specs, encoders)
+    return encoders
+
+
+def _value_encoder(spec: FeatureSpec) -> ValueEncoder:
+    """The scalar twin of `_encode` for one spec: raw value and row position -> float."""
+    name = spec.name
+    if spec.kind == "numeric":
+        encode: ValueEncoder = functools.partial(_numeric_value, name)
+    elif spec.kind == "boolean":
+        encode = functools.partial(_boolean_value, name)
+    else:
+        index = _level_index(_levels(spec))
+
+        def encode(value: Any, position: int) -> float:
+            return index.get(_category_text(value) or "", math.nan)
+
+    if spec.derived_from is None:
+        return encode
+    mapping = _derivation(spec)
+
+    def derived(value: Any, position: int) -> float:
+        return encode(mapping.get(_category_text(value) or ""), position)
+
+    return derived
 
 
 def categorical_indices(specs: Sequence[FeatureSpec]) -> list[int]:

@@ -59,10 +59,15 @@ class OutcomeModels(ABC):
     def control_probability(self, X: FloatArray) -> FloatArray:
         """p0 alone (one booster call fewer where possible)."""
 
-    @abstractmethod
     def attribute(self, X: FloatArray) -> UpliftAttribution:
         """p1 - p0 attributed to the features: each arm's log-odds contributions rescaled to
         probability units (`logit_contributions_to_probability`), mentored minus not."""
+        return self.explain(X)[2]
+
+    @abstractmethod
+    def explain(self, X: FloatArray) -> tuple[FloatArray, FloatArray, UpliftAttribution]:
+        """(p1, p0, attribution) from one TreeSHAP pass: a booster's contributions add up to
+        its log-odds, so the probabilities come with the explanation at no extra call."""
 
 
 @dataclass(frozen=True)
@@ -78,10 +83,10 @@ class SeparateArms(OutcomeModels):
     def control_probability(self, X: FloatArray) -> FloatArray:
         return predict(self.control, X)
 
-    def attribute(self, X: FloatArray) -> UpliftAttribution:
-        c1, b1 = logit_contributions_to_probability(contributions(self.treated, X))
-        c0, b0 = logit_contributions_to_probability(contributions(self.control, X))
-        return UpliftAttribution(contributions=c1 - c0, base=b1 - b0)
+    def explain(self, X: FloatArray) -> tuple[FloatArray, FloatArray, UpliftAttribution]:
+        c1, b1, p1 = _probability_parts(contributions(self.treated, X))
+        c0, b0, p0 = _probability_parts(contributions(self.control, X))
+        return p1, p0, UpliftAttribution(contributions=c1 - c0, base=b1 - b0)
 
 
 @dataclass(frozen=True)
@@ -102,24 +107,35 @@ class PooledOutcome(OutcomeModels):
         """Profile matrix plus the mentoring indicator column."""
         return np.column_stack([X, np.full(len(X), mentored)])
 
+    @staticmethod
+    def both_arms(X: FloatArray) -> FloatArray:
+        """`design(X, 1)` above `design(X, 0)`, in one allocation."""
+        n, width = X.shape
+        stacked = np.empty((2 * n, width + 1))
+        stacked[:n, :width] = X
+        stacked[n:, :width] = X
+        stacked[:n, width] = 1.0
+        stacked[n:, width] = 0.0
+        return stacked
+
     def probabilities(self, X: FloatArray) -> tuple[FloatArray, FloatArray]:
-        both = predict(self.model, np.vstack([self.design(X, 1.0), self.design(X, 0.0)]))
+        both = predict(self.model, self.both_arms(X))
         return both[: len(X)], both[len(X) :]
 
     def control_probability(self, X: FloatArray) -> FloatArray:
         return predict(self.model, self.design(X, 0.0))
 
-    def attribute(self, X: FloatArray) -> UpliftAttribution:
+    def explain(self, X: FloatArray) -> tuple[FloatArray, FloatArray, UpliftAttribution]:
         n = len(X)
-        stacked = np.vstack([self.design(X, 1.0), self.design(X, 0.0)])
-        probs, base = logit_contributions_to_probability(contributions(self.model, stacked))
+        probs, base, p = _probability_parts(contributions(self.model, self.both_arms(X)))
         # The indicator's own contribution (last feature) is the part of the effect common to
         # all profiles: it goes to the base, not to a profile factor.
         indicator = probs[:n, -1] - probs[n:, -1]
-        return UpliftAttribution(
+        attribution = UpliftAttribution(
             contributions=probs[:n, :-1] - probs[n:, :-1],
             base=base[:n] - base[n:] + indicator,
         )
+        return p[:n], p[n:], attribution
 
 
 OUTCOME_MODEL_KINDS = ("pooled", "separate")
@@ -182,17 +198,23 @@ def logit_contributions_to_probability(contrib: FloatArray) -> tuple[FloatArray,
     sigmoid between the base log-odds and the row's log-odds, so they sum exactly to
     p - sigmoid(base). Returns (contributions (n, d), base probability (n,)).
     """
+    feats, p_base, _ = _probability_parts(contrib)
+    return feats, p_base
+
+
+def _probability_parts(contrib: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """`logit_contributions_to_probability` plus each row's probability p (the booster's own
+    prediction: the contributions and the base add up to its log-odds)."""
     base_logit = contrib[:, -1]
     feats = contrib[:, :-1]
     delta = feats.sum(axis=1)
     p = _sigmoid(base_logit + delta)
     p_base = _sigmoid(base_logit)
-    slope = np.where(
-        np.abs(delta) > 1e-9,
-        (p - p_base) / np.where(np.abs(delta) > 1e-9, delta, 1.0),
-        p_base * (1.0 - p_base),
-    )
-    return feats * slope[:, None], p_base
+    flat = np.abs(delta) <= 1e-9
+    slope = (p - p_base) / np.where(flat, 1.0, delta)
+    if flat.any():
+        slope[flat] = (p_base * (1.0 - p_base))[flat]
+    return feats * slope[:, None], p_base, p
 
 
 def _binary_array(values: npt.ArrayLike, name: str) -> FloatArray:
@@ -298,7 +320,14 @@ class UpliftLearner(ABC):
     def attribute_matrix(self, matrix: FloatArray) -> UpliftAttribution:
         """Per-feature uplift contributions and the base they start from."""
         self._check_fitted()
-        return self._attribute(matrix)
+        return self._explain(matrix)[1]
+
+    def explain_matrix(self, matrix: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
+        """Predictions and contributions in one pass: every booster whose contributions are
+        computed gives its prediction as their sum, so only the boosters that are not explained
+        (the X learner's propensity and control model) are called a second time."""
+        self._check_fitted()
+        return self._explain(matrix)
 
     # ----- for subclasses ---------------------------------------------------------------------
     @abstractmethod
@@ -310,7 +339,7 @@ class UpliftLearner(ABC):
     def _predict(self, X: FloatArray) -> LearnerPrediction: ...
 
     @abstractmethod
-    def _attribute(self, X: FloatArray) -> UpliftAttribution: ...
+    def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]: ...
 
     def _matrix(self, X: pd.DataFrame | FloatArray) -> FloatArray:
         self._check_fitted()
@@ -364,8 +393,9 @@ class SLearner(UpliftLearner):
         p1, p0 = self.outcome.probabilities(X)
         return LearnerPrediction(uplift=p1 - p0, p1=p1, p0=p0)
 
-    def _attribute(self, X: FloatArray) -> UpliftAttribution:
-        return self.outcome.attribute(X)
+    def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
+        p1, p0, attribution = self.outcome.explain(X)
+        return LearnerPrediction(uplift=p1 - p0, p1=p1, p0=p0), attribution
 
 
 class TLearner(UpliftLearner):
@@ -388,8 +418,9 @@ class TLearner(UpliftLearner):
         p1, p0 = self.outcome.probabilities(X)
         return LearnerPrediction(uplift=p1 - p0, p1=p1, p0=p0)
 
-    def _attribute(self, X: FloatArray) -> UpliftAttribution:
-        return self.outcome.attribute(X)
+    def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
+        p1, p0, attribution = self.outcome.explain(X)
+        return LearnerPrediction(uplift=p1 - p0, p1=p1, p0=p0), attribution
 
 
 class XLearner(UpliftLearner):
@@ -438,12 +469,15 @@ class XLearner(UpliftLearner):
         p0 = self.outcome.control_probability(X)
         return LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
 
-    def _attribute(self, X: FloatArray) -> UpliftAttribution:
+    def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
         e = self._weights(X)
         c1 = contributions(self.effect_treated, X)
         c0 = contributions(self.effect_control, X)
         mixed = e[:, None] * c0 + (1 - e)[:, None] * c1
-        return UpliftAttribution(contributions=mixed[:, :-1], base=mixed[:, -1])
+        tau = mixed.sum(axis=1)
+        p0 = self.outcome.control_probability(X)
+        prediction = LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
+        return prediction, UpliftAttribution(contributions=mixed[:, :-1], base=mixed[:, -1])
 
 
 class DRLearner(UpliftLearner):
@@ -536,14 +570,20 @@ class DRLearner(UpliftLearner):
             tau = correction
         return LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
 
-    def _attribute(self, X: FloatArray) -> UpliftAttribution:
+    def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
         contrib = contributions(self.effect_model, X)
+        correction = contrib.sum(axis=1)
         features, base = contrib[:, :-1], contrib[:, -1]
         if self.plugin:
-            plugin = self.outcome.attribute(X)
+            p1, p0, plugin = self.outcome.explain(X)
+            tau = p1 - p0 + correction
             features = features + plugin.contributions
             base = base + plugin.base
-        return UpliftAttribution(contributions=features, base=base)
+        else:
+            p0 = self.outcome.control_probability(X)
+            tau = correction
+        prediction = LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
+        return prediction, UpliftAttribution(contributions=features, base=base)
 
 
 _LEARNERS: dict[str, type[UpliftLearner]] = {

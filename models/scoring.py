@@ -7,13 +7,16 @@ other columns are not read (so incomplete rows there do not fail the file).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from data.contract import SCORE_FIELDS
 from models.features import FeatureError
-from models.uplift_model import UpliftModel
+from models.uplift_model import ScoreArrays, UpliftModel
 
 STIMULUS_GROUP = "stimulus_group"
 DIGITAL_STATUS_COLUMN = "digital_status"
@@ -24,37 +27,74 @@ def digital_mask(df: pd.DataFrame) -> npt.NDArray[np.bool_]:
     if DIGITAL_STATUS_COLUMN not in df.columns:
         return np.zeros(len(df), dtype=bool)
     values = df[DIGITAL_STATUS_COLUMN].to_numpy()
-    return np.array(
-        [isinstance(v, str) and v.strip().lower() == "digital" for v in values], dtype=bool
-    )
+    return np.array([_digital(value) for value in values], dtype=bool)
+
+
+def is_digital(record: Mapping[str, Any]) -> bool:
+    """Whether one row (a mapping of column to value) is already digital."""
+    return _digital(record.get(DIGITAL_STATUS_COLUMN))
+
+
+def _digital(value: object) -> bool:
+    return isinstance(value, str) and value.strip().lower() == "digital"
 
 
 def score_frame(model: UpliftModel, df: pd.DataFrame) -> pd.DataFrame:
     """`SCORE_FIELDS` for every row of ``df``, in input order and with its index."""
-    digital = digital_mask(df)
+
+    def score(rows: npt.NDArray[np.intp]) -> ScoreArrays:
+        return model.predict_arrays(df if len(rows) == len(df) else df.iloc[rows])
+
+    return _scores_of_offline_rows(digital_mask(df), score, df.index)
+
+
+def score_records(model: UpliftModel, records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """`score_frame` for rows given as mappings of column to value (no DataFrame built)."""
+    digital = np.array([is_digital(record) for record in records], dtype=bool)
+
+    def score(rows: npt.NDArray[np.intp]) -> ScoreArrays:
+        chosen = records if len(rows) == len(records) else [records[i] for i in rows.tolist()]
+        return model.scores_from_matrix(model.features_from_records(chosen))
+
+    return _scores_of_offline_rows(digital, score, pd.RangeIndex(len(records)))
+
+
+def _scores_of_offline_rows(
+    digital: npt.NDArray[np.bool_],
+    score: Callable[[npt.NDArray[np.intp]], ScoreArrays],
+    index: pd.Index,
+) -> pd.DataFrame:
+    """The score fields of every row: ``score(positions)`` for the offline rows, the stimulus
+    group for the digital ones; a `FeatureError` names the row among all rows."""
+    offline = np.flatnonzero(~digital)
     if not digital.any():
-        return model.predict(df)
+        return _checked_scores(score, offline).to_frame(index)
+    n = len(digital)
     out = pd.DataFrame(
         {
-            "p_digital_if_mentored": np.full(len(df), np.nan),
-            "p_digital_if_not": np.full(len(df), np.nan),
-            "uplift": np.full(len(df), np.nan),
-            "segment": np.full(len(df), STIMULUS_GROUP, dtype=object),
+            "p_digital_if_mentored": np.full(n, np.nan),
+            "p_digital_if_not": np.full(n, np.nan),
+            "uplift": np.full(n, np.nan),
+            "segment": np.full(n, STIMULUS_GROUP, dtype=object),
         },
-        index=df.index,
+        index=index,
     )
     assert tuple(out.columns) == SCORE_FIELDS
-    offline = ~digital
-    if offline.any():
-        positions = np.flatnonzero(offline)
-        try:
-            scores = model.predict_arrays(df.iloc[positions])
-        except FeatureError as error:
-            if error.position is None:
-                raise
-            raise error.at(int(positions[error.position])) from None
-        out.iloc[positions, 0] = scores.p_digital_if_mentored
-        out.iloc[positions, 1] = scores.p_digital_if_not
-        out.iloc[positions, 2] = scores.uplift
-        out.iloc[positions, 3] = scores.segment.astype(object)
+    if len(offline):
+        scores = _checked_scores(score, offline)
+        out.iloc[offline, 0] = scores.p_digital_if_mentored
+        out.iloc[offline, 1] = scores.p_digital_if_not
+        out.iloc[offline, 2] = scores.uplift
+        out.iloc[offline, 3] = scores.segment.astype(object)
     return out
+
+
+def _checked_scores(
+    score: Callable[[npt.NDArray[np.intp]], ScoreArrays], rows: npt.NDArray[np.intp]
+) -> ScoreArrays:
+    try:
+        return score(rows)
+    except FeatureError as error:
+        if error.position is None:
+            raise
+        raise error.at(int(rows[error.position])) from None

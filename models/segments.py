@@ -69,13 +69,24 @@ def assign_segments(
             f"{int(np.flatnonzero(missing)[0])}): cannot assign a segment"
         )
     uplift = mentored - not_mentored
-    persuadable, sure_thing, lost_cause, do_not_disturb = SEGMENTS
-    conditions = [
+    # Nested from the last rule to the first, so the first rule that holds wins (as listed in
+    # the module docstring); codes index `SEGMENTS`.
+    persuadable, sure_thing, lost_cause, do_not_disturb = range(len(SEGMENTS))
+    codes = np.where(
         uplift < th.do_not_disturb_below,
-        mentored < th.lost_cause_p1_below,
-        uplift >= th.persuadable_min_uplift,
-        not_mentored >= th.sure_thing_p0_at_least,
-    ]
-    choices = [do_not_disturb, lost_cause, persuadable, sure_thing]
-    segments: StrArray = np.select(conditions, choices, default=lost_cause).astype(np.str_)
+        do_not_disturb,
+        np.where(
+            mentored < th.lost_cause_p1_below,
+            lost_cause,
+            np.where(
+                uplift >= th.persuadable_min_uplift,
+                persuadable,
+                np.where(not_mentored >= th.sure_thing_p0_at_least, sure_thing, lost_cause),
+            ),
+        ),
+    )
+    segments: StrArray = _SEGMENT_NAMES[codes]
     return segments
+
+
+_SEGMENT_NAMES: StrArray = np.array(SEGMENTS, dtype=np.str_)

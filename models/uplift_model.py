@@ -44,9 +44,10 @@ from models.features import (
     encode_column,
     feature_matrix,
     msme_feature_specs,
+    record_matrix,
     resolve_specs,
 )
-from models.learners import UpliftLearner, make_learner
+from models.learners import LearnerPrediction, UpliftLearner, make_learner
 from models.segments import SegmentThresholds, StrArray, assign_segments
 
 P1Mode = Literal["additive", "calibrated_arms"]
@@ -284,7 +285,9 @@ class UpliftModel:
 
     def scores_from_matrix(self, matrix: FloatArray) -> ScoreArrays:
         """The four fields for an already built feature matrix."""
-        raw = self.learner.predict_matrix(matrix)
+        return self._scores(self.learner.predict_matrix(matrix))
+
+    def _scores(self, raw: LearnerPrediction) -> ScoreArrays:
         p0 = self.calibrator_control.transform(raw.p0)
         if self.p1_mode == "additive":
             p1 = np.clip(p0 + raw.uplift, 0.0, 1.0)
@@ -308,19 +311,33 @@ class UpliftModel:
 
     def reasons_from_matrix(self, matrix: FloatArray, top_k: int = 3) -> list[list[Reason]]:
         """Top factors per row for an already built feature matrix."""
-        if top_k < 1:
-            raise ValueError(f"top_k must be at least 1, got {top_k}")
-        contrib = self.learner.attribute_matrix(matrix).contributions
+        _check_top_k(top_k)
+        return self._top_reasons(matrix, self.learner.attribute_matrix(matrix).contributions, top_k)
+
+    def score_and_explain_matrix(
+        self, matrix: FloatArray, top_k: int = 3
+    ) -> tuple[ScoreArrays, list[list[Reason]]]:
+        """`scores_from_matrix` and `reasons_from_matrix` in one pass over the boosters (the
+        service's path): the probabilities are the sums of the contributions TreeSHAP returns."""
+        _check_top_k(top_k)
+        raw, attribution = self.learner.explain_matrix(matrix)
+        return self._scores(raw), self._top_reasons(matrix, attribution.contributions, top_k)
+
+    def _top_reasons(
+        self, matrix: FloatArray, contrib: FloatArray, top_k: int
+    ) -> list[list[Reason]]:
         order = np.argsort(-np.abs(contrib), axis=1, kind="stable")[:, :top_k]
         reasons: list[list[Reason]] = []
-        for i in range(len(matrix)):
+        for row_matrix, row_contrib, row_order in zip(
+            matrix.tolist(), contrib.tolist(), order.tolist(), strict=True
+        ):
             row: list[Reason] = []
-            for j in order[i]:
-                value = float(contrib[i, j])
+            for j in row_order:
+                value = row_contrib[j]
                 if abs(value) < 1e-12 or math.isnan(value):
                     continue  # a feature the model did not use for this row is no reason
                 spec = self.specs[j]
-                row.append(Reason(spec.name, display_value(spec, matrix[i, j]), value))
+                row.append(Reason(spec.name, display_value(spec, row_matrix[j]), value))
             reasons.append(row)
         return reasons
 
@@ -348,15 +365,24 @@ class UpliftModel:
         self, df: pd.DataFrame, top_k: int = 3
     ) -> tuple[pd.DataFrame, list[list[Reason]]]:
         """`predict` and `explain` sharing one feature matrix (the service's per-request path)."""
-        matrix = self.features(df)
-        scores = self.scores_from_matrix(matrix).to_frame(df.index)
-        return scores, self.reasons_from_matrix(matrix, top_k)
+        scores, reasons = self.score_and_explain_matrix(self.features(df), top_k)
+        return scores.to_frame(df.index), reasons
+
+    def features_from_records(self, records: Sequence[Mapping[str, Any]]) -> FloatArray:
+        """The feature matrix of already parsed rows (mappings of column to value), without a
+        DataFrame: what a service request holds. Same encodings as `features`."""
+        return record_matrix(records, self.specs)
 
     def __repr__(self) -> str:
         return (
             f"UpliftModel(learner={self.learner.name!r}, features={len(self.specs)}, "
             f"p1_mode={self.p1_mode!r})"
         )
+
+
+def _check_top_k(top_k: int) -> None:
+    if top_k < 1:
+        raise ValueError(f"top_k must be at least 1, got {top_k}")
 
 
 def _calibration_summary(

@@ -20,7 +20,7 @@ from service.errors import install_error_handlers
 from service.limits import BodyLimitMiddleware
 from service.metrics import MetricsMiddleware, ServiceMetrics, forget_this_process
 from service.model_store import ModelStore
-from service.routes import ADMIN_ROUTERS, KEYED_ROUTERS, OPEN_ROUTERS
+from service.routes import ADMIN_ROUTERS, KEYED_ROUTERS, OPEN_ROUTERS, SELF_KEYED_ROUTERS
 from service.schemas import PrioritizeRequest, ScoreRequest
 from service.settings import Settings, get_settings
 from service.web.routes import body_limits as web_body_limits
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     install_openapi(app, bodies=(ScoreRequest, PrioritizeRequest))
-    for router in (*OPEN_ROUTERS, *ADMIN_ROUTERS):
+    for router in (*OPEN_ROUTERS, *ADMIN_ROUTERS, *SELF_KEYED_ROUTERS):
         app.include_router(router)
     for router in KEYED_ROUTERS:
         app.include_router(router, dependencies=[Depends(require_api_key)])

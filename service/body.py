@@ -1,16 +1,16 @@
 """Request bodies parsed straight from JSON bytes by pydantic-core.
 
 FastAPI's own body handling runs `json.loads` and then validates the Python objects; for a
-100,000-MSME list, validating the bytes directly is several times faster. Routes take their body
-through `json_body(Model)` and document it with `documented_body(Model)`.
+100,000-MSME list, validating the bytes directly is several times faster. Routes read their body
+with `read_json_body(request, Model)` and document it with `documented_body(Model)`.
 """
 
 from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, HTTPException, Request, status
@@ -49,29 +49,31 @@ def gc_paused(active: bool = True) -> Iterator[None]:
                 gc.enable()
 
 
-def json_body(model: type[Body]) -> Callable[[Request], Awaitable[Body]]:
-    """A dependency that validates the request's JSON bytes as `model` (422 on any problem)."""
+def gc_paused_for(request: Request) -> AbstractContextManager[None]:
+    """`gc_paused` for a request whose declared body is long (see GC_PAUSE_BYTES)."""
+    declared = request.headers.get("content-length", "")
+    return gc_paused(declared.isdigit() and int(declared) > GC_PAUSE_BYTES)
 
-    async def parse(request: Request) -> Body:
-        content_type = request.headers.get("content-type", "application/json")
-        if "json" not in content_type.split(";")[0].lower():
-            raise HTTPException(
-                status_code=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-                detail="Send the body as JSON (Content-Type: application/json).",
-            )
-        raw = await request.body()
-        try:
-            with gc_paused(len(raw) > GC_PAUSE_BYTES):
-                return model.model_validate_json(raw)
-        except ValidationError as exc:
-            errors = [error | {"loc": ("body", *error["loc"])} for error in exc.errors()]
-            raise RequestValidationError(errors) from None
 
-    return parse
+async def read_json_body(request: Request, model: type[Body]) -> Body:
+    """The request's JSON bytes validated as `model` (415 if not JSON, 422 on any problem)."""
+    content_type = request.headers.get("content-type", "application/json")
+    if "json" not in content_type.split(";")[0].lower():
+        raise HTTPException(
+            status_code=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            detail="Send the body as JSON (Content-Type: application/json).",
+        )
+    raw = await request.body()
+    try:
+        with gc_paused(len(raw) > GC_PAUSE_BYTES):
+            return model.model_validate_json(raw)
+    except ValidationError as exc:
+        errors = [error | {"loc": ("body", *error["loc"])} for error in exc.errors()]
+        raise RequestValidationError(errors) from None
 
 
 def documented_body(model: type[BaseModel]) -> dict[str, Any]:
-    """`openapi_extra` describing a `json_body(model)` body (the schema joins the components)."""
+    """`openapi_extra` describing a `read_json_body` body (the schema joins the components)."""
     return {
         "requestBody": {
             "required": True,
@@ -83,7 +85,7 @@ def documented_body(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def install_openapi(app: FastAPI, bodies: tuple[type[BaseModel], ...]) -> None:
-    """Generate OpenAPI as FastAPI does, plus the schemas of bodies parsed by `json_body`."""
+    """Generate OpenAPI as FastAPI does, plus the schemas of bodies read by `read_json_body`."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -11,5 +11,7 @@ from fastapi import APIRouter
 from service.routes import admin, health, model, prioritize, scores
 
 OPEN_ROUTERS: tuple[APIRouter, ...] = (health.router,)
-KEYED_ROUTERS: tuple[APIRouter, ...] = (scores.router, prioritize.router, model.router)
+KEYED_ROUTERS: tuple[APIRouter, ...] = (model.router,)
+# The two busy routes check the key themselves (they resolve no FastAPI dependencies).
+SELF_KEYED_ROUTERS: tuple[APIRouter, ...] = (scores.router, prioritize.router)
 ADMIN_ROUTERS: tuple[APIRouter, ...] = (admin.router,)  # admin keys, checked by the router

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from data.contract import PROFILE_COLUMNS
 from data.reference import island_group_by_province
@@ -16,6 +20,7 @@ from models.features import (
     hillstrom_feature_specs,
     msme_feature_specs,
     prepare_features,
+    record_matrix,
     resolve_specs,
 )
 from tests.models.synthetic import simulate_msme
@@ -136,3 +141,77 @@ def test_derived_feature_without_known_derivation_is_refused() -> None:
     frame = pd.DataFrame({"a": ["x"]})
     with pytest.raises(ValueError, match="no known derivation"):
         resolve_specs(frame, [FeatureSpec("b", "categorical", derived_from="a")])
+
+
+def _json_style(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame's rows as a JSON client might send them: codes as numbers, yes/no words,
+    numbers as text, missing as None, and an unknown sector."""
+    records: list[dict[str, Any]] = frame.astype(object).to_dict("records")
+    for i, record in enumerate(records):
+        record["has_smartphone"] = "ya" if record["has_smartphone"] else "tidak"
+        if i % 3 == 0:
+            record["province_code"] = int(record["province_code"])
+            record["workers"] = str(record["workers"])
+        if i % 5 == 0:
+            record["business_age_years"] = None
+            record["has_bank_account"] = int(record["has_bank_account"])
+        if i % 7 == 0:
+            record["sector"] = "space_tourism"
+    return records
+
+
+@pytest.mark.parametrize("rows", [1, 10, 200])
+def test_records_encode_exactly_like_the_frame(rows: int) -> None:
+    """The service's path (rows as mappings, no DataFrame) and the files' path agree, in the
+    plain-Python small-batch encoding and in the column-wise one."""
+    records = _json_style(simulate_msme(200, seed=8).frame)[:rows]
+    specs = msme_feature_specs()
+    expected = feature_matrix(pd.DataFrame(records), specs)
+    np.testing.assert_array_equal(record_matrix(records, specs), expected)
+    assert np.isnan(expected[:, [spec.name for spec in specs].index("sector")][0])
+
+
+_ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 40),
+    st.floats(allow_nan=True, allow_infinity=False, width=32),
+    st.sampled_from(["", " 3 ", "n/a", "NA", "ya", "tidak", "true", "0", "1", "31", "weak", "x"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_records_and_frames_agree_on_any_values(data: st.DataObject) -> None:
+    """Whatever the values, both paths give the same matrix, or both refuse the rows: the
+    frame names the first bad value column by column, the records row by row, and the cell the
+    records name is one the frame refuses too."""
+    specs = msme_feature_specs()
+    base = simulate_msme(3, seed=9).frame.astype(object).to_dict("records")
+    columns = sorted({spec.source for spec in specs})
+    records = [
+        row
+        | {column: data.draw(_ANY_VALUE) for column in data.draw(st.sets(st.sampled_from(columns)))}
+        for row in base
+    ]
+    try:
+        expected = feature_matrix(pd.DataFrame(records), specs)
+    except FeatureError:
+        with pytest.raises(FeatureError) as refused:
+            record_matrix(records, specs)
+        row = refused.value.row
+        assert row is not None
+        with pytest.raises(FeatureError, match=f"column {refused.value.column}:"):
+            feature_matrix(pd.DataFrame([records[row - 2]]), specs)
+        return
+    np.testing.assert_array_equal(record_matrix(records, specs), expected)
+
+
+def test_records_name_the_row_and_column_of_a_bad_value_and_a_missing_column() -> None:
+    records = simulate_msme(4, seed=6).frame.astype(object).to_dict("records")
+    records[2]["workers"] = "banyak"
+    with pytest.raises(FeatureError, match=r"row 4, column workers: value 'banyak' is not"):
+        record_matrix(records, msme_feature_specs())
+    del records[1]["owner_age"]
+    with pytest.raises(FeatureError, match="column owner_age: missing"):
+        record_matrix(records, msme_feature_specs())

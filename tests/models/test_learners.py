@@ -65,6 +65,29 @@ def test_outcomes_and_contributions_are_consistent(
     np.testing.assert_allclose(contributions.sum(axis=1) + attribution.base, uplift, atol=1e-9)
 
 
+@pytest.mark.parametrize("name", LEARNER_NAMES)
+def test_one_pass_explanation_matches_the_separate_calls(
+    name: str, arrays: dict[str, np.ndarray], fitted: dict[str, UpliftLearner]
+) -> None:
+    """`explain_matrix` takes the probabilities from the TreeSHAP sums (the service's single
+    pass); they equal LightGBM's own predictions up to rounding, and the contributions are the
+    same numbers `attribute_matrix` gives."""
+    learner = fitted[name]
+    X = arrays["X"][6000:6300]
+    prediction, attribution = learner.explain_matrix(X)
+    separate = learner.predict_matrix(X)
+    for field in ("uplift", "p1", "p0"):
+        np.testing.assert_allclose(
+            getattr(prediction, field), getattr(separate, field), rtol=1e-9, atol=1e-12
+        )
+    alone = learner.attribute_matrix(X)
+    np.testing.assert_array_equal(attribution.contributions, alone.contributions)
+    np.testing.assert_array_equal(attribution.base, alone.base)
+    for row in (X[:1], X[:2]):  # the small shapes of single requests
+        one, _ = learner.explain_matrix(row)
+        np.testing.assert_allclose(one.uplift, learner.predict_uplift(row), atol=1e-12)
+
+
 def test_learners_accept_a_prepared_frame(synthetic: Synthetic) -> None:
     from models.features import prepare_features
 

@@ -187,3 +187,7 @@ def test_openapi_documents_both_bodies_with_examples(client: TestClient) -> None
     assert profile["additionalProperties"] is False
     assert len(profile["properties"]["province_code"]["enum"]) == 38
     assert spec["paths"]["/v1/scores"]["post"]["security"] == [{"APIKeyHeader": []}]
+    parameters = spec["paths"]["/v1/scores"]["post"]["parameters"]
+    assert [(p["name"], p["in"]) for p in parameters] == [("accept-language", "header")]
+    answer = spec["paths"]["/v1/scores"]["post"]["responses"]["200"]["content"]
+    assert answer["application/json"]["schema"] == {"$ref": "#/components/schemas/ScoreResponse"}
