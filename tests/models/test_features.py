@@ -143,10 +143,17 @@ def test_derived_feature_without_known_derivation_is_refused() -> None:
         resolve_specs(frame, [FeatureSpec("b", "categorical", derived_from="a")])
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {str(key): value for key, value in row.items()}
+        for row in frame.astype(object).to_dict("records")
+    ]
+
+
 def _json_style(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The frame's rows as a JSON client might send them: codes as numbers, yes/no words,
     numbers as text, missing as None, and an unknown sector."""
-    records: list[dict[str, Any]] = frame.astype(object).to_dict("records")
+    records = _records(frame)
     for i, record in enumerate(records):
         record["has_smartphone"] = "ya" if record["has_smartphone"] else "tidak"
         if i % 3 == 0:
@@ -187,7 +194,7 @@ def test_records_and_frames_agree_on_any_values(data: st.DataObject) -> None:
     frame names the first bad value column by column, the records row by row, and the cell the
     records name is one the frame refuses too."""
     specs = msme_feature_specs()
-    base = simulate_msme(3, seed=9).frame.astype(object).to_dict("records")
+    base = _records(simulate_msme(3, seed=9).frame)
     columns = sorted({spec.source for spec in specs})
     records = [
         row
@@ -208,7 +215,7 @@ def test_records_and_frames_agree_on_any_values(data: st.DataObject) -> None:
 
 
 def test_records_name_the_row_and_column_of_a_bad_value_and_a_missing_column() -> None:
-    records = simulate_msme(4, seed=6).frame.astype(object).to_dict("records")
+    records = _records(simulate_msme(4, seed=6).frame)
     records[2]["workers"] = "banyak"
     with pytest.raises(FeatureError, match=r"row 4, column workers: value 'banyak' is not"):
         record_matrix(records, msme_feature_specs())
