@@ -408,6 +408,7 @@ def main() -> None:
             results["ours"].append(load(scores_url, bodies["one"], args.concurrency, args.duration))
             results["thousand"].append(load(scores_url, bodies["thousand"], 2, args.duration))
             metrics_url = f"http://127.0.0.1:{our_port}/metrics"
+            time.sleep(2)  # let the last 1,000-MSME requests wrk left in flight finish
             for _ in range(args.prioritize_requests):
                 before = server_seconds(metrics_url, "/v1/prioritize")
                 seconds, status, answer = timed_post(prioritize_url, bodies["prioritize"])

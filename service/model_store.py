@@ -16,12 +16,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from mlflow import MlflowClient
 
 from data.contract import PROFILE_COLUMNS
 from models.pyfunc import load_uplift_model
 from service.metrics import ServiceMetrics
-from service.schemas import ContractColumn, ModelInfo, ModelRef
+from service.schemas import (
+    EXAMPLE_PROFILE,
+    EXAMPLE_PROFILE_2,
+    ContractColumn,
+    ModelInfo,
+    ModelRef,
+)
 
 if TYPE_CHECKING:
     from models.uplift_model import UpliftModel
@@ -150,9 +157,23 @@ def resolve_source(uri: str, tracking_uri: str | None) -> ModelSource:
 def load_model(source: ModelSource) -> LoadedModel:
     """Load the model of `source` (slow: runs in a worker thread while the old model serves)."""
     model = load_uplift_model(source.load_uri)
+    check_scores_examples(model)
     features = tuple(str(name) for name in _feature_names(model))
     loaded_at = datetime.now(tz=UTC).isoformat(timespec="seconds")
     return LoadedModel(model=model, source=source, loaded_at=loaded_at, features=features)
+
+
+def check_scores_examples(model: UpliftModel) -> None:
+    """Score the API's two example profiles, with reasons, before a model goes into service.
+
+    A model that loads but cannot score the contract's profiles (trained on another table, say)
+    is refused here, so the old one keeps serving; and the first real request does not pay for
+    the first call's set-up.
+    """
+    matrix = model.features_from_records([EXAMPLE_PROFILE, EXAMPLE_PROFILE_2])
+    scores, _ = model.score_and_explain_matrix(matrix)
+    if not np.isfinite(scores.uplift).all():
+        raise ValueError("the model gives no finite uplift for the example profiles")
 
 
 def _feature_names(model: Any) -> list[str]:

@@ -160,6 +160,38 @@ def test_a_failed_load_keeps_the_old_model_and_says_so(
     assert "umkm_model_last_reload_failed 1.0" in text
 
 
+def test_a_model_that_cannot_score_the_contract_is_not_swapped_in(
+    make_settings: Callable[..., Settings],
+    registry: MlflowClient,
+    registered_model: Any,
+    profiles: list[dict[str, Any]],
+) -> None:
+    """A version that loads but reads a column the contract does not have (a model of another
+    table promoted by mistake) is refused before it serves."""
+    from models.features import FeatureSpec
+
+    mlflow.set_tracking_uri(registered_model.tracking_uri)
+    model = load_uplift_model(registered_model.model_uri)
+    columns = list(model.feature_columns)
+    model.specs = (FeatureSpec("recency", "numeric"), *model.specs[1:])
+    example = registered_model.candidates[columns].head(3).assign(recency=3.0)
+    experiment = MlflowClient().get_run(registered_model.run_id).info.experiment_id
+    with mlflow.start_run(experiment_id=experiment, run_name="service-test-wrong-table"):
+        info = log_uplift_model(
+            model, input_example=example, registered_model_name=registered_model.name
+        )
+    wrong = str(info.registered_model_version)
+    with TestClient(create_app(make_settings())) as running:
+        before = running.get("/v1/model", headers=AUTH).json()["version"]
+        registry.set_registered_model_alias(registered_model.name, "champion", wrong)
+        reload = running.post("/v1/admin/reload", headers=ADMIN).json()
+        scores = running.post("/v1/scores", json={"msmes": profiles[:2]}, headers=AUTH)
+
+    assert reload["changed"] is False
+    assert "column recency: missing" in reload["error"]
+    assert scores.status_code == 200 and scores.json()["model"]["version"] == before
+
+
 def test_the_poller_picks_up_a_moved_alias(
     make_settings: Callable[..., Settings], registry: MlflowClient, registered_model: Any
 ) -> None:
@@ -183,8 +215,11 @@ def test_the_poller_picks_up_a_moved_alias(
 
 
 def _loads(registered_model: Any, version: str) -> bool:
+    """Whether a version would go into service (loads, and scores the example profiles)."""
+    from service.model_store import check_scores_examples
+
     try:
-        load_uplift_model(f"models:/{registered_model.name}/{version}")
+        check_scores_examples(load_uplift_model(f"models:/{registered_model.name}/{version}"))
     except Exception:
         return False
     return True
