@@ -141,24 +141,24 @@ def _category_text(value: Any) -> str | None:
 def _derived_source_values(spec: FeatureSpec, raw: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """Map a raw source column to the derived feature's values (unknown -> None)."""
     mapping = _derivation(spec)
-    return _per_distinct(raw, lambda v: mapping.get(_category_text(v) or ""), bools=True)
+    return map_distinct(raw, lambda v: mapping.get(_category_text(v) or ""), bools=True)
 
 
-def _per_distinct(
+def map_distinct(
     raw: npt.NDArray[Any], fn: Callable[[Any], Any], *, bools: bool
 ) -> npt.NDArray[Any]:
     """``[fn(v) for v in raw]``, calling ``fn`` once per distinct value of a long column.
 
-    Distinct values come from `pandas.factorize`, which treats ``True`` and ``1`` (and ``None``
-    and NaN) as one value; with ``bools=True`` (``fn`` tells True from 1, as category text does)
-    a column holding booleans is mapped value by value instead.
+    Distinct values come from `pandas.factorize`, which treats ``True`` and ``1`` as one value
+    and every missing value (None, NaN) as ``fn(None)``; with ``bools=True`` (``fn`` tells True
+    from 1, as category text does) a column holding booleans is mapped value by value instead.
     """
     if len(raw) <= _SMALL_BATCH or (bools and _holds_bools(raw)):
         values = [fn(v) for v in raw]
     else:
-        codes, uniques = pd.factorize(raw, use_na_sentinel=False)
-        table = np.empty(len(uniques), dtype=object)
-        table[:] = [fn(v) for v in uniques]
+        codes, uniques = pd.factorize(raw)  # missing values get code -1: the table's last entry
+        table = np.empty(len(uniques) + 1, dtype=object)
+        table[:] = [*(fn(v) for v in uniques), fn(None)]
         return table[codes]
     out = np.empty(len(values), dtype=object)
     out[:] = values
@@ -273,7 +273,7 @@ def _encode_boolean(name: str, raw: npt.NDArray[Any]) -> FloatArray:
         # Once per distinct value (True and 1 read the same here); a bad value is looked for
         # again row by row below, so the error names its row.
         with contextlib.suppress(FeatureError):
-            return _per_distinct(raw, lambda v: _boolean_value(name, v, 0), bools=False).astype(
+            return map_distinct(raw, lambda v: _boolean_value(name, v, 0), bools=False).astype(
                 np.float64
             )
     return np.array(
@@ -288,7 +288,7 @@ def _encode_categorical(spec: FeatureSpec, raw: npt.NDArray[Any]) -> FloatArray:
         index = _level_index(levels)
         return np.array([index.get(_category_text(v) or "", np.nan) for v in raw], dtype=np.float64)
     index = _level_index(levels)
-    codes = _per_distinct(raw, lambda v: index.get(_category_text(v) or "", math.nan), bools=True)
+    codes = map_distinct(raw, lambda v: index.get(_category_text(v) or "", math.nan), bools=True)
     return codes.astype(np.float64)
 
 

@@ -22,7 +22,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from models.boosting import Model, contributions, fit_booster, parse_params, predict
+from models.boosting import (
+    Model,
+    contributions,
+    fit_booster,
+    parse_params,
+    predict,
+    trees_without_feature_first,
+)
 from models.features import FloatArray, frame_to_matrix
 from models.propensity import crossfit_propensity, stratified_folds
 
@@ -98,9 +105,14 @@ class PooledOutcome(OutcomeModels):
     arms is learnt once from all rows and all events, and the trees split on mentoring where the
     data show it matters. Regularised trees may under-use the indicator (shrinking uplift towards
     zero); the DR learner's correction step is there to repair that where the data support it.
+
+    ``shared_trees``: the model's first trees never split on the indicator
+    (`trees_without_feature_first`), so they are scored once per row, and only the others for
+    both arms. 0 (models trained before this existed): every tree for both arms.
     """
 
     model: Model
+    shared_trees: int = 0
 
     @staticmethod
     def design(X: FloatArray, mentored: float) -> FloatArray:
@@ -118,16 +130,41 @@ class PooledOutcome(OutcomeModels):
         stacked[n:, width] = 0.0
         return stacked
 
+    def _split(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """Tree ranges (shared, per arm), when the model has both kinds."""
+        shared = getattr(self, "shared_trees", 0)  # absent from models pickled before
+        total = self.model.num_trees()
+        if not 0 < shared < total:
+            return None
+        return (0, shared), (shared, total)
+
     def probabilities(self, X: FloatArray) -> tuple[FloatArray, FloatArray]:
-        both = predict(self.model, self.both_arms(X))
-        return both[: len(X)], both[len(X) :]
+        n = len(X)
+        split = self._split()
+        if split is None:
+            both = predict(self.model, self.both_arms(X))
+            return both[:n], both[n:]
+        shared = predict(self.model, self.design(X, 0.0), raw=True, trees=split[0])
+        arms = predict(self.model, self.both_arms(X), raw=True, trees=split[1])
+        return _sigmoid(shared + arms[:n]), _sigmoid(shared + arms[n:])
 
     def control_probability(self, X: FloatArray) -> FloatArray:
         return predict(self.model, self.design(X, 0.0))
 
+    def _arm_contributions(self, X: FloatArray) -> FloatArray:
+        """Log-odds contributions of (x, 1) rows above (x, 0) rows."""
+        split = self._split()
+        if split is None:
+            return contributions(self.model, self.both_arms(X))
+        shared = contributions(self.model, self.design(X, 0.0), trees=split[0])
+        arms = contributions(self.model, self.both_arms(X), trees=split[1])
+        arms[: len(X)] += shared
+        arms[len(X) :] += shared
+        return arms
+
     def explain(self, X: FloatArray) -> tuple[FloatArray, FloatArray, UpliftAttribution]:
         n = len(X)
-        probs, base, p = _probability_parts(contributions(self.model, self.both_arms(X)))
+        probs, base, p = _probability_parts(self._arm_contributions(X))
         # The indicator's own contribution (last feature) is the part of the effect common to
         # all profiles: it goes to the base, not to a profile factor.
         indicator = probs[:n, -1] - probs[n:, -1]
@@ -166,7 +203,7 @@ def fit_outcome_models(
             feature_names=[*learner.feature_names, "__mentored__"],
             **common,
         )
-        return PooledOutcome(model)
+        return PooledOutcome(*trees_without_feature_first(model, X.shape[1]))
     treated, control = t == 1, t == 0
     return SeparateArms(
         control=fit_booster(

@@ -15,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from data.contract import SCORE_FIELDS
-from models.features import FeatureError
+from models.features import FeatureError, map_distinct
 from models.uplift_model import ScoreArrays, UpliftModel
 
 STIMULUS_GROUP = "stimulus_group"
@@ -26,8 +26,11 @@ def digital_mask(df: pd.DataFrame) -> npt.NDArray[np.bool_]:
     """Rows already digital; all False when the table has no ``digital_status`` column."""
     if DIGITAL_STATUS_COLUMN not in df.columns:
         return np.zeros(len(df), dtype=bool)
-    values = df[DIGITAL_STATUS_COLUMN].to_numpy()
-    return np.array([_digital(value) for value in values], dtype=bool)
+    return _digital_flags(df[DIGITAL_STATUS_COLUMN].to_numpy(dtype=object))
+
+
+def _digital_flags(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    return map_distinct(values, _digital, bools=False).astype(bool)
 
 
 def is_digital(record: Mapping[str, Any]) -> bool:
@@ -50,7 +53,9 @@ def score_frame(model: UpliftModel, df: pd.DataFrame) -> pd.DataFrame:
 
 def score_records(model: UpliftModel, records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """`score_frame` for rows given as mappings of column to value (no DataFrame built)."""
-    digital = np.array([is_digital(record) for record in records], dtype=bool)
+    statuses = np.empty(len(records), dtype=object)
+    statuses[:] = [record.get(DIGITAL_STATUS_COLUMN) for record in records]
+    digital = _digital_flags(statuses)
 
     def score(rows: npt.NDArray[np.intp]) -> ScoreArrays:
         chosen = records if len(rows) == len(records) else [records[i] for i in rows.tolist()]
