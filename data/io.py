@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -164,8 +165,17 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
+    return read_parquet_row_groups(path)
+
+
+def read_parquet_row_groups(
+    path: Path | str, row_groups: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """A Parquet file, or only some of its row groups, as `read_table` reads Parquet."""
+    path = Path(path)
     try:
-        table = pq.ParquetFile(path).read()  # unlike pq.read_table, allows duplicate names
+        source = pq.ParquetFile(path)  # unlike pq.read_table, allows duplicate names
+        table = source.read() if row_groups is None else source.read_row_groups(list(row_groups))
     except (pa.ArrowException, OSError) as error:
         raise DataFileError(f"{path}: not a readable Parquet file: {_one_line(error)}") from error
     names = [str(name) for name in table.column_names]
@@ -177,6 +187,28 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     frame = pd.concat(columns, axis=1, ignore_index=True) if columns else pd.DataFrame()
     frame.columns = pd.Index(names, dtype=object)
     return frame
+
+
+def parquet_pieces(path: Path | str, rows_per_piece: int) -> list[tuple[Path, tuple[int, ...]]]:
+    """Consecutive row groups of a Parquet file, about `rows_per_piece` rows each (a row group
+    is never split): how a large file is cut into tasks."""
+    path = Path(path)
+    try:
+        metadata = pq.ParquetFile(path).metadata
+    except (pa.ArrowException, OSError) as error:
+        raise DataFileError(f"{path}: not a readable Parquet file: {_one_line(error)}") from error
+    pieces: list[tuple[Path, tuple[int, ...]]] = []
+    current: list[int] = []
+    rows = 0
+    for group in range(metadata.num_row_groups):
+        current.append(group)
+        rows += metadata.row_group(group).num_rows
+        if rows >= rows_per_piece:
+            pieces.append((path, tuple(current)))
+            current, rows = [], 0
+    if current:
+        pieces.append((path, tuple(current)))
+    return pieces
 
 
 def _header_from_first_row(grid: pd.DataFrame) -> pd.DataFrame:

@@ -77,16 +77,53 @@ def promote(
 
 
 def score(
-    data: Annotated[Path, typer.Option(help="Profiles to score (CSV/Parquet/XLSX).")],
-    output: Annotated[Path, typer.Option(help="Scores file, .csv or .parquet.")],
+    *,
+    data: Annotated[
+        str,
+        typer.Option(
+            help="Profiles to score (CSV/Parquet/XLSX); with --dask a Parquet dataset: a file, "
+            "a folder or a glob."
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option(help="Scores file, .csv or .parquet; with --dask an empty folder.")
+    ],
     model: Annotated[str, typer.Option(help="MLflow model URI.")] = DEFAULT_MODEL_URI,
+    dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask",
+            help="Score partition by partition on Dask (tens of millions of rows): local "
+            "processes, or a cluster with --scheduler.",
+        ),
+    ] = False,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Local processes without --scheduler (default: cores)."),
+    ] = None,
+    partition_rows: Annotated[
+        int, typer.Option(min=1, help="Rows per Dask partition (whole Parquet row groups).")
+    ] = 250_000,
 ) -> None:
     """Score profiles with a registered model: id (or row_number) and the four fields, in input
-    order; rejected rows go to <output>.quarantine.csv."""
+    order; rejected rows go to <output>.quarantine.csv (with --dask: <output>/quarantine/)."""
+    if dask or scheduler is not None:
+        _score_with_dask(
+            data=data,
+            output=output,
+            model_uri=model,
+            scheduler=scheduler,
+            workers=workers,
+            partition_rows=partition_rows,
+        )
+        return
     from training.score import ScoringError, score_file
 
     try:
-        result = score_file(data, output, model)
+        result = score_file(Path(data), output, model)
     except ScoringError as error:
         raise _fail(str(error)) from error
     print(
@@ -97,6 +134,39 @@ def score(
     if result.quarantine is not None:
         print(f"rejected rows and reasons: {result.quarantine}")
     print(f"scores: {result.output}")
+
+
+def _score_with_dask(
+    *,
+    data: str,
+    output: Path,
+    model_uri: str,
+    scheduler: str | None,
+    workers: int | None,
+    partition_rows: int,
+) -> None:
+    from models.pyfunc import load_uplift_model
+    from training.score_dask import DatasetScoringError, score_dataset
+
+    try:
+        result = score_dataset(
+            data,
+            output,
+            load_uplift_model(model_uri),
+            scheduler=scheduler,
+            workers=workers,
+            rows_per_partition=partition_rows,
+        )
+    except DatasetScoringError as error:
+        raise _fail(str(error)) from error
+    print(
+        f"{result.partitions} partitions, {result.rows_read} rows read: {result.rows_scored} "
+        f"scored ({result.rows_stimulus_group} already digital: stimulus group), "
+        f"{result.rows_rejected} rejected"
+    )
+    if result.quarantine_parts:
+        print(f"rejected rows and reasons: {result.output / 'quarantine'}")
+    print(f"scores: {result.output}/part-*.parquet")
 
 
 def register(app: typer.Typer) -> None:
