@@ -119,6 +119,12 @@ class ValidationResult:
         """No problem at all, file-level or row-level."""
         return not self.problems
 
+    def file_problems(self) -> str | None:
+        """The problems of the whole table (not of one row), first ten, on one line; None when
+        there are none. A table with any cannot be used at all."""
+        listed = [problem.message() for problem in self.problems if problem.row is None]
+        return "; ".join(listed[:10]) if listed else None
+
     def summary(self) -> str:
         """The counts on one line: `1000 rows: 990 valid, 10 rejected`."""
         return f"{self.n_rows} rows: {self.n_valid} valid, {self.n_rejected} rejected"

@@ -367,19 +367,7 @@ def predict(
     """
     if len(X) == 0:
         return np.empty(0, dtype=np.float64)
-    start, count = _tree_range(trees)
-
-    def score(block: FloatArray) -> Any:
-        return booster.predict(
-            block,
-            raw_score=raw,
-            start_iteration=start,
-            num_iteration=count,
-            num_threads=PREDICT_THREADS,
-            validate_features=False,
-        )
-
-    return _in_row_blocks(score, X, PARALLEL_MIN_ROWS["predict"])
+    return _booster_output(booster, X, trees, "predict", raw_score=raw)
 
 
 def contributions(
@@ -392,19 +380,30 @@ def contributions(
     """
     if len(X) == 0:
         return np.empty((0, X.shape[1] + 1), dtype=np.float64)
+    return _booster_output(booster, X, trees, "contrib", pred_contrib=True)
+
+
+def _booster_output(
+    booster: Model,
+    X: FloatArray,
+    trees: tuple[int, int] | None,
+    kind: Literal["predict", "contrib"],
+    **output: bool,
+) -> FloatArray:
+    """`booster.predict(X, **output)` on one OpenMP thread, in row blocks when X is long."""
     start, count = _tree_range(trees)
 
     def score(block: FloatArray) -> Any:
         return booster.predict(
             block,
-            pred_contrib=True,
             start_iteration=start,
             num_iteration=count,
             num_threads=PREDICT_THREADS,
             validate_features=False,
+            **output,
         )
 
-    return _in_row_blocks(score, X, PARALLEL_MIN_ROWS["contrib"])
+    return _in_row_blocks(score, X, PARALLEL_MIN_ROWS[kind])
 
 
 def _tree_range(trees: tuple[int, int] | None) -> tuple[int, int | None]:

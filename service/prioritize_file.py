@@ -168,9 +168,8 @@ def prioritize_file(
     except DataFileError as error:
         raise PrioritizeFileError(str(error)) from error
     checked = validate_frame(raw, "profile", extra_columns="ignore")
-    file_level = [problem for problem in checked.problems if problem.row is None]
-    if file_level:
-        listed = "; ".join(problem.message() for problem in file_level[:10])
+    listed = checked.file_problems()
+    if listed is not None:
         raise PrioritizeFileError(
             f"{data}: the file does not follow the profile contract: {listed}"
         )

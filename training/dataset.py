@@ -85,9 +85,8 @@ def _msme_rows(
     config: TrainConfig, raw: pd.DataFrame, specs: tuple[FeatureSpec, ...]
 ) -> TrainingData:
     result = validate_frame(raw, "history", extra_columns="ignore")
-    file_level = [p for p in result.problems if p.row is None]
-    if file_level:
-        listed = "; ".join(p.message() for p in file_level[:MAX_LISTED_PROBLEMS])
+    listed = result.file_problems()
+    if listed is not None:
         raise TrainingDataError(f"the file does not follow the history contract: {listed}")
     frame = result.valid
     digital = frame[DIGITAL_STATUS].astype(str).str.lower().eq("digital").to_numpy()

@@ -91,9 +91,8 @@ def score_file(data: Path, output: Path, model_uri: str = DEFAULT_MODEL_URI) -> 
 
 def _valid_msme_rows(raw: pd.DataFrame, output: Path) -> tuple[pd.DataFrame, Path | None, int]:
     result = validate_frame(raw, "profile", extra_columns="ignore")
-    file_level = [p for p in result.problems if p.row is None]
-    if file_level:
-        listed = "; ".join(p.message() for p in file_level[:10])
+    listed = result.file_problems()
+    if listed is not None:
         raise ScoringError(f"the file does not follow the profile contract: {listed}")
     quarantine = None
     if result.n_rejected:

@@ -78,9 +78,8 @@ def score_partition(
     except DataFileError as error:
         raise DatasetScoringError(str(error)) from error
     result = validate_frame(raw, "profile", extra_columns="ignore")
-    file_level = [problem for problem in result.problems if problem.row is None]
-    if file_level:
-        listed = "; ".join(problem.message() for problem in file_level[:10])
+    listed = result.file_problems()
+    if listed is not None:
         raise DatasetScoringError(f"{path}: does not follow the profile contract: {listed}")
     valid = result.valid.reset_index(drop=True)
     scores = score_frame(model, valid) if len(valid) else pd.DataFrame(columns=SCORE_FIELDS)
