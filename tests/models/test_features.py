@@ -212,6 +212,12 @@ def test_records_and_frames_agree_on_any_values(data: st.DataObject) -> None:
             feature_matrix(pd.DataFrame([records[row - 2]]), specs)
         return
     np.testing.assert_array_equal(record_matrix(records, specs), expected)
+    # The column-wise path (past 64 rows, values encoded once per distinct value) agrees too.
+    many = records * 30
+    np.testing.assert_array_equal(record_matrix(many, specs), np.tile(expected, (30, 1)))
+    np.testing.assert_array_equal(
+        feature_matrix(pd.DataFrame(many), specs), np.tile(expected, (30, 1))
+    )
 
 
 def test_records_name_the_row_and_column_of_a_bad_value_and_a_missing_column() -> None:
