@@ -442,7 +442,7 @@ def trees_without_feature_first(booster: Model, feature: int) -> tuple[Model, in
     shared = [c for c in contents if feature not in _split_features(c)]
     own = [c for c in contents if feature in _split_features(c)]
     if not shared or not own:
-        return booster, len(contents) if not own else 0
+        return booster, 0  # nothing to gain: every tree is scored for both arms
     ordered = [f"Tree={i}\n{content}" for i, content in enumerate([*shared, *own])]
     sizes = " ".join(str(len(block.encode())) for block in ordered)
     head = re.sub(r"\ntree_sizes=[^\n]*", f"\ntree_sizes={sizes}", head)

@@ -411,53 +411,53 @@ class UpliftLearner(ABC):
         )
 
 
-class SLearner(UpliftLearner):
+class _OutcomeDifference(UpliftLearner):
+    """Uplift as the difference of outcome models' chances: p1(x) - p0(x) (S and T)."""
+
+    outcome_kind: ClassVar[str]
+    seed_offset: ClassVar[int]
+
+    def _fit(
+        self, X: FloatArray, t: FloatArray, y: FloatArray, propensity: FloatArray | None
+    ) -> None:
+        self.outcome = fit_outcome_models(
+            X, t, y, learner=self, kind=self.outcome_kind, seed_offset=self.seed_offset
+        )
+
+    def _predict(self, X: FloatArray) -> LearnerPrediction:
+        p1, p0 = self.outcome.probabilities(X)
+        return LearnerPrediction(uplift=p1 - p0, p1=p1, p0=p0)
+
+    def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
+        p1, p0, attribution = self.outcome.explain(X)
+        return LearnerPrediction(uplift=p1 - p0, p1=p1, p0=p0), attribution
+
+
+class SLearner(_OutcomeDifference):
     """One outcome model on profile + mentoring indicator; uplift = f(x, 1) - f(x, 0).
 
     The single model sees all rows and all events, the strongest position when events are rare
     and the mentored arm small (see `PooledOutcome`); its known weakness is shrinking the uplift
-    towards zero where trees under-use the indicator. Contributions: `PooledOutcome.attribute`.
+    towards zero where trees under-use the indicator. Contributions: `PooledOutcome.explain`.
     """
 
     name = "s"
-
-    def _fit(
-        self, X: FloatArray, t: FloatArray, y: FloatArray, propensity: FloatArray | None
-    ) -> None:
-        self.outcome = fit_outcome_models(X, t, y, learner=self, kind="pooled", seed_offset=0)
-
-    def _predict(self, X: FloatArray) -> LearnerPrediction:
-        p1, p0 = self.outcome.probabilities(X)
-        return LearnerPrediction(uplift=p1 - p0, p1=p1, p0=p0)
-
-    def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
-        p1, p0, attribution = self.outcome.explain(X)
-        return LearnerPrediction(uplift=p1 - p0, p1=p1, p0=p0), attribution
+    outcome_kind = "pooled"
+    seed_offset = 0
 
 
-class TLearner(UpliftLearner):
+class TLearner(_OutcomeDifference):
     """Two outcome models, one per arm, each on its own rows; uplift = p1(x) - p0(x).
 
     The textbook reference. The small mentored arm's model gets a leaf size scaled to its own row
     count and the event-aware hessian floor (see `models.boosting`), so it does not chase noise.
-    Contributions: `SeparateArms.attribute` (each arm's log-odds contributions rescaled to
+    Contributions: `SeparateArms.explain` (each arm's log-odds contributions rescaled to
     probabilities by the secant slope of the sigmoid, mentored minus not mentored).
     """
 
     name = "t"
-
-    def _fit(
-        self, X: FloatArray, t: FloatArray, y: FloatArray, propensity: FloatArray | None
-    ) -> None:
-        self.outcome = fit_outcome_models(X, t, y, learner=self, kind="separate", seed_offset=1)
-
-    def _predict(self, X: FloatArray) -> LearnerPrediction:
-        p1, p0 = self.outcome.probabilities(X)
-        return LearnerPrediction(uplift=p1 - p0, p1=p1, p0=p0)
-
-    def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
-        p1, p0, attribution = self.outcome.explain(X)
-        return LearnerPrediction(uplift=p1 - p0, p1=p1, p0=p0), attribution
+    outcome_kind = "separate"
+    seed_offset = 1
 
 
 class XLearner(UpliftLearner):

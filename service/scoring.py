@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,14 +45,13 @@ ALLOCATION_COLUMNS = (
 
 
 def profiles_frame(
-    profiles: Sequence[BaseModel], columns: Sequence[str] = PROFILE_NAMES
+    records: Sequence[Mapping[str, Any]], columns: Sequence[str] = PROFILE_NAMES
 ) -> pd.DataFrame:
-    """Validated profiles as a frame with these `columns`, in input order.
+    """Validated profiles (their fields as mappings) as a frame of these `columns`, in order.
 
     Columns are built as NumPy arrays of the contract's kind (numbers as float with NaN for
     missing, the rest as objects): pandas would otherwise inspect every value of every list.
     """
-    records = [profile.__dict__ for profile in profiles]
     frame: dict[str, np.ndarray] = {}
     for name in columns:
         values = [record[name] for record in records]
@@ -139,8 +139,9 @@ def prioritize_profiles(loaded: LoadedModel, body: PrioritizeRequest) -> Priorit
 
 
 def _prioritize(loaded: LoadedModel, body: PrioritizeRequest) -> PrioritizeResponse:
-    frame = profiles_frame(body.msmes, ALLOCATION_COLUMNS)
-    scores = score_records(loaded.model, [profile.__dict__ for profile in body.msmes])
+    records = [profile.__dict__ for profile in body.msmes]
+    frame = profiles_frame(records, ALLOCATION_COLUMNS)
+    scores = score_records(loaded.model, records)
     candidates = pd.concat([frame, scores], axis=1)
     if candidates["cost"].isna().all():
         candidates = candidates.drop(columns="cost")
