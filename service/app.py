@@ -22,7 +22,7 @@ from service.metrics import MetricsMiddleware, ServiceMetrics, forget_this_proce
 from service.model_store import ModelStore
 from service.routes import ADMIN_ROUTERS, KEYED_ROUTERS, OPEN_ROUTERS, SELF_KEYED_ROUTERS
 from service.schemas import PrioritizeRequest, ScoreRequest
-from service.settings import Settings, get_settings
+from service.settings import Settings, SettingsError, get_settings
 from service.web.routes import body_limits as web_body_limits
 from service.web.routes import router as web_router
 
@@ -41,8 +41,16 @@ submitted values.
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """A new app; pass `settings` in tests, or let it read `UMKM_*` from the environment."""
-    settings = settings or get_settings()
+    """A new app; pass `settings` in tests, or let it read `UMKM_*` from the environment.
+
+    Unusable settings end the process with one line naming each setting and its rule (no
+    traceback, no values): uvicorn would otherwise print a traceback for the app factory.
+    """
+    if settings is None:
+        try:
+            settings = get_settings()
+        except SettingsError as error:
+            raise SystemExit(f"error: {error}") from None
     metrics = ServiceMetrics()
     store = ModelStore(settings.model_uri, settings.tracking_uri, metrics)
 

@@ -27,6 +27,13 @@ def serve(
     import uvicorn
 
     from service.metrics import MULTIPROC_ENV
+    from service.settings import SettingsError, get_settings
+
+    try:  # checked here once, before any worker starts, so a bad setting is one line
+        get_settings()
+    except SettingsError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
 
     own_metrics_dir = None
     if workers > 1 and not os.environ.get(MULTIPROC_ENV):

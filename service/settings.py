@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
 
 # The longest valid profile is about 480 bytes of compact JSON and 570 indented with a cost
 # (tests/service/test_limits.py builds it). Default body limits allow 720 bytes per MSME at each
@@ -23,7 +24,12 @@ class Settings(BaseSettings):
     """Everything the service can be told at start; see `.env.example` for the variables."""
 
     model_config = SettingsConfigDict(
-        env_prefix="UMKM_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="UMKM_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        # Keys must never reach a log, not even inside a traceback.
+        hide_input_in_errors=True,
     )
 
     api_keys: Annotated[tuple[str, ...], NoDecode] = Field(
@@ -98,7 +104,31 @@ def _limit_for(max_msmes: int) -> int:
     return max_msmes * BYTES_PER_MSME + BODY_ENVELOPE_BYTES
 
 
+class SettingsError(ValueError):
+    """Settings that cannot be used; the message names each setting and its rule, never a value."""
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """One line: `UMKM_API_KEYS: key number 2 is shorter than 16 characters; UMKM_...: ...`."""
+    parts = []
+    for problem in error.errors(include_input=False, include_url=False, include_context=False):
+        name = str(problem["loc"][0]) if problem["loc"] else ""
+        variable = f"UMKM_{name.upper()}" if name in Settings.model_fields else "settings"
+        rule = str(problem["msg"]).removeprefix("Value error, ")
+        parts.append(f"{variable}: {rule}")
+    return "; ".join(parts)
+
+
 @cache
 def get_settings() -> Settings:
-    """The settings from the environment, read once per process (tests pass their own)."""
-    return Settings()
+    """The settings from the environment, read once per process (tests pass their own).
+
+    Raises `SettingsError` with a one-line message; the validation error (which would quote the
+    values, API keys included) is not chained to it.
+    """
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SettingsError(describe_settings_error(error)) from None
+    except SourceError as error:  # a value the source could not even decode
+        raise SettingsError(f"settings: {error}".splitlines()[0]) from None

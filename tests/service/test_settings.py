@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
-from service.settings import Settings
+from service.settings import Settings, describe_settings_error
 
 
 def test_keys_come_comma_separated_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,10 +52,60 @@ def test_unsafe_or_broken_settings_are_refused(values: dict[str, object]) -> Non
 
 
 def test_env_example_lists_every_setting_and_parses() -> None:
-    from pathlib import Path
-
     example = Path(__file__).resolve().parents[2] / ".env.example"
     text = example.read_text()
     for name in Settings.model_fields:
         assert f"UMKM_{name.upper()}=" in text, name
     assert Settings(_env_file=example) == Settings(_env_file=None)
+
+
+GOOD_KEY = "good-key-0123456789abcdef"
+SHORT_KEY = "tiny-k3y"
+
+
+def _start(command: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
+    """Run `command` in a clean folder (no .env) with a good and a short key configured."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("UMKM_")}
+    env["UMKM_API_KEYS"] = f"{GOOD_KEY},{SHORT_KEY}"
+    return subprocess.run(
+        command, cwd=folder, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param([sys.executable, "-m", "umkm", "serve", "--port", "1"], id="umkm serve"),
+        pytest.param(
+            [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app", "--port", "1"],
+            id="app factory",
+        ),
+    ],
+)
+def test_a_short_key_stops_the_start_with_one_line_and_no_key(
+    command: list[str], tmp_path: Path
+) -> None:
+    started = _start(command, tmp_path)
+    output = started.stdout + started.stderr
+
+    assert started.returncode != 0
+    assert output.strip().splitlines() == [
+        "error: UMKM_API_KEYS: key number 2 is shorter than 16 characters"
+    ]
+    assert GOOD_KEY not in output and SHORT_KEY not in output
+    assert "Traceback" not in output
+
+
+def test_the_settings_error_names_each_setting_never_a_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("UMKM_ADMIN_KEYS", f"{GOOD_KEY},{SHORT_KEY}")
+    monkeypatch.setenv("UMKM_MODEL_POLL_SECONDS", "-7.5")
+    with pytest.raises(ValidationError) as raised:
+        Settings(_env_file=None)
+
+    message = describe_settings_error(raised.value)
+    assert message.startswith("UMKM_ADMIN_KEYS: key number 2 is shorter than 16 characters; ")
+    assert "UMKM_MODEL_POLL_SECONDS: Input should be greater than or equal to 0" in message
+    # Even the raw error (what a traceback would show) hides the values.
+    assert SHORT_KEY not in str(raised.value) and "-7.5" not in str(raised.value)
