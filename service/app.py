@@ -1,7 +1,8 @@
 """The FastAPI app: `create_app(settings)` wires settings, model store, routes and middleware.
 
-Nothing happens at import; the model loads in the lifespan, and a background task then checks the
-alias every `model_poll_seconds` so a newly promoted version is served without a restart.
+Nothing happens at import; the lifespan starts a background task that loads the model (the
+process serves /healthz meanwhile) and then checks the alias every `model_poll_seconds`, so a
+newly promoted version is served without a restart.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-import mlflow
 from fastapi import Depends, FastAPI
 
 from service.auth import require_api_key, warn_if_open
@@ -19,7 +19,7 @@ from service.body import install_openapi
 from service.errors import install_error_handlers
 from service.limits import BodyLimitMiddleware
 from service.metrics import MetricsMiddleware, ServiceMetrics, forget_this_process
-from service.model_store import ModelStore
+from service.model_store import ModelStore, bound_registry_requests
 from service.routes import ADMIN_ROUTERS, KEYED_ROUTERS, OPEN_ROUTERS, SELF_KEYED_ROUTERS
 from service.schemas import PrioritizeRequest, ScoreRequest
 from service.settings import Settings, SettingsError, get_settings
@@ -52,26 +52,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except SettingsError as error:
             raise SystemExit(f"error: {error}") from None
     metrics = ServiceMetrics()
-    store = ModelStore(settings.model_uri, settings.tracking_uri, metrics)
+    store = ModelStore(
+        settings.model_uri,
+        settings.tracking_uri,
+        metrics,
+        load_timeout=settings.model_load_timeout_seconds,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.tracking_uri:
-            mlflow.set_tracking_uri(settings.tracking_uri)
+        bound_registry_requests()
         warn_if_open(settings.api_keys)
-        outcome = await store.refresh()
-        if outcome.error is not None:
-            logger.error("starting without a model; /readyz answers 503 until one loads")
-        poller = None
-        if settings.model_poll_seconds > 0 and store.polls:
-            poller = asyncio.create_task(store.poll_forever(settings.model_poll_seconds))
+        # In the background: /healthz answers at once, /readyz says how loading goes.
+        loader = asyncio.create_task(store.keep_loaded(settings.model_poll_seconds))
         try:
             yield
         finally:
-            if poller is not None:
-                poller.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await poller
+            loader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await loader
             forget_this_process()
 
     app = FastAPI(

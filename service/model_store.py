@@ -4,23 +4,27 @@ A `ModelStore` resolves the configured URI (normally `models:/umkm-uplift@champi
 registered version, loads that version beside the one in service, and swaps the reference in one
 assignment; requests in flight keep the object they already hold. A failed check or load keeps
 the old model and is reported by /readyz and /metrics.
+
+The first load runs in the background (`keep_loaded`), so the process answers /healthz at once
+whatever the tracking store does; every attempt has a time limit, and MLflow's own HTTP retries
+are bounded (`bound_registry_requests`) so an abandoned attempt ends soon after too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from mlflow import MlflowClient
 
 from data.contract import PROFILE_COLUMNS
-from models.pyfunc import load_uplift_model
 from service.metrics import ServiceMetrics
 from service.schemas import (
     EXAMPLE_PROFILE,
@@ -34,6 +38,19 @@ if TYPE_CHECKING:
     from models.uplift_model import UpliftModel
 
 logger = logging.getLogger(__name__)
+
+LoadState = Literal["loading", "ready", "failed", "timed_out"]
+
+# MLflow retries a failed registry request 7 times with exponential backoff by default (about
+# 4 minutes against a dead host) and waits 120 s per request. The service asks for less, unless
+# the operator set these variables: a dead store then fails an attempt in about 10 s.
+REGISTRY_REQUEST_BOUNDS = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "10",
+}
+# Without a model, the first load is tried again this often (or at the poll interval, if shorter).
+FIRST_LOAD_RETRY_SECONDS = 30.0
 
 _REGISTRY_URI = re.compile(r"^models:/(?P<name>[^/@]+)(?:@(?P<alias>[^/]+)|/(?P<version>\d+))$")
 
@@ -124,8 +141,19 @@ def feature_contract() -> list[ContractColumn]:
     ]
 
 
+def use_tracking_uri(tracking_uri: str | None) -> None:
+    """Point MLflow at the configured store; MLflow is imported here, off the event loop (its
+    import takes seconds, which the process spends answering /healthz instead)."""
+    import mlflow
+
+    if tracking_uri:
+        mlflow.set_tracking_uri(tracking_uri)
+
+
 def resolve_source(uri: str, tracking_uri: str | None) -> ModelSource:
     """Ask the MLflow registry which version `uri` means now, with its run's date and metrics."""
+    from mlflow import MlflowClient
+
     match = _REGISTRY_URI.match(uri)
     if match is None:
         return ModelSource(uri=uri)
@@ -156,6 +184,8 @@ def resolve_source(uri: str, tracking_uri: str | None) -> ModelSource:
 
 def load_model(source: ModelSource) -> LoadedModel:
     """Load the model of `source` (slow: runs in a worker thread while the old model serves)."""
+    from models.pyfunc import load_uplift_model
+
     model = load_uplift_model(source.load_uri)
     check_scores_examples(model)
     features = tuple(str(name) for name in _feature_names(model))
@@ -181,16 +211,34 @@ def _feature_names(model: Any) -> list[str]:
     return [spec.name for spec in specs]
 
 
+def bound_registry_requests() -> None:
+    """Bound MLflow's HTTP retries and timeouts for this process (operator's values win)."""
+    for name, value in REGISTRY_REQUEST_BOUNDS.items():
+        os.environ.setdefault(name, value)
+
+
 class ModelStore:
     """Holds the model in service; `refresh` loads a new version beside it and swaps."""
 
-    def __init__(self, uri: str, tracking_uri: str | None, metrics: ServiceMetrics) -> None:
+    def __init__(
+        self,
+        uri: str,
+        tracking_uri: str | None,
+        metrics: ServiceMetrics,
+        *,
+        load_timeout: float = 120.0,
+    ) -> None:
         self.uri = uri
         self.tracking_uri = tracking_uri
         self.metrics = metrics
+        self.load_timeout = load_timeout
         self.current: LoadedModel | None = None
+        self.state: LoadState = "loading"  # of the latest finished attempt; loading before one
         self.last_error: str | None = None
         self.last_check: float | None = None
+        # Set once the first attempt has ended, whatever its outcome (tests and scripts wait).
+        self.first_attempt_done = threading.Event()
+        self._failed_version: str | None = None
         self._lock = asyncio.Lock()
 
     @property
@@ -199,23 +247,49 @@ class ModelStore:
         match = _REGISTRY_URI.match(self.uri)
         return match is not None and match["alias"] is not None
 
+    def reason(self) -> str | None:
+        """Why the service is not (fully) ready, in one sentence; None when all is well."""
+        if self.state == "loading":
+            return f"loading {self.uri} (at most {self.load_timeout:g} s per attempt)"
+        if self.last_error is None:
+            return None
+        if self.current is None:
+            return f"no model loaded; the latest attempt failed: {self.last_error}"
+        return f"serving the previous model; the latest reload failed: {self.last_error}"
+
     async def refresh(self, *, force: bool = False) -> RefreshOutcome:
-        """Load the version the URI points to now, if it differs from the one in service."""
+        """Load the version the URI points to now, if it differs from the one in service.
+
+        An attempt that takes longer than `load_timeout` is abandoned (its worker thread ends on
+        its own, bounded by MLflow's request limits) and reported as timed out.
+        """
         async with self._lock:
             self.last_check = time.time()
             try:
-                source = await asyncio.to_thread(resolve_source, self.uri, self.tracking_uri)
-                current = self.current
-                unchanged = current is not None and current.version == source.version
-                if unchanged and source.version is not None and not force:
+                return await asyncio.wait_for(self._refresh(force), self.load_timeout)
+            except TimeoutError:
+                error = TimeoutError(f"loading took longer than {self.load_timeout:g} s")
+                return self._failed(error, None, state="timed_out")
+
+    async def _refresh(self, force: bool) -> RefreshOutcome:
+        version: str | None = None
+        try:
+            source = await asyncio.to_thread(resolve_source, self.uri, self.tracking_uri)
+            version = source.version
+            current = self.current
+            unchanged = current is not None and current.version == version
+            if unchanged and version is not None and not force:
+                # The version in service failed its latest (forced) load: that error stands
+                # until a load of it succeeds, though nothing moved.
+                if self._failed_version != version:
                     self._succeeded()
-                    return RefreshOutcome(changed=False, error=None)
-                loaded = await asyncio.to_thread(load_model, source)
-            except Exception as exc:  # any failure must leave the old model serving
-                return self._failed(exc)
-            self._swap(loaded)
-            self._succeeded()
-            return RefreshOutcome(changed=True, error=None)
+                return RefreshOutcome(changed=False, error=self.last_error)
+            loaded = await asyncio.to_thread(load_model, source)
+        except Exception as exc:  # any failure must leave the old model serving
+            return self._failed(exc, version)
+        self._swap(loaded)
+        self._succeeded()
+        return RefreshOutcome(changed=True, error=None)
 
     def _swap(self, loaded: LoadedModel) -> None:
         previous = self.current
@@ -229,12 +303,18 @@ class ModelStore:
         logger.info("serving model %s version %s", loaded.name, loaded.version)
 
     def _succeeded(self) -> None:
+        self.state = "ready"
         self.last_error = None
+        self._failed_version = None
         self.metrics.last_reload_failed.set(0)
 
-    def _failed(self, exc: Exception) -> RefreshOutcome:
+    def _failed(
+        self, exc: Exception, version: str | None, state: LoadState = "failed"
+    ) -> RefreshOutcome:
         message = f"{type(exc).__name__}: {exc}"[:500]
+        self.state = "ready" if self.current is not None else state
         self.last_error = message
+        self._failed_version = version
         self.metrics.reload_failures.inc()
         self.metrics.last_reload_failed.set(1)
         if self.current is None:
@@ -242,8 +322,20 @@ class ModelStore:
         logger.error("loading model from %s failed, keeping the current one: %s", self.uri, message)
         return RefreshOutcome(changed=False, error=message)
 
-    async def poll_forever(self, seconds: float) -> None:
-        """Check the alias every `seconds` until cancelled."""
+    async def keep_loaded(self, poll_seconds: float) -> None:
+        """The first load (tried again until a model is in service), then a check of the alias
+        every `poll_seconds` (0: none); runs in the background until cancelled."""
+        try:
+            await asyncio.to_thread(use_tracking_uri, self.tracking_uri)
+            await self.refresh()
+        finally:
+            self.first_attempt_done.set()
+        retry = min(poll_seconds, FIRST_LOAD_RETRY_SECONDS) or FIRST_LOAD_RETRY_SECONDS
+        while self.current is None:
+            await asyncio.sleep(retry)
+            await self.refresh()
+        if poll_seconds <= 0 or not self.polls:
+            return
         while True:
-            await asyncio.sleep(seconds)
+            await asyncio.sleep(poll_seconds)
             await self.refresh()

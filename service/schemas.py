@@ -368,9 +368,14 @@ class ModelInfo(BaseModel):
 
 
 class Readiness(BaseModel):
-    """Whether the service can score, and why the latest model load failed, if it did."""
+    """Whether the service can score, and why not (or why the latest reload failed)."""
 
     ready: bool
+    status: Literal["loading", "ready", "failed", "timed_out"] = Field(
+        description="loading: the first load is under way; failed / timed_out: no model, and "
+        "the latest attempt failed or ran out of time (it is tried again); ready: serving."
+    )
+    reason: str | None = Field(description="Why not ready, or why the latest reload failed.")
     model: ModelRef | None
     last_reload_error: str | None
 

@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     model_poll_seconds: float = Field(
         default=60.0, ge=0, description="How often to check the alias for a new version; 0: never."
     )
+    model_load_timeout_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        le=3600,
+        description="Time limit of one model load (registry lookup and download); /readyz "
+        "reports a load that runs out of it.",
+    )
     max_score_msmes: int = Field(
         default=MAX_SCORE_MSMES, ge=1, le=MAX_SCORE_MSMES, description="MSMEs per /v1/scores."
     )

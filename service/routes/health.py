@@ -22,18 +22,26 @@ async def healthz() -> dict[str, str]:
     "/readyz",
     summary="A model is loaded",
     response_model=Readiness,
-    responses={503: {"model": Readiness, "description": "No model loaded yet"}},
+    responses={503: {"model": Readiness, "description": "No model loaded yet, and why"}},
 )
 async def readyz(store: StoreDep) -> JSONResponse:
-    """200 when a model is loaded (and whether the latest reload failed); 503 before that."""
+    """200 when a model is loaded (and whether the latest reload failed); 503 before that, with
+    the reason: still loading, or the latest attempt's error or time-out."""
     loaded = store.current
     body = Readiness(
         ready=loaded is not None,
+        status=store.state,
+        reason=store.reason(),
         model=loaded.ref if loaded is not None else None,
         last_reload_error=store.last_error,
     )
-    code = status.HTTP_200_OK if loaded is not None else status.HTTP_503_SERVICE_UNAVAILABLE
-    return JSONResponse(body.model_dump(mode="json"), status_code=code)
+    if loaded is not None:
+        return JSONResponse(body.model_dump(mode="json"))
+    return JSONResponse(
+        body.model_dump(mode="json"),
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": "5"},
+    )
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)

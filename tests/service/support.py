@@ -12,15 +12,35 @@ from starlette.exceptions import StarletteDeprecationWarning
 with warnings.catch_warnings():
     # Starlette 1.x asks for `httpx2` in its test client; httpx is what the project locks.
     warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from fastapi.testclient import TestClient
+    from fastapi.testclient import TestClient as StarletteTestClient
 
-__all__ = ["ADMIN", "ADMIN_KEY", "API_KEY", "AUTH", "OTHER_API_KEY", "TestClient", "records"]
+__all__ = [
+    "ADMIN",
+    "ADMIN_KEY",
+    "API_KEY",
+    "AUTH",
+    "OTHER_API_KEY",
+    "StarletteTestClient",
+    "TestClient",
+    "records",
+]
 
 API_KEY = "test-api-key-0123456789"
 OTHER_API_KEY = "test-api-key-abcdefghij"
 ADMIN_KEY = "test-admin-key-0123456789"
 AUTH = {"X-API-Key": API_KEY}
 ADMIN = {"X-API-Key": ADMIN_KEY}
+
+
+class TestClient(StarletteTestClient):
+    """The test client, entered once the app's first model load has ended (it runs in the
+    background, so the app serves before it finishes); `StarletteTestClient` does not wait."""
+
+    def __enter__(self) -> TestClient:
+        super().__enter__()
+        store = self.app.state.model_store  # type: ignore[attr-defined]
+        assert store.first_attempt_done.wait(timeout=300), "the model did not load in 5 minutes"
+        return self
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
