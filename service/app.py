@@ -13,10 +13,13 @@ import logging
 from collections.abc import AsyncIterator
 
 from fastapi import Depends, FastAPI
+from starlette.types import ASGIApp
 
 from service.auth import require_api_key, warn_if_open
 from service.body import install_openapi
+from service.docs import router as docs_router
 from service.errors import install_error_handlers
+from service.headers import ResponseHeadersMiddleware
 from service.limits import BodyLimitMiddleware
 from service.metrics import MetricsMiddleware, ServiceMetrics, forget_this_process
 from service.model_store import ModelStore, bound_registry_requests
@@ -37,7 +40,18 @@ All `/v1` routes need an `X-API-Key` header (when the service has keys configure
 in Bahasa Indonesia by default; send `Accept-Language: en` for English. Errors always have the
 form `{"error", "message", "problems": [{"field", "type", "reason"}]}` and never repeat the
 submitted values.
+
+This page (`/docs`, served from the installed package) is the one documentation page; the
+document itself is at `/openapi.json`.
 """
+
+
+class _ServiceApp(FastAPI):
+    """FastAPI whose every response, the 500s of Starlette's outermost middleware included,
+    carries the headers of `service.headers`."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return ResponseHeadersMiddleware(super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -73,11 +87,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await loader
             forget_this_process()
 
-    app = FastAPI(
+    app = _ServiceApp(
         title="UMKM uplift scoring service",
         version=f"{API_VERSION}.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # service.docs serves Swagger UI from the package, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.metrics = metrics
@@ -87,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     install_openapi(app, bodies=(ScoreRequest, PrioritizeRequest))
-    for router in (*OPEN_ROUTERS, *ADMIN_ROUTERS, *SELF_KEYED_ROUTERS):
+    for router in (docs_router, *OPEN_ROUTERS, *ADMIN_ROUTERS, *SELF_KEYED_ROUTERS):
         app.include_router(router)
     for router in KEYED_ROUTERS:
         app.include_router(router, dependencies=[Depends(require_api_key)])
