@@ -6,6 +6,7 @@ read `PROFILE_COLUMNS` / `HISTORY_COLUMNS`; nothing else lists column rules.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,6 +39,11 @@ FALSE_STRINGS = ("false", "0", "tidak", "no", "f", "n")
 BOOLEAN_SPELLINGS_DOC = "true/false/1/0/ya/tidak (any case)"
 
 COHORT_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"  # like 2024-07
+
+# Text cells (string and category columns) hold no control character: not tab, line break, NUL
+# or the C1 range. They are invisible in a spreadsheet, XML (so .xlsx) cannot hold most of them,
+# and a leading tab hides a formula (`\t=2+3`) from a check of the first character.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from data.contract import (
+    CONTROL_CHARACTERS,
     FALSE_STRINGS,
     OUTCOME_COLUMN,
     TREATMENT_COLUMN,
@@ -51,6 +52,9 @@ REASON_NOT_BOOLEAN = "is not a boolean (accepted, any case: {})".format(
     ", ".join(f"{yes}/{no}" for yes, no in zip(TRUE_STRINGS, FALSE_STRINGS, strict=True))
 )
 REASON_NOT_PROVINCE = "is not one of the 38 province codes (see data/reference/provinces.csv)"
+REASON_CONTROL = (
+    "holds a control character (tab, line break or another invisible character); remove it"
+)
 # File-level reasons (row None).
 REASON_MISSING_COLUMN = "required column is missing"
 REASON_UNEXPECTED_COLUMN = "column is not in the contract"
@@ -256,10 +260,12 @@ def _parse(values: pd.Series[Any], spec: ColumnSpec) -> tuple[_Parsed, _Failures
     codes, texts = _distinct_texts(values)
     has_value = codes >= 0
     if spec.kind in ("string", "category"):
+        failures = [(_with_control_characters(values), REASON_CONTROL)]
         if 2 * len(texts) <= len(codes):
             # Few distinct values: as a categorical, pandera's checks look at those only.
-            return pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object)), []
-        return _with_missing(texts)[codes], []
+            categories = pd.Index(texts, dtype=object)
+            return pd.Categorical.from_codes(codes, categories=categories), failures
+        return _with_missing(texts)[codes], failures
     if spec.kind == "boolean":
         lowered = pd.Series(texts, dtype=object).str.lower()
         # Per distinct text 1 (true), 0 (false) or -1 (neither); the last entry is for missing.
@@ -277,6 +283,17 @@ def _parse(values: pd.Series[Any], spec: ColumnSpec) -> tuple[_Parsed, _Failures
         return parsed, [(not_parsed, REASON_NOT_NUMBER), *failures]
     parsed, failures = _integers(numbers)
     return parsed, [(not_parsed, REASON_NOT_INTEGER), *failures]
+
+
+def _with_control_characters(values: pd.Series[Any]) -> _Mask:
+    """Cells whose text, as in the file (before trimming), holds a control character."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    per_value = np.array(
+        [isinstance(u, str) and CONTROL_CHARACTERS.search(u) is not None for u in uniques]
+        + [False],
+        dtype=bool,
+    )
+    return per_value[codes]
 
 
 def _distinct_texts(
@@ -616,5 +633,9 @@ def _unique_names(names: list[str]) -> list[str]:
 
 
 def _quoted(value: str) -> str:
-    """A cell with spaces in it is quoted, so the message shows where it ends."""
+    """A cell with spaces in it is quoted, so the message shows where it ends; control
+    characters are shown escaped (`\\t`), never printed."""
+    if CONTROL_CHARACTERS.search(value):
+        value = CONTROL_CHARACTERS.sub(lambda m: m.group().encode("unicode_escape").decode(), value)
+        return f'"{value}"'
     return f'"{value}"' if any(ch.isspace() for ch in value) else value

@@ -68,6 +68,8 @@ def fix_for(column: str | None, reason: str, language: Language, *, whole_file: 
         return message(language, "fix.generic")
     if "duplicate" in reason:
         return message(language, "fix.unique")
+    if "control character" in reason:
+        return message(language, "fix.control_character")
     return _fix_for_spec(spec, language)
 
 
@@ -110,6 +112,7 @@ _FORMS_ID = {
 
 
 _RULES_ID: tuple[_Rule, ...] = (
+    (re.compile(r"^holds a control character"), lambda m: message("id", "error.control_character")),
     (re.compile(r"^is missing"), lambda m: "nilai kosong (kolom ini wajib diisi)"),
     (re.compile(r"^is not an integer"), lambda m: "nilai bukan bilangan bulat"),
     (re.compile(r"^is too large for an integer"), lambda m: "nilai terlalu besar"),
