@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,9 +21,14 @@ def simulate(
     ] = "parquet",
 ) -> None:
     """Simulate mentoring histories, candidates and true effects, calibrated to public data."""
+    from data.io import DataFileError
     from data.simulate import simulate_to_dir
 
-    simulate_to_dir(rows=rows, seed=seed, output=output, fmt=fmt, candidates=candidates)
+    try:
+        simulate_to_dir(rows=rows, seed=seed, output=output, fmt=fmt, candidates=candidates)
+    except DataFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise typer.Exit(2) from None
 
 
 def validate(

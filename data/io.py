@@ -3,31 +3,50 @@
 CSV and XLSX cells are read as text (`""` for an empty cell) so validation sees exactly what the
 file holds; Parquet keeps its own types. Row *k* of the returned frame is spreadsheet row *k* + 2
 (the header is row 1), also when the file has blank lines in the middle.
+
+Reading is bounded (`data.limits.ReadLimits`): Parquet by its metadata before any row is read,
+CSV while streaming in chunks, XLSX by `data.xlsx`. Writing is safe to open in a spreadsheet (no
+text becomes a formula) and atomic: a file appears complete under its name, or not at all.
 """
 
 from __future__ import annotations
 
-import warnings
-import zipfile
+import contextlib
+import csv
+import errno
+import os
+import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from data.limits import (
+    DataFileError,
+    DataLimitError,
+    ReadLimits,
+    too_many_cells,
+    too_many_columns,
+    too_many_rows,
+)
 
 CSV_SUFFIXES = (".csv",)
 PARQUET_SUFFIXES = (".parquet", ".pq")
 XLSX_SUFFIXES = (".xlsx",)
 SUPPORTED_SUFFIXES = CSV_SUFFIXES + PARQUET_SUFFIXES + XLSX_SUFFIXES
 
+__all__ = ["DataFileError", "DataLimitError", "ReadLimits"]  # re-exported: callers import here
+
 DuplicateColumns = Literal["error", "keep"]
-
-
-class DataFileError(Exception):
-    """A data file that cannot be read or written as a table; the message names the file."""
+CSV_CHUNK_ROWS = 50_000
+# A text cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection);
+# in CSV it is written after a `'`, which spreadsheets read as "this is text".
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def table_format(path: Path) -> Literal["csv", "parquet", "xlsx"]:
@@ -45,25 +64,32 @@ def table_format(path: Path) -> Literal["csv", "parquet", "xlsx"]:
     )
 
 
-def read_table(path: Path | str, *, duplicate_columns: DuplicateColumns = "error") -> pd.DataFrame:
+def read_table(
+    path: Path | str,
+    *,
+    duplicate_columns: DuplicateColumns = "error",
+    limits: ReadLimits | None = None,
+) -> pd.DataFrame:
     """Read a CSV, Parquet or XLSX file (first sheet) by extension, with nothing coerced.
 
     Raises DataFileError for an unknown extension, a missing, empty, corrupt or header-only file,
     and for duplicate column names (unless `duplicate_columns="keep"`, which returns them as they
-    are so validation can report them).
+    are so validation can report them); DataLimitError for a file past `limits`, found before
+    the file is parsed whole.
     """
     path = Path(path)
     fmt = table_format(path)
+    limits = limits or ReadLimits()
     if not path.is_file():
         raise DataFileError(f"{path}: file not found")
     if path.stat().st_size == 0:
         raise DataFileError(f"{path}: file is empty")
     if fmt == "csv":
-        frame = _read_csv(path)
+        frame = _read_csv(path, limits)
     elif fmt == "parquet":
-        frame = _read_parquet(path)
+        frame = _read_parquet(path, limits)
     else:
-        frame = _read_xlsx(path)
+        frame = _read_xlsx(path, limits)
     duplicates = sorted(name for name, count in Counter(frame.columns).items() if count > 1)
     if duplicates and duplicate_columns == "error":
         raise DataFileError(
@@ -78,22 +104,116 @@ def write_table(df: pd.DataFrame, path: Path | str) -> Path:
     """Write a frame by extension, in a form `read_table` + validation read back unchanged.
 
     Booleans become true/false in CSV, `province_code` stays a 2-digit string, missing values
-    become empty cells; the index is not written. Creates the parent folder.
+    become empty cells; the index is not written. Text that a spreadsheet would run as a formula
+    stays text: an XLSX text cell, or in CSV a leading `'` (see FORMULA_TRIGGERS). Creates the
+    parent folder; the file appears complete or not at all (`atomic_write`).
     """
     path = Path(path)
-    fmt = table_format(path)
+    with atomic_write(path) as temporary:
+        write_table_to(df, temporary, table_format(path))
+    return path
+
+
+def write_table_to(df: pd.DataFrame, path: Path, fmt: Literal["csv", "parquet", "xlsx"]) -> None:
+    """`write_table`'s writing, to exactly `path` (not atomic: for `atomic_outputs` users).
+
+    OSError (a full disk, a read-only folder) passes through for `atomic_outputs` to word."""
     out = _for_writing(df, text_booleans=fmt == "csv")
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if fmt == "csv":
-            out.to_csv(path, index=False, na_rep="", lineterminator="\n")
+            neutralised(out).to_csv(path, index=False, na_rep="", lineterminator="\n")
         elif fmt == "parquet":
             out.to_parquet(path, index=False)
         else:
-            out.to_excel(path, index=False, engine="openpyxl")
-    except (OSError, ValueError, TypeError) as error:
+            from data.xlsx import write_workbook
+
+            write_workbook(path, [("Sheet1", out)])
+    except OSError:
+        raise
+    except (ValueError, TypeError, pa.ArrowException) as error:
         raise DataFileError(f"{path}: cannot write {fmt}: {_one_line(error)}") from error
-    return path
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot start a formula in a spreadsheet: `'` before any text
+    starting with FORMULA_TRIGGERS. Numbers stay numbers (-0.05 is a number, not a formula)."""
+    out = frame.copy(deep=False)
+    for position in range(out.shape[1]):
+        values = out.iloc[:, position]
+        if values.dtype != object and not isinstance(values.dtype, pd.StringDtype):
+            continue
+        fixed = values.to_numpy(dtype=object, copy=True)
+        risky = np.fromiter(map(_is_formula_like, fixed), dtype=bool, count=len(fixed))
+        if risky.any():
+            fixed[risky] = ["'" + text for text in fixed[risky]]
+            out.isetitem(position, fixed)
+    return out
+
+
+def neutralised_text(value: str) -> str:
+    """One text as `neutralised` writes it."""
+    return "'" + value if _is_formula_like(value) else value
+
+
+def _is_formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+# ------------------------------------------------------------------------------ atomic output
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path) -> Iterator[Path]:
+    """A temporary name beside `path` to write to; renamed to `path` when the block ends
+    without error, removed otherwise. Errors (read-only folder, full disk) as DataFileError."""
+    with atomic_outputs([path]) as (temporary,):
+        yield temporary
+
+
+@contextlib.contextmanager
+def atomic_outputs(paths: Sequence[Path]) -> Iterator[tuple[Path, ...]]:
+    """`atomic_write` for files that belong together (a list and its not-selected file): every
+    one is written to a temporary name first, then all are renamed; if a rename fails, the ones
+    already renamed are removed, so the set appears whole or not at all."""
+    temporaries: dict[Path, Path] = {}  # temporary -> final name
+    try:
+        for path in paths:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(
+                prefix=f".{path.name}.", suffix=".partial", dir=path.parent
+            )
+            os.close(handle)
+            temporaries[Path(name)] = path
+        yield tuple(temporaries)
+        renamed: list[Path] = []
+        try:
+            for temporary, path in temporaries.items():
+                temporary.replace(path)
+                renamed.append(path)
+        except OSError:
+            for path in renamed:
+                path.unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        failed = Path(error.filename) if error.filename else None
+        target = temporaries.get(failed, failed) if failed is not None else None
+        raise DataFileError(_write_error(target or paths[0], error)) from error
+    finally:
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+
+
+def _write_error(target: Path, error: OSError) -> str:
+    """One line saying which output could not be written and why, in words."""
+    reasons = {
+        errno.ENOSPC: "no space left on the device; free some space or write elsewhere",
+        errno.EDQUOT: "disk quota exceeded; free some space or write elsewhere",
+        errno.EROFS: "the folder is on a read-only file system; write elsewhere",
+        errno.EACCES: "permission denied; write to a folder you may write to",
+        errno.EPERM: "permission denied; write to a folder you may write to",
+    }
+    reason = reasons.get(error.errno or 0, _one_line(error))
+    return f"{target}: cannot write: {reason} (nothing was written)"
 
 
 def _for_writing(df: pd.DataFrame, *, text_booleans: bool) -> pd.DataFrame:
@@ -120,19 +240,24 @@ def _sniff_delimiter(path: Path) -> str:
     return ","
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, limits: ReadLimits) -> pd.DataFrame:
+    separator = _sniff_delimiter(path)
     try:
+        _check_csv_width(path, separator, limits)
         # header=None keeps duplicate header names as they are (pandas would rename them to
         # "name.1"); blank lines stay as rows so row numbers match the spreadsheet.
-        grid = pd.read_csv(
+        chunks = pd.read_csv(
             path,
             header=None,
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
             encoding="utf-8-sig",
-            sep=_sniff_delimiter(path),
+            sep=separator,
+            chunksize=CSV_CHUNK_ROWS,
         )
+        with chunks:
+            grid = _bounded_rows(path, chunks, limits)
     except UnicodeDecodeError as error:
         raise DataFileError(
             f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); "
@@ -140,50 +265,108 @@ def _read_csv(path: Path) -> pd.DataFrame:
         ) from error
     except pd.errors.EmptyDataError as error:
         raise DataFileError(f"{path}: file is empty") from error
-    except (pd.errors.ParserError, ValueError) as error:
+    except (pd.errors.ParserError, ValueError, csv.Error) as error:
         raise DataFileError(f"{path}: not a readable CSV file: {_one_line(error)}") from error
     return _header_from_first_row(grid)
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
-    if not zipfile.is_zipfile(path):
-        raise DataFileError(f"{path}: not an Excel .xlsx workbook (the file is not a zip archive)")
+def _check_csv_width(path: Path, separator: str, limits: ReadLimits) -> None:
+    """The header's width, before pandas sizes its columns by it."""
+    if limits.max_columns is None:
+        return
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        header = next(csv.reader(handle, delimiter=separator), [])
+    if len(header) > limits.max_columns:
+        raise too_many_columns(str(path), len(header), limits.max_columns)
+
+
+def _bounded_rows(path: Path, chunks: Any, limits: ReadLimits) -> pd.DataFrame:
+    """The chunks together, stopping at the first row past the row or cell limit. Blank lines
+    past the limit are kept out of memory: they count only if data follows them."""
+    cap = None if limits.max_rows is None else limits.max_rows + 1  # the header too
+    kept: list[pd.DataFrame] = []
+    rows = 0
+    for chunk in chunks:
+        part = chunk
+        if cap is not None and rows + len(chunk) > cap:
+            part, beyond = chunk.iloc[: cap - rows], chunk.iloc[cap - rows :]
+            if not _all_blank(beyond):
+                raise too_many_rows(str(path), cap, cap - 1, at_least=True)
+        found = (rows + len(part)) * part.shape[1]
+        if limits.max_cells is not None and found > limits.max_cells:
+            raise too_many_cells(str(path), found, limits.max_cells)
+        if len(part):
+            kept.append(part)
+            rows += len(part)
+    if not kept:
+        raise pd.errors.EmptyDataError("no rows")
+    return kept[0] if len(kept) == 1 else pd.concat(kept, ignore_index=True)
+
+
+def _all_blank(frame: pd.DataFrame) -> bool:
+    return bool(frame.apply(lambda column: (column.fillna("").str.strip() == "").all()).all())
+
+
+def _read_xlsx(path: Path, limits: ReadLimits) -> pd.DataFrame:
+    from data.xlsx import read_xlsx_grid
+
+    return _header_from_first_row(read_xlsx_grid(path, limits))
+
+
+def _read_parquet(path: Path, limits: ReadLimits) -> pd.DataFrame:
+    """Checked against the limits from its metadata before any row is read."""
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and data validation it does not read; cells are fine.
-            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-            grid = pd.read_excel(
-                path, header=None, dtype=str, keep_default_na=False, engine="openpyxl"
-            )
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise DataFileError(
-            f"{path}: not a readable Excel .xlsx workbook: {_one_line(error)}"
-        ) from error
-    if grid.empty:
-        raise DataFileError(f"{path}: the first sheet is empty")
-    return _header_from_first_row(grid)
-
-
-def _read_parquet(path: Path) -> pd.DataFrame:
+        metadata = pq.ParquetFile(path).metadata
+    except (pa.ArrowException, OSError, ValueError) as error:
+        raise DataFileError(f"{path}: not a readable Parquet file: {_one_line(error)}") from error
+    if limits.max_rows is not None and metadata.num_rows > limits.max_rows:
+        raise too_many_rows(str(path), metadata.num_rows, limits.max_rows)
+    if limits.max_columns is not None and metadata.num_columns > limits.max_columns:
+        raise too_many_columns(str(path), metadata.num_columns, limits.max_columns)
+    cells = (metadata.num_rows + 1) * metadata.num_columns
+    if limits.max_cells is not None and cells > limits.max_cells:
+        raise too_many_cells(str(path), cells, limits.max_cells)
+    unpacked = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    if limits.max_unzipped_bytes is not None and unpacked > limits.max_unzipped_bytes:
+        raise DataLimitError(
+            f"{path}: the file unpacks to {unpacked:,} bytes; at most "
+            f"{limits.max_unzipped_bytes:,} are read here",
+            code="unzipped_too_large",
+            found=unpacked,
+            limit=limits.max_unzipped_bytes,
+        )
     return read_parquet_row_groups(path)
 
 
 def read_parquet_row_groups(
     path: Path | str, row_groups: Sequence[int] | None = None
 ) -> pd.DataFrame:
-    """A Parquet file, or only some of its row groups, as `read_table` reads Parquet."""
+    """A Parquet file, or only some of its row groups, as `read_table` reads Parquet.
+
+    Nested columns (struct, list, map) are refused: the contract's cells are plain values.
+    """
     path = Path(path)
     try:
         source = pq.ParquetFile(path)  # unlike pq.read_table, allows duplicate names
+        nested = [
+            f"{field.name} ({field.type})"
+            for field in source.schema_arrow
+            if pa.types.is_nested(field.type)
+        ]
+        if nested:
+            raise DataFileError(
+                f"{path}: columns holding nested values (lists, structs or maps) cannot be "
+                f"read: {', '.join(nested[:5])}; store one plain value per cell"
+            )
         table = source.read() if row_groups is None else source.read_row_groups(list(row_groups))
-    except (pa.ArrowException, OSError) as error:
+        names = [str(name) for name in table.column_names]
+        if len(set(names)) == len(names):
+            frame: pd.DataFrame = table.to_pandas()
+            return frame
+        # Duplicate names: pandas refuses them, and validation wants to report them.
+        columns = [table.column(i).to_pandas() for i in range(table.num_columns)]
+    except (pa.ArrowException, OSError, ValueError, TypeError, IndexError) as error:
         raise DataFileError(f"{path}: not a readable Parquet file: {_one_line(error)}") from error
-    names = [str(name) for name in table.column_names]
-    if len(set(names)) == len(names):
-        frame: pd.DataFrame = table.to_pandas()
-        return frame
-    # Duplicate names: pandas refuses them, and validation wants to report them rather than fail.
-    columns = [table.column(i).to_pandas() for i in range(table.num_columns)]
     frame = pd.concat(columns, axis=1, ignore_index=True) if columns else pd.DataFrame()
     frame.columns = pd.Index(names, dtype=object)
     return frame
@@ -235,10 +418,15 @@ def _all_empty(values: pd.Series[Any]) -> bool:
 
 def _drop_trailing_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Blank lines at the end of a file are not rows; blank lines in the middle still are."""
-    end = len(frame)
-    while end > 0 and _all_empty(frame.iloc[end - 1].reset_index(drop=True)):
-        end -= 1
-    return frame if end == len(frame) else frame.iloc[:end]
+    if len(frame) == 0 or not _all_empty(frame.iloc[-1].reset_index(drop=True)):
+        return frame
+    blank = np.ones(len(frame), dtype=bool)
+    for position in range(frame.shape[1]):
+        values = frame.iloc[:, position]
+        blank &= (values.isna() | (values.astype(str).str.strip() == "")).to_numpy(dtype=bool)
+    filled = np.flatnonzero(~blank)
+    end = int(filled[-1]) + 1 if filled.size else 0
+    return frame.iloc[:end]
 
 
 def _one_line(error: BaseException) -> str:

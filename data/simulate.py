@@ -36,6 +36,7 @@ from data.contract import (
     SEGMENTS,
     ColumnSpec,
 )
+from data.io import atomic_outputs
 from data.reference import provinces
 
 FloatArray = npt.NDArray[np.float64]
@@ -272,22 +273,18 @@ def simulate_to_dir(
         "candidates": _schema(PROFILE_COLUMNS),
         "truth": _TRUTH_SCHEMA,
     }
-    partial = {name: path.with_name(path.name + ".partial") for name, path in paths.items()}
-    writers = {name: _Writer(partial[name], schemas[name], fmt) for name in paths}
-    try:
-        for kind, table, truth in _chunks(rows, seed, candidates):
-            writers[kind].write_table(table)
-            writers["truth"].write_table(truth)
-    except BaseException:
-        for writer in writers.values():
-            writer.close()
-        for path in partial.values():
-            path.unlink(missing_ok=True)
-        raise
-    for writer in writers.values():
-        writer.close()
-    for name, path in paths.items():
-        partial[name].replace(path)
+    # All three files appear complete, together, or none does (a full disk leaves nothing).
+    with atomic_outputs(list(paths.values())) as temporaries:
+        writers: dict[str, _Writer] = {}
+        try:
+            for name, temporary in zip(paths, temporaries, strict=True):
+                writers[name] = _Writer(temporary, schemas[name], fmt)
+            for kind, table, truth in _chunks(rows, seed, candidates):
+                writers[kind].write_table(table)
+                writers["truth"].write_table(truth)
+        finally:
+            for writer in writers.values():
+                writer.close()
     return paths
 
 

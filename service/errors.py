@@ -25,6 +25,7 @@ ERROR_CODES = {
     413: "body_too_large",
     415: "unsupported_media_type",
     422: "invalid_request",
+    500: "internal_error",
     503: "not_ready",
 }
 
@@ -100,10 +101,19 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, detail, headers=exc.headers)
 
 
+async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """A bug, not an input: still the one format, and nothing of the request in the answer
+    (Starlette logs the traceback after this handler answers)."""
+    return error_response(
+        500, "internal_error", "The service failed on this request; nothing was applied."
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Make every error answer use the one format."""
+    """Make every error answer use the one format, unexpected ones (500) included."""
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(HTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected_error)
 
 
 def check_msme_list(msmes: Sequence[Any], maximum: int, *, need_cost: bool = False) -> None:

@@ -21,9 +21,17 @@ import pandas as pd
 from pydantic import ValidationError
 
 from data.contract import PROFILE_COLUMNS, SCORE_FIELDS
-from data.io import DataFileError, read_table, table_format, write_table
+from data.io import (
+    DataFileError,
+    atomic_outputs,
+    atomic_write,
+    read_table,
+    table_format,
+    write_table_to,
+)
 from data.validation import FIRST_DATA_ROW, REASONS_COLUMN, ROW_COLUMN, validate_frame
 from data.validation import write_quarantine as write_validation_quarantine
+from data.xlsx import write_workbook
 from models.features import FeatureError
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame
@@ -182,9 +190,12 @@ def prioritize_file(
     quarantine = None
     if len(rejected):
         rejected = rejected.sort_values(ROW_COLUMN, kind="stable").reset_index(drop=True)
-        quarantine = write_validation_quarantine(
-            dataclasses.replace(checked, rejected=rejected), quarantine_path
-        )
+        try:
+            quarantine = write_validation_quarantine(
+                dataclasses.replace(checked, rejected=rejected), quarantine_path
+            )
+        except DataFileError as error:
+            raise PrioritizeFileError(str(error)) from error
 
     replaced = [name for name in valid.columns if name in COMPUTED_COLUMNS]
     profiles = valid.drop(columns=replaced)
@@ -299,10 +310,13 @@ def _write(
     selected_path: Path,
     rest_path: Path,
 ) -> None:
+    """The list and everyone else, renamed into place together once both are complete."""
     try:
-        if table_format(selected_path) != "xlsx":
-            write_table(selected, selected_path)
-            write_table(rest, rest_path)
+        fmt = table_format(selected_path)
+        if fmt != "xlsx":
+            with atomic_outputs([selected_path, rest_path]) as (selected_file, rest_file):
+                write_table_to(selected, selected_file, fmt)
+                write_table_to(rest, rest_file, fmt)
             return
         if len(rest) > XLSX_MAX_ROWS:
             raise PrioritizeFileError(
@@ -310,10 +324,8 @@ def _write(
                 "holds; write .csv or .parquet"
             )
         summary = pd.DataFrame(summary_rows(result), columns=["figure", "value"])
-        selected_path.parent.mkdir(parents=True, exist_ok=True)
-        with pd.ExcelWriter(selected_path, engine="openpyxl") as workbook:
-            selected.to_excel(workbook, sheet_name="selected", index=False)
-            rest.to_excel(workbook, sheet_name="not_selected", index=False)
-            summary.to_excel(workbook, sheet_name="summary", index=False)
-    except (DataFileError, OSError) as error:
+        sheets = [("selected", selected), ("not_selected", rest), ("summary", summary)]
+        with atomic_write(selected_path) as workbook:
+            write_workbook(workbook, sheets)
+    except DataFileError as error:
         raise PrioritizeFileError(str(error)) from error

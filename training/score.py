@@ -96,7 +96,10 @@ def _valid_msme_rows(raw: pd.DataFrame, output: Path) -> tuple[pd.DataFrame, Pat
         raise ScoringError(f"the file does not follow the profile contract: {listed}")
     quarantine = None
     if result.n_rejected:
-        quarantine = write_quarantine(result, quarantine_path_for(output))
+        try:
+            quarantine = write_quarantine(result, quarantine_path_for(output))
+        except DataFileError as error:
+            raise ScoringError(str(error)) from error
     return result.valid, quarantine, result.n_rejected
 
 

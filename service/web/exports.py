@@ -1,13 +1,17 @@
 """A mentoring list as files to hand out: XLSX (selected, not selected, summary sheets) or CSV.
 
 Headers and labels are in the list's language; numbers stay numbers (probabilities as fractions,
-formatted as percentages in XLSX) so a spreadsheet can sort and sum them in any locale.
+formatted as percentages in XLSX) so a spreadsheet can sort and sum them in any locale. No text
+becomes a formula: XLSX text cells, and in CSV a `'` before `= + - @` (`data.io.neutralised`).
+A list holding a control character was not made by the upload (the contract refuses them) and is
+refused with the field named.
 """
 
 from __future__ import annotations
 
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -15,9 +19,14 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from pydantic import BaseModel
 
+from data.contract import CONTROL_CHARACTERS
+from data.io import neutralised
+from data.xlsx import safe_cells, text_cell
 from service.web.i18n import Language, message
 from service.web.lists import reason_generic
 from service.web.schemas import ExportFormat, ExportPart, UploadResponse
@@ -25,6 +34,14 @@ from service.web.schemas import ExportFormat, ExportPart, UploadResponse
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 MAX_REASONS = 3
+
+
+class ExportRefusedError(ValueError):
+    """The list holds text no spreadsheet cell should: `fields` names where (never the value)."""
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(f"control characters in {', '.join(fields)}")
+        self.fields = fields
 
 
 @dataclass(frozen=True)
@@ -143,7 +160,10 @@ def summary_table(result: UploadResponse, language: Language) -> pd.DataFrame:
 def export_list(
     result: UploadResponse, fmt: ExportFormat, part: ExportPart, language: Language
 ) -> ExportFile:
-    """The list as an XLSX workbook (every part) or one CSV file (selected or not selected)."""
+    """The list as an XLSX workbook (every part) or one CSV file (selected or not selected).
+
+    Raises ExportRefusedError when a text of the list holds a control character."""
+    _refuse_control_characters(result)
     stem = message(language, "export.filename")
     if fmt == "xlsx":
         sheets = [
@@ -161,7 +181,7 @@ def export_list(
         table = selected_table(result, language)
         suffix = message(language, "sheet.selected").lower().replace(" ", "-")
     # UTF-8 with a byte-order mark, so spreadsheet programs read the accents right.
-    content = table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    content = neutralised(table).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
     return ExportFile(content, f"{stem}-{suffix}.csv", CSV_MEDIA_TYPE)
 
 
@@ -179,9 +199,9 @@ def _xlsx(sheets: list[tuple[str, pd.DataFrame]], language: Language) -> bytes:
             sheet.column_dimensions[get_column_letter(position)].width = width
         if name == summary_name:
             for label, value in table.itertuples(index=False, name=None):
-                label_cell = WriteOnlyCell(sheet, value=label)
+                label_cell = text_cell(sheet, str(label))
                 label_cell.font = bold
-                value_cell = WriteOnlyCell(sheet, value=_cell(value))
+                value_cell = _safe_cell(sheet, value)
                 if label == rate:
                     value_cell.number_format = "0.0%"
                 elif isinstance(value, float):
@@ -191,16 +211,40 @@ def _xlsx(sheets: list[tuple[str, pd.DataFrame]], language: Language) -> bytes:
         sheet.freeze_panes = "A2"
         header = []
         for column in table.columns:
-            cell = WriteOnlyCell(sheet, value=str(column))
+            cell = text_cell(sheet, str(column))
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             header.append(cell)
         sheet.append(header)
         for row in table.itertuples(index=False, name=None):
-            sheet.append([_cell(value) for value in row])
+            sheet.append(safe_cells(sheet, map(_cell, row)))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _safe_cell(sheet: Any, value: object) -> Cell:
+    """A cell for `value`, formatted below: text as text, numbers as numbers."""
+    (safe,) = safe_cells(sheet, [_cell(value)])
+    return safe if isinstance(safe, Cell) else WriteOnlyCell(sheet, value=safe)
+
+
+def _refuse_control_characters(result: UploadResponse) -> None:
+    """Every text the export writes, checked against the contract's rule for text cells."""
+    fields: list[str] = []
+    parts: dict[str, Sequence[BaseModel]] = {
+        "selected": result.selected,
+        "not_selected": result.not_selected,
+    }
+    for part, items in parts.items():
+        for index, item in enumerate(items):
+            for name, value in item:
+                if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                    fields.append(f"{part}.{index}.{name}")
+    if CONTROL_CHARACTERS.search(result.source.filename):
+        fields.append("source.filename")
+    if fields:
+        raise ExportRefusedError(fields[:50])
 
 
 def _cell(value: object) -> object:

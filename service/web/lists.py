@@ -20,7 +20,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from data.contract import GENDERS, PROFILE_COLUMNS, SECTORS, SEGMENTS
-from data.io import DataFileError, read_table
+from data.io import DataFileError, DataLimitError, ReadLimits, read_table
 from data.reference import island_group_by_province, province_name_by_code
 from data.validation import validate_frame
 from models.scoring import score_frame
@@ -107,7 +107,7 @@ def make_list(
 ) -> UploadResponse:
     """File in, list out; every refusal (file, rows, constraints) as an UploadError."""
     fmt = upload_format(filename, language)
-    raw = read_upload(path, filename, language)
+    raw = read_upload(path, filename, language, ReadLimits.for_upload(max_rows))
     frame = checked_candidates(raw, options, language, max_rows)
     source = SourceFile(filename=filename, format=fmt, rows=len(raw))
     try:
@@ -158,14 +158,46 @@ def check_size(size: int, limit: int, language: Language) -> None:
         )
 
 
-def read_upload(path: Path, filename: str, language: Language) -> pd.DataFrame:
-    """The file's cells as text, via `data.io.read_table`; unreadable files are refused (422)."""
+def read_upload(
+    path: Path, filename: str, language: Language, limits: ReadLimits | None = None
+) -> pd.DataFrame:
+    """The file's cells as text, via `data.io.read_table` within `limits`: a file past them is
+    refused (413) before it is parsed whole, an unreadable one too (422)."""
     try:
-        return read_table(path, duplicate_columns="keep")
+        return read_table(path, duplicate_columns="keep", limits=limits)
+    except DataLimitError as error:
+        raise UploadError(413, error.code, _past_limit(error, filename, language)) from None
     except DataFileError as error:
         detail = str(error).removeprefix(f"{path}: ")
         text = _unreadable(detail, filename, language)
         raise UploadError(422, "unreadable_file", text) from None
+
+
+def _past_limit(error: DataLimitError, filename: str, language: Language) -> str:
+    """What a limit refused, in `language`, with the figures the page's way."""
+
+    def count(value: int) -> str:
+        return format_number(value, language, 0)
+
+    if error.code == "too_many_rows":
+        return message(
+            language, "error.too_many_rows", rows=count(error.found), limit=count(error.limit)
+        )
+    if error.code == "too_many_columns":
+        return message(
+            language,
+            "error.too_many_columns",
+            columns=count(error.found),
+            limit=count(error.limit),
+        )
+    if error.code in ("too_many_cells", "too_many_strings"):
+        return message(
+            language, "error.too_many_cells", cells=count(error.found), limit=count(error.limit)
+        )
+    if error.code == "unzipped_too_large":
+        limit = format_bytes(error.limit, language)
+        return message(language, "error.unzipped_too_large", file=filename, limit=limit)
+    return message(language, "error.text_too_long", file=filename)
 
 
 def _unreadable(detail: str, filename: str, language: Language) -> str:

@@ -24,10 +24,11 @@ from data.contract import AREA_TYPES, GENDERS, PROFILE_COLUMNS, SECTORS
 from data.reference import island_groups, provinces
 from service.auth import require_api_key
 from service.deps import LanguageDep, MetricsDep, ModelDep, SettingsDep
+from service.errors import validation_error
 from service.routes.responses import ERROR_RESPONSES
 from service.schemas import ErrorResponse, Problem
 from service.settings import Settings
-from service.web.exports import export_list
+from service.web.exports import ExportRefusedError, export_list
 from service.web.i18n import LANGUAGES, Language, catalog, format_bytes, format_number, message
 from service.web.lists import UploadError, check_size, make_list, parse_options
 from service.web.schemas import ExportFormat, ExportPart, UploadResponse
@@ -278,7 +279,14 @@ async def post_export(
     """Send back the answer of POST /v1/prioritize/upload; get the list as a file in the list's
     language. The XLSX has the selected MSMEs, the not-selected ones with their reasons, and a
     summary; CSV gives one of the two lists per file (`part`)."""
-    exported = await run_in_threadpool(export_list, body, export_format, part, body.language)
+    try:
+        exported = await run_in_threadpool(export_list, body, export_format, part, body.language)
+    except ExportRefusedError as refused:
+        reason = "holds a control character (tab, line break or another invisible character)"
+        fields = refused.fields
+        return validation_error(
+            [Problem(field=field, type="control_character", reason=reason) for field in fields]
+        )
     disposition = f'attachment; filename="{exported.filename}"'
     return Response(
         exported.content,

@@ -1,0 +1,128 @@
+"""How much a data file may hold before it is read, and the errors reading and writing raise.
+
+Every reader checks these bounds before (or while) parsing, so memory stays bounded whatever a
+file declares: a workbook with one cell at XFD1048576 or a 1 MB Parquet file holding 20 million
+rows is refused, not expanded. The CLI reads with `ReadLimits()` (only the formats' own ceilings);
+the service reads uploads with `ReadLimits.for_upload(max_rows)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# A worksheet's own size (Excel's specification), and a cell's longest text.
+XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_COLUMNS = 16_384
+XLSX_MAX_CELL_CHARS = 32_767
+# The largest grid (rows × columns) read from a workbook even by the CLI: a million rows of 30
+# columns. Larger tables belong in Parquet or CSV.
+XLSX_MAX_CELLS = 30_000_000
+# Bytes of XML between two tags: a cell of Excel's longest text with every character escaped
+# (`&quot;` is 6 bytes) fits; one longer is not a spreadsheet cell but a memory bomb.
+XML_MAX_TEXT_BYTES = 6 * XLSX_MAX_CELL_CHARS + 1024
+# Workbook parts other than worksheets and shared strings (styles, workbook, relationships,
+# properties) are parsed whole by openpyxl; real ones are a few hundred kilobytes.
+XLSX_MAX_PART_BYTES = 16 * 1024 * 1024
+XLSX_MAX_UNZIPPED_BYTES = 4 * 1024**3
+
+# Upload bounds per allowed row: a contract file has 16 columns (plus cost and a few of the
+# owner's); 40 cells per row leave room, 256 columns at most.
+UPLOAD_CELLS_PER_ROW = 40
+UPLOAD_MAX_COLUMNS = 256
+# A 100,000-row, 40-column sheet is about 200 MB of XML with inline strings.
+UPLOAD_MAX_UNZIPPED_BYTES = 512 * 1024**2
+
+LimitCode = Literal[
+    "too_many_rows",
+    "too_many_columns",
+    "too_many_cells",
+    "too_many_strings",
+    "unzipped_too_large",
+    "text_too_long",
+]
+
+
+class DataFileError(Exception):
+    """A data file that cannot be read or written as a table; the message names the file."""
+
+
+class DataLimitError(DataFileError):
+    """A file larger than a limit: `code` says which, `found` and `limit` by how much.
+
+    `found` is a lower bound when reading stopped at the first excess (rows are counted as far
+    as the limit, not to the end of the file).
+    """
+
+    def __init__(self, message: str, *, code: LimitCode, found: int, limit: int) -> None:
+        super().__init__(message)
+        self.code: LimitCode = code
+        self.found = found
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Bounds checked before or while a file is read; None: only the format's own ceiling."""
+
+    max_rows: int | None = None  # data rows, the header not counted
+    max_columns: int | None = None
+    max_cells: int | None = None  # rows × columns of the table as read (header included)
+    max_unzipped_bytes: int | None = None  # a workbook's parts, decompressed, together
+    max_text_bytes: int = field(default=XML_MAX_TEXT_BYTES)
+
+    @classmethod
+    def for_upload(cls, max_rows: int) -> ReadLimits:
+        """The service's bounds for a file of at most `max_rows` MSMEs."""
+        return cls(
+            max_rows=max_rows,
+            max_columns=UPLOAD_MAX_COLUMNS,
+            max_cells=UPLOAD_CELLS_PER_ROW * (max_rows + 1),
+            max_unzipped_bytes=UPLOAD_MAX_UNZIPPED_BYTES,
+        )
+
+    def xlsx(self) -> ReadLimits:
+        """These bounds, each at most a worksheet's own ceiling."""
+        return ReadLimits(
+            max_rows=_smaller(self.max_rows, XLSX_MAX_ROWS - 1),
+            max_columns=_smaller(self.max_columns, XLSX_MAX_COLUMNS),
+            max_cells=_smaller(self.max_cells, XLSX_MAX_CELLS),
+            max_unzipped_bytes=_smaller(self.max_unzipped_bytes, XLSX_MAX_UNZIPPED_BYTES),
+            max_text_bytes=self.max_text_bytes,
+        )
+
+
+def _smaller(value: int | None, ceiling: int) -> int:
+    return ceiling if value is None else min(value, ceiling)
+
+
+def too_many_rows(where: str, found: int, limit: int, *, at_least: bool = False) -> DataLimitError:
+    """`found` data rows where at most `limit` are read."""
+    more = "at least " if at_least else ""
+    return DataLimitError(
+        f"{where}: the file has {more}{found:,} data rows; at most {limit:,} are read here "
+        "(split the file)",
+        code="too_many_rows",
+        found=found,
+        limit=limit,
+    )
+
+
+def too_many_columns(where: str, found: int, limit: int) -> DataLimitError:
+    return DataLimitError(
+        f"{where}: the table is {found:,} columns wide; at most {limit:,} are read here "
+        "(delete the columns the contract does not need)",
+        code="too_many_columns",
+        found=found,
+        limit=limit,
+    )
+
+
+def too_many_cells(where: str, found: int, limit: int) -> DataLimitError:
+    return DataLimitError(
+        f"{where}: the table spans {found:,} cells (rows × columns); at most {limit:,} are read "
+        "here (delete empty rows and columns around the data, or split the file)",
+        code="too_many_cells",
+        found=found,
+        limit=limit,
+    )

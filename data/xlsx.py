@@ -1,0 +1,393 @@
+"""Excel workbooks read within bounds and written without live formulas.
+
+Reading: openpyxl in read-only mode (streaming, DTDs and entities refused through defusedxml),
+after checks that bound memory whatever the file declares: the parts' declared decompressed sizes,
+the number of shared strings, the longest text between two tags, and the sheet's rows, columns
+and cells, both as declared (`<dimension>`) and as found in a streaming pass. Only then is the grid
+read, at exactly the size found.
+
+Writing: every text is written as a text cell (`data_type "s"`), so `=HYPERLINK(...)` or
+`@SUM(A1)` in an id stays text; numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+from xml.etree.ElementTree import Element, ParseError
+
+import numpy as np
+import pandas as pd
+from defusedxml.ElementTree import fromstring as defused_fromstring
+from defusedxml.ElementTree import iterparse as defused_iterparse
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_ERROR, Cell
+from openpyxl.packaging.manifest import Manifest
+from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, SHEET_MAIN_NS
+
+from data.limits import (
+    XLSX_MAX_PART_BYTES,
+    DataFileError,
+    DataLimitError,
+    ReadLimits,
+    too_many_cells,
+    too_many_columns,
+    too_many_rows,
+)
+
+_NS = f"{{{SHEET_MAIN_NS}}}"
+_ROW, _CELL, _SI, _DIMENSION = f"{_NS}row", f"{_NS}c", f"{_NS}si", f"{_NS}dimension"
+_SHEET_DATA = f"{_NS}sheetData"
+_WORKSHEETS = "xl/worksheets/"  # where every writer (Excel, LibreOffice, openpyxl) puts sheets
+_READ_BYTES = 64 * 1024
+# Elements of a sheet outside its cells (merged ranges, conditional formats, links, columns):
+# openpyxl builds an object for each; real sheets have hundreds.
+SHEET_MAX_OTHER_ELEMENTS = 100_000
+_COLUMN_LETTERS = re.compile(r"[A-Za-z]+")
+
+# What a malformed workbook makes zipfile, expat, defusedxml or openpyxl raise. openpyxl reads
+# parts with descriptors that fail in many ways (TypeError, KeyError, AttributeError, ...) on
+# unexpected content; all of them mean "not a readable workbook".
+_MALFORMED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    ParseError,
+    EOFError,
+    KeyError,
+    IndexError,
+    ValueError,  # defusedxml's DTDForbidden / EntitiesForbidden are ValueErrors
+    TypeError,
+    AttributeError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
+# ------------------------------------------------------------------------------ reading
+
+
+def read_xlsx_grid(path: Path, limits: ReadLimits) -> pd.DataFrame:
+    """The first worksheet's cells as text (`""` when empty), from row 1 and column A.
+
+    Raises DataLimitError past a limit (before the grid is built) and DataFileError for a file
+    that is not a readable workbook.
+    """
+    bounds = limits.xlsx()
+    if not zipfile.is_zipfile(path):
+        raise DataFileError(f"{path}: not an Excel .xlsx workbook (the file is not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_parts(path, archive, bounds)
+            _check_shared_strings(path, archive, bounds)
+            # Every sheet, before openpyxl opens any: it parses a sheet without <dimension>
+            # whole just to size it.
+            extents = {
+                info.filename: _scan_sheet(path, archive, info, bounds)
+                for info in archive.infolist()
+                if info.filename.startswith(_WORKSHEETS) and info.filename.endswith(".xml")
+            }
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and data validation it does not read; cells are fine.
+            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+            workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+            try:
+                if not workbook.worksheets:
+                    raise DataFileError(f"{path}: the workbook has no worksheet")
+                sheet = workbook.worksheets[0]
+                # openpyxl keeps the part's name privately; the scan read that same part.
+                rows, columns = extents[sheet._worksheet_path]
+                if rows == 0:
+                    raise DataFileError(f"{path}: the first sheet is empty")
+                grid = [
+                    [_cell_text(cell) for cell in row]
+                    for row in sheet.iter_rows(min_row=1, max_row=rows, max_col=columns)
+                ]
+            finally:
+                workbook.close()
+    except DataFileError:
+        raise
+    except _MALFORMED as error:
+        raise DataFileError(
+            f"{path}: not a readable Excel .xlsx workbook: {_one_line(error)}"
+        ) from error
+    return pd.DataFrame(grid, dtype=object)
+
+
+def _check_parts(path: Path, archive: zipfile.ZipFile, bounds: ReadLimits) -> None:
+    """Declared decompressed sizes, before anything is decompressed (zipfile never reads past
+    a part's declared size, so the declaration bounds what is read)."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if total > (bounds.max_unzipped_bytes or 0):
+            raise DataLimitError(
+                f"{path}: the workbook unpacks to more than {bounds.max_unzipped_bytes:,} bytes "
+                "(a zip bomb, or a workbook too large for this reader)",
+                code="unzipped_too_large",
+                found=total,
+                limit=bounds.max_unzipped_bytes or 0,
+            )
+        streamed = info.filename.startswith(_WORKSHEETS) or info.filename.endswith(
+            "sharedStrings.xml"
+        )
+        is_xml = info.filename.endswith((".xml", ".rels"))
+        if is_xml and not streamed and info.file_size > XLSX_MAX_PART_BYTES:
+            raise DataLimitError(
+                f"{path}: the workbook part {info.filename} unpacks to {info.file_size:,} bytes, "
+                f"more than the {XLSX_MAX_PART_BYTES:,} a workbook needs",
+                code="unzipped_too_large",
+                found=info.file_size,
+                limit=XLSX_MAX_PART_BYTES,
+            )
+
+
+def _check_shared_strings(path: Path, archive: zipfile.ZipFile, bounds: ReadLimits) -> None:
+    """At most one shared string per allowed cell, none longer than a cell may be; openpyxl
+    then reads them all at once."""
+    manifest = Manifest.from_tree(defused_fromstring(archive.read(ARC_CONTENT_TYPES)))
+    part = manifest.find(SHARED_STRINGS)
+    if part is None:
+        return
+    limit = bounds.max_cells or 0
+    count = 0
+    with archive.open(part.PartName.lstrip("/")) as raw:
+        source = _BoundedText(path, raw, bounds.max_text_bytes)
+        root: Element | None = None
+        for event, element in defused_iterparse(source, events=("start", "end")):
+            if root is None:
+                root = element
+            if event == "end" and element.tag == _SI:
+                count += 1
+                if count > limit:
+                    raise DataLimitError(
+                        f"{path}: the workbook holds more than {limit:,} distinct texts, more "
+                        "than the cells read here",
+                        code="too_many_strings",
+                        found=count,
+                        limit=limit,
+                    )
+                root.clear()
+
+
+def _scan_sheet(
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, bounds: ReadLimits
+) -> tuple[int, int]:
+    """The last row and column holding a value, found in one streaming pass that stops at the
+    first bound passed (declared dimension, rows, columns, cells, text length, and elements that
+    openpyxl would build as objects: merged ranges, formats, rich-text runs)."""
+    with archive.open(info) as source:
+        extent, declared = _scan_cells(path, source, bounds)
+    if not declared and info.file_size > XLSX_MAX_PART_BYTES:
+        # openpyxl would build this sheet whole in memory to find its size.
+        raise DataLimitError(
+            f"{path}: the sheet {info.filename} declares no used range (<dimension>) and unpacks "
+            f"to {info.file_size:,} bytes; save the workbook again from Excel or LibreOffice",
+            code="unzipped_too_large",
+            found=info.file_size,
+            limit=XLSX_MAX_PART_BYTES,
+        )
+    return extent
+
+
+def _scan_cells(path: Path, source: IO[bytes], bounds: ReadLimits) -> tuple[tuple[int, int], bool]:
+    """`_scan_sheet`'s pass: the extent, and whether a <dimension> came before the cells."""
+    declared = False
+    max_rows = (bounds.max_rows or 0) + 1  # the header row too
+    max_columns = bounds.max_columns or 0
+    max_cells = bounds.max_cells or 0
+    max_row_elements = 16 * max_columns + 64  # a cell is <c><v/></c>, or a few rich-text runs
+    last_row = last_column = row = column = filled = row_elements = other_elements = 0
+    root: Element | None = None
+    sheet_data: Element | None = None
+    in_data = False
+    stream = _BoundedText(path, source, bounds.max_text_bytes)
+    for event, element in defused_iterparse(stream, events=("start", "end")):
+        tag = element.tag
+        if event == "start":
+            if root is None:
+                root = element
+            elif tag == _SHEET_DATA:
+                in_data, sheet_data = True, element
+            elif tag == _ROW:
+                row = _row_number(element.get("r"), row)
+                column = row_elements = 0
+            elif in_data:
+                row_elements += 1
+                if row_elements > max_row_elements:
+                    raise _too_many_elements(path, f"row {row}", max_row_elements)
+            else:
+                other_elements += 1
+                if other_elements > SHEET_MAX_OTHER_ELEMENTS:
+                    raise _too_many_elements(path, "the sheet", SHEET_MAX_OTHER_ELEMENTS)
+            continue
+        if tag == _CELL:
+            column = _column_number(element.get("r"), column)
+            if len(element) == 0:  # no <v>, <is> or <f>: a styled empty cell
+                continue
+            filled += 1
+            if row > max_rows:
+                raise too_many_rows(str(path), row - 1, max_rows - 1, at_least=True)
+            if column > max_columns:
+                raise too_many_columns(str(path), column, max_columns)
+            last_row, last_column = max(last_row, row), max(last_column, column)
+            if filled > max_cells or last_row * last_column > max_cells:
+                raise too_many_cells(str(path), max(filled, last_row * last_column), max_cells)
+        elif tag == _ROW and sheet_data is not None:
+            sheet_data.clear()  # rows already counted are not kept
+        elif tag == _SHEET_DATA:
+            in_data = False
+        elif tag == _DIMENSION:
+            declared = sheet_data is None
+            _check_dimension(path, element.get("ref"), bounds)
+        if not in_data and root is not None and element in root:
+            root.remove(element)  # a part of the sheet already checked is not kept
+    return (last_row, last_column), declared
+
+
+def _too_many_elements(path: Path, where: str, limit: int) -> DataLimitError:
+    return DataLimitError(
+        f"{path}: {where} holds more than {limit:,} XML elements (merged ranges, formats, "
+        "rich-text runs); save the data again without formatting",
+        code="too_many_cells",
+        found=limit + 1,
+        limit=limit,
+    )
+
+
+def _check_dimension(path: Path, ref: str | None, bounds: ReadLimits) -> None:
+    """The sheet's declared used range, refused when it alone passes a bound."""
+    if not ref:
+        return
+    try:
+        _, _, right, bottom = range_boundaries(ref.split(":")[-1] if ":" in ref else ref)
+    except (ValueError, TypeError):
+        return  # a malformed declaration says nothing; the cells are counted anyway
+    if right is None or bottom is None:
+        return
+    max_rows, max_columns = (bounds.max_rows or 0) + 1, bounds.max_columns or 0
+    if bottom > max_rows:
+        raise too_many_rows(f"{path} (used range {ref})", bottom - 1, max_rows - 1)
+    if right > max_columns:
+        raise too_many_columns(f"{path} (used range {ref})", right, max_columns)
+    if right * bottom > (bounds.max_cells or 0):
+        raise too_many_cells(f"{path} (used range {ref})", right * bottom, bounds.max_cells or 0)
+
+
+def _row_number(reference: str | None, previous: int) -> int:
+    """A row's number as openpyxl reads it: its `r`, else the one after the previous."""
+    if reference is None:
+        return previous + 1
+    return int(float(reference))
+
+
+def _column_number(reference: str | None, previous: int) -> int:
+    if reference is None:
+        return previous + 1
+    letters = _COLUMN_LETTERS.match(reference)
+    if letters is None:
+        raise DataFileError(f"cell reference {reference[:20]!r} is not like B7")
+    column: int = coordinate_to_tuple(f"{letters.group()}1")[1]
+    return column
+
+
+class _BoundedText:
+    """A part's bytes as read by the XML parser, refusing a run of text (or of one tag) longer
+    than `max_run` bytes, so expat never buffers a giant cell."""
+
+    def __init__(self, path: Path, source: IO[bytes], max_run: int) -> None:
+        self._path = path
+        self._source = source
+        self._max_run = max_run
+        self._run = 0  # bytes since the last < or >
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._source.read(_READ_BYTES if size < 0 else size)
+        if not data:
+            return data
+        codes = np.frombuffer(data, dtype=np.uint8)
+        marks = np.flatnonzero((codes == 0x3C) | (codes == 0x3E))
+        if marks.size == 0:
+            longest = self._run = self._run + len(data)
+        else:
+            inner = int(np.diff(marks).max()) - 1 if marks.size > 1 else 0
+            longest = max(self._run + int(marks[0]), inner)
+            self._run = len(data) - int(marks[-1]) - 1
+        if max(longest, self._run) > self._max_run:
+            raise DataLimitError(
+                f"{self._path}: the workbook holds a text longer than a cell may be "
+                f"(more than {self._max_run:,} bytes; Excel allows 32,767 characters)",
+                code="text_too_long",
+                found=max(longest, self._run),
+                limit=self._max_run,
+            )
+        return data
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell as `pd.read_excel(dtype=str)` gave it: integral numbers without `.0`, errors
+    (#N/A) and empty cells as `""`."""
+    value = cell.value
+    if value is None or getattr(cell, "data_type", None) == TYPE_ERROR:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# ------------------------------------------------------------------------------ writing
+
+
+def write_workbook(target: Path | IO[bytes], sheets: Sequence[tuple[str, pd.DataFrame]]) -> None:
+    """Sheets with a header row, streamed in write-only mode; every text a text cell."""
+    workbook = Workbook(write_only=True)
+    for name, table in sheets:
+        sheet = workbook.create_sheet(name[:31])
+        sheet.append([text_cell(sheet, str(column)) for column in table.columns])
+        for row in table.itertuples(index=False, name=None):
+            sheet.append(safe_cells(sheet, row))
+    workbook.save(target)
+
+
+def safe_cells(sheet: WriteOnlyWorksheet, values: Iterable[object]) -> list[object]:
+    """A row's values for `sheet.append`: texts as text cells, numbers as they are."""
+    return [_safe_value(sheet, value) for value in values]
+
+
+def text_cell(sheet: WriteOnlyWorksheet, text: str) -> Cell:
+    """A cell that is text whatever it starts with (`=`, `+`, `@`: never a formula).
+
+    Characters XML cannot hold (control characters other than tab and line breaks) become U+FFFD:
+    the contract refuses them in its columns, and any other column is written rather than lost.
+    """
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", text))
+    cell.data_type = "s"
+    return cell
+
+
+def _safe_value(sheet: WriteOnlyWorksheet, value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, str):
+        return text_cell(sheet, value)
+    item = getattr(value, "item", None)
+    if isinstance(value, np.generic) and callable(item):
+        value = item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, bool | int | dt.datetime | dt.date | dt.time | dt.timedelta):
+        return value
+    return text_cell(sheet, str(value))
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
