@@ -642,3 +642,21 @@ def test_fuzz_random_text_in_a_full_row(cells: list[str]) -> None:
     assert result.valid.index.tolist()[:2] == [2, 3]
     assert result.n_rows == 3
     assert all(problem.row == 4 for problem in result.problems)
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [("msme_id", "\t=2+3"), ("msme_id", "H1\nH2"), ("area_type", "urban\t"), ("sector", "\x00")],
+)
+def test_control_characters_in_text_cells_are_refused_by_row_and_column(
+    column: str, cell: str
+) -> None:
+    frame = history_rows(3)
+    frame.loc[1, column] = cell
+
+    result = validate_frame(frame, "history")
+
+    assert [(p.row, p.column) for p in result.problems] == [(3, column)]
+    assert "control character" in result.problems[0].reason
+    assert "\t" not in str(result.problems[0]) and "\n" not in str(result.problems[0])
+    assert result.n_valid == 2
