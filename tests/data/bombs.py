@@ -118,14 +118,14 @@ def xlsx_gr20000(path: Path) -> Path:
     return workbook(path, [_header(), far], dimension="A1:GR20000")
 
 
-def xlsx_huge_shared_string(path: Path, size: int = 64 << 20) -> Path:
+def xlsx_huge_shared_string(path: Path, size: int = 16 << 20) -> Path:
     """One shared string of `size` bytes (issue 10 tried 1.5 GB in a 1.46 MB workbook)."""
     text = [b"<si><t>msme_id</t></si><si><t>", *_repeat(b"A", size), b"</t></si>"]
     row = b'<row r="2"><c r="A2" t="s"><v>1</v></c></row>'
     return workbook(path, [_header(), row], shared_strings=text)
 
 
-def xlsx_huge_inline_cell(path: Path, size: int = 64 << 20) -> Path:
+def xlsx_huge_inline_cell(path: Path, size: int = 16 << 20) -> Path:
     """One inline-string cell of `size` bytes in the sheet itself."""
     cell = [b'<row r="2"><c r="A2" t="inlineStr"><is><t>', *_repeat(b"B", size), b"</t></is></c>"]
     return workbook(path, [_header(), *cell, b"</row>"])
