@@ -90,8 +90,8 @@ def read_xlsx_grid(path: Path, limits: ReadLimits) -> pd.DataFrame:
         with zipfile.ZipFile(path) as archive:
             _check_parts(path, archive, bounds)
             _check_shared_strings(path, archive, bounds)
-            # Every sheet, before openpyxl opens any: it parses a sheet without <dimension>
-            # whole just to size it.
+            # Every sheet, before openpyxl opens any: it reads a sheet without <dimension>
+            # through to size it.
             extents = {
                 info.filename: _scan_sheet(path, archive, info, bounds)
                 for info in archive.infolist()
@@ -191,22 +191,14 @@ def _scan_sheet(
     first bound passed (declared dimension, rows, columns, cells, text length, and elements that
     openpyxl would build as objects: merged ranges, formats, rich-text runs)."""
     with archive.open(info) as source:
-        extent, declared = _scan_cells(path, source, bounds)
-    if not declared and info.file_size > XLSX_MAX_PART_BYTES:
-        # openpyxl would build this sheet whole in memory to find its size.
-        raise DataLimitError(
-            f"{path}: the sheet {info.filename} declares no used range (<dimension>) and unpacks "
-            f"to {info.file_size:,} bytes; save the workbook again from Excel or LibreOffice",
-            code="unzipped_too_large",
-            found=info.file_size,
-            limit=XLSX_MAX_PART_BYTES,
-        )
-    return extent
+        return _scan_cells(path, source, bounds)
 
 
-def _scan_cells(path: Path, source: IO[bytes], bounds: ReadLimits) -> tuple[tuple[int, int], bool]:
-    """`_scan_sheet`'s pass: the extent, and whether a <dimension> came before the cells."""
-    declared = False
+def _scan_cells(path: Path, source: IO[bytes], bounds: ReadLimits) -> tuple[int, int]:
+    """`_scan_sheet`'s pass. Row elements are counted too, empty or not: openpyxl keeps one
+    object per row while it looks for the sheet's size."""
+    max_row_tags = 2 * ((bounds.max_rows or 0) + 1)
+    row_tags = 0
     max_rows = (bounds.max_rows or 0) + 1  # the header row too
     max_columns = bounds.max_columns or 0
     max_cells = bounds.max_cells or 0
@@ -226,6 +218,9 @@ def _scan_cells(path: Path, source: IO[bytes], bounds: ReadLimits) -> tuple[tupl
             elif tag == _ROW:
                 row = _row_number(element.get("r"), row)
                 column = row_elements = 0
+                row_tags += 1
+                if row_tags > max_row_tags:
+                    raise too_many_rows(str(path), row_tags - 1, max_row_tags // 2 - 1)
             elif in_data:
                 row_elements += 1
                 if row_elements > max_row_elements:
@@ -252,11 +247,10 @@ def _scan_cells(path: Path, source: IO[bytes], bounds: ReadLimits) -> tuple[tupl
         elif tag == _SHEET_DATA:
             in_data = False
         elif tag == _DIMENSION:
-            declared = sheet_data is None
             _check_dimension(path, element.get("ref"), bounds)
         if not in_data and root is not None and element in root:
             root.remove(element)  # a part of the sheet already checked is not kept
-    return (last_row, last_column), declared
+    return last_row, last_column
 
 
 def _too_many_elements(path: Path, where: str, limit: int) -> DataLimitError:

@@ -137,6 +137,11 @@ def xlsx_many_strings(path: Path, count: int = 5_000_000) -> Path:
     return workbook(path, [_header()], shared_strings=strings)
 
 
+def xlsx_empty_rows(path: Path, count: int = 5_000_000) -> Path:
+    """`count` empty `<row/>` elements: no value, but an object each while openpyxl sizes it."""
+    return workbook(path, [_header(), *_repeat(b"<row/>", 6 * count)])
+
+
 def xlsx_entities(path: Path) -> Path:
     """A billion-laughs DTD ahead of the sheet."""
     lol = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>'
@@ -239,6 +244,7 @@ FULL_SIZE: dict[str, Callable[[Path], Path]] = {
     "xlsx: one 1.5 GB shared string": lambda p: xlsx_huge_shared_string(p, 1536 << 20),
     "xlsx: one 300 MB inline cell": lambda p: xlsx_huge_inline_cell(p, 300 << 20),
     "xlsx: 5 million shared strings": xlsx_many_strings,
+    "xlsx: 5 million empty rows": xlsx_empty_rows,
     "xlsx: entity declarations (DTD)": xlsx_entities,
     "xlsx: truncated XML": xlsx_truncated_xml,
     "parquet: 20 million rows": parquet_rows,
@@ -263,3 +269,19 @@ def main(folder: Path) -> None:
 
 if __name__ == "__main__":
     main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/umkm-bombs"))
+
+
+def legitimate(folder: Path) -> None:
+    """The same measure for uploads at the limit: 100,000 MSMEs in each format."""
+    from data.contract import PROFILE_COLUMNS
+    from data.io import write_table
+    from tests.data.conftest import history_rows
+
+    folder.mkdir(parents=True, exist_ok=True)
+    frame = history_rows(UPLOAD_ROWS)[[spec.name for spec in PROFILE_COLUMNS]]
+    paths = [
+        write_table(frame, folder / f"candidates{ext}") for ext in (".csv", ".parquet", ".xlsx")
+    ]
+    for path, result in zip(paths, measure(paths), strict=True):
+        size = path.stat().st_size
+        print(f"| {path.name} | {size:,} B | {result.added_mb:.0f} MB | {result.outcome} |")

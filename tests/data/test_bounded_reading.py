@@ -21,6 +21,7 @@ REFUSED: list[tuple[str, Callable[[Path], Path], str, str]] = [
     ("huge_string.xlsx", bombs.xlsx_huge_shared_string, "text_too_long", "longer than a cell"),
     ("huge_cell.xlsx", bombs.xlsx_huge_inline_cell, "text_too_long", "32,767 characters"),
     ("strings.xlsx", bombs.xlsx_many_strings, "too_many_strings", "distinct texts"),
+    ("empty_rows.xlsx", bombs.xlsx_empty_rows, "too_many_rows", "at most 100,000"),
     ("rows.parquet", bombs.parquet_rows, "too_many_rows", "20,000,000 data rows"),
     ("rows.csv", bombs.csv_rows, "too_many_rows", "at most 100,000"),
     ("wide.csv", bombs.csv_wide, "too_many_columns", "100,000 columns"),
