@@ -40,6 +40,13 @@ BOOLEAN_SPELLINGS_DOC = "true/false/1/0/ya/tidak (any case)"
 
 COHORT_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"  # like 2024-07
 
+# Upper bounds: far above any MSME, so a real row never meets them, and low enough that a typing
+# error or a hostile number (1e308 revenue, 10^30 workers) is refused by name instead of scored.
+# PP 7/2021 ends "medium" at Rp50 billion a year (about Rp4.2 billion a month); BPS at 99 workers.
+MAX_MONTHLY_REVENUE_IDR = 10e9  # Rp10 billion a month: over twice the medium ceiling
+MAX_WORKERS = 1_000  # ten times BPS's medium ceiling
+MAX_BUSINESS_AGE_YEARS = 150.0  # older family firms exist; older than 150 is a typing error
+
 # Text cells (string and category columns) hold no control character: not tab, line break, NUL
 # or the C1 range. They are invisible in a spreadsheet, XML (so .xlsx) cannot hold most of them,
 # and a leading tab hides a formula (`\t=2+3`) from a check of the first character.
@@ -101,6 +108,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         unit="years",
         nullable=True,
         minimum=0,
+        maximum=MAX_BUSINESS_AGE_YEARS,
     ),
     ColumnSpec(
         "workers",
@@ -109,6 +117,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "jumlah tenaga kerja",
         unit="persons",
         minimum=1,
+        maximum=MAX_WORKERS,
     ),
     ColumnSpec(
         "monthly_revenue_idr",
@@ -118,6 +127,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         unit="IDR per month",
         nullable=True,
         minimum=0,
+        maximum=MAX_MONTHLY_REVENUE_IDR,
     ),
     ColumnSpec(
         "owner_age",

@@ -28,6 +28,7 @@ from service.schemas import PrioritizeRequest, ScoreRequest
 from service.settings import Settings, SettingsError, get_settings
 from service.web.routes import body_limits as web_body_limits
 from service.web.routes import router as web_router
+from service.web.schemas import UploadResponse
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.admin_keys = tuple(key.encode() for key in settings.admin_keys)
 
     install_error_handlers(app)
-    install_openapi(app, bodies=(ScoreRequest, PrioritizeRequest))
+    install_openapi(app, bodies=(ScoreRequest, PrioritizeRequest, UploadResponse))
     for router in (docs_router, *OPEN_ROUTERS, *ADMIN_ROUTERS, *SELF_KEYED_ROUTERS):
         app.include_router(router)
     for router in KEYED_ROUTERS:

@@ -66,7 +66,8 @@ async def read_json_body(request: Request, model: type[Body]) -> Body:
     raw = await request.body()
     try:
         with gc_paused(len(raw) > GC_PAUSE_BYTES):
-            return model.model_validate_json(raw)
+            # Strict: JSON types as the OpenAPI document declares them (`0` is no boolean).
+            return model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         errors = [error | {"loc": ("body", *error["loc"])} for error in exc.errors()]
         raise RequestValidationError(errors) from None

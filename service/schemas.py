@@ -2,7 +2,8 @@
 
 `MsmeProfile` is generated from `PROFILE_COLUMNS`, so the API cannot drift from the files that
 `umkm validate` checks: every column, allowed value and range comes from the contract. Unknown
-fields are refused everywhere (`extra="forbid"`).
+fields are refused everywhere (`extra="forbid"`), and types are strict: `0` is no boolean and
+`"5"` no number, as the OpenAPI document says.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     create_model,
     model_validator,
 )
@@ -33,6 +35,10 @@ from service.allocation import MIN_SHARE_COLUMNS, MinShareColumn
 from service.settings import MAX_PRIORITIZE_MSMES, MAX_SCORE_MSMES, Language
 
 MSME_ID_MAX_LENGTH = 64
+# A mentoring cost or budget in any unit: far above any real one, and low enough that the sum over
+# 100,000 MSMEs stays an ordinary float.
+MAX_COST = 1e12
+MAX_BUDGET = 1e17
 STIMULUS_SEGMENT = "stimulus_group"
 ScoreSegment = Literal[
     "persuadable", "sure_thing", "lost_cause", "do_not_disturb", "stimulus_group"
@@ -68,9 +74,10 @@ EXAMPLE_PROFILE_2: dict[str, Any] = EXAMPLE_PROFILE | {
 
 
 class _Strict(BaseModel):
-    """Base of every request body: unknown fields are an error, not silently dropped."""
+    """Base of every request body: unknown fields are an error, not silently dropped, and no
+    value is coerced to the declared type (`only_beneficial: 0` is refused, not read as false)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 # ---------------------------------------------------------------- the profile, from the contract
@@ -89,6 +96,34 @@ def _contract_boolean(value: object) -> object:
     raise ValueError("must be true or false (or ya/tidak, 1/0)")
 
 
+def _integral(value: object) -> object:
+    """JSON Schema counts 3.0 as an integer; so does the API (3.5 and "3" stay refused)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# An integer in strict mode that also takes integral numbers such as 3.0, as JSON Schema does.
+# Bounds go on the field (`JsonInt = Field(ge=...)`) or inside `Slots`: nested after the
+# validator, pydantic would write them into OpenAPI as unknown keywords.
+JsonInt = Annotated[int, BeforeValidator(_integral)]
+Slots = Annotated[int, Field(ge=0, le=MAX_PRIORITIZE_MSMES), BeforeValidator(_integral)]
+
+
+def _boolean_spellings_schema() -> dict[str, Any]:
+    """JSON booleans, or the contract's spellings as strings in any case, as JSON Schema says it."""
+    letters = "".join(
+        f"[{c.lower()}{c.upper()}]" if c.isalpha() else c
+        for c in "|".join(TRUE_STRINGS + FALSE_STRINGS)
+    )
+    return {
+        "anyOf": [
+            {"type": "boolean"},
+            {"type": "string", "pattern": rf"^\s*({letters})\s*$"},
+        ]
+    }
+
+
 def _known_province(code: str) -> str:
     if code not in province_codes():
         raise ValueError("is not one of the 38 province codes (11 to 96)")
@@ -105,6 +140,14 @@ def _province_enum(schema: dict[str, Any]) -> None:
     schema["enum"] = list(province_codes())
 
 
+def quota_keys(schema: dict[str, Any]) -> None:
+    """OpenAPI of a quota table: keys are the 38 province codes, not any two digits."""
+    for variant in schema.get("anyOf", [schema]):
+        if variant.get("type") == "object":
+            variant["additionalProperties"] = variant.pop("patternProperties").popitem()[1]
+            variant["propertyNames"] = {"enum": list(province_codes())}
+
+
 def _field_for(spec: ColumnSpec) -> tuple[Any, FieldInfo]:
     description = f"{spec.description} ({spec.term_id})" + (f"; {spec.unit}" if spec.unit else "")
     extra: dict[str, Any] = {"examples": [EXAMPLE_PROFILE[spec.name]]}
@@ -116,10 +159,14 @@ def _field_for(spec: ColumnSpec) -> tuple[Any, FieldInfo]:
         assert spec.allowed is not None, spec.name
         kind = Literal[spec.allowed]
     elif spec.kind == "boolean":
-        kind = Annotated[bool, BeforeValidator(_contract_boolean)]
+        kind = Annotated[
+            bool,
+            BeforeValidator(_contract_boolean, json_schema_input_type=Any),
+            WithJsonSchema(_boolean_spellings_schema(), mode="validation"),
+        ]
         description += "; true/false (also ya/tidak, 1/0 as strings)"
     elif spec.kind == "integer":
-        kind = Annotated[int, Field(strict=True, ge=spec.minimum, le=spec.maximum)]
+        kind = Annotated[int, Field(ge=spec.minimum, le=spec.maximum), BeforeValidator(_integral)]
     elif spec.kind == "number":
         kind = Annotated[
             float, Field(strict=True, ge=spec.minimum, le=spec.maximum, allow_inf_nan=False)
@@ -151,9 +198,10 @@ else:
 class PrioritizeMsme(MsmeProfile):
     """A profile plus the cost of mentoring it, needed only when the request sets a budget."""
 
-    cost: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = Field(
+    cost: Annotated[float, Field(ge=0, le=MAX_COST, allow_inf_nan=False)] | None = Field(
         default=None,
-        description="Cost of mentoring this MSME (any unit, the same as `budget`).",
+        description="Cost of mentoring this MSME (any unit, the same as `budget`); required "
+        "when the request sets a budget.",
         examples=[1_500_000],
     )
 
@@ -209,9 +257,33 @@ class ScoreResponse(BaseModel):
 # ---------------------------------------------------------------- prioritize
 
 
+def _min_share_variants(schema: dict[str, Any]) -> None:
+    """One variant per column in OpenAPI, each listing the values that column takes (the model
+    checks the same list in `_value_is_allowed`); read when the schema is first generated."""
+    properties = schema.pop("properties")
+    required = schema.pop("required")
+    schema.pop("additionalProperties", None)
+    schema["oneOf"] = [
+        {
+            "title": f"MinShare on {column}",
+            "type": "object",
+            "properties": properties
+            | {
+                "column": {"const": column, "type": "string"},
+                "value": {"enum": list(allowed_values(column)), "type": "string"},
+            },
+            "required": required,
+            "additionalProperties": False,
+        }
+        for column in MIN_SHARE_COLUMNS
+    ]
+
+
 class MinShare(_Strict):
     """At least `share` of the filled slots go to MSMEs whose `column` equals `value`
-    (rounded up: 0.5 of 7 slots means 4)."""
+    (rounded up: 0.5 of 7 slots means 4); each column has its own values."""
+
+    model_config = ConfigDict(json_schema_extra=_min_share_variants)
 
     column: MinShareColumn
     value: str = Field(min_length=1, max_length=64, examples=["female"])
@@ -240,20 +312,31 @@ class PrioritizeRequest(_Strict):
                     "min_share": [{"column": "owner_gender", "value": "female", "share": 0.5}],
                     "exclude_digital": True,
                 }
-            ]
+            ],
+            # With a budget, every MSME needs a cost (`check_msme_list` enforces it).
+            "if": {"required": ["budget"], "properties": {"budget": {"type": "number"}}},
+            "then": {
+                "properties": {
+                    "msmes": {
+                        "items": {"required": ["cost"], "properties": {"cost": {"type": "number"}}}
+                    }
+                }
+            },
         }
     )
 
     msmes: list[PrioritizeMsme] = Field(min_length=1, max_length=MAX_PRIORITIZE_MSMES)
-    capacity: int = Field(ge=1, le=MAX_PRIORITIZE_MSMES, description="Mentoring slots to fill.")
-    quotas: dict[ProvinceCode, Annotated[int, Field(ge=0)]] | None = Field(
+    capacity: JsonInt = Field(ge=1, le=MAX_PRIORITIZE_MSMES, description="Mentoring slots to fill.")
+    quotas: dict[ProvinceCode, Slots] | None = Field(
         default=None,
         description='Maximum slots per province code, like {"31": 40, "32": 60}.',
+        json_schema_extra=quota_keys,
     )
     min_share: list[MinShare] = Field(default_factory=list, max_length=50)
     budget: float | None = Field(
         default=None,
         gt=0,
+        le=MAX_BUDGET,
         allow_inf_nan=False,
         description="Upper bound on the list's total cost; every MSME then needs a `cost`.",
     )
@@ -330,6 +413,12 @@ class PrioritizeResponse(BaseModel):
     binding_constraints: list[BindingConstraintOut]
     shortfall_note: str | None = Field(description="Set when fewer MSMEs were eligible than slots.")
     notes: list[str]
+    evidence_warning: str | None = Field(
+        default=None,
+        description="Set when the model was trained on weak evidence (too few outcome events, "
+        "or a cross-validated Qini interval that includes zero): the ranking is not shown to be "
+        "better than chance; consider exploration or random allocation.",
+    )
     method: str = Field(description="greedy, quota_greedy, milp (HiGHS) or none")
     selected: list[SelectedMsme]
     not_selected: list[NotSelectedMsme]
@@ -352,6 +441,15 @@ class ContractColumn(BaseModel):
     maximum: float | None
 
 
+class ModelEvidence(BaseModel):
+    """Whether the training history showed the ranking to beat chance."""
+
+    weak: bool = Field(description="True: the ranking is not shown to be better than chance.")
+    reasons: list[str]
+    events_treated: int = Field(description="Outcome events among mentored MSMEs in training.")
+    events_control: int = Field(description="Outcome events among the others.")
+
+
 class ModelInfo(BaseModel):
     """The model being served."""
 
@@ -364,6 +462,9 @@ class ModelInfo(BaseModel):
     loaded_at: str
     metrics: dict[str, float] = Field(description="Headline metrics logged by the training run.")
     features: list[str] = Field(description="Features the model reads, in order.")
+    evidence: ModelEvidence | None = Field(
+        default=None, description="What the training history supports (None: older models)."
+    )
     contract: list[ContractColumn]
 
 

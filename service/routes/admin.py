@@ -18,6 +18,7 @@ router = APIRouter(tags=["admin"], dependencies=[Depends(require_admin_key)])
     summary="Load the version the model URI points to now",
     responses={
         401: ERROR_RESPONSES[401],
+        422: ERROR_RESPONSES[422],
         403: {"model": ErrorResponse, "description": "Admin keys are not configured"},
     },
 )

@@ -9,6 +9,7 @@ from service.schemas import ErrorResponse
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Missing or invalid X-API-Key"},
     413: {"model": ErrorResponse, "description": "Request body larger than this route's limit"},
+    415: {"model": ErrorResponse, "description": "Body not sent as application/json"},
     422: {
         "model": ErrorResponse,
         "description": "Every problem of the request with its field path (values never echoed)",

@@ -23,6 +23,7 @@ from starlette.templating import Jinja2Templates
 from data.contract import AREA_TYPES, GENDERS, PROFILE_COLUMNS, SECTORS
 from data.reference import island_groups, provinces
 from service.auth import require_api_key
+from service.body import documented_body, read_json_body
 from service.deps import LanguageDep, MetricsDep, ModelDep, SettingsDep
 from service.errors import validation_error
 from service.routes.responses import ERROR_RESPONSES
@@ -141,11 +142,14 @@ def static_file(name: str) -> Response:
 
 
 class UploadProblem(Problem):
-    """A problem of an uploaded file: its spreadsheet row and column, and how to fix it."""
+    """A problem of an uploaded file: its spreadsheet row and column, and how to fix it. The
+    three are absent when the request itself is malformed (a missing form field, say)."""
 
-    row: int | None = Field(description="Spreadsheet row (header = 1); null for the whole file.")
-    column: str | None
-    fix: str = Field(description="How to fix it, in the requested language.")
+    row: int | None = Field(
+        default=None, description="Spreadsheet row (header = 1); null for the whole file."
+    )
+    column: str | None = Field(default=None, description="Column of the file, if one.")
+    fix: str | None = Field(default=None, description="How to fix it, in the requested language.")
 
 
 class UploadErrorResponse(ErrorResponse):
@@ -155,6 +159,7 @@ class UploadErrorResponse(ErrorResponse):
 
 
 UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": UploadErrorResponse, "description": "The multipart body cannot be parsed"},
     401: ERROR_RESPONSES[401],
     413: {"model": UploadErrorResponse, "description": "File or list longer than the limits"},
     415: {"model": UploadErrorResponse, "description": "Not a CSV or XLSX file"},
@@ -263,11 +268,12 @@ async def post_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
             },
             "description": "The file, as an attachment",
         },
-        **{code: ERROR_RESPONSES[code] for code in (401, 413, 422)},
+        **{code: ERROR_RESPONSES[code] for code in (401, 413, 415, 422)},
     },
+    openapi_extra=documented_body(UploadResponse),
 )
 async def post_export(
-    body: UploadResponse,
+    request: Request,
     export_format: Annotated[
         ExportFormat, Query(alias="format", description="xlsx: one workbook; csv: one file")
     ] = "xlsx",
@@ -279,6 +285,7 @@ async def post_export(
     """Send back the answer of POST /v1/prioritize/upload; get the list as a file in the list's
     language. The XLSX has the selected MSMEs, the not-selected ones with their reasons, and a
     summary; CSV gives one of the two lists per file (`part`)."""
+    body = await read_json_body(request, UploadResponse)  # strictly typed, like every JSON body
     try:
         exported = await run_in_threadpool(export_list, body, export_format, part, body.language)
     except ExportRefusedError as refused:

@@ -7,17 +7,21 @@ the requested language, and the spread of the slots.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from service.schemas import (
+    MAX_BUDGET,
+    JsonInt,
     MinShare,
     NotSelectedMsme,
     PrioritizeResponse,
     ProvinceCode,
     Reason,
     SelectedMsme,
+    Slots,
+    quota_keys,
 )
 from service.settings import MAX_PRIORITIZE_MSMES, Language
 
@@ -32,6 +36,7 @@ class UploadOptions(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,  # as the OpenAPI document declares the types (`0` is no boolean)
         json_schema_extra={
             "examples": [
                 {
@@ -40,13 +45,21 @@ class UploadOptions(BaseModel):
                     "min_share": [{"column": "owner_gender", "value": "female", "share": 0.5}],
                     "exclude_digital": True,
                 }
-            ]
+            ],
+            # A budget needs the name of the file's cost column (`_consistent` enforces it).
+            "if": {"required": ["budget"], "properties": {"budget": {"type": "number"}}},
+            "then": {
+                "required": ["cost_column"],
+                "properties": {"cost_column": {"type": "string"}},
+            },
         },
     )
 
-    capacity: int = Field(ge=1, le=MAX_PRIORITIZE_MSMES, description="Mentoring slots to fill.")
-    quotas: dict[ProvinceCode, Annotated[int, Field(ge=0)]] | None = Field(
-        default=None, description='Maximum slots per province code, like {"31": 40}.'
+    capacity: JsonInt = Field(ge=1, le=MAX_PRIORITIZE_MSMES, description="Mentoring slots to fill.")
+    quotas: dict[ProvinceCode, Slots] | None = Field(
+        default=None,
+        description='Maximum slots per province code, like {"31": 40}.',
+        json_schema_extra=quota_keys,
     )
     min_share: list[MinShare] = Field(default_factory=list, max_length=50)
     cost_column: str | None = Field(
@@ -56,7 +69,11 @@ class UploadOptions(BaseModel):
         description="Column of the file holding each MSME's mentoring cost (needed with budget).",
     )
     budget: float | None = Field(
-        default=None, gt=0, allow_inf_nan=False, description="Upper bound on the list's total cost."
+        default=None,
+        gt=0,
+        le=MAX_BUDGET,
+        allow_inf_nan=False,
+        description="Upper bound on the list's total cost.",
     )
     exclude_digital: bool = Field(
         default=True, description="Leave already-digital MSMEs out (they belong to the stimulus)."

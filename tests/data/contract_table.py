@@ -13,6 +13,10 @@ HEADER = (
 )
 
 
+def _number(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
 def _allowed(spec: ColumnSpec) -> str:
     if spec.allowed:
         return ", ".join(f"`{value}`" for value in spec.allowed)
@@ -24,7 +28,7 @@ def _allowed(spec: ColumnSpec) -> str:
     if spec.unique:
         parts.append("unique in a file")
     if spec.minimum is not None and spec.maximum is not None:
-        parts.append(f"{spec.minimum:g}–{spec.maximum:g}")
+        parts.append(f"{_number(spec.minimum)}–{_number(spec.maximum)}")
     elif spec.minimum is not None:
         parts.append(f"≥ {spec.minimum:g}")
     if spec.pattern_hint:

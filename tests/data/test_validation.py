@@ -46,10 +46,10 @@ FIXTURE_PROBLEMS = [
     "row 4, column province_code: value 1 does not match the expected form (2 digits, like 11)",
     "row 5, column area_type: value city is not an allowed value (allowed: urban, rural)",
     "row 6, column workers: value 2.5 is not an integer",
-    "row 7, column workers: value 0 is out of range (minimum 1)",
+    "row 7, column workers: value 0 is out of range 1–1000",
     "row 8, column owner_age: value 130 is out of range 15–100",
     f"row 9, column monthly_revenue_idr: value 1.500.000 {NUMBER_REASON}",
-    "row 10, column business_age_years: value -2 is out of range (minimum 0)",
+    "row 10, column business_age_years: value -2 is out of range 0–150",
     f"row 11, column owner_gender: value {MISSING_REASON}",
     f"row 12, column has_smartphone: value maybe {BOOLEAN_REASON}",
     "row 13, column cohort: value 2024-13 does not match the expected form (YYYY-MM, like 2024-07)",
@@ -97,16 +97,16 @@ RULES = [
     # out of range, with the range
     ("owner_age", "130", "row 3, column owner_age: value 130 is out of range 15–100"),
     ("owner_age", "14", "row 3, column owner_age: value 14 is out of range 15–100"),
-    ("workers", "0", "row 3, column workers: value 0 is out of range (minimum 1)"),
+    ("workers", "0", "row 3, column workers: value 0 is out of range 1–1000"),
     (
         "business_age_years",
         "-0.5",
-        "row 3, column business_age_years: value -0.5 is out of range (minimum 0)",
+        "row 3, column business_age_years: value -0.5 is out of range 0–150",
     ),
     (
         "monthly_revenue_idr",
         "-1",
-        "row 3, column monthly_revenue_idr: value -1 is out of range (minimum 0)",
+        "row 3, column monthly_revenue_idr: value -1 is out of range 0–1e+10",
     ),
     # missing in a column that needs a value
     ("owner_gender", "", f"row 3, column owner_gender: value {MISSING_REASON}"),
