@@ -29,6 +29,12 @@ def _logit(p: FloatArray) -> FloatArray:
     return out
 
 
+def _sigmoid(z: FloatArray) -> FloatArray:
+    """The logistic function, clipped so that extreme log-odds cannot overflow."""
+    out: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(z, -35.0, 35.0)))
+    return out
+
+
 @dataclass(frozen=True)
 class ProbabilityCalibrator:
     """A fitted monotone map from raw to calibrated probabilities."""
@@ -47,7 +53,7 @@ class ProbabilityCalibrator:
         if self.method == "identity":
             return np.clip(raw, 0.0, 1.0)
         if self.method == "platt":
-            out: FloatArray = 1.0 / (1.0 + np.exp(-(self.slope * _logit(raw) + self.intercept)))
+            out: FloatArray = _sigmoid(self.slope * _logit(raw) + self.intercept)
             return out
         knots: FloatArray = np.interp(raw, np.asarray(self.x_knots), np.asarray(self.y_knots))
         return knots
@@ -99,7 +105,7 @@ def _fit_platt(x: FloatArray, y: FloatArray, iterations: int = 50) -> tuple[floa
     beta = np.array([1.0, 0.0])
     ridge = 1e-6 * np.eye(2)
     for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-(design @ beta)))
+        p = _sigmoid(design @ beta)
         gradient = design.T @ (y - p) - ridge @ beta
         hessian = (design * (p * (1 - p))[:, None]).T @ design + ridge
         step = np.linalg.solve(hessian, gradient)

@@ -70,6 +70,17 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class HeldOutPredictions:
+    """Chances predicted for rows the predicting models did not see, with the rows' arm and
+    outcome: what per-arm calibrators are fit on."""
+
+    p1: FloatArray
+    p0: FloatArray
+    t: FloatArray
+    y: FloatArray
+
+
+@dataclass(frozen=True)
 class ScoreArrays:
     """The four score fields as arrays (the fast path behind `UpliftModel.predict`)."""
 
@@ -220,19 +231,28 @@ class UpliftModel:
         p1_mode: P1Mode = "additive",
         id_column: str | None = ID_COLUMN,
         model_info: Mapping[str, Any] | None = None,
+        held_out: HeldOutPredictions | None = None,
     ) -> UpliftModel:
         """Wrap an already fitted learner (trained on `feature_matrix(df, specs)`) and fit the
-        per-arm calibrators on ``calibration_df``."""
+        per-arm calibrators on ``calibration_df``, or on ``held_out``: predictions for rows the
+        predicting models did not see (out-of-fold), when the learner was fit on every row."""
         specs = tuple(specs)
         identity = ProbabilityCalibrator("identity")
         info: dict[str, Any] = dict(model_info or {})
-        if calibration_df is None or len(calibration_df) == 0:
+        if held_out is None and (calibration_df is None or len(calibration_df) == 0):
             cal0 = cal1 = identity
             info["calibration"] = {"method": "identity", "reason": "no calibration data"}
         else:
-            raw = learner.predict_matrix(feature_matrix(calibration_df, specs))
-            t = _binary_column(calibration_df, treatment, "treatment")
-            y = _binary_column(calibration_df, outcome, "outcome")
+            if held_out is not None:
+                raw = LearnerPrediction(
+                    uplift=held_out.p1 - held_out.p0, p1=held_out.p1, p0=held_out.p0
+                )
+                t, y = held_out.t, held_out.y
+            else:
+                assert calibration_df is not None
+                raw = learner.predict_matrix(feature_matrix(calibration_df, specs))
+                t = _binary_column(calibration_df, treatment, "treatment")
+                y = _binary_column(calibration_df, outcome, "outcome")
             control, treated = t == 0, t == 1
             cal0 = fit_calibrator(raw.p0[control], y[control], calibration)
             cal1 = fit_calibrator(raw.p1[treated], y[treated], calibration)

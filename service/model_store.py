@@ -30,6 +30,7 @@ from service.schemas import (
     EXAMPLE_PROFILE,
     EXAMPLE_PROFILE_2,
     ContractColumn,
+    ModelEvidence,
     ModelInfo,
     ModelRef,
 )
@@ -99,6 +100,24 @@ class LoadedModel:
         """Name and version, as responses carry them."""
         return ModelRef(name=self.name, version=self.version)
 
+    @property
+    def evidence(self) -> ModelEvidence | None:
+        """The training run's evidence check, as the model carries it."""
+        found = self.model.model_info.get("evidence")
+        return None if not isinstance(found, dict) else ModelEvidence.model_validate(found)
+
+    @property
+    def evidence_warning(self) -> str | None:
+        """A sentence for list summaries when the evidence is weak."""
+        evidence = self.evidence
+        if evidence is None or not evidence.weak:
+            return None
+        return (
+            "This model was trained on weak evidence: its ranking is not shown to be better "
+            "than chance (" + "; ".join(evidence.reasons) + "). Keep a share of slots for "
+            "random allocation, or allocate at random until the history is larger."
+        )
+
     def info(self) -> ModelInfo:
         """GET /v1/model's answer."""
         return ModelInfo(
@@ -111,6 +130,7 @@ class LoadedModel:
             loaded_at=self.loaded_at,
             metrics=self.source.metrics,
             features=list(self.features),
+            evidence=self.evidence,
             contract=feature_contract(),
         )
 

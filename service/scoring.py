@@ -164,6 +164,7 @@ def _prioritize(loaded: LoadedModel, body: PrioritizeRequest) -> PrioritizeRespo
         ],
         shortfall_note=result.shortfall_note,
         notes=result.notes,
+        evidence_warning=loaded.evidence_warning,
         method=result.method,
         selected=_selected(result.selected),
         not_selected=_not_selected(result.not_selected),

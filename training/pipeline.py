@@ -1,12 +1,14 @@
 """`train(config) -> TrainResult`: histories in, a registered, evaluated uplift model out.
 
 Stages: read and validate (rejected rows quarantined, already-digital MSMEs excluded, all counted);
-a stratified split (arm x outcome) into fit / validation / test; cross-fitted propensity with
-overlap diagnostics; each configured learner fit and tuned on the validation split; the learner
-with the best validation Qini coefficient chosen; per-arm calibration on the validation split;
-evaluation of the chosen model and of references (random, response model, plain T-learner) on the
-untouched test split; MLflow logging and registration (alias `candidate`); the promotion gate
-(`champion` moves only when the new version beats it on the same test rows).
+a leakage check; cross-fitted propensity with overlap diagnostics; every configured learner
+cross-fitted on every row (`training.crossfit`: k folds stratified by arm x outcome, on a sample
+of at most `selection_rows` rows for very large histories), the learner or the ensemble of
+learners that cannot be told apart chosen by the out-of-fold Qini coefficient; the chosen recipe
+refit on every row, calibrated per arm on its out-of-fold chances; evaluation of the out-of-fold
+predictions against references (random, response model) with bootstrap intervals; an evidence
+check (events per arm, Qini interval); MLflow logging and registration (alias `candidate`); the
+promotion gate (`training.gate`).
 
 Selection metric: the Qini coefficient (sklift's normalised area under the Qini curve). It judges
 the whole ranking, so one model serves every capacity a program may have; policy values at the
@@ -42,7 +44,6 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
-from sklearn.model_selection import train_test_split
 
 from data.io import read_table
 from data.reference import island_group_by_province
@@ -55,28 +56,31 @@ from models.features import (
     feature_matrix,
     resolve_specs,
 )
-from models.propensity import crossfit_propensity
-from models.pyfunc import load_uplift_model, log_uplift_model
-from models.uplift_model import UpliftModel
+from models.propensity import crossfit_propensity, stratified_folds
+from models.pyfunc import log_uplift_model
+from models.uplift_model import HeldOutPredictions, UpliftModel
+from training import crossfit, plots
 from training import evaluation as ev
-from training import plots
 from training.config import ConfigError, TrainConfig
 from training.dataset import TrainingData, fingerprint, load_training_data
-from training.registry import (
-    CANDIDATE,
-    CHAMPION,
-    experiment_id_for,
-    model_uri,
-    now_utc,
-    version_by_alias,
+from training.gate import (
+    WEAK_EVIDENCE_ADVICE,
+    Evidence,
+    GateResult,
+    assess_evidence,
+    check_leakage,
+    process_tags,
+    promotion_gate,
+    recover_interrupted_runs,
 )
+from training.registry import CANDIDATE, experiment_id_for, now_utc
 from training.report import write_report
-from training.tuning import LearnerFit, SplitArrays, fit_learner, tune_learner
+from training.tuning import tune
 
 SELECTION_METRIC = "qini_coefficient"
 LIBRARIES = ("numpy", "pandas", "scikit-learn", "lightgbm", "mlflow", "optuna", "pydantic")
 TRUTH_COLUMN = "true_uplift"
-REFERENCE_NAMES = ("random", "response", "t_plain")
+REFERENCE_NAMES = ("random", "response")
 
 
 @dataclass
@@ -97,15 +101,8 @@ class TrainResult:
     counts: dict[str, int]
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Split:
-    """Row labels (spreadsheet rows) of the three parts."""
-
-    fit: pd.Index
-    validation: pd.Index
-    test: pd.Index
+    evidence: Evidence | None = None
+    selection_reason: str = ""
 
 
 # ----------------------------------------------------------------------------- small helpers
@@ -145,29 +142,6 @@ def library_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     return versions
-
-
-def split_rows(data: TrainingData, config: TrainConfig) -> Split:
-    """Stratified (arm x outcome) test split, then a stratified validation split of the rest."""
-
-    strata = pd.Series(data.t * 2 + data.y, index=data.frame.index)
-    rest, test = train_test_split(
-        data.frame.index.to_numpy(),
-        test_size=config.test_fraction,
-        random_state=config.seed,
-        stratify=strata.to_numpy(),
-    )
-    fit, validation = train_test_split(
-        rest,
-        test_size=config.validation_fraction,
-        random_state=config.seed + 1,
-        stratify=strata.loc[rest].to_numpy(),
-    )
-    return Split(
-        fit=pd.Index(np.sort(fit)),
-        validation=pd.Index(np.sort(validation)),
-        test=pd.Index(np.sort(test)),
-    )
 
 
 def resolve_truth_path(config: TrainConfig, data_path: Path) -> Path | None:
@@ -239,6 +213,11 @@ class _Steps:
         if self.progress is not None and self.task is not None:
             self.progress.update(self.task, description=description)
 
+    def learner(self, name: str) -> None:
+        """A learner's cross-fitting starts."""
+        self.start(f"cross-fitting learner {name}")
+        self.advance()
+
     def advance(self, steps: int = 1) -> None:
         if self.progress is not None and self.task is not None:
             self.progress.advance(self.task, steps)
@@ -266,24 +245,35 @@ def _progress(console: Console, enabled: bool) -> Iterator[Progress | None]:
 
 
 @dataclass(frozen=True)
+class Arrays:
+    """Feature matrix, arm and outcome of a set of rows."""
+
+    X: FloatArray
+    t: FloatArray
+    y: FloatArray
+
+
+@dataclass(frozen=True)
 class Prepared:
-    """Checked data, its fingerprint and split, and the feature matrices of the three parts."""
+    """Checked data, its fingerprint, every row's arrays and the cross-fitting rows."""
 
     data: TrainingData
     fingerprint: dict[str, Any]
     specs: tuple[FeatureSpec, ...]
-    categorical: list[int]
-    fit: SplitArrays
-    validation: SplitArrays
-    test: SplitArrays
-    validation_df: pd.DataFrame
-    test_df: pd.DataFrame
+    categorical: list[int]  # what the learners treat as categories ([] with "codes")
+    all_rows: Arrays
+    cv_rows: Arrays  # every row, or a stratified sample of `selection_rows`
+    cv_df: pd.DataFrame
     quarantine_path: Path | None
+
+    @property
+    def sampled(self) -> bool:
+        return len(self.cv_rows.y) < len(self.all_rows.y)
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Test-set numbers of the served model, each learner and the references."""
+    """Out-of-fold numbers of the chosen recipe, each candidate and the references."""
 
     metrics: dict[str, float]
     rankings: dict[str, ev.FloatArray]
@@ -292,8 +282,24 @@ class Evaluation:
     truth_known: bool
 
 
+def _selection_sample(data: TrainingData, config: TrainConfig) -> pd.Index:
+    """Every row, or a seeded sample of `selection_rows` stratified by arm x outcome."""
+    index = data.frame.index
+    cap = config.selection_rows
+    if cap is None or len(index) <= cap:
+        return index
+    strata = data.t * 2 + data.y
+    rng = np.random.default_rng(config.seed)
+    keep = np.zeros(len(index), dtype=bool)
+    for value in np.unique(strata):
+        rows = np.flatnonzero(strata == value)
+        take = round(len(rows) * cap / len(index))
+        keep[rng.choice(rows, size=max(take, 1), replace=False)] = True
+    return index[keep]
+
+
 def prepare(config: TrainConfig, data_path: Path, out: Path, console: Console) -> Prepared:
-    """Read, validate (quarantine), count, fingerprint, split and build the feature matrices."""
+    """Read, validate (quarantine), count, fingerprint, check for leaks, build the matrices."""
     data = load_training_data(config, data_path)
     quarantine_path = _quarantine(data, out, console)
     for note in data.notes:
@@ -305,28 +311,27 @@ def prepare(config: TrainConfig, data_path: Path, out: Path, console: Console) -
         f"outcome rate {fp['outcome_rate_treated']:.3f} treated, "
         f"{fp['outcome_rate_control']:.3f} control)"
     )
-    split = split_rows(data, config)
     frame = data.frame
-    specs = resolve_specs(frame.loc[split.fit], data.specs)
-
-    def arrays(rows: pd.Index) -> SplitArrays:
-        part = frame.loc[rows]
-        return SplitArrays(
-            feature_matrix(part, specs),
-            part[data.treatment].to_numpy(np.float64),
-            part[data.outcome].to_numpy(np.float64),
+    specs = resolve_specs(frame, data.specs)
+    X = feature_matrix(frame, specs)
+    t = frame[data.treatment].to_numpy(np.float64)
+    y = frame[data.outcome].to_numpy(np.float64)
+    check_leakage(X, y, [s.name for s in specs])
+    cv_index = _selection_sample(data, config)
+    positions = frame.index.get_indexer(cv_index)
+    if len(cv_index) < len(frame):
+        console.print(
+            f"cross-fitting on a stratified sample of {len(cv_index)} of {len(frame)} rows "
+            "(selection_rows); the served model is fit on every row"
         )
-
     return Prepared(
         data=data,
         fingerprint=fp,
         specs=specs,
-        categorical=categorical_indices(specs),
-        fit=arrays(split.fit),
-        validation=arrays(split.validation),
-        test=arrays(split.test),
-        validation_df=frame.loc[split.validation],
-        test_df=frame.loc[split.test],
+        categorical=categorical_indices(specs) if config.categorical_encoding == "native" else [],
+        all_rows=Arrays(X, t, y),
+        cv_rows=Arrays(X[positions], t[positions], y[positions]),
+        cv_df=frame.loc[cv_index],
         quarantine_path=quarantine_path,
     )
 
@@ -336,7 +341,9 @@ def log_run_context(config: TrainConfig, fp: Mapping[str, Any]) -> str | None:
     commit, dirty = git_commit()
     mlflow.log_params(_flat_params(config))
     mlflow.log_params({f"data.{k}": v for k, v in fp.items()})
-    mlflow.log_params({"selection_metric": f"{SELECTION_METRIC} on the validation split"})
+    mlflow.log_params(
+        {"selection_metric": f"{SELECTION_METRIC}, out-of-fold ({config.folds} folds)"}
+    )
     mlflow.set_tags(
         {
             "umkm.kind": "training",
@@ -351,51 +358,96 @@ def log_run_context(config: TrainConfig, fp: Mapping[str, Any]) -> str | None:
     return commit
 
 
-def fit_learners(
-    config: TrainConfig, prepared: Prepared, propensity: FloatArray, steps: _Steps
-) -> dict[str, LearnerFit]:
-    """Fit and tune every configured learner on the fit part, scored on the validation part."""
-    fits: dict[str, LearnerFit] = {}
+def tuned_params(
+    config: TrainConfig, prepared: Prepared, propensity: FloatArray | None
+) -> dict[str, dict[str, Any]]:
+    """Each learner's parameters: the config's, or the best of an optuna search by
+    cross-validated Qini (`[tuning] trials > 0`)."""
+    base = dict(config.learner_params)
+    if config.tuning.trials == 0:
+        return dict.fromkeys(config.learners, base)
+    rows = prepared.cv_rows
+    fold_of = stratified_folds(rows.t * 2 + rows.y, config.folds, config.seed)
+    names = [s.name for s in prepared.specs]
+    found: dict[str, dict[str, Any]] = {}
     for name in config.learners:
-        steps.start(f"learner {name}: fitting and tuning")
-        fits[name] = tune_learner(
+
+        def score(params: Mapping[str, Any], learner: str = name) -> float:
+            oof = crossfit.crossfit_learner(
+                learner,
+                params,
+                rows.X,
+                rows.t,
+                rows.y,
+                fold_of=fold_of,
+                propensity=propensity,
+                categorical=prepared.categorical,
+                feature_names=names,
+                seed=config.seed,
+            )
+            return ev.qini_coefficient(rows.y, oof.uplift, rows.t)
+
+        result = tune(
             name,
-            prepared.fit,
-            prepared.validation,
-            base_params=config.learner_params,
-            propensity=propensity,
-            categorical=prepared.categorical,
-            feature_names=[s.name for s in prepared.specs],
+            score,
+            base_params=base,
             seed=config.seed,
             trials=config.tuning.trials,
             timeout_seconds=config.tuning.timeout_seconds,
-            on_trial=lambda _n: steps.advance(),
         )
-        steps.advance(config.tuning.trials - fits[name].trials_completed)
-    return fits
+        found[name] = result.params
+    return found
 
 
 def build_model(
-    config: TrainConfig, prepared: Prepared, chosen: LearnerFit, run_id: str
+    config: TrainConfig,
+    prepared: Prepared,
+    selection: crossfit.Selection,
+    *,
+    propensity: FloatArray | None,
+    run_id: str,
+    evidence: Evidence,
 ) -> UpliftModel:
-    """The served model: features, the chosen learner, per-arm calibration on validation rows."""
-    data = prepared.data
+    """The served model: the chosen recipe refit on every row, calibrated per arm on its
+    out-of-fold chances."""
+    data, chosen = prepared.data, selection.chosen
+    rows = prepared.all_rows
+    learner = crossfit.refit(
+        chosen,
+        rows.X,
+        rows.t,
+        rows.y,
+        propensity=propensity,
+        categorical=prepared.categorical,
+        feature_names=[s.name for s in prepared.specs],
+        seed=config.seed,
+    )
+    cv = prepared.cv_rows
     return UpliftModel.from_learner(
-        chosen.learner,
+        learner,
         specs=prepared.specs,
-        calibration_df=prepared.validation_df,
+        calibration_df=None,
+        held_out=HeldOutPredictions(p1=chosen.oof.p1, p0=chosen.oof.p0, t=cv.t, y=cv.y),
         treatment=data.treatment,
         outcome=data.outcome,
         calibration=config.calibration,
         id_column=config.id_column,
         model_info={
-            "learner": chosen.name,
+            "learner": chosen.name
+            if chosen.name != crossfit.ENSEMBLE
+            else "+".join(chosen.members),
+            "members": list(chosen.members),
             "params": chosen.params,
             "seed": config.seed,
             "contract": config.contract,
             "model_name": config.model_name,
             "run_id": run_id,
             "selection_metric": SELECTION_METRIC,
+            "selection": selection.reason,
+            "cv_qini": chosen.qini,
+            "cv_qini_interval": list(chosen.qini_interval),
+            "evidence": evidence.as_info(),
+            "n_train": len(rows.y),
             "data_sha256": prepared.fingerprint["sha256"],
             "trained_at": now_utc(),
             "treatment": data.treatment,
@@ -407,35 +459,29 @@ def build_model(
 def evaluate(
     config: TrainConfig,
     prepared: Prepared,
-    model: UpliftModel,
-    fits: Mapping[str, LearnerFit],
+    selection: crossfit.Selection,
     truth_path: Path | None,
 ) -> Evaluation:
-    """Every number on the untouched test rows: served model, learners, references, groups."""
-    data, test = prepared.data, prepared.test
-    scores = model.predict(prepared.test_df)
-    uplift = scores["uplift"].to_numpy(np.float64)
-    p1 = scores["p_digital_if_mentored"].to_numpy(np.float64)
-    p0 = scores["p_digital_if_not"].to_numpy(np.float64)
+    """Every number from out-of-fold predictions: chosen recipe, candidates, references, groups."""
+    data, cv = prepared.data, prepared.cv_rows
+    chosen = selection.chosen.oof
     true_uplift = None
     if truth_path is not None and data.id_column is not None:
-        ids = prepared.test_df[data.id_column]
+        ids = prepared.cv_df[data.id_column]
         true_uplift = load_true_uplift(truth_path, ids, data.id_column)
         if true_uplift is None:
-            data.notes.append(f"{truth_path}: some test ids have no truth; truth metrics skipped")
-    rankings: dict[str, ev.FloatArray] = {"chosen": uplift}
-    for name, learner_fit in fits.items():
-        rankings[f"learner_{name}"] = learner_fit.learner.predict_uplift(test.X)
+            data.notes.append(f"{truth_path}: some ids have no truth; truth metrics skipped")
+    rankings: dict[str, ev.FloatArray] = {"chosen": chosen.uplift}
+    for name, candidate in selection.candidates.items():
+        rankings[f"learner_{name}"] = candidate.oof.uplift
     if config.references:
-        names = [s.name for s in prepared.specs]
-        rankings.update(_references(config, prepared.fit, test.X, prepared.categorical, names))
-    metrics = _evaluate(config, rankings, test.y, test.t, true_uplift)
-    metrics.update(
-        _prefixed("validation/", {f"qini_{n}": f.validation_qini for n, f in fits.items()})
-    )
-    metrics.update(_prefixed("test/", ev.arm_fit(test.y, test.t, p1, p0)))
+        rankings.update(_references(config, prepared))
+    metrics = _evaluate(config, rankings, cv.y, cv.t, true_uplift)
+    metrics["cv_folds"] = float(selection.folds)
+    metrics["cv_rows"] = float(len(cv.y))
+    metrics.update(_prefixed("test/", ev.arm_fit(cv.y, cv.t, chosen.p1, chosen.p0)))
     groups = _group_tables(
-        config, prepared.test_df, y=test.y, t=test.t, uplift=uplift, true_uplift=true_uplift
+        config, prepared.cv_df, y=cv.y, t=cv.t, uplift=chosen.uplift, true_uplift=true_uplift
     )
     for table in groups.values():
         metrics.update(_group_metrics(table))
@@ -443,7 +489,7 @@ def evaluate(
         metrics=metrics,
         rankings=rankings,
         groups=groups,
-        calibration=ev.calibration_table(test.y, test.t, p1, p0),
+        calibration=ev.calibration_table(cv.y, cv.t, chosen.p1, chosen.p0),
         truth_known=true_uplift is not None,
     )
 
@@ -453,35 +499,36 @@ def write_artifacts(
     prepared: Prepared,
     evaluation: Evaluation,
     *,
-    fits: Mapping[str, LearnerFit],
-    chosen: str,
+    selection: crossfit.Selection,
     propensity: ev.FloatArray,
 ) -> None:
     """Plots and tables of the evaluation into `out` (logged with the run afterwards)."""
-    y, t = prepared.test.y, prepared.test.t
+    y, t = prepared.cv_rows.y, prepared.cv_rows.t
+    chosen = selection.chosen
     labels = (
-        ("chosen", f"chosen ({chosen})"),
+        ("chosen", f"chosen ({'+'.join(chosen.members)})"),
         ("ref_response", "response model"),
-        ("ref_t_plain", "plain T-learner"),
     )
     shown = {label: evaluation.rankings[key] for key, label in labels if key in evaluation.rankings}
     plots.curves_plot(y, t, shown, out / "qini_curve.png", kind="qini")
     plots.curves_plot(y, t, shown, out / "uplift_curve.png", kind="uplift")
     plots.calibration_plot(evaluation.calibration, out / "calibration.png")
-    plots.overlap_plot(propensity, prepared.fit.t, out / "propensity_overlap.png")
+    plots.overlap_plot(propensity, t, out / "propensity_overlap.png")
     evaluation.calibration.to_csv(out / "calibration.csv", index=False)
     for group, table in evaluation.groups.items():
         table.to_csv(out / f"by_{group}.csv", index=False)
     pd.DataFrame(
         [
             {
-                "learner": f.name,
-                "validation_qini": f.validation_qini,
-                "trials": f.trials_completed,
-                "seconds": round(f.seconds, 1),
-                "params": json.dumps(f.params, sort_keys=True),
+                "candidate": c.name,
+                "members": "+".join(c.members),
+                "cv_qini": c.qini,
+                "cv_qini_ci05": c.qini_interval[0],
+                "cv_qini_ci95": c.qini_interval[1],
+                "seconds": round(c.seconds, 1),
+                "params": json.dumps(c.params, sort_keys=True),
             }
-            for f in fits.values()
+            for c in selection.candidates.values()
         ]
     ).to_csv(out / "learners.csv", index=False)
 
@@ -491,6 +538,7 @@ def register(
     model: UpliftModel,
     prepared: Prepared,
     metrics: Mapping[str, float],
+    evidence: Evidence,
     *,
     run_id: str,
     commit: str | None,
@@ -498,36 +546,43 @@ def register(
     """Log the pyfunc model, register a version with alias `candidate`, run the gate, tag."""
     info = log_uplift_model(
         model,
-        input_example=prepared.test_df.head(5),
+        input_example=prepared.cv_df.head(5),
         registered_model_name=config.model_name,
         metadata={"run_id": run_id, "contract": config.contract},
     )
     version = str(info.registered_model_version)
     client = mlflow.MlflowClient()
     client.set_registered_model_alias(config.model_name, CANDIDATE, version)
-    gate = _promotion_gate(
+    cv = prepared.cv_rows
+    gate = promotion_gate(
         config.model_name,
         version,
-        candidate_score=metrics[SELECTION_METRIC],
-        test_df=prepared.test_df,
-        y=prepared.test.y,
-        t=prepared.test.t,
+        evidence=evidence,
+        qini=metrics[SELECTION_METRIC],
+        response_qini=metrics.get(f"ref_response/{SELECTION_METRIC}"),
+        data_sha256=prepared.fingerprint["sha256"],
+        frame=prepared.cv_df,
+        y=cv.y,
+        t=cv.t,
     )
     version_tags = {
         "run_id": run_id,
         "learner": str(model.model_info.get("learner")),
         "data_sha256": prepared.fingerprint["sha256"],
-        f"test_{SELECTION_METRIC}": f"{metrics[SELECTION_METRIC]:.6f}",
+        f"cv_{SELECTION_METRIC}": f"{metrics[SELECTION_METRIC]:.6f}",
+        "weak_evidence": str(evidence.weak).lower(),
+        "evidence": "; ".join(evidence.reasons) or "ranking better than chance (90% interval)",
         "promotion": gate.note,
         "git_commit": commit or "unknown",
     }
     for key, value in version_tags.items():
-        client.set_model_version_tag(config.model_name, version, key, value)
+        client.set_model_version_tag(config.model_name, version, key, value[:5000])
     mlflow.set_tags(
         {
             "registered_model": config.model_name,
             "registered_version": version,
             "promotion": gate.note,
+            "weak_evidence": str(evidence.weak).lower(),
         }
     )
     return version, gate
@@ -546,6 +601,8 @@ def train(
     data_path = Path(config.data_path)
     truth_path = resolve_truth_path(config, data_path)
     experiment_id = experiment_id_for(config.experiment_name)
+    for run_id in recover_interrupted_runs(experiment_id, config.model_name):
+        console.print(f"[yellow]note:[/] run {run_id} was interrupted earlier: marked failed")
     timings: dict[str, float] = {}
     started = tick = time.perf_counter()
 
@@ -555,11 +612,12 @@ def train(
         timings[stage] = now - tick
         tick = now
 
-    total_steps = 6 + sum(config.tuning.trials + 1 for _ in config.learners)
+    total_steps = 7 + len(config.learners)
     with (
         mlflow.start_run(experiment_id=experiment_id, run_name="train") as run,
         _progress(console, show_progress) as progress,
     ):
+        mlflow.set_tags(process_tags())
         steps = _Steps(progress, total_steps)
         run_id = run.info.run_id
         out = Path(config.output_dir) / run_id
@@ -568,13 +626,14 @@ def train(
         steps.start(f"reading and validating {data_path.name}")
         prepared = prepare(config, data_path, out, console)
         commit = log_run_context(config, prepared.fingerprint)
-        lap("read_validate_split")
+        lap("read_validate")
         steps.advance()
 
         steps.start("cross-fitting the propensity model")
+        cv = prepared.cv_rows
         propensity = crossfit_propensity(
-            prepared.fit.X,
-            prepared.fit.t,
+            cv.X,
+            cv.t,
             folds=config.folds,
             seed=config.seed,
             params=config.learner_params,
@@ -582,47 +641,106 @@ def train(
         )
         if propensity.overlap_warning:
             console.print(f"[yellow]warning:[/] {propensity.overlap_warning}")
-        overlap = ev.propensity_overlap(propensity.scores_raw, prepared.fit.t)
+        overlap = ev.propensity_overlap(propensity.scores_raw, cv.t)
+        # DR needs out-of-fold propensities for every row it is fit on.
+        needs_propensity = "dr" in config.learners
         lap("propensity")
         steps.advance()
 
-        fits = fit_learners(config, prepared, propensity.scores_clipped, steps)
-        for name, learner_fit in fits.items():
-            timings[f"learner_{name}"] = learner_fit.seconds
-        lap("learners")
-        chosen = max(
-            fits.values(), key=lambda f: (f.validation_qini, -config.learners.index(f.name))
+        steps.start("tuning")
+        params = tuned_params(
+            config, prepared, propensity.scores_clipped if needs_propensity else None
         )
-        console.print(
-            "validation Qini coefficient: "
-            + ", ".join(f"{f.name}={f.validation_qini:.4f}" for f in fits.values())
-            + f" -> chosen: [bold]{chosen.name}[/]"
-        )
-
-        steps.start("calibrating and building the model")
-        model = build_model(config, prepared, chosen, run_id)
+        lap("tuning")
         steps.advance()
 
-        steps.start("evaluating on the held-out test rows")
-        evaluation = evaluate(config, prepared, model, fits, truth_path)
+        selection = crossfit.select(
+            config.learners,
+            params,
+            cv.X,
+            cv.t,
+            cv.y,
+            folds=config.folds,
+            propensity=propensity.scores_clipped if needs_propensity else None,
+            categorical=prepared.categorical,
+            feature_names=[s.name for s in prepared.specs],
+            seed=config.seed,
+            ensemble=config.ensemble,
+            on_learner=steps.learner,
+        )
+        for name, candidate in selection.candidates.items():
+            timings[f"crossfit_{name}"] = candidate.seconds
+        lap("crossfit")
+        chosen = selection.chosen
+        console.print(
+            "cross-validated Qini coefficient (90% interval): "
+            + ", ".join(
+                f"{c.name}={c.qini:.4f} [{c.qini_interval[0]:.4f}, {c.qini_interval[1]:.4f}]"
+                for c in selection.candidates.values()
+            )
+        )
+        console.print(f"chosen: [bold]{'+'.join(chosen.members)}[/]: {selection.reason}")
+        evidence = assess_evidence(
+            cv.t,
+            cv.y,
+            qini=chosen.qini,
+            qini_interval=chosen.qini_interval,
+            min_events_per_arm=config.min_events_per_arm,
+        )
+        if evidence.weak:
+            console.print(
+                "[bold yellow]warning: weak evidence, the ranking is not shown to be better "
+                "than chance[/]"
+            )
+            for reason in evidence.reasons:
+                console.print(f"  - {reason}")
+            console.print(f"  {WEAK_EVIDENCE_ADVICE}")
+
+        steps.start("refitting the chosen model on every row")
+        full_propensity = None
+        if needs_propensity:
+            full_propensity = (
+                propensity.scores_clipped
+                if not prepared.sampled
+                else crossfit_propensity(
+                    prepared.all_rows.X,
+                    prepared.all_rows.t,
+                    folds=config.folds,
+                    seed=config.seed,
+                    params=config.learner_params,
+                    categorical=prepared.categorical,
+                ).scores_clipped
+            )
+        model = build_model(
+            config,
+            prepared,
+            selection,
+            propensity=full_propensity,
+            run_id=run_id,
+            evidence=evidence,
+        )
+        lap("refit")
+        steps.advance()
+
+        steps.start("evaluating the out-of-fold predictions")
+        evaluation = evaluate(config, prepared, selection, truth_path)
         metrics = evaluation.metrics
         metrics.update(_prefixed("overlap/", overlap))
+        metrics["weak_evidence"] = float(evidence.weak)
         lap("evaluation")
         steps.advance()
 
         steps.start("writing plots and the report")
         write_artifacts(
-            out,
-            prepared,
-            evaluation,
-            fits=fits,
-            chosen=chosen.name,
-            propensity=propensity.scores_raw,
+            out, prepared, evaluation, selection=selection, propensity=propensity.scores_raw
         )
+        lap("artifacts")
         steps.advance()
 
         steps.start("logging and registering the model")
-        version, gate = register(config, model, prepared, metrics, run_id=run_id, commit=commit)
+        version, gate = register(
+            config, model, prepared, metrics, evidence, run_id=run_id, commit=commit
+        )
         metrics.update(gate.metrics)
         lap("log_register")
         timings["total"] = time.perf_counter() - started
@@ -631,14 +749,15 @@ def train(
             config=config,
             fingerprint=prepared.fingerprint,
             notes=prepared.data.notes,
-            fits=fits,
-            chosen=chosen.name,
+            selection=selection,
             metrics=metrics,
             groups=evaluation.groups,
             version=version,
             promotion=gate.note,
             truth_known=evaluation.truth_known,
             overlap_warning=propensity.overlap_warning,
+            evidence=evidence,
+            cv_rows=len(cv.y),
         )
         mlflow.log_metrics(_finite(metrics))
         mlflow.log_metrics(_prefixed("time/", timings))
@@ -653,7 +772,7 @@ def train(
         promoted=gate.promoted,
         promotion_note=gate.note,
         champion_version=version if gate.promoted else gate.previous_champion,
-        chosen_learner=chosen.name,
+        chosen_learner="+".join(chosen.members),
         metrics=metrics,
         output_dir=out,
         report_path=report_path,
@@ -661,6 +780,8 @@ def train(
         counts={k: int(v) for k, v in fp.items() if k.startswith("rows_") or k.endswith("_rows")},
         timings=timings,
         notes=prepared.data.notes,
+        evidence=evidence,
+        selection_reason=selection.reason,
     )
     print_summary(result, config, console)
     return result
@@ -683,40 +804,28 @@ def _quarantine(data: TrainingData, out: Path, console: Console) -> Path | None:
     return path
 
 
-def _references(
-    config: TrainConfig,
-    fit: SplitArrays,
-    test_x: FloatArray,
-    cats: list[int],
-    names: list[str],
-) -> dict[str, ev.FloatArray]:
-    """Scores of the reference rankings on the test rows."""
-
+def _references(config: TrainConfig, prepared: Prepared) -> dict[str, ev.FloatArray]:
+    """Out-of-fold scores of the reference rankings: random, and the response model (the chance
+    of going digital when mentored, what a program without uplift modelling would rank by)."""
+    cv = prepared.cv_rows
     rng = np.random.default_rng(config.seed)
-    treated = fit.t == 1
-    response = fit_booster(
-        fit.X[treated],
-        fit.y[treated],
-        role="outcome",
-        options=parse_params(config.learner_params),
-        categorical=cats,
-        seed=config.seed,
-        feature_names=names,
-    )
-    t_plain = fit_learner(
-        "t",
-        config.learner_params,
-        fit,
-        propensity=None,
-        categorical=cats,
-        feature_names=names,
-        seed=config.seed,
-    )
-    return {
-        "ref_random": rng.uniform(size=len(test_x)),
-        "ref_response": predict(response, test_x),
-        "ref_t_plain": t_plain.predict_uplift(test_x),
-    }
+    fold_of = stratified_folds(cv.t * 2 + cv.y, config.folds, config.seed)
+    response = np.empty(len(cv.y))
+    options = parse_params(config.learner_params)
+    names = [s.name for s in prepared.specs]
+    for k in range(config.folds):
+        train_rows = (fold_of != k) & (cv.t == 1)
+        model = fit_booster(
+            cv.X[train_rows],
+            cv.y[train_rows],
+            role="outcome",
+            options=options,
+            categorical=prepared.categorical,
+            seed=config.seed + k,
+            feature_names=names,
+        )
+        response[fold_of == k] = predict(model, cv.X[fold_of == k])
+    return {"ref_random": rng.uniform(size=len(cv.y)), "ref_response": response}
 
 
 def _evaluate(
@@ -796,57 +905,6 @@ def _group_metrics(table: pd.DataFrame) -> dict[str, float]:
     return metrics
 
 
-@dataclass(frozen=True)
-class GateResult:
-    """The promotion decision."""
-
-    promoted: bool
-    note: str
-    previous_champion: str | None
-    metrics: dict[str, float]
-
-
-def _promotion_gate(
-    name: str,
-    version: str,
-    *,
-    candidate_score: float,
-    test_df: pd.DataFrame,
-    y: ev.FloatArray,
-    t: ev.FloatArray,
-) -> GateResult:
-    """Move `champion` to the new version when there is none, or when the new version's test
-    Qini coefficient is higher than the champion's on the same test rows."""
-    client = mlflow.MlflowClient()
-    current = version_by_alias(name, CHAMPION, client)
-    if current is None:
-        client.set_registered_model_alias(name, CHAMPION, version)
-        return GateResult(True, "champion: first version (no champion yet)", None, {})
-    previous = str(current.version)
-    try:
-        champion: UpliftModel = load_uplift_model(model_uri(name, CHAMPION))
-        champion_score = ev.qini_coefficient(y, champion.predict(test_df)["uplift"], t)
-    except Exception as error:  # any failure means "cannot compare": the champion stays
-        note = (
-            f"candidate only: champion v{previous} could not score this test set ({error}); "
-            "use `umkm promote` to promote by hand"
-        )
-        return GateResult(False, note, previous, {})
-    metrics = {f"champion/{SELECTION_METRIC}": champion_score}
-    if candidate_score > champion_score:
-        client.set_registered_model_alias(name, CHAMPION, version)
-        note = (
-            f"champion: beat v{previous} on the same test rows ({SELECTION_METRIC} "
-            f"{candidate_score:.4f} > {champion_score:.4f})"
-        )
-        return GateResult(True, note, previous, metrics)
-    note = (
-        f"candidate only: champion v{previous} stays ({SELECTION_METRIC} "
-        f"{candidate_score:.4f} <= {champion_score:.4f} on the same test rows)"
-    )
-    return GateResult(False, note, previous, metrics)
-
-
 def print_summary(result: TrainResult, config: TrainConfig, console: Console) -> None:
     """Run id, registered name and version, and the headline metrics."""
     m = result.metrics
@@ -855,7 +913,10 @@ def print_summary(result: TrainResult, config: TrainConfig, console: Console) ->
         f"registered: [bold]{result.model_name}[/] version [bold]{result.version}[/] "
         f"(alias {CANDIDATE}); {result.promotion_note}"
     )
-    table = Table(title=f"held-out test rows, chosen learner: {result.chosen_learner}")
+    table = Table(
+        title=f"out-of-fold predictions ({int(m.get('cv_folds', 0))} folds, "
+        f"{int(m.get('cv_rows', 0))} rows), chosen: {result.chosen_learner}"
+    )
     table.add_column("metric")
     table.add_column("chosen", justify="right")
     for ref in REFERENCE_NAMES:
@@ -872,4 +933,14 @@ def print_summary(result: TrainResult, config: TrainConfig, console: Console) ->
     for name in names:
         table.add_row(name, cell(name), *(cell(f"ref_{r}/{name}") for r in REFERENCE_NAMES))
     console.print(table)
+    low, high = m.get("qini_coefficient_ci05"), m.get("qini_coefficient_ci95")
+    if low is not None and high is not None:
+        console.print(
+            f"Qini coefficient {m['qini_coefficient']:.4f}, 90% interval [{low:.4f}, {high:.4f}]"
+        )
+    if result.evidence is not None and result.evidence.weak:
+        console.print(
+            "[bold yellow]WEAK EVIDENCE:[/] this model's list is not shown to be better than "
+            f"chance; {WEAK_EVIDENCE_ADVICE}"
+        )
     console.print(f"report: {result.report_path}")

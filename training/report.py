@@ -13,12 +13,12 @@ from training.evaluation import capacity_tag
 
 if TYPE_CHECKING:
     from training.config import TrainConfig
-    from training.tuning import LearnerFit
+    from training.crossfit import Selection
+    from training.gate import Evidence
 
 REFERENCES = (
     ("ref_random/", "random"),
     ("ref_response/", "response model (p(y | treated))"),
-    ("ref_t_plain/", "plain T-learner"),
 )
 
 
@@ -56,17 +56,20 @@ def write_report(
     config: TrainConfig,
     fingerprint: Mapping[str, Any],
     notes: Sequence[str],
-    fits: Mapping[str, LearnerFit],
-    chosen: str,
+    selection: Selection,
     metrics: Mapping[str, float],
     groups: Mapping[str, pd.DataFrame],
     version: str,
     promotion: str,
     truth_known: bool,
     overlap_warning: str | None,
+    evidence: Evidence,
+    cv_rows: int,
 ) -> Path:
-    """Write report.md: data, learner choice, test metrics with intervals, references, groups."""
+    """Write report.md: data, learner choice, out-of-fold metrics with intervals, references,
+    groups."""
     fp = fingerprint
+    chosen = selection.chosen.name
     lines = [
         f"# Training report: {config.model_name} version {version}",
         "",
@@ -80,21 +83,32 @@ def write_report(
         f"- outcome rate: treated {_num(fp['outcome_rate_treated'])}, "
         f"control {_num(fp['outcome_rate_control'])}",
         *[f"- {note}" for note in notes],
-        f"- split: test {config.test_fraction:.0%} (evaluation and promotion gate), the rest "
-        f"into fit and validation ({config.validation_fraction:.0%}: tuning, learner choice, "
-        "calibration); stratified by arm x outcome",
+        f"- cross-fitting: {selection.folds} folds stratified by arm x outcome over {cv_rows} "
+        "rows; every number below is from out-of-fold predictions; the served model is the "
+        "chosen recipe refit on every row",
         "",
-        "## Learner choice (validation split, Qini coefficient)",
+        "## Evidence",
         "",
-        "| learner | validation Qini | tuning trials | seconds |",
+        *(
+            [f"- **weak evidence**: {reason}" for reason in evidence.reasons]
+            or ["- the ranking beats chance (the Qini interval is above zero)"]
+        ),
+        f"- outcome events: {evidence.events_treated} mentored, {evidence.events_control} not",
+        "",
+        "## Learner choice (out-of-fold Qini coefficient, 90% bootstrap interval)",
+        "",
+        f"{selection.reason}.",
+        "",
+        "| candidate | members | Qini [90% interval] | seconds |",
         "|---|---|---|---|",
         *[
-            f"| {f.name}{' (chosen)' if f.name == chosen else ''} | {_num(f.validation_qini)} "
-            f"| {f.trials_completed} | {f.seconds:.1f} |"
-            for f in fits.values()
+            f"| {c.name}{' (chosen)' if c.name == chosen else ''} | {'+'.join(c.members)} "
+            f"| {_num(c.qini)} [{_num(c.qini_interval[0])}, {_num(c.qini_interval[1])}] "
+            f"| {c.seconds:.1f} |"
+            for c in selection.candidates.values()
         ],
         "",
-        "## Held-out test rows (90% bootstrap intervals)",
+        "## Out-of-fold predictions (90% bootstrap intervals)",
         "",
         "| metric | chosen | " + " | ".join(label for _, label in REFERENCES) + " |",
         "|---|---|" + "---|" * len(REFERENCES),
@@ -120,7 +134,7 @@ def write_report(
         )
         + ".",
         "",
-        "## Each learner on the test rows",
+        "## Each candidate, out of fold",
         "",
         "| learner | Qini coefficient | "
         + " | ".join(f"uplift@{k:.0%}" for k in config.capacities)
@@ -128,7 +142,7 @@ def write_report(
         + " |",
         "|---|---|" + "---|" * len(config.capacities) + ("---|" if truth_known else ""),
     ]
-    for name in fits:
+    for name in selection.candidates:
         prefix = f"learner_{name}/"
         cells = [_num(metrics.get(prefix + "qini_coefficient"))]
         cells += [
@@ -139,7 +153,7 @@ def write_report(
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "## Outcome models per arm (test rows, calibrated probabilities)",
+        "## Outcome models per arm (out-of-fold probabilities, before calibration)",
         "",
         f"- AUC treated {_num(metrics.get('test/auc_treated'))}, "
         f"control {_num(metrics.get('test/auc_control'))}",
@@ -152,7 +166,7 @@ def write_report(
         "",
         "![calibration](calibration.png)",
         "",
-        "## Propensity overlap (cross-fitted, fit split)",
+        "## Propensity overlap (cross-fitted)",
         "",
         f"- share outside [0.05, 0.95]: {_num(metrics.get('overlap/share_outside'))}",
         f"- {overlap_warning}" if overlap_warning else "- overlap: no warning",
@@ -165,7 +179,7 @@ def write_report(
         "",
         "![uplift](uplift_curve.png)",
         "",
-        "## By group (test rows; small groups are noisy)",
+        "## By group (out of fold; small groups are noisy)",
         "",
     ]
     for column, table in groups.items():

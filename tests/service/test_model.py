@@ -223,3 +223,35 @@ def _loads(registered_model: Any, version: str) -> bool:
     except Exception:
         return False
     return True
+
+
+def test_model_info_and_lists_carry_the_training_evidence(
+    client: TestClient, registered_model: Any
+) -> None:
+    """The session model was trained on enough events: its evidence is not weak and lists carry
+    no warning; the same model marked weak puts a warning on every list it builds."""
+    import dataclasses
+
+    from service.schemas import EXAMPLE_PROFILE, EXAMPLE_PROFILE_2, PrioritizeRequest
+    from service.scoring import prioritize_profiles
+
+    evidence = client.get("/v1/model", headers=AUTH).json()["evidence"]
+    assert evidence["weak"] is False and evidence["events_treated"] > 0
+    body = {"msmes": [EXAMPLE_PROFILE, EXAMPLE_PROFILE_2], "capacity": 1}
+    answer = client.post("/v1/prioritize", headers=AUTH, json=body).json()
+    assert answer["evidence_warning"] is None
+
+    loaded = client.app.state.model_store.current  # type: ignore[attr-defined]
+    assert loaded is not None
+    model = load_uplift_model(f"models:/{registered_model.name}/{registered_model.version}")
+    model.model_info["evidence"] = {
+        "weak": True,
+        "reasons": ["few outcome events: 3 among mentored and 40 among not mentored MSMEs"],
+        "events_treated": 3,
+        "events_control": 40,
+    }
+    weak = dataclasses.replace(loaded, model=model)
+    listed = prioritize_profiles(weak, PrioritizeRequest.model_validate(body))
+    assert listed.evidence_warning is not None
+    assert "weak evidence" in listed.evidence_warning
+    assert "few outcome events: 3 among mentored" in listed.evidence_warning

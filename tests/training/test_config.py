@@ -18,7 +18,8 @@ def test_defaults_follow_the_msme_contract() -> None:
         "digitalized",
     )
     assert config.model_name == "umkm-uplift"
-    assert config.learners == ("s", "t", "x", "dr")
+    assert config.learners == ("s", "x")
+    assert config.ensemble and config.categorical_encoding == "codes"
     assert config.capacities == (0.05, 0.1, 0.2, 0.3)
 
 
@@ -34,7 +35,7 @@ def test_hillstrom_config() -> None:
     assert config.id_column is None  # "" in TOML
     assert (config.treated_value, config.control_value) == ("Womens E-Mail", "No E-Mail")
     assert config.outcome_column == "visit"
-    assert config.test_fraction == 0.5
+    assert config.folds == 5
     assert config.model_name != "umkm-uplift"
     # the relative data path is resolved against the config file's folder
     assert config.data_path is not None and config.data_path.is_absolute()
@@ -60,7 +61,9 @@ def test_capacities_are_sorted_fractions() -> None:
         ({"treated_value": "A", "control_value": "A"}, "must differ"),
         ({"contract": "none"}, r"explicit \[\[features\]\]"),
         ({"folds": 1}, "field folds"),
-        ({"test_fraction": 1.5}, "field test_fraction"),
+        ({"selection_rows": 10}, "field selection_rows"),
+        ({"test_fraction": 0.3}, "field test_fraction"),  # gone: every row is cross-fitted
+        ({"categorical_encoding": "onehot"}, "field categorical_encoding"),
         ({"colour": "blue"}, "field colour"),
         ({"features": [{"name": "x", "kind": "numeric", "categories": ["a"]}]}, "categories"),
         ({"features": [{"name": "mentored", "kind": "boolean"}]}, "treatment/outcome"),

@@ -34,7 +34,8 @@ def _train_and_score(config: TrainConfig, tmp_path: Path, uri: str) -> None:
     config = config.with_overrides(
         sample_rows=6000,
         learners=["t", "dr"],
-        tuning={"trials": 2, "timeout_seconds": 300},
+        folds=3,
+        tuning={"trials": 1, "timeout_seconds": 300},
         bootstrap_resamples=30,
         output_dir=tmp_path / "out",
     )
@@ -45,9 +46,8 @@ def _train_and_score(config: TrainConfig, tmp_path: Path, uri: str) -> None:
     assert result.counts["rows_used"] == 6000
     assert (result.model_name, result.version, result.promoted) == ("hillstrom-uplift", "1", True)
     learners = pd.read_csv(result.output_dir / "learners.csv")
-    assert list(learners["learner"]) == ["t", "dr"]
-    assert list(learners["trials"]) == [2, 2]  # the trial cap binds, not the time budget
-    assert result.chosen_learner in ("t", "dr")
+    assert set(learners["candidate"]) >= {"t", "dr"}
+    assert result.chosen_learner in ("t", "dr", "t+dr")
     # a randomised e-mail test: the treated visit more
     metrics = result.metrics
     assert metrics["test/observed_rate_treated"] > metrics["test/observed_rate_control"]

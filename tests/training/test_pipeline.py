@@ -154,7 +154,7 @@ def test_run_logs_fingerprint_config_commit_versions_and_artifacts(scenario: Sce
 
 def test_metrics_cover_references_truth_intervals_and_groups(scenario: Scenario) -> None:
     metrics = scenario.first.metrics
-    for prefix in ("", "ref_random/", "ref_response/", "ref_t_plain/"):
+    for prefix in ("", "ref_random/", "ref_response/"):
         for name in ("qini_coefficient", "auuc", "uplift_at_10pct", "oracle_share_10pct"):
             assert prefix + name in metrics
     low, high = metrics["qini_coefficient_ci05"], metrics["qini_coefficient_ci95"]
@@ -194,18 +194,27 @@ def test_cli_prints_run_id_version_and_headline_metrics(scenario: Scenario) -> N
     assert f"run id: {scenario.useless.run_id}" in output
     assert "registered: umkm-uplift version 2" in output
     assert "qini_coefficient" in output and "uplift_at_10pct" in output
-    assert "candidate only: champion v1" in output
+    flat = " ".join(output.split())  # rich wraps long lines
+    assert "candidate only: weak evidence" in flat
+    assert "WEAK EVIDENCE" in flat
 
 
-def test_worse_model_stays_candidate(scenario: Scenario) -> None:
+def test_useless_model_is_weak_evidence_and_stays_candidate(scenario: Scenario) -> None:
+    """A constant feature cannot rank: its out-of-fold Qini is noise around zero, the interval
+    includes zero, and the gate refuses it whatever the champion's score."""
     client = MlflowClient(scenario.tracking_uri)
     useless = scenario.useless
-    assert useless.metrics["qini_coefficient"] == pytest.approx(0.0, abs=1e-9)
+    assert useless.metrics["qini_coefficient"] == pytest.approx(0.0, abs=0.05)
+    assert useless.metrics["qini_coefficient_ci05"] <= 0 <= useless.metrics["qini_coefficient_ci95"]
+    assert useless.metrics["weak_evidence"] == 1.0
     assert not useless.promoted
-    assert useless.promotion_note.startswith("candidate only: champion v1 stays")
-    assert useless.metrics["champion/qini_coefficient"] > 0
+    assert useless.promotion_note.startswith("candidate only: weak evidence")
+    assert "includes zero" in useless.promotion_note
     assert scenario.aliases_after_useless == {"candidate": "2", "champion": "1"}
-    assert client.get_model_version(NAME, "2").tags["promotion"] == useless.promotion_note
+    tags = client.get_model_version(NAME, "2").tags
+    assert tags["promotion"] == useless.promotion_note
+    assert tags["weak_evidence"] == "true"
+    assert client.get_model_version(NAME, "1").tags["weak_evidence"] == "false"
 
 
 def test_same_data_config_and_seed_give_the_same_metrics(

@@ -427,6 +427,7 @@
       capacity: fmtInt(result.capacity),
     });
     $("kpi-shortfall").textContent = result.shortfall_note || "";
+    $("evidence-warning").hidden = !result.evidence_warning;
     renderBinding(result.binding_constraints);
     const harmless = result.selected.filter((row) => row.expected_gain <= 0).length;
     $("notes").hidden = harmless === 0;

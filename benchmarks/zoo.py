@@ -1,0 +1,384 @@
+"""The evaluation zoo: our default pipeline beside causalml's meta-learners on worlds with known
+effects (`benchmarks/zoo_worlds.py`) and on Hillstrom over random stratified 50/50 splits.
+
+For each family, size and seed: the world's history is written to a Parquet file and trained with
+`umkm train`'s defaults (`training.pipeline.train`, the MSME config or the generic config for
+non-MSME tables) into a temporary SQLite MLflow store; the registered version is loaded as an
+MLflow model and scores the world's evaluation population. In the same run, causalml S/T/X/DR on
+LightGBM with fixed defaults (200 trees, learning rate 0.05, 15 leaves, min_child_samples 100,
+categories as integer codes) are trained on **all** the rows the pipeline was given. Reported:
+share of the oracle's extra outcomes at 5/10/20% capacity (truth known), or the normalised Qini
+coefficient and uplift@30% on a randomised held-out part (no row-level truth).
+
+Results are appended to a JSON-lines file (one line per model and run), so a run can be resumed
+and `--table` turns the file into the README's Markdown tables.
+
+    uv run --group bench python benchmarks/zoo.py --out benchmarks/results/zoo.jsonl
+    uv run --group bench python benchmarks/zoo.py --table benchmarks/results/zoo.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from zoo_worlds import FAMILIES, World
+
+SIZES = (5_000, 20_000, 60_000, 200_000)
+CAPACITIES = (0.05, 0.1, 0.2)
+PEER_PARAMS: dict[str, Any] = {
+    "n_estimators": 200,
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_child_samples": 100,
+    "verbose": -1,
+}
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+# ----------------------------------------------------------------------------- our pipeline
+
+
+def _config_for(world: World, data_path: Path, out: Path) -> Any:
+    from training.config import FeatureConfig, TrainConfig
+
+    if world.msme:
+        return TrainConfig(data_path=data_path, output_dir=out)
+    return TrainConfig(
+        data_path=data_path,
+        output_dir=out,
+        contract="none",
+        id_column=None,
+        treatment_column="w",
+        outcome_column="y",
+        features=tuple(FeatureConfig(name=n, kind="numeric") for n in world.features),
+        group_columns=(),
+        model_name="zoo",
+        experiment_name="zoo",
+    )
+
+
+def run_pipeline(
+    world: World, config_overrides: dict[str, Any] | None = None
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Train the default pipeline on the world's history; uplift for the evaluation rows."""
+    from mlflow import MlflowClient
+    from rich.console import Console
+
+    from models.pyfunc import load_uplift_model
+    from training.pipeline import train
+
+    workdir = Path(tempfile.mkdtemp(prefix="zoo-"))
+    os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{workdir / 'mlflow.db'}"
+    data_path = workdir / "history.parquet"
+    world.history.to_parquet(data_path, index=False)
+    config = _config_for(world, data_path, workdir / "out")
+    if config_overrides:
+        config = config.with_overrides(**config_overrides)
+    MlflowClient().create_experiment(
+        config.experiment_name, artifact_location=(workdir / "artifacts").as_uri()
+    )
+    started = time.perf_counter()
+    result = train(config, console=Console(quiet=True), show_progress=False)
+    seconds = time.perf_counter() - started
+    model = load_uplift_model(f"models:/{config.model_name}/{result.version}")
+    uplift = model.predict(world.evaluation)["uplift"].to_numpy(float)
+    info = {
+        "seconds": seconds,
+        "chosen": result.chosen_learner,
+        "weak_evidence": bool(result.metrics.get("weak_evidence", 0.0)),
+    }
+    return uplift, info
+
+
+# ----------------------------------------------------------------------------- peers
+
+
+def _matrices(world: World) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Features as floats (categories as integer codes), arm and outcome of the history; the
+    evaluation rows' features."""
+    if not world.msme:
+        cols = list(world.features)
+        return (
+            world.history[cols].to_numpy(float),
+            world.history["w"].to_numpy(float),
+            world.history["y"].to_numpy(float),
+            world.evaluation[cols].to_numpy(float),
+        )
+    from models.features import feature_matrix, msme_feature_specs
+
+    specs = msme_feature_specs()
+    hist = world.history
+    if "digital_status" in hist.columns:
+        hist = hist[hist["digital_status"] != "digital"]
+    return (
+        feature_matrix(hist, specs),
+        hist["mentored"].astype(bool).to_numpy(float),
+        hist["digitalized"].astype(bool).to_numpy(float),
+        feature_matrix(world.evaluation, specs),
+    )
+
+
+def run_peers(
+    X: np.ndarray, t: np.ndarray, y: np.ndarray, X_eval: np.ndarray, seed: int
+) -> dict[str, tuple[np.ndarray, float]]:
+    """causalml S/T/X/DR on LightGBM with the fixed defaults, trained on all rows given."""
+    from causalml.inference.meta import (
+        BaseDRRegressor,
+        BaseSClassifier,
+        BaseTClassifier,
+        BaseXClassifier,
+    )
+    from lightgbm import LGBMClassifier, LGBMRegressor
+    from sklearn.model_selection import cross_val_predict
+
+    def clf() -> LGBMClassifier:
+        return LGBMClassifier(random_state=seed, **PEER_PARAMS)
+
+    def reg() -> LGBMRegressor:
+        return LGBMRegressor(random_state=seed, **PEER_PARAMS)
+
+    out: dict[str, tuple[np.ndarray, float]] = {}
+    tick = time.perf_counter()
+    # One propensity for X and DR (their built-in ElasticNet cannot take missing values).
+    p = cross_val_predict(clf(), X, t.astype(int), cv=5, method="predict_proba")[:, 1]
+    p = np.clip(p, 0.02, 0.98)
+    p_eval = np.clip(clf().fit(X, t.astype(int)).predict_proba(X_eval)[:, 1], 0.02, 0.98)
+    p_seconds = time.perf_counter() - tick
+    models: dict[str, Any] = {
+        "causalml_s": BaseSClassifier(learner=clf()),
+        "causalml_t": BaseTClassifier(learner=clf()),
+        "causalml_x": BaseXClassifier(outcome_learner=clf(), effect_learner=reg()),
+        "causalml_dr": BaseDRRegressor(learner=reg()),
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, model in models.items():
+            tick = time.perf_counter()
+            if name in ("causalml_s", "causalml_t"):
+                model.fit(X, t, y)
+                score = model.predict(X_eval)
+            elif name == "causalml_dr":
+                model.fit(X, t, y, p=p, seed=seed)
+                score = model.predict(X_eval, p=p_eval)
+            else:
+                model.fit(X, t, y, p=p)
+                score = model.predict(X_eval, p=p_eval)
+            seconds = (
+                time.perf_counter()
+                - tick
+                + (0 if name in ("causalml_s", "causalml_t") else p_seconds)
+            )
+            out[name] = (np.asarray(score, dtype=float).reshape(len(X_eval), -1)[:, 0], seconds)
+    return out
+
+
+# ----------------------------------------------------------------------------- metrics
+
+
+def _scores(world: World, uplift: np.ndarray) -> dict[str, float]:
+    from training import evaluation as ev
+
+    if world.true_uplift is not None:
+        truth = world.true_uplift
+        return {f"oracle_{k:.2f}": ev.oracle_share(truth, uplift, k) for k in CAPACITIES}
+    y = world.evaluation["y"].to_numpy(float)
+    t = world.evaluation["w"].to_numpy(float)
+    return {
+        "qini": ev.qini_coefficient(y, uplift, t),
+        "uplift30": ev.uplift_at_k(y, uplift, t, 0.3, "by_group"),
+    }
+
+
+def _append(path: Path, record: dict[str, Any]) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+
+
+def _done(path: Path) -> set[tuple[str, int, int]]:
+    if not path.exists():
+        return set()
+    keys = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        if r["model"] == "ours":
+            keys.add((r["family"], r["size"], r["seed"]))
+    return keys
+
+
+def run_world(family: str, size: int, seed: int, out: Path, overrides: dict[str, Any]) -> None:
+    world = FAMILIES[family](size, seed)
+    base = {"family": family, "size": size, "seed": seed}
+    uplift, info = run_pipeline(world, overrides)
+    _append(out, {**base, "model": "ours", **info, **_scores(world, uplift)})
+    X, t, y, X_eval = _matrices(world)
+    for name, (score, seconds) in run_peers(X, t, y, X_eval, seed).items():
+        _append(out, {**base, "model": name, "seconds": seconds, **_scores(world, score)})
+
+
+# ----------------------------------------------------------------------------- Hillstrom
+
+
+def hillstrom_world(split: int) -> World:
+    """Womens E-Mail vs No E-Mail, outcome visit; a random stratified 50/50 split."""
+    from sklearn.model_selection import train_test_split
+
+    frame = pd.read_csv(SHARED / "hillstrom.csv")
+    frame = frame[frame["segment"].isin(["Womens E-Mail", "No E-Mail"])].reset_index(drop=True)
+    features = ("recency", "history", "mens", "womens", "newbie", "zip", "channel", "hseg")
+    X = pd.DataFrame(
+        {
+            "recency": frame["recency"],
+            "history": frame["history"],
+            "mens": frame["mens"],
+            "womens": frame["womens"],
+            "newbie": frame["newbie"],
+            "zip": frame["zip_code"].map({"Rural": 0, "Surburban": 1, "Urban": 2}),
+            "channel": frame["channel"].map({"Multichannel": 0, "Phone": 1, "Web": 2}),
+            "hseg": frame["history_segment"].str[0].astype(int),
+        }
+    )
+    w = (frame["segment"] == "Womens E-Mail").astype(int)
+    y = frame["visit"].astype(int)
+    table = X.copy()
+    table.columns = [f"x{j + 1}" for j in range(len(features))]
+    table["w"], table["y"] = w, y
+    train, test = train_test_split(
+        table, test_size=0.5, random_state=1000 + split, stratify=w * 2 + y
+    )
+    names = tuple(f"x{j + 1}" for j in range(len(features)))
+    return World(
+        "hillstrom", False, train.reset_index(drop=True), test.reset_index(drop=True), None, names
+    )
+
+
+def run_hillstrom(split: int, out: Path, overrides: dict[str, Any]) -> None:
+    world = hillstrom_world(split)
+    base = {"family": "hillstrom", "size": len(world.history), "seed": split}
+    uplift, info = run_pipeline(world, overrides)
+    _append(out, {**base, "model": "ours", **info, **_scores(world, uplift)})
+    X, t, y, X_eval = _matrices(world)
+    for name, (score, seconds) in run_peers(X, t, y, X_eval, split).items():
+        _append(out, {**base, "model": name, "seconds": seconds, **_scores(world, score)})
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def tables(path: Path) -> str:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    frame = pd.DataFrame(rows)
+    lines: list[str] = []
+    truth = frame[frame["oracle_0.10"].notna()] if "oracle_0.10" in frame else frame.iloc[:0]
+    if len(truth):
+        lines.append(
+            "| family | rows | seeds | ours @5% | ours @10% | ours @20% | best peer @10% "
+            "| peers @10% (S / T / X / DR) | ours − best peer @10% | learner chosen |"
+        )
+        lines.append("|---|---|---|---|---|---|---|---|---|---|")
+        for (family, size), part in truth.groupby(["family", "size"], sort=False):
+            mean = part.groupby("model")[["oracle_0.05", "oracle_0.10", "oracle_0.20"]].mean()
+            sd = part.groupby("model")["oracle_0.10"].std()
+            if "ours" not in mean.index:
+                continue
+            peers = mean.drop(index="ours")
+            best = peers["oracle_0.10"].idxmax()
+            ours = mean.loc["ours"]
+            chosen = ", ".join(
+                f"{k}×{v}"
+                for k, v in part[part["model"] == "ours"]["chosen"].value_counts().items()
+            )
+            seeds = part["seed"].nunique()
+            peer_cells = " / ".join(
+                f"{peers.loc[p, 'oracle_0.10']:.3f}" if p in peers.index else "–"
+                for p in ("causalml_s", "causalml_t", "causalml_x", "causalml_dr")
+            )
+            sd_txt = f" ± {sd.loc['ours']:.3f}" if seeds > 1 else ""
+            best_value = peers.loc[best, "oracle_0.10"]
+            best_name = best.removeprefix("causalml_").upper()
+            lines.append(
+                f"| {family} | {size:,} | {seeds} | {ours['oracle_0.05']:.3f} | "
+                f"{ours['oracle_0.10']:.3f}{sd_txt} | {ours['oracle_0.20']:.3f} | "
+                f"{best_value:.3f} ({best_name}) | {peer_cells} | "
+                f"{ours['oracle_0.10'] - best_value:+.3f} | {chosen} |"
+            )
+    qini = frame[frame["qini"].notna()] if "qini" in frame else frame.iloc[:0]
+    if len(qini):
+        lines.append("")
+        lines.append(
+            "| family | rows | splits/seeds | model | Qini mean ± sd | uplift@30% mean ± sd |"
+        )
+        lines.append("|---|---|---|---|---|---|")
+        for (family, size), part in qini.groupby(["family", "size"], sort=False):
+            stats = part.groupby("model")[["qini", "uplift30"]].agg(["mean", "std"])
+            for model, r in stats.iterrows():
+                lines.append(
+                    f"| {family} | {size:,} | {part['seed'].nunique()} | {model} | "
+                    f"{r[('qini', 'mean')]:.4f} ± {r[('qini', 'std')]:.4f} | "
+                    f"{r[('uplift30', 'mean')]:.4f} ± {r[('uplift30', 'std')]:.4f} |"
+                )
+    return "\n".join(lines)
+
+
+def _parse_list(text: str, kind: type) -> list[Any]:
+    return [kind(item) for item in text.split(",") if item]
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/zoo.jsonl"))
+    parser.add_argument("--families", default=",".join(FAMILIES))
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
+    parser.add_argument("--seeds", default="0,1,2", help="Seeds per family and size.")
+    parser.add_argument(
+        "--seeds-large", default="0,1", help="Seeds at 200,000 rows (each run is slow)."
+    )
+    parser.add_argument("--hillstrom-splits", type=int, default=20)
+    parser.add_argument("--table", type=Path, default=None, help="Print the tables of a file.")
+    parser.add_argument(
+        "--override", default="{}", help="JSON of TrainConfig fields to change (experiments)."
+    )
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.table is not None:
+        print(tables(args.table))
+        return
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    overrides = json.loads(args.override)
+    done = _done(args.out)
+    families = [f for f in _parse_list(args.families, str) if f != "hillstrom"]
+    for size in _parse_list(args.sizes, int):
+        seeds = _parse_list(args.seeds_large if size >= 200_000 else args.seeds, int)
+        for family in families:
+            for seed in seeds:
+                if (family, size, seed) in done:
+                    continue
+                tick = time.perf_counter()
+                run_world(family, size, seed, args.out, overrides)
+                print(
+                    f"{family} {size} seed {seed}: {time.perf_counter() - tick:.0f} s", flush=True
+                )
+    if "hillstrom" in args.families.split(",") and (SHARED / "hillstrom.csv").exists():
+        for split in range(args.hillstrom_splits):
+            if ("hillstrom", 21_346, split) in done or ("hillstrom", 21_347, split) in done:
+                continue
+            run_hillstrom(split, args.out, overrides)
+            print(f"hillstrom split {split} done", flush=True)
+    print(tables(args.out))
+
+
+if __name__ == "__main__":
+    main()

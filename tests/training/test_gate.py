@@ -1,0 +1,117 @@
+"""Leakage check, evidence and interrupted runs (the promotion gate's rules are exercised end to
+end in test_pipeline.py and test_weak_evidence.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import mlflow
+import numpy as np
+import pytest
+from mlflow import MlflowClient
+
+from tests.conftest import new_tracking_store, use_tracking_uri
+from training.dataset import TrainingDataError
+from training.gate import (
+    HOST_TAG,
+    PID_TAG,
+    assess_evidence,
+    check_leakage,
+    process_tags,
+    recover_interrupted_runs,
+)
+
+
+def _data(n: int = 4000) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n, 3))
+    y = (rng.random(n) < 0.1).astype(float)
+    return X, y
+
+
+def test_honest_features_pass() -> None:
+    X, y = _data()
+    check_leakage(X, y, ["a", "b", "c"])
+
+
+def test_a_copy_of_the_outcome_is_refused_by_name() -> None:
+    X, y = _data()
+    X[:, 1] = y
+    with pytest.raises(TrainingDataError, match="column b: identical to the outcome"):
+        check_leakage(X, y, ["a", "b", "c"])
+
+
+def test_a_continuous_proxy_of_the_outcome_is_refused_by_name() -> None:
+    X, y = _data()
+    X[:, 2] = y * 10 + np.random.default_rng(1).normal(scale=0.1, size=len(y))
+    with pytest.raises(TrainingDataError, match="column c: alone it ranks the outcomes with AUC"):
+        check_leakage(X, y, ["a", "b", "c"])
+
+
+def test_a_category_that_determines_the_outcome_is_refused() -> None:
+    X, y = _data()
+    X[:, 0] = np.where(y == 1, 3.0, np.random.default_rng(2).integers(0, 3, len(y)))
+    with pytest.raises(TrainingDataError, match="column a: its values alone separate"):
+        check_leakage(X, y, ["a", "b", "c"])
+
+
+def test_evidence_is_weak_with_few_events_or_an_interval_through_zero() -> None:
+    t = np.array([1.0] * 100 + [0.0] * 900)
+    y = np.zeros(1000)
+    y[:3] = 1  # 3 mentored successes
+    y[100:190] = 1
+    weak = assess_evidence(t, y, qini=0.2, qini_interval=(0.1, 0.3), min_events_per_arm=50)
+    assert weak.weak and weak.events_treated == 3 and "few outcome events" in weak.reasons[0]
+    through_zero = assess_evidence(
+        t,
+        np.r_[np.ones(60), np.zeros(40), y[100:]],
+        qini=0.02,
+        qini_interval=(-0.01, 0.05),
+        min_events_per_arm=50,
+    )
+    assert through_zero.weak and "includes zero" in through_zero.reasons[0]
+    strong = assess_evidence(
+        t,
+        np.r_[np.ones(60), np.zeros(40), y[100:]],
+        qini=0.2,
+        qini_interval=(0.1, 0.3),
+        min_events_per_arm=50,
+    )
+    assert not strong.weak and strong.reasons == ()
+
+
+def test_a_run_killed_mid_training_is_marked_failed_and_its_version_tagged(
+    tmp_path: Path,
+) -> None:
+    uri = new_tracking_store(tmp_path / "mlflow", "gate")
+    with use_tracking_uri(uri):
+        client = MlflowClient()
+        experiment = client.get_experiment_by_name("gate")
+        assert experiment is not None
+        # A process that started a run, registered a version, then died without ending it.
+        dead = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        run = client.create_run(experiment.experiment_id)
+        client.set_tag(run.info.run_id, HOST_TAG, process_tags()[HOST_TAG])
+        client.set_tag(run.info.run_id, PID_TAG, dead.stdout.strip())
+        client.create_registered_model("gate-model")
+        client.create_model_version("gate-model", "file:///nowhere", run_id=run.info.run_id)
+        # A run of this (live) process stays RUNNING.
+        live = client.create_run(experiment.experiment_id)
+        for key, value in process_tags().items():
+            client.set_tag(live.info.run_id, key, value)
+
+        marked = recover_interrupted_runs(experiment.experiment_id, "gate-model")
+
+        assert marked == [run.info.run_id]
+        assert client.get_run(run.info.run_id).info.status == "FAILED"
+        assert client.get_run(live.info.run_id).info.status == "RUNNING"
+        tags = client.get_model_version("gate-model", "1").tags
+        assert tags["promotion"].startswith("incomplete")
+        mlflow.end_run()
