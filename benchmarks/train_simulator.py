@@ -3,7 +3,7 @@
 Simulates a history of --rows rows (seed --seed), trains the MSME config (training/configs/
 msme.toml unless --config) --repeat times, each into a fresh SQLite MLflow store under --workdir,
 and prints Markdown tables: the share of the oracle's extra digitalizations captured at 5/10/20%
-capacity (held-out test rows, with 90% bootstrap intervals for the chosen model) for each learner,
+capacity (out-of-fold predictions, with 90% bootstrap intervals for the chosen model) per learner,
 the chosen one and the references; then the training time per stage (median over repeats).
 
     uv run python benchmarks/train_simulator.py --rows 200000 --repeat 3
@@ -30,14 +30,14 @@ from training.pipeline import TrainResult, train
 
 CAPACITIES = (0.05, 0.1, 0.2)
 ROWS = [
-    ("learner_s/", "S-learner"),
-    ("learner_t/", "T-learner"),
-    ("learner_x/", "X-learner"),
-    ("learner_dr/", "DR-learner"),
+    ("learner_s/", "S-learner (out of fold)"),
+    ("learner_t/", "T-learner (out of fold)"),
+    ("learner_x/", "X-learner (out of fold)"),
+    ("learner_dr/", "DR-learner (out of fold)"),
+    ("learner_ensemble/", "ensemble (out of fold)"),
     ("", "chosen"),
     ("ref_random/", "random"),
     ("ref_response/", "response model p(y|treated)"),
-    ("ref_t_plain/", "plain T-learner (untuned)"),
 ]
 
 
@@ -134,7 +134,7 @@ def main() -> None:
     )
     print(
         f"\n### Simulator, {args.rows:,} history rows (seed {args.seed}), config "
-        f"{args.config.name}: held-out test rows\n"
+        f"{args.config.name}: out-of-fold predictions\n"
     )
     print(
         f"rows used: {first.counts['rows_used']:,} (already digital excluded: "

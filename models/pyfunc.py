@@ -28,6 +28,25 @@ if TYPE_CHECKING:
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 # The code a served model needs: this package and the data contract it imports.
 CODE_PATHS = (str(_PACKAGE_ROOT / "models"), str(_PACKAGE_ROOT / "data"))
+# What a served model imports, pinned to the versions it was trained with. Stated, not inferred:
+# MLflow's inference starts a subprocess that loads the model (15-20 s per training run).
+MODEL_REQUIREMENTS = (
+    "mlflow",
+    "lightgbm",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "scikit-learn",
+    "scipy",
+    "pydantic",
+)
+
+
+def model_requirements() -> list[str]:
+    """``name==version`` for each of `MODEL_REQUIREMENTS` as installed here."""
+    from importlib import metadata
+
+    return [f"{name}=={metadata.version(name)}" for name in MODEL_REQUIREMENTS]
 
 
 class UpliftPyfunc(PythonModel):  # type: ignore[misc]
@@ -134,6 +153,7 @@ def log_uplift_model(
         signature=signature,
         input_example=example,
         registered_model_name=registered_model_name,
+        pip_requirements=model_requirements(),
         metadata={"learner": model.learner.name, **(metadata or {})},
     )
     return info

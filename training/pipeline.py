@@ -843,10 +843,12 @@ def _evaluate(
             _prefixed(prefix, ev.headline_metrics(y, score, t, config.capacities, true_uplift))
         )
     if config.bootstrap_resamples > 0:
+        # Intervals for the served ranking and the references it is judged against.
+        judged = {k: v for k, v in rankings.items() if k == "chosen" or k.startswith("ref_")}
         intervals = ev.bootstrap_many(
             y,
             t,
-            rankings,
+            judged,
             config.capacities,
             true_uplift=true_uplift,
             resamples=config.bootstrap_resamples,
