@@ -24,7 +24,7 @@ run: install
 	$(UV) run umkm train --data $(WORKDIR)/sim/history.parquet --truth $(WORKDIR)/sim/truth.parquet
 	@mkdir -p $(WORKDIR); test -s $(WORKDIR)/api_key || \
 	  python3 -c "import secrets; print(secrets.token_urlsafe(24))" > $(WORKDIR)/api_key
-	@echo "API key for this demo (X-API-Key header, and the web page): $$(cat $(WORKDIR)/api_key)"
+	@echo "API key for this demo (X-API-Key header, and the web page): in $(WORKDIR)/api_key"
 	@echo "Open http://$(HOST):$(PORT)/ (page), http://$(HOST):$(PORT)/docs (API)"
 	UMKM_API_KEYS="$${UMKM_API_KEYS:-$$(cat $(WORKDIR)/api_key)}" \
 	  $(UV) run umkm serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
