@@ -56,7 +56,7 @@ from models.features import (
     feature_matrix,
     resolve_specs,
 )
-from models.propensity import crossfit_propensity, stratified_folds
+from models.propensity import PropensityResult, crossfit_propensity, stratified_folds
 from models.pyfunc import log_uplift_model
 from models.uplift_model import HeldOutPredictions, UpliftModel
 from training import crossfit, plots
@@ -631,14 +631,7 @@ def train(
 
         steps.start("cross-fitting the propensity model")
         cv = prepared.cv_rows
-        propensity = crossfit_propensity(
-            cv.X,
-            cv.t,
-            folds=config.folds,
-            seed=config.seed,
-            params=config.learner_params,
-            categorical=prepared.categorical,
-        )
+        propensity = _propensity(config, prepared, cv)
         if propensity.overlap_warning:
             console.print(f"[yellow]warning:[/] {propensity.overlap_warning}")
         overlap = ev.propensity_overlap(propensity.scores_raw, cv.t)
@@ -702,14 +695,7 @@ def train(
             full_propensity = (
                 propensity.scores_clipped
                 if not prepared.sampled
-                else crossfit_propensity(
-                    prepared.all_rows.X,
-                    prepared.all_rows.t,
-                    folds=config.folds,
-                    seed=config.seed,
-                    params=config.learner_params,
-                    categorical=prepared.categorical,
-                ).scores_clipped
+                else _propensity(config, prepared, prepared.all_rows).scores_clipped
             )
         model = build_model(
             config,
@@ -719,7 +705,7 @@ def train(
             run_id=run_id,
             evidence=evidence,
         )
-        lap("refit")
+        lap("refit_calibrate")
         steps.advance()
 
         steps.start("evaluating the out-of-fold predictions")
@@ -802,6 +788,18 @@ def _quarantine(data: TrainingData, out: Path, console: Console) -> Path | None:
     for problem in result.problems[:5]:
         console.print(f"  {problem.message()}")
     return path
+
+
+def _propensity(config: TrainConfig, prepared: Prepared, rows: Arrays) -> PropensityResult:
+    """Out-of-fold chances of being mentored for these rows (overlap check; DR's weights)."""
+    return crossfit_propensity(
+        rows.X,
+        rows.t,
+        folds=config.folds,
+        seed=config.seed,
+        params=config.learner_params,
+        categorical=prepared.categorical,
+    )
 
 
 def _references(config: TrainConfig, prepared: Prepared) -> dict[str, ev.FloatArray]:
