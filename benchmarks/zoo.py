@@ -293,8 +293,8 @@ def tables(path: Path) -> str:
         for (family, size), part in truth.groupby(["family", "size"], sort=False):
             mean = part.groupby("model")[["oracle_0.05", "oracle_0.10", "oracle_0.20"]].mean()
             sd = part.groupby("model")["oracle_0.10"].std()
-            if "ours" not in mean.index:
-                continue
+            if "ours" not in mean.index or len(mean) < 2:
+                continue  # a run still in progress: no peers yet
             peers = mean.drop(index="ours")
             best = peers["oracle_0.10"].idxmax()
             ours = mean.loc["ours"]

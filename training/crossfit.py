@@ -151,10 +151,16 @@ def select(
     feature_names: list[str],
     seed: int,
     ensemble: bool,
+    min_events_per_arm: int = 0,
     resamples: int = 100,
     on_learner: Any = None,
 ) -> Selection:
-    """Cross-fit every learner, add the ensemble of overlapping ones, choose (module docstring)."""
+    """Cross-fit every learner, add the ensemble of overlapping ones, choose (module docstring).
+
+    With fewer than ``min_events_per_arm`` outcome events in an arm, the S-learner (when it is a
+    candidate) is served alone: its one model of all rows learns from every event, while the
+    other learners fit models of the small arm alone, and a Qini on so few events cannot tell
+    them apart."""
     fold_of = stratified_folds(t * 2 + y, folds, seed)
     candidates: dict[str, Candidate] = {}
     for name in learners:
@@ -184,6 +190,13 @@ def select(
             {name: dict(params[name])},
         )
     singles = list(candidates.values())
+    events = min(float(y[t == 1].sum()), float(y[t == 0].sum()))
+    if "s" in candidates and len(singles) > 1 and events < min_events_per_arm:
+        reason = (
+            f"few outcome events ({int(events)} in the smaller arm, fewer than "
+            f"{min_events_per_arm}): the S-learner, one model of every row, is served alone"
+        )
+        return Selection(candidates, candidates["s"], reason, folds)
     best = max(singles, key=lambda c: (c.qini, -learners.index(c.name)))
     overlapping = tuple(
         c.name for c in singles if c.qini_interval[1] >= best.qini_interval[0] and c.qini > 0

@@ -659,6 +659,7 @@ def train(
             feature_names=[s.name for s in prepared.specs],
             seed=config.seed,
             ensemble=config.ensemble,
+            min_events_per_arm=config.min_events_per_arm,
             on_learner=steps.learner,
         )
         for name, candidate in selection.candidates.items():

@@ -132,3 +132,28 @@ def test_without_ensemble_the_best_single_learner_is_chosen(
     best = max(("s", "t"), key=lambda n: selection.candidates[n].qini)
     assert selection.chosen.name == best
     assert crossfit.ENSEMBLE not in selection.candidates
+
+
+def test_with_few_events_the_s_learner_is_served_alone(
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]],
+) -> None:
+    X, t, y, _, names = arrays
+    events = int(min(y[t == 1].sum(), y[t == 0].sum()))
+    selection = crossfit.select(
+        ["s", "t"],
+        {"s": PARAMS, "t": PARAMS},
+        X,
+        t,
+        y,
+        folds=3,
+        propensity=None,
+        categorical=[],
+        feature_names=names,
+        seed=0,
+        ensemble=True,
+        resamples=10,
+        min_events_per_arm=events + 1,
+    )
+    assert selection.chosen.name == "s"
+    assert "few outcome events" in selection.reason
+    assert set(selection.candidates) == {"s", "t"}  # both still judged and reported
