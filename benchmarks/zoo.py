@@ -221,8 +221,12 @@ def _done(path: Path) -> set[tuple[str, int, int]]:
 
 
 def run_world(family: str, size: int, seed: int, out: Path, overrides: dict[str, Any]) -> None:
-    world = FAMILIES[family](size, seed)
-    base = {"family": family, "size": size, "seed": seed}
+    compare(FAMILIES[family](size, seed), seed, out, overrides)
+
+
+def compare(world: World, seed: int, out: Path, overrides: dict[str, Any]) -> None:
+    """Ours and the peers on one world, one JSON line each."""
+    base = {"family": world.family, "size": len(world.history), "seed": seed}
     uplift, info = run_pipeline(world, overrides)
     _append(out, {**base, "model": "ours", **info, **_scores(world, uplift)})
     X, t, y, X_eval = _matrices(world)
@@ -264,16 +268,6 @@ def hillstrom_world(split: int) -> World:
     return World(
         "hillstrom", False, train.reset_index(drop=True), test.reset_index(drop=True), None, names
     )
-
-
-def run_hillstrom(split: int, out: Path, overrides: dict[str, Any]) -> None:
-    world = hillstrom_world(split)
-    base = {"family": "hillstrom", "size": len(world.history), "seed": split}
-    uplift, info = run_pipeline(world, overrides)
-    _append(out, {**base, "model": "ours", **info, **_scores(world, uplift)})
-    X, t, y, X_eval = _matrices(world)
-    for name, (score, seconds) in run_peers(X, t, y, X_eval, split).items():
-        _append(out, {**base, "model": name, "seconds": seconds, **_scores(world, score)})
 
 
 # ----------------------------------------------------------------------------- tables
@@ -375,7 +369,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         for split in range(args.hillstrom_splits):
             if ("hillstrom", 21_346, split) in done or ("hillstrom", 21_347, split) in done:
                 continue
-            run_hillstrom(split, args.out, overrides)
+            compare(hillstrom_world(split), split, args.out, overrides)
             print(f"hillstrom split {split} done", flush=True)
     print(tables(args.out))
 

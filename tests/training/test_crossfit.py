@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -24,6 +26,25 @@ def arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]
     t = frame["mentored"].to_numpy(float)
     y = frame["digitalized"].to_numpy(float)
     return X, t, y, data.uplift, [s.name for s in specs]
+
+
+def _select_s_and_t(
+    X: np.ndarray, t: np.ndarray, y: np.ndarray, names: list[str], **options: Any
+) -> crossfit.Selection:
+    """S and T judged on 3 folds (``options``: ensemble, resamples, min_events_per_arm)."""
+    return crossfit.select(
+        ["s", "t"],
+        {"s": PARAMS, "t": PARAMS},
+        X,
+        t,
+        y,
+        folds=3,
+        propensity=None,
+        categorical=[],
+        feature_names=names,
+        seed=0,
+        **options,
+    )
 
 
 def test_out_of_fold_predictions_come_from_models_that_did_not_see_the_row(
@@ -65,17 +86,11 @@ def test_overlapping_learners_are_averaged_and_the_refit_is_an_ensemble(
     arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]],
 ) -> None:
     X, t, y, _, names = arrays
-    selection = crossfit.select(
-        ["s", "t"],
-        {"s": PARAMS, "t": PARAMS},
+    selection = _select_s_and_t(
         X,
         t,
         y,
-        folds=3,
-        propensity=None,
-        categorical=[],
-        feature_names=names,
-        seed=0,
+        names,
         ensemble=True,
         resamples=30,
     )
@@ -115,17 +130,11 @@ def test_without_ensemble_the_best_single_learner_is_chosen(
     arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]],
 ) -> None:
     X, t, y, _, names = arrays
-    selection = crossfit.select(
-        ["s", "t"],
-        {"s": PARAMS, "t": PARAMS},
+    selection = _select_s_and_t(
         X,
         t,
         y,
-        folds=3,
-        propensity=None,
-        categorical=[],
-        feature_names=names,
-        seed=0,
+        names,
         ensemble=False,
         resamples=10,
     )
@@ -139,17 +148,11 @@ def test_with_few_events_the_s_learner_is_served_alone(
 ) -> None:
     X, t, y, _, names = arrays
     events = int(min(y[t == 1].sum(), y[t == 0].sum()))
-    selection = crossfit.select(
-        ["s", "t"],
-        {"s": PARAMS, "t": PARAMS},
+    selection = _select_s_and_t(
         X,
         t,
         y,
-        folds=3,
-        propensity=None,
-        categorical=[],
-        feature_names=names,
-        seed=0,
+        names,
         ensemble=True,
         resamples=10,
         min_events_per_arm=events + 1,
