@@ -12,6 +12,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY umkm ./umkm
 COPY data ./data
 COPY models ./models
+COPY allocation ./allocation
 COPY service ./service
 COPY training ./training
 RUN uv sync --frozen --no-dev

@@ -1,0 +1,1 @@
+"""Mentoring lists under capacity, quotas and budgets: request, candidates, feasibility, solver, explanation. No HTTP."""
