@@ -8,14 +8,14 @@ RUN pip install --no-cache-dir "uv==0.13.9"
 WORKDIR /app
 # Dependencies first (cached layer), then the project itself.
 COPY pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-dev --no-install-project
+RUN uv sync --frozen --no-default-groups --no-install-project
 COPY umkm ./umkm
 COPY data ./data
 COPY models ./models
 COPY allocation ./allocation
 COPY service ./service
 COPY training ./training
-RUN uv sync --frozen --no-dev
+RUN uv sync --frozen --no-default-groups
 
 FROM python:3.11-slim-bookworm AS runtime
 RUN groupadd --system --gid 10001 umkm && useradd --system --uid 10001 --gid umkm --home-dir /app --no-create-home umkm
