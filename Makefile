@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install lint typecheck unit bench-deps clean
+.PHONY: run test install lint typecheck unit docs bench-deps clean
 
 $(UV):
 	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -29,8 +29,8 @@ run: install
 	UMKM_API_KEYS="$${UMKM_API_KEYS:-$$(cat $(WORKDIR)/api_key)}" \
 	  $(UV) run umkm serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-## Tests: lint, types, Dockerfile lint, then the suite (browser tests skip without Chromium).
-test: install lint typecheck unit
+## Tests: lint, types, Dockerfile lint, the docs site (strict), then the suite (browser tests skip without Chromium).
+test: install lint typecheck docs unit
 
 lint: $(UV)
 	$(UV) run ruff check .
@@ -43,9 +43,13 @@ typecheck: $(UV)
 unit: $(UV)
 	$(UV) run pytest
 
-## Benchmarks are scripts (see README, Results); `make bench-deps` adds causalml and scikit-uplift.
+## The documentation site (docs/, mkdocs.yml) into site/; strict: a broken link or anchor fails.
+docs: $(UV)
+	$(UV) run mkdocs build --strict
+
+## Benchmarks are scripts (see docs/results.md); `make bench-deps` adds causalml and scikit-uplift.
 bench-deps: $(UV)
 	$(UV) sync --frozen --group bench
 
 clean:
-	rm -rf $(WORKDIR) mlruns mlartifacts mlflow.db .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(WORKDIR) site mlruns mlartifacts mlflow.db .pytest_cache .mypy_cache .ruff_cache
