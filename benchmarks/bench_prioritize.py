@@ -1,4 +1,4 @@
-"""Benchmark of `service.allocation.allocate` on 100,000 scored candidates.
+"""Benchmark of `allocation.allocate` on 100,000 scored candidates.
 
     uv run python benchmarks/bench_prioritize.py
     uv run python benchmarks/bench_prioritize.py --candidates 1000000 --repeats 3
@@ -38,9 +38,9 @@ import numpy as np
 import pandas as pd
 import scipy
 
+from allocation import AllocationRequest, MinShare, allocate
 from data.reference import island_group_by_province
 from data.simulate import simulate
-from service.allocation import AllocationRequest, MinShare, allocate
 
 ISLAND_COST = {
     "Jawa": 1.0,

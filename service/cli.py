@@ -127,11 +127,8 @@ def prioritize(
     from rich.progress import Progress
     from rich.table import Table
 
-    from service.allocation import (
-        CandidateError,
-        InfeasibleConstraints,
-        SolverError,
-    )
+    from allocation import AllocationError, InfeasibleConstraints
+    from service.errors import allocation_refusal
     from service.prioritize_file import (
         PrioritizeFileError,
         build_request,
@@ -163,17 +160,18 @@ def prioritize(
                 cost_column=cost_column,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
-    except (PrioritizeFileError, CandidateError) as error:
+    except PrioritizeFileError as error:
         errors.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from None
-    except InfeasibleConstraints as error:
-        errors.print("error: the constraints cannot all hold:", markup=False)
-        for problem in error.problems:
-            errors.print(f"  - {problem}", markup=False)
-        raise typer.Exit(1) from None
-    except SolverError as error:
-        errors.print(f"error: {error}", markup=False)
-        raise typer.Exit(1) from None
+    except AllocationError as error:
+        refusal = allocation_refusal(error)
+        if isinstance(error, InfeasibleConstraints):
+            errors.print("error: the constraints cannot all hold:", markup=False)
+            for problem in refusal.problems:
+                errors.print(f"  - {problem}", markup=False)
+        else:
+            errors.print(f"error: {error}", markup=False)
+        raise typer.Exit(refusal.exit_code) from None
 
     valid = files.rows_read - files.rows_rejected
     console.print(

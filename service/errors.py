@@ -7,6 +7,7 @@ never the submitted value: profiles are personal data, and errors end up in logs
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from allocation import AllocationError, CandidateError, InfeasibleConstraints
 from service.schemas import ErrorResponse, Problem
 
 ERROR_CODES = {
@@ -149,3 +151,31 @@ def check_msme_list(msmes: Sequence[Any], maximum: int, *, need_cost: bool = Fal
             )
     if errors:
         raise RequestValidationError(errors)
+
+
+@dataclass(frozen=True)
+class AllocationRefusal:
+    """How every edge answers an allocation error: the API's status, stable `error` code,
+    English message and problems, and the exit code of `umkm prioritize`."""
+
+    status: int
+    error: str
+    message: str
+    problems: list[str]
+    exit_code: int
+
+    def response(self) -> JSONResponse:
+        """The API's answer."""
+        problems = [Problem(field=None, type=self.error, reason=text) for text in self.problems]
+        return error_response(self.status, self.error, self.message, problems)
+
+
+def allocation_refusal(error: AllocationError) -> AllocationRefusal:
+    """The one mapping from allocation's errors to answers (routes, page and CLI use it)."""
+    if isinstance(error, InfeasibleConstraints):
+        message = "The constraints cannot all hold; nothing was listed."
+        return AllocationRefusal(422, error.code, message, error.problems, exit_code=1)
+    if isinstance(error, CandidateError):  # the input's fault, like a bad option
+        message = "The candidates cannot be ranked."
+        return AllocationRefusal(422, error.code, message, error.problems, exit_code=2)
+    return AllocationRefusal(422, error.code, str(error), [], exit_code=1)

@@ -2,7 +2,7 @@
 
 Rows are validated against the profile contract; rejected rows (and, with a budget, rows whose
 cost is missing or negative) go to `<output stem>.quarantine.csv` with their reasons. The rest are
-scored with the registered model in chunks, allocated by `service.allocation.allocate`, and
+scored with the registered model in chunks, allocated by `allocation.allocate`, and
 written: the list to the output file, everyone else with a reason code to
 `<output stem>_not_selected.<ext>` (for .xlsx: a second sheet, plus a summary sheet).
 """
@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from allocation import AllocationRequest, AllocationResult, allocate
 from data.contract import PROFILE_COLUMNS, SCORE_FIELDS
 from data.io import (
     DataFileError,
@@ -35,7 +36,6 @@ from data.xlsx import write_workbook
 from models.features import FeatureError
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame
-from service.allocation import AllocationRequest, AllocationResult, allocate
 
 DEFAULT_MODEL_URI = "models:/umkm-uplift@champion"
 SCORING_CHUNK_ROWS = 200_000

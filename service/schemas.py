@@ -23,6 +23,8 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
+from allocation import options
+from allocation.options import MIN_SHARE_COLUMNS, ListOptions, declared
 from data.contract import (
     FALSE_STRINGS,
     PROFILE_COLUMNS,
@@ -31,7 +33,6 @@ from data.contract import (
     ColumnSpec,
 )
 from data.reference import allowed_values, province_codes
-from service.allocation import MIN_SHARE_COLUMNS, MinShareColumn
 from service.settings import MAX_PRIORITIZE_MSMES, MAX_SCORE_MSMES, Language
 
 MSME_ID_MAX_LENGTH = 64
@@ -279,18 +280,15 @@ def _min_share_variants(schema: dict[str, Any]) -> None:
     ]
 
 
-class MinShare(_Strict):
+class MinShare(options.MinShare):
     """At least `share` of the filled slots go to MSMEs whose `column` equals `value`
     (rounded up: 0.5 of 7 slots means 4); each column has its own values."""
 
-    model_config = ConfigDict(json_schema_extra=_min_share_variants)
-
-    column: MinShareColumn
-    value: str = Field(min_length=1, max_length=64, examples=["female"])
-    share: float = Field(gt=0, le=1, examples=[0.5])
+    model_config = ConfigDict(strict=True, json_schema_extra=_min_share_variants)
 
     @model_validator(mode="after")
-    def _value_is_allowed(self) -> MinShare:
+    def _value_exists(self) -> MinShare:
+        # The API's wording, which never repeats the submitted value.
         assert self.column in MIN_SHARE_COLUMNS
         allowed = allowed_values(self.column)
         if self.value not in allowed:
@@ -299,7 +297,30 @@ class MinShare(_Strict):
         return self
 
 
-class PrioritizeRequest(_Strict):
+class ListOptionsBody(ListOptions):
+    """`ListOptions` as a JSON body carries them: strict types and the service's limits (the
+    request and the page's upload form both extend it)."""
+
+    model_config = ConfigDict(strict=True)
+
+    capacity: JsonInt = declared("capacity", le=MAX_PRIORITIZE_MSMES)
+    quotas: dict[ProvinceCode, Slots] | None = declared("quotas", json_schema_extra=quota_keys)
+    min_share: Annotated[list[MinShare], Field(max_length=50)] = declared("min_share")  # type: ignore[assignment]
+    budget: Annotated[float | None, Field(le=MAX_BUDGET)] = declared("budget")
+
+    @model_validator(mode="after")
+    def _no_duplicate_shares(self) -> ListOptionsBody:
+        pairs = [(share.column, share.value) for share in self.min_share]
+        if len(set(pairs)) != len(pairs):
+            raise ValueError("min_share names the same column and value twice")
+        return self
+
+
+class _Candidates(_Strict):
+    msmes: list[PrioritizeMsme] = Field(min_length=1, max_length=MAX_PRIORITIZE_MSMES)
+
+
+class PrioritizeRequest(ListOptionsBody, _Candidates):
     """Candidates and constraints of a mentoring list; up to 100,000 MSMEs per request."""
 
     model_config = ConfigDict(
@@ -324,36 +345,6 @@ class PrioritizeRequest(_Strict):
             },
         }
     )
-
-    msmes: list[PrioritizeMsme] = Field(min_length=1, max_length=MAX_PRIORITIZE_MSMES)
-    capacity: JsonInt = Field(ge=1, le=MAX_PRIORITIZE_MSMES, description="Mentoring slots to fill.")
-    quotas: dict[ProvinceCode, Slots] | None = Field(
-        default=None,
-        description='Maximum slots per province code, like {"31": 40, "32": 60}.',
-        json_schema_extra=quota_keys,
-    )
-    min_share: list[MinShare] = Field(default_factory=list, max_length=50)
-    budget: float | None = Field(
-        default=None,
-        gt=0,
-        le=MAX_BUDGET,
-        allow_inf_nan=False,
-        description="Upper bound on the list's total cost; every MSME then needs a `cost`.",
-    )
-    exclude_digital: bool = Field(
-        default=True, description="Leave already-digital MSMEs out (they belong to the stimulus)."
-    )
-    only_beneficial: bool = Field(
-        default=False,
-        description="Leave MSMEs with uplift <= 0 off the list even when slots stay free.",
-    )
-
-    @model_validator(mode="after")
-    def _shares_not_repeated(self) -> PrioritizeRequest:
-        pairs = [(share.column, share.value) for share in self.min_share]
-        if len(set(pairs)) != len(pairs):
-            raise ValueError("min_share names the same column and value twice")
-        return self
 
 
 class SelectedMsme(BaseModel):

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, TypeAdapter
 
+from allocation import MIN_SHARE_COLUMNS, AllocationRequest, AllocationResult, allocate
 from data.contract import PROFILE_COLUMNS
 from models.scoring import STIMULUS_GROUP as STIMULUS_SEGMENT
 from models.scoring import is_digital, score_records
-from service.allocation import MIN_SHARE_COLUMNS, AllocationRequest, allocate
 from service.body import GC_PAUSE_ROWS, gc_paused
 from service.model_store import LoadedModel
 from service.reasons import Language, ReasonLike, reason_text
@@ -118,6 +118,24 @@ def _score(
     ]
 
 
+def explain_profiles(
+    loaded: LoadedModel, profiles: Sequence[BaseModel], language: Language
+) -> list[list[Reason]]:
+    """The top three reasons of every profile, in input order, without scoring it again (the
+    scores come from the list); already-digital MSMEs have none, as in `score_profiles`."""
+    with gc_paused(len(profiles) > GC_PAUSE_ROWS):
+        records = [profile.__dict__ for profile in profiles]
+        reasons: list[list[Reason]] = [[] for _ in records]
+        offline = [row for row, record in enumerate(records) if not is_digital(record)]
+        if offline:
+            scored = records if len(offline) == len(records) else [records[i] for i in offline]
+            matrix = loaded.model.features_from_records(scored)
+            factors = loaded.model.reasons_from_matrix(matrix, TOP_REASONS)
+            for row, row_factors in zip(offline, factors, strict=True):
+                reasons[row] = [_reason(factor, language) for factor in row_factors]
+        return reasons
+
+
 def _reason(factor: ReasonLike, language: Language) -> Reason:
     contribution = float(factor.contribution)
     return Reason.model_construct(
@@ -134,11 +152,21 @@ def _number(value: float | None) -> float | None:
 
 def prioritize_profiles(loaded: LoadedModel, body: PrioritizeRequest) -> PrioritizeResponse:
     """Score the candidates and build the mentoring list (raises allocation's errors)."""
+    return prioritize_profiles_with_result(loaded, body)[0]
+
+
+def prioritize_profiles_with_result(
+    loaded: LoadedModel, body: PrioritizeRequest
+) -> tuple[PrioritizeResponse, AllocationResult]:
+    """`prioritize_profiles`, plus the allocation's own result: every candidate's scores, for a
+    caller that shows more than the API answers (the page) without scoring anyone again."""
     with gc_paused(len(body.msmes) > GC_PAUSE_ROWS):
         return _prioritize(loaded, body)
 
 
-def _prioritize(loaded: LoadedModel, body: PrioritizeRequest) -> PrioritizeResponse:
+def _prioritize(
+    loaded: LoadedModel, body: PrioritizeRequest
+) -> tuple[PrioritizeResponse, AllocationResult]:
     records = [profile.__dict__ for profile in body.msmes]
     frame = profiles_frame(records, ALLOCATION_COLUMNS)
     scores = score_records(loaded.model, records)
@@ -147,7 +175,7 @@ def _prioritize(loaded: LoadedModel, body: PrioritizeRequest) -> PrioritizeRespo
         candidates = candidates.drop(columns="cost")
     request = AllocationRequest.model_validate(body, from_attributes=True)
     result = allocate(candidates, request)
-    return PrioritizeResponse.model_construct(
+    response = PrioritizeResponse.model_construct(
         model=loaded.ref,
         capacity=result.capacity,
         filled=result.filled,
@@ -169,6 +197,7 @@ def _prioritize(loaded: LoadedModel, body: PrioritizeRequest) -> PrioritizeRespo
         selected=_selected(result.selected),
         not_selected=_not_selected(result.not_selected),
     )
+    return response, result
 
 
 def _selected(frame: pd.DataFrame) -> list[SelectedMsme]:

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from service.allocation import CandidateError, InfeasibleConstraints, SolverError
+from allocation import AllocationError
 from service.auth import API_KEY_SECURITY, check_api_key
 from service.body import documented_body, gc_paused_for, read_json_body
 from service.deps import current_model
-from service.errors import check_msme_list, error_response
+from service.errors import allocation_refusal, check_msme_list
 from service.metrics import ServiceMetrics
 from service.routes.responses import ERROR_RESPONSES
-from service.schemas import PrioritizeRequest, PrioritizeResponse, Problem
+from service.schemas import PrioritizeRequest, PrioritizeResponse
 from service.scoring import prioritize_profiles
 from service.settings import Settings
 
@@ -52,25 +51,10 @@ async def post_prioritize(request: Request) -> Response:
             result = await run_in_threadpool(prioritize_profiles, loaded, body)
         except ValidationError as exc:
             raise RequestValidationError(exc.errors()) from None
-        except InfeasibleConstraints as exc:
-            message = "The constraints cannot all hold; nothing was listed."
-            return _unprocessable("infeasible_constraints", message, exc.problems)
-        except CandidateError as exc:
-            message = "The candidates cannot be ranked."
-            return _unprocessable("invalid_candidates", message, exc.problems)
-        except SolverError as exc:
-            return _unprocessable("solver_time_limit", str(exc), [])
+        except AllocationError as exc:
+            return allocation_refusal(exc).response()
         metrics.msmes_scored.labels("/v1/prioritize").inc(len(body.msmes))
         # Serialised once by pydantic-core (FastAPI would validate the entries again first).
         payload = result.model_dump_json()
         del body, result
     return Response(payload, media_type="application/json")
-
-
-def _unprocessable(error: str, message: str, problems: list[str]) -> JSONResponse:
-    return error_response(
-        422,
-        error,
-        message,
-        [Problem(field=None, type=error, reason=problem) for problem in problems],
-    )

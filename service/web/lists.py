@@ -2,8 +2,9 @@
 
 The steps are the API's own: the file is read by `data.io.read_table` and checked by
 `data.validation.validate_frame`; the list is built by `service.scoring.prioritize_profiles`, the
-function behind `POST /v1/prioritize`; reasons come from `service.scoring.score_profiles`, the one
-behind `POST /v1/scores`. This module only adds what a person needs to read the result.
+function behind `POST /v1/prioritize`, which scores every candidate once; the listed MSMEs' reasons
+come from `service.scoring.explain_profiles`, as `POST /v1/scores` gives them. This module only
+adds what a person needs to read the result.
 
 Nothing is half-applied: any invalid row refuses the whole file, with every problem listed.
 """
@@ -19,13 +20,12 @@ from typing import Any, cast
 import pandas as pd
 from pydantic import ValidationError
 
+from allocation import AllocationError
 from data.contract import GENDERS, PROFILE_COLUMNS, SECTORS, SEGMENTS
 from data.io import DataFileError, DataLimitError, ReadLimits, read_table
 from data.reference import island_group_by_province, province_name_by_code
 from data.validation import validate_frame
-from models.scoring import score_frame
-from service.allocation import CandidateError, InfeasibleConstraints, SolverError
-from service.errors import problems_from
+from service.errors import allocation_refusal, problems_from
 from service.model_store import LoadedModel
 from service.schemas import (
     MSME_ID_MAX_LENGTH,
@@ -34,7 +34,7 @@ from service.schemas import (
     PrioritizeRequest,
     PrioritizeResponse,
 )
-from service.scoring import prioritize_profiles, score_profiles
+from service.scoring import explain_profiles, prioritize_profiles_with_result
 from service.web.i18n import Language, format_bytes, format_number, message
 from service.web.problems import PageProblem, page_problems
 from service.web.schemas import (
@@ -58,6 +58,12 @@ UPLOAD_SUFFIXES: dict[str, UploadFormat] = {
 }
 COST_COLUMN = "cost"
 ALL_SEGMENTS = (*SEGMENTS, "stimulus_group")
+# An allocation refusal's words on the page: message key, fix key and the field to change.
+REFUSAL_WORDS: dict[str, tuple[str, str | None, str]] = {
+    "infeasible_constraints": ("error.infeasible", "error.infeasible_fix", "options"),
+    "invalid_candidates": ("error.invalid_candidates", "fix.generic", "file"),
+    "solver_time_limit": ("error.solver", None, "options"),
+}
 
 
 class UploadError(Exception):
@@ -112,22 +118,20 @@ def make_list(
     source = SourceFile(filename=filename, format=fmt, rows=len(raw))
     try:
         return build_list(loaded, frame, options, language, source)
-    except InfeasibleConstraints as error:
-        fix = message(language, "error.infeasible_fix")
-        problems = [_general(reason, fix, "options") for reason in error.problems]
-        text = message(language, "error.infeasible")
-        raise UploadError(422, "infeasible_constraints", text, problems) from None
-    except CandidateError as error:
-        fix = message(language, "fix.generic")
-        problems = [_general(reason, fix, "file") for reason in error.problems]
-        text = message(language, "error.invalid_candidates")
-        raise UploadError(422, "invalid_candidates", text, problems) from None
-    except SolverError:
-        raise UploadError(422, "solver_time_limit", message(language, "error.solver")) from None
+    except AllocationError as error:
+        raise _refused(error, language) from None
 
 
-def _general(reason: str, fix: str, field: str) -> PageProblem:
-    return PageProblem(row=None, column=None, reason=reason, fix=fix, field=field)
+def _refused(error: AllocationError, language: Language) -> UploadError:
+    """The API's refusal (`allocation_refusal`), worded in `language` for the page."""
+    refusal = allocation_refusal(error)
+    text_key, fix_key, field = REFUSAL_WORDS[refusal.error]
+    fix = "" if fix_key is None else message(language, fix_key)
+    problems = [
+        PageProblem(row=None, column=None, reason=reason, fix=fix, field=field)
+        for reason in refusal.problems
+    ]
+    return UploadError(refusal.status, refusal.error, message(language, text_key), problems)
 
 
 # --------------------------------------------------------------------------- reading the file
@@ -319,7 +323,8 @@ def build_list(
 ) -> UploadResponse:
     """The list `POST /v1/prioritize` would give for these rows, with display fields and reasons.
 
-    Raises allocation's InfeasibleConstraints / CandidateError / SolverError like that route.
+    Raises allocation's errors like that route. Each candidate is scored once, by the list;
+    the listed ones are explained for their reasons.
     """
     has_cost = COST_COLUMN in frame.columns
     names = (*PROFILE_NAMES, COST_COLUMN) if has_cost else PROFILE_NAMES
@@ -336,11 +341,11 @@ def build_list(
         exclude_digital=options.exclude_digital,
         only_beneficial=options.only_beneficial,
     )
-    answer = prioritize_profiles(loaded, body)
+    answer, result = prioritize_profiles_with_result(loaded, body)
 
     position = {msme_id: i for i, msme_id in enumerate(frame["msme_id"])}
     chosen = [position[item.msme_id] for item in answer.selected]
-    explained = score_profiles(loaded, [profiles[i] for i in chosen], language) if chosen else []
+    explained = explain_profiles(loaded, [profiles[i] for i in chosen], language)
     rows = frame.index.to_numpy()
     names_by_code = _province_names()
     islands = _islands()
@@ -354,9 +359,9 @@ def build_list(
             owner_gender=records[i]["owner_gender"],
             area_type=records[i]["area_type"],
             island_group=islands.get(item.province_code, ""),
-            reasons=scored.reasons,
+            reasons=reasons,
         )
-        for item, i, scored in zip(answer.selected, chosen, explained, strict=True)
+        for item, i, reasons in zip(answer.selected, chosen, explained, strict=True)
     ]
     cutoff = min((item.expected_gain for item in answer.selected), default=math.nan)
     not_selected = []
@@ -385,7 +390,7 @@ def build_list(
                 p_digital_if_not=None,
             )
         )
-    _fill_probabilities(not_selected, loaded, frame, position)
+    _fill_probabilities(not_selected, result.not_selected)
     common = {
         name: getattr(answer, name)
         for name in PrioritizeResponse.model_fields
@@ -419,21 +424,13 @@ def _plain(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _fill_probabilities(
-    not_selected: list[LeftOutMsme],
-    loaded: LoadedModel,
-    frame: pd.DataFrame,
-    position: dict[str, int],
-) -> None:
-    """Both chances for the MSMEs left out too, so the second sheet shows why (in place)."""
-    if not not_selected:
-        return
-    at = [position[item.msme_id] for item in not_selected]
-    scores = score_frame(loaded.model, frame.iloc[at][list(PROFILE_NAMES)].reset_index(drop=True))
+def _fill_probabilities(not_selected: list[LeftOutMsme], scored: pd.DataFrame) -> None:
+    """Both chances for the MSMEs left out too, so the second sheet shows why (in place);
+    `scored` is the allocation's not-selected table, in the same order."""
     for item, p1, p0 in zip(
         not_selected,
-        scores["p_digital_if_mentored"].tolist(),
-        scores["p_digital_if_not"].tolist(),
+        scored["p_digital_if_mentored"].tolist(),
+        scored["p_digital_if_not"].tolist(),
         strict=True,
     ):
         item.p_digital_if_mentored = None if math.isnan(p1) else float(p1)

@@ -12,31 +12,24 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from service.schemas import (
-    MAX_BUDGET,
-    JsonInt,
-    MinShare,
+    ListOptionsBody,
     NotSelectedMsme,
     PrioritizeResponse,
-    ProvinceCode,
     Reason,
     SelectedMsme,
-    Slots,
-    quota_keys,
 )
-from service.settings import MAX_PRIORITIZE_MSMES, Language
+from service.settings import Language
 
 UploadFormat = Literal["csv", "xlsx", "parquet"]
 ExportFormat = Literal["csv", "xlsx"]
 ExportPart = Literal["all", "selected", "not_selected"]
 
 
-class UploadOptions(BaseModel):
+class UploadOptions(ListOptionsBody):
     """The options of `POST /v1/prioritize` (without `msmes`, which come from the file), plus the
     name of the file's cost column when a budget applies."""
 
     model_config = ConfigDict(
-        extra="forbid",
-        strict=True,  # as the OpenAPI document declares the types (`0` is no boolean)
         json_schema_extra={
             "examples": [
                 {
@@ -46,7 +39,7 @@ class UploadOptions(BaseModel):
                     "exclude_digital": True,
                 }
             ],
-            # A budget needs the name of the file's cost column (`_consistent` enforces it).
+            # A budget needs the name of the file's cost column (`_cost_column_named` enforces it).
             "if": {"required": ["budget"], "properties": {"budget": {"type": "number"}}},
             "then": {
                 "required": ["cost_column"],
@@ -55,39 +48,15 @@ class UploadOptions(BaseModel):
         },
     )
 
-    capacity: JsonInt = Field(ge=1, le=MAX_PRIORITIZE_MSMES, description="Mentoring slots to fill.")
-    quotas: dict[ProvinceCode, Slots] | None = Field(
-        default=None,
-        description='Maximum slots per province code, like {"31": 40}.',
-        json_schema_extra=quota_keys,
-    )
-    min_share: list[MinShare] = Field(default_factory=list, max_length=50)
     cost_column: str | None = Field(
         default=None,
         min_length=1,
         max_length=64,
         description="Column of the file holding each MSME's mentoring cost (needed with budget).",
     )
-    budget: float | None = Field(
-        default=None,
-        gt=0,
-        le=MAX_BUDGET,
-        allow_inf_nan=False,
-        description="Upper bound on the list's total cost.",
-    )
-    exclude_digital: bool = Field(
-        default=True, description="Leave already-digital MSMEs out (they belong to the stimulus)."
-    )
-    only_beneficial: bool = Field(
-        default=False,
-        description="Leave MSMEs with uplift <= 0 off the list even if slots stay free.",
-    )
 
     @model_validator(mode="after")
-    def _consistent(self) -> UploadOptions:
-        pairs = [(share.column, share.value) for share in self.min_share]
-        if len(set(pairs)) != len(pairs):
-            raise ValueError("min_share names the same column and value twice")
+    def _cost_column_named(self) -> UploadOptions:
         if self.budget is not None and self.cost_column is None:
             raise ValueError("a budget needs cost_column: the file column with each MSME's cost")
         return self

@@ -133,8 +133,8 @@ def test_numbers_beyond_the_contract_are_refused_by_field(
 
 
 def test_min_share_values_are_listed_per_column_in_the_document(client: TestClient) -> None:
+    from allocation import MIN_SHARE_COLUMNS
     from data.reference import allowed_values
-    from service.allocation import MIN_SHARE_COLUMNS
 
     variants = client.get("/openapi.json").json()["components"]["schemas"]["MinShare"]["oneOf"]
     listed = {

@@ -1,4 +1,4 @@
-"""Mentoring lists (service.allocation): optimality against brute force, constraints, reasons."""
+"""Mentoring lists (allocation): optimality against brute force, constraints, reasons."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from service import allocation
-from service.allocation import (
+from allocation import (
     REASON_CODES,
     AllocationRequest,
     AllocationResult,
@@ -24,6 +23,7 @@ from service.allocation import (
     InfeasibleConstraints,
     MinShare,
     allocate,
+    solver,
 )
 
 
@@ -559,13 +559,13 @@ def synthetic(n: int, seed: int) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-@pytest.mark.parametrize("margin", [allocation._WORKING_MARGIN, 7])
+@pytest.mark.parametrize("margin", [solver._WORKING_MARGIN, 7])
 def test_column_generation_matches_the_whole_milp(
     seed: int, margin: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A small working margin makes column generation fix most of the list at first and then
     # price MSMEs in and out of it, as it does for lists of thousands.
-    monkeypatch.setattr(allocation, "_WORKING_MARGIN", margin)
+    monkeypatch.setattr(solver, "_WORKING_MARGIN", margin)
     candidates = synthetic(300, seed)
     request = AllocationRequest(
         capacity=60,
@@ -633,7 +633,7 @@ def instances(draw: st.DrawFn) -> tuple[pd.DataFrame, AllocationRequest]:
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances(), st.sampled_from([allocation._WORKING_MARGIN, 1]))
+@given(instances(), st.sampled_from([solver._WORKING_MARGIN, 1]))
 def test_property_optimal_feasible_and_complete(
     instance: tuple[pd.DataFrame, AllocationRequest], margin: int
 ) -> None:
@@ -641,7 +641,7 @@ def test_property_optimal_feasible_and_complete(
     best = brute_force(candidates, request)
     with pytest.MonkeyPatch.context() as patch:
         # margin 1: column generation starts with most of the list fixed and must price it.
-        patch.setattr(allocation, "_WORKING_MARGIN", margin)
+        patch.setattr(solver, "_WORKING_MARGIN", margin)
         if best is None:
             with pytest.raises(InfeasibleConstraints) as caught:
                 allocate(candidates, request)

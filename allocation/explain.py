@@ -1,0 +1,300 @@
+"""The list as a result: who is on it in rank order, why everyone else is not, which constraints
+shaped it, and the figures a reader needs (expected gain against a random choice, cost, notes)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from allocation.candidates import REASON_CODES, Eligible, Texts
+from allocation.options import AllocationRequest
+from allocation.solver import MIP_REL_GAP, Method, Solution
+
+BindingKind = Literal["capacity", "quota", "min_share", "budget"]
+
+
+@dataclass(frozen=True)
+class BindingConstraint:
+    """A constraint that shaped the list: tight at the solution, and broken by plain ranking."""
+
+    kind: BindingKind
+    name: str  # "capacity", "quota 31", "min_share owner_gender=female 0.5", "budget"
+    used: float  # slots, MSMEs or cost the list uses
+    limit: float  # the quota, the required count, the budget or the capacity
+    unconstrained: float  # what the list ranked by uplift alone would use
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    """A mentoring list and why everyone else is not on it.
+
+    `selected`: every candidate column plus `rank` (1 = highest priority) and `expected_gain`
+    (the MSME's uplift: expected extra chance of going digital), ordered by rank.
+    `not_selected`: every candidate column plus `reason_code` (see REASON_CODES) and `reason`,
+    ordered by uplift (highest first, unscored last). Together they hold each candidate once.
+    """
+
+    selected: pd.DataFrame
+    not_selected: pd.DataFrame
+    capacity: int
+    filled: int
+    candidates: int
+    eligible: int
+    total_expected_gain: float  # expected extra digitalizations from the list
+    random_expected_gain: float  # same-size random choice among eligible: filled × mean uplift
+    expected_success_rate: float | None  # mean p_digital_if_mentored of the selected
+    total_cost: float | None  # with a cost column
+    budget: float | None
+    binding: list[BindingConstraint]
+    shortfall_note: str | None  # set when fewer eligible MSMEs than slots
+    notes: list[str]
+    method: Method
+    optimality_gap: float  # proven relative gap of the MILP (0 for greedy methods)
+    reason_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def binding_constraints(self) -> list[str]:
+        """The binding constraints as English sentences."""
+        return [item.message for item in self.binding]
+
+
+def build_result(
+    *,
+    frame: pd.DataFrame,
+    request: AllocationRequest,
+    eligible: Eligible,
+    solution: Solution,
+    code: Texts,
+    reason: Texts,
+    order: npt.NDArray[np.intp],
+    fill: int,
+) -> AllocationResult:
+    chosen_rows = eligible.rows[solution.chosen]  # canonical order = rank order
+    selected = frame.iloc[chosen_rows].reset_index(drop=True)
+    selected["rank"] = np.arange(1, len(chosen_rows) + 1, dtype=np.int64)
+    selected["expected_gain"] = selected["uplift"].to_numpy(dtype=float)
+    first = ["rank", "msme_id", "expected_gain"]
+    selected = selected[first + [c for c in selected.columns if c not in first]]
+
+    picked = np.zeros(eligible.size, dtype=bool)
+    picked[solution.chosen] = True
+    _explain_losers(request=request, eligible=eligible, picked=picked, code=code, reason=reason)
+    unselected = np.ones(len(frame), dtype=bool)
+    unselected[chosen_rows] = False
+    rest = order[unselected[order]]
+    not_selected = frame.take(rest).reset_index(drop=True)
+    not_selected["reason_code"] = code[rest]
+    not_selected["reason"] = reason[rest]
+    assert (code[rest] != "").all(), "every MSME off the list has a reason"
+
+    uplift = selected["uplift"].to_numpy(dtype=float)
+    total = float(uplift.sum())
+    mean_eligible = float(eligible.uplift.mean()) if eligible.size else 0.0
+    success = None
+    if len(selected) and "p_digital_if_mentored" in selected.columns:
+        success = float(selected["p_digital_if_mentored"].mean())
+    total_cost = float(selected["cost"].sum()) if "cost" in selected.columns else None
+
+    notes: list[str] = []
+    shortfall = None
+    if eligible.size < request.capacity:
+        free = request.capacity - eligible.size
+        shortfall = (
+            f"only {eligible.size} eligible MSMEs for {request.capacity} slots: all of them are "
+            f"on the list and {free} slot{'s' if free != 1 else ''} stay free"
+        )
+        notes.append(shortfall)
+    harmless = int((uplift <= 0).sum())
+    if harmless:
+        notes.append(
+            f"{harmless} MSMEs on the list have uplift <= 0 (mentoring is not expected to help "
+            "them); set only_beneficial to leave those slots free"
+        )
+    if solution.gap > MIP_REL_GAP:
+        notes.append(
+            f"the solver stopped at its time limit: the list is within {solution.gap:.2%} of the "
+            "best possible total uplift"
+        )
+    counts = not_selected["reason_code"].value_counts()
+    return AllocationResult(
+        selected=selected,
+        not_selected=not_selected,
+        capacity=request.capacity,
+        filled=len(selected),
+        candidates=len(frame),
+        eligible=eligible.size,
+        total_expected_gain=total,
+        random_expected_gain=fill * mean_eligible,
+        expected_success_rate=success,
+        total_cost=total_cost,
+        budget=request.budget,
+        binding=_binding(request, eligible, picked, fill),
+        shortfall_note=shortfall,
+        notes=notes,
+        method=solution.method,
+        optimality_gap=solution.gap,
+        reason_counts={str(k): int(v) for k, v in counts.items()},
+    )
+
+
+def _tight_shares(
+    request: AllocationRequest, eligible: Eligible, picked: npt.NDArray[np.bool_], fill: int
+) -> list[int]:
+    return [
+        i
+        for i, share in enumerate(request.min_share)
+        if int((eligible.members[i] & picked).sum()) == share.required(fill) > 0
+    ]
+
+
+def _explain_losers(
+    *,
+    request: AllocationRequest,
+    eligible: Eligible,
+    picked: npt.NDArray[np.bool_],
+    code: Texts,
+    reason: Texts,
+) -> None:
+    """Fill in reason codes for eligible MSMEs left off the list (in place)."""
+    losers = np.flatnonzero(~picked)
+    if len(losers) == 0:
+        return
+    uplift = eligible.uplift
+    cutoff = float(uplift[picked].min()) if picked.any() else math.inf
+    codes = np.full(len(losers), "below_rank_cutoff", dtype=object)
+    texts = np.full(
+        len(losers), f"uplift below the list's lowest uplift ({cutoff:.3f})", dtype=object
+    )
+    better = uplift[losers] > cutoff  # a lower-uplift MSME took a slot: a constraint decided
+    decided = np.zeros(len(losers), dtype=bool)
+
+    if request.quotas:
+        assert eligible.province is not None
+        used = pd.Series(eligible.province[picked]).value_counts()
+        full = {p for p, q in request.quotas.items() if int(used.get(p, 0)) >= q}
+        hit = better & np.isin(eligible.province[losers], list(full))
+        codes[hit] = "province_quota_full"
+        phrase = {
+            p: f"province {p} reached its quota of {q} slots" for p, q in request.quotas.items()
+        }
+        texts[hit] = pd.Series(eligible.province[losers][hit]).map(phrase).to_numpy(dtype=object)
+        decided |= hit
+
+    if request.budget is not None:
+        assert eligible.cost is not None
+        leftover = request.budget - float(eligible.cost[picked].sum())
+        # The dearest selected MSME with lower uplift is the most a swap could free up.
+        sel = np.flatnonzero(picked)[::-1]  # ascending uplift
+        dearest = np.maximum.accumulate(eligible.cost[sel])
+        lower_count = np.searchsorted(uplift[sel], uplift[losers], side="left")  # strictly below
+        freed = np.where(lower_count > 0, dearest[np.maximum(lower_count - 1, 0)], 0.0)
+        unaffordable = eligible.cost[losers] > leftover + freed + 1e-9
+        hit = better & ~decided & unaffordable
+        codes[hit] = "over_budget"
+        texts[hit] = f"its cost does not fit in the budget ({leftover:,.2f} left)"
+        decided |= hit
+
+    tight = _tight_shares(request, eligible, picked, len(np.flatnonzero(picked)))
+    if tight:
+        outside = np.zeros(len(losers), dtype=bool)
+        for i in tight:
+            outside |= ~eligible.members[i][losers]
+        hit = better & ~decided & outside
+        labels = ", ".join(request.min_share[i].label for i in tight)
+        codes[hit] = "min_share_reserved"
+        texts[hit] = f"slots went to MSMEs needed for the minimum share ({labels})"
+        decided |= hit
+
+    if request.budget is not None:
+        hit = better & ~decided
+        codes[hit] = "over_budget"
+        texts[hit] = "the budget, together with the other constraints, left no slot for it"
+        decided |= hit
+
+    harmless = ~better & (uplift[losers] <= 0)
+    codes[harmless] = "not_beneficial"
+    texts[harmless] = REASON_CODES["not_beneficial"]
+    rows = eligible.rows[losers]
+    code[rows] = codes
+    reason[rows] = texts
+
+
+def _binding(
+    request: AllocationRequest, eligible: Eligible, picked: npt.NDArray[np.bool_], fill: int
+) -> list[BindingConstraint]:
+    """Constraints that are tight at the solution and that ranking by uplift alone would break."""
+    greedy = np.zeros(eligible.size, dtype=bool)
+    greedy[:fill] = True
+    binding: list[BindingConstraint] = []
+    if fill == request.capacity < eligible.size:
+        binding.append(
+            BindingConstraint(
+                "capacity",
+                "capacity",
+                fill,
+                request.capacity,
+                eligible.size,
+                f"capacity: all {fill} slots filled while {eligible.size - fill} eligible MSMEs "
+                "wait",
+            )
+        )
+    if request.quotas:
+        assert eligible.province is not None
+        used = pd.Series(eligible.province[picked]).value_counts()
+        plain = pd.Series(eligible.province[greedy]).value_counts()
+        for code, quota in sorted(request.quotas.items()):
+            now, before = int(used.get(code, 0)), int(plain.get(code, 0))
+            if now == quota and before > quota:
+                binding.append(
+                    BindingConstraint(
+                        "quota",
+                        f"quota {code}",
+                        now,
+                        quota,
+                        before,
+                        f"quota {code}: {now} of {quota} slots used (ranking by uplift alone "
+                        f"would give it {before})",
+                    )
+                )
+    for i, share in enumerate(request.min_share):
+        need = share.required(fill)
+        now = int((eligible.members[i] & picked).sum())
+        before = int((eligible.members[i] & greedy).sum())
+        if now == need and before < need:
+            binding.append(
+                BindingConstraint(
+                    "min_share",
+                    f"min_share {share.label}",
+                    now,
+                    need,
+                    before,
+                    f"min_share {share.label}: {now} of {fill} slots, exactly the minimum "
+                    f"(ranking by uplift alone would give {before})",
+                )
+            )
+    if request.budget is not None:
+        assert eligible.cost is not None
+        spent = float(eligible.cost[picked].sum())
+        plain_cost = float(eligible.cost[greedy].sum())
+        if plain_cost > request.budget:
+            binding.append(
+                BindingConstraint(
+                    "budget",
+                    "budget",
+                    spent,
+                    request.budget,
+                    plain_cost,
+                    f"budget: {spent:,.2f} of {request.budget:,.2f} spent (ranking by uplift "
+                    f"alone would cost {plain_cost:,.2f})",
+                )
+            )
+    return binding
