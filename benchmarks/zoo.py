@@ -11,7 +11,7 @@ share of the oracle's extra outcomes at 5/10/20% capacity (truth known), or the 
 coefficient and uplift@30% on a randomised held-out part (no row-level truth).
 
 Results are appended to a JSON-lines file (one line per model and run), so a run can be resumed
-and `--table` turns the file into the README's Markdown tables.
+and `--table` turns the file into the Markdown tables of docs/results.md.
 
     uv run --group bench python benchmarks/zoo.py --out benchmarks/results/zoo.jsonl
     uv run --group bench python benchmarks/zoo.py --table benchmarks/results/zoo.jsonl

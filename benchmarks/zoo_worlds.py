@@ -19,7 +19,7 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
 The two MSME families reuse the simulator's profile columns only (who the MSMEs are); their
 adoption, effect, assignment and missingness are built here, with other structural assumptions
 than the simulator. Nothing in the pipeline's defaults was tuned on these worlds' seeds beyond
-what the README's zoo table reports.
+what docs/results.md's zoo and lever tables report.
 """
 
 from __future__ import annotations

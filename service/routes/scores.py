@@ -3,8 +3,8 @@
 The busiest route, so it resolves no FastAPI dependencies: the key, the body, the model and the
 language are plain calls (`check_api_key`, `read_json_body`, `current_model`, `reply_language`,
 the same functions the dependencies of the other routes use), and the answer is serialised once
-by pydantic-core. On a single-MSME request that halved the CPU outside the model (README,
-"Service benchmark"). OpenAPI still documents the body, the key, the header and the answer.
+by pydantic-core. On a single-MSME request that halved the CPU outside the model (docs/results.md,
+"Scoring service"). OpenAPI still documents the body, the key, the header and the answer.
 """
 
 from __future__ import annotations

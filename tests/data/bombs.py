@@ -1,7 +1,7 @@
 """Hostile and broken data files, built small, and the peak memory it takes to refuse each.
 
 Tests import the builders; `uv run python -m tests.data.bombs` measures every bomb at full size
-(as tried in issue 10) and prints the table of docs/reliability.md.
+(as tried in issue 10) and prints the table of docs/results.md.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The data contract as one Markdown table, generated from `data.contract` for data/README.md.
 
-Print it with `uv run python -m tests.data.contract_table`; a test checks the README holds it.
+Print it with `uv run python -m tests.data.contract_table`; a test checks the README holds it, and
+the docs site renders it at build time (docs/hooks.py).
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from tests.service.support import ADMIN, AUTH, TestClient
 
 # Cases per operation and phase; the whole run stays well under a minute of CI time.
 MAX_EXAMPLES = 15
-# Cases sent, by operation (`pytest -s` prints them; docs/reliability.md records a run).
+# Cases sent, by operation (`pytest -s` prints them; docs/results.md records a run).
 CASES_SENT: Counter[str] = Counter()
 # 422 answers of well-formed requests that are outcomes, not contract breaches.
 OUTCOMES_NOT_BREACHES = frozenset({"infeasible_constraints", "solver_time_limit"})
