@@ -46,5 +46,8 @@ def validate(
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the `umkm` app."""
+    from data.store.cli import db_app
+
     app.command("simulate")(simulate)
     app.command("validate")(validate)
+    app.add_typer(db_app, name="db")

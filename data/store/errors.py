@@ -1,0 +1,89 @@
+"""What can go wrong in the program store, as codes with parameters (rendered at the edges)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+MAX_NAMED = 20  # ids named in a message; the parameters always hold all of them
+
+
+class StoreError(Exception):
+    """Base of every program-store error: a `code`, its `params`, and an English message."""
+
+    code = "store_error"
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.params: Mapping[str, Any] = params
+
+
+class ListNotFoundError(StoreError):
+    """No issued list has this id."""
+
+    code = "list_not_found"
+
+    def __init__(self, list_id: str) -> None:
+        super().__init__(f"no mentoring list with id {list_id}", list_id=list_id)
+        self.list_id = list_id
+
+
+class InvalidListError(StoreError):
+    """A list that cannot be recorded as given (duplicate MSMEs, inconsistent selection, ...)."""
+
+    code = "invalid_list"
+
+    def __init__(self, reason: str, **params: Any) -> None:
+        super().__init__(f"list not recorded: {reason}", reason=reason, **params)
+
+
+class UnknownIdsError(StoreError):
+    """Outcomes name lists that do not exist or MSMEs that are not on their list; nothing is
+    written."""
+
+    code = "unknown_ids"
+
+    def __init__(
+        self, unknown_lists: Iterable[str], unknown_msmes: Iterable[tuple[str, str]]
+    ) -> None:
+        self.unknown_lists = tuple(sorted(set(unknown_lists)))
+        self.unknown_msmes = tuple(sorted(set(unknown_msmes)))
+        parts = []
+        if self.unknown_lists:
+            parts.append(f"unknown list ids: {_named(self.unknown_lists)}")
+        if self.unknown_msmes:
+            pairs = [f"{msme_id} (list {list_id})" for list_id, msme_id in self.unknown_msmes]
+            parts.append(f"MSMEs not on their list: {_named(pairs)}")
+        super().__init__(
+            "outcomes not recorded, " + "; ".join(parts),
+            unknown_lists=list(self.unknown_lists),
+            unknown_msmes=[list(pair) for pair in self.unknown_msmes],
+        )
+
+
+class ConflictingOutcomesError(StoreError):
+    """One batch gives two different outcomes for the same MSME on the same list."""
+
+    code = "conflicting_outcomes"
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.pairs = tuple(sorted(set(pairs)))
+        named = _named([f"{msme_id} (list {list_id})" for list_id, msme_id in self.pairs])
+        super().__init__(
+            f"outcomes not recorded, two different outcomes in one batch for: {named}",
+            pairs=[list(pair) for pair in self.pairs],
+        )
+
+
+class MigrationError(StoreError):
+    """The store's schema could not be migrated (or the URL cannot be used)."""
+
+    code = "migration_failed"
+
+
+def _named(ids: Iterable[str]) -> str:
+    """Up to MAX_NAMED ids, comma-separated, then how many more."""
+    listed = list(ids)
+    shown = ", ".join(listed[:MAX_NAMED])
+    more = len(listed) - MAX_NAMED
+    return f"{shown} and {more} more" if more > 0 else shown

@@ -1,0 +1,1 @@
+"""Alembic migrations of the program store (run through `data.store.migrate`)."""

@@ -1,0 +1,135 @@
+"""What goes into the program store and what comes out: plain frozen dataclasses, no SQLAlchemy.
+
+Read models are detached copies, safe to keep after the session that read them is closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+SelectedBy = Literal["model", "exploration"]
+SELECTED_BY: tuple[SelectedBy, ...] = ("model", "exploration")
+OutcomeStatus = Literal["created", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class ListedMsmeIn:
+    """One candidate of a list as scored: on the list (`selected`) or left off it.
+
+    `selection_probability` is the exact chance this MSME had of being selected under the list's
+    rule (1 or 0 for a deterministic ranking; between them for exploration slots).
+    """
+
+    msme_id: str
+    profile: Mapping[str, Any]
+    selected: bool
+    selection_probability: float
+    selected_by: SelectedBy | None = None
+    rank: int | None = None
+    p_if_mentored: float | None = None
+    p_if_not: float | None = None
+    uplift: float | None = None
+    segment: str | None = None
+    reason_code: str | None = None  # why it was left off (below_rank_cutoff, ...), when it was
+
+
+@dataclass(frozen=True)
+class ListedMsmeRecord(ListedMsmeIn):
+    """A listed MSME as stored."""
+
+    list_id: str = ""
+
+
+@dataclass(frozen=True)
+class IssuedListRecord:
+    """An issued list and every candidate on it, ranked ones first by rank."""
+
+    id: str
+    created_at: datetime
+    created_by: str
+    model_name: str
+    model_version: str | None
+    options: Mapping[str, Any]
+    constraints: Mapping[str, Any]
+    source_file: str | None
+    exploration_share: float
+    members: tuple[ListedMsmeRecord, ...] = field(default=())
+
+    @property
+    def selected(self) -> tuple[ListedMsmeRecord, ...]:
+        """The MSMEs on the list, by rank."""
+        return tuple(member for member in self.members if member.selected)
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    """One line of the lists issued: when, by whom, which model, how many slots and outcomes."""
+
+    id: str
+    created_at: datetime
+    created_by: str
+    model_name: str
+    model_version: str | None
+    source_file: str | None
+    exploration_share: float
+    candidates: int
+    selected: int
+    outcomes: int
+
+
+@dataclass(frozen=True)
+class OutcomeIn:
+    """What happened to one listed MSME: mentored or not, digital or not, when, how verified."""
+
+    list_id: str
+    msme_id: str
+    mentored: bool
+    digitalized: bool
+    mentored_on: date | None = None
+    observed_on: date | None = None
+    verified_by: str | None = None  # how the outcome was verified: field_visit, marketplace, ...
+    program: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(list_id, msme_id): an outcome is recorded once per MSME per list."""
+        return (self.list_id, self.msme_id)
+
+
+@dataclass(frozen=True)
+class OutcomeRecord(OutcomeIn):
+    """An outcome as stored (the current version)."""
+
+    recorded_at: datetime | None = None
+    recorded_by: str | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    """What a batch of outcomes did: new rows, changed rows (old versions kept), repeats."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    statuses: Mapping[tuple[str, str], OutcomeStatus] = field(default_factory=dict)
+
+    @property
+    def received(self) -> int:
+        """Distinct (list, MSME) pairs in the batch."""
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass(frozen=True)
+class OutcomeCounts:
+    """How many outcomes are in for one list, next to how many MSMEs it holds."""
+
+    list_id: str
+    candidates: int
+    selected: int
+    outcomes: int
+    outcomes_selected: int
+    mentored: int
+    digitalized: int

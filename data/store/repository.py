@@ -1,0 +1,506 @@
+"""Record and read what the program did: issued lists, their MSMEs, and the outcomes that follow.
+
+`ProgramStore` is the one door to the store for the service, the page and training; each method
+is one transaction. Outcomes are idempotent on (list_id, msme_id): a repeat is counted, not
+stored; a change keeps the previous version in `outcome_history`; unknown ids refuse the batch.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from sqlalchemy import Engine, case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from data.store.engine import make_engine
+from data.store.errors import (
+    ConflictingOutcomesError,
+    InvalidListError,
+    ListNotFoundError,
+    UnknownIdsError,
+)
+from data.store.records import (
+    SELECTED_BY,
+    IssuedListRecord,
+    ListedMsmeIn,
+    ListedMsmeRecord,
+    ListSummary,
+    OutcomeCounts,
+    OutcomeIn,
+    OutcomeRecord,
+    OutcomeStatus,
+    OutcomeSummary,
+    SelectedBy,
+)
+from data.store.schema import IssuedList, ListedMsme, Outcome, OutcomeVersion, utc_now
+from data.store.settings import database_url
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_Row = TypeVar("_Row", ListedMsme, Outcome)
+_T = TypeVar("_T")
+
+MAX_PAGE_SIZE = 1_000
+# Bound parameters per IN (...) clause: well under SQLite's oldest limit of 999 variables.
+CHUNK = 400
+# Fields that make two outcomes the same; who recorded it and when do not.
+OUTCOME_FIELDS = (
+    "mentored",
+    "digitalized",
+    "mentored_on",
+    "observed_on",
+    "verified_by",
+    "program",
+)
+
+
+class ProgramStore:
+    """The program store over one engine; safe to share across threads (one session per call)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str | None = None) -> ProgramStore:
+        """A store at `url` (default: `UMKM_DATABASE_URL`); run `migrate.upgrade` first."""
+        return cls(make_engine(database_url(url)))
+
+    def close(self) -> None:
+        """Close the engine's pooled connections."""
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed at the end, rolled back on error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    # ------------------------------------------------------------------ lists
+
+    def record_list(
+        self,
+        *,
+        created_by: str,
+        model_name: str,
+        model_version: str | None,
+        members: Sequence[ListedMsmeIn],
+        options: Mapping[str, Any] | None = None,
+        constraints: Mapping[str, Any] | None = None,
+        source_file: str | None = None,
+        exploration_share: float = 0.0,
+        created_at: datetime | None = None,
+    ) -> str:
+        """Record an issued list and all its candidates in one transaction; return its new id."""
+        _check_list(members, exploration_share)
+        list_id = str(uuid.uuid4())
+        issued = IssuedList(
+            id=list_id,
+            created_at=created_at or utc_now(),
+            created_by=created_by,
+            model_name=model_name,
+            model_version=model_version,
+            options=json_safe(dict(options or {})),
+            constraints=json_safe(dict(constraints or {})),
+            source_file=source_file,
+            exploration_share=float(exploration_share),
+        )
+        issued.members = [
+            ListedMsme(
+                msme_id=member.msme_id,
+                profile=json_safe(dict(member.profile)),
+                rank=member.rank,
+                p_if_mentored=_finite_or_none(member.p_if_mentored),
+                p_if_not=_finite_or_none(member.p_if_not),
+                uplift=_finite_or_none(member.uplift),
+                segment=member.segment,
+                selected=member.selected,
+                selected_by=member.selected_by,
+                selection_probability=float(member.selection_probability),
+                reason_code=member.reason_code,
+            )
+            for member in members
+        ]
+        with self.session() as session:
+            session.add(issued)
+        return list_id
+
+    def get_list(self, list_id: str) -> IssuedListRecord:
+        """An issued list with every candidate, by rank; `ListNotFoundError` when unknown."""
+        with self.session() as session:
+            issued = session.get(IssuedList, list_id)
+            if issued is None:
+                raise ListNotFoundError(list_id)
+            members = session.scalars(
+                select(ListedMsme)
+                .where(ListedMsme.list_id == list_id)
+                .order_by(ListedMsme.rank.is_(None), ListedMsme.rank, ListedMsme.msme_id)
+            ).all()
+            return IssuedListRecord(
+                id=issued.id,
+                created_at=issued.created_at,
+                created_by=issued.created_by,
+                model_name=issued.model_name,
+                model_version=issued.model_version,
+                options=issued.options,
+                constraints=issued.constraints,
+                source_file=issued.source_file,
+                exploration_share=issued.exploration_share,
+                members=tuple(_listed_record(member) for member in members),
+            )
+
+    def list_lists(self, page: int = 1, page_size: int = 50) -> tuple[list[ListSummary], int]:
+        """One page of the lists issued, newest first, and how many there are in all."""
+        if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page must be >= 1 and page_size within 1..{MAX_PAGE_SIZE}")
+        members = (
+            select(
+                ListedMsme.list_id,
+                func.count().label("candidates"),
+                func.sum(case((ListedMsme.selected, 1), else_=0)).label("selected"),
+            )
+            .group_by(ListedMsme.list_id)
+            .subquery()
+        )
+        outcomes = (
+            select(Outcome.list_id, func.count().label("outcomes"))
+            .group_by(Outcome.list_id)
+            .subquery()
+        )
+        query = (
+            select(
+                IssuedList,
+                func.coalesce(members.c.candidates, 0),
+                func.coalesce(members.c.selected, 0),
+                func.coalesce(outcomes.c.outcomes, 0),
+            )
+            .outerjoin(members, members.c.list_id == IssuedList.id)
+            .outerjoin(outcomes, outcomes.c.list_id == IssuedList.id)
+            .order_by(IssuedList.created_at.desc(), IssuedList.id)
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+        with self.session() as session:
+            total = session.scalar(select(func.count()).select_from(IssuedList)) or 0
+            items = [
+                _summary(cast(IssuedList, issued), candidates, selected, n_outcomes)
+                for issued, candidates, selected, n_outcomes in session.execute(query)
+            ]
+        return items, int(total)
+
+    # ------------------------------------------------------------------ outcomes
+
+    def record_outcomes(
+        self, items: Iterable[OutcomeIn], *, recorded_by: str | None = None
+    ) -> OutcomeSummary:
+        """Record outcomes all or nothing: new ones stored, repeats counted as unchanged, changes
+        stored with the previous version kept; unknown list or MSME ids refuse the whole batch."""
+        batch = _one_per_key(items)
+        try:
+            return self._record_outcomes(batch, recorded_by)
+        except IntegrityError:
+            # Another writer stored one of these outcomes between our read and our write: the
+            # second attempt sees it, and a repeat becomes "unchanged" as it should.
+            return self._record_outcomes(batch, recorded_by)
+
+    def _record_outcomes(
+        self, batch: dict[tuple[str, str], OutcomeIn], recorded_by: str | None
+    ) -> OutcomeSummary:
+        now = utc_now()
+        statuses: dict[tuple[str, str], OutcomeStatus] = {}
+        with self.session() as session:
+            _refuse_unknown(session, batch)
+            existing = {
+                (row.list_id, row.msme_id): row
+                for row in _rows_for_keys(session, Outcome, list(batch), for_update=True)
+            }
+            for key, item in batch.items():
+                current = existing.get(key)
+                if current is None:
+                    session.add(
+                        Outcome(**_outcome_values(item), recorded_at=now, recorded_by=recorded_by)
+                    )
+                    statuses[key] = "created"
+                elif all(getattr(current, name) == getattr(item, name) for name in OUTCOME_FIELDS):
+                    statuses[key] = "unchanged"
+                else:
+                    session.add(_previous_version(current, replaced_at=now))
+                    for name, value in _outcome_values(item).items():
+                        setattr(current, name, value)
+                    current.recorded_at = now
+                    current.recorded_by = recorded_by
+                    statuses[key] = "updated"
+        counted = list(statuses.values())
+        return OutcomeSummary(
+            created=counted.count("created"),
+            updated=counted.count("updated"),
+            unchanged=counted.count("unchanged"),
+            statuses=statuses,
+        )
+
+    def get_outcomes(self, list_id: str) -> list[OutcomeRecord]:
+        """The current outcomes of one list, by MSME id; `ListNotFoundError` when unknown."""
+        with self.session() as session:
+            if session.get(IssuedList, list_id) is None:
+                raise ListNotFoundError(list_id)
+            rows = session.scalars(
+                select(Outcome).where(Outcome.list_id == list_id).order_by(Outcome.msme_id)
+            ).all()
+            return [_outcome_record(row) for row in rows]
+
+    def outcome_history(self, list_id: str, msme_id: str) -> list[OutcomeRecord]:
+        """Earlier versions of one outcome, oldest first (the current one is not included)."""
+        with self.session() as session:
+            rows = session.scalars(
+                select(OutcomeVersion)
+                .where(OutcomeVersion.list_id == list_id, OutcomeVersion.msme_id == msme_id)
+                .order_by(OutcomeVersion.id)
+            ).all()
+            return [_outcome_record(row) for row in rows]
+
+    def outcome_counts(self, list_id: str) -> OutcomeCounts:
+        """How many outcomes are in for a list; `ListNotFoundError` when unknown."""
+        with self.session() as session:
+            if session.get(IssuedList, list_id) is None:
+                raise ListNotFoundError(list_id)
+            candidates, selected = session.execute(
+                select(
+                    func.count(),
+                    func.coalesce(func.sum(case((ListedMsme.selected, 1), else_=0)), 0),
+                ).where(ListedMsme.list_id == list_id)
+            ).one()
+            outcomes, outcomes_selected, mentored, digitalized = session.execute(
+                select(
+                    func.count(),
+                    func.coalesce(func.sum(case((ListedMsme.selected, 1), else_=0)), 0),
+                    func.coalesce(func.sum(case((Outcome.mentored, 1), else_=0)), 0),
+                    func.coalesce(func.sum(case((Outcome.digitalized, 1), else_=0)), 0),
+                )
+                .select_from(Outcome)
+                .join(
+                    ListedMsme,
+                    (ListedMsme.list_id == Outcome.list_id)
+                    & (ListedMsme.msme_id == Outcome.msme_id),
+                )
+                .where(Outcome.list_id == list_id)
+            ).one()
+        return OutcomeCounts(
+            list_id=list_id,
+            candidates=_count(candidates),
+            selected=_count(selected),
+            outcomes=_count(outcomes),
+            outcomes_selected=_count(outcomes_selected),
+            mentored=_count(mentored),
+            digitalized=_count(digitalized),
+        )
+
+    # ------------------------------------------------------------------ training
+
+    def export_history(self, since: date | None = None) -> pd.DataFrame:
+        """A mentoring history in the data contract: one row per listed MSME with an outcome,
+        from lists issued on or after `since` (UTC), with its recorded selection probability."""
+        from data.store.export import history_frame
+
+        with self.session() as session:
+            return history_frame(session, since)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def json_safe(value: Any) -> Any:
+    """`value` as plain JSON: NumPy scalars as Python numbers, NaN/NA/inf as null, dates as
+    ISO text (PostgreSQL refuses NaN in JSON, and a profile read from a file has them)."""
+    if isinstance(value, Mapping):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    if isinstance(value, bool | str) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    import numpy as np
+    import pandas as pd
+
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        return json_safe(value.item())
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    raise TypeError(f"cannot store a {type(value).__name__} in a profile")
+
+
+def _finite_or_none(value: float | None) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _check_list(members: Sequence[ListedMsmeIn], exploration_share: float) -> None:
+    """Refuse a list that would be stored inconsistent, naming what is wrong."""
+    if not members:
+        raise InvalidListError("a list needs at least one MSME")
+    if not 0 <= exploration_share <= 1:
+        raise InvalidListError("exploration_share must be within 0..1")
+    counts = Counter(member.msme_id for member in members)
+    duplicates = sorted(msme_id for msme_id, count in counts.items() if count > 1)
+    if duplicates:
+        raise InvalidListError(
+            f"MSMEs listed twice: {', '.join(duplicates[:20])}", msme_ids=duplicates
+        )
+    for member in members:
+        if not 0 <= member.selection_probability <= 1:
+            raise InvalidListError(
+                f"selection_probability of {member.msme_id} is not within 0..1",
+                msme_id=member.msme_id,
+            )
+        if member.selected != (member.selected_by is not None) or (
+            member.selected_by is not None and member.selected_by not in SELECTED_BY
+        ):
+            raise InvalidListError(
+                f"{member.msme_id}: a selected MSME says how (model or exploration), "
+                "and one left off says nothing",
+                msme_id=member.msme_id,
+            )
+
+
+def _one_per_key(items: Iterable[OutcomeIn]) -> dict[tuple[str, str], OutcomeIn]:
+    """The batch with exact repeats collapsed; two different outcomes for one key refuse it."""
+    batch: dict[tuple[str, str], OutcomeIn] = {}
+    conflicts: set[tuple[str, str]] = set()
+    for item in items:
+        earlier = batch.setdefault(item.key, item)
+        if earlier is not item and _outcome_values(earlier) != _outcome_values(item):
+            conflicts.add(item.key)
+    if conflicts:
+        raise ConflictingOutcomesError(conflicts)
+    return batch
+
+
+def _refuse_unknown(session: Session, batch: Mapping[tuple[str, str], OutcomeIn]) -> None:
+    """Raise `UnknownIdsError` naming every unknown list and every MSME not on its list."""
+    list_ids = sorted({list_id for list_id, _ in batch})
+    known_lists: set[str] = set()
+    for chunk in _chunks(list_ids):
+        known_lists.update(session.scalars(select(IssuedList.id).where(IssuedList.id.in_(chunk))))
+    unknown_lists = [list_id for list_id in list_ids if list_id not in known_lists]
+    on_known = [key for key in batch if key[0] in known_lists]
+    listed = {(row.list_id, row.msme_id) for row in _rows_for_keys(session, ListedMsme, on_known)}
+    unknown_msmes = [key for key in on_known if key not in listed]
+    if unknown_lists or unknown_msmes:
+        raise UnknownIdsError(unknown_lists, unknown_msmes)
+
+
+def _rows_for_keys(
+    session: Session, table: type[_Row], keys: Sequence[tuple[str, str]], for_update: bool = False
+) -> list[_Row]:
+    """Rows of `table` whose (list_id, msme_id) is among `keys`, read list by list in chunks."""
+    by_list: dict[str, list[str]] = {}
+    for list_id, msme_id in keys:
+        by_list.setdefault(list_id, []).append(msme_id)
+    found: list[_Row] = []
+    for list_id, msme_ids in by_list.items():
+        for chunk in _chunks(msme_ids):
+            query = select(table).where(table.list_id == list_id, table.msme_id.in_(chunk))
+            if for_update:
+                query = query.with_for_update()
+            found.extend(session.scalars(query))
+    return found
+
+
+def _chunks(values: Sequence[_T]) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _outcome_values(item: OutcomeIn) -> dict[str, Any]:
+    return {"list_id": item.list_id, "msme_id": item.msme_id} | {
+        name: getattr(item, name) for name in OUTCOME_FIELDS
+    }
+
+
+def _previous_version(current: Outcome, replaced_at: datetime) -> OutcomeVersion:
+    return OutcomeVersion(
+        list_id=current.list_id,
+        msme_id=current.msme_id,
+        **{name: getattr(current, name) for name in OUTCOME_FIELDS},
+        recorded_at=current.recorded_at,
+        recorded_by=current.recorded_by,
+        replaced_at=replaced_at,
+    )
+
+
+def _outcome_record(row: Outcome | OutcomeVersion) -> OutcomeRecord:
+    return OutcomeRecord(
+        list_id=row.list_id,
+        msme_id=row.msme_id,
+        mentored=row.mentored,
+        digitalized=row.digitalized,
+        mentored_on=row.mentored_on,
+        observed_on=row.observed_on,
+        verified_by=row.verified_by,
+        program=row.program,
+        recorded_at=row.recorded_at,
+        recorded_by=row.recorded_by,
+    )
+
+
+def _listed_record(row: ListedMsme) -> ListedMsmeRecord:
+    return ListedMsmeRecord(
+        list_id=row.list_id,
+        msme_id=row.msme_id,
+        profile=row.profile,
+        selected=row.selected,
+        selection_probability=row.selection_probability,
+        selected_by=_selected_by(row.selected_by),
+        rank=row.rank,
+        p_if_mentored=row.p_if_mentored,
+        p_if_not=row.p_if_not,
+        uplift=row.uplift,
+        segment=row.segment,
+        reason_code=row.reason_code,
+    )
+
+
+def _selected_by(value: str | None) -> SelectedBy | None:
+    """The stored text as its literal (a check constraint keeps it to these values)."""
+    for known in SELECTED_BY:
+        if value == known:
+            return known
+    return None
+
+
+def _count(value: object) -> int:
+    """A COUNT or SUM from the database (int, or Decimal on PostgreSQL) as an int."""
+    return int(cast(Any, value))
+
+
+def _summary(
+    issued: IssuedList, candidates: object, selected: object, outcomes: object
+) -> ListSummary:
+    return ListSummary(
+        id=issued.id,
+        created_at=issued.created_at,
+        created_by=issued.created_by,
+        model_name=issued.model_name,
+        model_version=issued.model_version,
+        source_file=issued.source_file,
+        exploration_share=issued.exploration_share,
+        candidates=_count(candidates),
+        selected=_count(selected),
+        outcomes=_count(outcomes),
+    )

@@ -1,0 +1,182 @@
+"""Tables of the program store (SQLAlchemy 2 typed ORM); Alembic migrations create them.
+
+Any change here needs a new revision in `migrations/versions/` (the migration test compares them).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ID_LENGTH = 36  # a UUID as text
+MSME_ID_LENGTH = 128
+NAME_LENGTH = 200
+TEXT_LENGTH = 500
+
+# Constraint names are fixed, so migrations (and SQLite's batch mode) can find them again.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and read back as an aware UTC datetime, on SQLite too (which
+    keeps no time zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be aware (UTC); got a naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_now() -> datetime:
+    """Now, in UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the store's tables."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, datetime: UtcDateTime}
+
+
+class IssuedList(Base):
+    """A mentoring list as issued: who asked, which model, with which options."""
+
+    __tablename__ = "issued_lists"
+    __table_args__ = (
+        CheckConstraint(
+            "exploration_share >= 0 AND exploration_share <= 1", name="exploration_share_range"
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    created_by: Mapped[str] = mapped_column(String(NAME_LENGTH))  # API key's name, "page", "cli"
+    model_name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    model_version: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    options: Mapped[dict[str, Any]]
+    constraints: Mapped[dict[str, Any]]
+    source_file: Mapped[str | None] = mapped_column(String(TEXT_LENGTH))
+    exploration_share: Mapped[float] = mapped_column(Float)
+
+    members: Mapped[list[ListedMsme]] = relationship(
+        back_populates="issued_list", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ListedMsme(Base):
+    """One candidate of an issued list, with its profile and scores as they were then."""
+
+    __tablename__ = "listed_msmes"
+    __table_args__ = (
+        CheckConstraint(
+            "selection_probability >= 0 AND selection_probability <= 1",
+            name="selection_probability_range",
+        ),
+        CheckConstraint(
+            "selected_by IS NULL OR selected_by IN ('model', 'exploration')",
+            name="selected_by_values",
+        ),
+        CheckConstraint(
+            "(selected AND selected_by IS NOT NULL) OR (NOT selected AND selected_by IS NULL)",
+            name="selected_has_selected_by",
+        ),
+    )
+
+    # The primary key makes (list_id, msme_id) unique: an MSME appears once per list.
+    list_id: Mapped[str] = mapped_column(
+        ForeignKey("issued_lists.id", ondelete="CASCADE"), primary_key=True
+    )
+    msme_id: Mapped[str] = mapped_column(String(MSME_ID_LENGTH), primary_key=True)
+    profile: Mapped[dict[str, Any]]
+    rank: Mapped[int | None] = mapped_column(Integer)
+    p_if_mentored: Mapped[float | None] = mapped_column(Float)
+    p_if_not: Mapped[float | None] = mapped_column(Float)
+    uplift: Mapped[float | None] = mapped_column(Float)
+    segment: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    selected: Mapped[bool] = mapped_column(Boolean)
+    selected_by: Mapped[str | None] = mapped_column(String(16))
+    selection_probability: Mapped[float] = mapped_column(Float)
+    reason_code: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+
+    issued_list: Mapped[IssuedList] = relationship(back_populates="members")
+
+
+class _OutcomeFields:
+    """Columns an outcome and each of its earlier versions share."""
+
+    mentored: Mapped[bool] = mapped_column(Boolean)
+    digitalized: Mapped[bool] = mapped_column(Boolean)
+    mentored_on: Mapped[date | None] = mapped_column(Date)
+    observed_on: Mapped[date | None] = mapped_column(Date)
+    verified_by: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    program: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+
+
+class Outcome(_OutcomeFields, Base):
+    """The current outcome of one listed MSME; earlier versions are in `outcome_history`."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["list_id", "msme_id"],
+            ["listed_msmes.list_id", "listed_msmes.msme_id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    list_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    msme_id: Mapped[str] = mapped_column(String(MSME_ID_LENGTH), primary_key=True)
+
+
+class OutcomeVersion(_OutcomeFields, Base):
+    """An outcome as it was before a change replaced it."""
+
+    __tablename__ = "outcome_history"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["list_id", "msme_id"],
+            ["listed_msmes.list_id", "listed_msmes.msme_id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    list_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    msme_id: Mapped[str] = mapped_column(String(MSME_ID_LENGTH))
+    replaced_at: Mapped[datetime]

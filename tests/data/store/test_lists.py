@@ -1,0 +1,135 @@
+"""Issued lists: recorded with their candidates in one go, read back whole, paged newest first."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from data.store.errors import InvalidListError, ListNotFoundError
+from data.store.records import ListedMsmeIn
+from data.store.repository import ProgramStore
+from tests.data.store.conftest import members
+
+OPTIONS = {"capacity": 3, "exclude_digital": True}
+CONSTRAINTS = {"quotas": {"32": 2}, "min_share": [{"column": "owner_gender", "value": "female"}]}
+
+
+def record(store: ProgramStore, n: int = 5, selected: int = 3, **overrides: Any) -> str:
+    arguments: dict[str, Any] = {
+        "created_by": "page",
+        "model_name": "umkm-uplift",
+        "model_version": "3",
+        "members": members(n, selected),
+        "options": OPTIONS,
+        "constraints": CONSTRAINTS,
+        "source_file": "kandidat.xlsx",
+        "exploration_share": 0.1,
+    } | overrides
+    return store.record_list(**arguments)
+
+
+def test_a_recorded_list_reads_back_whole(store: ProgramStore) -> None:
+    given = members(5, 3)
+    list_id = record(store, members=given)
+
+    issued = store.get_list(list_id)
+
+    assert issued.id == list_id
+    assert (issued.created_by, issued.model_version) == ("page", "3")
+    assert issued.options == OPTIONS
+    assert issued.constraints == CONSTRAINTS
+    assert (issued.source_file, issued.exploration_share) == ("kandidat.xlsx", 0.1)
+    assert issued.created_at.tzinfo is not None
+    assert abs(issued.created_at - datetime.now(UTC)) < timedelta(minutes=1)
+    assert [m.msme_id for m in issued.members] == [m.msme_id for m in given]
+    assert [m.msme_id for m in issued.selected] == [m.msme_id for m in given[:3]]
+    first = issued.members[0]
+    assert (first.list_id, first.rank, first.selected_by) == (list_id, 1, "model")
+    assert (first.selection_probability, first.uplift) == (1.0, given[0].uplift)
+    assert issued.members[4].reason_code == "below_rank_cutoff"
+    assert issued.members[4].selected_by is None
+
+
+def test_profiles_are_stored_as_plain_json(store: ProgramStore) -> None:
+    """NumPy scalars and missing values (NaN, pd.NA) become numbers and null."""
+    given = members(5, 1)
+    missing = [
+        v for m in given for v in m.profile.values() if isinstance(v, float) and math.isnan(v)
+    ]
+    assert missing, "the fixture should hold a missing number"
+
+    stored = store.get_list(record(store, members=given)).members
+
+    for before, after in zip(given, stored, strict=True):
+        assert set(after.profile) == set(before.profile)
+        for value in after.profile.values():
+            assert value is None or isinstance(value, bool | int | float | str)
+            if isinstance(value, float):
+                assert math.isfinite(value)
+        assert after.profile["province_code"] == before.profile["province_code"]
+
+
+def test_lists_are_paged_newest_first_with_their_counts(store: ProgramStore) -> None:
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    ids = [record(store, created_at=start + timedelta(days=day), n=4 + day) for day in range(3)]
+
+    first, total = store.list_lists(page=1, page_size=2)
+    second, total_again = store.list_lists(page=2, page_size=2)
+    beyond, _ = store.list_lists(page=3, page_size=2)
+
+    assert total == total_again == 3
+    assert [item.id for item in first + second] == ids[::-1]
+    assert beyond == []
+    newest = first[0]
+    assert (newest.candidates, newest.selected, newest.outcomes) == (6, 3, 0)
+    assert newest.created_at == start + timedelta(days=2)
+
+
+def test_no_lists_yet(store: ProgramStore) -> None:
+    assert store.list_lists() == ([], 0)
+
+
+@pytest.mark.parametrize("page, page_size", [(0, 10), (1, 0), (1, 100_000)])
+def test_paging_out_of_range_is_refused(store: ProgramStore, page: int, page_size: int) -> None:
+    with pytest.raises(ValueError, match="page"):
+        store.list_lists(page, page_size)
+
+
+def test_unknown_list_is_refused_by_name(store: ProgramStore) -> None:
+    with pytest.raises(ListNotFoundError, match="no-such-list"):
+        store.get_list("no-such-list")
+
+
+def test_an_msme_twice_on_one_list_is_refused_by_name(store: ProgramStore) -> None:
+    given = members(3, 1)
+    with pytest.raises(InvalidListError, match="H0000002"):
+        record(store, members=[*given, given[1]])
+    assert store.list_lists() == ([], 0)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"selected": True, "selected_by": None},
+        {"selected": False, "selected_by": "exploration"},
+        {"selection_probability": 1.5},
+    ],
+)
+def test_an_inconsistent_candidate_is_refused(store: ProgramStore, change: dict[str, Any]) -> None:
+    given = members(3, 1)
+    bad = ListedMsmeIn(**(given[2].__dict__ | change))
+    with pytest.raises(InvalidListError, match="H0000003"):
+        record(store, members=[*given[:2], bad])
+    assert store.list_lists() == ([], 0)
+
+
+def test_exploration_share_outside_zero_to_one_is_refused(store: ProgramStore) -> None:
+    with pytest.raises(InvalidListError, match="exploration_share"):
+        record(store, exploration_share=1.5)
+
+
+def test_zero_exploration_is_recorded(store: ProgramStore) -> None:
+    assert store.get_list(record(store, exploration_share=0.0)).exploration_share == 0.0
