@@ -39,7 +39,14 @@ from data.store.records import (
     OutcomeSummary,
     SelectedBy,
 )
-from data.store.schema import IssuedList, ListedMsme, Outcome, OutcomeVersion, utc_now
+from data.store.schema import (
+    MSME_ID_LENGTH,
+    IssuedList,
+    ListedMsme,
+    Outcome,
+    OutcomeVersion,
+    utc_now,
+)
 from data.store.settings import database_url
 
 if TYPE_CHECKING:
@@ -356,6 +363,13 @@ def _check_list(members: Sequence[ListedMsmeIn], exploration_share: float) -> No
         raise InvalidListError("a list needs at least one MSME")
     if not 0 <= exploration_share <= 1:
         raise InvalidListError("exploration_share must be within 0..1")
+    # PostgreSQL enforces column lengths and SQLite does not: refuse alike on both, by name.
+    too_long = sorted({m.msme_id for m in members if len(m.msme_id) > MSME_ID_LENGTH})
+    if too_long:
+        raise InvalidListError(
+            f"msme_id longer than {MSME_ID_LENGTH} characters: {', '.join(too_long[:20])}",
+            msme_ids=too_long,
+        )
     counts = Counter(member.msme_id for member in members)
     duplicates = sorted(msme_id for msme_id, count in counts.items() if count > 1)
     if duplicates:

@@ -133,3 +133,13 @@ def test_exploration_share_outside_zero_to_one_is_refused(store: ProgramStore) -
 
 def test_zero_exploration_is_recorded(store: ProgramStore) -> None:
     assert store.get_list(record(store, exploration_share=0.0)).exploration_share == 0.0
+
+
+def test_an_msme_id_too_long_for_the_column_is_refused_on_every_backend(
+    store: ProgramStore,
+) -> None:
+    given = members(2, 1)
+    long_id = "X" * 129
+    bad = ListedMsmeIn(**(given[1].__dict__ | {"msme_id": long_id}))
+    with pytest.raises(InvalidListError, match="longer than 128"):
+        record(store, members=[given[0], bad])
