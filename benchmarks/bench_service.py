@@ -44,7 +44,6 @@ import httpx
 import pandas as pd
 from mlflow import MlflowClient
 from prometheus_client.parser import text_string_to_metric_families
-from rich.console import Console
 
 from data.contract import PROFILE_COLUMNS
 from data.simulate import simulate_to_dir
@@ -116,7 +115,7 @@ def build_model(
     config = load_config(config_path).with_overrides(
         data_path=paths["history"], output_dir=folder / "training-output"
     )
-    result = train(config, console=Console(quiet=True), show_progress=False)
+    result = train(config)
     if not result.promoted:
         MlflowClient(tracking_uri=tracking_uri).set_registered_model_alias(
             result.model_name, "champion", str(result.version)

@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 from mlflow import MlflowClient
-from rich.console import Console
 
 from data.simulate import simulate_to_dir
 from training.config import CONFIG_DIR, load_config
@@ -119,7 +118,7 @@ def main() -> None:
         )
         run_config = config.with_overrides(**overrides, output_dir=store / "out")
         started = time.perf_counter()
-        runs.append(train(run_config, console=Console(quiet=True), show_progress=False))
+        runs.append(train(run_config))
         wall.append(time.perf_counter() - started)
         print(
             f"run {i + 1}/{args.repeat}: {wall[-1]:.1f} s, chosen {runs[-1].chosen_learner}",

@@ -77,7 +77,6 @@ def run_pipeline(
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Train the default pipeline on the world's history; uplift for the evaluation rows."""
     from mlflow import MlflowClient
-    from rich.console import Console
 
     from models.pyfunc import load_uplift_model
     from training.pipeline import train
@@ -93,7 +92,7 @@ def run_pipeline(
         config.experiment_name, artifact_location=(workdir / "artifacts").as_uri()
     )
     started = time.perf_counter()
-    result = train(config, console=Console(quiet=True), show_progress=False)
+    result = train(config)
     seconds = time.perf_counter() - started
     model = load_uplift_model(f"models:/{config.model_name}/{result.version}")
     uplift = model.predict(world.evaluation)["uplift"].to_numpy(float)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
+
+from data import console
+
+if TYPE_CHECKING:
+    from data.validation import KindArg
+
+# `umkm validate` lists at most this many problems; the count covers them all.
+MAX_PRINTED_PROBLEMS = 200
 
 
 def simulate(
@@ -27,7 +34,7 @@ def simulate(
     try:
         simulate_to_dir(rows=rows, seed=seed, output=output, fmt=fmt, candidates=candidates)
     except DataFileError as error:
-        print(f"error: {error}", file=sys.stderr)
+        console.error(str(error))
         raise typer.Exit(2) from None
 
 
@@ -39,9 +46,32 @@ def validate(
     ] = "auto",
 ) -> None:
     """Check a file against the data contract; print every problem with row and column."""
-    from data.validation import validate_file_command
-
     raise typer.Exit(validate_file_command(data, kind))
+
+
+def validate_file_command(path: Path, kind: KindArg = "auto") -> int:
+    """`umkm validate`: every problem on its own line, then the counts (stdout); the exit code.
+
+    0 when the file has no problem, 1 when it has problems, 2 when it cannot be read (stderr).
+    """
+    from data.io import DataFileError
+    from data.validation import validate_file
+
+    try:
+        result = validate_file(path, kind)
+    except DataFileError as error:
+        console.error(str(error))
+        return 2
+    out = console.stdout()
+    for problem in result.problems[:MAX_PRINTED_PROBLEMS]:
+        console.line(str(problem), out)
+    hidden = len(result.problems) - MAX_PRINTED_PROBLEMS
+    if hidden > 0:
+        console.line(f"... and {hidden} more problems", out)
+    noun = "problem" if len(result.problems) == 1 else "problems"
+    console.line(f"{path}: checked as a {result.kind} file, {len(result.problems)} {noun}", out)
+    console.line(result.summary(), out)
+    return 0 if result.ok else 1
 
 
 def register(app: typer.Typer) -> None:

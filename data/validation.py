@@ -9,7 +9,6 @@ its column and a reason; a row with any problem is rejected, never dropped silen
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from data.contract import (
     TableKind,
     columns_for,
 )
-from data.io import DataFileError, read_table, write_table
+from data.io import read_table, write_table
 from data.reference import province_codes
 
 KindArg = Literal["auto", "profile", "history"]
@@ -38,7 +37,6 @@ ExtraColumns = Literal["ignore", "drop", "forbid"]
 FIRST_DATA_ROW = 2  # spreadsheet row of the first data row (the header is row 1)
 ROW_COLUMN = "row"
 REASONS_COLUMN = "reasons"
-MAX_PRINTED_PROBLEMS = 200
 PROVINCE_COLUMN = "province_code"
 # Integers beyond 2**53 are not exact in float64, which is how text is parsed.
 _LARGEST_EXACT_INTEGER = 2**53
@@ -222,27 +220,6 @@ def write_quarantine(result: ValidationResult, path: Path | str) -> Path:
         if name not in (ROW_COLUMN, REASONS_COLUMN):
             out.isetitem(i, out.iloc[:, i].map(_cell_text).to_numpy(dtype=object))
     return write_table(out, path)
-
-
-def validate_file_command(path: Path, kind: KindArg = "auto") -> int:
-    """`umkm validate`: every problem on its own line, then the counts; returns the exit code.
-
-    0 when the file has no problem, 1 when it has problems, 2 when it cannot be read.
-    """
-    try:
-        result = validate_file(path, kind)
-    except DataFileError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    for problem in result.problems[:MAX_PRINTED_PROBLEMS]:
-        print(problem)
-    hidden = len(result.problems) - MAX_PRINTED_PROBLEMS
-    if hidden > 0:
-        print(f"... and {hidden} more problems")
-    noun = "problem" if len(result.problems) == 1 else "problems"
-    print(f"{path}: checked as a {result.kind} file, {len(result.problems)} {noun}")
-    print(result.summary())
-    return 0 if result.ok else 1
 
 
 # --- parsing ---------------------------------------------------------------------------------

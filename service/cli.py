@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from data import console
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = (
@@ -32,7 +34,7 @@ def serve(
     try:  # checked here once, before any worker starts, so a bad setting is one line
         get_settings()
     except SettingsError as error:
-        typer.echo(f"error: {error}", err=True)
+        console.error(str(error))
         raise typer.Exit(2) from None
 
     own_metrics_dir = None
@@ -123,7 +125,6 @@ def prioritize(
 
     Exit code 1 when the constraints cannot all hold (each is named), 2 for bad input or options.
     """
-    from rich.console import Console
     from rich.progress import Progress
     from rich.table import Table
 
@@ -138,8 +139,7 @@ def prioritize(
         summary_rows,
     )
 
-    console = Console(highlight=False, soft_wrap=True)
-    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    out, err = console.stdout(), console.stderr()
     try:
         request = build_request(
             capacity=capacity,
@@ -150,7 +150,7 @@ def prioritize(
             only_beneficial=only_beneficial,
             time_limit_seconds=time_limit,
         )
-        with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("Scoring", total=None)
             files = prioritize_file(
                 data,
@@ -161,38 +161,36 @@ def prioritize(
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     except PrioritizeFileError as error:
-        errors.print(f"error: {error}", markup=False)
+        console.error(str(error), err)
         raise typer.Exit(2) from None
     except AllocationError as error:
         refusal = allocation_refusal(error)
         if isinstance(error, InfeasibleConstraints):
-            errors.print("error: the constraints cannot all hold:", markup=False)
+            console.error("the constraints cannot all hold:", err)
             for problem in refusal.problems:
-                errors.print(f"  - {problem}", markup=False)
+                console.detail(f"- {problem}", err)
         else:
-            errors.print(f"error: {error}", markup=False)
+            console.error(str(error), err)
         raise typer.Exit(refusal.exit_code) from None
 
     valid = files.rows_read - files.rows_rejected
-    console.print(
-        f"{data}: {files.rows_read} rows read, {valid} valid, {files.rows_rejected} rejected",
-        markup=False,
+    console.line(
+        f"{data}: {files.rows_read} rows read, {valid} valid, {files.rows_rejected} rejected", out
     )
     if files.quarantine_path is not None:
-        console.print(f"rejected rows and reasons: {files.quarantine_path}", markup=False)
+        console.line(f"rejected rows and reasons: {files.quarantine_path}", out)
     if files.replaced_columns:
-        console.print(
-            f"input columns recomputed, not kept: {', '.join(files.replaced_columns)}", markup=False
-        )
+        replaced = ", ".join(files.replaced_columns)
+        console.note(f"input columns recomputed, not kept: {replaced}", err)
     table = Table(title="Mentoring list", show_header=False)
     for label, value in summary_rows(files.result):
         table.add_row(label, str(value))
-    console.print(table)
-    console.print(f"list: {files.selected_path}", markup=False)
+    out.print(table)
+    console.line(f"list: {files.selected_path}", out)
     if files.not_selected_path == files.selected_path:
-        console.print(f"not selected, with reasons: sheet not_selected of {output}", markup=False)
+        console.line(f"not selected, with reasons: sheet not_selected of {output}", out)
     else:
-        console.print(f"not selected, with reasons: {files.not_selected_path}", markup=False)
+        console.line(f"not selected, with reasons: {files.not_selected_path}", out)
 
 
 def register(app: typer.Typer) -> None:

@@ -99,7 +99,6 @@ def use_tracking_uri(uri: str | None) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def registered_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegisteredModel]:
     """Train the fast config on ~6,000 simulated rows into a temporary MLflow store."""
-    from rich.console import Console
 
     from data.io import read_table
     from training.config import load_config
@@ -112,7 +111,7 @@ def registered_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regis
         config = load_config(FAST_CONFIG).with_overrides(
             data_path=paths["history"], output_dir=root / "training-output"
         )
-        result = train(config, console=Console(quiet=True), show_progress=False)
+        result = train(config)
         assert result.promoted, result.promotion_note
         yield RegisteredModel(
             tracking_uri=tracking_uri,

@@ -1,18 +1,44 @@
-"""Commands of the training package: `umkm train`, `umkm promote` and `umkm score`."""
+"""Commands of the training package: `umkm train`, `umkm promote` and `umkm score`.
+
+The only place training's words reach a terminal (`data.console`'s style): progress, notes and
+warnings on stderr; the run id, the learner choice, the metrics table and the paths on stdout.
+"""
 
 from __future__ import annotations
 
-import sys
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from data import console
+
+if TYPE_CHECKING:
+    from training.config import TrainConfig
+    from training.events import TrainEvent
+    from training.pipeline import TrainResult
 
 DEFAULT_MODEL_URI = "models:/umkm-uplift@champion"
+REFERENCE_NAMES = ("random", "response")
 
 
 def _fail(message: str) -> typer.Exit:
-    print(f"error: {message}", file=sys.stderr)
+    console.error(message)
     return typer.Exit(2)
 
 
@@ -52,9 +78,13 @@ def train(
             overrides["output_dir"] = output_dir
         if overrides:
             settings = settings.with_overrides(**overrides)
-        run_training(settings, show_progress=not quiet)
+        err, out = console.stderr(), console.stdout()
+        with _progress(err, enabled=not quiet) as progress:
+            view = _TrainView(err, out, progress)
+            result = run_training(settings, on_event=view.show)
     except (ConfigError, TrainingDataError) as error:
         raise _fail(str(error)) from error
+    _show_summary(result, settings, err, out)
 
 
 def promote(
@@ -71,7 +101,7 @@ def promote(
     except RegistryError as error:
         raise _fail(str(error)) from error
     before = f"v{result.previous_champion}" if result.previous_champion else "none"
-    print(
+    console.line(
         f"{name}: champion is now v{result.version} (was {before}); logged in run {result.run_id}"
     )
 
@@ -126,14 +156,16 @@ def score(
         result = score_file(Path(data), output, model)
     except ScoringError as error:
         raise _fail(str(error)) from error
-    print(
+    out = console.stdout()
+    console.line(
         f"{result.rows_read} rows read: {result.rows_scored} scored "
         f"({result.rows_stimulus_group} already digital: stimulus group), "
-        f"{result.rows_rejected} rejected"
+        f"{result.rows_rejected} rejected",
+        out,
     )
     if result.quarantine is not None:
-        print(f"rejected rows and reasons: {result.quarantine}")
-    print(f"scores: {result.output}")
+        console.line(f"rejected rows and reasons: {result.quarantine}", out)
+    console.line(f"scores: {result.output}", out)
 
 
 def _score_with_dask(
@@ -159,14 +191,165 @@ def _score_with_dask(
         )
     except DatasetScoringError as error:
         raise _fail(str(error)) from error
-    print(
+    out = console.stdout()
+    console.line(
         f"{result.partitions} partitions, {result.rows_read} rows read: {result.rows_scored} "
         f"scored ({result.rows_stimulus_group} already digital: stimulus group), "
-        f"{result.rows_rejected} rejected"
+        f"{result.rows_rejected} rejected",
+        out,
     )
     if result.quarantine_parts:
-        print(f"rejected rows and reasons: {result.output / 'quarantine'}")
-    print(f"scores: {result.output}/part-*.parquet")
+        console.line(f"rejected rows and reasons: {result.output / 'quarantine'}", out)
+    console.line(f"scores: {result.output}/part-*.parquet", out)
+
+
+# ----------------------------------------------------------------------------- `umkm train`'s words
+
+
+@contextmanager
+def _progress(err: Console, *, enabled: bool) -> Iterator[Progress | None]:
+    """A transient progress bar over the run's steps on stderr (none for --quiet)."""
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        yield progress
+
+
+class _TrainView:
+    """Renders the pipeline's events: the bar and messages on stderr, the learner choice on
+    stdout."""
+
+    def __init__(self, err: Console, out: Console, progress: Progress | None) -> None:
+        self.err, self.out, self.progress = err, out, progress
+        self.task: TaskID | None = None
+
+    def show(self, event: TrainEvent) -> None:
+        from training import events
+
+        err = self.err
+        match event:
+            case events.Progress(description=description, completed=done, total=total):
+                if self.progress is not None:
+                    if self.task is None:
+                        self.task = self.progress.add_task(description, total=total)
+                    self.progress.update(
+                        self.task, description=description, completed=done, total=total
+                    )
+            case events.InterruptedRunMarked(run_id=run_id):
+                console.note(f"run {run_id} was interrupted earlier: marked failed", err)
+            case events.RowsRejected() as rejected:
+                console.warning(
+                    f"{rejected.rejected} of {rejected.rows} rows rejected "
+                    f"(reasons per row in {rejected.quarantine_path})",
+                    err,
+                )
+                for problem in rejected.first_problems:
+                    console.detail(problem, err)
+            case events.DataNote(text=text):
+                console.note(text, err)
+            case events.DataRead(fingerprint=fp):
+                err.print(
+                    Text(
+                        f"data: {fp['rows_read']} rows read, {fp['rows_rejected']} rejected, "
+                        f"{fp['rows_used']} used ({fp['treated_rows']} treated, "
+                        f"{fp['control_rows']} control; outcome rate "
+                        f"{fp['outcome_rate_treated']:.3f} treated, "
+                        f"{fp['outcome_rate_control']:.3f} control)"
+                    )
+                )
+            case events.SelectionSampled(sample_rows=sample, rows=rows):
+                console.note(
+                    f"cross-fitting on a stratified sample of {sample} of {rows} rows "
+                    "(selection_rows); the served model is fit on every row",
+                    err,
+                )
+            case events.PoorOverlap(text=text):
+                console.warning(text, err)
+            case events.LearnerChosen(selection=selection):
+                console.line(
+                    "cross-validated Qini coefficient (90% interval): "
+                    + ", ".join(
+                        f"{c.name}={c.qini:.4f} "
+                        f"[{c.qini_interval[0]:.4f}, {c.qini_interval[1]:.4f}]"
+                        for c in selection.candidates.values()
+                    ),
+                    self.out,
+                )
+                chosen = "+".join(selection.chosen.members)
+                self.out.print(Text.assemble("chosen: ", (chosen, "bold"), f": {selection.reason}"))
+            case events.WeakEvidence(evidence=evidence):
+                from training.evidence import WEAK_EVIDENCE_ADVICE
+
+                console.warning(
+                    "weak evidence, the ranking is not shown to be better than chance", err
+                )
+                for reason in evidence.reasons:
+                    console.detail(f"- {reason}", err)
+                console.detail(WEAK_EVIDENCE_ADVICE, err)
+
+
+def _show_summary(result: TrainResult, config: TrainConfig, err: Console, out: Console) -> None:
+    """Run id, registered name and version, the headline metrics and the files (stdout); the
+    weak-evidence reminder (stderr)."""
+    from training import evaluation as ev
+    from training.evidence import WEAK_EVIDENCE_ADVICE
+    from training.registry import CANDIDATE
+
+    m = result.metrics
+    out.print(Text.assemble("run id: ", (result.run_id, "bold")))
+    out.print(
+        Text.assemble(
+            "registered: ",
+            (result.model_name, "bold"),
+            " version ",
+            (result.version, "bold"),
+            f" (alias {CANDIDATE}); {result.promotion_note}",
+        )
+    )
+    table = Table(
+        title=f"out-of-fold predictions ({int(m.get('cv_folds', 0))} folds, "
+        f"{int(m.get('cv_rows', 0))} rows), chosen: {result.chosen_learner}"
+    )
+    table.add_column("metric")
+    table.add_column("chosen", justify="right")
+    for ref in REFERENCE_NAMES:
+        table.add_column(ref.replace("_", " "), justify="right")
+    names = ["qini_coefficient", "auuc"]
+    names += [f"uplift_at_{ev.capacity_tag(k)}" for k in config.capacities]
+    if "oracle_share_10pct" in m or any(k.startswith("oracle_share_") for k in m):
+        names += [f"oracle_share_{ev.capacity_tag(k)}" for k in config.capacities]
+
+    def cell(key: str) -> str:
+        value = m.get(key)
+        return "n/a" if value is None or not math.isfinite(value) else f"{value:.4f}"
+
+    for name in names:
+        table.add_row(name, cell(name), *(cell(f"ref_{r}/{name}") for r in REFERENCE_NAMES))
+    out.print(table)
+    low, high = m.get("qini_coefficient_ci05"), m.get("qini_coefficient_ci95")
+    if low is not None and high is not None:
+        console.line(
+            f"Qini coefficient {m['qini_coefficient']:.4f}, 90% interval [{low:.4f}, {high:.4f}]",
+            out,
+        )
+    if result.evidence is not None and result.evidence.weak:
+        console.warning(
+            "WEAK EVIDENCE: this model's list is not shown to be better than chance; "
+            f"{WEAK_EVIDENCE_ADVICE}",
+            err,
+        )
+    if result.quarantine_path is not None:
+        console.line(f"rejected rows and reasons: {result.quarantine_path}", out)
+    console.line(f"report: {result.report_path}", out)
 
 
 def register(app: typer.Typer) -> None:

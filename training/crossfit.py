@@ -28,6 +28,9 @@ from models.propensity import stratified_folds
 from training import evaluation as ev
 
 ENSEMBLE = "ensemble"
+# What judges the learners (and, in the promotion gate, the versions): the whole ranking, so one
+# model serves every capacity a program may have.
+SELECTION_METRIC = "qini_coefficient"
 
 
 @dataclass(frozen=True)

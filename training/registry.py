@@ -1,7 +1,8 @@
-"""The MLflow model registry side of training: aliases `candidate` and `champion`, promotion.
+"""The MLflow model registry side of training: registration, the promotion gate, `promote`.
 
-Every training registers a new version with alias `candidate`. `champion` moves automatically only
-through the pipeline's gate (the new version beats the current champion on the same held-out rows);
+Every training registers a new version with alias `candidate` (`register_candidate`). `champion`
+moves automatically only through the promotion gate (`promotion_gate`: a version with evidence, a
+Qini above the response model's, and a higher Qini than the champion's on comparable terms);
 `promote` moves it by hand, with a reason that is kept as version tags and as an MLflow run.
 Uses MLflow's own tracking URI resolution (MLFLOW_TRACKING_URI, else its default).
 """
@@ -10,12 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import mlflow
+import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
+
+from models.features import FloatArray
+from training import evaluation as ev
+from training.crossfit import SELECTION_METRIC
+from training.evidence import Evidence
+
+if TYPE_CHECKING:
+    from models.uplift_model import UpliftModel
+    from training.config import TrainConfig
+    from training.prepare import Prepared
 
 CANDIDATE = "candidate"
 CHAMPION = "champion"
@@ -132,3 +146,142 @@ def _user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no user name in some containers
         return "unknown"
+
+
+# ------------------------------------------------------------------- the gate and registration
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """The promotion decision."""
+
+    promoted: bool
+    note: str
+    previous_champion: str | None
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+def promotion_gate(
+    name: str,
+    version: str,
+    *,
+    evidence: Evidence,
+    qini: float,
+    response_qini: float | None,
+    data_sha256: str,
+    frame: pd.DataFrame,
+    y: FloatArray,
+    t: FloatArray,
+) -> GateResult:
+    """Move `champion` to ``version`` only when every rule holds (module docstring).
+
+    Against a champion: when it was trained on the same file (same sha256), its recorded
+    cross-validated Qini is the fair comparison (scoring the rows it learnt from would favour
+    it); otherwise it scores this history's rows (it may have seen some of them, which favours
+    the champion: the gate errs towards keeping it).
+    """
+    client = mlflow.MlflowClient()
+    current = version_by_alias(name, CHAMPION, client)
+    previous = None if current is None else str(current.version)
+    if evidence.weak:
+        return GateResult(
+            False, "candidate only: weak evidence; " + "; ".join(evidence.reasons), previous
+        )
+    if response_qini is not None and qini <= response_qini:
+        return GateResult(
+            False,
+            f"candidate only: its Qini {qini:.4f} is not above the response model's "
+            f"{response_qini:.4f} (ranking by the chance of going digital when mentored)",
+            previous,
+        )
+    if current is None:
+        client.set_registered_model_alias(name, CHAMPION, version)
+        return GateResult(True, "champion: first version (no champion yet)", None)
+    tags = current.tags or {}
+    recorded = tags.get(f"cv_{SELECTION_METRIC}")
+    if tags.get("data_sha256") == data_sha256 and recorded is not None:
+        champion_score = float(recorded)
+        basis = "cross-validated on the same history"
+    else:
+        try:
+            from models.pyfunc import load_uplift_model
+
+            champion = load_uplift_model(model_uri(name, CHAMPION))
+            champion_score = ev.qini_coefficient(y, champion.predict(frame)["uplift"], t)
+            basis = "on this history's rows"
+        except Exception as error:  # any failure means "cannot compare": the champion stays
+            note = (
+                f"candidate only: champion v{previous} could not score this history ({error}); "
+                "use `umkm promote` to promote by hand"
+            )
+            return GateResult(False, note, previous)
+    metrics = {f"champion/{SELECTION_METRIC}": champion_score}
+    if qini > champion_score:
+        client.set_registered_model_alias(name, CHAMPION, version)
+        note = (
+            f"champion: beat v{previous} ({SELECTION_METRIC} {qini:.4f} > {champion_score:.4f}, "
+            f"{basis})"
+        )
+        return GateResult(True, note, previous, metrics)
+    note = (
+        f"candidate only: champion v{previous} stays ({SELECTION_METRIC} {qini:.4f} <= "
+        f"{champion_score:.4f}, {basis})"
+    )
+    return GateResult(False, note, previous, metrics)
+
+
+def register_candidate(
+    config: TrainConfig,
+    model: UpliftModel,
+    prepared: Prepared,
+    metrics: Mapping[str, float],
+    evidence: Evidence,
+    *,
+    run_id: str,
+    commit: str | None,
+) -> tuple[str, GateResult]:
+    """Log the pyfunc model, register a version with alias `candidate`, run the gate, tag."""
+    from models.pyfunc import log_uplift_model
+
+    info = log_uplift_model(
+        model,
+        input_example=prepared.cv_df.head(5),
+        registered_model_name=config.model_name,
+        metadata={"run_id": run_id, "contract": config.contract},
+    )
+    version = str(info.registered_model_version)
+    client = mlflow.MlflowClient()
+    client.set_registered_model_alias(config.model_name, CANDIDATE, version)
+    cv = prepared.cv_rows
+    gate = promotion_gate(
+        config.model_name,
+        version,
+        evidence=evidence,
+        qini=metrics[SELECTION_METRIC],
+        response_qini=metrics.get(f"ref_response/{SELECTION_METRIC}"),
+        data_sha256=prepared.fingerprint["sha256"],
+        frame=prepared.cv_df,
+        y=cv.y,
+        t=cv.t,
+    )
+    version_tags = {
+        "run_id": run_id,
+        "learner": str(model.model_info.get("learner")),
+        "data_sha256": prepared.fingerprint["sha256"],
+        f"cv_{SELECTION_METRIC}": f"{metrics[SELECTION_METRIC]:.6f}",
+        "weak_evidence": str(evidence.weak).lower(),
+        "evidence": "; ".join(evidence.reasons) or "ranking better than chance (90% interval)",
+        "promotion": gate.note,
+        "git_commit": commit or "unknown",
+    }
+    for key, value in version_tags.items():
+        client.set_model_version_tag(config.model_name, version, key, value[:5000])
+    mlflow.set_tags(
+        {
+            "registered_model": config.model_name,
+            "registered_version": version,
+            "promotion": gate.note,
+            "weak_evidence": str(evidence.weak).lower(),
+        }
+    )
+    return version, gate

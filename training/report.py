@@ -14,7 +14,7 @@ from training.evaluation import capacity_tag
 if TYPE_CHECKING:
     from training.config import TrainConfig
     from training.crossfit import Selection
-    from training.gate import Evidence
+    from training.evidence import Evidence
 
 REFERENCES = (
     ("ref_random/", "random"),

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from data.cli import validate_file_command
 from data.io import DataFileError, DataLimitError, ReadLimits, read_table
-from data.validation import validate_file_command
 from tests.data import bombs
 
 UPLOAD = ReadLimits.for_upload(bombs.UPLOAD_ROWS)

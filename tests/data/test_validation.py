@@ -13,14 +13,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from data.cli import MAX_PRINTED_PROBLEMS, validate_file_command
 from data.contract import HISTORY_COLUMNS, PROFILE_COLUMNS
 from data.io import read_table, write_table
 from data.validation import (
-    MAX_PRINTED_PROBLEMS,
     Problem,
     resolve_kind,
     validate_file,
-    validate_file_command,
     validate_frame,
     write_quarantine,
 )

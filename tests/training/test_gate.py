@@ -14,14 +14,8 @@ from mlflow import MlflowClient
 
 from tests.conftest import new_tracking_store, use_tracking_uri
 from training.dataset import TrainingDataError
-from training.gate import (
-    HOST_TAG,
-    PID_TAG,
-    assess_evidence,
-    check_leakage,
-    process_tags,
-    recover_interrupted_runs,
-)
+from training.evidence import assess_evidence, check_leakage
+from training.tracking import HOST_TAG, PID_TAG, process_tags, recover_interrupted_runs
 
 
 def _data(n: int = 4000) -> tuple[np.ndarray, np.ndarray]:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from mlflow import MlflowClient
-from rich.console import Console
 
 from data.contract import SCORE_FIELDS
 from tests.conftest import SHARED_DATA, new_tracking_store, use_tracking_uri
@@ -39,7 +38,7 @@ def _train_and_score(config: TrainConfig, tmp_path: Path, uri: str) -> None:
         bootstrap_resamples=30,
         output_dir=tmp_path / "out",
     )
-    result = train(config, console=Console(quiet=True), show_progress=False)
+    result = train(config)
 
     mens = int((pd.read_csv(HILLSTROM, usecols=["segment"])["segment"] == "Mens E-Mail").sum())
     assert result.counts["rows_other_arm"] == mens

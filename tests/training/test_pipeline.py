@@ -8,7 +8,9 @@ overrides the gate and is logged. The first run uses the same data and config as
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +18,12 @@ import mlflow
 import pandas as pd
 import pytest
 from mlflow import MlflowClient
-from rich.console import Console
 from typer.testing import CliRunner
 
 from data.io import read_table, write_table
 from tests.conftest import FAST_CONFIG, RegisteredModel, new_tracking_store, use_tracking_uri
 from training.config import load_config
+from training.events import DataRead, LearnerChosen, Progress, TrainEvent
 from training.pipeline import TrainResult, train
 from umkm.cli import app
 
@@ -35,6 +37,10 @@ class Scenario:
     first: TrainResult
     useless: TrainResult
     useless_output: str
+    useless_stdout: str
+    useless_stderr: str
+    first_events: list[TrainEvent]
+    first_printed: tuple[str, str]
     corrupted_history: Path
     aliases_after_first: dict[str, str]
     aliases_after_useless: dict[str, str]
@@ -67,7 +73,10 @@ def scenario(
         config = load_config(FAST_CONFIG).with_overrides(
             data_path=registered_model.history_path, output_dir=root / "out"
         )
-        first = train(config, console=Console(quiet=True), show_progress=False)
+        events: list[TrainEvent] = []
+        printed_out, printed_err = io.StringIO(), io.StringIO()
+        with redirect_stdout(printed_out), redirect_stderr(printed_err):
+            first = train(config, on_event=events.append)
         after_first = _aliases()
 
         # A CSV copy of the history with two broken rows, trained through the CLI.
@@ -92,6 +101,10 @@ def scenario(
             first=first,
             useless=useless,
             useless_output=invoked.output,
+            useless_stdout=invoked.stdout,
+            useless_stderr=invoked.stderr,
+            first_events=events,
+            first_printed=(printed_out.getvalue(), printed_err.getvalue()),
             corrupted_history=corrupted,
             aliases_after_first=after_first,
             aliases_after_useless=_aliases(),
@@ -197,6 +210,37 @@ def test_cli_prints_run_id_version_and_headline_metrics(scenario: Scenario) -> N
     flat = " ".join(output.split())  # rich wraps long lines
     assert "candidate only: weak evidence" in flat
     assert "WEAK EVIDENCE" in flat
+
+
+def test_the_pipeline_prints_nothing_and_tells_through_events(scenario: Scenario) -> None:
+    printed_out, printed_err = scenario.first_printed
+    assert printed_out == ""
+    assert "rows read" not in printed_err and "Qini" not in printed_err
+    events = scenario.first_events
+    read = [e for e in events if isinstance(e, DataRead)]
+    assert [e.fingerprint["rows_used"] for e in read] == [scenario.first.counts["rows_used"]]
+    chosen = [e for e in events if isinstance(e, LearnerChosen)]
+    assert ["+".join(e.selection.chosen.members) for e in chosen] == [scenario.first.chosen_learner]
+    steps = [e for e in events if isinstance(e, Progress)]
+    assert steps[0].completed == 0
+    assert steps[-1].completed == steps[-1].total
+
+
+def test_cli_puts_results_on_stdout_and_messages_on_stderr(scenario: Scenario) -> None:
+    out, err = scenario.useless_stdout, scenario.useless_stderr
+    assert f"run id: {scenario.useless.run_id}" in out
+    assert "cross-validated Qini coefficient (90% interval): s=" in out
+    assert "chosen: s: " in out
+    assert "uplift_at_10pct" in out
+    assert "rejected rows and reasons: " in out
+    assert out.splitlines()[-1].startswith("report: ")
+    assert out.splitlines()[-1].endswith("report.md")
+    messages = err.splitlines()
+    assert f"warning: {len(CORRUPTED_ROWS)} of " in err
+    assert any(line.startswith("data: ") and "rows read" in line for line in messages)
+    assert "warning: weak evidence, the ranking is not shown to be better than chance" in messages
+    assert any(line.startswith("warning: WEAK EVIDENCE: ") for line in messages)
+    assert "run id" not in err and "qini_coefficient" not in err
 
 
 def test_useless_model_is_weak_evidence_and_stays_candidate(scenario: Scenario) -> None:

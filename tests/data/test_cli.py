@@ -1,0 +1,59 @@
+"""`umkm validate` and `umkm simulate` speak in one style: the domain functions print nothing,
+the problems and counts (data) go to stdout, errors to stderr as one `error:` line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from data.io import write_table
+from data.validation import validate_file, write_quarantine
+from tests.data.conftest import FIXTURES, history_rows
+from umkm.cli import app
+
+
+def test_validation_itself_prints_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = validate_file(FIXTURES / "dozen_faults.csv")
+    write_quarantine(result, tmp_path / "quarantine.csv")
+
+    assert result.problems
+    assert capsys.readouterr() == ("", "")
+
+
+def test_problems_and_counts_go_to_stdout_only() -> None:
+    result = CliRunner().invoke(app, ["validate", "--data", str(FIXTURES / "dozen_faults.csv")])
+
+    assert result.exit_code == 1
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("row ")
+    assert lines[-1].startswith("18 rows: ")
+
+
+def test_an_unreadable_file_is_one_error_line_on_stderr(tmp_path: Path) -> None:
+    fake = tmp_path / "photo.xlsx"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+
+    result = CliRunner().invoke(app, ["validate", "--data", str(fake)])
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"error: {fake}: not an Excel .xlsx workbook (the file is not a zip archive)"
+    ]
+
+
+def test_markup_like_text_in_a_file_is_printed_as_it_is(tmp_path: Path) -> None:
+    """Cells are shown in messages; rich must not read `[bold]` or `:smile:` in them."""
+    frame = history_rows(3).assign(owner_age=["[bold]x", ":smile:", "40"])
+    path = write_table(frame, tmp_path / "markup.csv")
+
+    result = CliRunner().invoke(app, ["validate", "--data", str(path)])
+
+    assert result.exit_code == 1
+    assert "[bold]x" in result.stdout
+    assert ":smile:" in result.stdout

@@ -1,0 +1,53 @@
+"""Stage 6, artifacts: the evaluation's plots and tables written into the run's folder (the
+report is `training.report`; the folder is logged to MLflow at the end of the run)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from training import crossfit, plots
+from training import evaluation as ev
+from training.evaluate import Evaluation
+from training.prepare import Prepared
+
+
+def write_artifacts(
+    out: Path,
+    prepared: Prepared,
+    evaluation: Evaluation,
+    *,
+    selection: crossfit.Selection,
+    propensity: ev.FloatArray,
+) -> None:
+    """Plots and tables of the evaluation into `out` (logged with the run afterwards)."""
+    y, t = prepared.cv_rows.y, prepared.cv_rows.t
+    chosen = selection.chosen
+    labels = (
+        ("chosen", f"chosen ({'+'.join(chosen.members)})"),
+        ("ref_response", "response model"),
+    )
+    shown = {label: evaluation.rankings[key] for key, label in labels if key in evaluation.rankings}
+    plots.curves_plot(y, t, shown, out / "qini_curve.png", kind="qini")
+    plots.curves_plot(y, t, shown, out / "uplift_curve.png", kind="uplift")
+    plots.calibration_plot(evaluation.calibration, out / "calibration.png")
+    plots.overlap_plot(propensity, t, out / "propensity_overlap.png")
+    evaluation.calibration.to_csv(out / "calibration.csv", index=False)
+    for group, table in evaluation.groups.items():
+        table.to_csv(out / f"by_{group}.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "candidate": c.name,
+                "members": "+".join(c.members),
+                "cv_qini": c.qini,
+                "cv_qini_ci05": c.qini_interval[0],
+                "cv_qini_ci95": c.qini_interval[1],
+                "seconds": round(c.seconds, 1),
+                "params": json.dumps(c.params, sort_keys=True),
+            }
+            for c in selection.candidates.values()
+        ]
+    ).to_csv(out / "learners.csv", index=False)

@@ -1,0 +1,70 @@
+"""Stage 4, refit and calibrate: the chosen recipe refit on every row, calibrated per arm on its
+out-of-fold chances; the result is the one artifact serving loads (`models.uplift_model`)."""
+
+from __future__ import annotations
+
+from models.features import FloatArray
+from models.uplift_model import HeldOutPredictions, UpliftModel
+from training import crossfit
+from training.config import TrainConfig
+from training.crossfit import SELECTION_METRIC
+from training.evidence import Evidence
+from training.prepare import Prepared
+from training.registry import now_utc
+
+
+def build_model(
+    config: TrainConfig,
+    prepared: Prepared,
+    selection: crossfit.Selection,
+    *,
+    propensity: FloatArray | None,
+    run_id: str,
+    evidence: Evidence,
+) -> UpliftModel:
+    """The served model: the chosen recipe refit on every row, calibrated per arm on its
+    out-of-fold chances."""
+    data, chosen = prepared.data, selection.chosen
+    rows = prepared.all_rows
+    learner = crossfit.refit(
+        chosen,
+        rows.X,
+        rows.t,
+        rows.y,
+        propensity=propensity,
+        categorical=prepared.categorical,
+        feature_names=prepared.feature_names,
+        seed=config.seed,
+    )
+    cv = prepared.cv_rows
+    return UpliftModel.from_learner(
+        learner,
+        specs=prepared.specs,
+        calibration_df=None,
+        held_out=HeldOutPredictions(p1=chosen.oof.p1, p0=chosen.oof.p0, t=cv.t, y=cv.y),
+        treatment=data.treatment,
+        outcome=data.outcome,
+        calibration=config.calibration,
+        id_column=config.id_column,
+        model_info={
+            "learner": chosen.name
+            if chosen.name != crossfit.ENSEMBLE
+            else "+".join(chosen.members),
+            "members": list(chosen.members),
+            "params": chosen.params,
+            "seed": config.seed,
+            "contract": config.contract,
+            "model_name": config.model_name,
+            "run_id": run_id,
+            "selection_metric": SELECTION_METRIC,
+            "selection": selection.reason,
+            "cv_qini": chosen.qini,
+            "cv_qini_interval": list(chosen.qini_interval),
+            "evidence": evidence.as_info(),
+            "n_train": len(rows.y),
+            "data_sha256": prepared.fingerprint["sha256"],
+            "trained_at": now_utc(),
+            "treatment": data.treatment,
+            "outcome": data.outcome,
+        },
+    )
