@@ -191,11 +191,12 @@ class TrainConfig(BaseModel):
 
 
 def _format_error(error: ValidationError, source: str) -> str:
-    lines = [f"{source}: invalid training config"]
-    for item in error.errors():
+    """One line: `config.toml: invalid training config: field folds: ...; field seed: ...`."""
+    fields = []
+    for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        lines.append(f"  field {where}: {item['msg']}")
-    return "\n".join(lines)
+        fields.append(f"field {where}: {item['msg']}")
+    return f"{source}: invalid training config: " + "; ".join(fields)
 
 
 def parse_config(values: dict[str, Any], source: str = "config") -> TrainConfig:

@@ -2,17 +2,63 @@
 
 This module is the composition root: it is the only place that sees data, training and service
 together. Command bodies import their heavy dependencies lazily so `umkm --help` stays fast.
+A configuration mistake in any command (a setting, a training config) is answered here with one
+line on stderr naming the setting and its rule, never its value, and exit code 2.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+from pydantic import ValidationError
+from pydantic_settings import SettingsError as SettingsSourceError
+from typer.core import TyperGroup
 
 from data import cli as data_cli
+from data import console
 from service import cli as service_cli
 from training import cli as training_cli
 
+# Every deployable's settings class reads `UMKM_*` variables (pydantic-settings, env prefix).
+ENV_PREFIX = "UMKM_"
+
+
+def describe_configuration_error(error: ValidationError) -> str:
+    """One line, `UMKM_API_KEYS: key number 2 is shorter than 16 characters; ...`: each setting
+    named with its rule; the values (API keys among them) are never included."""
+    settings = error.title.endswith("Settings")
+    parts = []
+    for problem in error.errors(include_input=False, include_url=False, include_context=False):
+        loc = [str(part) for part in problem["loc"]]
+        if settings and loc:
+            name = f"{ENV_PREFIX}{loc[0].upper()}"
+        else:
+            name = f"{error.title} field {'.'.join(loc)}" if loc else error.title
+        rule = str(problem["msg"]).removeprefix("Value error, ")
+        parts.append(f"{name}: {rule}")
+    return "; ".join(parts)
+
+
+class _Commands(TyperGroup):
+    """The `umkm` group: configuration errors of every command become one line, exit code 2."""
+
+    def invoke(self, ctx: Any) -> Any:  # Any: the Context of typer's vendored click
+        from service.settings import SettingsError
+        from training.config import ConfigError
+
+        try:
+            return super().invoke(ctx)
+        except ValidationError as error:
+            message = describe_configuration_error(error)
+        except (SettingsError, SettingsSourceError, ConfigError) as error:
+            message = " ".join(str(error).split())
+        console.error(message)
+        raise typer.Exit(2)
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="umkm",
     help="Who should get mentoring? Simulate, validate, train, score, prioritize and serve.",
     no_args_is_help=True,

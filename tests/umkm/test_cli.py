@@ -1,0 +1,153 @@
+"""The composition root: a configuration mistake in any command is one line on stderr naming the
+setting and its rule (never its value), with exit code 2; no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from typer.testing import CliRunner
+
+from service.settings import Settings, get_settings
+from umkm.cli import app, describe_configuration_error
+
+REPO = Path(__file__).resolve().parents[2]
+SHORT_KEY = "short-key-7"  # 11 characters
+GOOD_KEY = "a-good-key-of-24-chars!!"
+
+
+class _StoreSettings(BaseSettings):
+    """A second deployable's settings, as another package would declare them."""
+
+    model_config = SettingsConfigDict(env_prefix="UMKM_", hide_input_in_errors=True)
+    pool_size: int = Field(default=5, ge=1)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.chdir(REPO.parent)  # no .env of the working copy
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _service_settings() -> object:
+    return Settings(_env_file=None)
+
+
+def _store_settings() -> object:
+    return _StoreSettings()
+
+
+def _raising(build: Callable[[], object]) -> Callable[..., object]:
+    def domain_function(*args: object, **kwargs: object) -> object:
+        return build()
+
+    return domain_function
+
+
+# Each command, and a domain function it calls that reads settings (patched in for the test).
+COMMANDS = [
+    (["validate", "--data", "x.csv"], "data.validation", "validate_file"),
+    (["simulate", "--rows", "10", "--output", "sim"], "data.simulate", "simulate_to_dir"),
+    (["train", "--quiet"], "training.config", "load_config"),
+    (["promote", "--version", "1", "--reason", "x"], "training.registry", "promote"),
+    (["score", "--data", "x.csv", "--output", "y.csv"], "training.score", "score_file"),
+]
+
+
+@pytest.mark.parametrize(("argv", "module", "function"), COMMANDS, ids=[c[0][0] for c in COMMANDS])
+def test_every_command_answers_a_settings_mistake_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], module: str, function: str
+) -> None:
+    monkeypatch.setenv("UMKM_API_KEYS", f"{GOOD_KEY},{SHORT_KEY}")
+    monkeypatch.setattr(f"{module}.{function}", _raising(_service_settings))
+
+    result = CliRunner().invoke(app, argv)
+
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: UMKM_API_KEYS: key number 2 is shorter than 16 characters"
+    ]
+    assert SHORT_KEY not in result.output and GOOD_KEY not in result.output
+
+
+def test_any_settings_class_is_named_by_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UMKM_POOL_SIZE", "-31")
+    monkeypatch.setattr("data.validation.validate_file", _raising(_store_settings))
+
+    result = CliRunner().invoke(app, ["validate", "--data", "x.csv"])
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: UMKM_POOL_SIZE: Input should be greater than or equal to 1"
+    ]
+    assert "-31" not in result.output
+
+
+def test_serve_refuses_a_short_key_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UMKM_API_KEYS", SHORT_KEY)
+
+    result = CliRunner().invoke(app, ["serve"])
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: UMKM_API_KEYS: key number 1 is shorter than 16 characters"
+    ]
+
+
+def test_a_training_config_mistake_is_one_line_naming_each_field(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text('folds = 1\nlearners = ["q"]\n', encoding="utf-8")
+
+    result = CliRunner().invoke(app, ["train", "--config", str(config), "--quiet"])
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"error: {config}: invalid training config: field learners.0: Input should be 's', "
+        "'t', 'x' or 'dr'; field folds: Input should be greater than or equal to 2"
+    ]
+
+
+def test_a_process_gets_one_line_and_no_traceback(tmp_path: Path) -> None:
+    """The installed entry point, in a fresh process: what an operator sees."""
+    config = tmp_path / "bad.toml"
+    config.write_text("seed = 'zero'\n", encoding="utf-8")
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "umkm", "train", "--config", str(config)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    assert completed.stderr.splitlines() == [
+        f"error: {config}: invalid training config: field seed: Input should be a valid integer, "
+        "unable to parse string as an integer"
+    ]
+
+
+def test_the_description_never_holds_a_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UMKM_ADMIN_KEYS", SHORT_KEY)
+    monkeypatch.setenv("UMKM_MODEL_POLL_SECONDS", "-7.5")
+    with pytest.raises(ValidationError) as raised:
+        Settings(_env_file=None)
+
+    message = describe_configuration_error(raised.value)
+
+    assert message == (
+        "UMKM_ADMIN_KEYS: key number 1 is shorter than 16 characters; "
+        "UMKM_MODEL_POLL_SECONDS: Input should be greater than or equal to 0"
+    )
