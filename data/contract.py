@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 ColumnKind = Literal["string", "category", "integer", "number", "boolean"]
@@ -72,11 +73,23 @@ class ColumnSpec:
     unique: bool = False
     pattern: str | None = None
     pattern_hint: str | None = None  # the pattern in words, for validation messages
+    # Other headers read as this column (Bahasa first); `term_id` and the name itself are
+    # always read too. Compared by `header_key`: any case, spaces/dashes as `_`, `(unit)` dropped.
+    aliases: tuple[str, ...] = ()
+    # Other spellings of allowed values, (spelling, code), compared by `header_key` too; the
+    # first spelling of a code is its Bahasa label (the template's drop-down). Sector names in
+    # Bahasa come from reference/sectors.csv, province names from reference/provinces.csv.
+    value_aliases: tuple[tuple[str, str], ...] = ()
 
 
 PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(
-        "msme_id", "string", "Identifier of the MSME, unique in a file", "ID UMKM", unique=True
+        "msme_id",
+        "string",
+        "Identifier of the MSME, unique in a file",
+        "ID UMKM",
+        unique=True,
+        aliases=("id_umkm", "kode_umkm", "nomor_umkm"),
     ),
     ColumnSpec(
         "province_code",
@@ -85,6 +98,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "kode provinsi",
         pattern=r"^\d{2}$",
         pattern_hint="2 digits, like 11",
+        aliases=("provinsi", "kode_provinsi", "kode_prov"),
     ),
     ColumnSpec(
         "area_type",
@@ -92,6 +106,14 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Urban or rural location",
         "tipe wilayah (kota/desa)",
         allowed=AREA_TYPES,
+        aliases=("tipe_wilayah", "jenis_wilayah", "wilayah", "kota_desa"),
+        value_aliases=(
+            ("kota", "urban"),
+            ("desa", "rural"),
+            ("perkotaan", "urban"),
+            ("perdesaan", "rural"),
+            ("pedesaan", "rural"),
+        ),
     ),
     ColumnSpec(
         "sector",
@@ -99,6 +121,18 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Business sector (mapped to KBLI 2020 in reference/sectors.csv)",
         "sektor usaha",
         allowed=SECTORS,
+        aliases=("sektor", "sektor_usaha", "bidang_usaha"),
+        value_aliases=(
+            ("kuliner", "food_beverage"),
+            ("makanan_minuman", "food_beverage"),
+            ("perdagangan", "retail_trade"),
+            ("dagang", "retail_trade"),
+            ("fesyen", "fashion_textile"),
+            ("fashion", "fashion_textile"),
+            ("tekstil", "fashion_textile"),
+            ("pengolahan_pertanian", "agri_processing"),
+            ("manufaktur_lainnya", "other_manufacturing"),
+        ),
     ),
     ColumnSpec(
         "business_age_years",
@@ -109,6 +143,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         nullable=True,
         minimum=0,
         maximum=MAX_BUSINESS_AGE_YEARS,
+        aliases=("lama_usaha_tahun", "umur_usaha"),
     ),
     ColumnSpec(
         "workers",
@@ -118,6 +153,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         unit="persons",
         minimum=1,
         maximum=MAX_WORKERS,
+        aliases=("tenaga_kerja", "jumlah_pekerja", "pekerja"),
     ),
     ColumnSpec(
         "monthly_revenue_idr",
@@ -128,6 +164,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         nullable=True,
         minimum=0,
         maximum=MAX_MONTHLY_REVENUE_IDR,
+        aliases=("omzet", "omset_bulanan", "omset"),
     ),
     ColumnSpec(
         "owner_age",
@@ -137,9 +174,23 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         unit="years",
         minimum=15,
         maximum=100,
+        aliases=("umur_pemilik",),
     ),
     ColumnSpec(
-        "owner_gender", "category", "Gender of the owner", "jenis kelamin pemilik", allowed=GENDERS
+        "owner_gender",
+        "category",
+        "Gender of the owner",
+        "jenis kelamin pemilik",
+        allowed=GENDERS,
+        aliases=("jenis_kelamin", "gender_pemilik"),
+        value_aliases=(
+            ("perempuan", "female"),
+            ("laki-laki", "male"),
+            ("wanita", "female"),
+            ("pria", "male"),
+            ("p", "female"),  # L/P, as on Indonesian forms
+            ("l", "male"),
+        ),
     ),
     ColumnSpec(
         "owner_education",
@@ -147,22 +198,56 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Highest education of the owner",
         "pendidikan terakhir pemilik",
         allowed=EDUCATION_LEVELS,
+        aliases=("pendidikan_terakhir", "pendidikan_pemilik", "pendidikan"),
+        value_aliases=(
+            ("SD atau lebih rendah", "primary_or_less"),
+            ("SMP", "junior_secondary"),
+            ("SMA/SMK", "senior_secondary"),
+            ("Diploma (D1-D3)", "diploma"),
+            ("Sarjana (D4/S1) atau lebih", "bachelor_or_higher"),
+            ("SD", "primary_or_less"),
+            ("tidak sekolah", "primary_or_less"),
+            ("SLTP", "junior_secondary"),
+            ("SMA", "senior_secondary"),
+            ("SMK", "senior_secondary"),
+            ("SLTA", "senior_secondary"),
+            ("D1", "diploma"),
+            ("D2", "diploma"),
+            ("D3", "diploma"),
+            ("D4", "bachelor_or_higher"),  # a D4 is a bachelor-level degree
+            ("S1", "bachelor_or_higher"),
+            ("S2", "bachelor_or_higher"),
+            ("S3", "bachelor_or_higher"),
+            ("sarjana", "bachelor_or_higher"),
+        ),
     ),
-    ColumnSpec("has_smartphone", "boolean", "The owner has a smartphone", "punya ponsel pintar"),
+    ColumnSpec(
+        "has_smartphone",
+        "boolean",
+        "The owner has a smartphone",
+        "punya ponsel pintar",
+        aliases=("punya_smartphone", "ponsel_pintar", "smartphone"),
+    ),
     ColumnSpec(
         "has_bank_account",
         "boolean",
         "The business or owner has a bank account",
         "punya rekening bank",
+        aliases=("punya_rekening", "rekening_bank"),
     ),
     ColumnSpec(
-        "has_business_id", "boolean", "The business has an NIB (business ID from OSS)", "punya NIB"
+        "has_business_id",
+        "boolean",
+        "The business has an NIB (business ID from OSS)",
+        "punya NIB",
+        aliases=("nib",),
     ),
     ColumnSpec(
         "prior_digital_training",
         "boolean",
         "The owner had digital-skills training before",
         "pernah ikut pelatihan digital",
+        aliases=("pelatihan_digital",),
     ),
     ColumnSpec(
         "internet_access",
@@ -170,6 +255,12 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Mobile or fixed internet where the business is",
         "akses internet",
         allowed=INTERNET_ACCESS,
+        value_aliases=(
+            ("tidak ada", "none"),
+            ("lemah", "weak"),
+            ("baik", "good"),
+            ("bagus", "good"),
+        ),
     ),
     ColumnSpec(
         "digital_status",
@@ -177,16 +268,30 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "Whether the MSME already sells or takes payments online",
         "status digital",
         allowed=DIGITAL_STATUS,
+        value_aliases=(
+            ("luring", "offline"),
+            ("daring", "digital"),
+            ("belum digital", "offline"),
+            ("sudah digital", "digital"),
+            ("online", "digital"),
+        ),
     ),
 )
 
 HISTORY_EXTRA_COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("mentored", "boolean", "The MSME was mentored in this cohort", "didampingi"),
+    ColumnSpec(
+        "mentored",
+        "boolean",
+        "The MSME was mentored in this cohort",
+        "didampingi",
+        aliases=("pendampingan",),
+    ),
     ColumnSpec(
         "digitalized",
         "boolean",
         "Began selling or taking payments online within 12 months of the cohort start",
         "go digital dalam 12 bulan",
+        aliases=("go_digital", "digitalisasi"),
     ),
     ColumnSpec(
         "cohort",
@@ -224,3 +329,42 @@ def column(name: str) -> ColumnSpec:
         if spec.name == name:
             return spec
     raise KeyError(name)
+
+
+# --- headers and values as people write them ---------------------------------------------------
+
+_PARENTHESISED = re.compile(r"\([^)]*\)")
+_NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
+
+
+def header_key(text: str) -> str:
+    """How headers and category values are compared: any case, `(unit)` dropped, every run of
+    other characters as one `_`: `Omzet bulanan (Rp)` and `omzet_bulanan` are the same."""
+    lowered = _PARENTHESISED.sub(" ", str(text).casefold())
+    return _NOT_ALPHANUMERIC.sub("_", lowered).strip("_")
+
+
+def header_names(spec: ColumnSpec) -> tuple[str, ...]:
+    """Every header read as this column: its name, its Bahasa term and its aliases."""
+    return (spec.name, spec.term_id, *spec.aliases)
+
+
+@cache
+def column_by_header() -> dict[str, str]:
+    """`header_key` of every accepted header -> contract column name (history columns, so
+    profile ones too). Import-time checked by a test: no key names two columns."""
+    found: dict[str, str] = {}
+    for spec in HISTORY_COLUMNS:
+        for name in header_names(spec):
+            found.setdefault(header_key(name), spec.name)
+    return found
+
+
+def contract_name(header: object) -> str | None:
+    """The contract column a header in a file means, or None."""
+    return column_by_header().get(header_key(str(header)))
+
+
+def bahasa_label(spec: ColumnSpec, code: str) -> str:
+    """The first Bahasa spelling of an allowed value (the code itself when it has none)."""
+    return next((alias for alias, target in spec.value_aliases if target == code), code)

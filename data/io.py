@@ -1,8 +1,17 @@
 """Reading and writing contract files (CSV, Parquet, XLSX), with nothing coerced before validation.
 
 CSV and XLSX cells are read as text (`""` for an empty cell) so validation sees exactly what the
-file holds; Parquet keeps its own types. Row *k* of the returned frame is spreadsheet row *k* + 2
-(the header is row 1), also when the file has blank lines in the middle.
+file holds; Parquet keeps its own types. Row *k* of the returned frame is spreadsheet row
+*k* + `ReadInfo.first_data_row` (2 when the header is row 1), also when the file has blank lines
+in the middle.
+
+Files as Indonesian Excel writes them (`read_table_info`, which says what it found in a
+`ReadInfo`): CSV separated by comma, semicolon or tab; UTF-8 with or without a byte-order mark,
+else Windows-1252; numbers with a decimal comma and thousands dots (detected per file by
+`data.numbers.detect_number_format` over the numeric contract columns, whose cells are then
+rewritten with a dot: the one exception to "as the file holds", so that validation and every
+caller read one form); a header below title rows, found among the first HEADER_SEARCH_ROWS rows.
+`read_table` reads the header from row 1 only, for callers that number rows from 2.
 
 Reading is bounded (`data.limits.ReadLimits`): Parquet by its metadata before any row is read,
 CSV while streaming in chunks, XLSX by `data.xlsx`. Writing is safe to open in a spreadsheet (no
@@ -11,13 +20,16 @@ text becomes a formula) and atomic: a file appears complete under its name, or n
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
+import dataclasses
 import errno
 import os
 import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +38,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from data.contract import column as contract_column
+from data.contract import contract_name
 from data.limits import (
     DataFileError,
     DataLimitError,
@@ -34,6 +48,13 @@ from data.limits import (
     too_many_columns,
     too_many_rows,
 )
+from data.numbers import (
+    CANONICAL,
+    NumberFormat,
+    detect_number_format,
+    normalise_number_texts,
+    strip_currency,
+)
 
 CSV_SUFFIXES = (".csv",)
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -41,6 +62,53 @@ XLSX_SUFFIXES = (".xlsx",)
 SUPPORTED_SUFFIXES = CSV_SUFFIXES + PARQUET_SUFFIXES + XLSX_SUFFIXES
 
 __all__ = ["DataFileError", "DataLimitError", "ReadLimits"]  # re-exported: callers import here
+
+TableFormat = Literal["csv", "parquet", "xlsx"]
+# A header is looked for in this many rows from the top, and taken below row 1 only when it
+# names at least HEADER_MIN_COLUMNS contract columns (and more than row 1 does).
+HEADER_SEARCH_ROWS = 20
+HEADER_MIN_COLUMNS = 3
+CSV_DELIMITERS = (",", ";", "\t")  # in this order of preference when counts tie
+CSV_FALLBACK_ENCODING = "cp1252"  # Windows-1252: what Excel on Windows writes for "CSV"
+
+
+@dataclass(frozen=True)
+class ReadInfo:
+    """What reading a file found, for a result to state: `ReadInfo(delimiter=";", decimal=",",
+    thousands=".", encoding="cp1252", header_row=3)`."""
+
+    format: TableFormat
+    header_row: int = 1  # spreadsheet row of the header
+    delimiter: str | None = None  # CSV only
+    encoding: str | None = None  # CSV only: "utf-8" (with or without BOM) or "cp1252"
+    decimal: str | None = None  # decimal mark of the numeric columns; None for Parquet
+    thousands: str | None = None  # thousands separator, "" for none; None for Parquet
+    header_columns: int = 0  # contract columns the header row names
+    best_row: int = 1  # the row naming the most contract columns (the header, when found)
+    best_columns: int = 0
+    searched_rows: int = 0  # rows looked at for the header
+
+    @property
+    def first_data_row(self) -> int:
+        """Spreadsheet row of the frame's first row: row numbers in messages start here."""
+        return self.header_row + 1
+
+    @property
+    def number_format(self) -> NumberFormat:
+        if self.decimal == "," and self.thousands == ".":
+            return NumberFormat(",", ".")
+        if self.thousands == ",":
+            return NumberFormat(".", ",")
+        return CANONICAL
+
+
+@dataclass(frozen=True)
+class TableRead:
+    """A table as read (cells as text, numbers rewritten as ReadInfo says) and what was found."""
+
+    frame: pd.DataFrame
+    info: ReadInfo
+
 
 DuplicateColumns = Literal["error", "keep"]
 CSV_CHUNK_ROWS = 50_000
@@ -70,13 +138,30 @@ def read_table(
     duplicate_columns: DuplicateColumns = "error",
     limits: ReadLimits | None = None,
 ) -> pd.DataFrame:
-    """Read a CSV, Parquet or XLSX file (first sheet) by extension, with nothing coerced.
+    """Read a CSV, Parquet or XLSX file (first sheet) by extension, with nothing coerced but
+    Indonesian numbers (see the module docstring); the header is row 1.
 
     Raises DataFileError for an unknown extension, a missing, empty, corrupt or header-only file,
     and for duplicate column names (unless `duplicate_columns="keep"`, which returns them as they
     are so validation can report them); DataLimitError for a file past `limits`, found before
     the file is parsed whole.
     """
+    read = read_table_info(
+        path, duplicate_columns=duplicate_columns, limits=limits, find_header=False
+    )
+    return read.frame
+
+
+def read_table_info(
+    path: Path | str,
+    *,
+    duplicate_columns: DuplicateColumns = "error",
+    limits: ReadLimits | None = None,
+    find_header: bool = True,
+) -> TableRead:
+    """`read_table`, plus what was found (`ReadInfo`), and with `find_header` the header looked
+    for among the first HEADER_SEARCH_ROWS rows: pass `info` to validation so row numbers are
+    the spreadsheet's."""
     path = Path(path)
     fmt = table_format(path)
     limits = limits or ReadLimits()
@@ -85,11 +170,11 @@ def read_table(
     if path.stat().st_size == 0:
         raise DataFileError(f"{path}: file is empty")
     if fmt == "csv":
-        frame = _read_csv(path, limits)
+        frame, info = _read_csv(path, limits, find_header)
     elif fmt == "parquet":
-        frame = _read_parquet(path, limits)
+        frame, info = _read_parquet(path, limits), ReadInfo("parquet")
     else:
-        frame = _read_xlsx(path, limits)
+        frame, info = _read_xlsx(path, limits, find_header)
     duplicates = sorted(name for name, count in Counter(frame.columns).items() if count > 1)
     if duplicates and duplicate_columns == "error":
         raise DataFileError(
@@ -97,7 +182,7 @@ def read_table(
         )
     if len(frame) == 0:
         raise DataFileError(f"{path}: file has a header but no data rows")
-    return frame
+    return TableRead(frame, info)
 
 
 def write_table(df: pd.DataFrame, path: Path | str) -> Path:
@@ -230,20 +315,102 @@ def _for_writing(df: pd.DataFrame, *, text_booleans: bool) -> pd.DataFrame:
     return out
 
 
-def _sniff_delimiter(path: Path) -> str:
-    """Comma, or semicolon/tab when the header clearly uses one (Excel exports in id-ID do)."""
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        header = handle.readline()
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
-    if counts[","] == 0 and max(counts[";"], counts["\t"]) > 0:
-        return ";" if counts[";"] >= counts["\t"] else "\t"
-    return ","
+def _detect_encoding(path: Path) -> str:
+    """UTF-8 (a byte-order mark allowed) when every byte decodes so, else Windows-1252; one
+    streaming pass, before parsing."""
+    failure: UnicodeDecodeError | None = None
+    for encoding in ("utf-8-sig", CSV_FALLBACK_ENCODING):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        offset = 0
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(1024 * 1024):
+                    decoder.decode(chunk)
+                    offset += len(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            if failure is None:
+                failure = UnicodeDecodeError(
+                    error.encoding,
+                    error.object,
+                    offset + error.start,
+                    offset + error.end,
+                    error.reason,
+                )
+            continue
+        return "utf-8" if encoding == "utf-8-sig" else encoding
+    assert failure is not None
+    raise DataFileError(
+        f"{path}: not UTF-8 text ({failure.reason} at byte {failure.start}), nor Windows-1252; "
+        "save the file as 'CSV UTF-8'"
+    )
 
 
-def _read_csv(path: Path, limits: ReadLimits) -> pd.DataFrame:
-    separator = _sniff_delimiter(path)
+def _python_encoding(encoding: str) -> str:
+    return "utf-8-sig" if encoding == "utf-8" else encoding
+
+
+def _first_records(path: Path, encoding: str, separator: str) -> tuple[list[list[str]], list[int]]:
+    """The first HEADER_SEARCH_ROWS records, and the lines read up to the end of each."""
+    records: list[list[str]] = []
+    lines: list[int] = []
+    with path.open(encoding=_python_encoding(encoding), newline="") as handle:
+        reader = csv.reader(handle, delimiter=separator)
+        for record in reader:
+            records.append(record)
+            lines.append(reader.line_num)
+            if len(records) >= HEADER_SEARCH_ROWS:
+                break
+    return records, lines
+
+
+def _sniff_delimiter(path: Path, encoding: str) -> str:
+    """The separator splitting some line of the first rows into the most fields (titles above
+    the header have few); comma on a tie, as before (Excel in id-ID writes semicolons)."""
+    with path.open(encoding=_python_encoding(encoding), errors="replace", newline="") as handle:
+        lines = [line for _, line in zip(range(HEADER_SEARCH_ROWS), handle, strict=False)]
+    widths = {sep: max((line.count(sep) for line in lines), default=0) for sep in CSV_DELIMITERS}
+    best = max(CSV_DELIMITERS, key=lambda sep: widths[sep])
+    return best if widths[best] > widths[","] else ","
+
+
+def _header_choice(rows: Sequence[Sequence[object]], find_header: bool) -> tuple[int, ReadInfo]:
+    """The index of the header among `rows` (0 unless `find_header` finds a better one), and
+    the header fields of a ReadInfo."""
+    scores = [
+        len(
+            {contract_name(cell) for cell in row if isinstance(cell, str) and cell.strip()} - {None}
+        )
+        for row in rows
+    ]
+    scores = scores or [0]
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    moved = find_header and scores[best] >= HEADER_MIN_COLUMNS and scores[best] > scores[0]
+    index = best if moved else 0
+    info = ReadInfo(
+        "csv",
+        header_row=index + 1,
+        header_columns=scores[index],
+        best_row=best + 1,
+        best_columns=scores[best],
+        searched_rows=len(rows) if find_header else 1,
+    )
+    return index, info
+
+
+def _read_csv(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.DataFrame, ReadInfo]:
+    encoding = _detect_encoding(path)
+    separator = _sniff_delimiter(path, encoding)
     try:
-        _check_csv_width(path, separator, limits)
+        records, lines = _first_records(path, encoding, separator)
+        index, info = _header_choice(records, find_header)
+        skipped = lines[index - 1] if index else 0  # lines above the header
+        # Title rows left above the header (not found, or `read_table`) may be narrower than
+        # the table: the grid is as wide as the widest row down to the best candidate.
+        header_width = len(records[index]) if records else 0
+        width = max((len(r) for r in records[index : max(index, info.best_row - 1) + 1]), default=0)
+        _check_csv_width(path, width, limits)
+        padded = width > header_width
         # header=None keeps duplicate header names as they are (pandas would rename them to
         # "name.1"); blank lines stay as rows so row numbers match the spreadsheet.
         chunks = pd.read_csv(
@@ -252,32 +419,73 @@ def _read_csv(path: Path, limits: ReadLimits) -> pd.DataFrame:
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
-            encoding="utf-8-sig",
+            encoding=_python_encoding(encoding),
             sep=separator,
+            skiprows=skipped,
+            names=list(range(width)) if padded else None,
             chunksize=CSV_CHUNK_ROWS,
         )
         with chunks:
             grid = _bounded_rows(path, chunks, limits)
-    except UnicodeDecodeError as error:
-        raise DataFileError(
-            f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); "
-            "save the file as 'CSV UTF-8'"
-        ) from error
+        if padded:
+            grid = grid.fillna("")
+    except UnicodeDecodeError as error:  # not expected: the encoding was checked
+        raise DataFileError(f"{path}: not {encoding} text ({error.reason})") from error
     except pd.errors.EmptyDataError as error:
         raise DataFileError(f"{path}: file is empty") from error
     except (pd.errors.ParserError, ValueError, csv.Error) as error:
         raise DataFileError(f"{path}: not a readable CSV file: {_one_line(error)}") from error
-    return _header_from_first_row(grid)
+    frame, numbers = _read_numbers(_header_from_first_row(grid), separator)
+    return frame, dataclasses.replace(
+        info,
+        delimiter=separator,
+        encoding=encoding,
+        decimal=numbers.decimal,
+        thousands=numbers.thousands,
+    )
 
 
-def _check_csv_width(path: Path, separator: str, limits: ReadLimits) -> None:
+def _check_csv_width(path: Path, width: int, limits: ReadLimits) -> None:
     """The header's width, before pandas sizes its columns by it."""
-    if limits.max_columns is None:
-        return
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        header = next(csv.reader(handle, delimiter=separator), [])
-    if len(header) > limits.max_columns:
-        raise too_many_columns(str(path), len(header), limits.max_columns)
+    if limits.max_columns is not None and width > limits.max_columns:
+        raise too_many_columns(str(path), width, limits.max_columns)
+
+
+def _read_numbers(frame: pd.DataFrame, separator: str | None) -> tuple[pd.DataFrame, NumberFormat]:
+    """The numeric contract columns' convention, detected over their text cells, and the frame
+    with those cells rewritten with a dot for decimals and no grouping."""
+    positions: dict[int, bool] = {}  # column position -> money (a currency may come first)
+    for position, header in enumerate(frame.columns):
+        name = contract_name(header)
+        spec = contract_column(name) if name is not None else None
+        if spec is not None and spec.kind in ("number", "integer"):
+            positions[position] = "IDR" in spec.unit
+    texts: dict[int, pd.Series[str]] = {}
+    for position, money in positions.items():
+        values = frame.iloc[:, position]
+        if values.dtype != object:
+            continue
+        distinct = pd.Series(pd.unique(values.astype(str).str.strip()), dtype=object)
+        texts[position] = strip_currency(distinct) if money else distinct
+    every = [text for series in texts.values() for text in series if text]
+    number_format = detect_number_format(every, delimiter=separator)
+    changed: dict[int, np.ndarray[Any, Any]] = {}
+    for position, money in positions.items():
+        if position not in texts:
+            continue
+        values = frame.iloc[:, position].astype(str).str.strip()
+        cleaned = strip_currency(values) if money else values
+        rewritten = normalise_number_texts(cleaned, number_format)
+        if not rewritten.equals(frame.iloc[:, position]):
+            # Only cells the convention reads change; others stay as the file wrote them.
+            keep = rewritten.str.fullmatch(r"[+-]?\d+(?:\.\d+)?").fillna(False)
+            original = frame.iloc[:, position]
+            changed[position] = np.where(keep, rewritten, original).astype(object)
+    if changed:
+        frame = frame.copy(deep=False)
+        for position, rewritten_cells in changed.items():
+            frame.isetitem(position, rewritten_cells)
+    return frame, number_format
 
 
 def _bounded_rows(path: Path, chunks: Any, limits: ReadLimits) -> pd.DataFrame:
@@ -307,10 +515,21 @@ def _all_blank(frame: pd.DataFrame) -> bool:
     return bool(frame.apply(lambda column: (column.fillna("").str.strip() == "").all()).all())
 
 
-def _read_xlsx(path: Path, limits: ReadLimits) -> pd.DataFrame:
+def _read_xlsx(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.DataFrame, ReadInfo]:
+    """Numbers stored as numbers are exact; only text cells can hold a decimal comma. Title rows
+    above the header count toward `limits.max_rows` (the grid is bounded before the search)."""
     from data.xlsx import read_xlsx_grid
 
-    return _header_from_first_row(read_xlsx_grid(path, limits))
+    grid = read_xlsx_grid(path, limits)
+    top = grid.iloc[:HEADER_SEARCH_ROWS].to_numpy(dtype=object).tolist()
+    index, info = _header_choice(top, find_header)
+    if index:
+        grid = grid.iloc[index:].reset_index(drop=True)
+    frame, numbers = _read_numbers(_header_from_first_row(grid), None)
+    info = dataclasses.replace(
+        info, format="xlsx", decimal=numbers.decimal, thousands=numbers.thousands
+    )
+    return frame, info
 
 
 def _read_parquet(path: Path, limits: ReadLimits) -> pd.DataFrame:

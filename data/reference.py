@@ -62,3 +62,47 @@ def allowed_values(column: str) -> tuple[str, ...]:
     if allowed is None:
         raise ValueError(f"column {column} has no fixed list of values")
     return allowed
+
+
+@cache
+def sector_name_by_code() -> dict[str, str]:
+    """Sector code -> its Bahasa Indonesia name (`food_beverage` -> `Makanan dan minuman`)."""
+    frame = pd.read_csv(REFERENCE_DIR / "sectors.csv", dtype=str)
+    return dict(zip(frame["sector"], frame["nama_sektor"], strict=True))
+
+
+@cache
+def value_codes(column: str) -> dict[str, str]:
+    """`header_key` of every accepted spelling of a category column's values -> its code: the
+    codes, the contract's `value_aliases`, and the Bahasa names of sectors and provinces."""
+    from data.contract import column as contract_column
+    from data.contract import header_key
+
+    spec = contract_column(column)
+    names: dict[str, str] = {}
+    if column == "province_code":
+        names = {name: code for code, name in province_name_by_code().items()}
+    elif column == "sector":
+        names = {name: code for code, name in sector_name_by_code().items()}
+    spellings = [(code, code) for code in allowed_values(column)]
+    spellings += list(names.items()) + list(spec.value_aliases)
+    found: dict[str, str] = {}
+    for spelling, code in spellings:
+        found.setdefault(header_key(spelling), code)
+    return found
+
+
+def value_label(column: str, code: str, language: str) -> str:
+    """How a value is offered to a person (the template's drop-downs): in Bahasa, the sector or
+    province name or the contract's first Bahasa spelling; in English, the code (provinces:
+    their name, which is the same in both languages)."""
+    from data.contract import bahasa_label
+    from data.contract import column as contract_column
+
+    if column == "province_code":
+        return province_name_by_code()[code]
+    if language != "id":
+        return code
+    if column == "sector":
+        return sector_name_by_code()[code]
+    return bahasa_label(contract_column(column), code)

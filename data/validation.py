@@ -9,6 +9,7 @@ its column and a reason; a row with any problem is rejected, never dropped silen
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from data.aliases import canonical_codes, with_contract_headers
 from data.contract import (
     CONTROL_CHARACTERS,
     FALSE_STRINGS,
@@ -28,7 +30,7 @@ from data.contract import (
     TableKind,
     columns_for,
 )
-from data.io import read_table, write_table
+from data.io import HEADER_MIN_COLUMNS, ReadInfo, read_table_info, write_table
 from data.reference import province_codes
 
 KindArg = Literal["auto", "profile", "history"]
@@ -56,6 +58,11 @@ REASON_CONTROL = (
 # File-level reasons (row None).
 REASON_MISSING_COLUMN = "required column is missing"
 REASON_UNEXPECTED_COLUMN = "column is not in the contract"
+REASON_HEADER_NOT_FOUND = (
+    "no row among the first {searched_rows} names enough of the contract's columns: row "
+    "{header_row} was read as the header and names {header_columns}"
+)
+REASON_HEADER_CANDIDATE = "; row {best_row} names {best_columns}"
 
 # When one cell fails several checks, only the first by this order is reported.
 _PRIORITY_PARSE, _PRIORITY_MISSING, _PRIORITY_PATTERN, _PRIORITY_VALUE, _PRIORITY_UNIQUE = range(5)
@@ -141,18 +148,26 @@ def resolve_kind(columns: Sequence[object], kind: KindArg = "auto") -> TableKind
 
 
 def validate_frame(
-    df: pd.DataFrame, kind: KindArg, *, extra_columns: ExtraColumns = "ignore"
+    df: pd.DataFrame,
+    kind: KindArg,
+    *,
+    extra_columns: ExtraColumns = "ignore",
+    source: ReadInfo | None = None,
 ) -> ValidationResult:
     """Check a table against the contract; bad cells are reported, never raised.
 
     `extra_columns`: "ignore" keeps columns beyond the contract as they are, "drop" leaves them
     out of `valid`, "forbid" reports each as a file-level problem. A file-level problem
-    (missing or duplicate column) rejects every row; the cells are still checked.
+    (missing or duplicate column) rejects every row; the cells are still checked. Headers and
+    category values in Bahasa (`data.aliases`) are read as the contract's names and codes.
+    `source` (from `read_table_info`) numbers rows from the file's header row.
     """
+    df = with_contract_headers(df)
+    first_row = FIRST_DATA_ROW if source is None else source.first_data_row
     resolved = resolve_kind(list(df.columns), kind)
     specs = {spec.name: spec for spec in columns_for(resolved)}
     names = [str(name) for name in df.columns]
-    rows = np.arange(FIRST_DATA_ROW, FIRST_DATA_ROW + len(df))
+    rows = np.arange(first_row, first_row + len(df))
 
     file_problems = _duplicate_column_problems(names)
     duplicated = {problem.column for problem in file_problems}
@@ -183,12 +198,15 @@ def validate_frame(
     found.extend(schema_cells)
     file_problems.extend(schema_file_problems)
     file_problems.sort(key=lambda problem: _column_order(names, problem.column))
+    searched = source is not None and source.searched_rows > 0  # not Parquet
+    if searched and source is not None and source.header_columns < HEADER_MIN_COLUMNS:
+        file_problems.insert(0, Problem(None, None, _header_not_found(source)))
 
-    cells = _one_per_cell(found, parsed, names)
-    problems = file_problems + _row_problems(cells, df, position)
+    cells = _one_per_cell(found, parsed, names, first_row)
+    problems = file_problems + _row_problems(cells, df, position, first_row)
 
     bad = np.zeros(len(df), dtype=bool)
-    bad[cells["row"].to_numpy(dtype="int64") - FIRST_DATA_ROW] = True
+    bad[cells["row"].to_numpy(dtype="int64") - first_row] = True
     if file_problems:
         bad[:] = True
     kept_extras = [] if extra_columns == "drop" else extras
@@ -204,9 +222,10 @@ def validate_frame(
 def validate_file(
     path: Path | str, kind: KindArg = "auto", *, extra_columns: ExtraColumns = "ignore"
 ) -> ValidationResult:
-    """Read a CSV/Parquet/XLSX file and validate it; DataFileError when it cannot be read."""
-    frame = read_table(path, duplicate_columns="keep")
-    return validate_frame(frame, kind, extra_columns=extra_columns)
+    """Read a CSV/Parquet/XLSX file (its header found below title rows, Indonesian numbers and
+    encodings read) and validate it; DataFileError when it cannot be read."""
+    read = read_table_info(path, duplicate_columns="keep")
+    return validate_frame(read.frame, kind, extra_columns=extra_columns, source=read.info)
 
 
 def write_quarantine(result: ValidationResult, path: Path | str) -> Path:
@@ -222,6 +241,15 @@ def write_quarantine(result: ValidationResult, path: Path | str) -> Path:
     return write_table(out, path)
 
 
+def _header_not_found(source: ReadInfo) -> str:
+    """Which row was read as the header, and the row naming the most contract columns."""
+    fields = dataclasses.asdict(source)
+    reason = REASON_HEADER_NOT_FOUND.format(**fields)
+    if source.best_row != source.header_row:
+        reason += REASON_HEADER_CANDIDATE.format(**fields)
+    return reason
+
+
 # --- parsing ---------------------------------------------------------------------------------
 
 
@@ -235,6 +263,8 @@ def _parse(values: pd.Series[Any], spec: ColumnSpec) -> tuple[_Parsed, _Failures
     if spec.kind == "boolean" and is_bool:
         return pd.array(values.to_numpy(), dtype="boolean"), []
     codes, texts = _distinct_texts(values)
+    if spec.kind == "category":
+        codes, texts = canonical_codes(spec.name, codes, texts)
     has_value = codes >= 0
     if spec.kind in ("string", "category"):
         failures = [(_with_control_characters(values), REASON_CONTROL)]
@@ -446,7 +476,7 @@ def _cells(rows: np.ndarray[Any, Any], column: str, reason: str, priority: int) 
 
 
 def _one_per_cell(
-    found: list[pd.DataFrame], parsed: dict[str, _Parsed], names: list[str]
+    found: list[pd.DataFrame], parsed: dict[str, _Parsed], names: list[str], first_row: int
 ) -> pd.DataFrame:
     """One problem per cell (the first by priority), sorted by row then by column in the file."""
     frames = [frame for frame in found if not frame.empty]
@@ -458,11 +488,13 @@ def _one_per_cell(
     cells = cells.drop_duplicates(["row", "column"], keep="first").reset_index(drop=True)
     duplicates = (cells["reason"] == _DUPLICATE).to_numpy()
     if duplicates.any():
-        cells.loc[duplicates, "reason"] = _duplicate_reasons(cells[duplicates], parsed)
+        cells.loc[duplicates, "reason"] = _duplicate_reasons(cells[duplicates], parsed, first_row)
     return cells[["row", "column", "reason"]]
 
 
-def _duplicate_reasons(cells: pd.DataFrame, parsed: dict[str, _Parsed]) -> list[str]:
+def _duplicate_reasons(
+    cells: pd.DataFrame, parsed: dict[str, _Parsed], first_row: int
+) -> list[str]:
     """`is a duplicate msme_id (also in row 5)`, naming up to three of the other rows."""
     groups: dict[str, dict[int, list[int]]] = {}  # column -> row -> all rows with its value
     for name in cells["column"].unique():
@@ -470,7 +502,7 @@ def _duplicate_reasons(cells: pd.DataFrame, parsed: dict[str, _Parsed]) -> list[
         repeated = codes[(codes >= 0) & codes.duplicated(keep=False)]
         by_row: dict[int, list[int]] = {}
         for members in repeated.groupby(repeated, sort=False).indices.values():
-            member_rows = [int(i) + FIRST_DATA_ROW for i in repeated.index[members]]
+            member_rows = [int(i) + first_row for i in repeated.index[members]]
             for row in member_rows:
                 by_row[row] = member_rows  # shared, not copied: groups can be large
         groups[name] = by_row
@@ -487,10 +519,12 @@ def _duplicate_reasons(cells: pd.DataFrame, parsed: dict[str, _Parsed]) -> list[
     return reasons
 
 
-def _row_problems(cells: pd.DataFrame, df: pd.DataFrame, position: dict[str, int]) -> list[Problem]:
+def _row_problems(
+    cells: pd.DataFrame, df: pd.DataFrame, position: dict[str, int], first_row: int
+) -> list[Problem]:
     """A Problem per cell, each with the cell as it was in the file (trimmed)."""
     values = np.empty(len(cells), dtype=object)
-    all_rows = cells["row"].to_numpy(dtype="int64") - FIRST_DATA_ROW
+    all_rows = cells["row"].to_numpy(dtype="int64") - first_row
     for name, at in cells.groupby("column", sort=False).indices.items():
         # The cells as text, trimmed, None when empty: rendered once per distinct value.
         codes, texts = _distinct_texts(df.iloc[all_rows[at], position[str(name)]])
@@ -570,7 +604,7 @@ def _rejected(
         ends = np.append(starts[1:], len(texts))
         for start, end in zip(starts, ends, strict=True):
             joined = texts[start] if end - start == 1 else "; ".join(texts[start:end])
-            per_row[cell_rows[start] - FIRST_DATA_ROW] = joined
+            per_row[cell_rows[start] - rows[0]] = joined
     reasons = per_row[bad]
     if file_problems:
         shared = "; ".join(problem.message() for problem in file_problems)

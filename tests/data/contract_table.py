@@ -64,5 +64,41 @@ def contract_table() -> str:
     return "\n".join([HEADER, *rows])
 
 
+ALIAS_HEADER = (
+    "| column | headers also read (any case; spaces, dashes and `(unit)` ignored) "
+    "| values also read (any case) |\n|---|---|---|"
+)
+
+
+def _values(spec: ColumnSpec) -> str:
+    extra = {
+        "sector": "the Bahasa names in `reference/sectors.csv`; ",
+        "province_code": "province names in `reference/provinces.csv` (`Aceh`); ",
+    }.get(spec.name, "")
+    listed = ", ".join(f"`{alias}` → `{code}`" for alias, code in spec.value_aliases)
+    if spec.kind == "boolean":
+        listed = "`ya`/`tidak` and the spellings below"
+    return (extra + listed).strip("; ") or "–"
+
+
+def alias_table() -> str:
+    """The Bahasa headers and values read as each contract column (`ColumnSpec.aliases`)."""
+    rows = [
+        "| "
+        + " | ".join(
+            [
+                f"`{spec.name}`",
+                ", ".join(f"`{name}`" for name in (spec.term_id, *spec.aliases)),
+                _values(spec),
+            ]
+        )
+        + " |"
+        for spec in (*PROFILE_COLUMNS, *HISTORY_EXTRA_COLUMNS)
+    ]
+    return "\n".join([ALIAS_HEADER, *rows])
+
+
 if __name__ == "__main__":
     print(contract_table())
+    print()
+    print(alias_table())

@@ -66,9 +66,9 @@ def test_csv_text_that_pandas_would_coerce_stays_text(tmp_path: Path) -> None:
         ("photo.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(64), "not an Excel .xlsx workbook"),
         ("junk.parquet", b"PAR1 this is not parquet", "not a readable Parquet file"),
         (
-            "latin1.csv",
-            "msme_id,owner_gender\nH1,perempuan \xe9\n".encode("latin-1"),
-            "not UTF-8 text",
+            "neither.csv",  # 0x81 is neither UTF-8 nor Windows-1252 (latin-1 reads as cp1252)
+            b"msme_id,owner_gender\nH1,perempuan \x81\n",
+            "not UTF-8 text (invalid start byte at byte 34), nor Windows-1252",
         ),
         ("ragged.csv", b"a,b\n1,2\n3,4,5\n", "not a readable CSV file"),
     ],

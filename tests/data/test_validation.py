@@ -53,9 +53,9 @@ FIXTURE_PROBLEMS = [
     f"row 12, column has_smartphone: value maybe {BOOLEAN_REASON}",
     "row 13, column cohort: value 2024-13 does not match the expected form (YYYY-MM, like 2024-07)",
     "row 14, column msme_id: value H001 is a duplicate msme_id (also in row 2)",
-    f"row 15, column owner_education: value S1 is not an allowed value (allowed: {EDUCATION})",
+    f"row 15, column owner_education: value master is not an allowed value (allowed: {EDUCATION})",
     f"row 16, column mentored: value {MISSING_REASON}",
-    "row 18, column digital_status: value online is not an allowed value "
+    "row 18, column digital_status: value pending is not an allowed value "
     "(allowed: offline, digital)",
 ]
 
@@ -121,8 +121,8 @@ RULES = [
     ),
     (
         "area_type",
-        "Urban",
-        "row 3, column area_type: value Urban is not an allowed value (allowed: urban, rural)",
+        "town",  # `Urban` is read as urban: values are compared in any case
+        "row 3, column area_type: value town is not an allowed value (allowed: urban, rural)",
     ),
     (
         "sector",
@@ -132,14 +132,14 @@ RULES = [
     ),
     (
         "owner_gender",
-        "perempuan",
-        "row 3, column owner_gender: value perempuan is not an allowed "
-        "value (allowed: female, male)",
+        "ibu",  # perempuan, laki-laki, L/P are read (data.aliases)
+        "row 3, column owner_gender: value ibu is not an allowed value (allowed: female, male)",
     ),
     (
         "owner_education",
-        "S1",
-        f"row 3, column owner_education: value S1 is not an allowed value (allowed: {EDUCATION})",
+        "master",  # SD, SMP, SMA, D3, S1 ... are read
+        f"row 3, column owner_education: value master is not an allowed value "
+        f"(allowed: {EDUCATION})",
     ),
     (
         "internet_access",
@@ -149,8 +149,8 @@ RULES = [
     ),
     (
         "digital_status",
-        "online",
-        "row 3, column digital_status: value online is not an allowed "
+        "sometimes",  # online, daring, luring are read
+        "row 3, column digital_status: value sometimes is not an allowed "
         "value (allowed: offline, digital)",
     ),
     # province codes: 2 digits, and one of the 38
@@ -162,8 +162,8 @@ RULES = [
     ),
     (
         "province_code",
-        "Aceh",
-        "row 3, column province_code: value Aceh does not match the "
+        "Atlantis",  # province names (Aceh) are read as their codes
+        "row 3, column province_code: value Atlantis does not match the "
         "expected form (2 digits, like 11)",
     ),
     (
