@@ -9,10 +9,10 @@ its column and a reason; a row with any problem is rejected, never dropped silen
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -31,6 +31,7 @@ from data.contract import (
     columns_for,
 )
 from data.io import HEADER_MIN_COLUMNS, ReadInfo, read_table_info, write_table
+from data.messages import render
 from data.reference import province_codes
 
 KindArg = Literal["auto", "profile", "history"]
@@ -43,45 +44,72 @@ PROVINCE_COLUMN = "province_code"
 # Integers beyond 2**53 are not exact in float64, which is how text is parsed.
 _LARGEST_EXACT_INTEGER = 2**53
 
-# Row-level reasons read after "value <cell>" (or just "value" when the cell is not shown).
-REASON_MISSING = "is missing (this column needs a value)"
-REASON_NOT_INTEGER = "is not an integer"
-REASON_TOO_LARGE = "is too large for an integer"
-REASON_NOT_NUMBER = "is not a number (use a dot for decimals and no thousands separators)"
-REASON_NOT_BOOLEAN = "is not a boolean (accepted, any case: {})".format(
-    ", ".join(f"{yes}/{no}" for yes, no in zip(TRUE_STRINGS, FALSE_STRINGS, strict=True))
+# What validation reports, as codes with parameters (`data.messages` words them): code ->
+# parameter names. Row-level reasons read after "value <cell>" (`value_*`); the others are
+# problems of the whole file (row None).
+VALIDATION_CODES: dict[str, tuple[str, ...]] = {
+    "value_missing": (),
+    "value_not_integer": (),
+    "value_too_large": (),
+    "value_not_number": (),
+    "value_not_boolean": ("accepted",),
+    "value_not_province": (),
+    "value_control_character": (),
+    "value_wrong_form": ("form",),
+    "value_not_allowed": ("column", "allowed"),
+    "value_out_of_range": ("minimum", "maximum"),
+    "value_below_minimum": ("minimum",),
+    "value_above_maximum": ("maximum",),
+    "value_duplicate": ("column",),
+    "value_duplicate_of_row": ("column", "row"),
+    "value_duplicate_of_rows": ("column", "rows"),
+    "value_duplicate_of_rows_and_more": ("column", "rows", "more"),
+    "value_check_failed": ("check",),
+    "column_missing": (),
+    "column_not_in_contract": (),
+    "column_repeated": ("count", "positions"),
+    "column_check_failed": ("check",),
+    "header_not_found": ("searched_rows", "header_row", "header_columns"),
+    "header_not_found_elsewhere": (
+        "searched_rows",
+        "header_row",
+        "header_columns",
+        "best_row",
+        "best_columns",
+    ),
+    # how the page and exports prefix a row-level reason
+    "cell_value": ("reason",),
+}
+BOOLEAN_SPELLINGS = ", ".join(
+    f"{yes}/{no}" for yes, no in zip(TRUE_STRINGS, FALSE_STRINGS, strict=True)
 )
-REASON_NOT_PROVINCE = "is not one of the 38 province codes (see data/reference/provinces.csv)"
-REASON_CONTROL = (
-    "holds a control character (tab, line break or another invisible character); remove it"
-)
-# File-level reasons (row None).
-REASON_MISSING_COLUMN = "required column is missing"
-REASON_UNEXPECTED_COLUMN = "column is not in the contract"
-REASON_HEADER_NOT_FOUND = (
-    "no row among the first {searched_rows} names enough of the contract's columns: row "
-    "{header_row} was read as the header and names {header_columns}"
-)
-REASON_HEADER_CANDIDATE = "; row {best_row} names {best_columns}"
+_NO_PARAMS: Mapping[str, object] = MappingProxyType({})
 
 # When one cell fails several checks, only the first by this order is reported.
 _PRIORITY_PARSE, _PRIORITY_MISSING, _PRIORITY_PATTERN, _PRIORITY_VALUE, _PRIORITY_UNIQUE = range(5)
-_DUPLICATE = "is a duplicate"  # completed with the other rows once all problems are known
+_DUPLICATE = "value_duplicate"  # completed with the other rows once all problems are known
 
 _Mask = np.ndarray[Any, np.dtype[np.bool_]]
-_Failures = list[tuple[_Mask, str]]
+_Failures = list[tuple[_Mask, str, Mapping[str, object]]]
 # A parsed column: categorical or object text, nullable Int64/boolean array, or float64 with NaN.
 _Parsed = Any
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One problem: spreadsheet row (None for the whole file), column, reason and the cell."""
+    """One problem: spreadsheet row (None for the whole file), column, what happened as a `code`
+    with its `params` (see VALIDATION_CODES), and the cell."""
 
     row: int | None
     column: str | None
-    reason: str
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
     value: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """The reason in English (`is out of range 15–100`), from the English catalog."""
+        return render(self.code, self.params, "en")
 
     def message(self, include_value: bool = False) -> str:
         """The problem on one line; without the cell's value unless asked (personal data)."""
@@ -180,8 +208,8 @@ def validate_frame(
         if name in specs:
             parsed[name], failures = _parse(df.iloc[:, position[name]], specs[name])
             found.extend(
-                _cells(rows[mask], name, reason, _PRIORITY_PARSE)
-                for mask, reason in failures
+                _cells(rows[mask], name, code, params, _PRIORITY_PARSE)
+                for mask, code, params in failures
                 if mask.any()
             )
 
@@ -200,7 +228,7 @@ def validate_frame(
     file_problems.sort(key=lambda problem: _column_order(names, problem.column))
     searched = source is not None and source.searched_rows > 0  # not Parquet
     if searched and source is not None and source.header_columns < HEADER_MIN_COLUMNS:
-        file_problems.insert(0, Problem(None, None, _header_not_found(source)))
+        file_problems.insert(0, _header_not_found(source))
 
     cells = _one_per_cell(found, parsed, names, first_row)
     problems = file_problems + _row_problems(cells, df, position, first_row)
@@ -241,13 +269,17 @@ def write_quarantine(result: ValidationResult, path: Path | str) -> Path:
     return write_table(out, path)
 
 
-def _header_not_found(source: ReadInfo) -> str:
+def _header_not_found(source: ReadInfo) -> Problem:
     """Which row was read as the header, and the row naming the most contract columns."""
-    fields = dataclasses.asdict(source)
-    reason = REASON_HEADER_NOT_FOUND.format(**fields)
-    if source.best_row != source.header_row:
-        reason += REASON_HEADER_CANDIDATE.format(**fields)
-    return reason
+    params: dict[str, object] = {
+        "searched_rows": source.searched_rows,
+        "header_row": source.header_row,
+        "header_columns": source.header_columns,
+    }
+    if source.best_row == source.header_row:
+        return Problem(None, None, "header_not_found", params)
+    params |= {"best_row": source.best_row, "best_columns": source.best_columns}
+    return Problem(None, None, "header_not_found_elsewhere", params)
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -267,7 +299,9 @@ def _parse(values: pd.Series[Any], spec: ColumnSpec) -> tuple[_Parsed, _Failures
         codes, texts = canonical_codes(spec.name, codes, texts)
     has_value = codes >= 0
     if spec.kind in ("string", "category"):
-        failures = [(_with_control_characters(values), REASON_CONTROL)]
+        failures: _Failures = [
+            (_with_control_characters(values), "value_control_character", _NO_PARAMS)
+        ]
         if 2 * len(texts) <= len(codes):
             # Few distinct values: as a categorical, pandera's checks look at those only.
             categories = pd.Index(texts, dtype=object)
@@ -281,15 +315,16 @@ def _parse(values: pd.Series[Any], spec: ColumnSpec) -> tuple[_Parsed, _Failures
         )
         per_row = np.append(truth, -1)[codes]
         parsed = pd.arrays.BooleanArray(per_row == 1, per_row == -1)
-        return parsed, [(has_value & (per_row == -1), REASON_NOT_BOOLEAN)]
+        not_boolean = {"accepted": BOOLEAN_SPELLINGS}
+        return parsed, [(has_value & (per_row == -1), "value_not_boolean", not_boolean)]
     per_text = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
     numbers = np.append(per_text.to_numpy(dtype="float64", na_value=np.nan), np.nan)[codes]
     not_parsed = has_value & np.isnan(numbers)
     if spec.kind == "number":
         parsed, failures = _numbers(numbers)
-        return parsed, [(not_parsed, REASON_NOT_NUMBER), *failures]
+        return parsed, [(not_parsed, "value_not_number", _NO_PARAMS), *failures]
     parsed, failures = _integers(numbers)
-    return parsed, [(not_parsed, REASON_NOT_INTEGER), *failures]
+    return parsed, [(not_parsed, "value_not_integer", _NO_PARAMS), *failures]
 
 
 def _with_control_characters(values: pd.Series[Any]) -> _Mask:
@@ -349,7 +384,7 @@ def _is_missing(value: object) -> bool:
 
 def _numbers(numbers: np.ndarray[Any, Any]) -> tuple[_Parsed, _Failures]:
     infinite = np.isinf(numbers)
-    return np.where(infinite, np.nan, numbers), [(infinite, REASON_NOT_NUMBER)]
+    return np.where(infinite, np.nan, numbers), [(infinite, "value_not_number", _NO_PARAMS)]
 
 
 def _integers(numbers: np.ndarray[Any, Any]) -> tuple[_Parsed, _Failures]:
@@ -359,7 +394,10 @@ def _integers(numbers: np.ndarray[Any, Any]) -> tuple[_Parsed, _Failures]:
     fractional = (finite & ~too_large & (safe != np.round(safe))) | np.isinf(numbers)
     good = finite & ~too_large & ~fractional
     parsed = pd.arrays.IntegerArray(np.where(good, safe, 0.0).astype("int64"), ~good)
-    return parsed, [(fractional, REASON_NOT_INTEGER), (too_large, REASON_TOO_LARGE)]
+    return parsed, [
+        (fractional, "value_not_integer", _NO_PARAMS),
+        (too_large, "value_too_large", _NO_PARAMS),
+    ]
 
 
 # --- the pandera schema, derived from the contract ---------------------------------------------
@@ -372,7 +410,8 @@ _PANDERA_DTYPES: dict[str, str | None] = {
     "number": "float64",
     "boolean": "boolean",
 }
-_CheckReasons = dict[tuple[str, int], tuple[str, int]]  # (column, check number) -> reason, priority
+# (column, check number) -> code, params, priority
+_CheckReasons = dict[tuple[str, int], tuple[str, Mapping[str, object], int]]
 
 
 def _schema(
@@ -382,34 +421,28 @@ def _schema(
     columns: dict[str, pa.Column] = {}
     reasons: _CheckReasons = {}
     for spec in specs:
-        checks: list[tuple[pa.Check, str, int]] = []
+        checks: list[tuple[pa.Check, str, Mapping[str, object], int]] = []
         if spec.pattern is not None:
-            hint = spec.pattern_hint or spec.pattern
+            form = {"form": spec.pattern_hint or spec.pattern}
             checks.append(
-                (
-                    pa.Check.str_matches(spec.pattern),
-                    f"does not match the expected form ({hint})",
-                    _PRIORITY_PATTERN,
-                )
+                (pa.Check.str_matches(spec.pattern), "value_wrong_form", form, _PRIORITY_PATTERN)
             )
         if spec.name == PROVINCE_COLUMN:
-            checks.append((pa.Check.isin(province_codes()), REASON_NOT_PROVINCE, _PRIORITY_VALUE))
-        elif spec.allowed is not None:
-            allowed = ", ".join(spec.allowed)
             checks.append(
-                (
-                    pa.Check.isin(spec.allowed),
-                    f"is not an allowed value (allowed: {allowed})",
-                    _PRIORITY_VALUE,
-                )
+                (pa.Check.isin(province_codes()), "value_not_province", _NO_PARAMS, _PRIORITY_VALUE)
+            )
+        elif spec.allowed is not None:
+            allowed = {"column": spec.name, "allowed": tuple(spec.allowed)}
+            checks.append(
+                (pa.Check.isin(spec.allowed), "value_not_allowed", allowed, _PRIORITY_VALUE)
             )
         if spec.minimum is not None or spec.maximum is not None:
             checks.append((*_range_check(spec), _PRIORITY_VALUE))
-        for number, (_, reason, priority) in enumerate(checks):
-            reasons[(spec.name, number)] = (reason, priority)
+        for number, (_, code, params, priority) in enumerate(checks):
+            reasons[(spec.name, number)] = (code, params, priority)
         columns[spec.name] = pa.Column(
             _PANDERA_DTYPES[spec.kind],
-            checks=[check for check, _, _ in checks],
+            checks=[check for check, _, _, _ in checks],
             nullable=spec.nullable,
             unique=spec.unique,
             report_duplicates="all",
@@ -419,14 +452,15 @@ def _schema(
     return pa.DataFrameSchema(columns, strict=strict), reasons
 
 
-def _range_check(spec: ColumnSpec) -> tuple[pa.Check, str]:
+def _range_check(spec: ColumnSpec) -> tuple[pa.Check, str, Mapping[str, object]]:
     low, high = spec.minimum, spec.maximum
     if low is not None and high is not None:
-        return pa.Check.in_range(low, high), f"is out of range {low:g}–{high:g}"
+        bounds = {"minimum": low, "maximum": high}
+        return pa.Check.in_range(low, high), "value_out_of_range", bounds
     if low is not None:
-        return pa.Check.ge(low), f"is out of range (minimum {low:g})"
+        return pa.Check.ge(low), "value_below_minimum", {"minimum": low}
     assert high is not None
-    return pa.Check.le(high), f"is out of range (maximum {high:g})"
+    return pa.Check.le(high), "value_above_maximum", {"maximum": high}
 
 
 def _run_schema(
@@ -445,34 +479,44 @@ def _run_schema(
         ["column", "check", "check_number"], dropna=False, sort=False
     ):
         if check in ("column_in_dataframe", "column_in_schema"):
-            reason = (
-                REASON_MISSING_COLUMN
-                if check == "column_in_dataframe"
-                else (REASON_UNEXPECTED_COLUMN)
-            )
-            file_problems.extend(Problem(None, str(name), reason) for name in group["failure_case"])
+            missing = "column_missing" if check == "column_in_dataframe" else None
+            code = missing or "column_not_in_contract"
+            file_problems.extend(Problem(None, str(name), code) for name in group["failure_case"])
             continue
+        params: Mapping[str, object] = _NO_PARAMS
         if check == "not_nullable":
-            reason, priority = REASON_MISSING, _PRIORITY_MISSING
+            code, priority = "value_missing", _PRIORITY_MISSING
         elif check == "field_uniqueness":
-            reason, priority = _DUPLICATE, _PRIORITY_UNIQUE
+            code, priority = _DUPLICATE, _PRIORITY_UNIQUE
         elif pd.notna(number) and (str(column), int(number)) in reasons:
-            reason, priority = reasons[(str(column), int(number))]
+            code, params, priority = reasons[(str(column), int(number))]
         else:  # not expected: parsing gives the schema's types
-            reason, priority = f"fails the check {check}", _PRIORITY_VALUE
+            code, params, priority = "value_check_failed", {"check": str(check)}, _PRIORITY_VALUE
         at_rows = pd.to_numeric(group["index"], errors="coerce")
         if at_rows.isna().any():  # a failure of the whole column, not of cells
-            file_problems.append(Problem(None, str(column), f"fails the check {check}"))
+            failed = {"check": str(check)}
+            file_problems.append(Problem(None, str(column), "column_check_failed", failed))
             continue
-        cells.append(_cells(at_rows.to_numpy(dtype="int64"), str(column), reason, priority))
+        rows = at_rows.to_numpy(dtype="int64")
+        cells.append(_cells(rows, str(column), code, params, priority))
     return cells, file_problems
 
 
 # --- problems and results ----------------------------------------------------------------------
 
 
-def _cells(rows: np.ndarray[Any, Any], column: str, reason: str, priority: int) -> pd.DataFrame:
-    return pd.DataFrame({"row": rows, "column": column, "reason": reason, "priority": priority})
+def _cells(
+    rows: np.ndarray[Any, Any],
+    column: str,
+    code: str,
+    params: Mapping[str, object],
+    priority: int,
+) -> pd.DataFrame:
+    shared = np.empty(len(rows), dtype=object)
+    shared[:] = [params] * len(rows)
+    return pd.DataFrame(
+        {"row": rows, "column": column, "code": code, "params": shared, "priority": priority}
+    )
 
 
 def _one_per_cell(
@@ -481,21 +525,29 @@ def _one_per_cell(
     """One problem per cell (the first by priority), sorted by row then by column in the file."""
     frames = [frame for frame in found if not frame.empty]
     if not frames:
-        return pd.DataFrame({"row": np.array([], dtype="int64"), "column": [], "reason": []})
+        empty = np.array([], dtype=object)
+        return pd.DataFrame(
+            {"row": np.array([], dtype="int64"), "column": empty, "code": empty, "params": empty}
+        )
     cells = pd.concat(frames, ignore_index=True)
     cells["order"] = cells["column"].map({name: i for i, name in enumerate(names)})
     cells = cells.sort_values(["row", "order", "priority"], kind="stable")
     cells = cells.drop_duplicates(["row", "column"], keep="first").reset_index(drop=True)
-    duplicates = (cells["reason"] == _DUPLICATE).to_numpy()
+    duplicates = (cells["code"] == _DUPLICATE).to_numpy()
     if duplicates.any():
-        cells.loc[duplicates, "reason"] = _duplicate_reasons(cells[duplicates], parsed, first_row)
-    return cells[["row", "column", "reason"]]
+        found_codes, found_params = _duplicate_reasons(cells[duplicates], parsed, first_row)
+        cells.loc[duplicates, "code"] = found_codes
+        params = cells["params"].to_numpy(dtype=object)
+        params[np.flatnonzero(duplicates)] = found_params
+        cells["params"] = params
+    return cells[["row", "column", "code", "params"]]
 
 
 def _duplicate_reasons(
     cells: pd.DataFrame, parsed: dict[str, _Parsed], first_row: int
-) -> list[str]:
-    """`is a duplicate msme_id (also in row 5)`, naming up to three of the other rows."""
+) -> tuple[list[str], list[Mapping[str, object]]]:
+    """`is a duplicate msme_id (also in row 5)`, naming up to three of the other rows: codes and
+    their parameters."""
     groups: dict[str, dict[int, list[int]]] = {}  # column -> row -> all rows with its value
     for name in cells["column"].unique():
         codes = pd.Series(pd.factorize(parsed[name], use_na_sentinel=True)[0])
@@ -506,17 +558,25 @@ def _duplicate_reasons(
             for row in member_rows:
                 by_row[row] = member_rows  # shared, not copied: groups can be large
         groups[name] = by_row
-    reasons = []
+    out_codes: list[str] = []
+    params: list[Mapping[str, object]] = []
     for row, name in zip(cells["row"], cells["column"], strict=True):
         members = groups[name].get(int(row), [])
         n_others = max(len(members) - 1, 0)
         shown = [other for other in members[:4] if other != row][:3]
-        text = ", ".join(map(str, shown))
-        if n_others > 3:
-            text += f" and {n_others - 3} more"
-        plural = "s" if n_others > 1 else ""
-        reasons.append(f"{_DUPLICATE} {name}" + (f" (also in row{plural} {text})" if shown else ""))
-    return reasons
+        if not shown:
+            out_codes.append("value_duplicate")
+            params.append({"column": name})
+        elif n_others == 1:
+            out_codes.append("value_duplicate_of_row")
+            params.append({"column": name, "row": shown[0]})
+        elif n_others <= 3:
+            out_codes.append("value_duplicate_of_rows")
+            params.append({"column": name, "rows": shown})
+        else:
+            out_codes.append("value_duplicate_of_rows_and_more")
+            params.append({"column": name, "rows": shown, "more": n_others - 3})
+    return out_codes, params
 
 
 def _row_problems(
@@ -530,9 +590,9 @@ def _row_problems(
         codes, texts = _distinct_texts(df.iloc[all_rows[at], position[str(name)]])
         values[at] = _with_missing(texts)[codes]
     return [
-        Problem(int(row), str(name), str(reason), value)
-        for row, name, reason, value in zip(
-            cells["row"], cells["column"], cells["reason"], values, strict=True
+        Problem(int(row), str(name), str(code), params, value)
+        for row, name, code, params, value in zip(
+            cells["row"], cells["column"], cells["code"], cells["params"], values, strict=True
         )
     ]
 
@@ -542,12 +602,7 @@ def _duplicate_column_problems(names: list[str]) -> list[Problem]:
     for number, name in enumerate(names, start=1):
         at.setdefault(name, []).append(number)
     return [
-        Problem(
-            None,
-            name,
-            f"column appears {len(numbers)} times in the header "
-            f"(columns {_and_list(numbers)}); keep one",
-        )
+        Problem(None, name, "column_repeated", {"count": len(numbers), "positions": numbers})
         for name, numbers in at.items()
         if len(numbers) > 1
     ]
@@ -598,7 +653,22 @@ def _rejected(
     per_row = np.full(len(rows), "", dtype=object)
     if len(cells):
         # Cells are sorted by row: join each row's run of reasons (most rows have just one).
-        texts = ("column " + cells["column"] + ": value " + cells["reason"]).to_numpy(dtype=object)
+        rendered: dict[tuple[str, int], str] = {}  # most cells share a code and its params
+
+        def english(code: str, params: Mapping[str, object]) -> str:
+            key = (code, id(params))
+            if key not in rendered:
+                rendered[key] = render(code, params, "en")
+            return rendered[key]
+
+        english_reasons = pd.Series(
+            [
+                english(code, params)
+                for code, params in zip(cells["code"], cells["params"], strict=True)
+            ],
+            index=cells.index,
+        )
+        texts = ("column " + cells["column"] + ": value " + english_reasons).to_numpy(dtype=object)
         cell_rows = cells["row"].to_numpy(dtype="int64")
         starts = np.flatnonzero(np.r_[True, cell_rows[1:] != cell_rows[:-1]])
         ends = np.append(starts[1:], len(texts))
@@ -621,11 +691,6 @@ def _rejected(
 def _with_missing(texts: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.object_]]:
     """The texts plus a last entry None, so code -1 (missing) picks None."""
     return np.concatenate([texts.astype(object), np.array([None], dtype=object)])
-
-
-def _and_list(numbers: list[int]) -> str:
-    """`4 and 6`, `4, 6 and 9`."""
-    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
 def _column_order(names: list[str], column: str | None) -> int:

@@ -286,14 +286,17 @@ def test_several_problems_in_one_row_one_line_each_in_column_order() -> None:
 def test_message_without_value_for_personal_data() -> None:
     problem = validate_frame(one_bad_cell("owner_age", "130"), "history").problems[0]
 
-    assert problem == Problem(3, "owner_age", "is out of range 15–100", "130")
+    assert problem == Problem(
+        3, "owner_age", "value_out_of_range", {"minimum": 15, "maximum": 100}, "130"
+    )
+    assert problem.reason == "is out of range 15–100"
     assert problem.message() == "row 3, column owner_age: value is out of range 15–100"
     assert problem.message(include_value=True) == str(problem)
     assert "130" not in problem.message()
 
 
 def test_file_level_problem_message() -> None:
-    problem = Problem(None, "cohort", "required column is missing")
+    problem = Problem(None, "cohort", "column_missing")
 
     assert str(problem) == "header, column cohort: required column is missing"
     assert problem.message() == str(problem)

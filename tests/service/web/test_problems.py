@@ -6,30 +6,30 @@ import pandas as pd
 import pytest
 
 from data import validation
+from data.validation import Problem
 from service.web.i18n import catalog, format_number
-from service.web.problems import fix_for, page_problems, translate_reason
+from service.web.problems import fix_for, page_problems, problem_reason
 
-ROW_REASONS = [
-    validation.REASON_MISSING,
-    validation.REASON_NOT_INTEGER,
-    validation.REASON_TOO_LARGE,
-    validation.REASON_NOT_NUMBER,
-    validation.REASON_NOT_BOOLEAN,
-    validation.REASON_NOT_PROVINCE,
-]
-FILE_REASONS = [validation.REASON_MISSING_COLUMN, validation.REASON_UNEXPECTED_COLUMN]
+ROW_CODES = [code for code in validation.VALIDATION_CODES if code.startswith("value_")]
+FILE_CODES = ["column_missing", "column_not_in_contract", "column_repeated"]
+PARAMS = {"count": 2, "positions": [4, 6], "column": "sector", "allowed": ("craft",), "row": 5}
 
 
-@pytest.mark.parametrize("reason", ROW_REASONS)
-def test_every_row_reason_of_validation_reads_in_bahasa_indonesia(reason: str) -> None:
-    translated = translate_reason(reason, "id", whole_file=False)
-    assert translated != reason and translated.startswith("nilai")
-    assert translate_reason(reason, "en", whole_file=False) == f"value {reason}"
+@pytest.mark.parametrize("code", ROW_CODES)
+def test_every_row_reason_of_validation_reads_in_bahasa_indonesia(code: str) -> None:
+    """Rendered from the catalog by code (the regular expressions that translated the English
+    sentence back are gone)."""
+    params = {name: PARAMS.get(name, 1) for name in validation.VALIDATION_CODES[code]}
+    problem = Problem(3, "sector", code, params)
+    translated = problem_reason(problem, "id")
+    assert translated.startswith("nilai") and translated != problem_reason(problem, "en")
+    assert problem_reason(problem, "en") == f"value {problem.reason}"
 
 
-@pytest.mark.parametrize("reason", FILE_REASONS)
-def test_every_file_reason_of_validation_reads_in_bahasa_indonesia(reason: str) -> None:
-    assert translate_reason(reason, "id", whole_file=True).startswith("kolom")
+@pytest.mark.parametrize("code", FILE_CODES)
+def test_every_file_reason_of_validation_reads_in_bahasa_indonesia(code: str) -> None:
+    params = {name: PARAMS[name] for name in validation.VALIDATION_CODES[code]}
+    assert problem_reason(Problem(None, "sector", code, params), "id").startswith("kolom")
 
 
 def test_problems_found_by_validation_are_all_translated() -> None:
@@ -63,12 +63,14 @@ def test_problems_found_by_validation_are_all_translated() -> None:
 
 
 def test_fixes_come_from_the_contract() -> None:
-    assert "15 dan 100" in fix_for("owner_age", "is out of range", "id", whole_file=False)
-    assert "between 15 and 100" in fix_for("owner_age", "is out of range", "en", whole_file=False)
+    assert "15 dan 100" in fix_for("owner_age", "value_out_of_range", "id", whole_file=False)
+    assert "between 15 and 100" in fix_for(
+        "owner_age", "value_out_of_range", "en", whole_file=False
+    )
     assert "urban, rural" in fix_for("area_type", "x", "en", whole_file=False)
     assert "ya/tidak" in fix_for("has_smartphone", "x", "id", whole_file=False)
     assert "31 (DKI Jakarta)" in fix_for("province_code", "x", "id", whole_file=False)
-    assert "unik" in fix_for("msme_id", "is a duplicate msme_id", "id", whole_file=False)
+    assert "unik" in fix_for("msme_id", "value_duplicate_of_row", "id", whole_file=False)
 
 
 def test_catalogs_have_the_same_keys_and_placeholders() -> None:

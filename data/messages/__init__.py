@@ -1,0 +1,160 @@
+"""Messages as codes with parameters, rendered in Bahasa Indonesia or English at the edges.
+
+Domain code says what happened as a code and its parameters (`quota_too_tight`, `{possible, asked,
+remaining, limiting}`); `render` words it from one catalog per language (`catalog_en`,
+`catalog_id`). Parameters are formatted per language, by name: numbers with Babel (`1.000` in
+Bahasa, `1,000` in English), money with two decimals, shares as percents, province and sector codes
+as their names from the reference data. A parameter that is a list of mappings is rendered item by
+item with the catalog entry `<code>.<parameter>`. Every layer (data, models, allocation, training,
+service) can reach this module; each declares the codes it emits in a `*_CODES` registry (code ->
+parameter names) that `tests/data/test_messages.py` walks against both catalogs.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+from babel.numbers import format_decimal
+
+from data.messages.catalog_en import MESSAGES as EN
+from data.messages.catalog_id import FORMS as FORMS_ID
+from data.messages.catalog_id import MESSAGES as ID
+
+Language = Literal["id", "en"]
+LANGUAGES: tuple[Language, ...] = ("id", "en")
+CATALOGS: dict[Language, Mapping[str, str]] = {"en": EN, "id": ID}
+LOCALES: dict[Language, str] = {"id": "id_ID", "en": "en"}
+CONJUNCTION: dict[Language, str] = {"id": "dan", "en": "and"}
+
+# Parameters formatted by name (any other number: grouped, up to three decimals).
+MONEY_PARAMS = frozenset({"budget", "cost", "cheapest_cost", "leftover", "spent", "limit_money"})
+PERCENT_PARAMS = frozenset({"fraction", "uplift", "cutoff"})
+PRECISE_PERCENT_PARAMS = frozenset({"gap"})  # two decimals: 0.50%
+BOUND_PARAMS = frozenset({"minimum", "maximum"})  # a contract's bound, compact: 15, 0.5, 1e+10
+AND_LIST_PARAMS = frozenset({"positions"})  # `4 and 6`, `4, 6 and 9`
+PROVINCE_PARAMS = frozenset({"province", "provinces"})
+ID_PARAMS = frozenset({"list_id", "msme_id", "text", "check", "column", "suffix", "row", "rows"})
+
+
+def placeholders(template: str) -> set[str]:
+    """The `{name}` placeholders of a catalog entry."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def has_message(code: str, language: Language = "en") -> bool:
+    return code in CATALOGS[language]
+
+
+def render(code: str, params: Mapping[str, object] | None = None, language: Language = "en") -> str:
+    """The message of `code` in `language`, its parameters formatted the language's way.
+
+    A code missing from the catalog is a bug the catalog test catches; at run time it renders as
+    the code itself rather than failing the answer it is part of.
+    """
+    template = CATALOGS[language].get(code)
+    if template is None:
+        return code
+    given = dict(params or {})
+    values = {
+        name: format_param(name, given.get(name), language, given, code)
+        for name in placeholders(template)
+    }
+    return template.format(**values)
+
+
+def format_param(
+    name: str,
+    value: object,
+    language: Language,
+    params: Mapping[str, object] | None = None,
+    code: str = "",
+) -> str:
+    """One parameter as text in `language` (see the module docstring for the rules)."""
+    params = params or {}
+    if value is None:
+        return "–"
+    if isinstance(value, Mapping):
+        return render(f"{code}.{name}", value, language)
+    if isinstance(value, list | tuple | set | frozenset):
+        items = list(value)
+        if items and all(isinstance(item, Mapping) for item in items):
+            return ", ".join(render(f"{code}.{name}", item, language) for item in items)  # type: ignore[arg-type]
+        shown = [format_param(_singular(name), item, language, params, code) for item in items]
+        return and_list(shown, language) if name in AND_LIST_PARAMS else ", ".join(shown)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return _number(name, float(value) if isinstance(value, float) else value, language)
+    text = str(value)
+    if name in PROVINCE_PARAMS:
+        return province_name(text)
+    if name in ("sector", "value", "allowed_value"):
+        column = "sector" if name == "sector" else params.get("column")
+        if isinstance(column, str):
+            return value_name(column, text, language)
+    if name == "form" and language == "id":
+        return FORMS_ID.get(text, text)
+    return text
+
+
+def and_list(items: Iterable[str], language: Language) -> str:
+    """`4 and 6`, `4, 6 and 9` (`dan` in Bahasa)."""
+    listed = list(items)
+    if len(listed) < 2:
+        return "".join(listed)
+    return ", ".join(listed[:-1]) + f" {CONJUNCTION[language]} {listed[-1]}"
+
+
+def province_name(code: str) -> str:
+    from data.reference import province_name_by_code
+
+    return province_name_by_code().get(code, code)
+
+
+def value_name(column: str, code: str, language: Language) -> str:
+    """A category value as a person reads it: sector and province names, Bahasa spellings."""
+    from data.reference import value_label
+
+    try:
+        return value_label(column, code, language)
+    except (KeyError, ValueError):
+        return code
+
+
+def _singular(name: str) -> str:
+    return {
+        "provinces": "province",
+        "allowed": "allowed_value",
+        "rows": "row",
+        "positions": "row",
+    }.get(name, name)
+
+
+def _number(name: str, value: float, language: Language) -> str:
+    locale = LOCALES[language]
+    if name in MONEY_PARAMS:
+        return format_decimal(value, "#,##0.00", locale=locale)
+    if name in PERCENT_PARAMS:
+        return format_decimal(value * 100, "#,##0.0", locale=locale) + "%"
+    if name in PRECISE_PERCENT_PARAMS:
+        return format_decimal(value * 100, "#,##0.00", locale=locale) + "%"
+    if name in BOUND_PARAMS:
+        text = f"{value:g}"
+        return text.replace(".", ",") if language == "id" else text
+    if name in ID_PARAMS:
+        return str(value)
+    return format_decimal(value, "#,##0.###", locale=locale)
+
+
+__all__ = [
+    "CATALOGS",
+    "LANGUAGES",
+    "Language",
+    "and_list",
+    "format_param",
+    "has_message",
+    "placeholders",
+    "render",
+]

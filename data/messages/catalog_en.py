@@ -1,0 +1,255 @@
+"""The English catalog: code -> message with `{parameter}` placeholders (see `data.messages`).
+
+Row-level validation reasons read after "value <cell>", as `data.validation.Problem` prints them.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # --- data.validation: cells (after "value") -------------------------------------------------
+    "value_missing": "is missing (this column needs a value)",
+    "value_not_integer": "is not an integer",
+    "value_too_large": "is too large for an integer",
+    "value_not_number": "is not a number (use a dot for decimals and no thousands separators)",
+    "value_not_boolean": "is not a boolean (accepted, any case: {accepted})",
+    "value_not_province": "is not one of the 38 province codes (see data/reference/provinces.csv)",
+    "value_control_character": (
+        "holds a control character (tab, line break or another invisible character); remove it"
+    ),
+    "value_wrong_form": "does not match the expected form ({form})",
+    "value_not_allowed": "is not an allowed value (allowed: {allowed})",
+    "value_out_of_range": "is out of range {minimum}–{maximum}",
+    "value_below_minimum": "is out of range (minimum {minimum})",
+    "value_above_maximum": "is out of range (maximum {maximum})",
+    "value_duplicate": "is a duplicate {column}",
+    "value_duplicate_of_row": "is a duplicate {column} (also in row {row})",
+    "value_duplicate_of_rows": "is a duplicate {column} (also in rows {rows})",
+    "value_duplicate_of_rows_and_more": (
+        "is a duplicate {column} (also in rows {rows} and {more} more)"
+    ),
+    "value_check_failed": "fails the check {check}",
+    "cell_value": "value {reason}",
+    # --- data.validation: the whole file ---------------------------------------------------------
+    "column_missing": "required column is missing",
+    "column_not_in_contract": "column is not in the contract",
+    "column_repeated": "column appears {count} times in the header (columns {positions}); keep one",
+    "column_check_failed": "fails the check {check}",
+    "header_not_found": (
+        "no row among the first {searched_rows} names enough of the contract's columns: row "
+        "{header_row} was read as the header and names {header_columns}"
+    ),
+    "header_not_found_elsewhere": (
+        "no row among the first {searched_rows} names enough of the contract's columns: row "
+        "{header_row} was read as the header and names {header_columns}; row {best_row} names "
+        "{best_columns}"
+    ),
+    # --- data.io, data.xlsx: reading a file ------------------------------------------------------
+    "file_unreadable": "the file cannot be read as a table",
+    "file_not_found": "the file was not found",
+    "file_empty": "the file is empty",
+    "file_no_data_rows": "the file has a header but no data rows",
+    "file_unknown_type": "unknown file type {suffix}; use one of {supported}",
+    "file_duplicate_columns": "duplicate column names in the header: {columns}",
+    "file_not_text": "the file is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'",
+    "file_not_csv": "the file is not a readable CSV file",
+    "file_not_parquet": "the file is not a readable Parquet file",
+    "file_not_xlsx": "the file is not a readable Excel .xlsx workbook",
+    "file_no_worksheet": "the workbook has no worksheet",
+    "file_sheet_empty": "the first sheet of the workbook is empty",
+    "file_cannot_write": "the file cannot be written",
+    "too_many_rows": (
+        "the file has {found} data rows; at most {limit} are read here (split the file)"
+    ),
+    "too_many_columns": (
+        "the table is {found} columns wide; at most {limit} are read here (delete the columns the "
+        "contract does not need)"
+    ),
+    "too_many_cells": (
+        "the table spans {found} cells (rows × columns); at most {limit} are read here (delete "
+        "empty rows and columns around the data, or split the file)"
+    ),
+    "too_many_strings": (
+        "the workbook holds {found} distinct texts; at most {limit} are read here (split the file)"
+    ),
+    "unzipped_too_large": (
+        "the workbook unpacks to more than {limit} bytes; save it again as CSV UTF-8 or as an "
+        "Excel workbook without pictures"
+    ),
+    "text_too_long": "a cell holds a text longer than {limit} bytes; shorten it",
+    # --- data.numbers: a number typed in a form --------------------------------------------------
+    "number_empty": "no number given",
+    "number_too_long": "a number has at most {limit} characters",
+    "number_invalid": "{text} is not a number",
+    "number_ambiguous": (
+        "{text} is ambiguous: {readings}? Write it without the comma, or with a decimal comma and "
+        "fewer decimals"
+    ),
+    "number_not_integer": "{text} is not a whole number",
+    "share_out_of_range": "{text} is not a share between 0 and 1 (or 0% and 100%)",
+    # --- data.store: the program store -----------------------------------------------------------
+    "store_error": "the program store failed",
+    "list_not_found": "no mentoring list with id {list_id}",
+    "invalid_list": "list not recorded: {reason}",
+    "unknown_ids": (
+        "outcomes not recorded: unknown list ids ({unknown_lists}) or MSMEs not on their list "
+        "({unknown_msmes})"
+    ),
+    "conflicting_outcomes": (
+        "outcomes not recorded: two different outcomes in one batch for the same MSME ({pairs})"
+    ),
+    "migration_failed": "the program store's schema could not be migrated",
+    # --- allocation: constraints that cannot hold ------------------------------------------------
+    "quota_too_tight": (
+        "quotas allow at most {possible} of the {asked} slots to be filled while {remaining} more "
+        "eligible candidates remain; limiting quotas: {limiting}; raise them or lower capacity to "
+        "{possible}"
+    ),
+    "quota_too_tight.limiting": "{province} ({quota} of {candidates} candidates)",
+    "share_too_few_candidates": (
+        "min_share {share} needs {needed} of {slots} slots but only {available} eligible "
+        "candidates have {column}={value}"
+    ),
+    "share_blocked_by_quotas": (
+        "min_share {share} needs {needed} of {slots} slots but the province quotas let only "
+        "{possible} candidates with {column}={value} on the list"
+    ),
+    "shares_exceed_list": (
+        "min_share on {column} needs {needed} = {total} slots together but the list has {slots}"
+    ),
+    "shares_exceed_list.needed": "{needed} ({share})",
+    "budget_too_small": (
+        "budget {budget} pays for at most {possible} of the {asked} slots (the {asked} cheapest "
+        "eligible candidates cost {cheapest_cost}); raise the budget or lower capacity to "
+        "{possible}"
+    ),
+    "budget_below_share": (
+        "budget {budget} cannot pay min_share {share}: its {needed} cheapest candidates cost "
+        "{cheapest_cost}"
+    ),
+    "no_whole_number_list": (
+        "the constraints cannot all hold on a whole-number list, although a fractional one would "
+        "meet them: relax the minimum shares or the budget"
+    ),
+    "constraints_clash": (
+        "the constraints cannot all hold on a list of {slots} ({constraints}); it becomes "
+        "possible without any one of: {culprits}"
+    ),
+    "constraints_clash_unnamed": (
+        "the constraints cannot all hold together on a list of {slots}: {constraints}"
+    ),
+    "constraint_quotas": "the province quotas",
+    "constraint_share": "min_share {share}",
+    "constraint_budget": "the budget {budget}",
+    "exploration_crowds_out_share": (
+        "min_share {share} needs {needed} of {slots} slots but exploration leaves the model "
+        "{model_slots}; lower exploration_share"
+    ),
+    # --- allocation: candidates that cannot be ranked --------------------------------------------
+    "missing_column": "candidates lack column {column}",
+    "missing_value": "column {column}: missing (rows {rows}; {more} more)",
+    "duplicate_ids": "column {column}: duplicate identifiers ({ids})",
+    "not_a_number": "column {column}: not a number (rows {rows}; {more} more)",
+    "not_finite": "column {column}: not a finite number (rows {rows}; {more} more)",
+    "bad_cost": (
+        "column {column}: must be a number >= 0 when a budget is set (rows {rows}; {more} more)"
+    ),
+    "missing_province": (
+        "column {column}: missing, so no quota can apply (rows {rows}; {more} more)"
+    ),
+    "unknown_island": (
+        "column {column}: unknown province, so no island group (rows {rows}; {more} more)"
+    ),
+    # --- allocation: the solver ------------------------------------------------------------------
+    "lp_failed": "the solver could not solve the LP relaxation",
+    "lp_time_limit": "the LP relaxation took longer than the time limit",
+    "milp_time_limit": "no list within {seconds} s; raise time_limit_seconds",
+    "milp_failed": "the solver found no list in time",
+    # --- allocation: why an MSME is not on the list ----------------------------------------------
+    "already_digital": "already digital: belongs to the stimulus group, not to mentoring",
+    "missing_uplift": "no uplift score, so the MSME cannot be ranked",
+    "not_beneficial": "uplift {uplift} is zero or negative: mentoring is not expected to help",
+    "below_rank_cutoff": "uplift {uplift} below the lowest uplift on the list ({cutoff})",
+    "province_quota_full": "{province} reached its quota of {quota} slots",
+    "min_share_reserved": "slots went to MSMEs needed to meet a minimum share",
+    "over_budget": "its cost does not fit in the budget",
+    "not_drawn": "could have been drawn for an exploration slot, but was not",
+    # --- models / training: the model's evidence -------------------------------------------------
+    "weak_evidence": (
+        "weak evidence: the model's evaluation could not show that ranking by uplift beats "
+        "random choice ({reason}); treat the list as a best guess"
+    ),
+    # --- service: reasons per MSME ----------------------------------------------------------------
+    "reason_above_average": "{factor}: expected gain from mentoring above average",
+    "reason_below_average": "{factor}: expected gain from mentoring below average",
+    "factor.area_type.urban": "Urban location",
+    "factor.area_type.rural": "Rural location",
+    "factor.sector.food_beverage": "Food and beverage business",
+    "factor.sector.retail_trade": "Retail trade business",
+    "factor.sector.fashion_textile": "Fashion and textile business",
+    "factor.sector.craft": "Craft business",
+    "factor.sector.agri_processing": "Agricultural processing business",
+    "factor.sector.services": "Services business",
+    "factor.sector.other_manufacturing": "Other manufacturing business",
+    "factor.owner_gender.female": "Woman-owned business",
+    "factor.owner_gender.male": "Man-owned business",
+    "factor.owner_education.primary_or_less": "Owner has primary schooling or less",
+    "factor.owner_education.junior_secondary": "Owner finished junior secondary school",
+    "factor.owner_education.senior_secondary": "Owner finished senior secondary school",
+    "factor.owner_education.diploma": "Owner holds a diploma",
+    "factor.owner_education.bachelor_or_higher": "Owner holds a bachelor's degree or higher",
+    "factor.internet_access.none": "No internet access",
+    "factor.internet_access.weak": "Weak internet access",
+    "factor.internet_access.good": "Good internet access",
+    "factor.digital_status.offline": "Not yet selling online",
+    "factor.digital_status.digital": "Already selling online",
+    "factor.has_smartphone.true": "Has a smartphone",
+    "factor.has_smartphone.false": "No smartphone",
+    "factor.has_bank_account.true": "Has a bank account",
+    "factor.has_bank_account.false": "No bank account",
+    "factor.has_business_id.true": "Has a business ID (NIB)",
+    "factor.has_business_id.false": "No business ID (NIB)",
+    "factor.prior_digital_training.true": "Had digital-skills training before",
+    "factor.prior_digital_training.false": "No digital-skills training before",
+    "factor.business_age_years": "Business {years} years old",
+    "factor.business_age_years.under_a_year": "Business under a year old",
+    "factor.workers": "Business with {count} workers",
+    "factor.workers.alone": "Owner works alone",
+    "factor.monthly_revenue_idr": "Monthly revenue Rp{amount}",
+    "factor.monthly_revenue_idr.million": "Monthly revenue Rp{amount} million",
+    "factor.monthly_revenue_idr.billion": "Monthly revenue Rp{amount} billion",
+    "factor.monthly_revenue_idr.trillion": "Monthly revenue Rp{amount} trillion",
+    "factor.owner_age": "Owner aged {age}",
+    "factor.province_code": "Located in {province}",
+    "factor.island_group": "Located in {island}",
+    "factor.business_age_years.unknown": "Business age unknown",
+    "factor.monthly_revenue_idr.unknown": "Monthly revenue unknown",
+    "factor.workers.unknown": "Number of workers unknown",
+    "factor.owner_age.unknown": "Owner's age unknown",
+    "factor.province_code.unknown": "Province unknown",
+    "factor.island_group.unknown": "Island group unknown",
+    "factor.other": "{feature}: {value}",
+    # --- service: answers of the API -------------------------------------------------------------
+    "request_invalid_one": (
+        "The request has 1 problem; nothing was processed. Fix each field listed."
+    ),
+    "request_invalid": (
+        "The request has {count} problems; nothing was processed. Fix each field listed."
+    ),
+    "internal_error": "The service failed on this request; nothing was applied.",
+    "infeasible_constraints": "The constraints cannot all hold; nothing was listed.",
+    "invalid_candidates": "The candidates cannot be ranked.",
+    "solver_time_limit": "The solver found no list within the time limit; nothing was listed.",
+    # pydantic's error types, for a request's or an option's field
+    "missing": "Field required",
+    "less_than_equal": "Input should be less than or equal to {le}",
+    "greater_than_equal": "Input should be greater than or equal to {ge}",
+    "greater_than": "Input should be greater than {gt}",
+    "less_than": "Input should be less than {lt}",
+    "int_parsing": "Input should be a valid integer",
+    "int_from_float": "Input should be a valid integer, got a number with a fractional part",
+    "float_parsing": "Input should be a valid number",
+    "bool_parsing": "Input should be a valid boolean",
+    "extra_forbidden": "Extra inputs are not permitted",
+    "literal_error": "Input should be {expected}",
+    "too_long": "List should have at most {max_length} items",
+}

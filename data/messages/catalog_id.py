@@ -1,0 +1,272 @@
+"""Katalog Bahasa Indonesia: kode -> pesan dengan `{parameter}` (lihat `data.messages`).
+
+Alasan tingkat sel dibaca setelah "nilai", seperti di halaman dan berkas ekspor.
+"""
+
+from __future__ import annotations
+
+# The contract's pattern hints (ColumnSpec.pattern_hint), in Bahasa Indonesia.
+FORMS: dict[str, str] = {
+    "2 digits, like 11": "2 angka, mis. 11",
+    "YYYY-MM, like 2024-07": "TTTT-BB, mis. 2024-07",
+}
+
+MESSAGES: dict[str, str] = {
+    # --- data.validation: sel (setelah "nilai") --------------------------------------------------
+    "value_missing": "kosong (kolom ini wajib diisi)",
+    "value_not_integer": "bukan bilangan bulat",
+    "value_too_large": "terlalu besar untuk bilangan bulat",
+    "value_not_number": "bukan angka (pakai titik untuk desimal, tanpa pemisah ribuan)",
+    "value_not_boolean": "bukan ya/tidak (yang diterima, huruf besar/kecil bebas: {accepted})",
+    "value_not_province": "bukan salah satu dari 38 kode provinsi",
+    "value_control_character": (
+        "berisi karakter kontrol (tab, pindah baris, atau karakter tak terlihat lain); hapus"
+    ),
+    "value_wrong_form": "tidak sesuai bentuk yang diharapkan ({form})",
+    "value_not_allowed": "tidak diizinkan (yang diizinkan: {allowed})",
+    "value_out_of_range": "di luar rentang {minimum}–{maximum}",
+    "value_below_minimum": "di bawah batas minimum {minimum}",
+    "value_above_maximum": "di atas batas maksimum {maximum}",
+    "value_duplicate": "ganda di kolom {column}",
+    "value_duplicate_of_row": "ganda di kolom {column} (juga di baris {row})",
+    "value_duplicate_of_rows": "ganda di kolom {column} (juga di baris {rows})",
+    "value_duplicate_of_rows_and_more": (
+        "ganda di kolom {column} (juga di baris {rows} dan {more} baris lainnya)"
+    ),
+    "value_check_failed": "tidak lolos pemeriksaan {check}",
+    "cell_value": "nilai {reason}",
+    # --- data.validation: seluruh berkas ---------------------------------------------------------
+    "column_missing": "kolom wajib tidak ada",
+    "column_not_in_contract": "kolom tidak termasuk kolom yang dikenal",
+    "column_repeated": (
+        "kolom muncul {count} kali di baris judul (kolom ke-{positions}); simpan satu saja"
+    ),
+    "column_check_failed": "kolom tidak lolos pemeriksaan {check}",
+    "header_not_found": (
+        "tidak ada baris di antara {searched_rows} baris pertama yang memuat cukup judul kolom: "
+        "baris {header_row} dibaca sebagai judul dan memuat {header_columns} judul yang dikenal"
+    ),
+    "header_not_found_elsewhere": (
+        "tidak ada baris di antara {searched_rows} baris pertama yang memuat cukup judul kolom: "
+        "baris {header_row} dibaca sebagai judul dan memuat {header_columns} judul yang dikenal; "
+        "baris {best_row} memuat {best_columns}"
+    ),
+    # --- data.io, data.xlsx: membaca berkas ------------------------------------------------------
+    "file_unreadable": "berkas tidak dapat dibaca sebagai tabel",
+    "file_not_found": "berkas tidak ditemukan",
+    "file_empty": "berkas kosong",
+    "file_no_data_rows": "berkas hanya berisi judul kolom, tanpa baris data",
+    "file_unknown_type": "jenis berkas {suffix} tidak dikenal; gunakan salah satu dari {supported}",
+    "file_duplicate_columns": "judul kolom ganda di baris judul: {columns}",
+    "file_not_text": ('berkas bukan teks UTF-8 maupun Windows-1252; simpan sebagai "CSV UTF-8"'),
+    "file_not_csv": "berkas bukan CSV yang dapat dibaca",
+    "file_not_parquet": "berkas bukan berkas Parquet yang dapat dibaca",
+    "file_not_xlsx": "berkas bukan workbook Excel .xlsx yang dapat dibaca",
+    "file_no_worksheet": "workbook tidak memiliki lembar kerja",
+    "file_sheet_empty": "lembar pertama workbook kosong",
+    "file_cannot_write": "berkas tidak dapat ditulis",
+    "too_many_rows": (
+        "berkas berisi {found} baris data; paling banyak {limit} yang dibaca di sini (pecah berkas)"
+    ),
+    "too_many_columns": (
+        "tabel selebar {found} kolom; paling banyak {limit} yang dibaca di sini (hapus kolom yang "
+        "tidak diperlukan)"
+    ),
+    "too_many_cells": (
+        "tabel mencakup {found} sel (baris × kolom); paling banyak {limit} yang dibaca di sini "
+        "(hapus baris dan kolom kosong di sekitar data, atau pecah berkas)"
+    ),
+    "too_many_strings": (
+        "workbook berisi {found} teks berbeda; paling banyak {limit} yang dibaca di sini (pecah "
+        "berkas)"
+    ),
+    "unzipped_too_large": (
+        "workbook terurai menjadi lebih dari {limit} bita; simpan ulang sebagai CSV UTF-8 atau "
+        "workbook Excel tanpa gambar"
+    ),
+    "text_too_long": "sebuah sel berisi teks lebih dari {limit} bita; perpendek teks itu",
+    # --- data.numbers: angka yang diketik di formulir --------------------------------------------
+    "number_empty": "angka belum diisi",
+    "number_too_long": "angka paling panjang {limit} karakter",
+    "number_invalid": "{text} bukan angka",
+    "number_ambiguous": (
+        "{text} bermakna ganda: {readings}? Tulis tanpa koma, atau dengan koma desimal dan "
+        "lebih sedikit angka di belakang koma"
+    ),
+    "number_not_integer": "{text} bukan bilangan bulat",
+    "share_out_of_range": "{text} bukan porsi antara 0 dan 1 (atau 0% dan 100%)",
+    # --- data.store: penyimpanan program ---------------------------------------------------------
+    "store_error": "penyimpanan program gagal",
+    "list_not_found": "tidak ada daftar pendampingan dengan id {list_id}",
+    "invalid_list": "daftar tidak dicatat: {reason}",
+    "unknown_ids": (
+        "hasil tidak dicatat: id daftar tidak dikenal ({unknown_lists}) atau UMKM tidak ada di "
+        "daftarnya ({unknown_msmes})"
+    ),
+    "conflicting_outcomes": (
+        "hasil tidak dicatat: dua hasil berbeda dalam satu kiriman untuk UMKM yang sama ({pairs})"
+    ),
+    "migration_failed": "skema penyimpanan program tidak dapat dimigrasi",
+    # --- allocation: batasan yang tidak dapat dipenuhi -------------------------------------------
+    "quota_too_tight": (
+        "batas provinsi hanya mengizinkan {possible} dari {asked} slot terisi, padahal masih ada "
+        "{remaining} kandidat layak lainnya; batas yang membatasi: {limiting}; naikkan batas itu "
+        "atau turunkan kapasitas menjadi {possible}"
+    ),
+    "quota_too_tight.limiting": "{province} ({quota} dari {candidates} kandidat)",
+    "share_too_few_candidates": (
+        "porsi minimum {value} ({fraction}) membutuhkan {needed} dari {slots} slot, tetapi hanya "
+        "{available} kandidat layak yang {value}"
+    ),
+    "share_blocked_by_quotas": (
+        "porsi minimum {value} ({fraction}) membutuhkan {needed} dari {slots} slot, tetapi batas "
+        "provinsi hanya memberi tempat bagi {possible} kandidat {value}"
+    ),
+    "shares_exceed_list": (
+        "porsi minimum pada kolom {column} bersama-sama membutuhkan {needed} = {total} slot, "
+        "padahal daftar hanya {slots} slot"
+    ),
+    "shares_exceed_list.needed": "{needed} ({value} {fraction})",
+    "budget_too_small": (
+        "anggaran Rp {budget} hanya cukup untuk {possible} dari {asked} slot ({asked} kandidat "
+        "layak termurah berbiaya Rp {cheapest_cost}); naikkan anggaran atau turunkan kapasitas "
+        "menjadi {possible}"
+    ),
+    "budget_below_share": (
+        "anggaran Rp {budget} tidak cukup untuk porsi minimum {value} ({fraction}): {needed} "
+        "kandidat termurahnya berbiaya Rp {cheapest_cost}"
+    ),
+    "no_whole_number_list": (
+        "batasan tidak dapat dipenuhi bersamaan oleh daftar UMKM utuh, walau daftar pecahan dapat; "
+        "longgarkan porsi minimum atau anggaran"
+    ),
+    "constraints_clash": (
+        "batasan tidak dapat dipenuhi bersamaan pada daftar {slots} slot ({constraints}); daftar "
+        "menjadi mungkin tanpa salah satu dari: {culprits}"
+    ),
+    "constraints_clash_unnamed": (
+        "batasan tidak dapat dipenuhi bersamaan pada daftar {slots} slot: {constraints}"
+    ),
+    "constraint_quotas": "batas per provinsi",
+    "constraint_share": "porsi minimum {value} ({fraction})",
+    "constraint_budget": "anggaran Rp {budget}",
+    "exploration_crowds_out_share": (
+        "porsi minimum {share} membutuhkan {needed} dari {slots} slot, tetapi eksplorasi hanya "
+        "menyisakan {model_slots} slot untuk model; kecilkan porsi eksplorasi"
+    ),
+    # --- allocation: kandidat yang tidak dapat diperingkat ---------------------------------------
+    "missing_column": "kandidat tidak memiliki kolom {column}",
+    "missing_value": "kolom {column}: kosong (baris {rows}; {more} lainnya)",
+    "duplicate_ids": "kolom {column}: ID ganda ({ids})",
+    "not_a_number": "kolom {column}: bukan angka (baris {rows}; {more} lainnya)",
+    "not_finite": "kolom {column}: bukan angka terhingga (baris {rows}; {more} lainnya)",
+    "bad_cost": (
+        "kolom {column}: harus angka 0 atau lebih bila anggaran diisi (baris {rows}; {more} "
+        "lainnya)"
+    ),
+    "missing_province": (
+        "kolom {column}: kosong, sehingga batas provinsi tidak dapat diterapkan (baris {rows}; "
+        "{more} lainnya)"
+    ),
+    "unknown_island": (
+        "kolom {column}: provinsi tidak dikenal, sehingga wilayah pulaunya tidak diketahui (baris "
+        "{rows}; {more} lainnya)"
+    ),
+    # --- allocation: penyelesai ------------------------------------------------------------------
+    "lp_failed": "penyelesai gagal menyelesaikan relaksasi LP",
+    "lp_time_limit": "relaksasi LP melewati batas waktu",
+    "milp_time_limit": "tidak ada daftar dalam {seconds} detik; naikkan batas waktu",
+    "milp_failed": "penyelesai tidak menemukan daftar dalam batas waktu",
+    # --- allocation: mengapa UMKM tidak masuk daftar ---------------------------------------------
+    "already_digital": "Sudah digital: termasuk kelompok stimulus, bukan pendampingan",
+    "missing_uplift": "Tidak punya skor tambahan peluang, sehingga tidak bisa diperingkat",
+    "not_beneficial": (
+        "Tambahan peluang {uplift} tidak positif: pendampingan tidak diperkirakan membantu"
+    ),
+    "below_rank_cutoff": "Tambahan peluang {uplift} di bawah yang terendah di daftar ({cutoff})",
+    "province_quota_full": "{province} sudah mencapai batasnya ({quota} slot)",
+    "min_share_reserved": "Slot dipakai UMKM yang dibutuhkan untuk porsi minimum",
+    "over_budget": "Biayanya tidak muat dalam anggaran",
+    "not_drawn": "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi",
+    # --- models / training: bukti model ----------------------------------------------------------
+    "weak_evidence": (
+        "bukti lemah: evaluasi model belum dapat menunjukkan bahwa peringkat menurut tambahan "
+        "peluang lebih baik daripada pilihan acak ({reason}); anggap daftar ini perkiraan terbaik"
+    ),
+    # --- service: alasan per UMKM ----------------------------------------------------------------
+    "reason_above_average": "{factor}: perkiraan manfaat pendampingan di atas rata-rata",
+    "reason_below_average": "{factor}: perkiraan manfaat pendampingan di bawah rata-rata",
+    "factor.area_type.urban": "Berlokasi di perkotaan",
+    "factor.area_type.rural": "Berlokasi di perdesaan",
+    "factor.sector.food_beverage": "Usaha makanan dan minuman",
+    "factor.sector.retail_trade": "Usaha perdagangan eceran",
+    "factor.sector.fashion_textile": "Usaha fesyen dan tekstil",
+    "factor.sector.craft": "Usaha kerajinan",
+    "factor.sector.agri_processing": "Usaha pengolahan hasil pertanian",
+    "factor.sector.services": "Usaha jasa",
+    "factor.sector.other_manufacturing": "Usaha manufaktur lainnya",
+    "factor.owner_gender.female": "Usaha milik perempuan",
+    "factor.owner_gender.male": "Usaha milik laki-laki",
+    "factor.owner_education.primary_or_less": "Pemilik berpendidikan SD atau lebih rendah",
+    "factor.owner_education.junior_secondary": "Pemilik berpendidikan SMP",
+    "factor.owner_education.senior_secondary": "Pemilik berpendidikan SMA/SMK",
+    "factor.owner_education.diploma": "Pemilik berpendidikan diploma",
+    "factor.owner_education.bachelor_or_higher": "Pemilik berpendidikan S1 atau lebih tinggi",
+    "factor.internet_access.none": "Tidak ada akses internet",
+    "factor.internet_access.weak": "Akses internet lemah",
+    "factor.internet_access.good": "Akses internet baik",
+    "factor.digital_status.offline": "Belum berjualan daring",
+    "factor.digital_status.digital": "Sudah berjualan daring",
+    "factor.has_smartphone.true": "Punya ponsel pintar",
+    "factor.has_smartphone.false": "Tidak punya ponsel pintar",
+    "factor.has_bank_account.true": "Punya rekening bank",
+    "factor.has_bank_account.false": "Tidak punya rekening bank",
+    "factor.has_business_id.true": "Punya NIB",
+    "factor.has_business_id.false": "Belum punya NIB",
+    "factor.prior_digital_training.true": "Pernah ikut pelatihan digital",
+    "factor.prior_digital_training.false": "Belum pernah ikut pelatihan digital",
+    "factor.business_age_years": "Usaha berumur {years} tahun",
+    "factor.business_age_years.under_a_year": "Usaha berumur kurang dari setahun",
+    "factor.workers": "Usaha dengan {count} tenaga kerja",
+    "factor.workers.alone": "Pemilik bekerja sendiri",
+    "factor.monthly_revenue_idr": "Omzet bulanan Rp{amount}",
+    "factor.monthly_revenue_idr.million": "Omzet bulanan Rp{amount} juta",
+    "factor.monthly_revenue_idr.billion": "Omzet bulanan Rp{amount} miliar",
+    "factor.monthly_revenue_idr.trillion": "Omzet bulanan Rp{amount} triliun",
+    "factor.owner_age": "Pemilik berusia {age} tahun",
+    "factor.province_code": "Berlokasi di {province}",
+    "factor.island_group": "Berada di wilayah {island}",
+    "factor.business_age_years.unknown": "Lama usaha tidak diketahui",
+    "factor.monthly_revenue_idr.unknown": "Omzet bulanan tidak diketahui",
+    "factor.workers.unknown": "Jumlah tenaga kerja tidak diketahui",
+    "factor.owner_age.unknown": "Usia pemilik tidak diketahui",
+    "factor.province_code.unknown": "Provinsi tidak diketahui",
+    "factor.island_group.unknown": "Wilayah pulau tidak diketahui",
+    "factor.other": "{feature}: {value}",
+    # --- service: jawaban API --------------------------------------------------------------------
+    "request_invalid_one": (
+        "Permintaan memiliki 1 masalah; tidak ada yang diproses. Perbaiki kolom yang tercantum."
+    ),
+    "request_invalid": (
+        "Permintaan memiliki {count} masalah; tidak ada yang diproses. Perbaiki setiap kolom yang "
+        "tercantum."
+    ),
+    "internal_error": "Layanan gagal memproses permintaan ini; tidak ada yang diterapkan.",
+    "infeasible_constraints": "Batasan tidak dapat dipenuhi bersamaan; tidak ada daftar dibuat.",
+    "invalid_candidates": "Kandidat tidak dapat diperingkat.",
+    "solver_time_limit": (
+        "Penyelesai tidak menemukan daftar dalam batas waktu; tidak ada daftar dibuat."
+    ),
+    "missing": "Wajib diisi",
+    "less_than_equal": "Harus paling besar {le}",
+    "greater_than_equal": "Harus paling kecil {ge}",
+    "greater_than": "Harus lebih besar dari {gt}",
+    "less_than": "Harus lebih kecil dari {lt}",
+    "int_parsing": "Harus bilangan bulat",
+    "int_from_float": "Harus bilangan bulat, tanpa angka di belakang koma",
+    "float_parsing": "Harus angka",
+    "bool_parsing": "Harus ya/tidak (true/false)",
+    "extra_forbidden": "Pilihan ini tidak dikenal",
+    "literal_error": "Harus salah satu dari: {expected}",
+    "too_long": "Daftar paling banyak berisi {max_length} item",
+}
