@@ -17,8 +17,9 @@ import pandas as pd
 
 from allocation.errors import CandidateError, Problem
 from allocation.options import ListOptions
+from data.contract import FIRST_DATA_ROW
 from data.reference import island_group_by_province
-from data.validation import FIRST_DATA_ROW
+from data.segments import STIMULUS_GROUP, already_digital
 
 ReasonCode = Literal[
     "already_digital",
@@ -43,9 +44,6 @@ REASON_CODES: dict[str, str] = {
 }
 
 Texts = npt.NDArray[np.object_]  # reason codes or texts per candidate ("" = none yet)
-
-DIGITAL_STATUS_DIGITAL = "digital"
-STIMULUS_SEGMENT = "stimulus_group"
 
 
 @dataclass
@@ -193,9 +191,9 @@ def eligibility(frame: pd.DataFrame, request: ListOptions) -> tuple[Texts, Texts
     uplift = frame["uplift"].to_numpy(dtype=float)
     digital = np.zeros(n, dtype=bool)
     if "digital_status" in frame.columns:
-        digital |= (frame["digital_status"] == DIGITAL_STATUS_DIGITAL).to_numpy()
+        digital |= already_digital(frame["digital_status"])
     if "segment" in frame.columns:
-        digital |= (frame["segment"] == STIMULUS_SEGMENT).to_numpy()
+        digital |= (frame["segment"] == STIMULUS_GROUP).to_numpy()
     if request.exclude_digital:
         code[digital] = "already_digital"
         reason[digital] = REASON_CODES["already_digital"]

@@ -40,6 +40,7 @@ import scipy
 
 from allocation import AllocationRequest, MinShare, allocate
 from data.reference import island_group_by_province
+from data.segments import ALREADY_DIGITAL, STIMULUS_GROUP
 from data.simulate import simulate
 
 ISLAND_COST = {
@@ -77,9 +78,9 @@ def candidates(n: int, seed: int) -> pd.DataFrame:
     frame["uplift"] = frame["p_digital_if_mentored"] - frame["p_digital_if_not"]
     rng = np.random.default_rng(seed)
     digital = rng.random(len(frame)) < DIGITAL_SHARE
-    frame.loc[digital, "digital_status"] = "digital"
+    frame.loc[digital, "digital_status"] = ALREADY_DIGITAL
     frame.loc[digital, ["p_digital_if_mentored", "p_digital_if_not", "uplift"]] = np.nan
-    frame.loc[digital, "segment"] = "stimulus_group"
+    frame.loc[digital, "segment"] = STIMULUS_GROUP
     island = frame["province_code"].map(island_group_by_province())
     rural = np.where(frame["area_type"] == "rural", 1.3, 1.0)
     noise = rng.lognormal(0.0, 0.1, len(frame))

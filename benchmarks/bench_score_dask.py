@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_service import REPO, build_model
 
+from data.contract import DEFAULT_MODEL_URI
 from data.simulate import simulate_to_dir
 from models.pyfunc import load_uplift_model
 from training.score import score_file
@@ -101,7 +102,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="umkm-bench-dask-"))
     try:
         tracking_uri, _, learner = build_model(folder, 20_000, 1_000, args.config)
-        model_uri = "models:/umkm-uplift@champion"
+        model_uri = DEFAULT_MODEL_URI
         paths = simulate_to_dir(
             rows=1_000, seed=11, output=folder / "big", fmt="parquet", candidates=args.rows
         )

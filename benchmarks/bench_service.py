@@ -45,7 +45,7 @@ import pandas as pd
 from mlflow import MlflowClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from data.contract import PROFILE_COLUMNS
+from data.contract import DEFAULT_MODEL_NAME, DEFAULT_MODEL_URI, PROFILE_COLUMNS
 from data.simulate import simulate_to_dir
 from training.config import load_config
 from training.pipeline import train
@@ -109,7 +109,7 @@ def build_model(
     store.mkdir(parents=True)
     tracking_uri = f"sqlite:///{store / 'mlflow.db'}"
     MlflowClient(tracking_uri=tracking_uri).create_experiment(
-        "umkm-uplift", artifact_location=(store / "artifacts").as_uri()
+        DEFAULT_MODEL_NAME, artifact_location=(store / "artifacts").as_uri()
     )
     os.environ["MLFLOW_TRACKING_URI"] = tracking_uri
     config = load_config(config_path).with_overrides(
@@ -366,7 +366,7 @@ def main() -> None:
     mlflow_server = start(
         [
             sys.executable, "-m", "mlflow", "models", "serve",
-            "-m", "models:/umkm-uplift@champion", "--env-manager", "local",
+            "-m", DEFAULT_MODEL_URI, "--env-manager", "local",
             "-h", "127.0.0.1", "-p", str(mlflow_port), "-w", str(args.mlflow_workers),
         ],
         env,

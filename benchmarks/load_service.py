@@ -50,6 +50,7 @@ def prepare(folder: Path, env: dict[str, str]) -> list[dict[str, object]]:
     import mlflow
     from mlflow import MlflowClient
 
+    from data.contract import CHAMPION, DEFAULT_MODEL_NAME, DEFAULT_MODEL_URI
     from data.io import read_table
     from models.pyfunc import load_uplift_model, log_uplift_model
     from tests.service.support import records
@@ -62,15 +63,15 @@ def prepare(folder: Path, env: dict[str, str]) -> list[dict[str, object]]:
     )  # fmt: skip
     mlflow.set_tracking_uri(env["MLFLOW_TRACKING_URI"])
     client = MlflowClient()
-    champion = client.get_model_version_by_alias("umkm-uplift", "champion")
-    model = load_uplift_model("models:/umkm-uplift@champion")
+    champion = client.get_model_version_by_alias(DEFAULT_MODEL_NAME, CHAMPION)
+    model = load_uplift_model(DEFAULT_MODEL_URI)
     candidates = read_table(folder / "sim" / "candidates.parquet")
     experiment = client.get_run(champion.run_id).info.experiment_id
     with mlflow.start_run(experiment_id=experiment, run_name="load-test-second-version"):
         log_uplift_model(
             model,
             input_example=candidates[list(model.feature_columns)].head(3),
-            registered_model_name="umkm-uplift",
+            registered_model_name=DEFAULT_MODEL_NAME,
         )
     offline = candidates[candidates["digital_status"] == "offline"]
     return records(offline.head(2000))

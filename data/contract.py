@@ -313,7 +313,17 @@ OUTCOME_COLUMN = "digitalized"
 
 # Fields every scored row carries, whatever the config (also for non-MSME data).
 SCORE_FIELDS = ("p_digital_if_mentored", "p_digital_if_not", "uplift", "segment")
-SEGMENTS = ("persuadable", "sure_thing", "lost_cause", "do_not_disturb")
+# Segment names and the segment rule: `data.segments`.
+
+# Rows in files are named as a spreadsheet names them: the header is row 1.
+FIRST_DATA_ROW = 2
+
+# The registered MLflow model that `umkm serve`, `umkm score` and `umkm prioritize` load unless
+# the setting `UMKM_MODEL_URI` (or `--model`) names another.
+DEFAULT_MODEL_NAME = "umkm-uplift"
+CHAMPION = "champion"
+DEFAULT_MODEL_URI = f"models:/{DEFAULT_MODEL_NAME}@{CHAMPION}"
+MODEL_URI_SETTING = "UMKM_MODEL_URI"
 
 TableKind = Literal["profile", "history"]
 

@@ -33,11 +33,11 @@ from data.contract import (
     INTERNET_ACCESS,
     PROFILE_COLUMNS,
     SECTORS,
-    SEGMENTS,
     ColumnSpec,
 )
 from data.io import atomic_outputs
 from data.reference import provinces
+from data.segments import STIMULUS_GROUP, assign_segments
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -52,7 +52,6 @@ TRUTH_COLUMNS = (
     "true_uplift",
     "true_segment",
 )
-ALREADY_DIGITAL_SEGMENT = "stimulus_group"  # as in scoring: already digital, probabilities NaN
 
 # --- Population: sourced figures -------------------------------------------------------------
 # Size classes: micro 99.62%, small 0.30%, medium 0.07% of 64.2 million MSMEs (Kemenkop 2021).
@@ -209,14 +208,6 @@ NULL_BUSINESS_AGE_SHARE = 0.02
 NULL_REVENUE_SHARE = 0.05
 COHORTS = tuple(f"{year}-{month:02d}" for year in (2023, 2024) for month in range(1, 13))
 
-# Segments of the true effect, checked in this order (the first that applies wins).
-# The same rules and numbers as the defaults of models.segments.SegmentThresholds, so true and
-# predicted segments compare one to one (a test keeps the two in step).
-DO_NOT_DISTURB_BELOW = -0.005  # true_uplift below -> do_not_disturb
-LOST_CAUSE_P_MENTORED_BELOW = 0.02  # p_digital_if_mentored below -> lost_cause
-PERSUADABLE_MIN_UPLIFT = 0.01  # true_uplift at least -> persuadable
-SURE_THING_MIN_P_NOT = 0.30  # p_digital_if_not at least -> sure_thing; anything else: lost_cause
-
 
 @dataclass(frozen=True)
 class Simulation:
@@ -225,20 +216,6 @@ class Simulation:
     history: pd.DataFrame
     candidates: pd.DataFrame
     truth: pd.DataFrame
-
-
-def true_segments(p_mentored: FloatArray, p_not: FloatArray) -> npt.NDArray[np.str_]:
-    """The kind of true effect per MSME: the first rule that applies, in the order above."""
-    uplift = p_mentored - p_not
-    persuadable, sure_thing, lost_cause, do_not_disturb = SEGMENTS
-    conditions = [
-        uplift < DO_NOT_DISTURB_BELOW,
-        p_mentored < LOST_CAUSE_P_MENTORED_BELOW,
-        uplift >= PERSUADABLE_MIN_UPLIFT,
-        p_not >= SURE_THING_MIN_P_NOT,
-    ]
-    choices = [do_not_disturb, lost_cause, persuadable, sure_thing]
-    return np.select(conditions, choices, default=lost_cause).astype(np.str_)
 
 
 def simulate(rows: int, seed: int, candidates: int | None = None) -> Simulation:
@@ -582,7 +559,7 @@ def _truth(population: _Population, ids: pa.Array) -> pa.Table:
     p_mentored = np.where(digital, np.nan, population.p_mentored)
     p_not = np.where(digital, np.nan, population.p_not)
     segment = np.where(
-        digital, ALREADY_DIGITAL_SEGMENT, true_segments(population.p_mentored, population.p_not)
+        digital, STIMULUS_GROUP, assign_segments(population.p_mentored, population.p_not)
     )
     return pa.Table.from_pydict(
         {

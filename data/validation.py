@@ -23,6 +23,7 @@ from data.aliases import canonical_codes, with_contract_headers
 from data.contract import (
     CONTROL_CHARACTERS,
     FALSE_STRINGS,
+    FIRST_DATA_ROW,
     OUTCOME_COLUMN,
     TREATMENT_COLUMN,
     TRUE_STRINGS,
@@ -37,7 +38,6 @@ from data.reference import province_codes
 KindArg = Literal["auto", "profile", "history"]
 ExtraColumns = Literal["ignore", "drop", "forbid"]
 
-FIRST_DATA_ROW = 2  # spreadsheet row of the first data row (the header is row 1)
 ROW_COLUMN = "row"
 REASONS_COLUMN = "reasons"
 PROVINCE_COLUMN = "province_code"

@@ -7,7 +7,6 @@ Modules (import them directly; nothing is loaded at package import):
 * `models.propensity`: `crossfit_propensity` -> `PropensityResult` (overlap diagnostics).
 * `models.learners`: `LEARNER_NAMES`, `make_learner` -> S / T / X / DR `UpliftLearner`.
 * `models.calibration`: per-arm Platt / isotonic calibrators.
-* `models.segments`: `SegmentThresholds`, `assign_segments`.
 * `models.uplift_model`: `UpliftModel` (fit, predict, explain), `Reason`.
 * `models.scoring`: `score_frame` (already-digital MSMEs -> ``stimulus_group``).
 * `models.pyfunc`: `UpliftPyfunc`, `log_uplift_model`, `load_uplift_model` (imports mlflow).

@@ -23,7 +23,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from data.contract import BOOLEAN_SPELLINGS_DOC, FALSE_STRINGS, PROFILE_COLUMNS, TRUE_STRINGS
+from data.contract import (
+    BOOLEAN_SPELLINGS_DOC,
+    FALSE_STRINGS,
+    FIRST_DATA_ROW,
+    PROFILE_COLUMNS,
+    TRUE_STRINGS,
+)
 from data.reference import island_group_by_province, island_groups, province_codes
 
 FeatureKind = Literal["numeric", "categorical", "boolean"]
@@ -42,20 +48,20 @@ class FeatureError(ValueError):
     """A value that cannot be read as its feature's kind; names the column and the row.
 
     ``position`` is the 0-based position in the frame given; the message shows the spreadsheet
-    row number (header = row 1, first data row = row 2).
+    row number (from `FIRST_DATA_ROW`).
     """
 
     def __init__(self, column: str, reason: str, position: int | None = None) -> None:
         self.column = column
         self.reason = reason
         self.position = position
-        where = f"column {column}" if position is None else f"row {position + 2}, column {column}"
+        where = f"column {column}" if self.row is None else f"row {self.row}, column {column}"
         super().__init__(f"{where}: {reason}")
 
     @property
     def row(self) -> int | None:
         """Spreadsheet row number, when the error is about one row."""
-        return None if self.position is None else self.position + 2
+        return None if self.position is None else self.position + FIRST_DATA_ROW
 
     def at(self, position: int) -> FeatureError:
         """The same error with the row position mapped into a larger frame."""

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 from mlflow.pyfunc.model import PythonModel
 
+from data.segments import DIGITAL_STATUS_COLUMN
 from models.features import FeatureSpec, encode_column
-from models.scoring import DIGITAL_STATUS_COLUMN, score_frame
+from models.scoring import score_frame
 from models.uplift_model import UpliftModel
 
 if TYPE_CHECKING:

@@ -1,8 +1,8 @@
 """Scoring a table of profiles: the model's four fields, with already-digital MSMEs set apart.
 
-MSMEs already digital (``digital_status == "digital"``) are not mentoring candidates: they belong
-to the stimulus group, get segment ``"stimulus_group"`` and NaN probabilities and uplift, and their
-other columns are not read (so incomplete rows there do not fail the file).
+MSMEs already digital (`data.segments.is_already_digital`) are not mentoring candidates: they
+belong to the stimulus group, get segment `STIMULUS_GROUP` and NaN probabilities and uplift, and
+their other columns are not read (so incomplete rows there do not fail the file).
 """
 
 from __future__ import annotations
@@ -15,31 +15,20 @@ import numpy.typing as npt
 import pandas as pd
 
 from data.contract import SCORE_FIELDS
-from models.features import FeatureError, map_distinct
+from data.segments import (
+    DIGITAL_STATUS_COLUMN,
+    STIMULUS_GROUP,
+    already_digital,
+    digital_mask,
+    is_already_digital,
+)
+from models.features import FeatureError
 from models.uplift_model import ScoreArrays, UpliftModel
-
-STIMULUS_GROUP = "stimulus_group"
-DIGITAL_STATUS_COLUMN = "digital_status"
-
-
-def digital_mask(df: pd.DataFrame) -> npt.NDArray[np.bool_]:
-    """Rows already digital; all False when the table has no ``digital_status`` column."""
-    if DIGITAL_STATUS_COLUMN not in df.columns:
-        return np.zeros(len(df), dtype=bool)
-    return _digital_flags(df[DIGITAL_STATUS_COLUMN].to_numpy(dtype=object))
-
-
-def _digital_flags(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
-    return map_distinct(values, _digital, bools=False).astype(bool)
 
 
 def is_digital(record: Mapping[str, Any]) -> bool:
     """Whether one row (a mapping of column to value) is already digital."""
-    return _digital(record.get(DIGITAL_STATUS_COLUMN))
-
-
-def _digital(value: object) -> bool:
-    return isinstance(value, str) and value.strip().lower() == "digital"
+    return is_already_digital(record.get(DIGITAL_STATUS_COLUMN))
 
 
 def score_frame(model: UpliftModel, df: pd.DataFrame) -> pd.DataFrame:
@@ -55,7 +44,7 @@ def score_records(model: UpliftModel, records: Sequence[Mapping[str, Any]]) -> p
     """`score_frame` for rows given as mappings of column to value (no DataFrame built)."""
     statuses = np.empty(len(records), dtype=object)
     statuses[:] = [record.get(DIGITAL_STATUS_COLUMN) for record in records]
-    digital = _digital_flags(statuses)
+    digital = already_digital(statuses)
 
     def score(rows: npt.NDArray[np.intp]) -> ScoreArrays:
         chosen = records if len(rows) == len(records) else [records[i] for i in rows.tolist()]

@@ -29,7 +29,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from data.contract import ID_COLUMN, OUTCOME_COLUMN, SCORE_FIELDS, TREATMENT_COLUMN
+from data.contract import (
+    FIRST_DATA_ROW,
+    ID_COLUMN,
+    OUTCOME_COLUMN,
+    SCORE_FIELDS,
+    TREATMENT_COLUMN,
+)
+from data.segments import SegmentThresholds, StrArray, assign_segments
 from models.calibration import (
     CalibrationMethod,
     ProbabilityCalibrator,
@@ -48,7 +55,6 @@ from models.features import (
     resolve_specs,
 )
 from models.learners import LearnerPrediction, UpliftLearner, make_learner
-from models.segments import SegmentThresholds, StrArray, assign_segments
 
 P1Mode = Literal["additive", "calibrated_arms"]
 
@@ -116,7 +122,7 @@ def _binary_column(df: pd.DataFrame, column: str, role: str) -> FloatArray:
     missing = np.flatnonzero(np.isnan(values))
     if len(missing):
         raise ValueError(
-            f"row {int(missing[0]) + 2}, column {column}: missing {role} value "
+            f"row {int(missing[0]) + FIRST_DATA_ROW}, column {column}: missing {role} value "
             f"({len(missing)} rows in all)"
         )
     return values

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from data import console
+from data.contract import DEFAULT_MODEL_URI, MODEL_URI_SETTING
 
 
 def serve(
@@ -76,8 +77,8 @@ def prioritize(
         ),
     ],
     model: Annotated[
-        str, typer.Option(envvar="UMKM_MODEL_URI", help="MLflow URI of the uplift model.")
-    ] = "models:/umkm-uplift@champion",
+        str, typer.Option(envvar=MODEL_URI_SETTING, help="MLflow URI of the uplift model.")
+    ] = DEFAULT_MODEL_URI,
     quotas: Annotated[
         str | None,
         typer.Option(help='Maximum slots per province: "31=40,32=60" or a .json file.'),

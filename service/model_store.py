@@ -1,6 +1,6 @@
 """The model being served, and how it is replaced without downtime.
 
-A `ModelStore` resolves the configured URI (normally `models:/umkm-uplift@champion`) to a
+A `ModelStore` resolves the configured URI (normally `DEFAULT_MODEL_URI`) to a
 registered version, loads that version beside the one in service, and swaps the reference in one
 assignment; requests in flight keep the object they already hold. A failed check or load keeps
 the old model and is reported by /readyz and /metrics.

@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from allocation import AllocationRequest, AllocationResult, allocate
-from data.contract import PROFILE_COLUMNS, SCORE_FIELDS
+from data.contract import DEFAULT_MODEL_URI, FIRST_DATA_ROW, PROFILE_COLUMNS, SCORE_FIELDS
 from data.io import (
     DataFileError,
     atomic_outputs,
@@ -30,14 +30,13 @@ from data.io import (
     table_format,
     write_table_to,
 )
-from data.validation import FIRST_DATA_ROW, REASONS_COLUMN, ROW_COLUMN, validate_frame
+from data.validation import REASONS_COLUMN, ROW_COLUMN, validate_frame
 from data.validation import write_quarantine as write_validation_quarantine
 from data.xlsx import write_workbook
 from models.features import FeatureError
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame
 
-DEFAULT_MODEL_URI = "models:/umkm-uplift@champion"
 SCORING_CHUNK_ROWS = 200_000
 XLSX_MAX_ROWS = 1_048_575  # a worksheet's rows below the header
 INPUT_ROW = "input_row"  # spreadsheet row of the MSME in the input file

@@ -28,11 +28,11 @@ from allocation.options import MIN_SHARE_COLUMNS, ListOptions, declared
 from data.contract import (
     FALSE_STRINGS,
     PROFILE_COLUMNS,
-    SEGMENTS,
     TRUE_STRINGS,
     ColumnSpec,
 )
 from data.reference import allowed_values, province_codes
+from data.segments import ScoredSegment
 from service.settings import MAX_PRIORITIZE_MSMES, MAX_SCORE_MSMES, Language
 
 MSME_ID_MAX_LENGTH = 64
@@ -40,11 +40,6 @@ MSME_ID_MAX_LENGTH = 64
 # 100,000 MSMEs stays an ordinary float.
 MAX_COST = 1e12
 MAX_BUDGET = 1e17
-STIMULUS_SEGMENT = "stimulus_group"
-ScoreSegment = Literal[
-    "persuadable", "sure_thing", "lost_cause", "do_not_disturb", "stimulus_group"
-]
-assert set(SEGMENTS) | {STIMULUS_SEGMENT} == set(ScoreSegment.__args__)  # type: ignore[attr-defined]
 
 
 EXAMPLE_PROFILE: dict[str, Any] = {
@@ -236,7 +231,7 @@ class ScoredMsme(BaseModel):
     )
     p_digital_if_not: float | None = Field(description="Chance of going digital if not mentored.")
     uplift: float | None = Field(description="Expected extra chance: the difference of the two.")
-    segment: ScoreSegment
+    segment: ScoredSegment
     reasons: list[Reason] = Field(description="Top three factors, largest effect first.")
 
 
@@ -355,7 +350,7 @@ class SelectedMsme(BaseModel):
     expected_gain: float = Field(description="Expected extra chance of going digital (uplift).")
     p_digital_if_mentored: float | None
     p_digital_if_not: float | None
-    segment: ScoreSegment
+    segment: ScoredSegment
     province_code: str
     cost: float | None = None
 
@@ -370,7 +365,7 @@ class NotSelectedMsme(BaseModel):
     )
     reason: str
     uplift: float | None
-    segment: ScoreSegment
+    segment: ScoredSegment
 
 
 class BindingConstraintOut(BaseModel):

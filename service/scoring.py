@@ -14,7 +14,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from allocation import MIN_SHARE_COLUMNS, AllocationRequest, AllocationResult, allocate
 from data.contract import PROFILE_COLUMNS
-from models.scoring import STIMULUS_GROUP as STIMULUS_SEGMENT
+from data.segments import STIMULUS_GROUP
 from models.scoring import is_digital, score_records
 from service.body import GC_PAUSE_ROWS, gc_paused
 from service.model_store import LoadedModel
@@ -84,7 +84,7 @@ def _score(
     p1: list[float | None] = [None] * count
     p0: list[float | None] = [None] * count
     uplift: list[float | None] = [None] * count
-    segments: list[str] = [STIMULUS_SEGMENT] * count
+    segments: list[str] = [STIMULUS_GROUP] * count
     reasons: list[list[Reason]] = [[] for _ in range(count)]
     offline = [row for row, record in enumerate(records) if not is_digital(record)]
     if offline:

@@ -9,6 +9,8 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
+from data.contract import DEFAULT_MODEL_URI
+
 # The longest valid profile is about 480 bytes of compact JSON and 570 indented with a cost
 # (tests/service/test_limits.py builds it). Default body limits allow 720 bytes per MSME at each
 # route's documented maximum: a legal request fits, and a body much larger is refused unread.
@@ -39,7 +41,7 @@ class Settings(BaseSettings):
         default=(), description="Keys for /v1/admin/*, comma-separated. Empty: admin disabled."
     )
     model_uri: str = Field(
-        default="models:/umkm-uplift@champion", description="MLflow URI of the model to serve."
+        default=DEFAULT_MODEL_URI, description="MLflow URI of the model to serve."
     )
     tracking_uri: str | None = Field(
         default=None, description="MLflow tracking/registry URI; unset: MLFLOW_TRACKING_URI."

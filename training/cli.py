@@ -27,13 +27,13 @@ from rich.table import Table
 from rich.text import Text
 
 from data import console
+from data.contract import DEFAULT_MODEL_NAME, DEFAULT_MODEL_URI, MODEL_URI_SETTING
 
 if TYPE_CHECKING:
     from training.config import TrainConfig
     from training.events import TrainEvent
     from training.pipeline import TrainResult
 
-DEFAULT_MODEL_URI = "models:/umkm-uplift@champion"
 REFERENCE_NAMES = ("random", "response")
 
 
@@ -90,7 +90,7 @@ def train(
 def promote(
     version: Annotated[int, typer.Option(min=1, help="Registered version to make champion.")],
     reason: Annotated[str, typer.Option(help="Why (kept as a version tag and an MLflow run).")],
-    name: Annotated[str, typer.Option(help="Registered model name.")] = "umkm-uplift",
+    name: Annotated[str, typer.Option(help="Registered model name.")] = DEFAULT_MODEL_NAME,
 ) -> None:
     """Make a version the champion by hand, overriding the promotion gate (logged)."""
     from training.registry import RegistryError
@@ -118,7 +118,9 @@ def score(
     output: Annotated[
         Path, typer.Option(help="Scores file, .csv or .parquet; with --dask an empty folder.")
     ],
-    model: Annotated[str, typer.Option(help="MLflow model URI.")] = DEFAULT_MODEL_URI,
+    model: Annotated[
+        str, typer.Option(envvar=MODEL_URI_SETTING, help="MLflow URI of the uplift model.")
+    ] = DEFAULT_MODEL_URI,
     dask: Annotated[
         bool,
         typer.Option(

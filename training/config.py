@@ -12,12 +12,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from data.contract import ID_COLUMN, OUTCOME_COLUMN, TREATMENT_COLUMN
+from data.contract import DEFAULT_MODEL_NAME, ID_COLUMN, OUTCOME_COLUMN, TREATMENT_COLUMN
 
 CONFIG_DIR = Path(__file__).parent / "configs"
 LearnerName = Literal["s", "t", "x", "dr"]
 FeatureKind = Literal["numeric", "categorical", "boolean"]
-DEFAULT_MODEL_NAME = "umkm-uplift"
 
 
 class ConfigError(ValueError):

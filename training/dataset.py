@@ -17,15 +17,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data.contract import FALSE_STRINGS, TRUE_STRINGS
+from data.contract import FALSE_STRINGS, FIRST_DATA_ROW, TRUE_STRINGS
 from data.io import DataFileError, read_table
+from data.segments import digital_mask
 from data.validation import ValidationResult, validate_frame
 from models.features import FeatureError, FeatureSpec, feature_matrix, msme_feature_specs
 from training.config import TrainConfig
 
-FIRST_DATA_ROW = 2  # spreadsheet row of the first data row (header = row 1)
 MAX_LISTED_PROBLEMS = 10
-DIGITAL_STATUS = "digital_status"
 
 
 class TrainingDataError(ValueError):
@@ -89,7 +88,7 @@ def _msme_rows(
     if listed is not None:
         raise TrainingDataError(f"the file does not follow the history contract: {listed}")
     frame = result.valid
-    digital = frame[DIGITAL_STATUS].astype(str).str.lower().eq("digital").to_numpy()
+    digital = digital_mask(frame)
     counts = {
         "rows_read": result.n_rows,
         "rows_rejected": result.n_rejected,

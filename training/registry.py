@@ -21,6 +21,7 @@ from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 
+from data.contract import CHAMPION
 from models.features import FloatArray
 from training import evaluation as ev
 from training.crossfit import SELECTION_METRIC
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from training.prepare import Prepared
 
 CANDIDATE = "candidate"
-CHAMPION = "champion"
 PROMOTIONS_EXPERIMENT_SUFFIX = "-promotions"
 
 

@@ -15,17 +15,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.contract import SCORE_FIELDS
+from data.contract import DEFAULT_MODEL_URI, FIRST_DATA_ROW, SCORE_FIELDS
 from data.io import DataFileError, read_table, write_table
+from data.segments import STIMULUS_GROUP
 from data.validation import validate_frame, write_quarantine
 from models.features import FeatureError
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame
 from models.uplift_model import UpliftModel
 
-DEFAULT_MODEL_URI = "models:/umkm-uplift@champion"
 ROW_NUMBER = "row_number"
-FIRST_DATA_ROW = 2
 OUTPUT_SUFFIXES = (".csv", ".parquet", ".pq")
 
 
@@ -78,7 +77,7 @@ def score_file(data: Path, output: Path, model_uri: str = DEFAULT_MODEL_URI) -> 
         write_table(out, output)
     except DataFileError as error:
         raise ScoringError(str(error)) from error
-    stimulus = int((out["segment"] == "stimulus_group").sum())
+    stimulus = int((out["segment"] == STIMULUS_GROUP).sum())
     return ScoreFileResult(
         output=output,
         quarantine=quarantine,

@@ -32,8 +32,9 @@ import pandas as pd
 
 from data.contract import ID_COLUMN, SCORE_FIELDS
 from data.io import DataFileError, parquet_pieces, read_parquet_row_groups, write_table
+from data.segments import STIMULUS_GROUP
 from data.validation import validate_frame, write_quarantine
-from models.scoring import STIMULUS_GROUP, score_frame
+from models.scoring import score_frame
 from models.uplift_model import UpliftModel
 
 PART_NAME = "part-{:05d}"

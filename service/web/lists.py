@@ -21,9 +21,10 @@ import pandas as pd
 from pydantic import ValidationError
 
 from allocation import AllocationError
-from data.contract import GENDERS, PROFILE_COLUMNS, SECTORS, SEGMENTS
+from data.contract import FIRST_DATA_ROW, GENDERS, PROFILE_COLUMNS, SECTORS
 from data.io import DataFileError, DataLimitError, ReadLimits, read_table
 from data.reference import island_group_by_province, province_name_by_code
+from data.segments import SCORED_SEGMENTS, SEGMENTS
 from data.validation import validate_frame
 from service.errors import allocation_refusal, problems_from
 from service.model_store import LoadedModel
@@ -57,7 +58,6 @@ UPLOAD_SUFFIXES: dict[str, UploadFormat] = {
     ".parquet": "parquet",  # what `umkm simulate` writes by default
 }
 COST_COLUMN = "cost"
-ALL_SEGMENTS = (*SEGMENTS, "stimulus_group")
 # An allocation refusal's words on the page: message key, fix key and the field to change.
 REFUSAL_WORDS: dict[str, tuple[str, str | None, str]] = {
     "infeasible_constraints": ("error.infeasible", "error.infeasible_fix", "options"),
@@ -307,7 +307,9 @@ def _cost_problems(
             reason = message(language, "error.cost_missing")
         else:
             continue
-        problems.append(PageProblem(row=position + 2, column=column, reason=reason, fix=fix))
+        problems.append(
+            PageProblem(row=position + FIRST_DATA_ROW, column=column, reason=reason, fix=fix)
+        )
     return problems
 
 
@@ -574,7 +576,7 @@ def summarize(
         by_owner_gender=_spread([item.owner_gender for item in selected], GENDERS),
         segments=[
             SegmentCount.model_construct(segment=segment, count=segments.get(segment, 0))
-            for segment in ALL_SEGMENTS
+            for segment in SCORED_SEGMENTS
             if segment in SEGMENTS or segments.get(segment, 0)
         ],
         not_selected_reasons=[

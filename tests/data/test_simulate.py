@@ -22,10 +22,10 @@ from data.contract import (
     HISTORY_COLUMNS,
     PROFILE_COLUMNS,
     SECTORS,
-    SEGMENTS,
     ColumnSpec,
 )
 from data.reference import island_group_by_province, province_codes
+from data.segments import SEGMENTS, STIMULUS_GROUP, assign_segments
 from tests.data.contract_table import contract_table
 
 REPO = Path(__file__).resolve().parents[2]
@@ -170,7 +170,7 @@ def test_already_digital_rows_are_not_mentored_and_count_as_digitalized(
     digital = history[history["digital_status"] == "digital"]
     assert not digital["mentored"].any()
     assert digital["digitalized"].all()
-    assert (digital["true_segment"] == sim.ALREADY_DIGITAL_SEGMENT).all()
+    assert (digital["true_segment"] == STIMULUS_GROUP).all()
     assert digital[["p_digital_if_mentored", "p_digital_if_not", "true_uplift"]].isna().all().all()
 
 
@@ -356,15 +356,13 @@ def test_truth_is_consistent(large: sim.Simulation) -> None:
     )
     probabilities = truth[["p_digital_if_mentored", "p_digital_if_not"]].to_numpy()
     assert ((probabilities >= 0) & (probabilities <= 1)).all()
-    segments = sim.true_segments(
+    segments = assign_segments(
         truth["p_digital_if_mentored"].to_numpy(), truth["p_digital_if_not"].to_numpy()
     )
     assert list(truth["true_segment"]) == list(segments)
 
 
 def test_truth_segments_use_the_models_default_rules(offline: pd.DataFrame) -> None:
-    from models.segments import assign_segments
-
     predicted_rules = assign_segments(
         offline["p_digital_if_mentored"].to_numpy(), offline["p_digital_if_not"].to_numpy()
     )

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from data.contract import SCORE_FIELDS
+from data.segments import STIMULUS_GROUP
 from models.features import FeatureError
-from models.scoring import STIMULUS_GROUP, score_frame
+from models.scoring import score_frame
 from models.uplift_model import UpliftModel
 from tests.models.synthetic import simulate_msme
 

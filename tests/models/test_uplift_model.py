@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.contract import SCORE_FIELDS, SEGMENTS
+from data.contract import SCORE_FIELDS
+from data.segments import SEGMENTS
 from models.learners import LEARNER_NAMES
 from models.uplift_model import UpliftModel
 from tests.models.synthetic import Synthetic

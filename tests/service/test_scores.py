@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data.contract import SEGMENTS
+from data.segments import SEGMENTS
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame
 from tests.service.support import AUTH, TestClient

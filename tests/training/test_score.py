@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from data.contract import SCORE_FIELDS, SEGMENTS
+from data.contract import MODEL_URI_SETTING, SCORE_FIELDS
 from data.io import read_table, write_table
+from data.segments import SEGMENTS
 from tests.conftest import RegisteredModel
 from umkm.cli import app
 
@@ -89,6 +90,21 @@ def test_score_parquet_matches_the_pyfunc_champion(
     np.testing.assert_allclose(
         scores["uplift"].to_numpy(dtype=float), expected["uplift"].to_numpy(dtype=float)
     )
+
+
+def test_score_loads_the_model_named_by_umkm_model_uri(
+    profiles: pd.DataFrame, tmp_path: Path
+) -> None:
+    source = write_table(profiles, tmp_path / "profiles.csv")
+    missing = "models:/umkm-no-such-model@champion"
+    result = CliRunner().invoke(
+        app,
+        ["score", "--data", str(source), "--output", str(tmp_path / "scores.csv")],
+        env={MODEL_URI_SETTING: missing},
+    )
+    assert result.exit_code != 0
+    assert "umkm-no-such-model" in f"{result.output} {result.exception}"
+    assert not (tmp_path / "scores.csv").exists()
 
 
 def test_score_refuses_an_unknown_output_format(profiles: pd.DataFrame, tmp_path: Path) -> None:

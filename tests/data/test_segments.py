@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from data.contract import SEGMENTS
-from models.segments import SegmentThresholds, assign_segments
+from data.segments import SEGMENTS, SegmentThresholds, assign_segments
 
 
 def test_every_row_gets_one_of_the_four_segments() -> None:

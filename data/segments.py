@@ -1,6 +1,11 @@
-"""The four mentoring segments, from each MSME's chances with and without mentoring.
+"""Who belongs to which group: the already-digital test, the stimulus group and the four mentoring
+segments with their rule. The scorer and the simulator both use this rule, so true and predicted
+segments compare one to one.
 
-Rules are checked in this order; the first that matches wins, so every row gets exactly one:
+MSMEs already digital (`is_already_digital`: ``digital_status`` is ``digital``, any case) are not
+mentoring candidates: they form the ``stimulus_group`` and get no segment of their own. Every other
+MSME gets one of `SEGMENTS` from its chances with and without mentoring. Rules are checked in
+this order; the first that matches wins, so every row gets exactly one:
 
 1. ``do_not_disturb``: uplift < -0.005. Mentoring is estimated to lower the chance by more than
    half a percentage point (e.g. it crowds out a path the owner was already on).
@@ -19,13 +24,49 @@ figures); a configuration can set others.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
-
-from data.contract import SEGMENTS
+import pandas as pd
 
 StrArray = npt.NDArray[np.str_]
+
+SEGMENTS = ("persuadable", "sure_thing", "lost_cause", "do_not_disturb")
+STIMULUS_GROUP = "stimulus_group"  # the segment of already-digital MSMEs (no probabilities)
+# Every segment a scored row may carry; a Literal so request and response schemas can name it.
+ScoredSegment = Literal[
+    "persuadable", "sure_thing", "lost_cause", "do_not_disturb", "stimulus_group"
+]
+SCORED_SEGMENTS: tuple[str, ...] = get_args(ScoredSegment)
+assert (*SEGMENTS, STIMULUS_GROUP) == SCORED_SEGMENTS
+
+DIGITAL_STATUS_COLUMN = "digital_status"
+ALREADY_DIGITAL = "digital"  # the `digital_status` of an MSME that already sells online
+_SMALL_BATCH = 64  # below this, factorizing costs more than testing each value
+
+
+def is_already_digital(status: object) -> bool:
+    """Whether a `digital_status` value says the MSME is already digital (any case and spacing)."""
+    return isinstance(status, str) and status.strip().lower() == ALREADY_DIGITAL
+
+
+def already_digital(statuses: npt.ArrayLike | pd.Series[Any]) -> npt.NDArray[np.bool_]:
+    """`is_already_digital` of every value of a column, called once per distinct value."""
+    values = np.asarray(statuses, dtype=object)
+    if len(values) <= _SMALL_BATCH:
+        return np.fromiter(map(is_already_digital, values), dtype=bool, count=len(values))
+    codes, distinct = pd.factorize(values)  # missing values: code -1, the last flag
+    flags = np.array([*(is_already_digital(value) for value in distinct), False], dtype=bool)
+    result: npt.NDArray[np.bool_] = flags[codes]
+    return result
+
+
+def digital_mask(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Rows already digital; all False when the table has no ``digital_status`` column."""
+    if DIGITAL_STATUS_COLUMN not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return already_digital(frame[DIGITAL_STATUS_COLUMN])
 
 
 @dataclass(frozen=True)
