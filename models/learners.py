@@ -66,15 +66,12 @@ class OutcomeModels(ABC):
     def control_probability(self, X: FloatArray) -> FloatArray:
         """p0 alone (one booster call fewer where possible)."""
 
-    def attribute(self, X: FloatArray) -> UpliftAttribution:
-        """p1 - p0 attributed to the features: each arm's log-odds contributions rescaled to
-        probability units (`logit_contributions_to_probability`), mentored minus not."""
-        return self.explain(X)[2]
-
     @abstractmethod
     def explain(self, X: FloatArray) -> tuple[FloatArray, FloatArray, UpliftAttribution]:
         """(p1, p0, attribution) from one TreeSHAP pass: a booster's contributions add up to
-        its log-odds, so the probabilities come with the explanation at no extra call."""
+        its log-odds, so the probabilities come with the explanation at no extra call. The
+        attribution of p1 - p0: each arm's log-odds contributions rescaled to probability units
+        (`logit_contributions_to_probability`), mentored minus not."""
 
 
 @dataclass(frozen=True)
@@ -108,11 +105,11 @@ class PooledOutcome(OutcomeModels):
 
     ``shared_trees``: the model's first trees never split on the indicator
     (`trees_without_feature_first`), so they are scored once per row, and only the others for
-    both arms. 0 (models trained before this existed): every tree for both arms.
+    both arms. 0: every tree for both arms.
     """
 
     model: Model
-    shared_trees: int = 0
+    shared_trees: int
 
     @staticmethod
     def design(X: FloatArray, mentored: float) -> FloatArray:
@@ -132,7 +129,7 @@ class PooledOutcome(OutcomeModels):
 
     def _split(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
         """Tree ranges (shared, per arm), when the model has both kinds."""
-        shared = getattr(self, "shared_trees", 0)  # absent from models pickled before
+        shared = self.shared_trees
         total = self.model.num_trees()
         if not 0 < shared < total:
             return None
@@ -544,7 +541,7 @@ class DRLearner(UpliftLearner):
     Propensities passed to ``fit`` must be out-of-fold (e.g. `crossfit_propensity`); otherwise
     they are cross-fitted here. For new rows: uplift = p1(x) - p0(x) + correction(x) with the
     outcome models refit on all rows; p1 = clip(p0 + uplift, 0, 1). Contributions: the outcome
-    models' (`OutcomeModels.attribute`) plus the correction model's own (exact sum).
+    models' (`OutcomeModels.explain`) plus the correction model's own (exact sum).
     """
 
     name = "dr"

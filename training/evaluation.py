@@ -456,7 +456,7 @@ def headline_metrics(
     y, s, t = _inputs(y_true, uplift, treatment)
     result = {"qini_coefficient": qini_coefficient(y, s, t), "auuc": auuc(y, s, t)}
     for k in capacities:
-        tag = _capacity_tag(k)
+        tag = capacity_tag(k)
         result[f"uplift_at_{tag}"] = uplift_at_k(y, s, t, k, "by_group")
         result[f"uplift_at_{tag}_overall"] = uplift_at_k(y, s, t, k, "overall")
         extra = expected_extra_outcomes(y, s, t, k)
@@ -465,20 +465,17 @@ def headline_metrics(
     if true_uplift is not None:
         truth = np.asarray(true_uplift, dtype=np.float64)
         for k in capacities:
-            result[f"oracle_share_{_capacity_tag(k)}"] = oracle_share(truth, s, k)
+            result[f"oracle_share_{capacity_tag(k)}"] = oracle_share(truth, s, k)
         correlation = true_uplift_correlation(truth, s)
         result["true_uplift_pearson"] = correlation["pearson"]
         result["true_uplift_spearman"] = correlation["spearman"]
     return result
 
 
-def _capacity_tag(k: float) -> str:
+def capacity_tag(k: float) -> str:
     """0.1 -> '10pct' (metric names carry capacities as whole percents)."""
     percent = k * 100
     return f"{round(percent)}pct" if abs(percent - round(percent)) < 1e-9 else f"{percent:g}pct"
-
-
-capacity_tag = _capacity_tag
 
 
 def bootstrap_intervals(
@@ -544,7 +541,7 @@ def bootstrap_many(
             found.setdefault("qini_coefficient", []).append(_qini_from(ranked, perfect))
             found.setdefault("auuc", []).append(_auuc_from(ranked, perfect))
             for k in capacities:
-                tag = _capacity_tag(k)
+                tag = capacity_tag(k)
                 values = _uplift_at_k_from(ranked, k, "by_group")
                 found.setdefault(f"uplift_at_{tag}", []).append(values)
                 if truth is not None:

@@ -41,8 +41,3 @@ def _sqlite_pragmas(in_memory: bool) -> Any:
             cursor.close()
 
     return on_connect
-
-
-def is_sqlite(engine: Engine) -> bool:
-    """Whether the engine talks to SQLite."""
-    return engine.dialect.name == "sqlite"
