@@ -1,8 +1,9 @@
 """Mentoring lists under capacity, quotas, minimum shares and a budget; no HTTP, no MLflow.
 
 `options` (what a list must respect), `candidates` (checks, eligibility, canonical order),
-`feasibility` (which constraints cannot hold), `solver` (the exact 0-1 program), `explain` (the
-result and its reasons), `listing` (`allocate`, the steps in order), `errors` (one base).
+`feasibility` (which constraints cannot hold), `solver` (the exact 0-1 program), `exploration`
+(random slots with exact selection probabilities), `explain` (the result and its reasons),
+`listing` (`allocate`, the steps in order), `errors` (one base).
 """
 
 from allocation.candidates import REASON_CODES, ReasonCode
@@ -14,6 +15,7 @@ from allocation.errors import (
     SolverError,
 )
 from allocation.explain import AllocationResult, BindingConstraint
+from allocation.exploration import Exploration, SelectedBy
 from allocation.listing import allocate
 from allocation.options import (
     DEFAULT_TIME_LIMIT_SECONDS,
@@ -33,12 +35,14 @@ __all__ = [
     "AllocationResult",
     "BindingConstraint",
     "CandidateError",
+    "Exploration",
     "InfeasibleConstraints",
     "ListOptions",
     "MinShare",
     "MinShareColumn",
     "Problem",
     "ReasonCode",
+    "SelectedBy",
     "SolverError",
     "allocate",
 ]

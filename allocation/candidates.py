@@ -29,6 +29,7 @@ ReasonCode = Literal[
     "province_quota_full",
     "min_share_reserved",
     "over_budget",
+    "not_drawn",
 ]
 
 # Stable codes and their generic meaning; `not_selected.reason` adds specifics (the province,
@@ -41,6 +42,7 @@ REASON_CODES: dict[str, str] = {
     "province_quota_full": "its province reached its quota of slots",
     "min_share_reserved": "slots went to MSMEs needed to meet a minimum share",
     "over_budget": "its cost does not fit in the budget",
+    "not_drawn": "could have been drawn for an exploration slot, but was not",
 }
 
 Texts = npt.NDArray[np.object_]  # reason codes or texts per candidate ("" = none yet)

@@ -12,6 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from allocation.candidates import REASON_CODES, Eligible, Texts
+from allocation.exploration import Draw, Exploration
 from allocation.options import AllocationRequest
 from allocation.solver import MIP_REL_GAP, Method, Solution
 
@@ -60,6 +61,7 @@ class AllocationResult:
     method: Method
     optimality_gap: float  # proven relative gap of the MILP (0 for greedy methods)
     reason_counts: dict[str, int] = field(default_factory=dict)
+    exploration: Exploration | None = None  # set when the request asked for exploration
 
     @property
     def binding_constraints(self) -> list[str]:
@@ -77,6 +79,8 @@ def build_result(
     reason: Texts,
     order: npt.NDArray[np.intp],
     fill: int,
+    found: Draw | None = None,
+    exploration: Exploration | None = None,
 ) -> AllocationResult:
     chosen_rows = eligible.rows[solution.chosen]  # canonical order = rank order
     selected = frame.iloc[chosen_rows].reset_index(drop=True)
@@ -87,7 +91,24 @@ def build_result(
 
     picked = np.zeros(eligible.size, dtype=bool)
     picked[solution.chosen] = True
-    _explain_losers(request=request, eligible=eligible, picked=picked, code=code, reason=reason)
+    by_model = picked.copy()
+    if found is not None:
+        by_model[found.drawn] = False
+    _explain_losers(
+        request=request,
+        eligible=eligible,
+        picked=picked,
+        by_model=by_model,
+        code=code,
+        reason=reason,
+    )
+    if found is not None and exploration is not None:
+        undrawn = eligible.rows[found.pool[~picked[found.pool]]]
+        code[undrawn] = "not_drawn"
+        reason[undrawn] = (
+            f"could have been drawn for an exploration slot (chance {exploration.slots}/"
+            f"{len(found.pool)}), but was not"
+        )
     unselected = np.ones(len(frame), dtype=bool)
     unselected[chosen_rows] = False
     rest = order[unselected[order]]
@@ -124,6 +145,8 @@ def build_result(
             f"the solver stopped at its time limit: the list is within {solution.gap:.2%} of the "
             "best possible total uplift"
         )
+    if exploration is not None:
+        notes.append(exploration.note(fill))
     counts = not_selected["reason_code"].value_counts()
     return AllocationResult(
         selected=selected,
@@ -137,12 +160,13 @@ def build_result(
         expected_success_rate=success,
         total_cost=total_cost,
         budget=request.budget,
-        binding=_binding(request, eligible, picked, fill),
+        binding=_binding(request, eligible, picked, len(chosen_rows)),
         shortfall_note=shortfall,
         notes=notes,
         method=solution.method,
         optimality_gap=solution.gap,
         reason_counts={str(k): int(v) for k, v in counts.items()},
+        exploration=exploration,
     )
 
 
@@ -161,15 +185,17 @@ def _explain_losers(
     request: AllocationRequest,
     eligible: Eligible,
     picked: npt.NDArray[np.bool_],
+    by_model: npt.NDArray[np.bool_],
     code: Texts,
     reason: Texts,
 ) -> None:
-    """Fill in reason codes for eligible MSMEs left off the list (in place)."""
+    """Fill in reason codes for eligible MSMEs left off the list (in place); the rank cutoff is
+    the lowest uplift the model picked (exploration's random picks set no cutoff)."""
     losers = np.flatnonzero(~picked)
     if len(losers) == 0:
         return
     uplift = eligible.uplift
-    cutoff = float(uplift[picked].min()) if picked.any() else math.inf
+    cutoff = float(uplift[by_model].min()) if by_model.any() else math.inf
     codes = np.full(len(losers), "below_rank_cutoff", dtype=object)
     texts = np.full(
         len(losers), f"uplift below the list's lowest uplift ({cutoff:.3f})", dtype=object

@@ -84,6 +84,21 @@ class ListOptions(BaseModel):
         default=False,
         description="Leave MSMEs with uplift <= 0 off the list even when slots stay free.",
     )
+    exploration_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Share of the filled slots given at random to eligible MSMEs the model did "
+        "not pick, within the same quotas and budget (round(share x slots) slots); 0: none.",
+    )
+    exploration_seed: int | None = Field(
+        default=None,
+        ge=0,
+        lt=2**63,
+        description="Seed of the random draw, so a list can be made again; unset: a fresh one, "
+        "reported with the list.",
+    )
 
     @model_validator(mode="after")
     def _no_duplicate_shares(self) -> ListOptions:

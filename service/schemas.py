@@ -302,6 +302,7 @@ class ListOptionsBody(ListOptions):
     quotas: dict[ProvinceCode, Slots] | None = declared("quotas", json_schema_extra=quota_keys)
     min_share: Annotated[list[MinShare], Field(max_length=50)] = declared("min_share")  # type: ignore[assignment]
     budget: Annotated[float | None, Field(le=MAX_BUDGET)] = declared("budget")
+    exploration_seed: JsonInt | None = declared("exploration_seed")
 
     @model_validator(mode="after")
     def _no_duplicate_shares(self) -> ListOptionsBody:
@@ -361,7 +362,8 @@ class NotSelectedMsme(BaseModel):
     msme_id: str
     reason_code: str = Field(
         description="already_digital, missing_uplift, not_beneficial, below_rank_cutoff, "
-        "province_quota_full, min_share_reserved or over_budget"
+        "province_quota_full, min_share_reserved, over_budget or not_drawn (could have been "
+        "drawn for an exploration slot of POST /v1/lists, but was not)"
     )
     reason: str
     uplift: float | None

@@ -1,0 +1,207 @@
+"""Exploration: a share of the slots drawn at random among the eligible MSMEs the model did not
+pick, within the same quotas and budget, with each MSME's exact chance of having been selected.
+
+Why the chances are exact. With k = round(share x slots) explored slots:
+1. The model part fills slots - k and meets every minimum share *of the whole list* on its own
+   (`model_part`), with the budget share of its slots (the whole budget if it needs more).
+2. The pool is every eligible MSME the model did not pick such that *any* k of them keep every
+   quota and the budget (`pool`): its cost is at most (budget left) / k, and its province has room
+   for min(k, pool members there). So which k are drawn never depends on who was drawn before.
+3. The explored slots are the first k of a uniformly random permutation of the pool (canonical
+   order, seeded): a simple random sample, so each pool member is drawn with chance k / m.
+Model picks have chance 1, other candidates 0. A pool of m <= k is taken whole (chance 1), and
+the list says how many slots stay free. Minimum shares hold whatever is drawn: the model part
+meets them for the full list, and fewer filled slots never need more.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from allocation.candidates import Eligible
+from allocation.errors import InfeasibleConstraints, Problem
+from allocation.options import AllocationRequest
+
+SelectedBy = Literal["model", "exploration"]
+SEED_BOUND = 2**63
+
+
+def explored_slots(share: float, fill: int) -> int:
+    """k = round(share x fill), halves up (float noise ignored)."""
+    return math.floor(round(share * fill, 9) + 0.5)
+
+
+def fresh_seed() -> int:
+    """A seed for a list whose request gave none (reported with the list)."""
+    return secrets.randbelow(SEED_BOUND)
+
+
+def model_part(
+    request: AllocationRequest, fill: int, k: int, *, reserve: bool
+) -> AllocationRequest:
+    """The request the model part is solved with: fill - k slots that meet each minimum share of
+    the whole list (ceil(share x fill) MSMEs), and with `reserve` the budget share of its slots.
+
+    Raises InfeasibleConstraints when a share needs more MSMEs than the model part has slots.
+    """
+    slots = fill - k
+    shares = []
+    problems = []
+    for share in request.min_share:
+        need = share.required(fill)
+        if need > slots:
+            problems.append(
+                Problem(
+                    "exploration_crowds_out_share",
+                    f"min_share {share.label} needs {need} of {fill} slots but exploration "
+                    f"leaves the model {slots}; lower exploration_share",
+                    {"share": share.label, "needed": need, "slots": fill, "model_slots": slots},
+                )
+            )
+        else:
+            # need / slots of `slots` is exactly `need` (MinShare.required rounds float noise).
+            shares.append(share.model_copy(update={"share": need / slots}))
+    if problems:
+        raise InfeasibleConstraints(problems)
+    budget = request.budget
+    if budget is not None and reserve:
+        budget = budget * slots / fill
+    return request.model_copy(
+        update={
+            "capacity": slots,
+            "min_share": shares,
+            "budget": budget,
+            "exploration_share": 0.0,
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Draw:
+    """The random part of a list, as positions into `Eligible`."""
+
+    pool: npt.NDArray[np.intp]  # who could be drawn, canonical order
+    drawn: npt.NDArray[np.intp]
+
+
+def pool(
+    eligible: Eligible, request: AllocationRequest, model_chosen: npt.NDArray[np.intp], k: int
+) -> npt.NDArray[np.intp]:
+    """The eligible MSMEs off the model's list of which any k keep every quota and the budget."""
+    free = np.ones(eligible.size, dtype=bool)
+    free[model_chosen] = False
+    if request.budget is not None:
+        assert eligible.cost is not None
+        left = request.budget - float(eligible.cost[model_chosen].sum())
+        free &= eligible.cost <= left / k
+    if request.quotas:
+        assert eligible.province is not None
+        used = pd.Series(eligible.province[model_chosen]).value_counts()
+        waiting = pd.Series(eligible.province[free]).value_counts()
+        for province, quota in request.quotas.items():
+            room = quota - int(used.get(province, 0))
+            if room < min(k, int(waiting.get(province, 0))):
+                free &= eligible.province != province
+    return np.flatnonzero(free).astype(np.intp)
+
+
+def draw(
+    eligible: Eligible,
+    request: AllocationRequest,
+    model_chosen: npt.NDArray[np.intp],
+    k: int,
+    seed: int,
+) -> Draw:
+    """k of the pool, a simple random sample (all of it when it holds k or fewer)."""
+    members = pool(eligible, request, model_chosen, k)
+    if len(members) <= k:
+        return Draw(members, members)
+    order = np.random.default_rng(seed).permutation(len(members))
+    return Draw(members, np.sort(members[order[:k]]))
+
+
+@dataclass(frozen=True)
+class Exploration:
+    """How a list explored: its share and seed, the slots drawn at random, from whom.
+
+    `selection_probability` is exact: 1 for the model's picks, k / m for each of the m pool
+    members (drawn or not; 1 when m <= k), 0 for everyone else.
+    """
+
+    share: float
+    seed: int
+    slots: int  # k asked
+    pool: tuple[str, ...]  # msme_ids that could be drawn
+    drawn: tuple[str, ...]
+
+    @property
+    def probability(self) -> float:
+        """Each pool member's chance of being drawn."""
+        if not self.pool:
+            return 0.0
+        return min(1.0, self.slots / len(self.pool))
+
+    def selected_by(self, msme_id: str) -> SelectedBy:
+        """How a selected MSME got on the list."""
+        return "exploration" if msme_id in self._drawn else "model"
+
+    def selection_probability(self, msme_id: str, selected: bool) -> float:
+        """The MSME's chance of having been selected under this list's rule."""
+        if msme_id in self._pool:
+            return self.probability
+        return 1.0 if selected else 0.0
+
+    @property
+    def _pool(self) -> frozenset[str]:
+        return frozenset(self.pool)
+
+    @property
+    def _drawn(self) -> frozenset[str]:
+        return frozenset(self.drawn)
+
+    def note(self, fill: int) -> str:
+        """What the exploration did, in one sentence."""
+        if self.slots == 0:
+            return (
+                f"exploration_share {self.share:g} of {fill} slots rounds to 0: no slot was "
+                "drawn at random"
+            )
+        m, k = len(self.pool), self.slots
+        if m <= k:
+            free = k - m
+            return (
+                f"exploration: only {m} eligible MSMEs fit the quotas and budget for {k} random "
+                f"slots: all {m} are on the list and {free} slot{'s' if free != 1 else ''} stay "
+                f"free (seed {self.seed})"
+            )
+        return (
+            f"exploration: {k} of the slots went at random to {k} of {m} eligible MSMEs the "
+            f"model did not pick, each with chance {k}/{m} (seed {self.seed})"
+        )
+
+
+def exploration_of(
+    frame: pd.DataFrame,
+    eligible: Eligible,
+    request: AllocationRequest,
+    *,
+    seed: int,
+    k: int,
+    found: Draw | None,
+) -> Exploration:
+    """The result's account of a draw (`found` None: nothing drawn)."""
+    ids = frame["msme_id"].to_numpy(dtype=object)[eligible.rows]
+    return Exploration(
+        share=request.exploration_share,
+        seed=seed,
+        slots=k,
+        pool=tuple(str(i) for i in ids[found.pool]) if found is not None else (),
+        drawn=tuple(str(i) for i in ids[found.drawn]) if found is not None else (),
+    )
