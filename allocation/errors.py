@@ -10,6 +10,52 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+_ROWS = ("column", "rows", "more")
+_SHARE = ("share", "column", "value", "fraction")
+# Every code allocation emits -> its parameters (walked against data.messages' catalogs);
+# `<code>.<parameter>` entries word the items of a list parameter.
+ALLOCATION_CODES: dict[str, tuple[str, ...]] = {
+    "quota_too_tight": ("possible", "asked", "remaining", "limiting"),
+    "quota_too_tight.limiting": ("province", "quota", "candidates"),
+    "share_too_few_candidates": (*_SHARE, "needed", "slots", "available"),
+    "share_blocked_by_quotas": (*_SHARE, "needed", "slots", "possible"),
+    "shares_exceed_list": ("column", "needed", "total", "slots"),
+    "shares_exceed_list.needed": (*_SHARE, "needed"),
+    "budget_too_small": ("budget", "possible", "asked", "cheapest_cost"),
+    "budget_below_share": (*_SHARE, "budget", "needed", "cheapest_cost"),
+    "no_whole_number_list": (),
+    "constraints_clash": ("slots", "constraints", "culprits"),
+    "constraints_clash_unnamed": ("slots", "constraints"),
+    "constraint_quotas": (),
+    "constraint_share": _SHARE,
+    "constraint_budget": ("budget",),
+    "exploration_crowds_out_share": ("share", "needed", "slots", "model_slots"),
+    "missing_column": ("column",),
+    "missing_value": _ROWS,
+    "duplicate_ids": ("column", "ids"),
+    "not_a_number": _ROWS,
+    "not_finite": _ROWS,
+    "bad_cost": _ROWS,
+    "missing_province": _ROWS,
+    "unknown_island": _ROWS,
+    "lp_failed": ("detail",),
+    "lp_time_limit": (),
+    "milp_time_limit": ("seconds",),
+    "milp_failed": ("detail",),
+    # the errors themselves, and why an MSME is left off a list
+    "infeasible_constraints": (),
+    "invalid_candidates": (),
+    "solver_time_limit": (),
+    "already_digital": (),
+    "missing_uplift": (),
+    "not_beneficial": ("uplift",),
+    "below_rank_cutoff": ("uplift", "cutoff"),
+    "province_quota_full": ("province", "quota"),
+    "min_share_reserved": (),
+    "over_budget": (),
+    "not_drawn": (),
+}
+
 
 @dataclass(frozen=True)
 class Problem:

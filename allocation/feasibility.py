@@ -63,7 +63,10 @@ def check_constraints(eligible: Eligible, request: ListOptions, fill: int) -> li
                         "possible": reachable,
                         "asked": fill,
                         "remaining": eligible.size - reachable,
-                        "limiting": limiting,
+                        "limiting": [
+                            {"province": p, "quota": quota, "candidates": n}
+                            for p, (quota, n) in limiting.items()
+                        ],
                     },
                 )
             )
@@ -72,7 +75,7 @@ def check_constraints(eligible: Eligible, request: ListOptions, fill: int) -> li
         need = share.required(fill)
         by_column.setdefault(share.column, []).append((share, need))
         have = int(members.sum())
-        params = {"share": share.label, "column": share.column, "value": share.value}
+        params = _share_params(share)
         if have < need:
             problems.append(
                 Problem(
@@ -105,7 +108,9 @@ def check_constraints(eligible: Eligible, request: ListOptions, fill: int) -> li
                     f"but the list has {fill}",
                     {
                         "column": column_name,
-                        "needed": {share.label: need for share, need in shares},
+                        "needed": [
+                            _share_params(share) | {"needed": need} for share, need in shares
+                        ],
                         "total": total,
                         "slots": fill,
                     },
@@ -150,9 +155,9 @@ def _budget_problems(
                         "budget_below_share",
                         f"budget {budget:,.2f} cannot pay min_share {share.label}: its "
                         f"{need} cheapest candidates cost {cost_of_share:,.2f}",
-                        {
+                        _share_params(share)
+                        | {
                             "budget": budget,
-                            "share": share.label,
                             "needed": need,
                             "cheapest_cost": cost_of_share,
                         },
@@ -178,31 +183,50 @@ def diagnose(
     `feasible_without(key)` says whether the list is possible without one constraint group
     ("quotas", "share<i>", "budget"); a SolverError there leaves the culprits unnamed.
     """
-    groups: list[tuple[str, str]] = []
+    groups: list[tuple[str, str, dict[str, object]]] = []
     if request.quotas:
-        groups.append(("quotas", "the province quotas"))
-    groups += [(f"share{i}", f"min_share {s.label}") for i, s in enumerate(request.min_share)]
+        groups.append(("quotas", "the province quotas", {"code": "constraint_quotas"}))
+    groups += [
+        (f"share{i}", f"min_share {s.label}", {"code": "constraint_share"} | _share_params(s))
+        for i, s in enumerate(request.min_share)
+    ]
     if request.budget is not None:
-        groups.append(("budget", f"the budget {request.budget:,.2f}"))
-    listed = ", ".join(name for _, name in groups)
+        budget = {"code": "constraint_budget", "budget": request.budget}
+        groups.append(("budget", f"the budget {request.budget:,.2f}", budget))
+    listed = ", ".join(name for _, name, _ in groups)
     try:
-        culprits = [name for key, name in groups if feasible_without(key)]
+        culprits = [(name, item) for key, name, item in groups if feasible_without(key)]
     except SolverError:
         culprits = []
-    constraints = [name for _, name in groups]
+    constraints = [item for _, _, item in groups]
     if culprits:
+        named = ", ".join(name for name, _ in culprits)
         return [
             Problem(
                 "constraints_clash",
                 f"the constraints cannot all hold on a list of {fill} ({listed}); "
-                f"it becomes possible without any one of: {', '.join(culprits)}",
-                {"slots": fill, "constraints": constraints, "culprits": culprits},
+                f"it becomes possible without any one of: {named}",
+                {
+                    "slots": fill,
+                    "constraints": constraints,
+                    "culprits": [item for _, item in culprits],
+                },
             )
         ]
     return [
         Problem(
-            "constraints_clash",
+            "constraints_clash_unnamed",
             f"the constraints cannot all hold together on a list of {fill}: {listed}",
-            {"slots": fill, "constraints": constraints, "culprits": []},
+            {"slots": fill, "constraints": constraints},
         )
     ]
+
+
+def _share_params(share: MinShare) -> dict[str, object]:
+    """A minimum share as parameters: its label, column, value and fraction of the list."""
+    return {
+        "share": share.label,
+        "column": share.column,
+        "value": share.value,
+        "fraction": share.share,
+    }

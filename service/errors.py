@@ -7,7 +7,7 @@ never the submitted value: profiles are personal data, and errors end up in logs
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from allocation import AllocationError, CandidateError, InfeasibleConstraints
+from data.messages import Language, render
 from service.schemas import ErrorResponse, Problem
 
 ERROR_CODES = {
@@ -163,19 +164,27 @@ class AllocationRefusal:
     message: str
     problems: list[str]
     exit_code: int
+    codes: list[str] = field(default_factory=list)  # each problem's own code, as `problems`
 
     def response(self) -> JSONResponse:
-        """The API's answer."""
-        problems = [Problem(field=None, type=self.error, reason=text) for text in self.problems]
+        """The API's answer: each problem's `type` is its stable code, `reason` its words."""
+        codes = self.codes or [self.error] * len(self.problems)
+        problems = [
+            Problem(field=None, type=code, reason=text)
+            for code, text in zip(codes, self.problems, strict=True)
+        ]
         return error_response(self.status, self.error, self.message, problems)
 
 
-def allocation_refusal(error: AllocationError) -> AllocationRefusal:
-    """The one mapping from allocation's errors to answers (routes, page and CLI use it)."""
+def allocation_refusal(error: AllocationError, language: Language = "en") -> AllocationRefusal:
+    """The one mapping from allocation's errors to answers (routes, page and CLI use it), worded
+    in `language` from each problem's code."""
+    problems = [render(problem.code, problem.params, language) for problem in error.details]
+    codes = [problem.code for problem in error.details]
+    message = render(error.code, {}, language)
     if isinstance(error, InfeasibleConstraints):
-        message = "The constraints cannot all hold; nothing was listed."
-        return AllocationRefusal(422, error.code, message, error.problems, exit_code=1)
+        return AllocationRefusal(422, error.code, message, problems, 1, codes)
     if isinstance(error, CandidateError):  # the input's fault, like a bad option
-        message = "The candidates cannot be ranked."
-        return AllocationRefusal(422, error.code, message, error.problems, exit_code=2)
-    return AllocationRefusal(422, error.code, str(error), [], exit_code=1)
+        return AllocationRefusal(422, error.code, message, problems, 2, codes)
+    message = str(error) if language == "en" else "; ".join([message, *problems])
+    return AllocationRefusal(422, error.code, message, [], 1)

@@ -218,7 +218,13 @@ class Reason(BaseModel):
 
     feature: str = Field(description="Contract column (or derived feature such as island_group).")
     effect: Literal["raises", "lowers"]
-    contribution: float = Field(description="Change in uplift attributed to this factor.")
+    contribution: float = Field(
+        description="Change in uplift attributed to this factor, against the average MSME."
+    )
+    code: str = Field(
+        default="",
+        description="The factor as a stable code (factor.has_smartphone.false, factor.owner_age).",
+    )
     text: str = Field(description="The factor as a short phrase in the response's language.")
 
 

@@ -14,11 +14,12 @@ from pydantic import BaseModel, TypeAdapter
 
 from allocation import MIN_SHARE_COLUMNS, AllocationRequest, AllocationResult, allocate
 from data.contract import PROFILE_COLUMNS
+from data.messages import render
 from data.segments import STIMULUS_GROUP
 from models.scoring import is_digital, score_records
 from service.body import GC_PAUSE_ROWS, gc_paused
 from service.model_store import LoadedModel
-from service.reasons import Language, ReasonLike, reason_text
+from service.reasons import Language, ReasonLike, factor_code, reason_text
 from service.schemas import (
     BindingConstraintOut,
     NotSelectedMsme,
@@ -140,8 +141,9 @@ def _reason(factor: ReasonLike, language: Language) -> Reason:
     contribution = float(factor.contribution)
     return Reason.model_construct(
         feature=factor.feature,
-        effect="raises" if contribution >= 0 else "lowers",
+        effect="raises" if contribution > 0 else "lowers",
         contribution=contribution,
+        code=factor_code(factor.feature, factor.value)[0],
         text=reason_text(factor.feature, factor.value, contribution, language),
     )
 
@@ -150,22 +152,25 @@ def _number(value: float | None) -> float | None:
     return None if value is None or math.isnan(value) else float(value)
 
 
-def prioritize_profiles(loaded: LoadedModel, body: PrioritizeRequest) -> PrioritizeResponse:
-    """Score the candidates and build the mentoring list (raises allocation's errors)."""
-    return prioritize_profiles_with_result(loaded, body)[0]
+def prioritize_profiles(
+    loaded: LoadedModel, body: PrioritizeRequest, language: Language = "en"
+) -> PrioritizeResponse:
+    """Score the candidates and build the mentoring list (raises allocation's errors); each
+    left-out MSME's reason worded in `language` from its code."""
+    return prioritize_profiles_with_result(loaded, body, language)[0]
 
 
 def prioritize_profiles_with_result(
-    loaded: LoadedModel, body: PrioritizeRequest
+    loaded: LoadedModel, body: PrioritizeRequest, language: Language = "en"
 ) -> tuple[PrioritizeResponse, AllocationResult]:
     """`prioritize_profiles`, plus the allocation's own result: every candidate's scores, for a
     caller that shows more than the API answers (the page) without scoring anyone again."""
     with gc_paused(len(body.msmes) > GC_PAUSE_ROWS):
-        return _prioritize(loaded, body)
+        return _prioritize(loaded, body, language)
 
 
 def _prioritize(
-    loaded: LoadedModel, body: PrioritizeRequest
+    loaded: LoadedModel, body: PrioritizeRequest, language: Language
 ) -> tuple[PrioritizeResponse, AllocationResult]:
     records = [profile.__dict__ for profile in body.msmes]
     frame = profiles_frame(records, ALLOCATION_COLUMNS)
@@ -195,7 +200,7 @@ def _prioritize(
         evidence_warning=loaded.evidence_warning,
         method=result.method,
         selected=_selected(result.selected),
-        not_selected=_not_selected(result.not_selected),
+        not_selected=_not_selected(result, body.quotas or {}, language),
     )
     return response, result
 
@@ -227,23 +232,60 @@ def _selected(frame: pd.DataFrame) -> list[SelectedMsme]:
     ]
 
 
-def _not_selected(frame: pd.DataFrame) -> list[NotSelectedMsme]:
+def not_selected_reason(
+    code: str,
+    uplift: float,
+    province: object,
+    *,
+    cutoff: float | None,
+    quotas: Mapping[str, int],
+    language: Language,
+) -> str:
+    """Why an MSME is not on the list, worded from its reason code (`data.messages`)."""
+    params: dict[str, object] = {
+        "uplift": None if math.isnan(uplift) else uplift,
+        "cutoff": cutoff,
+        "province": str(province),
+        "quota": quotas.get(str(province)),
+    }
+    return render(code, params, language)
+
+
+def _not_selected(
+    result: AllocationResult, quotas: Mapping[str, int], language: Language
+) -> list[NotSelectedMsme]:
+    frame = result.not_selected
+    gains = result.selected["expected_gain"]
+    cutoff = float(gains.min()) if len(gains) else None
+    provinces = (
+        frame["province_code"].tolist() if "province_code" in frame.columns else [""] * len(frame)
+    )
+    texts: dict[tuple[str, float, object], str] = {}  # most left-out MSMEs share their words
+
+    def reason(code: str, uplift: float, province: object) -> str:
+        key = (code, uplift if code in ("not_beneficial", "below_rank_cutoff") else 0.0, province)
+        if key not in texts:
+            texts[key] = not_selected_reason(
+                code, uplift, province, cutoff=cutoff, quotas=quotas, language=language
+            )
+        return texts[key]
+
     # Validated in one pydantic-core call: for 100,000 MSMEs several times faster than
     # constructing the models one by one in Python.
     rows = [
         {
             "msme_id": msme_id,
             "reason_code": code,
-            "reason": reason,
+            "reason": reason(code, uplift, province),
             "uplift": None if math.isnan(uplift) else uplift,
             "segment": segment,
         }
-        for msme_id, code, reason, uplift, segment in zip(
+        for msme_id, code, uplift, segment, province in zip(
             frame["msme_id"].tolist(),
             frame["reason_code"].tolist(),
-            frame["reason"].tolist(),
             frame["uplift"].astype(np.float64).tolist(),
             frame["segment"].tolist(),
+            provinces,
             strict=True,
         )
     ]

@@ -35,6 +35,13 @@ PRECISE_PERCENT_PARAMS = frozenset({"gap"})  # two decimals: 0.50%
 BOUND_PARAMS = frozenset({"minimum", "maximum"})  # a contract's bound, compact: 15, 0.5, 1e+10
 AND_LIST_PARAMS = frozenset({"positions"})  # `4 and 6`, `4, 6 and 9`
 PROVINCE_PARAMS = frozenset({"province", "provinces"})
+ONE_DECIMAL_PARAMS = frozenset({"amount", "years"})  # Rp12,5 juta; 3,5 tahun
+ISLAND_NAMES_EN = {
+    "Jawa": "Java",
+    "Sumatera": "Sumatra",
+    "Bali-Nusa Tenggara": "Bali–Nusa Tenggara",
+    "Maluku-Papua": "Maluku–Papua",
+}
 ID_PARAMS = frozenset({"list_id", "msme_id", "text", "check", "column", "suffix", "row", "rows"})
 
 
@@ -80,7 +87,8 @@ def format_param(
     if isinstance(value, list | tuple | set | frozenset):
         items = list(value)
         if items and all(isinstance(item, Mapping) for item in items):
-            return ", ".join(render(f"{code}.{name}", item, language) for item in items)  # type: ignore[arg-type]
+            separator = " + " if name == "needed" else ", "  # slots that add up
+            return separator.join(_render_item(item, f"{code}.{name}", language) for item in items)
         shown = [format_param(_singular(name), item, language, params, code) for item in items]
         return and_list(shown, language) if name in AND_LIST_PARAMS else ", ".join(shown)
     if isinstance(value, bool):
@@ -96,7 +104,16 @@ def format_param(
             return value_name(column, text, language)
     if name == "form" and language == "id":
         return FORMS_ID.get(text, text)
+    if name == "island":
+        return text.replace("-", "–") if language == "id" else ISLAND_NAMES_EN.get(text, text)
     return text
+
+
+def _render_item(item: object, default_code: str, language: Language) -> str:
+    """One item of a list parameter: its own `code` when it names one, else `<code>.<name>`."""
+    assert isinstance(item, Mapping)
+    own = item.get("code")
+    return render(own if isinstance(own, str) else default_code, item, language)
 
 
 def and_list(items: Iterable[str], language: Language) -> str:
@@ -137,7 +154,7 @@ def _number(name: str, value: float, language: Language) -> str:
     if name in MONEY_PARAMS:
         return format_decimal(value, "#,##0.00", locale=locale)
     if name in PERCENT_PARAMS:
-        return format_decimal(value * 100, "#,##0.0", locale=locale) + "%"
+        return format_decimal(value * 100, "#,##0.#", locale=locale) + "%"
     if name in PRECISE_PERCENT_PARAMS:
         return format_decimal(value * 100, "#,##0.00", locale=locale) + "%"
     if name in BOUND_PARAMS:
@@ -145,6 +162,8 @@ def _number(name: str, value: float, language: Language) -> str:
         return text.replace(".", ",") if language == "id" else text
     if name in ID_PARAMS:
         return str(value)
+    if name in ONE_DECIMAL_PARAMS:
+        return format_decimal(value, "#,##0.#", locale=locale)
     return format_decimal(value, "#,##0.###", locale=locale)
 
 

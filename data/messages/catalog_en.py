@@ -43,20 +43,7 @@ MESSAGES: dict[str, str] = {
         "{header_row} was read as the header and names {header_columns}; row {best_row} names "
         "{best_columns}"
     ),
-    # --- data.io, data.xlsx: reading a file ------------------------------------------------------
-    "file_unreadable": "the file cannot be read as a table",
-    "file_not_found": "the file was not found",
-    "file_empty": "the file is empty",
-    "file_no_data_rows": "the file has a header but no data rows",
-    "file_unknown_type": "unknown file type {suffix}; use one of {supported}",
-    "file_duplicate_columns": "duplicate column names in the header: {columns}",
-    "file_not_text": "the file is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'",
-    "file_not_csv": "the file is not a readable CSV file",
-    "file_not_parquet": "the file is not a readable Parquet file",
-    "file_not_xlsx": "the file is not a readable Excel .xlsx workbook",
-    "file_no_worksheet": "the workbook has no worksheet",
-    "file_sheet_empty": "the first sheet of the workbook is empty",
-    "file_cannot_write": "the file cannot be written",
+    # --- data.io, data.xlsx: reading past a limit ----------------------------------------------
     "too_many_rows": (
         "the file has {found} data rows; at most {limit} are read here (split the file)"
     ),
@@ -173,11 +160,6 @@ MESSAGES: dict[str, str] = {
     "min_share_reserved": "slots went to MSMEs needed to meet a minimum share",
     "over_budget": "its cost does not fit in the budget",
     "not_drawn": "could have been drawn for an exploration slot, but was not",
-    # --- models / training: the model's evidence -------------------------------------------------
-    "weak_evidence": (
-        "weak evidence: the model's evaluation could not show that ranking by uplift beats "
-        "random choice ({reason}); treat the list as a best guess"
-    ),
     # --- service: reasons per MSME ----------------------------------------------------------------
     "reason_above_average": "{factor}: expected gain from mentoring above average",
     "reason_below_average": "{factor}: expected gain from mentoring below average",
@@ -228,28 +210,7 @@ MESSAGES: dict[str, str] = {
     "factor.province_code.unknown": "Province unknown",
     "factor.island_group.unknown": "Island group unknown",
     "factor.other": "{feature}: {value}",
-    # --- service: answers of the API -------------------------------------------------------------
-    "request_invalid_one": (
-        "The request has 1 problem; nothing was processed. Fix each field listed."
-    ),
-    "request_invalid": (
-        "The request has {count} problems; nothing was processed. Fix each field listed."
-    ),
-    "internal_error": "The service failed on this request; nothing was applied.",
     "infeasible_constraints": "The constraints cannot all hold; nothing was listed.",
     "invalid_candidates": "The candidates cannot be ranked.",
     "solver_time_limit": "The solver found no list within the time limit; nothing was listed.",
-    # pydantic's error types, for a request's or an option's field
-    "missing": "Field required",
-    "less_than_equal": "Input should be less than or equal to {le}",
-    "greater_than_equal": "Input should be greater than or equal to {ge}",
-    "greater_than": "Input should be greater than {gt}",
-    "less_than": "Input should be less than {lt}",
-    "int_parsing": "Input should be a valid integer",
-    "int_from_float": "Input should be a valid integer, got a number with a fractional part",
-    "float_parsing": "Input should be a valid number",
-    "bool_parsing": "Input should be a valid boolean",
-    "extra_forbidden": "Extra inputs are not permitted",
-    "literal_error": "Input should be {expected}",
-    "too_long": "List should have at most {max_length} items",
 }

@@ -51,20 +51,7 @@ MESSAGES: dict[str, str] = {
         "baris {header_row} dibaca sebagai judul dan memuat {header_columns} judul yang dikenal; "
         "baris {best_row} memuat {best_columns}"
     ),
-    # --- data.io, data.xlsx: membaca berkas ------------------------------------------------------
-    "file_unreadable": "berkas tidak dapat dibaca sebagai tabel",
-    "file_not_found": "berkas tidak ditemukan",
-    "file_empty": "berkas kosong",
-    "file_no_data_rows": "berkas hanya berisi judul kolom, tanpa baris data",
-    "file_unknown_type": "jenis berkas {suffix} tidak dikenal; gunakan salah satu dari {supported}",
-    "file_duplicate_columns": "judul kolom ganda di baris judul: {columns}",
-    "file_not_text": ('berkas bukan teks UTF-8 maupun Windows-1252; simpan sebagai "CSV UTF-8"'),
-    "file_not_csv": "berkas bukan CSV yang dapat dibaca",
-    "file_not_parquet": "berkas bukan berkas Parquet yang dapat dibaca",
-    "file_not_xlsx": "berkas bukan workbook Excel .xlsx yang dapat dibaca",
-    "file_no_worksheet": "workbook tidak memiliki lembar kerja",
-    "file_sheet_empty": "lembar pertama workbook kosong",
-    "file_cannot_write": "berkas tidak dapat ditulis",
+    # --- data.io, data.xlsx: berkas melewati batas ---------------------------------------------
     "too_many_rows": (
         "berkas berisi {found} baris data; paling banyak {limit} yang dibaca di sini (pecah berkas)"
     ),
@@ -188,11 +175,6 @@ MESSAGES: dict[str, str] = {
     "min_share_reserved": "Slot dipakai UMKM yang dibutuhkan untuk porsi minimum",
     "over_budget": "Biayanya tidak muat dalam anggaran",
     "not_drawn": "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi",
-    # --- models / training: bukti model ----------------------------------------------------------
-    "weak_evidence": (
-        "bukti lemah: evaluasi model belum dapat menunjukkan bahwa peringkat menurut tambahan "
-        "peluang lebih baik daripada pilihan acak ({reason}); anggap daftar ini perkiraan terbaik"
-    ),
     # --- service: alasan per UMKM ----------------------------------------------------------------
     "reason_above_average": "{factor}: perkiraan manfaat pendampingan di atas rata-rata",
     "reason_below_average": "{factor}: perkiraan manfaat pendampingan di bawah rata-rata",
@@ -243,30 +225,9 @@ MESSAGES: dict[str, str] = {
     "factor.province_code.unknown": "Provinsi tidak diketahui",
     "factor.island_group.unknown": "Wilayah pulau tidak diketahui",
     "factor.other": "{feature}: {value}",
-    # --- service: jawaban API --------------------------------------------------------------------
-    "request_invalid_one": (
-        "Permintaan memiliki 1 masalah; tidak ada yang diproses. Perbaiki kolom yang tercantum."
-    ),
-    "request_invalid": (
-        "Permintaan memiliki {count} masalah; tidak ada yang diproses. Perbaiki setiap kolom yang "
-        "tercantum."
-    ),
-    "internal_error": "Layanan gagal memproses permintaan ini; tidak ada yang diterapkan.",
     "infeasible_constraints": "Batasan tidak dapat dipenuhi bersamaan; tidak ada daftar dibuat.",
     "invalid_candidates": "Kandidat tidak dapat diperingkat.",
     "solver_time_limit": (
         "Penyelesai tidak menemukan daftar dalam batas waktu; tidak ada daftar dibuat."
     ),
-    "missing": "Wajib diisi",
-    "less_than_equal": "Harus paling besar {le}",
-    "greater_than_equal": "Harus paling kecil {ge}",
-    "greater_than": "Harus lebih besar dari {gt}",
-    "less_than": "Harus lebih kecil dari {lt}",
-    "int_parsing": "Harus bilangan bulat",
-    "int_from_float": "Harus bilangan bulat, tanpa angka di belakang koma",
-    "float_parsing": "Harus angka",
-    "bool_parsing": "Harus ya/tidak (true/false)",
-    "extra_forbidden": "Pilihan ini tidak dikenal",
-    "literal_error": "Harus salah satu dari: {expected}",
-    "too_long": "Daftar paling banyak berisi {max_length} item",
 }

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from allocation import AllocationError
 from service.auth import API_KEY_SECURITY, check_api_key
 from service.body import documented_body, gc_paused_for, read_json_body
-from service.deps import current_model
+from service.deps import current_model, reply_language
 from service.errors import allocation_refusal, check_msme_list
 from service.metrics import ServiceMetrics
 from service.routes.responses import ERROR_RESPONSES
@@ -42,17 +42,18 @@ async def post_prioritize(request: Request) -> Response:
     with gc_paused_for(request):
         body = await read_json_body(request, PrioritizeRequest)
         loaded = current_model(request)
+        language = reply_language(request)
         settings: Settings = request.app.state.settings
         metrics: ServiceMetrics = request.app.state.metrics
         check_msme_list(
             body.msmes, settings.max_prioritize_msmes, need_cost=body.budget is not None
         )
         try:
-            result = await run_in_threadpool(prioritize_profiles, loaded, body)
+            result = await run_in_threadpool(prioritize_profiles, loaded, body, language)
         except ValidationError as exc:
             raise RequestValidationError(exc.errors()) from None
         except AllocationError as exc:
-            return allocation_refusal(exc).response()
+            return allocation_refusal(exc, language).response()
         metrics.msmes_scored.labels("/v1/prioritize").inc(len(body.msmes))
         # Serialised once by pydantic-core (FastAPI would validate the entries again first).
         payload = result.model_dump_json()

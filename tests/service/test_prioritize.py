@@ -156,7 +156,15 @@ def test_constraints_that_cannot_hold_get_a_422_naming_them(
     assert response.status_code == 422
     body = response.json()
     assert body["error"] == "infeasible_constraints"
-    assert body["problems"] and "quota" in " ".join(p["reason"] for p in body["problems"])
+    # Each problem carries its stable code; its words follow Accept-Language (Bahasa by default).
+    assert [p["type"] for p in body["problems"]] == ["quota_too_tight"]
+    assert body["problems"][0]["reason"].startswith("batas provinsi")
+    english = client.post(
+        "/v1/prioritize",
+        json={"msmes": pool, "capacity": 200, "quotas": quotas},
+        headers=AUTH | {"Accept-Language": "en"},
+    ).json()
+    assert english["problems"][0]["reason"].startswith("quotas allow at most")
 
     shares = [
         {"column": "owner_gender", "value": "female", "share": 1.0},
@@ -166,7 +174,8 @@ def test_constraints_that_cannot_hold_get_a_422_naming_them(
         "/v1/prioritize", json={"msmes": pool, "capacity": 10, "min_share": shares}, headers=AUTH
     )
     assert response.status_code == 422
-    assert "min_share" in " ".join(p["reason"] for p in response.json()["problems"])
+    assert [p["type"] for p in response.json()["problems"]] == ["shares_exceed_list"]
+    assert "perempuan 100%" in response.json()["problems"][0]["reason"]
 
 
 def test_min_share_values_and_quota_codes_are_checked(

@@ -142,10 +142,15 @@ def test_reasons_are_bahasa_indonesia_by_default_and_english_on_request(
             r["feature"] for r in row_en["reasons"]
         ]
         for reason_id, reason_en in zip(row_id["reasons"], row_en["reasons"], strict=True):
-            verb_id = "menaikkan" if reason_id["effect"] == "raises" else "menurunkan"
-            assert reason_id["text"].endswith(f"{verb_id} manfaat pendampingan")
-            assert reason_en["text"].endswith(f"{reason_en['effect']} the gain from mentoring")
-            assert (reason_id["contribution"] >= 0) == (reason_id["effect"] == "raises")
+            # Against the average MSME (TreeSHAP's base): the phrase says which side of it.
+            side_id = "di atas" if reason_id["effect"] == "raises" else "di bawah"
+            side_en = "above" if reason_en["effect"] == "raises" else "below"
+            assert reason_id["text"].endswith(f"manfaat pendampingan {side_id} rata-rata")
+            assert reason_en["text"].endswith(f"from mentoring {side_en} average")
+            assert (reason_id["contribution"] > 0) == (reason_id["effect"] == "raises")
+            assert reason_id["code"] == reason_en["code"] and reason_id["code"].startswith(
+                "factor."
+            )
 
 
 def test_reasons_are_the_largest_contributions_first(
