@@ -124,7 +124,7 @@ def make_list(
 
 def _refused(error: AllocationError, language: Language) -> UploadError:
     """The API's refusal (`allocation_refusal`), worded in `language` for the page."""
-    refusal = allocation_refusal(error)
+    refusal = allocation_refusal(error, language)
     text_key, fix_key, field = REFUSAL_WORDS[refusal.error]
     fix = "" if fix_key is None else message(language, fix_key)
     problems = [
