@@ -26,10 +26,11 @@ from data.io import (
     DataFileError,
     atomic_outputs,
     atomic_write,
-    read_table,
+    read_table_info,
     table_format,
     write_table_to,
 )
+from data.numbers import NumberFormat, normalise_number_texts, strip_currency
 from data.validation import REASONS_COLUMN, ROW_COLUMN, validate_frame
 from data.validation import write_quarantine as write_validation_quarantine
 from data.xlsx import write_workbook
@@ -171,10 +172,11 @@ def prioritize_file(
     """
     selected_path, rest_path, quarantine_path = output_paths(output)
     try:
-        raw = read_table(data, duplicate_columns="keep")
+        read = read_table_info(data, duplicate_columns="keep")
     except DataFileError as error:
         raise PrioritizeFileError(str(error)) from error
-    checked = validate_frame(raw, "profile", extra_columns="ignore")
+    raw, info = read.frame, read.info
+    checked = validate_frame(raw, "profile", extra_columns="ignore", source=info)
     listed = checked.file_problems()
     if listed is not None:
         raise PrioritizeFileError(
@@ -184,7 +186,9 @@ def prioritize_file(
     valid = checked.valid
     rejected = checked.rejected
     if request.budget is not None:
-        valid, cost_rejected = _with_costs(raw, valid, cost_column)
+        valid, cost_rejected = _with_costs(
+            raw, valid, cost_column, info.number_format, info.first_data_row
+        )
         rejected = pd.concat([rejected, cost_rejected], ignore_index=True)
     quarantine = None
     if len(rejected):
@@ -219,16 +223,22 @@ def prioritize_file(
 
 
 def _with_costs(
-    raw: pd.DataFrame, valid: pd.DataFrame, cost_column: str
+    raw: pd.DataFrame,
+    valid: pd.DataFrame,
+    cost_column: str,
+    number_format: NumberFormat,
+    first_data_row: int = FIRST_DATA_ROW,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Valid rows with a usable `cost`; the others as quarantine rows (raw cells + reasons)."""
+    """Valid rows with a usable `cost` (read in the file's number format, `Rp 1.500.000`
+    too); the others as quarantine rows (raw cells + reasons)."""
     if cost_column not in valid.columns:
         raise PrioritizeFileError(
             f"header: a budget needs a cost per MSME, but the file has no column {cost_column} "
             "(name it with --cost-column)"
         )
-    cost = pd.to_numeric(valid[cost_column], errors="coerce")
     text = valid[cost_column].astype(str).str.strip()
+    numbers = normalise_number_texts(strip_currency(text), number_format)
+    cost = pd.to_numeric(numbers, errors="coerce")
     bad = ~np.isfinite(cost.to_numpy(dtype=float)) | (cost < 0).to_numpy()
     missing = (valid[cost_column].isna() | (text == "")).to_numpy()
     reasons = np.where(missing, "is missing (a budget needs it)", "is not a number >= 0")[bad]
@@ -237,7 +247,7 @@ def _with_costs(
     if cost_column != COST:
         kept = kept.drop(columns=cost_column)
     rows = valid.index[bad].to_numpy()
-    out = raw.iloc[rows - FIRST_DATA_ROW].reset_index(drop=True)
+    out = raw.iloc[rows - first_data_row].reset_index(drop=True)
     out.insert(0, REASONS_COLUMN, [f"column {cost_column}: value {r}" for r in reasons])
     out.insert(0, ROW_COLUMN, rows)
     return kept, out

@@ -1,18 +1,25 @@
-"""A mentoring list as files to hand out: XLSX (selected, not selected, summary sheets) or CSV.
+"""A mentoring list as files to act on: XLSX (selected, not selected, summary sheets) or CSV.
 
-Headers and labels are in the list's language; numbers stay numbers (probabilities as fractions,
-formatted as percentages in XLSX) so a spreadsheet can sort and sum them in any locale. No text
-becomes a formula: XLSX text cells, and in CSV a `'` before `= + - @` (`data.io.neutralised`).
-A list holding a control character was not made by the upload (the contract refuses them) and is
-refused with the field named.
+Each MSME row carries every column of the uploaded file (business name, phone, address: the
+columns outside the contract too, under their own headers; the cost column under the user's
+name), after what the list computed. Headers, category values, segments and reasons are in the
+list's language, provinces and sectors by name. Numbers stay numbers: XLSX numeric cells with a
+number format, CSV without a trailing `.0`. The summary sheet holds the date, the model, every
+setting and every limit (binding or not). File names carry the date and time.
+
+No text becomes a formula: XLSX text cells, and in CSV a `'` before `= + - @`
+(`data.io.neutralised`). A list holding a control character was not made by the upload (the
+contract refuses them) and is refused with the field named.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -24,16 +31,25 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel
 
-from data.contract import CONTROL_CHARACTERS
+from data.contract import CONTROL_CHARACTERS, PROFILE_COLUMNS
 from data.io import neutralised
+from data.reference import province_name_by_code, value_label
 from data.xlsx import safe_cells, text_cell
-from service.web.i18n import Language, message
+from service.web.i18n import Language, format_number, message
 from service.web.lists import reason_generic
-from service.web.schemas import ExportFormat, ExportPart, UploadResponse
+from service.web.schemas import ExportFormat, ExportPart, InputCell, UploadResponse
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 MAX_REASONS = 3
+# Times are stated in Western Indonesia Time, the ministry's (Jakarta) clock.
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+SPECS = {spec.name: spec for spec in PROFILE_COLUMNS}
+# Columns the computed part of each row already shows; the input part does not repeat them.
+SHOWN = ("msme_id", "province_code", "sector", "owner_gender")
+POINTS_FORMAT = "0.00"  # chances and gains in percent (points), two decimals
+COUNT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.00"
 
 
 class ExportRefusedError(ValueError):
@@ -53,6 +69,19 @@ class ExportFile:
     media_type: str
 
 
+@dataclass
+class Sheet:
+    """A table to write, with the number format of its numeric columns (by header)."""
+
+    name: str
+    table: pd.DataFrame
+    formats: dict[str, str] = field(default_factory=dict)
+    summary: bool = False
+
+
+# ------------------------------------------------------------------------------ words
+
+
 @cache
 def _label(value: str, language: Language, prefix: str = "value") -> str:
     key = f"{prefix}.{value}"
@@ -60,9 +89,54 @@ def _label(value: str, language: Language, prefix: str = "value") -> str:
     return value if text == key else text
 
 
+def column_header(name: str, language: Language) -> str:
+    """A contract column's header in `language`: the page's label, else the contract's Bahasa
+    term (Bahasa) or the name in words (English)."""
+    key = f"col.{name}"
+    text = message(language, key)
+    if text != key:
+        return text
+    spec = SPECS.get(name)
+    if spec is None:
+        return name
+    if language == "id":
+        return spec.term_id[:1].upper() + spec.term_id[1:]
+    return name.replace("_", " ").capitalize()
+
+
+def cell_value(name: str, value: InputCell, language: Language) -> InputCell:
+    """A contract cell as a person reads it (codes as words, booleans as yes/no); the file's
+    other cells as they are."""
+    spec = SPECS.get(name)
+    if spec is None or value is None:
+        return value
+    if isinstance(value, bool) or spec.kind == "boolean":
+        return message(language, "export.yes" if value else "export.no")
+    if name == "province_code":
+        return str(value)
+    if spec.kind == "category" and isinstance(value, str):
+        text = _label(value, language)
+        if text != value:
+            return text
+        try:
+            return value_label(name, value, language)
+        except (KeyError, ValueError):
+            return value
+    return value
+
+
+def reason_label(code: str, language: Language) -> str:
+    """A reason code in general words. Hook: when `data.messages` words reason codes, render
+    them from there (`render(code, {}, language)`); until then the page's catalog words them."""
+    return reason_generic(code, language)
+
+
 def _percent(value: float | None) -> float | None:
     """A chance (0–1) as a percentage rounded to 0.01, readable in any spreadsheet locale."""
     return None if value is None else round(100 * value, 2)
+
+
+# ------------------------------------------------------------------------------ the tables
 
 
 SELECTED_KEYS = (
@@ -78,6 +152,7 @@ SELECTED_KEYS = (
     "col.segment",
 )
 NOT_SELECTED_KEYS = SELECTED_KEYS[1:]  # the same columns without the rank
+POINT_KEYS = ("export.p_mentored", "export.p_not", "export.gain")
 
 
 def _msme_cells(item: Any, gain: float | None, language: Language) -> list[object]:
@@ -95,118 +170,327 @@ def _msme_cells(item: Any, gain: float | None, language: Language) -> list[objec
     ]
 
 
-def selected_table(result: UploadResponse, language: Language) -> pd.DataFrame:
-    """The list in rank order, one MSME per row, with its reasons in separate columns."""
+def _input_columns(result: UploadResponse) -> list[str]:
+    """The file's columns the computed part does not already show, in the file's order."""
+    return [name for name in result.source.columns if name not in SHOWN]
+
+
+def _input_headers(columns: Sequence[str], taken: Sequence[str], language: Language) -> list[str]:
+    """Headers of the input part: contract columns in `language`, others as the file had them;
+    a header equal to one already used gets a mark (` (berkas)`) so no two columns share one."""
+    used = set(taken)
+    headers = []
+    for name in columns:
+        header = column_header(name, language)
+        if header in used:
+            header = f"{header} ({message(language, 'export.from_file')})"
+        used.add(header)
+        headers.append(header)
+    return headers
+
+
+def _input_formats(
+    result: UploadResponse, columns: Sequence[str], headers: Sequence[str]
+) -> dict[str, str]:
+    formats: dict[str, str] = {}
+    for name, header in zip(columns, headers, strict=True):
+        spec = SPECS.get(name)
+        if (
+            name == result.options.cost_column
+            or (spec is not None and "IDR" in spec.unit)
+            or (spec is not None and spec.kind == "integer")
+        ):
+            formats[header] = COUNT_FORMAT
+        elif spec is not None and spec.kind == "number":
+            formats[header] = DECIMAL_FORMAT
+    return formats
+
+
+def selected_sheet(result: UploadResponse, language: Language) -> Sheet:
+    """The list in rank order: rank, chances, segment, reasons, then every column of the file."""
     columns = [message(language, key) for key in SELECTED_KEYS]
     columns += [f"{message(language, 'col.reasons')} {n + 1}" for n in range(MAX_REASONS)]
-    with_cost = any(item.cost is not None for item in result.selected)
-    if with_cost:
-        columns.append("cost")
+    inputs = _input_columns(result)
+    headers = _input_headers(inputs, columns, language)
     rows = []
     for item in sorted(result.selected, key=lambda entry: entry.rank):
         texts = [reason.text for reason in item.reasons[:MAX_REASONS]]
-        row: list[object] = [
-            item.rank,
-            *_msme_cells(item, item.expected_gain, language),
-            *texts,
-            *[""] * (MAX_REASONS - len(texts)),
-        ]
-        if with_cost:
-            row.append(item.cost)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=columns)
+        rows.append(
+            [
+                item.rank,
+                *_msme_cells(item, item.expected_gain, language),
+                *texts,
+                *[""] * (MAX_REASONS - len(texts)),
+                *[cell_value(name, item.input.get(name), language) for name in inputs],
+            ]
+        )
+    formats = {message(language, key): POINTS_FORMAT for key in POINT_KEYS}
+    formats[message(language, "col.rank")] = "0"
+    formats |= _input_formats(result, inputs, headers)
+    table = pd.DataFrame(rows, columns=[*columns, *headers])
+    return Sheet(message(language, "sheet.selected"), table, formats)
 
 
-def not_selected_table(result: UploadResponse, language: Language) -> pd.DataFrame:
-    """Everyone left off the list, with the reason (code and words)."""
+def not_selected_sheet(result: UploadResponse, language: Language) -> Sheet:
+    """Everyone left off the list, with the reason (in general and for this MSME), then every
+    column of the file."""
     columns = [message(language, key) for key in NOT_SELECTED_KEYS]
-    columns += ["reason_code", message(language, "col.reason")]
+    columns += [message(language, "export.reason_kind"), message(language, "col.reason")]
+    inputs = _input_columns(result)
+    headers = _input_headers(inputs, columns, language)
     rows = [
         [
             *_msme_cells(item, item.uplift, language),
-            item.reason_code,
+            reason_label(item.reason_code, language),
             item.reason,
+            *[cell_value(name, item.input.get(name), language) for name in inputs],
         ]
         for item in result.not_selected
     ]
-    return pd.DataFrame(rows, columns=columns)
+    formats = {message(language, key): POINTS_FORMAT for key in POINT_KEYS}
+    formats |= _input_formats(result, inputs, headers)
+    table = pd.DataFrame(rows, columns=[*columns, *headers])
+    return Sheet(message(language, "sheet.not_selected"), table, formats)
+
+
+def selected_table(result: UploadResponse, language: Language) -> pd.DataFrame:
+    return selected_sheet(result, language).table
+
+
+def not_selected_table(result: UploadResponse, language: Language) -> pd.DataFrame:
+    return not_selected_sheet(result, language).table
+
+
+def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime) -> Sheet:
+    """Date, model, file, every setting and every limit (used, limit, binding or not), the
+    headline figures and why the others were left out: label, value, note."""
+
+    def h(key: str, **values: object) -> str:
+        return message(language, key, **values)
+
+    yes, no = h("export.yes"), h("export.no")
+    source = result.source
+    model = f"{result.model.name} v{result.model.version or '?'}"
+    rows: list[tuple[str, object, str]] = [
+        (h("export.made"), made.strftime("%Y-%m-%d %H:%M") + " WIB", ""),
+        (h("export.model"), model, ""),
+        (h("export.source"), source.filename, read_statement(result, language)),
+        (h("export.rows"), source.rows, ""),
+        (h("export.section_settings"), "", ""),
+        (h("export.capacity"), result.capacity, ""),
+        (h("export.exclude_digital"), yes if result.options.exclude_digital else no, ""),
+        (h("export.only_beneficial"), yes if result.options.only_beneficial else no, ""),
+        (h("export.cost_column"), result.options.cost_column or "–", ""),
+        (h("export.budget"), result.budget if result.budget is not None else "–", ""),
+    ]
+    rows.append((h("export.section_limits"), h("export.used"), h("export.binding_q")))
+    rows += _limit_rows(result, language)
+    rows += [
+        (h("export.section_result"), "", ""),
+        (h("export.filled"), result.filled, ""),
+        (h("export.candidates"), result.candidates, ""),
+        (h("export.eligible"), result.eligible, ""),
+        (h("export.total_gain"), result.total_expected_gain, ""),
+        (h("export.random_gain"), result.random_expected_gain, ""),
+        (h("export.success_rate"), result.expected_success_rate, ""),
+    ]
+    if result.total_cost is not None:
+        rows.append((h("export.total_cost"), result.total_cost, ""))
+    if result.shortfall_note:
+        rows.append((h("summary.filled"), result.shortfall_note, ""))
+    for item in result.binding_constraints:
+        rows.append((h("export.binding"), item.message, ""))
+    if result.summary.not_selected_reasons:
+        rows.append((h("export.section_not_selected"), "", ""))
+    for count in result.summary.not_selected_reasons:
+        rows.append((reason_label(count.reason_code, language), count.count, ""))
+    table = pd.DataFrame(rows, columns=["", " ", "  "])
+    formats = {
+        h("export.success_rate"): "0.0%",
+        h("export.total_gain"): "#,##0.0",
+        h("export.random_gain"): "#,##0.0",
+        h("export.budget"): COUNT_FORMAT,
+        h("export.total_cost"): COUNT_FORMAT,
+    }
+    return Sheet(h("sheet.summary"), table, formats, summary=True)
 
 
 def summary_table(result: UploadResponse, language: Language) -> pd.DataFrame:
-    """The list's headline figures and constraints, one per row."""
+    return summary_sheet(result, language, now()).table
 
-    def h(key: str) -> str:
-        return message(language, key)
 
-    model = f"{result.model.name} v{result.model.version or '?'}"
-    pairs: list[tuple[str, object]] = [
-        (h("export.source"), result.source.filename),
-        (h("export.model"), model),
-        (h("export.capacity"), result.capacity),
-        (h("export.filled"), result.filled),
-        (h("export.total_gain"), result.total_expected_gain),
-        (h("export.random_gain"), result.random_expected_gain),
-        (h("export.success_rate"), result.expected_success_rate),
+def _limit_rows(result: UploadResponse, language: Language) -> list[tuple[str, object, str]]:
+    """Every limit set, with what the list used of it and whether it held the list back."""
+
+    def h(key: str, **values: object) -> str:
+        return message(language, key, **values)
+
+    yes, no = h("export.yes"), h("export.no")
+    binding = Counter(item.kind for item in result.binding_constraints)
+    names = {item.name for item in result.binding_constraints}
+    per_province = Counter(item.province_code for item in result.selected)
+    provinces = province_name_by_code()
+
+    def count(value: float) -> str:
+        return format_number(value, language, 0)
+
+    rows: list[tuple[str, object, str]] = [
+        (
+            h("export.limit_capacity", limit=count(result.capacity)),
+            result.filled,
+            yes if binding["capacity"] else no,
+        )
     ]
-    for item in result.binding_constraints:
-        pairs.append((h("export.binding"), item.message))
-    if result.shortfall_note:
-        pairs.append((h("summary.filled"), result.shortfall_note))
-    for count in result.summary.not_selected_reasons:
-        pairs.append((reason_generic(count.reason_code, language), count.count))
-    return pd.DataFrame(pairs, columns=["", ""])
+    for code, limit in sorted((result.options.quotas or {}).items()):
+        quota_bound = any(n.endswith(f" {code}") for n in names if n.startswith("quota"))
+        rows.append(
+            (
+                h("export.limit_quota", province=provinces.get(code, code), limit=count(limit)),
+                per_province.get(code, 0),
+                yes if quota_bound else no,
+            )
+        )
+    for share in result.options.min_share:
+        used = sum(1 for item in result.selected if _matches(item, share.column, share.value))
+        label = h(
+            "export.limit_min_share",
+            column=h(f"dim.{share.column}"),
+            value=(
+                provinces.get(share.value, share.value)
+                if share.column == "province_code"
+                else _label(share.value, language)
+            ),
+            share=f"{format_number(100 * share.share, language)}%",
+        )
+        held = f"min_share {share.column}={share.value} {share.share:g}" in names
+        rows.append((label, used, yes if held else no))
+    if result.budget is not None:
+        rows.append(
+            (
+                h("export.limit_budget", limit=count(result.budget)),
+                result.total_cost if result.total_cost is not None else 0,
+                yes if binding["budget"] else no,
+            )
+        )
+    return rows
+
+
+def _matches(item: Any, column: str, value: str) -> bool:
+    if column == "island_group":
+        return bool(item.island_group == value)
+    found = getattr(item, column, None)
+    if found is None:
+        found = item.input.get(column)
+    return bool(found == value)
+
+
+def read_statement(result: UploadResponse, language: Language) -> str:
+    """How the file was read, in one line: separator, numbers, encoding, header row."""
+    source = result.source
+    parts = []
+    if source.delimiter is not None:
+        parts.append(message(language, f"read.delimiter.{_delimiter_key(source.delimiter)}"))
+    if source.decimal == ",":
+        parts.append(message(language, "read.decimal_comma"))
+    elif source.decimal == ".":
+        parts.append(message(language, "read.decimal_dot"))
+    if source.encoding is not None:
+        parts.append(message(language, f"read.encoding.{source.encoding.replace('-', '_')}"))
+    parts.append(message(language, "read.header_row", row=source.header_row))
+    return "; ".join(parts)
+
+
+def _delimiter_key(delimiter: str) -> str:
+    return {",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, "comma")
+
+
+# ------------------------------------------------------------------------------ files
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(WIB)
+
+
+def stamped(stem: str, made: dt.datetime) -> str:
+    """`daftar-pendampingan-2026-12-04-1530`: a new name for every export, in date order."""
+    return f"{stem}-{made.strftime('%Y-%m-%d-%H%M')}"
 
 
 def export_list(
-    result: UploadResponse, fmt: ExportFormat, part: ExportPart, language: Language
+    result: UploadResponse,
+    fmt: ExportFormat,
+    part: ExportPart,
+    language: Language,
+    made: dt.datetime | None = None,
 ) -> ExportFile:
     """The list as an XLSX workbook (every part) or one CSV file (selected or not selected).
 
     Raises ExportRefusedError when a text of the list holds a control character."""
     _refuse_control_characters(result)
-    stem = message(language, "export.filename")
+    made = made or now()
+    stem = stamped(message(language, "export.filename"), made)
     if fmt == "xlsx":
         sheets = [
-            (message(language, "sheet.selected"), selected_table(result, language)),
-            (message(language, "sheet.not_selected"), not_selected_table(result, language)),
-            (message(language, "sheet.summary"), summary_table(result, language)),
+            selected_sheet(result, language),
+            not_selected_sheet(result, language),
+            summary_sheet(result, language, made),
         ]
         if part != "all":
-            sheets = sheets[:1] if part == "selected" else sheets[1:2]
-        return ExportFile(_xlsx(sheets, language), f"{stem}.xlsx", XLSX_MEDIA_TYPE)
+            sheets = [sheets[0] if part == "selected" else sheets[1], sheets[2]]
+        return ExportFile(xlsx_bytes(sheets), f"{stem}.xlsx", XLSX_MEDIA_TYPE)
     if part == "not_selected":
-        table = not_selected_table(result, language)
+        table = not_selected_sheet(result, language).table
         suffix = message(language, "sheet.not_selected").lower().replace(" ", "-")
     else:
-        table = selected_table(result, language)
+        table = selected_sheet(result, language).table
         suffix = message(language, "sheet.selected").lower().replace(" ", "-")
-    # UTF-8 with a byte-order mark, so spreadsheet programs read the accents right.
-    content = neutralised(table).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
-    return ExportFile(content, f"{stem}-{suffix}.csv", CSV_MEDIA_TYPE)
+    return ExportFile(csv_bytes(table), f"{stem}-{suffix}.csv", CSV_MEDIA_TYPE)
 
 
-def _xlsx(sheets: list[tuple[str, pd.DataFrame]], language: Language) -> bytes:
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark (spreadsheets read the accents right), formulas neutralised,
+    whole numbers without `.0` (`3000000`, not `3000000.0`)."""
+    plain = table.copy(deep=False)
+    for position in range(plain.shape[1]):
+        values = plain.iloc[:, position]
+        if values.dtype == object or pd.api.types.is_float_dtype(values.dtype):
+            plain.isetitem(position, values.map(_csv_number).to_numpy(dtype=object))
+    text = neutralised(plain).to_csv(index=False, lineterminator="\n")
+    return text.encode("utf-8-sig")
+
+
+def _csv_number(value: object) -> object:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer() and abs(value) < 1e15:
+            return int(value)
+        return float(f"{value:.10g}")
+    return value
+
+
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     """Sheets written in openpyxl's write-only mode (streams rows: 100,000 rows in seconds)."""
     workbook = Workbook(write_only=True)
-    summary_name = message(language, "sheet.summary")
-    rate = message(language, "export.success_rate")
     bold = Font(bold=True)
-    for name, table in sheets:
-        sheet = workbook.create_sheet(name[:31])
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.name[:31])
+        table = spec.table
         for position, column in enumerate(table.columns, start=1):
             texts = [str(column)] + [str(v) for v in table.iloc[:200, position - 1]]
             width = min(60, max(10, *map(len, texts)) + 2)
             sheet.column_dimensions[get_column_letter(position)].width = width
-        if name == summary_name:
-            for label, value in table.itertuples(index=False, name=None):
+        if spec.summary:
+            for label, value, note in table.itertuples(index=False, name=None):
                 label_cell = text_cell(sheet, str(label))
                 label_cell.font = bold
                 value_cell = _safe_cell(sheet, value)
-                if label == rate:
-                    value_cell.number_format = "0.0%"
+                number_format = spec.formats.get(str(label))
+                if number_format and isinstance(value, int | float):
+                    value_cell.number_format = number_format
                 elif isinstance(value, float):
                     value_cell.number_format = "#,##0.0"
-                sheet.append([label_cell, value_cell])
+                sheet.append([label_cell, value_cell, _safe_cell(sheet, note or None)])
             continue
         sheet.freeze_panes = "A2"
         header = []
@@ -216,11 +500,22 @@ def _xlsx(sheets: list[tuple[str, pd.DataFrame]], language: Language) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             header.append(cell)
         sheet.append(header)
+        formats = [spec.formats.get(str(column)) for column in table.columns]
         for row in table.itertuples(index=False, name=None):
-            sheet.append(safe_cells(sheet, map(_cell, row)))
+            cells = safe_cells(sheet, map(_cell, row))
+            sheet.append([_formatted(sheet, c, f) for c, f in zip(cells, formats, strict=True)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _formatted(sheet: Any, value: object, number_format: str | None) -> object:
+    """A numeric value as a cell with its number format; anything else as it is."""
+    if number_format is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def _safe_cell(sheet: Any, value: object) -> Cell:

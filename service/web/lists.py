@@ -1,6 +1,6 @@
 """From an uploaded spreadsheet to a readable mentoring list, with no HTTP in sight.
 
-The steps are the API's own: the file is read by `data.io.read_table` and checked by
+The steps are the API's own: the file is read by `data.io.read_table_info` and checked by
 `data.validation.validate_frame`; the list is built by `service.scoring.prioritize_profiles`, the
 function behind `POST /v1/prioritize`, which scores every candidate once; the listed MSMEs' reasons
 come from `service.scoring.explain_profiles`, as `POST /v1/scores` gives them. This module only
@@ -11,6 +11,7 @@ Nothing is half-applied: any invalid row refuses the whole file, with every prob
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -21,8 +22,10 @@ import pandas as pd
 from pydantic import ValidationError
 
 from allocation import AllocationError
+from data.aliases import contract_headers
 from data.contract import FIRST_DATA_ROW, GENDERS, PROFILE_COLUMNS, SECTORS
-from data.io import DataFileError, DataLimitError, ReadLimits, read_table
+from data.io import DataFileError, DataLimitError, ReadInfo, ReadLimits, TableRead, read_table_info
+from data.numbers import normalise_number_texts, strip_currency
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import SCORED_SEGMENTS, SEGMENTS
 from data.validation import validate_frame
@@ -36,9 +39,12 @@ from service.schemas import (
     PrioritizeResponse,
 )
 from service.scoring import explain_profiles, prioritize_profiles_with_result
+from service.web.form_numbers import read_form_numbers
 from service.web.i18n import Language, format_bytes, format_number, message
 from service.web.problems import PageProblem, page_problems
 from service.web.schemas import (
+    ColumnRead,
+    InputCell,
     LeftOutMsme,
     ListedMsme,
     ListSummary,
@@ -82,10 +88,27 @@ class UploadError(Exception):
 # --------------------------------------------------------------------------- the whole path
 
 
-def parse_options(text: str, language: Language) -> UploadOptions:
-    """The upload's options from their JSON; UploadError (422) naming every bad field."""
+def parse_options(text: str, language: Language) -> tuple[UploadOptions, dict[str, str]]:
+    """The upload's options from their JSON, numbers typed as text read the Indonesian way
+    (`service.web.form_numbers`), and each such number as understood; UploadError (422)
+    naming every bad field."""
     try:
-        return UploadOptions.model_validate_json(text)
+        numbers = read_form_numbers(json.loads(text), language)
+    except json.JSONDecodeError:
+        numbers = None
+    if numbers is not None and numbers.problems:
+        problems = [
+            PageProblem(row=None, column=None, reason=reason, fix="", field=f"options.{path}")
+            for path, reason in numbers.problems
+        ]
+        detail = "; ".join(f"{problem.field}: {problem.reason}" for problem in problems)
+        text = message(language, "error.options", detail=detail)
+        raise UploadError(422, "invalid_options", text, problems)
+    try:
+        body = text if numbers is None else json.dumps(numbers.options)
+        return UploadOptions.model_validate_json(
+            body
+        ), {} if numbers is None else numbers.understood
     except ValidationError as error:
         problems = [
             PageProblem(
@@ -113,9 +136,10 @@ def make_list(
 ) -> UploadResponse:
     """File in, list out; every refusal (file, rows, constraints) as an UploadError."""
     fmt = upload_format(filename, language)
-    raw = read_upload(path, filename, language, ReadLimits.for_upload(max_rows))
-    frame = checked_candidates(raw, options, language, max_rows)
-    source = SourceFile(filename=filename, format=fmt, rows=len(raw))
+    read = read_upload(path, filename, language, ReadLimits.for_upload(max_rows))
+    raw = read.frame
+    frame = checked_candidates(raw, options, language, max_rows, source=read.info)
+    source = source_file(filename, fmt, read, input_columns(frame, options))
     try:
         return build_list(loaded, frame, options, language, source)
     except AllocationError as error:
@@ -164,11 +188,12 @@ def check_size(size: int, limit: int, language: Language) -> None:
 
 def read_upload(
     path: Path, filename: str, language: Language, limits: ReadLimits | None = None
-) -> pd.DataFrame:
-    """The file's cells as text, via `data.io.read_table` within `limits`: a file past them is
-    refused (413) before it is parsed whole, an unreadable one too (422)."""
+) -> TableRead:
+    """The file's cells as text and how it was read (delimiter, encoding, numbers, header row),
+    via `data.io.read_table_info` within `limits`: a file past them is refused (413) before it
+    is parsed whole, an unreadable one too (422)."""
     try:
-        return read_table(path, duplicate_columns="keep", limits=limits)
+        return read_table_info(path, duplicate_columns="keep", limits=limits)
     except DataLimitError as error:
         raise UploadError(413, error.code, _past_limit(error, filename, language)) from None
     except DataFileError as error:
@@ -217,10 +242,47 @@ def _unreadable(detail: str, filename: str, language: Language) -> str:
 # --------------------------------------------------------------------------- checking the rows
 
 
+def input_columns(frame: pd.DataFrame, options: UploadOptions) -> list[str]:
+    """The file's columns as the list carries them (contract names, the others as headed);
+    the computed `cost` only when it is the file's own cost column."""
+    return [
+        str(name) for name in frame.columns if name != COST_COLUMN or name == options.cost_column
+    ]
+
+
+def source_file(
+    filename: str, fmt: UploadFormat, read: TableRead, columns: list[str]
+) -> SourceFile:
+    """The uploaded file and what reading it found, for the result to state."""
+    info = read.info
+    return SourceFile(
+        filename=filename,
+        format=fmt,
+        rows=len(read.frame),
+        header_row=info.header_row,
+        first_data_row=info.first_data_row,
+        delimiter=info.delimiter,
+        encoding=info.encoding,
+        decimal=info.decimal,
+        thousands=info.thousands,
+        columns_read_as=[
+            ColumnRead(header=header, column=column)
+            for header, column in contract_headers(list(read.frame.columns)).items()
+        ],
+        columns=columns,
+    )
+
+
 def checked_candidates(
-    raw: pd.DataFrame, options: UploadOptions, language: Language, max_rows: int
+    raw: pd.DataFrame,
+    options: UploadOptions,
+    language: Language,
+    max_rows: int,
+    *,
+    source: ReadInfo | None = None,
 ) -> pd.DataFrame:
-    """The candidates, typed by the contract (index = spreadsheet row), plus `cost` when asked.
+    """The candidates, typed by the contract (index = spreadsheet row), with the file's other
+    columns as written, plus `cost` when asked (read in the file's number format).
 
     Raises UploadError listing every problem when any row or column is wrong.
     """
@@ -235,12 +297,12 @@ def checked_candidates(
                 limit=format_number(max_rows, language, 0),
             ),
         )
-    result = validate_frame(raw, "profile", extra_columns="ignore")
+    result = validate_frame(raw, "profile", extra_columns="ignore", source=source)
     problems = page_problems(result.problems, language)
     valid = result.valid
     problems.extend(_id_length_problems(valid, language))
     if options.cost_column is not None:
-        problems.extend(_cost_problems(raw, options, language))
+        problems.extend(_cost_problems(raw, options, language, source))
     if problems:
         problems.sort(key=lambda p: (p.row is not None, p.row or 0))
         file_level = any(problem.row is None for problem in problems)
@@ -257,11 +319,21 @@ def checked_candidates(
             )
         )
         raise UploadError(422, "invalid_file", text, problems)
-    frame = valid[list(PROFILE_NAMES)].copy()
+    frame = valid.copy()
     if options.cost_column is not None:
-        costs = pd.to_numeric(raw[options.cost_column].to_numpy(), errors="coerce")
-        frame[COST_COLUMN] = costs.astype(float)
+        costs = _cost_numbers(raw[options.cost_column], source)
+        frame[options.cost_column] = costs.to_numpy(dtype=float)
+        frame[COST_COLUMN] = costs.to_numpy(dtype=float)
     return frame
+
+
+def _cost_numbers(values: pd.Series[Any], source: ReadInfo | None) -> pd.Series[Any]:
+    """The cost column as numbers, read in the file's number format (`Rp 1.500.000` too)."""
+    text = values.astype(str).str.strip()
+    number_format = source.number_format if source is not None else None
+    if number_format is not None:
+        text = normalise_number_texts(strip_currency(text), number_format)
+    return pd.to_numeric(text.where(text != "", None), errors="coerce")
 
 
 def _id_length_problems(valid: pd.DataFrame, language: Language) -> list[PageProblem]:
@@ -281,7 +353,7 @@ def _id_length_problems(valid: pd.DataFrame, language: Language) -> list[PagePro
 
 
 def _cost_problems(
-    raw: pd.DataFrame, options: UploadOptions, language: Language
+    raw: pd.DataFrame, options: UploadOptions, language: Language, source: ReadInfo | None
 ) -> list[PageProblem]:
     column = options.cost_column
     assert column is not None
@@ -295,8 +367,9 @@ def _cost_problems(
             )
         ]
     text = raw[column].astype(str).str.strip()
-    numbers = pd.to_numeric(text.where(text != "", None), errors="coerce")
+    numbers = _cost_numbers(raw[column], source)
     empty = (text == "").to_numpy()
+    first_row = source.first_data_row if source is not None else FIRST_DATA_ROW
     bad = ((numbers.isna() & ~empty) | (numbers <= 0)).to_numpy()
     problems: list[PageProblem] = []
     fix = message(language, "fix.cost")
@@ -308,7 +381,7 @@ def _cost_problems(
         else:
             continue
         problems.append(
-            PageProblem(row=position + FIRST_DATA_ROW, column=column, reason=reason, fix=fix)
+            PageProblem(row=position + first_row, column=column, reason=reason, fix=fix)
         )
     return problems
 
@@ -349,6 +422,7 @@ def build_list(
     chosen = [position[item.msme_id] for item in answer.selected]
     explained = explain_profiles(loaded, [profiles[i] for i in chosen], language)
     rows = frame.index.to_numpy()
+    inputs = input_cells(frame[input_columns(frame, options)])
     names_by_code = _province_names()
     islands = _islands()
 
@@ -362,6 +436,7 @@ def build_list(
             area_type=records[i]["area_type"],
             island_group=islands.get(item.province_code, ""),
             reasons=reasons,
+            input=inputs[i],
         )
         for item, i, reasons in zip(answer.selected, chosen, explained, strict=True)
     ]
@@ -390,6 +465,7 @@ def build_list(
                 owner_gender=record["owner_gender"],
                 p_digital_if_mentored=None,
                 p_digital_if_not=None,
+                input=inputs[i],
             )
         )
     _fill_probabilities(not_selected, result.not_selected)
@@ -413,11 +489,17 @@ def build_list(
     )
 
 
+def input_cells(frame: pd.DataFrame) -> list[dict[str, InputCell]]:
+    """Every column of each row as JSON values (NaN as None), keys in the file's order."""
+    return [_plain(record) for record in cast(list[dict[str, Any]], frame.to_dict("records"))]
+
+
 def _plain(record: dict[str, Any]) -> dict[str, Any]:
     """Numpy scalars as Python values and NaN as None, as a JSON request would carry them."""
     out: dict[str, Any] = {}
     for name, value in record.items():
-        if isinstance(value, float) and math.isnan(value):
+        missing = value is None or value is pd.NA or value is pd.NaT
+        if missing or (isinstance(value, float) and math.isnan(value)):
             out[name] = None
         elif hasattr(value, "item"):
             out[name] = value.item()

@@ -1,8 +1,11 @@
-"""Routes of the program managers' web page: the page itself, its static files, and two API routes.
+"""Routes of the program managers' web page: the page, its "how the list is made" page, its
+static files, the candidates template, a number reader, and three API routes.
 
 The page is a client like any other: `POST /v1/prioritize/upload` turns a CSV/XLSX file into the
-same list `POST /v1/prioritize` gives (plus what a person needs to read it), and
-`POST /v1/lists/export` turns that answer into files. Both need the X-API-Key, like every /v1 route.
+same list `POST /v1/prioritize` gives (plus what a person needs to read it), `POST /v1/lists/export`
+turns that answer into files, and `POST /v1/problems/export` writes a refused file's problems as a
+file. The three need the X-API-Key, like every /v1 route; the page's helpers (template, number
+reader) hold no data and need none.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
-from pydantic import Field
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.templating import Jinja2Templates
 
 from data.contract import AREA_TYPES, GENDERS, PROFILE_COLUMNS, SECTORS
+from data.numbers import NumberError, NumberKind, parse_number
 from data.reference import island_groups, provinces
+from data.template import build_candidates_template, choices_for
 from service.auth import require_api_key
 from service.body import documented_body, read_json_body
 from service.deps import LanguageDep, MetricsDep, ModelDep, SettingsDep
@@ -30,15 +35,30 @@ from service.routes.responses import ERROR_RESPONSES
 from service.schemas import ErrorResponse, Problem
 from service.settings import Settings
 from service.web.exports import ExportRefusedError, export_list
+from service.web.form_numbers import number_problem, understood_text
 from service.web.i18n import LANGUAGES, Language, catalog, format_bytes, format_number, message
 from service.web.lists import UploadError, check_size, make_list, parse_options
-from service.web.schemas import ExportFormat, ExportPart, UploadResponse
+from service.web.problem_files import export_problems, group_problems
+from service.web.schemas import ExportFormat, ExportPart, ProblemsExport, UploadResponse
 
 WEB_DIR = Path(__file__).parent
 STATIC_DIR = WEB_DIR / "static"
-STATIC_MEDIA_TYPES = {".css": "text/css", ".js": "text/javascript", ".png": "image/png"}
+STATIC_MEDIA_TYPES = {
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+}
 UPLOAD_PATH = "/v1/prioritize/upload"
 EXPORT_PATH = "/v1/lists/export"
+PROBLEMS_EXPORT_PATH = "/v1/problems/export"
+TEMPLATE_PATH = "/template.xlsx"
+NUMBER_PATH = "/numbers/understood"
+HOW_PATH = "/how"
+TEMPLATE_NAMES: dict[Language, str] = {
+    "id": "templat-kandidat-umkm.xlsx",
+    "en": "msme-candidates-template.xlsx",
+}
 # The page loads only its own files and talks only to its own origin.
 PAGE_HEADERS = {
     "Content-Security-Policy": (
@@ -57,7 +77,7 @@ def body_limits(settings: Settings) -> dict[str, int]:
     """Body limits of this module's API routes, for the app's BodyLimitMiddleware: an upload may
     be as large as the longest /v1/prioritize body, and so may the list sent back for export."""
     limit = settings.body_limit_prioritize
-    return {UPLOAD_PATH: limit, EXPORT_PATH: limit}
+    return {UPLOAD_PATH: limit, EXPORT_PATH: limit, PROBLEMS_EXPORT_PATH: limit}
 
 
 # ------------------------------------------------------------------------------- the page
@@ -99,8 +119,36 @@ def _page_config(settings: Settings, root: str) -> dict[str, Any]:
         },
         "maxRows": settings.max_prioritize_msmes,
         "maxUploadBytes": settings.body_limit_prioritize,
-        "endpoints": {"upload": root + UPLOAD_PATH, "export": root + EXPORT_PATH},
+        "columns": accepted_columns(),
+        "endpoints": {
+            "upload": root + UPLOAD_PATH,
+            "export": root + EXPORT_PATH,
+            "problems": root + PROBLEMS_EXPORT_PATH,
+            "template": root + TEMPLATE_PATH,
+            "number": root + NUMBER_PATH,
+            "how": root + HOW_PATH,
+        },
     }
+
+
+@cache
+def accepted_columns() -> list[dict[str, Any]]:
+    """The columns a file may hold and the values each accepts, in both languages: the same
+    headers and values the template's drop-downs offer (`data.template`)."""
+    columns = []
+    for spec in PROFILE_COLUMNS:
+        columns.append(
+            {
+                "name": spec.name,
+                "header": {"id": spec.term_id, "en": spec.name},
+                "required": spec.required,
+                "kind": spec.kind,
+                "values": {language: choices_for(spec, language) for language in LANGUAGES},
+                "minimum": spec.minimum,
+                "maximum": spec.maximum,
+            }
+        )
+    return columns
 
 
 @router.get("/", include_in_schema=False, response_class=HTMLResponse)
@@ -120,9 +168,85 @@ def page(request: Request, settings: SettingsDep) -> Response:
             size=format_bytes(settings.body_limit_prioritize, language),
         ),
         "page_config": _page_config(settings, root),
+        "how_url": root + HOW_PATH,
+        "template_url": root + TEMPLATE_PATH,
         "static_url": lambda name: f"{root}/static/{name}?v={_static_version(name)}",
     }
     return _templates().TemplateResponse(request, "index.html", context, headers=PAGE_HEADERS)
+
+
+@router.get(HOW_PATH, include_in_schema=False, response_class=HTMLResponse)
+def how_page(
+    request: Request,
+    settings: SettingsDep,
+    lang: Annotated[Language | None, Query()] = None,
+) -> Response:
+    """How the list is made, in plain words (Bahasa Indonesia or English)."""
+    root = str(request.scope.get("root_path", "")).rstrip("/")
+    language: Language = lang or settings.default_language
+    context = {
+        "language": language,
+        "languages": LANGUAGES,
+        "t": catalog(language),
+        "root": root,
+        "static_url": lambda name: f"{root}/static/{name}?v={_static_version(name)}",
+    }
+    return _templates().TemplateResponse(request, "how.html", context, headers=PAGE_HEADERS)
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon(request: Request) -> Response:
+    """Browsers ask for /favicon.ico; the page's icon is an SVG."""
+    root = str(request.scope.get("root_path", "")).rstrip("/")
+    return RedirectResponse(f"{root}/static/favicon.svg", status_code=308)
+
+
+@router.get(
+    TEMPLATE_PATH,
+    summary="A candidates workbook to fill in (headers, drop-down lists, an example row)",
+    tags=["web page"],
+    response_class=Response,
+    responses={
+        200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
+    },
+)
+def candidates_template(
+    settings: SettingsDep, lang: Annotated[Language | None, Query()] = None
+) -> Response:
+    """The XLSX template in Bahasa Indonesia or English; a filled template uploads as it is."""
+    language: Language = lang or settings.default_language
+    return Response(
+        _template_bytes(language),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="{TEMPLATE_NAMES[language]}"',
+            "Content-Language": language,
+        },
+    )
+
+
+@cache
+def _template_bytes(language: Language) -> bytes:
+    return build_candidates_template(language)
+
+
+@router.get(NUMBER_PATH, summary="A number as typed, as the page understands it", tags=["web page"])
+def number_understood(
+    text: Annotated[str, Query(max_length=200)],
+    kind: Annotated[NumberKind, Query()] = "number",
+    lang: Annotated[Language, Query()] = "id",
+) -> dict[str, Any]:
+    """What `1.000`, `Rp 500.000.000` or `70,5%` will be read as, before anything runs."""
+    try:
+        parsed = parse_number(text, kind)
+    except NumberError as error:
+        return {"ok": False, "code": error.code, "problem": number_problem(error, lang)}
+    return {
+        "ok": True,
+        "value": parsed.value,
+        "understood": understood_text(parsed, lang),
+        "read_as_percent": parsed.read_as_percent,
+    }
 
 
 @router.get("/static/{name}", include_in_schema=False)
@@ -152,10 +276,23 @@ class UploadProblem(Problem):
     fix: str | None = Field(default=None, description="How to fix it, in the requested language.")
 
 
+class UploadProblemGroup(BaseModel):
+    """Problems sharing a column and a reason, with how many there are and the first rows."""
+
+    column: str | None
+    reason: str
+    fix: str | None
+    count: int
+    rows: list[int] = Field(description="The first rows (at most 10), in file order.")
+
+
 class UploadErrorResponse(ErrorResponse):
     """Why an upload was refused; nothing of it was applied."""
 
     problems: list[UploadProblem] = Field(default_factory=list)  # type: ignore[assignment]
+    groups: list[UploadProblemGroup] = Field(
+        default_factory=list, description="The problems grouped by column and reason."
+    )
 
 
 UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -190,7 +327,10 @@ def _refusal(refused: UploadError) -> JSONResponse:
         )
         for problem in refused.problems
     ]
-    body = UploadErrorResponse(error=refused.error, message=refused.message, problems=items)
+    groups = [UploadProblemGroup(**group.__dict__) for group in group_problems(refused.problems)]
+    body = UploadErrorResponse(
+        error=refused.error, message=refused.message, problems=items, groups=groups
+    )
     return JSONResponse(body.model_dump(mode="json"), status_code=refused.status)
 
 
@@ -227,7 +367,7 @@ async def post_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
     listing every problem with its spreadsheet row, column and fix; nothing is half-applied."""
     filename = _safe_name(file.filename)
     try:
-        chosen = parse_options(options, language)
+        chosen, understood = parse_options(options, language)
         check_size(file.size or 0, settings.body_limit_prioritize, language)
         with tempfile.TemporaryDirectory(prefix="umkm-upload-") as folder:
             path = Path(folder) / filename
@@ -247,6 +387,7 @@ async def post_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
         return _refusal(refused)
     finally:
         await file.close()
+    result.understood = understood
     metrics.msmes_scored.labels(UPLOAD_PATH).inc(result.source.rows)
     response.headers["Content-Language"] = language
     response.headers["Vary"] = "Accept-Language"
@@ -299,6 +440,40 @@ async def post_export(
         exported.content,
         media_type=exported.media_type,
         headers={"Content-Disposition": disposition, "Content-Language": body.language},
+    )
+
+
+@_api.post(
+    "/problems/export",
+    summary="A refused file's problems as CSV or XLSX",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                "text/csv": {},
+            },
+            "description": "The file, as an attachment",
+        },
+        **{code: ERROR_RESPONSES[code] for code in (401, 413, 415, 422)},
+    },
+    openapi_extra=documented_body(ProblemsExport),
+)
+async def post_problems_export(
+    request: Request,
+    export_format: Annotated[ExportFormat, Query(alias="format")] = "csv",
+) -> Response:
+    """Send back the `problems` of a refused upload; get every one of them as a file, one per
+    line (row, column, problem, fix), in the given language."""
+    body = await read_json_body(request, ProblemsExport)
+    exported = await run_in_threadpool(export_problems, body.problems, export_format, body.language)
+    return Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{exported.filename}"',
+            "Content-Language": body.language,
+        },
     )
 
 

@@ -21,6 +21,9 @@ from service.schemas import (
 from service.settings import Language
 
 UploadFormat = Literal["csv", "xlsx", "parquet"]
+# One cell of the uploaded file as the list carries it: contract columns typed (codes, numbers,
+# booleans), the file's other columns as the text it holds (a phone keeps its leading 0).
+InputCell = str | int | float | bool | None
 ExportFormat = Literal["csv", "xlsx"]
 ExportPart = Literal["all", "selected", "not_selected"]
 
@@ -72,6 +75,11 @@ class ListedMsme(SelectedMsme):
     area_type: str
     island_group: str
     reasons: list[Reason] = Field(description="Top three factors, in the requested language.")
+    input: dict[str, InputCell] = Field(
+        default_factory=dict,
+        description="Every column of the MSME's row (`source.columns` order): contract columns "
+        "under their contract name, typed; the file's other columns as written.",
+    )
 
 
 class LeftOutMsme(NotSelectedMsme):
@@ -84,6 +92,9 @@ class LeftOutMsme(NotSelectedMsme):
     owner_gender: str
     p_digital_if_mentored: float | None
     p_digital_if_not: float | None
+    input: dict[str, InputCell] = Field(
+        default_factory=dict, description="Every column of the MSME's row, as in `ListedMsme`."
+    )
 
 
 class SpreadItem(BaseModel):
@@ -119,12 +130,31 @@ class ListSummary(BaseModel):
     not_selected_reasons: list[ReasonCount]
 
 
+class ColumnRead(BaseModel):
+    """A header of the file that was read as a contract column (`jenis_kelamin` as
+    `owner_gender`)."""
+
+    header: str
+    column: str
+
+
 class SourceFile(BaseModel):
-    """The uploaded file."""
+    """The uploaded file, and how it was read (for the result to state)."""
 
     filename: str
     format: UploadFormat
     rows: int = Field(description="Data rows read (all of them valid, or the upload is refused).")
+    header_row: int = Field(default=1, description="Spreadsheet row of the header.")
+    first_data_row: int = Field(default=2, description="Spreadsheet row of the first MSME.")
+    delimiter: str | None = Field(default=None, description="CSV only: , ; or a tab.")
+    encoding: str | None = Field(default=None, description="CSV only: utf-8 or cp1252.")
+    decimal: str | None = Field(default=None, description="Decimal mark of the numbers.")
+    thousands: str | None = Field(default=None, description="Thousands separator, '' for none.")
+    columns_read_as: list[ColumnRead] = Field(default_factory=list)
+    columns: list[str] = Field(
+        default_factory=list,
+        description="Keys of each MSME's `input`, in the file's column order.",
+    )
 
 
 class UploadResponse(PrioritizeResponse):
@@ -136,3 +166,24 @@ class UploadResponse(PrioritizeResponse):
     selected: list[ListedMsme]  # type: ignore[assignment]
     not_selected: list[LeftOutMsme]  # type: ignore[assignment]
     summary: ListSummary
+    understood: dict[str, str] = Field(
+        default_factory=dict,
+        description="Each number typed in the options, as it was understood, in the list's "
+        "language (`capacity`: `1.000`, `budget`: `Rp 500.000.000`, `min_share.0`: `70,5%`).",
+    )
+
+
+class ProblemRow(BaseModel):
+    """One problem of a refused file, as the upload's refusal listed it."""
+
+    row: int | None = None
+    column: str | None = Field(default=None, max_length=200)
+    reason: str = Field(max_length=2_000)
+    fix: str | None = Field(default=None, max_length=2_000)
+
+
+class ProblemsExport(BaseModel):
+    """The problems of a refused upload, sent back to be written as a file."""
+
+    language: Language
+    problems: list[ProblemRow] = Field(min_length=1)

@@ -117,7 +117,8 @@ def test_downloads_hold_the_list_and_everyone_left_out_with_reasons(
     assert set(chosen["ID UMKM"]) | set(left_out["ID UMKM"]) == all_ids
     assert len(chosen) + len(left_out) == len(all_ids)
     assert left_out["Alasan tidak terpilih"].str.len().gt(0).all()
-    assert "province_quota_full" in set(left_out["reason_code"])
+    # Issue 12: the reason's kind in words (no untranslated code in a Bahasa export).
+    assert "Provinsinya sudah mencapai batas slot" in set(left_out["Jenis alasan"])
 
     selected_csv = _download(page, "#download-csv-selected", tmp_path)
     listed = pd.read_csv(selected_csv, encoding="utf-8-sig", dtype={"Kode provinsi": str})

@@ -19,7 +19,12 @@
     lastSubmission: null, // {file, options} of the last upload, to reload reasons on a language switch
     lastError: null, // {status, body} of the last failed upload, re-rendered on a language switch
     sort: { key: "rank", dir: "asc" },
+    filters: { search: "", province: "", sector: "", segment: "" },
+    page: 0,
+    pageSize: 50,
+    announceNext: false, // move focus to the result when it comes from a new submission
   };
+  const NUMBER_DELAY_MS = 250;
 
   const $ = (id) => document.getElementById(id);
 
@@ -98,6 +103,12 @@
     showKeyStatus();
     showFileName();
     relabelOptionRows();
+    renderColumns();
+    for (const link of [$("how-link"), $("how-link-foot")]) {
+      link.href = `${config.endpoints.how}?lang=${state.lang}`;
+    }
+    $("template-link").href = `${config.endpoints.template}?lang=${state.lang}`;
+    document.querySelectorAll("input[data-number]").forEach((input) => checkNumber(input));
     if (state.result) renderResult(state.result);
     if (state.lastError) renderError(state.lastError.status, state.lastError.body);
   }
@@ -210,13 +221,9 @@
     row.className = "dyn-row quota-row";
     const province = makeSelect(provinceOptions());
     province.className = "quota-province";
-    const slots = document.createElement("input");
-    slots.type = "number";
-    slots.min = "0";
-    slots.step = "1";
-    slots.className = "quota-slots";
+    const slots = numberInput("integer", "quota-slots");
     row.append(labelled("options.province", province), labelled("options.max_slots", slots),
-      removeButton(row));
+      understoodFor(slots), removeButton(row));
     $("quota-rows").append(row);
   }
 
@@ -240,16 +247,12 @@
       value.replaceWith(fresh);
       value = fresh;
     });
-    const share = document.createElement("input");
-    share.type = "number";
-    share.min = "1";
-    share.max = "100";
-    share.step = "any";
+    const share = numberInput("share", "share-percent");
     share.value = "50";
-    share.className = "share-percent";
     row.append(labelled("options.column", column), valueWrap, labelled("options.share", share),
-      removeButton(row));
+      understoodFor(share), removeButton(row));
     $("share-rows").append(row);
+    checkNumber(share);
   }
 
   function relabelOptionRows() {
@@ -262,14 +265,81 @@
     });
   }
 
-  function numberOrNull(input) {
+  // ------------------------------------------------------------------ numbers as typed
+
+  // Numbers are sent as typed ("1.000", "Rp 500.000.000", "70,5"): the server reads them the
+  // Indonesian way and echoes them as understood. While typing, the same reader says beside
+  // each field what it will read.
+  let numberSerial = 0;
+
+  function numberInput(kind, className) {
+    const input = document.createElement("input");
+    input.type = "text";
+    input.inputMode = "decimal";
+    input.autocomplete = "off";
+    input.className = className;
+    input.dataset.number = kind;
+    numberSerial += 1;
+    input.id = `${className}-${numberSerial}`;
+    input.addEventListener("input", () => scheduleNumberCheck(input));
+    return input;
+  }
+
+  function understoodFor(input) {
+    const out = document.createElement("p");
+    out.className = "understood";
+    out.id = `${input.id}-understood`;
+    input.setAttribute("aria-describedby", out.id);
+    return out;
+  }
+
+  // A share field is labelled "%": what is typed there is a percentage (50 means 50%).
+  function numberText(input) {
     const text = input.value.trim();
-    return text === "" ? null : Number(text);
+    if (text === "" || input.dataset.number !== "share") return text;
+    return text.endsWith("%") ? text : `${text}%`;
+  }
+
+  function scheduleNumberCheck(input) {
+    clearTimeout(input.numberTimer);
+    input.numberTimer = setTimeout(() => checkNumber(input), NUMBER_DELAY_MS);
+  }
+
+  async function checkNumber(input) {
+    const out = document.getElementById(`${input.id}-understood`);
+    if (!out) return;
+    const text = numberText(input);
+    if (text === "") {
+      out.textContent = "";
+      out.classList.remove("bad");
+      input.removeAttribute("aria-invalid");
+      return;
+    }
+    const query = new URLSearchParams({ text, kind: input.dataset.number, lang: state.lang });
+    const asked = `${query}`;
+    input.dataset.asked = asked;
+    let body;
+    try {
+      const response = await fetch(`${config.endpoints.number}?${query}`);
+      body = await response.json();
+    } catch (_) {
+      return;
+    }
+    if (input.dataset.asked !== asked) return; // a later keystroke asked again
+    out.classList.toggle("bad", !body.ok);
+    if (body.ok) input.removeAttribute("aria-invalid");
+    else input.setAttribute("aria-invalid", "true");
+    out.textContent = body.ok ? t("number.understood", { value: body.understood }) : (body.problem || "");
+  }
+
+  function numberOrNull(input) {
+    const text = numberText(input);
+    return text === "" ? null : text;
   }
 
   function readOptions() {
     const capacity = numberOrNull($("capacity"));
-    if (capacity === null || !Number.isInteger(capacity) || capacity < 1) {
+    if (capacity === null) {
       throw new Error(t("error.capacity"));
     }
     const quotas = {};
@@ -286,7 +356,7 @@
       minShare.push({
         column: row.querySelector(".share-column").value,
         value: row.querySelector(".share-value").value,
-        share: percent / 100,
+        share: percent,
       });
     });
     const costColumn = $("cost-column").value.trim();
@@ -321,6 +391,7 @@
     } catch (error) {
       return showLocalError(error.message);
     }
+    state.announceNext = true;
     submit({ file, options }, t("working"));
   }
 
@@ -351,14 +422,36 @@
     if (response.ok && body) {
       state.lastError = null;
       state.result = body;
+      state.page = 0;
       $("error-box").hidden = true;
       renderResult(body);
+      announceResult(body);
       return;
     }
     state.result = null;
     $("result").hidden = true;
     state.lastError = { status: response.status, body };
     renderError(response.status, body);
+    if (state.announceNext) {
+      state.announceNext = false;
+      $("error-box").focus();
+    }
+  }
+
+  // A new list is announced to screen readers and brought into view with the focus on its
+  // title; a language switch re-renders in place without moving the reader.
+  function announceResult(result) {
+    if (!state.announceNext) return;
+    state.announceNext = false;
+    const text = t("result.announce", {
+      filled: fmtInt(result.filled),
+      rows: fmtInt(result.source.rows),
+    });
+    $("announce").textContent = "";
+    setTimeout(() => { $("announce").textContent = text; }, 50);
+    const title = $("result-title");
+    title.focus({ preventScroll: true });
+    title.scrollIntoView({ block: "start", behavior: "auto" });
   }
 
   function showLocalError(text) {
@@ -396,11 +489,67 @@
       tbody.append(tr);
     }
     table.hidden = problems.length === 0 || status === 401;
+    renderProblemGroups((body && body.groups) || [], status === 401 ? 0 : problems.length);
     const more = problems.length - MAX_PROBLEMS_SHOWN;
     $("problems-more").hidden = more <= 0;
     if (more > 0) $("problems-more").textContent = t("error.more_problems", { n: fmtInt(more) });
     box.hidden = false;
     box.scrollIntoView({ block: "nearest" });
+  }
+
+  function columnName(column) {
+    if (!column) return "–";
+    const spec = config.columns.find((c) => c.name === column);
+    return spec ? spec.header[state.lang] : column;
+  }
+
+  function renderProblemGroups(groups, total) {
+    const box = $("problem-groups-box");
+    const tbody = $("problem-groups").tBodies[0];
+    tbody.replaceChildren();
+    box.hidden = total === 0 || groups.length === 0;
+    for (const group of groups) {
+      const tr = document.createElement("tr");
+      let rows = group.rows.map((row) => fmtInt(row)).join(", ");
+      if (!group.rows.length) rows = t("error.file_level");
+      else if (group.count > group.rows.length) {
+        rows = t("problems.rows_more", { rows, n: fmtInt(group.count - group.rows.length) });
+      }
+      tr.append(cell(group.column ?? "–"), cell(group.reason), cell(fmtInt(group.count), "num"),
+        cell(rows), cell(group.fix ?? ""));
+      tbody.append(tr);
+    }
+  }
+
+  async function downloadProblems(format) {
+    const last = state.lastError;
+    if (!last || !last.body || !last.body.problems) return;
+    const problems = last.body.problems.map((p) => ({
+      row: p.row ?? null, column: p.column ?? null, reason: p.reason ?? "", fix: p.fix ?? null,
+    }));
+    await fetchFile(`${config.endpoints.problems}?format=${format}`, { language: state.lang, problems }, false);
+  }
+
+  // ------------------------------------------------------------------ accepted columns
+
+  function renderColumns() {
+    const tbody = $("columns-table").tBodies[0];
+    tbody.replaceChildren();
+    for (const column of config.columns) {
+      const tr = document.createElement("tr");
+      const header = cell("");
+      const code = document.createElement("code");
+      code.textContent = column.header[state.lang];
+      header.append(code);
+      let values = column.values[state.lang].join(", ");
+      if (!values && column.name === "province_code") values = t("columns.code");
+      else if (!values && column.name === "msme_id") values = t("columns.text");
+      else if (!values && column.minimum !== null && column.maximum !== null) {
+        values = t("columns.range", { min: fmtInt(column.minimum), max: fmtInt(column.maximum) });
+      } else if (!values) values = t("columns.number");
+      tr.append(header, cell(column.required ? t("export.yes") : t("export.no")), cell(values));
+      tbody.append(tr);
+    }
   }
 
   // ------------------------------------------------------------------ result
@@ -412,6 +561,19 @@
       rows: fmtInt(result.source.rows),
       model: `${result.model.name} v${result.model.version ?? "?"}`,
     });
+    $("result-read").textContent = readStatement(result.source);
+    const understood = result.understood || {};
+    const parts = Object.entries(understood).map(([field, value]) => {
+      if (field === "capacity") return t("result.options.capacity", { value });
+      if (field === "budget") return t("result.options.budget", { value });
+      if (field.startsWith("min_share")) return t("result.options.share", { value });
+      return null;
+    }).filter(Boolean);
+    const quotaValues = new Set(Object.entries(understood)
+      .filter(([field]) => field.startsWith("quotas.")).map(([, value]) => value));
+    for (const value of quotaValues) parts.push(t("result.options.quota", { value }));
+    $("result-options").hidden = parts.length === 0;
+    $("result-options").textContent = parts.length ? t("result.options", { options: parts.join(" · ") }) : "";
     $("kpi-gain").textContent = fmtNumber(result.total_expected_gain);
     $("kpi-gain-random").textContent = t("summary.gain_vs_random", {
       n: fmtInt(result.filled),
@@ -437,11 +599,26 @@
     renderSpread("spread-gender", "owner_gender", result.summary.by_owner_gender, false);
     renderCumulativeChart(result);
     renderSegmentChart(result.summary.segments);
+    renderFilterOptions(result);
     renderTable();
     $("not-selected-title").textContent = t("not_selected.title", {
       n: fmtInt(result.not_selected.length),
     });
     renderNotSelectedReasons(result.summary.not_selected_reasons);
+  }
+
+  function readStatement(source) {
+    const parts = [];
+    const delimiters = { ",": "comma", ";": "semicolon", "\t": "tab" };
+    if (source.delimiter) parts.push(t(`read.delimiter.${delimiters[source.delimiter] || "comma"}`));
+    if (source.decimal === ",") parts.push(t("read.decimal_comma"));
+    else if (source.decimal === ".") parts.push(t("read.decimal_dot"));
+    if (source.encoding) parts.push(t(`read.encoding.${source.encoding.replace("-", "_")}`));
+    parts.push(t("read.header_row", { row: fmtInt(source.header_row ?? 1) }));
+    for (const read of source.columns_read_as || []) {
+      parts.push(t("read.column_as", { header: read.header, column: columnName(read.column) }));
+    }
+    return t("read.title", { how: parts.join("; ") });
   }
 
   function renderBinding(constraints) {
@@ -537,6 +714,65 @@
     });
   }
 
+  function fillSelect(select, options) {
+    const chosen = select.value;
+    select.replaceChildren();
+    for (const [value, label] of [["", t("filter.all")], ...options]) {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = label;
+      select.append(option);
+    }
+    select.value = options.some(([value]) => value === chosen) ? chosen : "";
+  }
+
+  function renderFilterOptions(result) {
+    const distinct = (key) => [...new Set(result.selected.map((row) => row[key]))];
+    const collator = new Intl.Collator(locale());
+    const byLabel = (a, b) => collator.compare(a[1], b[1]);
+    fillSelect($("filter-province"), distinct("province_code")
+      .map((code) => [code, config.provinceNames[code] || code]).sort(byLabel));
+    fillSelect($("filter-sector"), distinct("sector")
+      .map((code) => [code, valueLabel("sector", code)]).sort(byLabel));
+    fillSelect($("filter-segment"), distinct("segment")
+      .map((code) => [code, valueLabel("segment", code)]).sort(byLabel));
+    for (const [key, id] of [["province", "filter-province"], ["sector", "filter-sector"], ["segment", "filter-segment"]]) {
+      state.filters[key] = $(id).value;
+    }
+  }
+
+  function matches(row) {
+    const { search, province, sector, segment } = state.filters;
+    if (province && row.province_code !== province) return false;
+    if (sector && row.sector !== sector) return false;
+    if (segment && row.segment !== segment) return false;
+    if (!search) return true;
+    const needle = search.toLocaleLowerCase(locale());
+    const haystack = [
+      row.msme_id, row.province_name, valueLabel("sector", row.sector),
+      valueLabel("segment", row.segment), ...row.reasons.map((r) => r.text),
+      ...Object.values(row.input || {}).map((value) => (value === null ? "" : String(value))),
+    ].join("\u0000").toLocaleLowerCase(locale());
+    return haystack.includes(needle);
+  }
+
+  function onFilter() {
+    state.filters = {
+      search: $("filter-search").value.trim(),
+      province: $("filter-province").value,
+      sector: $("filter-sector").value,
+      segment: $("filter-segment").value,
+    };
+    state.pageSize = Number($("page-size").value) || 50;
+    state.page = 0;
+    if (state.result) renderTable();
+  }
+
+  function turnPage(step) {
+    state.page += step;
+    renderTable();
+  }
+
   function renderTable() {
     document.querySelectorAll("#list th").forEach((th) => {
       th.setAttribute("aria-sort", th.dataset.key === state.sort.key
@@ -544,7 +780,18 @@
     });
     const tbody = $("list").tBodies[0];
     const fragment = document.createDocumentFragment();
-    for (const row of sortedRows()) {
+    const rows = sortedRows().filter(matches);
+    const pages = Math.max(1, Math.ceil(rows.length / state.pageSize));
+    state.page = Math.min(Math.max(state.page, 0), pages - 1);
+    const start = state.page * state.pageSize;
+    const shown = rows.slice(start, start + state.pageSize);
+    $("list-empty").hidden = rows.length > 0;
+    $("page-status").textContent = rows.length ? t("paging.status", {
+      from: fmtInt(start + 1), to: fmtInt(start + shown.length), total: fmtInt(rows.length),
+    }) : "";
+    $("page-prev").disabled = state.page === 0;
+    $("page-next").disabled = state.page >= pages - 1;
+    for (const row of shown) {
       const tr = document.createElement("tr");
       tr.append(
         cell(fmtInt(row.rank), "num"),
@@ -557,8 +804,7 @@
       );
       const segment = cell("");
       const badge = document.createElement("span");
-      badge.className = "seg";
-      badge.style.setProperty("--seg-color", `var(--seg-${row.segment})`);
+      badge.className = `seg seg-${row.segment}`;
       badge.textContent = valueLabel("segment", row.segment);
       segment.append(badge);
       const reasons = cell("", "reasons-cell");
@@ -584,6 +830,7 @@
     state.sort = state.sort.key === key
       ? { key, dir: state.sort.dir === "asc" ? "desc" : "asc" }
       : { key, dir: th.dataset.type === "number" && key !== "rank" ? "desc" : "asc" };
+    state.page = 0;
     renderTable();
   }
 
@@ -596,15 +843,25 @@
     return node;
   }
 
-  // Round steps (1, 2, 2.5, 5 × 10^k) from 0 up to the first tick at or above `max`.
-  function niceTicks(max, count = 5) {
+  // Round steps (1, 2, 2.5, 5 × 10^k) from 0 up to the first tick at or above `max`; for
+  // counts (`integer`) the step is a whole number, so 3 slots give 0, 1, 2, 3 and not 0, 0.5, ….
+  function niceTicks(max, count = 5, integer = false) {
     if (max <= 0) return [0];
     const raw = max / count;
     const power = 10 ** Math.floor(Math.log10(raw));
-    const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
+    let step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
+    if (integer) step = Math.max(1, Math.round(step));
     const ticks = [0];
-    while (ticks[ticks.length - 1] < max - step * 1e-9) ticks.push(ticks.length * step);
+    while (ticks[ticks.length - 1] < max - step * 1e-9) ticks.push(Number((ticks.length * step).toPrecision(12)));
     return ticks;
+  }
+
+  // Decimals of the step (0.25 → 2, 0.5 → 1, 2.5 → 1, 5 → 0): every tick label differs.
+  function tickDigits(ticks) {
+    if (ticks.length < 2) return 0;
+    const text = String(Number((ticks[1] - ticks[0]).toPrecision(6)));
+    const dot = text.indexOf(".");
+    return dot < 0 ? 0 : Math.min(3, text.length - dot - 1);
   }
 
   function legend(items) {
@@ -634,12 +891,13 @@
     const x = (k) => left + ((W - left - right) * k) / n;
     const y = (v) => H - bottom - ((H - top - bottom) * v) / yTop;
     const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": t("chart.cumulative") });
+    const yDigits = tickDigits(yTicks);
     for (const tick of yTicks) {
       chart.append(svg("line", { x1: left, x2: W - right, y1: y(tick), y2: y(tick), stroke: "#e3e8ee" }));
       chart.append(svg("text", { x: left - 6, y: y(tick) + 4, "text-anchor": "end" },
-        fmtNumber(tick, tick < 10 && tick % 1 ? 1 : 0)));
+        fmtNumber(tick, yDigits)));
     }
-    for (const tick of niceTicks(n, 6)) {
+    for (const tick of niceTicks(n, Math.min(6, n), true)) {
       if (tick > n) break;
       chart.append(svg("line", { x1: x(tick), x2: x(tick), y1: H - bottom, y2: H - bottom + 4, stroke: "#8a96a3" }));
       chart.append(svg("text", { x: x(tick), y: H - bottom + 17, "text-anchor": "middle" }, fmtInt(tick)));
@@ -689,14 +947,14 @@
     buttons.forEach((button) => { button.disabled = true; });
     status.textContent = t("download.working");
     try {
-      await fetchFile(url);
+      await fetchFile(url, state.result, true);
     } finally {
       buttons.forEach((button) => { button.disabled = false; });
       status.textContent = "";
     }
   }
 
-  async function fetchFile(url) {
+  async function fetchFile(url, payload, errorsReplace) {
     let response;
     try {
       response = await fetch(url, {
@@ -706,13 +964,14 @@
           "Accept-Language": state.lang,
           "Content-Type": "application/json",
         },
-        body: JSON.stringify(state.result),
+        body: JSON.stringify(payload),
       });
     } catch (_) {
       return showLocalError(t("error.network"));
     }
     if (!response.ok) {
       const body = await response.json().catch(() => null);
+      if (!errorsReplace) return undefined;
       return renderError(response.status, body);
     }
     const blob = await response.blob();
@@ -751,6 +1010,17 @@
     $("download-csv-not-selected").addEventListener("click", () => download("csv", "not_selected"));
     $("print").addEventListener("click", () => window.print());
     $("file").addEventListener("change", showFileName);
+    $("problems-csv").addEventListener("click", () => downloadProblems("csv"));
+    $("problems-xlsx").addEventListener("click", () => downloadProblems("xlsx"));
+    $("filter-search").addEventListener("input", onFilter);
+    for (const id of ["filter-province", "filter-sector", "filter-segment", "page-size"]) {
+      $(id).addEventListener("change", onFilter);
+    }
+    $("page-prev").addEventListener("click", () => turnPage(-1));
+    $("page-next").addEventListener("click", () => turnPage(1));
+    document.querySelectorAll("input[data-number]").forEach((input) => {
+      input.addEventListener("input", () => scheduleNumberCheck(input));
+    });
     applyLanguage();
     document.body.dataset.ready = "true";
   }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 import pandas as pd
@@ -32,7 +33,9 @@ def test_xlsx_has_the_list_the_others_with_reasons_and_a_summary(
 ) -> None:
     response = client.post(EXPORT, params={"format": "xlsx"}, json=uploaded, headers=AUTH)
     assert response.status_code == 200, response.text
-    assert "daftar-pendampingan.xlsx" in response.headers["Content-Disposition"]
+    # Issue 12: a new name for every export, with the date and time.
+    name = r'filename="daftar-pendampingan-\d{4}-\d{2}-\d{2}-\d{4}\.xlsx"'
+    assert re.search(name, response.headers["Content-Disposition"])
     sheets = pd.read_excel(io.BytesIO(response.content), sheet_name=None)
     assert list(sheets) == ["Terpilih", "Tidak terpilih", "Ringkasan"]
     chosen, others = sheets["Terpilih"], sheets["Tidak terpilih"]
@@ -62,7 +65,8 @@ def test_csv_parts_and_english_headers(client: TestClient, uploaded: dict[str, A
     assert list(chosen.columns[:2]) == ["Rank", "MSME ID"]
     assert len(chosen) == 20 and len(left) == len(uploaded["not_selected"])
     assert "Why not selected" in left.columns
-    assert "mentoring-list-selected.csv" in selected.headers["Content-Disposition"]
+    name = r"mentoring-list-\d{4}-\d{2}-\d{2}-\d{4}-selected\.csv"
+    assert re.search(name, selected.headers["Content-Disposition"])
 
 
 def test_export_needs_a_key_and_a_list(client: TestClient, uploaded: dict[str, Any]) -> None:
