@@ -1,4 +1,5 @@
-"""Commands of the data package: `umkm simulate` and `umkm validate`."""
+"""Commands of the data package: `umkm simulate`, `umkm validate`, `umkm db` and
+`umkm export-history`."""
 
 from __future__ import annotations
 
@@ -76,8 +77,9 @@ def validate_file_command(path: Path, kind: KindArg = "auto") -> int:
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the `umkm` app."""
-    from data.store.cli import db_app
+    from data.store.cli import db_app, export_history
 
     app.command("simulate")(simulate)
     app.command("validate")(validate)
+    app.command("export-history")(export_history)
     app.add_typer(db_app, name="db")

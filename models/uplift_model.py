@@ -43,6 +43,7 @@ from models.calibration import (
     brier_score,
     fit_calibrator,
 )
+from models.drift import DriftReference
 from models.features import (
     FeatureSpec,
     FloatArray,
@@ -130,6 +131,10 @@ def _binary_column(df: pd.DataFrame, column: str, role: str) -> FloatArray:
 
 class UpliftModel:
     """Preprocessing, learner, calibration and segments in one pickle-able object."""
+
+    # The training population's distributions (`models.drift`), set by training; a class
+    # default so models pickled before it existed load with None.
+    drift_reference: DriftReference | None = None
 
     def __init__(
         self,

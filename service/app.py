@@ -1,8 +1,9 @@
 """The FastAPI app: `create_app(settings)` wires settings, model store, routes and middleware.
 
-Nothing happens at import; the lifespan starts a background task that loads the model (the
-process serves /healthz meanwhile) and then checks the alias every `model_poll_seconds`, so a
-newly promoted version is served without a restart.
+Nothing happens at import; the lifespan migrates and opens the program store (issued lists and
+outcomes, `UMKM_DATABASE_URL`), then starts a background task that loads the model (the process
+serves /healthz meanwhile) and checks the alias every `model_poll_seconds`, so a newly promoted
+version is served without a restart.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from collections.abc import AsyncIterator
 from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp
 
-from service.auth import require_api_key, warn_if_open
+from data.store import migrate
+from data.store.repository import ProgramStore
+from service.auth import KeyRing, require_read, warn_if_open
 from service.body import install_openapi
 from service.docs import router as docs_router
 from service.errors import install_error_handlers
@@ -23,9 +26,17 @@ from service.headers import ResponseHeadersMiddleware
 from service.limits import BodyLimitMiddleware
 from service.metrics import MetricsMiddleware, ServiceMetrics, forget_this_process
 from service.model_store import ModelStore, bound_registry_requests
+from service.program_schemas import ListRequest, OutcomesRequest
 from service.routes import ADMIN_ROUTERS, KEYED_ROUTERS, OPEN_ROUTERS, SELF_KEYED_ROUTERS
 from service.schemas import PrioritizeRequest, ScoreRequest
-from service.settings import Settings, SettingsError, get_settings
+from service.settings import (
+    MAX_OUTCOMES,
+    OUTCOME_BYTES,
+    Settings,
+    SettingsError,
+    get_settings,
+    limit_for,
+)
 from service.web.routes import body_limits as web_body_limits
 from service.web.routes import router as web_router
 from service.web.schemas import UploadResponse
@@ -37,7 +48,9 @@ DESCRIPTION = """\
 Scores MSMEs (UMKM) for the mentoring (pendampingan) programs of Indonesia's digitalization
 drive, and builds mentoring lists under capacity, provincial quotas, minimum shares and a budget.
 
-All `/v1` routes need an `X-API-Key` header (when the service has keys configured). Reasons come
+All `/v1` routes need an `X-API-Key` header (when the service has keys configured) whose key has
+the route's scope: `read` (scores, model, GET lists), `lists` (POST /v1/lists, /v1/prioritize),
+`outcomes` (POST /v1/outcomes) or `admin`. Reasons come
 in Bahasa Indonesia by default; send `Accept-Language: en` for English. Errors always have the
 form `{"error", "message", "problems": [{"field", "type", "reason"}]}` and never repeat the
 submitted values.
@@ -78,6 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         bound_registry_requests()
         warn_if_open(settings.api_keys)
+        # Idempotent: `umkm serve` has migrated already, and each worker finds the head.
+        migrate.upgrade(settings.database_url)
+        app.state.program_store = ProgramStore.from_url(settings.database_url)
         # In the background: /healthz answers at once, /readyz says how loading goes.
         loader = asyncio.create_task(store.keep_loaded(settings.model_poll_seconds))
         try:
@@ -87,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await loader
             forget_this_process()
+            app.state.program_store.close()
 
     app = _ServiceApp(
         title="UMKM uplift scoring service",
@@ -99,20 +116,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.model_store = store
-    app.state.api_keys = tuple(key.encode() for key in settings.api_keys)
-    app.state.admin_keys = tuple(key.encode() for key in settings.admin_keys)
+    app.state.key_ring = KeyRing.from_settings(settings)
 
     install_error_handlers(app)
-    install_openapi(app, bodies=(ScoreRequest, PrioritizeRequest, UploadResponse))
+    install_openapi(
+        app, bodies=(ScoreRequest, PrioritizeRequest, ListRequest, OutcomesRequest, UploadResponse)
+    )
     for router in (docs_router, *OPEN_ROUTERS, *ADMIN_ROUTERS, *SELF_KEYED_ROUTERS):
         app.include_router(router)
     for router in KEYED_ROUTERS:
-        app.include_router(router, dependencies=[Depends(require_api_key)])
+        app.include_router(router, dependencies=[Depends(require_read)])
     app.include_router(web_router)
 
     body_limits = {
         "/v1/scores": settings.body_limit_scores,
         "/v1/prioritize": settings.body_limit_prioritize,
+        "/v1/lists": settings.body_limit_prioritize,
+        "/v1/outcomes": limit_for(MAX_OUTCOMES, OUTCOME_BYTES),
         **web_body_limits(settings),  # the page's file upload and export
     }
     app.add_middleware(

@@ -1,14 +1,24 @@
-"""API keys: `X-API-Key` checked in constant time against `UMKM_API_KEYS` / `UMKM_ADMIN_KEYS`."""
+"""API keys and their scopes: `X-API-Key` compared in constant time with every configured key.
+
+Scopes (`service.keys`): `read` (scores, the model, GET lists), `lists` (POST /v1/lists and
+/v1/prioritize), `outcomes` (POST /v1/outcomes), `admin` (/v1/admin/*). A missing or unknown key
+is a 401; a known key without the route's scope a 403 naming the scope. With no UMKM_API_KEYS the
+API is open (the local demo) except for the admin routes.
+"""
 
 from __future__ import annotations
 
 import hmac
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader
+
+from service.keys import DEFAULT_API_SCOPES, ApiKey, Scope
+from service.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -17,62 +27,129 @@ API_KEY_HEADER = "X-API-Key"
 api_key_header = APIKeyHeader(
     name=API_KEY_HEADER,
     auto_error=False,
-    description="A key from UMKM_API_KEYS (admin routes: UMKM_ADMIN_KEYS).",
+    description="A key from UMKM_API_KEYS (admin routes: UMKM_ADMIN_KEYS); each key has scopes "
+    "(read, lists, outcomes, admin).",
 )
+
+# Who calls an open API (no UMKM_API_KEYS): recorded as the issuer of its lists.
+ANONYMOUS = ApiKey(name="anonymous", scopes=DEFAULT_API_SCOPES, secret=b"")
 
 
 def key_matches(candidate: str | None, keys: Iterable[bytes]) -> bool:
     """True when `candidate` equals one of `keys`; every key is compared, in constant time each."""
+    return _find(candidate, [ApiKey("", frozenset(), key) for key in keys]) is not None
+
+
+def _find(candidate: str | None, keys: Iterable[ApiKey]) -> ApiKey | None:
+    """The key equal to `candidate`, comparing every key in constant time (no early exit)."""
     if candidate is None:
-        return False
+        return None
     given = candidate.encode("utf-8", errors="replace")
-    found = False
+    found = None
     for key in keys:
-        found |= hmac.compare_digest(given, key)
+        if hmac.compare_digest(given, key.secret):
+            found = key
     return found
 
 
-# `openapi_extra` of a route that calls `check_api_key` itself instead of the dependency.
+@dataclass(frozen=True)
+class KeyRing:
+    """The app's keys; `open` when UMKM_API_KEYS is empty."""
+
+    keys: tuple[ApiKey, ...]
+    open: bool
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> KeyRing:
+        return cls(keys=settings.keys, open=not settings.api_keys)
+
+    @property
+    def admin_enabled(self) -> bool:
+        return any("admin" in key.scopes for key in self.keys)
+
+
+class ScopeError(HTTPException):
+    """A valid key without the scope a route needs (403; the problem names the scope)."""
+
+    def __init__(self, key: ApiKey, scope: Scope) -> None:
+        super().__init__(
+            status_code=status.HTTP_403_FORBIDDEN,
+            detail=f"The key named {key.name} lacks the {scope} scope this route needs; "
+            f"use a key with {scope} in its scopes.",
+        )
+        self.scope = scope
+
+
+# `openapi_extra` of a route that calls `check_scope` itself instead of a dependency.
 API_KEY_SECURITY: dict[str, Any] = {"security": [{api_key_header.scheme_name: []}]}
 
 
-async def require_api_key(
-    request: Request, api_key: Annotated[str | None, Depends(api_key_header)]
-) -> None:
-    """Refuse the request (401) unless it carries a valid API key; open when none is configured."""
-    _check_key(request.app.state.api_keys, api_key)
-
-
-def check_api_key(request: Request) -> None:
-    """`require_api_key` as a plain call, for the hot route that resolves no dependencies."""
-    _check_key(request.app.state.api_keys, request.headers.get(API_KEY_HEADER))
-
-
-def _check_key(keys: tuple[bytes, ...], api_key: str | None) -> None:
-    if keys and not key_matches(api_key, keys):
-        raise HTTPException(
-            status_code=status.HTTP_401_UNAUTHORIZED,
-            detail=f"Missing or invalid API key: send a valid key in the {API_KEY_HEADER} header.",
-            headers={"WWW-Authenticate": "APIKey"},
-        )
-
-
-async def require_admin_key(
-    request: Request, api_key: Annotated[str | None, Depends(api_key_header)]
-) -> None:
-    """Refuse the request unless it carries an admin key; 403 when admin keys are not configured."""
-    keys: tuple[bytes, ...] = request.app.state.admin_keys
-    if not keys:
+def authorize(request: Request, api_key: str | None, scope: Scope | None) -> ApiKey:
+    """The caller's key if it may use a route needing `scope` (None: any valid key)."""
+    ring: KeyRing = request.app.state.key_ring
+    key = _find(api_key, ring.keys)
+    if scope == "admin" and not ring.admin_enabled:
         raise HTTPException(
             status_code=status.HTTP_403_FORBIDDEN,
             detail="Admin routes are disabled: set UMKM_ADMIN_KEYS to enable them.",
         )
-    if not key_matches(api_key, keys):
+    if key is None:
+        if ring.open and scope != "admin":
+            return ANONYMOUS
+        word = "admin key" if scope == "admin" else "API key"
         raise HTTPException(
             status_code=status.HTTP_401_UNAUTHORIZED,
-            detail=f"Missing or invalid admin key: send it in the {API_KEY_HEADER} header.",
+            detail=f"Missing or invalid {word}: send a valid key in the {API_KEY_HEADER} header.",
             headers={"WWW-Authenticate": "APIKey"},
         )
+    if scope is not None and scope not in key.scopes:
+        raise ScopeError(key, scope)
+    return key
+
+
+def check_scope(request: Request, scope: Scope) -> ApiKey:
+    """`authorize` as a plain call, for the hot routes that resolve no dependencies."""
+    return authorize(request, request.headers.get(API_KEY_HEADER), scope)
+
+
+def check_api_key(request: Request) -> None:
+    """Refuse the request (401) unless it carries a valid key (any scope)."""
+    authorize(request, request.headers.get(API_KEY_HEADER), None)
+
+
+async def require_api_key(
+    request: Request, api_key: Annotated[str | None, Depends(api_key_header)]
+) -> ApiKey:
+    """Any valid key; open when no API key is configured."""
+    return authorize(request, api_key, None)
+
+
+async def require_read(
+    request: Request, api_key: Annotated[str | None, Depends(api_key_header)]
+) -> ApiKey:
+    """A key with the read scope."""
+    return authorize(request, api_key, "read")
+
+
+async def require_lists(
+    request: Request, api_key: Annotated[str | None, Depends(api_key_header)]
+) -> ApiKey:
+    """A key with the lists scope."""
+    return authorize(request, api_key, "lists")
+
+
+async def require_outcomes(
+    request: Request, api_key: Annotated[str | None, Depends(api_key_header)]
+) -> ApiKey:
+    """A key with the outcomes scope."""
+    return authorize(request, api_key, "outcomes")
+
+
+async def require_admin_key(
+    request: Request, api_key: Annotated[str | None, Depends(api_key_header)]
+) -> ApiKey:
+    """A key with the admin scope; 403 when no key has it (admin routes disabled)."""
+    return authorize(request, api_key, "admin")
 
 
 def warn_if_open(api_keys: tuple[str, ...]) -> None:
@@ -87,5 +164,8 @@ def warn_if_open(api_keys: tuple[str, ...]) -> None:
         )
 
 
-ApiKeyDep = Annotated[None, Depends(require_api_key)]
-AdminKeyDep = Annotated[None, Depends(require_admin_key)]
+ApiKeyDep = Annotated[ApiKey, Depends(require_api_key)]
+ReadKey = Annotated[ApiKey, Depends(require_read)]
+ListsKey = Annotated[ApiKey, Depends(require_lists)]
+OutcomesKey = Annotated[ApiKey, Depends(require_outcomes)]
+AdminKeyDep = Annotated[ApiKey, Depends(require_admin_key)]

@@ -26,17 +26,27 @@ def serve(
         bool, typer.Option(help="Log every request (Prometheus /metrics counts them anyway).")
     ] = True,
 ) -> None:
-    """Run the scoring API under uvicorn; settings come from UMKM_* variables (see .env.example)."""
+    """Run the scoring API under uvicorn; settings come from UMKM_* variables (see .env.example).
+
+    The program store (UMKM_DATABASE_URL) is migrated to the newest schema first.
+    """
     import uvicorn
 
+    from data.store import migrate
+    from data.store.errors import StoreError
     from service.metrics import MULTIPROC_ENV
     from service.settings import SettingsError, get_settings
 
     try:  # checked here once, before any worker starts, so a bad setting is one line
-        get_settings()
+        settings = get_settings()
     except SettingsError as error:
         console.error(str(error))
         raise typer.Exit(2) from None
+    try:
+        migrate.upgrade(settings.database_url)
+    except StoreError as error:
+        console.error(f"program store: {error}")
+        raise typer.Exit(1) from None
 
     own_metrics_dir = None
     if workers > 1 and not os.environ.get(MULTIPROC_ENV):

@@ -1,4 +1,5 @@
-"""FastAPI dependencies: the settings, the model in service, the metrics and the reply language.
+"""FastAPI dependencies: the settings, the model in service, the program store, the metrics and the
+reply language.
 
 All are `async def`: FastAPI runs plain `def` dependencies in its thread pool, and a thread hop
 per dependency costs more than everything else a single-MSME request does. POST /v1/scores calls
@@ -12,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
 
+from data.store.repository import ProgramStore
 from service.metrics import ServiceMetrics
 from service.model_store import LoadedModel, ModelStore
 from service.reasons import Language, negotiate_language
@@ -28,6 +30,12 @@ async def get_store(request: Request) -> ModelStore:
     """The app's model store."""
     store: ModelStore = request.app.state.model_store
     return store
+
+
+async def get_program_store(request: Request) -> ProgramStore:
+    """The app's program store (issued lists and outcomes), opened and migrated at start."""
+    program: ProgramStore = request.app.state.program_store
+    return program
 
 
 async def get_model(request: Request) -> LoadedModel:
@@ -83,6 +91,7 @@ ACCEPT_LANGUAGE_PARAMETER = {
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 StoreDep = Annotated[ModelStore, Depends(get_store)]
+ProgramStoreDep = Annotated[ProgramStore, Depends(get_program_store)]
 ModelDep = Annotated[LoadedModel, Depends(get_model)]
 MetricsDep = Annotated[ServiceMetrics, Depends(get_metrics)]
 LanguageDep = Annotated[Language, Depends(get_language)]

@@ -14,9 +14,18 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Route
 
 from allocation import AllocationError, CandidateError, InfeasibleConstraints
 from data.messages import Language, render
+from data.store.errors import (
+    ConflictingOutcomesError,
+    InvalidListError,
+    ListNotFoundError,
+    StoreError,
+    UnknownIdsError,
+)
+from service.auth import ScopeError
 from service.schemas import ErrorResponse, Problem
 
 ERROR_CODES = {
@@ -101,7 +110,26 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = ERROR_CODES.get(exc.status_code, f"http_{exc.status_code}")
     detail = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-    return error_response(exc.status_code, code, detail, headers=exc.headers)
+    if isinstance(exc, ScopeError):
+        problem = Problem(field=None, type="missing_scope", reason=f"needs scope {exc.scope}")
+        return error_response(exc.status_code, "missing_scope", detail, [problem])
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    return error_response(exc.status_code, code, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path: Starlette names only the first route's, and
+    /v1/lists has a route for GET and one for POST."""
+    path = request.url.path
+    methods = {
+        method
+        for route in request.app.router.routes
+        if isinstance(route, Route) and route.path_regex.match(path)
+        for method in route.methods or ()
+    }
+    return ", ".join(sorted(methods))
 
 
 async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -188,3 +216,62 @@ def allocation_refusal(error: AllocationError, language: Language = "en") -> All
         return AllocationRefusal(422, error.code, message, problems, 2, codes)
     message = str(error) if language == "en" else "; ".join([message, *problems])
     return AllocationRefusal(422, error.code, message, [], 1)
+
+
+@dataclass(frozen=True)
+class StoreRefusal:
+    """How the API answers a program-store error: status, stable `error` code, English message
+    and one problem per id or pair at fault (the store's `params` hold them all)."""
+
+    status: int
+    error: str
+    message: str
+    problems: list[Problem]
+
+    def response(self) -> JSONResponse:
+        """The API's answer."""
+        return error_response(self.status, self.error, self.message, self.problems)
+
+
+def store_refusal(error: StoreError) -> StoreRefusal:
+    """The one mapping from the program store's errors to answers."""
+    if isinstance(error, ListNotFoundError):
+        problem = Problem(field="list_id", type="list_not_found", reason=str(error))
+        return StoreRefusal(
+            404, error.code, f"No mentoring list has id {error.list_id}.", [problem]
+        )
+    if isinstance(error, UnknownIdsError):
+        problems = [
+            Problem(field="list_id", type="unknown_list", reason=f"no mentoring list {list_id}")
+            for list_id in error.unknown_lists
+        ] + [
+            Problem(
+                field="msme_id",
+                type="not_on_list",
+                reason=f"MSME {msme_id} is not on list {list_id}",
+            )
+            for list_id, msme_id in error.unknown_msmes
+        ]
+        count = len(problems)
+        message = (
+            f"{count} unknown {'id' if count == 1 else 'ids'}, each named below; no outcome "
+            "was recorded."
+        )
+        return StoreRefusal(404, error.code, message, problems)
+    if isinstance(error, ConflictingOutcomesError):
+        problems = [
+            Problem(
+                field="outcomes",
+                type="conflicting_outcomes",
+                reason=f"two different outcomes for MSME {msme_id} on list {list_id}",
+            )
+            for list_id, msme_id in error.pairs
+        ]
+        message = "One request gives two different outcomes for the same MSME on the same list; "
+        return StoreRefusal(409, error.code, message + "no outcome was recorded.", problems)
+    if isinstance(error, InvalidListError):
+        problem = Problem(field=None, type=error.code, reason=str(error))
+        return StoreRefusal(422, error.code, "The list cannot be recorded.", [problem])
+    return StoreRefusal(
+        503, "store_unavailable", "The program store cannot be used now; nothing was written.", []
+    )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as SourceError
 
 from data.contract import DEFAULT_MODEL_URI
+from data.store.settings import DEFAULT_DATABASE_URL
+from service.keys import ALL_SCOPES, DEFAULT_API_SCOPES, ApiKey, check_distinct, parse_entries
 
 # The longest valid profile is about 480 bytes of compact JSON and 570 indented with a cost
 # (tests/service/test_limits.py builds it). Default body limits allow 720 bytes per MSME at each
@@ -17,6 +19,8 @@ from data.contract import DEFAULT_MODEL_URI
 BYTES_PER_MSME = 720
 MAX_SCORE_MSMES = 10_000
 MAX_PRIORITIZE_MSMES = 100_000
+MAX_OUTCOMES = 10_000  # per POST /v1/outcomes
+OUTCOME_BYTES = 1_024  # an outcome with every string at its limit is about 600 bytes of JSON
 BODY_ENVELOPE_BYTES = 64 * 1024
 
 Language = Literal["id", "en"]
@@ -35,10 +39,17 @@ class Settings(BaseSettings):
     )
 
     api_keys: Annotated[tuple[str, ...], NoDecode] = Field(
-        default=(), description="Keys accepted in X-API-Key, comma-separated. Empty: open (demo)."
+        default=(),
+        description="Keys accepted in X-API-Key, comma-separated: a bare key (16+ printable "
+        "ASCII characters; scopes read+lists+outcomes, named api-key-<position>) or "
+        "name:scopes:key with scopes from read, lists, outcomes, admin joined by + "
+        "(name::key: the default scopes). Empty: open (demo).",
     )
     admin_keys: Annotated[tuple[str, ...], NoDecode] = Field(
-        default=(), description="Keys for /v1/admin/*, comma-separated. Empty: admin disabled."
+        default=(),
+        description="Admin keys, comma-separated, in the same format; they hold every scope "
+        "unless their entry lists some (bare ones are named admin-key-<position>). "
+        "No key with the admin scope: admin routes disabled.",
     )
     model_uri: str = Field(
         default=DEFAULT_MODEL_URI, description="MLflow URI of the model to serve."
@@ -86,31 +97,54 @@ class Settings(BaseSettings):
             return tuple(key.strip() for key in value.split(",") if key.strip())
         return value
 
-    @field_validator("api_keys", "admin_keys")
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        min_length=1,
+        description="SQLAlchemy URL of the program store (issued lists and outcomes): "
+        "sqlite:///umkm.db (default) or postgresql+psycopg://user:password@host/database; "
+        "migrated when the service starts.",
+    )
+
+    @field_validator("api_keys")
     @classmethod
-    def _keys_are_long_enough(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        """Refuse short keys: a guessable key is worse than none, because it looks safe."""
-        short = [index for index, key in enumerate(value, start=1) if len(key) < 16]
-        if short:
-            positions = ", ".join(str(index) for index in short)
-            raise ValueError(f"key number {positions} is shorter than 16 characters")
-        if any(not key.isascii() or not key.isprintable() for key in value):
-            raise ValueError("keys must be printable ASCII")
+    def _api_entries_are_valid(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """Refuse short keys (a guessable key is worse than none, because it looks safe) and
+        entries whose name or scopes cannot be read."""
+        parse_entries(value, default_scopes=DEFAULT_API_SCOPES, bare_name="api-key")
         return value
+
+    @field_validator("admin_keys")
+    @classmethod
+    def _admin_entries_are_valid(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        parse_entries(value, default_scopes=ALL_SCOPES, bare_name="admin-key")
+        return value
+
+    @model_validator(mode="after")
+    def _keys_are_distinct(self) -> Settings:
+        check_distinct(self.keys)
+        return self
+
+    @property
+    def keys(self) -> tuple[ApiKey, ...]:
+        """Every configured key with its name and scopes, API keys first."""
+        return parse_entries(
+            self.api_keys, default_scopes=DEFAULT_API_SCOPES, bare_name="api-key"
+        ) + parse_entries(self.admin_keys, default_scopes=ALL_SCOPES, bare_name="admin-key")
 
     @property
     def body_limit_scores(self) -> int:
         """Bytes allowed in a POST /v1/scores body."""
-        return self.max_body_bytes_scores or _limit_for(self.max_score_msmes)
+        return self.max_body_bytes_scores or limit_for(self.max_score_msmes)
 
     @property
     def body_limit_prioritize(self) -> int:
         """Bytes allowed in a POST /v1/prioritize body."""
-        return self.max_body_bytes_prioritize or _limit_for(self.max_prioritize_msmes)
+        return self.max_body_bytes_prioritize or limit_for(self.max_prioritize_msmes)
 
 
-def _limit_for(max_msmes: int) -> int:
-    return max_msmes * BYTES_PER_MSME + BODY_ENVELOPE_BYTES
+def limit_for(items: int, item_bytes: int = BYTES_PER_MSME) -> int:
+    """Bytes of a body holding `items` entries of at most `item_bytes` each."""
+    return items * item_bytes + BODY_ENVELOPE_BYTES
 
 
 class SettingsError(ValueError):

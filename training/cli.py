@@ -1,4 +1,5 @@
-"""Commands of the training package: `umkm train`, `umkm promote` and `umkm score`.
+"""Commands of the training package: `umkm train`, `umkm retrain`, `umkm promote`, `umkm score`
+and `umkm evaluate-policy`.
 
 The only place training's words reach a terminal (`data.console`'s style): progress, notes and
 warnings on stderr; the run id, the learner choice, the metrics table and the paths on stdout.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -30,6 +32,7 @@ from data import console
 from data.contract import DEFAULT_MODEL_NAME, DEFAULT_MODEL_URI, MODEL_URI_SETTING
 
 if TYPE_CHECKING:
+    from models.policy_value import Interval, PolicyValue
     from training.config import TrainConfig
     from training.events import TrainEvent
     from training.pipeline import TrainResult
@@ -85,6 +88,170 @@ def train(
     except (ConfigError, TrainingDataError) as error:
         raise _fail(str(error)) from error
     _show_summary(result, settings, err, out)
+
+
+def retrain(
+    since: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Only lists issued on or after this UTC date."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="TOML training config (default: the MSME contract).")
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            help="SQLAlchemy URL of the program store; default: UMKM_DATABASE_URL, else "
+            "sqlite:///umkm.db.",
+            show_default=False,
+        ),
+    ] = None,
+    output_dir: Annotated[
+        Path | None, typer.Option(help="Folder for the exported history, report and plots.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Export the program store's outcomes, train, register a candidate and run the promotion
+    gate; a running service serves a new champion after its next alias check."""
+    from data.io import DataFileError
+    from data.store.errors import StoreError
+    from training.config import ConfigError, load_config
+    from training.dataset import TrainingDataError
+    from training.retrain import retrain as run_retrain
+
+    try:
+        settings = load_config(config)
+        if output_dir is not None:
+            settings = settings.with_overrides(output_dir=output_dir)
+        err, out = console.stderr(), console.stdout()
+        with _progress(err, enabled=not quiet) as progress:
+            view = _TrainView(err, out, progress)
+            result = run_retrain(
+                settings,
+                since=since.date() if since is not None else None,
+                database_url=database_url,
+                on_event=view.show,
+            )
+    except (ConfigError, TrainingDataError, StoreError, DataFileError) as error:
+        raise _fail(str(error)) from error
+    console.line(f"history: {result.history_path} ({result.history_rows} rows from the store)", out)
+    _show_summary(result.trained, settings, err, out)
+    trained = result.trained
+    if trained.promoted:
+        console.line(
+            f"champion: {trained.model_name} v{trained.version}; a running service switches to "
+            "it on its next alias check (UMKM_MODEL_POLL_SECONDS, default 60 s)",
+            out,
+        )
+    else:
+        kept = f"v{trained.champion_version}" if trained.champion_version else "none"
+        console.line(f"champion unchanged ({kept}); v{trained.version} stays a candidate", out)
+
+
+def evaluate_policy(
+    list_id: Annotated[
+        str | None, typer.Option("--list-id", help="The issued list to evaluate.")
+    ] = None,
+    all_lists: Annotated[
+        bool, typer.Option("--all", help="Every issued list, newest first.")
+    ] = False,
+    level: Annotated[float, typer.Option(min=0.5, max=0.999, help="Interval coverage.")] = 0.9,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            help="SQLAlchemy URL of the program store; default: UMKM_DATABASE_URL.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """The value of the model's list against random allocation of the same slots, estimated
+    from the explored (randomized) slots: inverse propensity and doubly robust, with intervals."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from data.store.errors import StoreError
+    from data.store.repository import ProgramStore
+    from models.policy_value import list_policy_value
+
+    if (list_id is None) == (not all_lists):
+        raise _fail("give --list-id ID or --all")
+    store = ProgramStore.from_url(database_url)
+    try:
+        if list_id is not None:
+            ids = [list_id]
+        else:
+            ids, page = [], 1
+            while True:
+                summaries, total = store.list_lists(page=page, page_size=1000)
+                ids += [summary.id for summary in summaries]
+                if len(ids) >= total or not summaries:
+                    break
+                page += 1
+        values = [
+            list_policy_value(store.get_list(one), store.get_outcomes(one), level) for one in ids
+        ]
+    except StoreError as error:
+        raise _fail(str(error)) from error
+    except SQLAlchemyError as error:
+        first = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise _fail(f"cannot read the program store (run `umkm db upgrade`?): {first}") from error
+    finally:
+        store.close()
+    if not values:
+        console.note("no lists issued yet")
+    out, err = console.stdout(), console.stderr()
+    for value in values:
+        _show_policy_value(value, out, err)
+
+
+# ----------------------------------------------------------------------------- policy value's words
+
+VALUE_NOTES = {
+    "no_model_slots": "the model filled no slot on this list: nothing to evaluate",
+    "no_model_outcomes": "no outcome is in for the model's picks yet: nothing to estimate",
+    "no_exploration": "the list kept no randomized slots (exploration_share 0): the model's "
+    "slots are shown, random allocation's value cannot be estimated from this list",
+    "no_explored_outcomes": "fewer than two outcomes are in for the explored slots: random "
+    "allocation's value cannot be estimated yet",
+    "few_explored_outcomes": "few explored outcomes: the intervals are a rough guide",
+}
+
+
+def _show_policy_value(value: PolicyValue, out: Console, err: Console) -> None:
+    """One list's estimates as a table (stdout); what cannot be estimated, as a note (stderr)."""
+    level = f"{value.level:.0%}"
+    console.line(
+        f"list {value.list_id}: {value.model_slots} model slots ({value.model_outcomes} "
+        f"outcomes), {value.explored_slots} explored slots ({value.explored_outcomes} outcomes), "
+        f"{value.eligible} eligible candidates"
+        + (f", take-up {value.take_up:.1%}" if value.take_up is not None else ""),
+        out,
+    )
+    note = VALUE_NOTES.get(value.status)
+    if note is not None:
+        console.note(f"list {value.list_id}: {note}", err)
+    if not value.methods:
+        return
+    table = Table(title=f"digitalizations per slot, {level} intervals")
+    table.add_column("estimate")
+    for method in value.methods:
+        table.add_column("inverse propensity" if method == "ips" else "doubly robust")
+
+    def cell(found: Interval | None, digits: int = 4) -> str:
+        if found is None:
+            return "n/a"
+        return f"{found.value:.{digits}f} [{found.low:.{digits}f}, {found.high:.{digits}f}]"
+
+    rows = (
+        ("model's slots", "model_rate", 4),
+        ("random allocation", "random_rate", 4),
+        ("difference per slot", "difference", 4),
+        ("extra digitalizations", "extra_digitalizations", 1),
+    )
+    for label, attribute, digits in rows:
+        table.add_row(label, *(cell(getattr(m, attribute), digits) for m in value.methods.values()))
+    out.print(table)
 
 
 def promote(
@@ -276,6 +443,19 @@ class _TrainView:
                 )
             case events.PoorOverlap(text=text):
                 console.warning(text, err)
+            case events.RecordedPropensities() as recorded:
+                console.note(
+                    f"recorded chances of selection used in place of the estimated propensity "
+                    f"for {recorded.rows} of {recorded.of_rows} rows"
+                    + (
+                        f" ({recorded.selection_differs} of them selected but not mentored, or "
+                        "mentored without being selected: there the chance of selection is not "
+                        "the chance of mentoring)"
+                        if recorded.selection_differs
+                        else ""
+                    ),
+                    err,
+                )
             case events.LearnerChosen(selection=selection):
                 console.line(
                     "cross-validated Qini coefficient (90% interval): "
@@ -357,5 +537,7 @@ def _show_summary(result: TrainResult, config: TrainConfig, err: Console, out: C
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the `umkm` app."""
     app.command("train")(train)
+    app.command("retrain")(retrain)
+    app.command("evaluate-policy")(evaluate_policy)
     app.command("promote")(promote)
     app.command("score")(score)

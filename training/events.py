@@ -71,6 +71,17 @@ class PoorOverlap:
 
 
 @dataclass(frozen=True)
+class RecordedPropensities:
+    """Rows whose recorded chance of selection replaced the estimated propensity
+    (`training.propensity`); `selection_differs` of them were selected but not mentored, or
+    mentored without being selected."""
+
+    rows: int
+    of_rows: int
+    selection_differs: int
+
+
+@dataclass(frozen=True)
 class LearnerChosen:
     """Every learner was judged by cross-fitting and one recipe chosen."""
 
@@ -92,6 +103,7 @@ TrainEvent = (
     | DataRead
     | SelectionSampled
     | PoorOverlap
+    | RecordedPropensities
     | LearnerChosen
     | WeakEvidence
 )

@@ -5,7 +5,8 @@ times them and tells the caller what happens through typed events (`training.eve
 
 1. `training.prepare`: read and validate (rejected rows quarantined, already-digital MSMEs
    excluded, all counted), fingerprint, leakage check (`training.evidence`), feature matrices;
-2. `training.propensity`: cross-fitted propensity with overlap diagnostics;
+2. `training.propensity`: cross-fitted propensity with overlap diagnostics, recorded chances of
+   selection in its place where the history has them;
 3. `training.selection`: every configured learner cross-fitted (`training.crossfit`: k folds
    stratified by arm x outcome, on a sample of at most `selection_rows` rows for very large
    histories), the learner or ensemble chosen by the out-of-fold Qini coefficient; then the
@@ -39,6 +40,7 @@ from training.events import (
     LearnerChosen,
     OnEvent,
     PoorOverlap,
+    RecordedPropensities,
     Steps,
     WeakEvidence,
     ignore,
@@ -121,6 +123,9 @@ def train(config: TrainConfig, *, on_event: OnEvent | None = None) -> TrainResul
 
         steps.start("cross-fitting the propensity model")
         propensity = propensity_stage.estimate(config, prepared)
+        recorded = propensity.recorded
+        if recorded.rows:
+            emit(RecordedPropensities(recorded.rows, recorded.of_rows, recorded.selection_differs))
         if propensity.cv.overlap_warning:
             emit(PoorOverlap(propensity.cv.overlap_warning))
         laps.lap("propensity")
@@ -163,6 +168,8 @@ def train(config: TrainConfig, *, on_event: OnEvent | None = None) -> TrainResul
             run_id=run_id,
             evidence=evidence,
         )
+        if model.drift_reference is not None:
+            mlflow.log_dict(model.drift_reference.as_dict(), "drift_reference.json")
         laps.lap("refit_calibrate")
         steps.advance()
 
@@ -170,6 +177,8 @@ def train(config: TrainConfig, *, on_event: OnEvent | None = None) -> TrainResul
         evaluation = evaluate(config, prepared, selection, truth_path)
         metrics = evaluation.metrics
         metrics.update(prefixed("overlap/", propensity.overlap))
+        metrics["propensity/rows_recorded"] = float(recorded.rows)
+        metrics["propensity/rows_recorded_selection_differs"] = float(recorded.selection_differs)
         metrics["weak_evidence"] = float(evidence.weak)
         laps.lap("evaluation")
         steps.advance()

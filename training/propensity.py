@@ -1,15 +1,38 @@
 """Stage 2, propensity: out-of-fold chances of being mentored, for the overlap diagnostics and for
-the learners that weight by them (DR)."""
+the learners that weight by them (DR).
+
+Where the history records a chance (`SELECTION_PROBABILITY_COLUMN`, written by
+`umkm export-history` from the program store), that known number replaces the estimate; other
+rows keep the estimate. What is recorded is the exact chance the MSME had of being *selected* for
+the list under the list's rule (1 for the model's picks, the exploration draw's chance for the
+rest, 0 for those who could not be drawn). It equals the propensity of being *mentored* only
+where selection and mentoring coincide: everyone selected took the mentoring and no one else got
+it. Rows where they differ are counted (`RecordedPropensity.selection_differs`), so a history
+with many of them can be read with that in mind.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
+import pandas as pd
+
+from data.store.export import SELECTED_COLUMN, SELECTION_PROBABILITY_COLUMN
 from models.features import FloatArray
-from models.propensity import PropensityResult, crossfit_propensity
+from models.propensity import PropensityResult, crossfit_propensity, overlap_diagnostics
 from training import evaluation as ev
 from training.config import TrainConfig
 from training.prepare import Arrays, Prepared
+
+
+@dataclass(frozen=True)
+class RecordedPropensity:
+    """How many rows used a recorded chance of selection instead of the estimate."""
+
+    rows: int  # rows with a recorded chance (of the rows the propensity was computed for)
+    of_rows: int
+    selection_differs: int  # recorded rows whose selection and mentoring disagree
 
 
 @dataclass(frozen=True)
@@ -19,6 +42,7 @@ class Propensity:
     cv: PropensityResult
     overlap: dict[str, float]
     for_learners: FloatArray | None  # clipped chances when a learner needs them (DR), else None
+    recorded: RecordedPropensity
 
 
 def needs_propensity(config: TrainConfig) -> bool:
@@ -27,13 +51,15 @@ def needs_propensity(config: TrainConfig) -> bool:
 
 
 def estimate(config: TrainConfig, prepared: Prepared) -> Propensity:
-    """Cross-fitted propensity on the cross-fitting rows, with overlap diagnostics."""
+    """Cross-fitted propensity on the cross-fitting rows (recorded chances where the history has
+    them), with overlap diagnostics."""
     cv = prepared.cv_rows
-    result = crossfit_rows(config, prepared, cv)
+    result, recorded = with_recorded(crossfit_rows(config, prepared, cv), prepared.cv_df, cv)
     return Propensity(
         cv=result,
         overlap=ev.propensity_overlap(result.scores_raw, cv.t),
         for_learners=result.scores_clipped if needs_propensity(config) else None,
+        recorded=recorded,
     )
 
 
@@ -46,7 +72,9 @@ def for_every_row(
         return None
     if not prepared.sampled:
         return propensity.cv.scores_clipped
-    return crossfit_rows(config, prepared, prepared.all_rows).scores_clipped
+    rows = prepared.all_rows
+    result, _ = with_recorded(crossfit_rows(config, prepared, rows), prepared.data.frame, rows)
+    return result.scores_clipped
 
 
 def crossfit_rows(config: TrainConfig, prepared: Prepared, rows: Arrays) -> PropensityResult:
@@ -59,3 +87,40 @@ def crossfit_rows(config: TrainConfig, prepared: Prepared, rows: Arrays) -> Prop
         params=config.learner_params,
         categorical=prepared.categorical,
     )
+
+
+def recorded_chances(frame: pd.DataFrame) -> FloatArray:
+    """The recorded chance of selection per row, NaN where none is recorded (or no column)."""
+    if SELECTION_PROBABILITY_COLUMN not in frame.columns:
+        return np.full(len(frame), np.nan)
+    values = pd.to_numeric(frame[SELECTION_PROBABILITY_COLUMN], errors="coerce")
+    chances = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    # A value outside 0..1 is no probability: the estimate stands for that row.
+    chances[(chances < 0) | (chances > 1)] = np.nan
+    return chances
+
+
+def with_recorded(
+    estimated: PropensityResult, frame: pd.DataFrame, rows: Arrays
+) -> tuple[PropensityResult, RecordedPropensity]:
+    """The estimate with recorded chances in its place where `frame` (the rows of `estimated`,
+    in order) has them, clipped like the estimate; overlap diagnostics on the result."""
+    chances = recorded_chances(frame)
+    known = ~np.isnan(chances)
+    differs = 0
+    if known.any() and SELECTED_COLUMN in frame.columns:
+        selected = frame[SELECTED_COLUMN].astype("boolean").to_numpy(dtype=bool, na_value=False)
+        differs = int(np.sum(known & (selected != (rows.t == 1))))
+    recorded = RecordedPropensity(int(known.sum()), len(chances), differs)
+    if not known.any():
+        return estimated, recorded
+    raw = np.where(known, chances, estimated.scores_raw)
+    share, warning = overlap_diagnostics(raw)
+    result = replace(
+        estimated,
+        scores_raw=raw,
+        scores_clipped=np.clip(raw, estimated.clip, 1 - estimated.clip),
+        share_outside_005_095=share,
+        overlap_warning=warning,
+    )
+    return result, recorded

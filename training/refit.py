@@ -1,8 +1,10 @@
 """Stage 4, refit and calibrate: the chosen recipe refit on every row, calibrated per arm on its
-out-of-fold chances; the result is the one artifact serving loads (`models.uplift_model`)."""
+out-of-fold chances; the result is the one artifact serving loads (`models.uplift_model`), with
+the training population's distributions for drift monitoring (`models.drift`)."""
 
 from __future__ import annotations
 
+from models.drift import build_reference
 from models.features import FloatArray
 from models.uplift_model import HeldOutPredictions, UpliftModel
 from training import crossfit
@@ -37,7 +39,7 @@ def build_model(
         seed=config.seed,
     )
     cv = prepared.cv_rows
-    return UpliftModel.from_learner(
+    model = UpliftModel.from_learner(
         learner,
         specs=prepared.specs,
         calibration_df=None,
@@ -68,3 +70,9 @@ def build_model(
             "outcome": data.outcome,
         },
     )
+    # What serving compares the scored population with: every training row's features and the
+    # served model's own uplift on them.
+    model.drift_reference = build_reference(
+        rows.X, prepared.specs, model.scores_from_matrix(rows.X).uplift
+    )
+    return model

@@ -1,8 +1,11 @@
-"""`umkm db`: migrate the program store (messages on stderr, the revision on stdout)."""
+"""`umkm db`: migrate the program store (messages on stderr, the revision on stdout); and
+`umkm export-history`: the store's lists and outcomes as a training history."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -70,3 +73,56 @@ def _report(step: Callable[[], str | None], done: str | None) -> None:
     if done is not None:
         console.print(f"program store {done} to revision {revision or 'none'}")
     typer.echo(revision or "none")
+
+
+def export_history(
+    output: Annotated[
+        Path, typer.Option(help="History file to write (.csv, .parquet or .xlsx), atomically.")
+    ],
+    since: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Only lists issued on or after this UTC date."),
+    ] = None,
+    url: UrlOption = None,
+) -> None:
+    """Write the store's outcomes as a mentoring history in the data contract, one row per listed
+    MSME with an outcome, with its recorded chance of selection (`umkm train --data FILE`)."""
+    from data import console
+    from data.io import DataFileError
+    from data.store.errors import StoreError
+
+    try:
+        rows = write_history(output, since.date() if since is not None else None, url)
+    except (StoreError, DataFileError) as error:
+        console.error(str(error))
+        raise typer.Exit(2) from None
+    if rows == 0:
+        console.error(
+            "no outcomes recorded" + (f" for lists since {since:%Y-%m-%d}" if since else "")
+        )
+        raise typer.Exit(1)
+    console.note(f"{rows} rows exported from the program store")
+    console.line(str(output))
+
+
+def write_history(output: Path, since: date | None = None, url: str | None = None) -> int:
+    """Export the store's history to `output` (nothing written when it has no row); its rows."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from data.io import write_table
+    from data.store.errors import StoreError
+    from data.store.repository import ProgramStore
+
+    store = ProgramStore.from_url(url)
+    try:
+        history = store.export_history(since)
+    except SQLAlchemyError as error:
+        first = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise StoreError(
+            f"cannot read the program store (run `umkm db upgrade`?): {first}"
+        ) from None
+    finally:
+        store.close()
+    if len(history):
+        write_table(history, output)
+    return len(history)

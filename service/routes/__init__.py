@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.routes import admin, health, model, prioritize, scores
+from service.routes import admin, health, lists, model, outcomes, prioritize, scores
 
 OPEN_ROUTERS: tuple[APIRouter, ...] = (health.router,)
 KEYED_ROUTERS: tuple[APIRouter, ...] = (model.router,)
-# The two busy routes check the key themselves (they resolve no FastAPI dependencies).
-SELF_KEYED_ROUTERS: tuple[APIRouter, ...] = (scores.router, prioritize.router)
+# Routes that check the key's scope themselves: the two busy ones as plain calls (they resolve
+# no FastAPI dependencies), the program routes through their own dependencies.
+SELF_KEYED_ROUTERS: tuple[APIRouter, ...] = (
+    scores.router,
+    prioritize.router,
+    lists.router,
+    outcomes.router,
+)
 ADMIN_ROUTERS: tuple[APIRouter, ...] = (admin.router,)  # admin keys, checked by the router

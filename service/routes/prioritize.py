@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from allocation import AllocationError
-from service.auth import API_KEY_SECURITY, check_api_key
+from service.auth import API_KEY_SECURITY, check_scope
 from service.body import documented_body, gc_paused_for, read_json_body
 from service.deps import current_model, reply_language
 from service.errors import allocation_refusal, check_msme_list
@@ -38,7 +38,7 @@ async def post_prioritize(request: Request) -> Response:
     """Fills `capacity` slots (or every eligible MSME, when fewer: `shortfall_note` says so),
     maximising the expected extra digitalizations under the constraints given. Constraints that
     cannot all hold get a 422 naming them; every MSME left out is in `not_selected` with why."""
-    check_api_key(request)
+    check_scope(request, "lists")
     with gc_paused_for(request):
         body = await read_json_body(request, PrioritizeRequest)
         loaded = current_model(request)

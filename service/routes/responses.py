@@ -16,3 +16,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
     503: {"model": ErrorResponse, "description": "No model loaded yet"},
 }
+
+# The program routes' own refusals (`service.errors.store_refusal`, `service.auth.ScopeError`).
+PROGRAM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorResponse, "description": "The key lacks the scope this route needs"},
+    404: {"model": ErrorResponse, "description": "Unknown list or MSME ids, each named"},
+    409: {
+        "model": ErrorResponse,
+        "description": "Two different outcomes for one MSME of one list in the same request",
+    },
+}

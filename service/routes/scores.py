@@ -1,7 +1,7 @@
 """POST /v1/scores: scores and reasons for 1 to 10,000 MSMEs.
 
 The busiest route, so it resolves no FastAPI dependencies: the key, the body, the model and the
-language are plain calls (`check_api_key`, `read_json_body`, `current_model`, `reply_language`,
+language are plain calls (`check_scope`, `read_json_body`, `current_model`, `reply_language`,
 the same functions the dependencies of the other routes use), and the answer is serialised once
 by pydantic-core. On a single-MSME request that halved the CPU outside the model (docs/results.md,
 "Scoring service"). OpenAPI still documents the body, the key, the header and the answer.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from service.auth import API_KEY_SECURITY, check_api_key
+from service.auth import API_KEY_SECURITY, check_scope
 from service.body import documented_body, gc_paused_for, read_json_body
 from service.deps import ACCEPT_LANGUAGE_PARAMETER, current_model, reply_language
 from service.errors import check_msme_list
@@ -40,7 +40,7 @@ INLINE_MSMES = 32
 async def post_scores(request: Request) -> Response:
     """Per MSME, in input order: both probabilities, the uplift, the segment and the top three
     reasons in Bahasa Indonesia (default) or English (`Accept-Language: en`)."""
-    check_api_key(request)
+    check_scope(request, "read")
     with gc_paused_for(request):  # a long list: until its objects are released (see prioritize)
         body = await read_json_body(request, ScoreRequest)
         loaded = current_model(request)

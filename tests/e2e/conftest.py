@@ -48,7 +48,11 @@ def browser_available() -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(browser_available: None, registered_model: RegisteredModel) -> Iterator[LiveServer]:
+def live_server(
+    browser_available: None,
+    registered_model: RegisteredModel,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveServer]:
     """`create_app` with an API key in its settings, under uvicorn in a background thread."""
     import uvicorn
 
@@ -61,6 +65,7 @@ def live_server(browser_available: None, registered_model: RegisteredModel) -> I
         model_uri=registered_model.model_uri,
         tracking_uri=registered_model.tracking_uri,
         model_poll_seconds=0,
+        database_url=f"sqlite:///{tmp_path_factory.mktemp('program') / 'umkm.db'}",
     )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -29,8 +29,14 @@ def profiles(candidate_frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def make_settings(registered_model: Any) -> Callable[..., Settings]:
-    """Settings for the session's model; keyword arguments override."""
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The session's program store: a SQLite file in a temporary folder (migrated at start)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('program') / 'umkm.db'}"
+
+
+@pytest.fixture(scope="session")
+def make_settings(registered_model: Any, database_url: str) -> Callable[..., Settings]:
+    """Settings for the session's model and program store; keyword arguments override."""
 
     def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
@@ -39,6 +45,7 @@ def make_settings(registered_model: Any) -> Callable[..., Settings]:
             "api_keys": (API_KEY, OTHER_API_KEY),
             "admin_keys": (ADMIN_KEY,),
             "model_poll_seconds": 0,
+            "database_url": database_url,
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)

@@ -14,9 +14,7 @@ from service.settings import Settings
 from tests.service.support import ADMIN, AUTH, OTHER_API_KEY, TestClient
 
 
-@pytest.mark.parametrize(
-    "headers", [{}, {"X-API-Key": ""}, {"X-API-Key": "wrong-key-0123456789"}, ADMIN]
-)
+@pytest.mark.parametrize("headers", [{}, {"X-API-Key": ""}, {"X-API-Key": "wrong-key-0123456789"}])
 def test_keyed_routes_refuse_a_missing_or_wrong_key(
     client: TestClient, profiles: list[dict[str, Any]], headers: dict[str, str]
 ) -> None:
@@ -34,6 +32,7 @@ def test_keyed_routes_refuse_a_missing_or_wrong_key(
 def test_every_configured_key_works(client: TestClient) -> None:
     assert client.get("/v1/model", headers=AUTH).status_code == 200
     assert client.get("/v1/model", headers={"X-API-Key": OTHER_API_KEY}).status_code == 200
+    assert client.get("/v1/model", headers=ADMIN).status_code == 200  # admin keys: every scope
 
 
 def test_a_bad_profile_without_a_key_is_still_a_401(client: TestClient) -> None:
@@ -47,7 +46,9 @@ def test_operations_and_docs_stay_open(client: TestClient, path: str) -> None:
 
 
 def test_admin_routes_need_an_admin_key(client: TestClient) -> None:
-    assert client.post("/v1/admin/reload", headers=AUTH).status_code == 401
+    refused = client.post("/v1/admin/reload", headers=AUTH)  # a valid key without the scope
+    assert refused.status_code == 403
+    assert refused.json()["problems"][0]["reason"] == "needs scope admin"
     assert client.post("/v1/admin/reload").status_code == 401
     assert client.post("/v1/admin/reload", headers=ADMIN).status_code == 200
 

@@ -109,3 +109,40 @@ def test_the_settings_error_names_each_setting_never_a_value(
     assert "UMKM_MODEL_POLL_SECONDS: Input should be greater than or equal to 0" in message
     # Even the raw error (what a traceback would show) hides the values.
     assert SHORT_KEY not in str(raised.value) and "-7.5" not in str(raised.value)
+
+
+def test_keys_may_carry_a_name_and_scopes() -> None:
+    settings = Settings(
+        _env_file=None,
+        api_keys="first-key-0123456789,reporting:read:second-key-0123456789,"  # type: ignore[arg-type]
+        "dinas-jabar::third-key-01234:56789",
+        admin_keys="admin-key-0123456789",  # type: ignore[arg-type]
+    )
+    keys = {key.name: key for key in settings.keys}
+    assert set(keys) == {"api-key-1", "reporting", "dinas-jabar", "admin-key-1"}
+    assert keys["api-key-1"].scopes == {"read", "lists", "outcomes"}  # bare keys as before
+    assert keys["reporting"].scopes == {"read"}
+    assert keys["dinas-jabar"].scopes == {"read", "lists", "outcomes"}
+    assert keys["dinas-jabar"].secret == b"third-key-01234:56789"  # colons after the second
+    assert keys["admin-key-1"].scopes == {"read", "lists", "outcomes", "admin"}
+    assert "0123456789" not in repr(settings.keys)
+
+
+@pytest.mark.parametrize(
+    ("entries", "rule"),
+    [
+        ("reader:writes:secret-key-0123456789", "key number 1: scopes are read, lists"),
+        ("reader:read+read:secret-key-0123456789", "key number 1: scopes are"),
+        ("no spaces:read:secret-key-0123456789", "key number 1: a name is"),
+        ("reader:read:short", "key number 1 is shorter than 16 characters"),
+        ("a:read:secret-key-0123456789,a:lists:other-key-0123456789", "share a name"),
+        ("secret-key-0123456789,x::secret-key-0123456789", "appears twice"),
+    ],
+)
+def test_unreadable_key_entries_are_refused_by_number_never_echoed(entries: str, rule: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        Settings(_env_file=None, api_keys=entries)  # type: ignore[arg-type]
+    message = describe_settings_error(raised.value)
+    assert rule in message
+    assert "secret-key" not in message and "secret-key" not in str(raised.value)
+    assert "writes" not in message and "spaces" not in message

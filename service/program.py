@@ -1,0 +1,217 @@
+"""The domain calls behind the program routes: issue a list and record it, read lists back,
+record outcomes. Plain functions over a `ProgramStore`; the routes only parse and answer."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from allocation import AllocationRequest, AllocationResult, Exploration
+from data.store.records import IssuedListRecord, ListedMsmeIn, OutcomeIn, SelectedBy
+from data.store.repository import ProgramStore
+from service.model_store import LoadedModel
+from service.program_schemas import (
+    ExplorationOut,
+    IssuedListOut,
+    IssuedListResponse,
+    ListedSelectedMsme,
+    ListMemberOut,
+    ListPage,
+    ListRequest,
+    ListSummaryOut,
+    OutcomeCountsOut,
+    OutcomesRequest,
+    OutcomesSummary,
+)
+from service.schemas import ModelRef
+from service.scoring import prioritize_profiles_with_result
+
+# Options of the list as asked, and the constraints it respected, as the store keeps them.
+OPTION_FIELDS = ("capacity", "exclude_digital", "only_beneficial", "exploration_share")
+CONSTRAINT_FIELDS = ("quotas", "min_share", "budget")
+
+
+def issue_list(
+    loaded: LoadedModel, body: ListRequest, store: ProgramStore, *, created_by: str
+) -> IssuedListResponse:
+    """Build the list as POST /v1/prioritize does (with its exploration slots), record it with
+    every candidate, and answer it with its id (raises allocation's and the store's errors)."""
+    response, result = prioritize_profiles_with_result(loaded, body)
+    exploration = result.exploration
+    request = AllocationRequest.model_validate(body, from_attributes=True)
+    options = request.model_dump(mode="json", include=set(OPTION_FIELDS))
+    options["exploration_seed"] = exploration.seed if exploration is not None else None
+    list_id = store.record_list(
+        created_by=created_by,
+        model_name=loaded.ref.name,
+        model_version=loaded.ref.version,
+        members=listed_members(body, result),
+        options=options,
+        constraints=request.model_dump(mode="json", include=set(CONSTRAINT_FIELDS)),
+        source_file=body.source_file,
+        exploration_share=body.exploration_share,
+    )
+    selected = [
+        ListedSelectedMsme.model_construct(
+            **entry.__dict__,
+            selected_by=_selected_by(exploration, entry.msme_id),
+            selection_probability=_probability(exploration, entry.msme_id, selected=True),
+        )
+        for entry in response.selected
+    ]
+    fields = response.__dict__ | {"selected": selected}
+    return IssuedListResponse.model_construct(
+        **fields, list_id=list_id, exploration=_exploration_out(exploration, body)
+    )
+
+
+def listed_members(body: ListRequest, result: AllocationResult) -> list[ListedMsmeIn]:
+    """Every candidate as the store keeps it: profile as sent, scores, rank, how selected."""
+    profiles = {str(profile.__dict__["msme_id"]): profile.__dict__ for profile in body.msmes}
+    exploration = result.exploration
+    members = [
+        _member(row, profiles[str(row["msme_id"])], exploration, selected=True)
+        for row in result.selected.to_dict("records")
+    ]
+    members += [
+        _member(row, profiles[str(row["msme_id"])], exploration, selected=False)
+        for row in result.not_selected.to_dict("records")
+    ]
+    return members
+
+
+def _member(
+    row: Mapping[Hashable, Any],
+    profile: dict[str, Any],
+    exploration: Exploration | None,
+    *,
+    selected: bool,
+) -> ListedMsmeIn:
+    msme_id = str(row["msme_id"])
+    return ListedMsmeIn(
+        msme_id=msme_id,
+        profile={name: value for name, value in profile.items() if value is not None},
+        selected=selected,
+        selected_by=_selected_by(exploration, msme_id) if selected else None,
+        selection_probability=_probability(exploration, msme_id, selected=selected),
+        rank=int(row["rank"]) if selected else None,
+        p_if_mentored=_number(row.get("p_digital_if_mentored")),
+        p_if_not=_number(row.get("p_digital_if_not")),
+        uplift=_number(row.get("uplift")),
+        segment=None if pd.isna(row.get("segment")) else str(row["segment"]),
+        reason_code=None if selected else str(row["reason_code"]),
+    )
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _selected_by(exploration: Exploration | None, msme_id: str) -> SelectedBy:
+    return "model" if exploration is None else exploration.selected_by(msme_id)
+
+
+def _probability(exploration: Exploration | None, msme_id: str, *, selected: bool) -> float:
+    if exploration is None:
+        return 1.0 if selected else 0.0
+    return exploration.selection_probability(msme_id, selected)
+
+
+def _exploration_out(exploration: Exploration | None, body: ListRequest) -> ExplorationOut:
+    if exploration is None:
+        return ExplorationOut(
+            share=body.exploration_share, seed=None, slots=0, drawn=0, pool=0, probability=0.0
+        )
+    return ExplorationOut(
+        share=exploration.share,
+        seed=exploration.seed,
+        slots=exploration.slots,
+        drawn=len(exploration.drawn),
+        pool=len(exploration.pool),
+        probability=exploration.probability,
+    )
+
+
+def list_page(store: ProgramStore, page: int, page_size: int) -> ListPage:
+    """One page of the lists issued, newest first."""
+    items, total = store.list_lists(page=page, page_size=page_size)
+    return ListPage(
+        items=[
+            ListSummaryOut(
+                list_id=item.id,
+                created_at=item.created_at,
+                created_by=item.created_by,
+                model=ModelRef(name=item.model_name, version=item.model_version),
+                source_file=item.source_file,
+                exploration_share=item.exploration_share,
+                candidates=item.candidates,
+                selected=item.selected,
+                outcomes=item.outcomes,
+            )
+            for item in items
+        ],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
+
+
+def list_detail(store: ProgramStore, list_id: str) -> IssuedListOut:
+    """An issued list with every candidate and its outcome counts (ListNotFoundError if none)."""
+    issued: IssuedListRecord = store.get_list(list_id)
+    counts = store.outcome_counts(list_id)
+    return IssuedListOut(
+        list_id=issued.id,
+        created_at=issued.created_at,
+        created_by=issued.created_by,
+        model=ModelRef(name=issued.model_name, version=issued.model_version),
+        options=dict(issued.options),
+        constraints=dict(issued.constraints),
+        source_file=issued.source_file,
+        exploration_share=issued.exploration_share,
+        candidates=counts.candidates,
+        selected=counts.selected,
+        outcomes=OutcomeCountsOut(
+            outcomes=counts.outcomes,
+            outcomes_selected=counts.outcomes_selected,
+            mentored=counts.mentored,
+            digitalized=counts.digitalized,
+        ),
+        members=[
+            ListMemberOut(
+                msme_id=member.msme_id,
+                selected=member.selected,
+                selected_by=member.selected_by,
+                selection_probability=member.selection_probability,
+                rank=member.rank,
+                p_digital_if_mentored=member.p_if_mentored,
+                p_digital_if_not=member.p_if_not,
+                uplift=member.uplift,
+                segment=member.segment,
+                reason_code=member.reason_code,
+                profile=dict(member.profile),
+            )
+            for member in issued.members
+        ],
+    )
+
+
+def record_outcomes(
+    store: ProgramStore, body: OutcomesRequest, *, recorded_by: str
+) -> OutcomesSummary:
+    """Record a batch all or nothing (UnknownIdsError, ConflictingOutcomesError refuse it)."""
+    summary = store.record_outcomes(
+        (OutcomeIn(**item.model_dump()) for item in body.outcomes), recorded_by=recorded_by
+    )
+    return OutcomesSummary(
+        received=summary.received,
+        inserted=summary.created,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+    )

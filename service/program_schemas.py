@@ -1,0 +1,236 @@
+"""Bodies of the program routes: issued lists (`POST /v1/lists`, `GET /v1/lists[/{id}]`) and the
+outcomes that follow (`POST /v1/outcomes`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, cast
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from allocation.options import declared
+from data.store.repository import MAX_PAGE_SIZE
+from data.store.schema import ID_LENGTH
+from service.schemas import (
+    EXAMPLE_PROFILE,
+    EXAMPLE_PROFILE_2,
+    MSME_ID_MAX_LENGTH,
+    ModelRef,
+    PrioritizeRequest,
+    PrioritizeResponse,
+    SelectedMsme,
+)
+from service.settings import MAX_OUTCOMES
+
+DEFAULT_EXPLORATION_SHARE = 0.1
+SelectedBy = Literal["model", "exploration"]
+ListId = Annotated[
+    str, StringConstraints(min_length=1, max_length=ID_LENGTH, pattern=r"^[0-9A-Za-z-]+$")
+]
+MsmeId = Annotated[str, StringConstraints(min_length=1, max_length=MSME_ID_MAX_LENGTH)]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+EXAMPLE_LIST_ID = "0b6f3a52-7c1e-4d2a-9a51-3f0c2e8d9b47"
+
+
+class _Body(BaseModel):
+    """Request bodies: unknown fields refused, JSON types as declared."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+# ---------------------------------------------------------------- POST /v1/lists
+
+
+class ListRequest(PrioritizeRequest):
+    """The body of POST /v1/prioritize, plus the share of slots explored at random (recorded)
+    and the name of the file the candidates came from."""
+
+    # The body's rules of POST /v1/prioritize (a budget needs every cost), its own example.
+    model_config = ConfigDict(
+        json_schema_extra=cast(dict[str, Any], PrioritizeRequest.model_config["json_schema_extra"])
+        | {
+            "examples": [
+                {
+                    "msmes": [EXAMPLE_PROFILE, EXAMPLE_PROFILE_2],
+                    "capacity": 1,
+                    "exploration_share": 0.1,
+                    "source_file": "kandidat_jabar_2025.xlsx",
+                }
+            ],
+        }
+    )
+
+    exploration_share: float = declared(
+        "exploration_share",
+        default=DEFAULT_EXPLORATION_SHARE,
+        description="Share of the filled slots given at random to eligible MSMEs the model did "
+        "not pick, within the same quotas and budget (round(share x slots) slots); each "
+        "MSME's exact chance of selection is recorded. 0: none (recorded as 0).",
+    )
+    source_file: Label | None = Field(
+        default=None,
+        description="Name of the file the candidates came from, kept with the list.",
+        examples=["kandidat_jabar_2025.xlsx"],
+    )
+
+
+class ListedSelectedMsme(SelectedMsme):
+    """One MSME on an issued list, and how it got there."""
+
+    selected_by: SelectedBy = Field(
+        description="model: picked by the ranking; exploration: drawn at random."
+    )
+    selection_probability: float = Field(
+        ge=0,
+        le=1,
+        description="The MSME's exact chance of being on this list under its rule: 1 for the "
+        "model's picks, k / m for each of the m MSMEs the k exploration slots were drawn from.",
+    )
+
+
+class ExplorationOut(BaseModel):
+    """How the list explored."""
+
+    share: float
+    seed: int | None = Field(description="Seed of the draw (send it back to redo the list).")
+    slots: int = Field(description="Slots to fill at random: round(share x filled slots).")
+    drawn: int = Field(description="Slots filled at random (fewer when the pool was smaller).")
+    pool: int = Field(description="Eligible MSMEs the random slots were drawn from.")
+    probability: float = Field(description="Each pool member's chance of being drawn.")
+
+
+class IssuedListResponse(PrioritizeResponse):
+    """The list POST /v1/prioritize would answer, as recorded: its id, and per selected MSME how
+    it was selected and with which probability."""
+
+    list_id: str = Field(examples=[EXAMPLE_LIST_ID])
+    exploration: ExplorationOut
+    selected: list[ListedSelectedMsme]  # type: ignore[assignment]
+
+
+# ---------------------------------------------------------------- GET /v1/lists
+
+
+class ListSummaryOut(BaseModel):
+    """One issued list: when, by which key, which model, how many slots and outcomes."""
+
+    list_id: str
+    created_at: datetime
+    created_by: str = Field(description="Name of the API key that issued it.")
+    model: ModelRef
+    source_file: str | None
+    exploration_share: float
+    candidates: int
+    selected: int
+    outcomes: int
+
+
+class ListPage(BaseModel):
+    """One page of the lists issued, newest first."""
+
+    items: list[ListSummaryOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class ListMemberOut(BaseModel):
+    """One candidate of an issued list, on it or not, as it was scored."""
+
+    msme_id: str
+    selected: bool
+    selected_by: SelectedBy | None
+    selection_probability: float
+    rank: int | None
+    p_digital_if_mentored: float | None
+    p_digital_if_not: float | None
+    uplift: float | None
+    segment: str | None
+    reason_code: str | None = Field(description="Why it was left off, when it was.")
+    profile: dict[str, Any] = Field(description="The profile as scored.")
+
+
+class OutcomeCountsOut(BaseModel):
+    """How many outcomes are in for a list."""
+
+    outcomes: int
+    outcomes_selected: int = Field(description="Outcomes of MSMEs on the list.")
+    mentored: int
+    digitalized: int
+
+
+class IssuedListOut(BaseModel):
+    """An issued list with every candidate (ranked ones first) and its outcome counts."""
+
+    list_id: str
+    created_at: datetime
+    created_by: str
+    model: ModelRef
+    options: dict[str, Any]
+    constraints: dict[str, Any]
+    source_file: str | None
+    exploration_share: float
+    candidates: int
+    selected: int
+    outcomes: OutcomeCountsOut
+    members: list[ListMemberOut]
+
+
+PageNumber = Annotated[int, Field(ge=1, le=1_000_000, description="1 = the newest lists.")]
+PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE, description="Lists per page.")]
+
+
+# ---------------------------------------------------------------- POST /v1/outcomes
+
+
+class OutcomeItem(_Body):
+    """What happened to one MSME of an issued list."""
+
+    list_id: ListId = Field(examples=[EXAMPLE_LIST_ID])
+    msme_id: MsmeId = Field(examples=["UMKM-3201-000123"])
+    mentored: bool = Field(description="Whether the MSME was mentored.")
+    digitalized: bool = Field(description="Whether it went digital (the outcome).")
+    mentored_on: date | None = Field(default=None, examples=["2025-03-01"])
+    observed_on: date | None = Field(
+        default=None, description="When the outcome was observed.", examples=["2026-02-27"]
+    )
+    verified_by: Label | None = Field(
+        default=None, description="How it was verified.", examples=["field_visit"]
+    )
+    program: Label | None = Field(default=None, examples=["Pendampingan UMKM Go Digital 2025"])
+
+
+class OutcomesRequest(_Body):
+    """Outcomes of listed MSMEs, at most one per (list, MSME): a repeat is stored once, a change
+    is an update that keeps the earlier version; any unknown id refuses the whole batch."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "outcomes": [
+                        {
+                            "list_id": EXAMPLE_LIST_ID,
+                            "msme_id": "UMKM-3201-000123",
+                            "mentored": True,
+                            "digitalized": True,
+                            "mentored_on": "2025-03-01",
+                            "observed_on": "2026-02-27",
+                            "verified_by": "field_visit",
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
+    outcomes: list[OutcomeItem] = Field(min_length=1, max_length=MAX_OUTCOMES)
+
+
+class OutcomesSummary(BaseModel):
+    """What a batch of outcomes did."""
+
+    received: int = Field(description="Distinct (list, MSME) pairs in the batch.")
+    inserted: int = Field(description="New outcomes stored.")
+    updated: int = Field(description="Changed outcomes stored (the earlier version kept).")
+    unchanged: int = Field(description="Repeats of what was stored: nothing written.")

@@ -1,0 +1,110 @@
+"""POST /v1/lists (build a list as /v1/prioritize does, with exploration slots, and record it),
+GET /v1/lists (paged) and GET /v1/lists/{list_id}."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from allocation import AllocationError
+from data.store.errors import StoreError
+from service.auth import ListsKey, ReadKey
+from service.body import documented_body, gc_paused_for, read_json_body
+from service.deps import ProgramStoreDep, current_model
+from service.errors import allocation_refusal, check_msme_list, store_refusal
+from service.metrics import ServiceMetrics
+from service.program import issue_list, list_detail, list_page
+from service.program_schemas import (
+    IssuedListOut,
+    IssuedListResponse,
+    ListId,
+    ListPage,
+    ListRequest,
+    PageNumber,
+    PageSize,
+)
+from service.routes.responses import ERROR_RESPONSES, PROGRAM_RESPONSES
+from service.settings import Settings
+
+router = APIRouter(tags=["lists"])
+
+
+@router.post(
+    "/v1/lists",
+    response_model=IssuedListResponse,
+    status_code=status.HTTP_201_CREATED,
+    summary="Build a mentoring list and record it, with a share of slots explored at random",
+    responses=ERROR_RESPONSES | {403: PROGRAM_RESPONSES[403]},
+    openapi_extra=documented_body(ListRequest),
+)
+async def post_list(request: Request, key: ListsKey, store: ProgramStoreDep) -> Response:
+    """The list POST /v1/prioritize would build, except that `exploration_share` of the slots
+    (default 0.1) go at random to eligible MSMEs the model did not pick, within the same quotas
+    and budget. The list and every candidate are recorded; each selected MSME says how it was
+    selected and its exact selection probability. Send outcomes later to POST /v1/outcomes."""
+    with gc_paused_for(request):
+        body = await read_json_body(request, ListRequest)
+        loaded = current_model(request)
+        settings: Settings = request.app.state.settings
+        metrics: ServiceMetrics = request.app.state.metrics
+        check_msme_list(
+            body.msmes, settings.max_prioritize_msmes, need_cost=body.budget is not None
+        )
+        try:
+            issued = await run_in_threadpool(issue_list, loaded, body, store, created_by=key.name)
+        except ValidationError as exc:
+            raise RequestValidationError(exc.errors()) from None
+        except AllocationError as exc:
+            return allocation_refusal(exc).response()
+        except StoreError as exc:
+            return store_refusal(exc).response()
+        metrics.msmes_scored.labels("/v1/lists").inc(len(body.msmes))
+        payload = issued.model_dump_json()
+        location = f"/v1/lists/{issued.list_id}"
+        del body, issued
+    return Response(
+        payload,
+        status_code=status.HTTP_201_CREATED,
+        media_type="application/json",
+        headers={"Location": location},
+    )
+
+
+@router.get(
+    "/v1/lists",
+    response_model=ListPage,
+    summary="The lists issued, newest first",
+    responses={code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 422)},
+)
+def get_lists(
+    _key: ReadKey,
+    store: ProgramStoreDep,
+    page: Annotated[PageNumber, Query()] = 1,
+    page_size: Annotated[PageSize, Query()] = 50,
+) -> ListPage:
+    """When each list was issued, by which key, with which model, and how many candidates,
+    slots and outcomes it has; `total` counts every list."""
+    return list_page(store, page, page_size)
+
+
+@router.get(
+    "/v1/lists/{list_id}",
+    response_model=IssuedListOut,
+    summary="One issued list: every candidate, how it was selected, and its outcome counts",
+    responses={code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404, 422)},
+)
+def get_list(
+    list_id: Annotated[ListId, Path(description="The id POST /v1/lists answered.")],
+    _key: ReadKey,
+    store: ProgramStoreDep,
+) -> Response | IssuedListOut:
+    """The list's options and constraints, every candidate as scored (ranked ones first) with
+    its selection probability, and how many outcomes are in."""
+    try:
+        return list_detail(store, list_id)
+    except StoreError as exc:
+        return store_refusal(exc).response()

@@ -1,0 +1,37 @@
+"""POST /v1/outcomes: what happened to listed MSMEs, recorded once per (list, MSME)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from data.store.errors import StoreError
+from service.auth import OutcomesKey
+from service.body import documented_body, read_json_body
+from service.deps import ProgramStoreDep
+from service.errors import store_refusal
+from service.program import record_outcomes
+from service.program_schemas import OutcomesRequest, OutcomesSummary
+from service.routes.responses import ERROR_RESPONSES, PROGRAM_RESPONSES
+
+router = APIRouter(tags=["outcomes"])
+
+
+@router.post(
+    "/v1/outcomes",
+    response_model=OutcomesSummary,
+    summary="Record outcomes of listed MSMEs (idempotent)",
+    responses=(ERROR_RESPONSES | PROGRAM_RESPONSES),
+    openapi_extra=documented_body(OutcomesRequest),
+)
+async def post_outcomes(request: Request, key: OutcomesKey, store: ProgramStoreDep) -> Response:
+    """Mentored or not, digital or not, when and how verified, per (list_id, msme_id). The same
+    outcome twice is stored once; a changed one replaces it and keeps the earlier version. Any
+    unknown list or MSME not on its list refuses the whole batch, naming each (404)."""
+    body = await read_json_body(request, OutcomesRequest)
+    try:
+        summary = await run_in_threadpool(record_outcomes, store, body, recorded_by=key.name)
+    except StoreError as exc:
+        return store_refusal(exc).response()
+    return JSONResponse(summary.model_dump(mode="json"))

@@ -1,0 +1,312 @@
+"""Issued lists and their outcomes through the API, on the real program store (a SQLite file per
+session): recorded, read back, paged, found again after a restart; outcomes idempotent; key
+scopes and names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from service.app import create_app
+from service.settings import Settings
+from tests.service.support import ADMIN, ADMIN_KEY, API_KEY, AUTH, OTHER_API_KEY, TestClient
+
+READ_KEY = "reporting-key-0123456789"
+OUTCOMES_KEY = "dinas-outcomes-key-0123456789"
+READER = {"X-API-Key": READ_KEY}
+RECORDER = {"X-API-Key": OUTCOMES_KEY}
+KEYS = (
+    API_KEY,
+    OTHER_API_KEY,
+    f"reporting:read:{READ_KEY}",
+    f"dinas-jabar:read+outcomes:{OUTCOMES_KEY}",
+)
+
+
+@pytest.fixture(scope="module")
+def keyed_settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings(api_keys=KEYS)
+
+
+@pytest.fixture(scope="module")
+def client(keyed_settings: Settings) -> Iterator[TestClient]:
+    """The app with keys of every kind: bare, read-only, read and outcomes."""
+    with TestClient(create_app(keyed_settings)) as test_client:
+        yield test_client
+
+
+def issue(
+    client: TestClient, profiles: list[dict[str, Any]], n: int = 40, **options: Any
+) -> dict[str, Any]:
+    body = {"msmes": profiles[:n], "capacity": 10, "exploration_seed": 7} | options
+    response = client.post("/v1/lists", json=body, headers=AUTH)
+    assert response.status_code == 201, response.text
+    answer: dict[str, Any] = response.json()
+    assert response.headers["location"] == f"/v1/lists/{answer['list_id']}"
+    return answer
+
+
+def test_a_list_is_prioritized_recorded_and_read_back(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    body = {"msmes": profiles[:40], "capacity": 10, "exploration_seed": 7}
+    plain = client.post("/v1/prioritize", json=body, headers=AUTH).json()
+    issued = issue(client, profiles, source_file="kandidat.xlsx")
+
+    # Default share 0.1 of 10 slots: one slot drawn at random, nine as /v1/prioritize ranks them.
+    exploration = issued["exploration"]
+    assert (exploration["share"], exploration["slots"], exploration["seed"]) == (0.1, 1, 7)
+    by = {entry["msme_id"]: entry for entry in issued["selected"]}
+    explored = [i for i, entry in by.items() if entry["selected_by"] == "exploration"]
+    assert len(explored) == exploration["drawn"] == 1
+    assert by[explored[0]]["selection_probability"] == pytest.approx(1 / exploration["pool"])
+    model_picks = [i for i, entry in by.items() if entry["selected_by"] == "model"]
+    assert all(by[i]["selection_probability"] == 1.0 for i in model_picks)
+    assert model_picks == [entry["msme_id"] for entry in plain["selected"][:9]]
+    assert issued["filled"] == 10 and issued["model"] == plain["model"]
+
+    stored = client.get(f"/v1/lists/{issued['list_id']}", headers=AUTH)
+    assert stored.status_code == 200
+    detail = stored.json()
+    assert detail["created_by"] == "api-key-1"  # the bare key's name, never the key
+    assert API_KEY not in stored.text
+    assert detail["source_file"] == "kandidat.xlsx"
+    assert detail["exploration_share"] == 0.1
+    assert detail["options"]["exploration_seed"] == 7 and detail["options"]["capacity"] == 10
+    assert (detail["candidates"], detail["selected"]) == (40, 10)
+    assert detail["outcomes"]["outcomes"] == 0
+    members = {member["msme_id"]: member for member in detail["members"]}
+    assert len(members) == 40
+    for msme_id, entry in by.items():
+        member = members[msme_id]
+        assert member["selected"] and member["rank"] == entry["rank"]
+        assert member["selected_by"] == entry["selected_by"]
+        assert member["selection_probability"] == entry["selection_probability"]
+        assert member["uplift"] == pytest.approx(entry["expected_gain"])
+        assert member["profile"]["province_code"] == entry["province_code"]
+    pool = [m for m in members.values() if m["reason_code"] == "not_drawn"]
+    assert len(pool) == exploration["pool"] - 1
+    assert all(m["selection_probability"] == exploration["probability"] for m in pool)
+    others = [m for m in members.values() if not m["selected"] and m["reason_code"] != "not_drawn"]
+    assert all(m["selection_probability"] == 0.0 for m in others)
+
+
+def test_share_zero_is_recorded_and_gives_the_prioritize_list(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    plain = client.post(
+        "/v1/prioritize", json={"msmes": profiles[:30], "capacity": 8}, headers=AUTH
+    ).json()
+    issued = issue(client, profiles, n=30, capacity=8, exploration_share=0)
+    assert [e["msme_id"] for e in issued["selected"]] == [e["msme_id"] for e in plain["selected"]]
+    assert {e["selected_by"] for e in issued["selected"]} == {"model"}
+    assert issued["exploration"]["slots"] == 0
+    detail = client.get(f"/v1/lists/{issued['list_id']}", headers=AUTH).json()
+    assert detail["exploration_share"] == 0.0
+
+
+def test_lists_are_paged_newest_first(client: TestClient, profiles: list[dict[str, Any]]) -> None:
+    ids = [issue(client, profiles, n=12, capacity=3)["list_id"] for _ in range(3)]
+    first = client.get("/v1/lists", params={"page": 1, "page_size": 2}, headers=READER)
+    assert first.status_code == 200
+    page = first.json()
+    assert (page["page"], page["page_size"], len(page["items"])) == (1, 2, 2)
+    assert [item["list_id"] for item in page["items"]] == ids[::-1][:2]
+    assert page["items"][0]["candidates"] == 12 and page["items"][0]["selected"] == 3
+    second = client.get("/v1/lists", params={"page": 2, "page_size": 2}, headers=READER).json()
+    assert second["items"][0]["list_id"] == ids[0]
+    assert second["total"] == page["total"] >= 3
+    beyond = client.get("/v1/lists", params={"page": 10_000}, headers=READER).json()
+    assert beyond["items"] == [] and beyond["total"] == page["total"]
+    refused = client.get("/v1/lists", params={"page_size": 0}, headers=READER)
+    assert refused.status_code == 422
+
+
+def test_an_unknown_list_is_a_404_naming_it(client: TestClient) -> None:
+    unknown = "00000000-0000-4000-8000-000000000000"
+    response = client.get(f"/v1/lists/{unknown}", headers=AUTH)
+    assert response.status_code == 404
+    assert response.json()["error"] == "list_not_found"
+    assert unknown in response.json()["message"]
+
+
+# ------------------------------------------------------------------------- outcomes
+
+
+def outcome(list_id: str, msme_id: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "list_id": list_id,
+        "msme_id": msme_id,
+        "mentored": True,
+        "digitalized": False,
+        "mentored_on": "2025-03-01",
+        "observed_on": "2026-02-27",
+        "verified_by": "field_visit",
+    } | fields
+
+
+def test_outcomes_posted_twice_are_stored_once(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    issued = issue(client, profiles, n=20, capacity=5)
+    listed = [entry["msme_id"] for entry in issued["selected"]]
+    batch = {"outcomes": [outcome(issued["list_id"], msme_id) for msme_id in listed[:3]]}
+
+    first = client.post("/v1/outcomes", json=batch, headers=RECORDER)
+    second = client.post("/v1/outcomes", json=batch, headers=RECORDER)
+
+    assert first.status_code == second.status_code == 200
+    assert first.json() == {"received": 3, "inserted": 3, "updated": 0, "unchanged": 0}
+    assert second.json() == {"received": 3, "inserted": 0, "updated": 0, "unchanged": 3}
+    counts = client.get(f"/v1/lists/{issued['list_id']}", headers=AUTH).json()["outcomes"]
+    assert counts == {"outcomes": 3, "outcomes_selected": 3, "mentored": 3, "digitalized": 0}
+    store = client.app.state.program_store  # type: ignore[attr-defined]
+    stored = store.get_outcomes(issued["list_id"])
+    assert {row.recorded_by for row in stored} == {"dinas-jabar"}  # the key's name
+
+
+def test_a_changed_outcome_is_an_update_with_its_history_kept(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    issued = issue(client, profiles, n=20, capacity=5)
+    list_id, msme_id = issued["list_id"], issued["selected"][0]["msme_id"]
+    client.post("/v1/outcomes", json={"outcomes": [outcome(list_id, msme_id)]}, headers=AUTH)
+
+    changed = outcome(list_id, msme_id, digitalized=True, observed_on="2026-03-31")
+    answer = client.post("/v1/outcomes", json={"outcomes": [changed]}, headers=RECORDER)
+
+    assert answer.json() == {"received": 1, "inserted": 0, "updated": 1, "unchanged": 0}
+    store = client.app.state.program_store  # type: ignore[attr-defined]
+    (current,) = store.get_outcomes(list_id)
+    assert current.digitalized and current.recorded_by == "dinas-jabar"
+    (earlier,) = store.outcome_history(list_id, msme_id)
+    assert not earlier.digitalized and earlier.recorded_by == "api-key-1"
+
+
+def test_unknown_ids_are_refused_by_name_and_nothing_is_written(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    issued = issue(client, profiles, n=20, capacity=5)
+    list_id = issued["list_id"]
+    known = issued["selected"][0]["msme_id"]
+    unknown_list = "11111111-1111-4111-8111-111111111111"
+    batch = {
+        "outcomes": [
+            outcome(list_id, known),
+            outcome(list_id, "UMKM-NOT-ON-LIST"),
+            outcome(unknown_list, known),
+        ]
+    }
+    response = client.post("/v1/outcomes", json=batch, headers=AUTH)
+
+    assert response.status_code == 404
+    answer = response.json()
+    assert answer["error"] == "unknown_ids"
+    reasons = " | ".join(problem["reason"] for problem in answer["problems"])
+    assert unknown_list in reasons and "UMKM-NOT-ON-LIST" in reasons
+    assert {problem["type"] for problem in answer["problems"]} == {"unknown_list", "not_on_list"}
+    detail = client.get(f"/v1/lists/{list_id}", headers=AUTH).json()
+    assert detail["outcomes"]["outcomes"] == 0  # not even the known one
+
+
+def test_two_different_outcomes_for_one_msme_in_a_batch_conflict(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    issued = issue(client, profiles, n=20, capacity=5)
+    list_id, msme_id = issued["list_id"], issued["selected"][0]["msme_id"]
+    batch = {"outcomes": [outcome(list_id, msme_id), outcome(list_id, msme_id, digitalized=True)]}
+    response = client.post("/v1/outcomes", json=batch, headers=AUTH)
+    assert response.status_code == 409
+    assert msme_id in response.json()["problems"][0]["reason"]
+
+
+def test_outcome_fields_are_strict(client: TestClient) -> None:
+    bad = outcome("11111111-1111-4111-8111-111111111111", "X", mentored="maybe", extra=1)
+    response = client.post("/v1/outcomes", json={"outcomes": [bad]}, headers=AUTH)
+    assert response.status_code == 422
+    fields = {problem["field"] for problem in response.json()["problems"]}
+    assert fields == {"outcomes.0.mentored", "outcomes.0.extra"}
+
+
+# ------------------------------------------------------------------------- scopes
+
+
+def test_a_read_only_key_reads_but_cannot_write(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    issued = issue(client, profiles, n=12, capacity=3)
+    assert client.get("/v1/lists", headers=READER).status_code == 200
+    assert client.get(f"/v1/lists/{issued['list_id']}", headers=READER).status_code == 200
+    assert client.get("/v1/model", headers=READER).status_code == 200
+    assert (
+        client.post("/v1/scores", json={"msmes": profiles[:1]}, headers=READER).status_code == 200
+    )
+
+    batch = {"outcomes": [outcome(issued["list_id"], issued["selected"][0]["msme_id"])]}
+    for path, body, scope in (
+        ("/v1/outcomes", batch, "outcomes"),
+        ("/v1/lists", {"msmes": profiles[:3], "capacity": 1}, "lists"),
+        ("/v1/prioritize", {"msmes": profiles[:3], "capacity": 1}, "lists"),
+        ("/v1/admin/reload", None, "admin"),
+    ):
+        response = client.post(path, json=body, headers=READER)
+        assert response.status_code == 403, path
+        answer = response.json()
+        assert answer["error"] == "missing_scope"
+        assert answer["problems"] == [
+            {"field": None, "type": "missing_scope", "reason": f"needs scope {scope}"}
+        ]
+        assert "reporting" in answer["message"] and READ_KEY not in response.text
+    detail = client.get(f"/v1/lists/{issued['list_id']}", headers=AUTH).json()
+    assert detail["outcomes"]["outcomes"] == 0
+
+
+def test_an_outcomes_key_cannot_issue_lists(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    body = {"msmes": profiles[:3], "capacity": 1}
+    assert client.post("/v1/lists", json=body, headers=RECORDER).status_code == 403
+
+
+def test_a_missing_or_wrong_key_is_a_401_on_every_program_route(client: TestClient) -> None:
+    for method, path in (
+        ("POST", "/v1/lists"),
+        ("GET", "/v1/lists"),
+        ("GET", "/v1/lists/00000000-0000-4000-8000-000000000000"),
+        ("POST", "/v1/outcomes"),
+    ):
+        for headers in ({}, {"X-API-Key": "wrong-key-0123456789"}):
+            assert client.request(method, path, headers=headers).status_code == 401
+
+
+def test_admin_keys_hold_every_scope(client: TestClient, profiles: list[dict[str, Any]]) -> None:
+    response = client.post("/v1/lists", json={"msmes": profiles[:5], "capacity": 2}, headers=ADMIN)
+    assert response.status_code == 201
+    detail = client.get(f"/v1/lists/{response.json()['list_id']}", headers=ADMIN).json()
+    assert detail["created_by"] == "admin-key-1"
+    assert ADMIN_KEY not in response.text
+
+
+# ------------------------------------------------------------------------- restart
+
+
+def test_a_restarted_service_still_finds_the_list(
+    client: TestClient, keyed_settings: Settings, profiles: list[dict[str, Any]]
+) -> None:
+    issued = issue(client, profiles, n=15, capacity=4)
+    list_id = issued["list_id"]
+    batch = {"outcomes": [outcome(list_id, issued["selected"][0]["msme_id"])]}
+    assert client.post("/v1/outcomes", json=batch, headers=AUTH).status_code == 200
+
+    with TestClient(create_app(keyed_settings)) as restarted:
+        found = restarted.get(f"/v1/lists/{list_id}", headers=READER)
+        again = restarted.post("/v1/outcomes", json=batch, headers=RECORDER)
+
+    assert found.status_code == 200
+    assert [m["msme_id"] for m in found.json()["members"] if m["selected"]] == [
+        e["msme_id"] for e in issued["selected"]
+    ]
+    assert found.json()["outcomes"]["outcomes"] == 1
+    assert again.json()["unchanged"] == 1
