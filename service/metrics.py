@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from models.drift import DriftReport
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
@@ -70,6 +74,28 @@ class ServiceMetrics:
         self.model_swaps = Counter(
             "umkm_model_swaps", "Times a new model version was swapped in.", registry=registry
         )
+        # Drift of what the served model scored since it loaded (models.drift); under several
+        # workers each counts its own requests and the largest is reported.
+        self.feature_psi = Gauge(
+            "umkm_feature_psi",
+            "Population stability index of a feature: scored MSMEs against the model's training "
+            "rows (above 0.1 moderate, above 0.25 major shift).",
+            ["feature"],
+            registry=registry,
+            multiprocess_mode="livemax",
+        )
+        self.score_psi = Gauge(
+            "umkm_score_psi",
+            "Population stability index of the uplift score against the training rows'.",
+            registry=registry,
+            multiprocess_mode="livemax",
+        )
+        self.drift_rows = Gauge(
+            "umkm_drift_rows",
+            "MSMEs scored by the served model since it loaded (the PSI's sample).",
+            registry=registry,
+            multiprocess_mode="livesum",
+        )
 
     def served_model(
         self, name: str, version: str | None, previous: tuple[str, str] | None
@@ -79,6 +105,18 @@ class ServiceMetrics:
             self.model_info.labels(*previous).set(0)
         self.model_info.labels(name, version or "").set(1)
         self.model_loaded.set(1)
+
+    def drift(self, report: DriftReport | None) -> None:
+        """Set the drift gauges from the served model's counts (cleared without a report)."""
+        self.feature_psi.clear()
+        if report is None or report.rows_seen == 0:
+            self.score_psi.set(float("nan"))
+            self.drift_rows.set(0 if report is None else report.rows_seen)
+            return
+        for name, value in report.feature_psi.items():
+            self.feature_psi.labels(name).set(value)
+        self.score_psi.set(report.score_psi if report.score_psi is not None else float("nan"))
+        self.drift_rows.set(report.rows_seen)
 
     def exposition(self) -> bytes:
         """The text format for /metrics (all workers' numbers under multiprocess mode)."""

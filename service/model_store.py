@@ -30,12 +30,14 @@ from service.schemas import (
     EXAMPLE_PROFILE,
     EXAMPLE_PROFILE_2,
     ContractColumn,
+    ModelDrift,
     ModelEvidence,
     ModelInfo,
     ModelRef,
 )
 
 if TYPE_CHECKING:
+    from models.drift import DriftCounts
     from models.uplift_model import UpliftModel
 
 logger = logging.getLogger(__name__)
@@ -84,6 +86,9 @@ class LoadedModel:
     source: ModelSource
     loaded_at: str
     features: tuple[str, ...]
+    # What this model has scored, counted against its training population (None: an older
+    # model without a reference); a new model starts counting afresh.
+    drift: DriftCounts | None = None
 
     @property
     def name(self) -> str:
@@ -132,6 +137,30 @@ class LoadedModel:
             features=list(self.features),
             evidence=self.evidence,
             contract=feature_contract(),
+            drift=self.drift_info(),
+        )
+
+    def drift_info(self) -> ModelDrift:
+        """The drift block of GET /v1/model: PSI per feature and of the score, and a status."""
+        from models.drift import MAJOR_PSI, MIN_ROWS_FOR_STATUS, MODERATE_PSI
+
+        if self.drift is None:
+            return ModelDrift(
+                status="no_reference",
+                rows_seen=0,
+                moderate_threshold=MODERATE_PSI,
+                major_threshold=MAJOR_PSI,
+                min_rows=MIN_ROWS_FOR_STATUS,
+            )
+        report = self.drift.report()
+        return ModelDrift(
+            status=report.status,
+            rows_seen=report.rows_seen,
+            moderate_threshold=report.moderate_threshold,
+            major_threshold=report.major_threshold,
+            min_rows=report.min_rows,
+            score_psi=report.score_psi,
+            feature_psi=dict(report.feature_psi),
         )
 
 
@@ -210,7 +239,14 @@ def load_model(source: ModelSource) -> LoadedModel:
     check_scores_examples(model)
     features = tuple(str(name) for name in _feature_names(model))
     loaded_at = datetime.now(tz=UTC).isoformat(timespec="seconds")
-    return LoadedModel(model=model, source=source, loaded_at=loaded_at, features=features)
+    drift = None
+    if model.drift_reference is not None:
+        from models.drift import DriftCounts
+
+        drift = DriftCounts(model.drift_reference)
+    return LoadedModel(
+        model=model, source=source, loaded_at=loaded_at, features=features, drift=drift
+    )
 
 
 def check_scores_examples(model: UpliftModel) -> None:

@@ -438,6 +438,26 @@ class ContractColumn(BaseModel):
 class ModelEvidence(BaseModel):
     """Whether the training history showed the ranking to beat chance."""
 
+class ModelDrift(BaseModel):
+    """How far what the service has scored since the model loaded has moved from the model's
+    training population: population stability index (PSI) per feature and of the uplift score.
+
+    Thresholds by the usual rule (Siddiqi, Credit Risk Scorecards, 2006): PSI below 0.1 no
+    significant shift, 0.1 to 0.25 moderate, above 0.25 major."""
+
+    status: Literal["no_reference", "collecting", "stable", "moderate", "major"] = Field(
+        description="The largest PSI's reading: stable, moderate (above moderate_threshold) or "
+        "major (above major_threshold); collecting: fewer than min_rows scored; no_reference: "
+        "a model trained before drift references."
+    )
+    rows_seen: int = Field(description="MSMEs scored by this model since it was loaded.")
+    moderate_threshold: float
+    major_threshold: float
+    min_rows: int = Field(description="Rows scored before a status is called.")
+    score_psi: float | None = None
+    feature_psi: dict[str, float] = Field(default_factory=dict)
+
+
     weak: bool = Field(description="True: the ranking is not shown to be better than chance.")
     reasons: list[str]
     events_treated: int = Field(description="Outcome events among mentored MSMEs in training.")
@@ -454,6 +474,9 @@ class ModelInfo(BaseModel):
     run_id: str | None
     training_date: str | None = Field(description="When the training run started (ISO 8601, UTC).")
     loaded_at: str
+    drift: ModelDrift | None = Field(
+        default=None, description="Population drift of what this model has scored."
+    )
     metrics: dict[str, float] = Field(description="Headline metrics logged by the training run.")
     features: list[str] = Field(description="Features the model reads, in order.")
     evidence: ModelEvidence | None = Field(

@@ -45,6 +45,10 @@ async def readyz(store: StoreDep) -> JSONResponse:
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-async def metrics(service_metrics: MetricsDep) -> Response:
-    """Requests and latency by route and status, MSMEs scored, model version, reload failures."""
+async def metrics(service_metrics: MetricsDep, store: StoreDep) -> Response:
+    """Requests and latency by route and status, MSMEs scored, model version, reload failures,
+    and the drift of what the model scored (PSI per feature and of the score)."""
+    loaded = store.current
+    counts = loaded.drift if loaded is not None else None
+    service_metrics.drift(counts.report() if counts is not None else None)
     return Response(service_metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,65 @@
+"""Drift of what the service scores: PSI gauges in /metrics and the drift block of /v1/model."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from service.app import create_app
+from service.settings import Settings
+from tests.service.support import AUTH, TestClient
+
+
+def _gauge(text: str, name: str, feature: str | None = None) -> float:
+    labels = f'{{feature="{feature}"}}' if feature is not None else ""
+    match = re.search(rf"^{name}{re.escape(labels)} (\S+)$", text, flags=re.MULTILINE)
+    assert match is not None, f"{name}{labels} not in /metrics"
+    return float(match.group(1))
+
+
+def test_a_shifted_population_shows_in_metrics_and_the_model_info(
+    make_settings: Callable[..., Settings], profiles: list[dict[str, Any]]
+) -> None:
+    offline = [p for p in profiles if p.get("digital_status") != "digital"][:600]
+    shifted = [
+        p
+        | {
+            # within the contract's maximum of 1e10
+            "monthly_revenue_idr": min((p["monthly_revenue_idr"] or 1e6) * 20, 9e9),
+            "owner_age": 95,
+            "has_smartphone": False,
+        }
+        for p in offline
+    ]
+    with TestClient(create_app(make_settings())) as client:
+        before = client.get("/v1/model", headers=AUTH).json()["drift"]
+        assert before["status"] == "collecting" and before["rows_seen"] == 0
+        assert before["major_threshold"] == 0.25 and before["moderate_threshold"] == 0.1
+
+        response = client.post("/v1/scores", json={"msmes": shifted}, headers=AUTH)
+        assert response.status_code == 200, response.text
+
+        text = client.get("/metrics").text
+        assert _gauge(text, "umkm_feature_psi", "monthly_revenue_idr") > 0.25
+        assert _gauge(text, "umkm_feature_psi", "owner_age") > 0.25
+        assert _gauge(text, "umkm_feature_psi", "sector") < 0.1  # not shifted
+        assert _gauge(text, "umkm_score_psi") > 0
+        assert _gauge(text, "umkm_drift_rows") == len(shifted)
+
+        drift = client.get("/v1/model", headers=AUTH).json()["drift"]
+        assert drift["rows_seen"] == len(shifted)
+        assert drift["status"] == "major"
+        assert drift["feature_psi"]["monthly_revenue_idr"] > 0.25
+
+
+def test_the_training_population_itself_shows_no_major_shift(
+    make_settings: Callable[..., Settings], profiles: list[dict[str, Any]]
+) -> None:
+    offline = [p for p in profiles if p.get("digital_status") != "digital"][:600]
+    with TestClient(create_app(make_settings())) as client:
+        assert client.post("/v1/scores", json={"msmes": offline}, headers=AUTH).status_code == 200
+        drift = client.get("/v1/model", headers=AUTH).json()["drift"]
+    assert drift["rows_seen"] == len(offline)
+    assert max(drift["feature_psi"].values()) < 0.25
+    assert drift["status"] in ("stable", "moderate")
