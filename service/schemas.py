@@ -438,6 +438,12 @@ class ContractColumn(BaseModel):
 class ModelEvidence(BaseModel):
     """Whether the training history showed the ranking to beat chance."""
 
+    weak: bool = Field(description="True: the ranking is not shown to be better than chance.")
+    reasons: list[str]
+    events_treated: int = Field(description="Outcome events among mentored MSMEs in training.")
+    events_control: int = Field(description="Outcome events among the others.")
+
+
 class ModelDrift(BaseModel):
     """How far what the service has scored since the model loaded has moved from the model's
     training population: population stability index (PSI) per feature and of the uplift score.
@@ -458,12 +464,6 @@ class ModelDrift(BaseModel):
     feature_psi: dict[str, float] = Field(default_factory=dict)
 
 
-    weak: bool = Field(description="True: the ranking is not shown to be better than chance.")
-    reasons: list[str]
-    events_treated: int = Field(description="Outcome events among mentored MSMEs in training.")
-    events_control: int = Field(description="Outcome events among the others.")
-
-
 class ModelInfo(BaseModel):
     """The model being served."""
 
@@ -474,15 +474,15 @@ class ModelInfo(BaseModel):
     run_id: str | None
     training_date: str | None = Field(description="When the training run started (ISO 8601, UTC).")
     loaded_at: str
-    drift: ModelDrift | None = Field(
-        default=None, description="Population drift of what this model has scored."
-    )
     metrics: dict[str, float] = Field(description="Headline metrics logged by the training run.")
     features: list[str] = Field(description="Features the model reads, in order.")
     evidence: ModelEvidence | None = Field(
         default=None, description="What the training history supports (None: older models)."
     )
     contract: list[ContractColumn]
+    drift: ModelDrift | None = Field(
+        default=None, description="Population drift of what this model has scored."
+    )
 
 
 class Readiness(BaseModel):

@@ -91,9 +91,9 @@ def _score(
     if offline:
         scored = records if len(offline) == count else [records[row] for row in offline]
         matrix = loaded.model.features_from_records(scored)
+        arrays, factors = loaded.model.score_and_explain_matrix(matrix, TOP_REASONS)
         if loaded.drift is not None:
             loaded.drift.observe(matrix, arrays.uplift)
-        arrays, factors = loaded.model.score_and_explain_matrix(matrix, TOP_REASONS)
         for row, row_p1, row_p0, row_uplift, segment, row_factors in zip(
             offline,
             arrays.p_digital_if_mentored.tolist(),
