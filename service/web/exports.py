@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -454,7 +455,9 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
     for position in range(plain.shape[1]):
         values = plain.iloc[:, position]
         if values.dtype == object or pd.api.types.is_float_dtype(values.dtype):
-            plain.isetitem(position, values.map(_csv_number).to_numpy(dtype=object))
+            cells = np.empty(len(values), dtype=object)
+            cells[:] = [_csv_number(value) for value in values.tolist()]
+            plain.isetitem(position, cells)
     text = neutralised(plain).to_csv(index=False, lineterminator="\n")
     return text.encode("utf-8-sig")
 
