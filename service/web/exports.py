@@ -127,8 +127,8 @@ def cell_value(name: str, value: InputCell, language: Language) -> InputCell:
 
 
 def reason_label(code: str, language: Language) -> str:
-    """A reason code in general words. Hook: when `data.messages` words reason codes, render
-    them from there (`render(code, {}, language)`); until then the page's catalog words them."""
+    """A reason code in general words: the page's general wording, else the message catalog's
+    (`data.messages.render`), as `reason_generic` gives it."""
     return reason_generic(code, language)
 
 

@@ -25,6 +25,7 @@ from allocation import AllocationError
 from data.aliases import contract_headers
 from data.contract import FIRST_DATA_ROW, GENDERS, PROFILE_COLUMNS, SECTORS
 from data.io import DataFileError, DataLimitError, ReadInfo, ReadLimits, TableRead, read_table_info
+from data.messages import CATALOGS, placeholders, render
 from data.numbers import normalise_number_texts, strip_currency
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import SCORED_SEGMENTS, SEGMENTS
@@ -557,11 +558,15 @@ def _not_selected_reason(
 
 
 def reason_generic(code: str, language: Language) -> str:
-    """A reason code in general words (for counts), in `language`."""
+    """A reason code in general words (for counts), in `language`: the page's general wording,
+    else the message catalog's (`data.messages`) when it needs no parameters."""
     for key in (f"reason.{code}.generic", f"reason.{code}"):
         text = message(language, key)
         if text != key:
             return text
+    template = CATALOGS[language].get(code)
+    if template is not None and not placeholders(template):
+        return render(code, {}, language)
     return code
 
 

@@ -113,7 +113,7 @@ def test_an_indonesian_excel_file_on_the_bahasa_page(
     read = page.inner_text("#result-read")
     assert "dipisah titik koma" in read and "koma desimal" in read
     assert "Windows-1252" in read and "baris 3" in read
-    assert 'kolom "jenis kelamin pemilik" dibaca sebagai' in read
+    assert "16 judul kolom dalam Bahasa Indonesia dikenali" in read
     assert "Rp 500.000.000" in page.inner_text("#result-options")
     provinces = page.locator("#list tbody tr td:nth-child(3)").all_inner_texts()
     assert all(name and not name.isdigit() for name in provinces)
@@ -159,6 +159,9 @@ def test_number_fields_show_what_they_will_read(
     page.click(".share-row button.secondary")  # remove the share again
     page.fill("#budget", "")
     enter_key(page, live_server.key)
+    _build(page, candidate_files["csv"], "1,000", wait_for=ERROR_BOX)
+    assert page.inner_text("#error-title") == "Pengaturan tidak dapat dipakai"
+    assert "dua cara" in page.inner_text("#problems")
     _build(page, candidate_files["csv"], "1.000")
     assert "1.000 slot" in page.inner_text("#result-options")
 

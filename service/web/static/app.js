@@ -25,6 +25,7 @@
     announceNext: false, // move focus to the result when it comes from a new submission
   };
   const NUMBER_DELAY_MS = 250;
+  const OPTION_ERRORS = ["invalid_options", "infeasible_constraints", "solver_time_limit"];
 
   const $ = (id) => document.getElementById(id);
 
@@ -469,6 +470,10 @@
     else if (body && body.message) message = body.message;
     else message = t("error.generic", { status });
     $("error-message").textContent = message;
+    // A refusal of the settings (options, constraints) is not titled as a file problem.
+    const aboutOptions = body && OPTION_ERRORS.includes(body.error);
+    $("error-title").dataset.i18n = aboutOptions ? "error.title_options" : "error.title";
+    $("error-title").textContent = t($("error-title").dataset.i18n);
     $("error-nothing").hidden = !(status === 413 || status === 422 || status === 400);
     const table = $("problems");
     const tbody = table.tBodies[0];
@@ -615,9 +620,15 @@
     else if (source.decimal === ".") parts.push(t("read.decimal_dot"));
     if (source.encoding) parts.push(t(`read.encoding.${source.encoding.replace("-", "_")}`));
     parts.push(t("read.header_row", { row: fmtInt(source.header_row ?? 1) }));
+    // Headers written as the Bahasa term are counted; other spellings are named one by one.
+    const plain = (text) => text.toLowerCase().replace(/\([^)]*\)/g, " ").replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+    let terms = 0;
     for (const read of source.columns_read_as || []) {
-      parts.push(t("read.column_as", { header: read.header, column: columnName(read.column) }));
+      const spec = config.columns.find((c) => c.name === read.column);
+      if (spec && plain(spec.header.id) === plain(read.header)) terms += 1;
+      else parts.push(t("read.column_as", { header: read.header, column: columnName(read.column) }));
     }
+    if (terms) parts.push(t("read.columns_known", { n: fmtInt(terms) }));
     return t("read.title", { how: parts.join("; ") });
   }
 
