@@ -39,6 +39,14 @@ def issue_list(
 ) -> IssuedListResponse:
     """Build the list as POST /v1/prioritize does (with its exploration slots), record it with
     every candidate, and answer it with its id (raises allocation's and the store's errors)."""
+    return issue_list_with_result(loaded, body, store, created_by=created_by)[0]
+
+
+def issue_list_with_result(
+    loaded: LoadedModel, body: ListRequest, store: ProgramStore, *, created_by: str
+) -> tuple[IssuedListResponse, AllocationResult]:
+    """`issue_list`, plus the allocation's own result, for a caller that shows every candidate's
+    scores (the page) without scoring anyone again."""
     response, result = prioritize_profiles_with_result(loaded, body)
     exploration = result.exploration
     request = AllocationRequest.model_validate(body, from_attributes=True)
@@ -63,9 +71,10 @@ def issue_list(
         for entry in response.selected
     ]
     fields = response.__dict__ | {"selected": selected}
-    return IssuedListResponse.model_construct(
+    issued = IssuedListResponse.model_construct(
         **fields, list_id=list_id, exploration=_exploration_out(exploration, body)
     )
+    return issued, result
 
 
 def listed_members(body: ListRequest, result: AllocationResult) -> list[ListedMsmeIn]:

@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
 import pandas as pd
 from pydantic import ValidationError
 
-from allocation import AllocationError
+from allocation import AllocationError, AllocationResult
 from data.aliases import contract_headers
 from data.contract import FIRST_DATA_ROW, GENDERS, PROFILE_COLUMNS, SECTORS
 from data.io import DataFileError, DataLimitError, ReadInfo, ReadLimits, TableRead, read_table_info
@@ -71,6 +71,9 @@ REFUSAL_WORDS: dict[str, tuple[str, str | None, str]] = {
     "invalid_candidates": ("error.invalid_candidates", "fix.generic", "file"),
     "solver_time_limit": ("error.solver", None, "options"),
 }
+# What builds the list from the request: `prioritize_profiles_with_result`, or a caller's
+# function that also records it (the answer then carries `list_id`).
+Prioritize = Callable[[LoadedModel, PrioritizeRequest], tuple[PrioritizeResponse, AllocationResult]]
 
 
 class UploadError(Exception):
@@ -134,6 +137,7 @@ def make_list(
     loaded: LoadedModel,
     language: Language,
     max_rows: int,
+    prioritize: Prioritize = prioritize_profiles_with_result,
 ) -> UploadResponse:
     """File in, list out; every refusal (file, rows, constraints) as an UploadError."""
     fmt = upload_format(filename, language)
@@ -142,7 +146,7 @@ def make_list(
     frame = checked_candidates(raw, options, language, max_rows, source=read.info)
     source = source_file(filename, fmt, read, input_columns(frame, options))
     try:
-        return build_list(loaded, frame, options, language, source)
+        return build_list(loaded, frame, options, language, source, prioritize=prioritize)
     except AllocationError as error:
         raise _refused(error, language) from None
 
@@ -396,6 +400,8 @@ def build_list(
     options: UploadOptions,
     language: Language,
     source: SourceFile,
+    *,
+    prioritize: Prioritize = prioritize_profiles_with_result,
 ) -> UploadResponse:
     """The list `POST /v1/prioritize` would give for these rows, with display fields and reasons.
 
@@ -416,8 +422,10 @@ def build_list(
         budget=options.budget,
         exclude_digital=options.exclude_digital,
         only_beneficial=options.only_beneficial,
+        exploration_share=options.exploration_share,
+        exploration_seed=options.exploration_seed,
     )
-    answer, result = prioritize_profiles_with_result(loaded, body)
+    answer, result = prioritize(loaded, body)
 
     position = {msme_id: i for i, msme_id in enumerate(frame["msme_id"])}
     chosen = [position[item.msme_id] for item in answer.selected]
@@ -487,6 +495,7 @@ def build_list(
         source=source,
         options=options,
         summary=summarize(selected, not_selected, language),
+        list_id=getattr(answer, "list_id", None),
     )
 
 

@@ -26,20 +26,36 @@ from starlette.templating import Jinja2Templates
 from data.contract import AREA_TYPES, GENDERS, PROFILE_COLUMNS, SECTORS
 from data.numbers import NumberError, NumberKind, parse_number
 from data.reference import island_groups, provinces
+from data.store.errors import ListNotFoundError
+from data.store.repository import ProgramStore
 from data.template import build_candidates_template, choices_for
-from service.auth import require_api_key
+from service.auth import ListsKey, OutcomesKey, ReadKey, require_api_key
 from service.body import documented_body, read_json_body
-from service.deps import LanguageDep, MetricsDep, ModelDep, SettingsDep
-from service.errors import validation_error
-from service.routes.responses import ERROR_RESPONSES
+from service.deps import LanguageDep, MetricsDep, ModelDep, ProgramStoreDep, SettingsDep
+from service.errors import store_refusal, validation_error
+from service.program_schemas import DEFAULT_EXPLORATION_SHARE, ListId
+from service.routes.responses import ERROR_RESPONSES, PROGRAM_RESPONSES
 from service.schemas import ErrorResponse, Problem
 from service.settings import Settings
 from service.web.exports import ExportRefusedError, export_list
 from service.web.form_numbers import number_problem, understood_text
 from service.web.i18n import LANGUAGES, Language, catalog, format_bytes, format_number, message
+from service.web.issued import (
+    page_exploration_share,
+    read_outcomes_file,
+    record_outcomes_file,
+    recording,
+    reopened_list,
+)
 from service.web.lists import UploadError, check_size, make_list, parse_options
 from service.web.problem_files import export_problems, group_problems
-from service.web.schemas import ExportFormat, ExportPart, ProblemsExport, UploadResponse
+from service.web.schemas import (
+    ExportFormat,
+    ExportPart,
+    OutcomesUploadResponse,
+    ProblemsExport,
+    UploadResponse,
+)
 
 WEB_DIR = Path(__file__).parent
 STATIC_DIR = WEB_DIR / "static"
@@ -52,6 +68,10 @@ STATIC_MEDIA_TYPES = {
 UPLOAD_PATH = "/v1/prioritize/upload"
 EXPORT_PATH = "/v1/lists/export"
 PROBLEMS_EXPORT_PATH = "/v1/problems/export"
+LISTS_UPLOAD_PATH = "/v1/lists/upload"
+OUTCOMES_UPLOAD_PATH = "/v1/outcomes/upload"
+# Who issued a list on the page when the API is open (no key names it).
+PAGE_ISSUER = "page"
 TEMPLATE_PATH = "/template.xlsx"
 NUMBER_PATH = "/numbers/understood"
 HOW_PATH = "/how"
@@ -77,7 +97,13 @@ def body_limits(settings: Settings) -> dict[str, int]:
     """Body limits of this module's API routes, for the app's BodyLimitMiddleware: an upload may
     be as large as the longest /v1/prioritize body, and so may the list sent back for export."""
     limit = settings.body_limit_prioritize
-    return {UPLOAD_PATH: limit, EXPORT_PATH: limit, PROBLEMS_EXPORT_PATH: limit}
+    return {
+        UPLOAD_PATH: limit,
+        EXPORT_PATH: limit,
+        PROBLEMS_EXPORT_PATH: limit,
+        LISTS_UPLOAD_PATH: limit,
+        OUTCOMES_UPLOAD_PATH: limit,
+    }
 
 
 # ------------------------------------------------------------------------------- the page
@@ -127,7 +153,12 @@ def _page_config(settings: Settings, root: str) -> dict[str, Any]:
             "template": root + TEMPLATE_PATH,
             "number": root + NUMBER_PATH,
             "how": root + HOW_PATH,
+            "listsUpload": root + LISTS_UPLOAD_PATH,
+            "lists": root + "/v1/lists",
+            "outcomesUpload": root + OUTCOMES_UPLOAD_PATH,
+            "model": root + "/v1/model",
         },
+        "defaultExplorationShare": DEFAULT_EXPLORATION_SHARE,
     }
 
 
@@ -392,6 +423,195 @@ async def post_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
     response.headers["Content-Language"] = language
     response.headers["Vary"] = "Accept-Language"
     return result
+
+
+# ------------------------------------------------------------------------------- lists issued
+
+
+async def _saved(file: UploadFile, folder: str, filename: str) -> Path:
+    """The uploaded file written to `folder`, read in chunks."""
+    path = Path(folder) / filename
+    with path.open("wb") as out:
+        while chunk := await file.read(1 << 20):
+            out.write(chunk)
+    return path
+
+
+@_api.post(
+    "/lists/upload",
+    response_model=UploadResponse,
+    summary="Build a mentoring list from a CSV or XLSX file and record it (as POST /v1/lists)",
+    responses=UPLOAD_ERRORS | {403: PROGRAM_RESPONSES[403]},
+)
+async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
+    file: Annotated[UploadFile, File(description="Candidates in the data contract's columns.")],
+    options: Annotated[str, Form(description=OPTIONS_DESCRIPTION)],
+    key: ListsKey,
+    loaded: ModelDep,
+    store: ProgramStoreDep,
+    settings: SettingsDep,
+    language: LanguageDep,
+    metrics: MetricsDep,
+    response: Response,
+) -> UploadResponse | JSONResponse:
+    """What POST /v1/prioritize/upload answers, with `exploration_share` of the slots (default
+    0.1) drawn at random, and the list recorded with its file name, like POST /v1/lists: the
+    answer carries `list_id`; GET /v1/lists shows it among the lists issued."""
+    filename = _safe_name(file.filename)
+    try:
+        chosen, understood = parse_options(options, language)
+        check_size(file.size or 0, settings.body_limit_prioritize, language)
+        prioritize = recording(
+            store,
+            created_by=PAGE_ISSUER if key.name == "anonymous" else key.name,
+            source_file=filename,
+            exploration_share=page_exploration_share(chosen),
+        )
+        with tempfile.TemporaryDirectory(prefix="umkm-upload-") as folder:
+            path = await _saved(file, folder, filename)
+            result = await run_in_threadpool(
+                make_list,
+                path,
+                filename,
+                options=chosen,
+                loaded=loaded,
+                language=language,
+                max_rows=settings.max_prioritize_msmes,
+                prioritize=prioritize,
+            )
+    except UploadError as refused:
+        return _refusal(refused)
+    finally:
+        await file.close()
+    result.understood = understood
+    metrics.msmes_scored.labels(LISTS_UPLOAD_PATH).inc(result.source.rows)
+    response.headers["Content-Language"] = language
+    response.headers["Vary"] = "Accept-Language"
+    return result
+
+
+def _reopened(
+    request: Request, store: ProgramStore, list_id: str, language: Language
+) -> UploadResponse:
+    loaded = request.app.state.model_store.current
+    return reopened_list(store.get_list(list_id), loaded, language)
+
+
+@_api.get(
+    "/lists/{list_id}/view",
+    response_model=UploadResponse,
+    summary="A recorded list as the page shows it (table, figures), from the store",
+    responses={code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404)},
+)
+async def get_list_view(
+    request: Request,
+    list_id: ListId,
+    _key: ReadKey,
+    store: ProgramStoreDep,
+    language: LanguageDep,
+) -> UploadResponse | Response:
+    """The list as recorded: its MSMEs with their recorded scores and how each was selected,
+    the spread of the slots; send it to POST /v1/lists/export, or use GET .../export."""
+    try:
+        return await run_in_threadpool(_reopened, request, store, list_id, language)
+    except ListNotFoundError as error:
+        return store_refusal(error).response()
+
+
+@_api.get(
+    "/lists/{list_id}/export",
+    summary="A recorded list as XLSX or CSV, from the store",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                "text/csv": {},
+            },
+            "description": "The file, as an attachment",
+        },
+        **{code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404)},
+    },
+)
+async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by name)
+    request: Request,
+    list_id: ListId,
+    _key: ReadKey,
+    store: ProgramStoreDep,
+    language: LanguageDep,
+    export_format: Annotated[ExportFormat, Query(alias="format")] = "xlsx",
+    part: Annotated[ExportPart, Query()] = "all",
+) -> Response:
+    """The files POST /v1/lists/export writes, for a recorded list."""
+    try:
+        reopened = await run_in_threadpool(_reopened, request, store, list_id, language)
+        exported = await run_in_threadpool(export_list, reopened, export_format, part, language)
+    except ListNotFoundError as error:
+        return store_refusal(error).response()
+    except ExportRefusedError as refused:
+        reason = "holds a control character (tab, line break or another invisible character)"
+        return validation_error(
+            [
+                Problem(field=field, type="control_character", reason=reason)
+                for field in refused.fields
+            ]
+        )
+    return Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{exported.filename}"',
+            "Content-Language": language,
+        },
+    )
+
+
+@_api.post(
+    "/outcomes/upload",
+    response_model=OutcomesUploadResponse,
+    summary="Record the outcomes of a list from a CSV or XLSX file (idempotent)",
+    responses=UPLOAD_ERRORS
+    | {
+        403: PROGRAM_RESPONSES[403],
+        404: {"model": UploadErrorResponse, "description": "The list, or MSMEs not on it"},
+    },
+)
+async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
+    file: Annotated[
+        UploadFile,
+        File(description="msme_id, mentored, digitalized, a date; verified_by, program optional."),
+    ],
+    list_id: Annotated[ListId, Form(description="The list the outcomes belong to.")],
+    key: OutcomesKey,
+    store: ProgramStoreDep,
+    settings: SettingsDep,
+    language: LanguageDep,
+) -> OutcomesUploadResponse | JSONResponse:
+    """Reads the file (Bahasa headers and ya/tidak accepted), refuses it whole with every
+    problem (row, column, reason) if any row is wrong, and records the outcomes as
+    POST /v1/outcomes does: the same file twice stores them once; MSMEs not on the list are
+    named."""
+    filename = _safe_name(file.filename)
+    try:
+        check_size(file.size or 0, settings.body_limit_prioritize, language)
+        with tempfile.TemporaryDirectory(prefix="umkm-outcomes-") as folder:
+            path = await _saved(file, folder, filename)
+            parsed = await run_in_threadpool(
+                read_outcomes_file, path, filename, language, settings.max_prioritize_msmes
+            )
+        return await run_in_threadpool(
+            record_outcomes_file,
+            store,
+            list_id,
+            parsed,
+            filename=filename,
+            recorded_by=PAGE_ISSUER if key.name == "anonymous" else key.name,
+            language=language,
+        )
+    except UploadError as refused:
+        return _refusal(refused)
+    finally:
+        await file.close()
 
 
 # ------------------------------------------------------------------------------- export

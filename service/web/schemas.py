@@ -80,6 +80,14 @@ class ListedMsme(SelectedMsme):
         description="Every column of the MSME's row (`source.columns` order): contract columns "
         "under their contract name, typed; the file's other columns as written.",
     )
+    selected_by: Literal["model", "exploration"] | None = Field(
+        default=None,
+        description="Recorded lists: model (picked by the ranking) or exploration (drawn at "
+        "random).",
+    )
+    selection_probability: float | None = Field(
+        default=None, description="Recorded lists: the MSME's exact chance of selection."
+    )
 
 
 class LeftOutMsme(NotSelectedMsme):
@@ -171,6 +179,10 @@ class UploadResponse(PrioritizeResponse):
         description="Each number typed in the options, as it was understood, in the list's "
         "language (`capacity`: `1.000`, `budget`: `Rp 500.000.000`, `min_share.0`: `70,5%`).",
     )
+    list_id: str | None = Field(
+        default=None,
+        description="The recorded list's id (POST /v1/lists/upload); null when not recorded.",
+    )
 
 
 class ProblemRow(BaseModel):
@@ -187,3 +199,16 @@ class ProblemsExport(BaseModel):
 
     language: Language
     problems: list[ProblemRow] = Field(min_length=1)
+
+
+class OutcomesUploadResponse(BaseModel):
+    """What an outcomes file did to its list: new, changed and repeated outcomes."""
+
+    list_id: str
+    filename: str
+    rows: int = Field(description="Data rows read (all of them valid, or the file is refused).")
+    inserted: int
+    updated: int
+    unchanged: int
+    outcomes: int = Field(description="Outcomes of the list now stored.")
+    message: str = Field(description="What happened, in the requested language.")

@@ -112,6 +112,8 @@
     document.querySelectorAll("input[data-number]").forEach((input) => checkNumber(input));
     if (state.result) renderResult(state.result);
     if (state.lastError) renderError(state.lastError.status, state.lastError.body);
+    if (state.issued) renderIssued(state.issued);
+    if (state.drift) renderDrift(state.drift);
   }
 
   function setLanguage(lang) {
@@ -166,6 +168,8 @@
     }
     $("api-key").value = "";
     showKeyStatus();
+    loadIssued();
+    checkDrift();
   }
 
   function clearKey() {
@@ -369,7 +373,19 @@
       only_beneficial: $("only-beneficial").checked,
       cost_column: costColumn || null,
       budget: numberOrNull($("budget")),
+      exploration_share: explorationShare(),
     };
+  }
+
+  // The share of slots drawn at random, typed in percent (10, "10%", "7,5").
+  function explorationShare() {
+    const text = $("exploration").value.trim().replace("%", "").replace(",", ".");
+    if (text === "") return config.defaultExplorationShare;
+    const percent = Number(text);
+    if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
+      throw new Error(t("options.exploration_help"));
+    }
+    return percent / 100;
   }
 
   // ------------------------------------------------------------------ upload
@@ -407,7 +423,7 @@
     $("working").textContent = workingText;
     let response;
     try {
-      response = await fetch(config.endpoints.upload, {
+      response = await fetch(config.endpoints.listsUpload, {
         method: "POST",
         headers: { "X-API-Key": apiKey(), "Accept-Language": state.lang },
         body: form,
@@ -427,6 +443,8 @@
       $("error-box").hidden = true;
       renderResult(body);
       announceResult(body);
+      loadIssued();
+      checkDrift();
       return;
     }
     state.result = null;
@@ -952,13 +970,18 @@
 
   async function download(format, part) {
     if (!state.result) return;
-    const url = `${config.endpoints.export}?format=${format}&part=${part}`;
     const status = $("download-status");
     const buttons = document.querySelectorAll(".downloads button");
     buttons.forEach((button) => { button.disabled = true; });
     status.textContent = t("download.working");
     try {
-      await fetchFile(url, state.result, true);
+      if (state.result.list_id) {
+        // A recorded list is written from the records, not from what the page holds.
+        const id = encodeURIComponent(state.result.list_id);
+        await fetchFile(`${config.endpoints.lists}/${id}/export?format=${format}&part=${part}`, null, true);
+      } else {
+        await fetchFile(`${config.endpoints.export}?format=${format}&part=${part}`, state.result, true);
+      }
     } finally {
       buttons.forEach((button) => { button.disabled = false; });
       status.textContent = "";
@@ -968,7 +991,9 @@
   async function fetchFile(url, payload, errorsReplace) {
     let response;
     try {
-      response = await fetch(url, {
+      response = await fetch(url, payload === null ? {
+        headers: { "X-API-Key": apiKey(), "Accept-Language": state.lang },
+      } : {
         method: "POST",
         headers: {
           "X-API-Key": apiKey(),
@@ -997,6 +1022,163 @@
     setTimeout(() => URL.revokeObjectURL(link.href), 10000);
   }
 
+  // ------------------------------------------------------------------ lists issued
+
+  function authHeaders() {
+    return { "X-API-Key": apiKey(), "Accept-Language": state.lang };
+  }
+
+  function fmtDate(text) {
+    return new Date(text).toLocaleString(locale(), { dateStyle: "medium", timeStyle: "short" });
+  }
+
+  async function loadIssued() {
+    if (!apiKey()) return;
+    try {
+      const response = await fetch(`${config.endpoints.lists}?page_size=100`, { headers: authHeaders() });
+      if (!response.ok) throw new Error(String(response.status));
+      state.issued = await response.json();
+    } catch (_) {
+      $("issued-status").textContent = t("issued.load_error");
+      return;
+    }
+    $("issued-status").textContent = "";
+    renderIssued(state.issued);
+  }
+
+  function renderIssued(page) {
+    const items = page.items || [];
+    $("issued-empty").hidden = items.length > 0;
+    $("issued-wrap").hidden = items.length === 0;
+    const tbody = $("issued-table").tBodies[0];
+    tbody.replaceChildren();
+    const select = $("outcomes-list");
+    const chosen = select.value;
+    select.replaceChildren();
+    for (const item of items) {
+      const date = fmtDate(item.created_at);
+      const file = item.source_file || "–";
+      const tr = document.createElement("tr");
+      tr.append(cell(date), cell(`${item.model.name} v${item.model.version ?? "?"}`),
+        cell(fmtInt(item.selected), "num"), cell(file), cell(fmtInt(item.outcomes), "num"));
+      const open = document.createElement("button");
+      open.type = "button";
+      open.className = "secondary issued-open";
+      open.textContent = t("issued.open");
+      open.setAttribute("aria-label", t("issued.open_label", { date, file }));
+      open.addEventListener("click", () => reopen(item));
+      const action = cell("");
+      action.append(open);
+      tr.append(action);
+      tbody.append(tr);
+      const option = document.createElement("option");
+      option.value = item.list_id;
+      option.textContent = `${date} · ${file}`;
+      select.append(option);
+    }
+    if (chosen && items.some((item) => item.list_id === chosen)) select.value = chosen;
+  }
+
+  async function reopen(item) {
+    $("issued-status").textContent = t("working");
+    let response;
+    try {
+      const id = encodeURIComponent(item.list_id);
+      response = await fetch(`${config.endpoints.lists}/${id}/view`, { headers: authHeaders() });
+    } catch (_) {
+      $("issued-status").textContent = "";
+      return showLocalError(t("error.network"));
+    }
+    const body = await response.json().catch(() => null);
+    $("issued-status").textContent = "";
+    if (!response.ok || !body) return renderError(response.status, body);
+    state.lastError = null;
+    state.result = body;
+    state.page = 0;
+    $("error-box").hidden = true;
+    renderResult(body);
+    $("announce").textContent = t("issued.opened", { date: fmtDate(item.created_at) });
+    $("result-title").focus({ preventScroll: true });
+    $("result-title").scrollIntoView({ block: "start", behavior: "auto" });
+  }
+
+  // ------------------------------------------------------------------ outcomes
+
+  async function onOutcomes(event) {
+    event.preventDefault();
+    const file = $("outcomes-file").files[0];
+    const listId = $("outcomes-list").value;
+    $("outcomes-result").textContent = "";
+    $("outcomes-error").hidden = true;
+    if (!apiKey()) return outcomesError(t("key.missing"), []);
+    if (!listId) return outcomesError(t("outcomes.no_list"), []);
+    if (!file) return outcomesError(t("error.no_file"), []);
+    const form = new FormData();
+    form.append("file", file, file.name);
+    form.append("list_id", listId);
+    const button = $("outcomes-submit");
+    button.disabled = true;
+    let response;
+    try {
+      response = await fetch(config.endpoints.outcomesUpload, { method: "POST", headers: authHeaders(), body: form });
+    } catch (_) {
+      button.disabled = false;
+      return outcomesError(t("error.network"), []);
+    }
+    const body = await response.json().catch(() => null);
+    button.disabled = false;
+    if (response.ok && body) {
+      $("outcomes-result").textContent = body.message;
+      loadIssued();
+      return;
+    }
+    const message = response.status === 401 ? t("error.unauthorized") : (body && body.message) || t("error.network");
+    outcomesError(message, (body && body.groups) || []);
+  }
+
+  function outcomesError(message, groups) {
+    $("outcomes-error").hidden = false;
+    $("outcomes-error-message").textContent = message;
+    const table = $("outcomes-problems");
+    table.hidden = groups.length === 0;
+    const tbody = table.tBodies[0];
+    tbody.replaceChildren();
+    for (const group of groups) {
+      let rows = group.rows.map((row) => fmtInt(row)).join(", ");
+      if (!group.rows.length) rows = t("error.file_level");
+      else if (group.count > group.rows.length) {
+        rows = t("problems.rows_more", { rows, n: fmtInt(group.count - group.rows.length) });
+      }
+      const tr = document.createElement("tr");
+      tr.append(cell(group.column ?? "–"), cell(group.reason), cell(fmtInt(group.count), "num"),
+        cell(rows), cell(group.fix ?? ""));
+      tbody.append(tr);
+    }
+  }
+
+  // ------------------------------------------------------------------ drift
+
+  async function checkDrift() {
+    if (!apiKey()) return;
+    try {
+      const response = await fetch(config.endpoints.model, { headers: authHeaders() });
+      if (!response.ok) return;
+      const body = await response.json();
+      state.drift = body.drift || null;
+    } catch (_) {
+      return;
+    }
+    if (state.drift) renderDrift(state.drift);
+  }
+
+  function renderDrift(drift) {
+    const major = drift.status === "major";
+    $("drift-warning").hidden = !major;
+    if (major) {
+      $("drift-text").textContent = t("drift.text", { threshold: fmtNumber(drift.major_threshold, 2) });
+    }
+  }
+
   // ------------------------------------------------------------------ start
 
   function start() {
@@ -1015,6 +1197,7 @@
     $("quota-add").addEventListener("click", addQuotaRow);
     $("share-add").addEventListener("click", addShareRow);
     $("upload-form").addEventListener("submit", onSubmit);
+    $("outcomes-form").addEventListener("submit", onOutcomes);
     $("list").tHead.addEventListener("click", onSort);
     $("download-xlsx").addEventListener("click", () => download("xlsx", "all"));
     $("download-csv-selected").addEventListener("click", () => download("csv", "selected"));
@@ -1033,6 +1216,8 @@
       input.addEventListener("input", () => scheduleNumberCheck(input));
     });
     applyLanguage();
+    loadIssued();
+    checkDrift();
     document.body.dataset.ready = "true";
   }
 

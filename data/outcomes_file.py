@@ -1,0 +1,222 @@
+"""An outcomes file (who was mentored, who went digital, when) read into rows or problems.
+
+The columns are `msme_id`, `mentored`, `digitalized`, a date, and optionally `verified_by` and
+`program`, under their contract names or as people write them in Bahasa (`id_umkm`,
+`didampingi`, `go_digital`, `tanggal`, ...). Problems are `data.validation.Problem`s with the
+same codes as a candidates file's, so every reader words them from the same catalogs; values
+are never repeated in them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from data.contract import (
+    FALSE_STRINGS,
+    FIRST_DATA_ROW,
+    ID_COLUMN,
+    OUTCOME_COLUMN,
+    TREATMENT_COLUMN,
+    TRUE_STRINGS,
+    contract_name,
+    header_key,
+)
+from data.io import ReadInfo
+from data.validation import BOOLEAN_SPELLINGS, Problem
+
+DATE_COLUMN = "observed_on"
+MENTORED_ON_COLUMN = "mentored_on"
+LABEL_COLUMNS = ("verified_by", "program")
+REQUIRED = (ID_COLUMN, TREATMENT_COLUMN, OUTCOME_COLUMN, DATE_COLUMN)
+OPTIONAL = (MENTORED_ON_COLUMN, *LABEL_COLUMNS)
+MAX_LABEL_LENGTH = 200
+DATE_FORM = "YYYY-MM-DD / DD-MM-YYYY"
+# Headers of the columns outside the data contract, as people write them (compared by
+# `header_key`); the contract's own columns take its aliases (`id_umkm`, `didampingi`, ...).
+OUTCOME_HEADERS: Mapping[str, tuple[str, ...]] = {
+    DATE_COLUMN: (
+        "observed_on",
+        "date",
+        "tanggal",
+        "tanggal_pengamatan",
+        "tanggal_diamati",
+        "tanggal_verifikasi",
+    ),
+    MENTORED_ON_COLUMN: ("mentored_on", "tanggal_pendampingan", "tanggal_didampingi"),
+    "verified_by": ("verified_by", "diverifikasi_oleh", "verifikasi", "cara_verifikasi"),
+    "program": ("program", "nama_program"),
+}
+_HEADERS = {
+    header_key(alias): name for name, aliases in OUTCOME_HEADERS.items() for alias in aliases
+}
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One outcome as the file gives it, with its spreadsheet row."""
+
+    row: int
+    msme_id: str
+    mentored: bool
+    digitalized: bool
+    observed_on: dt.date
+    mentored_on: dt.date | None = None
+    verified_by: str | None = None
+    program: str | None = None
+
+
+@dataclass(frozen=True)
+class OutcomesFile:
+    """The file's outcomes when every row is right; else every problem (and no rows)."""
+
+    rows: tuple[OutcomeRow, ...]
+    problems: tuple[Problem, ...]
+    columns_read_as: Mapping[str, str]  # file header -> column, where they differ
+
+
+def outcome_column(header: object) -> str | None:
+    """The outcomes column a header means (`tanggal` -> observed_on, `didampingi` -> mentored)."""
+    name = contract_name(header)
+    if name in (ID_COLUMN, TREATMENT_COLUMN, OUTCOME_COLUMN):
+        return name
+    return _HEADERS.get(header_key(str(header)))
+
+
+def parse_outcomes(frame: pd.DataFrame, source: ReadInfo | None = None) -> OutcomesFile:
+    """Read a table of cells as text (as `data.io.read_table_info` gives it) into outcomes.
+
+    Any problem refuses the whole file: a missing or repeated column, a missing id, a value
+    that is not yes/no or not a date, an MSME listed twice."""
+    first_row = FIRST_DATA_ROW if source is None else source.first_data_row
+    positions: dict[str, list[int]] = defaultdict(list)
+    read_as: dict[str, str] = {}
+    for position, header in enumerate(frame.columns):
+        name = outcome_column(header)
+        if name is not None:
+            positions[name].append(position)
+            if name != header:
+                read_as[str(header)] = name
+    problems = [Problem(None, name, "column_missing") for name in REQUIRED if name not in positions]
+    problems += [
+        Problem(
+            None,
+            name,
+            "column_repeated",
+            {"count": len(found), "positions": ", ".join(str(i + 1) for i in found)},
+        )
+        for name, found in positions.items()
+        if len(found) > 1
+    ]
+    if problems:
+        return OutcomesFile((), tuple(problems), read_as)
+    cells = {name: frame.iloc[:, found[0]].tolist() for name, found in positions.items()}
+    rows: list[OutcomeRow] = []
+    seen: dict[str, list[int]] = defaultdict(list)
+    for index in range(len(frame)):
+        row = first_row + index
+        values = {name: _text(column[index]) for name, column in cells.items()}
+        found, row_problems = _outcome(row, values)
+        problems += row_problems
+        if found is not None:
+            rows.append(found)
+        msme_id = values.get(ID_COLUMN)
+        if msme_id is not None:
+            seen[msme_id].append(row)
+    problems += _duplicates(seen)
+    problems.sort(key=lambda problem: (problem.row or 0, _order(problem.column)))
+    return OutcomesFile(() if problems else tuple(rows), tuple(problems), read_as)
+
+
+def _outcome(row: int, values: Mapping[str, str | None]) -> tuple[OutcomeRow | None, list[Problem]]:
+    problems: list[Problem] = []
+
+    def need(name: str) -> str | None:
+        text = values.get(name)
+        if text is None and name in REQUIRED:
+            problems.append(Problem(row, name, "value_missing"))
+        return text
+
+    msme_id = need(ID_COLUMN)
+    mentored = _boolean(row, TREATMENT_COLUMN, need(TREATMENT_COLUMN), problems)
+    digitalized = _boolean(row, OUTCOME_COLUMN, need(OUTCOME_COLUMN), problems)
+    observed_on = _date(row, DATE_COLUMN, need(DATE_COLUMN), problems)
+    mentored_on = _date(row, MENTORED_ON_COLUMN, values.get(MENTORED_ON_COLUMN), problems)
+    labels: dict[str, str | None] = {}
+    for name in LABEL_COLUMNS:
+        text = values.get(name)
+        if text is not None and len(text) > MAX_LABEL_LENGTH:
+            problems.append(
+                Problem(row, name, "value_above_maximum", {"maximum": MAX_LABEL_LENGTH})
+            )
+        labels[name] = text
+    if problems or msme_id is None or mentored is None or digitalized is None:
+        return None, problems
+    assert observed_on is not None
+    return OutcomeRow(
+        row=row,
+        msme_id=msme_id,
+        mentored=mentored,
+        digitalized=digitalized,
+        observed_on=observed_on,
+        mentored_on=mentored_on,
+        verified_by=labels["verified_by"],
+        program=labels["program"],
+    ), problems
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _boolean(row: int, name: str, text: str | None, problems: list[Problem]) -> bool | None:
+    if text is None:
+        return None
+    key = text.casefold()
+    if key in TRUE_STRINGS:
+        return True
+    if key in FALSE_STRINGS:
+        return False
+    problems.append(Problem(row, name, "value_not_boolean", {"accepted": BOOLEAN_SPELLINGS}))
+    return None
+
+
+def _date(row: int, name: str, text: str | None, problems: list[Problem]) -> dt.date | None:
+    if text is None:
+        return None
+    iso, day_first = _ISO.match(text), _DAY_FIRST.match(text)
+    try:
+        if iso is not None:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if day_first is not None:  # Indonesian order: day, month, year
+            return dt.date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
+    except ValueError:
+        pass
+    problems.append(Problem(row, name, "value_wrong_form", {"form": DATE_FORM}))
+    return None
+
+
+def _duplicates(seen: Mapping[str, Sequence[int]]) -> list[Problem]:
+    problems = []
+    for rows in seen.values():
+        for row in rows[1:]:
+            params = {"column": ID_COLUMN, "row": rows[0]}
+            problems.append(Problem(row, ID_COLUMN, "value_duplicate_of_row", params))
+    return problems
+
+
+def _order(column: str | None) -> int:
+    names = (*REQUIRED, *OPTIONAL)
+    return names.index(column) if column in names else len(names)

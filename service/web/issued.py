@@ -1,0 +1,326 @@
+"""The page's lists issued: a file made into a recorded list, a recorded list reopened as the page
+shows it, and an outcomes file recorded against a list. No HTTP here.
+
+Recording is `service.program.issue_list_with_result`, the function behind `POST /v1/lists`;
+reopening reads the store, never scores the list again (the reasons of the listed MSMEs are
+explained again only by the very model version that made the list).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, cast
+
+from allocation import AllocationResult
+from data.io import ReadLimits
+from data.outcomes_file import OutcomesFile, parse_outcomes
+from data.reference import island_group_by_province, province_name_by_code
+from data.segments import ScoredSegment
+from data.store.errors import UnknownIdsError
+from data.store.records import IssuedListRecord, ListedMsmeRecord, OutcomeIn
+from data.store.repository import ProgramStore
+from service.model_store import LoadedModel
+from service.program import issue_list_with_result
+from service.program_schemas import DEFAULT_EXPLORATION_SHARE, ListRequest
+from service.schemas import ModelRef, PrioritizeMsme, PrioritizeRequest, PrioritizeResponse
+from service.scoring import explain_profiles
+from service.web.i18n import Language, format_number, message
+from service.web.lists import (
+    UPLOAD_SUFFIXES,
+    Prioritize,
+    UploadError,
+    read_upload,
+    reason_generic,
+    summarize,
+    upload_format,
+)
+from service.web.problems import PageProblem, page_problems
+from service.web.schemas import (
+    LeftOutMsme,
+    ListedMsme,
+    OutcomesUploadResponse,
+    SourceFile,
+    UploadOptions,
+    UploadResponse,
+)
+
+# Reopened lists: the row of each MSME in its file is not kept by the store.
+UNKNOWN_ROW = 0
+
+
+def page_exploration_share(options: UploadOptions) -> float:
+    """The page's share of slots drawn at random: as set, else the program's default (0.1)."""
+    if "exploration_share" in options.model_fields_set:
+        return options.exploration_share
+    return DEFAULT_EXPLORATION_SHARE
+
+
+def recording(
+    store: ProgramStore, *, created_by: str, source_file: str, exploration_share: float
+) -> Prioritize:
+    """A `Prioritize` for `service.web.lists.make_list` that also records the list, as
+    `POST /v1/lists` does (its answer carries `list_id`)."""
+
+    def prioritize(
+        loaded: LoadedModel, body: PrioritizeRequest
+    ) -> tuple[PrioritizeResponse, AllocationResult]:
+        fields = {**body.__dict__, "exploration_share": exploration_share}
+        request = ListRequest.model_construct(**fields, source_file=source_file[-200:])
+        return issue_list_with_result(loaded, request, store, created_by=created_by)
+
+    return prioritize
+
+
+# --------------------------------------------------------------------------- reopening
+
+
+def reopened_list(
+    issued: IssuedListRecord, loaded: LoadedModel | None, language: Language
+) -> UploadResponse:
+    """A recorded list as the page shows it (table, figures, downloads), from the store alone."""
+    options = _options(issued)
+    selected_members = [member for member in issued.members if member.selected]
+    left_out = [member for member in issued.members if not member.selected]
+    same_model = loaded is not None and (loaded.ref.name, loaded.ref.version) == (
+        issued.model_name,
+        issued.model_version,
+    )
+    explained: list[Any] = [[] for _ in selected_members]
+    if same_model and selected_members:
+        assert loaded is not None
+        profiles = [
+            cast(PrioritizeMsme, PrioritizeMsme.model_construct(**member.profile))
+            for member in selected_members
+        ]
+        explained = list(explain_profiles(loaded, profiles, language))
+    names = province_name_by_code()
+    islands = island_group_by_province()
+    selected = [
+        _listed(member, reasons, names, islands)
+        for member, reasons in zip(selected_members, explained, strict=True)
+    ]
+    not_selected = [_left_out(member, names, language) for member in left_out]
+    gains = [item.expected_gain for item in selected]
+    eligible = [m.uplift for m in issued.members if m.uplift is not None and not _excluded(m)]
+    mean_gain = sum(eligible) / len(eligible) if eligible else 0.0
+    chances = [item.p_digital_if_mentored for item in selected]
+    costs = [item.cost for item in selected if item.cost is not None]
+    capacity = int(issued.options.get("capacity", len(selected)))
+    shortfall = None
+    if len(eligible) < capacity:
+        shortfall = message(
+            language,
+            "shortfall",
+            eligible=format_number(len(eligible), language, 0),
+            capacity=format_number(capacity, language, 0),
+            free=format_number(capacity - len(selected), language, 0),
+        )
+    return UploadResponse.model_construct(
+        model=ModelRef(name=issued.model_name, version=issued.model_version),
+        capacity=capacity,
+        filled=len(selected),
+        candidates=len(issued.members),
+        eligible=len(eligible),
+        total_expected_gain=sum(gains),
+        random_expected_gain=mean_gain * len(selected),
+        expected_success_rate=(
+            None
+            if not chances or None in chances
+            else sum(cast(list[float], chances)) / len(chances)
+        ),
+        total_cost=sum(costs) if costs else None,
+        budget=options.budget,
+        binding_constraints=[],
+        shortfall_note=shortfall,
+        notes=[],
+        evidence_warning=None,
+        method="recorded",
+        selected=selected,
+        not_selected=not_selected,
+        language=language,
+        source=_source(issued),
+        options=options,
+        summary=summarize(selected, not_selected, language),
+        understood={},
+        list_id=issued.id,
+    )
+
+
+def _options(issued: IssuedListRecord) -> UploadOptions:
+    values = {
+        name: issued.options[name]
+        for name in ("capacity", "exclude_digital", "only_beneficial", "exploration_share")
+        if name in issued.options
+    }
+    constraints = {name: value for name, value in issued.constraints.items() if value is not None}
+    if issued.options.get("exploration_seed") is not None:
+        values["exploration_seed"] = issued.options["exploration_seed"]
+    if constraints.get("budget") is not None:
+        constraints["cost_column"] = "cost"
+    return UploadOptions.model_validate(values | constraints)
+
+
+def _source(issued: IssuedListRecord) -> SourceFile:
+    filename = issued.source_file or ""
+    fmt = UPLOAD_SUFFIXES.get(Path(filename).suffix.lower(), "csv")
+    columns: list[str] = []
+    for member in issued.members:
+        columns.extend(name for name in member.profile if name not in columns)
+    return SourceFile(filename=filename, format=fmt, rows=len(issued.members), columns=columns)
+
+
+def _excluded(member: ListedMsmeRecord) -> bool:
+    return member.reason_code in ("already_digital", "missing_uplift")
+
+
+def _listed(
+    member: ListedMsmeRecord, reasons: Any, names: dict[str, str], islands: dict[str, str]
+) -> ListedMsme:
+    profile = member.profile
+    province = str(profile.get("province_code", ""))
+    return ListedMsme.model_construct(
+        rank=member.rank or 0,
+        msme_id=member.msme_id,
+        expected_gain=_finite(member.uplift) or 0.0,
+        p_digital_if_mentored=_finite(member.p_if_mentored),
+        p_digital_if_not=_finite(member.p_if_not),
+        segment=cast(ScoredSegment, member.segment),
+        province_code=province,
+        cost=_finite(profile.get("cost")),
+        row=UNKNOWN_ROW,
+        province_name=names.get(province, province),
+        sector=str(profile.get("sector", "")),
+        owner_gender=str(profile.get("owner_gender", "")),
+        area_type=str(profile.get("area_type", "")),
+        island_group=islands.get(province, ""),
+        reasons=reasons,
+        input=dict(profile),
+        selected_by=member.selected_by,
+        selection_probability=member.selection_probability,
+    )
+
+
+def _left_out(member: ListedMsmeRecord, names: dict[str, str], language: Language) -> LeftOutMsme:
+    profile = member.profile
+    province = str(profile.get("province_code", ""))
+    code = member.reason_code or ""
+    return LeftOutMsme.model_construct(
+        msme_id=member.msme_id,
+        reason_code=code,
+        reason=reason_generic(code, language),
+        uplift=_finite(member.uplift),
+        segment=cast(ScoredSegment, member.segment),
+        row=UNKNOWN_ROW,
+        province_code=province,
+        province_name=names.get(province, province),
+        sector=str(profile.get("sector", "")),
+        owner_gender=str(profile.get("owner_gender", "")),
+        p_digital_if_mentored=_finite(member.p_if_mentored),
+        p_digital_if_not=_finite(member.p_if_not),
+        input=dict(profile),
+    )
+
+
+def _finite(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+def read_outcomes_file(
+    path: Path, filename: str, language: Language, max_rows: int
+) -> OutcomesFile:
+    """The outcomes of an uploaded file, read within the upload limits; every problem (row as
+    the user sees it, column, reason) as an UploadError, like a candidates file's."""
+    upload_format(filename, language)
+    read = read_upload(path, filename, language, ReadLimits.for_upload(max_rows))
+    parsed = parse_outcomes(read.frame, read.info)
+    if parsed.problems:
+        problems = page_problems(parsed.problems, language)
+        file_level = any(problem.row is None for problem in problems)
+        bad_rows = len({problem.row for problem in problems if problem.row is not None})
+        text = (
+            message(language, "error.invalid_columns")
+            if file_level
+            else message(
+                language,
+                "error.invalid_rows",
+                n=format_number(len(problems), language, 0),
+                rows=format_number(bad_rows, language, 0),
+                total=format_number(len(read.frame), language, 0),
+            )
+        )
+        raise UploadError(422, "invalid_file", text, problems)
+    return parsed
+
+
+def record_outcomes_file(
+    store: ProgramStore,
+    list_id: str,
+    parsed: OutcomesFile,
+    *,
+    filename: str,
+    recorded_by: str,
+    language: Language,
+) -> OutcomesUploadResponse:
+    """Record the file's outcomes for `list_id`, all or nothing; an unknown list, or MSMEs not
+    on it, refuse the file (404) naming each with its row."""
+    items = [
+        OutcomeIn(
+            list_id=list_id,
+            msme_id=row.msme_id,
+            mentored=row.mentored,
+            digitalized=row.digitalized,
+            mentored_on=row.mentored_on,
+            observed_on=row.observed_on,
+            verified_by=row.verified_by,
+            program=row.program,
+        )
+        for row in parsed.rows
+    ]
+    try:
+        summary = store.record_outcomes(items, recorded_by=recorded_by)
+    except UnknownIdsError as error:
+        raise _unknown(error, parsed, language) from None
+    counts = store.outcome_counts(list_id)
+    return OutcomesUploadResponse(
+        list_id=list_id,
+        filename=filename,
+        rows=len(parsed.rows),
+        inserted=summary.created,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        outcomes=counts.outcomes,
+        message=message(
+            language,
+            "outcomes.done",
+            inserted=format_number(summary.created, language, 0),
+            updated=format_number(summary.updated, language, 0),
+            unchanged=format_number(summary.unchanged, language, 0),
+            total=format_number(counts.outcomes, language, 0),
+        ),
+    )
+
+
+def _unknown(error: UnknownIdsError, parsed: OutcomesFile, language: Language) -> UploadError:
+    if error.unknown_lists:
+        text = message(language, "outcomes.list_unknown")
+        return UploadError(404, "list_not_found", text, [])
+    rows = {row.msme_id: row.row for row in parsed.rows}
+    problems = [
+        PageProblem(
+            row=rows.get(msme_id),
+            column="msme_id",
+            reason=message(language, "outcomes.not_on_list", msme_id=msme_id),
+            fix=message(language, "outcomes.not_on_list_fix"),
+        )
+        for _, msme_id in error.unknown_msmes
+    ]
+    problems.sort(key=lambda problem: problem.row or 0)
+    text = message(language, "outcomes.unknown", n=format_number(len(problems), language, 0))
+    return UploadError(404, "unknown_ids", text, problems)

@@ -1,0 +1,59 @@
+"""Reading an outcomes file: Bahasa headers and values, every problem by row and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from data.outcomes_file import parse_outcomes
+
+
+def _frame(rows: list[list[str]], header: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=header, dtype=object)
+
+
+def test_bahasa_headers_and_values_are_read() -> None:
+    frame = _frame(
+        [
+            ["U-1", "ya", "tidak", "27/02/2026", "kunjungan"],
+            ["U-2", "Tidak", "YA", "2026-03-01", ""],
+        ],
+        ["id_umkm", "didampingi", "go_digital", "tanggal", "diverifikasi_oleh"],
+    )
+    parsed = parse_outcomes(frame)
+    assert parsed.problems == ()
+    first, second = parsed.rows
+    assert (first.row, first.msme_id, first.mentored, first.digitalized) == (2, "U-1", True, False)
+    assert first.observed_on == dt.date(2026, 2, 27)
+    assert first.verified_by == "kunjungan"
+    assert (second.mentored, second.digitalized, second.verified_by) == (False, True, None)
+    assert parsed.columns_read_as["tanggal"] == "observed_on"
+
+
+def test_every_row_problem_is_named_and_no_row_is_kept() -> None:
+    frame = _frame(
+        [
+            ["U-1", "mungkin", "ya", "2026-02-30"],
+            ["", "ya", "ya", "2026-01-01"],
+            ["U-1", "ya", "ya", "1/1/2026"],
+        ],
+        ["msme_id", "mentored", "digitalisasi", "date"],
+    )
+    parsed = parse_outcomes(frame)
+    assert parsed.rows == ()
+    found = {(p.row, p.column, p.code) for p in parsed.problems}
+    assert found == {
+        (2, "mentored", "value_not_boolean"),
+        (2, "observed_on", "value_wrong_form"),
+        (3, "msme_id", "value_missing"),
+        (4, "msme_id", "value_duplicate_of_row"),
+    }
+
+
+def test_a_missing_column_refuses_the_file() -> None:
+    parsed = parse_outcomes(_frame([["U-1", "ya"]], ["msme_id", "mentored"]))
+    assert {(p.row, p.column, p.code) for p in parsed.problems} == {
+        (None, "digitalized", "column_missing"),
+        (None, "observed_on", "column_missing"),
+    }

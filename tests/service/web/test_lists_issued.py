@@ -1,0 +1,133 @@
+"""The page's lists issued: a file made into a recorded list, reopened and downloaded from the
+store, and outcomes uploaded against it (the same file twice stores them once)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from tests.service.support import AUTH, TestClient
+from tests.service.web.conftest import csv_bytes
+
+
+def _issue(client: TestClient, content: bytes, options: dict[str, Any]) -> dict[str, Any]:
+    response = client.post(
+        "/v1/lists/upload",
+        files={"file": ("kandidat_jabar.csv", content)},
+        data={"options": json.dumps(options)},
+        headers=AUTH,
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _outcomes(client: TestClient, list_id: str, content: bytes, name: str = "hasil.csv") -> Any:
+    return client.post(
+        "/v1/outcomes/upload",
+        files={"file": (name, content)},
+        data={"list_id": list_id},
+        headers=AUTH | {"Accept-Language": "id"},
+    )
+
+
+def test_a_list_made_on_the_page_is_recorded_reopened_and_downloaded(
+    client: TestClient, candidates_csv: bytes
+) -> None:
+    made = _issue(client, candidates_csv, {"capacity": 20})
+    list_id = made["list_id"]
+    assert list_id
+    assert sum(item["selected_by"] == "exploration" for item in made["selected"]) == 2  # 10 %
+    lists = client.get("/v1/lists", headers=AUTH).json()["items"]
+    issued = next(item for item in lists if item["list_id"] == list_id)
+    assert issued["source_file"] == "kandidat_jabar.csv"
+    assert issued["exploration_share"] == 0.1
+    assert issued["selected"] == 20
+
+    view = client.get(f"/v1/lists/{list_id}/view", headers=AUTH)
+    assert view.status_code == 200, view.text
+    reopened = view.json()
+    assert reopened["list_id"] == list_id
+    assert [i["msme_id"] for i in reopened["selected"]] == [i["msme_id"] for i in made["selected"]]
+    assert reopened["total_expected_gain"] == pytest.approx(made["total_expected_gain"])
+    assert reopened["selected"][0]["reasons"]  # same model: reasons explained again
+
+    exported = client.get(f"/v1/lists/{list_id}/export?format=csv&part=selected", headers=AUTH)
+    assert exported.status_code == 200
+    assert len(exported.text.strip().splitlines()) == 21
+    workbook = client.get(f"/v1/lists/{list_id}/export", headers=AUTH)
+    assert workbook.content[:2] == b"PK"
+    assert client.get("/v1/lists/nope/view", headers=AUTH).status_code == 404
+
+
+def test_exploration_share_zero_is_recorded(client: TestClient, candidates_csv: bytes) -> None:
+    made = _issue(client, candidates_csv, {"capacity": 10, "exploration_share": 0})
+    assert {item["selected_by"] for item in made["selected"]} == {"model"}
+    issued = client.get(f"/v1/lists/{made['list_id']}", headers=AUTH).json()
+    assert issued["exploration_share"] == 0
+
+
+def test_outcomes_file_twice_is_stored_once(
+    client: TestClient, candidates_csv: bytes, tmp_path: Path
+) -> None:
+    made = _issue(client, candidates_csv, {"capacity": 5})
+    ids = [item["msme_id"] for item in made["selected"]]
+    frame = pd.DataFrame(
+        {
+            "id_umkm": ids,
+            "didampingi": ["ya"] * len(ids),
+            "go_digital": ["tidak", "ya", "ya", "tidak", "ya"],
+            "tanggal": ["27/02/2026"] * len(ids),
+        }
+    )
+    content = csv_bytes(frame, tmp_path, "hasil.csv")
+    first = _outcomes(client, made["list_id"], content)
+    assert first.status_code == 200, first.text
+    assert (first.json()["inserted"], first.json()["unchanged"]) == (5, 0)
+    assert "5 baru" in first.json()["message"]
+    second = _outcomes(client, made["list_id"], content).json()
+    assert (second["inserted"], second["updated"], second["unchanged"]) == (0, 0, 5)
+    assert second["outcomes"] == 5
+
+
+def test_outcomes_file_problems_are_grouped_by_row_and_column(
+    client: TestClient, candidates_csv: bytes, tmp_path: Path
+) -> None:
+    made = _issue(client, candidates_csv, {"capacity": 3})
+    frame = pd.DataFrame(
+        {
+            "msme_id": ["A", "B", "C"],
+            "mentored": ["ya", "mungkin", "barangkali"],
+            "digitalized": ["ya", "ya", "ya"],
+            "tanggal": ["2026-01-01", "2026-01-01", "kemarin"],
+        }
+    )
+    refused = _outcomes(client, made["list_id"], csv_bytes(frame, tmp_path, "hasil.csv"))
+    assert refused.status_code == 422
+    groups = {(g["column"], g["count"]): g["rows"] for g in refused.json()["groups"]}
+    assert groups[("mentored", 2)] == [3, 4]
+    assert groups[("observed_on", 1)] == [4]
+    assert "bukan" in refused.json()["groups"][0]["reason"].lower() or refused.json()["groups"]
+
+
+def test_outcomes_for_msmes_not_on_the_list_are_named(
+    client: TestClient, candidates_csv: bytes, tmp_path: Path
+) -> None:
+    made = _issue(client, candidates_csv, {"capacity": 3})
+    frame = pd.DataFrame(
+        {
+            "msme_id": ["NOT-LISTED-1"],
+            "mentored": ["ya"],
+            "digitalized": ["ya"],
+            "date": ["2026-01-01"],
+        }
+    )
+    refused = _outcomes(client, made["list_id"], csv_bytes(frame, tmp_path, "hasil.csv"))
+    assert refused.status_code == 404
+    problem = refused.json()["problems"][0]
+    assert (problem["row"], problem["column"]) == (2, "msme_id")
+    assert "NOT-LISTED-1" in problem["reason"]
