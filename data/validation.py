@@ -214,6 +214,18 @@ def validate_frame(
             )
 
     checked = pd.DataFrame(parsed, index=rows, copy=False)
+    # Missing cells are found here, not by pandera: its failure cases for a null are NA values
+    # of the column's dtype (categorical, boolean, Int64), and concatenating those with other
+    # columns' failures is deprecated in pandas (FutureWarning), so the schema allows nulls.
+    for column, values in checked.items():
+        spec = specs.get(str(column))
+        if spec is None or spec.nullable:
+            continue
+        missing = pd.isna(values).to_numpy(dtype=bool)
+        if missing.any():
+            found.append(
+                _cells(rows[missing], spec.name, "value_missing", _NO_PARAMS, _PRIORITY_MISSING)
+            )
     if extra_columns == "forbid":
         for name in extras:
             checked[name] = df.iloc[:, position[name]].to_numpy()
@@ -443,7 +455,7 @@ def _schema(
         columns[spec.name] = pa.Column(
             _PANDERA_DTYPES[spec.kind],
             checks=[check for check, _, _, _ in checks],
-            nullable=spec.nullable,
+            nullable=True,  # missing cells are found before the schema runs (validate_frame)
             unique=spec.unique,
             report_duplicates="all",
             required=spec.required,
@@ -484,9 +496,7 @@ def _run_schema(
             file_problems.extend(Problem(None, str(name), code) for name in group["failure_case"])
             continue
         params: Mapping[str, object] = _NO_PARAMS
-        if check == "not_nullable":
-            code, priority = "value_missing", _PRIORITY_MISSING
-        elif check == "field_uniqueness":
+        if check == "field_uniqueness":
             code, priority = _DUPLICATE, _PRIORITY_UNIQUE
         elif pd.notna(number) and (str(column), int(number)) in reasons:
             code, params, priority = reasons[(str(column), int(number))]

@@ -283,6 +283,25 @@ def test_several_problems_in_one_row_one_line_each_in_column_order() -> None:
     assert result.problems[1].reason == "is not an integer"
 
 
+def test_missing_cells_beside_a_bad_category_value_raise_no_pandas_warning() -> None:
+    # pandera's null failures are NA of the column's dtype (boolean, categorical); concatenated
+    # with another column's failures they made pandas warn (FutureWarning, an error in tests).
+    frame = history_rows(8)
+    frame[["owner_education", "internet_access"]] = ["diploma", "good"]  # few values: categorical
+    frame.loc[1, "owner_education"] = "master"
+    frame.loc[3, ["has_smartphone", "internet_access", "owner_education"]] = ["", "", ""]
+
+    result = validate_frame(frame, "history")
+
+    found = {(problem.row, problem.column, problem.code) for problem in result.problems}
+    assert found == {
+        (3, "owner_education", "value_not_allowed"),
+        (5, "has_smartphone", "value_missing"),
+        (5, "internet_access", "value_missing"),
+        (5, "owner_education", "value_missing"),
+    }
+
+
 def test_message_without_value_for_personal_data() -> None:
     problem = validate_frame(one_bad_cell("owner_age", "130"), "history").problems[0]
 
