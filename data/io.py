@@ -128,7 +128,9 @@ def table_format(path: Path) -> Literal["csv", "parquet", "xlsx"]:
         return "xlsx"
     raise DataFileError(
         f"{path}: unknown file type {suffix or '(no extension)'!s}; "
-        f"use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        f"use one of {', '.join(SUPPORTED_SUFFIXES)}",
+        code="file_unknown_type",
+        params={"suffix": suffix or "–", "allowed": list(SUPPORTED_SUFFIXES)},
     )
 
 
@@ -166,9 +168,9 @@ def read_table_info(
     fmt = table_format(path)
     limits = limits or ReadLimits()
     if not path.is_file():
-        raise DataFileError(f"{path}: file not found")
+        raise DataFileError(f"{path}: file not found", code="file_not_found")
     if path.stat().st_size == 0:
-        raise DataFileError(f"{path}: file is empty")
+        raise DataFileError(f"{path}: file is empty", code="file_empty")
     if fmt == "csv":
         frame, info = _read_csv(path, limits, find_header)
     elif fmt == "parquet":
@@ -178,10 +180,12 @@ def read_table_info(
     duplicates = sorted(name for name, count in Counter(frame.columns).items() if count > 1)
     if duplicates and duplicate_columns == "error":
         raise DataFileError(
-            f"{path}: duplicate column names in the header: {', '.join(map(str, duplicates))}"
+            f"{path}: duplicate column names in the header: {', '.join(map(str, duplicates))}",
+            code="file_duplicate_columns",
+            params={"columns": [str(name) for name in duplicates]},
         )
     if len(frame) == 0:
-        raise DataFileError(f"{path}: file has a header but no data rows")
+        raise DataFileError(f"{path}: file has a header but no data rows", code="file_no_data_rows")
     return TableRead(frame, info)
 
 
@@ -216,7 +220,11 @@ def write_table_to(df: pd.DataFrame, path: Path, fmt: Literal["csv", "parquet", 
     except OSError:
         raise
     except (ValueError, TypeError, pa.ArrowException) as error:
-        raise DataFileError(f"{path}: cannot write {fmt}: {_one_line(error)}") from error
+        raise DataFileError(
+            f"{path}: cannot write {fmt}: {_one_line(error)}",
+            code="file_cannot_write",
+            params={"format": fmt},
+        ) from error
 
 
 def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
@@ -282,23 +290,30 @@ def atomic_outputs(paths: Sequence[Path]) -> Iterator[tuple[Path, ...]]:
     except OSError as error:
         failed = Path(error.filename) if error.filename else None
         target = temporaries.get(failed, failed) if failed is not None else None
-        raise DataFileError(_write_error(target or paths[0], error)) from error
+        text, code = _write_error(target or paths[0], error)
+        raise DataFileError(text, code=code) from error
     finally:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
 
 
-def _write_error(target: Path, error: OSError) -> str:
-    """One line saying which output could not be written and why, in words."""
+def _write_error(target: Path, error: OSError) -> tuple[str, str]:
+    """One line saying which output could not be written and why, in words, and its code."""
     reasons = {
-        errno.ENOSPC: "no space left on the device; free some space or write elsewhere",
-        errno.EDQUOT: "disk quota exceeded; free some space or write elsewhere",
-        errno.EROFS: "the folder is on a read-only file system; write elsewhere",
-        errno.EACCES: "permission denied; write to a folder you may write to",
-        errno.EPERM: "permission denied; write to a folder you may write to",
+        errno.ENOSPC: (
+            "write_no_space",
+            "no space left on the device; free some space or write elsewhere",
+        ),
+        errno.EDQUOT: ("write_quota", "disk quota exceeded; free some space or write elsewhere"),
+        errno.EROFS: (
+            "write_read_only",
+            "the folder is on a read-only file system; write elsewhere",
+        ),
+        errno.EACCES: ("write_permission", "permission denied; write to a folder you may write to"),
+        errno.EPERM: ("write_permission", "permission denied; write to a folder you may write to"),
     }
-    reason = reasons.get(error.errno or 0, _one_line(error))
-    return f"{target}: cannot write: {reason} (nothing was written)"
+    code, reason = reasons.get(error.errno or 0, ("write_failed", _one_line(error)))
+    return f"{target}: cannot write: {reason} (nothing was written)", code
 
 
 def _for_writing(df: pd.DataFrame, *, text_booleans: bool) -> pd.DataFrame:
@@ -342,7 +357,9 @@ def _detect_encoding(path: Path) -> str:
     assert failure is not None
     raise DataFileError(
         f"{path}: not UTF-8 text ({failure.reason} at byte {failure.start}), nor Windows-1252; "
-        "save the file as 'CSV UTF-8'"
+        "save the file as 'CSV UTF-8'",
+        code="file_not_text",
+        params={"byte": failure.start},
     )
 
 
@@ -430,11 +447,17 @@ def _read_csv(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.Dat
         if padded:
             grid = grid.fillna("")
     except UnicodeDecodeError as error:  # not expected: the encoding was checked
-        raise DataFileError(f"{path}: not {encoding} text ({error.reason})") from error
+        raise DataFileError(
+            f"{path}: not {encoding} text ({error.reason})",
+            code="file_not_text",
+            params={"byte": error.start},
+        ) from error
     except pd.errors.EmptyDataError as error:
-        raise DataFileError(f"{path}: file is empty") from error
+        raise DataFileError(f"{path}: file is empty", code="file_empty") from error
     except (pd.errors.ParserError, ValueError, csv.Error) as error:
-        raise DataFileError(f"{path}: not a readable CSV file: {_one_line(error)}") from error
+        raise DataFileError(
+            f"{path}: not a readable CSV file: {_one_line(error)}", code="file_not_csv"
+        ) from error
     frame, numbers = _read_numbers(_header_from_first_row(grid), separator)
     return frame, dataclasses.replace(
         info,
@@ -537,7 +560,9 @@ def _read_parquet(path: Path, limits: ReadLimits) -> pd.DataFrame:
     try:
         metadata = pq.ParquetFile(path).metadata
     except (pa.ArrowException, OSError, ValueError) as error:
-        raise DataFileError(f"{path}: not a readable Parquet file: {_one_line(error)}") from error
+        raise DataFileError(
+            f"{path}: not a readable Parquet file: {_one_line(error)}", code="file_not_parquet"
+        ) from error
     if limits.max_rows is not None and metadata.num_rows > limits.max_rows:
         raise too_many_rows(str(path), metadata.num_rows, limits.max_rows)
     if limits.max_columns is not None and metadata.num_columns > limits.max_columns:
@@ -575,7 +600,9 @@ def read_parquet_row_groups(
         if nested:
             raise DataFileError(
                 f"{path}: columns holding nested values (lists, structs or maps) cannot be "
-                f"read: {', '.join(nested[:5])}; store one plain value per cell"
+                f"read: {', '.join(nested[:5])}; store one plain value per cell",
+                code="file_nested_columns",
+                params={"columns": [name.split(" (")[0] for name in nested[:5]]},
             )
         table = source.read() if row_groups is None else source.read_row_groups(list(row_groups))
         names = [str(name) for name in table.column_names]
@@ -585,7 +612,9 @@ def read_parquet_row_groups(
         # Duplicate names: pandas refuses them, and validation wants to report them.
         columns = [table.column(i).to_pandas() for i in range(table.num_columns)]
     except (pa.ArrowException, OSError, ValueError, TypeError, IndexError) as error:
-        raise DataFileError(f"{path}: not a readable Parquet file: {_one_line(error)}") from error
+        raise DataFileError(
+            f"{path}: not a readable Parquet file: {_one_line(error)}", code="file_not_parquet"
+        ) from error
     frame = pd.concat(columns, axis=1, ignore_index=True) if columns else pd.DataFrame()
     frame.columns = pd.Index(names, dtype=object)
     return frame
@@ -598,7 +627,9 @@ def parquet_pieces(path: Path | str, rows_per_piece: int) -> list[tuple[Path, tu
     try:
         metadata = pq.ParquetFile(path).metadata
     except (pa.ArrowException, OSError) as error:
-        raise DataFileError(f"{path}: not a readable Parquet file: {_one_line(error)}") from error
+        raise DataFileError(
+            f"{path}: not a readable Parquet file: {_one_line(error)}", code="file_not_parquet"
+        ) from error
     pieces: list[tuple[Path, tuple[int, ...]]] = []
     current: list[int] = []
     rows = 0

@@ -43,8 +43,45 @@ LimitCode = Literal[
 ]
 
 
+# What a file error says, as a code and the names of its parameters (rendered by
+# `data.messages`); the English message (`str(error)`) also names the file and the library's
+# own words, for the CLI and logs.
+FILE_CODES: dict[str, tuple[str, ...]] = {
+    "file_unknown_type": ("suffix", "allowed"),
+    "file_not_found": (),
+    "file_empty": (),
+    "file_no_data_rows": (),
+    "file_duplicate_columns": ("columns",),
+    "file_not_text": ("byte",),
+    "file_not_csv": (),
+    "file_not_parquet": (),
+    "file_nested_columns": ("columns",),
+    "file_not_xlsx": (),
+    "file_not_workbook": (),
+    "file_no_worksheet": (),
+    "file_cannot_write": ("format",),
+    "write_no_space": (),
+    "write_quota": (),
+    "write_read_only": (),
+    "write_permission": (),
+    "write_failed": (),
+}
+
+
 class DataFileError(Exception):
-    """A data file that cannot be read or written as a table; the message names the file."""
+    """A data file that cannot be read or written as a table; the message names the file,
+    `code` and `params` say what happened for a catalog to word (see FILE_CODES)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        params: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params: dict[str, object] = params or {}
 
 
 class DataLimitError(DataFileError):
@@ -55,7 +92,7 @@ class DataLimitError(DataFileError):
     """
 
     def __init__(self, message: str, *, code: LimitCode, found: int, limit: int) -> None:
-        super().__init__(message)
+        super().__init__(message, code=code, params={"found": found, "limit": limit})
         self.code: LimitCode = code
         self.found = found
         self.limit = limit

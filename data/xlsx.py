@@ -85,7 +85,10 @@ def read_xlsx_grid(path: Path, limits: ReadLimits) -> pd.DataFrame:
     """
     bounds = limits.xlsx()
     if not zipfile.is_zipfile(path):
-        raise DataFileError(f"{path}: not an Excel .xlsx workbook (the file is not a zip archive)")
+        raise DataFileError(
+            f"{path}: not an Excel .xlsx workbook (the file is not a zip archive)",
+            code="file_not_xlsx",
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             _check_parts(path, archive, bounds)
@@ -103,12 +106,14 @@ def read_xlsx_grid(path: Path, limits: ReadLimits) -> pd.DataFrame:
             workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
             try:
                 if not workbook.worksheets:
-                    raise DataFileError(f"{path}: the workbook has no worksheet")
+                    raise DataFileError(
+                        f"{path}: the workbook has no worksheet", code="file_no_worksheet"
+                    )
                 sheet = workbook.worksheets[0]
                 # openpyxl keeps the part's name privately; the scan read that same part.
                 rows, columns = extents[sheet._worksheet_path]
                 if rows == 0:
-                    raise DataFileError(f"{path}: the first sheet is empty")
+                    raise DataFileError(f"{path}: the first sheet is empty", code="file_empty")
                 grid = [
                     [_cell_text(cell) for cell in row]
                     for row in sheet.iter_rows(min_row=1, max_row=rows, max_col=columns)
@@ -119,7 +124,8 @@ def read_xlsx_grid(path: Path, limits: ReadLimits) -> pd.DataFrame:
         raise
     except _MALFORMED as error:
         raise DataFileError(
-            f"{path}: not a readable Excel .xlsx workbook: {_one_line(error)}"
+            f"{path}: not a readable Excel .xlsx workbook: {_one_line(error)}",
+            code="file_not_workbook",
         ) from error
     return pd.DataFrame(grid, dtype=object)
 
@@ -294,7 +300,9 @@ def _column_number(reference: str | None, previous: int) -> int:
         return previous + 1
     letters = _COLUMN_LETTERS.match(reference)
     if letters is None:
-        raise DataFileError(f"cell reference {reference[:20]!r} is not like B7")
+        raise DataFileError(
+            f"cell reference {reference[:20]!r} is not like B7", code="file_not_workbook"
+        )
     column: int = coordinate_to_tuple(f"{letters.group()}1")[1]
     return column
 

@@ -63,6 +63,31 @@ MESSAGES: dict[str, str] = {
         "Excel workbook without pictures"
     ),
     "text_too_long": "a cell holds a text longer than {limit} bytes; shorten it",
+    # --- data.io, data.xlsx: a file that cannot be read or written as a table ------------------
+    "file_unknown_type": "unknown file type {suffix}; use one of {allowed}",
+    "file_not_found": "the file is not found",
+    "file_empty": "the file is empty",
+    "file_no_data_rows": "the file has a header but no data rows",
+    "file_duplicate_columns": "the header names these columns more than once: {columns}",
+    "file_not_text": (
+        "the file is neither UTF-8 nor Windows-1252 text (an unreadable byte at {byte}); save "
+        "it as 'CSV UTF-8'"
+    ),
+    "file_not_csv": "the file is not a readable CSV file",
+    "file_not_parquet": "the file is not a readable Parquet file",
+    "file_nested_columns": (
+        "columns holding lists, structs or maps cannot be read: {columns}; store one plain "
+        "value per cell"
+    ),
+    "file_not_xlsx": "the file is not an Excel .xlsx workbook (it is not a zip archive)",
+    "file_not_workbook": "the file is not a readable Excel .xlsx workbook",
+    "file_no_worksheet": "the workbook has no worksheet",
+    "file_cannot_write": "the table cannot be written as {format}",
+    "write_no_space": "no space left on the device; free some space or write elsewhere",
+    "write_quota": "disk quota exceeded; free some space or write elsewhere",
+    "write_read_only": "the folder is on a read-only file system; write elsewhere",
+    "write_permission": "permission denied; write to a folder you may write to",
+    "write_failed": "the output cannot be written (nothing was written)",
     # --- data.numbers: a number typed in a form --------------------------------------------------
     "number_empty": "no number given",
     "number_too_long": "a number has at most {limit} characters",

@@ -72,6 +72,31 @@ MESSAGES: dict[str, str] = {
         "workbook Excel tanpa gambar"
     ),
     "text_too_long": "sebuah sel berisi teks lebih dari {limit} bita; perpendek teks itu",
+    # --- data.io, data.xlsx: berkas yang tidak bisa dibaca atau ditulis sebagai tabel ----------
+    "file_unknown_type": "jenis berkas {suffix} tidak dikenal; pakai salah satu dari {allowed}",
+    "file_not_found": "berkas tidak ditemukan",
+    "file_empty": "berkas kosong",
+    "file_no_data_rows": "berkas hanya berisi baris judul kolom, tanpa baris data",
+    "file_duplicate_columns": "judul kolom ini muncul lebih dari sekali: {columns}",
+    "file_not_text": (
+        "berkas bukan teks UTF-8 maupun Windows-1252 (bita tak terbaca di posisi {byte}); simpan "
+        "sebagai 'CSV UTF-8'"
+    ),
+    "file_not_csv": "berkas bukan berkas CSV yang bisa dibaca",
+    "file_not_parquet": "berkas bukan berkas Parquet yang bisa dibaca",
+    "file_nested_columns": (
+        "kolom berisi daftar, struktur atau peta tidak bisa dibaca: {columns}; isi satu nilai "
+        "biasa per sel"
+    ),
+    "file_not_xlsx": "berkas bukan buku kerja Excel .xlsx (bukan arsip zip)",
+    "file_not_workbook": "berkas bukan buku kerja Excel .xlsx yang bisa dibaca",
+    "file_no_worksheet": "buku kerja tidak punya lembar kerja",
+    "file_cannot_write": "tabel tidak bisa ditulis sebagai {format}",
+    "write_no_space": "ruang penyimpanan penuh; kosongkan sebagian atau simpan di tempat lain",
+    "write_quota": "kuota disk terlampaui; kosongkan sebagian atau simpan di tempat lain",
+    "write_read_only": "folder ada di sistem berkas hanya-baca; simpan di tempat lain",
+    "write_permission": "izin ditolak; simpan di folder yang boleh Anda tulisi",
+    "write_failed": "hasil tidak bisa ditulis (tidak ada yang ditulis)",
     # --- data.numbers: angka yang diketik di formulir --------------------------------------------
     "number_empty": "angka belum diisi",
     "number_too_long": "angka paling panjang {limit} karakter",

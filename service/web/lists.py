@@ -202,9 +202,7 @@ def read_upload(
     except DataLimitError as error:
         raise UploadError(413, error.code, _past_limit(error, filename, language)) from None
     except DataFileError as error:
-        detail = str(error).removeprefix(f"{path}: ")
-        text = _unreadable(detail, filename, language)
-        raise UploadError(422, "unreadable_file", text) from None
+        raise UploadError(422, "unreadable_file", _unreadable(error, filename, language)) from None
 
 
 def _past_limit(error: DataLimitError, filename: str, language: Language) -> str:
@@ -234,13 +232,22 @@ def _past_limit(error: DataLimitError, filename: str, language: Language) -> str
     return message(language, "error.text_too_long", file=filename)
 
 
-def _unreadable(detail: str, filename: str, language: Language) -> str:
-    if "empty" in detail or "no data rows" in detail:
-        return message(language, "error.empty", file=filename)
-    if "UTF-8" in detail:
-        return message(language, "error.not_utf8", file=filename)
-    if "Excel" in detail or "zip" in detail:
-        return message(language, "error.not_spreadsheet", file=filename)
+# Reading errors the page words itself, with the file's name and how to save it again.
+_UNREADABLE_WORDS = {
+    "file_empty": "error.empty",
+    "file_no_data_rows": "error.empty",
+    "file_not_text": "error.not_utf8",
+    "file_not_xlsx": "error.not_spreadsheet",
+    "file_not_workbook": "error.not_spreadsheet",
+}
+
+
+def _unreadable(error: DataFileError, filename: str, language: Language) -> str:
+    """Why the file cannot be read, in `language`, from the error's code."""
+    key = _UNREADABLE_WORDS.get(error.code)
+    if key is not None:
+        return message(language, key, file=filename)
+    detail = render(error.code, error.params, language)
     return message(language, "error.unreadable", file=filename, detail=detail)
 
 

@@ -8,7 +8,7 @@ from typing import get_args
 import pytest
 
 from allocation.errors import ALLOCATION_CODES
-from data.limits import LimitCode
+from data.limits import FILE_CODES, LimitCode
 from data.messages import CATALOGS, LANGUAGES, placeholders, render
 from data.numbers import NumberErrorCode
 from data.store import errors as store_errors
@@ -19,6 +19,7 @@ _LIMIT_PARAMS = ("found", "limit")
 CODES: dict[str, tuple[str, ...]] = {
     **VALIDATION_CODES,
     **dict.fromkeys(get_args(LimitCode), _LIMIT_PARAMS),
+    **FILE_CODES,
     "number_empty": (),
     "number_too_long": ("limit",),
     "number_invalid": ("text", "suggestions"),
