@@ -54,6 +54,9 @@ REGISTRY_REQUEST_BOUNDS = {
 }
 # Without a model, the first load is tried again this often (or at the poll interval, if shorter).
 FIRST_LOAD_RETRY_SECONDS = 30.0
+# The code of the warning on lists built by a model trained on weak evidence (`data.messages`).
+WEAK_EVIDENCE = "weak_evidence"
+EVIDENCE_CODES: dict[str, tuple[str, ...]] = {WEAK_EVIDENCE: ("events_treated", "events_control")}
 
 _REGISTRY_URI = re.compile(r"^models:/(?P<name>[^/@]+)(?:@(?P<alias>[^/]+)|/(?P<version>\d+))$")
 
@@ -112,16 +115,17 @@ class LoadedModel:
         return None if not isinstance(found, dict) else ModelEvidence.model_validate(found)
 
     @property
-    def evidence_warning(self) -> str | None:
-        """A sentence for list summaries when the evidence is weak."""
+    def evidence_warning(self) -> tuple[str, dict[str, int]] | None:
+        """The code and parameters of the warning every list carries when the evidence is
+        weak (`data.messages` words it); None when it is not."""
         evidence = self.evidence
         if evidence is None or not evidence.weak:
             return None
-        return (
-            "This model was trained on weak evidence: its ranking is not shown to be better "
-            "than chance (" + "; ".join(evidence.reasons) + "). Keep a share of slots for "
-            "random allocation, or allocate at random until the history is larger."
-        )
+        counts = {
+            "events_treated": evidence.events_treated,
+            "events_control": evidence.events_control,
+        }
+        return WEAK_EVIDENCE, counts
 
     def info(self) -> ModelInfo:
         """GET /v1/model's answer."""

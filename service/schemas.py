@@ -411,7 +411,16 @@ class PrioritizeResponse(BaseModel):
         default=None,
         description="Set when the model was trained on weak evidence (too few outcome events, "
         "or a cross-validated Qini interval that includes zero): the ranking is not shown to be "
-        "better than chance; consider exploration or random allocation.",
+        "better than chance; consider exploration or random allocation. Worded in the "
+        "language of Accept-Language from `evidence_code` and `evidence_params`.",
+    )
+    evidence_code: Literal["weak_evidence"] | None = Field(
+        default=None, description="The code of `evidence_warning` (data.messages catalog)."
+    )
+    evidence_params: dict[str, int] = Field(
+        default_factory=dict,
+        description="Its parameters: outcome events among mentored (`events_treated`) and "
+        "not mentored (`events_control`) MSMEs in training.",
     )
     method: str = Field(description="greedy, quota_greedy, milp (HiGHS) or none")
     selected: list[SelectedMsme]

@@ -199,12 +199,22 @@ def _prioritize(
         ],
         shortfall_note=result.shortfall_note,
         notes=result.notes,
-        evidence_warning=loaded.evidence_warning,
+        **_evidence(loaded, language),
         method=result.method,
         selected=_selected(result.selected),
         not_selected=_not_selected(result, body.quotas or {}, language),
     )
     return response, result
+
+
+def _evidence(loaded: LoadedModel, language: Language) -> dict[str, Any]:
+    """The weak-evidence warning's fields: code, parameters and the words in `language`."""
+    warning = loaded.evidence_warning
+    if warning is None:
+        return {"evidence_warning": None, "evidence_code": None, "evidence_params": {}}
+    code, params = warning
+    text = render(code, params, language)
+    return {"evidence_warning": text, "evidence_code": code, "evidence_params": params}
 
 
 def _selected(frame: pd.DataFrame) -> list[SelectedMsme]:

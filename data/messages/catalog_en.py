@@ -235,6 +235,12 @@ MESSAGES: dict[str, str] = {
     "factor.province_code.unknown": "Province unknown",
     "factor.island_group.unknown": "Island group unknown",
     "factor.other": "{feature}: {value}",
+    "weak_evidence": (
+        "This model was trained on weak evidence: its ranking is not shown to be better than "
+        "chance ({events_treated} outcome events among mentored and {events_control} among not "
+        "mentored MSMEs in training). Keep a share of slots for random allocation, or allocate "
+        "at random until the history is larger."
+    ),
     "infeasible_constraints": "The constraints cannot all hold; nothing was listed.",
     "invalid_candidates": "The candidates cannot be ranked.",
     "solver_time_limit": "The solver found no list within the time limit; nothing was listed.",

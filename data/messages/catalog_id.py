@@ -250,6 +250,13 @@ MESSAGES: dict[str, str] = {
     "factor.province_code.unknown": "Provinsi tidak diketahui",
     "factor.island_group.unknown": "Wilayah pulau tidak diketahui",
     "factor.other": "{feature}: {value}",
+    "weak_evidence": (
+        "Model ini dilatih dengan bukti yang lemah: urutannya belum terbukti lebih baik daripada "
+        "acak ({events_treated} kejadian hasil di antara UMKM yang didampingi dan "
+        "{events_control} di antara yang tidak didampingi dalam data pelatihan). Sisihkan "
+        "sebagian slot untuk pemilihan acak, atau pilih secara acak sampai riwayatnya lebih "
+        "banyak."
+    ),
     "infeasible_constraints": "Batasan tidak dapat dipenuhi bersamaan; tidak ada daftar dibuat.",
     "invalid_candidates": "Kandidat tidak dapat diperingkat.",
     "solver_time_limit": (

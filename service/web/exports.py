@@ -34,6 +34,7 @@ from pydantic import BaseModel
 
 from data.contract import CONTROL_CHARACTERS, PROFILE_COLUMNS
 from data.io import neutralised
+from data.messages import render
 from data.reference import province_name_by_code, value_label
 from data.xlsx import safe_cells, text_cell
 from service.web.i18n import Language, format_number, message
@@ -299,6 +300,9 @@ def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime)
         rows.append((h("export.total_cost"), result.total_cost, ""))
     if result.shortfall_note:
         rows.append((h("summary.filled"), result.shortfall_note, ""))
+    if result.evidence_code is not None:
+        warning = render(result.evidence_code, result.evidence_params, language)
+        rows.append((h("export.evidence"), warning, ""))
     for item in result.binding_constraints:
         rows.append((h("export.binding"), item.message, ""))
     if result.summary.not_selected_reasons:

@@ -488,7 +488,14 @@ def build_list(
     common = {
         name: getattr(answer, name)
         for name in PrioritizeResponse.model_fields
-        if name not in ("selected", "not_selected", "binding_constraints", "shortfall_note")
+        if name
+        not in (
+            "selected",
+            "not_selected",
+            "binding_constraints",
+            "shortfall_note",
+            "evidence_warning",
+        )
     }
     return UploadResponse.model_construct(
         **common,
@@ -496,6 +503,9 @@ def build_list(
             _binding(item, answer, options, language) for item in answer.binding_constraints
         ],
         shortfall_note=_shortfall(answer, language),
+        evidence_warning=None
+        if answer.evidence_code is None
+        else render(answer.evidence_code, answer.evidence_params, language),
         selected=selected,
         not_selected=not_selected,
         language=language,

@@ -13,6 +13,7 @@ from data.messages import CATALOGS, LANGUAGES, placeholders, render
 from data.numbers import NumberErrorCode
 from data.store import errors as store_errors
 from data.validation import VALIDATION_CODES
+from service.model_store import EVIDENCE_CODES
 from service.reasons import REASON_PHRASE_CODES
 
 _LIMIT_PARAMS = ("found", "limit")
@@ -34,6 +35,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "migration_failed": (),
     **ALLOCATION_CODES,
     **REASON_PHRASE_CODES,
+    **EVIDENCE_CODES,
 }
 # Entries the same in both languages: names, codes and figures only.
 COGNATES = {"factor.other"}

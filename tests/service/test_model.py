@@ -254,4 +254,8 @@ def test_model_info_and_lists_carry_the_training_evidence(
     listed = prioritize_profiles(weak, PrioritizeRequest.model_validate(body))
     assert listed.evidence_warning is not None
     assert "weak evidence" in listed.evidence_warning
-    assert "few outcome events: 3 among mentored" in listed.evidence_warning
+    assert "3 outcome events among mentored" in listed.evidence_warning
+    assert listed.evidence_code == "weak_evidence"
+    assert listed.evidence_params == {"events_treated": 3, "events_control": 40}
+    bahasa = prioritize_profiles(weak, PrioritizeRequest.model_validate(body), "id")
+    assert bahasa.evidence_warning is not None and "bukti yang lemah" in bahasa.evidence_warning
