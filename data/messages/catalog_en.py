@@ -88,6 +88,16 @@ MESSAGES: dict[str, str] = {
     "write_read_only": "the folder is on a read-only file system; write elsewhere",
     "write_permission": "permission denied; write to a folder you may write to",
     "write_failed": "the output cannot be written (nothing was written)",
+    # --- service.web: the page's options (pydantic's error types) -------------------------------
+    "option_too_large": "{field} is above the maximum {limit}",
+    "option_too_small": "{field} is below the minimum {limit}",
+    "option_not_integer": "{field} must be a whole number",
+    "option_not_number": "{field} must be a number",
+    "option_not_boolean": "{field} must be yes or no",
+    "option_missing": "{field} is missing",
+    "option_unknown": "{field} is not an option of the list",
+    "option_too_many": "{field} has too many entries",
+    "option_invalid": "{field} is not valid",
     # --- data.numbers: a number typed in a form --------------------------------------------------
     "number_empty": "no number given",
     "number_too_long": "a number has at most {limit} characters",

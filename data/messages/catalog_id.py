@@ -97,6 +97,16 @@ MESSAGES: dict[str, str] = {
     "write_read_only": "folder ada di sistem berkas hanya-baca; simpan di tempat lain",
     "write_permission": "izin ditolak; simpan di folder yang boleh Anda tulisi",
     "write_failed": "hasil tidak bisa ditulis (tidak ada yang ditulis)",
+    # --- service.web: pilihan di halaman (jenis galat pydantic) ----------------------------------
+    "option_too_large": "{field} melebihi batas atas {limit}",
+    "option_too_small": "{field} di bawah batas bawah {limit}",
+    "option_not_integer": "{field} harus bilangan bulat",
+    "option_not_number": "{field} harus angka",
+    "option_not_boolean": "{field} harus ya atau tidak",
+    "option_missing": "{field} belum diisi",
+    "option_unknown": "{field} bukan pilihan daftar",
+    "option_too_many": "{field} berisi terlalu banyak entri",
+    "option_invalid": "{field} tidak sah",
     # --- data.numbers: angka yang diketik di formulir --------------------------------------------
     "number_empty": "angka belum diisi",
     "number_too_long": "angka paling panjang {limit} karakter",

@@ -30,7 +30,7 @@ from data.numbers import normalise_number_texts, strip_currency
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import SCORED_SEGMENTS, SEGMENTS
 from data.validation import validate_frame
-from service.errors import allocation_refusal, problems_from
+from service.errors import allocation_refusal
 from service.model_store import LoadedModel
 from service.schemas import (
     MSME_ID_MAX_LENGTH,
@@ -114,19 +114,63 @@ def parse_options(text: str, language: Language) -> tuple[UploadOptions, dict[st
             body
         ), {} if numbers is None else numbers.understood
     except ValidationError as error:
-        problems = [
-            PageProblem(
-                row=None,
-                column=None,
-                reason=problem.reason,
-                fix="",
-                field=f"options.{problem.field}" if problem.field else "options",
-            )
-            for problem in problems_from(error.errors())
-        ]
+        problems = [_option_problem(item, language) for item in error.errors()]
         detail = "; ".join(f"{problem.field}: {problem.reason}" for problem in problems)
         text = message(language, "error.options", detail=detail)
         raise UploadError(422, "invalid_options", text, problems) from None
+
+
+# Pydantic's error types -> the catalog's option codes (params `field`, and `limit` for a bound).
+OPTION_ERRORS = {
+    "less_than_equal": "option_too_large",
+    "less_than": "option_too_large",
+    "greater_than_equal": "option_too_small",
+    "greater_than": "option_too_small",
+    "int_parsing": "option_not_integer",
+    "int_from_float": "option_not_integer",
+    "int_type": "option_not_integer",
+    "float_parsing": "option_not_number",
+    "float_type": "option_not_number",
+    "finite_number": "option_not_number",
+    "bool_parsing": "option_not_boolean",
+    "bool_type": "option_not_boolean",
+    "missing": "option_missing",
+    "extra_forbidden": "option_unknown",
+    "too_long": "option_too_many",
+}
+OPTION_CODES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("option_too_large", "option_too_small"), ("field", "limit")),
+    **dict.fromkeys(
+        (
+            "option_not_integer",
+            "option_not_number",
+            "option_not_boolean",
+            "option_missing",
+            "option_unknown",
+            "option_too_many",
+            "option_invalid",
+        ),
+        ("field",),
+    ),
+}
+
+
+def _option_problem(error: Any, language: Language) -> PageProblem:
+    """One pydantic error of the options, worded in `language` from its type."""
+    field = ".".join(str(part) for part in error.get("loc", ())) or None
+    code = OPTION_ERRORS.get(str(error.get("type")), "option_invalid")
+    context = error.get("ctx") or {}
+    limit = next((context[key] for key in ("le", "lt", "ge", "gt") if key in context), None)
+    top = str(error.get("loc", ("options",))[0]) if field else "options"
+    label = message(language, f"options.{top}")  # the form's own label, when it has one
+    params = {"field": field if label == f"options.{top}" else label, "limit": limit}
+    return PageProblem(
+        row=None,
+        column=None,
+        reason=render(code, params, language),
+        fix="",
+        field=f"options.{field}" if field else "options",
+    )
 
 
 def make_list(
@@ -580,6 +624,8 @@ def _not_selected_reason(
         )
     if code in ("already_digital", "missing_uplift", "min_share_reserved", "over_budget"):
         return message(language, f"reason.{code}")
+    if code in CATALOGS[language]:  # not_drawn and any code the page has no wording of
+        return render(code, {"uplift": uplift, "province": record["province_code"]}, language)
     return fallback
 
 

@@ -15,6 +15,7 @@ from data.store import errors as store_errors
 from data.validation import VALIDATION_CODES
 from service.model_store import EVIDENCE_CODES
 from service.reasons import REASON_PHRASE_CODES
+from service.web.lists import OPTION_CODES
 
 _LIMIT_PARAMS = ("found", "limit")
 CODES: dict[str, tuple[str, ...]] = {
@@ -36,6 +37,7 @@ CODES: dict[str, tuple[str, ...]] = {
     **ALLOCATION_CODES,
     **REASON_PHRASE_CODES,
     **EVIDENCE_CODES,
+    **OPTION_CODES,
 }
 # Entries the same in both languages: names, codes and figures only.
 COGNATES = {"factor.other"}

@@ -194,6 +194,23 @@ def test_invalid_options_are_refused_with_their_field(
     assert field in [p["field"] for p in body["problems"]]
 
 
+def test_option_errors_are_worded_in_the_page_language_per_field(
+    client: TestClient, candidates_csv: bytes
+) -> None:
+    options = {
+        "capacity": 5,
+        "min_share": [{"column": "owner_gender", "value": "female", "share": 2}],
+    }
+    bahasa = _upload(client, candidates_csv, options, headers={"Accept-Language": "id"}).json()
+    english = _upload(client, candidates_csv, options, headers={"Accept-Language": "en"}).json()
+
+    assert bahasa["error"] == "invalid_options"
+    reasons = {p["field"]: p["reason"] for p in bahasa["problems"]}
+    assert "melebihi batas atas 1" in reasons["options.min_share.0.share"]
+    assert "less than" not in bahasa["message"]
+    assert "above the maximum 1" in english["message"]
+
+
 def test_cost_column_and_budget_bound_the_list(
     client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path
 ) -> None:
