@@ -40,15 +40,28 @@ def score_frame(model: UpliftModel, df: pd.DataFrame) -> pd.DataFrame:
     return _scores_of_offline_rows(digital_mask(df), score, df.index)
 
 
-def score_records(model: UpliftModel, records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """`score_frame` for rows given as mappings of column to value (no DataFrame built)."""
+# Sees each scored feature matrix and its uplift (the service's `DriftCounts.observe`).
+MatrixObserver = Callable[[npt.NDArray[np.float64], npt.NDArray[np.float64]], None]
+
+
+def score_records(
+    model: UpliftModel,
+    records: Sequence[Mapping[str, Any]],
+    observe: MatrixObserver | None = None,
+) -> pd.DataFrame:
+    """`score_frame` for rows given as mappings of column to value (no DataFrame built);
+    `observe` sees the feature matrix of the offline rows and their uplift."""
     statuses = np.empty(len(records), dtype=object)
     statuses[:] = [record.get(DIGITAL_STATUS_COLUMN) for record in records]
     digital = already_digital(statuses)
 
     def score(rows: npt.NDArray[np.intp]) -> ScoreArrays:
         chosen = records if len(rows) == len(records) else [records[i] for i in rows.tolist()]
-        return model.scores_from_matrix(model.features_from_records(chosen))
+        matrix = model.features_from_records(chosen)
+        arrays = model.scores_from_matrix(matrix)
+        if observe is not None:
+            observe(matrix, arrays.uplift)
+        return arrays
 
     return _scores_of_offline_rows(digital, score, pd.RangeIndex(len(records)))
 

@@ -176,7 +176,8 @@ def _prioritize(
 ) -> tuple[PrioritizeResponse, AllocationResult]:
     records = [profile.__dict__ for profile in body.msmes]
     frame = profiles_frame(records, ALLOCATION_COLUMNS)
-    scores = score_records(loaded.model, records)
+    observe = loaded.drift.observe if loaded.drift is not None else None
+    scores = score_records(loaded.model, records, observe)  # counted for drift, as /v1/scores
     candidates = pd.concat([frame, scores], axis=1)
     if candidates["cost"].isna().all():
         candidates = candidates.drop(columns="cost")

@@ -18,11 +18,10 @@ def _gauge(text: str, name: str, feature: str | None = None) -> float:
     return float(match.group(1))
 
 
-def test_a_shifted_population_shows_in_metrics_and_the_model_info(
-    make_settings: Callable[..., Settings], profiles: list[dict[str, Any]]
-) -> None:
-    offline = [p for p in profiles if p.get("digital_status") != "digital"][:600]
-    shifted = [
+def _shifted(profiles: list[dict[str, Any]], count: int = 600) -> list[dict[str, Any]]:
+    """Offline candidates made richer, older and without smartphones."""
+    offline = [p for p in profiles if p.get("digital_status") != "digital"][:count]
+    return [
         p
         | {
             # within the contract's maximum of 1e10
@@ -32,6 +31,12 @@ def test_a_shifted_population_shows_in_metrics_and_the_model_info(
         }
         for p in offline
     ]
+
+
+def test_a_shifted_population_shows_in_metrics_and_the_model_info(
+    make_settings: Callable[..., Settings], profiles: list[dict[str, Any]]
+) -> None:
+    shifted = _shifted(profiles)
     with TestClient(create_app(make_settings())) as client:
         before = client.get("/v1/model", headers=AUTH).json()["drift"]
         assert before["status"] == "collecting" and before["rows_seen"] == 0
@@ -63,3 +68,23 @@ def test_the_training_population_itself_shows_no_major_shift(
     assert drift["rows_seen"] == len(offline)
     assert max(drift["feature_psi"].values()) < 0.25
     assert drift["status"] in ("stable", "moderate")
+
+
+def test_prioritizing_and_issuing_lists_count_for_drift_too(
+    make_settings: Callable[..., Settings], profiles: list[dict[str, Any]]
+) -> None:
+    shifted = _shifted(profiles, 300)
+    digital = [p for p in profiles if p.get("digital_status") == "digital"][:5]
+    with TestClient(create_app(make_settings())) as client:
+        body = {"msmes": shifted[:200] + digital, "capacity": 10}
+        assert client.post("/v1/prioritize", json=body, headers=AUTH).status_code == 200
+        text = client.get("/metrics").text
+        assert _gauge(text, "umkm_drift_rows") == 200  # the already digital are not scored
+        assert _gauge(text, "umkm_feature_psi", "owner_age") > 0.25
+        assert _gauge(text, "umkm_feature_psi", "monthly_revenue_idr") > 0.25
+
+        body = {"msmes": shifted[200:], "capacity": 10, "exploration_share": 0.2}
+        assert client.post("/v1/lists", json=body, headers=AUTH).status_code == 201
+        drift = client.get("/v1/model", headers=AUTH).json()["drift"]
+    assert drift["rows_seen"] == len(shifted)
+    assert drift["status"] == "major"
