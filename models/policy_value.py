@@ -67,6 +67,17 @@ ValueStatus = Literal[
     "no_model_outcomes",
 ]
 
+# What each status short of "estimated" means, said once (the API and `umkm evaluate-policy`).
+STATUS_NOTES: Mapping[ValueStatus, str] = {
+    "no_model_slots": "the model filled no slot on this list: nothing to evaluate",
+    "no_model_outcomes": "no outcome is in for the model's picks yet: nothing to estimate",
+    "no_exploration": "the list kept no randomized slots (exploration_share 0): the model's "
+    "slots are shown, random allocation's value cannot be estimated from this list",
+    "no_explored_outcomes": "fewer than two outcomes are in for the explored slots: random "
+    "allocation's value cannot be estimated yet",
+    "few_explored_outcomes": "few explored outcomes: the intervals are a rough guide",
+}
+
 
 @dataclass(frozen=True)
 class Interval:

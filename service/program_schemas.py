@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from allocation.options import declared
 from data.store.repository import MAX_PAGE_SIZE
 from data.store.schema import ID_LENGTH
+from models.policy_value import ValueStatus
 from service.schemas import (
     EXAMPLE_PROFILE,
     EXAMPLE_PROFILE_2,
@@ -234,3 +235,80 @@ class OutcomesSummary(BaseModel):
     inserted: int = Field(description="New outcomes stored.")
     updated: int = Field(description="Changed outcomes stored (the earlier version kept).")
     unchanged: int = Field(description="Repeats of what was stored: nothing written.")
+
+
+# ---------------------------------------------------------------- GET /v1/lists/{id}/value
+
+EXAMPLE_VALUE: dict[str, Any] = {
+    "list_id": EXAMPLE_LIST_ID,
+    "status": "estimated",
+    "note": None,
+    "level": 0.9,
+    "model_slots": 90,
+    "model_outcomes": 88,
+    "explored_slots": 10,
+    "explored_outcomes": 10,
+    "eligible": 640,
+    "take_up": 0.84,
+    "ips": {
+        "model_rate": {"value": 0.41, "low": 0.33, "high": 0.49},
+        "random_rate": {"value": 0.22, "low": 0.05, "high": 0.39},
+        "difference": {"value": 0.19, "low": 0.01, "high": 0.37},
+        "extra_digitalizations": {"value": 17.1, "low": 0.9, "high": 33.3},
+    },
+    "dr": {
+        "model_rate": {"value": 0.41, "low": 0.33, "high": 0.49},
+        "random_rate": {"value": 0.24, "low": 0.17, "high": 0.31},
+        "difference": {"value": 0.17, "low": 0.07, "high": 0.27},
+        "extra_digitalizations": {"value": 15.3, "low": 6.3, "high": 24.3},
+    },
+}
+
+
+class EstimateOut(BaseModel):
+    """A point estimate and its two-sided interval at the answer's `level`."""
+
+    value: float
+    low: float
+    high: float
+
+
+class MethodValueOut(BaseModel):
+    """One estimator's numbers, in digitalizations per slot (`extra_digitalizations`: for the
+    list's model slots); random allocation's and the difference are null when the list cannot
+    support them (see `status`)."""
+
+    model_rate: EstimateOut = Field(description="Digitalizations per slot the model filled.")
+    random_rate: EstimateOut | None = Field(
+        description="Per slot, had the same slots gone at random to the list's eligible MSMEs."
+    )
+    difference: EstimateOut | None = Field(description="model_rate - random_rate.")
+    extra_digitalizations: EstimateOut | None = Field(
+        description="difference x the model's slots: what ranking adds over a lottery."
+    )
+
+
+class ListValueOut(BaseModel):
+    """The value of the model's list against random allocation of the same slots, estimated
+    from the outcomes in so far: inverse propensity (`ips`) and doubly robust (`dr`)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_VALUE]})
+
+    list_id: str
+    status: ValueStatus = Field(
+        description="estimated; few_explored_outcomes (estimated, fewer than 30 explored "
+        "outcomes: the intervals are a rough guide); no_exploration (no randomized slots: only "
+        "the model's rate); no_explored_outcomes (fewer than 2 explored outcomes: only the "
+        "model's rate); no_model_slots, no_model_outcomes (nothing to estimate: `ips` and `dr` "
+        "are null)."
+    )
+    note: str | None = Field(description="What the status means for this list, in English.")
+    level: float = Field(description="Coverage of every interval (normal, stratified).")
+    model_slots: int
+    model_outcomes: int = Field(description="Outcomes in for the model's picks.")
+    explored_slots: int = Field(description="Slots filled at random.")
+    explored_outcomes: int = Field(description="Outcomes in for the explored slots.")
+    eligible: int = Field(description="Candidates with a chance of selection above 0.")
+    take_up: float | None = Field(description="Share of selected MSMEs with an outcome mentored.")
+    ips: MethodValueOut | None = Field(description="Inverse propensity (Horvitz-Thompson).")
+    dr: MethodValueOut | None = Field(description="Doubly robust, the model's scores as m.")

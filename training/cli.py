@@ -207,19 +207,11 @@ def evaluate_policy(
 
 # ----------------------------------------------------------------------------- policy value's words
 
-VALUE_NOTES = {
-    "no_model_slots": "the model filled no slot on this list: nothing to evaluate",
-    "no_model_outcomes": "no outcome is in for the model's picks yet: nothing to estimate",
-    "no_exploration": "the list kept no randomized slots (exploration_share 0): the model's "
-    "slots are shown, random allocation's value cannot be estimated from this list",
-    "no_explored_outcomes": "fewer than two outcomes are in for the explored slots: random "
-    "allocation's value cannot be estimated yet",
-    "few_explored_outcomes": "few explored outcomes: the intervals are a rough guide",
-}
-
 
 def _show_policy_value(value: PolicyValue, out: Console, err: Console) -> None:
     """One list's estimates as a table (stdout); what cannot be estimated, as a note (stderr)."""
+    from models.policy_value import STATUS_NOTES
+
     level = f"{value.level:.0%}"
     console.line(
         f"list {value.list_id}: {value.model_slots} model slots ({value.model_outcomes} "
@@ -228,7 +220,7 @@ def _show_policy_value(value: PolicyValue, out: Console, err: Console) -> None:
         + (f", take-up {value.take_up:.1%}" if value.take_up is not None else ""),
         out,
     )
-    note = VALUE_NOTES.get(value.status)
+    note = STATUS_NOTES.get(value.status)
     if note is not None:
         console.note(f"list {value.list_id}: {note}", err)
     if not value.methods:

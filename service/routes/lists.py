@@ -1,5 +1,5 @@
 """POST /v1/lists (build a list as /v1/prioritize does, with exploration slots, and record it),
-GET /v1/lists (paged) and GET /v1/lists/{list_id}."""
+GET /v1/lists (paged), GET /v1/lists/{list_id} and GET /v1/lists/{list_id}/value."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from service.auth import ListsKey, ReadKey
 from service.body import documented_body, gc_paused_for, read_json_body
 from service.deps import ProgramStoreDep, current_model
 from service.errors import allocation_refusal, check_msme_list, store_refusal
+from service.list_value import list_value
 from service.metrics import ServiceMetrics
 from service.program import issue_list, list_detail, list_page
 from service.program_schemas import (
@@ -24,6 +25,7 @@ from service.program_schemas import (
     ListId,
     ListPage,
     ListRequest,
+    ListValueOut,
     PageNumber,
     PageSize,
 )
@@ -106,5 +108,26 @@ def get_list(
     its selection probability, and how many outcomes are in."""
     try:
         return list_detail(store, list_id)
+    except StoreError as exc:
+        return store_refusal(exc).response()
+
+
+@router.get(
+    "/v1/lists/{list_id}/value",
+    response_model=ListValueOut,
+    summary="The model's list against random allocation, estimated from its explored slots",
+    responses={code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404, 422)},
+)
+def get_list_value(
+    list_id: Annotated[ListId, Path(description="The id POST /v1/lists answered.")],
+    _key: ReadKey,
+    store: ProgramStoreDep,
+) -> Response | ListValueOut:
+    """Digitalizations per slot of the model's picks, of random allocation of the same slots
+    among the list's eligible MSMEs, and their difference: inverse propensity and doubly robust,
+    with intervals, from the outcomes in so far. Random allocation is seen only through the
+    explored slots: `status` says when it cannot be estimated yet."""
+    try:
+        return list_value(store, list_id)
     except StoreError as exc:
         return store_refusal(exc).response()

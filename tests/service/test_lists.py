@@ -310,3 +310,81 @@ def test_a_restarted_service_still_finds_the_list(
     ]
     assert found.json()["outcomes"]["outcomes"] == 1
     assert again.json()["unchanged"] == 1
+
+
+# ------------------------------------------------------------------------- policy value
+
+
+def value_of(client: TestClient, list_id: str) -> dict[str, Any]:
+    response = client.get(f"/v1/lists/{list_id}/value", headers=READER)
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def record_all(client: TestClient, issued: dict[str, Any], picks: list[str]) -> None:
+    """Outcomes for `picks`: every other one went digital."""
+    batch = [
+        outcome(issued["list_id"], msme_id, digitalized=index % 2 == 0)
+        for index, msme_id in enumerate(picks)
+    ]
+    assert client.post("/v1/outcomes", json={"outcomes": batch}, headers=AUTH).status_code == 200
+
+
+def test_the_value_of_a_list_with_explored_outcomes_is_estimated_beside_random(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    issued = issue(client, profiles, n=60, capacity=20, exploration_share=0.5)
+    list_id = issued["list_id"]
+    assert value_of(client, list_id)["status"] == "no_model_outcomes"
+
+    record_all(client, issued, [entry["msme_id"] for entry in issued["selected"]])
+    value = value_of(client, list_id)
+
+    model = [e for e in issued["selected"] if e["selected_by"] == "model"]
+    assert value["status"] == "few_explored_outcomes"  # 10 explored outcomes, fewer than 30
+    assert value["note"] and value["level"] == 0.9
+    assert (value["model_slots"], value["explored_slots"]) == (10, 10)
+    assert value["explored_outcomes"] == 10 and value["take_up"] == 1.0
+    digital = sum(index % 2 == 0 for index, e in enumerate(issued["selected"]) if e in model)
+    assert value["ips"]["model_rate"]["value"] == pytest.approx(digital / len(model))
+    for method in ("ips", "dr"):
+        for name in ("model_rate", "random_rate", "difference", "extra_digitalizations"):
+            estimate = value[method][name]
+            assert estimate["low"] <= estimate["value"] <= estimate["high"], (method, name)
+
+
+def test_a_list_without_exploration_gives_the_models_rate_only(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    issued = issue(client, profiles, n=20, capacity=5, exploration_share=0)
+    record_all(client, issued, [entry["msme_id"] for entry in issued["selected"]])
+    value = value_of(client, issued["list_id"])
+    assert value["status"] == "no_exploration" and "exploration_share 0" in value["note"]
+    assert value["ips"]["model_rate"]["value"] == pytest.approx(3 / 5)
+    assert value["ips"]["random_rate"] is None and value["dr"]["difference"] is None
+
+
+def test_one_explored_outcome_is_too_few_for_random_allocation(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    issued = issue(client, profiles, n=40, capacity=10, exploration_share=0.3)
+    by = {e["msme_id"]: e["selected_by"] for e in issued["selected"]}
+    explored = [i for i, how in by.items() if how == "exploration"]
+    record_all(client, issued, [i for i, how in by.items() if how == "model"] + explored[:1])
+    value = value_of(client, issued["list_id"])
+    assert (value["status"], value["explored_slots"], value["explored_outcomes"]) == (
+        "no_explored_outcomes",
+        3,
+        1,
+    )
+    assert value["ips"]["random_rate"] is None and value["ips"]["model_rate"] is not None
+
+
+def test_the_value_of_an_unknown_list_is_a_404_naming_it(client: TestClient) -> None:
+    unknown = "00000000-0000-4000-8000-000000000000"
+    response = client.get(f"/v1/lists/{unknown}/value", headers=READER)
+    assert response.status_code == 404
+    assert response.json()["error"] == "list_not_found"
+    assert unknown in response.json()["message"]
+    assert client.get(f"/v1/lists/{unknown}/value").status_code == 401
