@@ -21,7 +21,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 FAST_CONFIG = REPO_ROOT / "training" / "configs" / "fast.toml"
-FIXTURE_HISTORY_ROWS = 6000
+FIXTURE_HISTORY_ROWS = 8000
 FIXTURE_SEED = 7
 
 
