@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from data.errors import DataError
+
 # A worksheet's own size (Excel's specification), and a cell's longest text.
 XLSX_MAX_ROWS = 1_048_576
 XLSX_MAX_COLUMNS = 16_384
@@ -68,7 +70,7 @@ FILE_CODES: dict[str, tuple[str, ...]] = {
 }
 
 
-class DataFileError(Exception):
+class DataFileError(DataError):
     """A data file that cannot be read or written as a table; the message names the file,
     `code` and `params` say what happened for a catalog to word (see FILE_CODES)."""
 

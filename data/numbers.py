@@ -30,6 +30,8 @@ from typing import Literal
 import pandas as pd
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
+from data.errors import DataError
+
 NumberKind = Literal["number", "integer", "money", "share"]
 Language = Literal["id", "en"]
 NumberErrorCode = Literal[
@@ -53,7 +55,7 @@ _DOT_THOUSAND = re.compile(r"^[+-]?[1-9]\d{0,2}\.\d{3}$")  # 1.000: Indonesian t
 _COMMA_THOUSAND = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")  # 1,000: refused
 
 
-class NumberError(ValueError):
+class NumberError(DataError, ValueError):
     """A text that is not a number of the kind asked; `code` and `params` for a catalog."""
 
     def __init__(self, code: NumberErrorCode, message: str, **params: object) -> None:

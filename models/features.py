@@ -31,6 +31,7 @@ from data.contract import (
     TRUE_STRINGS,
 )
 from data.reference import island_group_by_province, island_groups, province_codes
+from models.errors import ModelError
 
 FeatureKind = Literal["numeric", "categorical", "boolean"]
 FloatArray = npt.NDArray[np.float64]
@@ -44,7 +45,7 @@ _FALSE = frozenset(FALSE_STRINGS)
 _MISSING_STRINGS = frozenset({"", "nan", "none", "null", "na", "n/a"})
 
 
-class FeatureError(ValueError):
+class FeatureError(ModelError, ValueError):
     """A value that cannot be read as its feature's kind; names the column and the row.
 
     ``position`` is the 0-based position in the frame given; the message shows the spreadsheet

@@ -37,6 +37,7 @@ from data.xlsx import write_workbook
 from models.features import FeatureError
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame
+from service.exceptions import ServiceError
 
 SCORING_CHUNK_ROWS = 200_000
 XLSX_MAX_ROWS = 1_048_575  # a worksheet's rows below the header
@@ -46,7 +47,7 @@ COST = "cost"
 COMPUTED_COLUMNS = (*SCORE_FIELDS, "rank", "expected_gain", "reason_code", "reason", INPUT_ROW)
 
 
-class PrioritizeFileError(ValueError):
+class PrioritizeFileError(ServiceError, ValueError):
     """Input or options that cannot make a list; the message says what and where."""
 
 

@@ -11,6 +11,7 @@ from pydantic_settings import SettingsError as SourceError
 
 from data.contract import DEFAULT_MODEL_URI
 from data.store.settings import DEFAULT_DATABASE_URL
+from service.exceptions import ServiceError
 from service.keys import ALL_SCOPES, DEFAULT_API_SCOPES, ApiKey, check_distinct, parse_entries
 
 # The longest valid profile is about 480 bytes of compact JSON and 570 indented with a cost
@@ -147,7 +148,7 @@ def limit_for(items: int, item_bytes: int = BYTES_PER_MSME) -> int:
     return items * item_bytes + BODY_ENVELOPE_BYTES
 
 
-class SettingsError(ValueError):
+class SettingsError(ServiceError, ValueError):
     """Settings that cannot be used; the message names each setting and its rule, never a value."""
 
 

@@ -13,13 +13,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from data.contract import DEFAULT_MODEL_NAME, ID_COLUMN, OUTCOME_COLUMN, TREATMENT_COLUMN
+from training.errors import TrainingError
 
 CONFIG_DIR = Path(__file__).parent / "configs"
 LearnerName = Literal["s", "t", "x", "dr"]
 FeatureKind = Literal["numeric", "categorical", "boolean"]
 
 
-class ConfigError(ValueError):
+class ConfigError(TrainingError, ValueError):
     """A config file that cannot be read or does not make sense; the message names the field."""
 
 

@@ -23,11 +23,12 @@ from data.segments import digital_mask
 from data.validation import ValidationResult, validate_frame
 from models.features import FeatureError, FeatureSpec, feature_matrix, msme_feature_specs
 from training.config import TrainConfig
+from training.errors import TrainingError
 
 MAX_LISTED_PROBLEMS = 10
 
 
-class TrainingDataError(ValueError):
+class TrainingDataError(TrainingError, ValueError):
     """Training data that cannot be used; the message names the file, row and column."""
 
 

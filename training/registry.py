@@ -25,6 +25,7 @@ from data.contract import CHAMPION
 from models.features import FloatArray
 from training import evaluation as ev
 from training.crossfit import SELECTION_METRIC
+from training.errors import TrainingError
 from training.evidence import Evidence
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ CANDIDATE = "candidate"
 PROMOTIONS_EXPERIMENT_SUFFIX = "-promotions"
 
 
-class RegistryError(RuntimeError):
+class RegistryError(TrainingError, RuntimeError):
     """A registry operation that cannot be done (unknown model or version)."""
 
 

@@ -23,12 +23,13 @@ from models.features import FeatureError
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame
 from models.uplift_model import UpliftModel
+from training.errors import TrainingError
 
 ROW_NUMBER = "row_number"
 OUTPUT_SUFFIXES = (".csv", ".parquet", ".pq")
 
 
-class ScoringError(ValueError):
+class ScoringError(TrainingError, ValueError):
     """Input that cannot be scored; the message names the file, row and column."""
 
 

@@ -36,6 +36,7 @@ from data.segments import STIMULUS_GROUP
 from data.validation import validate_frame, write_quarantine
 from models.scoring import score_frame
 from models.uplift_model import UpliftModel
+from training.errors import TrainingError
 
 PART_NAME = "part-{:05d}"
 QUARANTINE_FOLDER = "quarantine"
@@ -65,7 +66,7 @@ class DatasetScoreResult:
     quarantine_parts: int
 
 
-class DatasetScoringError(ValueError):
+class DatasetScoringError(TrainingError, ValueError):
     """A dataset that cannot be scored; the message says which and why."""
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from data.errors import DataError
+
 MAX_NAMED = 20  # ids named in a message; the parameters always hold all of them
 
 
-class StoreError(Exception):
+class StoreError(DataError):
     """Base of every program-store error: a `code`, its `params`, and an English message."""
 
     code = "store_error"

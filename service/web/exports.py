@@ -37,6 +37,7 @@ from data.io import neutralised
 from data.messages import render
 from data.reference import province_name_by_code, value_label
 from data.xlsx import safe_cells, text_cell
+from service.exceptions import ServiceError
 from service.web.i18n import Language, format_number, message
 from service.web.lists import reason_generic
 from service.web.schemas import ExportFormat, ExportPart, InputCell, UploadResponse
@@ -54,7 +55,7 @@ COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
 
 
-class ExportRefusedError(ValueError):
+class ExportRefusedError(ServiceError, ValueError):
     """The list holds text no spreadsheet cell should: `fields` names where (never the value)."""
 
     def __init__(self, fields: list[str]) -> None:

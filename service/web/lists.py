@@ -31,6 +31,7 @@ from data.reference import island_group_by_province, province_name_by_code
 from data.segments import SCORED_SEGMENTS, SEGMENTS
 from data.validation import validate_frame
 from service.errors import allocation_refusal
+from service.exceptions import ServiceError
 from service.model_store import LoadedModel
 from service.schemas import (
     MSME_ID_MAX_LENGTH,
@@ -76,7 +77,7 @@ REFUSAL_WORDS: dict[str, tuple[str, str | None, str]] = {
 Prioritize = Callable[[LoadedModel, PrioritizeRequest], tuple[PrioritizeResponse, AllocationResult]]
 
 
-class UploadError(Exception):
+class UploadError(ServiceError):
     """The upload cannot become a list; `status`, a stable `error` code and a worded message."""
 
     def __init__(
