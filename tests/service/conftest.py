@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 from service.app import create_app
 from service.settings import Settings
 from tests.service.support import ADMIN_KEY, API_KEY, OTHER_API_KEY, TestClient, records
+
+SERVICE_POSTGRES_VARIABLE = "UMKM_TEST_SERVICE_POSTGRES_URL"
 
 
 @pytest.fixture(scope="session")
@@ -29,9 +32,17 @@ def profiles(candidate_frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The session's program store: a SQLite file in a temporary folder (migrated at start)."""
-    return f"sqlite:///{tmp_path_factory.mktemp('program') / 'umkm.db'}"
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The session's program store (migrated at start): a SQLite file in a temporary folder, or
+    a fresh database on the PostgreSQL server `UMKM_TEST_SERVICE_POSTGRES_URL` names (.ci/run
+    runs the program routes' tests once that way)."""
+    server = os.environ.get(SERVICE_POSTGRES_VARIABLE)
+    if server:
+        from tests.data.store.conftest import fresh_postgres_database
+
+        yield from fresh_postgres_database(server)
+        return
+    yield f"sqlite:///{tmp_path_factory.mktemp('program') / 'umkm.db'}"
 
 
 @pytest.fixture(scope="session")

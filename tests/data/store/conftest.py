@@ -28,10 +28,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     server = os.environ.get(POSTGRES_URL_VARIABLE)
     if not server:
         pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set (.ci/postgres.sh starts a server)")
-    yield from _fresh_postgres_database(server)
+    yield from fresh_postgres_database(server)
 
 
-def _fresh_postgres_database(server: str) -> Iterator[str]:
+def fresh_postgres_database(server: str) -> Iterator[str]:
     """A database made for one test on the server at `server`, dropped afterwards."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
