@@ -88,3 +88,25 @@ def test_prioritizing_and_issuing_lists_count_for_drift_too(
         drift = client.get("/v1/model", headers=AUTH).json()["drift"]
     assert drift["rows_seen"] == len(shifted)
     assert drift["status"] == "major"
+
+
+def test_a_list_made_on_the_page_counts_for_drift_too(
+    make_settings: Callable[..., Settings], profiles: list[dict[str, Any]]
+) -> None:
+    import json
+
+    import pandas as pd
+
+    shifted = _shifted(profiles, 300)
+    content = pd.DataFrame(shifted).to_csv(index=False).encode()
+    with TestClient(create_app(make_settings())) as client:
+        response = client.post(
+            "/v1/prioritize/upload",
+            files={"file": ("kandidat.csv", content)},
+            data={"options": json.dumps({"capacity": 10})},
+            headers=AUTH,
+        )
+        assert response.status_code == 200, response.text
+        drift = client.get("/v1/model", headers=AUTH).json()["drift"]
+    assert drift["rows_seen"] == len(shifted)
+    assert drift["feature_psi"]["owner_age"] > 0.25
