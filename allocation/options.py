@@ -63,6 +63,9 @@ class MinShare(BaseModel):
         return math.ceil(round(self.share * filled, 9))
 
 
+SEED_LIMIT = 2**63  # seeds are non-negative 64-bit integers (numpy's generators take any)
+
+
 class ListOptions(BaseModel):
     """The options of a mentoring list, whoever asks for it (API, page, CLI)."""
 
@@ -95,7 +98,7 @@ class ListOptions(BaseModel):
     exploration_seed: int | None = Field(
         default=None,
         ge=0,
-        lt=2**63,
+        lt=SEED_LIMIT,
         description="Seed of the random draw, so a list can be made again; unset: a fresh one, "
         "reported with the list.",
     )

@@ -39,7 +39,7 @@ from service.settings import (
 )
 from service.web.routes import body_limits as web_body_limits
 from service.web.routes import router as web_router
-from service.web.schemas import UploadResponse
+from service.web.schemas import ProblemsExport, UploadResponse
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     install_openapi(
-        app, bodies=(ScoreRequest, PrioritizeRequest, ListRequest, OutcomesRequest, UploadResponse)
+        app,
+        bodies=(
+            ScoreRequest,
+            PrioritizeRequest,
+            ListRequest,
+            OutcomesRequest,
+            UploadResponse,
+            ProblemsExport,
+        ),
     )
     for router in (docs_router, *OPEN_ROUTERS, *ADMIN_ROUTERS, *SELF_KEYED_ROUTERS):
         app.include_router(router)

@@ -101,7 +101,27 @@ def install_openapi(app: FastAPI, bodies: tuple[type[BaseModel], ...]) -> None:
                 definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
                 components.update(definition.pop("$defs", {}))
                 components[model.__name__] = definition
+            _check_documented_bodies(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _check_documented_bodies(schema: dict[str, Any]) -> None:
+    """Every `documented_body` must be among `install_openapi`'s bodies: a dangling `$ref` is a
+    document that promises a body nobody can build (clients send none)."""
+    known = schema.get("components", {}).get("schemas", {})
+    prefix = "#/components/schemas/"
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict):
+                continue
+            content = operation.get("requestBody", {}).get("content", {})
+            for media in content.values():
+                ref = media.get("schema", {}).get("$ref", "")
+                if ref.startswith(prefix) and ref.removeprefix(prefix) not in known:
+                    raise RuntimeError(
+                        f"{method.upper()} {path} documents body {ref.removeprefix(prefix)}, "
+                        "which install_openapi was not given"
+                    )

@@ -24,7 +24,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from allocation import options
-from allocation.options import MIN_SHARE_COLUMNS, ListOptions, declared
+from allocation.options import MIN_SHARE_COLUMNS, SEED_LIMIT, ListOptions, declared
 from data.contract import (
     FALSE_STRINGS,
     PROFILE_COLUMNS,
@@ -104,6 +104,7 @@ def _integral(value: object) -> object:
 # validator, pydantic would write them into OpenAPI as unknown keywords.
 JsonInt = Annotated[int, BeforeValidator(_integral)]
 Slots = Annotated[int, Field(ge=0, le=MAX_PRIORITIZE_MSMES), BeforeValidator(_integral)]
+Seed = Annotated[int, Field(ge=0, lt=SEED_LIMIT), BeforeValidator(_integral)]
 
 
 def _boolean_spellings_schema() -> dict[str, Any]:
@@ -308,7 +309,10 @@ class ListOptionsBody(ListOptions):
     quotas: dict[ProvinceCode, Slots] | None = declared("quotas", json_schema_extra=quota_keys)
     min_share: Annotated[list[MinShare], Field(max_length=50)] = declared("min_share")  # type: ignore[assignment]
     budget: Annotated[float | None, Field(le=MAX_BUDGET)] = declared("budget")
-    exploration_seed: JsonInt | None = declared("exploration_seed")
+    # The bounds inside `Seed`: on an optional field they would land beside `anyOf` unread.
+    exploration_seed: Seed | None = Field(
+        default=None, description=ListOptions.model_fields["exploration_seed"].description
+    )
 
     @model_validator(mode="after")
     def _no_duplicate_shares(self) -> ListOptionsBody:

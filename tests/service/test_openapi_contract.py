@@ -10,9 +10,10 @@ What JSON Schema cannot state is left out by name, each with its reason:
 - A list whose constraints cannot all hold (`infeasible_constraints`), or whose solver ran out of
   time: a 422 for a well-formed request is that answer, not a broken contract; the response is
   still checked against its declared schema.
-- The upload's file must hold the contract's rows in CSV, XLSX or Parquet, and a list sent back
-  for export must be one the service made (consistent counts, no control characters): no schema
-  says either, so "schema-valid request rejected" is not checked for those two routes. Every
+- An upload's file must hold the contract's rows (candidates, or outcomes) in CSV, XLSX or
+  Parquet, with its options as JSON in a form field, and a list sent back for export must be one
+  the service made (consistent counts, no control characters): no schema says either, so
+  "schema-valid request rejected" is not checked for the three uploads and the export. Every
   other check, the response schemas of their 4xx answers included, is.
 """
 
@@ -39,7 +40,14 @@ CASES_SENT: Counter[str] = Counter()
 # 422 answers of well-formed requests that are outcomes, not contract breaches.
 OUTCOMES_NOT_BREACHES = frozenset({"infeasible_constraints", "solver_time_limit"})
 # Routes whose bodies carry more than a schema can state (see the module docstring).
-CONTENT_BEYOND_SCHEMA = frozenset({"POST /v1/prioritize/upload", "POST /v1/lists/export"})
+CONTENT_BEYOND_SCHEMA = frozenset(
+    {
+        "POST /v1/prioritize/upload",
+        "POST /v1/lists/upload",
+        "POST /v1/outcomes/upload",
+        "POST /v1/lists/export",
+    }
+)
 
 
 def without_repeats(body: Any) -> Any:
