@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from allocation import AllocationRequest, AllocationResult, Exploration
+from data.messages import Language
 from data.store.records import IssuedListRecord, ListedMsmeIn, OutcomeIn, SelectedBy
 from data.store.repository import ProgramStore
 from service.model_store import LoadedModel
@@ -35,19 +36,29 @@ CONSTRAINT_FIELDS = ("quotas", "min_share", "budget")
 
 
 def issue_list(
-    loaded: LoadedModel, body: ListRequest, store: ProgramStore, *, created_by: str
+    loaded: LoadedModel,
+    body: ListRequest,
+    store: ProgramStore,
+    *,
+    created_by: str,
+    language: Language = "en",
 ) -> IssuedListResponse:
     """Build the list as POST /v1/prioritize does (with its exploration slots), record it with
     every candidate, and answer it with its id (raises allocation's and the store's errors)."""
-    return issue_list_with_result(loaded, body, store, created_by=created_by)[0]
+    return issue_list_with_result(loaded, body, store, created_by=created_by, language=language)[0]
 
 
 def issue_list_with_result(
-    loaded: LoadedModel, body: ListRequest, store: ProgramStore, *, created_by: str
+    loaded: LoadedModel,
+    body: ListRequest,
+    store: ProgramStore,
+    *,
+    created_by: str,
+    language: Language = "en",
 ) -> tuple[IssuedListResponse, AllocationResult]:
     """`issue_list`, plus the allocation's own result, for a caller that shows every candidate's
     scores (the page) without scoring anyone again."""
-    response, result = prioritize_profiles_with_result(loaded, body)
+    response, result = prioritize_profiles_with_result(loaded, body, language)
     exploration = result.exploration
     request = AllocationRequest.model_validate(body, from_attributes=True)
     options = request.model_dump(mode="json", include=set(OPTION_FIELDS))

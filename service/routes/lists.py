@@ -3,6 +3,7 @@ GET /v1/lists (paged), GET /v1/lists/{list_id} and GET /v1/lists/{list_id}/value
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
@@ -14,7 +15,7 @@ from allocation import AllocationError
 from data.store.errors import StoreError
 from service.auth import ListsKey, ReadKey
 from service.body import documented_body, gc_paused_for, read_json_body
-from service.deps import ProgramStoreDep, current_model
+from service.deps import ProgramStoreDep, current_model, reply_language
 from service.errors import allocation_refusal, check_msme_list, store_refusal
 from service.list_value import list_value
 from service.metrics import ServiceMetrics
@@ -57,11 +58,14 @@ async def post_list(request: Request, key: ListsKey, store: ProgramStoreDep) -> 
             body.msmes, settings.max_prioritize_msmes, need_cost=body.budget is not None
         )
         try:
-            issued = await run_in_threadpool(issue_list, loaded, body, store, created_by=key.name)
+            language = reply_language(request)
+            issued = await run_in_threadpool(
+                partial(issue_list, created_by=key.name, language=language), loaded, body, store
+            )
         except ValidationError as exc:
             raise RequestValidationError(exc.errors()) from None
         except AllocationError as exc:
-            return allocation_refusal(exc).response()
+            return allocation_refusal(exc, language).response()
         except StoreError as exc:
             return store_refusal(exc).response()
         metrics.msmes_scored.labels("/v1/lists").inc(len(body.msmes))

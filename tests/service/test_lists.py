@@ -388,3 +388,20 @@ def test_the_value_of_an_unknown_list_is_a_404_naming_it(client: TestClient) -> 
     assert response.json()["error"] == "list_not_found"
     assert unknown in response.json()["message"]
     assert client.get(f"/v1/lists/{unknown}/value").status_code == 401
+
+
+def test_list_refusals_follow_accept_language(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    """POST /v1/lists words its refusals as /v1/prioritize does: Bahasa by default, English on
+    request, the stable code the same in both."""
+    offline = [row for row in profiles if row["digital_status"] == "offline"]
+    quotas = dict.fromkeys(sorted({row["province_code"] for row in offline}), 1)
+    body = {"msmes": profiles, "capacity": len(profiles), "quotas": quotas}
+    bahasa = client.post("/v1/lists", json=body, headers=AUTH)
+    english = client.post("/v1/lists", json=body, headers=AUTH | {"Accept-Language": "en"})
+    assert bahasa.status_code == english.status_code == 422
+    assert [p["type"] for p in bahasa.json()["problems"]] == ["quota_too_tight"]
+    assert [p["type"] for p in english.json()["problems"]] == ["quota_too_tight"]
+    assert bahasa.json()["problems"][0]["reason"].startswith("batas provinsi")
+    assert english.json()["problems"][0]["reason"].startswith("quotas allow at most")
