@@ -80,6 +80,23 @@ class ListSummary:
     outcomes: int
 
 
+# Fields that make two outcomes the same; who recorded it and when do not.
+OUTCOME_FIELDS = (
+    "mentored",
+    "digitalized",
+    "mentored_on",
+    "observed_on",
+    "verified_by",
+    "program",
+)
+
+
+def outcome_fields(source: object) -> dict[str, Any]:
+    """What happened to an MSME (the OUTCOME_FIELDS), read from any object that has them: an
+    outcome in, a stored row, a row of an outcomes file."""
+    return {name: getattr(source, name) for name in OUTCOME_FIELDS}
+
+
 @dataclass(frozen=True)
 class OutcomeIn:
     """What happened to one listed MSME: mentored or not, digital or not, when, how verified."""

@@ -27,6 +27,7 @@ from data.store.errors import (
     UnknownIdsError,
 )
 from data.store.records import (
+    OUTCOME_FIELDS,
     SELECTED_BY,
     IssuedListRecord,
     ListedMsmeIn,
@@ -38,6 +39,7 @@ from data.store.records import (
     OutcomeStatus,
     OutcomeSummary,
     SelectedBy,
+    outcome_fields,
 )
 from data.store.schema import (
     MSME_ID_LENGTH,
@@ -58,15 +60,6 @@ _T = TypeVar("_T")
 MAX_PAGE_SIZE = 1_000
 # Bound parameters per IN (...) clause: well under SQLite's oldest limit of 999 variables.
 CHUNK = 400
-# Fields that make two outcomes the same; who recorded it and when do not.
-OUTCOME_FIELDS = (
-    "mentored",
-    "digitalized",
-    "mentored_on",
-    "observed_on",
-    "verified_by",
-    "program",
-)
 
 
 class ProgramStore:
@@ -442,16 +435,14 @@ def _chunks(values: Sequence[_T]) -> Iterator[Sequence[_T]]:
 
 
 def _outcome_values(item: OutcomeIn) -> dict[str, Any]:
-    return {"list_id": item.list_id, "msme_id": item.msme_id} | {
-        name: getattr(item, name) for name in OUTCOME_FIELDS
-    }
+    return {"list_id": item.list_id, "msme_id": item.msme_id} | outcome_fields(item)
 
 
 def _previous_version(current: Outcome, replaced_at: datetime) -> OutcomeVersion:
     return OutcomeVersion(
         list_id=current.list_id,
         msme_id=current.msme_id,
-        **{name: getattr(current, name) for name in OUTCOME_FIELDS},
+        **outcome_fields(current),
         recorded_at=current.recorded_at,
         recorded_by=current.recorded_by,
         replaced_at=replaced_at,
@@ -462,12 +453,7 @@ def _outcome_record(row: Outcome | OutcomeVersion) -> OutcomeRecord:
     return OutcomeRecord(
         list_id=row.list_id,
         msme_id=row.msme_id,
-        mentored=row.mentored,
-        digitalized=row.digitalized,
-        mentored_on=row.mentored_on,
-        observed_on=row.observed_on,
-        verified_by=row.verified_by,
-        program=row.program,
+        **outcome_fields(row),
         recorded_at=row.recorded_at,
         recorded_by=row.recorded_by,
     )

@@ -18,7 +18,7 @@ from data.outcomes_file import OutcomesFile, parse_outcomes
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import ScoredSegment
 from data.store.errors import UnknownIdsError
-from data.store.records import IssuedListRecord, ListedMsmeRecord, OutcomeIn
+from data.store.records import IssuedListRecord, ListedMsmeRecord, OutcomeIn, outcome_fields
 from data.store.repository import ProgramStore
 from service.model_store import LoadedModel
 from service.program import issue_list_with_result
@@ -30,8 +30,10 @@ from service.web.lists import (
     UPLOAD_SUFFIXES,
     Prioritize,
     UploadError,
+    invalid_file,
     read_upload,
     reason_generic,
+    shortfall_text,
     summarize,
     upload_format,
 )
@@ -109,13 +111,7 @@ def reopened_list(
     capacity = int(issued.options.get("capacity", len(selected)))
     shortfall = None
     if len(eligible) < capacity:
-        shortfall = message(
-            language,
-            "shortfall",
-            eligible=format_number(len(eligible), language, 0),
-            capacity=format_number(capacity, language, 0),
-            free=format_number(capacity - len(selected), language, 0),
-        )
+        shortfall = shortfall_text(len(eligible), capacity, len(selected), language)
     return UploadResponse.model_construct(
         model=ModelRef(name=issued.model_name, version=issued.model_version),
         capacity=capacity,
@@ -241,21 +237,7 @@ def read_outcomes_file(
     read = read_upload(path, filename, language, ReadLimits.for_upload(max_rows))
     parsed = parse_outcomes(read.frame, read.info)
     if parsed.problems:
-        problems = page_problems(parsed.problems, language)
-        file_level = any(problem.row is None for problem in problems)
-        bad_rows = len({problem.row for problem in problems if problem.row is not None})
-        text = (
-            message(language, "error.invalid_columns")
-            if file_level
-            else message(
-                language,
-                "error.invalid_rows",
-                n=format_number(len(problems), language, 0),
-                rows=format_number(bad_rows, language, 0),
-                total=format_number(len(read.frame), language, 0),
-            )
-        )
-        raise UploadError(422, "invalid_file", text, problems)
+        raise invalid_file(page_problems(parsed.problems, language), len(read.frame), language)
     return parsed
 
 
@@ -271,16 +253,7 @@ def record_outcomes_file(
     """Record the file's outcomes for `list_id`, all or nothing; an unknown list, or MSMEs not
     on it, refuse the file (404) naming each with its row."""
     items = [
-        OutcomeIn(
-            list_id=list_id,
-            msme_id=row.msme_id,
-            mentored=row.mentored,
-            digitalized=row.digitalized,
-            mentored_on=row.mentored_on,
-            observed_on=row.observed_on,
-            verified_by=row.verified_by,
-            program=row.program,
-        )
+        OutcomeIn(list_id=list_id, msme_id=row.msme_id, **outcome_fields(row))
         for row in parsed.rows
     ]
     try:

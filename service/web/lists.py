@@ -362,26 +362,32 @@ def checked_candidates(
         problems.extend(_cost_problems(raw, options, language, source))
     if problems:
         problems.sort(key=lambda p: (p.row is not None, p.row or 0))
-        file_level = any(problem.row is None for problem in problems)
-        bad_rows = len({problem.row for problem in problems if problem.row is not None})
-        text = (
-            message(language, "error.invalid_columns")
-            if file_level
-            else message(
-                language,
-                "error.invalid_rows",
-                n=format_number(len(problems), language, 0),
-                rows=format_number(bad_rows, language, 0),
-                total=format_number(len(raw), language, 0),
-            )
-        )
-        raise UploadError(422, "invalid_file", text, problems)
+        raise invalid_file(problems, len(raw), language)
     frame = valid.copy()
     if options.cost_column is not None:
         costs = _cost_numbers(raw[options.cost_column], source)
         frame[options.cost_column] = costs.to_numpy(dtype=float)
         frame[COST_COLUMN] = costs.to_numpy(dtype=float)
     return frame
+
+
+def invalid_file(problems: list[PageProblem], total: int, language: Language) -> UploadError:
+    """The refusal of a file with `problems` among its `total` rows: the whole file when a
+    column is wrong, else how many problems in how many rows."""
+    file_level = any(problem.row is None for problem in problems)
+    bad_rows = len({problem.row for problem in problems if problem.row is not None})
+    text = (
+        message(language, "error.invalid_columns")
+        if file_level
+        else message(
+            language,
+            "error.invalid_rows",
+            n=format_number(len(problems), language, 0),
+            rows=format_number(bad_rows, language, 0),
+            total=format_number(total, language, 0),
+        )
+    )
+    return UploadError(422, "invalid_file", text, problems)
 
 
 def _cost_numbers(values: pd.Series[Any], source: ReadInfo | None) -> pd.Series[Any]:
@@ -712,12 +718,17 @@ def _value_label(value: str, language: Language) -> str:
 def _shortfall(answer: PrioritizeResponse, language: Language) -> str | None:
     if answer.shortfall_note is None:
         return None
+    return shortfall_text(answer.eligible, answer.capacity, answer.filled, language)
+
+
+def shortfall_text(eligible: int, capacity: int, filled: int, language: Language) -> str:
+    """Why slots stay free: fewer eligible MSMEs than the capacity, in `language`."""
     return message(
         language,
         "shortfall",
-        eligible=format_number(answer.eligible, language, 0),
-        capacity=format_number(answer.capacity, language, 0),
-        free=format_number(answer.capacity - answer.filled, language, 0),
+        eligible=format_number(eligible, language, 0),
+        capacity=format_number(capacity, language, 0),
+        free=format_number(capacity - filled, language, 0),
     )
 
 

@@ -21,17 +21,14 @@ from service.web.exports import (
     xlsx_bytes,
 )
 from service.web.i18n import Language, message
+from service.web.problems import PlacedProblem
 from service.web.schemas import ExportFormat
 
 ROWS_NAMED = 10  # rows a group names before "and N more"
 
 
-class ProblemLike(Protocol):
-    @property
-    def row(self) -> int | None: ...
-
-    @property
-    def column(self) -> str | None: ...
+class ProblemLike(PlacedProblem, Protocol):
+    """A problem as worded for a person (`PageProblem`, or one sent back by the page)."""
 
     @property
     def reason(self) -> str: ...

@@ -30,14 +30,18 @@ class PageProblem:
     field: str | None = None  # a path like options.capacity, when not a place in the file
 
 
-class ProblemLike(Protocol):
-    """What `data.validation.Problem` offers."""
+class PlacedProblem(Protocol):
+    """A problem's place in the file: its spreadsheet row and column (None: the whole file)."""
 
     @property
     def row(self) -> int | None: ...
 
     @property
     def column(self) -> str | None: ...
+
+
+class ProblemLike(PlacedProblem, Protocol):
+    """What `data.validation.Problem` offers."""
 
     @property
     def code(self) -> str: ...
