@@ -13,6 +13,7 @@ import pandas as pd
 
 from allocation.candidates import REASON_CODES, Eligible, Texts
 from allocation.exploration import Draw, Exploration
+from allocation.feasibility import share_params
 from allocation.options import AllocationRequest
 from allocation.solver import MIP_REL_GAP, Method, Solution
 
@@ -28,6 +29,20 @@ class BindingConstraint:
     used: float  # slots, MSMEs or cost the list uses
     limit: float  # the quota, the required count, the budget or the capacity
     unconstrained: float  # what the list ranked by uplift alone would use
+    message: str  # English; `code` and `params` word it in any language (data.messages)
+    code: str = ""
+    params: dict[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note on the list: the English sentence, and its code and parameters (data.messages)."""
+
+    code: str
+    params: dict[str, object]
     message: str
 
     def __str__(self) -> str:
@@ -62,6 +77,8 @@ class AllocationResult:
     optimality_gap: float  # proven relative gap of the MILP (0 for greedy methods)
     reason_counts: dict[str, int] = field(default_factory=dict)
     exploration: Exploration | None = None  # set when the request asked for exploration
+    coded_notes: list[Note] = field(default_factory=list)  # `notes` as codes, same order
+    shortfall: Note | None = None  # `shortfall_note` as a code
 
     @property
     def binding_constraints(self) -> list[str]:
@@ -125,28 +142,39 @@ def build_result(
         success = float(selected["p_digital_if_mentored"].mean())
     total_cost = float(selected["cost"].sum()) if "cost" in selected.columns else None
 
-    notes: list[str] = []
+    notes: list[Note] = []
     shortfall = None
     if eligible.size < request.capacity:
         free = request.capacity - eligible.size
-        shortfall = (
+        shortfall = Note(
+            "note_shortfall",
+            {"eligible": eligible.size, "capacity": request.capacity, "free": free},
             f"only {eligible.size} eligible MSMEs for {request.capacity} slots: all of them are "
-            f"on the list and {free} slot{'s' if free != 1 else ''} stay free"
+            f"on the list and {free} slot{'s' if free != 1 else ''} stay free",
         )
         notes.append(shortfall)
     harmless = int((uplift <= 0).sum())
     if harmless:
         notes.append(
-            f"{harmless} MSMEs on the list have uplift <= 0 (mentoring is not expected to help "
-            "them); set only_beneficial to leave those slots free"
+            Note(
+                "note_not_beneficial",
+                {"count": harmless},
+                f"{harmless} MSMEs on the list have uplift <= 0 (mentoring is not expected to "
+                "help them); set only_beneficial to leave those slots free",
+            )
         )
     if solution.gap > MIP_REL_GAP:
         notes.append(
-            f"the solver stopped at its time limit: the list is within {solution.gap:.2%} of the "
-            "best possible total uplift"
+            Note(
+                "note_time_limit",
+                {"gap": solution.gap},
+                f"the solver stopped at its time limit: the list is within {solution.gap:.2%} "
+                "of the best possible total uplift",
+            )
         )
     if exploration is not None:
-        notes.append(exploration.note(fill))
+        note_code, note_params = exploration.note_code(fill)
+        notes.append(Note(note_code, note_params, exploration.note(fill)))
     counts = not_selected["reason_code"].value_counts()
     return AllocationResult(
         selected=selected,
@@ -161,12 +189,14 @@ def build_result(
         total_cost=total_cost,
         budget=request.budget,
         binding=_binding(request, eligible, picked, len(chosen_rows)),
-        shortfall_note=shortfall,
-        notes=notes,
+        shortfall_note=None if shortfall is None else shortfall.message,
+        notes=[note.message for note in notes],
         method=solution.method,
         optimality_gap=solution.gap,
         reason_counts={str(k): int(v) for k, v in counts.items()},
         exploration=exploration,
+        coded_notes=notes,
+        shortfall=shortfall,
     )
 
 
@@ -271,6 +301,8 @@ def _binding(
                 eligible.size,
                 f"capacity: all {fill} slots filled while {eligible.size - fill} eligible MSMEs "
                 "wait",
+                "binding_capacity",
+                {"used": fill, "waiting": eligible.size - fill},
             )
         )
     if request.quotas:
@@ -289,6 +321,8 @@ def _binding(
                         before,
                         f"quota {code}: {now} of {quota} slots used (ranking by uplift alone "
                         f"would give it {before})",
+                        "binding_quota",
+                        {"province": code, "used": now, "limit": quota, "unconstrained": before},
                     )
                 )
     for i, share in enumerate(request.min_share):
@@ -305,6 +339,8 @@ def _binding(
                     before,
                     f"min_share {share.label}: {now} of {fill} slots, exactly the minimum "
                     f"(ranking by uplift alone would give {before})",
+                    "binding_min_share",
+                    share_params(share) | {"used": now, "slots": fill, "unconstrained": before},
                 )
             )
     if request.budget is not None:
@@ -321,6 +357,8 @@ def _binding(
                     plain_cost,
                     f"budget: {spent:,.2f} of {request.budget:,.2f} spent (ranking by uplift "
                     f"alone would cost {plain_cost:,.2f})",
+                    "binding_budget",
+                    {"spent": spent, "budget": request.budget, "cost": plain_cost},
                 )
             )
     return binding

@@ -27,6 +27,7 @@ import pandas as pd
 
 from allocation.candidates import Eligible
 from allocation.errors import InfeasibleConstraints, Problem
+from allocation.feasibility import share_params
 from allocation.options import AllocationRequest
 
 SelectedBy = Literal["model", "exploration"]
@@ -62,7 +63,7 @@ def model_part(
                     "exploration_crowds_out_share",
                     f"min_share {share.label} needs {need} of {fill} slots but exploration "
                     f"leaves the model {slots}; lower exploration_share",
-                    {"share": share.label, "needed": need, "slots": fill, "model_slots": slots},
+                    share_params(share) | {"needed": need, "slots": fill, "model_slots": slots},
                 )
             )
         else:
@@ -165,6 +166,20 @@ class Exploration:
     @property
     def _drawn(self) -> frozenset[str]:
         return frozenset(self.drawn)
+
+    def note_code(self, fill: int) -> tuple[str, dict[str, object]]:
+        """`note` as a code and its parameters (data.messages)."""
+        if self.slots == 0:
+            return "note_exploration_none", {"fraction": self.share, "slots": fill}
+        m, k = len(self.pool), self.slots
+        if m <= k:
+            return "note_exploration_short", {
+                "pool": m,
+                "asked": k,
+                "free": k - m,
+                "seed": self.seed,
+            }
+        return "note_exploration", {"asked": k, "pool": m, "seed": self.seed}
 
     def note(self, fill: int) -> str:
         """What the exploration did, in one sentence."""

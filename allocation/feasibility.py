@@ -75,7 +75,7 @@ def check_constraints(eligible: Eligible, request: ListOptions, fill: int) -> li
         need = share.required(fill)
         by_column.setdefault(share.column, []).append((share, need))
         have = int(members.sum())
-        params = _share_params(share)
+        params = share_params(share)
         if have < need:
             problems.append(
                 Problem(
@@ -109,7 +109,7 @@ def check_constraints(eligible: Eligible, request: ListOptions, fill: int) -> li
                     {
                         "column": column_name,
                         "needed": [
-                            _share_params(share) | {"needed": need} for share, need in shares
+                            share_params(share) | {"needed": need} for share, need in shares
                         ],
                         "total": total,
                         "slots": fill,
@@ -155,7 +155,7 @@ def _budget_problems(
                         "budget_below_share",
                         f"budget {budget:,.2f} cannot pay min_share {share.label}: its "
                         f"{need} cheapest candidates cost {cost_of_share:,.2f}",
-                        _share_params(share)
+                        share_params(share)
                         | {
                             "budget": budget,
                             "needed": need,
@@ -187,7 +187,7 @@ def diagnose(
     if request.quotas:
         groups.append(("quotas", "the province quotas", {"code": "constraint_quotas"}))
     groups += [
-        (f"share{i}", f"min_share {s.label}", {"code": "constraint_share"} | _share_params(s))
+        (f"share{i}", f"min_share {s.label}", {"code": "constraint_share"} | share_params(s))
         for i, s in enumerate(request.min_share)
     ]
     if request.budget is not None:
@@ -222,7 +222,7 @@ def diagnose(
     ]
 
 
-def _share_params(share: MinShare) -> dict[str, object]:
+def share_params(share: MinShare) -> dict[str, object]:
     """A minimum share as parameters: its label, column, value and fraction of the list."""
     return {
         "share": share.label,

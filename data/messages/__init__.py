@@ -42,7 +42,9 @@ ISLAND_NAMES_EN = {
     "Bali-Nusa Tenggara": "Bali–Nusa Tenggara",
     "Maluku-Papua": "Maluku–Papua",
 }
-ID_PARAMS = frozenset({"list_id", "msme_id", "text", "check", "column", "suffix", "row", "rows"})
+ID_PARAMS = frozenset(
+    {"list_id", "msme_id", "text", "check", "column", "suffix", "row", "rows", "seed"}
+)
 
 
 def placeholders(template: str) -> set[str]:

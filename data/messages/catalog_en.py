@@ -163,8 +163,43 @@ MESSAGES: dict[str, str] = {
     "constraint_share": "min_share {share}",
     "constraint_budget": "the budget {budget}",
     "exploration_crowds_out_share": (
-        "min_share {share} needs {needed} of {slots} slots but exploration leaves the model "
-        "{model_slots}; lower exploration_share"
+        "min_share {value} ({fraction}) needs {needed} of {slots} slots but exploration leaves "
+        "the model {model_slots}; lower exploration_share"
+    ),
+    # --- allocation: constraints that shaped the list, notes on it -------------------------------
+    "binding_capacity": (
+        "Capacity: all {used} slots filled while {waiting} other eligible MSMEs wait"
+    ),
+    "binding_quota": (
+        "Limit for {province}: {used} of {limit} slots used (without it: {unconstrained})"
+    ),
+    "binding_min_share": (
+        "Minimum share {value} ({fraction}): {used} of {slots} slots, exactly the minimum "
+        "(without it: {unconstrained})"
+    ),
+    "binding_budget": "Budget: Rp {spent} of Rp {budget} spent (without the budget: Rp {cost})",
+    "note_shortfall": (
+        "Only {eligible} eligible MSMEs for {capacity} slots: all of them are on the list and "
+        "{free} slots stay free."
+    ),
+    "note_not_beneficial": (
+        "{count} MSMEs on the list have uplift <= 0 (mentoring is not expected to help them); "
+        "set only_beneficial to leave those slots free"
+    ),
+    "note_time_limit": (
+        "the solver stopped at its time limit: the list is within {gap} of the best possible "
+        "total uplift"
+    ),
+    "note_exploration_none": (
+        "exploration share {fraction} of {slots} slots rounds to 0: no slot was drawn at random"
+    ),
+    "note_exploration_short": (
+        "exploration: only {pool} eligible MSMEs fit the quotas and budget for {asked} random "
+        "slots: all {pool} are on the list and {free} slot(s) stay free (seed {seed})"
+    ),
+    "note_exploration": (
+        "exploration: {asked} of the slots went at random to {asked} of {pool} eligible MSMEs the "
+        "model did not pick, each with chance {asked}/{pool} (seed {seed})"
     ),
     # --- allocation: candidates that cannot be ranked --------------------------------------------
     "missing_column": "candidates lack column {column}",

@@ -173,8 +173,47 @@ MESSAGES: dict[str, str] = {
     "constraint_share": "porsi minimum {value} ({fraction})",
     "constraint_budget": "anggaran Rp {budget}",
     "exploration_crowds_out_share": (
-        "porsi minimum {share} membutuhkan {needed} dari {slots} slot, tetapi eksplorasi hanya "
-        "menyisakan {model_slots} slot untuk model; kecilkan porsi eksplorasi"
+        "porsi minimum {value} ({fraction}) membutuhkan {needed} dari {slots} slot, tetapi "
+        "eksplorasi hanya menyisakan {model_slots} slot untuk model; kecilkan porsi eksplorasi"
+    ),
+    # --- allocation: batasan yang membentuk daftar, catatan ---------------------------------------
+    "binding_capacity": (
+        "Kapasitas: semua {used} slot terisi, sementara {waiting} UMKM layak lainnya menunggu"
+    ),
+    "binding_quota": (
+        "Batas {province}: {used} dari {limit} slot terpakai (tanpa batas akan mendapat "
+        "{unconstrained})"
+    ),
+    "binding_min_share": (
+        "Porsi minimum {value} ({fraction}): {used} dari {slots} slot, tepat di batas (tanpa "
+        "syarat ini: {unconstrained})"
+    ),
+    "binding_budget": (
+        "Anggaran: Rp {spent} dari Rp {budget} terpakai (tanpa batas anggaran: Rp {cost})"
+    ),
+    "note_shortfall": (
+        "Hanya {eligible} UMKM yang layak untuk {capacity} slot: semuanya masuk daftar dan {free} "
+        "slot tetap kosong."
+    ),
+    "note_not_beneficial": (
+        "{count} UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); pilih opsi "
+        "untuk membiarkan slot itu kosong"
+    ),
+    "note_time_limit": (
+        "Penyelesai berhenti di batas waktu: total tambahan peluang daftar ini paling jauh {gap} "
+        "di bawah yang terbaik"
+    ),
+    "note_exploration_none": (
+        "Porsi eksplorasi {fraction} dari {slots} slot dibulatkan menjadi 0: tidak ada slot yang "
+        "diundi"
+    ),
+    "note_exploration_short": (
+        "Eksplorasi: hanya {pool} UMKM layak yang sesuai batas provinsi dan anggaran untuk "
+        "{asked} slot acak: semua {pool} masuk daftar dan {free} slot tetap kosong (seed {seed})"
+    ),
+    "note_exploration": (
+        "Eksplorasi: {asked} slot diundi di antara {pool} UMKM layak yang tidak dipilih model, "
+        "masing-masing dengan peluang {asked}/{pool} (seed {seed})"
     ),
     # --- allocation: kandidat yang tidak dapat diperingkat ---------------------------------------
     "missing_column": "kandidat tidak memiliki kolom {column}",

@@ -22,6 +22,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from allocation import AllocationError, AllocationResult
+from allocation.explain import BindingConstraint
 from data.aliases import contract_headers
 from data.contract import FIRST_DATA_ROW, GENDERS, PROFILE_COLUMNS, SECTORS
 from data.io import DataFileError, DataLimitError, ReadInfo, ReadLimits, TableRead, read_table_info
@@ -520,7 +521,6 @@ def build_list(
             cutoff=cutoff,
             options=options,
             language=language,
-            fallback=item.reason,
         )
         not_selected.append(
             LeftOutMsme.model_construct(
@@ -545,15 +545,18 @@ def build_list(
             "not_selected",
             "binding_constraints",
             "shortfall_note",
+            "notes",
             "evidence_warning",
         )
     }
     return UploadResponse.model_construct(
         **common,
         binding_constraints=[
-            _binding(item, answer, options, language) for item in answer.binding_constraints
+            _binding(item, coded, language)
+            for item, coded in zip(answer.binding_constraints, result.binding, strict=True)
         ],
-        shortfall_note=_shortfall(answer, language),
+        shortfall_note=_shortfall(result, language),
+        notes=[render(note.code, note.params, language) for note in result.coded_notes],
         evidence_warning=None
         if answer.evidence_code is None
         else render(answer.evidence_code, answer.evidence_params, language),
@@ -611,7 +614,6 @@ def _not_selected_reason(
     cutoff: float,
     options: UploadOptions,
     language: Language,
-    fallback: str,
 ) -> str:
     gain = "–" if uplift is None else _percent(uplift, language)
     if code == "below_rank_cutoff":
@@ -631,9 +633,9 @@ def _not_selected_reason(
         )
     if code in ("already_digital", "missing_uplift", "min_share_reserved", "over_budget"):
         return message(language, f"reason.{code}")
-    if code in CATALOGS[language]:  # not_drawn and any code the page has no wording of
-        return render(code, {"uplift": uplift, "province": record["province_code"]}, language)
-    return fallback
+    # not_drawn and any code the page has no wording of: the message catalog's (never English
+    # on the Bahasa page; the catalog test holds every reason code)
+    return render(code, {"uplift": uplift, "province": record["province_code"]}, language)
 
 
 def reason_generic(code: str, language: Language) -> str:
@@ -650,86 +652,23 @@ def reason_generic(code: str, language: Language) -> str:
 
 
 def _binding(
-    item: BindingConstraintOut,
-    answer: PrioritizeResponse,
-    options: UploadOptions,
-    language: Language,
+    item: BindingConstraintOut, coded: BindingConstraint, language: Language
 ) -> BindingConstraintOut:
-    """The constraint's message in `language`, figures formatted the language's way."""
-
-    def count(value: float) -> str:
-        return format_number(value, language, 0)
-
-    text = item.message
-    if item.kind == "capacity":
-        text = message(
-            language,
-            "binding.capacity",
-            used=count(item.used),
-            waiting=count(item.unconstrained - item.used),
-        )
-    elif item.kind == "quota":
-        code = item.name.split()[-1]
-        text = message(
-            language,
-            "binding.quota",
-            province=_province_names().get(code, code),
-            used=count(item.used),
-            limit=count(item.limit),
-            unconstrained=count(item.unconstrained),
-        )
-    elif item.kind == "min_share":
-        # allocation names it "min_share <column>=<value> <share>"
-        labels = {f"min_share {s.column}={s.value} {s.share:g}": s for s in options.min_share}
-        share = labels.get(item.name)
-        if share is not None:
-            value = (
-                _province_names().get(share.value, share.value)
-                if share.column == "province_code"
-                else _value_label(share.value, language)
-            )
-            text = message(
-                language,
-                "binding.min_share",
-                column=message(language, f"dim.{share.column}").lower(),
-                value=value,
-                share=_percent(share.share, language),
-                used=count(item.used),
-                filled=count(answer.filled),
-                unconstrained=count(item.unconstrained),
-            )
-    elif item.kind == "budget":
-        text = message(
-            language,
-            "binding.budget",
-            used=format_number(item.used, language, 0),
-            limit=format_number(item.limit, language, 0),
-            unconstrained=format_number(item.unconstrained, language, 0),
-        )
+    """The constraint's message in `language`, rendered from its code (data.messages)."""
+    text = render(coded.code, coded.params, language)
     return BindingConstraintOut.model_construct(**{**item.__dict__, "message": text})
 
 
-def _value_label(value: str, language: Language) -> str:
-    key = f"value.{value}"
-    text = message(language, key)
-    return value if text == key else text
-
-
-def _shortfall(answer: PrioritizeResponse, language: Language) -> str | None:
-    if answer.shortfall_note is None:
+def _shortfall(result: AllocationResult, language: Language) -> str | None:
+    if result.shortfall is None:
         return None
-    return shortfall_text(answer.eligible, answer.capacity, answer.filled, language)
+    return render(result.shortfall.code, result.shortfall.params, language)
 
 
 def shortfall_text(eligible: int, capacity: int, filled: int, language: Language) -> str:
     """Why slots stay free: fewer eligible MSMEs than the capacity, in `language`."""
-    return message(
-        language,
-        "shortfall",
-        eligible=format_number(eligible, language, 0),
-        capacity=format_number(capacity, language, 0),
-        free=format_number(capacity - filled, language, 0),
-    )
+    params = {"eligible": eligible, "capacity": capacity, "free": capacity - filled}
+    return render("note_shortfall", params, language)
 
 
 # --------------------------------------------------------------------------- the summary

@@ -97,3 +97,57 @@ def test_reasons_say_which_side_of_the_average_the_factor_puts_the_gain() -> Non
     assert reason_text("has_smartphone", False, -0.02, "en") == (
         "No smartphone: expected gain from mentoring below average"
     )
+
+
+def test_binding_constraints_and_notes_are_codes_rendered_in_bahasa() -> None:
+    import pandas as pd
+
+    from allocation import allocate
+    from allocation.options import AllocationRequest
+
+    frame = pd.DataFrame(
+        {
+            "msme_id": [f"m{i}" for i in range(8)],
+            "uplift": [0.09, 0.08, 0.07, 0.06, 0.05, 0.04, -0.01, 0.02],
+            "owner_gender": ["male"] * 5 + ["female"] * 3,
+            "province_code": ["31", "31", "31", "32", "32", "33", "33", "33"],
+            "is_digital": [False] * 8,
+        }
+    )
+    request = AllocationRequest.model_validate(
+        {
+            "capacity": 4,
+            "quotas": {"31": 1},
+            "min_share": [{"column": "owner_gender", "value": "female", "share": 0.5}],
+            "exploration_share": 0.25,
+            "exploration_seed": 7,
+        }
+    )
+    result = allocate(frame, request)
+    kinds = {item.kind for item in result.binding}
+    assert {"capacity", "quota", "min_share"} <= kinds, result.binding_constraints
+    for item in [*result.binding, *result.coded_notes]:
+        assert item.code in ALLOCATION_CODES, item
+        assert set(item.params) <= set(ALLOCATION_CODES[item.code]), item
+        text = render(item.code, item.params, "id")
+        assert "_" not in text and "slots" not in text and "female" not in text, text
+    assert len(result.coded_notes) == len(result.notes)
+    [share] = [item for item in result.binding if item.kind == "min_share"]
+    assert "perempuan (50%)" in render(share.code, share.params, "id")
+    [quota] = [item for item in result.binding if item.kind == "quota"]
+    assert "DKI Jakarta" in render(quota.code, quota.params, "id")
+    assert [item.message for item in result.binding] == result.binding_constraints
+
+
+def test_exploration_share_refusal_names_the_share_in_bahasa() -> None:
+    params = {
+        "share": "owner_gender=female 0.5",
+        "column": "owner_gender",
+        "value": "female",
+        "fraction": 0.5,
+        "needed": 3,
+        "slots": 6,
+        "model_slots": 2,
+    }
+    text = render("exploration_crowds_out_share", params, "id")
+    assert "perempuan (50%)" in text and "female" not in text

@@ -483,7 +483,7 @@
     const problems = (body && body.problems) || [];
     let message;
     if (status === 401) message = t("error.unauthorized");
-    else if (body && body.error === "body_too_large") message = `${t("error.body_too_large")}\n${body.message}`;
+    else if (body && body.error === "body_too_large") message = t("error.body_too_large");
     else if (status === 503) message = t("error.not_ready");
     else if (body && body.message) message = body.message;
     else message = t("error.generic", { status });
