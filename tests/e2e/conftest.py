@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,6 +55,15 @@ def live_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[LiveServer]:
     """`create_app` with an API key in its settings, under uvicorn in a background thread."""
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('program') / 'umkm.db'}"
+    with serve(registered_model, database_url) as server:
+        yield server
+
+
+@contextmanager
+def serve(registered_model: RegisteredModel, database_url: str) -> Iterator[LiveServer]:
+    """The app on the session's model and the program store at `database_url`, until the block
+    ends; a second `serve` on the same URL is the service restarted on the same database."""
     import uvicorn
 
     from service.app import create_app
@@ -65,7 +75,7 @@ def live_server(
         model_uri=registered_model.model_uri,
         tracking_uri=registered_model.tracking_uri,
         model_poll_seconds=0,
-        database_url=f"sqlite:///{tmp_path_factory.mktemp('program') / 'umkm.db'}",
+        database_url=database_url,
     )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -78,11 +88,13 @@ def live_server(
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    _wait_ready(url, thread)
-    yield LiveServer(url=url, key=API_KEY)
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        _wait_ready(url, thread)
+        yield LiveServer(url=url, key=API_KEY)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
 
 
 def _wait_ready(url: str, thread: threading.Thread) -> None:
@@ -113,10 +125,17 @@ def browser(live_server: LiveServer) -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A fresh browser context (empty session and local storage) on the page."""
+    with open_page(browser, live_server.url) as tab:
+        yield tab
+
+
+@contextmanager
+def open_page(browser: Browser, url: str) -> Iterator[Page]:
+    """The page at `url` in a fresh browser context; script errors and Content-Security-Policy
+    violations while it is open fail the test that caused them."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1360, "height": 900})
     context.set_default_timeout(30_000)
     tab = context.new_page()
-    # Script errors and Content-Security-Policy violations fail the test that caused them.
     problems: list[str] = []
     tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     tab.on(
@@ -127,9 +146,11 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
             else None
         ),
     )
-    tab.goto(live_server.url + "/")
-    yield tab
-    context.close()
+    tab.goto(url + "/")
+    try:
+        yield tab
+    finally:
+        context.close()
     assert not problems, problems
 
 

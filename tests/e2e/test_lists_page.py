@@ -1,0 +1,272 @@
+"""Issue 13 on the page in a real Chromium: a list issued on the Bahasa page is still there after
+the service restarts on the same database, reopens with its table and downloads; an outcomes file
+in Bahasa recorded twice is stored once, and a bad row is shown by its row number; the drift
+warning appears once a shifted population has been scored; axe-core finds nothing serious in
+the new sections, in Bahasa and in English."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+
+from tests.conftest import RegisteredModel
+from tests.e2e.browser import RESULT_TIMEOUT_MS, choose_language, enter_key, upload
+from tests.e2e.conftest import LiveServer, open_page, serve
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.e2e
+
+CANDIDATES = 40
+SLOTS = 10
+ISSUED_ROWS = "#issued-table tbody tr"
+OUTCOMES_ERROR = "#outcomes-error:not([hidden])"
+
+
+@dataclass(frozen=True)
+class IssuedOnPage:
+    """A list issued on the Bahasa page of a server since stopped, and what the page showed."""
+
+    database_url: str
+    filename: str
+    selected_ids: list[str]
+    row_cells: list[str]
+
+
+@pytest.fixture(scope="module")
+def issued(
+    browser: Browser,
+    registered_model: RegisteredModel,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> IssuedOnPage:
+    """A small candidates file made into a list on the Bahasa page; the server then stops."""
+    from data.contract import PROFILE_COLUMNS
+    from data.io import write_table
+
+    folder = tmp_path_factory.mktemp("lists_page")
+    database_url = f"sqlite:///{folder / 'umkm.db'}"
+    frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(CANDIDATES)
+    path = write_table(frame.reset_index(drop=True), folder / "kandidat_kecil.csv")
+    with serve(registered_model, database_url) as server, open_page(browser, server.url) as page:
+        assert page.get_attribute("html", "lang") == "id"
+        assert page.input_value("#exploration") == "10"
+        enter_key(page, server.key)
+        page.locator("#issued-empty:not([hidden])").wait_for()  # nothing issued yet
+        upload(page, path, SLOTS)
+        page.locator(ISSUED_ROWS).first.wait_for()
+        assert page.locator(ISSUED_ROWS).count() == 1
+        ids = page.locator("#list tbody td.id-cell").all_inner_texts()
+        cells = page.locator(f"{ISSUED_ROWS} td").all_inner_texts()
+    assert len(ids) == SLOTS
+    return IssuedOnPage(database_url, path.name, ids, cells)
+
+
+@pytest.fixture(scope="module")
+def restarted(issued: IssuedOnPage, registered_model: RegisteredModel) -> Iterator[LiveServer]:
+    """A new server process on the same database file: the service restarted."""
+    with serve(registered_model, issued.database_url) as server:
+        yield server
+
+
+@pytest.fixture
+def restarted_page(browser: Browser, restarted: LiveServer) -> Iterator[Page]:
+    with open_page(browser, restarted.url) as page:
+        enter_key(page, restarted.key)
+        page.locator(ISSUED_ROWS).first.wait_for()
+        yield page
+
+
+def _open_first_list(page: Page) -> None:
+    page.locator(f"{ISSUED_ROWS} button.issued-open").first.click()
+    page.wait_for_selector("#result:not([hidden])", timeout=RESULT_TIMEOUT_MS)
+    page.locator("#list tbody td.id-cell").first.wait_for()
+
+
+def _download(page: Page, selector: str, folder: Path) -> Path:
+    with page.expect_download() as info:
+        page.click(selector)
+    download = info.value
+    path = folder / download.suggested_filename
+    download.save_as(path)
+    return path
+
+
+def _outcomes_file(folder: Path, name: str, rows: list[tuple[str, str, str, str]]) -> Path:
+    path = folder / name
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id_umkm", "didampingi", "go_digital", "tanggal"])
+        writer.writerows(rows)
+    return path
+
+
+def _record_outcomes(page: Page, path: Path) -> str:
+    page.set_input_files("#outcomes-file", str(path))
+    page.evaluate("document.getElementById('outcomes-result').textContent = ''")
+    page.click("#outcomes-submit")
+    page.locator("#outcomes-result:not(:empty), " + OUTCOMES_ERROR).first.wait_for(
+        timeout=RESULT_TIMEOUT_MS
+    )
+    page.locator("#outcomes-submit:not([disabled])").wait_for(state="attached")
+    return page.inner_text("#outcomes-result")
+
+
+def test_a_list_issued_on_the_page_is_there_after_a_restart(
+    issued: IssuedOnPage,
+    registered_model: RegisteredModel,
+    restarted_page: Page,
+    tmp_path: Path,
+) -> None:
+    model = f"{registered_model.name} v{registered_model.version}"
+    before = issued.row_cells
+    assert model in before and issued.filename in before and str(SLOTS) in before
+
+    page = restarted_page
+    assert page.locator(ISSUED_ROWS).count() == 1
+    after = page.locator(f"{ISSUED_ROWS} td").all_inner_texts()
+    assert after[:5] == before[:5]  # date, model, slots, file, outcomes
+    assert page.inner_text("#outcomes-list option").endswith(issued.filename)
+
+    _open_first_list(page)
+    shown = page.locator("#list tbody td.id-cell").all_inner_texts()
+    assert sorted(shown) == sorted(issued.selected_ids)
+    assert page.evaluate("document.activeElement.id") == "result-title"
+    assert "dibuka kembali" in page.inner_text("#announce")
+
+    saved = _download(page, "#download-csv-selected", tmp_path)
+    assert saved.exists() and saved.suffix == ".csv"
+    lines = list(csv.reader(saved.read_text(encoding="utf-8-sig").splitlines()))
+    body = [line for line in lines[1:] if any(line)]
+    assert len(body) >= SLOTS
+    text = saved.read_text(encoding="utf-8-sig")
+    assert all(msme_id in text for msme_id in issued.selected_ids)
+    workbook = _download(page, "#download-xlsx", tmp_path)
+    assert workbook.suffix == ".xlsx" and workbook.stat().st_size > 0
+
+
+def test_outcomes_posted_twice_are_stored_once(
+    issued: IssuedOnPage, restarted_page: Page, tmp_path: Path
+) -> None:
+    page = restarted_page
+    rows = [
+        (msme_id, "ya" if i % 2 == 0 else "tidak", "ya" if i % 3 == 0 else "tidak", "27/02/2026")
+        for i, msme_id in enumerate(issued.selected_ids)
+    ]
+    n = len(rows)
+    path = _outcomes_file(tmp_path, "hasil_pendampingan.csv", rows)
+
+    first = _record_outcomes(page, path)
+    assert first.startswith(f"{n} baru, 0 berubah, 0 tetap"), first
+    assert f"{n} hasil" in first
+    page.locator(f"{ISSUED_ROWS} td:nth-child(5)", has_text=str(n)).wait_for()
+
+    second = _record_outcomes(page, path)
+    assert second.startswith(f"0 baru, 0 berubah, {n} tetap"), second
+    assert f"{n} hasil" in second
+    page.locator(f"{ISSUED_ROWS} td:nth-child(5)", has_text=str(n)).wait_for()
+    assert page.locator(f"{ISSUED_ROWS} td").nth(4).inner_text() == str(n)
+
+    bad = [*rows[:2], (rows[2][0], "mungkin", "ya", "27/02/2026"), *rows[3:]]
+    broken = _outcomes_file(tmp_path, "hasil_salah.csv", bad)
+    assert _record_outcomes(page, broken) == ""
+    page.locator(OUTCOMES_ERROR).wait_for()
+    groups = page.locator("#outcomes-problems tbody tr")
+    assert page.locator("#outcomes-problems").is_visible() and groups.count() == 1
+    cells = groups.first.locator("td").all_inner_texts()
+    assert cells[0] == "mentored" and "ya/tidak" in cells[1], cells
+    assert cells[2] == "1" and cells[3] == "4", cells  # the header is row 1, the third MSME row 4
+    assert page.locator(f"{ISSUED_ROWS} td").nth(4).inner_text() == str(n)  # nothing recorded
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_axe_finds_nothing_serious_in_the_lists_and_outcomes_sections(
+    restarted_page: Page, tmp_path: Path, language: str
+) -> None:
+    page = restarted_page
+    if language == "en":
+        choose_language(page, "en")
+    _open_first_list(page)
+    assert page.locator("#issued-wrap").is_visible()
+    assert page.locator("#outcomes-form").is_visible()
+    assert _serious_violations(page) == []
+    page.set_input_files(
+        "#outcomes-file", str(_outcomes_file(tmp_path, "x.csv", [("?", "mungkin", "", "")]))
+    )
+    page.click("#outcomes-submit")
+    page.locator(OUTCOMES_ERROR).wait_for(timeout=RESULT_TIMEOUT_MS)
+    assert _serious_violations(page) == []
+
+
+def _serious_violations(page: Page) -> list[dict[str, Any]]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.response["testEngine"]["name"] == "axe-core"  # it ran
+    violations: list[dict[str, Any]] = results.response["violations"]
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in violations
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def _shifted_profiles(registered_model: RegisteredModel, count: int) -> list[dict[str, Any]]:
+    """Offline candidates made richer, older and without smartphones."""
+    from data.contract import PROFILE_COLUMNS
+
+    frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]]
+    profiles: list[dict[str, Any]] = json.loads(frame.to_json(orient="records"))
+    offline = [p for p in profiles if p.get("digital_status") != "digital"][:count]
+    return [
+        p
+        | {
+            "monthly_revenue_idr": min((p["monthly_revenue_idr"] or 1e6) * 20, 9e9),
+            "owner_age": 90,
+            "has_smartphone": False,
+        }
+        for p in offline
+    ]
+
+
+def test_the_drift_warning_shows_after_a_shifted_population_is_scored(
+    browser: Browser, registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    from models.drift import MIN_ROWS_FOR_STATUS
+
+    shifted = _shifted_profiles(registered_model, 2 * MIN_ROWS_FOR_STATUS)
+    assert len(shifted) >= MIN_ROWS_FOR_STATUS
+    # A server of its own: drift is counted per served model since it loaded.
+    database_url = f"sqlite:///{tmp_path / 'umkm.db'}"
+    with serve(registered_model, database_url) as server, open_page(browser, server.url) as page:
+        enter_key(page, server.key)
+        page.locator("#issued-empty:not([hidden])").wait_for()
+        headers = {"X-API-Key": server.key}
+        drift = httpx.get(f"{server.url}/v1/model", headers=headers).json()["drift"]
+        assert drift["status"] == "collecting"
+        page.reload()
+        page.wait_for_load_state("networkidle")  # the page has asked /v1/model
+        assert page.locator("#drift-warning").is_hidden()
+
+        response = httpx.post(
+            f"{server.url}/v1/scores", json={"msmes": shifted}, headers=headers, timeout=60
+        )
+        assert response.status_code == 200, response.text
+        drift = httpx.get(f"{server.url}/v1/model", headers=headers).json()["drift"]
+        assert drift["status"] == "major", drift
+
+        page.reload()
+        warning = page.locator("#drift-warning")
+        warning.wait_for(state="visible")
+        assert page.inner_text("#drift-title").startswith("UMKM yang dinilai belakangan ini")
+        assert "indeks stabilitas populasi di atas 0,25" in page.inner_text("#drift-text")
+        assert warning.get_attribute("role") == "alert"
+        choose_language(page, "en")
+        assert "population stability index" in page.inner_text("#drift-text").lower()
