@@ -11,10 +11,29 @@ import typer
 from data import console
 
 if TYPE_CHECKING:
-    from data.validation import KindArg
+    from data.messages import Language
+    from data.validation import KindArg, Problem
 
 # `umkm validate` lists at most this many problems; the count covers them all.
 MAX_PRINTED_PROBLEMS = 200
+
+# The framing of `umkm validate --lang id` lines (data.messages codes -> parameters).
+CLI_CODES: dict[str, tuple[str, ...]] = {
+    "cli_where_header": (),
+    "cli_where_header_column": ("column",),
+    "cli_where_row": ("row",),
+    "cli_where_row_column": ("row", "column"),
+    "cli_value": ("reason",),
+    "cli_value_cell": ("cell", "reason"),
+    "cli_more_problems": ("count",),
+    "cli_checked_profile": ("path", "count"),
+    "cli_checked_history": ("path", "count"),
+    "cli_rows": ("rows", "valid", "rejected"),
+}
+LangArg = Annotated[
+    Literal["id", "en"],
+    typer.Option("--lang", help="Language of the messages: id (Bahasa Indonesia) or en."),
+]
 
 
 def simulate(
@@ -45,12 +64,13 @@ def validate(
         Literal["auto", "profile", "history"],
         typer.Option(help="Contract to check against; auto: history when outcome columns exist."),
     ] = "auto",
+    lang: LangArg = "en",
 ) -> None:
     """Check a file against the data contract; print every problem with row and column."""
-    raise typer.Exit(validate_file_command(data, kind))
+    raise typer.Exit(validate_file_command(data, kind, lang))
 
 
-def validate_file_command(path: Path, kind: KindArg = "auto") -> int:
+def validate_file_command(path: Path, kind: KindArg = "auto", language: Language = "en") -> int:
     """`umkm validate`: every problem on its own line, then the counts (stdout); the exit code.
 
     0 when the file has no problem, 1 when it has problems, 2 when it cannot be read (stderr).
@@ -64,6 +84,19 @@ def validate_file_command(path: Path, kind: KindArg = "auto") -> int:
         console.error(str(error))
         return 2
     out = console.stdout()
+    if language != "en":
+        from data.messages import render
+
+        for problem in result.problems[:MAX_PRINTED_PROBLEMS]:
+            console.line(problem_line(problem, language), out)
+        hidden = len(result.problems) - MAX_PRINTED_PROBLEMS
+        if hidden > 0:
+            console.line(render("cli_more_problems", {"count": hidden}, language), out)
+        checked = {"path": str(path), "count": len(result.problems)}
+        console.line(render(f"cli_checked_{result.kind}", checked, language), out)
+        counts = {"rows": result.n_rows, "valid": result.n_valid, "rejected": result.n_rejected}
+        console.line(render("cli_rows", counts, language), out)
+        return 0 if result.ok else 1
     for problem in result.problems[:MAX_PRINTED_PROBLEMS]:
         console.line(str(problem), out)
     hidden = len(result.problems) - MAX_PRINTED_PROBLEMS
@@ -73,6 +106,25 @@ def validate_file_command(path: Path, kind: KindArg = "auto") -> int:
     console.line(f"{path}: checked as a {result.kind} file, {len(result.problems)} {noun}", out)
     console.line(result.summary(), out)
     return 0 if result.ok else 1
+
+
+def problem_line(problem: Problem, language: Language) -> str:
+    """One problem on one line in `language`, with the cell's value (as `str(problem)`)."""
+    from data.messages import render
+    from data.validation import quoted_cell
+
+    reason = render(problem.code, problem.params, language)
+    where_params = {"row": problem.row, "column": problem.column}
+    if problem.row is None:
+        code = "cli_where_header" if problem.column is None else "cli_where_header_column"
+        return f"{render(code, where_params, language)}: {reason}"
+    code = "cli_where_row" if problem.column is None else "cli_where_row_column"
+    if problem.value is None:
+        detail = render("cli_value", {"reason": reason}, language)
+    else:
+        cell = {"cell": quoted_cell(problem.value), "reason": reason}
+        detail = render("cli_value_cell", cell, language)
+    return f"{render(code, where_params, language)}: {detail}"
 
 
 def register(app: typer.Typer) -> None:

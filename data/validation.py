@@ -718,6 +718,11 @@ def _unique_names(names: list[str]) -> list[str]:
     return out
 
 
+def quoted_cell(value: str) -> str:
+    """A cell's value as problem messages show it (see `_quoted`)."""
+    return _quoted(value)
+
+
 def _quoted(value: str) -> str:
     """A cell with spaces in it is quoted, so the message shows where it ends; control
     characters are shown escaped (`\\t`), never printed."""

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from data import console
+from data.cli import LangArg
 from data.contract import DEFAULT_MODEL_URI, MODEL_URI_SETTING
 
 
@@ -126,6 +127,7 @@ def prioritize(
     time_limit: Annotated[
         float, typer.Option(min=0.1, max=600, help="Seconds the solver may take at most.")
     ] = 60.0,
+    lang: LangArg = "en",
 ) -> None:
     """Build a mentoring list from a file, under capacity, quotas, minimum shares and budget.
 
@@ -175,13 +177,16 @@ def prioritize(
         console.error(str(error), err)
         raise typer.Exit(2) from None
     except AllocationError as error:
-        refusal = allocation_refusal(error)
+        refusal = allocation_refusal(error, lang)
         if isinstance(error, InfeasibleConstraints):
-            console.error("the constraints cannot all hold:", err)
+            header = "the constraints cannot all hold:" if lang == "en" else refusal.message
+            console.error(header, err)
             for problem in refusal.problems:
                 console.detail(f"- {problem}", err)
-        else:
+        elif lang == "en":
             console.error(str(error), err)
+        else:
+            console.error("; ".join([refusal.message, *refusal.problems]), err)
         raise typer.Exit(refusal.exit_code) from None
 
     valid = files.rows_read - files.rows_rejected
@@ -194,7 +199,7 @@ def prioritize(
         replaced = ", ".join(files.replaced_columns)
         console.note(f"input columns recomputed, not kept: {replaced}", err)
     table = Table(title="Mentoring list", show_header=False)
-    for label, value in summary_rows(files.result):
+    for label, value in summary_rows(files.result, lang):
         table.add_row(label, str(value))
     out.print(table)
     console.line(f"list: {files.selected_path}", out)

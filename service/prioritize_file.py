@@ -30,6 +30,7 @@ from data.io import (
     table_format,
     write_table_to,
 )
+from data.messages import Language, render
 from data.numbers import NumberFormat, normalise_number_texts, strip_currency
 from data.validation import REASONS_COLUMN, ROW_COLUMN, validate_frame
 from data.validation import write_quarantine as write_validation_quarantine
@@ -289,8 +290,9 @@ def _ordered(frame: pd.DataFrame, first: Sequence[str]) -> pd.DataFrame:
     return frame[[*ordered, *tail, INPUT_ROW]]
 
 
-def summary_rows(result: AllocationResult) -> list[tuple[str, object]]:
-    """The list's figures as (label, value) pairs, for the console and the workbook."""
+def summary_rows(result: AllocationResult, language: Language = "en") -> list[tuple[str, object]]:
+    """The list's figures as (label, value) pairs, for the console and the workbook; binding
+    constraints and notes in `language` (English as the API words them)."""
     rows: list[tuple[str, object]] = [
         ("slots", result.capacity),
         ("filled", result.filled),
@@ -307,8 +309,12 @@ def summary_rows(result: AllocationResult) -> list[tuple[str, object]]:
     rows.append(("method", result.method))
     if result.optimality_gap > 0:
         rows.append(("optimality gap", f"{result.optimality_gap:.2e}"))
-    rows += [("binding", text) for text in result.binding_constraints]
-    rows += [("note", text) for text in result.notes]
+    if language == "en":
+        rows += [("binding", text) for text in result.binding_constraints]
+        rows += [("note", text) for text in result.notes]
+    else:
+        rows += [("binding", render(item.code, item.params, language)) for item in result.binding]
+        rows += [("note", render(note.code, note.params, language)) for note in result.coded_notes]
     rows += [(f"not selected: {code}", n) for code, n in result.reason_counts.items()]
     return rows
 

@@ -166,6 +166,17 @@ MESSAGES: dict[str, str] = {
         "min_share {value} ({fraction}) needs {needed} of {slots} slots but exploration leaves "
         "the model {model_slots}; lower exploration_share"
     ),
+    # --- umkm validate --lang: the framing of each line -----------------------------------------
+    "cli_where_header": "header",
+    "cli_where_header_column": "header, column {column}",
+    "cli_where_row": "row {row}",
+    "cli_where_row_column": "row {row}, column {column}",
+    "cli_value": "value {reason}",
+    "cli_value_cell": "value {cell} {reason}",
+    "cli_more_problems": "... and {count} more problems",
+    "cli_checked_profile": "{path}: checked as a profile file, {count} problem(s)",
+    "cli_checked_history": "{path}: checked as a history file, {count} problem(s)",
+    "cli_rows": "{rows} rows: {valid} valid, {rejected} rejected",
     # --- allocation: constraints that shaped the list, notes on it -------------------------------
     "binding_capacity": (
         "Capacity: all {used} slots filled while {waiting} other eligible MSMEs wait"

@@ -176,6 +176,17 @@ MESSAGES: dict[str, str] = {
         "porsi minimum {value} ({fraction}) membutuhkan {needed} dari {slots} slot, tetapi "
         "eksplorasi hanya menyisakan {model_slots} slot untuk model; kecilkan porsi eksplorasi"
     ),
+    # --- umkm validate --lang: bingkai tiap baris ------------------------------------------------
+    "cli_where_header": "baris judul",
+    "cli_where_header_column": "baris judul, kolom {column}",
+    "cli_where_row": "baris {row}",
+    "cli_where_row_column": "baris {row}, kolom {column}",
+    "cli_value": "nilai {reason}",
+    "cli_value_cell": "nilai {cell} {reason}",
+    "cli_more_problems": "... dan {count} masalah lainnya",
+    "cli_checked_profile": "{path}: diperiksa sebagai berkas profil UMKM, {count} masalah",
+    "cli_checked_history": "{path}: diperiksa sebagai berkas riwayat pendampingan, {count} masalah",
+    "cli_rows": "{rows} baris: {valid} valid, {rejected} ditolak",
     # --- allocation: batasan yang membentuk daftar, catatan ---------------------------------------
     "binding_capacity": (
         "Kapasitas: semua {used} slot terisi, sementara {waiting} UMKM layak lainnya menunggu"

@@ -8,6 +8,7 @@ from typing import get_args
 import pytest
 
 from allocation.errors import ALLOCATION_CODES
+from data.cli import CLI_CODES
 from data.limits import FILE_CODES, LimitCode
 from data.messages import CATALOGS, LANGUAGES, placeholders, render
 from data.numbers import NumberErrorCode
@@ -38,6 +39,7 @@ CODES: dict[str, tuple[str, ...]] = {
     **REASON_PHRASE_CODES,
     **EVIDENCE_CODES,
     **OPTION_CODES,
+    **CLI_CODES,
 }
 # Entries the same in both languages: names, codes and figures only.
 COGNATES = {"factor.other"}
@@ -138,6 +140,13 @@ def test_binding_constraints_and_notes_are_codes_rendered_in_bahasa() -> None:
     assert "DKI Jakarta" in render(quota.code, quota.params, "id")
     assert [item.message for item in result.binding] == result.binding_constraints
 
+    from service.prioritize_file import summary_rows
+
+    worded = [str(value) for label, value in summary_rows(result, "id") if label == "binding"]
+    assert worded and all("slots" not in text for text in worded), worded
+    english = [value for label, value in summary_rows(result) if label == "binding"]
+    assert english == result.binding_constraints
+
 
 def test_exploration_share_refusal_names_the_share_in_bahasa() -> None:
     params = {
@@ -151,3 +160,19 @@ def test_exploration_share_refusal_names_the_share_in_bahasa() -> None:
     }
     text = render("exploration_crowds_out_share", params, "id")
     assert "perempuan (50%)" in text and "female" not in text
+
+
+def test_umkm_validate_speaks_bahasa_with_lang_id(capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    from data.cli import validate_file_command
+
+    path = Path(__file__).parents[1] / "data" / "fixtures" / "dozen_faults.csv"
+    assert validate_file_command(path, "auto", "id") == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("baris 2, kolom msme_id: nilai H001 ganda")
+    assert out[-2:] == [
+        f"{path}: diperiksa sebagai berkas riwayat pendampingan, 16 masalah",
+        "18 baris: 2 valid, 16 ditolak",
+    ]
+    assert not any(word in line for line in out for word in ("row ", "value ", "allowed"))
