@@ -6,11 +6,11 @@ from functools import cache
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode
 from pydantic_settings import SettingsError as SourceError
 
 from data.contract import DEFAULT_MODEL_URI
-from data.store.settings import DEFAULT_DATABASE_URL
+from data.store.settings import StoreSettings
 from service.exceptions import ServiceError
 from service.keys import ALL_SCOPES, DEFAULT_API_SCOPES, ApiKey, check_distinct, parse_entries
 
@@ -27,17 +27,12 @@ BODY_ENVELOPE_BYTES = 64 * 1024
 Language = Literal["id", "en"]
 
 
-class Settings(BaseSettings):
-    """Everything the service can be told at start; see `.env.example` for the variables."""
+class Settings(StoreSettings):
+    """Everything the service can be told at start; see `.env.example` for the variables.
 
-    model_config = SettingsConfigDict(
-        env_prefix="UMKM_",
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="ignore",
-        # Keys must never reach a log, not even inside a traceback.
-        hide_input_in_errors=True,
-    )
+    The store's settings (`database_url`: the program store of issued lists and outcomes,
+    migrated when the service starts) and how they are read come from `StoreSettings`: inputs
+    are hidden from errors there, so keys never reach a log, not even inside a traceback."""
 
     api_keys: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(),
@@ -97,14 +92,6 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(key.strip() for key in value.split(",") if key.strip())
         return value
-
-    database_url: str = Field(
-        default=DEFAULT_DATABASE_URL,
-        min_length=1,
-        description="SQLAlchemy URL of the program store (issued lists and outcomes): "
-        "sqlite:///umkm.db (default) or postgresql+psycopg://user:password@host/database; "
-        "migrated when the service starts.",
-    )
 
     @field_validator("api_keys")
     @classmethod

@@ -19,7 +19,7 @@ class StoreSettings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
-        # A PostgreSQL URL may carry a password.
+        # A PostgreSQL URL may carry a password (and the service's settings, keys).
         hide_input_in_errors=True,
     )
 

@@ -3,8 +3,9 @@ GET /v1/lists (paged), GET /v1/lists/{list_id} and GET /v1/lists/{list_id}/value
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
@@ -13,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from allocation import AllocationError
 from data.store.errors import StoreError
+from data.store.repository import ProgramStore
 from service.auth import ListsKey, ReadKey
 from service.body import documented_body, gc_paused_for, read_json_body
 from service.deps import ProgramStoreDep, current_model, reply_language
@@ -34,6 +36,7 @@ from service.routes.responses import ERROR_RESPONSES, PROGRAM_RESPONSES
 from service.settings import Settings
 
 router = APIRouter(tags=["lists"])
+_Answer = TypeVar("_Answer")
 
 
 @router.post(
@@ -97,41 +100,48 @@ def get_lists(
     return list_page(store, page, page_size)
 
 
+# The routes that read one list: its id in the path, the answers they may refuse with.
+ListIdPath = Annotated[ListId, Path(description="The id POST /v1/lists answered.")]
+ONE_LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404, 422)
+}
+
+
+def _one_list(
+    read: Callable[[ProgramStore, str], _Answer], store: ProgramStore, list_id: str
+) -> _Answer | Response:
+    """`read(store, list_id)`, or the store's refusal (an unknown list: 404) as the answer."""
+    try:
+        return read(store, list_id)
+    except StoreError as exc:
+        return store_refusal(exc).response()
+
+
 @router.get(
     "/v1/lists/{list_id}",
     response_model=IssuedListOut,
     summary="One issued list: every candidate, how it was selected, and its outcome counts",
-    responses={code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404, 422)},
+    responses=ONE_LIST_RESPONSES,
 )
 def get_list(
-    list_id: Annotated[ListId, Path(description="The id POST /v1/lists answered.")],
-    _key: ReadKey,
-    store: ProgramStoreDep,
+    list_id: ListIdPath, _key: ReadKey, store: ProgramStoreDep
 ) -> Response | IssuedListOut:
     """The list's options and constraints, every candidate as scored (ranked ones first) with
     its selection probability, and how many outcomes are in."""
-    try:
-        return list_detail(store, list_id)
-    except StoreError as exc:
-        return store_refusal(exc).response()
+    return _one_list(list_detail, store, list_id)
 
 
 @router.get(
     "/v1/lists/{list_id}/value",
     response_model=ListValueOut,
     summary="The model's list against random allocation, estimated from its explored slots",
-    responses={code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404, 422)},
+    responses=ONE_LIST_RESPONSES,
 )
 def get_list_value(
-    list_id: Annotated[ListId, Path(description="The id POST /v1/lists answered.")],
-    _key: ReadKey,
-    store: ProgramStoreDep,
+    list_id: ListIdPath, _key: ReadKey, store: ProgramStoreDep
 ) -> Response | ListValueOut:
     """Digitalizations per slot of the model's picks, of random allocation of the same slots
     among the list's eligible MSMEs, and their difference: inverse propensity and doubly robust,
     with intervals, from the outcomes in so far. Random allocation is seen only through the
     explored slots: `status` says when it cannot be estimated yet."""
-    try:
-        return list_value(store, list_id)
-    except StoreError as exc:
-        return store_refusal(exc).response()
+    return _one_list(list_value, store, list_id)

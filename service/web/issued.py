@@ -59,10 +59,12 @@ def page_exploration_share(options: UploadOptions) -> float:
 
 
 def recording(
-    store: ProgramStore, *, created_by: str, source_file: str, exploration_share: float
+    store: ProgramStore, options: UploadOptions, source_file: str, *, created_by: str
 ) -> Prioritize:
     """A `Prioritize` for `service.web.lists.make_list` that also records the list, as
-    `POST /v1/lists` does (its answer carries `list_id`)."""
+    `POST /v1/lists` does (its answer carries `list_id`), with the page's share of slots drawn
+    at random (`page_exploration_share`)."""
+    exploration_share = page_exploration_share(options)
 
     def prioritize(
         loaded: LoadedModel, body: PrioritizeRequest

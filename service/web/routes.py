@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,27 +34,30 @@ from service.auth import ListsKey, OutcomesKey, ReadKey, require_api_key
 from service.body import documented_body, read_json_body
 from service.deps import LanguageDep, MetricsDep, ModelDep, ProgramStoreDep, SettingsDep
 from service.errors import store_refusal, validation_error
+from service.keys import ApiKey
+from service.metrics import ServiceMetrics
+from service.model_store import LoadedModel
 from service.program_schemas import DEFAULT_EXPLORATION_SHARE, ListId
 from service.routes.responses import ERROR_RESPONSES, PROGRAM_RESPONSES
 from service.schemas import ErrorResponse, Problem
 from service.settings import Settings
-from service.web.exports import ExportRefusedError, export_list
+from service.web.exports import ExportFile, ExportRefusedError, export_list
 from service.web.form_numbers import number_problem, understood_text
 from service.web.i18n import LANGUAGES, Language, catalog, format_bytes, format_number, message
 from service.web.issued import (
-    page_exploration_share,
     read_outcomes_file,
     record_outcomes_file,
     recording,
     reopened_list,
 )
-from service.web.lists import UploadError, check_size, make_list, parse_options
+from service.web.lists import Prioritize, UploadError, check_size, make_list, parse_options
 from service.web.problem_files import export_problems, group_problems
 from service.web.schemas import (
     ExportFormat,
     ExportPart,
     OutcomesUploadResponse,
     ProblemsExport,
+    UploadOptions,
     UploadResponse,
 )
 
@@ -70,6 +74,14 @@ EXPORT_PATH = "/v1/lists/export"
 PROBLEMS_EXPORT_PATH = "/v1/problems/export"
 LISTS_UPLOAD_PATH = "/v1/lists/upload"
 OUTCOMES_UPLOAD_PATH = "/v1/outcomes/upload"
+# The answer of the routes that send a file.
+FILE_ANSWER: dict[str, Any] = {
+    "content": {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+        "text/csv": {},
+    },
+    "description": "The file, as an attachment",
+}
 # Who issued a list on the page when the API is open (no key names it).
 PAGE_ISSUER = "page"
 TEMPLATE_PATH = "/template.xlsx"
@@ -396,15 +408,31 @@ async def post_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
     the list `POST /v1/prioritize` would build for those rows, with province names, reasons in
     the requested language and the spread of the slots. Any invalid row refuses the whole file,
     listing every problem with its spreadsheet row, column and fix; nothing is half-applied."""
+    return await _list_from_upload(
+        file, options, UPLOAD_PATH, loaded, settings, language, metrics, response
+    )
+
+
+async def _list_from_upload(  # noqa: PLR0917  (the routes' dependencies, passed on)
+    file: UploadFile,
+    options: str,
+    route: str,
+    loaded: LoadedModel,
+    settings: Settings,
+    language: Language,
+    metrics: ServiceMetrics,
+    response: Response,
+    record: Callable[[UploadOptions, str], Prioritize] | None = None,
+) -> UploadResponse | JSONResponse:
+    """The list made from an uploaded file, by `record(options, filename)` when given (a list
+    recorded as issued), else as POST /v1/prioritize makes it; a refusal as its answer."""
     filename = _safe_name(file.filename)
     try:
         chosen, understood = parse_options(options, language)
         check_size(file.size or 0, settings.body_limit_prioritize, language)
+        prioritize = {} if record is None else {"prioritize": record(chosen, filename)}
         with tempfile.TemporaryDirectory(prefix="umkm-upload-") as folder:
-            path = Path(folder) / filename
-            with path.open("wb") as out:
-                while chunk := await file.read(1 << 20):
-                    out.write(chunk)
+            path = await _saved(file, folder, filename)
             result = await run_in_threadpool(
                 make_list,
                 path,
@@ -413,13 +441,14 @@ async def post_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
                 loaded=loaded,
                 language=language,
                 max_rows=settings.max_prioritize_msmes,
+                **prioritize,
             )
     except UploadError as refused:
         return _refusal(refused)
     finally:
         await file.close()
     result.understood = understood
-    metrics.msmes_scored.labels(UPLOAD_PATH).inc(result.source.rows)
+    metrics.msmes_scored.labels(route).inc(result.source.rows)
     response.headers["Content-Language"] = language
     response.headers["Vary"] = "Accept-Language"
     return result
@@ -457,37 +486,15 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
     """What POST /v1/prioritize/upload answers, with `exploration_share` of the slots (default
     0.1) drawn at random, and the list recorded with its file name, like POST /v1/lists: the
     answer carries `list_id`; GET /v1/lists shows it among the lists issued."""
-    filename = _safe_name(file.filename)
-    try:
-        chosen, understood = parse_options(options, language)
-        check_size(file.size or 0, settings.body_limit_prioritize, language)
-        prioritize = recording(
-            store,
-            created_by=PAGE_ISSUER if key.name == "anonymous" else key.name,
-            source_file=filename,
-            exploration_share=page_exploration_share(chosen),
-        )
-        with tempfile.TemporaryDirectory(prefix="umkm-upload-") as folder:
-            path = await _saved(file, folder, filename)
-            result = await run_in_threadpool(
-                make_list,
-                path,
-                filename,
-                options=chosen,
-                loaded=loaded,
-                language=language,
-                max_rows=settings.max_prioritize_msmes,
-                prioritize=prioritize,
-            )
-    except UploadError as refused:
-        return _refusal(refused)
-    finally:
-        await file.close()
-    result.understood = understood
-    metrics.msmes_scored.labels(LISTS_UPLOAD_PATH).inc(result.source.rows)
-    response.headers["Content-Language"] = language
-    response.headers["Vary"] = "Accept-Language"
-    return result
+    record = partial(recording, store, created_by=_issuer(key))
+    return await _list_from_upload(
+        file, options, LISTS_UPLOAD_PATH, loaded, settings, language, metrics, response, record
+    )
+
+
+def _issuer(key: ApiKey) -> str:
+    """Who issued a list or recorded outcomes: the key's name, or the page when the API is open."""
+    return PAGE_ISSUER if key.name == "anonymous" else key.name
 
 
 def _reopened(
@@ -523,13 +530,7 @@ async def get_list_view(
     summary="A recorded list as XLSX or CSV, from the store",
     response_class=Response,
     responses={
-        200: {
-            "content": {
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
-                "text/csv": {},
-            },
-            "description": "The file, as an attachment",
-        },
+        200: FILE_ANSWER,
         **{code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404)},
     },
 )
@@ -549,21 +550,8 @@ async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by nam
     except ListNotFoundError as error:
         return store_refusal(error).response()
     except ExportRefusedError as refused:
-        reason = "holds a control character (tab, line break or another invisible character)"
-        return validation_error(
-            [
-                Problem(field=field, type="control_character", reason=reason)
-                for field in refused.fields
-            ]
-        )
-    return Response(
-        exported.content,
-        media_type=exported.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{exported.filename}"',
-            "Content-Language": language,
-        },
-    )
+        return _export_refusal(refused)
+    return _attachment(exported, language)
 
 
 @_api.post(
@@ -605,7 +593,7 @@ async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies b
             list_id,
             parsed,
             filename=filename,
-            recorded_by=PAGE_ISSUER if key.name == "anonymous" else key.name,
+            recorded_by=_issuer(key),
             language=language,
         )
     except UploadError as refused:
@@ -622,13 +610,7 @@ async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies b
     summary="A mentoring list as XLSX (selected + not selected + summary) or CSV",
     response_class=Response,
     responses={
-        200: {
-            "content": {
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
-                "text/csv": {},
-            },
-            "description": "The file, as an attachment",
-        },
+        200: FILE_ANSWER,
         **{code: ERROR_RESPONSES[code] for code in (401, 413, 415, 422)},
     },
     openapi_extra=documented_body(UploadResponse),
@@ -650,16 +632,27 @@ async def post_export(
     try:
         exported = await run_in_threadpool(export_list, body, export_format, part, body.language)
     except ExportRefusedError as refused:
-        reason = "holds a control character (tab, line break or another invisible character)"
-        fields = refused.fields
-        return validation_error(
-            [Problem(field=field, type="control_character", reason=reason) for field in fields]
-        )
-    disposition = f'attachment; filename="{exported.filename}"'
+        return _export_refusal(refused)
+    return _attachment(exported, body.language)
+
+
+def _export_refusal(refused: ExportRefusedError) -> JSONResponse:
+    """422 naming each field whose text a spreadsheet would misread."""
+    reason = "holds a control character (tab, line break or another invisible character)"
+    return validation_error(
+        [Problem(field=field, type="control_character", reason=reason) for field in refused.fields]
+    )
+
+
+def _attachment(exported: ExportFile, language: Language) -> Response:
+    """An exported file as a download, in the language it is written in."""
     return Response(
         exported.content,
         media_type=exported.media_type,
-        headers={"Content-Disposition": disposition, "Content-Language": body.language},
+        headers={
+            "Content-Disposition": f'attachment; filename="{exported.filename}"',
+            "Content-Language": language,
+        },
     )
 
 
@@ -668,13 +661,7 @@ async def post_export(
     summary="A refused file's problems as CSV or XLSX",
     response_class=Response,
     responses={
-        200: {
-            "content": {
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
-                "text/csv": {},
-            },
-            "description": "The file, as an attachment",
-        },
+        200: FILE_ANSWER,
         **{code: ERROR_RESPONSES[code] for code in (401, 413, 415, 422)},
     },
     openapi_extra=documented_body(ProblemsExport),
@@ -687,14 +674,7 @@ async def post_problems_export(
     line (row, column, problem, fix), in the given language."""
     body = await read_json_body(request, ProblemsExport)
     exported = await run_in_threadpool(export_problems, body.problems, export_format, body.language)
-    return Response(
-        exported.content,
-        media_type=exported.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{exported.filename}"',
-            "Content-Language": body.language,
-        },
-    )
+    return _attachment(exported, body.language)
 
 
 router.include_router(_api)
