@@ -485,6 +485,8 @@
     if (status === 401) message = t("error.unauthorized");
     else if (body && body.error === "body_too_large") message = t("error.body_too_large");
     else if (status === 503) message = t("error.not_ready");
+    // A request the API refused field by field: its summary and known reasons in the page's words.
+    else if (body && body.error === "invalid_request") message = t("error.invalid_request", { n: fmtInt(problems.length) });
     else if (body && body.message) message = body.message;
     else message = t("error.generic", { status });
     $("error-message").textContent = message;
@@ -501,7 +503,7 @@
       const cells = [
         problem.row ?? t("error.file_level"),
         problem.column ?? "–",
-        problem.reason ?? "",
+        problem.type === "control_character" ? t("error.control_character") : (problem.reason ?? ""),
         problem.fix ?? "",
       ];
       for (const value of cells) {
