@@ -700,7 +700,12 @@
       barCell.append(bar);
       tr.append(barCell);
     }
-    table.parentElement.classList.toggle("spread-scroll", scroll && rows.length > 10);
+    const box = table.parentElement;
+    const scrolls = scroll && rows.length > 10;
+    box.classList.toggle("spread-scroll", scrolls);
+    // A box that scrolls is reachable by keyboard (axe: scrollable-region-focusable).
+    if (scrolls) box.tabIndex = 0;
+    else box.removeAttribute("tabindex");
   }
 
   function renderNotSelectedReasons(rows) {
@@ -977,8 +982,9 @@
     buttons.forEach((button) => { button.disabled = true; });
     status.textContent = t("download.working");
     try {
-      if (state.result.list_id) {
-        // A recorded list is written from the records, not from what the page holds.
+      if (state.result.list_id && state.result.method === "recorded") {
+        // A reopened list is written from the records (which keep only the contract's columns);
+        // a list just made is written from what the page holds, with the file's own columns.
         const id = encodeURIComponent(state.result.list_id);
         await fetchFile(`${config.endpoints.lists}/${id}/export?format=${format}&part=${part}`, null, true);
       } else {
