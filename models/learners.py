@@ -621,22 +621,36 @@ class DRLearner(UpliftLearner):
 
 
 class EnsembleLearner(UpliftLearner):
-    """The average of fitted learners (``members``, e.g. S and X): uplift, both chances and the
-    per-feature contributions are the members' means, so contributions still add up exactly.
+    """A weighted average of fitted learners (``members``, e.g. S and X): uplift, both chances and
+    the per-feature contributions are the members' weighted means, so contributions still add up
+    exactly.
 
-    Chosen by the training pipeline when the members' cross-validated Qini intervals overlap:
-    averaging two rankings whose quality cannot be told apart lowers the variance of either.
+    ``weights`` (non-negative, summing to 1; equal when omitted) come from the training pipeline's
+    stacking (`training.stacking`): how much each member's ranking explains the mentoring effect
+    in rows it did not see. Models saved before weights existed load with equal weights.
     """
 
     name = "ensemble"
+    weights: tuple[float, ...] | None = None  # class default: pickles from before weights
 
-    def __init__(self, members: Sequence[UpliftLearner]) -> None:
+    def __init__(
+        self, members: Sequence[UpliftLearner], weights: Sequence[float] | None = None
+    ) -> None:
         if len(members) < 2:
             raise ValueError("an ensemble needs at least two learners")
+        if weights is not None:
+            values = np.asarray(weights, dtype=np.float64)
+            if len(values) != len(members) or (values < 0).any() or not values.sum() > 0:
+                raise ValueError(
+                    f"ensemble weights must be {len(members)} non-negative numbers with a "
+                    f"positive sum; got {list(weights)}"
+                )
+            weights = tuple(float(w) for w in values / values.sum())
         first = members[0]
         super().__init__(params=first.params, seed=first.seed)
         self.members = tuple(members)
         self.member_names = tuple(m.name for m in members)
+        self.weights = None if weights is None else tuple(weights)
         if all(m.fitted for m in members):
             self.feature_names = first.feature_names
             self.categorical = list(first.categorical)
@@ -647,6 +661,17 @@ class EnsembleLearner(UpliftLearner):
     def label(self) -> str:
         """Members joined with '+', like ``s+x``."""
         return "+".join(self.member_names)
+
+    @property
+    def member_weights(self) -> FloatArray:
+        """Each member's weight (equal when none were given)."""
+        if self.weights is None:
+            return np.full(len(self.members), 1.0 / len(self.members))
+        return np.asarray(self.weights, dtype=np.float64)
+
+    def _mean(self, parts: Sequence[FloatArray]) -> FloatArray:
+        out: FloatArray = np.tensordot(self.member_weights, np.asarray(parts), axes=1)
+        return out
 
     def _fit(
         self, X: FloatArray, t: FloatArray, y: FloatArray, propensity: FloatArray | None
@@ -664,21 +689,21 @@ class EnsembleLearner(UpliftLearner):
     def _predict(self, X: FloatArray) -> LearnerPrediction:
         parts = [m.predict_matrix(X) for m in self.members]
         return LearnerPrediction(
-            uplift=np.mean([p.uplift for p in parts], axis=0),
-            p1=np.mean([p.p1 for p in parts], axis=0),
-            p0=np.mean([p.p0 for p in parts], axis=0),
+            uplift=self._mean([p.uplift for p in parts]),
+            p1=self._mean([p.p1 for p in parts]),
+            p0=self._mean([p.p0 for p in parts]),
         )
 
     def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
         parts = [m.explain_matrix(X) for m in self.members]
         prediction = LearnerPrediction(
-            uplift=np.mean([p.uplift for p, _ in parts], axis=0),
-            p1=np.mean([p.p1 for p, _ in parts], axis=0),
-            p0=np.mean([p.p0 for p, _ in parts], axis=0),
+            uplift=self._mean([p.uplift for p, _ in parts]),
+            p1=self._mean([p.p1 for p, _ in parts]),
+            p0=self._mean([p.p0 for p, _ in parts]),
         )
         attribution = UpliftAttribution(
-            contributions=np.mean([a.contributions for _, a in parts], axis=0),
-            base=np.mean([a.base for _, a in parts], axis=0),
+            contributions=self._mean([a.contributions for _, a in parts]),
+            base=self._mean([a.base for _, a in parts]),
         )
         return prediction, attribution
 

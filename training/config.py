@@ -85,13 +85,26 @@ class TrainConfig(BaseModel):
     model_name: str = Field(default=DEFAULT_MODEL_NAME, min_length=1)
     experiment_name: str = Field(default=DEFAULT_MODEL_NAME, min_length=1)
     learners: tuple[LearnerName, ...] = Field(
-        default=("s", "x"),
-        description="Candidates, judged by cross-fitting (S and X led the evaluation zoo).",
+        default=("s", "x", "t"),
+        description="Candidates, each judged by cross-fitting.",
     )
     ensemble: bool = Field(
         default=True,
-        description="Serve the average of the learners whose cross-validated Qini intervals "
-        "overlap the best one's.",
+        description="Serve a stacked average of the core learners and of the best candidate "
+        "(training.stacking); false: the candidate with the highest cross-validated Qini.",
+    )
+    ensemble_core: tuple[LearnerName, ...] = Field(
+        default=("s", "x"),
+        description="Learners always in the ensemble when they rank better than chance (S and "
+        "X led the evaluation zoo); another candidate joins when its cross-validated Qini is "
+        "the highest.",
+    )
+    stack_shrinkage: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="How far the stacked weights are moved back towards equal weights: 0 keeps "
+        "the R-loss weights, 1 gives the plain average.",
     )
     learner_params: dict[str, Any] = Field(
         default_factory=dict, description="LightGBM parameters shared by every learner."

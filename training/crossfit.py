@@ -3,10 +3,12 @@
 The rows are dealt into k folds stratified by arm x outcome (so each fold gets its share of the
 rare mentored successes). Each configured learner is fit k times, each time on the other folds,
 and predicts the fold it did not see: out-of-fold uplift and chances for every row. The Qini
-coefficient of those predictions, with a bootstrap interval, judges each learner; when the best
-learners' intervals overlap, their average (`models.learners.EnsembleLearner`) is chosen, since
-the data cannot tell them apart and averaging lowers the variance of either. The chosen recipe is
-then refit on all rows (`refit`); its out-of-fold predictions are the honest evaluation.
+coefficient of those predictions, with a bootstrap interval, judges each learner. With the
+ensemble on, the served model is a weighted average (`models.learners.EnsembleLearner`) of the
+core learners (S and X by default, which led the evaluation zoo) and of any other candidate whose
+out-of-fold Qini is the highest (T in worlds whose arms are unrelated); the weights are stacked
+on the out-of-fold predictions (`training.stacking`). The chosen recipe is then refit on all rows
+(`refit`); its out-of-fold predictions are the honest evaluation.
 
 Folds run on one thread each, side by side (LightGBM releases the GIL).
 """
@@ -26,11 +28,14 @@ from models.features import FloatArray
 from models.learners import EnsembleLearner, UpliftLearner, make_learner
 from models.propensity import stratified_folds
 from training import evaluation as ev
+from training import stacking
 
 ENSEMBLE = "ensemble"
 # What judges the learners (and, in the promotion gate, the versions): the whole ranking, so one
 # model serves every capacity a program may have.
 SELECTION_METRIC = "qini_coefficient"
+# Always in the ensemble (when better than chance): S and X led the evaluation zoo.
+CORE_LEARNERS = ("s", "x")
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,13 @@ class OutOfFold:
     p0: FloatArray
 
     @staticmethod
-    def mean(parts: Sequence[OutOfFold]) -> OutOfFold:
+    def mean(parts: Sequence[OutOfFold], weights: FloatArray | None = None) -> OutOfFold:
+        """The (weighted) average of several learners' predictions."""
+        w = np.full(len(parts), 1.0 / len(parts)) if weights is None else np.asarray(weights)
         return OutOfFold(
-            uplift=np.mean([p.uplift for p in parts], axis=0),
-            p1=np.mean([p.p1 for p in parts], axis=0),
-            p0=np.mean([p.p0 for p in parts], axis=0),
+            uplift=np.tensordot(w, [p.uplift for p in parts], axes=1),
+            p1=np.tensordot(w, [p.p1 for p in parts], axes=1),
+            p0=np.tensordot(w, [p.p0 for p in parts], axes=1),
         )
 
 
@@ -61,6 +68,7 @@ class Candidate:
     qini_interval: tuple[float, float]
     seconds: float
     params: dict[str, dict[str, Any]] = field(default_factory=dict)  # per member
+    weights: dict[str, float] = field(default_factory=dict)  # per member of an ensemble
 
 
 @dataclass(frozen=True)
@@ -154,12 +162,17 @@ def select(
     feature_names: list[str],
     seed: int,
     ensemble: bool,
+    core: Sequence[str] = CORE_LEARNERS,
+    stack_propensity: FloatArray | None = None,
+    shrinkage: float = stacking.DEFAULT_SHRINKAGE,
     min_events_per_arm: int = 0,
     resamples: int = 100,
     on_learner: Any = None,
 ) -> Selection:
-    """Cross-fit every learner, add the ensemble of overlapping ones, choose (module docstring).
+    """Cross-fit every learner, stack the ensemble, choose (module docstring).
 
+    ``propensity``: what learners that need one (DR) are fit with; ``stack_propensity``: the
+    cross-fitted chances of being mentored for the stacking's R-loss (`training.stacking`).
     With fewer than ``min_events_per_arm`` outcome events in an arm, the S-learner (when it is a
     candidate) is served alone: its one model of all rows learns from every event, while the
     other learners fit models of the small arm alone, and a Qini on so few events cannot tell
@@ -201,32 +214,78 @@ def select(
         )
         return Selection(candidates, candidates["s"], reason, folds)
     best = max(singles, key=lambda c: (c.qini, -learners.index(c.name)))
-    overlapping = tuple(
-        c.name for c in singles if c.qini_interval[1] >= best.qini_interval[0] and c.qini > 0
-    )
-    if ensemble and len(overlapping) >= 2:
-        oof = OutOfFold.mean([candidates[n].oof for n in overlapping])
-        qini, interval = qini_with_interval(y, t, oof.uplift, resamples=resamples, seed=seed)
-        candidates[ENSEMBLE] = Candidate(
-            ENSEMBLE,
-            overlapping,
-            oof,
-            qini,
-            interval,
-            sum(candidates[n].seconds for n in overlapping),
-            {n: dict(params[n]) for n in overlapping},
+    members = ensemble_members(candidates, best, core)
+    if ensemble and len(members) >= 2:
+        chosen = _stacked(
+            candidates,
+            members,
+            t,
+            y,
+            stack_propensity=stack_propensity,
+            shrinkage=shrinkage,
+            resamples=resamples,
+            seed=seed,
         )
+        candidates[ENSEMBLE] = chosen
+        weights = ", ".join(f"{n} {w:.2f}" for n, w in chosen.weights.items())
         reason = (
-            f"the 90% intervals of {', '.join(overlapping)} overlap: their average is served "
-            f"(cross-validated Qini {qini:.4f} [{interval[0]:.4f}, {interval[1]:.4f}])"
+            f"stacked average of {', '.join(members)} (weights {weights}; cross-validated Qini "
+            f"{chosen.qini:.4f} [{chosen.qini_interval[0]:.4f}, {chosen.qini_interval[1]:.4f}])"
         )
-        return Selection(candidates, candidates[ENSEMBLE], reason, folds)
+        return Selection(candidates, chosen, reason, folds)
     reason = (
         f"{best.name} has the highest cross-validated Qini "
         f"({best.qini:.4f} [{best.qini_interval[0]:.4f}, {best.qini_interval[1]:.4f}])"
-        + ("" if len(singles) == 1 else ", clear of the others' intervals")
     )
     return Selection(candidates, best, reason, folds)
+
+
+def ensemble_members(
+    candidates: Mapping[str, Candidate], best: Candidate, core: Sequence[str]
+) -> tuple[str, ...]:
+    """The core learners that rank better than chance, and the best candidate when it is not one
+    of them (in the order the candidates were given)."""
+    keep = {n for n in core if n in candidates and candidates[n].qini > 0}
+    if best.qini > 0:
+        keep.add(best.name)
+    return tuple(n for n in candidates if n in keep)
+
+
+def _stacked(
+    candidates: Mapping[str, Candidate],
+    members: tuple[str, ...],
+    t: FloatArray,
+    y: FloatArray,
+    *,
+    stack_propensity: FloatArray | None,
+    shrinkage: float,
+    resamples: int,
+    seed: int,
+) -> Candidate:
+    """The members' weighted average, judged like a single learner."""
+    parts = [candidates[n].oof for n in members]
+    e = stacking.nuisance_propensity(t, stack_propensity)
+    pooled = candidates["s"].oof if "s" in candidates else OutOfFold.mean(parts)
+    weights = stacking.stack_weights(
+        [p.uplift for p in parts],
+        t,
+        y,
+        propensity=e,
+        baseline=e * pooled.p1 + (1 - e) * pooled.p0,
+        shrinkage=shrinkage,
+    )
+    oof = OutOfFold.mean(parts, weights)
+    qini, interval = qini_with_interval(y, t, oof.uplift, resamples=resamples, seed=seed)
+    return Candidate(
+        ENSEMBLE,
+        members,
+        oof,
+        qini,
+        interval,
+        sum(candidates[n].seconds for n in members),
+        {n: dict(candidates[n].params[n]) for n in members},
+        {n: float(w) for n, w in zip(members, weights, strict=True)},
+    )
 
 
 def refit(
@@ -260,4 +319,5 @@ def refit(
     workers = max(1, min(len(chosen.members), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="refit") as pool:
         members = list(pool.map(one, chosen.members))
-    return EnsembleLearner(members)
+    weights = [chosen.weights[n] for n in chosen.members] if chosen.weights else None
+    return EnsembleLearner(members, weights)

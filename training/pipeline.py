@@ -9,7 +9,8 @@ times them and tells the caller what happens through typed events (`training.eve
    selection in its place where the history has them;
 3. `training.selection`: every configured learner cross-fitted (`training.crossfit`: k folds
    stratified by arm x outcome, on a sample of at most `selection_rows` rows for very large
-   histories), the learner or ensemble chosen by the out-of-fold Qini coefficient; then the
+   histories), each judged by the out-of-fold Qini coefficient, and the served recipe chosen: a
+   stacked average of the core learners and the best one (`training.stacking`); then the
    evidence check (events per arm, Qini interval);
 4. `training.refit`: the chosen recipe refit on every row, calibrated per arm;
 5. `training.evaluate`: the out-of-fold predictions against references (random, response model)
@@ -141,6 +142,7 @@ def train(config: TrainConfig, *, on_event: OnEvent | None = None) -> TrainResul
             prepared,
             params,
             propensity=propensity.for_learners,
+            stack_propensity=propensity.cv.scores_clipped,
             on_learner=steps.learner,
         )
         for name, candidate in selection.candidates.items():

@@ -54,6 +54,7 @@ def build_model(
             else "+".join(chosen.members),
             "members": list(chosen.members),
             "params": chosen.params,
+            "weights": chosen.weights,
             "seed": config.seed,
             "contract": config.contract,
             "model_name": config.model_name,

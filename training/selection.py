@@ -63,9 +63,11 @@ def select_learner(
     params: Mapping[str, Mapping[str, Any]],
     *,
     propensity: FloatArray | None,
+    stack_propensity: FloatArray | None,
     on_learner: Callable[[str], None],
 ) -> crossfit.Selection:
-    """Cross-fit every configured learner and choose (`training.crossfit.select`)."""
+    """Cross-fit every configured learner and choose (`training.crossfit.select`);
+    ``stack_propensity`` is the cross-fitted chance of being mentored the stacking uses."""
     cv = prepared.cv_rows
     return crossfit.select(
         config.learners,
@@ -79,6 +81,9 @@ def select_learner(
         feature_names=prepared.feature_names,
         seed=config.seed,
         ensemble=config.ensemble,
+        core=config.ensemble_core,
+        stack_propensity=stack_propensity,
+        shrinkage=config.stack_shrinkage,
         min_events_per_arm=config.min_events_per_arm,
         on_learner=on_learner,
     )

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from models.features import feature_matrix, msme_feature_specs
-from models.learners import LEARNER_NAMES, UpliftLearner, make_learner
+from models.learners import LEARNER_NAMES, EnsembleLearner, UpliftLearner, make_learner
 from models.uplift_model import UpliftModel
 from tests.models.synthetic import Synthetic
 
@@ -132,3 +132,24 @@ def test_one_arm_only_is_refused() -> None:
 def test_unfitted_learner_says_so() -> None:
     with pytest.raises(RuntimeError, match="not fitted"):
         make_learner("x").predict_uplift(pd.DataFrame({"a": [1.0]}))
+
+
+def test_ensemble_weights_are_checked_and_normalised(fitted: dict[str, UpliftLearner]) -> None:
+    members = [fitted["s"], fitted["x"]]
+    assert EnsembleLearner(members, [3.0, 1.0]).weights == (0.75, 0.25)
+    for bad in ([1.0], [-1.0, 2.0], [0.0, 0.0]):
+        with pytest.raises(ValueError, match="ensemble weights"):
+            EnsembleLearner(members, bad)
+
+
+def test_an_ensemble_pickled_before_weights_existed_loads_with_equal_weights(
+    arrays: dict[str, np.ndarray], fitted: dict[str, UpliftLearner]
+) -> None:
+    X = arrays["X"][6000:6050]
+    ensemble = EnsembleLearner([fitted["s"], fitted["x"]], [0.9, 0.1])
+    older = pickle.loads(pickle.dumps(ensemble))
+    del older.__dict__["weights"]  # what a model saved before weights holds
+    expected = (fitted["s"].predict_uplift(X) + fitted["x"].predict_uplift(X)) / 2
+    np.testing.assert_allclose(older.predict_uplift(X), expected, atol=1e-12)
+    weighted = 0.9 * fitted["s"].predict_uplift(X) + 0.1 * fitted["x"].predict_uplift(X)
+    np.testing.assert_allclose(ensemble.predict_uplift(X), weighted, atol=1e-12)

@@ -18,7 +18,8 @@ def test_defaults_follow_the_msme_contract() -> None:
         "digitalized",
     )
     assert config.model_name == "umkm-uplift"
-    assert config.learners == ("s", "x")
+    assert config.learners == ("s", "x", "t")
+    assert config.ensemble_core == ("s", "x")
     assert config.ensemble and config.categorical_encoding == "codes"
     assert config.capacities == (0.05, 0.1, 0.2, 0.3)
 

@@ -1,4 +1,4 @@
-"""Cross-fitted learner choice: out-of-fold predictions, intervals, the ensemble rule, refit."""
+"""Cross-fitted learner choice: out-of-fold predictions, intervals, the stacked ensemble, refit."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]
 def _select_s_and_t(
     X: np.ndarray, t: np.ndarray, y: np.ndarray, names: list[str], **options: Any
 ) -> crossfit.Selection:
-    """S and T judged on 3 folds (``options``: ensemble, resamples, min_events_per_arm)."""
+    """S and T judged on 3 folds (``options``: ensemble, core, shrinkage, resamples,
+    min_events_per_arm)."""
     return crossfit.select(
         ["s", "t"],
         {"s": PARAMS, "t": PARAMS},
@@ -82,48 +83,75 @@ def test_out_of_fold_predictions_come_from_models_that_did_not_see_the_row(
     assert not np.allclose(in_sample, oof.uplift)
 
 
-def test_overlapping_learners_are_averaged_and_the_refit_is_an_ensemble(
+def test_the_ensemble_is_the_stacked_average_and_the_refit_keeps_its_weights(
     arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]],
 ) -> None:
     X, t, y, _, names = arrays
     selection = _select_s_and_t(
-        X,
-        t,
-        y,
-        names,
-        ensemble=True,
-        resamples=30,
+        X, t, y, names, ensemble=True, resamples=30, core=("s", "t"), shrinkage=0.0
     )
     s, t_ = selection.candidates["s"], selection.candidates["t"]
     for candidate in (s, t_):
         assert candidate.qini_interval[0] <= candidate.qini <= candidate.qini_interval[1]
-    overlap = (
-        s.qini_interval[1] >= t_.qini_interval[0] and t_.qini_interval[1] >= s.qini_interval[0]
+    chosen = selection.chosen
+    assert chosen.name == crossfit.ENSEMBLE and chosen.members == ("s", "t")
+    weights = chosen.weights
+    assert set(weights) == {"s", "t"} and sum(weights.values()) == pytest.approx(1.0)
+    assert min(weights.values()) >= 0
+    assert "stacked average of s, t" in selection.reason
+    np.testing.assert_allclose(
+        chosen.oof.uplift, weights["s"] * s.oof.uplift + weights["t"] * t_.oof.uplift, atol=1e-12
     )
-    if overlap:
-        assert selection.chosen.name == crossfit.ENSEMBLE
-        assert selection.chosen.members == ("s", "t")
-        np.testing.assert_allclose(
-            selection.chosen.oof.uplift, (s.oof.uplift + t_.oof.uplift) / 2, atol=1e-12
-        )
-        learner = crossfit.refit(
-            selection.chosen,
-            X,
-            t,
-            y,
-            propensity=None,
-            categorical=[],
-            feature_names=names,
-            seed=0,
-        )
-        assert isinstance(learner, EnsembleLearner) and learner.label == "s+t"
-        prediction, attribution = learner.explain_matrix(X[:50])
-        # Contributions of the average still add up exactly to the average uplift.
-        np.testing.assert_allclose(
-            attribution.contributions.sum(1) + attribution.base, prediction.uplift, atol=1e-9
-        )
-    else:
-        assert selection.chosen.name in ("s", "t")
+    learner = crossfit.refit(
+        chosen, X, t, y, propensity=None, categorical=[], feature_names=names, seed=0
+    )
+    assert isinstance(learner, EnsembleLearner) and learner.label == "s+t"
+    np.testing.assert_allclose(learner.member_weights, [weights["s"], weights["t"]])
+    prediction, attribution = learner.explain_matrix(X[:50])
+    members = [m.predict_matrix(X[:50]).uplift for m in learner.members]
+    np.testing.assert_allclose(
+        prediction.uplift, weights["s"] * members[0] + weights["t"] * members[1], atol=1e-12
+    )
+    # Contributions of the weighted average still add up exactly to its uplift.
+    np.testing.assert_allclose(
+        attribution.contributions.sum(1) + attribution.base, prediction.uplift, atol=1e-9
+    )
+
+
+def test_full_shrinkage_gives_the_plain_average(
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]],
+) -> None:
+    X, t, y, _, names = arrays
+    selection = _select_s_and_t(
+        X, t, y, names, ensemble=True, resamples=10, core=("s", "t"), shrinkage=1.0
+    )
+    s, t_ = selection.candidates["s"], selection.candidates["t"]
+    assert selection.chosen.weights == pytest.approx({"s": 0.5, "t": 0.5})
+    np.testing.assert_allclose(
+        selection.chosen.oof.uplift, (s.oof.uplift + t_.oof.uplift) / 2, atol=1e-12
+    )
+
+
+def _candidate(name: str, qini: float) -> crossfit.Candidate:
+    empty = crossfit.OutOfFold(np.zeros(3), np.zeros(3), np.zeros(3))
+    return crossfit.Candidate(name, (name,), empty, qini, (qini, qini), 0.0)
+
+
+@pytest.mark.parametrize(
+    ("qinis", "members"),
+    [
+        ({"s": 0.30, "x": 0.28, "t": 0.20}, ("s", "x")),  # T not the best: core only
+        ({"s": 0.30, "x": 0.28, "t": 0.35}, ("s", "x", "t")),  # T the best: it joins
+        ({"s": 0.30, "x": -0.01, "t": 0.10}, ("s",)),  # X no better than chance: left out
+        ({"s": -0.02, "x": -0.01, "t": -0.03}, ()),  # nothing ranks: no ensemble
+    ],
+)
+def test_the_core_learners_and_the_best_one_make_the_ensemble(
+    qinis: dict[str, float], members: tuple[str, ...]
+) -> None:
+    candidates = {n: _candidate(n, q) for n, q in qinis.items()}
+    best = max(candidates.values(), key=lambda c: c.qini)
+    assert crossfit.ensemble_members(candidates, best, ("s", "x")) == members
 
 
 def test_without_ensemble_the_best_single_learner_is_chosen(

@@ -1,0 +1,66 @@
+"""Stacking weights from the R-loss of out-of-fold predictions, and its propensity nuisance."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from training.stacking import nuisance_propensity, stack_weights
+
+
+def _world(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A randomised trial whose effect follows one feature: outcome chance 0.2 + tau."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(size=n)
+    tau = 0.3 * x
+    t = (rng.uniform(size=n) < 0.5).astype(float)
+    y = (rng.uniform(size=n) < 0.2 + tau * t).astype(float)
+    return x, tau, t, y
+
+
+def test_the_member_that_knows_the_effect_gets_the_weight() -> None:
+    x, tau, t, y = _world(40_000, seed=1)
+    rng = np.random.default_rng(2)
+    informed = tau + rng.normal(0, 0.02, len(x))  # ranks by the true effect
+    noise = rng.normal(0, 0.1, len(x))  # ranks by nothing
+    e = np.full(len(t), 0.5)
+    baseline = 0.2 + 0.5 * tau
+    weights = stack_weights([noise, informed], t, y, propensity=e, baseline=baseline, shrinkage=0)
+    assert weights.sum() == pytest.approx(1.0)
+    assert weights[1] > 0.9 > weights[0] >= 0
+    # Shrinkage moves the weights back towards equal, in proportion.
+    half = stack_weights([noise, informed], t, y, propensity=e, baseline=baseline, shrinkage=0.5)
+    np.testing.assert_allclose(half, 0.5 * weights + 0.25)
+    full = stack_weights([noise, informed], t, y, propensity=e, baseline=baseline, shrinkage=1)
+    np.testing.assert_allclose(full, [0.5, 0.5])
+
+
+def test_members_that_explain_nothing_get_equal_weights() -> None:
+    _, _, t, y = _world(5_000, seed=3)
+    flat = [np.zeros(len(t)), np.zeros(len(t)), np.zeros(len(t))]
+    e = np.full(len(t), 0.5)
+    weights = stack_weights(flat, t, y, propensity=e, baseline=np.full(len(t), 0.3), shrinkage=0)
+    np.testing.assert_allclose(weights, [1 / 3, 1 / 3, 1 / 3])
+
+
+def test_shrinkage_outside_zero_to_one_is_refused() -> None:
+    t = np.array([0.0, 1.0])
+    with pytest.raises(ValueError, match="shrinkage"):
+        stack_weights([t, t], t, t, propensity=t, baseline=t, shrinkage=1.5)
+
+
+def test_a_propensity_that_only_fits_noise_is_replaced_by_the_share_mentored() -> None:
+    rng = np.random.default_rng(4)
+    t = (rng.uniform(size=20_000) < 0.4).astype(float)  # randomised: 40% mentored
+    overfit = np.clip(0.4 + rng.normal(0, 0.15, len(t)), 0.02, 0.98)
+    chosen = nuisance_propensity(t, overfit)
+    np.testing.assert_allclose(chosen, np.full(len(t), t.mean()))
+    assert np.all(nuisance_propensity(t, None) == t.mean())
+
+
+def test_an_informative_propensity_is_kept() -> None:
+    rng = np.random.default_rng(5)
+    x = rng.uniform(size=20_000)
+    true = 0.1 + 0.6 * x  # mentoring depends on the profile
+    t = (rng.uniform(size=len(x)) < true).astype(float)
+    np.testing.assert_array_equal(nuisance_propensity(t, true), true)

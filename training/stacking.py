@@ -1,0 +1,81 @@
+"""Stacking weights for an ensemble of uplift learners, from the R-loss of their out-of-fold
+predictions (Nie and Wager's "quasi-oracle" loss; its use for stacking is their section 4).
+
+With m(x) the chance of the outcome whatever the arm and e(x) the chance of being mentored, the
+mentoring effect tau(x) satisfies  y - m(x) = (t - e(x)) tau(x) + noise.  Given each member's
+out-of-fold uplift u_k, the weights solve the least-squares problem
+
+    y - m  ~  c (t - e)  +  sum_k w_k (t - e) u_k,     w_k >= 0,
+
+with a free constant c (an average effect every member may miss). The weights are then scaled to
+sum to 1, which leaves the ranking unchanged, and moved ``shrinkage`` of the way back to equal
+weights: the loss is noisy with few mentored successes, and equal weights were the previous,
+robust default. How this was chosen, and what it wins and loses in the evaluation zoo:
+docs/results.md ("stacked ensemble").
+
+The nuisances come from what cross-fitting already produced: e(x) from the cross-fitted
+propensity, replaced by the share mentored when it predicts no better than that constant (a
+randomised history: a boosted propensity model then only fits noise); m(x) from the pooled
+S-learner's out-of-fold chances when it is a member, else the members' mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.optimize import lsq_linear
+
+from models.features import FloatArray
+
+# The share of the way from the R-loss weights back to equal weights (module docstring).
+DEFAULT_SHRINKAGE = 0.5
+_EPS = 1e-12
+
+
+def _log_loss(t: FloatArray, p: FloatArray) -> float:
+    q = np.clip(p, 1e-6, 1 - 1e-6)
+    return float(-np.mean(t * np.log(q) + (1 - t) * np.log(1 - q)))
+
+
+def nuisance_propensity(t: FloatArray, propensity: FloatArray | None) -> FloatArray:
+    """The cross-fitted propensity, or the constant share mentored when the model's out-of-fold
+    log loss is no better than the constant's (or when there is no propensity)."""
+    constant = np.full(len(t), float(np.mean(t)))
+    if propensity is None:
+        return constant
+    propensity = np.asarray(propensity, dtype=np.float64)
+    return propensity if _log_loss(t, propensity) < _log_loss(t, constant) else constant
+
+
+def stack_weights(
+    uplifts: Sequence[FloatArray],
+    t: FloatArray,
+    y: FloatArray,
+    *,
+    propensity: FloatArray,
+    baseline: FloatArray,
+    shrinkage: float = DEFAULT_SHRINKAGE,
+) -> FloatArray:
+    """Non-negative weights summing to 1, one per member (module docstring).
+
+    ``uplifts``: each member's out-of-fold uplift; ``propensity``: e(x); ``baseline``: m(x), the
+    chance of the outcome whatever the arm. With no member explaining any of the effect (every
+    R-loss weight 0), the weights are equal."""
+    if not 0.0 <= shrinkage <= 1.0:
+        raise ValueError(f"shrinkage is a share in [0, 1]; got {shrinkage}")
+    k = len(uplifts)
+    equal = np.full(k, 1.0 / k)
+    if k == 1:
+        return equal
+    residual = np.asarray(t, dtype=np.float64) - propensity
+    design = np.column_stack([residual * np.asarray(u, dtype=np.float64) for u in uplifts])
+    design = np.column_stack([design, residual])
+    lower = np.r_[np.zeros(k), -np.inf]
+    upper = np.full(k + 1, np.inf)
+    found = lsq_linear(design, np.asarray(y, dtype=np.float64) - baseline, bounds=(lower, upper))
+    raw = np.clip(found.x[:k], 0.0, None)
+    fitted = raw / raw.sum() if raw.sum() > _EPS else equal
+    weights: FloatArray = (1.0 - shrinkage) * fitted + shrinkage * equal
+    normalised: FloatArray = weights / weights.sum()
+    return normalised
