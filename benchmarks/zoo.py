@@ -272,10 +272,41 @@ def hillstrom_world(split: int) -> World:
 # ----------------------------------------------------------------------------- tables
 
 
+def summary(frame: pd.DataFrame) -> list[str]:
+    """One line per family, one column per size: ours against the best causalml learner (oracle
+    share at 10%, or Qini where there is no truth), means over seeds; bold: the higher."""
+    frame = frame.assign(metric=frame.get("oracle_0.10", np.nan)).copy()
+    if "qini" in frame:
+        frame["metric"] = frame["metric"].fillna(frame["qini"])
+    sizes = sorted(frame["size"].unique())
+    lines = [
+        "| family | " + " | ".join(f"{size:,} rows" for size in sizes) + " |",
+        "|---" * (len(sizes) + 1) + "|",
+    ]
+    for family, part in frame.groupby("family", sort=False):
+        cells = []
+        for size in sizes:
+            cell = part[part["size"] == size]
+            mean = cell.groupby("model")["metric"].mean()
+            if "ours" not in mean.index or len(mean) < 2:
+                cells.append("–")
+                continue
+            peers = mean.drop(index="ours")
+            best = str(peers.idxmax())
+            ours, peer = mean["ours"], peers[best]
+            digits = 3 if "oracle_0.10" in cell and cell["oracle_0.10"].notna().any() else 4
+            a, b = f"{ours:.{digits}f}", f"{peer:.{digits}f}"
+            a, b = (f"**{a}**", b) if ours >= peer else (a, f"**{b}**")
+            name = best.removeprefix("causalml_").upper()
+            cells.append(f"{a} vs {b} ({name}, {cell['seed'].nunique()})")
+        lines.append(f"| {family} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def tables(path: Path) -> str:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     frame = pd.DataFrame(rows)
-    lines: list[str] = []
+    lines: list[str] = [*summary(frame), ""]
     truth = frame[frame["oracle_0.10"].notna()] if "oracle_0.10" in frame else frame.iloc[:0]
     if len(truth):
         lines.append(
