@@ -19,6 +19,7 @@ the served model's figures come from the zoo (`benchmarks/zoo.py`).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -35,8 +36,9 @@ LEARNERS = ("s", "t", "x")
 Rule = Callable[[dict[str, np.ndarray]], np.ndarray]
 
 
-def collect(world: object, path: Path, seed: int) -> None:
-    """Out-of-fold and evaluation predictions of S, T and X on one world, saved to ``path``."""
+def collect(world: object, path: Path, seed: int, params: dict[str, object]) -> None:
+    """Out-of-fold and evaluation predictions of S, T and X on one world, saved to ``path``
+    (``params``: LightGBM settings for every learner, e.g. a lever to study)."""
     from zoo import _config_for
 
     from models.features import feature_matrix
@@ -62,10 +64,10 @@ def collect(world: object, path: Path, seed: int) -> None:
     options = {"categorical": prepared.categorical, "feature_names": prepared.feature_names}
     for name in LEARNERS:
         oof = crossfit.crossfit_learner(
-            name, {}, cv.X, cv.t, cv.y, fold_of=fold_of, propensity=None, seed=seed, **options
+            name, params, cv.X, cv.t, cv.y, fold_of=fold_of, propensity=None, seed=seed, **options
         )
         learner = crossfit._fit(
-            name, {}, rows.X, rows.t, rows.y, propensity=None, seed=seed, **options
+            name, params, rows.X, rows.t, rows.y, propensity=None, seed=seed, **options
         )
         saved |= {f"oof_{name}": oof.uplift, f"oofp1_{name}": oof.p1, f"oofp0_{name}": oof.p0}
         saved[f"eval_{name}"] = learner.predict_matrix(X_eval).uplift
@@ -171,6 +173,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="20000")
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--hillstrom", type=int, default=0, help="Hillstrom splits to collect.")
+    parser.add_argument("--params", default="{}", help="JSON of LightGBM settings (a lever).")
     args = parser.parse_args()
     if args.what == "table":
         print(table(args.out))
@@ -198,7 +201,7 @@ def main() -> None:
         if path.exists():
             continue
         tick = time.perf_counter()
-        collect(make(), path, seed)
+        collect(make(), path, seed, json.loads(args.params))
         print(f"{tag}: {time.perf_counter() - tick:.0f} s", flush=True)
 
 
