@@ -231,6 +231,13 @@ def promotion_gate(
     return GateResult(False, note, previous, metrics)
 
 
+def _weights_tag(weights: dict[str, float] | None) -> str:
+    """The stacked ensemble's weights as a version tag, like ``s 0.620, x 0.380``."""
+    if not weights:
+        return "one learner"
+    return ", ".join(f"{name} {weight:.3f}" for name, weight in weights.items())
+
+
 def register_candidate(
     config: TrainConfig,
     model: UpliftModel,
@@ -268,6 +275,7 @@ def register_candidate(
     version_tags = {
         "run_id": run_id,
         "learner": str(model.model_info.get("learner")),
+        "learner_weights": _weights_tag(model.model_info.get("weights")),
         "data_sha256": prepared.fingerprint["sha256"],
         f"cv_{SELECTION_METRIC}": f"{metrics[SELECTION_METRIC]:.6f}",
         "weak_evidence": str(evidence.weak).lower(),

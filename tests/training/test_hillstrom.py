@@ -53,6 +53,15 @@ def _train_and_score(config: TrainConfig, tmp_path: Path, uri: str) -> None:
     assert "uplift_at_30pct_ci05" in result.metrics
     version = MlflowClient(uri).get_model_version("hillstrom-uplift", "1")
     assert version.tags["learner"] == result.chosen_learner
+    # The stacked ensemble's weights are on the version, one per member ("s 0.620, x 0.380").
+    members = result.chosen_learner.split("+")
+    weights = version.tags["learner_weights"]
+    if len(members) > 1:
+        parts = dict(part.split(" ") for part in weights.split(", "))
+        assert list(parts) == members
+        assert sum(float(w) for w in parts.values()) == pytest.approx(1.0, abs=0.002)
+    else:
+        assert weights == "one learner"
 
     sample = pd.read_csv(HILLSTROM, dtype=str, nrows=12)
     source = tmp_path / "some_customers.csv"
