@@ -29,7 +29,10 @@ regularise the noisy effect regressions more than the outcome models.
 from __future__ import annotations
 
 import os
+import queue
 import re
+import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -90,6 +93,46 @@ _REFUSED_KEYS = ("is_unbalance", "unbalance", "unbalanced_sets", "scale_pos_weig
 PREDICT_THREADS = 1
 PARALLEL_MIN_ROWS = {"predict": 20_000, "contrib": 1_000}  # TreeSHAP costs ~100x more per row
 MAX_PREDICT_BLOCKS = 8
+
+
+# LightGBM's Booster is not safe to predict from two threads at once: TreeSHAP (`pred_contrib`)
+# corrupts the heap (LightGBM issue #5482), and every predict call re-initialises the booster's
+# iteration range (issue #6142), so concurrent calls with different tree ranges can score with the
+# wrong trees. A segfault in lib_lightgbm was seen here with two row blocks scored side by side.
+# So each predicting thread takes a booster no other thread holds: the model itself when it is
+# free, else a private copy made once from its text and kept for the next caller.
+_SPARE_BOOSTERS: weakref.WeakKeyDictionary[Any, queue.SimpleQueue[Any]] = (
+    weakref.WeakKeyDictionary()
+)
+_SPARE_LOCK = threading.Lock()
+
+
+def _spares(booster: Any) -> queue.SimpleQueue[Any]:
+    """The free boosters of ``booster`` (itself first), created on first use."""
+    with _SPARE_LOCK:
+        free = _SPARE_BOOSTERS.get(booster)
+        if free is None:
+            free = queue.SimpleQueue()
+            free.put(booster)
+            _SPARE_BOOSTERS[booster] = free
+        return free
+
+
+def acquire_booster(booster: Any) -> Any:
+    """``booster`` or an equivalent copy that no other thread is using; give it back with
+    `release_booster`."""
+    free = _spares(booster)
+    try:
+        return free.get_nowait()
+    except queue.Empty:
+        import lightgbm as lgb
+
+        return lgb.Booster(model_str=booster.model_to_string(num_iteration=-1))
+
+
+def release_booster(booster: Any, held: Any) -> None:
+    """Give back what `acquire_booster(booster)` returned."""
+    _spares(booster).put(held)
 
 
 def _in_row_blocks(score: Callable[[FloatArray], Any], X: FloatArray, min_rows: int) -> FloatArray:
@@ -414,16 +457,22 @@ def _booster_output(
 ) -> FloatArray:
     """`booster.predict(X, **output)` on one OpenMP thread, in row blocks when X is long."""
     start, count = _tree_range(trees)
+    own = not isinstance(booster, ConstantModel)  # a ConstantModel is plain NumPy: no guard
 
     def score(block: FloatArray) -> Any:
-        return booster.predict(
-            block,
-            start_iteration=start,
-            num_iteration=count,
-            num_threads=PREDICT_THREADS,
-            validate_features=False,
-            **output,
-        )
+        model = acquire_booster(booster) if own else booster
+        try:
+            return model.predict(
+                block,
+                start_iteration=start,
+                num_iteration=count,
+                num_threads=PREDICT_THREADS,
+                validate_features=False,
+                **output,
+            )
+        finally:
+            if own:
+                release_booster(booster, model)
 
     return _in_row_blocks(score, X, PARALLEL_MIN_ROWS[kind])
 

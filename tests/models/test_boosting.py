@@ -89,3 +89,37 @@ def test_long_matrices_scored_in_row_blocks_match_one_call(
     monkeypatch.setattr("os.cpu_count", lambda: 4)
     np.testing.assert_array_equal(predict(model, X), whole)
     np.testing.assert_array_equal(contributions(model, X[:200]), contrib)
+
+
+def test_no_two_threads_share_a_booster(pooled: PooledOutcome) -> None:
+    import lightgbm as lgb
+
+    # A booster of its own, so that no other test's spare copies are in its pool.
+    model = lgb.Booster(model_str=pooled.model.model_to_string())  # type: ignore[union-attr]
+    first = boosting.acquire_booster(model)
+    second = boosting.acquire_booster(model)  # the model is taken: a private copy
+    assert first is model and second is not model
+    X = np.random.default_rng(6).normal(size=(50, model.num_feature()))  # type: ignore[union-attr]
+    np.testing.assert_array_equal(second.predict(X), model.predict(X))  # type: ignore[union-attr]
+    boosting.release_booster(model, second)
+    boosting.release_booster(model, first)
+    # Given back, both are reused: no new copy is made.
+    again = {id(boosting.acquire_booster(model)), id(boosting.acquire_booster(model))}
+    assert again == {id(first), id(second)}
+    for held in (first, second):
+        boosting.release_booster(model, held)
+
+
+def test_concurrent_explanations_of_one_model_match_serial_ones(pooled: PooledOutcome) -> None:
+    # TreeSHAP on one LightGBM booster from several threads corrupts memory (LightGBM #5482);
+    # with a booster per thread the answers are those of one thread, in any order of calls.
+    from concurrent.futures import ThreadPoolExecutor
+
+    model = pooled.model
+    rng = np.random.default_rng(7)
+    batches = [rng.normal(size=(40, model.num_feature())) for _ in range(16)]  # type: ignore[union-attr]
+    serial = [contributions(model, X, trees=(0, 50)) for X in batches]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda X: contributions(model, X, trees=(0, 50)), batches))
+    for one, other in zip(serial, together, strict=True):
+        np.testing.assert_array_equal(one, other)
