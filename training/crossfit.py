@@ -5,10 +5,10 @@ rare mentored successes). Each configured learner is fit k times, each time on t
 and predicts the fold it did not see: out-of-fold uplift and chances for every row. The Qini
 coefficient of those predictions, with a bootstrap interval, judges each learner. With the
 ensemble on, the served model is a weighted average (`models.learners.EnsembleLearner`) of the
-core learners (S and X by default, which led the evaluation zoo) and of any other candidate whose
-out-of-fold Qini is the highest (T in worlds whose arms are unrelated); the weights are stacked
-on the out-of-fold predictions (`training.stacking`). The chosen recipe is then refit on all rows
-(`refit`); its out-of-fold predictions are the honest evaluation.
+core learners (`ensemble_core`: S and X by default, which led the evaluation zoo) and of any
+other candidate whose out-of-fold Qini is the highest (T in worlds whose arms are unrelated);
+the weights are stacked on the out-of-fold predictions (`training.stacking`). The chosen recipe
+is then refit on all rows (`refit`); its out-of-fold predictions are the honest evaluation.
 
 Folds run on one thread each, side by side (LightGBM releases the GIL).
 """
@@ -34,8 +34,6 @@ ENSEMBLE = "ensemble"
 # What judges the learners (and, in the promotion gate, the versions): the whole ranking, so one
 # model serves every capacity a program may have.
 SELECTION_METRIC = "qini_coefficient"
-# Always in the ensemble (when better than chance): S and X led the evaluation zoo.
-CORE_LEARNERS = ("s", "x")
 
 
 @dataclass(frozen=True)
@@ -162,9 +160,9 @@ def select(
     feature_names: list[str],
     seed: int,
     ensemble: bool,
-    core: Sequence[str] = CORE_LEARNERS,
+    core: Sequence[str],
+    shrinkage: float,
     stack_propensity: FloatArray | None = None,
-    shrinkage: float = stacking.DEFAULT_SHRINKAGE,
     min_events_per_arm: int = 0,
     resamples: int = 100,
     on_learner: Any = None,

@@ -9,9 +9,9 @@ out-of-fold uplift u_k, the weights solve the least-squares problem
 
 with a free constant c (an average effect every member may miss). The weights are then scaled to
 sum to 1, which leaves the ranking unchanged, and moved ``shrinkage`` of the way back to equal
-weights: the loss is noisy with few mentored successes, and equal weights were the previous,
-robust default. How this was chosen, and what it wins and loses in the evaluation zoo:
-docs/results.md ("stacked ensemble").
+weights (the config's `stack_shrinkage`): the loss is noisy with few mentored successes, and
+equal weights were the previous, robust default. How this was chosen, and what it wins and
+loses in the evaluation zoo: docs/results.md ("stacked ensemble").
 
 The nuisances come from what cross-fitting already produced: e(x) from the cross-fitted
 propensity, replaced by the share mentored when it predicts no better than that constant (a
@@ -25,17 +25,11 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy.optimize import lsq_linear
+from sklearn.metrics import log_loss
 
 from models.features import FloatArray
 
-# The share of the way from the R-loss weights back to equal weights (module docstring).
-DEFAULT_SHRINKAGE = 0.5
 _EPS = 1e-12
-
-
-def _log_loss(t: FloatArray, p: FloatArray) -> float:
-    q = np.clip(p, 1e-6, 1 - 1e-6)
-    return float(-np.mean(t * np.log(q) + (1 - t) * np.log(1 - q)))
 
 
 def nuisance_propensity(t: FloatArray, propensity: FloatArray | None) -> FloatArray:
@@ -45,7 +39,7 @@ def nuisance_propensity(t: FloatArray, propensity: FloatArray | None) -> FloatAr
     if propensity is None:
         return constant
     propensity = np.asarray(propensity, dtype=np.float64)
-    return propensity if _log_loss(t, propensity) < _log_loss(t, constant) else constant
+    return propensity if log_loss(t, propensity) < log_loss(t, constant) else constant
 
 
 def stack_weights(
@@ -55,7 +49,7 @@ def stack_weights(
     *,
     propensity: FloatArray,
     baseline: FloatArray,
-    shrinkage: float = DEFAULT_SHRINKAGE,
+    shrinkage: float,
 ) -> FloatArray:
     """Non-negative weights summing to 1, one per member (module docstring).
 
