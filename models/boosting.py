@@ -6,10 +6,12 @@ unbalanced arms (10–30% mentored). Each choice is commented where it is made:
 * no class reweighting (``is_unbalance`` / ``scale_pos_weight`` are refused): reweighting the rare
   class shifts predicted probabilities away from the true rate, and the product reports
   probabilities; LightGBM's ``boost_from_average`` already starts from the base rate's log-odds;
-* ``min_sum_hessian_in_leaf = 2`` for binary models: a leaf's hessian sum is about the expected
-  number of events in it when p is small (p(1 - p) ~ p), so no leaf is grown on fewer than about
-  two expected events;
-* at least 100 rows per leaf (``min_child_samples``), the same for every role;
+* leaves need rows, not a hessian floor: at least 100 rows per leaf (``min_child_samples``, a
+  tenth of the rows for tiny models, the same for every role); binary models keep LightGBM's
+  ``min_sum_hessian_in_leaf`` of 0.001. Our floor of 2 until 2026-12-04 (about two expected
+  events per leaf, as p(1 - p) ~ p when p is small) kept the S-learner out of the small leaves
+  of mentored successes where part of the uplift sits: it cost our S-learner 0.009 of the oracle
+  share on the simulator's 20,000-row histories (docs/results.md, "hessian floor");
 * a fixed number of rounds (200 at learning rate 0.05) on every row, without early stopping:
   early stopping on the outcome's log loss stops as soon as the baseline chance is learnt, before
   the trees have found where mentoring matters (the uplift is a small part of the log loss), and
@@ -213,7 +215,7 @@ def parse_params(params: Mapping[str, Any] | None) -> LearnerOptions:
                 raise ValueError(
                     f"params: {name} is refused: class reweighting would distort the predicted "
                     "probabilities (the product reports them); rare outcomes are handled by "
-                    "min_sum_hessian_in_leaf, min_child_samples and early stopping instead"
+                    "the rows per leaf (min_child_samples) instead"
                 )
     controls = {key: params.pop(key) for key in CONTROL_KEYS if key in params}
     for key in params:
@@ -325,8 +327,6 @@ def fit_booster(
         "seed": seed,
         "min_child_samples": _min_child_samples(n, role),
     }
-    if binary:
-        params["min_sum_hessian_in_leaf"] = 2.0
     params.update(options.lgb_params[role])
     boost = options.boost
     names: list[str] | Literal["auto"] = (

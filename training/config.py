@@ -99,12 +99,13 @@ class TrainConfig(BaseModel):
         "X led the evaluation zoo); another candidate joins when its cross-validated Qini is "
         "the highest.",
     )
-    stack_shrinkage: float = Field(
-        default=0.5,
-        ge=0.0,
-        le=1.0,
-        description="How far the stacked weights are moved back towards equal weights: 0 keeps "
-        "the R-loss weights, 1 gives the plain average.",
+    stack_prior_rows: int = Field(
+        default=20_000,
+        ge=0,
+        description="How much the equal weights count against the stacked R-loss weights, in "
+        "history rows: the weights move prior / (prior + rows) of the way back to equal weights "
+        "(half way at 20,000 cross-fitting rows, a quarter at 60,000); 0 keeps the R-loss "
+        "weights.",
     )
     learner_params: dict[str, Any] = Field(
         default_factory=dict, description="LightGBM parameters shared by every learner."

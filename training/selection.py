@@ -9,7 +9,7 @@ from typing import Any
 
 from models.features import FloatArray
 from models.propensity import stratified_folds
-from training import crossfit
+from training import crossfit, stacking
 from training import evaluation as ev
 from training.config import TrainConfig
 from training.prepare import Prepared
@@ -83,7 +83,7 @@ def select_learner(
         ensemble=config.ensemble,
         core=config.ensemble_core,
         stack_propensity=stack_propensity,
-        shrinkage=config.stack_shrinkage,
+        shrinkage=stacking.prior_shrinkage(len(cv.t), config.stack_prior_rows),
         min_events_per_arm=config.min_events_per_arm,
         on_learner=on_learner,
     )

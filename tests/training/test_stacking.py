@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from training.stacking import nuisance_propensity, stack_weights
+from training.stacking import nuisance_propensity, prior_shrinkage, stack_weights
 
 
 def _world(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -64,3 +64,14 @@ def test_an_informative_propensity_is_kept() -> None:
     true = 0.1 + 0.6 * x  # mentoring depends on the profile
     t = (rng.uniform(size=len(x)) < true).astype(float)
     np.testing.assert_array_equal(nuisance_propensity(t, true), true)
+
+
+def test_the_equal_weights_count_as_prior_rows() -> None:
+    assert prior_shrinkage(20_000, 20_000) == pytest.approx(0.5)
+    assert prior_shrinkage(60_000, 20_000) == pytest.approx(0.25)
+    assert prior_shrinkage(5_000, 0) == 0.0
+    assert prior_shrinkage(0, 0) == 1.0
+    shares = [prior_shrinkage(rows, 20_000) for rows in (1_000, 5_000, 20_000, 200_000)]
+    assert shares == sorted(shares, reverse=True)
+    with pytest.raises(ValueError, match="counts"):
+        prior_shrinkage(-1, 20_000)
