@@ -13,7 +13,9 @@ Tasks run on this machine's cores (Dask's process scheduler) or on a Dask cluste
 scheduler address (`dask.distributed`). The model is loaded once here and shipped to the
 workers with the tasks; they need this project installed, as any worker running its code does.
 
-Output, in a folder: `part-00000.parquet`, ... in input order (msme_id then the four score
+Output, in a folder that appears complete or not at all (the parts are written to a hidden
+staging folder beside it, `.NAME.partial-*`, renamed once every task succeeded, removed when one
+fails): `part-00000.parquet`, ... in input order (msme_id then the four score
 fields), and `quarantine/part-00000.csv`, ... for partitions with rejected rows (their "row" is
 the spreadsheet-style row within the partition, 2 for its first row; `partition` and `file`
 name it).
@@ -22,6 +24,8 @@ name it).
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -128,14 +132,24 @@ def score_dataset(
         pieces = [piece for path in files for piece in parquet_pieces(path, rows_per_partition)]
     except DataFileError as error:
         raise DatasetScoringError(str(error)) from error
-    output.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # Parts are written to a hidden staging folder beside the output, renamed to the output once
+    # every task has succeeded: the folder appears complete or not at all.
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.partial-", dir=output.parent))
     model_task = delayed(model, pure=True)
     tasks = [
-        delayed(score_partition, pure=False)(piece, model_task, output, index)
+        delayed(score_partition, pure=False)(piece, model_task, staging, index)
         for index, piece in enumerate(pieces)
     ]
-    with _scheduler(scheduler, workers) as options:
-        counts: tuple[PartCounts, ...] = compute(*tasks, **options)  # type: ignore[no-untyped-call]
+    try:
+        with _scheduler(scheduler, workers) as options:
+            counts: tuple[PartCounts, ...] = compute(*tasks, **options)  # type: ignore[no-untyped-call]
+        if output.exists():
+            output.rmdir()  # empty: checked above
+        staging.replace(output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return DatasetScoreResult(
         output=output,
         partitions=len(counts),

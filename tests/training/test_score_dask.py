@@ -127,6 +127,30 @@ def test_a_used_output_folder_and_an_unreadable_or_missing_dataset_are_refused(
         score_dataset(str(tmp_path / "nowhere" / "*.parquet"), tmp_path / "out", model)
 
 
+def test_a_failing_partition_leaves_no_output_folder_and_no_staging(
+    registered_model: RegisteredModel, dataset: tuple[Path, pd.DataFrame], tmp_path: Path
+) -> None:
+    """The third file lacks a contract column: its task fails after the others wrote their
+    parts, and neither the output folder nor the staging folder is left behind."""
+    folder, frame = dataset
+    broken = frame.iloc[:10].drop(columns=["sector"])
+    broken.to_parquet(folder / "profiles-9.parquet", index=False)
+    with use_tracking_uri(registered_model.tracking_uri):
+        model = load_uplift_model(registered_model.model_uri)
+    output = tmp_path / "results" / "scores"
+    with pytest.raises(DatasetScoringError, match=r"profiles-9\.parquet.*sector"):
+        score_dataset(str(folder), output, model, workers=1)
+    assert not output.exists()
+    assert list(output.parent.iterdir()) == []
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (folder / "profiles-9.parquet").unlink()
+    done = score_dataset(str(folder), empty, model, workers=1)  # an empty folder is taken
+    assert done.rows_read == 360
+    assert len(list(empty.glob("part-*.parquet"))) == FILES
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 def test_a_glob_and_row_groups_make_the_partitions(
     registered_model: RegisteredModel, dataset: tuple[Path, pd.DataFrame], tmp_path: Path
 ) -> None:
