@@ -142,6 +142,7 @@ def prioritize(
     from rich.table import Table
 
     from allocation import AllocationError, InfeasibleConstraints
+    from data.messages import render
     from service.errors import allocation_refusal
     from service.prioritize_file import (
         PrioritizeFileError,
@@ -198,7 +199,7 @@ def prioritize(
     if files.replaced_columns:
         replaced = ", ".join(files.replaced_columns)
         console.note(f"input columns recomputed, not kept: {replaced}", err)
-    table = Table(title="Mentoring list", show_header=False)
+    table = Table(title=render("summary_title", {}, lang), show_header=False)
     for label, value in summary_rows(files.result, lang):
         table.add_row(label, str(value))
     out.print(table)

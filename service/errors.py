@@ -218,10 +218,25 @@ def allocation_refusal(error: AllocationError, language: Language = "en") -> All
     return AllocationRefusal(422, error.code, message, [], 1)
 
 
+# The store's refusals as the API and page word them (data.messages code -> parameters); the
+# problems of `list_not_found` and `invalid_list` are worded from the store error's own code.
+STORE_REFUSAL_CODES: dict[str, tuple[str, ...]] = {
+    "refusal_list_not_found": ("list_id",),
+    "refusal_unknown_list": ("list_id",),
+    "refusal_not_on_list": ("list_id", "msme_id"),
+    "refusal_unknown_id": ("count",),
+    "refusal_unknown_ids": ("count",),
+    "refusal_conflicting_outcome": ("list_id", "msme_id"),
+    "refusal_conflicting_outcomes": (),
+    "refusal_invalid_list": (),
+    "refusal_store_unavailable": (),
+}
+
+
 @dataclass(frozen=True)
 class StoreRefusal:
-    """How the API answers a program-store error: status, stable `error` code, English message
-    and one problem per id or pair at fault (the store's `params` hold them all)."""
+    """How the API answers a program-store error: status, stable `error` code, message and one
+    problem per id or pair at fault (the store's `params` hold them all)."""
 
     status: int
     error: str
@@ -233,45 +248,56 @@ class StoreRefusal:
         return error_response(self.status, self.error, self.message, self.problems)
 
 
-def store_refusal(error: StoreError) -> StoreRefusal:
-    """The one mapping from the program store's errors to answers."""
+def store_refusal(error: StoreError, language: Language = "en") -> StoreRefusal:
+    """The one mapping from the program store's errors to answers, worded in `language`; the
+    `error` codes and each problem's `type` are the same in every language."""
     if isinstance(error, ListNotFoundError):
-        problem = Problem(field="list_id", type="list_not_found", reason=str(error))
-        return StoreRefusal(
-            404, error.code, f"No mentoring list has id {error.list_id}.", [problem]
+        params = {"list_id": error.list_id}
+        problem = Problem(
+            field="list_id", type="list_not_found", reason=render(error.code, params, language)
         )
+        message = render("refusal_list_not_found", params, language)
+        return StoreRefusal(404, error.code, message, [problem])
     if isinstance(error, UnknownIdsError):
         problems = [
-            Problem(field="list_id", type="unknown_list", reason=f"no mentoring list {list_id}")
+            Problem(
+                field="list_id",
+                type="unknown_list",
+                reason=render("refusal_unknown_list", {"list_id": list_id}, language),
+            )
             for list_id in error.unknown_lists
         ] + [
             Problem(
                 field="msme_id",
                 type="not_on_list",
-                reason=f"MSME {msme_id} is not on list {list_id}",
+                reason=render(
+                    "refusal_not_on_list", {"list_id": list_id, "msme_id": msme_id}, language
+                ),
             )
             for list_id, msme_id in error.unknown_msmes
         ]
         count = len(problems)
-        message = (
-            f"{count} unknown {'id' if count == 1 else 'ids'}, each named below; no outcome "
-            "was recorded."
-        )
-        return StoreRefusal(404, error.code, message, problems)
+        code = "refusal_unknown_id" if count == 1 else "refusal_unknown_ids"
+        return StoreRefusal(404, error.code, render(code, {"count": count}, language), problems)
     if isinstance(error, ConflictingOutcomesError):
         problems = [
             Problem(
                 field="outcomes",
                 type="conflicting_outcomes",
-                reason=f"two different outcomes for MSME {msme_id} on list {list_id}",
+                reason=render(
+                    "refusal_conflicting_outcome",
+                    {"list_id": list_id, "msme_id": msme_id},
+                    language,
+                ),
             )
             for list_id, msme_id in error.pairs
         ]
-        message = "One request gives two different outcomes for the same MSME on the same list; "
-        return StoreRefusal(409, error.code, message + "no outcome was recorded.", problems)
+        message = render("refusal_conflicting_outcomes", {}, language)
+        return StoreRefusal(409, error.code, message, problems)
     if isinstance(error, InvalidListError):
-        problem = Problem(field=None, type=error.code, reason=str(error))
-        return StoreRefusal(422, error.code, "The list cannot be recorded.", [problem])
-    return StoreRefusal(
-        503, "store_unavailable", "The program store cannot be used now; nothing was written.", []
-    )
+        reason = render(error.code, error.params, language)
+        problem = Problem(field=None, type=error.code, reason=reason)
+        message = render("refusal_invalid_list", {}, language)
+        return StoreRefusal(422, error.code, message, [problem])
+    message = render("refusal_store_unavailable", {}, language)
+    return StoreRefusal(503, "store_unavailable", message, [])

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
+from data.messages import Language, render
 from data.store.repository import ProgramStore
-from models.policy_value import STATUS_NOTES, Interval, MethodValue, list_policy_value
+from models.policy_value import Interval, MethodValue, ValueStatus, list_policy_value
 from service.program_schemas import EstimateOut, ListValueOut, MethodValueOut
 
+# What each status short of "estimated" means (data.messages codes, no parameters): the note.
+VALUE_NOTE_CODES: dict[str, tuple[str, ...]] = {
+    f"value_status_{status}": () for status in get_args(ValueStatus) if status != "estimated"
+}
 
-def list_value(store: ProgramStore, list_id: str) -> ListValueOut:
-    """The model's list against random allocation, from the outcomes in so far
-    (ListNotFoundError for an unknown id)."""
+
+def list_value(store: ProgramStore, list_id: str, language: Language = "en") -> ListValueOut:
+    """The model's list against random allocation, from the outcomes in so far, its note in
+    `language` (ListNotFoundError for an unknown id)."""
     value = list_policy_value(store.get_list(list_id), store.get_outcomes(list_id))
     methods = {name: _method_out(found) for name, found in value.methods.items()}
     return ListValueOut(
         list_id=list_id,
         status=value.status,
-        note=STATUS_NOTES.get(value.status),
+        note=status_note(value.status, language),
         level=value.level,
         model_slots=value.model_slots,
         model_outcomes=value.model_outcomes,
@@ -26,6 +34,12 @@ def list_value(store: ProgramStore, list_id: str) -> ListValueOut:
         ips=methods.get("ips"),
         dr=methods.get("dr"),
     )
+
+
+def status_note(status: ValueStatus, language: Language) -> str | None:
+    """What `status` means for the list, in `language`; None once the value is estimated."""
+    code = f"value_status_{status}"
+    return render(code, {}, language) if code in VALUE_NOTE_CODES else None
 
 
 def _method_out(found: MethodValue) -> MethodValueOut:

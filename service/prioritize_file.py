@@ -30,7 +30,7 @@ from data.io import (
     table_format,
     write_table_to,
 )
-from data.messages import Language, render
+from data.messages import Language, format_param, render
 from data.numbers import NumberFormat, normalise_number_texts, strip_currency
 from data.validation import REASONS_COLUMN, ROW_COLUMN, validate_frame
 from data.validation import write_quarantine as write_validation_quarantine
@@ -290,32 +290,75 @@ def _ordered(frame: pd.DataFrame, first: Sequence[str]) -> pd.DataFrame:
     return frame[[*ordered, *tail, INPUT_ROW]]
 
 
+# The list's table as `summary_rows` and `umkm prioritize` word it (data.messages code -> params).
+SUMMARY_CODES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        (
+            "summary_title",
+            "summary_slots",
+            "summary_filled",
+            "summary_candidates",
+            "summary_eligible",
+            "summary_expected_gain",
+            "summary_random_gain",
+            "summary_success_rate",
+            "summary_cost",
+            "summary_method",
+            "summary_optimality_gap",
+            "summary_binding",
+            "summary_note",
+        ),
+        (),
+    ),
+    "summary_cost_of_budget": ("cost", "budget"),
+    "summary_not_selected": ("reason",),
+}
+
+
 def summary_rows(result: AllocationResult, language: Language = "en") -> list[tuple[str, object]]:
-    """The list's figures as (label, value) pairs, for the console and the workbook; binding
-    constraints and notes in `language` (English as the API words them)."""
+    """The list's figures as (label, value) pairs, for the console and the workbook; labels,
+    binding constraints and notes in `language` (English as the API words them). In English the
+    figures stay numbers (workbook cells); in Bahasa they are text with its separators (2,53)."""
+
+    def label(code: str, **params: object) -> str:
+        return render(code, params, language)
+
+    def figure(value: float) -> object:
+        return value if language == "en" else format_param("figure", value, language)
+
     rows: list[tuple[str, object]] = [
-        ("slots", result.capacity),
-        ("filled", result.filled),
-        ("candidates", result.candidates),
-        ("eligible", result.eligible),
-        ("expected extra digitalizations", round(result.total_expected_gain, 2)),
-        ("same-size random choice", round(result.random_expected_gain, 2)),
+        (label("summary_slots"), figure(result.capacity)),
+        (label("summary_filled"), figure(result.filled)),
+        (label("summary_candidates"), figure(result.candidates)),
+        (label("summary_eligible"), figure(result.eligible)),
+        (label("summary_expected_gain"), figure(round(result.total_expected_gain, 2))),
+        (label("summary_random_gain"), figure(round(result.random_expected_gain, 2))),
     ]
     if result.expected_success_rate is not None:
-        rows.append(("expected success rate", f"{result.expected_success_rate:.1%}"))
+        rate = f"{result.expected_success_rate:.1%}"
+        if language != "en":
+            rate = format_param("fraction", result.expected_success_rate, language)
+        rows.append((label("summary_success_rate"), rate))
     if result.total_cost is not None:
-        budget = f" of {result.budget:,.2f}" if result.budget is not None else ""
-        rows.append(("cost", f"{result.total_cost:,.2f}{budget}"))
-    rows.append(("method", result.method))
+        if result.budget is None:
+            cost = format_param("cost", result.total_cost, language)
+        else:
+            cost = label("summary_cost_of_budget", cost=result.total_cost, budget=result.budget)
+        rows.append((label("summary_cost"), cost))
+    rows.append((label("summary_method"), result.method))
     if result.optimality_gap > 0:
-        rows.append(("optimality gap", f"{result.optimality_gap:.2e}"))
+        rows.append((label("summary_optimality_gap"), f"{result.optimality_gap:.2e}"))
+    binding, note = label("summary_binding"), label("summary_note")
     if language == "en":
-        rows += [("binding", text) for text in result.binding_constraints]
-        rows += [("note", text) for text in result.notes]
+        rows += [(binding, text) for text in result.binding_constraints]
+        rows += [(note, text) for text in result.notes]
     else:
-        rows += [("binding", render(item.code, item.params, language)) for item in result.binding]
-        rows += [("note", render(note.code, note.params, language)) for note in result.coded_notes]
-    rows += [(f"not selected: {code}", n) for code, n in result.reason_counts.items()]
+        rows += [(binding, render(item.code, item.params, language)) for item in result.binding]
+        rows += [(note, render(item.code, item.params, language)) for item in result.coded_notes]
+    rows += [
+        (label("summary_not_selected", reason=code), figure(n))
+        for code, n in result.reason_counts.items()
+    ]
     return rows
 
 

@@ -302,7 +302,9 @@ class ListValueOut(BaseModel):
         "model's rate); no_model_slots, no_model_outcomes (nothing to estimate: `ips` and `dr` "
         "are null)."
     )
-    note: str | None = Field(description="What the status means for this list, in English.")
+    note: str | None = Field(
+        description="What the status means for this list, in the language of Accept-Language."
+    )
     level: float = Field(description="Coverage of every interval (normal, stratified).")
     model_slots: int
     model_outcomes: int = Field(description="Outcomes in for the model's picks.")

@@ -120,6 +120,33 @@ MESSAGES: dict[str, str] = {
         "outcomes not recorded: two different outcomes in one batch for the same MSME ({pairs})"
     ),
     "migration_failed": "the program store's schema could not be migrated",
+    # --- service.errors: the store's refusals as the API and page word them ---------------------
+    "refusal_list_not_found": "No mentoring list has id {list_id}.",
+    "refusal_unknown_list": "no mentoring list {list_id}",
+    "refusal_not_on_list": "MSME {msme_id} is not on list {list_id}",
+    "refusal_unknown_id": "{count} unknown id, each named below; no outcome was recorded.",
+    "refusal_unknown_ids": "{count} unknown ids, each named below; no outcome was recorded.",
+    "refusal_conflicting_outcome": "two different outcomes for MSME {msme_id} on list {list_id}",
+    "refusal_conflicting_outcomes": (
+        "One request gives two different outcomes for the same MSME on the same list; no outcome "
+        "was recorded."
+    ),
+    "refusal_invalid_list": "The list cannot be recorded.",
+    "refusal_store_unavailable": "The program store cannot be used now; nothing was written.",
+    # --- service.list_value: what a policy value's status means (models.policy_value) ----------
+    "value_status_no_model_slots": "the model filled no slot on this list: nothing to evaluate",
+    "value_status_no_model_outcomes": (
+        "no outcome is in for the model's picks yet: nothing to estimate"
+    ),
+    "value_status_no_exploration": (
+        "the list kept no randomized slots (exploration_share 0): the model's slots are shown, "
+        "random allocation's value cannot be estimated from this list"
+    ),
+    "value_status_no_explored_outcomes": (
+        "fewer than two outcomes are in for the explored slots: random allocation's value cannot "
+        "be estimated yet"
+    ),
+    "value_status_few_explored_outcomes": "few explored outcomes: the intervals are a rough guide",
     # --- allocation: constraints that cannot hold ------------------------------------------------
     "quota_too_tight": (
         "quotas allow at most {possible} of the {asked} slots to be filled while {remaining} more "
@@ -177,6 +204,22 @@ MESSAGES: dict[str, str] = {
     "cli_checked_profile": "{path}: checked as a profile file, {count} problem(s)",
     "cli_checked_history": "{path}: checked as a history file, {count} problem(s)",
     "cli_rows": "{rows} rows: {valid} valid, {rejected} rejected",
+    # --- umkm prioritize --lang: the list's table -----------------------------------------------
+    "summary_title": "Mentoring list",
+    "summary_slots": "slots",
+    "summary_filled": "filled",
+    "summary_candidates": "candidates",
+    "summary_eligible": "eligible",
+    "summary_expected_gain": "expected extra digitalizations",
+    "summary_random_gain": "same-size random choice",
+    "summary_success_rate": "expected success rate",
+    "summary_cost": "cost",
+    "summary_cost_of_budget": "{cost} of {budget}",
+    "summary_method": "method",
+    "summary_optimality_gap": "optimality gap",
+    "summary_binding": "binding",
+    "summary_note": "note",
+    "summary_not_selected": "not selected: {reason}",
     # --- allocation: constraints that shaped the list, notes on it -------------------------------
     "binding_capacity": (
         "Capacity: all {used} slots filled while {waiting} other eligible MSMEs wait"

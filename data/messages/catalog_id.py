@@ -129,6 +129,43 @@ MESSAGES: dict[str, str] = {
         "hasil tidak dicatat: dua hasil berbeda dalam satu kiriman untuk UMKM yang sama ({pairs})"
     ),
     "migration_failed": "skema penyimpanan program tidak dapat dimigrasi",
+    # --- service.errors: penolakan penyimpanan program di API dan halaman -----------------------
+    "refusal_list_not_found": "Tidak ada daftar pendampingan dengan id {list_id}.",
+    "refusal_unknown_list": "tidak ada daftar pendampingan {list_id}",
+    "refusal_not_on_list": "UMKM {msme_id} tidak ada di daftar {list_id}",
+    "refusal_unknown_id": (
+        "{count} id tidak dikenal, disebutkan di bawah; tidak ada hasil yang dicatat."
+    ),
+    "refusal_unknown_ids": (
+        "{count} id tidak dikenal, masing-masing disebutkan di bawah; tidak ada hasil yang dicatat."
+    ),
+    "refusal_conflicting_outcome": "dua hasil berbeda untuk UMKM {msme_id} di daftar {list_id}",
+    "refusal_conflicting_outcomes": (
+        "Satu permintaan memberi dua hasil berbeda untuk UMKM yang sama di daftar yang sama; tidak "
+        "ada hasil yang dicatat."
+    ),
+    "refusal_invalid_list": "Daftar tidak dapat dicatat.",
+    "refusal_store_unavailable": (
+        "Penyimpanan program tidak dapat digunakan saat ini; tidak ada yang ditulis."
+    ),
+    # --- service.list_value: arti status nilai kebijakan (models.policy_value) --------------------
+    "value_status_no_model_slots": (
+        "model tidak mengisi satu slot pun di daftar ini: tidak ada yang dapat dinilai"
+    ),
+    "value_status_no_model_outcomes": (
+        "belum ada hasil yang masuk untuk UMKM pilihan model: belum ada yang dapat diperkirakan"
+    ),
+    "value_status_no_exploration": (
+        "daftar ini tidak menyisihkan slot acak (porsi eksplorasi 0): slot pilihan model "
+        "ditampilkan, tetapi nilai pemilihan acak tidak dapat diperkirakan dari daftar ini"
+    ),
+    "value_status_no_explored_outcomes": (
+        "kurang dari dua hasil yang masuk untuk slot acak: nilai pemilihan acak belum dapat "
+        "diperkirakan"
+    ),
+    "value_status_few_explored_outcomes": (
+        "baru sedikit hasil dari slot acak: rentangnya hanya perkiraan kasar"
+    ),
     # --- allocation: batasan yang tidak dapat dipenuhi -------------------------------------------
     "quota_too_tight": (
         "batas provinsi hanya mengizinkan {possible} dari {asked} slot terisi, padahal masih ada "
@@ -187,6 +224,22 @@ MESSAGES: dict[str, str] = {
     "cli_checked_profile": "{path}: diperiksa sebagai berkas profil UMKM, {count} masalah",
     "cli_checked_history": "{path}: diperiksa sebagai berkas riwayat pendampingan, {count} masalah",
     "cli_rows": "{rows} baris: {valid} valid, {rejected} ditolak",
+    # --- umkm prioritize --lang: tabel daftar ---------------------------------------------------
+    "summary_title": "Daftar pendampingan",
+    "summary_slots": "slot",
+    "summary_filled": "terisi",
+    "summary_candidates": "kandidat",
+    "summary_eligible": "layak",
+    "summary_expected_gain": "tambahan UMKM go digital yang diharapkan",
+    "summary_random_gain": "pilihan acak berjumlah sama",
+    "summary_success_rate": "perkiraan tingkat keberhasilan",
+    "summary_cost": "biaya",
+    "summary_cost_of_budget": "{cost} dari {budget}",
+    "summary_method": "metode",
+    "summary_optimality_gap": "selisih optimalitas",
+    "summary_binding": "batasan yang mengikat",
+    "summary_note": "catatan",
+    "summary_not_selected": "tidak terpilih: {reason}",
     # --- allocation: batasan yang membentuk daftar, catatan ---------------------------------------
     "binding_capacity": (
         "Kapasitas: semua {used} slot terisi, sementara {waiting} UMKM layak lainnya menunggu"

@@ -13,11 +13,12 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from allocation import AllocationError
+from data.messages import Language
 from data.store.errors import StoreError
 from data.store.repository import ProgramStore
 from service.auth import ListsKey, ReadKey
 from service.body import documented_body, gc_paused_for, read_json_body
-from service.deps import ProgramStoreDep, current_model, reply_language
+from service.deps import LanguageDep, ProgramStoreDep, current_model, reply_language
 from service.errors import allocation_refusal, check_msme_list, store_refusal
 from service.list_value import list_value
 from service.metrics import ServiceMetrics
@@ -70,7 +71,7 @@ async def post_list(request: Request, key: ListsKey, store: ProgramStoreDep) -> 
         except AllocationError as exc:
             return allocation_refusal(exc, language).response()
         except StoreError as exc:
-            return store_refusal(exc).response()
+            return store_refusal(exc, language).response()
         metrics.msmes_scored.labels("/v1/lists").inc(len(body.msmes))
         payload = issued.model_dump_json()
         location = f"/v1/lists/{issued.list_id}"
@@ -108,13 +109,17 @@ ONE_LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _one_list(
-    read: Callable[[ProgramStore, str], _Answer], store: ProgramStore, list_id: str
+    read: Callable[[ProgramStore, str], _Answer],
+    store: ProgramStore,
+    list_id: str,
+    language: Language = "en",
 ) -> _Answer | Response:
-    """`read(store, list_id)`, or the store's refusal (an unknown list: 404) as the answer."""
+    """`read(store, list_id)`, or the store's refusal (an unknown list: 404) in `language` as the
+    answer."""
     try:
         return read(store, list_id)
     except StoreError as exc:
-        return store_refusal(exc).response()
+        return store_refusal(exc, language).response()
 
 
 @router.get(
@@ -138,10 +143,11 @@ def get_list(
     responses=ONE_LIST_RESPONSES,
 )
 def get_list_value(
-    list_id: ListIdPath, _key: ReadKey, store: ProgramStoreDep
+    list_id: ListIdPath, _key: ReadKey, store: ProgramStoreDep, language: LanguageDep
 ) -> Response | ListValueOut:
     """Digitalizations per slot of the model's picks, of random allocation of the same slots
     among the list's eligible MSMEs, and their difference: inverse propensity and doubly robust,
     with intervals, from the outcomes in so far. Random allocation is seen only through the
-    explored slots: `status` says when it cannot be estimated yet."""
-    return _one_list(list_value, store, list_id)
+    explored slots: `status` says when it cannot be estimated yet, and `note` what that means,
+    in the language of Accept-Language."""
+    return _one_list(partial(list_value, language=language), store, list_id, language)

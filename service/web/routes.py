@@ -522,7 +522,7 @@ async def get_list_view(
     try:
         return await run_in_threadpool(_reopened, request, store, list_id, language)
     except ListNotFoundError as error:
-        return store_refusal(error).response()
+        return store_refusal(error, language).response()
 
 
 @_api.get(
@@ -548,7 +548,7 @@ async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by nam
         reopened = await run_in_threadpool(_reopened, request, store, list_id, language)
         exported = await run_in_threadpool(export_list, reopened, export_format, part, language)
     except ListNotFoundError as error:
-        return store_refusal(error).response()
+        return store_refusal(error, language).response()
     except ExportRefusedError as refused:
         return _export_refusal(refused)
     return _attachment(exported, language)

@@ -315,8 +315,10 @@ def test_a_restarted_service_still_finds_the_list(
 # ------------------------------------------------------------------------- policy value
 
 
-def value_of(client: TestClient, list_id: str) -> dict[str, Any]:
-    response = client.get(f"/v1/lists/{list_id}/value", headers=READER)
+def value_of(client: TestClient, list_id: str, language: str = "en") -> dict[str, Any]:
+    response = client.get(
+        f"/v1/lists/{list_id}/value", headers=READER | {"Accept-Language": language}
+    )
     assert response.status_code == 200, response.text
     answer: dict[str, Any] = response.json()
     return answer
@@ -364,6 +366,25 @@ def test_a_list_without_exploration_gives_the_models_rate_only(
     assert value["ips"]["model_rate"]["value"] == pytest.approx(3 / 5)
     assert value["ips"]["random_rate"] is None and value["dr"]["difference"] is None
 
+    bahasa = value_of(client, issued["list_id"], "id")
+    assert bahasa["status"] == "no_exploration"
+    assert bahasa["note"].startswith("daftar ini tidak menyisihkan slot acak (porsi eksplorasi 0)")
+    assert {key: v for key, v in bahasa.items() if key != "note"} == {
+        key: v for key, v in value.items() if key != "note"
+    }
+
+
+def test_value_notes_in_english_are_the_models_own_words() -> None:
+    """The catalog's English notes are `models.policy_value.STATUS_NOTES` (umkm evaluate-policy
+    prints those): one wording, whichever edge shows it."""
+    from models.policy_value import STATUS_NOTES
+    from service.list_value import status_note
+
+    for status, note in STATUS_NOTES.items():
+        assert status_note(status, "en") == note
+        assert status_note(status, "id") not in (None, note)
+    assert status_note("estimated", "id") is None
+
 
 def test_one_explored_outcome_is_too_few_for_random_allocation(
     client: TestClient, profiles: list[dict[str, Any]]
@@ -387,6 +408,14 @@ def test_the_value_of_an_unknown_list_is_a_404_naming_it(client: TestClient) -> 
     assert response.status_code == 404
     assert response.json()["error"] == "list_not_found"
     assert unknown in response.json()["message"]
+    for language, message in (
+        ("id", f"Tidak ada daftar pendampingan dengan id {unknown}."),
+        ("en", f"No mentoring list has id {unknown}."),
+    ):
+        headers = READER | {"Accept-Language": language}
+        refused = client.get(f"/v1/lists/{unknown}/value", headers=headers).json()
+        assert (refused["error"], refused["message"]) == ("list_not_found", message)
+        assert [problem["type"] for problem in refused["problems"]] == ["list_not_found"]
     assert client.get(f"/v1/lists/{unknown}/value").status_code == 401
 
 

@@ -14,7 +14,10 @@ from data.messages import CATALOGS, LANGUAGES, placeholders, render
 from data.numbers import NumberErrorCode
 from data.store import errors as store_errors
 from data.validation import VALIDATION_CODES
+from service.errors import STORE_REFUSAL_CODES
+from service.list_value import VALUE_NOTE_CODES
 from service.model_store import EVIDENCE_CODES
+from service.prioritize_file import SUMMARY_CODES
 from service.reasons import REASON_PHRASE_CODES
 from service.web.lists import OPTION_CODES
 
@@ -40,6 +43,9 @@ CODES: dict[str, tuple[str, ...]] = {
     **EVIDENCE_CODES,
     **OPTION_CODES,
     **CLI_CODES,
+    **STORE_REFUSAL_CODES,
+    **VALUE_NOTE_CODES,
+    **SUMMARY_CODES,
 }
 # Entries the same in both languages: names, codes and figures only.
 COGNATES = {"factor.other"}
@@ -142,7 +148,8 @@ def test_binding_constraints_and_notes_are_codes_rendered_in_bahasa() -> None:
 
     from service.prioritize_file import summary_rows
 
-    worded = [str(value) for label, value in summary_rows(result, "id") if label == "binding"]
+    binding = render("summary_binding", {}, "id")
+    worded = [str(value) for label, value in summary_rows(result, "id") if label == binding]
     assert worded and all("slots" not in text for text in worded), worded
     english = [value for label, value in summary_rows(result) if label == "binding"]
     assert english == result.binding_constraints

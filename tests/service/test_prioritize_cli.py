@@ -104,6 +104,38 @@ def test_list_with_quota_share_and_budget_from_csv(
     assert "not selected, with reasons:" in out
 
 
+# Labels of `umkm prioritize`'s table in each language: the title, then figures' labels.
+TABLE_LABELS = {
+    "id": ["Daftar pendampingan", "terisi", "kandidat", "layak", "biaya", "metode"],
+    "en": ["Mentoring list", "filled", "candidates", "eligible", "cost", "method"],
+}
+
+
+@pytest.mark.parametrize(("lang", "other"), [("id", "en"), ("en", "id")])
+def test_the_lists_table_is_labelled_in_the_chosen_language(
+    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path, lang: str, other: str
+) -> None:
+    labels, other_language = TABLE_LABELS[lang], TABLE_LABELS[other]
+    code, out, err = run(
+        "--data", str(candidates_file), "--capacity", "10", "--output", str(tmp_path / "l.csv"),
+        "--model", registered_model.model_uri, "--cost-column", "visit_cost", "--budget", "20",
+        "--lang", lang,
+    )  # fmt: skip
+    assert code == 0, err
+    words = {word for line in out.splitlines() for word in line.replace("│", " ").split()}
+    table = " ".join(out.split())
+    for label in labels:
+        assert label in table
+    assert not {label for label in other_language if " " not in label} & words
+    cost = next(line for line in out.splitlines() if labels[4] in line)
+    if lang == "id":
+        assert "dari 20,00" in cost  # the budget, with a decimal comma
+        assert "diharapkan" in words and "expected" not in words
+    else:
+        assert "of 20.00" in cost
+        assert "expected extra digitalizations" in table and "diharapkan" not in words
+
+
 def test_xlsx_output_holds_list_left_outs_and_summary(
     registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path
 ) -> None:

@@ -64,6 +64,25 @@ def test_a_list_made_on_the_page_is_recorded_reopened_and_downloaded(
     assert client.get("/v1/lists/nope/view", headers=AUTH).status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/v1/lists/{}/view", "/v1/lists/{}/export?format=csv"])
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("id", "Tidak ada daftar pendampingan dengan id nope."),
+        ("en", "No mentoring list has id nope."),
+    ],
+)
+def test_an_unknown_list_is_refused_in_the_pages_language(
+    client: TestClient, path: str, language: str, message: str
+) -> None:
+    refused = client.get(path.format("nope"), headers=AUTH | {"Accept-Language": language})
+    assert refused.status_code == 404
+    body = refused.json()
+    assert body["message"] == message
+    assert body["error"] == "list_not_found"
+    assert [problem["type"] for problem in body["problems"]] == ["list_not_found"]
+
+
 def test_exploration_share_zero_is_recorded(client: TestClient, candidates_csv: bytes) -> None:
     made = _issue(client, candidates_csv, {"capacity": 10, "exploration_share": 0})
     assert {item["selected_by"] for item in made["selected"]} == {"model"}

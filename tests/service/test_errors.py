@@ -1,0 +1,71 @@
+"""The program store's refusals: worded in the requester's language, the same codes in each."""
+
+from __future__ import annotations
+
+import pytest
+
+from data.store.errors import (
+    ConflictingOutcomesError,
+    InvalidListError,
+    ListNotFoundError,
+    StoreError,
+    UnknownIdsError,
+)
+from service.errors import store_refusal
+
+STORE_ERRORS = [
+    ListNotFoundError("L1"),
+    UnknownIdsError(["L9"], [("L1", "M7")]),
+    UnknownIdsError([], [("L1", "M7")]),
+    ConflictingOutcomesError([("L1", "M7")]),
+    InvalidListError("a list needs at least one MSME"),
+    StoreError("the database is down"),
+]
+
+
+@pytest.mark.parametrize("error", STORE_ERRORS, ids=lambda error: type(error).__name__)
+def test_a_refusal_keeps_its_status_and_codes_in_every_language(error: StoreError) -> None:
+    english, bahasa = store_refusal(error), store_refusal(error, "id")
+    assert (bahasa.status, bahasa.error) == (english.status, english.error)
+    assert [(p.field, p.type) for p in bahasa.problems] == [
+        (p.field, p.type) for p in english.problems
+    ]
+    assert bahasa.message != english.message
+
+
+def test_refusals_are_english_by_default() -> None:
+    missing = store_refusal(ListNotFoundError("L1"))
+    assert missing.message == "No mentoring list has id L1."
+    assert [p.reason for p in missing.problems] == ["no mentoring list with id L1"]
+    unknown = store_refusal(UnknownIdsError(["L9"], [("L1", "M7")]))
+    assert unknown.message == "2 unknown ids, each named below; no outcome was recorded."
+    assert [p.reason for p in unknown.problems] == [
+        "no mentoring list L9",
+        "MSME M7 is not on list L1",
+    ]
+    one = store_refusal(UnknownIdsError([], [("L1", "M7")]))
+    assert one.message.startswith("1 unknown id, each named below")
+    conflict = store_refusal(ConflictingOutcomesError([("L1", "M7")]))
+    assert conflict.message.startswith("One request gives two different outcomes")
+    assert conflict.problems[0].reason == "two different outcomes for MSME M7 on list L1"
+    invalid = store_refusal(InvalidListError("a list needs at least one MSME"))
+    assert invalid.message == "The list cannot be recorded."
+    assert invalid.problems[0].reason == "list not recorded: a list needs at least one MSME"
+    assert store_refusal(StoreError("down")).message.startswith("The program store cannot be used")
+
+
+def test_refusals_speak_bahasa_for_id() -> None:
+    missing = store_refusal(ListNotFoundError("L1"), "id")
+    assert missing.message == "Tidak ada daftar pendampingan dengan id L1."
+    assert [p.reason for p in missing.problems] == ["tidak ada daftar pendampingan dengan id L1"]
+    unknown = store_refusal(UnknownIdsError(["L9"], [("L1", "M7")]), "id")
+    assert unknown.message.startswith("2 id tidak dikenal")
+    assert [p.reason for p in unknown.problems] == [
+        "tidak ada daftar pendampingan L9",
+        "UMKM M7 tidak ada di daftar L1",
+    ]
+    conflict = store_refusal(ConflictingOutcomesError([("L1", "M7")]), "id")
+    assert conflict.message.startswith("Satu permintaan memberi dua hasil berbeda")
+    assert conflict.problems[0].reason == "dua hasil berbeda untuk UMKM M7 di daftar L1"
+    assert store_refusal(InvalidListError("x"), "id").message == "Daftar tidak dapat dicatat."
+    assert store_refusal(StoreError("down"), "id").message.startswith("Penyimpanan program")
