@@ -39,10 +39,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
+
+from data.messages import Language, render
 
 if TYPE_CHECKING:
     from data.store.records import IssuedListRecord, OutcomeRecord
@@ -67,16 +69,17 @@ ValueStatus = Literal[
     "no_model_outcomes",
 ]
 
-# What each status short of "estimated" means, said once (the API and `umkm evaluate-policy`).
-STATUS_NOTES: Mapping[ValueStatus, str] = {
-    "no_model_slots": "the model filled no slot on this list: nothing to evaluate",
-    "no_model_outcomes": "no outcome is in for the model's picks yet: nothing to estimate",
-    "no_exploration": "the list kept no randomized slots (exploration_share 0): the model's "
-    "slots are shown, random allocation's value cannot be estimated from this list",
-    "no_explored_outcomes": "fewer than two outcomes are in for the explored slots: random "
-    "allocation's value cannot be estimated yet",
-    "few_explored_outcomes": "few explored outcomes: the intervals are a rough guide",
+# What each status short of "estimated" means: one data.messages code per status, no parameters
+# (`status_note` words it for the API's `note` and `umkm evaluate-policy`).
+STATUS_NOTE_CODES: dict[str, tuple[str, ...]] = {
+    f"value_status_{status}": () for status in get_args(ValueStatus) if status != "estimated"
 }
+
+
+def status_note(status: ValueStatus, language: Language = "en") -> str | None:
+    """What `status` means for the list, in `language`; None once the value is estimated."""
+    code = f"value_status_{status}"
+    return render(code, {}, language) if code in STATUS_NOTE_CODES else None
 
 
 @dataclass(frozen=True)

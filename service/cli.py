@@ -14,6 +14,18 @@ from data import console
 from data.cli import LangArg
 from data.contract import DEFAULT_MODEL_URI, MODEL_URI_SETTING
 
+# What `umkm prioritize` says around its table (data.messages code -> parameters); the table's
+# own labels are `service.prioritize_file.SUMMARY_CODES`.
+PRIORITIZE_CODES: dict[str, tuple[str, ...]] = {
+    "prioritize_scoring": (),
+    "prioritize_rows": ("path", "read", "valid", "rejected"),
+    "prioritize_quarantine": ("path",),
+    "prioritize_recomputed": ("columns",),
+    "prioritize_list": ("path",),
+    "prioritize_not_selected": ("path",),
+    "prioritize_not_selected_sheet": ("path",),
+}
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every interface).")] = (
@@ -165,7 +177,7 @@ def prioritize(
             time_limit_seconds=time_limit,
         )
         with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
-            task = bar.add_task("Scoring", total=None)
+            task = bar.add_task(render("prioritize_scoring", {}, lang), total=None)
             files = prioritize_file(
                 data,
                 output,
@@ -173,6 +185,7 @@ def prioritize(
                 model_uri=model,
                 cost_column=cost_column,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                language=lang,
             )
     except PrioritizeFileError as error:
         console.error(str(error), err)
@@ -190,24 +203,25 @@ def prioritize(
             console.error("; ".join([refusal.message, *refusal.problems]), err)
         raise typer.Exit(refusal.exit_code) from None
 
+    def say(code: str, **params: object) -> str:
+        return render(code, params, lang)
+
     valid = files.rows_read - files.rows_rejected
-    console.line(
-        f"{data}: {files.rows_read} rows read, {valid} valid, {files.rows_rejected} rejected", out
-    )
+    counts = {"read": files.rows_read, "valid": valid, "rejected": files.rows_rejected}
+    console.line(say("prioritize_rows", path=data, **counts), out)
     if files.quarantine_path is not None:
-        console.line(f"rejected rows and reasons: {files.quarantine_path}", out)
+        console.line(say("prioritize_quarantine", path=files.quarantine_path), out)
     if files.replaced_columns:
-        replaced = ", ".join(files.replaced_columns)
-        console.note(f"input columns recomputed, not kept: {replaced}", err)
-    table = Table(title=render("summary_title", {}, lang), show_header=False)
+        console.note(say("prioritize_recomputed", columns=files.replaced_columns), err)
+    table = Table(title=say("summary_title"), show_header=False)
     for label, value in summary_rows(files.result, lang):
         table.add_row(label, str(value))
     out.print(table)
-    console.line(f"list: {files.selected_path}", out)
+    console.line(say("prioritize_list", path=files.selected_path), out)
     if files.not_selected_path == files.selected_path:
-        console.line(f"not selected, with reasons: sheet not_selected of {output}", out)
+        console.line(say("prioritize_not_selected_sheet", path=output), out)
     else:
-        console.line(f"not selected, with reasons: {files.not_selected_path}", out)
+        console.line(say("prioritize_not_selected", path=files.not_selected_path), out)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from typing import get_args
-
-from data.messages import Language, render
+from data.messages import Language
 from data.store.repository import ProgramStore
-from models.policy_value import Interval, MethodValue, ValueStatus, list_policy_value
+from models.policy_value import Interval, MethodValue, list_policy_value, status_note
 from service.program_schemas import EstimateOut, ListValueOut, MethodValueOut
-
-# What each status short of "estimated" means (data.messages codes, no parameters): the note.
-VALUE_NOTE_CODES: dict[str, tuple[str, ...]] = {
-    f"value_status_{status}": () for status in get_args(ValueStatus) if status != "estimated"
-}
 
 
 def list_value(store: ProgramStore, list_id: str, language: Language = "en") -> ListValueOut:
@@ -34,12 +27,6 @@ def list_value(store: ProgramStore, list_id: str, language: Language = "en") -> 
         ips=methods.get("ips"),
         dr=methods.get("dr"),
     )
-
-
-def status_note(status: ValueStatus, language: Language) -> str | None:
-    """What `status` means for the list, in `language`; None once the value is estimated."""
-    code = f"value_status_{status}"
-    return render(code, {}, language) if code in VALUE_NOTE_CODES else None
 
 
 def _method_out(found: MethodValue) -> MethodValueOut:

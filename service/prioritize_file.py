@@ -166,8 +166,10 @@ def prioritize_file(
     model_uri: str = DEFAULT_MODEL_URI,
     cost_column: str = COST,
     progress: Progress | None = None,
+    language: Language = "en",
 ) -> ListFiles:
-    """Read, validate, score, allocate and write; see the module docstring.
+    """Read, validate, score, allocate and write; see the module docstring. An .xlsx output's
+    summary sheet is worded in `language`.
 
     Raises PrioritizeFileError (bad input), and allocation's InfeasibleConstraints,
     CandidateError and SolverError.
@@ -212,7 +214,7 @@ def prioritize_file(
 
     selected = _ordered(result.selected, first=("rank", "msme_id", "expected_gain"))
     rest = _ordered(result.not_selected, first=("msme_id", "reason_code", "reason"))
-    _write(selected, rest, result, selected_path, rest_path)
+    _write(selected, rest, result, selected_path, rest_path, language=language)
     return ListFiles(
         selected_path=selected_path,
         not_selected_path=rest_path,
@@ -307,6 +309,8 @@ SUMMARY_CODES: dict[str, tuple[str, ...]] = {
             "summary_optimality_gap",
             "summary_binding",
             "summary_note",
+            "summary_figure",
+            "summary_value",
         ),
         (),
     ),
@@ -315,16 +319,19 @@ SUMMARY_CODES: dict[str, tuple[str, ...]] = {
 }
 
 
-def summary_rows(result: AllocationResult, language: Language = "en") -> list[tuple[str, object]]:
+def summary_rows(
+    result: AllocationResult, language: Language = "en", *, cells: bool = False
+) -> list[tuple[str, object]]:
     """The list's figures as (label, value) pairs, for the console and the workbook; labels,
-    binding constraints and notes in `language` (English as the API words them). In English the
-    figures stay numbers (workbook cells); in Bahasa they are text with its separators (2,53)."""
+    binding constraints and notes in `language` (English as the API words them). Counts and gains
+    stay numbers in English and for a workbook's `cells`; on a Bahasa console they are text with
+    its separators (2,53)."""
 
     def label(code: str, **params: object) -> str:
         return render(code, params, language)
 
     def figure(value: float) -> object:
-        return value if language == "en" else format_param("figure", value, language)
+        return value if language == "en" or cells else format_param("figure", value, language)
 
     rows: list[tuple[str, object]] = [
         (label("summary_slots"), figure(result.capacity)),
@@ -368,8 +375,11 @@ def _write(
     result: AllocationResult,
     selected_path: Path,
     rest_path: Path,
+    *,
+    language: Language,
 ) -> None:
-    """The list and everyone else, renamed into place together once both are complete."""
+    """The list and everyone else, renamed into place together once both are complete; a
+    workbook's summary sheet worded in `language`."""
     try:
         fmt = table_format(selected_path)
         if fmt != "xlsx":
@@ -382,7 +392,8 @@ def _write(
                 f"{selected_path}: {len(rest):,} MSMEs are not selected, more than a worksheet "
                 "holds; write .csv or .parquet"
             )
-        summary = pd.DataFrame(summary_rows(result), columns=["figure", "value"])
+        header = [render(code, {}, language) for code in ("summary_figure", "summary_value")]
+        summary = pd.DataFrame(summary_rows(result, language, cells=True), columns=header)
         sheets = [("selected", selected), ("not_selected", rest), ("summary", summary)]
         with atomic_write(selected_path) as workbook:
             write_workbook(workbook, sheets)

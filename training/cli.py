@@ -210,7 +210,7 @@ def evaluate_policy(
 
 def _show_policy_value(value: PolicyValue, out: Console, err: Console) -> None:
     """One list's estimates as a table (stdout); what cannot be estimated, as a note (stderr)."""
-    from models.policy_value import STATUS_NOTES
+    from models.policy_value import status_note
 
     level = f"{value.level:.0%}"
     console.line(
@@ -220,7 +220,7 @@ def _show_policy_value(value: PolicyValue, out: Console, err: Console) -> None:
         + (f", take-up {value.take_up:.1%}" if value.take_up is not None else ""),
         out,
     )
-    note = STATUS_NOTES.get(value.status)
+    note = status_note(value.status, "en")  # the command has no --lang: English, as its table
     if note is not None:
         console.note(f"list {value.list_id}: {note}", err)
     if not value.methods:

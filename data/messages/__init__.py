@@ -4,10 +4,11 @@ Domain code says what happened as a code and its parameters (`quota_too_tight`, 
 remaining, limiting}`); `render` words it from one catalog per language (`catalog_en`,
 `catalog_id`). Parameters are formatted per language, by name: numbers with Babel (`1.000` in
 Bahasa, `1,000` in English), money with two decimals, shares as percents, province and sector codes
-as their names from the reference data. A parameter that is a list of mappings is rendered item by
-item with the catalog entry `<code>.<parameter>`. Every layer (data, models, allocation, training,
+as their names from the reference data. A parameter that is a mapping, or a list of mappings, is
+rendered item by item with the entry its `code` names, else the catalog entry `<code>.<parameter>`
+(an `invalid_list` names its reason this way). Every layer (data, models, allocation, training,
 service) can reach this module; each declares the codes it emits in a `*_CODES` registry (code ->
-parameter names) that `tests/data/test_messages.py` walks against both catalogs.
+parameter names) that `tests/service/test_message_catalogs.py` walks against both catalogs.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def format_param(
     if value is None:
         return "–"
     if isinstance(value, Mapping):
-        return render(f"{code}.{name}", value, language)
+        return _render_item(value, f"{code}.{name}", language)
     if isinstance(value, list | tuple | set | frozenset):
         items = list(value)
         if items and all(isinstance(item, Mapping) for item in items):
@@ -112,7 +113,8 @@ def format_param(
 
 
 def _render_item(item: object, default_code: str, language: Language) -> str:
-    """One item of a list parameter: its own `code` when it names one, else `<code>.<name>`."""
+    """A mapping parameter, or one item of a list parameter: its own `code` when it names one,
+    else `<code>.<name>`."""
     assert isinstance(item, Mapping)
     own = item.get("code")
     return render(own if isinstance(own, str) else default_code, item, language)

@@ -112,6 +112,16 @@ MESSAGES: dict[str, str] = {
     "store_error": "the program store failed",
     "list_not_found": "no mentoring list with id {list_id}",
     "invalid_list": "list not recorded: {reason}",
+    "invalid_list_no_msmes": "a list needs at least one MSME",
+    "invalid_list_exploration_share": "exploration_share must be within 0..1",
+    "invalid_list_msme_id_too_long": (
+        "msme_id longer than {limit} characters ({count}): {msme_ids}"
+    ),
+    "invalid_list_msmes_twice": "MSMEs listed twice ({count}): {msme_ids}",
+    "invalid_list_selection_probability": ("selection_probability of {msme_id} is not within 0..1"),
+    "invalid_list_selected_by": (
+        "{msme_id}: a selected MSME says how (model or exploration), and one left off says nothing"
+    ),
     "unknown_ids": (
         "outcomes not recorded: unknown list ids ({unknown_lists}) or MSMEs not on their list "
         "({unknown_msmes})"
@@ -133,7 +143,7 @@ MESSAGES: dict[str, str] = {
     ),
     "refusal_invalid_list": "The list cannot be recorded.",
     "refusal_store_unavailable": "The program store cannot be used now; nothing was written.",
-    # --- service.list_value: what a policy value's status means (models.policy_value) ----------
+    # --- models.policy_value: what a policy value's status means (API note, evaluate-policy) ---
     "value_status_no_model_slots": "the model filled no slot on this list: nothing to evaluate",
     "value_status_no_model_outcomes": (
         "no outcome is in for the model's picks yet: nothing to estimate"
@@ -220,6 +230,16 @@ MESSAGES: dict[str, str] = {
     "summary_binding": "binding",
     "summary_note": "note",
     "summary_not_selected": "not selected: {reason}",
+    "summary_figure": "figure",
+    "summary_value": "value",
+    # --- umkm prioritize: what it says around the table ------------------------------------------
+    "prioritize_scoring": "Scoring",
+    "prioritize_rows": "{path}: {read} rows read, {valid} valid, {rejected} rejected",
+    "prioritize_quarantine": "rejected rows and reasons: {path}",
+    "prioritize_recomputed": "input columns recomputed, not kept: {columns}",
+    "prioritize_list": "list: {path}",
+    "prioritize_not_selected": "not selected, with reasons: {path}",
+    "prioritize_not_selected_sheet": "not selected, with reasons: sheet not_selected of {path}",
     # --- allocation: constraints that shaped the list, notes on it -------------------------------
     "binding_capacity": (
         "Capacity: all {used} slots filled while {waiting} other eligible MSMEs wait"

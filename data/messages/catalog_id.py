@@ -121,6 +121,19 @@ MESSAGES: dict[str, str] = {
     "store_error": "penyimpanan program gagal",
     "list_not_found": "tidak ada daftar pendampingan dengan id {list_id}",
     "invalid_list": "daftar tidak dicatat: {reason}",
+    "invalid_list_no_msmes": "daftar memerlukan setidaknya satu UMKM",
+    "invalid_list_exploration_share": "porsi eksplorasi (exploration_share) harus antara 0 dan 1",
+    "invalid_list_msme_id_too_long": (
+        "msme_id lebih panjang dari {limit} karakter ({count}): {msme_ids}"
+    ),
+    "invalid_list_msmes_twice": "UMKM tercantum dua kali ({count}): {msme_ids}",
+    "invalid_list_selection_probability": (
+        "peluang terpilih (selection_probability) UMKM {msme_id} tidak antara 0 dan 1"
+    ),
+    "invalid_list_selected_by": (
+        "{msme_id}: UMKM terpilih harus menyebut caranya (model atau eksplorasi), dan UMKM yang "
+        "tidak terpilih tidak menyebut apa pun"
+    ),
     "unknown_ids": (
         "hasil tidak dicatat: id daftar tidak dikenal ({unknown_lists}) atau UMKM tidak ada di "
         "daftarnya ({unknown_msmes})"
@@ -148,7 +161,7 @@ MESSAGES: dict[str, str] = {
     "refusal_store_unavailable": (
         "Penyimpanan program tidak dapat digunakan saat ini; tidak ada yang ditulis."
     ),
-    # --- service.list_value: arti status nilai kebijakan (models.policy_value) --------------------
+    # --- models.policy_value: arti status nilai kebijakan (note API, evaluate-policy) ------------
     "value_status_no_model_slots": (
         "model tidak mengisi satu slot pun di daftar ini: tidak ada yang dapat dinilai"
     ),
@@ -240,6 +253,20 @@ MESSAGES: dict[str, str] = {
     "summary_binding": "batasan yang mengikat",
     "summary_note": "catatan",
     "summary_not_selected": "tidak terpilih: {reason}",
+    "summary_figure": "keterangan",
+    "summary_value": "nilai",
+    # --- umkm prioritize: yang dikatakan di sekitar tabel -----------------------------------------
+    "prioritize_scoring": "Menghitung skor",
+    "prioritize_rows": "{path}: {read} baris dibaca, {valid} valid, {rejected} ditolak",
+    "prioritize_quarantine": "baris yang ditolak beserta alasannya: {path}",
+    "prioritize_recomputed": (
+        "kolom masukan dihitung ulang, nilai aslinya tidak disimpan: {columns}"
+    ),
+    "prioritize_list": "daftar: {path}",
+    "prioritize_not_selected": "tidak terpilih, beserta alasannya: {path}",
+    "prioritize_not_selected_sheet": (
+        "tidak terpilih, beserta alasannya: lembar not_selected di {path}"
+    ),
     # --- allocation: batasan yang membentuk daftar, catatan ---------------------------------------
     "binding_capacity": (
         "Kapasitas: semua {used} slot terisi, sementara {waiting} UMKM layak lainnya menunggu"

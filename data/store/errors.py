@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from data.errors import DataError
+from data.messages import render
 
 MAX_NAMED = 20  # ids named in a message; the parameters always hold all of them
 
@@ -30,13 +31,40 @@ class ListNotFoundError(StoreError):
         self.list_id = list_id
 
 
+# Why a list cannot be recorded: a data.messages code per reason -> its parameters. `msme_ids`
+# are the first MAX_NAMED of `count`; the error's own params hold every one.
+InvalidListReason = Literal[
+    "invalid_list_no_msmes",
+    "invalid_list_exploration_share",
+    "invalid_list_msme_id_too_long",
+    "invalid_list_msmes_twice",
+    "invalid_list_selection_probability",
+    "invalid_list_selected_by",
+]
+INVALID_LIST_REASON_CODES: dict[str, tuple[str, ...]] = {
+    "invalid_list_no_msmes": (),
+    "invalid_list_exploration_share": (),
+    "invalid_list_msme_id_too_long": ("limit", "count", "msme_ids"),
+    "invalid_list_msmes_twice": ("count", "msme_ids"),
+    "invalid_list_selection_probability": ("msme_id",),
+    "invalid_list_selected_by": ("msme_id",),
+}
+
+
 class InvalidListError(StoreError):
-    """A list that cannot be recorded as given (duplicate MSMEs, inconsistent selection, ...)."""
+    """A list that cannot be recorded as given (duplicate MSMEs, inconsistent selection, ...):
+    `params["reason"]` is the reason's code with its parameters, so `render(code, params)` words
+    the whole refusal in either language."""
 
     code = "invalid_list"
 
-    def __init__(self, reason: str, **params: Any) -> None:
-        super().__init__(f"list not recorded: {reason}", reason=reason, **params)
+    def __init__(self, reason: InvalidListReason, **params: Any) -> None:
+        self.reason = reason
+        worded: dict[str, Any] = {"code": reason, **params}
+        if "msme_ids" in params:
+            ids = list(params["msme_ids"])
+            worded |= {"msme_ids": ids[:MAX_NAMED], "count": len(ids)}
+        super().__init__(render(self.code, {"reason": worded}, "en"), reason=worded, **params)
 
 
 class UnknownIdsError(StoreError):

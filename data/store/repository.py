@@ -353,36 +353,26 @@ def _finite_or_none(value: float | None) -> float | None:
 def _check_list(members: Sequence[ListedMsmeIn], exploration_share: float) -> None:
     """Refuse a list that would be stored inconsistent, naming what is wrong."""
     if not members:
-        raise InvalidListError("a list needs at least one MSME")
+        raise InvalidListError("invalid_list_no_msmes")
     if not 0 <= exploration_share <= 1:
-        raise InvalidListError("exploration_share must be within 0..1")
+        raise InvalidListError("invalid_list_exploration_share")
     # PostgreSQL enforces column lengths and SQLite does not: refuse alike on both, by name.
     too_long = sorted({m.msme_id for m in members if len(m.msme_id) > MSME_ID_LENGTH})
     if too_long:
         raise InvalidListError(
-            f"msme_id longer than {MSME_ID_LENGTH} characters: {', '.join(too_long[:20])}",
-            msme_ids=too_long,
+            "invalid_list_msme_id_too_long", limit=MSME_ID_LENGTH, msme_ids=too_long
         )
     counts = Counter(member.msme_id for member in members)
     duplicates = sorted(msme_id for msme_id, count in counts.items() if count > 1)
     if duplicates:
-        raise InvalidListError(
-            f"MSMEs listed twice: {', '.join(duplicates[:20])}", msme_ids=duplicates
-        )
+        raise InvalidListError("invalid_list_msmes_twice", msme_ids=duplicates)
     for member in members:
         if not 0 <= member.selection_probability <= 1:
-            raise InvalidListError(
-                f"selection_probability of {member.msme_id} is not within 0..1",
-                msme_id=member.msme_id,
-            )
+            raise InvalidListError("invalid_list_selection_probability", msme_id=member.msme_id)
         if member.selected != (member.selected_by is not None) or (
             member.selected_by is not None and member.selected_by not in SELECTED_BY
         ):
-            raise InvalidListError(
-                f"{member.msme_id}: a selected MSME says how (model or exploration), "
-                "and one left off says nothing",
-                msme_id=member.msme_id,
-            )
+            raise InvalidListError("invalid_list_selected_by", msme_id=member.msme_id)
 
 
 def _one_per_key(items: Iterable[OutcomeIn]) -> dict[tuple[str, str], OutcomeIn]:

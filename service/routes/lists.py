@@ -112,7 +112,7 @@ def _one_list(
     read: Callable[[ProgramStore, str], _Answer],
     store: ProgramStore,
     list_id: str,
-    language: Language = "en",
+    language: Language,
 ) -> _Answer | Response:
     """`read(store, list_id)`, or the store's refusal (an unknown list: 404) in `language` as the
     answer."""
@@ -129,11 +129,12 @@ def _one_list(
     responses=ONE_LIST_RESPONSES,
 )
 def get_list(
-    list_id: ListIdPath, _key: ReadKey, store: ProgramStoreDep
+    list_id: ListIdPath, _key: ReadKey, store: ProgramStoreDep, language: LanguageDep
 ) -> Response | IssuedListOut:
     """The list's options and constraints, every candidate as scored (ranked ones first) with
-    its selection probability, and how many outcomes are in."""
-    return _one_list(list_detail, store, list_id)
+    its selection probability, and how many outcomes are in. An unknown id is refused (404) in
+    the language of Accept-Language."""
+    return _one_list(list_detail, store, list_id, language)
 
 
 @router.get(

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from data.store.errors import StoreError
 from service.auth import OutcomesKey
 from service.body import documented_body, read_json_body
-from service.deps import ProgramStoreDep
+from service.deps import LanguageDep, ProgramStoreDep
 from service.errors import store_refusal
 from service.program import record_outcomes
 from service.program_schemas import OutcomesRequest, OutcomesSummary
@@ -25,13 +25,16 @@ router = APIRouter(tags=["outcomes"])
     responses=(ERROR_RESPONSES | PROGRAM_RESPONSES),
     openapi_extra=documented_body(OutcomesRequest),
 )
-async def post_outcomes(request: Request, key: OutcomesKey, store: ProgramStoreDep) -> Response:
+async def post_outcomes(
+    request: Request, key: OutcomesKey, store: ProgramStoreDep, language: LanguageDep
+) -> Response:
     """Mentored or not, digital or not, when and how verified, per (list_id, msme_id). The same
     outcome twice is stored once; a changed one replaces it and keeps the earlier version. Any
-    unknown list or MSME not on its list refuses the whole batch, naming each (404)."""
+    unknown list or MSME not on its list refuses the whole batch, naming each (404); the
+    refusals are worded in the language of Accept-Language."""
     body = await read_json_body(request, OutcomesRequest)
     try:
         summary = await run_in_threadpool(record_outcomes, store, body, recorded_by=key.name)
     except StoreError as exc:
-        return store_refusal(exc).response()
+        return store_refusal(exc, language).response()
     return JSONResponse(summary.model_dump(mode="json"))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 import pytest
 
-from models.policy_value import ListedUnits, policy_value
+from data.messages import Language
+from models.policy_value import ListedUnits, ValueStatus, policy_value, status_note
 
 CANDIDATES = 2000
 SLOTS = 200
@@ -135,3 +138,40 @@ def test_few_explored_outcomes_are_flagged() -> None:
     assert value.explored_outcomes == 10
     assert value.status == "few_explored_outcomes"
     assert value.methods["dr"].difference is not None
+
+
+# What a status short of "estimated" means, per language: the catalog's words, none for estimated.
+STATUS_NOTES: dict[Language, dict[ValueStatus, str]] = {
+    "id": {
+        "no_model_slots": "model tidak mengisi satu slot pun di daftar ini: tidak ada yang dapat "
+        "dinilai",
+        "no_exploration": "daftar ini tidak menyisihkan slot acak (porsi eksplorasi 0): slot "
+        "pilihan model ditampilkan, tetapi nilai pemilihan acak tidak dapat diperkirakan dari "
+        "daftar ini",
+        "few_explored_outcomes": "baru sedikit hasil dari slot acak: rentangnya hanya perkiraan "
+        "kasar",
+    },
+    "en": {
+        "no_model_slots": "the model filled no slot on this list: nothing to evaluate",
+        "no_exploration": "the list kept no randomized slots (exploration_share 0): the model's "
+        "slots are shown, random allocation's value cannot be estimated from this list",
+        "few_explored_outcomes": "few explored outcomes: the intervals are a rough guide",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_status_notes_are_worded_in_the_language_asked(language: Language) -> None:
+    for status, note in STATUS_NOTES[language].items():
+        assert status_note(status, language) == note
+    assert status_note("estimated", language) is None
+
+
+def test_every_status_short_of_estimated_has_a_note_in_each_language() -> None:
+    for status in get_args(ValueStatus):
+        english, bahasa = status_note(status, "en"), status_note(status, "id")
+        if status == "estimated":
+            assert english is bahasa is None
+            continue
+        assert english and bahasa and english != bahasa, status
+        assert not english.startswith("value_status_") and not bahasa.startswith("value_status_")

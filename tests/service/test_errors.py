@@ -18,7 +18,7 @@ STORE_ERRORS = [
     UnknownIdsError(["L9"], [("L1", "M7")]),
     UnknownIdsError([], [("L1", "M7")]),
     ConflictingOutcomesError([("L1", "M7")]),
-    InvalidListError("a list needs at least one MSME"),
+    InvalidListError("invalid_list_no_msmes"),
     StoreError("the database is down"),
 ]
 
@@ -48,9 +48,10 @@ def test_refusals_are_english_by_default() -> None:
     conflict = store_refusal(ConflictingOutcomesError([("L1", "M7")]))
     assert conflict.message.startswith("One request gives two different outcomes")
     assert conflict.problems[0].reason == "two different outcomes for MSME M7 on list L1"
-    invalid = store_refusal(InvalidListError("a list needs at least one MSME"))
+    invalid = store_refusal(InvalidListError("invalid_list_no_msmes"))
     assert invalid.message == "The list cannot be recorded."
     assert invalid.problems[0].reason == "list not recorded: a list needs at least one MSME"
+    assert [p.type for p in invalid.problems] == ["invalid_list"]
     assert store_refusal(StoreError("down")).message.startswith("The program store cannot be used")
 
 
@@ -67,5 +68,9 @@ def test_refusals_speak_bahasa_for_id() -> None:
     conflict = store_refusal(ConflictingOutcomesError([("L1", "M7")]), "id")
     assert conflict.message.startswith("Satu permintaan memberi dua hasil berbeda")
     assert conflict.problems[0].reason == "dua hasil berbeda untuk UMKM M7 di daftar L1"
-    assert store_refusal(InvalidListError("x"), "id").message == "Daftar tidak dapat dicatat."
+    invalid = store_refusal(InvalidListError("invalid_list_msmes_twice", msme_ids=["M7"]), "id")
+    assert invalid.message == "Daftar tidak dapat dicatat."
+    assert [(p.type, p.reason) for p in invalid.problems] == [
+        ("invalid_list", "daftar tidak dicatat: UMKM tercantum dua kali (1): M7")
+    ]
     assert store_refusal(StoreError("down"), "id").message.startswith("Penyimpanan program")

@@ -132,6 +132,32 @@ def test_an_unknown_list_is_a_404_naming_it(client: TestClient) -> None:
     assert unknown in response.json()["message"]
 
 
+@pytest.mark.parametrize(
+    ("language", "message", "reason"),
+    [
+        (
+            "id",
+            "Tidak ada daftar pendampingan dengan id {}.",
+            "tidak ada daftar pendampingan dengan id {}",
+        ),
+        ("en", "No mentoring list has id {}.", "no mentoring list with id {}"),
+        (None, "Tidak ada daftar pendampingan dengan id {}.", None),  # the default: Bahasa
+    ],
+)
+def test_an_unknown_list_is_refused_in_the_language_asked(
+    client: TestClient, language: str | None, message: str, reason: str | None
+) -> None:
+    unknown = "00000000-0000-4000-8000-000000000000"
+    headers = READER | ({"Accept-Language": language} if language else {})
+    response = client.get(f"/v1/lists/{unknown}", headers=headers)
+    assert response.status_code == 404
+    answer = response.json()
+    assert (answer["error"], answer["message"]) == ("list_not_found", message.format(unknown))
+    assert [problem["type"] for problem in answer["problems"]] == ["list_not_found"]
+    if reason is not None:
+        assert answer["problems"][0]["reason"] == reason.format(unknown)
+
+
 # ------------------------------------------------------------------------- outcomes
 
 
@@ -220,6 +246,61 @@ def test_two_different_outcomes_for_one_msme_in_a_batch_conflict(
     response = client.post("/v1/outcomes", json=batch, headers=AUTH)
     assert response.status_code == 409
     assert msme_id in response.json()["problems"][0]["reason"]
+
+
+# POST /v1/outcomes' refusals in each language: message, then the problems' reasons by type.
+OUTCOME_REFUSALS = {
+    "id": (
+        "2 id tidak dikenal, masing-masing disebutkan di bawah; tidak ada hasil yang dicatat.",
+        {
+            "unknown_list": "tidak ada daftar pendampingan {unknown_list}",
+            "not_on_list": "UMKM UMKM-NOT-ON-LIST tidak ada di daftar {list_id}",
+        },
+        "Satu permintaan memberi dua hasil berbeda untuk UMKM yang sama di daftar yang sama; "
+        "tidak ada hasil yang dicatat.",
+        "dua hasil berbeda untuk UMKM {msme_id} di daftar {list_id}",
+    ),
+    "en": (
+        "2 unknown ids, each named below; no outcome was recorded.",
+        {
+            "unknown_list": "no mentoring list {unknown_list}",
+            "not_on_list": "MSME UMKM-NOT-ON-LIST is not on list {list_id}",
+        },
+        "One request gives two different outcomes for the same MSME on the same list; no "
+        "outcome was recorded.",
+        "two different outcomes for MSME {msme_id} on list {list_id}",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_outcome_refusals_follow_accept_language(
+    client: TestClient, profiles: list[dict[str, Any]], language: str
+) -> None:
+    issued = issue(client, profiles, n=20, capacity=5)
+    list_id, msme_id = issued["list_id"], issued["selected"][0]["msme_id"]
+    unknown_list = "11111111-1111-4111-8111-111111111111"
+    names = {"list_id": list_id, "msme_id": msme_id, "unknown_list": unknown_list}
+    message, reasons, conflict_message, conflict_reason = OUTCOME_REFUSALS[language]
+    headers = RECORDER | {"Accept-Language": language}
+
+    batch = [outcome(list_id, "UMKM-NOT-ON-LIST"), outcome(unknown_list, msme_id)]
+    unknown = client.post("/v1/outcomes", json={"outcomes": batch}, headers=headers)
+    assert unknown.status_code == 404
+    answer = unknown.json()
+    assert (answer["error"], answer["message"]) == ("unknown_ids", message)
+    assert {p["type"]: p["reason"] for p in answer["problems"]} == {
+        kind: text.format(**names) for kind, text in reasons.items()
+    }
+
+    twice = [outcome(list_id, msme_id), outcome(list_id, msme_id, digitalized=True)]
+    conflict = client.post("/v1/outcomes", json={"outcomes": twice}, headers=headers)
+    assert conflict.status_code == 409
+    answer = conflict.json()
+    assert (answer["error"], answer["message"]) == ("conflicting_outcomes", conflict_message)
+    assert [(p["type"], p["reason"]) for p in answer["problems"]] == [
+        ("conflicting_outcomes", conflict_reason.format(**names))
+    ]
 
 
 def test_outcome_fields_are_strict(client: TestClient) -> None:
@@ -372,18 +453,6 @@ def test_a_list_without_exploration_gives_the_models_rate_only(
     assert {key: v for key, v in bahasa.items() if key != "note"} == {
         key: v for key, v in value.items() if key != "note"
     }
-
-
-def test_value_notes_in_english_are_the_models_own_words() -> None:
-    """The catalog's English notes are `models.policy_value.STATUS_NOTES` (umkm evaluate-policy
-    prints those): one wording, whichever edge shows it."""
-    from models.policy_value import STATUS_NOTES
-    from service.list_value import status_note
-
-    for status, note in STATUS_NOTES.items():
-        assert status_note(status, "en") == note
-        assert status_note(status, "id") not in (None, note)
-    assert status_note("estimated", "id") is None
 
 
 def test_one_explored_outcome_is_too_few_for_random_allocation(

@@ -13,9 +13,11 @@ from data.limits import FILE_CODES, LimitCode
 from data.messages import CATALOGS, LANGUAGES, placeholders, render
 from data.numbers import NumberErrorCode
 from data.store import errors as store_errors
+from data.store.errors import INVALID_LIST_REASON_CODES, InvalidListReason
 from data.validation import VALIDATION_CODES
+from models.policy_value import STATUS_NOTE_CODES
+from service.cli import PRIORITIZE_CODES
 from service.errors import STORE_REFUSAL_CODES
-from service.list_value import VALUE_NOTE_CODES
 from service.model_store import EVIDENCE_CODES
 from service.prioritize_file import SUMMARY_CODES
 from service.reasons import REASON_PHRASE_CODES
@@ -35,6 +37,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "store_error": (),
     "list_not_found": ("list_id",),
     "invalid_list": ("reason",),
+    **INVALID_LIST_REASON_CODES,
     "unknown_ids": ("unknown_lists", "unknown_msmes"),
     "conflicting_outcomes": ("pairs",),
     "migration_failed": (),
@@ -44,8 +47,9 @@ CODES: dict[str, tuple[str, ...]] = {
     **OPTION_CODES,
     **CLI_CODES,
     **STORE_REFUSAL_CODES,
-    **VALUE_NOTE_CODES,
+    **STATUS_NOTE_CODES,
     **SUMMARY_CODES,
+    **PRIORITIZE_CODES,
 }
 # Entries the same in both languages: names, codes and figures only.
 COGNATES = {"factor.other"}
@@ -59,6 +63,7 @@ def test_the_registries_name_every_code_the_modules_declare() -> None:
         if isinstance(cls, type) and issubclass(cls, store_errors.StoreError)
     }
     assert store_codes <= CODES.keys()
+    assert set(get_args(InvalidListReason)) == INVALID_LIST_REASON_CODES.keys()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

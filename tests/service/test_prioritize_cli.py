@@ -136,6 +136,83 @@ def test_the_lists_table_is_labelled_in_the_chosen_language(
         assert "expected extra digitalizations" in table and "diharapkan" not in words
 
 
+# What `umkm prioritize` says around its table, in each language (stdout lines, stderr note,
+# the workbook's summary sheet: its header and a label).
+AROUND_THE_TABLE = {
+    "id": {
+        "rows": "{data}: 42 baris dibaca, 41 valid, 1 ditolak",
+        "quarantine": "baris yang ditolak beserta alasannya: {quarantine}",
+        "list": "daftar: {output}",
+        "not_selected": "tidak terpilih, beserta alasannya: lembar not_selected di {output}",
+        "recomputed": "kolom masukan dihitung ulang, nilai aslinya tidak disimpan: rank",
+        "header": ["keterangan", "nilai"],
+        "filled": "terisi",
+        "scoring": "Menghitung skor",
+    },
+    "en": {
+        "rows": "{data}: 42 rows read, 41 valid, 1 rejected",
+        "quarantine": "rejected rows and reasons: {quarantine}",
+        "list": "list: {output}",
+        "not_selected": "not selected, with reasons: sheet not_selected of {output}",
+        "recomputed": "input columns recomputed, not kept: rank",
+        "header": ["figure", "value"],
+        "filled": "filled",
+        "scoring": "Scoring",
+    },
+}
+
+
+@pytest.mark.parametrize(("lang", "other"), [("id", "en"), ("en", "id")])
+def test_what_surrounds_the_table_is_worded_in_the_chosen_language(
+    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path, lang: str, other: str
+) -> None:
+    every = read_table(candidates_file)  # ends with BROKEN-AGE (rejected) and BROKEN-COST
+    raw = pd.concat([every.head(40), every.tail(2)], ignore_index=True)
+    raw["rank"] = range(len(raw))  # a column the list computes: replaced, and said so
+    data = tmp_path / "kandidat.csv"
+    write_table(raw, data)
+    output = tmp_path / "daftar.xlsx"
+    words, others = AROUND_THE_TABLE[lang], AROUND_THE_TABLE[other]
+    names = {"data": data, "output": output, "quarantine": tmp_path / "daftar.quarantine.csv"}
+
+    code, out, err = run(
+        "--data", str(data), "--capacity", "10", "--output", str(output),
+        "--model", registered_model.model_uri, "--lang", lang,
+    )  # fmt: skip
+
+    assert code == 0, err
+    lines = out.splitlines()
+    for key in ("rows", "quarantine", "list", "not_selected"):
+        assert words[key].format(**names) in lines, (key, lines)
+        assert others[key].format(**names) not in lines
+    assert words["recomputed"] in " ".join(err.split())
+    assert others["recomputed"] not in " ".join(err.split())
+    summary = pd.read_excel(output, sheet_name="summary")
+    assert list(summary.columns) == words["header"]
+    figures = dict(zip(*(summary[column] for column in words["header"]), strict=True))
+    assert figures[words["filled"]] == 10  # a number in the cell, in either language
+    assert others["filled"] not in figures
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_progress_bar_is_labelled_in_the_chosen_language(
+    registered_model: RegisteredModel,
+    candidates_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+) -> None:
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich shows its bar only on a terminal
+    code, _, err = run(
+        "--data", str(candidates_file), "--capacity", "10", "--output", str(tmp_path / "l.csv"),
+        "--model", registered_model.model_uri, "--lang", lang,
+    )  # fmt: skip
+    assert code == 0, err
+    other = "en" if lang == "id" else "id"
+    assert AROUND_THE_TABLE[lang]["scoring"] in err
+    assert AROUND_THE_TABLE[other]["scoring"] not in err
+
+
 def test_xlsx_output_holds_list_left_outs_and_summary(
     registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path
 ) -> None:

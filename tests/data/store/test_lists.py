@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from data.store.errors import InvalidListError, ListNotFoundError
+from data.messages import render
+from data.store.errors import MAX_NAMED, InvalidListError, ListNotFoundError
 from data.store.records import ListedMsmeIn
 from data.store.repository import ProgramStore
 from tests.data.store.conftest import members
@@ -143,3 +144,74 @@ def test_an_msme_id_too_long_for_the_column_is_refused_on_every_backend(
     bad = ListedMsmeIn(**(given[1].__dict__ | {"msme_id": long_id}))
     with pytest.raises(InvalidListError, match="longer than 128"):
         record(store, members=[given[0], bad])
+
+
+# Why a list is refused, as `render(error.code, error.params, language)` words it in each language.
+REFUSED_LISTS: dict[str, dict[str, str]] = {
+    "twice": {
+        "en": "list not recorded: MSMEs listed twice (1): H0000002",
+        "id": "daftar tidak dicatat: UMKM tercantum dua kali (1): H0000002",
+    },
+    "empty": {
+        "en": "list not recorded: a list needs at least one MSME",
+        "id": "daftar tidak dicatat: daftar memerlukan setidaknya satu UMKM",
+    },
+    "share": {
+        "en": "list not recorded: exploration_share must be within 0..1",
+        "id": "daftar tidak dicatat: porsi eksplorasi (exploration_share) harus antara 0 dan 1",
+    },
+    "too_long": {
+        "en": f"list not recorded: msme_id longer than 128 characters (1): {'X' * 129}",
+        "id": f"daftar tidak dicatat: msme_id lebih panjang dari 128 karakter (1): {'X' * 129}",
+    },
+    "probability": {
+        "en": "list not recorded: selection_probability of H0000003 is not within 0..1",
+        "id": "daftar tidak dicatat: peluang terpilih (selection_probability) UMKM H0000003 "
+        "tidak antara 0 dan 1",
+    },
+    "selected_by": {
+        "en": "list not recorded: H0000003: a selected MSME says how (model or exploration), and "
+        "one left off says nothing",
+        "id": "daftar tidak dicatat: H0000003: UMKM terpilih harus menyebut caranya (model atau "
+        "eksplorasi), dan UMKM yang tidak terpilih tidak menyebut apa pun",
+    },
+}
+
+
+def _refused_list(case: str) -> dict[str, Any]:
+    given = members(3, 1)
+    third = given[2].__dict__
+    return {
+        "twice": {"members": [*given, given[1]]},
+        "empty": {"members": []},
+        "share": {"exploration_share": 1.5},
+        "too_long": {"members": [*given[:2], ListedMsmeIn(**(third | {"msme_id": "X" * 129}))]},
+        "probability": {
+            "members": [*given[:2], ListedMsmeIn(**(third | {"selection_probability": 1.5}))]
+        },
+        "selected_by": {"members": [*given[:2], ListedMsmeIn(**(third | {"selected": True}))]},
+    }[case]
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_LISTS))
+def test_a_refused_list_is_worded_whole_in_each_language(store: ProgramStore, case: str) -> None:
+    with pytest.raises(InvalidListError) as refused:
+        record(store, **_refused_list(case))
+    error = refused.value
+    assert error.code == "invalid_list"
+    for language in ("id", "en"):
+        assert render(error.code, error.params, language) == REFUSED_LISTS[case][language]
+    assert str(error) == REFUSED_LISTS[case]["en"]
+    assert store.list_lists() == ([], 0)
+
+
+def test_a_refusal_names_the_first_ids_and_counts_them_all() -> None:
+    twice = [f"H{index:07d}" for index in range(25)]
+    error = InvalidListError("invalid_list_msmes_twice", msme_ids=twice)
+    assert error.params["msme_ids"] == twice  # every one, for code that reads the parameters
+    assert render(error.code, error.params, "id") == (
+        f"daftar tidak dicatat: UMKM tercantum dua kali (25): {', '.join(twice[:MAX_NAMED])}"
+    )
+    assert render(error.code, error.params, "en").startswith(
+        "list not recorded: MSMEs listed twice (25): H0000000, "
+    )
