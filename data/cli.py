@@ -81,7 +81,7 @@ def validate_file_command(path: Path, kind: KindArg = "auto", language: Language
     try:
         result = validate_file(path, kind)
     except DataFileError as error:
-        console.error(str(error))
+        console.error(str(error), language=language)
         return 2
     out = console.stdout()
     if language != "en":

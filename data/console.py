@@ -2,15 +2,28 @@
 
 Stdout carries what a script would pipe (paths of outputs, run ids, tables of results); stderr
 carries progress, notes, warnings and errors, each message one line led by `error:` (red),
-`warning:` or `note:` (yellow). It lives in `data`, the package every other one may import, so
-each package's command module speaks alike. Domain code never calls it: it returns results or
-emits events, and the command modules render them.
+`warning:` or `note:` (yellow), worded in the command's `--lang` where it has one (English
+otherwise). It lives in `data`, the package every other one may import, so each package's command
+module speaks alike. Domain code never calls it: it returns results or emits events, and the
+command modules render them.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from data.messages import Language
+
+# The labels that lead a message (data.messages code -> parameters).
+CONSOLE_CODES: dict[str, tuple[str, ...]] = {
+    "console_error": (),
+    "console_warning": (),
+    "console_note": (),
+}
 
 
 def stdout() -> Console:
@@ -23,24 +36,27 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
-def _message(label: str, style: str, text: str, console: Console | None) -> None:
+def _message(code: str, style: str, text: str, console: Console | None, language: Language) -> None:
+    from data.messages import render  # babel loads only when a message is printed
+
     # Text, not markup: messages hold paths and intervals such as [0.01, 0.05].
+    label = render(code, {}, language)
     (console or stderr()).print(Text.assemble((label, style), " ", text))
 
 
-def error(text: str, console: Console | None = None) -> None:
-    """`error: text` in red on stderr."""
-    _message("error:", "bold red", text, console)
+def error(text: str, console: Console | None = None, language: Language = "en") -> None:
+    """`error: text` in red on stderr (`galat:` in Bahasa)."""
+    _message("console_error", "bold red", text, console, language)
 
 
-def warning(text: str, console: Console | None = None) -> None:
-    """`warning: text` in yellow on stderr."""
-    _message("warning:", "bold yellow", text, console)
+def warning(text: str, console: Console | None = None, language: Language = "en") -> None:
+    """`warning: text` in yellow on stderr (`peringatan:` in Bahasa)."""
+    _message("console_warning", "bold yellow", text, console, language)
 
 
-def note(text: str, console: Console | None = None) -> None:
-    """`note: text` in yellow on stderr."""
-    _message("note:", "yellow", text, console)
+def note(text: str, console: Console | None = None, language: Language = "en") -> None:
+    """`note: text` in yellow on stderr (`catatan:` in Bahasa)."""
+    _message("console_note", "yellow", text, console, language)
 
 
 def detail(text: str, console: Console | None = None) -> None:

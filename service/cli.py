@@ -24,6 +24,7 @@ PRIORITIZE_CODES: dict[str, tuple[str, ...]] = {
     "prioritize_list": ("path",),
     "prioritize_not_selected": ("path",),
     "prioritize_not_selected_sheet": ("path",),
+    "prioritize_infeasible": (),
 }
 
 
@@ -188,19 +189,18 @@ def prioritize(
                 language=lang,
             )
     except PrioritizeFileError as error:
-        console.error(str(error), err)
+        console.error(str(error), err, lang)
         raise typer.Exit(2) from None
     except AllocationError as error:
         refusal = allocation_refusal(error, lang)
         if isinstance(error, InfeasibleConstraints):
-            header = "the constraints cannot all hold:" if lang == "en" else refusal.message
-            console.error(header, err)
+            console.error(render("prioritize_infeasible", {}, lang), err, lang)
             for problem in refusal.problems:
                 console.detail(f"- {problem}", err)
         elif lang == "en":
-            console.error(str(error), err)
+            console.error(str(error), err, lang)
         else:
-            console.error("; ".join([refusal.message, *refusal.problems]), err)
+            console.error("; ".join([refusal.message, *refusal.problems]), err, lang)
         raise typer.Exit(refusal.exit_code) from None
 
     def say(code: str, **params: object) -> str:
@@ -212,7 +212,7 @@ def prioritize(
     if files.quarantine_path is not None:
         console.line(say("prioritize_quarantine", path=files.quarantine_path), out)
     if files.replaced_columns:
-        console.note(say("prioritize_recomputed", columns=files.replaced_columns), err)
+        console.note(say("prioritize_recomputed", columns=files.replaced_columns), err, lang)
     table = Table(title=say("summary_title"), show_header=False)
     for label, value in summary_rows(files.result, lang):
         table.add_row(label, str(value))

@@ -4,7 +4,8 @@ Rows are validated against the profile contract; rejected rows (and, with a budg
 cost is missing or negative) go to `<output stem>.quarantine.csv` with their reasons. The rest are
 scored with the registered model in chunks, allocated by `allocation.allocate`, and
 written: the list to the output file, everyone else with a reason code to
-`<output stem>_not_selected.<ext>` (for .xlsx: a second sheet, plus a summary sheet).
+`<output stem>_not_selected.<ext>` (for .xlsx: a second sheet, plus a summary sheet). The reason's
+words and the summary sheet follow the chosen language, as `POST /v1/prioritize` words them.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from models.features import FeatureError
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame
 from service.exceptions import ServiceError
+from service.scoring import not_selected_reasons
 
 SCORING_CHUNK_ROWS = 200_000
 XLSX_MAX_ROWS = 1_048_575  # a worksheet's rows below the header
@@ -168,8 +170,8 @@ def prioritize_file(
     progress: Progress | None = None,
     language: Language = "en",
 ) -> ListFiles:
-    """Read, validate, score, allocate and write; see the module docstring. An .xlsx output's
-    summary sheet is worded in `language`.
+    """Read, validate, score, allocate and write; see the module docstring. The not-selected
+    MSMEs' `reason` and an .xlsx output's summary sheet are worded in `language`.
 
     Raises PrioritizeFileError (bad input), and allocation's InfeasibleConstraints,
     CandidateError and SolverError.
@@ -213,7 +215,10 @@ def prioritize_file(
     result = allocate(candidates, request)
 
     selected = _ordered(result.selected, first=("rank", "msme_id", "expected_gain"))
-    rest = _ordered(result.not_selected, first=("msme_id", "reason_code", "reason"))
+    reasons = not_selected_reasons(result, request.quotas or {}, language)
+    rest = _ordered(
+        result.not_selected.assign(reason=reasons), first=("msme_id", "reason_code", "reason")
+    )
     _write(selected, rest, result, selected_path, rest_path, language=language)
     return ListFiles(
         selected_path=selected_path,

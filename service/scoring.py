@@ -264,9 +264,12 @@ def not_selected_reason(
     return render(code, params, language)
 
 
-def _not_selected(
+def not_selected_reasons(
     result: AllocationResult, quotas: Mapping[str, int], language: Language
-) -> list[NotSelectedMsme]:
+) -> list[str]:
+    """Each left-out MSME's reason in `language`, in the order of `result.not_selected`: the
+    words of its `reason_code` (`not_selected_reason`), as the API and `umkm prioritize` give
+    them."""
     frame = result.not_selected
     gains = result.selected["expected_gain"]
     cutoff = float(gains.min()) if len(gains) else None
@@ -283,22 +286,37 @@ def _not_selected(
             )
         return texts[key]
 
+    return [
+        reason(code, uplift, province)
+        for code, uplift, province in zip(
+            frame["reason_code"].tolist(),
+            frame["uplift"].astype(np.float64).tolist(),
+            provinces,
+            strict=True,
+        )
+    ]
+
+
+def _not_selected(
+    result: AllocationResult, quotas: Mapping[str, int], language: Language
+) -> list[NotSelectedMsme]:
+    frame = result.not_selected
     # Validated in one pydantic-core call: for 100,000 MSMEs several times faster than
     # constructing the models one by one in Python.
     rows = [
         {
             "msme_id": msme_id,
             "reason_code": code,
-            "reason": reason(code, uplift, province),
+            "reason": reason,
             "uplift": None if math.isnan(uplift) else uplift,
             "segment": segment,
         }
-        for msme_id, code, uplift, segment, province in zip(
+        for msme_id, code, reason, uplift, segment in zip(
             frame["msme_id"].tolist(),
             frame["reason_code"].tolist(),
+            not_selected_reasons(result, quotas, language),
             frame["uplift"].astype(np.float64).tolist(),
             frame["segment"].tolist(),
-            provinces,
             strict=True,
         )
     ]

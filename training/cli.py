@@ -29,9 +29,11 @@ from rich.table import Table
 from rich.text import Text
 
 from data import console
+from data.cli import LangArg
 from data.contract import DEFAULT_MODEL_NAME, DEFAULT_MODEL_URI, MODEL_URI_SETTING
 
 if TYPE_CHECKING:
+    from data.messages import Language
     from models.policy_value import Interval, PolicyValue
     from training.config import TrainConfig
     from training.events import TrainEvent
@@ -40,8 +42,8 @@ if TYPE_CHECKING:
 REFERENCE_NAMES = ("random", "response")
 
 
-def _fail(message: str) -> typer.Exit:
-    console.error(message)
+def _fail(message: str, language: Language = "en") -> typer.Exit:
+    console.error(message, language=language)
     return typer.Exit(2)
 
 
@@ -165,17 +167,19 @@ def evaluate_policy(
             show_default=False,
         ),
     ] = None,
+    lang: LangArg = "en",
 ) -> None:
     """The value of the model's list against random allocation of the same slots, estimated
     from the explored (randomized) slots: inverse propensity and doubly robust, with intervals."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from data.messages import render
     from data.store.errors import StoreError
     from data.store.repository import ProgramStore
     from models.policy_value import list_policy_value
 
     if (list_id is None) == (not all_lists):
-        raise _fail("give --list-id ID or --all")
+        raise _fail(render("policy_which_lists", {}, lang), lang)
     store = ProgramStore.from_url(database_url)
     try:
         if list_id is not None:
@@ -192,58 +196,116 @@ def evaluate_policy(
             list_policy_value(store.get_list(one), store.get_outcomes(one), level) for one in ids
         ]
     except StoreError as error:
-        raise _fail(str(error)) from error
+        message = str(error) if lang == "en" else render(error.code, error.params, lang)
+        raise _fail(message, lang) from error
     except SQLAlchemyError as error:
         first = str(getattr(error, "orig", None) or error).splitlines()[0]
-        raise _fail(f"cannot read the program store (run `umkm db upgrade`?): {first}") from error
+        raise _fail(render("policy_store_unreadable", {"detail": first}, lang), lang) from error
     finally:
         store.close()
     if not values:
-        console.note("no lists issued yet")
+        console.note(render("policy_no_lists", {}, lang), language=lang)
     out, err = console.stdout(), console.stderr()
     for value in values:
-        _show_policy_value(value, out, err)
+        _show_policy_value(value, out, err, lang)
 
 
 # ----------------------------------------------------------------------------- policy value's words
 
+# What `umkm evaluate-policy` says (data.messages code -> parameters); the status notes are
+# `models.policy_value.STATUS_NOTE_CODES`.
+EVALUATE_POLICY_CODES: dict[str, tuple[str, ...]] = {
+    "policy_which_lists": (),
+    "policy_store_unreadable": ("detail",),
+    "policy_no_lists": (),
+    "policy_counts": (
+        "list_id",
+        "model_slots",
+        "model_outcomes",
+        "explored_slots",
+        "explored_outcomes",
+        "eligible",
+    ),
+    "policy_counts_take_up": (
+        "list_id",
+        "model_slots",
+        "model_outcomes",
+        "explored_slots",
+        "explored_outcomes",
+        "eligible",
+        "take_up",
+    ),
+    "policy_status": ("list_id", "note"),
+    "policy_title": ("level",),
+    "policy_estimate": (),
+    "policy_ips": (),
+    "policy_dr": (),
+    "policy_model_rate": (),
+    "policy_random_rate": (),
+    "policy_difference": (),
+    "policy_extra": (),
+    "policy_interval": ("value", "low", "high"),
+    "policy_not_available": (),
+}
+# The table's rows: label code, PolicyValue method attribute, decimals.
+_POLICY_ROWS = (
+    ("policy_model_rate", "model_rate", 4),
+    ("policy_random_rate", "random_rate", 4),
+    ("policy_difference", "difference", 4),
+    ("policy_extra", "extra_digitalizations", 1),
+)
 
-def _show_policy_value(value: PolicyValue, out: Console, err: Console) -> None:
-    """One list's estimates as a table (stdout); what cannot be estimated, as a note (stderr)."""
+
+def _show_policy_value(value: PolicyValue, out: Console, err: Console, language: Language) -> None:
+    """One list's estimates as a table (stdout); what cannot be estimated, as a note (stderr);
+    words and decimal separators in `language`."""
+    from data.messages import render
     from models.policy_value import status_note
 
-    level = f"{value.level:.0%}"
-    console.line(
-        f"list {value.list_id}: {value.model_slots} model slots ({value.model_outcomes} "
-        f"outcomes), {value.explored_slots} explored slots ({value.explored_outcomes} outcomes), "
-        f"{value.eligible} eligible candidates"
-        + (f", take-up {value.take_up:.1%}" if value.take_up is not None else ""),
-        out,
-    )
-    note = status_note(value.status, "en")  # the command has no --lang: English, as its table
+    def say(code: str, **params: object) -> str:
+        return render(code, params, language)
+
+    counts: dict[str, object] = {
+        "list_id": value.list_id,
+        "model_slots": value.model_slots,
+        "model_outcomes": value.model_outcomes,
+        "explored_slots": value.explored_slots,
+        "explored_outcomes": value.explored_outcomes,
+        "eligible": value.eligible,
+    }
+    if value.take_up is None:
+        console.line(say("policy_counts", **counts), out)
+    else:
+        take_up = _fixed(100 * value.take_up, 1, language) + "%"
+        console.line(say("policy_counts_take_up", **counts, take_up=take_up), out)
+    note = status_note(value.status, language)
     if note is not None:
-        console.note(f"list {value.list_id}: {note}", err)
+        console.note(say("policy_status", list_id=value.list_id, note=note), err, language)
     if not value.methods:
         return
-    table = Table(title=f"digitalizations per slot, {level} intervals")
-    table.add_column("estimate")
+    table = Table(title=say("policy_title", level=f"{value.level:.0%}"))
+    table.add_column(say("policy_estimate"))
     for method in value.methods:
-        table.add_column("inverse propensity" if method == "ips" else "doubly robust")
+        table.add_column(say("policy_ips" if method == "ips" else "policy_dr"))
 
-    def cell(found: Interval | None, digits: int = 4) -> str:
+    def cell(found: Interval | None, digits: int) -> str:
         if found is None:
-            return "n/a"
-        return f"{found.value:.{digits}f} [{found.low:.{digits}f}, {found.high:.{digits}f}]"
+            return say("policy_not_available")
+        low, high = (_fixed(bound, digits, language) for bound in (found.low, found.high))
+        return say(
+            "policy_interval", value=_fixed(found.value, digits, language), low=low, high=high
+        )
 
-    rows = (
-        ("model's slots", "model_rate", 4),
-        ("random allocation", "random_rate", 4),
-        ("difference per slot", "difference", 4),
-        ("extra digitalizations", "extra_digitalizations", 1),
-    )
-    for label, attribute, digits in rows:
-        table.add_row(label, *(cell(getattr(m, attribute), digits) for m in value.methods.values()))
+    for code, attribute, digits in _POLICY_ROWS:
+        cells = (cell(getattr(m, attribute), digits) for m in value.methods.values())
+        table.add_row(say(code), *cells)
     out.print(table)
+
+
+def _fixed(number: float, digits: int, language: Language) -> str:
+    """`number` with `digits` decimals and no grouping: 0.1234, or 0,1234 in Bahasa."""
+    text = f"{number:.{digits}f}"
+    return text if language == "en" else text.replace(".", ",")
 
 
 def promote(

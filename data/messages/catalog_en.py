@@ -157,6 +157,30 @@ MESSAGES: dict[str, str] = {
         "be estimated yet"
     ),
     "value_status_few_explored_outcomes": "few explored outcomes: the intervals are a rough guide",
+    # --- umkm evaluate-policy: its lines, its table and its refusals -----------------------------
+    "policy_which_lists": "give --list-id ID or --all",
+    "policy_store_unreadable": "cannot read the program store (run `umkm db upgrade`?): {detail}",
+    "policy_no_lists": "no lists issued yet",
+    "policy_counts": (
+        "list {list_id}: {model_slots} model slots ({model_outcomes} outcomes), {explored_slots} "
+        "explored slots ({explored_outcomes} outcomes), {eligible} eligible candidates"
+    ),
+    "policy_counts_take_up": (
+        "list {list_id}: {model_slots} model slots ({model_outcomes} outcomes), {explored_slots} "
+        "explored slots ({explored_outcomes} outcomes), {eligible} eligible candidates, take-up "
+        "{take_up}"
+    ),
+    "policy_status": "list {list_id}: {note}",
+    "policy_title": "digitalizations per slot, {level} intervals",
+    "policy_estimate": "estimate",
+    "policy_ips": "inverse propensity",
+    "policy_dr": "doubly robust",
+    "policy_model_rate": "model's slots",
+    "policy_random_rate": "random allocation",
+    "policy_difference": "difference per slot",
+    "policy_extra": "extra digitalizations",
+    "policy_interval": "{value} [{low}, {high}]",
+    "policy_not_available": "n/a",
     # --- allocation: constraints that cannot hold ------------------------------------------------
     "quota_too_tight": (
         "quotas allow at most {possible} of the {asked} slots to be filled while {remaining} more "
@@ -214,6 +238,10 @@ MESSAGES: dict[str, str] = {
     "cli_checked_profile": "{path}: checked as a profile file, {count} problem(s)",
     "cli_checked_history": "{path}: checked as a history file, {count} problem(s)",
     "cli_rows": "{rows} rows: {valid} valid, {rejected} rejected",
+    # --- data.console: the label leading a command's message on stderr ---------------------------
+    "console_error": "error:",
+    "console_warning": "warning:",
+    "console_note": "note:",
     # --- umkm prioritize --lang: the list's table -----------------------------------------------
     "summary_title": "Mentoring list",
     "summary_slots": "slots",
@@ -240,6 +268,7 @@ MESSAGES: dict[str, str] = {
     "prioritize_list": "list: {path}",
     "prioritize_not_selected": "not selected, with reasons: {path}",
     "prioritize_not_selected_sheet": "not selected, with reasons: sheet not_selected of {path}",
+    "prioritize_infeasible": "the constraints cannot all hold:",
     # --- allocation: constraints that shaped the list, notes on it -------------------------------
     "binding_capacity": (
         "Capacity: all {used} slots filled while {waiting} other eligible MSMEs wait"

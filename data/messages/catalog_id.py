@@ -179,6 +179,32 @@ MESSAGES: dict[str, str] = {
     "value_status_few_explored_outcomes": (
         "baru sedikit hasil dari slot acak: rentangnya hanya perkiraan kasar"
     ),
+    # --- umkm evaluate-policy: baris, tabel dan penolakannya -------------------------------------
+    "policy_which_lists": "sebutkan --list-id ID atau --all",
+    "policy_store_unreadable": (
+        "penyimpanan program tidak dapat dibaca (sudah menjalankan `umkm db upgrade`?): {detail}"
+    ),
+    "policy_no_lists": "belum ada daftar yang diterbitkan",
+    "policy_counts": (
+        "daftar {list_id}: {model_slots} slot pilihan model ({model_outcomes} hasil), "
+        "{explored_slots} slot acak ({explored_outcomes} hasil), {eligible} kandidat layak"
+    ),
+    "policy_counts_take_up": (
+        "daftar {list_id}: {model_slots} slot pilihan model ({model_outcomes} hasil), "
+        "{explored_slots} slot acak ({explored_outcomes} hasil), {eligible} kandidat layak, "
+        "tingkat keikutsertaan {take_up}"
+    ),
+    "policy_status": "daftar {list_id}: {note}",
+    "policy_title": "UMKM go digital per slot, rentang {level}",
+    "policy_estimate": "perkiraan",
+    "policy_ips": "propensitas terbalik",
+    "policy_dr": "kokoh ganda",
+    "policy_model_rate": "slot pilihan model",
+    "policy_random_rate": "pemilihan acak",
+    "policy_difference": "selisih per slot",
+    "policy_extra": "tambahan UMKM go digital",
+    "policy_interval": "{value} [{low}; {high}]",
+    "policy_not_available": "tidak ada",
     # --- allocation: batasan yang tidak dapat dipenuhi -------------------------------------------
     "quota_too_tight": (
         "batas provinsi hanya mengizinkan {possible} dari {asked} slot terisi, padahal masih ada "
@@ -237,6 +263,10 @@ MESSAGES: dict[str, str] = {
     "cli_checked_profile": "{path}: diperiksa sebagai berkas profil UMKM, {count} masalah",
     "cli_checked_history": "{path}: diperiksa sebagai berkas riwayat pendampingan, {count} masalah",
     "cli_rows": "{rows} baris: {valid} valid, {rejected} ditolak",
+    # --- data.console: label pembuka pesan perintah di stderr -----------------------------------
+    "console_error": "galat:",
+    "console_warning": "peringatan:",
+    "console_note": "catatan:",
     # --- umkm prioritize --lang: tabel daftar ---------------------------------------------------
     "summary_title": "Daftar pendampingan",
     "summary_slots": "slot",
@@ -267,6 +297,7 @@ MESSAGES: dict[str, str] = {
     "prioritize_not_selected_sheet": (
         "tidak terpilih, beserta alasannya: lembar not_selected di {path}"
     ),
+    "prioritize_infeasible": "batasan tidak dapat dipenuhi bersamaan:",
     # --- allocation: batasan yang membentuk daftar, catatan ---------------------------------------
     "binding_capacity": (
         "Kapasitas: semua {used} slot terisi, sementara {waiting} UMKM layak lainnya menunggu"

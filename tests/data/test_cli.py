@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from data import console
 from data.io import write_table
+from data.messages import Language
 from data.validation import validate_file, write_quarantine
 from tests.data.conftest import FIXTURES, history_rows
 from umkm.cli import app
@@ -45,6 +47,42 @@ def test_an_unreadable_file_is_one_error_line_on_stderr(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         f"error: {fake}: not an Excel .xlsx workbook (the file is not a zip archive)"
     ]
+
+
+@pytest.mark.parametrize(("lang", "label"), [("id", "galat:"), ("en", "error:")])
+def test_the_error_label_follows_lang(tmp_path: Path, lang: str, label: str) -> None:
+    fake = tmp_path / "photo.xlsx"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+
+    result = CliRunner().invoke(app, ["validate", "--data", str(fake), "--lang", lang])
+
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"{label} {fake}: ")
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [("id", ("galat:", "peringatan:", "catatan:")), ("en", ("error:", "warning:", "note:"))],
+)
+def test_message_labels_are_worded_in_the_language_given(
+    capsys: pytest.CaptureFixture[str], language: Language, labels: tuple[str, str, str]
+) -> None:
+    console.error("e", language=language)
+    console.warning("w", language=language)
+    console.note("n", language=language)
+
+    error, warning, note = labels
+    assert capsys.readouterr().err.splitlines() == [f"{error} e", f"{warning} w", f"{note} n"]
+
+
+def test_message_labels_are_english_without_a_language(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    console.error("e")
+    console.note("n")
+
+    assert capsys.readouterr().err.splitlines() == ["error: e", "note: n"]
 
 
 def test_markup_like_text_in_a_file_is_printed_as_it_is(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from allocation.errors import ALLOCATION_CODES
 from data.cli import CLI_CODES
+from data.console import CONSOLE_CODES
 from data.limits import FILE_CODES, LimitCode
 from data.messages import CATALOGS, LANGUAGES, placeholders, render
 from data.numbers import NumberErrorCode
@@ -22,6 +23,7 @@ from service.model_store import EVIDENCE_CODES
 from service.prioritize_file import SUMMARY_CODES
 from service.reasons import REASON_PHRASE_CODES
 from service.web.lists import OPTION_CODES
+from training.cli import EVALUATE_POLICY_CODES
 
 _LIMIT_PARAMS = ("found", "limit")
 CODES: dict[str, tuple[str, ...]] = {
@@ -50,6 +52,8 @@ CODES: dict[str, tuple[str, ...]] = {
     **STATUS_NOTE_CODES,
     **SUMMARY_CODES,
     **PRIORITIZE_CODES,
+    **CONSOLE_CODES,
+    **EVALUATE_POLICY_CODES,
 }
 # Entries the same in both languages: names, codes and figures only.
 COGNATES = {"factor.other"}

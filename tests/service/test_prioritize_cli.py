@@ -144,7 +144,7 @@ AROUND_THE_TABLE = {
         "quarantine": "baris yang ditolak beserta alasannya: {quarantine}",
         "list": "daftar: {output}",
         "not_selected": "tidak terpilih, beserta alasannya: lembar not_selected di {output}",
-        "recomputed": "kolom masukan dihitung ulang, nilai aslinya tidak disimpan: rank",
+        "recomputed": "catatan: kolom masukan dihitung ulang, nilai aslinya tidak disimpan: rank",
         "header": ["keterangan", "nilai"],
         "filled": "terisi",
         "scoring": "Menghitung skor",
@@ -154,7 +154,7 @@ AROUND_THE_TABLE = {
         "quarantine": "rejected rows and reasons: {quarantine}",
         "list": "list: {output}",
         "not_selected": "not selected, with reasons: sheet not_selected of {output}",
-        "recomputed": "input columns recomputed, not kept: rank",
+        "recomputed": "note: input columns recomputed, not kept: rank",
         "header": ["figure", "value"],
         "filled": "filled",
         "scoring": "Scoring",
@@ -236,8 +236,19 @@ def test_xlsx_output_holds_list_left_outs_and_summary(
     assert not (tmp_path / "list_not_selected.xlsx").exists()
 
 
+# A refusal in each language: its first line (label and header), then a problem's start.
+REFUSED = {
+    "id": (
+        "galat: batasan tidak dapat dipenuhi bersamaan:",
+        "- batas provinsi hanya mengizinkan 0",
+    ),
+    "en": ("error: the constraints cannot all hold:", "- quotas allow at most 0 of the 10 slots"),
+}
+
+
+@pytest.mark.parametrize(("lang", "other"), [("id", "en"), ("en", "id")])
 def test_constraints_that_cannot_hold_exit_1_naming_them(
-    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path
+    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path, lang: str, other: str
 ) -> None:
     quotas = tmp_path / "quotas.json"
     raw = read_table(candidates_file)
@@ -245,12 +256,82 @@ def test_constraints_that_cannot_hold_exit_1_naming_them(
     quotas.write_text(json.dumps(dict.fromkeys(codes, 0)), encoding="utf-8")
     code, _, err = run(
         "--data", str(candidates_file), "--capacity", "10", "--output", str(tmp_path / "l.csv"),
-        "--model", registered_model.model_uri, "--quotas", str(quotas),
+        "--model", registered_model.model_uri, "--quotas", str(quotas), "--lang", lang,
     )  # fmt: skip
     assert code == 1
-    assert "the constraints cannot all hold" in err
-    assert "quotas allow at most 0 of the 10 slots" in err
+    header, problem = REFUSED[lang]
+    lines = err.splitlines()
+    assert lines[0] == header
+    assert lines[1].strip().startswith(problem)
+    assert REFUSED[other][0] not in err
     assert not (tmp_path / "l.csv").exists()
+
+
+@pytest.mark.parametrize(("lang", "label"), [("id", "galat:"), ("en", "error:")])
+def test_a_bad_option_is_labelled_in_the_chosen_language(
+    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path, lang: str, label: str
+) -> None:
+    code, _, err = run(
+        "--data", str(candidates_file), "--capacity", "5", "--output", str(tmp_path / "l.csv"),
+        "--model", registered_model.model_uri, "--quotas", "31:40", "--lang", lang,
+    )  # fmt: skip
+    assert code == 2
+    assert err.startswith(f"{label} --quotas: '31:40' is not like 31=40")
+
+
+# The not-selected file's reasons in each language, by reason code: the catalog's words, as
+# POST /v1/prioritize gives them under Accept-Language.
+NOT_SELECTED_WORDS = {
+    "id": {
+        "already_digital": "Sudah digital: termasuk kelompok stimulus, bukan pendampingan",
+        "below_rank_cutoff": "Tambahan peluang ",
+        "province_quota_full": "{province} sudah mencapai batasnya (1 slot)",
+    },
+    "en": {
+        "already_digital": "already digital: belongs to the stimulus group, not to mentoring",
+        "below_rank_cutoff": "uplift ",
+        "province_quota_full": "{province} reached its quota of 1 slots",
+    },
+}
+
+
+@pytest.mark.parametrize(("lang", "other"), [("id", "en"), ("en", "id")])
+def test_the_not_selected_reasons_are_worded_in_the_chosen_language(
+    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path, lang: str, other: str
+) -> None:
+    from data.messages import province_name, render
+
+    common = ["--data", str(candidates_file), "--capacity", "20", "--model"]
+    code, _, err = run(*common, registered_model.model_uri, "--output", str(tmp_path / "all.csv"))
+    assert code == 0, err
+    # The province ranking alone gives most slots: a quota of 1 there leaves some out for it.
+    counts = read_table(tmp_path / "all.csv")["province_code"].astype(str).value_counts()
+    province = str(counts.index[0])
+    assert counts.iloc[0] > 1
+    code, _, err = run(
+        *common, registered_model.model_uri, "--output", str(tmp_path / "l.csv"),
+        "--quotas", f"{province}=1", "--lang", lang,
+    )  # fmt: skip
+    assert code == 0, err
+    listed = read_table(tmp_path / "l.csv")
+    rest = read_table(tmp_path / "l_not_selected.csv")
+    words, others = NOT_SELECTED_WORDS[lang], NOT_SELECTED_WORDS[other]
+    names = {"province": province_name(province)}
+    by_code = rest.groupby("reason_code")["reason"]
+    assert set(by_code.groups) >= words.keys()  # reason codes as before, in either language
+
+    assert set(by_code.get_group("already_digital")) == {words["already_digital"]}
+    assert set(by_code.get_group("province_quota_full")) == {
+        words["province_quota_full"].format(**names)
+    }
+    below = rest[rest["reason_code"] == "below_rank_cutoff"].iloc[0]
+    cutoff = listed["expected_gain"].astype(float).min()
+    expected = render(
+        "below_rank_cutoff", {"uplift": float(below["uplift"]), "cutoff": cutoff}, lang
+    )
+    assert below["reason"] == expected and expected.startswith(words["below_rank_cutoff"])
+    for other_words in others.values():
+        assert not rest["reason"].str.startswith(other_words.format(**names)).any()
 
 
 @pytest.mark.parametrize(

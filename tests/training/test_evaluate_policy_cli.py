@@ -1,35 +1,142 @@
-"""`umkm evaluate-policy`: its note on what a list cannot estimate comes from the message catalog
-(English: the command has no --lang)."""
+"""`umkm evaluate-policy`: its lines, table, notes and refusals come from the message catalog, in
+the language of `--lang` (English by default, as `umkm prioritize`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from data.messages import render
 from data.store.migrate import upgrade
+from data.store.records import OutcomeIn
 from data.store.repository import ProgramStore
 from tests.data.store.conftest import members
 from umkm.cli import app
 
 
-def test_a_list_without_outcomes_is_noted_in_the_catalogs_english(tmp_path: Path) -> None:
+def _store(tmp_path: Path, *, outcomes: bool) -> tuple[str, str]:
+    """A program store holding one list of 5 candidates, 3 picked by the model (no exploration);
+    with `outcomes`, the three are mentored but one, and the first went digital."""
     url = f"sqlite:///{tmp_path / 'umkm.db'}"
     upgrade(url)
     store = ProgramStore.from_url(url)
     try:
+        listed = members(5, 3)
         list_id = store.record_list(
-            created_by="page", model_name="umkm-uplift", model_version="1", members=members(5, 3)
+            created_by="page", model_name="umkm-uplift", model_version="1", members=listed
         )
+        if outcomes:
+            store.record_outcomes(
+                OutcomeIn(list_id, m.msme_id, mentored=i != 1, digitalized=i == 0)
+                for i, m in enumerate(listed[:3])
+            )
     finally:
         store.close()
+    return url, list_id
 
-    result = CliRunner().invoke(app, ["evaluate-policy", "--list-id", list_id, "--url", url])
 
-    assert result.exit_code == 0, result.output
-    err = " ".join(result.stderr.split())
-    assert f"list {list_id}: no outcome is in for the model's picks yet: nothing to estimate" in err
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["evaluate-policy", *args])
+    return result.exit_code, result.stdout, " ".join(result.stderr.split())
+
+
+def test_a_list_without_outcomes_is_noted_in_the_catalogs_english(tmp_path: Path) -> None:
+    url, list_id = _store(tmp_path, outcomes=False)
+
+    code, out, err = _run("--list-id", list_id, "--url", url)
+
+    assert code == 0, err
+    assert f"note: list {list_id}: no outcome is in for the model's picks yet: nothing to " in err
     assert render("value_status_no_model_outcomes", {}, "en") in err
     assert render("value_status_no_model_outcomes", {}, "id") not in err
-    assert f"list {list_id}: 3 model slots (0 outcomes)" in result.stdout
+    assert f"list {list_id}: 3 model slots (0 outcomes)" in out
+
+
+# What `umkm evaluate-policy` says in each language: the counts line, the table's title, its
+# header, its row labels, an interval, what it cannot estimate, the note and the refusals.
+WORDS = {
+    "id": {
+        "counts": "daftar {list_id}: 3 slot pilihan model (3 hasil), 0 slot acak (0 hasil), "
+        "3 kandidat layak, tingkat keikutsertaan 66,7%",
+        "title": "UMKM go digital per slot, rentang 90%",
+        "header": ["perkiraan", "propensitas terbalik", "kokoh ganda"],
+        "rows": [
+            "slot pilihan model",
+            "pemilihan acak",
+            "selisih per slot",
+            "tambahan UMKM go digital",
+        ],
+        "interval": "0,3333 [-0,2150; 0,8816]",
+        "missing": "tidak ada",
+        "note": "catatan: daftar {list_id}: daftar ini tidak menyisihkan slot acak",
+        "which": "galat: sebutkan --list-id ID atau --all",
+        "unknown": "galat: tidak ada daftar pendampingan dengan id nope",
+        "none_yet": "catatan: belum ada daftar yang diterbitkan",
+    },
+    "en": {
+        "counts": "list {list_id}: 3 model slots (3 outcomes), 0 explored slots (0 outcomes), "
+        "3 eligible candidates, take-up 66.7%",
+        "title": "digitalizations per slot, 90% intervals",
+        "header": ["estimate", "inverse propensity", "doubly robust"],
+        "rows": [
+            "model's slots",
+            "random allocation",
+            "difference per slot",
+            "extra digitalizations",
+        ],
+        "interval": "0.3333 [-0.2150, 0.8816]",
+        "missing": "n/a",
+        "note": "note: list {list_id}: the list kept no randomized slots",
+        "which": "error: give --list-id ID or --all",
+        "unknown": "error: no mentoring list with id nope",
+        "none_yet": "note: no lists issued yet",
+    },
+}
+
+
+@pytest.mark.parametrize(("lang", "other"), [("id", "en"), ("en", "id")])
+def test_the_estimates_are_worded_in_the_chosen_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, other: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # no cell wraps
+    url, list_id = _store(tmp_path, outcomes=True)
+    words, others = WORDS[lang], WORDS[other]
+
+    code, out, err = _run("--list-id", list_id, "--url", url, "--lang", lang)
+
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == words["counts"].format(list_id=list_id)
+    assert lines[1].strip() == words["title"]
+    cells = [
+        [cell.strip() for cell in line.split("┃" if "┃" in line else "│")[1:-1]] for line in lines
+    ]
+    assert words["header"] in cells
+    labels = [row[0] for row in cells if row]
+    for label in words["rows"]:
+        assert label in labels
+        assert label not in others["rows"]
+    model_row = next(row for row in cells if row and row[0] == words["rows"][0])
+    assert model_row[1] == words["interval"]
+    random_row = next(row for row in cells if row and row[0] == words["rows"][1])
+    assert random_row[1:] == [words["missing"]] * 2
+    assert words["note"].format(list_id=list_id) in err
+    assert others["note"].format(list_id=list_id) not in err
+    assert others["title"] not in out
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_refusals_and_the_empty_store_are_worded_in_the_chosen_language(
+    tmp_path: Path, lang: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'umkm.db'}"
+    upgrade(url)
+    words = WORDS[lang]
+
+    code, _, err = _run("--url", url, "--lang", lang)
+    assert (code, err) == (2, words["which"])
+    code, _, err = _run("--list-id", "nope", "--url", url, "--lang", lang)
+    assert (code, err) == (2, words["unknown"])
+    assert _run("--all", "--url", url, "--lang", lang) == (0, "", words["none_yet"])
