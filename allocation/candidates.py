@@ -9,7 +9,7 @@ the list independent of the table's row order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -32,20 +32,10 @@ ReasonCode = Literal[
     "not_drawn",
 ]
 
-# Stable codes and their generic meaning; `not_selected.reason` adds specifics (the province,
-# the list's lowest uplift, the budget left).
-REASON_CODES: dict[str, str] = {
-    "already_digital": "already digital: belongs to the stimulus group, not to mentoring",
-    "missing_uplift": "no uplift score, so the MSME cannot be ranked",
-    "not_beneficial": "uplift is zero or negative: mentoring is not expected to help",
-    "below_rank_cutoff": "uplift below the lowest uplift on the list",
-    "province_quota_full": "its province reached its quota of slots",
-    "min_share_reserved": "slots went to MSMEs needed to meet a minimum share",
-    "over_budget": "its cost does not fit in the budget",
-    "not_drawn": "could have been drawn for an exploration slot, but was not",
-}
+# Stable codes; `data.messages` words each (an MSME's reason, with its figures: `explain`).
+REASON_CODES: tuple[ReasonCode, ...] = get_args(ReasonCode)
 
-Texts = npt.NDArray[np.object_]  # reason codes or texts per candidate ("" = none yet)
+Texts = npt.NDArray[np.object_]  # a code per candidate ("" = none yet)
 
 
 @dataclass
@@ -185,32 +175,22 @@ def _row_problem(
     )
 
 
-def eligibility(frame: pd.DataFrame, request: ListOptions) -> tuple[Texts, Texts]:
-    """Reason code and text for the candidates that cannot be on the list at all (else "")."""
+def eligibility(frame: pd.DataFrame, request: ListOptions) -> Texts:
+    """The reason code of each candidate that cannot be on the list at all (else "")."""
     n = len(frame)
     code = np.full(n, "", dtype=object)
-    reason = np.full(n, "", dtype=object)
     uplift = frame["uplift"].to_numpy(dtype=float)
-    digital = np.zeros(n, dtype=bool)
-    if "digital_status" in frame.columns:
-        digital |= already_digital(frame["digital_status"])
-    if "segment" in frame.columns:
-        digital |= (frame["segment"] == STIMULUS_GROUP).to_numpy()
     if request.exclude_digital:
+        digital = np.zeros(n, dtype=bool)
+        if "digital_status" in frame.columns:
+            digital |= already_digital(frame["digital_status"])
+        if "segment" in frame.columns:
+            digital |= (frame["segment"] == STIMULUS_GROUP).to_numpy()
         code[digital] = "already_digital"
-        reason[digital] = REASON_CODES["already_digital"]
-    unscored = np.isnan(uplift) & (code == "")
-    code[unscored] = "missing_uplift"
-    reason[unscored] = np.where(
-        digital[unscored],
-        "already digital and not scored (the model scores offline MSMEs only)",
-        REASON_CODES["missing_uplift"],
-    )
+    code[np.isnan(uplift) & (code == "")] = "missing_uplift"
     if request.only_beneficial:
-        harmless = (uplift <= 0) & (code == "")
-        code[harmless] = "not_beneficial"
-        reason[harmless] = REASON_CODES["not_beneficial"]
-    return code, reason
+        code[(uplift <= 0) & (code == "")] = "not_beneficial"
+    return code
 
 
 def canonical_order(frame: pd.DataFrame) -> npt.NDArray[np.intp]:

@@ -52,17 +52,23 @@ ALLOCATION_CODES: dict[str, tuple[str, ...]] = {
     "lp_time_limit": (),
     "milp_time_limit": ("seconds",),
     "milp_failed": ("detail",),
-    # the errors themselves, and why an MSME is left off a list
+    # the errors themselves
     "infeasible_constraints": (),
     "invalid_candidates": (),
     "solver_time_limit": (),
+    # why an MSME is left off a list: its reason code, or a variant of it that words it
+    # (`explain.NotSelectedReasons.message`: a count of one, the budget with other constraints)
     "already_digital": (),
     "missing_uplift": (),
     "not_beneficial": ("uplift",),
     "below_rank_cutoff": ("uplift", "cutoff"),
     "province_quota_full": ("province", "quota"),
-    "min_share_reserved": (),
-    "over_budget": (),
+    "province_quota_full_one": ("province", "quota"),
+    "min_share_reserved": ("shares",),
+    "min_share_reserved_many": ("shares",),
+    "min_share_reserved.shares": _SHARE,
+    "over_budget": ("leftover",),
+    "over_budget_with_constraints": ("leftover",),
     "not_drawn": (),
 }
 

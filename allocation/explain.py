@@ -4,6 +4,7 @@ shaped it, and the figures a reader needs (expected gain against a random choice
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -11,7 +12,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from allocation.candidates import REASON_CODES, Eligible, Texts
+from allocation.candidates import Eligible, Texts
+from allocation.errors import ALLOCATION_CODES
 from allocation.exploration import Draw, Exploration
 from allocation.feasibility import share_params
 from allocation.options import AllocationRequest
@@ -49,18 +51,58 @@ class Note:
         return self.message
 
 
+def rank_cutoff(uplift: npt.NDArray[np.float64], by_model: npt.NDArray[np.bool_]) -> float | None:
+    """The uplift a left-out MSME ranked below: the lowest the model itself picked. Exploration's
+    random draws set no cutoff; None when the model picked nobody (every slot drawn)."""
+    return float(uplift[by_model].min()) if by_model.any() else None
+
+
+@dataclass(frozen=True, eq=False)
+class NotSelectedReasons:
+    """Why each MSME of `AllocationResult.not_selected` is off the list, as `data.messages` codes
+    with parameters: a code per MSME and the figures of the list its words name, each computed
+    once here (the API and `umkm prioritize` word them, see `message`; the page takes `cutoff`)."""
+
+    codes: npt.NDArray[np.object_]  # per not_selected row: its reason code, or a variant of it
+    cutoff: float | None  # `rank_cutoff`
+    budget_left: float | None  # the budget less the list's cost, with a budget
+    min_shares: tuple[Mapping[str, object], ...]  # the minimum shares that reserved slots
+    quotas: Mapping[str, int]
+
+    def message(self, code: str, uplift: float, province: object) -> tuple[str, dict[str, object]]:
+        """One MSME's catalogue code (`codes`, its singular entry for a count of one) and the
+        parameters that code is declared with: the MSME's uplift and province, the province's
+        quota, the list's cutoff, the money left in the budget, the minimum shares."""
+        quota = self.quotas.get(str(province))
+        if code == "province_quota_full" and quota == 1:
+            code = "province_quota_full_one"
+        elif code == "min_share_reserved" and len(self.min_shares) > 1:
+            code = "min_share_reserved_many"
+        facts: dict[str, object] = {
+            "uplift": None if math.isnan(uplift) else uplift,
+            "cutoff": self.cutoff,
+            "province": str(province),
+            "quota": quota,
+            "leftover": self.budget_left,
+            "shares": list(self.min_shares),
+        }
+        return code, {name: facts[name] for name in ALLOCATION_CODES.get(code, ())}
+
+
 @dataclass(frozen=True)
 class AllocationResult:
     """A mentoring list and why everyone else is not on it.
 
     `selected`: every candidate column plus `rank` (1 = highest priority) and `expected_gain`
     (the MSME's uplift: expected extra chance of going digital), ordered by rank.
-    `not_selected`: every candidate column plus `reason_code` (see REASON_CODES) and `reason`,
-    ordered by uplift (highest first, unscored last). Together they hold each candidate once.
+    `not_selected`: every candidate column plus `reason_code` (see REASON_CODES), ordered by
+    uplift (highest first, unscored last); `reasons` words each. Together they hold each
+    candidate once.
     """
 
     selected: pd.DataFrame
     not_selected: pd.DataFrame
+    reasons: NotSelectedReasons
     capacity: int
     filled: int
     candidates: int
@@ -93,7 +135,6 @@ def build_result(
     eligible: Eligible,
     solution: Solution,
     code: Texts,
-    reason: Texts,
     order: npt.NDArray[np.intp],
     fill: int,
     found: Draw | None = None,
@@ -111,28 +152,43 @@ def build_result(
     by_model = picked.copy()
     if found is not None:
         by_model[found.drawn] = False
+    cutoff = rank_cutoff(eligible.uplift, by_model)
+    budget_left = None
+    if request.budget is not None:
+        assert eligible.cost is not None
+        # Never below 0 from float noise in the sum: "Rp -0.00 left" would read as overspent.
+        budget_left = max(0.0, request.budget - float(eligible.cost[picked].sum()))
+    tight = _tight_shares(request, eligible, picked, len(chosen_rows))
+    wording = code.copy()  # the catalogue code of each reason: its code, or a variant of it
     _explain_losers(
         request=request,
         eligible=eligible,
         picked=picked,
-        by_model=by_model,
+        cutoff=cutoff,
+        budget_left=budget_left,
+        tight=tight,
         code=code,
-        reason=reason,
+        wording=wording,
     )
     if found is not None and exploration is not None:
         undrawn = eligible.rows[found.pool[~picked[found.pool]]]
-        code[undrawn] = "not_drawn"
-        reason[undrawn] = (
-            f"could have been drawn for an exploration slot (chance {exploration.slots}/"
-            f"{len(found.pool)}), but was not"
-        )
+        code[undrawn] = wording[undrawn] = "not_drawn"
     unselected = np.ones(len(frame), dtype=bool)
     unselected[chosen_rows] = False
     rest = order[unselected[order]]
     not_selected = frame.take(rest).reset_index(drop=True)
     not_selected["reason_code"] = code[rest]
-    not_selected["reason"] = reason[rest]
     assert (code[rest] != "").all(), "every MSME off the list has a reason"
+    reasons = NotSelectedReasons(
+        codes=wording[rest],
+        cutoff=cutoff,
+        budget_left=budget_left,
+        min_shares=tuple(
+            {"code": "min_share_reserved.shares", **share_params(request.min_share[i])}
+            for i in tight
+        ),
+        quotas=dict(request.quotas or {}),
+    )
 
     uplift = selected["uplift"].to_numpy(dtype=float)
     total = float(uplift.sum())
@@ -179,6 +235,7 @@ def build_result(
     return AllocationResult(
         selected=selected,
         not_selected=not_selected,
+        reasons=reasons,
         capacity=request.capacity,
         filled=len(selected),
         candidates=len(frame),
@@ -215,22 +272,21 @@ def _explain_losers(
     request: AllocationRequest,
     eligible: Eligible,
     picked: npt.NDArray[np.bool_],
-    by_model: npt.NDArray[np.bool_],
+    cutoff: float | None,
+    budget_left: float | None,
+    tight: list[int],
     code: Texts,
-    reason: Texts,
+    wording: Texts,
 ) -> None:
-    """Fill in reason codes for eligible MSMEs left off the list (in place); the rank cutoff is
-    the lowest uplift the model picked (exploration's random picks set no cutoff)."""
+    """Fill in reason codes for eligible MSMEs left off the list, and the catalogue code that
+    words each (in place). A constraint decided for an MSME above the rank cutoff: a lower-uplift
+    MSME took a slot."""
     losers = np.flatnonzero(~picked)
     if len(losers) == 0:
         return
     uplift = eligible.uplift
-    cutoff = float(uplift[by_model].min()) if by_model.any() else math.inf
     codes = np.full(len(losers), "below_rank_cutoff", dtype=object)
-    texts = np.full(
-        len(losers), f"uplift below the list's lowest uplift ({cutoff:.3f})", dtype=object
-    )
-    better = uplift[losers] > cutoff  # a lower-uplift MSME took a slot: a constraint decided
+    better = uplift[losers] > (math.inf if cutoff is None else cutoff)
     decided = np.zeros(len(losers), dtype=bool)
 
     if request.quotas:
@@ -239,49 +295,42 @@ def _explain_losers(
         full = {p for p, q in request.quotas.items() if int(used.get(p, 0)) >= q}
         hit = better & np.isin(eligible.province[losers], list(full))
         codes[hit] = "province_quota_full"
-        phrase = {
-            p: f"province {p} reached its quota of {q} slots" for p, q in request.quotas.items()
-        }
-        texts[hit] = pd.Series(eligible.province[losers][hit]).map(phrase).to_numpy(dtype=object)
         decided |= hit
 
-    if request.budget is not None:
+    if budget_left is not None:
         assert eligible.cost is not None
-        leftover = request.budget - float(eligible.cost[picked].sum())
         # The dearest selected MSME with lower uplift is the most a swap could free up.
         sel = np.flatnonzero(picked)[::-1]  # ascending uplift
         dearest = np.maximum.accumulate(eligible.cost[sel])
         lower_count = np.searchsorted(uplift[sel], uplift[losers], side="left")  # strictly below
         freed = np.where(lower_count > 0, dearest[np.maximum(lower_count - 1, 0)], 0.0)
-        unaffordable = eligible.cost[losers] > leftover + freed + 1e-9
+        unaffordable = eligible.cost[losers] > budget_left + freed + 1e-9
         hit = better & ~decided & unaffordable
         codes[hit] = "over_budget"
-        texts[hit] = f"its cost does not fit in the budget ({leftover:,.2f} left)"
         decided |= hit
 
-    tight = _tight_shares(request, eligible, picked, len(np.flatnonzero(picked)))
     if tight:
         outside = np.zeros(len(losers), dtype=bool)
         for i in tight:
             outside |= ~eligible.members[i][losers]
         hit = better & ~decided & outside
-        labels = ", ".join(request.min_share[i].label for i in tight)
         codes[hit] = "min_share_reserved"
-        texts[hit] = f"slots went to MSMEs needed for the minimum share ({labels})"
         decided |= hit
 
-    if request.budget is not None:
+    words = codes.copy()
+    if budget_left is not None:
+        # Its cost would fit once a cheaper pick made room: the budget and the other constraints
+        # together left no slot for it.
         hit = better & ~decided
         codes[hit] = "over_budget"
-        texts[hit] = "the budget, together with the other constraints, left no slot for it"
+        words[hit] = "over_budget_with_constraints"
         decided |= hit
 
     harmless = ~better & (uplift[losers] <= 0)
-    codes[harmless] = "not_beneficial"
-    texts[harmless] = REASON_CODES["not_beneficial"]
+    codes[harmless] = words[harmless] = "not_beneficial"
     rows = eligible.rows[losers]
     code[rows] = codes
-    reason[rows] = texts
+    wording[rows] = words
 
 
 def _binding(

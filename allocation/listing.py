@@ -41,7 +41,7 @@ def allocate(candidates: pd.DataFrame, request: AllocationRequest) -> Allocation
     cannot all hold, SolverError when HiGHS finds no list within the time limit.
     """
     frame = prepare(candidates, request)
-    code, reason = eligibility(frame, request)
+    code = eligibility(frame, request)
     order = canonical_order(frame)
     eligible = eligible_view(frame, order[code[order] == ""], request)
     fill = min(request.capacity, eligible.size)
@@ -74,7 +74,6 @@ def allocate(candidates: pd.DataFrame, request: AllocationRequest) -> Allocation
         eligible=eligible,
         solution=solution,
         code=code,
-        reason=reason,
         order=order,
         fill=fill,
         found=found,

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from allocation import AllocationRequest, AllocationResult, allocate
+from allocation import REASON_CODES, AllocationRequest, AllocationResult, allocate
 from data.contract import DEFAULT_MODEL_URI, FIRST_DATA_ROW, PROFILE_COLUMNS, SCORE_FIELDS
 from data.io import (
     DataFileError,
@@ -215,7 +215,7 @@ def prioritize_file(
     result = allocate(candidates, request)
 
     selected = _ordered(result.selected, first=("rank", "msme_id", "expected_gain"))
-    reasons = not_selected_reasons(result, request.quotas or {}, language)
+    reasons = not_selected_reasons(result, language)
     rest = _ordered(
         result.not_selected.assign(reason=reasons), first=("msme_id", "reason_code", "reason")
     )
@@ -321,6 +321,8 @@ SUMMARY_CODES: dict[str, tuple[str, ...]] = {
     ),
     "summary_cost_of_budget": ("cost", "budget"),
     "summary_not_selected": ("reason",),
+    # a reason code in a few words, the `reason` of `summary_not_selected`
+    **{f"summary_reason.{code}": () for code in REASON_CODES},
 }
 
 
@@ -368,7 +370,7 @@ def summary_rows(
         rows += [(binding, render(item.code, item.params, language)) for item in result.binding]
         rows += [(note, render(item.code, item.params, language)) for item in result.coded_notes]
     rows += [
-        (label("summary_not_selected", reason=code), figure(n))
+        (label("summary_not_selected", reason=label(f"summary_reason.{code}")), figure(n))
         for code, n in result.reason_counts.items()
     ]
     return rows

@@ -203,7 +203,7 @@ def _prioritize(
         **_evidence(loaded, language),
         method=result.method,
         selected=_selected(result.selected),
-        not_selected=_not_selected(result, body.quotas or {}, language),
+        not_selected=_not_selected(result, language),
     )
     return response, result
 
@@ -245,61 +245,34 @@ def _selected(frame: pd.DataFrame) -> list[SelectedMsme]:
     ]
 
 
-def not_selected_reason(
-    code: str,
-    uplift: float,
-    province: object,
-    *,
-    cutoff: float | None,
-    quotas: Mapping[str, int],
-    language: Language,
-) -> str:
-    """Why an MSME is not on the list, worded from its reason code (`data.messages`)."""
-    params: dict[str, object] = {
-        "uplift": None if math.isnan(uplift) else uplift,
-        "cutoff": cutoff,
-        "province": str(province),
-        "quota": quotas.get(str(province)),
-    }
-    return render(code, params, language)
-
-
-def not_selected_reasons(
-    result: AllocationResult, quotas: Mapping[str, int], language: Language
-) -> list[str]:
-    """Each left-out MSME's reason in `language`, in the order of `result.not_selected`: the
-    words of its `reason_code` (`not_selected_reason`), as the API and `umkm prioritize` give
-    them."""
+def not_selected_reasons(result: AllocationResult, language: Language) -> list[str]:
+    """Each left-out MSME's reason in `language`, in the order of `result.not_selected`: its
+    catalogue code and parameters (`result.reasons`) worded, as the API and `umkm prioritize`
+    give them."""
     frame = result.not_selected
-    gains = result.selected["expected_gain"]
-    cutoff = float(gains.min()) if len(gains) else None
+    reasons = result.reasons
     provinces = (
         frame["province_code"].tolist() if "province_code" in frame.columns else [""] * len(frame)
     )
-    texts: dict[tuple[str, float, object], str] = {}  # most left-out MSMEs share their words
-
-    def reason(code: str, uplift: float, province: object) -> str:
-        key = (code, uplift if code in ("not_beneficial", "below_rank_cutoff") else 0.0, province)
+    # The list's figures are the same for every MSME; its uplift and province (with the
+    # province's quota) may differ. Most left-out MSMEs share their words.
+    texts: dict[tuple[str, object, object], str] = {}
+    worded = []
+    for code, uplift, province in zip(
+        reasons.codes.tolist(),
+        frame["uplift"].astype(np.float64).tolist(),
+        provinces,
+        strict=True,
+    ):
+        message, params = reasons.message(code, uplift, province)
+        key = (message, params.get("uplift"), params.get("province"))
         if key not in texts:
-            texts[key] = not_selected_reason(
-                code, uplift, province, cutoff=cutoff, quotas=quotas, language=language
-            )
-        return texts[key]
-
-    return [
-        reason(code, uplift, province)
-        for code, uplift, province in zip(
-            frame["reason_code"].tolist(),
-            frame["uplift"].astype(np.float64).tolist(),
-            provinces,
-            strict=True,
-        )
-    ]
+            texts[key] = render(message, params, language)
+        worded.append(texts[key])
+    return worded
 
 
-def _not_selected(
-    result: AllocationResult, quotas: Mapping[str, int], language: Language
-) -> list[NotSelectedMsme]:
+def _not_selected(result: AllocationResult, language: Language) -> list[NotSelectedMsme]:
     frame = result.not_selected
     # Validated in one pydantic-core call: for 100,000 MSMEs several times faster than
     # constructing the models one by one in Python.
@@ -314,7 +287,7 @@ def _not_selected(
         for msme_id, code, reason, uplift, segment in zip(
             frame["msme_id"].tolist(),
             frame["reason_code"].tolist(),
-            not_selected_reasons(result, quotas, language),
+            not_selected_reasons(result, language),
             frame["uplift"].astype(np.float64).tolist(),
             frame["segment"].tolist(),
             strict=True,

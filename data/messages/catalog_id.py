@@ -283,6 +283,14 @@ MESSAGES: dict[str, str] = {
     "summary_binding": "batasan yang mengikat",
     "summary_note": "catatan",
     "summary_not_selected": "tidak terpilih: {reason}",
+    "summary_reason.already_digital": "sudah digital",
+    "summary_reason.missing_uplift": "tidak ada skor",
+    "summary_reason.not_beneficial": "tidak bermanfaat",
+    "summary_reason.below_rank_cutoff": "di bawah batas peringkat",
+    "summary_reason.province_quota_full": "kuota provinsi penuh",
+    "summary_reason.min_share_reserved": "slot untuk porsi minimum",
+    "summary_reason.over_budget": "melebihi anggaran",
+    "summary_reason.not_drawn": "tidak terundi",
     "summary_figure": "keterangan",
     "summary_value": "nilai",
     # --- umkm prioritize: yang dikatakan di sekitar tabel -----------------------------------------
@@ -366,10 +374,19 @@ MESSAGES: dict[str, str] = {
     "not_beneficial": (
         "Tambahan peluang {uplift} tidak positif: pendampingan tidak diperkirakan membantu"
     ),
-    "below_rank_cutoff": "Tambahan peluang {uplift} di bawah yang terendah di daftar ({cutoff})",
+    "below_rank_cutoff": (
+        "Tambahan peluang {uplift} di bawah yang terendah di antara pilihan model ({cutoff})"
+    ),
     "province_quota_full": "{province} sudah mencapai batasnya ({quota} slot)",
-    "min_share_reserved": "Slot dipakai UMKM yang dibutuhkan untuk porsi minimum",
-    "over_budget": "Biayanya tidak muat dalam anggaran",
+    # Tanpa bentuk jamak (1 slot, 2 slot): sama dengan bentuk umumnya.
+    "province_quota_full_one": "{province} sudah mencapai batasnya ({quota} slot)",
+    "min_share_reserved": "Slot dipakai UMKM yang dibutuhkan untuk porsi minimum {shares}",
+    "min_share_reserved_many": "Slot dipakai UMKM yang dibutuhkan untuk porsi minimum {shares}",
+    "min_share_reserved.shares": "{value} ({fraction})",
+    "over_budget": "Biayanya tidak muat dalam anggaran (sisa Rp {leftover})",
+    "over_budget_with_constraints": (
+        "Anggaran, bersama batasan lainnya, tidak menyisakan slot untuknya (sisa Rp {leftover})"
+    ),
     "not_drawn": "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi",
     # --- service: alasan per UMKM ----------------------------------------------------------------
     "reason_above_average": "{factor}: perkiraan manfaat pendampingan di atas rata-rata",

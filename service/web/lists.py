@@ -508,7 +508,7 @@ def build_list(
         )
         for item, i, reasons in zip(answer.selected, chosen, explained, strict=True)
     ]
-    cutoff = min((item.expected_gain for item in answer.selected), default=math.nan)
+    cutoff = math.nan if result.reasons.cutoff is None else result.reasons.cutoff
     not_selected = []
     for item in answer.not_selected:
         i = position[item.msme_id]

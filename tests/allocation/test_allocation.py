@@ -53,13 +53,27 @@ def ids(result: AllocationResult) -> list[str]:
     return [str(v) for v in result.selected["msme_id"]]
 
 
+def messages(result: AllocationResult) -> dict[str, tuple[str, dict[str, object]]]:
+    """Each left-out MSME's catalogue code and parameters, by msme_id."""
+    frame = result.not_selected
+    provinces = frame["province_code"] if "province_code" in frame.columns else [""] * len(frame)
+    return {
+        str(msme_id): result.reasons.message(code, float(uplift), province)
+        for msme_id, code, uplift, province in zip(
+            frame["msme_id"], result.reasons.codes, frame["uplift"], provinces, strict=True
+        )
+    }
+
+
 def assert_partition(candidates: pd.DataFrame, result: AllocationResult) -> None:
     """Every candidate is either on the list or off it with a known reason, exactly once."""
     on = list(result.selected["msme_id"])
     off = list(result.not_selected["msme_id"])
     assert sorted(on + off) == sorted(candidates["msme_id"])
     assert set(result.not_selected["reason_code"]) <= set(REASON_CODES)
-    assert result.not_selected["reason"].map(lambda r: isinstance(r, str) and r != "").all()
+    # Each is worded by its own catalogue code or a variant of it (`over_budget_with_constraints`).
+    codes = zip(result.reasons.codes, result.not_selected["reason_code"], strict=True)
+    assert all(wording.startswith(reason_code) for wording, reason_code in codes)
     assert list(result.selected["rank"]) == list(range(1, len(on) + 1))
     assert result.filled == len(on)
 
@@ -221,7 +235,6 @@ def test_digital_msmes_are_excluded_by_default_and_included_on_request() -> None
     assert ids(included) == ["M001", "M000"]
     left = included.not_selected.set_index("msme_id")
     assert left.loc["M002", "reason_code"] == "missing_uplift"
-    assert "not scored" in str(left.loc["M002", "reason"])
 
 
 def test_unscored_offline_msme_is_listed_with_a_reason() -> None:
@@ -265,8 +278,8 @@ def test_quotas_cap_each_province_and_explain_who_lost_a_slot() -> None:
     assert result.total_expected_gain == pytest.approx(brute_force(candidates, request))
     off = result.not_selected.set_index("msme_id")
     assert off.loc["M001", "reason_code"] == "province_quota_full"
-    assert off.loc["M001", "reason"] == "province 31 reached its quota of 1 slots"
     assert off.loc["M004", "reason_code"] == "province_quota_full"  # 0.05 > cutoff 0.01
+    assert messages(result)["M001"] == ("province_quota_full_one", {"province": "31", "quota": 1})
     assert "quota 31: 1 of 1 slots used (ranking by uplift alone would give it 3)" in (
         result.binding_constraints
     )
@@ -324,6 +337,45 @@ def test_min_share_reserves_slots_and_is_reported_as_binding() -> None:
     )
 
 
+def test_the_reason_of_a_slot_reserved_for_minimum_shares_names_the_shares_that_bound() -> None:
+    candidates = frame(
+        [
+            {"owner_gender": "male", "area_type": "urban", "uplift": 0.40},
+            {"owner_gender": "male", "area_type": "urban", "uplift": 0.35},
+            {"owner_gender": "male", "area_type": "urban", "uplift": 0.30},
+            {"owner_gender": "female", "area_type": "rural", "uplift": 0.10},
+            {"owner_gender": "female", "area_type": "rural", "uplift": 0.05},
+            {"owner_gender": "female", "area_type": "urban", "uplift": 0.01},
+        ]
+    )
+    female = MinShare(column="owner_gender", value="female", share=0.5)
+    rural = MinShare(column="area_type", value="rural", share=0.5)
+    unbound = MinShare(column="sector", value="retail_trade", share=0.25)  # met by anyone
+
+    one = allocate(candidates, AllocationRequest(capacity=4, min_share=[female, unbound]))
+    assert messages(one)["M002"] == (
+        "min_share_reserved",
+        {
+            "shares": [
+                {
+                    "code": "min_share_reserved.shares",
+                    "share": "owner_gender=female 0.5",
+                    "column": "owner_gender",
+                    "value": "female",
+                    "fraction": 0.5,
+                }
+            ]
+        },
+    )
+    both = allocate(candidates, AllocationRequest(capacity=4, min_share=[female, rural]))
+    code, params = messages(both)["M002"]
+    assert code == "min_share_reserved_many"
+    assert [share["share"] for share in params["shares"]] == [  # type: ignore[attr-defined]
+        "owner_gender=female 0.5",
+        "area_type=rural 0.5",
+    ]
+
+
 def test_min_share_rounds_up() -> None:
     assert MinShare(column="area_type", value="rural", share=0.5).required(7) == 4
     assert MinShare(column="area_type", value="rural", share=0.3).required(10) == 3  # not 4
@@ -354,6 +406,44 @@ def test_budget_trades_uplift_for_cost_optimally() -> None:
     assert "budget: 4.00 of 4.00 spent (ranking by uplift alone would cost 7.00)" in (
         result.binding_constraints
     )
+
+
+def test_the_reason_of_an_msme_the_budget_left_out_gives_the_money_left() -> None:
+    candidates = frame(
+        [
+            {"uplift": 0.50, "cost": 5.0},
+            {"uplift": 0.30, "cost": 1.0},
+            {"uplift": 0.28, "cost": 1.0},
+            {"uplift": 0.20, "cost": 1.5},
+            {"uplift": 0.05, "cost": 0.5},
+        ]
+    )
+    result = allocate(candidates, AllocationRequest(capacity=3, budget=4.0))
+    assert ids(result) == ["M001", "M002", "M003"]
+    off = messages(result)
+    assert off["M000"] == ("over_budget", {"leftover": pytest.approx(0.5)})
+    assert off["M004"] == ("below_rank_cutoff", {"uplift": 0.05, "cutoff": 0.20})
+
+
+def test_an_msme_whose_cost_would_fit_is_left_out_by_the_budget_with_the_other_constraints() -> (
+    None
+):
+    """Exploration keeps the budget's share of its slots from the model's part: the model could
+    not afford M003, although the money left would pay for it in place of a cheaper pick."""
+    candidates = frame(
+        {"uplift": u, "cost": c}
+        for u, c in zip(
+            [0.03, 0.37, 0.10, 0.43, 0.28, 0.16, 0.22, 0.02],
+            [0.5, 0.5, 0.5, 2.0, 1.5, 2.0, 1.0, 2.0],
+            strict=True,
+        )
+    )
+    request = AllocationRequest(capacity=3, budget=4.0, exploration_share=0.5, exploration_seed=1)
+    result = allocate(candidates, request)
+    assert ids(result) == ["M001", "M004", "M006"]  # M001 the model's; M004, M006 drawn
+    assert result.not_selected.set_index("msme_id").loc["M003", "reason_code"] == "over_budget"
+    assert messages(result)["M003"] == ("over_budget_with_constraints", {"leftover": 1.0})
+    assert_partition(candidates, result)
 
 
 def test_cost_is_optional_without_budget() -> None:

@@ -70,6 +70,33 @@ def test_a_share_of_the_slots_is_drawn_from_the_rest_with_chance_k_over_m() -> N
     assert any("2 of 8" in note or "2/8" in note for note in result.notes)
 
 
+def test_the_rank_cutoff_is_the_lowest_model_pick_not_an_exploration_draw() -> None:
+    """An MSME told it ranked below the cutoff ranked below the last MSME the model picked; the
+    random draws, lower still, set no cutoff."""
+    candidates = frame(
+        [
+            *({"province_code": "31", "uplift": u} for u in [0.50, 0.40, 0.30, 0.20, 0.10, 0.05]),
+            {"province_code": "32", "uplift": 0.35},  # out of the pool: its quota is 0
+        ]
+    )
+    request = AllocationRequest(
+        capacity=4, quotas={"32": 0}, exploration_share=0.5, exploration_seed=3
+    )
+
+    result = allocate(candidates, request)
+
+    assert result.exploration is not None and len(result.exploration.drawn) == 2
+    assert min(result.selected["expected_gain"]) < 0.40  # a draw is on the list, below the cutoff
+    assert result.reasons.cutoff == 0.40
+    off = result.not_selected.set_index("msme_id")
+    assert off.loc["M006", "reason_code"] == "below_rank_cutoff"
+    [code] = [c for i, c in zip(off.index, result.reasons.codes, strict=True) if i == "M006"]
+    assert result.reasons.message(code, 0.35, "32") == (
+        "below_rank_cutoff",
+        {"uplift": 0.35, "cutoff": 0.40},
+    )
+
+
 def test_the_same_seed_gives_the_same_list_and_another_seed_may_not() -> None:
     candidates = frame({"uplift": 0.5 - i / 100} for i in range(30))
     lists = {

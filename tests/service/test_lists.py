@@ -158,6 +158,46 @@ def test_an_unknown_list_is_refused_in_the_language_asked(
         assert answer["problems"][0]["reason"] == reason.format(unknown)
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_below_the_cutoff_means_below_the_lowest_model_pick_not_a_random_draw(
+    client: TestClient, profiles: list[dict[str, Any]], language: str
+) -> None:
+    """Half the slots drawn at random, below the model's picks: an MSME told it ranked below the
+    cutoff is told the lowest uplift the model picked, not a drawn MSME's."""
+    from collections import Counter
+
+    from data.messages import render
+
+    msmes = profiles[:40]
+    busiest = Counter(m["province_code"] for m in msmes).most_common(1)[0][0]
+    body = {
+        "msmes": msmes,
+        "capacity": 10,
+        "quotas": {busiest: 0},  # its MSMEs stay out of the draw: ranked, not drawn
+        "exploration_share": 0.5,
+        "exploration_seed": 5,
+    }
+    response = client.post("/v1/lists", json=body, headers=AUTH | {"Accept-Language": language})
+    assert response.status_code == 201, response.text
+    answer = response.json()
+    model_cutoff = min(
+        e["expected_gain"] for e in answer["selected"] if e["selected_by"] == "model"
+    )
+    list_cutoff = min(e["expected_gain"] for e in answer["selected"])
+    below = [e for e in answer["not_selected"] if e["reason_code"] == "below_rank_cutoff"]
+    assert below  # the case is there to word
+
+    for entry in below:
+        expected = render(
+            "below_rank_cutoff", {"uplift": entry["uplift"], "cutoff": model_cutoff}, language
+        )
+        stale = render(
+            "below_rank_cutoff", {"uplift": entry["uplift"], "cutoff": list_cutoff}, language
+        )
+        assert entry["reason"] == expected != stale  # a draw sits below the model's picks
+        assert entry["uplift"] <= model_cutoff
+
+
 # ------------------------------------------------------------------------- outcomes
 
 

@@ -195,3 +195,75 @@ def test_min_share_values_and_quota_codes_are_checked(
     fields = {p["field"] for p in response.json()["problems"]}
     assert {"quotas.99.[key]", "quotas.31", "min_share.0.share", "min_share.1.column"} <= fields
     assert "unknown-gender-x" not in response.text
+
+
+# What the reasons of MSMEs left out by a budget or by minimum shares say in each language: the
+# money left in the budget, the shares that bound (one, or several).
+CONSTRAINED_REASONS = {
+    "id": {
+        "over_budget": "Biayanya tidak muat dalam anggaran (sisa Rp {left})",
+        "over_budget_with_constraints": (
+            "Anggaran, bersama batasan lainnya, tidak menyisakan slot untuknya (sisa Rp {left})"
+        ),
+        "one_share": "Slot dipakai UMKM yang dibutuhkan untuk porsi minimum perempuan (70%)",
+        "two_shares": (
+            "Slot dipakai UMKM yang dibutuhkan untuk porsi minimum perempuan (70%), desa (50%)"
+        ),
+    },
+    "en": {
+        "over_budget": "its cost does not fit in the budget (Rp {left} left)",
+        "over_budget_with_constraints": (
+            "the budget, together with the other constraints, left no slot for it (Rp {left} left)"
+        ),
+        "one_share": "slots went to MSMEs needed to meet the minimum share female (70%)",
+        "two_shares": (
+            "slots went to MSMEs needed to meet the minimum shares female (70%), rural (50%)"
+        ),
+    },
+}
+
+
+def _reasons(result: dict[str, Any], code: str) -> set[str]:
+    found = {row["reason"] for row in result["not_selected"] if row["reason_code"] == code}
+    assert found, f"no MSME left out as {code}"  # the case is there to word
+    return found
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_budgets_reasons_give_the_money_left(
+    client: TestClient, pool: list[dict[str, Any]], language: str
+) -> None:
+    msmes = [row | {"cost": 100.0 if row["area_type"] == "urban" else 250.0} for row in pool]
+    body = {"msmes": msmes, "capacity": 30, "budget": 3050.0}
+    response = client.post(
+        "/v1/prioritize", json=body, headers=AUTH | {"Accept-Language": language}
+    )
+    assert response.status_code == 200, response.text
+    result = response.json()
+
+    left = 3050.0 - result["total_cost"]
+    assert left > 0  # some money left, yet not enough for them
+    money = f"{left:,.2f}"
+    words = CONSTRAINED_REASONS[language]
+    if language == "id":
+        money = money.translate(str.maketrans(",.", ".,"))
+    variants = {
+        words[key].format(left=money) for key in ("over_budget", "over_budget_with_constraints")
+    }
+    found = _reasons(result, "over_budget")
+    assert found <= variants and words["over_budget"].format(left=money) in found
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_slot_reserved_for_minimum_shares_names_them(
+    client: TestClient, pool: list[dict[str, Any]], language: str
+) -> None:
+    female = {"column": "owner_gender", "value": "female", "share": 0.7}
+    rural = {"column": "area_type", "value": "rural", "share": 0.5}
+    words = CONSTRAINED_REASONS[language]
+    headers = AUTH | {"Accept-Language": language}
+    for shares, worded in (([female], "one_share"), ([female, rural], "two_shares")):
+        body = {"msmes": pool, "capacity": 20, "min_share": shares}
+        response = client.post("/v1/prioritize", json=body, headers=headers)
+        assert response.status_code == 200, response.text
+        assert _reasons(response.json(), "min_share_reserved") == {words[worded]}

@@ -147,6 +147,7 @@ AROUND_THE_TABLE = {
         "recomputed": "catatan: kolom masukan dihitung ulang, nilai aslinya tidak disimpan: rank",
         "header": ["keterangan", "nilai"],
         "filled": "terisi",
+        "below_cutoff": "tidak terpilih: di bawah batas peringkat",
         "scoring": "Menghitung skor",
     },
     "en": {
@@ -157,6 +158,7 @@ AROUND_THE_TABLE = {
         "recomputed": "note: input columns recomputed, not kept: rank",
         "header": ["figure", "value"],
         "filled": "filled",
+        "below_cutoff": "not selected: below the cutoff",
         "scoring": "Scoring",
     },
 }
@@ -192,6 +194,8 @@ def test_what_surrounds_the_table_is_worded_in_the_chosen_language(
     figures = dict(zip(*(summary[column] for column in words["header"]), strict=True))
     assert figures[words["filled"]] == 10  # a number in the cell, in either language
     assert others["filled"] not in figures
+    assert figures[words["below_cutoff"]] > 0  # a reason counted under its words, not its code
+    assert not [label for label in figures if "_" in str(label)]
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -290,7 +294,7 @@ NOT_SELECTED_WORDS = {
     "en": {
         "already_digital": "already digital: belongs to the stimulus group, not to mentoring",
         "below_rank_cutoff": "uplift ",
-        "province_quota_full": "{province} reached its quota of 1 slots",
+        "province_quota_full": "{province} reached its quota of 1 slot",
     },
 }
 
@@ -332,6 +336,69 @@ def test_the_not_selected_reasons_are_worded_in_the_chosen_language(
     assert below["reason"] == expected and expected.startswith(words["below_rank_cutoff"])
     for other_words in others.values():
         assert not rest["reason"].str.startswith(other_words.format(**names)).any()
+
+
+# With a budget and a minimum share: the reasons give the money left and name the share, and
+# the table counts the left-outs under each reason's words, never its code.
+CONSTRAINED_WORDS = {
+    "id": {
+        "over_budget": "Biayanya tidak muat dalam anggaran (sisa Rp {left})",
+        "min_share_reserved": (
+            "Slot dipakai UMKM yang dibutuhkan untuk porsi minimum perempuan (70%)"
+        ),
+        "counted": {
+            "already_digital": "tidak terpilih: sudah digital",
+            "below_rank_cutoff": "tidak terpilih: di bawah batas peringkat",
+            "over_budget": "tidak terpilih: melebihi anggaran",
+            "min_share_reserved": "tidak terpilih: slot untuk porsi minimum",
+        },
+    },
+    "en": {
+        "over_budget": "its cost does not fit in the budget (Rp {left} left)",
+        "min_share_reserved": ("slots went to MSMEs needed to meet the minimum share female (70%)"),
+        "counted": {
+            "already_digital": "not selected: already digital",
+            "below_rank_cutoff": "not selected: below the cutoff",
+            "over_budget": "not selected: over budget",
+            "min_share_reserved": "not selected: slot reserved for a minimum share",
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_budget_and_share_reasons_give_their_figures_and_the_table_counts_them_in_words(
+    registered_model: RegisteredModel,
+    candidates_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # no cell wraps
+    other = "en" if lang == "id" else "id"
+    code, out, err = run(
+        "--data", str(candidates_file), "--capacity", "20", "--output", str(tmp_path / "l.csv"),
+        "--model", registered_model.model_uri, "--cost-column", "visit_cost", "--budget", "24",
+        "--min-share", "owner_gender=female:0.7", "--lang", lang,
+    )  # fmt: skip
+    assert code == 0, err
+    listed = read_table(tmp_path / "l.csv")
+    rest = read_table(tmp_path / "l_not_selected.csv")
+    words, others = CONSTRAINED_WORDS[lang], CONSTRAINED_WORDS[other]
+    by_code = rest.groupby("reason_code")["reason"]
+    assert set(by_code.groups) >= words["counted"].keys()  # each case is there to word
+
+    left = 24 - listed["cost"].astype(float).sum()
+    money = f"{left:,.2f}" if lang == "en" else f"{left:,.2f}".translate(str.maketrans(",.", ".,"))
+    assert words["over_budget"].format(left=money) in set(by_code.get_group("over_budget"))
+    assert set(by_code.get_group("min_share_reserved")) == {words["min_share_reserved"]}
+
+    table = [" ".join(line.replace("│", " ").split()) for line in out.splitlines()]
+    for reason_code, label in words["counted"].items():
+        count = int((rest["reason_code"] == reason_code).sum())
+        assert f"{label} {count}" in table, (label, table)
+        assert others["counted"][reason_code] not in " ".join(table)
+    assert not any(reason_code in out for reason_code in words["counted"])
 
 
 @pytest.mark.parametrize(

@@ -150,3 +150,49 @@ def test_outcomes_for_msmes_not_on_the_list_are_named(
     problem = refused.json()["problems"][0]
     assert (problem["row"], problem["column"]) == (2, "msme_id")
     assert "NOT-LISTED-1" in problem["reason"]
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_pages_cutoff_is_the_lowest_model_pick_not_a_random_draw(
+    client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path, language: str
+) -> None:
+    """As the API: an MSME below the cutoff ranked below the last MSME the model picked; the
+    slots drawn at random, lower still, set no cutoff."""
+    from service.web.i18n import format_number, message
+
+    frame = candidate_frame.head(40)
+    busiest = str(frame["province_code"].astype(str).value_counts().index[0])
+    response = client.post(
+        "/v1/lists/upload",
+        files={"file": ("kandidat.csv", csv_bytes(frame, tmp_path))},
+        data={
+            "options": json.dumps(
+                {
+                    "capacity": 10,
+                    "quotas": {busiest: 0},  # its MSMEs stay out of the draw: ranked, not drawn
+                    "exploration_share": 0.5,
+                    "exploration_seed": 5,
+                }
+            )
+        },
+        headers=AUTH | {"Accept-Language": language},
+    )
+    assert response.status_code == 200, response.text
+    made = response.json()
+    gains = [(item["expected_gain"], item["selected_by"]) for item in made["selected"]]
+    model_cutoff = min(gain for gain, by in gains if by == "model")
+    list_cutoff = min(gain for gain, _ in gains)
+    below = [item for item in made["not_selected"] if item["reason_code"] == "below_rank_cutoff"]
+    assert below  # the case is there to word
+
+    def percent(value: float) -> str:
+        return f"{format_number(100 * value, language)}%"
+
+    assert percent(list_cutoff) != percent(model_cutoff)  # a draw sits below the model's picks
+    for item in below:
+        assert item["reason"] == message(
+            language,
+            "reason.below_rank_cutoff",
+            uplift=percent(item["uplift"]),
+            cutoff=percent(model_cutoff),
+        )

@@ -1,0 +1,93 @@
+"""`service.scoring.not_selected_reasons`: each left-out MSME's reason worded from its catalogue
+code and the list's figures (`AllocationResult.reasons`), in either language; no HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from allocation import AllocationRequest, AllocationResult, allocate
+from service.scoring import not_selected_reasons
+from tests.allocation.test_allocation import frame
+
+
+def _by_id(result: AllocationResult, language: str) -> dict[str, str]:
+    reasons = not_selected_reasons(result, language)  # type: ignore[arg-type]
+    return dict(zip(result.not_selected["msme_id"], reasons, strict=True))
+
+
+# A province's quota in each language: one slot, two slots (Bahasa has no plural).
+QUOTA_WORDS = {
+    "id": (
+        "DKI Jakarta sudah mencapai batasnya (1 slot)",
+        "Jawa Barat sudah mencapai batasnya (2 slot)",
+    ),
+    "en": ("DKI Jakarta reached its quota of 1 slot", "Jawa Barat reached its quota of 2 slots"),
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_full_quota_is_counted_in_slots_singular_or_plural(language: str) -> None:
+    candidates = frame(
+        [
+            {"province_code": "31", "uplift": 0.50},
+            {"province_code": "31", "uplift": 0.45},
+            {"province_code": "32", "uplift": 0.40},
+            {"province_code": "32", "uplift": 0.35},
+            {"province_code": "32", "uplift": 0.30},
+            {"province_code": "73", "uplift": 0.01},
+        ]
+    )
+    result = allocate(candidates, AllocationRequest(capacity=4, quotas={"31": 1, "32": 2}))
+    assert list(result.selected["msme_id"]) == ["M000", "M002", "M003", "M005"]
+
+    off = _by_id(result, language)
+
+    assert (off["M001"], off["M004"]) == QUOTA_WORDS[language]
+
+
+# Exploration took half the slots: the cutoff is the model's lowest pick (40%), not the draws'.
+CUTOFF_WORDS = {
+    "id": "Tambahan peluang 35% di bawah yang terendah di antara pilihan model (40%)",
+    "en": "uplift 35% below the lowest uplift the model picked (40%)",
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_below_the_cutoff_names_the_models_lowest_pick_whatever_was_drawn(language: str) -> None:
+    candidates = frame(
+        [
+            *({"province_code": "31", "uplift": u} for u in [0.50, 0.40, 0.30, 0.20, 0.10, 0.05]),
+            {"province_code": "32", "uplift": 0.35},  # out of the draw: its quota is 0
+        ]
+    )
+    request = AllocationRequest(
+        capacity=4, quotas={"32": 0}, exploration_share=0.5, exploration_seed=3
+    )
+    result = allocate(candidates, request)
+    assert min(result.selected["expected_gain"]) < 0.30  # drawn MSMEs below the model's picks
+
+    assert _by_id(result, language)["M006"] == CUTOFF_WORDS[language]
+
+
+# The budget, with exploration's share of it kept from the model's part, left M003 out although
+# its cost would fit in place of a cheaper pick.
+WITH_CONSTRAINTS_WORDS = {
+    "id": "Anggaran, bersama batasan lainnya, tidak menyisakan slot untuknya (sisa Rp 1,00)",
+    "en": "the budget, together with the other constraints, left no slot for it (Rp 1.00 left)",
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_budget_with_other_constraints_is_worded_with_the_money_left(language: str) -> None:
+    candidates = frame(
+        {"uplift": u, "cost": c}
+        for u, c in zip(
+            [0.03, 0.37, 0.10, 0.43, 0.28, 0.16, 0.22, 0.02],
+            [0.5, 0.5, 0.5, 2.0, 1.5, 2.0, 1.0, 2.0],
+            strict=True,
+        )
+    )
+    request = AllocationRequest(capacity=3, budget=4.0, exploration_share=0.5, exploration_seed=1)
+    result = allocate(candidates, request)
+
+    assert _by_id(result, language)["M003"] == WITH_CONSTRAINTS_WORDS[language]
