@@ -13,6 +13,9 @@ the served model's figures come from the zoo (`benchmarks/zoo.py`).
         --families simulator,msme_access,msme_against,nw_a,nw_d,cm_classification \\
         --sizes 5000,20000,60000 --seeds 0,1,2
     uv run --group bench python benchmarks/stacking_study.py collect --out study/ --hillstrom 20
+    uv run --group bench python benchmarks/stacking_study.py collect --out study/ \\
+        --families simulator,msme_access,msme_against,nw_a,nw_d,cm_classification \\
+        --sizes 200000 --seeds 0,1
     uv run --group bench python benchmarks/stacking_study.py table --out study/
 """
 
@@ -131,12 +134,28 @@ def rules(d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         tag = " (propensity checked)" if check else ""
         out[f"R-stack S, X{tag}"] = _combine(d, ("s", "x"), _rloss_weights(d, ("s", "x"), e))
         out[f"R-stack S, T, X{tag}"] = _combine(d, LEARNERS, _rloss_weights(d, LEARNERS, e))
-        t_best = q["t"][0] > max(q["s"][0], q["x"][0])
-        names = LEARNERS if t_best else ("s", "x")
-        w = _rloss_weights(d, names, e)
-        for shrink in (0.0, 0.25, 0.5):
-            weights = (1 - shrink) * w + shrink / len(names)
-            out[f"S, X (+T if best) R-stack, shrink {shrink}{tag}"] = _combine(d, names, weights)
+    # The served family of rules: S and X, T when its Qini is the highest, propensity checked;
+    # the weights moved back to equal weights by a fixed share, or by a prior worth n0 rows
+    # (share n0 / (n0 + rows), `training.stacking.prior_shrinkage`).
+    from training.stacking import prior_shrinkage
+
+    e = _propensity(d, True)
+    t_best = q["t"][0] > max(q["s"][0], q["x"][0])
+    names = LEARNERS if t_best else ("s", "x")
+    w = _rloss_weights(d, names, e)
+    shares = {f"shrink {s}": s for s in (0.0, 0.5)} | {
+        f"prior {n0:,} rows": prior_shrinkage(len(d["t"]), n0) for n0 in (10_000, 20_000, 40_000)
+    }
+    for label, share in shares.items():
+        weights = (1 - share) * w + share / len(names)
+        out[f"S, X (+T if best) R-stack, {label}"] = _combine(d, names, weights)
+    # T always a candidate, the prior giving it no weight (T hurt the simulator when averaged in).
+    w_all = _rloss_weights(d, LEARNERS, e)
+    share = prior_shrinkage(len(d["t"]), 20_000)
+    prior = np.array([0.5, 0.0, 0.5])
+    out["S, T, X R-stack, prior 20,000 rows on S, X"] = _combine(
+        d, LEARNERS, (1 - share) * w_all + share * prior
+    )
     return out
 
 
