@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -159,11 +160,14 @@ class Exploration:
             return self.probability
         return 1.0 if selected else 0.0
 
-    @property
+    # Built once per list and kept: `selected_by` and `selection_probability` are asked once per
+    # candidate, and rebuilding the pool's set each time made recording a 20,000-MSME list
+    # quadratic (21 of its 23 seconds; docs/results.md, "Mentoring lists").
+    @cached_property
     def _pool(self) -> frozenset[str]:
         return frozenset(self.pool)
 
-    @property
+    @cached_property
     def _drawn(self) -> frozenset[str]:
         return frozenset(self.drawn)
 

@@ -70,6 +70,21 @@ def test_a_share_of_the_slots_is_drawn_from_the_rest_with_chance_k_over_m() -> N
     assert any("2 of 8" in note or "2/8" in note for note in result.notes)
 
 
+def test_the_pool_and_draw_sets_are_built_once_per_list() -> None:
+    """Each candidate asks its chance and how it was selected: the pool's set is built once, not
+    once per candidate (which made a 20,000-MSME list quadratic to record)."""
+    candidates = frame({"uplift": 0.5 - i / 1000} for i in range(200))
+    result = allocate(candidates, AllocationRequest(capacity=20, exploration_share=0.5))
+    exploration = result.exploration
+    assert exploration is not None
+    assert exploration._pool is exploration._pool
+    assert exploration._drawn is exploration._drawn
+    drawn = exploration.drawn[0]
+    assert exploration.selected_by(drawn) == "exploration"
+    assert exploration.selection_probability(drawn, True) == pytest.approx(10 / 190)
+    assert exploration.selection_probability(str(result.selected["msme_id"].iloc[0]), True) == 1.0
+
+
 def test_the_rank_cutoff_is_the_lowest_model_pick_not_an_exploration_draw() -> None:
     """An MSME told it ranked below the cutoff ranked below the last MSME the model picked; the
     random draws, lower still, set no cutoff."""
