@@ -13,8 +13,10 @@ parameter names) that `tests/service/test_message_catalogs.py` walks against bot
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Literal
 
 from babel.numbers import format_decimal
@@ -156,19 +158,42 @@ def _singular(name: str) -> str:
 def _number(name: str, value: float, language: Language) -> str:
     locale = LOCALES[language]
     if name in MONEY_PARAMS:
-        return format_decimal(value, "#,##0.00", locale=locale)
+        return _decimal(value, "#,##0.00", locale)
     if name in PERCENT_PARAMS:
-        return format_decimal(value * 100, "#,##0.#", locale=locale) + "%"
+        return _decimal(value * 100, "#,##0.#", locale) + "%"
     if name in PRECISE_PERCENT_PARAMS:
-        return format_decimal(value * 100, "#,##0.00", locale=locale) + "%"
+        return _decimal(value * 100, "#,##0.00", locale) + "%"
     if name in BOUND_PARAMS:
         text = f"{value:g}"
         return text.replace(".", ",") if language == "id" else text
     if name in ID_PARAMS:
         return str(value)
     if name in ONE_DECIMAL_PARAMS:
-        return format_decimal(value, "#,##0.#", locale=locale)
-    return format_decimal(value, "#,##0.###", locale=locale)
+        return _decimal(value, "#,##0.#", locale)
+    return _decimal(value, "#,##0.###", locale)
+
+
+def _decimal(value: float, pattern: str, locale: str) -> str:
+    """Babel's `format_decimal`, remembered by the value as the pattern shows it.
+
+    A list's reasons carry each left-out MSME's own uplift, so 100,000 reasons meant 100,000
+    calls of Babel (half of `POST /v1/prioritize`'s time). Babel reads a float as
+    `Decimal(str(value))` and rounds half-even to the pattern's decimals; rounding the same way
+    first gives the same text and lets a few hundred distinct shown values stand for them all.
+    """
+    quantum = Decimal(1).scaleb(-len(pattern.partition(".")[2]))
+    try:
+        shown = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_EVEN)
+    except InvalidOperation:  # infinite, or more digits than the context holds: Babel decides
+        return format_decimal(value, pattern, locale=locale)
+    # Remembered by the text, not the Decimal: Decimal("-0.00") == Decimal("0.00"), and Babel
+    # writes the sign.
+    return _formatted(str(shown), pattern, locale)
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(value: str, pattern: str, locale: str) -> str:
+    return format_decimal(Decimal(value), pattern, locale=locale)
 
 
 __all__ = [

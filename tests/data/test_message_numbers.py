@@ -1,0 +1,52 @@
+"""Numbers in messages (`data.messages`): the remembered formatting gives exactly Babel's text."""
+
+from __future__ import annotations
+
+from decimal import InvalidOperation
+
+import pytest
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
+
+from data.messages import _decimal, render
+
+PATTERNS = ("#,##0.00", "#,##0.#", "#,##0.###")
+LOCALES = ("en", "id_ID")
+HALVES = (0.0125, 0.0135, -0.0125, 1.25, 2.5, 0.05, 1234567.125, 0.00045, -0.00004, 0.0)
+
+
+@given(
+    value=st.floats(allow_nan=False, min_value=-1e12, max_value=1e12)
+    | st.sampled_from(HALVES)
+    | st.floats(min_value=-1, max_value=1).map(lambda v: round(v, 4)),
+    pattern=st.sampled_from(PATTERNS),
+    locale=st.sampled_from(LOCALES),
+)
+def test_the_remembered_text_is_babels(value: float, pattern: str, locale: str) -> None:
+    assert _decimal(value, pattern, locale) == format_decimal(value, pattern, locale=locale)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf")])
+def test_infinity_is_left_to_babel(value: float) -> None:
+    assert _decimal(value, "#,##0.00", "en") == format_decimal(value, "#,##0.00", locale="en")
+
+
+def test_a_value_too_long_for_babel_is_refused_as_babel_refuses_it() -> None:
+    with pytest.raises(InvalidOperation):
+        format_decimal(1e40, "#,##0.00", locale="en")
+    with pytest.raises(InvalidOperation):
+        _decimal(1e40, "#,##0.00", "en")
+
+
+def test_zero_keeps_its_sign_as_babel_writes_it() -> None:
+    assert _decimal(0.001, "#,##0.00", "en") == "0.00"
+    assert _decimal(-0.001, "#,##0.00", "en") == format_decimal(-0.001, "#,##0.00", locale="en")
+    assert _decimal(0.001, "#,##0.00", "en") == "0.00"
+
+
+def test_a_reason_with_an_uplift_is_worded_the_same_after_the_first_time() -> None:
+    params = {"uplift": 0.01251, "cutoff": 0.0349}
+    first = render("below_rank_cutoff", params, "id")
+    assert first == render("below_rank_cutoff", params, "id")
+    assert "1,3%" in first and "3,5%" in first
