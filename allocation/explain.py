@@ -203,7 +203,7 @@ def build_result(
     if eligible.size < request.capacity:
         free = request.capacity - eligible.size
         shortfall = Note(
-            "note_shortfall",
+            "note_shortfall_one" if free == 1 else "note_shortfall",
             {"eligible": eligible.size, "capacity": request.capacity, "free": free},
             f"only {eligible.size} eligible MSMEs for {request.capacity} slots: all of them are "
             f"on the list and {free} slot{'s' if free != 1 else ''} stay free",
@@ -368,9 +368,9 @@ def _binding(
                         now,
                         quota,
                         before,
-                        f"quota {code}: {now} of {quota} slots used (ranking by uplift alone "
-                        f"would give it {before})",
-                        "binding_quota",
+                        f"quota {code}: {now} of {quota} slot{'s' if quota != 1 else ''} used "
+                        f"(ranking by uplift alone would give it {before})",
+                        "binding_quota_one" if quota == 1 else "binding_quota",
                         {"province": code, "used": now, "limit": quota, "unconstrained": before},
                     )
                 )

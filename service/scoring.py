@@ -12,7 +12,13 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, TypeAdapter
 
-from allocation import MIN_SHARE_COLUMNS, AllocationRequest, AllocationResult, allocate
+from allocation import (
+    MIN_SHARE_COLUMNS,
+    AllocationRequest,
+    AllocationResult,
+    BindingConstraint,
+    allocate,
+)
 from data.contract import PROFILE_COLUMNS
 from data.messages import render
 from data.segments import STIMULUS_GROUP
@@ -194,10 +200,7 @@ def _prioritize(
         expected_success_rate=result.expected_success_rate,
         total_cost=result.total_cost,
         budget=result.budget,
-        binding_constraints=[
-            BindingConstraintOut.model_construct(**dataclasses.asdict(item))
-            for item in result.binding
-        ],
+        binding_constraints=[_binding(item, language) for item in result.binding],
         shortfall_note=result.shortfall_note,
         notes=result.notes,
         **_evidence(loaded, language),
@@ -206,6 +209,12 @@ def _prioritize(
         not_selected=_not_selected(result, language),
     )
     return response, result
+
+
+def _binding(item: BindingConstraint, language: Language) -> BindingConstraintOut:
+    """A binding constraint with its message worded in `language` from its code."""
+    fields = dataclasses.asdict(item) | {"message": render(item.code, item.params, language)}
+    return BindingConstraintOut.model_construct(**fields)
 
 
 def _evidence(loaded: LoadedModel, language: Language) -> dict[str, Any]:

@@ -186,8 +186,9 @@ def _decimal(value: float, pattern: str, locale: str) -> str:
         shown = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_EVEN)
     except InvalidOperation:  # infinite, or more digits than the context holds: Babel decides
         return format_decimal(value, pattern, locale=locale)
-    # Remembered by the text, not the Decimal: Decimal("-0.00") == Decimal("0.00"), and Babel
-    # writes the sign.
+    if shown.is_zero():  # -0.0001 shows as 0, not Babel's -0
+        shown = shown.copy_abs()
+    # Remembered by the text, not the Decimal: Decimal("-0.00") == Decimal("0.00").
     return _formatted(str(shown), pattern, locale)
 
 

@@ -284,6 +284,9 @@ MESSAGES: dict[str, str] = {
     "binding_quota": (
         "Limit for {province}: {used} of {limit} slots used (without it: {unconstrained})"
     ),
+    "binding_quota_one": (
+        "Limit for {province}: {used} of {limit} slot used (without it: {unconstrained})"
+    ),
     "binding_min_share": (
         "Minimum share {value} ({fraction}): {used} of {slots} slots, exactly the minimum "
         "(without it: {unconstrained})"
@@ -292,6 +295,10 @@ MESSAGES: dict[str, str] = {
     "note_shortfall": (
         "Only {eligible} eligible MSMEs for {capacity} slots: all of them are on the list and "
         "{free} slots stay free."
+    ),
+    "note_shortfall_one": (
+        "Only {eligible} eligible MSMEs for {capacity} slots: all of them are on the list and "
+        "{free} slot stays free."
     ),
     "note_not_beneficial": (
         "{count} MSMEs on the list have uplift <= 0 (mentoring is not expected to help them); "

@@ -314,6 +314,10 @@ MESSAGES: dict[str, str] = {
         "Batas {province}: {used} dari {limit} slot terpakai (tanpa batas akan mendapat "
         "{unconstrained})"
     ),
+    "binding_quota_one": (
+        "Batas {province}: {used} dari {limit} slot terpakai (tanpa batas akan mendapat "
+        "{unconstrained})"
+    ),
     "binding_min_share": (
         "Porsi minimum {value} ({fraction}): {used} dari {slots} slot, tepat di batas (tanpa "
         "syarat ini: {unconstrained})"
@@ -322,6 +326,10 @@ MESSAGES: dict[str, str] = {
         "Anggaran: Rp {spent} dari Rp {budget} terpakai (tanpa batas anggaran: Rp {cost})"
     ),
     "note_shortfall": (
+        "Hanya {eligible} UMKM yang layak untuk {capacity} slot: semuanya masuk daftar dan {free} "
+        "slot tetap kosong."
+    ),
+    "note_shortfall_one": (
         "Hanya {eligible} UMKM yang layak untuk {capacity} slot: semuanya masuk daftar dan {free} "
         "slot tetap kosong."
     ),

@@ -38,7 +38,7 @@ from data.messages import render
 from data.reference import province_name_by_code, value_label
 from data.xlsx import safe_cells, text_cell
 from service.exceptions import ServiceError
-from service.web.i18n import Language, format_number, message
+from service.web.i18n import Language, counted, format_number, message
 from service.web.lists import reason_generic
 from service.web.schemas import ExportFormat, ExportPart, InputCell, UploadResponse
 
@@ -351,7 +351,11 @@ def _limit_rows(result: UploadResponse, language: Language) -> list[tuple[str, o
         quota_bound = any(n.endswith(f" {code}") for n in names if n.startswith("quota"))
         rows.append(
             (
-                h("export.limit_quota", province=provinces.get(code, code), limit=count(limit)),
+                h(
+                    counted("export.limit_quota", limit),
+                    province=provinces.get(code, code),
+                    limit=count(limit),
+                ),
                 per_province.get(code, 0),
                 yes if quota_bound else no,
             )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from data.numbers import NumberError, NumberKind, ParsedNumber, parse_number
-from service.web.i18n import Language, message
+from service.web.i18n import Language, counted, message
 
 # Option -> the kind of number it holds.
 SCALAR_NUMBERS: dict[str, NumberKind] = {"capacity": "integer", "budget": "money"}
@@ -31,7 +31,7 @@ def understood_text(parsed: ParsedNumber, language: Language) -> str:
     """A number as the page shows it back: `1.000 slot`, `Rp 500.000.000`, `70,5%`."""
     text = parsed.understood[language]
     if parsed.kind == "integer":
-        return message(language, "number.slots", n=text)
+        return message(language, counted("number.slots", parsed.value), n=text)
     return text
 
 

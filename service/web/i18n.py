@@ -31,6 +31,12 @@ def message(language: Language, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def counted(key: str, count: float) -> str:
+    """The key of a message about `count` things: `<key>_one` for a count of one (English needs
+    a singular; the Bahasa entry reads the same), else `key`."""
+    return f"{key}_one" if count == 1 else key
+
+
 def format_number(value: float, language: Language, digits: int = 1) -> str:
     """A number in the language's style: Indonesian 1.234,5; English 1,234.5."""
     text = f"{value:,.{digits}f}"

@@ -43,7 +43,7 @@ from service.schemas import (
 )
 from service.scoring import explain_profiles, prioritize_profiles_with_result
 from service.web.form_numbers import read_form_numbers
-from service.web.i18n import Language, format_bytes, format_number, message
+from service.web.i18n import Language, counted, format_bytes, format_number, message
 from service.web.problems import PageProblem, page_problems
 from service.web.schemas import (
     ColumnRead,
@@ -603,7 +603,8 @@ def _fill_probabilities(not_selected: list[LeftOutMsme], scored: pd.DataFrame) -
 
 
 def _percent(value: float, language: Language) -> str:
-    return f"{format_number(100 * value, language)}%"
+    shown = round(100 * value, 1) or 0.0  # -0.0001 shows as 0,0%, not -0,0%
+    return f"{format_number(shown, language)}%"
 
 
 def _not_selected_reason(
@@ -627,7 +628,7 @@ def _not_selected_reason(
         quota = (options.quotas or {}).get(province, 0)
         return message(
             language,
-            "reason.province_quota_full",
+            counted("reason.province_quota_full", quota),
             province=_province_names().get(province, province),
             quota=quota,
         )
@@ -667,8 +668,9 @@ def _shortfall(result: AllocationResult, language: Language) -> str | None:
 
 def shortfall_text(eligible: int, capacity: int, filled: int, language: Language) -> str:
     """Why slots stay free: fewer eligible MSMEs than the capacity, in `language`."""
-    params = {"eligible": eligible, "capacity": capacity, "free": capacity - filled}
-    return render("note_shortfall", params, language)
+    free = capacity - filled
+    params = {"eligible": eligible, "capacity": capacity, "free": free}
+    return render("note_shortfall_one" if free == 1 else "note_shortfall", params, language)
 
 
 # --------------------------------------------------------------------------- the summary

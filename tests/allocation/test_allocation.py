@@ -25,6 +25,7 @@ from allocation import (
     allocate,
     solver,
 )
+from data.messages import Language, render
 
 
 def frame(rows: Iterable[Mapping[str, object]]) -> pd.DataFrame:
@@ -164,9 +165,20 @@ def test_fewer_eligible_than_capacity_selects_all_and_says_so() -> None:
     assert result.shortfall_note is not None
     assert "only 2 eligible MSMEs for 10 slots" in result.shortfall_note
     assert "8 slots stay free" in result.shortfall_note
+    assert result.shortfall is not None and result.shortfall.code == "note_shortfall"
     assert any("uplift <= 0" in note for note in result.notes)  # M001 is flagged
     assert result.binding_constraints == []
     assert_partition(candidates, result)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "and 1 slot stays free."), ("id", "dan 1 slot tetap kosong.")],
+)
+def test_one_free_slot_is_worded_in_the_singular(language: Language, words: str) -> None:
+    result = allocate(frame([{"uplift": 0.1}, {"uplift": 0.2}]), AllocationRequest(capacity=3))
+    assert result.shortfall is not None and result.shortfall.code == "note_shortfall_one"
+    assert render(result.shortfall.code, result.shortfall.params, language).endswith(words)
 
 
 def test_no_eligible_candidate_gives_an_empty_list_not_an_error() -> None:
@@ -280,9 +292,13 @@ def test_quotas_cap_each_province_and_explain_who_lost_a_slot() -> None:
     assert off.loc["M001", "reason_code"] == "province_quota_full"
     assert off.loc["M004", "reason_code"] == "province_quota_full"  # 0.05 > cutoff 0.01
     assert messages(result)["M001"] == ("province_quota_full_one", {"province": "31", "quota": 1})
-    assert "quota 31: 1 of 1 slots used (ranking by uplift alone would give it 3)" in (
+    assert "quota 31: 1 of 1 slot used (ranking by uplift alone would give it 3)" in (
         result.binding_constraints
     )
+    quota_31 = next(item for item in result.binding if item.name == "quota 31")
+    assert quota_31.code == "binding_quota_one"  # a count of one: the catalogue's singular
+    assert render(quota_31.code, quota_31.params, "en").endswith("1 of 1 slot used (without it: 3)")
+    assert "1 dari 1 slot terpakai" in render(quota_31.code, quota_31.params, "id")
     assert_partition(candidates, result)
 
 

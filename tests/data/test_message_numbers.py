@@ -1,4 +1,5 @@
-"""Numbers in messages (`data.messages`): the remembered formatting gives exactly Babel's text."""
+"""Numbers in messages (`data.messages`): the remembered formatting gives exactly Babel's text,
+but for a value shown as zero, which never carries Babel's minus sign."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data.messages import _decimal, render
+from data.messages import Language, _decimal, render
 
 PATTERNS = ("#,##0.00", "#,##0.#", "#,##0.###")
 LOCALES = ("en", "id_ID")
@@ -24,7 +25,10 @@ HALVES = (0.0125, 0.0135, -0.0125, 1.25, 2.5, 0.05, 1234567.125, 0.00045, -0.000
     locale=st.sampled_from(LOCALES),
 )
 def test_the_remembered_text_is_babels(value: float, pattern: str, locale: str) -> None:
-    assert _decimal(value, pattern, locale) == format_decimal(value, pattern, locale=locale)
+    expected = format_decimal(value, pattern, locale=locale)
+    if set(expected.lstrip("-")) <= set("0.,"):  # shown as zero: Babel's text without the sign
+        expected = format_decimal(abs(value), pattern, locale=locale)
+    assert _decimal(value, pattern, locale) == expected
 
 
 @pytest.mark.parametrize("value", [float("inf"), float("-inf")])
@@ -39,10 +43,17 @@ def test_a_value_too_long_for_babel_is_refused_as_babel_refuses_it() -> None:
         _decimal(1e40, "#,##0.00", "en")
 
 
-def test_zero_keeps_its_sign_as_babel_writes_it() -> None:
+def test_a_value_shown_as_zero_has_no_sign() -> None:
+    assert format_decimal(-0.001, "#,##0.00", locale="en") == "-0.00"  # what Babel would write
+    assert _decimal(-0.001, "#,##0.00", "en") == "0.00"
     assert _decimal(0.001, "#,##0.00", "en") == "0.00"
-    assert _decimal(-0.001, "#,##0.00", "en") == format_decimal(-0.001, "#,##0.00", locale="en")
-    assert _decimal(0.001, "#,##0.00", "en") == "0.00"
+    assert _decimal(-0.006, "#,##0.00", "en") == "-0.01"
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_tiny_negative_uplift_renders_as_zero_percent(language: Language) -> None:
+    text = render("not_beneficial", {"uplift": -0.0001}, language)
+    assert " 0% " in text and "-0" not in text
 
 
 def test_a_reason_with_an_uplift_is_worded_the_same_after_the_first_time() -> None:

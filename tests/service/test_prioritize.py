@@ -267,3 +267,27 @@ def test_a_slot_reserved_for_minimum_shares_names_them(
         response = client.post("/v1/prioritize", json=body, headers=headers)
         assert response.status_code == 200, response.text
         assert _reasons(response.json(), "min_share_reserved") == {words[worded]}
+
+
+@pytest.mark.parametrize(
+    ("language", "capacity", "quota"),
+    [
+        ("en", "Capacity: all 30 slots filled", "of 1 slot used"),
+        ("id", "Kapasitas: semua 30", "dari 1 slot terpakai"),
+    ],
+)
+def test_binding_constraints_are_worded_in_the_requested_language(
+    client: TestClient, pool: list[dict[str, Any]], language: str, capacity: str, quota: str
+) -> None:
+    from data.messages import province_name
+
+    busiest = Counter(row["province_code"] for row in pool).most_common(1)[0][0]
+    body = {"msmes": pool, "capacity": 30, "quotas": {busiest: 1}}
+    headers = AUTH | {"Accept-Language": language}
+    response = client.post("/v1/prioritize", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    binding = {item["kind"]: item for item in response.json()["binding_constraints"]}
+    assert binding["capacity"]["message"].startswith(capacity)
+    assert binding["quota"]["name"] == f"quota {busiest}"  # the stable name stays
+    assert province_name(busiest) in binding["quota"]["message"]
+    assert quota in binding["quota"]["message"]

@@ -1,0 +1,55 @@
+"""The page's words for a count of one (`slot`, not `slots`) and for a gain shown as zero."""
+
+from __future__ import annotations
+
+import pytest
+
+from data.numbers import parse_number
+from service.web.form_numbers import understood_text
+from service.web.i18n import Language, counted, message
+from service.web.lists import _not_selected_reason, shortfall_text
+from service.web.schemas import UploadOptions
+
+ONE = {"en": "slot", "id": "slot"}
+MANY = {"en": "slots", "id": "slot"}
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_a_count_of_one_is_worded_in_the_singular(language: Language) -> None:
+    assert understood_text(parse_number("1", "integer"), language) == f"1 {ONE[language]}"
+    assert understood_text(parse_number("2", "integer"), language) == f"2 {MANY[language]}"
+    one = message(language, counted("export.limit_quota", 1), province="Bali", limit="1")
+    two = message(language, counted("export.limit_quota", 2), province="Bali", limit="2")
+    assert one.endswith(f"1 {ONE[language]}") and two.endswith(f"2 {MANY[language]}")
+    options = UploadOptions.model_construct(quotas={"51": 1})
+    reason = _not_selected_reason(
+        "province_quota_full",
+        0.1,
+        {"province_code": "51"},
+        cutoff=0.2,
+        options=options,
+        language=language,
+    )
+    assert reason.endswith(f"(1 {ONE[language]})")
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "1 slot stays free."), ("id", "1 slot tetap kosong.")]
+)
+def test_one_free_slot_is_worded_in_the_singular(language: Language, words: str) -> None:
+    assert shortfall_text(2, 3, 2, language).endswith(words)
+    assert "2 slots stay free" in shortfall_text(1, 3, 1, "en")
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_a_tiny_negative_gain_is_shown_without_a_sign(language: Language) -> None:
+    reason = _not_selected_reason(
+        "not_beneficial",
+        -0.0001,
+        {"province_code": "51"},
+        cutoff=0.2,
+        options=UploadOptions.model_construct(),
+        language=language,
+    )
+    zero = "0.0%" if language == "en" else "0,0%"
+    assert zero in reason and f"-{zero}" not in reason
