@@ -441,11 +441,10 @@ def test_the_reason_of_an_msme_the_budget_left_out_gives_the_money_left() -> Non
     assert off["M004"] == ("below_rank_cutoff", {"uplift": 0.05, "cutoff": 0.20})
 
 
-def test_an_msme_whose_cost_would_fit_is_left_out_by_the_budget_with_the_other_constraints() -> (
-    None
-):
-    """Exploration keeps the budget's share of its slots from the model's part: the model could
-    not afford M003, although the money left would pay for it in place of a cheaper pick."""
+def budget_left_out_by_exploration() -> tuple[pd.DataFrame, AllocationRequest]:
+    """Eight costed MSMEs, 3 slots, a budget of 4 and half the slots explored (seed 1): the model
+    cannot afford M003, although the money left (1.00) would pay for it in place of a cheaper
+    pick. Also used by the reasons' wording tests (tests/service)."""
     candidates = frame(
         {"uplift": u, "cost": c}
         for u, c in zip(
@@ -455,6 +454,15 @@ def test_an_msme_whose_cost_would_fit_is_left_out_by_the_budget_with_the_other_c
         )
     )
     request = AllocationRequest(capacity=3, budget=4.0, exploration_share=0.5, exploration_seed=1)
+    return candidates, request
+
+
+def test_an_msme_whose_cost_would_fit_is_left_out_by_the_budget_with_the_other_constraints() -> (
+    None
+):
+    """Exploration keeps the budget's share of its slots from the model's part: the model could
+    not afford M003, although the money left would pay for it in place of a cheaper pick."""
+    candidates, request = budget_left_out_by_exploration()
     result = allocate(candidates, request)
     assert ids(result) == ["M001", "M004", "M006"]  # M001 the model's; M004, M006 drawn
     assert result.not_selected.set_index("msme_id").loc["M003", "reason_code"] == "over_budget"

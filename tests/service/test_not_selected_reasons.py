@@ -7,7 +7,7 @@ import pytest
 
 from allocation import AllocationRequest, AllocationResult, allocate
 from service.scoring import not_selected_reasons
-from tests.allocation.test_allocation import frame
+from tests.allocation.test_allocation import budget_left_out_by_exploration, frame
 
 
 def _by_id(result: AllocationResult, language: str) -> dict[str, str]:
@@ -79,15 +79,6 @@ WITH_CONSTRAINTS_WORDS = {
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_the_budget_with_other_constraints_is_worded_with_the_money_left(language: str) -> None:
-    candidates = frame(
-        {"uplift": u, "cost": c}
-        for u, c in zip(
-            [0.03, 0.37, 0.10, 0.43, 0.28, 0.16, 0.22, 0.02],
-            [0.5, 0.5, 0.5, 2.0, 1.5, 2.0, 1.0, 2.0],
-            strict=True,
-        )
-    )
-    request = AllocationRequest(capacity=3, budget=4.0, exploration_share=0.5, exploration_seed=1)
-    result = allocate(candidates, request)
+    result = allocate(*budget_left_out_by_exploration())
 
     assert _by_id(result, language)["M003"] == WITH_CONSTRAINTS_WORDS[language]
