@@ -41,7 +41,7 @@ typecheck: $(UV)
 	$(UV) run mypy
 
 unit: $(UV)
-	$(UV) run pytest
+	$(UV) run pytest -m "slow or not slow"
 
 ## The documentation site (docs/, mkdocs.yml) into site/; strict: a broken link or anchor fails.
 docs: $(UV)
