@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -180,3 +181,32 @@ class OutcomeVersion(_OutcomeFields, Base):
     list_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
     msme_id: Mapped[str] = mapped_column(String(MSME_ID_LENGTH))
     replaced_at: Mapped[datetime]
+
+
+class ModelReload(Base):
+    """An admin's request to reload the model (POST /v1/admin/reload). Every worker of every
+    replica on this store acts on the requests newer than the last it saw."""
+
+    __tablename__ = "model_reloads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    requested_at: Mapped[datetime]
+    requested_by: Mapped[str] = mapped_column(String(NAME_LENGTH))  # the admin key's name
+    force: Mapped[bool] = mapped_column(Boolean)
+
+
+class DriftTally(Base):
+    """What one loaded model (one worker process, one load) has scored, counted in its drift
+    reference's bins; the service adds up the tallies of the version it serves."""
+
+    __tablename__ = "drift_tallies"
+    __table_args__ = (CheckConstraint("rows_seen >= 0", name="rows_seen_not_negative"),)
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    model_name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    model_version: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    # SHA-256 of the drift reference: tallies with the same digest count in the same bins.
+    reference_digest: Mapped[str] = mapped_column(String(64), index=True)
+    rows_seen: Mapped[int] = mapped_column(BigInteger)
+    counts: Mapped[dict[str, Any]]  # {"features": [[...], ...], "score": [...]}
+    updated_at: Mapped[datetime]
