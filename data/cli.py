@@ -30,9 +30,29 @@ CLI_CODES: dict[str, tuple[str, ...]] = {
     "cli_checked_history": ("path", "count"),
     "cli_rows": ("rows", "valid", "rejected"),
 }
+# Where a command's --lang is kept for `umkm`'s own answer to a configuration error, which runs
+# outside the command (click shares `meta` between a command's context and its group's).
+LANGUAGE_META_KEY = "umkm.language"
+
+
+def _remember_language(ctx: typer.Context, value: str) -> str:
+    ctx.meta[LANGUAGE_META_KEY] = value
+    return value
+
+
+def command_language(ctx: typer.Context) -> Language:
+    """The --lang of the command `ctx` (or its group) runs; English for a command without one."""
+    language: Language = ctx.meta.get(LANGUAGE_META_KEY, "en")
+    return language
+
+
 LangArg = Annotated[
     Literal["id", "en"],
-    typer.Option("--lang", help="Language of the messages: id (Bahasa Indonesia) or en."),
+    typer.Option(
+        "--lang",
+        help="Language of the messages: id (Bahasa Indonesia) or en.",
+        callback=_remember_language,
+    ),
 ]
 
 

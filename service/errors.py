@@ -1,7 +1,8 @@
 """One error format for every 4xx/5xx answer: `{"error", "message", "problems"}`.
 
-Validation errors list every problem with its field path (`msmes.3.owner_age`) and reason but
-never the submitted value: profiles are personal data, and errors end up in logs.
+Validation errors list every problem with its field path (`msmes.3.owner_age`), pydantic's error
+type and a reason in the language of Accept-Language (`service.request_problems`), but never the
+submitted value: profiles are personal data, and errors end up in logs.
 """
 
 from __future__ import annotations
@@ -26,6 +27,14 @@ from data.store.errors import (
     UnknownIdsError,
 )
 from service.auth import ScopeError
+from service.deps import reply_language
+from service.request_problems import (
+    FieldRuleError,
+    field_path,
+    problem_reason,
+    readable_path,
+    request_message,
+)
 from service.schemas import ErrorResponse, Problem
 
 ERROR_CODES = {
@@ -65,45 +74,30 @@ def error_response(
     )
 
 
-def problems_from(errors: Sequence[Any]) -> list[Problem]:
-    """Pydantic/FastAPI error dicts -> problems with dotted paths, submitted values dropped."""
-    problems = []
-    for error in errors:
-        location = [str(part) for part in error.get("loc", ())]
-        if location and location[0] == "body":
-            location = location[1:]
-        field = ".".join(location) or None
-        kind = str(error.get("type", "invalid"))
-        reason = _reason_without_input(str(error.get("msg", "is invalid")), error.get("input"))
-        problems.append(Problem(field=field, type=kind, reason=reason))
-    return problems
+def problems_from(errors: Sequence[Any], language: Language = "en") -> list[Problem]:
+    """Pydantic/FastAPI error dicts -> problems with dotted paths and pydantic's types, each
+    reason worded in `language` from the catalog; submitted values dropped."""
+    return [
+        Problem(
+            field=field_path(error.get("loc", ())),
+            type=str(error.get("type", "invalid")),
+            reason=problem_reason(error, language),
+        )
+        for error in errors
+    ]
 
 
-def _reason_without_input(message: str, submitted: object) -> str:
-    """Pydantic messages name the rule, not the value; this guards against one that quotes it."""
-    message = message.removeprefix("Value error, ")
-    if isinstance(submitted, str | int | float) and not isinstance(submitted, bool):
-        shown = str(submitted)
-        if len(shown) >= 3 and shown in message:
-            return "is invalid"
-    return message
-
-
-def validation_error(problems: Sequence[Problem]) -> JSONResponse:
+def validation_error(problems: Sequence[Problem], language: Language = "en") -> JSONResponse:
     """422 listing every problem."""
-    count = len(problems)
-    noun = "problem" if count == 1 else "problems"
     return error_response(
-        422,
-        "invalid_request",
-        f"The request has {count} {noun}; nothing was processed. Fix each field listed.",
-        problems,
+        422, "invalid_request", request_message(len(problems), language), problems
     )
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return validation_error(problems_from(exc.errors()))
+    language = reply_language(request)
+    return validation_error(problems_from(exc.errors(), language), language)
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -149,37 +143,30 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def check_msme_list(msmes: Sequence[Any], maximum: int, *, need_cost: bool = False) -> None:
     """Problems the schema cannot see: the configured maximum, duplicate msme_id values and,
-    with a budget, MSMEs without a cost."""
+    with a budget, MSMEs without a cost (each worded from its code, `service.request_problems`)."""
     errors: list[dict[str, Any]] = []
     if len(msmes) > maximum:
-        errors.append(
-            {
-                "type": "too_long",
-                "loc": ("body", "msmes"),
-                "msg": f"List should have at most {maximum:,} MSMEs on this service",
-            }
+        rule = FieldRuleError(
+            "field_too_many_msmes_one" if maximum == 1 else "field_too_many_msmes", limit=maximum
         )
+        errors.append(_rule_error("too_long", ("body", "msmes"), rule))
     first_seen: dict[str, int] = {}
     for index, profile in enumerate(msmes):
         previous = first_seen.setdefault(profile.msme_id, index)
         if previous != index:
-            errors.append(
-                {
-                    "type": "duplicate",
-                    "loc": ("body", "msmes", index, "msme_id"),
-                    "msg": f"msme_id repeats the one at msmes.{previous}.msme_id",
-                }
-            )
+            first = readable_path(("msmes", previous, "msme_id"))
+            rule = FieldRuleError("field_duplicate", first=first)
+            errors.append(_rule_error("duplicate", ("body", "msmes", index, "msme_id"), rule))
         if need_cost and profile.cost is None:
-            errors.append(
-                {
-                    "type": "missing",
-                    "loc": ("body", "msmes", index, "cost"),
-                    "msg": "Field required when the request sets a budget",
-                }
-            )
+            rule = FieldRuleError("field_cost_needed")
+            errors.append(_rule_error("missing", ("body", "msmes", index, "cost"), rule))
     if errors:
         raise RequestValidationError(errors)
+
+
+def _rule_error(kind: str, loc: tuple[str | int, ...], rule: FieldRuleError) -> dict[str, Any]:
+    """A service check's error as pydantic shapes one: its `type`, and its code in `ctx`."""
+    return {"type": kind, "loc": loc, "msg": str(rule), "ctx": {"error": rule}}
 
 
 @dataclass(frozen=True)

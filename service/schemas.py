@@ -33,6 +33,7 @@ from data.contract import (
 )
 from data.reference import allowed_values, province_codes
 from data.segments import ScoredSegment
+from service.request_problems import FieldRuleError
 from service.settings import MAX_PRIORITIZE_MSMES, MAX_SCORE_MSMES, Language
 
 MSME_ID_MAX_LENGTH = 64
@@ -89,7 +90,7 @@ def _contract_boolean(value: object) -> object:
             return True
         if word in FALSE_STRINGS:
             return False
-    raise ValueError("must be true or false (or ya/tidak, 1/0)")
+    raise FieldRuleError("field_not_contract_boolean")
 
 
 def _integral(value: object) -> object:
@@ -123,7 +124,7 @@ def _boolean_spellings_schema() -> dict[str, Any]:
 
 def _known_province(code: str) -> str:
     if code not in province_codes():
-        raise ValueError("is not one of the 38 province codes (11 to 96)")
+        raise FieldRuleError("field_not_province")
     return code
 
 
@@ -294,8 +295,9 @@ class MinShare(options.MinShare):
         assert self.column in MIN_SHARE_COLUMNS
         allowed = allowed_values(self.column)
         if self.value not in allowed:
-            shown = ", ".join(allowed) if len(allowed) <= 10 else "one of the 38 province codes"
-            raise ValueError(f"value is not a {self.column} value; use {shown}")
+            if len(allowed) > 10:
+                raise FieldRuleError("field_share_value_not_province")
+            raise FieldRuleError("field_share_value", column=self.column, expected=list(allowed))
         return self
 
 
@@ -318,7 +320,7 @@ class ListOptionsBody(ListOptions):
     def _no_duplicate_shares(self) -> ListOptionsBody:
         pairs = [(share.column, share.value) for share in self.min_share]
         if len(set(pairs)) != len(pairs):
-            raise ValueError("min_share names the same column and value twice")
+            raise FieldRuleError("field_share_twice")
         return self
 
 
@@ -523,8 +525,15 @@ class Problem(BaseModel):
     """One problem of a request: where and why, never the submitted value."""
 
     field: str | None = Field(description="Path like msmes.3.owner_age; null for the whole body.")
-    type: str
-    reason: str
+    type: str = Field(
+        description="Stable code of the problem, the same in every language: on a 422 "
+        "invalid_request pydantic's error type (missing, less_than_equal, literal_error, ...) "
+        "or the service's own (duplicate)."
+    )
+    reason: str = Field(
+        description="The problem in words. On a 422 invalid_request: in the language of "
+        "Accept-Language (id, the default, or en), naming the field as msmes[3].owner_age."
+    )
 
 
 class ErrorResponse(BaseModel):

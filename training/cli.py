@@ -180,7 +180,10 @@ def evaluate_policy(
 
     if (list_id is None) == (not all_lists):
         raise _fail(render("policy_which_lists", {}, lang), lang)
-    store = ProgramStore.from_url(database_url)
+    try:
+        store = ProgramStore.from_url(database_url)
+    except (StoreError, SQLAlchemyError) as error:  # UMKM_DATABASE_URL is no usable URL
+        raise _store_failure(error, lang) from error
     try:
         if list_id is not None:
             ids = [list_id]
@@ -195,12 +198,8 @@ def evaluate_policy(
         values = [
             list_policy_value(store.get_list(one), store.get_outcomes(one), level) for one in ids
         ]
-    except StoreError as error:
-        message = str(error) if lang == "en" else render(error.code, error.params, lang)
-        raise _fail(message, lang) from error
-    except SQLAlchemyError as error:
-        first = str(getattr(error, "orig", None) or error).splitlines()[0]
-        raise _fail(render("policy_store_unreadable", {"detail": first}, lang), lang) from error
+    except (StoreError, SQLAlchemyError) as error:
+        raise _store_failure(error, lang) from error
     finally:
         store.close()
     if not values:
@@ -208,6 +207,18 @@ def evaluate_policy(
     out, err = console.stdout(), console.stderr()
     for value in values:
         _show_policy_value(value, out, err, lang)
+
+
+def _store_failure(error: Exception, language: Language) -> typer.Exit:
+    """A program store that cannot be opened or read, on one line in `language`."""
+    from data.messages import render
+    from data.store.errors import StoreError
+
+    if isinstance(error, StoreError):
+        message = str(error) if language == "en" else render(error.code, error.params, language)
+        return _fail(message, language)
+    first = str(getattr(error, "orig", None) or error).splitlines()[0]
+    return _fail(render("policy_store_unreadable", {"detail": first}, language), language)
 
 
 # ----------------------------------------------------------------------------- policy value's words

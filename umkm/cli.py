@@ -53,7 +53,7 @@ class _Commands(TyperGroup):
             message = describe_configuration_error(error)
         except (SettingsError, SettingsSourceError, ConfigError) as error:
             message = " ".join(str(error).split())
-        console.error(message)
+        console.error(message, language=data_cli.command_language(ctx))  # `galat:` for --lang id
         raise typer.Exit(2)
 
 

@@ -98,6 +98,53 @@ MESSAGES: dict[str, str] = {
     "option_unknown": "{field} is not an option of the list",
     "option_too_many": "{field} has too many entries",
     "option_invalid": "{field} is not valid",
+    # --- service.request_problems: a request body that fails validation (422) -----------------
+    "invalid_request": (
+        "The request has {count} problems; nothing was processed. Fix each field listed."
+    ),
+    "invalid_request_one": (
+        "The request has {count} problem; nothing was processed. Fix each field listed."
+    ),
+    "field_body": "the request body",
+    "field_missing": "{field} is required",
+    "field_unknown": "{field} is not a field of this request; remove it",
+    "field_not_text": "{field} must be text (a JSON string)",
+    "field_not_integer": "{field} must be a whole number",
+    "field_not_number": "{field} must be a number",
+    "field_not_boolean": "{field} must be true or false",
+    "field_not_above": "{field} must be greater than {limit}",
+    "field_below_minimum": "{field} must be at least {limit}",
+    "field_not_below": "{field} must be less than {limit}",
+    "field_above_maximum": "{field} must be at most {limit}",
+    "field_empty": "{field} must not be empty",
+    "field_text_too_short": "{field} must have at least {limit} characters",
+    "field_text_too_long": "{field} must have at most {limit} characters",
+    "field_text_too_long_one": "{field} must have at most {limit} character",
+    "field_list_too_short": "{field} must list at least {limit} items",
+    "field_list_too_long": "{field} must list at most {limit} items",
+    "field_list_too_long_one": "{field} must list at most {limit} item",
+    "field_too_many_msmes": "{field} must list at most {limit} MSMEs on this service",
+    "field_too_many_msmes_one": "{field} must list at most {limit} MSME on this service",
+    "field_wrong_form": "{field} does not match the pattern {pattern}",
+    "field_not_allowed": "{field} must be one of: {expected}",
+    "field_json_invalid": "{field} is not valid JSON",
+    "field_json_invalid_at": "{field} is not valid JSON (line {line}, column {column})",
+    "field_not_object": "{field} must be a JSON object",
+    "field_not_list": "{field} must be a list (a JSON array)",
+    "field_not_date": "{field} must be a date written YYYY-MM-DD, like 2025-03-01",
+    "field_invalid": "{field} is not valid",
+    "field_not_province": "{field} is not one of the 38 province codes (11 to 96)",
+    "field_not_contract_boolean": "{field} must be true or false (or ya/tidak, 1/0 as text)",
+    "field_share_value": "{field}: value is not a {column} value; use one of: {expected}",
+    "field_share_value_not_province": (
+        "{field}: value is not a province code; use one of the 38 province codes (11 to 96)"
+    ),
+    "field_share_twice": "min_share names the same column and value twice",
+    "field_duplicate": "{field} repeats {first}; each msme_id must be unique",
+    "field_cost_needed": "{field} is required when the request sets a budget",
+    "field_control_character": (
+        "{field} holds a control character (tab, line break or another invisible character)"
+    ),
     # --- data.numbers: a number typed in a form --------------------------------------------------
     "number_empty": "no number given",
     "number_too_long": "a number has at most {limit} characters",

@@ -107,6 +107,55 @@ MESSAGES: dict[str, str] = {
     "option_unknown": "{field} bukan pilihan daftar",
     "option_too_many": "{field} berisi terlalu banyak entri",
     "option_invalid": "{field} tidak sah",
+    # --- service.request_problems: isi permintaan yang tidak lolos validasi (422) --------------
+    "invalid_request": (
+        "Permintaan memiliki {count} masalah; tidak ada yang diproses. Perbaiki setiap masalah "
+        "yang tercantum."
+    ),
+    "invalid_request_one": (
+        "Permintaan memiliki {count} masalah; tidak ada yang diproses. Perbaiki masalah yang "
+        "tercantum."
+    ),
+    "field_body": "isi permintaan",
+    "field_missing": "{field} wajib diisi",
+    "field_unknown": "{field} tidak dikenal dalam permintaan ini; hapus",
+    "field_not_text": "{field} harus berupa teks (string JSON)",
+    "field_not_integer": "{field} harus bilangan bulat",
+    "field_not_number": "{field} harus berupa angka",
+    "field_not_boolean": "{field} harus true atau false",
+    "field_not_above": "{field} harus lebih dari {limit}",
+    "field_below_minimum": "{field} tidak boleh kurang dari {limit}",
+    "field_not_below": "{field} harus kurang dari {limit}",
+    "field_above_maximum": "{field} tidak boleh lebih dari {limit}",
+    "field_empty": "{field} tidak boleh kosong",
+    "field_text_too_short": "{field} harus berisi paling sedikit {limit} karakter",
+    "field_text_too_long": "{field} paling panjang {limit} karakter",
+    "field_text_too_long_one": "{field} paling panjang {limit} karakter",
+    "field_list_too_short": "{field} harus berisi paling sedikit {limit} entri",
+    "field_list_too_long": "{field} paling banyak berisi {limit} entri",
+    "field_list_too_long_one": "{field} paling banyak berisi {limit} entri",
+    "field_too_many_msmes": "{field} paling banyak berisi {limit} UMKM di layanan ini",
+    "field_too_many_msmes_one": "{field} paling banyak berisi {limit} UMKM di layanan ini",
+    "field_wrong_form": "{field} tidak sesuai pola {pattern}",
+    "field_not_allowed": "{field} harus salah satu dari: {expected}",
+    "field_json_invalid": "{field} bukan JSON yang sah",
+    "field_json_invalid_at": "{field} bukan JSON yang sah (baris {line}, kolom {column})",
+    "field_not_object": "{field} harus berupa objek JSON",
+    "field_not_list": "{field} harus berupa daftar (array JSON)",
+    "field_not_date": "{field} harus tanggal berbentuk TTTT-BB-HH, mis. 2025-03-01",
+    "field_invalid": "{field} tidak sah",
+    "field_not_province": "{field} bukan salah satu dari 38 kode provinsi (11 sampai 96)",
+    "field_not_contract_boolean": "{field} harus true atau false (atau teks ya/tidak, 1/0)",
+    "field_share_value": "{field}: value bukan nilai {column}; pakai salah satu dari: {expected}",
+    "field_share_value_not_province": (
+        "{field}: value bukan kode provinsi; pakai salah satu dari 38 kode provinsi (11 sampai 96)"
+    ),
+    "field_share_twice": "min_share menyebut kolom dan nilai yang sama dua kali",
+    "field_duplicate": "{field} sama dengan {first}; setiap msme_id harus unik",
+    "field_cost_needed": "{field} wajib diisi bila permintaan menetapkan anggaran (budget)",
+    "field_control_character": (
+        "{field} berisi karakter kontrol (tab, pindah baris, atau karakter tak terlihat lain)"
+    ),
     # --- data.numbers: angka yang diketik di formulir --------------------------------------------
     "number_empty": "angka belum diisi",
     "number_too_long": "angka paling panjang {limit} karakter",

@@ -12,7 +12,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     415: {"model": ErrorResponse, "description": "Body not sent as application/json"},
     422: {
         "model": ErrorResponse,
-        "description": "Every problem of the request with its field path (values never echoed)",
+        "description": "Every problem of the request with its field path and type; message and "
+        "reasons in the language of Accept-Language (values never echoed)",
     },
     503: {"model": ErrorResponse, "description": "No model loaded yet"},
 }

@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.templating import Jinja2Templates
 
 from data.contract import AREA_TYPES, GENDERS, PROFILE_COLUMNS, SECTORS
+from data.messages import render
 from data.numbers import NumberError, NumberKind, parse_number
 from data.reference import island_groups, provinces
 from data.store.errors import ListNotFoundError
@@ -32,12 +33,20 @@ from data.store.repository import ProgramStore
 from data.template import build_candidates_template, choices_for
 from service.auth import ListsKey, OutcomesKey, ReadKey, require_api_key
 from service.body import documented_body, read_json_body
-from service.deps import LanguageDep, MetricsDep, ModelDep, ProgramStoreDep, SettingsDep
+from service.deps import (
+    LanguageDep,
+    MetricsDep,
+    ModelDep,
+    ProgramStoreDep,
+    SettingsDep,
+    reply_language,
+)
 from service.errors import store_refusal, validation_error
 from service.keys import ApiKey
 from service.metrics import ServiceMetrics
 from service.model_store import LoadedModel
 from service.program_schemas import DEFAULT_EXPLORATION_SHARE, ListId
+from service.request_problems import readable_field
 from service.routes.responses import ERROR_RESPONSES, PROGRAM_RESPONSES
 from service.schemas import ErrorResponse, Problem
 from service.settings import Settings
@@ -550,7 +559,7 @@ async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by nam
     except ListNotFoundError as error:
         return store_refusal(error, language).response()
     except ExportRefusedError as refused:
-        return _export_refusal(refused)
+        return _export_refusal(refused, language)
     return _attachment(exported, language)
 
 
@@ -632,16 +641,21 @@ async def post_export(
     try:
         exported = await run_in_threadpool(export_list, body, export_format, part, body.language)
     except ExportRefusedError as refused:
-        return _export_refusal(refused)
+        return _export_refusal(refused, reply_language(request))
     return _attachment(exported, body.language)
 
 
-def _export_refusal(refused: ExportRefusedError) -> JSONResponse:
-    """422 naming each field whose text a spreadsheet would misread."""
-    reason = "holds a control character (tab, line break or another invisible character)"
-    return validation_error(
-        [Problem(field=field, type="control_character", reason=reason) for field in refused.fields]
-    )
+def _export_refusal(refused: ExportRefusedError, language: Language) -> JSONResponse:
+    """422 naming each field whose text a spreadsheet would misread, in `language`."""
+    problems = [
+        Problem(
+            field=field,
+            type="control_character",
+            reason=render("field_control_character", {"field": readable_field(field)}, language),
+        )
+        for field in refused.fields
+    ]
+    return validation_error(problems, language)
 
 
 def _attachment(exported: ExportFile, language: Language) -> Response:

@@ -351,32 +351,45 @@ def test_outcome_fields_are_strict(client: TestClient) -> None:
     assert fields == {"outcomes.0.mentored", "outcomes.0.extra"}
 
 
-@pytest.mark.parametrize("language", ["id", "en"])
-def test_an_invalid_outcomes_body_is_answered_as_every_route_answers_one(
-    client: TestClient, language: str
-) -> None:
-    """Body validation has one wording for every route (`service.errors.validation_error`,
-    pydantic's reasons), whatever Accept-Language says: POST /v1/outcomes is no exception."""
-    headers = AUTH | {"Accept-Language": language}
-    answers = [
-        client.post(path, json=body, headers=headers)
-        for path, body in (
-            ("/v1/outcomes", {"outcomes": "x"}),
-            ("/v1/lists", {"msmes": "x", "capacity": 1}),
-            ("/v1/prioritize", {"msmes": "x", "capacity": 1}),
-            ("/v1/scores", {"msmes": "x"}),
-        )
-    ]
-    assert {answer.status_code for answer in answers} == {422}
-    assert {(answer.json()["error"], answer.json()["message"]) for answer in answers} == {
+@pytest.mark.parametrize(
+    ("language", "message", "reason"),
+    [
         (
-            "invalid_request",
+            "id",
+            "Permintaan memiliki 1 masalah; tidak ada yang diproses. Perbaiki masalah yang "
+            "tercantum.",
+            "{field} harus berupa daftar (array JSON)",
+        ),
+        (
+            "en",
             "The request has 1 problem; nothing was processed. Fix each field listed.",
+            "{field} must be a list (a JSON array)",
+        ),
+    ],
+)
+def test_an_invalid_outcomes_body_is_answered_as_every_route_answers_one(
+    client: TestClient, language: str, message: str, reason: str
+) -> None:
+    """Body validation has one wording for every route (`service.errors.validation_error`), in
+    the language of Accept-Language: POST /v1/outcomes is no exception."""
+    headers = AUTH | {"Accept-Language": language}
+    answers = {
+        field: client.post(path, json=body, headers=headers)
+        for path, body, field in (
+            ("/v1/outcomes", {"outcomes": "x"}, "outcomes"),
+            ("/v1/lists", {"msmes": "x", "capacity": 1}, "msmes"),
+            ("/v1/prioritize", {"msmes": "x", "capacity": 1}, "msmes"),
+            ("/v1/scores", {"msmes": "x"}, "msmes"),
         )
     }
-    assert {answer.json()["problems"][0]["reason"] for answer in answers} == {
-        "Input should be a valid array"
+    assert {answer.status_code for answer in answers.values()} == {422}
+    assert {(a.json()["error"], a.json()["message"]) for a in answers.values()} == {
+        ("invalid_request", message)
     }
+    for field, answer in answers.items():
+        assert answer.json()["problems"] == [
+            {"field": field, "type": "list_type", "reason": reason.format(field=field)}
+        ]
 
 
 # ------------------------------------------------------------------------- scopes

@@ -22,6 +22,7 @@ from service.errors import STORE_REFUSAL_CODES
 from service.model_store import EVIDENCE_CODES
 from service.prioritize_file import SUMMARY_CODES
 from service.reasons import REASON_PHRASE_CODES
+from service.request_problems import REQUEST_PROBLEM_CODES
 from service.web.lists import OPTION_CODES
 from training.cli import EVALUATE_POLICY_CODES
 
@@ -47,6 +48,7 @@ CODES: dict[str, tuple[str, ...]] = {
     **REASON_PHRASE_CODES,
     **EVIDENCE_CODES,
     **OPTION_CODES,
+    **REQUEST_PROBLEM_CODES,
     **CLI_CODES,
     **STORE_REFUSAL_CODES,
     **STATUS_NOTE_CODES,

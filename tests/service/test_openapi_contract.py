@@ -124,20 +124,23 @@ def test_request_types_are_strict(
 @pytest.mark.parametrize(
     ("column", "value", "rule"),
     [
-        ("monthly_revenue_idr", 1e308, "less than or equal to 10000000000"),
-        ("workers", 10**30, "less than or equal to 1000"),
-        ("business_age_years", 151, "less than or equal to 150"),
-        ("owner_age", 101, "less than or equal to 100"),
+        ("monthly_revenue_idr", 1e308, "must be at most 10,000,000,000"),
+        ("workers", 10**30, "must be at most 1,000"),
+        ("business_age_years", 151, "must be at most 150"),
+        ("owner_age", 101, "must be at most 100"),
     ],
 )
 def test_numbers_beyond_the_contract_are_refused_by_field(
     client: TestClient, profiles: list[dict[str, Any]], column: str, value: Any, rule: str
 ) -> None:
     profile = profiles[0] | {column: value}
-    answer = client.post("/v1/scores", json={"msmes": [profile]}, headers=AUTH)
+    headers = AUTH | {"Accept-Language": "en"}
+    answer = client.post("/v1/scores", json={"msmes": [profile]}, headers=headers)
     (problem,) = answer.json()["problems"]
     assert answer.status_code == 422
-    assert problem["field"] == f"msmes.0.{column}" and rule in problem["reason"]
+    assert problem["field"] == f"msmes.0.{column}"
+    assert problem["type"] == "less_than_equal"
+    assert problem["reason"] == f"msmes[0].{column} {rule}"
 
 
 def test_min_share_values_are_listed_per_column_in_the_document(client: TestClient) -> None:

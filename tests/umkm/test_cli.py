@@ -151,3 +151,45 @@ def test_the_description_never_holds_a_value(monkeypatch: pytest.MonkeyPatch) ->
         "UMKM_ADMIN_KEYS: key number 1 is shorter than 16 characters; "
         "UMKM_MODEL_POLL_SECONDS: Input should be greater than or equal to 0"
     )
+
+
+# Commands with --lang, and a domain function each calls after reading its options.
+LANG_COMMANDS = [
+    (["validate", "--data", "x.csv"], "data.validation", "validate_file"),
+    (["evaluate-policy", "--all"], "data.store.repository.ProgramStore", "from_url"),
+]
+
+
+@pytest.mark.parametrize("command", LANG_COMMANDS, ids=[c[0][0] for c in LANG_COMMANDS])
+@pytest.mark.parametrize(("lang", "label"), [("id", "galat:"), ("en", "error:"), (None, "error:")])
+def test_a_configuration_error_is_labelled_in_the_commands_language(
+    monkeypatch: pytest.MonkeyPatch,
+    command: tuple[list[str], str, str],
+    lang: str | None,
+    label: str,
+) -> None:
+    argv, target, function = command
+    monkeypatch.setenv("UMKM_POOL_SIZE", "-31")
+    monkeypatch.setattr(f"{target}.{function}", _raising(_store_settings))
+
+    result = CliRunner().invoke(app, argv + (["--lang", lang] if lang else []))
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [
+        f"{label} UMKM_POOL_SIZE: Input should be greater than or equal to 1"
+    ]
+
+
+def test_a_database_url_that_names_no_database_is_one_line_in_the_commands_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for url, lang, line in (
+        ("notaurl", "en", "error: UMKM_DATABASE_URL is not a database URL"),
+        ("notaurl", "id", "galat: penyimpanan program gagal"),
+        ("nodialect://x", "id", "galat: penyimpanan program tidak dapat dibaca"),
+    ):
+        argv = ["evaluate-policy", "--all", "--url", url, "--lang", lang]
+        result = CliRunner().invoke(app, argv)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.splitlines()[0].startswith(line), result.stderr
+        assert "Traceback" not in result.output

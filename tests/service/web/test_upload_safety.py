@@ -166,7 +166,14 @@ def test_an_export_of_an_id_with_a_control_character_is_refused_without_echo(
     assert response.status_code == 422
     body = _envelope(response)
     assert [problem["field"] for problem in body["problems"]] == ["selected.0.msme_id"]
+    assert body["problems"][0]["reason"].startswith("selected[0].msme_id berisi karakter kontrol")
     assert "SECRET" not in response.text
+    english = client.post(
+        EXPORT, params={"format": "xlsx"}, json=listed, headers=AUTH | {"Accept-Language": "en"}
+    )
+    assert english.json()["problems"][0]["reason"].startswith(
+        "selected[0].msme_id holds a control character"
+    )
 
 
 def test_an_upload_with_a_tab_before_a_formula_is_refused_by_row_and_column(

@@ -1,0 +1,233 @@
+"""A request's validation errors (pydantic's, and the service's own checks) worded from the catalog
+in the request's language.
+
+Each error keeps its pydantic `type` and field path; the reason is a catalog code chosen by the
+type, with parameters from pydantic's `ctx` (a bound, a length, the allowed values), and names the
+field as a person reads it (`msmes[3].province_code`). A validator that refuses a value raises
+`FieldRuleError` with its own code, which pydantic reports as a `value_error`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from data.messages import Language, format_param, render
+from service.exceptions import ServiceError
+
+# The codes a validator or a service check words its refusal with (`FieldRuleError`).
+RuleCode = Literal[
+    "field_not_province",
+    "field_not_contract_boolean",
+    "field_share_value",
+    "field_share_value_not_province",
+    "field_share_twice",
+    "field_duplicate",
+    "field_cost_needed",
+    "field_too_many_msmes",
+    "field_too_many_msmes_one",
+    "field_control_character",
+]
+
+# Pydantic's error types -> catalog codes (`_params` fills each code's parameters from `ctx`).
+TYPE_CODES: dict[str, str] = {
+    "missing": "field_missing",
+    "extra_forbidden": "field_unknown",
+    "string_type": "field_not_text",
+    **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), "field_not_integer"),
+    **dict.fromkeys(("float_type", "float_parsing", "finite_number"), "field_not_number"),
+    **dict.fromkeys(("bool_type", "bool_parsing"), "field_not_boolean"),
+    "greater_than": "field_not_above",
+    "greater_than_equal": "field_below_minimum",
+    "less_than": "field_not_below",
+    "less_than_equal": "field_above_maximum",
+    "string_too_short": "field_text_too_short",
+    "string_too_long": "field_text_too_long",
+    "too_short": "field_list_too_short",
+    "too_long": "field_list_too_long",
+    "string_pattern_mismatch": "field_wrong_form",
+    **dict.fromkeys(("literal_error", "enum"), "field_not_allowed"),
+    "json_invalid": "field_json_invalid",
+    **dict.fromkeys(("model_type", "model_attributes_type", "dict_type"), "field_not_object"),
+    "list_type": "field_not_list",
+    **dict.fromkeys(
+        ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"),
+        "field_not_date",
+    ),
+    "value_error": "field_invalid",  # a validator's plain ValueError (no code of its own)
+}
+FALLBACK_CODE = "field_invalid"  # any other type: the field is named, the type says the rest
+
+_FIELD = ("field",)
+_LIMIT = ("field", "limit")
+# Every code this module words a problem with (code -> parameters), for the catalog test.
+REQUEST_PROBLEM_CODES: dict[str, tuple[str, ...]] = {
+    "invalid_request": ("count",),
+    "invalid_request_one": ("count",),
+    "field_body": (),
+    **dict.fromkeys(
+        (
+            "field_missing",
+            "field_unknown",
+            "field_not_text",
+            "field_not_integer",
+            "field_not_number",
+            "field_not_boolean",
+            "field_empty",
+            "field_json_invalid",
+            "field_not_object",
+            "field_not_list",
+            "field_not_date",
+            "field_invalid",
+            "field_not_province",
+            "field_not_contract_boolean",
+            "field_share_value_not_province",
+            "field_cost_needed",
+            "field_control_character",
+        ),
+        _FIELD,
+    ),
+    **dict.fromkeys(
+        (
+            "field_not_above",
+            "field_below_minimum",
+            "field_not_below",
+            "field_above_maximum",
+            "field_text_too_short",
+            "field_text_too_long",
+            "field_text_too_long_one",
+            "field_list_too_short",
+            "field_list_too_long",
+            "field_list_too_long_one",
+            "field_too_many_msmes",
+            "field_too_many_msmes_one",
+        ),
+        _LIMIT,
+    ),
+    "field_wrong_form": ("field", "pattern"),
+    "field_not_allowed": ("field", "expected"),
+    "field_json_invalid_at": ("field", "line", "column"),
+    "field_share_value": ("field", "column", "expected"),
+    "field_share_twice": (),
+    "field_duplicate": ("field", "first"),
+}
+# Codes with an English singular for a limit of one (`field_list_too_long_one`).
+_COUNTED = frozenset(code.removesuffix("_one") for code in REQUEST_PROBLEM_CODES if "_one" in code)
+_BOUNDS = ("gt", "ge", "lt", "le")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+_JSON_POSITION = re.compile(r" at line (\d+) column (\d+)$")  # serde_json's `Display`
+
+
+class FieldRuleError(ServiceError, ValueError):
+    """A validator's refusal as a catalog code with parameters (pydantic reports it as a
+    `value_error`); its English text, with the field called "value", is for logs."""
+
+    def __init__(self, code: RuleCode, **params: object) -> None:
+        super().__init__(render(code, {"field": "value", **params}, "en"))
+        self.code: RuleCode = code
+        self.params: dict[str, object] = params
+
+
+def field_path(loc: Sequence[object]) -> str | None:
+    """The stable, machine-readable path of a problem (`msmes.3.province_code`); None for the
+    whole body."""
+    parts = [str(part) for part in loc]
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
+def readable_path(loc: Sequence[object]) -> str | None:
+    """The path as a person reads it: `msmes[3].province_code`, `quotas["99"]`; None for the
+    whole body."""
+    parts = list(loc)
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+    text = ""
+    for part in parts:
+        if part == "[key]":  # pydantic's marker for a mapping's key: the key is named already
+            continue
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif _NAME.fullmatch(str(part)):
+            text += f".{part}" if text else str(part)
+        else:
+            text += f"[{json.dumps(str(part), ensure_ascii=False)}]"
+    return text or None
+
+
+def readable_field(field: str) -> str:
+    """A dotted `field` (`selected.0.msme_id`) as `readable_path` shows it."""
+    parts = [int(part) if part.isdigit() else part for part in field.split(".")]
+    return readable_path(parts) or field
+
+
+def problem_message(error: Mapping[str, Any]) -> tuple[str, dict[str, object]]:
+    """The catalog code of one error and its parameters (without `field`)."""
+    context = error.get("ctx") or {}
+    cause = context.get("error")
+    if isinstance(cause, FieldRuleError):
+        return cause.code, dict(cause.params)
+    kind = str(error.get("type", ""))
+    code = TYPE_CODES.get(kind, FALLBACK_CODE)
+    params: dict[str, object] = {}
+    if code in ("field_not_above", "field_below_minimum", "field_not_below", "field_above_maximum"):
+        params["limit"] = next((context[key] for key in _BOUNDS if key in context), None)
+    elif code in ("field_text_too_short", "field_list_too_short"):
+        params["limit"] = context.get("min_length")
+        if params["limit"] == 1:
+            return "field_empty", {}
+    elif code in ("field_text_too_long", "field_list_too_long"):
+        params["limit"] = context.get("max_length")
+    elif code == "field_wrong_form":
+        params["pattern"] = context.get("pattern")
+    elif code == "field_not_allowed":
+        params["expected"] = _expected_values(str(context.get("expected", "")))
+    elif code == "field_json_invalid":
+        position = _JSON_POSITION.search(str(context.get("error", "")))
+        if position:
+            code = "field_json_invalid_at"
+            params = {"line": int(position[1]), "column": int(position[2])}
+    if code in _COUNTED and params.get("limit") == 1:
+        code += "_one"
+    return code, params
+
+
+def problem_reason(error: Mapping[str, Any], language: Language) -> str:
+    """One error worded in `language`, naming its field; never the submitted value (a reason
+    that would show it falls back to naming the field alone)."""
+    code, params = problem_message(error)
+    field = readable_path(error.get("loc", ())) or render("field_body", {}, language)
+    shown = " ".join(
+        format_param(name, value, language, params, code) for name, value in params.items()
+    )
+    if _shows_input(error.get("input"), shown):
+        code, params = FALLBACK_CODE, {}
+    return render(code, params | {"field": field}, language)
+
+
+def request_message(count: int, language: Language) -> str:
+    """The 422's message: how many problems, and that nothing was processed."""
+    code = "invalid_request_one" if count == 1 else "invalid_request"
+    return render(code, {"count": count}, language)
+
+
+def _expected_values(expected: str) -> list[str] | str:
+    """Pydantic's `'a', 'b' or 'c'` as the values a, b, c; the text itself when it is not a list
+    of quoted strings."""
+    values = _QUOTED.findall(expected)
+    quoted = [f"'{value}'" for value in values]
+    rebuilt = ", ".join(quoted[:-1]) + f" or {quoted[-1]}" if len(quoted) > 1 else "".join(quoted)
+    return values if values and rebuilt == expected else expected
+
+
+def _shows_input(submitted: object, parameters: str) -> bool:
+    """Whether a reason's parameters would show the submitted value (an allowed value or a
+    limit can hold it as a substring: `foo` in `food_beverage`)."""
+    if isinstance(submitted, str | int | float) and not isinstance(submitted, bool):
+        text = str(submitted)
+        return len(text) >= 3 and text in parameters
+    return False
