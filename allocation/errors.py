@@ -35,11 +35,23 @@ ALLOCATION_CODES: dict[str, tuple[str, ...]] = {
     "binding_quota_one": ("province", "used", "limit", "unconstrained"),
     "binding_min_share": (*_SHARE, "used", "slots", "unconstrained"),
     "binding_budget": ("spent", "budget", "cost"),
-    "note_shortfall": ("eligible", "capacity", "free"),
-    "note_shortfall_one": ("eligible", "capacity", "free"),
+    # notes, with their variants for a count of one or none (`explain.shortfall_code`)
+    **dict.fromkeys(
+        [
+            "note_shortfall",
+            "note_shortfall_one",
+            "note_shortfall_single",
+            "note_shortfall_single_one",
+            "note_shortfall_none",
+            "note_shortfall_none_one",
+        ],
+        ("eligible", "capacity", "free"),
+    ),
     "note_not_beneficial": ("count",),
+    "note_not_beneficial_one": ("count",),
     "note_time_limit": ("gap",),
     "note_exploration_none": ("fraction", "slots"),
+    "note_exploration_none_one": ("fraction", "slots"),
     "note_exploration_short": ("pool", "asked", "free", "seed"),
     "note_exploration": ("asked", "pool", "seed"),
     "missing_column": ("column",),
@@ -71,7 +83,7 @@ ALLOCATION_CODES: dict[str, tuple[str, ...]] = {
     "min_share_reserved.shares": _SHARE,
     "over_budget": ("leftover",),
     "over_budget_with_constraints": ("leftover",),
-    "not_drawn": (),
+    "not_drawn": ("drawn", "pool"),
 }
 
 

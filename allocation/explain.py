@@ -18,6 +18,7 @@ from allocation.exploration import Draw, Exploration
 from allocation.feasibility import share_params
 from allocation.options import AllocationRequest
 from allocation.solver import MIP_REL_GAP, Method, Solution
+from data.messages import render
 
 BindingKind = Literal["capacity", "quota", "min_share", "budget"]
 
@@ -41,14 +42,26 @@ class BindingConstraint:
 
 @dataclass(frozen=True)
 class Note:
-    """A note on the list: the English sentence, and its code and parameters (data.messages)."""
+    """A note on the list: its code and parameters (data.messages), and the English sentence."""
 
     code: str
     params: dict[str, object]
     message: str
 
+    @classmethod
+    def of(cls, code: str, params: dict[str, object]) -> Note:
+        """The note worded in English from the catalogue, as every other language is."""
+        return cls(code, params, render(code, params, "en"))
+
     def __str__(self) -> str:
         return self.message
+
+
+def shortfall_code(eligible: int, free: int) -> str:
+    """The catalogue code of the note on slots left free for want of eligible MSMEs: its
+    variant for no eligible MSME or one (`_none`, `_single`), and for one free slot (`_one`)."""
+    code = {0: "note_shortfall_none", 1: "note_shortfall_single"}.get(eligible, "note_shortfall")
+    return f"{code}_one" if free == 1 else code
 
 
 def rank_cutoff(uplift: npt.NDArray[np.float64], by_model: npt.NDArray[np.bool_]) -> float | None:
@@ -68,11 +81,14 @@ class NotSelectedReasons:
     budget_left: float | None  # the budget less the list's cost, with a budget
     min_shares: tuple[Mapping[str, object], ...]  # the minimum shares that reserved slots
     quotas: Mapping[str, int]
+    drawn: int | None = None  # with exploration: the MSMEs drawn at random ...
+    pool: int | None = None  # ... out of so many in the pool (a `not_drawn` MSME's chance)
 
     def message(self, code: str, uplift: float, province: object) -> tuple[str, dict[str, object]]:
         """One MSME's catalogue code (`codes`, its singular entry for a count of one) and the
         parameters that code is declared with: the MSME's uplift and province, the province's
-        quota, the list's cutoff, the money left in the budget, the minimum shares."""
+        quota, the list's cutoff, the money left in the budget, the minimum shares, how many of
+        the exploration pool were drawn."""
         quota = self.quotas.get(str(province))
         if code == "province_quota_full" and quota == 1:
             code = "province_quota_full_one"
@@ -85,6 +101,8 @@ class NotSelectedReasons:
             "quota": quota,
             "leftover": self.budget_left,
             "shares": list(self.min_shares),
+            "drawn": self.drawn,
+            "pool": self.pool,
         }
         return code, {name: facts[name] for name in ALLOCATION_CODES.get(code, ())}
 
@@ -188,6 +206,8 @@ def build_result(
             for i in tight
         ),
         quotas=dict(request.quotas or {}),
+        drawn=None if found is None else len(found.drawn),
+        pool=None if found is None else len(found.pool),
     )
 
     uplift = selected["uplift"].to_numpy(dtype=float)
@@ -202,35 +222,19 @@ def build_result(
     shortfall = None
     if eligible.size < request.capacity:
         free = request.capacity - eligible.size
-        shortfall = Note(
-            "note_shortfall_one" if free == 1 else "note_shortfall",
+        shortfall = Note.of(
+            shortfall_code(eligible.size, free),
             {"eligible": eligible.size, "capacity": request.capacity, "free": free},
-            f"only {eligible.size} eligible MSMEs for {request.capacity} slots: all of them are "
-            f"on the list and {free} slot{'s' if free != 1 else ''} stay free",
         )
         notes.append(shortfall)
     harmless = int((uplift <= 0).sum())
     if harmless:
-        notes.append(
-            Note(
-                "note_not_beneficial",
-                {"count": harmless},
-                f"{harmless} MSMEs on the list have uplift <= 0 (mentoring is not expected to "
-                "help them); set only_beneficial to leave those slots free",
-            )
-        )
+        counted = "note_not_beneficial_one" if harmless == 1 else "note_not_beneficial"
+        notes.append(Note.of(counted, {"count": harmless}))
     if solution.gap > MIP_REL_GAP:
-        notes.append(
-            Note(
-                "note_time_limit",
-                {"gap": solution.gap},
-                f"the solver stopped at its time limit: the list is within {solution.gap:.2%} "
-                "of the best possible total uplift",
-            )
-        )
+        notes.append(Note.of("note_time_limit", {"gap": solution.gap}))
     if exploration is not None:
-        note_code, note_params = exploration.note_code(fill)
-        notes.append(Note(note_code, note_params, exploration.note(fill)))
+        notes.append(Note.of(*exploration.note_code(fill)))
     counts = not_selected["reason_code"].value_counts()
     return AllocationResult(
         selected=selected,

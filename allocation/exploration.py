@@ -172,9 +172,10 @@ class Exploration:
         return frozenset(self.drawn)
 
     def note_code(self, fill: int) -> tuple[str, dict[str, object]]:
-        """`note` as a code and its parameters (data.messages)."""
+        """What the exploration did, as a code and its parameters (data.messages)."""
         if self.slots == 0:
-            return "note_exploration_none", {"fraction": self.share, "slots": fill}
+            code = "note_exploration_none_one" if fill == 1 else "note_exploration_none"
+            return code, {"fraction": self.share, "slots": fill}
         m, k = len(self.pool), self.slots
         if m <= k:
             return "note_exploration_short", {
@@ -184,26 +185,6 @@ class Exploration:
                 "seed": self.seed,
             }
         return "note_exploration", {"asked": k, "pool": m, "seed": self.seed}
-
-    def note(self, fill: int) -> str:
-        """What the exploration did, in one sentence."""
-        if self.slots == 0:
-            return (
-                f"exploration_share {self.share:g} of {fill} slots rounds to 0: no slot was "
-                "drawn at random"
-            )
-        m, k = len(self.pool), self.slots
-        if m <= k:
-            free = k - m
-            return (
-                f"exploration: only {m} eligible MSMEs fit the quotas and budget for {k} random "
-                f"slots: all {m} are on the list and {free} slot{'s' if free != 1 else ''} stay "
-                f"free (seed {self.seed})"
-            )
-        return (
-            f"exploration: {k} of the slots went at random to {k} of {m} eligible MSMEs the "
-            f"model did not pick, each with chance {k}/{m} (seed {self.seed})"
-        )
 
 
 def exploration_of(

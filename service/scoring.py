@@ -201,8 +201,8 @@ def _prioritize(
         total_cost=result.total_cost,
         budget=result.budget,
         binding_constraints=[_binding(item, language) for item in result.binding],
-        shortfall_note=result.shortfall_note,
-        notes=result.notes,
+        shortfall_note=shortfall_note(result, language),
+        notes=list_notes(result, language),
         **_evidence(loaded, language),
         method=result.method,
         selected=_selected(result.selected),
@@ -215,6 +215,19 @@ def _binding(item: BindingConstraint, language: Language) -> BindingConstraintOu
     """A binding constraint with its message worded in `language` from its code."""
     fields = dataclasses.asdict(item) | {"message": render(item.code, item.params, language)}
     return BindingConstraintOut.model_construct(**fields)
+
+
+def shortfall_note(result: AllocationResult, language: Language) -> str | None:
+    """Why slots stay free (fewer eligible MSMEs than slots), worded in `language` from its
+    code; None when every slot could be filled."""
+    note = result.shortfall
+    return None if note is None else render(note.code, note.params, language)
+
+
+def list_notes(result: AllocationResult, language: Language) -> list[str]:
+    """The list's notes (the shortfall among them) worded in `language` from their codes, as
+    the API, `POST /v1/lists` and the page give them."""
+    return [render(note.code, note.params, language) for note in result.coded_notes]
 
 
 def _evidence(loaded: LoadedModel, language: Language) -> dict[str, Any]:

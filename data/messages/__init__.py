@@ -4,16 +4,19 @@ Domain code says what happened as a code and its parameters (`quota_too_tight`, 
 remaining, limiting}`); `render` words it from one catalog per language (`catalog_en`,
 `catalog_id`). Parameters are formatted per language, by name: numbers with Babel (`1.000` in
 Bahasa, `1,000` in English), money with two decimals, shares as percents, province and sector codes
-as their names from the reference data. A parameter that is a mapping, or a list of mappings, is
-rendered item by item with the entry its `code` names, else the catalog entry `<code>.<parameter>`
-(an `invalid_list` names its reason this way). Every layer (data, models, allocation, training,
-service) can reach this module; each declares the codes it emits in a `*_CODES` registry (code ->
-parameter names) that `tests/service/test_message_catalogs.py` walks against both catalogs.
+as their names from the reference data; shares side by side in one message that differ but would
+read the same get more decimals (`format_percents`). A parameter that is a mapping, or a list of
+mappings, is rendered item by item with the entry its `code` names, else the catalog entry
+`<code>.<parameter>` (an `invalid_list` names its reason this way). Every layer (data, models,
+allocation, training, service) can reach this module; each declares the codes it emits in a
+`*_CODES` registry (code -> parameter names) that `tests/service/test_message_catalogs.py` walks
+against both catalogs.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import string
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
@@ -35,6 +38,9 @@ CONJUNCTION: dict[Language, str] = {"id": "dan", "en": "and"}
 MONEY_PARAMS = frozenset({"budget", "cost", "cheapest_cost", "leftover", "spent", "limit_money"})
 PERCENT_PARAMS = frozenset({"fraction", "uplift", "cutoff"})
 PRECISE_PERCENT_PARAMS = frozenset({"gap"})  # two decimals: 0.50%
+# Decimals at most, for shares that would otherwise read the same (`format_percents`): beyond a
+# thousandth of a percentage point two model scores are as good as equal.
+PERCENT_MAX_DECIMALS = 3
 BOUND_PARAMS = frozenset({"minimum", "maximum"})  # a contract's bound, compact: 15, 0.5, 1e+10
 AND_LIST_PARAMS = frozenset({"positions"})  # `4 and 6`, `4, 6 and 9`
 PROVINCE_PARAMS = frozenset({"province", "provinces"})
@@ -69,11 +75,38 @@ def render(code: str, params: Mapping[str, object] | None = None, language: Lang
     if template is None:
         return code
     given = dict(params or {})
-    values = {
-        name: format_param(name, given.get(name), language, given, code)
-        for name in placeholders(template)
+    names = placeholders(template)
+    values = {name: format_param(name, given.get(name), language, given, code) for name in names}
+    shares = {
+        name: value
+        for name in sorted(names & PERCENT_PARAMS)
+        if isinstance(value := given.get(name), int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
     }
+    if len(shares) > 1:  # side by side: they must not read the same unless they are
+        values |= zip(shares, format_percents(list(shares.values()), language), strict=True)
     return template.format(**values)
+
+
+def format_percents(
+    shares: Iterable[float], language: Language, *, fixed: bool = False
+) -> list[str]:
+    """Shares shown side by side, as percents with one decimal (`fixed`: always shown, 35.0%).
+
+    Where two different shares would read the same (an uplift just below the cutoff: 11.3% and
+    11.3%), all of them get more decimals, up to `PERCENT_MAX_DECIMALS`, until they differ
+    (11.296% and 11.304%).
+    """
+    values = [float(share) * 100 for share in shares]
+    locale = LOCALES[language]
+    texts: list[str] = []
+    for decimals in range(1, PERCENT_MAX_DECIMALS + 1):
+        digits = "0" * decimals if fixed or decimals > 1 else "#"
+        texts = [_decimal(value, f"#,##0.{digits}", locale) + "%" for value in values]
+        if len(set(texts)) == len(set(values)):  # no two different values read the same
+            break
+    return texts
 
 
 def format_param(
@@ -203,6 +236,7 @@ __all__ = [
     "Language",
     "and_list",
     "format_param",
+    "format_percents",
     "has_message",
     "placeholders",
     "render",

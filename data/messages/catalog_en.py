@@ -347,9 +347,23 @@ MESSAGES: dict[str, str] = {
         "Only {eligible} eligible MSMEs for {capacity} slots: all of them are on the list and "
         "{free} slot stays free."
     ),
+    "note_shortfall_single": (
+        "Only {eligible} eligible MSME for {capacity} slots: it is on the list and {free} slots "
+        "stay free."
+    ),
+    "note_shortfall_single_one": (
+        "Only {eligible} eligible MSME for {capacity} slots: it is on the list and {free} slot "
+        "stays free."
+    ),
+    "note_shortfall_none": "No eligible MSMEs for {capacity} slots: every slot stays free.",
+    "note_shortfall_none_one": "No eligible MSME for {capacity} slot: the slot stays free.",
     "note_not_beneficial": (
         "{count} MSMEs on the list have uplift <= 0 (mentoring is not expected to help them); "
         "set only_beneficial to leave those slots free"
+    ),
+    "note_not_beneficial_one": (
+        "{count} MSME on the list has uplift <= 0 (mentoring is not expected to help it); "
+        "set only_beneficial to leave that slot free"
     ),
     "note_time_limit": (
         "the solver stopped at its time limit: the list is within {gap} of the best possible "
@@ -358,9 +372,13 @@ MESSAGES: dict[str, str] = {
     "note_exploration_none": (
         "exploration share {fraction} of {slots} slots rounds to 0: no slot was drawn at random"
     ),
+    "note_exploration_none_one": (
+        "exploration share {fraction} of {slots} slot rounds to 0: no slot was drawn at random"
+    ),
     "note_exploration_short": (
-        "exploration: only {pool} eligible MSMEs fit the quotas and budget for {asked} random "
-        "slots: all {pool} are on the list and {free} slot(s) stay free (seed {seed})"
+        "exploration: too few eligible MSMEs fit the quotas and budget for a draw, so all that "
+        "fit are on the list with chance 1 (random slots: {asked}, filled: {pool}, left free: "
+        "{free}; seed {seed})"
     ),
     "note_exploration": (
         "exploration: {asked} of the slots went at random to {asked} of {pool} eligible MSMEs the "
@@ -400,7 +418,9 @@ MESSAGES: dict[str, str] = {
     "over_budget_with_constraints": (
         "the budget, together with the other constraints, left no slot for it (Rp {leftover} left)"
     ),
-    "not_drawn": "could have been drawn for an exploration slot, but was not",
+    "not_drawn": (
+        "could have been drawn for an exploration slot, but was not ({drawn} of {pool} drawn)"
+    ),
     # --- service: reasons per MSME ----------------------------------------------------------------
     "reason_above_average": "{factor}: expected gain from mentoring above average",
     "reason_below_average": "{factor}: expected gain from mentoring below average",

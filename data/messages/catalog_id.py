@@ -382,7 +382,25 @@ MESSAGES: dict[str, str] = {
         "Hanya {eligible} UMKM yang layak untuk {capacity} slot: semuanya masuk daftar dan {free} "
         "slot tetap kosong."
     ),
+    "note_shortfall_single": (
+        "Hanya {eligible} UMKM yang layak untuk {capacity} slot: UMKM itu masuk daftar dan {free} "
+        "slot tetap kosong."
+    ),
+    "note_shortfall_single_one": (
+        "Hanya {eligible} UMKM yang layak untuk {capacity} slot: UMKM itu masuk daftar dan {free} "
+        "slot tetap kosong."
+    ),
+    "note_shortfall_none": (
+        "Tidak ada UMKM yang layak untuk {capacity} slot: semua slot tetap kosong."
+    ),
+    "note_shortfall_none_one": (
+        "Tidak ada UMKM yang layak untuk {capacity} slot: slot itu tetap kosong."
+    ),
     "note_not_beneficial": (
+        "{count} UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); pilih opsi "
+        "untuk membiarkan slot itu kosong"
+    ),
+    "note_not_beneficial_one": (
         "{count} UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); pilih opsi "
         "untuk membiarkan slot itu kosong"
     ),
@@ -394,9 +412,14 @@ MESSAGES: dict[str, str] = {
         "Porsi eksplorasi {fraction} dari {slots} slot dibulatkan menjadi 0: tidak ada slot yang "
         "diundi"
     ),
+    "note_exploration_none_one": (
+        "Porsi eksplorasi {fraction} dari {slots} slot dibulatkan menjadi 0: tidak ada slot yang "
+        "diundi"
+    ),
     "note_exploration_short": (
-        "Eksplorasi: hanya {pool} UMKM layak yang sesuai batas provinsi dan anggaran untuk "
-        "{asked} slot acak: semua {pool} masuk daftar dan {free} slot tetap kosong (seed {seed})"
+        "Eksplorasi: terlalu sedikit UMKM layak yang sesuai batas provinsi dan anggaran untuk "
+        "diundi, sehingga semua yang sesuai masuk daftar dengan peluang 1 (slot acak: {asked}, "
+        "terisi: {pool}, kosong: {free}; seed {seed})"
     ),
     "note_exploration": (
         "Eksplorasi: {asked} slot diundi di antara {pool} UMKM layak yang tidak dipilih model, "
@@ -444,7 +467,10 @@ MESSAGES: dict[str, str] = {
     "over_budget_with_constraints": (
         "Anggaran, bersama batasan lainnya, tidak menyisakan slot untuknya (sisa Rp {leftover})"
     ),
-    "not_drawn": "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi",
+    "not_drawn": (
+        "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi ({drawn} dari {pool} UMKM "
+        "terundi)"
+    ),
     # --- service: alasan per UMKM ----------------------------------------------------------------
     "reason_above_average": "{factor}: perkiraan manfaat pendampingan di atas rata-rata",
     "reason_below_average": "{factor}: perkiraan manfaat pendampingan di bawah rata-rata",

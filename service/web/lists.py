@@ -22,11 +22,11 @@ import pandas as pd
 from pydantic import ValidationError
 
 from allocation import AllocationError, AllocationResult
-from allocation.explain import BindingConstraint
+from allocation.explain import BindingConstraint, NotSelectedReasons, shortfall_code
 from data.aliases import contract_headers
 from data.contract import FIRST_DATA_ROW, GENDERS, PROFILE_COLUMNS, SECTORS
 from data.io import DataFileError, DataLimitError, ReadInfo, ReadLimits, TableRead, read_table_info
-from data.messages import CATALOGS, placeholders, render
+from data.messages import CATALOGS, format_percents, placeholders, render
 from data.numbers import normalise_number_texts, strip_currency
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import SCORED_SEGMENTS, SEGMENTS
@@ -41,7 +41,12 @@ from service.schemas import (
     PrioritizeRequest,
     PrioritizeResponse,
 )
-from service.scoring import explain_profiles, prioritize_profiles_with_result
+from service.scoring import (
+    explain_profiles,
+    list_notes,
+    prioritize_profiles_with_result,
+    shortfall_note,
+)
 from service.web.form_numbers import read_form_numbers
 from service.web.i18n import Language, counted, format_bytes, format_number, message
 from service.web.problems import PageProblem, page_problems
@@ -521,6 +526,7 @@ def build_list(
             cutoff=cutoff,
             options=options,
             language=language,
+            reasons=result.reasons,
         )
         not_selected.append(
             LeftOutMsme.model_construct(
@@ -555,8 +561,8 @@ def build_list(
             _binding(item, coded, language)
             for item, coded in zip(answer.binding_constraints, result.binding, strict=True)
         ],
-        shortfall_note=_shortfall(result, language),
-        notes=[render(note.code, note.params, language) for note in result.coded_notes],
+        shortfall_note=shortfall_note(result, language),
+        notes=list_notes(result, language),
         evidence_warning=None
         if answer.evidence_code is None
         else render(answer.evidence_code, answer.evidence_params, language),
@@ -602,9 +608,12 @@ def _fill_probabilities(not_selected: list[LeftOutMsme], scored: pd.DataFrame) -
         item.p_digital_if_not = None if math.isnan(p0) else float(p0)
 
 
-def _percent(value: float, language: Language) -> str:
-    shown = round(100 * value, 1) or 0.0  # -0.0001 shows as 0,0%, not -0,0%
-    return f"{format_number(shown, language)}%"
+def _percents(values: Sequence[float | None], language: Language) -> list[str]:
+    """Shares shown together, as the page shows them (one decimal, 35,0%; -0.0001 as 0,0%), with
+    more decimals where two would otherwise read the same (`format_percents`); none as –."""
+    known = [value for value in values if value is not None and math.isfinite(value)]
+    shown = iter(format_percents(known, language, fixed=True))
+    return [next(shown) if value is not None and math.isfinite(value) else "–" for value in values]
 
 
 def _not_selected_reason(
@@ -615,12 +624,14 @@ def _not_selected_reason(
     cutoff: float,
     options: UploadOptions,
     language: Language,
+    reasons: NotSelectedReasons | None = None,
 ) -> str:
-    gain = "–" if uplift is None else _percent(uplift, language)
-    if code == "below_rank_cutoff":
-        return message(
-            language, "reason.below_rank_cutoff", uplift=gain, cutoff=_percent(cutoff, language)
-        )
+    """The page's words for one left-out MSME; `reasons` (the list's figures) word the codes the
+    page leaves to the message catalog."""
+    if code == "below_rank_cutoff":  # side by side: never the same figure for two uplifts
+        gain, lowest = _percents([uplift, cutoff], language)
+        return message(language, "reason.below_rank_cutoff", uplift=gain, cutoff=lowest)
+    [gain] = _percents([uplift], language)
     if code == "not_beneficial":
         return message(language, "reason.not_beneficial", uplift=gain)
     if code == "province_quota_full":
@@ -635,8 +646,12 @@ def _not_selected_reason(
     if code in ("already_digital", "missing_uplift", "min_share_reserved", "over_budget"):
         return message(language, f"reason.{code}")
     # not_drawn and any code the page has no wording of: the message catalog's (never English
-    # on the Bahasa page; the catalog test holds every reason code)
-    return render(code, {"uplift": uplift, "province": record["province_code"]}, language)
+    # on the Bahasa page; the catalog test holds every reason code), with the list's figures
+    province = record["province_code"]
+    if reasons is not None:
+        worded, params = reasons.message(code, math.nan if uplift is None else uplift, province)
+        return render(worded, params, language)
+    return render(code, {"uplift": uplift, "province": province}, language)
 
 
 def reason_generic(code: str, language: Language) -> str:
@@ -660,17 +675,12 @@ def _binding(
     return BindingConstraintOut.model_construct(**{**item.__dict__, "message": text})
 
 
-def _shortfall(result: AllocationResult, language: Language) -> str | None:
-    if result.shortfall is None:
-        return None
-    return render(result.shortfall.code, result.shortfall.params, language)
-
-
 def shortfall_text(eligible: int, capacity: int, filled: int, language: Language) -> str:
-    """Why slots stay free: fewer eligible MSMEs than the capacity, in `language`."""
+    """Why slots stay free: fewer eligible MSMEs than the capacity, in `language`, as the list
+    itself words it (a recorded list has its counts, not its notes)."""
     free = capacity - filled
     params = {"eligible": eligible, "capacity": capacity, "free": free}
-    return render("note_shortfall_one" if free == 1 else "note_shortfall", params, language)
+    return render(shortfall_code(eligible, free), params, language)
 
 
 # --------------------------------------------------------------------------- the summary

@@ -163,7 +163,7 @@ def test_fewer_eligible_than_capacity_selects_all_and_says_so() -> None:
     assert ids(result) == ["M000", "M001"]
     assert result.filled == 2 and result.eligible == 2 and result.capacity == 10
     assert result.shortfall_note is not None
-    assert "only 2 eligible MSMEs for 10 slots" in result.shortfall_note
+    assert "Only 2 eligible MSMEs for 10 slots" in result.shortfall_note
     assert "8 slots stay free" in result.shortfall_note
     assert result.shortfall is not None and result.shortfall.code == "note_shortfall"
     assert any("uplift <= 0" in note for note in result.notes)  # M001 is flagged
@@ -179,6 +179,97 @@ def test_one_free_slot_is_worded_in_the_singular(language: Language, words: str)
     result = allocate(frame([{"uplift": 0.1}, {"uplift": 0.2}]), AllocationRequest(capacity=3))
     assert result.shortfall is not None and result.shortfall.code == "note_shortfall_one"
     assert render(result.shortfall.code, result.shortfall.params, language).endswith(words)
+
+
+# Slots left free for want of eligible MSMEs: (eligible, capacity) -> the note in each language,
+# with no, one or more eligible MSMEs and one or more free slots.
+SHORTFALL_WORDS = {
+    (0, 1): (
+        "Tidak ada UMKM yang layak untuk 1 slot: slot itu tetap kosong.",
+        "No eligible MSME for 1 slot: the slot stays free.",
+    ),
+    (0, 3): (
+        "Tidak ada UMKM yang layak untuk 3 slot: semua slot tetap kosong.",
+        "No eligible MSMEs for 3 slots: every slot stays free.",
+    ),
+    (1, 2): (
+        "Hanya 1 UMKM yang layak untuk 2 slot: UMKM itu masuk daftar dan 1 slot tetap kosong.",
+        "Only 1 eligible MSME for 2 slots: it is on the list and 1 slot stays free.",
+    ),
+    (1, 3): (
+        "Hanya 1 UMKM yang layak untuk 3 slot: UMKM itu masuk daftar dan 2 slot tetap kosong.",
+        "Only 1 eligible MSME for 3 slots: it is on the list and 2 slots stay free.",
+    ),
+    (2, 3): (
+        "Hanya 2 UMKM yang layak untuk 3 slot: semuanya masuk daftar dan 1 slot tetap kosong.",
+        "Only 2 eligible MSMEs for 3 slots: all of them are on the list and 1 slot stays free.",
+    ),
+    (2, 4): (
+        "Hanya 2 UMKM yang layak untuk 4 slot: semuanya masuk daftar dan 2 slot tetap kosong.",
+        "Only 2 eligible MSMEs for 4 slots: all of them are on the list and 2 slots stay free.",
+    ),
+}
+
+
+@pytest.mark.parametrize(("eligible", "capacity"), SHORTFALL_WORDS)
+def test_the_shortfall_note_counts_msmes_and_slots_in_the_singular_or_plural(
+    eligible: int, capacity: int
+) -> None:
+    candidates = frame(
+        [{"uplift": 0.1 + i / 100} for i in range(eligible)]
+        + [{"digital_status": "digital", "uplift": float("nan")}]
+    )
+    result = allocate(candidates, AllocationRequest(capacity=capacity))
+    assert result.shortfall is not None and result.filled == eligible
+    bahasa, english = SHORTFALL_WORDS[eligible, capacity]
+    assert render(result.shortfall.code, result.shortfall.params, "id") == bahasa
+    assert render(result.shortfall.code, result.shortfall.params, "en") == english
+    assert result.shortfall_note == english == result.notes[0]  # the catalogue's English
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        (
+            "en",
+            "1 MSME on the list has uplift <= 0 (mentoring is not expected to help it); set "
+            "only_beneficial to leave that slot free",
+            "2 MSMEs on the list have uplift <= 0 (mentoring is not expected to help them); set "
+            "only_beneficial to leave those slots free",
+        ),
+        (
+            "id",
+            "1 UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); pilih opsi "
+            "untuk membiarkan slot itu kosong",
+            "2 UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); pilih opsi "
+            "untuk membiarkan slot itu kosong",
+        ),
+    ],
+)
+def test_msmes_listed_without_expected_gain_are_counted_singular_or_plural(
+    language: Language, one: str, two: str
+) -> None:
+    candidates = frame({"uplift": u} for u in [0.2, -0.01, -0.02])
+    for capacity, words in [(2, one), (3, two)]:
+        result = allocate(candidates, AllocationRequest(capacity=capacity))
+        notes = [render(n.code, n.params, language) for n in result.coded_notes]
+        assert notes == [words]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "exploration share 10% of 1 slot rounds to 0: no slot was drawn at random"),
+        ("id", "Porsi eksplorasi 10% dari 1 slot dibulatkan menjadi 0: tidak ada slot yang diundi"),
+    ],
+)
+def test_exploration_rounding_to_nothing_on_one_slot_says_slot(
+    language: Language, words: str
+) -> None:
+    request = AllocationRequest(capacity=1, exploration_share=0.1, exploration_seed=1)
+    result = allocate(frame([{"uplift": 0.2}, {"uplift": 0.1}]), request)
+    [note] = result.coded_notes
+    assert render(note.code, note.params, language) == words
 
 
 def test_no_eligible_candidate_gives_an_empty_list_not_an_error() -> None:
@@ -260,7 +351,7 @@ def test_only_beneficial_leaves_slots_free_rather_than_mentor_without_expected_g
     candidates = frame({"uplift": u} for u in [0.2, 0.0, -0.1, 0.05])
     filled = allocate(candidates, AllocationRequest(capacity=3))
     assert ids(filled) == ["M000", "M003", "M001"]  # the default fills the slots, and flags it
-    assert any("1 MSMEs on the list have uplift <= 0" in note for note in filled.notes)
+    assert any("1 MSME on the list has uplift <= 0" in note for note in filled.notes)
 
     careful = allocate(candidates, AllocationRequest(capacity=3, only_beneficial=True))
     assert ids(careful) == ["M000", "M003"]

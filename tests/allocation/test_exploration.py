@@ -195,7 +195,7 @@ def test_a_pool_smaller_than_the_explored_slots_is_taken_whole_and_said_so() -> 
     assert result.exploration.pool == ("M006",)
     assert probabilities(result)["M006"] == 1.0
     assert result.filled == 3
-    assert any("1 slot stay free" in note for note in result.notes)
+    assert any("filled: 1, left free: 1" in note for note in result.notes)
 
 
 def test_minimum_shares_are_met_by_the_model_part_alone() -> None:

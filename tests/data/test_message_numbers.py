@@ -10,7 +10,7 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data.messages import Language, _decimal, render
+from data.messages import Language, _decimal, format_percents, render
 
 PATTERNS = ("#,##0.00", "#,##0.#", "#,##0.###")
 LOCALES = ("en", "id_ID")
@@ -61,3 +61,32 @@ def test_a_reason_with_an_uplift_is_worded_the_same_after_the_first_time() -> No
     first = render("below_rank_cutoff", params, "id")
     assert first == render("below_rank_cutoff", params, "id")
     assert "1,3%" in first and "3,5%" in first
+
+
+@pytest.mark.parametrize(
+    ("language", "params", "figures"),
+    [
+        ("id", {"uplift": 0.11296, "cutoff": 0.11304}, ("11,296%", "11,304%")),
+        ("en", {"uplift": 0.1126, "cutoff": 0.1134}, ("11.26%", "11.34%")),
+        ("en", {"uplift": 0.35, "cutoff": 0.4}, ("35%", "40%")),  # apart: as always
+        ("en", {"uplift": 0.113, "cutoff": 0.113}, ("11.3%", "11.3%")),  # the same: as always
+        # A hair apart, beyond PERCENT_MAX_DECIMALS: as equal as the figures can show.
+        ("en", {"uplift": 0.1130000001, "cutoff": 0.1130000002}, ("11.300%", "11.300%")),
+    ],
+)
+def test_figures_side_by_side_that_would_read_the_same_get_more_decimals(
+    language: Language, params: dict[str, float], figures: tuple[str, str]
+) -> None:
+    uplift, cutoff = figures
+    text = render("below_rank_cutoff", params, language)
+    assert f" {uplift} " in text and text.endswith(f"({cutoff})")
+
+
+def test_shares_shown_with_a_fixed_decimal_widen_alike() -> None:
+    assert format_percents([0.35, 0.4], "id", fixed=True) == ["35,0%", "40,0%"]
+    assert format_percents([0.11296, 0.11304, 0.2], "id", fixed=True) == [
+        "11,296%",
+        "11,304%",
+        "20,000%",
+    ]
+    assert format_percents([-0.0001], "en", fixed=True) == ["0.0%"]  # no sign on a zero

@@ -82,3 +82,47 @@ def test_the_budget_with_other_constraints_is_worded_with_the_money_left(languag
     result = allocate(*budget_left_out_by_exploration())
 
     assert _by_id(result, language)["M003"] == WITH_CONSTRAINTS_WORDS[language]
+
+
+# Uplift and cutoff that read the same at one decimal (11.3% and 11.3%) are shown with as many
+# more decimals as it takes to tell them apart.
+TIED_WORDS = {
+    (0.1134, 0.1126): {
+        "id": "Tambahan peluang 11,26% di bawah yang terendah di antara pilihan model (11,34%)",
+        "en": "uplift 11.26% below the lowest uplift the model picked (11.34%)",
+    },
+    (0.11304, 0.11296): {
+        "id": "Tambahan peluang 11,296% di bawah yang terendah di antara pilihan model (11,304%)",
+        "en": "uplift 11.296% below the lowest uplift the model picked (11.304%)",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+@pytest.mark.parametrize(("cutoff", "uplift"), TIED_WORDS)
+def test_an_uplift_just_below_the_cutoff_never_reads_as_the_cutoff(
+    language: str, cutoff: float, uplift: float
+) -> None:
+    candidates = frame([{"uplift": 0.30}, {"uplift": cutoff}, {"uplift": uplift}])
+    result = allocate(candidates, AllocationRequest(capacity=2))
+    assert result.reasons.cutoff == cutoff
+
+    assert _by_id(result, language)["M002"] == TIED_WORDS[cutoff, uplift][language]
+
+
+NOT_DRAWN_WORDS = {
+    "id": "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi (1 dari 22 UMKM terundi)",
+    "en": "could have been drawn for an exploration slot, but was not (1 of 22 drawn)",
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_an_msme_not_drawn_is_told_its_chance_of_being_drawn(language: str) -> None:
+    candidates = frame({"uplift": 0.5 - i / 100} for i in range(25))
+    request = AllocationRequest(capacity=4, exploration_share=0.25, exploration_seed=11)
+    result = allocate(candidates, request)
+    assert result.exploration is not None and len(result.exploration.pool) == 22
+
+    off = _by_id(result, language)
+    not_drawn = [off[i] for i in result.exploration.pool if i not in result.exploration.drawn]
+    assert len(not_drawn) == 21 and set(not_drawn) == {NOT_DRAWN_WORDS[language]}

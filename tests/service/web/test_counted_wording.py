@@ -1,4 +1,5 @@
-"""The page's words for a count of one (`slot`, not `slots`) and for a gain shown as zero."""
+"""The page's words for a count of one (`slot`, not `slots`), for a gain shown as zero, and for
+a gain and the cutoff that would read the same."""
 
 from __future__ import annotations
 
@@ -53,3 +54,21 @@ def test_a_tiny_negative_gain_is_shown_without_a_sign(language: Language) -> Non
     )
     zero = "0.0%" if language == "en" else "0,0%"
     assert zero in reason and f"-{zero}" not in reason
+
+
+@pytest.mark.parametrize(
+    ("language", "figures"), [("id", ("11,296%", "11,304%")), ("en", ("11.296%", "11.304%"))]
+)
+def test_a_gain_just_below_the_cutoff_is_shown_apart_from_it(
+    language: Language, figures: tuple[str, str]
+) -> None:
+    reason = _not_selected_reason(
+        "below_rank_cutoff",
+        0.11296,
+        {"province_code": "51"},
+        cutoff=0.11304,
+        options=UploadOptions.model_construct(),
+        language=language,
+    )
+    gain, cutoff = figures
+    assert reason == message(language, "reason.below_rank_cutoff", uplift=gain, cutoff=cutoff)

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from data.messages import Language, format_param
 from tests.service.support import AUTH, TestClient
 from tests.service.web.conftest import csv_bytes
 
@@ -154,10 +155,11 @@ def test_outcomes_for_msmes_not_on_the_list_are_named(
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_the_pages_cutoff_is_the_lowest_model_pick_not_a_random_draw(
-    client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path, language: str
+    client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path, language: Language
 ) -> None:
     """As the API: an MSME below the cutoff ranked below the last MSME the model picked; the
     slots drawn at random, lower still, set no cutoff."""
+    from data.messages import format_percents
     from service.web.i18n import format_number, message
 
     frame = candidate_frame.head(40)
@@ -189,10 +191,46 @@ def test_the_pages_cutoff_is_the_lowest_model_pick_not_a_random_draw(
         return f"{format_number(100 * value, language)}%"
 
     assert percent(list_cutoff) != percent(model_cutoff)  # a draw sits below the model's picks
-    for item in below:
+    for item in below:  # as the page shows figures side by side: apart when they differ
+        gain, cutoff = format_percents([item["uplift"], model_cutoff], language, fixed=True)
         assert item["reason"] == message(
-            language,
-            "reason.below_rank_cutoff",
-            uplift=percent(item["uplift"]),
-            cutoff=percent(model_cutoff),
+            language, "reason.below_rank_cutoff", uplift=gain, cutoff=cutoff
         )
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "id",
+            "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi (1 dari {} UMKM "
+            "terundi)",
+        ),
+        ("en", "could have been drawn for an exploration slot, but was not (1 of {} drawn)"),
+    ],
+)
+def test_the_page_tells_an_msme_not_drawn_its_chance(
+    client: TestClient, candidates_csv: bytes, language: Language, words: str
+) -> None:
+    """One slot of ten drawn at random from a pool of m: each MSME of the pool left out is told
+    1 of m, in the page's language, as its `selection_probability` says (1/m)."""
+    from service.web.i18n import message
+
+    response = client.post(
+        "/v1/lists/upload",
+        files={"file": ("kandidat.csv", candidates_csv)},
+        data={"options": json.dumps({"capacity": 10, "exploration_seed": 4})},
+        headers=AUTH | {"Accept-Language": language},
+    )
+    assert response.status_code == 200, response.text
+    made = response.json()
+    [drawn] = [item for item in made["selected"] if item["selected_by"] == "exploration"]
+    pool = round(1 / drawn["selection_probability"])
+    not_drawn = [item for item in made["not_selected"] if item["reason_code"] == "not_drawn"]
+    assert len(not_drawn) == pool - 1 > 0
+    shown = format_param("pool", pool, language)  # 1.234 in Bahasa, 1,234 in English
+    assert {item["reason"] for item in not_drawn} == {words.format(shown)}
+    counted = {
+        item["reason_code"]: item["reason"] for item in made["summary"]["not_selected_reasons"]
+    }
+    assert counted["not_drawn"] == message(language, "reason.not_drawn.generic")

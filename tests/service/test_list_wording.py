@@ -1,0 +1,147 @@
+"""A list's words follow Accept-Language through the message catalogue: `shortfall_note` and
+`notes` of POST /v1/prioritize and POST /v1/lists, counts of one in the singular, an uplift and
+the cutoff that would read the same told apart, and a not-drawn MSME's chance of being drawn."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from data.messages import Language, format_param
+from tests.service.support import AUTH, TestClient
+
+LANGUAGES: tuple[Language, ...] = ("id", "en")
+
+
+def _post(client: TestClient, path: str, body: dict[str, Any], language: str) -> dict[str, Any]:
+    response = client.post(path, json=body, headers=AUTH | {"Accept-Language": language})
+    assert response.status_code in (200, 201), response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+# (eligible MSMEs, capacity) -> the shortfall note, in Bahasa and in English.
+SHORTFALL = {
+    (0, 1): (
+        "Tidak ada UMKM yang layak untuk 1 slot: slot itu tetap kosong.",
+        "No eligible MSME for 1 slot: the slot stays free.",
+    ),
+    (1, 2): (
+        "Hanya 1 UMKM yang layak untuk 2 slot: UMKM itu masuk daftar dan 1 slot tetap kosong.",
+        "Only 1 eligible MSME for 2 slots: it is on the list and 1 slot stays free.",
+    ),
+    (2, 5): (
+        "Hanya 2 UMKM yang layak untuk 5 slot: semuanya masuk daftar dan 3 slot tetap kosong.",
+        "Only 2 eligible MSMEs for 5 slots: all of them are on the list and 3 slots stay free.",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def best_first(client: TestClient, profiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Offline profiles the model expects to gain from mentoring, best first."""
+    offline = [row for row in profiles[:60] if row["digital_status"] == "offline"]
+    ranked = _post(client, "/v1/prioritize", {"msmes": offline, "capacity": 3}, "en")
+    by_id = {row["msme_id"]: row for row in offline}
+    assert all(entry["expected_gain"] > 0 for entry in ranked["selected"])
+    return [by_id[entry["msme_id"]] for entry in ranked["selected"]]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("eligible", "capacity"), SHORTFALL)
+def test_prioritize_says_why_slots_stay_free_in_the_requests_language(
+    client: TestClient,
+    best_first: list[dict[str, Any]],
+    language: Language,
+    eligible: int,
+    capacity: int,
+) -> None:
+    digital = [row | {"digital_status": "digital"} for row in best_first[eligible:]]
+    body = {"msmes": best_first[:eligible] + digital, "capacity": capacity}
+
+    answer = _post(client, "/v1/prioritize", body, language)
+
+    words = SHORTFALL[eligible, capacity][LANGUAGES.index(language)]
+    assert answer["filled"] == eligible
+    assert answer["shortfall_note"] == words
+    assert answer["notes"] == [words]  # positive gains only: nothing else to note
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_list_issued_notes_its_draw_and_tells_who_was_not_drawn_the_chance(
+    client: TestClient, profiles: list[dict[str, Any]], language: Language
+) -> None:
+    body = {"msmes": profiles[:40], "capacity": 10, "exploration_seed": 7}
+
+    answer = _post(client, "/v1/lists", body, language)
+
+    draw = answer["exploration"]
+    assert (draw["slots"], draw["drawn"]) == (1, 1) and draw["pool"] > 1
+    pool = format_param("pool", draw["pool"], language)
+    note = {
+        "id": f"Eksplorasi: 1 slot diundi di antara {pool} UMKM layak yang tidak dipilih model, "
+        f"masing-masing dengan peluang 1/{pool} (seed 7)",
+        "en": f"exploration: 1 of the slots went at random to 1 of {pool} eligible MSMEs the "
+        f"model did not pick, each with chance 1/{pool} (seed 7)",
+    }[language]
+    assert answer["notes"] == [note] and answer["shortfall_note"] is None
+    reason = {
+        "id": "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi "
+        f"(1 dari {pool} UMKM terundi)",
+        "en": f"could have been drawn for an exploration slot, but was not (1 of {pool} drawn)",
+    }[language]
+    not_drawn = [e for e in answer["not_selected"] if e["reason_code"] == "not_drawn"]
+    assert len(not_drawn) == draw["pool"] - 1
+    assert {entry["reason"] for entry in not_drawn} == {reason}
+
+
+def test_a_list_issued_with_nobody_eligible_says_so_in_bahasa_by_default(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    body = {"msmes": [row | {"digital_status": "digital"} for row in profiles[:3]], "capacity": 1}
+    response = client.post("/v1/lists", json=body, headers=AUTH)  # no Accept-Language: Bahasa
+    assert response.status_code == 201, response.text
+    answer = response.json()
+    shortfall = "Tidak ada UMKM yang layak untuk 1 slot: slot itu tetap kosong."
+    assert answer["shortfall_note"] == shortfall
+    assert answer["notes"][0] == shortfall
+    assert not any("slots" in note or "eligible" in note for note in answer["notes"])
+
+
+PERCENT = re.compile(r"(-?\d+(?:[.,]\d+)?)%")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_uplift_just_below_the_cutoff_is_shown_apart_from_it(
+    client: TestClient, profiles: list[dict[str, Any]], language: Language
+) -> None:
+    """Capacity set where the lowest uplift on the list and the highest left off round to the
+    same tenth of a percent: the left-out MSME's reason shows them with more decimals."""
+    offline = [row for row in profiles[:300] if row["digital_status"] == "offline"]
+    ranked = _post(client, "/v1/prioritize", {"msmes": offline, "capacity": len(offline)}, "en")
+    gains = [entry["expected_gain"] for entry in ranked["selected"]]
+    ties = [
+        rank
+        for rank in range(1, len(gains))
+        if gains[rank - 1] > gains[rank] > 0
+        and f"{100 * gains[rank - 1]:.1f}" == f"{100 * gains[rank]:.1f}"
+    ]
+    assert ties, "no two neighbours read the same at one decimal"
+    capacity = ties[0]  # the list ends at gains[capacity - 1]; gains[capacity] is left off
+    left_off = ranked["selected"][capacity]["msme_id"]
+
+    answer = _post(client, "/v1/prioritize", {"msmes": offline, "capacity": capacity}, language)
+
+    [entry] = [e for e in answer["not_selected"] if e["msme_id"] == left_off]
+    assert entry["reason_code"] == "below_rank_cutoff"
+    uplift, cutoff = PERCENT.findall(entry["reason"])
+    assert uplift != cutoff
+    separator = "," if language == "id" else "."
+    decimals = len(uplift.split(separator)[1])
+    assert decimals > 1 and len(cutoff.split(separator)[1]) == decimals
+    half_step = 0.51 * 10**-decimals / 100  # each figure is its uplift, rounded
+    shown = [float(text.replace(",", ".")) / 100 for text in (uplift, cutoff)]
+    assert shown[0] == pytest.approx(gains[capacity], abs=half_step)
+    assert shown[1] == pytest.approx(gains[capacity - 1], abs=half_step)
