@@ -4,13 +4,14 @@ record outcomes. Plain functions over a `ProgramStore`; the routes only parse an
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from allocation import AllocationRequest, AllocationResult, Exploration
 from data.messages import Language
+from data.store.extras import candidate_columns, check_extras, extra_names
 from data.store.records import IssuedListRecord, ListedMsmeIn, OutcomeIn, SelectedBy
 from data.store.repository import ProgramStore
 from service.model_store import LoadedModel
@@ -33,6 +34,7 @@ from service.scoring import prioritize_profiles_with_result
 # Options of the list as asked, and the constraints it respected, as the store keeps them.
 OPTION_FIELDS = ("capacity", "exclude_digital", "only_beneficial", "exploration_share")
 CONSTRAINT_FIELDS = ("quotas", "min_share", "budget")
+EXTRA_FIELD = "extra"  # a candidate's own columns (`ListMsme.extra`), kept beside its profile
 
 
 def issue_list(
@@ -55,9 +57,14 @@ def issue_list_with_result(
     *,
     created_by: str,
     language: Language = "en",
+    input_columns: Sequence[str] | None = None,
 ) -> tuple[IssuedListResponse, AllocationResult]:
     """`issue_list`, plus the allocation's own result, for a caller that shows every candidate's
-    scores (the page) without scoring anyone again."""
+    scores (the page) without scoring anyone again. `input_columns`: the candidates' columns in
+    the order they came (the page's file); default: the profile's fields, then the own columns
+    (`extra`) as they first appear. Own columns past the store's bounds are refused
+    (`InvalidListError`) before anyone is scored."""
+    columns = _input_columns(body, input_columns)
     response, result = prioritize_profiles_with_result(loaded, body, language)
     exploration = result.exploration
     request = AllocationRequest.model_validate(body, from_attributes=True)
@@ -72,6 +79,7 @@ def issue_list_with_result(
         constraints=request.model_dump(mode="json", include=set(CONSTRAINT_FIELDS)),
         source_file=body.source_file,
         exploration_share=body.exploration_share,
+        input_columns=columns,
     )
     selected = [
         ListedSelectedMsme.model_construct(
@@ -86,6 +94,19 @@ def issue_list_with_result(
         **fields, list_id=list_id, exploration=_exploration_out(exploration, body)
     )
     return issued, result
+
+
+def _input_columns(body: ListRequest, given: Sequence[str] | None) -> list[str]:
+    """The columns the list is recorded with, its own columns checked against the store's
+    bounds (before scoring: a refusal costs nothing)."""
+    extras = [(str(msme.__dict__["msme_id"]), msme.extra) for msme in body.msmes]
+    if given is not None:
+        columns = list(given)
+    else:
+        names = extra_names(extra for _, extra in extras)
+        columns = candidate_columns([msme.__dict__ for msme in body.msmes], names)
+    check_extras(extras, columns)
+    return columns
 
 
 def listed_members(body: ListRequest, result: AllocationResult) -> list[ListedMsmeIn]:
@@ -113,7 +134,12 @@ def _member(
     msme_id = str(row["msme_id"])
     return ListedMsmeIn(
         msme_id=msme_id,
-        profile={name: value for name, value in profile.items() if value is not None},
+        profile={
+            name: value
+            for name, value in profile.items()
+            if value is not None and name != EXTRA_FIELD
+        },
+        extra=profile.get(EXTRA_FIELD),
         selected=selected,
         selected_by=_selected_by(exploration, msme_id) if selected else None,
         selection_probability=_probability(exploration, msme_id, selected=selected),
@@ -203,6 +229,7 @@ def list_detail(store: ProgramStore, list_id: str) -> IssuedListOut:
             mentored=counts.mentored,
             digitalized=counts.digitalized,
         ),
+        extra_columns=recorded_extra_columns(issued),
         members=[
             ListMemberOut(
                 msme_id=member.msme_id,
@@ -216,10 +243,28 @@ def list_detail(store: ProgramStore, list_id: str) -> IssuedListOut:
                 segment=member.segment,
                 reason_code=member.reason_code,
                 profile=dict(member.profile),
+                extra=None if member.extra is None else dict(member.extra),
             )
             for member in issued.members
         ],
     )
+
+
+def recorded_columns(issued: IssuedListRecord) -> list[str]:
+    """Every column of a recorded list's candidates in the order they came; for a list recorded
+    before the order was kept, the profiles' fields as they were stored."""
+    if issued.input_columns is not None:
+        return list(issued.input_columns)
+    columns: dict[str, None] = {}
+    for member in issued.members:
+        columns.update(dict.fromkeys(member.profile))
+    return list(columns)
+
+
+def recorded_extra_columns(issued: IssuedListRecord) -> list[str]:
+    """A recorded list's own columns (each member's `extra`), in the order they came."""
+    names = set(extra_names(member.extra for member in issued.members))
+    return [name for name in recorded_columns(issued) if name in names]
 
 
 def record_outcomes(

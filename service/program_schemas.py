@@ -3,12 +3,22 @@ outcomes that follow (`POST /v1/outcomes`)."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
 
 from allocation.options import declared
+from data.store.extras import EXTRA_CELL_LENGTH, EXTRA_NAME_LENGTH, MAX_EXTRA_COLUMNS
 from data.store.repository import MAX_PAGE_SIZE
 from data.store.schema import ID_LENGTH
 from models.policy_value import ValueStatus
@@ -17,11 +27,12 @@ from service.schemas import (
     EXAMPLE_PROFILE_2,
     MSME_ID_MAX_LENGTH,
     ModelRef,
+    PrioritizeMsme,
     PrioritizeRequest,
     PrioritizeResponse,
     SelectedMsme,
 )
-from service.settings import MAX_OUTCOMES
+from service.settings import MAX_OUTCOMES, MAX_PRIORITIZE_MSMES
 
 DEFAULT_EXPLORATION_SHARE = 0.1
 SelectedBy = Literal["model", "exploration"]
@@ -41,6 +52,55 @@ class _Body(BaseModel):
 
 # ---------------------------------------------------------------- POST /v1/lists
 
+ExtraName = Annotated[str, StringConstraints(min_length=1, max_length=EXTRA_NAME_LENGTH)]
+
+
+def _bounded_cell(value: str | bool | int | float | None) -> str | bool | int | float | None:
+    """One error per bad cell (a union's own checks would give one per member of it)."""
+    if isinstance(value, str) and len(value) > EXTRA_CELL_LENGTH:
+        raise PydanticCustomError(
+            "string_too_long",
+            "String should have at most {max_length} characters",
+            {"max_length": EXTRA_CELL_LENGTH},
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError("finite_number", "Input should be a finite number")
+    return value
+
+
+ExtraCell = Annotated[
+    str | bool | int | float | None,
+    AfterValidator(_bounded_cell),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "maxLength": EXTRA_CELL_LENGTH},
+                {"type": "boolean"},
+                {"type": "number"},
+                {"type": "null"},
+            ]
+        }
+    ),
+]
+EXAMPLE_EXTRA = {"business_name": "Warung Bu Sari", "owner_phone": "0812-3456-7890"}
+
+
+class ListMsme(PrioritizeMsme):
+    """A candidate of a recorded list: its profile, and the program's own columns beside it."""
+
+    extra: Annotated[dict[ExtraName, ExtraCell], Field(max_length=MAX_EXTRA_COLUMNS)] | None = (
+        Field(
+            default=None,
+            description="The program's own columns for this MSME (business name, owner's phone, "
+            "address, village, notes), by name: kept with the list and shown when it is reopened "
+            "(GET /v1/lists/{list_id}, the page's view and export), never scored. At most "
+            f"{MAX_EXTRA_COLUMNS} columns over the whole list, names of 1 to {EXTRA_NAME_LENGTH} "
+            f"characters other than the profile's fields, texts of at most {EXTRA_CELL_LENGTH} "
+            "characters.",
+            examples=[EXAMPLE_EXTRA],
+        )
+    )
+
 
 class ListRequest(PrioritizeRequest):
     """The body of POST /v1/prioritize, plus the share of slots explored at random (recorded)
@@ -52,7 +112,7 @@ class ListRequest(PrioritizeRequest):
         | {
             "examples": [
                 {
-                    "msmes": [EXAMPLE_PROFILE, EXAMPLE_PROFILE_2],
+                    "msmes": [EXAMPLE_PROFILE | {"extra": EXAMPLE_EXTRA}, EXAMPLE_PROFILE_2],
                     "capacity": 1,
                     "exploration_share": 0.1,
                     "source_file": "kandidat_jabar_2025.xlsx",
@@ -61,6 +121,7 @@ class ListRequest(PrioritizeRequest):
         }
     )
 
+    msmes: list[ListMsme] = Field(min_length=1, max_length=MAX_PRIORITIZE_MSMES)  # type: ignore[assignment]
     exploration_share: float = declared(
         "exploration_share",
         default=DEFAULT_EXPLORATION_SHARE,
@@ -149,6 +210,9 @@ class ListMemberOut(BaseModel):
     segment: str | None
     reason_code: str | None = Field(description="Why it was left off, when it was.")
     profile: dict[str, Any] = Field(description="The profile as scored.")
+    extra: dict[str, Any] | None = Field(
+        default=None, description="The MSME's own columns as sent (`extra`, or the file's)."
+    )
 
 
 class OutcomeCountsOut(BaseModel):
@@ -174,6 +238,10 @@ class IssuedListOut(BaseModel):
     candidates: int
     selected: int
     outcomes: OutcomeCountsOut
+    extra_columns: list[str] = Field(
+        default_factory=list,
+        description="The candidates' own columns (each member's `extra`), in the order they came.",
+    )
     members: list[ListMemberOut]
 
 

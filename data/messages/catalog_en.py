@@ -169,6 +169,22 @@ MESSAGES: dict[str, str] = {
     "invalid_list_selected_by": (
         "{msme_id}: a selected MSME says how (model or exploration), and one left off says nothing"
     ),
+    "invalid_list_extra_columns": (
+        "the MSMEs have {count} columns of their own (extra) together; a list keeps at most "
+        "{limit}: leave out the ones it does not need"
+    ),
+    "invalid_list_extra_column_name": (
+        "a column of the MSMEs' own (extra) needs a name of 1 to {limit} characters that is not "
+        "a profile field: {column}"
+    ),
+    "invalid_list_extra_cell_too_long": (
+        "texts in the MSMEs' own columns (extra) longer than {limit} characters ({count}): "
+        "{msme_ids}"
+    ),
+    "invalid_list_input_columns": (
+        "input_columns must name each column once, at most as many as a list keeps, its own "
+        "columns (extra) among them"
+    ),
     "unknown_ids": (
         "outcomes not recorded: unknown list ids ({unknown_lists}) or MSMEs not on their list "
         "({unknown_msmes})"

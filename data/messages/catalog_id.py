@@ -183,6 +183,21 @@ MESSAGES: dict[str, str] = {
         "{msme_id}: UMKM terpilih harus menyebut caranya (model atau eksplorasi), dan UMKM yang "
         "tidak terpilih tidak menyebut apa pun"
     ),
+    "invalid_list_extra_columns": (
+        "UMKM membawa {count} kolom tambahan (extra); satu daftar menyimpan paling banyak "
+        "{limit}: hapus kolom yang tidak diperlukan"
+    ),
+    "invalid_list_extra_column_name": (
+        "nama kolom tambahan (extra) harus 1 sampai {limit} karakter dan bukan nama kolom profil: "
+        "{column}"
+    ),
+    "invalid_list_extra_cell_too_long": (
+        "teks di kolom tambahan (extra) lebih dari {limit} karakter ({count}): {msme_ids}"
+    ),
+    "invalid_list_input_columns": (
+        "input_columns harus menyebut setiap kolom sekali, tidak lebih dari yang dapat disimpan "
+        "satu daftar, termasuk semua kolom tambahan (extra)"
+    ),
     "unknown_ids": (
         "hasil tidak dicatat: id daftar tidak dikenal ({unknown_lists}) atau UMKM tidak ada di "
         "daftarnya ({unknown_msmes})"

@@ -40,6 +40,10 @@ InvalidListReason = Literal[
     "invalid_list_msmes_twice",
     "invalid_list_selection_probability",
     "invalid_list_selected_by",
+    "invalid_list_extra_columns",
+    "invalid_list_extra_column_name",
+    "invalid_list_extra_cell_too_long",
+    "invalid_list_input_columns",
 ]
 INVALID_LIST_REASON_CODES: dict[str, tuple[str, ...]] = {
     "invalid_list_no_msmes": (),
@@ -48,6 +52,10 @@ INVALID_LIST_REASON_CODES: dict[str, tuple[str, ...]] = {
     "invalid_list_msmes_twice": ("count", "msme_ids"),
     "invalid_list_selection_probability": ("msme_id",),
     "invalid_list_selected_by": ("msme_id",),
+    "invalid_list_extra_columns": ("count", "limit"),
+    "invalid_list_extra_column_name": ("column", "limit"),
+    "invalid_list_extra_cell_too_long": ("limit", "count", "msme_ids"),
+    "invalid_list_input_columns": (),
 }
 
 

@@ -34,6 +34,9 @@ class ListedMsmeIn:
     uplift: float | None = None
     segment: str | None = None
     reason_code: str | None = None  # why it was left off (below_rank_cutoff, ...), when it was
+    # The candidate's own columns beside its profile (business name, phone, notes), by name;
+    # bounded by `data.store.extras`.
+    extra: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,9 @@ class IssuedListRecord:
     source_file: str | None
     exploration_share: float
     members: tuple[ListedMsmeRecord, ...] = field(default=())
+    # Every column of the candidates in the order they came (the file's, on the page); None for
+    # lists recorded before the store kept it.
+    input_columns: tuple[str, ...] | None = None
 
     @property
     def selected(self) -> tuple[ListedMsmeRecord, ...]:

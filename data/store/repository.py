@@ -26,6 +26,7 @@ from data.store.errors import (
     ListNotFoundError,
     UnknownIdsError,
 )
+from data.store.extras import check_extras
 from data.store.records import (
     OUTCOME_FIELDS,
     SELECTED_BY,
@@ -98,9 +99,14 @@ class ProgramStore:
         source_file: str | None = None,
         exploration_share: float = 0.0,
         created_at: datetime | None = None,
+        input_columns: Sequence[str] | None = None,
     ) -> str:
-        """Record an issued list and all its candidates in one transaction; return its new id."""
+        """Record an issued list and all its candidates in one transaction; return its new id.
+
+        `input_columns`: every column of the candidates in the order they came (profile fields
+        and own columns), for the list to reopen in that order."""
         _check_list(members, exploration_share)
+        check_extras([(member.msme_id, member.extra) for member in members], input_columns)
         list_id = str(uuid.uuid4())
         issued = IssuedList(
             id=list_id,
@@ -112,6 +118,7 @@ class ProgramStore:
             constraints=json_safe(dict(constraints or {})),
             source_file=source_file,
             exploration_share=float(exploration_share),
+            input_columns=None if input_columns is None else list(input_columns),
         )
         issued.members = [
             ListedMsme(
@@ -126,6 +133,7 @@ class ProgramStore:
                 selected_by=member.selected_by,
                 selection_probability=float(member.selection_probability),
                 reason_code=member.reason_code,
+                extra=json_safe(dict(member.extra)) if member.extra else None,
             )
             for member in members
         ]
@@ -155,6 +163,7 @@ class ProgramStore:
                 source_file=issued.source_file,
                 exploration_share=issued.exploration_share,
                 members=tuple(_listed_record(member) for member in members),
+                input_columns=None if issued.input_columns is None else tuple(issued.input_columns),
             )
 
     def list_lists(self, page: int = 1, page_size: int = 50) -> tuple[list[ListSummary], int]:
@@ -463,6 +472,7 @@ def _listed_record(row: ListedMsme) -> ListedMsmeRecord:
         uplift=row.uplift,
         segment=row.segment,
         reason_code=row.reason_code,
+        extra=row.extra,
     )
 
 

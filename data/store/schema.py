@@ -92,6 +92,8 @@ class IssuedList(Base):
     constraints: Mapped[dict[str, Any]]
     source_file: Mapped[str | None] = mapped_column(String(TEXT_LENGTH))
     exploration_share: Mapped[float] = mapped_column(Float)
+    # The candidates' columns in the order they came, so a reopened list shows them so (0003).
+    input_columns: Mapped[list[str] | None] = mapped_column(JSON)
 
     members: Mapped[list[ListedMsme]] = relationship(
         back_populates="issued_list", cascade="all, delete-orphan", passive_deletes=True
@@ -132,6 +134,8 @@ class ListedMsme(Base):
     selected_by: Mapped[str | None] = mapped_column(String(16))
     selection_probability: Mapped[float] = mapped_column(Float)
     reason_code: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    # The candidate's own columns beside its profile (business name, phone, notes), 0003.
+    extra: Mapped[dict[str, Any] | None]
 
     issued_list: Mapped[IssuedList] = relationship(back_populates="members")
 

@@ -9,6 +9,7 @@ explained again only by the very model version that made the list).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -21,7 +22,7 @@ from data.store.errors import UnknownIdsError
 from data.store.records import IssuedListRecord, ListedMsmeRecord, OutcomeIn, outcome_fields
 from data.store.repository import ProgramStore
 from service.model_store import LoadedModel
-from service.program import issue_list_with_result
+from service.program import issue_list_with_result, recorded_columns
 from service.program_schemas import DEFAULT_EXPLORATION_SHARE, ListRequest
 from service.schemas import ModelRef, PrioritizeMsme, PrioritizeRequest, PrioritizeResponse
 from service.scoring import explain_profiles
@@ -63,15 +64,17 @@ def recording(
 ) -> Prioritize:
     """A `Prioritize` for `service.web.lists.make_list` that also records the list, as
     `POST /v1/lists` does (its answer carries `list_id`), with the page's share of slots drawn
-    at random (`page_exploration_share`)."""
+    at random (`page_exploration_share`) and the file's own columns in the file's order."""
     exploration_share = page_exploration_share(options)
 
     def prioritize(
-        loaded: LoadedModel, body: PrioritizeRequest
+        loaded: LoadedModel, body: PrioritizeRequest, columns: Sequence[str]
     ) -> tuple[PrioritizeResponse, AllocationResult]:
         fields = {**body.__dict__, "exploration_share": exploration_share}
         request = ListRequest.model_construct(**fields, source_file=source_file[-200:])
-        return issue_list_with_result(loaded, request, store, created_by=created_by)
+        return issue_list_with_result(
+            loaded, request, store, created_by=created_by, input_columns=columns
+        )
 
     return prioritize
 
@@ -100,11 +103,12 @@ def reopened_list(
         explained = list(explain_profiles(loaded, profiles, language))
     names = province_name_by_code()
     islands = island_group_by_province()
+    columns = recorded_columns(issued)
     selected = [
-        _listed(member, reasons, names, islands)
+        _listed(member, reasons, names, islands, columns)
         for member, reasons in zip(selected_members, explained, strict=True)
     ]
-    not_selected = [_left_out(member, names, language) for member in left_out]
+    not_selected = [_left_out(member, names, language, columns) for member in left_out]
     gains = [item.expected_gain for item in selected]
     eligible = [m.uplift for m in issued.members if m.uplift is not None and not _excluded(m)]
     mean_gain = sum(eligible) / len(eligible) if eligible else 0.0
@@ -137,7 +141,7 @@ def reopened_list(
         selected=selected,
         not_selected=not_selected,
         language=language,
-        source=_source(issued),
+        source=_source(issued, columns),
         options=options,
         summary=summarize(selected, not_selected, language),
         understood={},
@@ -159,13 +163,16 @@ def _options(issued: IssuedListRecord) -> UploadOptions:
     return UploadOptions.model_validate(values | constraints)
 
 
-def _source(issued: IssuedListRecord) -> SourceFile:
+def _source(issued: IssuedListRecord, columns: list[str]) -> SourceFile:
     filename = issued.source_file or ""
     fmt = UPLOAD_SUFFIXES.get(Path(filename).suffix.lower(), "csv")
-    columns: list[str] = []
-    for member in issued.members:
-        columns.extend(name for name in member.profile if name not in columns)
     return SourceFile(filename=filename, format=fmt, rows=len(issued.members), columns=columns)
+
+
+def _input(member: ListedMsmeRecord, columns: Sequence[str]) -> dict[str, Any]:
+    """The member's cells as the fresh list carried them: profile and own columns, in order."""
+    cells: Mapping[str, Any] = {**member.profile, **(member.extra or {})}
+    return {name: cells.get(name) for name in columns}
 
 
 def _excluded(member: ListedMsmeRecord) -> bool:
@@ -173,7 +180,11 @@ def _excluded(member: ListedMsmeRecord) -> bool:
 
 
 def _listed(
-    member: ListedMsmeRecord, reasons: Any, names: dict[str, str], islands: dict[str, str]
+    member: ListedMsmeRecord,
+    reasons: Any,
+    names: dict[str, str],
+    islands: dict[str, str],
+    columns: Sequence[str],
 ) -> ListedMsme:
     profile = member.profile
     province = str(profile.get("province_code", ""))
@@ -193,13 +204,15 @@ def _listed(
         area_type=str(profile.get("area_type", "")),
         island_group=islands.get(province, ""),
         reasons=reasons,
-        input=dict(profile),
+        input=_input(member, columns),
         selected_by=member.selected_by,
         selection_probability=member.selection_probability,
     )
 
 
-def _left_out(member: ListedMsmeRecord, names: dict[str, str], language: Language) -> LeftOutMsme:
+def _left_out(
+    member: ListedMsmeRecord, names: dict[str, str], language: Language, columns: Sequence[str]
+) -> LeftOutMsme:
     profile = member.profile
     province = str(profile.get("province_code", ""))
     code = member.reason_code or ""
@@ -216,7 +229,7 @@ def _left_out(member: ListedMsmeRecord, names: dict[str, str], language: Languag
         owner_gender=str(profile.get("owner_gender", "")),
         p_digital_if_mentored=_finite(member.p_if_mentored),
         p_digital_if_not=_finite(member.p_if_not),
-        input=dict(profile),
+        input=_input(member, columns),
     )
 
 

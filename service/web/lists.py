@@ -30,10 +30,20 @@ from data.messages import CATALOGS, format_percents, placeholders, render
 from data.numbers import normalise_number_texts, strip_currency
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import SCORED_SEGMENTS, SEGMENTS
+from data.store.extras import (
+    EXTRA_CELL_LENGTH,
+    EXTRA_NAME_LENGTH,
+    MAX_EXTRA_COLUMNS,
+    PROFILE_FIELDS,
+    bad_name,
+    shown_name,
+    too_long,
+)
 from data.validation import validate_frame
 from service.errors import allocation_refusal
 from service.exceptions import ServiceError
 from service.model_store import LoadedModel
+from service.program_schemas import ListMsme
 from service.schemas import (
     MSME_ID_MAX_LENGTH,
     BindingConstraintOut,
@@ -78,9 +88,18 @@ REFUSAL_WORDS: dict[str, tuple[str, str | None, str]] = {
     "invalid_candidates": ("error.invalid_candidates", "fix.generic", "file"),
     "solver_time_limit": ("error.solver", None, "options"),
 }
-# What builds the list from the request: `prioritize_profiles_with_result`, or a caller's
-# function that also records it (the answer then carries `list_id`).
-Prioritize = Callable[[LoadedModel, PrioritizeRequest], tuple[PrioritizeResponse, AllocationResult]]
+# What builds the list from the request and the file's columns (in the file's order):
+# `unrecorded`, or a caller's function that also records it (the answer then carries `list_id`).
+Prioritize = Callable[
+    [LoadedModel, PrioritizeRequest, Sequence[str]], tuple[PrioritizeResponse, AllocationResult]
+]
+
+
+def unrecorded(
+    loaded: LoadedModel, body: PrioritizeRequest, columns: Sequence[str]
+) -> tuple[PrioritizeResponse, AllocationResult]:
+    """The list as POST /v1/prioritize builds it, recorded nowhere (the columns are not needed)."""
+    return prioritize_profiles_with_result(loaded, body)
 
 
 class UploadError(ServiceError):
@@ -188,14 +207,21 @@ def make_list(
     loaded: LoadedModel,
     language: Language,
     max_rows: int,
-    prioritize: Prioritize = prioritize_profiles_with_result,
+    prioritize: Prioritize = unrecorded,
+    recorded: bool = False,
 ) -> UploadResponse:
-    """File in, list out; every refusal (file, rows, constraints) as an UploadError."""
+    """File in, list out; every refusal (file, rows, constraints) as an UploadError. A list to be
+    `recorded` keeps the file's own columns, within the store's bounds (`own_column_problems`)."""
     fmt = upload_format(filename, language)
     read = read_upload(path, filename, language, ReadLimits.for_upload(max_rows))
     raw = read.frame
     frame = checked_candidates(raw, options, language, max_rows, source=read.info)
-    source = source_file(filename, fmt, read, input_columns(frame, options))
+    columns = input_columns(frame, options)
+    if recorded:
+        problems = own_column_problems(frame, columns, language)
+        if problems:
+            raise invalid_file(problems, len(frame), language)
+    source = source_file(filename, fmt, read, columns)
     try:
         return build_list(loaded, frame, options, language, source, prioritize=prioritize)
     except AllocationError as error:
@@ -311,6 +337,56 @@ def input_columns(frame: pd.DataFrame, options: UploadOptions) -> list[str]:
     return [
         str(name) for name in frame.columns if name != COST_COLUMN or name == options.cost_column
     ]
+
+
+def own_column_problems(
+    frame: pd.DataFrame, columns: Sequence[str], language: Language
+) -> list[PageProblem]:
+    """The file's own columns (beside the contract's) past what a recorded list keeps
+    (`data.store.extras`): too many of them, a name too long, each text too long by its row."""
+    own = [name for name in columns if name not in PROFILE_FIELDS]
+    problems: list[PageProblem] = []
+
+    def count(value: int) -> str:
+        return format_number(value, language, 0)
+
+    if len(own) > MAX_EXTRA_COLUMNS:
+        limit = count(MAX_EXTRA_COLUMNS)
+        problems.append(
+            PageProblem(
+                row=None,
+                column=None,
+                reason=message(
+                    language, "error.own_columns_too_many", n=count(len(own)), limit=limit
+                ),
+                fix=message(language, "fix.own_columns_too_many", limit=limit),
+            )
+        )
+    names_limit = count(EXTRA_NAME_LENGTH)
+    cells_limit = count(EXTRA_CELL_LENGTH)
+    rows = frame.index.to_numpy()
+    for name in own:
+        if bad_name(name):
+            problems.append(
+                PageProblem(
+                    row=None,
+                    column=shown_name(name),
+                    reason=message(language, "error.own_column_name_too_long", limit=names_limit),
+                    fix=message(language, "fix.own_column_name", limit=names_limit),
+                )
+            )
+            continue
+        for position, value in enumerate(frame[name].tolist()):
+            if too_long(value):
+                problems.append(
+                    PageProblem(
+                        row=int(rows[position]),
+                        column=name,
+                        reason=message(language, "error.own_cell_too_long", limit=cells_limit),
+                        fix=message(language, "fix.own_cell_too_long", limit=cells_limit),
+                    )
+                )
+    return problems
 
 
 def source_file(
@@ -465,18 +541,27 @@ def build_list(
     language: Language,
     source: SourceFile,
     *,
-    prioritize: Prioritize = prioritize_profiles_with_result,
+    prioritize: Prioritize = unrecorded,
 ) -> UploadResponse:
     """The list `POST /v1/prioritize` would give for these rows, with display fields and reasons.
 
     Raises allocation's errors like that route. Each candidate is scored once, by the list;
-    the listed ones are explained for their reasons.
+    the listed ones are explained for their reasons. Each carries the file's own columns
+    (`ListMsme.extra`), for a list that is recorded to keep.
     """
     has_cost = COST_COLUMN in frame.columns
     names = (*PROFILE_NAMES, COST_COLUMN) if has_cost else PROFILE_NAMES
     records = cast(list[dict[str, Any]], frame[list(names)].to_dict("records"))
+    inputs = input_cells(frame[source.columns])
+    own = [name for name in source.columns if name not in PROFILE_FIELDS]
     profiles = [
-        cast(PrioritizeMsme, PrioritizeMsme.model_construct(**_plain(record))) for record in records
+        cast(
+            PrioritizeMsme,
+            ListMsme.model_construct(
+                **_plain(record), extra={name: cells[name] for name in own} if own else None
+            ),
+        )
+        for record, cells in zip(records, inputs, strict=True)
     ]
     body = PrioritizeRequest.model_construct(
         msmes=profiles,
@@ -489,13 +574,12 @@ def build_list(
         exploration_share=options.exploration_share,
         exploration_seed=options.exploration_seed,
     )
-    answer, result = prioritize(loaded, body)
+    answer, result = prioritize(loaded, body, source.columns)
 
     position = {msme_id: i for i, msme_id in enumerate(frame["msme_id"])}
     chosen = [position[item.msme_id] for item in answer.selected]
     explained = explain_profiles(loaded, [profiles[i] for i in chosen], language)
     rows = frame.index.to_numpy()
-    inputs = input_cells(frame[input_columns(frame, options)])
     names_by_code = _province_names()
     islands = _islands()
 

@@ -59,7 +59,14 @@ from service.web.issued import (
     recording,
     reopened_list,
 )
-from service.web.lists import Prioritize, UploadError, check_size, make_list, parse_options
+from service.web.lists import (
+    Prioritize,
+    UploadError,
+    check_size,
+    make_list,
+    parse_options,
+    unrecorded,
+)
 from service.web.problem_files import export_problems, group_problems
 from service.web.schemas import (
     ExportFormat,
@@ -439,7 +446,7 @@ async def _list_from_upload(  # noqa: PLR0917  (the routes' dependencies, passed
     try:
         chosen, understood = parse_options(options, language)
         check_size(file.size or 0, settings.body_limit_prioritize, language)
-        prioritize = {} if record is None else {"prioritize": record(chosen, filename)}
+        prioritize = unrecorded if record is None else record(chosen, filename)
         with tempfile.TemporaryDirectory(prefix="umkm-upload-") as folder:
             path = await _saved(file, folder, filename)
             result = await run_in_threadpool(
@@ -450,7 +457,8 @@ async def _list_from_upload(  # noqa: PLR0917  (the routes' dependencies, passed
                 loaded=loaded,
                 language=language,
                 max_rows=settings.max_prioritize_msmes,
-                **prioritize,
+                prioritize=prioritize,
+                recorded=record is not None,
             )
     except UploadError as refused:
         return _refusal(refused)
