@@ -76,6 +76,7 @@ ALLOCATION_CODES: dict[str, tuple[str, ...]] = {
     "missing_uplift": (),
     "not_beneficial": ("uplift",),
     "below_rank_cutoff": ("uplift", "cutoff"),
+    "below_rank_cutoff_tied": ("uplift",),
     "province_quota_full": ("province", "quota"),
     "province_quota_full_one": ("province", "quota"),
     "min_share_reserved": ("shares",),

@@ -94,6 +94,8 @@ class NotSelectedReasons:
             code = "province_quota_full_one"
         elif code == "min_share_reserved" and len(self.min_shares) > 1:
             code = "min_share_reserved_many"
+        elif code == "below_rank_cutoff" and uplift == self.cutoff:
+            code = "below_rank_cutoff_tied"  # as good as the last pick: the slots ran out
         facts: dict[str, object] = {
             "uplift": None if math.isnan(uplift) else uplift,
             "cutoff": self.cutoff,

@@ -20,7 +20,7 @@ from allocation import (
     allocate,
 )
 from data.contract import PROFILE_COLUMNS
-from data.messages import render
+from data.messages import UNSURE_TENTHS, percent_tenths, render
 from data.segments import STIMULUS_GROUP
 from models.scoring import is_digital, score_records
 from service.body import GC_PAUSE_ROWS, gc_paused
@@ -276,21 +276,32 @@ def not_selected_reasons(result: AllocationResult, language: Language) -> list[s
     provinces = (
         frame["province_code"].tolist() if "province_code" in frame.columns else [""] * len(frame)
     )
+    uplift = frame["uplift"].to_numpy(dtype=np.float64)
     # The list's figures are the same for every MSME; its uplift and province (with the
-    # province's quota) may differ. Most left-out MSMEs share their words.
+    # province's quota) may differ. Most left-out MSMEs share their words: those whose uplift
+    # reads the same (`percent_tenths`) and differs from the cutoff's at one decimal are worded
+    # once. An uplift that reads like the cutoff gets more decimals (`format_percents`), and
+    # one whose reading only Babel can tell is worded on its own.
+    tenths = percent_tenths(uplift)
+    cutoff = percent_tenths(np.array([np.nan if reasons.cutoff is None else reasons.cutoff]))[0]
+    alike = (tenths != UNSURE_TENTHS) & (tenths != cutoff)
+    tenths[np.isnan(uplift)] = UNSURE_TENTHS  # no uplift: worded alike whatever the cutoff
+    alike |= np.isnan(uplift)
     texts: dict[tuple[str, object, object], str] = {}
     worded = []
-    for code, uplift, province in zip(
+    for code, value, shown, grouped, province in zip(
         reasons.codes.tolist(),
-        frame["uplift"].astype(np.float64).tolist(),
+        uplift.tolist(),
+        tenths.tolist(),
+        alike.tolist(),
         provinces,
         strict=True,
     ):
-        message, params = reasons.message(code, uplift, province)
-        key = (message, params.get("uplift"), params.get("province"))
-        if key not in texts:
-            texts[key] = render(message, params, language)
-        worded.append(texts[key])
+        key = (code, shown if grouped else value, province)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = render(*reasons.message(code, value, province), language)
+        worded.append(text)
     return worded
 
 

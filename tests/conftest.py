@@ -17,6 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
+
+# Property tests check behaviour, not speed: Hypothesis's per-example deadline would make them
+# fail on a busy machine (timings belong in benchmarks/).
+settings.register_profile("umkm", deadline=None)
+settings.load_profile("umkm")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"

@@ -425,6 +425,10 @@ MESSAGES: dict[str, str] = {
     "missing_uplift": "no uplift score, so the MSME cannot be ranked",
     "not_beneficial": "uplift {uplift} is zero or negative: mentoring is not expected to help",
     "below_rank_cutoff": "uplift {uplift} below the lowest uplift the model picked ({cutoff})",
+    "below_rank_cutoff_tied": (
+        "uplift {uplift}, equal to the lowest uplift the model picked: the slots ran out among "
+        "MSMEs with the same uplift"
+    ),
     "province_quota_full": "{province} reached its quota of {quota} slots",
     "province_quota_full_one": "{province} reached its quota of {quota} slot",
     "min_share_reserved": "slots went to MSMEs needed to meet the minimum share {shares}",

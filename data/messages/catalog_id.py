@@ -472,6 +472,10 @@ MESSAGES: dict[str, str] = {
     "below_rank_cutoff": (
         "Tambahan peluang {uplift} di bawah yang terendah di antara pilihan model ({cutoff})"
     ),
+    "below_rank_cutoff_tied": (
+        "Tambahan peluang {uplift}, sama dengan yang terendah di antara pilihan model: slot habis "
+        "di antara UMKM dengan tambahan peluang yang sama"
+    ),
     "province_quota_full": "{province} sudah mencapai batasnya ({quota} slot)",
     # Tanpa bentuk jamak (1 slot, 2 slot): sama dengan bentuk umumnya.
     "province_quota_full_one": "{province} sudah mencapai batasnya ({quota} slot)",

@@ -3,14 +3,24 @@ but for a value shown as zero, which never carries Babel's minus sign."""
 
 from __future__ import annotations
 
+import math
 from decimal import InvalidOperation
 
+import numpy as np
 import pytest
 from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data.messages import Language, _decimal, format_percents, render
+from data.messages import (
+    UNSURE_TENTHS,
+    Language,
+    _decimal,
+    format_param,
+    format_percents,
+    percent_tenths,
+    render,
+)
 
 PATTERNS = ("#,##0.00", "#,##0.#", "#,##0.###")
 LOCALES = ("en", "id_ID")
@@ -90,3 +100,25 @@ def test_shares_shown_with_a_fixed_decimal_widen_alike() -> None:
         "20,000%",
     ]
     assert format_percents([-0.0001], "en", fixed=True) == ["0.0%"]  # no sign on a zero
+
+
+# Shares a hair from a half-way point at one decimal of a percent (10.45%), and ordinary ones.
+SHARE_HALVES = (0.1045, 0.10450000000000001, 0.1044999999999, 0.00045, -0.00045, 0.0005, 0.335)
+
+
+@given(
+    share=st.floats(allow_nan=True, allow_infinity=True)
+    | st.floats(min_value=-1, max_value=1)
+    | st.sampled_from(SHARE_HALVES)
+    | st.integers(-2000, 2000).map(lambda k: k / 10000 + 0.00005),
+    language=st.sampled_from(("id", "en")),
+)
+def test_shares_with_the_same_tenths_read_the_same(share: float, language: Language) -> None:
+    """`percent_tenths` stands for the text: a share reads exactly as its tenths of a percent."""
+    [tenths] = percent_tenths(np.array([share]))
+    if tenths == UNSURE_TENTHS:
+        assert not math.isfinite(share) or abs(share) >= 1e6 or abs(share * 1000 % 1 - 0.5) < 1e-5
+        return
+    assert format_param("uplift", share, language) == format_param(
+        "uplift", tenths / 1000, language
+    )

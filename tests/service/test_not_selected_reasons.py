@@ -4,8 +4,11 @@ code and the list's figures (`AllocationResult.reasons`), in either language; no
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
 
-from allocation import AllocationRequest, AllocationResult, allocate
+from allocation import AllocationRequest, AllocationResult, InfeasibleConstraints, allocate
+from data.messages import render
 from service.scoring import not_selected_reasons
 from tests.allocation.test_allocation import budget_left_out_by_exploration, frame
 
@@ -126,3 +129,61 @@ def test_an_msme_not_drawn_is_told_its_chance_of_being_drawn(language: str) -> N
     off = _by_id(result, language)
     not_drawn = [off[i] for i in result.exploration.pool if i not in result.exploration.drawn]
     assert len(not_drawn) == 21 and set(not_drawn) == {NOT_DRAWN_WORDS[language]}
+
+
+TIED_AT_CUTOFF_WORDS = {
+    "id": (
+        "Tambahan peluang 20%, sama dengan yang terendah di antara pilihan model: slot habis di "
+        "antara UMKM dengan tambahan peluang yang sama"
+    ),
+    "en": (
+        "uplift 20%, equal to the lowest uplift the model picked: the slots ran out among MSMEs "
+        "with the same uplift"
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_an_uplift_equal_to_the_cutoff_says_the_slots_ran_out_among_equals(language: str) -> None:
+    candidates = frame([{"uplift": 0.30}, {"uplift": 0.20}, {"uplift": 0.20}])
+    result = allocate(candidates, AllocationRequest(capacity=2))
+    [left_out] = result.not_selected["msme_id"]
+
+    assert _by_id(result, language)[left_out] == TIED_AT_CUTOFF_WORDS[language]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    uplifts=st.lists(
+        st.floats(min_value=-0.05, max_value=0.4)
+        | st.integers(-50, 400).map(lambda k: k / 1000 + 0.0005)  # a hair from 10.45%
+        | st.just(float("nan")),
+        min_size=2,
+        max_size=40,
+    ),
+    capacity=st.integers(1, 6),
+    language=st.sampled_from(["id", "en"]),
+)
+def test_reasons_worded_once_per_reading_equal_reasons_worded_one_by_one(
+    uplifts: list[float], capacity: int, language: str
+) -> None:
+    """The MSMEs whose figures read alike share one wording: it must be each one's own."""
+    candidates = frame(
+        {"province_code": ("31", "32", "73")[i % 3], "uplift": u} for i, u in enumerate(uplifts)
+    )
+    try:
+        result = allocate(candidates, AllocationRequest(capacity=capacity, quotas={"73": 1}))
+    except InfeasibleConstraints:
+        reject()  # the quota cannot leave the slots fillable: no list to word
+    frame_out = result.not_selected
+    one_by_one = [
+        render(*result.reasons.message(code, uplift, province), language)  # type: ignore[arg-type]
+        for code, uplift, province in zip(
+            result.reasons.codes.tolist(),
+            frame_out["uplift"].astype(float).tolist(),
+            frame_out["province_code"].tolist(),
+            strict=True,
+        )
+    ]
+
+    assert not_selected_reasons(result, language) == one_by_one  # type: ignore[arg-type]
