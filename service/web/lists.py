@@ -712,6 +712,9 @@ def _not_selected_reason(
 ) -> str:
     """The page's words for one left-out MSME; `reasons` (the list's figures) word the codes the
     page leaves to the message catalog."""
+    if code == "below_rank_cutoff" and uplift == cutoff:  # as good as the last pick
+        [gain] = _percents([uplift], language)
+        return message(language, "reason.below_rank_cutoff_tied", uplift=gain)
     if code == "below_rank_cutoff":  # side by side: never the same figure for two uplifts
         gain, lowest = _percents([uplift, cutoff], language)
         return message(language, "reason.below_rank_cutoff", uplift=gain, cutoff=lowest)

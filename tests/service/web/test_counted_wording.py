@@ -72,3 +72,24 @@ def test_a_gain_just_below_the_cutoff_is_shown_apart_from_it(
     )
     gain, cutoff = figures
     assert reason == message(language, "reason.below_rank_cutoff", uplift=gain, cutoff=cutoff)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("id", "Tambahan peluang 11,3%, sama dengan yang terendah di antara pilihan model"),
+        ("en", "Expected gain 11.3%, equal to the lowest the model picked"),
+    ],
+)
+def test_a_gain_equal_to_the_cutoff_says_the_slots_ran_out_among_equals(
+    language: Language, words: str
+) -> None:
+    reason = _not_selected_reason(
+        "below_rank_cutoff",
+        0.113,
+        {"province_code": "51"},
+        cutoff=0.113,
+        options=UploadOptions.model_construct(),
+        language=language,
+    )
+    assert reason.startswith(words) and "(" not in reason
