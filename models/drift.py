@@ -5,7 +5,9 @@ proportions in quantile bins, with the bin edges; categorical and boolean: the p
 level) and the distribution of the served model's uplift score on those rows. The reference is
 pickled inside the model (`UpliftModel.drift_reference`), so a served model carries it and
 serving needs nothing else. `DriftCounts` counts what is scored into the same bins (bounded
-memory: one integer per bin), and `psi` compares the two.
+memory: one integer per bin), and `psi` compares the two. `BinCounts` is such a count as plain
+data: the service's workers each store theirs and add them up (`drift_report`), so the drift of a
+model version covers everything it scored, whichever process scored it.
 
 The population stability index, PSI = sum_i (a_i - e_i) * ln(a_i / e_i) over bins with expected
 share e_i (training) and actual share a_i (scored), reads by the usual credit-scoring rule of
@@ -16,9 +18,12 @@ moderate shift worth watching, above 0.25 a major shift (`MODERATE_PSI`, `MAJOR_
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -97,6 +102,17 @@ class DriftReference:
             "score": self.score.as_dict(),
             "thresholds": {"moderate": MODERATE_PSI, "major": MAJOR_PSI},
         }
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of the bins and shares: counts with the same digest use the same bins."""
+        text = json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def widest(self) -> int:
+        """Bins of the widest feature (the width of a count matrix's rows)."""
+        return max((item.bins for item in self.features), default=1)
 
 
 def numeric_reference(
@@ -207,52 +223,97 @@ class DriftReport:
         return name, values[name]
 
 
+@dataclass(frozen=True)
+class BinCounts:
+    """Rows counted in a reference's bins: one row of `features` per feature (padded with zeros
+    to the widest), and `score` for the uplift."""
+
+    rows: int
+    features: npt.NDArray[np.int64]
+    score: npt.NDArray[np.int64]
+
+    @classmethod
+    def empty(cls, reference: DriftReference) -> BinCounts:
+        """No rows yet, in the shape of `reference`'s bins."""
+        features = np.zeros((len(reference.features), reference.widest), dtype=np.int64)
+        return cls(0, features, np.zeros(reference.score.bins, dtype=np.int64))
+
+    def __add__(self, other: BinCounts) -> BinCounts:
+        if self.features.shape != other.features.shape or self.score.shape != other.score.shape:
+            raise ValueError("counts in different bins cannot be added")
+        return BinCounts(
+            self.rows + other.rows, self.features + other.features, self.score + other.score
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """The bins as JSON (`from_json` reads it back)."""
+        return {"features": self.features.tolist(), "score": self.score.tolist()}
+
+    @classmethod
+    def from_json(cls, reference: DriftReference, rows: int, data: Mapping[str, Any]) -> BinCounts:
+        """Counts stored by `as_json`; ValueError unless they fit `reference`'s bins."""
+        features = np.asarray(data.get("features"), dtype=np.int64)
+        score = np.asarray(data.get("score"), dtype=np.int64)
+        shape = BinCounts.empty(reference)
+        if features.shape != shape.features.shape or score.shape != shape.score.shape:
+            raise ValueError("the stored counts do not fit this reference's bins")
+        if rows < 0 or (features < 0).any() or (score < 0).any():
+            raise ValueError("the stored counts are negative")
+        return cls(int(rows), features, score)
+
+
+def drift_report(reference: DriftReference, counts: BinCounts) -> DriftReport:
+    """PSI per feature and for the score of `counts`, and the status of the largest."""
+    if counts.rows == 0:
+        return DriftReport(rows_seen=0, feature_psi={}, score_psi=None, status="collecting")
+    feature_psi = {
+        item.name: psi(item.shares, counts.features[j, : item.bins])
+        for j, item in enumerate(reference.features)
+    }
+    score_psi = psi(reference.score.shares, counts.score) if counts.score.sum() else None
+    values = [*feature_psi.values(), *([score_psi] if score_psi is not None else [])]
+    worst = max(values) if values else None
+    return DriftReport(
+        rows_seen=counts.rows,
+        feature_psi=feature_psi,
+        score_psi=score_psi,
+        status=drift_status(worst, counts.rows),
+    )
+
+
 @dataclass
 class DriftCounts:
     """Running bin counts of what is scored, against a reference; thread-safe, fixed memory."""
 
     reference: DriftReference
-    rows: int = 0
-    _features: npt.NDArray[np.int64] = field(init=False, repr=False)
-    _score: npt.NDArray[np.int64] = field(init=False, repr=False)
+    _counts: BinCounts = field(init=False, repr=False)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        widest = max((item.bins for item in self.reference.features), default=1)
-        self._features = np.zeros((len(self.reference.features), widest), dtype=np.int64)
-        self._score = np.zeros(self.reference.score.bins, dtype=np.int64)
+        self._counts = BinCounts.empty(self.reference)
+
+    @property
+    def rows(self) -> int:
+        """Rows counted so far."""
+        return self._counts.rows
 
     def observe(self, matrix: FloatArray, uplift: FloatArray) -> None:
         """Count scored rows: their feature matrix (the reference's feature order) and uplift."""
         if len(matrix) == 0:
             return
-        features = np.zeros_like(self._features)
+        features = np.zeros_like(self._counts.features)
         for j, item in enumerate(self.reference.features):
             features[j, : item.bins] = item.counts(matrix[:, j])
         score = self.reference.score.counts(np.asarray(uplift, dtype=np.float64))
+        observed = BinCounts(len(matrix), features, score)
         with self._lock:
-            self._features += features
-            self._score += score
-            self.rows += len(matrix)
+            self._counts = self._counts + observed
+
+    def snapshot(self) -> BinCounts:
+        """The counts so far (a value: later rows do not change it)."""
+        with self._lock:
+            return self._counts
 
     def report(self) -> DriftReport:
         """PSI per feature and for the score, and the status of the largest."""
-        with self._lock:
-            rows = self.rows
-            features = self._features.copy()
-            score = self._score.copy()
-        if rows == 0:
-            return DriftReport(rows_seen=0, feature_psi={}, score_psi=None, status="collecting")
-        feature_psi = {
-            item.name: psi(item.shares, features[j, : item.bins])
-            for j, item in enumerate(self.reference.features)
-        }
-        score_psi = psi(self.reference.score.shares, score) if score.sum() else None
-        values = [*feature_psi.values(), *([score_psi] if score_psi is not None else [])]
-        worst = max(values) if values else None
-        return DriftReport(
-            rows_seen=rows,
-            feature_psi=feature_psi,
-            score_psi=score_psi,
-            status=drift_status(worst, rows),
-        )
+        return drift_report(self.reference, self.snapshot())

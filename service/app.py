@@ -3,7 +3,8 @@
 Nothing happens at import; the lifespan migrates and opens the program store (issued lists and
 outcomes, `UMKM_DATABASE_URL`), then starts a background task that loads the model (the process
 serves /healthz meanwhile) and checks the alias every `model_poll_seconds`, so a newly promoted
-version is served without a restart.
+version is served without a restart, and another that shares admin reloads and drift with the
+other workers through the program store every `worker_sync_seconds` (`service.worker_sync`).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from service.settings import (
 from service.web.routes import body_limits as web_body_limits
 from service.web.routes import router as web_router
 from service.web.schemas import ProblemsExport, UploadResponse
+from service.worker_sync import WorkerSync
 
 logger = logging.getLogger(__name__)
 
@@ -94,14 +96,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Idempotent: `umkm serve` has migrated already, and each worker finds the head.
         migrate.upgrade(settings.database_url)
         app.state.program_store = ProgramStore.from_url(settings.database_url)
+        sync_seconds = settings.worker_sync_seconds
+        sync = WorkerSync(store, app.state.program_store, enabled=sync_seconds > 0)
+        app.state.worker_sync = sync
+        await sync.start()  # before the first load: reload requests until now are done with
         # In the background: /healthz answers at once, /readyz says how loading goes.
-        loader = asyncio.create_task(store.keep_loaded(settings.model_poll_seconds))
+        tasks = [asyncio.create_task(store.keep_loaded(settings.model_poll_seconds))]
+        if sync.enabled:
+            tasks.append(asyncio.create_task(sync.run(sync_seconds)))
         try:
             yield
         finally:
-            loader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await loader
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await sync.save_drift()  # this worker's last counts, for the others and the next
             forget_this_process()
             app.state.program_store.close()
 

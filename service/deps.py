@@ -1,5 +1,5 @@
-"""FastAPI dependencies: the settings, the model in service, the program store, the metrics and the
-reply language.
+"""FastAPI dependencies: the settings, the model in service, the program store, what the workers
+share, the metrics and the reply language.
 
 All are `async def`: FastAPI runs plain `def` dependencies in its thread pool, and a thread hop
 per dependency costs more than everything else a single-MSME request does. POST /v1/scores calls
@@ -18,6 +18,7 @@ from service.metrics import ServiceMetrics
 from service.model_store import LoadedModel, ModelStore
 from service.reasons import Language, negotiate_language
 from service.settings import Settings
+from service.worker_sync import WorkerSync
 
 
 async def get_app_settings(request: Request) -> Settings:
@@ -36,6 +37,12 @@ async def get_program_store(request: Request) -> ProgramStore:
     """The app's program store (issued lists and outcomes), opened and migrated at start."""
     program: ProgramStore = request.app.state.program_store
     return program
+
+
+async def get_worker_sync(request: Request) -> WorkerSync:
+    """What this worker shares with the others (reload requests, drift), set up at start."""
+    sync: WorkerSync = request.app.state.worker_sync
+    return sync
 
 
 async def get_model(request: Request) -> LoadedModel:
@@ -92,6 +99,7 @@ ACCEPT_LANGUAGE_PARAMETER = {
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 StoreDep = Annotated[ModelStore, Depends(get_store)]
 ProgramStoreDep = Annotated[ProgramStore, Depends(get_program_store)]
+WorkerSyncDep = Annotated[WorkerSync, Depends(get_worker_sync)]
 ModelDep = Annotated[LoadedModel, Depends(get_model)]
 MetricsDep = Annotated[ServiceMetrics, Depends(get_metrics)]
 LanguageDep = Annotated[Language, Depends(get_language)]

@@ -74,27 +74,28 @@ class ServiceMetrics:
         self.model_swaps = Counter(
             "umkm_model_swaps", "Times a new model version was swapped in.", registry=registry
         )
-        # Drift of what the served model scored since it loaded (models.drift); under several
-        # workers each counts its own requests and the largest is reported.
+        # Drift of everything the served version scored, in every worker (`service.worker_sync`
+        # adds up the workers' tallies): the worker answering /metrics sets the whole figure, so
+        # under several workers the most recently set value is the one reported.
         self.feature_psi = Gauge(
             "umkm_feature_psi",
             "Population stability index of a feature: scored MSMEs against the model's training "
             "rows (above 0.1 moderate, above 0.25 major shift).",
             ["feature"],
             registry=registry,
-            multiprocess_mode="livemax",
+            multiprocess_mode="livemostrecent",
         )
         self.score_psi = Gauge(
             "umkm_score_psi",
             "Population stability index of the uplift score against the training rows'.",
             registry=registry,
-            multiprocess_mode="livemax",
+            multiprocess_mode="livemostrecent",
         )
         self.drift_rows = Gauge(
             "umkm_drift_rows",
-            "MSMEs scored by the served model since it loaded (the PSI's sample).",
+            "MSMEs scored by the served model version, by every worker (the PSI's sample).",
             registry=registry,
-            multiprocess_mode="livesum",
+            multiprocess_mode="livemostrecent",
         )
 
     def served_model(
@@ -107,8 +108,9 @@ class ServiceMetrics:
         self.model_loaded.set(1)
 
     def drift(self, report: DriftReport | None) -> None:
-        """Set the drift gauges from the served model's counts (cleared without a report)."""
-        self.feature_psi.clear()
+        """Set the drift gauges from the served version's report (cleared without one)."""
+        if not os.environ.get(MULTIPROC_ENV):  # there, the workers' files keep the values
+            self.feature_psi.clear()  # (and clearing warns on every scrape)
         if report is None or report.rows_seen == 0:
             self.score_psi.set(float("nan"))
             self.drift_rows.set(0 if report is None else report.rows_seen)

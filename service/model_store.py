@@ -18,6 +18,7 @@ import os
 import re
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -37,7 +38,7 @@ from service.schemas import (
 )
 
 if TYPE_CHECKING:
-    from models.drift import DriftCounts
+    from models.drift import DriftCounts, DriftReport
     from models.uplift_model import UpliftModel
 
 logger = logging.getLogger(__name__)
@@ -89,9 +90,11 @@ class LoadedModel:
     source: ModelSource
     loaded_at: str
     features: tuple[str, ...]
-    # What this model has scored, counted against its training population (None: an older
-    # model without a reference); a new model starts counting afresh.
+    # What this model has scored in this process, counted against its training population
+    # (None: an older model without a reference); each load starts a tally of its own, saved
+    # under `tally_id` and added up with the other workers' (`service.worker_sync`).
     drift: DriftCounts | None = None
+    tally_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     @property
     def name(self) -> str:
@@ -127,8 +130,8 @@ class LoadedModel:
         }
         return WEAK_EVIDENCE, counts
 
-    def info(self) -> ModelInfo:
-        """GET /v1/model's answer."""
+    def info(self, drift: DriftReport | None = None) -> ModelInfo:
+        """GET /v1/model's answer, with `drift` (default: this process's own counts)."""
         return ModelInfo(
             name=self.name,
             version=self.version,
@@ -141,11 +144,12 @@ class LoadedModel:
             features=list(self.features),
             evidence=self.evidence,
             contract=feature_contract(),
-            drift=self.drift_info(),
+            drift=self.drift_info(drift),
         )
 
-    def drift_info(self) -> ModelDrift:
-        """The drift block of GET /v1/model: PSI per feature and of the score, and a status."""
+    def drift_info(self, report: DriftReport | None = None) -> ModelDrift:
+        """The drift block of GET /v1/model: PSI per feature and of the score, and a status
+        (`report`, default: this process's own counts)."""
         from models.drift import MAJOR_PSI, MIN_ROWS_FOR_STATUS, MODERATE_PSI
 
         if self.drift is None:
@@ -156,7 +160,8 @@ class LoadedModel:
                 major_threshold=MAJOR_PSI,
                 min_rows=MIN_ROWS_FOR_STATUS,
             )
-        report = self.drift.report()
+        if report is None:
+            report = self.drift.report()
         return ModelDrift(
             status=report.status,
             rows_seen=report.rows_seen,

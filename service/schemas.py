@@ -460,8 +460,9 @@ class ModelEvidence(BaseModel):
 
 
 class ModelDrift(BaseModel):
-    """How far what the service has scored since the model loaded has moved from the model's
-    training population: population stability index (PSI) per feature and of the uplift score.
+    """How far what the service has scored with this model version (in every worker sharing the
+    program store) has moved from the model's training population: population stability index
+    (PSI) per feature and of the uplift score.
 
     Thresholds by the usual rule (Siddiqi, Credit Risk Scorecards, 2006): PSI below 0.1 no
     significant shift, 0.1 to 0.25 moderate, above 0.25 major."""
@@ -471,7 +472,10 @@ class ModelDrift(BaseModel):
         "major (above major_threshold); collecting: fewer than min_rows scored; no_reference: "
         "a model trained before drift references."
     )
-    rows_seen: int = Field(description="MSMEs scored by this model since it was loaded.")
+    rows_seen: int = Field(
+        description="MSMEs scored by this model version, by every worker sharing the program "
+        "store (what other workers scored shows within UMKM_WORKER_SYNC_SECONDS)."
+    )
     moderate_threshold: float
     major_threshold: float
     min_rows: int = Field(description="Rows scored before a status is called.")

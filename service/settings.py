@@ -56,6 +56,14 @@ class Settings(StoreSettings):
     model_poll_seconds: float = Field(
         default=60.0, ge=0, description="How often to check the alias for a new version; 0: never."
     )
+    worker_sync_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        le=3600,
+        description="How often each worker saves its drift counts to the program store and "
+        "acts on admin reloads received by other workers (or replicas on the same store); "
+        "0: workers share nothing (each its own drift; a reload reaches one worker).",
+    )
     model_load_timeout_seconds: float = Field(
         default=120.0,
         gt=0,

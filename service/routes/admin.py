@@ -1,11 +1,15 @@
-"""POST /v1/admin/reload: check the alias now and swap in a new version (admin keys only)."""
+"""POST /v1/admin/reload: check the alias now and swap in a new version (admin keys only), in
+this worker at once and in every other worker at its next check."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
 from service.auth import require_admin_key
-from service.deps import StoreDep
+from service.deps import StoreDep, WorkerSyncDep
+from service.keys import ApiKey
 from service.routes.responses import ERROR_RESPONSES
 from service.schemas import ErrorResponse, ReloadResult
 
@@ -22,10 +26,18 @@ router = APIRouter(tags=["admin"], dependencies=[Depends(require_admin_key)])
         403: {"model": ErrorResponse, "description": "Admin keys are not configured"},
     },
 )
-async def reload_model(store: StoreDep, force: bool = False) -> ReloadResult:
+async def reload_model(
+    store: StoreDep,
+    sync: WorkerSyncDep,
+    key: Annotated[ApiKey, Depends(require_admin_key)],
+    force: bool = False,
+) -> ReloadResult:
     """Loads the alias's current version beside the old one and swaps it in; a failed load keeps
-    the old model (and `error` says why). `force=true` reloads even an unchanged version."""
-    outcome = await store.refresh(force=force)
+    the old model (and `error` says why). `force=true` reloads even an unchanged version.
+
+    The answer is this worker's; every other worker (and replica) on the same program store
+    does the same within `UMKM_WORKER_SYNC_SECONDS`."""
+    outcome = await sync.reload(force=force, requested_by=key.name)
     current = store.current
     return ReloadResult(
         changed=outcome.changed,

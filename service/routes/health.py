@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from service.deps import MetricsDep, StoreDep
+from service.deps import MetricsDep, StoreDep, WorkerSyncDep
 from service.schemas import Readiness
 
 router = APIRouter(tags=["operations"])
@@ -45,10 +45,10 @@ async def readyz(store: StoreDep) -> JSONResponse:
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-async def metrics(service_metrics: MetricsDep, store: StoreDep) -> Response:
+async def metrics(service_metrics: MetricsDep, store: StoreDep, sync: WorkerSyncDep) -> Response:
     """Requests and latency by route and status, MSMEs scored, model version, reload failures,
-    and the drift of what the model scored (PSI per feature and of the score)."""
+    and the drift of what the served version scored in every worker (PSI per feature and of
+    the score)."""
     loaded = store.current
-    counts = loaded.drift if loaded is not None else None
-    service_metrics.drift(counts.report() if counts is not None else None)
+    service_metrics.drift(await sync.drift_report(loaded) if loaded is not None else None)
     return Response(service_metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.deps import ModelDep
+from service.deps import ModelDep, WorkerSyncDep
 from service.routes.responses import ERROR_RESPONSES
 from service.schemas import ModelInfo
 
@@ -17,6 +17,7 @@ router = APIRouter(tags=["model"])
     summary="The model in service",
     responses={code: ERROR_RESPONSES[code] for code in (401, 503)},
 )
-async def get_model_info(loaded: ModelDep) -> ModelInfo:
-    """Name, version, alias, training date, headline metrics and the data contract."""
-    return loaded.info()
+async def get_model_info(loaded: ModelDep, sync: WorkerSyncDep) -> ModelInfo:
+    """Name, version, alias, training date, headline metrics, the data contract, and the drift
+    of everything this version scored (in every worker sharing the program store)."""
+    return loaded.info(await sync.drift_report(loaded))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -10,8 +11,10 @@ import pytest
 from models.drift import (
     MAJOR_PSI,
     MIN_ROWS_FOR_STATUS,
+    BinCounts,
     DriftCounts,
     build_reference,
+    drift_report,
     drift_status,
     levels_reference,
     numeric_reference,
@@ -78,3 +81,72 @@ def test_counts_of_the_training_population_show_no_drift_and_a_shift_shows() -> 
 def test_no_status_is_called_on_a_handful_of_rows() -> None:
     assert drift_status(0.9, MIN_ROWS_FOR_STATUS - 1) == "collecting"
     assert drift_status(0.15, MIN_ROWS_FOR_STATUS) == "moderate"
+
+
+SPECS = (
+    FeatureSpec("revenue", "numeric"),
+    FeatureSpec("sector", "categorical", categories=("food", "craft", "retail")),
+)
+
+
+def _reference_and_rows() -> tuple[Any, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(1)
+    train = np.column_stack([rng.lognormal(2, 1, 5_000), rng.integers(0, 3, 5_000)]).astype(float)
+    uplift = rng.normal(0.05, 0.02, 5_000)
+    return build_reference(train, SPECS, uplift), train, uplift
+
+
+def test_counts_kept_apart_and_added_up_report_as_if_counted_in_one_place() -> None:
+    """Two workers' tallies, stored as JSON and summed, give the report of one counter that
+    saw every row (the service adds its workers' tallies so)."""
+    reference, train, uplift = _reference_and_rows()
+    scored = train[:900].copy()
+    scored[:, 0] *= 4
+    everything = DriftCounts(reference)
+    everything.observe(scored, uplift[:900])
+    first, second = DriftCounts(reference), DriftCounts(reference)
+    first.observe(scored[:300], uplift[:300])
+    second.observe(scored[300:], uplift[300:900])
+
+    stored = second.snapshot().as_json()
+    total = first.snapshot() + BinCounts.from_json(reference, second.rows, stored)
+    combined = drift_report(reference, total)
+
+    assert combined == everything.report()
+    assert combined.rows_seen == 900 and combined.status == "major"
+    assert first.report() != combined  # each alone is not the whole
+
+
+def test_a_snapshot_is_a_value_later_rows_do_not_change() -> None:
+    reference, train, uplift = _reference_and_rows()
+    counts = DriftCounts(reference)
+    counts.observe(train[:10], uplift[:10])
+    before = counts.snapshot()
+    counts.observe(train[10:30], uplift[10:30])
+    assert before.rows == 10 and int(before.score.sum()) == 10
+    assert counts.snapshot().rows == 30
+
+
+def test_counts_in_other_bins_are_refused() -> None:
+    reference, _, _ = _reference_and_rows()
+    other = build_reference(
+        np.arange(100, dtype=float).reshape(-1, 1),
+        (FeatureSpec("workers", "numeric"),),
+        np.linspace(0, 1, 100),
+    )
+    with pytest.raises(ValueError, match="do not fit"):
+        BinCounts.from_json(reference, 5, BinCounts.empty(other).as_json())
+    with pytest.raises(ValueError, match="different bins"):
+        _ = BinCounts.empty(reference) + BinCounts.empty(other)
+    negative = BinCounts.empty(reference).as_json()
+    negative["score"][0] = -1
+    with pytest.raises(ValueError, match="negative"):
+        BinCounts.from_json(reference, 1, negative)
+
+
+def test_the_digest_names_the_bins() -> None:
+    reference, train, uplift = _reference_and_rows()
+    again = build_reference(train, SPECS, uplift)
+    assert reference.digest == again.digest and len(reference.digest) == 64
+    other_scores = build_reference(train, SPECS, uplift + 1)
+    assert other_scores.digest != reference.digest

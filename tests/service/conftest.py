@@ -56,6 +56,9 @@ def make_settings(registered_model: Any, database_url: str) -> Callable[..., Set
             "api_keys": (API_KEY, OTHER_API_KEY),
             "admin_keys": (ADMIN_KEY,),
             "model_poll_seconds": 0,
+            # Apps of different tests share the session's store: each keeps to itself unless
+            # a test sets this (tests/service/test_workers.py).
+            "worker_sync_seconds": 0,
             "database_url": database_url,
         }
         values.update(overrides)
