@@ -30,10 +30,21 @@ ALLOCATION_CODES: dict[str, tuple[str, ...]] = {
     "constraint_share": _SHARE,
     "constraint_budget": ("budget",),
     "exploration_crowds_out_share": (*_SHARE, "needed", "slots", "model_slots"),
-    "binding_capacity": ("used", "waiting"),
+    # the binding constraints, with their variants for one slot (`_one`) or one MSME waiting
+    # (`_single`: `explain.capacity_code`)
+    **dict.fromkeys(
+        [
+            "binding_capacity",
+            "binding_capacity_one",
+            "binding_capacity_single",
+            "binding_capacity_single_one",
+        ],
+        ("used", "waiting"),
+    ),
     "binding_quota": ("province", "used", "limit", "unconstrained"),
     "binding_quota_one": ("province", "used", "limit", "unconstrained"),
     "binding_min_share": (*_SHARE, "used", "slots", "unconstrained"),
+    "binding_min_share_one": (*_SHARE, "used", "slots", "unconstrained"),
     "binding_budget": ("spent", "budget", "cost"),
     # notes, with their variants for a count of one or none (`explain.shortfall_code`)
     **dict.fromkeys(
@@ -47,8 +58,8 @@ ALLOCATION_CODES: dict[str, tuple[str, ...]] = {
         ],
         ("eligible", "capacity", "free"),
     ),
-    "note_not_beneficial": ("count",),
-    "note_not_beneficial_one": ("count",),
+    "note_not_beneficial": ("count", "option"),
+    "note_not_beneficial_one": ("count", "option"),
     "note_time_limit": ("gap",),
     "note_exploration_none": ("fraction", "slots"),
     "note_exploration_none_one": ("fraction", "slots"),

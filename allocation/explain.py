@@ -32,9 +32,24 @@ class BindingConstraint:
     used: float  # slots, MSMEs or cost the list uses
     limit: float  # the quota, the required count, the budget or the capacity
     unconstrained: float  # what the list ranked by uplift alone would use
-    message: str  # English; `code` and `params` word it in any language (data.messages)
+    message: str  # English, from the catalogue; `code` and `params` word it in any language
     code: str = ""
     params: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        kind: BindingKind,
+        name: str,
+        figures: tuple[float, float, float],
+        code: str,
+        params: dict[str, object],
+    ) -> BindingConstraint:
+        """A binding constraint with its (used, limit, unconstrained) `figures`, worded in
+        English from the catalogue, as every other language is."""
+        used, limit, unconstrained = figures
+        message = render(code, params, "en")
+        return cls(kind, name, used, limit, unconstrained, message, code, params)
 
     def __str__(self) -> str:
         return self.message
@@ -62,6 +77,13 @@ def shortfall_code(eligible: int, free: int) -> str:
     variant for no eligible MSME or one (`_none`, `_single`), and for one free slot (`_one`)."""
     code = {0: "note_shortfall_none", 1: "note_shortfall_single"}.get(eligible, "note_shortfall")
     return f"{code}_one" if free == 1 else code
+
+
+def capacity_code(filled: int, waiting: int) -> str:
+    """The catalogue code of the binding capacity: its variant for one other eligible MSME
+    waiting (`_single`), and for one slot (`_one`)."""
+    code = "binding_capacity_single" if waiting == 1 else "binding_capacity"
+    return f"{code}_one" if filled == 1 else code
 
 
 def rank_cutoff(uplift: npt.NDArray[np.float64], by_model: npt.NDArray[np.bool_]) -> float | None:
@@ -232,7 +254,8 @@ def build_result(
     harmless = int((uplift <= 0).sum())
     if harmless:
         counted = "note_not_beneficial_one" if harmless == 1 else "note_not_beneficial"
-        notes.append(Note.of(counted, {"count": harmless}))
+        # Names the option that leaves those slots free; an edge may spell it its own way.
+        notes.append(Note.of(counted, {"count": harmless, "option": "only_beneficial"}))
     if solution.gap > MIP_REL_GAP:
         notes.append(Note.of("note_time_limit", {"gap": solution.gap}))
     if exploration is not None:
@@ -347,17 +370,14 @@ def _binding(
     greedy[:fill] = True
     binding: list[BindingConstraint] = []
     if fill == request.capacity < eligible.size:
+        waiting = eligible.size - fill
         binding.append(
-            BindingConstraint(
+            BindingConstraint.of(
                 "capacity",
                 "capacity",
-                fill,
-                request.capacity,
-                eligible.size,
-                f"capacity: all {fill} slots filled while {eligible.size - fill} eligible MSMEs "
-                "wait",
-                "binding_capacity",
-                {"used": fill, "waiting": eligible.size - fill},
+                (fill, request.capacity, eligible.size),
+                capacity_code(fill, waiting),
+                {"used": fill, "waiting": waiting},
             )
         )
     if request.quotas:
@@ -368,14 +388,10 @@ def _binding(
             now, before = int(used.get(code, 0)), int(plain.get(code, 0))
             if now == quota and before > quota:
                 binding.append(
-                    BindingConstraint(
+                    BindingConstraint.of(
                         "quota",
                         f"quota {code}",
-                        now,
-                        quota,
-                        before,
-                        f"quota {code}: {now} of {quota} slot{'s' if quota != 1 else ''} used "
-                        f"(ranking by uplift alone would give it {before})",
+                        (now, quota, before),
                         "binding_quota_one" if quota == 1 else "binding_quota",
                         {"province": code, "used": now, "limit": quota, "unconstrained": before},
                     )
@@ -386,15 +402,11 @@ def _binding(
         before = int((eligible.members[i] & greedy).sum())
         if now == need and before < need:
             binding.append(
-                BindingConstraint(
+                BindingConstraint.of(
                     "min_share",
                     f"min_share {share.label}",
-                    now,
-                    need,
-                    before,
-                    f"min_share {share.label}: {now} of {fill} slots, exactly the minimum "
-                    f"(ranking by uplift alone would give {before})",
-                    "binding_min_share",
+                    (now, need, before),
+                    "binding_min_share_one" if fill == 1 else "binding_min_share",
                     share_params(share) | {"used": now, "slots": fill, "unconstrained": before},
                 )
             )
@@ -404,14 +416,10 @@ def _binding(
         plain_cost = float(eligible.cost[greedy].sum())
         if plain_cost > request.budget:
             binding.append(
-                BindingConstraint(
+                BindingConstraint.of(
                     "budget",
                     "budget",
-                    spent,
-                    request.budget,
-                    plain_cost,
-                    f"budget: {spent:,.2f} of {request.budget:,.2f} spent (ranking by uplift "
-                    f"alone would cost {plain_cost:,.2f})",
+                    (spent, request.budget, plain_cost),
                     "binding_budget",
                     {"spent": spent, "budget": request.budget, "cost": plain_cost},
                 )

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic.fields import FieldInfo
 
+from data.field_rules import FieldRuleError
 from data.reference import allowed_values, province_codes
 
 MinShareColumn = Literal["owner_gender", "province_code", "area_type", "sector", "island_group"]
@@ -18,13 +19,18 @@ MIN_SHARE_COLUMNS: tuple[str, ...] = MinShareColumn.__args__  # type: ignore[att
 DEFAULT_TIME_LIMIT_SECONDS = 10.0
 
 
-def _known_province(code: str) -> str:
+# The validators refuse with a catalog code and its parameters (`FieldRuleError`), never the value
+# refused: each edge words them in its language and names the field its own way.
+
+
+def known_province(code: str) -> str:
+    """`code` when it is one of the 38 province codes."""
     if code not in province_codes():
-        raise ValueError(f"{code!r} is not one of the 38 province codes (11 to 96)")
+        raise FieldRuleError("field_not_province")
     return code
 
 
-ProvinceCode = Annotated[str, AfterValidator(_known_province)]
+ProvinceCode = Annotated[str, AfterValidator(known_province)]
 
 
 class MinShare(BaseModel):
@@ -49,8 +55,9 @@ class MinShare(BaseModel):
     def _value_exists(self) -> MinShare:
         allowed = allowed_values(self.column)
         if self.value not in allowed:
-            shown = ", ".join(allowed) if len(allowed) <= 10 else "a 2-digit province code"
-            raise ValueError(f"{self.column} has no value {self.value!r}; use {shown}")
+            if len(allowed) > 10:  # the 38 provinces: named by the rule, not listed
+                raise FieldRuleError("field_share_value_not_province")
+            raise FieldRuleError("field_share_value", column=self.column, expected=list(allowed))
         return self
 
     @property
@@ -105,12 +112,9 @@ class ListOptions(BaseModel):
 
     @model_validator(mode="after")
     def _no_duplicate_shares(self) -> ListOptions:
-        seen: set[tuple[str, str]] = set()
-        for share in self.min_share:
-            key = (share.column, share.value)
-            if key in seen:
-                raise ValueError(f"min_share lists {share.column}={share.value} twice")
-            seen.add(key)
+        pairs = [(share.column, share.value) for share in self.min_share]
+        if len(set(pairs)) != len(pairs):
+            raise FieldRuleError("field_share_twice")
         return self
 
     @property

@@ -176,6 +176,7 @@ def prioritize(
             exclude_digital=not include_digital,
             only_beneficial=only_beneficial,
             time_limit_seconds=time_limit,
+            language=lang,
         )
         with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task(render("prioritize_scoring", {}, lang), total=None)

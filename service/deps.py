@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Request, status
 
 from data.store.repository import ProgramStore
+from service.headers import word_reply_in
 from service.metrics import ServiceMetrics
 from service.model_store import LoadedModel, ModelStore
 from service.reasons import Language, negotiate_language
@@ -70,20 +71,26 @@ async def get_metrics(request: Request) -> ServiceMetrics:
 
 
 async def get_language(
+    request: Request,
     settings: Annotated[Settings, Depends(get_app_settings)],
     accept_language: Annotated[
         str | None,
         Header(description="id (Bahasa Indonesia, the default) or en; q-values are honoured."),
     ] = None,
 ) -> Language:
-    """Bahasa Indonesia or English for the reasons, from Accept-Language."""
-    return negotiate_language(accept_language, settings.default_language)
+    """Bahasa Indonesia or English for the answer's words, from Accept-Language; the answer
+    says which in Content-Language (`service.headers`)."""
+    language = negotiate_language(accept_language, settings.default_language)
+    word_reply_in(request, language)
+    return language
 
 
 def reply_language(request: Request) -> Language:
-    """`get_language` as a plain call, for the hot route that resolves no dependencies."""
+    """`get_language` as a plain call, for the hot routes that resolve no dependencies."""
     settings: Settings = request.app.state.settings
-    return negotiate_language(request.headers.get("accept-language"), settings.default_language)
+    language = negotiate_language(request.headers.get("accept-language"), settings.default_language)
+    word_reply_in(request, language)
+    return language
 
 
 # `openapi_extra` parameters of a route that reads Accept-Language through `reply_language`.

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Route
 
 from allocation import AllocationError, CandidateError, InfeasibleConstraints
+from data.field_rules import FieldRuleError
 from data.messages import Language, render
 from data.store.errors import (
     ConflictingOutcomesError,
@@ -28,8 +29,8 @@ from data.store.errors import (
 )
 from service.auth import ScopeError
 from service.deps import reply_language
+from service.headers import word_reply_in
 from service.request_problems import (
-    FieldRuleError,
     field_path,
     problem_reason,
     readable_path,
@@ -102,6 +103,7 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    word_reply_in(request, None)  # its detail is English, whatever Accept-Language asked
     code = ERROR_CODES.get(exc.status_code, f"http_{exc.status_code}")
     detail = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
     if isinstance(exc, ScopeError):
@@ -129,6 +131,7 @@ def _allowed_methods(request: Request) -> str:
 async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     """A bug, not an input: still the one format, and nothing of the request in the answer
     (Starlette logs the traceback after this handler answers)."""
+    word_reply_in(request, None)  # English, whatever Accept-Language asked
     return error_response(
         500, "internal_error", "The service failed on this request; nothing was applied."
     )

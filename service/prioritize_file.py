@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from models.features import FeatureError
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame
 from service.exceptions import ServiceError
+from service.request_problems import problem_reason
 from service.scoring import not_selected_reasons
 
 SCORING_CHUNK_ROWS = 200_000
@@ -133,16 +134,15 @@ def parse_min_shares(items: Sequence[str]) -> list[dict[str, Any]]:
     return shares
 
 
-def build_request(**fields: Any) -> AllocationRequest:
-    """The allocation request, with pydantic's complaints turned into one line per problem."""
+def build_request(*, language: Language = "en", **fields: Any) -> AllocationRequest:
+    """The allocation request; pydantic's complaints and the options' own rules worded in
+    `language` from their codes, each naming its option (`quotas["99"]`, `min_share[0]`) and
+    never the value given, as the API words them."""
     try:
         return AllocationRequest.model_validate(fields)
     except ValidationError as error:
-        lines = []
-        for problem in error.errors():
-            where = ".".join(str(part) for part in problem["loc"] if part != "[key]")
-            lines.append(f"{where}: {problem['msg'].removeprefix('Value error, ')}")
-        raise PrioritizeFileError("; ".join(lines)) from None
+        reasons = [problem_reason(problem, language) for problem in error.errors()]
+        raise PrioritizeFileError("; ".join(reasons)) from None
 
 
 # ------------------------------------------------------------------------------ the work
@@ -326,13 +326,22 @@ SUMMARY_CODES: dict[str, tuple[str, ...]] = {
 }
 
 
+def command_line_option(params: Mapping[str, object]) -> Mapping[str, object]:
+    """A message's parameters with the list option it names (`option`, a `ListOptions` field
+    such as `only_beneficial`) spelled as `umkm prioritize` takes it: `--only-beneficial`."""
+    option = params.get("option")
+    if not isinstance(option, str):
+        return params
+    return {**params, "option": "--" + option.replace("_", "-")}
+
+
 def summary_rows(
     result: AllocationResult, language: Language = "en", *, cells: bool = False
 ) -> list[tuple[str, object]]:
     """The list's figures as (label, value) pairs, for the console and the workbook; labels,
-    binding constraints and notes in `language` (English as the API words them). Counts and gains
-    stay numbers in English and for a workbook's `cells`; on a Bahasa console they are text with
-    its separators (2,53)."""
+    binding constraints and notes worded in `language` from their codes, as the API words
+    them. Counts and gains stay numbers in English and for a workbook's `cells`; on a Bahasa
+    console they are text with its separators (2,53)."""
 
     def label(code: str, **params: object) -> str:
         return render(code, params, language)
@@ -363,12 +372,11 @@ def summary_rows(
     if result.optimality_gap > 0:
         rows.append((label("summary_optimality_gap"), f"{result.optimality_gap:.2e}"))
     binding, note = label("summary_binding"), label("summary_note")
-    if language == "en":
-        rows += [(binding, text) for text in result.binding_constraints]
-        rows += [(note, text) for text in result.notes]
-    else:
-        rows += [(binding, render(item.code, item.params, language)) for item in result.binding]
-        rows += [(note, render(item.code, item.params, language)) for item in result.coded_notes]
+    rows += [(binding, render(item.code, item.params, language)) for item in result.binding]
+    rows += [
+        (note, render(item.code, command_line_option(item.params), language))
+        for item in result.coded_notes
+    ]
     rows += [
         (label("summary_not_selected", reason=label(f"summary_reason.{code}")), figure(n))
         for code, n in result.reason_counts.items()

@@ -4,7 +4,7 @@ in the request's language.
 Each error keeps its pydantic `type` and field path; the reason is a catalog code chosen by the
 type, with parameters from pydantic's `ctx` (a bound, a length, the allowed values), and names the
 field as a person reads it (`msmes[3].province_code`). A validator that refuses a value raises
-`FieldRuleError` with its own code, which pydantic reports as a `value_error`.
+`data.field_rules.FieldRuleError` with its own code, which pydantic reports as a `value_error`.
 """
 
 from __future__ import annotations
@@ -12,24 +12,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
+from data.field_rules import FieldRuleError
 from data.messages import Language, format_param, render
-from service.exceptions import ServiceError
-
-# The codes a validator or a service check words its refusal with (`FieldRuleError`).
-RuleCode = Literal[
-    "field_not_province",
-    "field_not_contract_boolean",
-    "field_share_value",
-    "field_share_value_not_province",
-    "field_share_twice",
-    "field_duplicate",
-    "field_cost_needed",
-    "field_too_many_msmes",
-    "field_too_many_msmes_one",
-    "field_control_character",
-]
 
 # Pydantic's error types -> catalog codes (`_params` fills each code's parameters from `ctx`).
 TYPE_CODES: dict[str, str] = {
@@ -119,16 +105,6 @@ _BOUNDS = ("gt", "ge", "lt", "le")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 _JSON_POSITION = re.compile(r" at line (\d+) column (\d+)$")  # serde_json's `Display`
-
-
-class FieldRuleError(ServiceError, ValueError):
-    """A validator's refusal as a catalog code with parameters (pydantic reports it as a
-    `value_error`); its English text, with the field called "value", is for logs."""
-
-    def __init__(self, code: RuleCode, **params: object) -> None:
-        super().__init__(render(code, {"field": "value", **params}, "en"))
-        self.code: RuleCode = code
-        self.params: dict[str, object] = params
 
 
 def field_path(loc: Sequence[object]) -> str | None:

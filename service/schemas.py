@@ -19,7 +19,6 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
     create_model,
-    model_validator,
 )
 from pydantic.fields import FieldInfo
 
@@ -31,9 +30,9 @@ from data.contract import (
     TRUE_STRINGS,
     ColumnSpec,
 )
+from data.field_rules import FieldRuleError
 from data.reference import allowed_values, province_codes
 from data.segments import ScoredSegment
-from service.request_problems import FieldRuleError
 from service.settings import MAX_PRIORITIZE_MSMES, MAX_SCORE_MSMES, Language
 
 MSME_ID_MAX_LENGTH = 64
@@ -122,14 +121,8 @@ def _boolean_spellings_schema() -> dict[str, Any]:
     }
 
 
-def _known_province(code: str) -> str:
-    if code not in province_codes():
-        raise FieldRuleError("field_not_province")
-    return code
-
-
 ProvinceCode = Annotated[
-    str, StringConstraints(pattern=r"^\d{2}$"), AfterValidator(_known_province)
+    str, StringConstraints(pattern=r"^\d{2}$"), AfterValidator(options.known_province)
 ]
 
 
@@ -263,7 +256,7 @@ class ScoreResponse(BaseModel):
 
 def _min_share_variants(schema: dict[str, Any]) -> None:
     """One variant per column in OpenAPI, each listing the values that column takes (the model
-    checks the same list in `_value_is_allowed`); read when the schema is first generated."""
+    checks the same list: `allocation.options.MinShare`); read when the schema is generated."""
     properties = schema.pop("properties")
     required = schema.pop("required")
     schema.pop("additionalProperties", None)
@@ -289,17 +282,6 @@ class MinShare(options.MinShare):
 
     model_config = ConfigDict(strict=True, json_schema_extra=_min_share_variants)
 
-    @model_validator(mode="after")
-    def _value_exists(self) -> MinShare:
-        # The API's wording, which never repeats the submitted value.
-        assert self.column in MIN_SHARE_COLUMNS
-        allowed = allowed_values(self.column)
-        if self.value not in allowed:
-            if len(allowed) > 10:
-                raise FieldRuleError("field_share_value_not_province")
-            raise FieldRuleError("field_share_value", column=self.column, expected=list(allowed))
-        return self
-
 
 class ListOptionsBody(ListOptions):
     """`ListOptions` as a JSON body carries them: strict types and the service's limits (the
@@ -315,13 +297,6 @@ class ListOptionsBody(ListOptions):
     exploration_seed: Seed | None = Field(
         default=None, description=ListOptions.model_fields["exploration_seed"].description
     )
-
-    @model_validator(mode="after")
-    def _no_duplicate_shares(self) -> ListOptionsBody:
-        pairs = [(share.column, share.value) for share in self.min_share]
-        if len(set(pairs)) != len(pairs):
-            raise FieldRuleError("field_share_twice")
-        return self
 
 
 class _Candidates(_Strict):

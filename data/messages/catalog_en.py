@@ -344,6 +344,15 @@ MESSAGES: dict[str, str] = {
     "binding_capacity": (
         "Capacity: all {used} slots filled while {waiting} other eligible MSMEs wait"
     ),
+    "binding_capacity_one": (
+        "Capacity: the {used} slot is filled while {waiting} other eligible MSMEs wait"
+    ),
+    "binding_capacity_single": (
+        "Capacity: all {used} slots filled while {waiting} other eligible MSME waits"
+    ),
+    "binding_capacity_single_one": (
+        "Capacity: the {used} slot is filled while {waiting} other eligible MSME waits"
+    ),
     "binding_quota": (
         "Limit for {province}: {used} of {limit} slots used (without it: {unconstrained})"
     ),
@@ -352,6 +361,10 @@ MESSAGES: dict[str, str] = {
     ),
     "binding_min_share": (
         "Minimum share {value} ({fraction}): {used} of {slots} slots, exactly the minimum "
+        "(without it: {unconstrained})"
+    ),
+    "binding_min_share_one": (
+        "Minimum share {value} ({fraction}): {used} of {slots} slot, exactly the minimum "
         "(without it: {unconstrained})"
     ),
     "binding_budget": "Budget: Rp {spent} of Rp {budget} spent (without the budget: Rp {cost})",
@@ -375,11 +388,11 @@ MESSAGES: dict[str, str] = {
     "note_shortfall_none_one": "No eligible MSME for {capacity} slot: the slot stays free.",
     "note_not_beneficial": (
         "{count} MSMEs on the list have uplift <= 0 (mentoring is not expected to help them); "
-        "set only_beneficial to leave those slots free"
+        "set {option} to leave those slots free"
     ),
     "note_not_beneficial_one": (
         "{count} MSME on the list has uplift <= 0 (mentoring is not expected to help it); "
-        "set only_beneficial to leave that slot free"
+        "set {option} to leave that slot free"
     ),
     "note_time_limit": (
         "the solver stopped at its time limit: the list is within {gap} of the best possible "

@@ -374,6 +374,17 @@ MESSAGES: dict[str, str] = {
     "binding_capacity": (
         "Kapasitas: semua {used} slot terisi, sementara {waiting} UMKM layak lainnya menunggu"
     ),
+    "binding_capacity_one": (
+        "Kapasitas: {used} slot yang tersedia sudah terisi, sementara {waiting} UMKM layak "
+        "lainnya menunggu"
+    ),
+    "binding_capacity_single": (
+        "Kapasitas: semua {used} slot terisi, sementara {waiting} UMKM layak lainnya menunggu"
+    ),
+    "binding_capacity_single_one": (
+        "Kapasitas: {used} slot yang tersedia sudah terisi, sementara {waiting} UMKM layak "
+        "lainnya menunggu"
+    ),
     "binding_quota": (
         "Batas {province}: {used} dari {limit} slot terpakai (tanpa batas akan mendapat "
         "{unconstrained})"
@@ -383,6 +394,10 @@ MESSAGES: dict[str, str] = {
         "{unconstrained})"
     ),
     "binding_min_share": (
+        "Porsi minimum {value} ({fraction}): {used} dari {slots} slot, tepat di batas (tanpa "
+        "syarat ini: {unconstrained})"
+    ),
+    "binding_min_share_one": (
         "Porsi minimum {value} ({fraction}): {used} dari {slots} slot, tepat di batas (tanpa "
         "syarat ini: {unconstrained})"
     ),
@@ -412,12 +427,12 @@ MESSAGES: dict[str, str] = {
         "Tidak ada UMKM yang layak untuk {capacity} slot: slot itu tetap kosong."
     ),
     "note_not_beneficial": (
-        "{count} UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); pilih opsi "
-        "untuk membiarkan slot itu kosong"
+        "{count} UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); aktifkan "
+        "{option} agar slot-slot itu dibiarkan kosong"
     ),
     "note_not_beneficial_one": (
-        "{count} UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); pilih opsi "
-        "untuk membiarkan slot itu kosong"
+        "{count} UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); aktifkan "
+        "{option} agar slot itu dibiarkan kosong"
     ),
     "note_time_limit": (
         "Penyelesai berhenti di batas waktu: total tambahan peluang daftar ini paling jauh {gap} "

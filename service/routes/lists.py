@@ -18,7 +18,13 @@ from data.store.errors import StoreError
 from data.store.repository import ProgramStore
 from service.auth import ListsKey, ReadKey
 from service.body import documented_body, gc_paused_for, read_json_body
-from service.deps import LanguageDep, ProgramStoreDep, current_model, reply_language
+from service.deps import (
+    ACCEPT_LANGUAGE_PARAMETER,
+    LanguageDep,
+    ProgramStoreDep,
+    current_model,
+    reply_language,
+)
 from service.errors import allocation_refusal, check_msme_list, store_refusal
 from service.list_value import list_value
 from service.metrics import ServiceMetrics
@@ -46,7 +52,7 @@ _Answer = TypeVar("_Answer")
     status_code=status.HTTP_201_CREATED,
     summary="Build a mentoring list and record it, with a share of slots explored at random",
     responses=ERROR_RESPONSES | {403: PROGRAM_RESPONSES[403]},
-    openapi_extra=documented_body(ListRequest),
+    openapi_extra=documented_body(ListRequest) | {"parameters": [ACCEPT_LANGUAGE_PARAMETER]},
 )
 async def post_list(request: Request, key: ListsKey, store: ProgramStoreDep) -> Response:
     """The list POST /v1/prioritize would build, except that `exploration_share` of the slots

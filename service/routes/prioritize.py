@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from allocation import AllocationError
 from service.auth import API_KEY_SECURITY, check_scope
 from service.body import documented_body, gc_paused_for, read_json_body
-from service.deps import current_model, reply_language
+from service.deps import ACCEPT_LANGUAGE_PARAMETER, current_model, reply_language
 from service.errors import allocation_refusal, check_msme_list
 from service.metrics import ServiceMetrics
 from service.routes.responses import ERROR_RESPONSES
@@ -32,12 +32,16 @@ router = APIRouter(tags=["prioritize"])
     response_model=PrioritizeResponse,
     summary="Build a mentoring list: who gets the slots",
     responses=ERROR_RESPONSES,
-    openapi_extra=documented_body(PrioritizeRequest) | API_KEY_SECURITY,
+    openapi_extra=documented_body(PrioritizeRequest)
+    | API_KEY_SECURITY
+    | {"parameters": [ACCEPT_LANGUAGE_PARAMETER]},
 )
 async def post_prioritize(request: Request) -> Response:
     """Fills `capacity` slots (or every eligible MSME, when fewer: `shortfall_note` says so),
     maximising the expected extra digitalizations under the constraints given. Constraints that
-    cannot all hold get a 422 naming them; every MSME left out is in `not_selected` with why."""
+    cannot all hold get a 422 naming them; every MSME left out is in `not_selected` with why.
+    Reasons, notes and refusals are worded in Bahasa Indonesia (default) or English
+    (`Accept-Language: en`), as `Content-Language` says."""
     check_scope(request, "lists")
     with gc_paused_for(request):
         body = await read_json_body(request, PrioritizeRequest)

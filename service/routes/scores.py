@@ -57,8 +57,4 @@ async def post_scores(request: Request) -> Response:
         answer = ScoreResponse.model_construct(model=loaded.ref, language=language, scores=scores)
         payload = answer.model_dump_json()
         del body, msmes, scores, answer
-    return Response(
-        payload,
-        media_type="application/json",
-        headers={"Content-Language": language, "Vary": "Accept-Language"},
-    )
+    return Response(payload, media_type="application/json")  # Content-Language: service.headers

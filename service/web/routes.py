@@ -418,15 +418,12 @@ async def post_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
     settings: SettingsDep,
     language: LanguageDep,
     metrics: MetricsDep,
-    response: Response,
 ) -> UploadResponse | JSONResponse:
     """Reads the file (header in row 1), checks every row against the data contract and builds
     the list `POST /v1/prioritize` would build for those rows, with province names, reasons in
     the requested language and the spread of the slots. Any invalid row refuses the whole file,
     listing every problem with its spreadsheet row, column and fix; nothing is half-applied."""
-    return await _list_from_upload(
-        file, options, UPLOAD_PATH, loaded, settings, language, metrics, response
-    )
+    return await _list_from_upload(file, options, UPLOAD_PATH, loaded, settings, language, metrics)
 
 
 async def _list_from_upload(  # noqa: PLR0917  (the routes' dependencies, passed on)
@@ -437,7 +434,6 @@ async def _list_from_upload(  # noqa: PLR0917  (the routes' dependencies, passed
     settings: Settings,
     language: Language,
     metrics: ServiceMetrics,
-    response: Response,
     record: Callable[[UploadOptions, str], Prioritize] | None = None,
 ) -> UploadResponse | JSONResponse:
     """The list made from an uploaded file, by `record(options, filename)` when given (a list
@@ -466,8 +462,6 @@ async def _list_from_upload(  # noqa: PLR0917  (the routes' dependencies, passed
         await file.close()
     result.understood = understood
     metrics.msmes_scored.labels(route).inc(result.source.rows)
-    response.headers["Content-Language"] = language
-    response.headers["Vary"] = "Accept-Language"
     return result
 
 
@@ -498,14 +492,13 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
     settings: SettingsDep,
     language: LanguageDep,
     metrics: MetricsDep,
-    response: Response,
 ) -> UploadResponse | JSONResponse:
     """What POST /v1/prioritize/upload answers, with `exploration_share` of the slots (default
     0.1) drawn at random, and the list recorded with its file name, like POST /v1/lists: the
     answer carries `list_id`; GET /v1/lists shows it among the lists issued."""
     record = partial(recording, store, created_by=_issuer(key))
     return await _list_from_upload(
-        file, options, LISTS_UPLOAD_PATH, loaded, settings, language, metrics, response, record
+        file, options, LISTS_UPLOAD_PATH, loaded, settings, language, metrics, record
     )
 
 

@@ -25,6 +25,7 @@ from allocation import (
     allocate,
     solver,
 )
+from data.field_rules import FieldRuleError
 from data.messages import Language, render
 
 
@@ -144,7 +145,7 @@ def test_capacity_only_takes_the_highest_uplift_in_order() -> None:
     assert result.expected_success_rate == pytest.approx(0.2 + 0.62 / 3)
     assert result.shortfall_note is None
     assert result.binding_constraints == [
-        "capacity: all 3 slots filled while 3 eligible MSMEs wait"
+        "Capacity: all 3 slots filled while 3 other eligible MSMEs wait"
     ]
     reasons = result.not_selected.set_index("msme_id")["reason_code"]
     assert reasons.to_dict() == {
@@ -153,6 +154,57 @@ def test_capacity_only_takes_the_highest_uplift_in_order() -> None:
         "M002": "not_beneficial",
     }
     assert_partition(candidates, result)
+
+
+# (capacity, eligible MSMEs) -> the binding capacity's catalogue code and its English words.
+CAPACITY_WORDS = {
+    (1, 2): (
+        "binding_capacity_single_one",
+        "Capacity: the 1 slot is filled while 1 other eligible MSME waits",
+    ),
+    (1, 3): (
+        "binding_capacity_one",
+        "Capacity: the 1 slot is filled while 2 other eligible MSMEs wait",
+    ),
+    (2, 3): (
+        "binding_capacity_single",
+        "Capacity: all 2 slots filled while 1 other eligible MSME waits",
+    ),
+    (2, 4): ("binding_capacity", "Capacity: all 2 slots filled while 2 other eligible MSMEs wait"),
+}
+
+
+@pytest.mark.parametrize(("capacity", "eligible"), CAPACITY_WORDS)
+def test_binding_capacity_is_worded_from_the_catalogue_with_counts_of_one(
+    capacity: int, eligible: int
+) -> None:
+    candidates = frame({"uplift": u} for u in [0.4, 0.3, 0.2, 0.1][:eligible])
+    result = allocate(candidates, AllocationRequest(capacity=capacity))
+    [binding] = result.binding
+    assert (binding.code, binding.message) == CAPACITY_WORDS[capacity, eligible]
+    assert binding.params == {"used": capacity, "waiting": eligible - capacity}
+    assert binding.message == render(binding.code, binding.params, "en")  # one home for words
+    bahasa = render(binding.code, binding.params, "id")
+    assert bahasa.startswith("Kapasitas: ") and f"{eligible - capacity} UMKM layak" in bahasa
+
+
+def test_a_minimum_share_of_one_slot_binds_in_the_singular() -> None:
+    candidates = frame(
+        [{"owner_gender": "male", "uplift": 0.4}, {"owner_gender": "female", "uplift": 0.1}]
+    )
+    share = MinShare(column="owner_gender", value="female", share=0.5)
+    result = allocate(candidates, AllocationRequest(capacity=1, min_share=[share]))
+    assert ids(result) == ["M001"]
+    by_kind = {item.kind: item for item in result.binding}
+    assert by_kind["min_share"].code == "binding_min_share_one"
+    assert by_kind["min_share"].message == (
+        "Minimum share female (50%): 1 of 1 slot, exactly the minimum (without it: 0)"
+    )
+    assert by_kind["capacity"].message == (
+        "Capacity: the 1 slot is filled while 1 other eligible MSME waits"
+    )
+    for item in result.binding:
+        assert item.message == render(item.code, item.params, "en")
 
 
 def test_fewer_eligible_than_capacity_selects_all_and_says_so() -> None:
@@ -239,10 +291,10 @@ def test_the_shortfall_note_counts_msmes_and_slots_in_the_singular_or_plural(
         ),
         (
             "id",
-            "1 UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); pilih opsi "
-            "untuk membiarkan slot itu kosong",
-            "2 UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); pilih opsi "
-            "untuk membiarkan slot itu kosong",
+            "1 UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); aktifkan "
+            "only_beneficial agar slot itu dibiarkan kosong",
+            "2 UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); aktifkan "
+            "only_beneficial agar slot-slot itu dibiarkan kosong",
         ),
     ],
 )
@@ -383,9 +435,7 @@ def test_quotas_cap_each_province_and_explain_who_lost_a_slot() -> None:
     assert off.loc["M001", "reason_code"] == "province_quota_full"
     assert off.loc["M004", "reason_code"] == "province_quota_full"  # 0.05 > cutoff 0.01
     assert messages(result)["M001"] == ("province_quota_full_one", {"province": "31", "quota": 1})
-    assert "quota 31: 1 of 1 slot used (ranking by uplift alone would give it 3)" in (
-        result.binding_constraints
-    )
+    assert "Limit for DKI Jakarta: 1 of 1 slot used (without it: 3)" in result.binding_constraints
     quota_31 = next(item for item in result.binding if item.name == "quota 31")
     assert quota_31.code == "binding_quota_one"  # a count of one: the catalogue's singular
     assert render(quota_31.code, quota_31.params, "en").endswith("1 of 1 slot used (without it: 3)")
@@ -439,8 +489,7 @@ def test_min_share_reserves_slots_and_is_reported_as_binding() -> None:
     assert off["M002"] == "min_share_reserved"
     assert off["M005"] == "below_rank_cutoff"
     assert result.binding_constraints[1] == (
-        "min_share owner_gender=female 0.5: 2 of 4 slots, exactly the minimum "
-        "(ranking by uplift alone would give 1)"
+        "Minimum share female (50%): 2 of 4 slots, exactly the minimum (without it: 1)"
     )
 
 
@@ -510,7 +559,7 @@ def test_budget_trades_uplift_for_cost_optimally() -> None:
     off = result.not_selected.set_index("msme_id")["reason_code"]
     assert off["M000"] == "over_budget"
     assert off["M004"] == "below_rank_cutoff"
-    assert "budget: 4.00 of 4.00 spent (ranking by uplift alone would cost 7.00)" in (
+    assert "Budget: Rp 4.00 of Rp 4.00 spent (without the budget: Rp 7.00)" in (
         result.binding_constraints
     )
 
@@ -660,16 +709,33 @@ def test_constraints_that_clash_only_together_are_all_named() -> None:
 # ------------------------------------------------------------------------- bad input
 
 
-def test_request_validation_names_the_field() -> None:
-    with pytest.raises(ValidationError, match="owner_gender has no value 'femme'"):
+def _rule(error: pytest.ExceptionInfo[ValidationError]) -> tuple[str, dict[str, object]]:
+    """The catalogue code and parameters a validator refused with (`FieldRuleError`)."""
+    [problem] = error.value.errors()
+    cause = problem["ctx"]["error"]
+    assert isinstance(cause, FieldRuleError) and problem["type"] == "value_error"
+    return cause.code, cause.params
+
+
+def test_request_validation_refuses_with_codes_never_the_value() -> None:
+    with pytest.raises(ValidationError) as refused:
         MinShare(column="owner_gender", value="femme", share=0.5)
-    with pytest.raises(ValidationError, match="'99' is not one of the 38 province codes"):
+    expected = {"column": "owner_gender", "expected": ["female", "male"]}
+    assert _rule(refused) == ("field_share_value", expected)
+    assert "femme" not in refused.value.errors()[0]["msg"]  # the English text, for logs
+    with pytest.raises(ValidationError) as refused:
+        MinShare(column="province_code", value="98", share=0.5)
+    assert _rule(refused) == ("field_share_value_not_province", {})
+    with pytest.raises(ValidationError) as refused:
         AllocationRequest(capacity=1, quotas={"99": 1})
-    with pytest.raises(ValidationError, match="lists area_type=rural twice"):
+    assert _rule(refused) == ("field_not_province", {})
+    assert refused.value.errors()[0]["loc"] == ("quotas", "99", "[key]")
+    with pytest.raises(ValidationError) as refused:
         AllocationRequest(
             capacity=1,
             min_share=[MinShare(column="area_type", value="rural", share=s) for s in (0.1, 0.2)],
         )
+    assert _rule(refused) == ("field_share_twice", {})
     with pytest.raises(ValidationError):
         AllocationRequest(capacity=0)
 

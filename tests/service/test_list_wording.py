@@ -145,3 +145,33 @@ def test_an_uplift_just_below_the_cutoff_is_shown_apart_from_it(
     shown = [float(text.replace(",", ".")) / 100 for text in (uplift, cutoff)]
     assert shown[0] == pytest.approx(gains[capacity], abs=half_step)
     assert shown[1] == pytest.approx(gains[capacity - 1], abs=half_step)
+
+
+# The note on listed MSMEs not expected to gain names the option that leaves their slots free,
+# as the API's body spells it, in either language.
+NOT_BENEFICIAL = {
+    "id": "{count} UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); aktifkan "
+    "only_beneficial agar slot-slot itu dibiarkan kosong",
+    "en": "{count} MSMEs on the list have uplift <= 0 (mentoring is not expected to help them); "
+    "set only_beneficial to leave those slots free",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_note_on_msmes_not_expected_to_gain_names_the_option_to_set(
+    client: TestClient, profiles: list[dict[str, Any]], language: Language
+) -> None:
+    offline = [row for row in profiles[:300] if row["digital_status"] == "offline"]
+    body: dict[str, Any] = {"msmes": offline, "capacity": len(offline)}
+
+    answer = _post(client, "/v1/prioritize", body, language)
+
+    harmless = sum(entry["expected_gain"] <= 0 for entry in answer["selected"])
+    assert harmless > 1, "every offline MSME expected to gain: nothing to note"
+    count = format_param("count", harmless, language)
+    assert NOT_BENEFICIAL[language].format(count=count) in answer["notes"]
+    # Setting the option the note names leaves those slots free, and the note goes.
+    chosen = _post(client, "/v1/prioritize", body | {"only_beneficial": True}, language)
+    assert all(entry["expected_gain"] > 0 for entry in chosen["selected"])
+    assert chosen["filled"] == answer["filled"] - harmless
+    assert not any("only_beneficial" in note for note in chosen["notes"])

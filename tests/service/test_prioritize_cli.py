@@ -136,6 +136,62 @@ def test_the_lists_table_is_labelled_in_the_chosen_language(
         assert "expected extra digitalizations" in table and "diharapkan" not in words
 
 
+@pytest.fixture(scope="module")
+def two_least_gaining(
+    registered_model: RegisteredModel, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The two offline candidates the model expects to gain least from mentoring (neither
+    gains), so a list of one slot leaves one waiting and holds an MSME that does not gain."""
+    from models.pyfunc import load_uplift_model
+    from models.scoring import score_frame
+
+    frame = registered_model.candidates
+    frame = frame[frame["digital_status"] == "offline"].reset_index(drop=True)
+    uplift = score_frame(load_uplift_model(registered_model.model_uri), frame)["uplift"]
+    least = frame.loc[uplift.sort_values(kind="stable").index[:2]]
+    assert (uplift[least.index] <= 0).all(), "the model expects every candidate to gain"
+    return write_table(least, tmp_path_factory.mktemp("least") / "least.csv")
+
+
+# The binding capacity and the note of a one-slot list of two MSMEs that do not gain, as the
+# table words them: counts of one in the singular, the option to set as the command spells it.
+ONE_SLOT_WORDS = {
+    "id": (
+        "Kapasitas: 1 slot yang tersedia sudah terisi, sementara 1 UMKM layak lainnya menunggu",
+        "1 UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); aktifkan "
+        "--only-beneficial agar slot itu dibiarkan kosong",
+    ),
+    "en": (
+        "Capacity: the 1 slot is filled while 1 other eligible MSME waits",
+        "1 MSME on the list has uplift <= 0 (mentoring is not expected to help it); set "
+        "--only-beneficial to leave that slot free",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_binding_capacity_and_notes_are_worded_from_the_catalogue(
+    registered_model: RegisteredModel,
+    two_least_gaining: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "250")  # no cell wraps
+    other = "en" if lang == "id" else "id"
+    code, out, err = run(
+        "--data", str(two_least_gaining), "--capacity", "1", "--output", str(tmp_path / "l.csv"),
+        "--model", registered_model.model_uri, "--lang", lang,
+    )  # fmt: skip
+    assert code == 0, err
+    table = " ".join(" ".join(line.replace("│", " ").split()) for line in out.splitlines())
+    for words in ONE_SLOT_WORDS[lang]:
+        assert words in table
+    for words in ONE_SLOT_WORDS[other]:
+        assert words not in table
+    assert "1 slots" not in table and "MSMEs wait" not in table
+
+
 # What `umkm prioritize` says around its table, in each language (stdout lines, stderr note,
 # the workbook's summary sheet: its header and a label).
 AROUND_THE_TABLE = {
@@ -405,8 +461,8 @@ def test_budget_and_share_reasons_give_their_figures_and_the_table_counts_them_i
     ("options", "message"),
     [
         (["--quotas", "31:40"], "'31:40' is not like 31=40"),
-        (["--quotas", "99=4"], "quotas.99: '99' is not one of the 38 province codes"),
-        (["--min-share", "owner_gender=femme:0.5"], "owner_gender has no value 'femme'"),
+        (["--quotas", "99=4"], 'quotas["99"] is not one of the 38 province codes'),
+        (["--min-share", "owner_gender=femme:0.5"], "use one of: female, male"),
         (["--min-share", "owner_gender=female"], "is not like owner_gender=female:0.5"),
         (["--budget", "10"], "the file has no column cost"),
     ],
@@ -424,6 +480,58 @@ def test_bad_options_exit_2_with_a_clear_message(
     )  # fmt: skip
     assert code == 2
     assert message in " ".join(err.split())  # rich may wrap long lines
+
+
+# Options the list's own rules refuse (`allocation.options`), worded in each language from their
+# codes: the option named, the value given never repeated.
+REFUSED_OPTIONS = [
+    (
+        ["--quotas", "31=4,99=4"],
+        {
+            "id": 'quotas["99"] bukan salah satu dari 38 kode provinsi (11 sampai 96)',
+            "en": 'quotas["99"] is not one of the 38 province codes (11 to 96)',
+        },
+    ),
+    (
+        ["--min-share", "owner_gender=femme:0.5"],
+        {
+            "id": "min_share[0]: value bukan nilai owner_gender; pakai salah satu dari: female, "
+            "male",
+            "en": "min_share[0]: value is not a owner_gender value; use one of: female, male",
+        },
+    ),
+    (
+        ["--min-share", "province_code=98:0.5"],
+        {
+            "id": "min_share[0]: value bukan kode provinsi; pakai salah satu dari 38 kode "
+            "provinsi (11 sampai 96)",
+            "en": "min_share[0]: value is not a province code; use one of the 38 province codes "
+            "(11 to 96)",
+        },
+    ),
+    (
+        ["--min-share", "owner_gender=female:0.3", "--min-share", "owner_gender=female:0.4"],
+        {
+            "id": "min_share menyebut kolom dan nilai yang sama dua kali",
+            "en": "min_share names the same column and value twice",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize(("options", "words"), REFUSED_OPTIONS)
+def test_options_the_lists_rules_refuse_are_worded_in_the_chosen_language(
+    tmp_path: Path, options: list[str], words: dict[str, str], lang: str
+) -> None:
+    code, _, err = run(
+        "--data", str(tmp_path / "never-read.csv"), "--capacity", "5",
+        "--output", str(tmp_path / "l.csv"), *options, "--lang", lang,
+    )  # fmt: skip
+    assert code == 2
+    label = {"id": "galat:", "en": "error:"}[lang]
+    assert " ".join(err.split()) == f"{label} {words[lang]}"  # rich may wrap long lines
+    assert "femme" not in err and "98" not in err
 
 
 def test_unreadable_input_exits_2(tmp_path: Path) -> None:

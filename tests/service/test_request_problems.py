@@ -9,12 +9,12 @@ from typing import Any, get_args
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
+from data.field_rules import RuleCode
 from data.messages import CATALOGS, LANGUAGES
 from service.request_problems import (
     FALLBACK_CODE,
     REQUEST_PROBLEM_CODES,
     TYPE_CODES,
-    RuleCode,
     problem_message,
     problem_reason,
     readable_path,
