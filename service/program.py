@@ -7,12 +7,20 @@ import math
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from allocation import AllocationRequest, AllocationResult, Exploration
+from allocation.explain import NotSelectedReasons
 from data.messages import Language
 from data.store.extras import candidate_columns, check_extras, extra_names
-from data.store.records import IssuedListRecord, ListedMsmeIn, OutcomeIn, SelectedBy
+from data.store.records import (
+    IssuedListRecord,
+    ListedMsmeIn,
+    ListedMsmeRecord,
+    OutcomeIn,
+    SelectedBy,
+)
 from data.store.repository import ProgramStore
 from service.model_store import LoadedModel
 from service.program_schemas import (
@@ -58,28 +66,35 @@ def issue_list_with_result(
     created_by: str,
     language: Language = "en",
     input_columns: Sequence[str] | None = None,
+    source_rows: Sequence[int] | None = None,
+    cost_column: str | None = None,
 ) -> tuple[IssuedListResponse, AllocationResult]:
     """`issue_list`, plus the allocation's own result, for a caller that shows every candidate's
     scores (the page) without scoring anyone again. `input_columns`: the candidates' columns in
     the order they came (the page's file); default: the profile's fields, then the own columns
     (`extra`) as they first appear. Own columns past the store's bounds are refused
-    (`InvalidListError`) before anyone is scored."""
+    (`InvalidListError`) before anyone is scored. The page's file also gives each MSME's
+    spreadsheet row (`source_rows`, in `body.msmes` order) and the name of its cost column,
+    recorded for the list to reopen as it was shown."""
     columns = _input_columns(body, input_columns)
     response, result = prioritize_profiles_with_result(loaded, body, language)
     exploration = result.exploration
     request = AllocationRequest.model_validate(body, from_attributes=True)
     options = request.model_dump(mode="json", include=set(OPTION_FIELDS))
     options["exploration_seed"] = exploration.seed if exploration is not None else None
+    if cost_column is not None:
+        options["cost_column"] = cost_column
     list_id = store.record_list(
         created_by=created_by,
         model_name=loaded.ref.name,
         model_version=loaded.ref.version,
-        members=listed_members(body, result),
+        members=listed_members(body, result, source_rows),
         options=options,
         constraints=request.model_dump(mode="json", include=set(CONSTRAINT_FIELDS)),
         source_file=body.source_file,
         exploration_share=body.exploration_share,
         input_columns=columns,
+        reason_figures=reason_figures(result.reasons),
     )
     selected = [
         ListedSelectedMsme.model_construct(
@@ -109,29 +124,87 @@ def _input_columns(body: ListRequest, given: Sequence[str] | None) -> list[str]:
     return columns
 
 
-def listed_members(body: ListRequest, result: AllocationResult) -> list[ListedMsmeIn]:
-    """Every candidate as the store keeps it: profile as sent, scores, rank, how selected."""
+def listed_members(
+    body: ListRequest, result: AllocationResult, source_rows: Sequence[int] | None = None
+) -> list[ListedMsmeIn]:
+    """Every candidate as the store keeps it: profile as sent, scores, rank, how selected, the
+    catalogue code wording a left-out MSME's reason, its spreadsheet row (`source_rows`, in
+    `body.msmes` order) when it came from a file."""
     profiles = {str(profile.__dict__["msme_id"]): profile.__dict__ for profile in body.msmes}
+    rows: dict[str, int] = {}
+    if source_rows is not None:
+        rows = {
+            str(profile.__dict__["msme_id"]): int(row)
+            for profile, row in zip(body.msmes, source_rows, strict=True)
+        }
     exploration = result.exploration
     members = [
-        _member(row, profiles[str(row["msme_id"])], exploration, selected=True)
+        _member(row, profiles, exploration, rows, selected=True)
         for row in result.selected.to_dict("records")
     ]
     members += [
-        _member(row, profiles[str(row["msme_id"])], exploration, selected=False)
-        for row in result.not_selected.to_dict("records")
+        _member(row, profiles, exploration, rows, selected=False, wording=words)
+        for row, words in zip(
+            result.not_selected.to_dict("records"), result.reasons.codes.tolist(), strict=True
+        )
     ]
     return members
 
 
+def reason_figures(reasons: NotSelectedReasons) -> dict[str, Any]:
+    """The list's figures the left-out MSMEs' reasons name, as the store keeps them (the
+    quotas are the list's constraints, kept there)."""
+    return {
+        "cutoff": reasons.cutoff,
+        "budget_left": reasons.budget_left,
+        "min_shares": [dict(share) for share in reasons.min_shares],
+        "drawn": reasons.drawn,
+        "pool": reasons.pool,
+    }
+
+
+def recorded_reasons(
+    issued: IssuedListRecord, left_out: Sequence[ListedMsmeRecord]
+) -> NotSelectedReasons | None:
+    """The reasons of a recorded list's `left_out` MSMEs (in that order) with the list's figures
+    as they were issued; None for a list recorded before the store kept them."""
+    figures = issued.reason_figures
+    if figures is None:
+        return None
+    words = [member.reason_wording or member.reason_code or "" for member in left_out]
+    codes = np.empty(len(words), dtype=object)
+    codes[:] = words
+    quotas = issued.constraints.get("quotas") or {}
+    return NotSelectedReasons(
+        codes=codes,
+        cutoff=_optional_number(figures.get("cutoff")),
+        budget_left=_optional_number(figures.get("budget_left")),
+        min_shares=tuple(dict(share) for share in figures.get("min_shares") or ()),
+        quotas={str(province): int(quota) for province, quota in quotas.items()},
+        drawn=_optional_count(figures.get("drawn")),
+        pool=_optional_count(figures.get("pool")),
+    )
+
+
+def _optional_number(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _optional_count(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 def _member(
     row: Mapping[Hashable, Any],
-    profile: dict[str, Any],
+    profiles: Mapping[str, dict[str, Any]],
     exploration: Exploration | None,
+    source_rows: Mapping[str, int],
     *,
     selected: bool,
+    wording: str | None = None,
 ) -> ListedMsmeIn:
     msme_id = str(row["msme_id"])
+    profile = profiles[msme_id]
     return ListedMsmeIn(
         msme_id=msme_id,
         profile={
@@ -149,6 +222,8 @@ def _member(
         uplift=_number(row.get("uplift")),
         segment=None if pd.isna(row.get("segment")) else str(row["segment"]),
         reason_code=None if selected else str(row["reason_code"]),
+        reason_wording=None if wording == row.get("reason_code") else wording,
+        source_row=source_rows.get(msme_id),
     )
 
 

@@ -37,6 +37,10 @@ class ListedMsmeIn:
     # The candidate's own columns beside its profile (business name, phone, notes), by name;
     # bounded by `data.store.extras`.
     extra: Mapping[str, Any] | None = None
+    source_row: int | None = None  # its row in the uploaded spreadsheet (header = 1), if any
+    # The catalogue code wording its reason when it is a variant of `reason_code`
+    # (over_budget_with_constraints); None: `reason_code` words it.
+    reason_wording: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,9 @@ class IssuedListRecord:
     # Every column of the candidates in the order they came (the file's, on the page); None for
     # lists recorded before the store kept it.
     input_columns: tuple[str, ...] | None = None
+    # The figures the left-out MSMEs' reasons name (`service.program.reason_figures`); None for
+    # lists recorded before the store kept them (their reasons reopen in general words).
+    reason_figures: Mapping[str, Any] | None = None
 
     @property
     def selected(self) -> tuple[ListedMsmeRecord, ...]:

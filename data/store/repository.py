@@ -100,11 +100,13 @@ class ProgramStore:
         exploration_share: float = 0.0,
         created_at: datetime | None = None,
         input_columns: Sequence[str] | None = None,
+        reason_figures: Mapping[str, Any] | None = None,
     ) -> str:
         """Record an issued list and all its candidates in one transaction; return its new id.
 
         `input_columns`: every column of the candidates in the order they came (profile fields
-        and own columns), for the list to reopen in that order."""
+        and own columns), for the list to reopen in that order; `reason_figures`: the figures
+        the left-out MSMEs' reasons name, for them to reopen worded alike."""
         _check_list(members, exploration_share)
         check_extras([(member.msme_id, member.extra) for member in members], input_columns)
         list_id = str(uuid.uuid4())
@@ -119,6 +121,7 @@ class ProgramStore:
             source_file=source_file,
             exploration_share=float(exploration_share),
             input_columns=None if input_columns is None else list(input_columns),
+            reason_figures=None if reason_figures is None else json_safe(dict(reason_figures)),
         )
         issued.members = [
             ListedMsme(
@@ -134,6 +137,8 @@ class ProgramStore:
                 selection_probability=float(member.selection_probability),
                 reason_code=member.reason_code,
                 extra=json_safe(dict(member.extra)) if member.extra else None,
+                source_row=member.source_row,
+                reason_wording=member.reason_wording,
             )
             for member in members
         ]
@@ -164,6 +169,7 @@ class ProgramStore:
                 exploration_share=issued.exploration_share,
                 members=tuple(_listed_record(member) for member in members),
                 input_columns=None if issued.input_columns is None else tuple(issued.input_columns),
+                reason_figures=issued.reason_figures,
             )
 
     def list_lists(self, page: int = 1, page_size: int = 50) -> tuple[list[ListSummary], int]:
@@ -473,6 +479,8 @@ def _listed_record(row: ListedMsme) -> ListedMsmeRecord:
         segment=row.segment,
         reason_code=row.reason_code,
         extra=row.extra,
+        source_row=row.source_row,
+        reason_wording=row.reason_wording,
     )
 
 

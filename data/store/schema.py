@@ -94,6 +94,9 @@ class IssuedList(Base):
     exploration_share: Mapped[float] = mapped_column(Float)
     # The candidates' columns in the order they came, so a reopened list shows them so (0003).
     input_columns: Mapped[list[str] | None] = mapped_column(JSON)
+    # The figures the left-out MSMEs' reasons name (cutoff, budget left, minimum shares that
+    # bound, exploration's draw), so a reopened list words them as the fresh one did (0004).
+    reason_figures: Mapped[dict[str, Any] | None]
 
     members: Mapped[list[ListedMsme]] = relationship(
         back_populates="issued_list", cascade="all, delete-orphan", passive_deletes=True
@@ -136,6 +139,10 @@ class ListedMsme(Base):
     reason_code: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
     # The candidate's own columns beside its profile (business name, phone, notes), 0003.
     extra: Mapped[dict[str, Any] | None]
+    # The candidate's row in the uploaded spreadsheet (header = 1), for lists made from a file;
+    # the catalogue code that words its reason when it is a variant of `reason_code` (0004).
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    reason_wording: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
 
     issued_list: Mapped[IssuedList] = relationship(back_populates="members")
 

@@ -3,7 +3,10 @@ shows it, and an outcomes file recorded against a list. No HTTP here.
 
 Recording is `service.program.issue_list_with_result`, the function behind `POST /v1/lists`;
 reopening reads the store, never scores the list again (the reasons of the listed MSMEs are
-explained again only by the very model version that made the list).
+explained again only by the very model version that made the list). A reopened list reads as the
+fresh one: each MSME's spreadsheet row, the left-out MSMEs in the list's order with their reasons
+worded from the recorded figures, the cost column under its own name. Lists recorded before the
+store kept these show rows as 0 and the reasons in general words.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from allocation import AllocationResult
+from allocation.explain import NotSelectedReasons
 from data.io import ReadLimits
 from data.outcomes_file import OutcomesFile, parse_outcomes
 from data.reference import island_group_by_province, province_name_by_code
@@ -22,16 +26,18 @@ from data.store.errors import UnknownIdsError
 from data.store.records import IssuedListRecord, ListedMsmeRecord, OutcomeIn, outcome_fields
 from data.store.repository import ProgramStore
 from service.model_store import LoadedModel
-from service.program import issue_list_with_result, recorded_columns
+from service.program import issue_list_with_result, recorded_columns, recorded_reasons
 from service.program_schemas import DEFAULT_EXPLORATION_SHARE, ListRequest
 from service.schemas import ModelRef, PrioritizeMsme, PrioritizeRequest, PrioritizeResponse
 from service.scoring import explain_profiles
 from service.web.i18n import Language, format_number, message
 from service.web.lists import (
+    COST_COLUMN,
     UPLOAD_SUFFIXES,
     Prioritize,
     UploadError,
     invalid_file,
+    not_selected_reason,
     read_upload,
     reason_generic,
     shortfall_text,
@@ -48,7 +54,7 @@ from service.web.schemas import (
     UploadResponse,
 )
 
-# Reopened lists: the row of each MSME in its file is not kept by the store.
+# Reopened lists whose rows the store does not have (made by the API, or recorded before 0004).
 UNKNOWN_ROW = 0
 
 
@@ -64,16 +70,23 @@ def recording(
 ) -> Prioritize:
     """A `Prioritize` for `service.web.lists.make_list` that also records the list, as
     `POST /v1/lists` does (its answer carries `list_id`), with the page's share of slots drawn
-    at random (`page_exploration_share`) and the file's own columns in the file's order."""
+    at random (`page_exploration_share`), the file's own columns in the file's order, each
+    MSME's spreadsheet row and the cost column's name."""
     exploration_share = page_exploration_share(options)
 
     def prioritize(
-        loaded: LoadedModel, body: PrioritizeRequest, columns: Sequence[str]
+        loaded: LoadedModel, body: PrioritizeRequest, columns: Sequence[str], rows: Sequence[int]
     ) -> tuple[PrioritizeResponse, AllocationResult]:
         fields = {**body.__dict__, "exploration_share": exploration_share}
         request = ListRequest.model_construct(**fields, source_file=source_file[-200:])
         return issue_list_with_result(
-            loaded, request, store, created_by=created_by, input_columns=columns
+            loaded,
+            request,
+            store,
+            created_by=created_by,
+            input_columns=columns,
+            source_rows=rows,
+            cost_column=options.cost_column,
         )
 
     return prioritize
@@ -88,7 +101,8 @@ def reopened_list(
     """A recorded list as the page shows it (table, figures, downloads), from the store alone."""
     options = _options(issued)
     selected_members = [member for member in issued.members if member.selected]
-    left_out = [member for member in issued.members if not member.selected]
+    left_out = sorted((member for member in issued.members if not member.selected), key=_order)
+    reasons = recorded_reasons(issued, left_out)
     same_model = loaded is not None and (loaded.ref.name, loaded.ref.version) == (
         issued.model_name,
         issued.model_version,
@@ -108,7 +122,10 @@ def reopened_list(
         _listed(member, reasons, names, islands, columns)
         for member, reasons in zip(selected_members, explained, strict=True)
     ]
-    not_selected = [_left_out(member, names, language, columns) for member in left_out]
+    not_selected = [
+        _left_out(member, names, language, columns, options=options, reasons=reasons)
+        for member in left_out
+    ]
     gains = [item.expected_gain for item in selected]
     eligible = [m.uplift for m in issued.members if m.uplift is not None and not _excluded(m)]
     mean_gain = sum(eligible) / len(eligible) if eligible else 0.0
@@ -158,9 +175,22 @@ def _options(issued: IssuedListRecord) -> UploadOptions:
     constraints = {name: value for name, value in issued.constraints.items() if value is not None}
     if issued.options.get("exploration_seed") is not None:
         values["exploration_seed"] = issued.options["exploration_seed"]
-    if constraints.get("budget") is not None:
-        constraints["cost_column"] = "cost"
+    if issued.options.get("cost_column") is not None:  # the page's file's own name for it
+        constraints["cost_column"] = issued.options["cost_column"]
+    elif constraints.get("budget") is not None:
+        constraints["cost_column"] = COST_COLUMN
     return UploadOptions.model_validate(values | constraints)
+
+
+def _order(member: ListedMsmeRecord) -> tuple[float, str]:
+    """The left-out MSMEs' order on the fresh list (`allocation.candidates.canonical_order`):
+    uplift highest first, unscored last, ties by msme_id."""
+    uplift = _finite(member.uplift)
+    return (math.inf if uplift is None else -uplift, member.msme_id)
+
+
+def _row(member: ListedMsmeRecord) -> int:
+    return UNKNOWN_ROW if member.source_row is None else member.source_row
 
 
 def _source(issued: IssuedListRecord, columns: list[str]) -> SourceFile:
@@ -197,7 +227,7 @@ def _listed(
         segment=cast(ScoredSegment, member.segment),
         province_code=province,
         cost=_finite(profile.get("cost")),
-        row=UNKNOWN_ROW,
+        row=_row(member),
         province_name=names.get(province, province),
         sector=str(profile.get("sector", "")),
         owner_gender=str(profile.get("owner_gender", "")),
@@ -211,18 +241,38 @@ def _listed(
 
 
 def _left_out(
-    member: ListedMsmeRecord, names: dict[str, str], language: Language, columns: Sequence[str]
+    member: ListedMsmeRecord,
+    names: dict[str, str],
+    language: Language,
+    columns: Sequence[str],
+    *,
+    options: UploadOptions,
+    reasons: NotSelectedReasons | None,
 ) -> LeftOutMsme:
     profile = member.profile
     province = str(profile.get("province_code", ""))
     code = member.reason_code or ""
+    uplift = _finite(member.uplift)
+    if reasons is None:  # recorded before the store kept the list's figures
+        reason = reason_generic(code, language)
+    else:
+        cutoff = math.nan if reasons.cutoff is None else reasons.cutoff
+        reason = not_selected_reason(
+            code,
+            uplift,
+            dict(profile),
+            cutoff=cutoff,
+            options=options,
+            language=language,
+            reasons=reasons,
+        )
     return LeftOutMsme.model_construct(
         msme_id=member.msme_id,
         reason_code=code,
-        reason=reason_generic(code, language),
-        uplift=_finite(member.uplift),
+        reason=reason,
+        uplift=uplift,
         segment=cast(ScoredSegment, member.segment),
-        row=UNKNOWN_ROW,
+        row=_row(member),
         province_code=province,
         province_name=names.get(province, province),
         sector=str(profile.get("sector", "")),

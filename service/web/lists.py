@@ -88,17 +88,19 @@ REFUSAL_WORDS: dict[str, tuple[str, str | None, str]] = {
     "invalid_candidates": ("error.invalid_candidates", "fix.generic", "file"),
     "solver_time_limit": ("error.solver", None, "options"),
 }
-# What builds the list from the request and the file's columns (in the file's order):
-# `unrecorded`, or a caller's function that also records it (the answer then carries `list_id`).
+# What builds the list from the request, the file's columns (in the file's order) and each
+# MSME's spreadsheet row (in the request's order): `unrecorded`, or a caller's function that
+# also records it (the answer then carries `list_id`).
 Prioritize = Callable[
-    [LoadedModel, PrioritizeRequest, Sequence[str]], tuple[PrioritizeResponse, AllocationResult]
+    [LoadedModel, PrioritizeRequest, Sequence[str], Sequence[int]],
+    tuple[PrioritizeResponse, AllocationResult],
 ]
 
 
 def unrecorded(
-    loaded: LoadedModel, body: PrioritizeRequest, columns: Sequence[str]
+    loaded: LoadedModel, body: PrioritizeRequest, columns: Sequence[str], rows: Sequence[int]
 ) -> tuple[PrioritizeResponse, AllocationResult]:
-    """The list as POST /v1/prioritize builds it, recorded nowhere (the columns are not needed)."""
+    """The list as POST /v1/prioritize builds it, recorded nowhere (columns and rows unneeded)."""
     return prioritize_profiles_with_result(loaded, body)
 
 
@@ -574,19 +576,19 @@ def build_list(
         exploration_share=options.exploration_share,
         exploration_seed=options.exploration_seed,
     )
-    answer, result = prioritize(loaded, body, source.columns)
+    rows = [int(row) for row in frame.index]  # the spreadsheet's rows
+    answer, result = prioritize(loaded, body, source.columns, rows)
 
     position = {msme_id: i for i, msme_id in enumerate(frame["msme_id"])}
     chosen = [position[item.msme_id] for item in answer.selected]
     explained = explain_profiles(loaded, [profiles[i] for i in chosen], language)
-    rows = frame.index.to_numpy()
     names_by_code = _province_names()
     islands = _islands()
 
     selected = [
         ListedMsme.model_construct(
             **item.__dict__,
-            row=int(rows[i]),
+            row=rows[i],
             province_name=names_by_code.get(item.province_code, item.province_code),
             sector=records[i]["sector"],
             owner_gender=records[i]["owner_gender"],
@@ -603,7 +605,7 @@ def build_list(
         i = position[item.msme_id]
         record = records[i]
         fields = {**item.__dict__}
-        fields["reason"] = _not_selected_reason(
+        fields["reason"] = not_selected_reason(
             item.reason_code,
             item.uplift,
             record,
@@ -615,7 +617,7 @@ def build_list(
         not_selected.append(
             LeftOutMsme.model_construct(
                 **fields,
-                row=int(rows[i]),
+                row=rows[i],
                 province_code=record["province_code"],
                 province_name=names_by_code.get(record["province_code"], record["province_code"]),
                 sector=record["sector"],
@@ -700,7 +702,7 @@ def _percents(values: Sequence[float | None], language: Language) -> list[str]:
     return [next(shown) if value is not None and math.isfinite(value) else "–" for value in values]
 
 
-def _not_selected_reason(
+def not_selected_reason(
     code: str,
     uplift: float | None,
     record: dict[str, Any],
@@ -710,8 +712,8 @@ def _not_selected_reason(
     language: Language,
     reasons: NotSelectedReasons | None = None,
 ) -> str:
-    """The page's words for one left-out MSME; `reasons` (the list's figures) word the codes the
-    page leaves to the message catalog."""
+    """The page's words for one left-out MSME, fresh or reopened (`service.web.issued`);
+    `reasons` (the list's figures) word the codes the page leaves to the message catalog."""
     if code == "below_rank_cutoff" and uplift == cutoff:  # as good as the last pick
         [gain] = _percents([uplift], language)
         return message(language, "reason.below_rank_cutoff_tied", uplift=gain)

@@ -8,7 +8,7 @@ import pytest
 from data.numbers import parse_number
 from service.web.form_numbers import understood_text
 from service.web.i18n import Language, counted, message
-from service.web.lists import _not_selected_reason, shortfall_text
+from service.web.lists import not_selected_reason, shortfall_text
 from service.web.schemas import UploadOptions
 
 ONE = {"en": "slot", "id": "slot"}
@@ -23,7 +23,7 @@ def test_a_count_of_one_is_worded_in_the_singular(language: Language) -> None:
     two = message(language, counted("export.limit_quota", 2), province="Bali", limit="2")
     assert one.endswith(f"1 {ONE[language]}") and two.endswith(f"2 {MANY[language]}")
     options = UploadOptions.model_construct(quotas={"51": 1})
-    reason = _not_selected_reason(
+    reason = not_selected_reason(
         "province_quota_full",
         0.1,
         {"province_code": "51"},
@@ -44,7 +44,7 @@ def test_one_free_slot_is_worded_in_the_singular(language: Language, words: str)
 
 @pytest.mark.parametrize("language", ["en", "id"])
 def test_a_tiny_negative_gain_is_shown_without_a_sign(language: Language) -> None:
-    reason = _not_selected_reason(
+    reason = not_selected_reason(
         "not_beneficial",
         -0.0001,
         {"province_code": "51"},
@@ -62,7 +62,7 @@ def test_a_tiny_negative_gain_is_shown_without_a_sign(language: Language) -> Non
 def test_a_gain_just_below_the_cutoff_is_shown_apart_from_it(
     language: Language, figures: tuple[str, str]
 ) -> None:
-    reason = _not_selected_reason(
+    reason = not_selected_reason(
         "below_rank_cutoff",
         0.11296,
         {"province_code": "51"},
@@ -84,7 +84,7 @@ def test_a_gain_just_below_the_cutoff_is_shown_apart_from_it(
 def test_a_gain_equal_to_the_cutoff_says_the_slots_ran_out_among_equals(
     language: Language, words: str
 ) -> None:
-    reason = _not_selected_reason(
+    reason = not_selected_reason(
         "below_rank_cutoff",
         0.113,
         {"province_code": "51"},

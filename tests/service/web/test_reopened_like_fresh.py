@@ -1,0 +1,201 @@
+"""A recorded list reopened (`GET /v1/lists/{id}/view` and `.../export`) reads as the fresh list
+did, for the same list: each MSME's spreadsheet row, each left-out MSME's reason worded with the
+list's figures (and in the list's order), the cost column under the file's own name with its
+number format. A list recorded before the store kept these reopens with rows shown as 0 and the
+reasons in general words.
+
+The file is an Indonesian office's (`indonesian_file`): two title rows above the header, so the
+rows are not the positions, and the cost in a column named `biaya pendampingan`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import text
+
+from data.messages import Language
+from service.web.exports import COUNT_FORMAT
+from service.web.i18n import message
+from service.web.lists import reason_generic
+from tests.service.support import AUTH, TestClient
+from tests.service.web.indonesian_file import COST_COLUMN, HEADER_ROW, indonesian_excel_csv
+
+CANDIDATES = 60
+# Every constraint whose figures a reason names: the three busiest provinces' quotas, a budget that
+# binds, a minimum share, and slots drawn at random (seeded: the same list every run).
+BUDGET = 36_000_000
+
+
+def _options(frame: pd.DataFrame) -> dict[str, Any]:
+    busiest = frame["province_code"].astype(str).value_counts().index[:3]
+    return {
+        "capacity": 12,
+        "quotas": dict.fromkeys(busiest, 1),
+        "budget": BUDGET,
+        "cost_column": COST_COLUMN,
+        "min_share": [{"column": "owner_gender", "value": "female", "share": 0.5}],
+        "exploration_share": 0.2,
+        "exploration_seed": 3,
+    }
+
+
+def _headers(language: Language) -> dict[str, str]:
+    return AUTH | {"Accept-Language": language}
+
+
+def _fresh_and_reopened(
+    client: TestClient, frame: pd.DataFrame, language: Language
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    made = client.post(
+        "/v1/lists/upload",
+        files={"file": ("usulan_umkm.csv", indonesian_excel_csv(frame))},
+        data={"options": json.dumps(_options(frame))},
+        headers=_headers(language),
+    )
+    assert made.status_code == 200, made.text
+    fresh: dict[str, Any] = made.json()
+    view = client.get(f"/v1/lists/{fresh['list_id']}/view", headers=_headers(language))
+    assert view.status_code == 200, view.text
+    reopened: dict[str, Any] = view.json()
+    return fresh, reopened
+
+
+def _exports(
+    client: TestClient, fresh: dict[str, Any], language: Language, fmt: str, part: str
+) -> tuple[bytes, bytes]:
+    """The fresh list's export (POST /v1/lists/export) and the recorded one's (GET)."""
+    before = client.post(
+        f"/v1/lists/export?format={fmt}&part={part}", json=fresh, headers=_headers(language)
+    )
+    after = client.get(
+        f"/v1/lists/{fresh['list_id']}/export?format={fmt}&part={part}",
+        headers=_headers(language),
+    )
+    assert before.status_code == after.status_code == 200, after.text
+    return before.content, after.content
+
+
+def _csv(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+@pytest.fixture(scope="module")
+def frame(candidate_frame: pd.DataFrame) -> pd.DataFrame:
+    return candidate_frame.head(CANDIDATES)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_reopened_list_shows_each_msmes_row_in_the_file(
+    client: TestClient, frame: pd.DataFrame, language: Language
+) -> None:
+    fresh, reopened = _fresh_and_reopened(client, frame, language)
+    # The file's n-th MSME is on spreadsheet row header + n (two title rows above the header).
+    expected = {msme_id: HEADER_ROW + n for n, msme_id in enumerate(frame["msme_id"], start=1)}
+    for part in ("selected", "not_selected"):
+        fresh_rows = {item["msme_id"]: item["row"] for item in fresh[part]}
+        assert fresh_rows == {msme_id: expected[msme_id] for msme_id in fresh_rows}
+        assert [(item["msme_id"], item["row"]) for item in reopened[part]] == [
+            (item["msme_id"], item["row"]) for item in fresh[part]
+        ], part
+    for part in ("selected", "not_selected"):
+        before, after = _exports(client, fresh, language, "csv", part)
+        assert _csv(after) == _csv(before), part
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_reopened_list_words_each_reason_with_the_lists_figures(
+    client: TestClient, frame: pd.DataFrame, language: Language
+) -> None:
+    fresh, reopened = _fresh_and_reopened(client, frame, language)
+    codes = Counter(item["reason_code"] for item in fresh["not_selected"])
+    # The figures are there to word: a quota that filled, a cutoff, the draw, a gain <= 0.
+    assert {"province_quota_full", "below_rank_cutoff", "not_drawn", "not_beneficial"} <= set(
+        codes
+    ), codes
+    fresh_reasons = [(i["msme_id"], i["reason_code"], i["reason"]) for i in fresh["not_selected"]]
+    reopened_reasons = [
+        (i["msme_id"], i["reason_code"], i["reason"]) for i in reopened["not_selected"]
+    ]
+    assert reopened_reasons == fresh_reasons  # the same words, in the list's order
+    for code in ("province_quota_full", "below_rank_cutoff", "not_drawn", "not_beneficial"):
+        figured = {reason for _, found, reason in reopened_reasons if found == code}
+        assert reason_generic(code, language) not in figured, code
+    assert reopened["summary"]["not_selected_reasons"] == fresh["summary"]["not_selected_reasons"]
+
+    before, after = _exports(client, fresh, language, "csv", "not_selected")
+    assert _csv(after) == _csv(before)
+    reason_header = message(language, "col.reason")
+    rows = _csv(after)
+    shown = [row[rows[0].index(reason_header)] for row in rows[1:]]
+    assert shown == [reason for _, _, reason in fresh_reasons]
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_reopened_list_formats_the_cost_column_under_its_own_name(
+    client: TestClient, frame: pd.DataFrame, language: Language
+) -> None:
+    fresh, reopened = _fresh_and_reopened(client, frame, language)
+    assert fresh["options"]["cost_column"] == COST_COLUMN
+    assert reopened["options"] == fresh["options"]
+    for part in ("selected", "not_selected"):
+        before, after = _exports(client, fresh, language, "csv", part)
+        assert _csv(after) == _csv(before), part
+
+    before, after = _exports(client, fresh, language, "xlsx", "all")
+    fresh_book, reopened_book = (load_workbook(io.BytesIO(content)) for content in (before, after))
+    for fresh_sheet, reopened_sheet in zip(
+        fresh_book.worksheets[:2], reopened_book.worksheets[:2], strict=True
+    ):
+        header = [cell.value for cell in fresh_sheet[1]]
+        column = header.index(COST_COLUMN) + 1
+        costs = [
+            (cell.value, cell.number_format)
+            for (cell,) in reopened_sheet.iter_rows(min_row=2, min_col=column, max_col=column)
+        ]
+        assert costs == [
+            (cell.value, cell.number_format)
+            for (cell,) in fresh_sheet.iter_rows(min_row=2, min_col=column, max_col=column)
+        ]
+        assert {number_format for _, number_format in costs} == {COUNT_FORMAT}
+    summary = {row[0].value: row[1].value for row in reopened_book.worksheets[2].iter_rows()}
+    assert summary[message(language, "export.cost_column")] == COST_COLUMN
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_list_recorded_before_the_store_kept_rows_and_figures_reopens_in_general_words(
+    client: TestClient, frame: pd.DataFrame, language: Language
+) -> None:
+    fresh, _ = _fresh_and_reopened(client, frame, language)
+    list_id = fresh["list_id"]
+    store = client.app.state.program_store  # type: ignore[attr-defined]
+    with store.engine.begin() as connection:  # as revision 0003 left it
+        connection.execute(
+            text("UPDATE issued_lists SET reason_figures = NULL WHERE id = :id"), {"id": list_id}
+        )
+        connection.execute(
+            text(
+                "UPDATE listed_msmes SET source_row = NULL, reason_wording = NULL "
+                "WHERE list_id = :id"
+            ),
+            {"id": list_id},
+        )
+
+    view = client.get(f"/v1/lists/{list_id}/view", headers=_headers(language))
+    assert view.status_code == 200, view.text
+    reopened = view.json()
+    assert {item["row"] for item in reopened["selected"] + reopened["not_selected"]} == {0}
+    assert [(i["msme_id"], i["reason"]) for i in reopened["not_selected"]] == [
+        (i["msme_id"], reason_generic(i["reason_code"], language)) for i in fresh["not_selected"]
+    ]
+    exported = client.get(
+        f"/v1/lists/{list_id}/export?format=csv&part=not_selected", headers=_headers(language)
+    )
+    assert exported.status_code == 200, exported.text
