@@ -13,8 +13,11 @@ outcomes and unbalanced arms are in each class's docstring; shared LightGBM sett
 
 from __future__ import annotations
 
+import copy
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
@@ -55,8 +58,69 @@ class UpliftAttribution:
     base: FloatArray
 
 
+# The outcome models' chances within one pass of an ensemble, by (outcome models, matrix): two
+# members holding the same outcome models (`EnsembleLearner`) score them once. The matrix is kept
+# beside its result, so its id cannot be reused for another matrix during the pass.
+_PASS: ContextVar[dict[tuple[int, int], tuple[FloatArray, tuple[FloatArray, FloatArray]]] | None]
+_PASS = ContextVar("outcome_pass", default=None)
+
+
+@contextmanager
+def _one_pass() -> Iterator[None]:
+    """Remember the outcome models' chances until the pass ends."""
+    token = _PASS.set({})
+    try:
+        yield
+    finally:
+        _PASS.reset(token)
+
+
+def _remembered(
+    outcome: OutcomeModels, X: FloatArray, compute: Callable[[], tuple[FloatArray, FloatArray]]
+) -> tuple[FloatArray, FloatArray]:
+    """(p1, p0) of `outcome` on `X`, computed once per pass."""
+    memo = _PASS.get()
+    if memo is None:
+        return compute()
+    key = (id(outcome), id(X))
+    if key not in memo:
+        memo[key] = (X, compute())
+    return memo[key][1]
+
+
+def _remembered_control(outcome: OutcomeModels, X: FloatArray) -> FloatArray | None:
+    """p0 of `outcome` on `X` when this pass already has it."""
+    memo = _PASS.get()
+    found = None if memo is None else memo.get((id(outcome), id(X)))
+    return None if found is None else found[1][1]
+
+
+def _trees_text(model: Model) -> str:
+    """A model's trees as text, without its training parameters (seeds differ between fits
+    that grow the same trees)."""
+    if not hasattr(model, "model_to_string"):
+        return repr(model)  # a ConstantModel: its fields
+    text: str = model.model_to_string()
+    return text.partition("end of trees")[0]
+
+
 class OutcomeModels(ABC):
     """Chances of going digital with and without mentoring, from LightGBM outcome model(s)."""
+
+    @abstractmethod
+    def boosters(self) -> tuple[Model, ...]:
+        """The models, for telling identical outcome models apart (`same_as`)."""
+
+    def same_as(self, other: OutcomeModels) -> bool:
+        """Whether `other` predicts exactly as this does: the same kind with the same trees."""
+        if type(other) is not type(self) or vars(self).keys() != vars(other).keys():
+            return False
+        plain = {k: v for k, v in vars(self).items() if not hasattr(v, "predict")}
+        other_plain = {k: v for k, v in vars(other).items() if not hasattr(v, "predict")}
+        return plain == other_plain and all(
+            _trees_text(a) == _trees_text(b)
+            for a, b in zip(self.boosters(), other.boosters(), strict=True)
+        )
 
     @abstractmethod
     def probabilities(self, X: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -81,15 +145,20 @@ class SeparateArms(OutcomeModels):
     control: Model
     treated: Model
 
+    def boosters(self) -> tuple[Model, ...]:
+        return self.control, self.treated
+
     def probabilities(self, X: FloatArray) -> tuple[FloatArray, FloatArray]:
-        return predict(self.treated, X), predict(self.control, X)
+        return _remembered(self, X, lambda: (predict(self.treated, X), predict(self.control, X)))
 
     def control_probability(self, X: FloatArray) -> FloatArray:
-        return predict(self.control, X)
+        known = _remembered_control(self, X)
+        return predict(self.control, X) if known is None else known
 
     def explain(self, X: FloatArray) -> tuple[FloatArray, FloatArray, UpliftAttribution]:
         c1, b1, p1 = _probability_parts(contributions(self.treated, X))
         c0, b0, p0 = _probability_parts(contributions(self.control, X))
+        _remembered(self, X, lambda: (p1, p0))
         return p1, p0, UpliftAttribution(contributions=c1 - c0, base=b1 - b0)
 
 
@@ -110,6 +179,9 @@ class PooledOutcome(OutcomeModels):
 
     model: Model
     shared_trees: int
+
+    def boosters(self) -> tuple[Model, ...]:
+        return (self.model,)
 
     @staticmethod
     def design(X: FloatArray, mentored: float) -> FloatArray:
@@ -136,6 +208,9 @@ class PooledOutcome(OutcomeModels):
         return (0, shared), (shared, total)
 
     def probabilities(self, X: FloatArray) -> tuple[FloatArray, FloatArray]:
+        return _remembered(self, X, lambda: self._probabilities(X))
+
+    def _probabilities(self, X: FloatArray) -> tuple[FloatArray, FloatArray]:
         n = len(X)
         split = self._split()
         if split is None:
@@ -146,7 +221,8 @@ class PooledOutcome(OutcomeModels):
         return _sigmoid(shared + arms[:n]), _sigmoid(shared + arms[n:])
 
     def control_probability(self, X: FloatArray) -> FloatArray:
-        return predict(self.model, self.design(X, 0.0))
+        known = _remembered_control(self, X)
+        return predict(self.model, self.design(X, 0.0)) if known is None else known
 
     def _arm_contributions(self, X: FloatArray) -> FloatArray:
         """Log-odds contributions of (x, 1) rows above (x, 0) rows."""
@@ -169,6 +245,7 @@ class PooledOutcome(OutcomeModels):
             contributions=probs[:n, :-1] - probs[n:, :-1],
             base=base[:n] - base[n:] + indicator,
         )
+        _remembered(self, X, lambda: (p[:n], p[n:]))
         return p[:n], p[n:], attribution
 
 
@@ -656,6 +733,25 @@ class EnsembleLearner(UpliftLearner):
             self.categorical = list(first.categorical)
             self.diagnostics = dict(first.diagnostics)
             self.fitted = True
+            self._share_outcome_models()
+
+    def _share_outcome_models(self) -> None:
+        """Members whose outcome models grew the same trees (S's pooled model and X's, fitted
+        on the same rows with the same settings) hold one of them: it is scored once per pass
+        and saved once."""
+        seen: list[OutcomeModels] = []
+        members = list(self.members)
+        for i, member in enumerate(members):
+            outcome = getattr(member, "outcome", None)
+            if not isinstance(outcome, OutcomeModels):
+                continue
+            same = next((kept for kept in seen if kept.same_as(outcome)), None)
+            if same is None:
+                seen.append(outcome)
+            elif same is not outcome:
+                members[i] = copy.copy(member)  # the caller's learner stays as it was
+                members[i].outcome = same  # type: ignore[attr-defined]
+        self.members = tuple(members)
 
     @property
     def label(self) -> str:
@@ -685,9 +781,11 @@ class EnsembleLearner(UpliftLearner):
                 categorical=self.categorical,
                 feature_names=self.feature_names,
             )
+        self._share_outcome_models()
 
     def _predict(self, X: FloatArray) -> LearnerPrediction:
-        parts = [m.predict_matrix(X) for m in self.members]
+        with _one_pass():
+            parts = [m.predict_matrix(X) for m in self.members]
         return LearnerPrediction(
             uplift=self._mean([p.uplift for p in parts]),
             p1=self._mean([p.p1 for p in parts]),
@@ -695,7 +793,8 @@ class EnsembleLearner(UpliftLearner):
         )
 
     def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
-        parts = [m.explain_matrix(X) for m in self.members]
+        with _one_pass():
+            parts = [m.explain_matrix(X) for m in self.members]
         prediction = LearnerPrediction(
             uplift=self._mean([p.uplift for p, _ in parts]),
             p1=self._mean([p.p1 for p, _ in parts]),

@@ -153,3 +153,46 @@ def test_an_ensemble_pickled_before_weights_existed_loads_with_equal_weights(
     np.testing.assert_allclose(older.predict_uplift(X), expected, atol=1e-12)
     weighted = 0.9 * fitted["s"].predict_uplift(X) + 0.1 * fitted["x"].predict_uplift(X)
     np.testing.assert_allclose(ensemble.predict_uplift(X), weighted, atol=1e-12)
+
+
+def test_members_with_the_same_outcome_model_share_it_and_predict_as_before(
+    arrays: dict[str, np.ndarray], fitted: dict[str, UpliftLearner]
+) -> None:
+    """S's pooled model and X's grow the same trees (same rows, same settings, only the seed
+    differs): the ensemble keeps one, scored once per pass, and predicts as the members do."""
+    s, x = fitted["s"], fitted["x"]
+    assert s.outcome.same_as(x.outcome) and s.outcome is not x.outcome  # type: ignore[attr-defined]
+    ensemble = EnsembleLearner([s, x], [0.6, 0.4])
+
+    shared_s, shared_x = ensemble.members
+    assert shared_s.outcome is shared_x.outcome  # type: ignore[attr-defined]
+    assert x.outcome is not s.outcome  # type: ignore[attr-defined]  # the caller's learner as it was
+    X = arrays["X"][6000:6400]
+    alone = [s.predict_matrix(X), x.predict_matrix(X)]
+    together = ensemble.predict_matrix(X)
+    for field in ("uplift", "p1", "p0"):
+        expected = 0.6 * getattr(alone[0], field) + 0.4 * getattr(alone[1], field)
+        np.testing.assert_allclose(getattr(together, field), expected, atol=1e-12)
+    explained, attribution = ensemble.explain_matrix(X[:20])
+    np.testing.assert_allclose(explained.p0, together.p0[:20], atol=1e-12)
+    np.testing.assert_allclose(
+        attribution.contributions.sum(axis=1) + attribution.base, explained.uplift, atol=1e-12
+    )
+    # Saved once: the pickle holds one copy of the shared model.
+    copied = pickle.loads(pickle.dumps(ensemble))
+    assert copied.members[0].outcome is copied.members[1].outcome  # type: ignore[attr-defined]
+    unshared = pickle.dumps((s, x))
+    assert len(pickle.dumps(ensemble)) < 0.9 * len(unshared)
+
+
+def test_outcome_models_with_other_trees_are_not_the_same(
+    arrays: dict[str, np.ndarray], fitted: dict[str, UpliftLearner]
+) -> None:
+    other = make_learner("s", seed=3).fit(
+        arrays["X"][:3000], arrays["t"][:3000], arrays["y"][:3000]
+    )
+    s, t = fitted["s"], fitted["t"]
+    assert not s.outcome.same_as(other.outcome)  # type: ignore[attr-defined]
+    assert not s.outcome.same_as(t.outcome)  # type: ignore[attr-defined]  # pooled vs one per arm
+    ensemble = EnsembleLearner([s, other])
+    assert ensemble.members[0].outcome is not ensemble.members[1].outcome  # type: ignore[attr-defined]
