@@ -53,3 +53,25 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             clean[str(key)] = None if isinstance(value, float) and math.isnan(value) else value
         out.append(clean)
     return out
+
+
+def register_copy_as_champion(registered_model: Any, run_name: str) -> str:
+    """Logs the session's model again as a new version of its registered model and moves the
+    champion alias to it; returns the version (the caller puts the alias back)."""
+    import mlflow
+    from mlflow import MlflowClient
+
+    from models.pyfunc import load_uplift_model, log_uplift_model
+
+    client = MlflowClient(tracking_uri=registered_model.tracking_uri)
+    mlflow.set_tracking_uri(registered_model.tracking_uri)
+    model = load_uplift_model(registered_model.model_uri)
+    example = registered_model.candidates[list(model.feature_columns)].head(3)
+    experiment = client.get_run(registered_model.run_id).info.experiment_id
+    with mlflow.start_run(experiment_id=experiment, run_name=run_name):
+        logged = log_uplift_model(
+            model, input_example=example, registered_model_name=registered_model.name
+        )
+    version = str(logged.registered_model_version)
+    client.set_registered_model_alias(registered_model.name, "champion", version)
+    return version

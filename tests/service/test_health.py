@@ -15,14 +15,18 @@ from typing import Any
 from urllib.parse import urlparse
 
 import httpx
-import mlflow
 import pytest
 from mlflow import MlflowClient
 
-from models.pyfunc import load_uplift_model, log_uplift_model
 from service.app import create_app
 from service.settings import Settings
-from tests.service.support import ADMIN, AUTH, StarletteTestClient, TestClient
+from tests.service.support import (
+    ADMIN,
+    AUTH,
+    StarletteTestClient,
+    TestClient,
+    register_copy_as_champion,
+)
 
 # Loopback only: a port nothing listens on (connection refused at once).
 DEAD_TRACKING_URI = "http://127.0.0.1:9"
@@ -136,14 +140,7 @@ def copy_in_service(registered_model: Any) -> Iterator[tuple[str, Path]]:
     client = MlflowClient(tracking_uri=registered_model.tracking_uri)
     name = registered_model.name
     original = client.get_model_version_by_alias(name, "champion").version
-    mlflow.set_tracking_uri(registered_model.tracking_uri)
-    model = load_uplift_model(registered_model.model_uri)
-    example = registered_model.candidates[list(model.feature_columns)].head(3)
-    experiment = client.get_run(registered_model.run_id).info.experiment_id
-    with mlflow.start_run(experiment_id=experiment, run_name="service-test-breakable-version"):
-        info = log_uplift_model(model, input_example=example, registered_model_name=name)
-    version = str(info.registered_model_version)
-    client.set_registered_model_alias(name, "champion", version)
+    version = register_copy_as_champion(registered_model, "service-test-breakable-version")
     artifacts = Path(urlparse(client.get_model_version_download_uri(name, version)).path)
     yield version, artifacts
     client.set_registered_model_alias(name, "champion", original)

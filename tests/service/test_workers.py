@@ -19,16 +19,22 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import mlflow
 import pytest
 from mlflow import MlflowClient
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from models.pyfunc import load_uplift_model, log_uplift_model
 from service.app import create_app
 from service.settings import Settings
-from tests.service.support import ADMIN, ADMIN_KEY, API_KEY, AUTH, StarletteTestClient, TestClient
+from tests.service.support import (
+    ADMIN,
+    ADMIN_KEY,
+    API_KEY,
+    AUTH,
+    StarletteTestClient,
+    TestClient,
+    register_copy_as_champion,
+)
 
 SYNC_SECONDS = 0.2
 # Generous (this is no timing test): on 2 busy cores a worker's start took a minute.
@@ -159,15 +165,7 @@ def promoted_copy(registered_model: Any) -> Iterator[Callable[[], str]]:
     original = client.get_model_version_by_alias(name, "champion").version
 
     def promote() -> str:
-        mlflow.set_tracking_uri(registered_model.tracking_uri)
-        model = load_uplift_model(registered_model.model_uri)
-        example = registered_model.candidates[list(model.feature_columns)].head(3)
-        experiment = client.get_run(registered_model.run_id).info.experiment_id
-        with mlflow.start_run(experiment_id=experiment, run_name="service-test-workers"):
-            logged = log_uplift_model(model, input_example=example, registered_model_name=name)
-        version = str(logged.registered_model_version)
-        client.set_registered_model_alias(name, "champion", version)
-        return version
+        return register_copy_as_champion(registered_model, "service-test-workers")
 
     yield promote
     client.set_registered_model_alias(name, "champion", original)
