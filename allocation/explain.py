@@ -18,7 +18,7 @@ from allocation.exploration import Draw, Exploration
 from allocation.feasibility import share_params
 from allocation.options import AllocationRequest
 from allocation.solver import MIP_REL_GAP, Method, Solution
-from data.messages import render
+from data.messages import render, shares_read_alike
 
 BindingKind = Literal["capacity", "quota", "min_share", "budget"]
 
@@ -116,7 +116,11 @@ class NotSelectedReasons:
             code = "province_quota_full_one"
         elif code == "min_share_reserved" and len(self.min_shares) > 1:
             code = "min_share_reserved_many"
-        elif code == "below_rank_cutoff" and uplift == self.cutoff:
+        elif (
+            code == "below_rank_cutoff"
+            and self.cutoff is not None
+            and shares_read_alike(uplift, self.cutoff)
+        ):
             code = "below_rank_cutoff_tied"  # as good as the last pick: the slots ran out
         facts: dict[str, object] = {
             "uplift": None if math.isnan(uplift) else uplift,

@@ -114,6 +114,17 @@ def format_percents(
     return texts
 
 
+def shares_read_alike(first: float, second: float) -> bool:
+    """Whether two shares read the same even with the most decimals `format_percents` gives:
+    as equal as a reader can tell (a reason then says "equal to", not "below … (the same)")."""
+    if first == second:
+        return True
+    if not (math.isfinite(first) and math.isfinite(second)) or abs(first - second) >= 1e-4:
+        return False
+    shown, other = format_percents([first, second], "en")
+    return shown == other
+
+
 # `percent_tenths` where only Babel can tell how a share reads.
 UNSURE_TENTHS = np.iinfo(np.int64).min
 
@@ -268,4 +279,5 @@ __all__ = [
     "percent_tenths",
     "placeholders",
     "render",
+    "shares_read_alike",
 ]

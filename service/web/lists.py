@@ -26,7 +26,7 @@ from allocation.explain import BindingConstraint, NotSelectedReasons, shortfall_
 from data.aliases import contract_headers
 from data.contract import FIRST_DATA_ROW, GENDERS, PROFILE_COLUMNS, SECTORS
 from data.io import DataFileError, DataLimitError, ReadInfo, ReadLimits, TableRead, read_table_info
-from data.messages import CATALOGS, format_percents, placeholders, render
+from data.messages import CATALOGS, format_percents, placeholders, render, shares_read_alike
 from data.numbers import normalise_number_texts, strip_currency
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import SCORED_SEGMENTS, SEGMENTS
@@ -714,7 +714,7 @@ def not_selected_reason(
 ) -> str:
     """The page's words for one left-out MSME, fresh or reopened (`service.web.issued`);
     `reasons` (the list's figures) word the codes the page leaves to the message catalog."""
-    if code == "below_rank_cutoff" and uplift == cutoff:  # as good as the last pick
+    if code == "below_rank_cutoff" and uplift is not None and shares_read_alike(uplift, cutoff):
         [gain] = _percents([uplift], language)
         return message(language, "reason.below_rank_cutoff_tied", uplift=gain)
     if code == "below_rank_cutoff":  # side by side: never the same figure for two uplifts

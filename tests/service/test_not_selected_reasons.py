@@ -144,8 +144,14 @@ TIED_AT_CUTOFF_WORDS = {
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
-def test_an_uplift_equal_to_the_cutoff_says_the_slots_ran_out_among_equals(language: str) -> None:
-    candidates = frame([{"uplift": 0.30}, {"uplift": 0.20}, {"uplift": 0.20}])
+@pytest.mark.parametrize(
+    "tied",
+    [0.20, 0.2000004],  # equal, or different but alike even at three decimals (20.000%)
+)
+def test_an_uplift_equal_to_the_cutoff_says_the_slots_ran_out_among_equals(
+    language: str, tied: float
+) -> None:
+    candidates = frame([{"uplift": 0.30}, {"uplift": tied}, {"uplift": 0.20}])
     result = allocate(candidates, AllocationRequest(capacity=2))
     [left_out] = result.not_selected["msme_id"]
 

@@ -81,14 +81,15 @@ def test_a_gain_just_below_the_cutoff_is_shown_apart_from_it(
         ("en", "Expected gain 11.3%, equal to the lowest the model picked"),
     ],
 )
+@pytest.mark.parametrize("cutoff", [0.113, 0.1130004])  # equal, or alike even at 11.300%
 def test_a_gain_equal_to_the_cutoff_says_the_slots_ran_out_among_equals(
-    language: Language, words: str
+    language: Language, words: str, cutoff: float
 ) -> None:
     reason = not_selected_reason(
         "below_rank_cutoff",
         0.113,
         {"province_code": "51"},
-        cutoff=0.113,
+        cutoff=cutoff,
         options=UploadOptions.model_construct(),
         language=language,
     )
