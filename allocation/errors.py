@@ -29,7 +29,8 @@ ALLOCATION_CODES: dict[str, tuple[str, ...]] = {
     "constraint_quotas": (),
     "constraint_share": _SHARE,
     "constraint_budget": ("budget",),
-    "exploration_crowds_out_share": (*_SHARE, "needed", "slots", "model_slots"),
+    # `option`: the list option to change, as a `ListOptions` field; each edge spells it its way
+    "exploration_crowds_out_share": (*_SHARE, "needed", "slots", "model_slots", "option"),
     # the binding constraints, with their variants for one slot (`_one`) or one MSME waiting
     # (`_single`: `explain.capacity_code`)
     **dict.fromkeys(
@@ -75,7 +76,7 @@ ALLOCATION_CODES: dict[str, tuple[str, ...]] = {
     "unknown_island": _ROWS,
     "lp_failed": ("detail",),
     "lp_time_limit": (),
-    "milp_time_limit": ("seconds",),
+    "milp_time_limit": ("seconds", "option"),
     "milp_failed": ("detail",),
     # the errors themselves
     "infeasible_constraints": (),

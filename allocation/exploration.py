@@ -64,7 +64,13 @@ def model_part(
                     "exploration_crowds_out_share",
                     f"min_share {share.label} needs {need} of {fill} slots but exploration "
                     f"leaves the model {slots}; lower exploration_share",
-                    share_params(share) | {"needed": need, "slots": fill, "model_slots": slots},
+                    share_params(share)
+                    | {
+                        "needed": need,
+                        "slots": fill,
+                        "model_slots": slots,
+                        "option": "exploration_share",
+                    },
                 )
             )
         else:

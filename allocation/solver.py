@@ -402,6 +402,7 @@ def _round_exactly(
                 "milp_time_limit",
                 f"no list within {request.time_limit_seconds:g} s; raise time_limit_seconds",
                 seconds=request.time_limit_seconds,
+                option="time_limit_seconds",
             )
         found = _small_milp(program, free, ones, remaining)
         if found is None:

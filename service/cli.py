@@ -25,6 +25,24 @@ PRIORITIZE_CODES: dict[str, tuple[str, ...]] = {
     "prioritize_not_selected": ("path",),
     "prioritize_not_selected_sheet": ("path",),
     "prioritize_infeasible": (),
+    # its own options' refusals (`service.prioritize_file.parse_quotas`, `parse_min_shares`)
+    **dict.fromkeys(
+        (
+            "prioritize_quota_form",
+            "prioritize_quota_not_whole",
+            "prioritize_share_form",
+            "prioritize_share_not_number",
+        ),
+        ("option", "position"),
+    ),
+    "prioritize_quota_twice": ("option", "position", "first"),
+    "prioritize_quota_file_unreadable": ("option",),
+    "prioritize_quota_file_invalid": ("option", "line", "column"),
+    "prioritize_quota_file_not_object": ("option",),
+    "prioritize_cost_column_missing": ("column", "option"),
+    # a row's unreadable cost, in the quarantine file
+    "prioritize_cost_missing": (),
+    "prioritize_cost_invalid": (),
 }
 
 
@@ -154,12 +172,13 @@ def prioritize(
     from rich.progress import Progress
     from rich.table import Table
 
-    from allocation import AllocationError, InfeasibleConstraints
+    from allocation import AllocationError, CandidateError, InfeasibleConstraints
     from data.messages import render
     from service.errors import allocation_refusal
     from service.prioritize_file import (
         PrioritizeFileError,
         build_request,
+        command_line_option,
         parse_min_shares,
         parse_quotas,
         prioritize_file,
@@ -190,18 +209,20 @@ def prioritize(
                 language=lang,
             )
     except PrioritizeFileError as error:
-        console.error(str(error), err, lang)
+        console.error(error.worded(lang), err, lang)
         raise typer.Exit(2) from None
     except AllocationError as error:
-        refusal = allocation_refusal(error, lang)
+        # an option named as this command takes it: --time-limit, not time_limit_seconds
+        refusal = allocation_refusal(error, lang, spell_option=command_line_option)
         if isinstance(error, InfeasibleConstraints):
             console.error(render("prioritize_infeasible", {}, lang), err, lang)
             for problem in refusal.problems:
                 console.detail(f"- {problem}", err)
-        elif lang == "en":
-            console.error(str(error), err, lang)
-        else:
-            console.error("; ".join([refusal.message, *refusal.problems]), err, lang)
+        elif isinstance(error, CandidateError):
+            words = [str(error)] if lang == "en" else [refusal.message, *refusal.problems]
+            console.error("; ".join(words), err, lang)
+        else:  # the solver's: its message names the option to change
+            console.error(refusal.message, err, lang)
         raise typer.Exit(refusal.exit_code) from None
 
     def say(code: str, **params: object) -> str:

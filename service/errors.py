@@ -7,7 +7,7 @@ submitted value: profiles are personal data, and errors end up in logs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -194,17 +194,28 @@ class AllocationRefusal:
         return error_response(self.status, self.error, self.message, problems)
 
 
-def allocation_refusal(error: AllocationError, language: Language = "en") -> AllocationRefusal:
+def allocation_refusal(
+    error: AllocationError,
+    language: Language = "en",
+    *,
+    spell_option: Callable[[Mapping[str, object]], Mapping[str, object]] | None = None,
+) -> AllocationRefusal:
     """The one mapping from allocation's errors to answers (routes, page and CLI use it), worded
-    in `language` from each problem's code."""
-    problems = [render(problem.code, problem.params, language) for problem in error.details]
+    in `language` from each problem's code. A problem naming a list option (`option`) names it
+    as a `ListOptions` field (`time_limit_seconds`) unless `spell_option` spells it otherwise
+    (`umkm prioritize`: `--time-limit`)."""
+    spell = spell_option or (lambda params: params)
+    problems = [render(problem.code, spell(problem.params), language) for problem in error.details]
     codes = [problem.code for problem in error.details]
     message = render(error.code, {}, language)
     if isinstance(error, InfeasibleConstraints):
         return AllocationRefusal(422, error.code, message, problems, 1, codes)
     if isinstance(error, CandidateError):  # the input's fault, like a bad option
         return AllocationRefusal(422, error.code, message, problems, 2, codes)
-    message = str(error) if language == "en" else "; ".join([message, *problems])
+    if language == "en":
+        message = str(error) if spell_option is None else "; ".join(problems)
+    else:
+        message = "; ".join([message, *problems])
     return AllocationRefusal(422, error.code, message, [], 1)
 
 

@@ -52,7 +52,24 @@ COMPUTED_COLUMNS = (*SCORE_FIELDS, "rank", "expected_gain", "reason_code", "reas
 
 
 class PrioritizeFileError(ServiceError, ValueError):
-    """Input or options that cannot make a list; the message says what and where."""
+    """Input or options that cannot make a list; the message says what and where. With a
+    catalog `code` (`PrioritizeFileError.of`) it is worded in any language by `worded`."""
+
+    def __init__(
+        self, message: str, *, code: str | None = None, params: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params: Mapping[str, object] = params or {}
+
+    @classmethod
+    def of(cls, code: str, **params: object) -> PrioritizeFileError:
+        """The refusal `code` with its parameters (its English text for logs)."""
+        return cls(render(code, params, "en"), code=code, params=params)
+
+    def worded(self, language: Language) -> str:
+        """The message in `language` (English when the error has no code)."""
+        return str(self) if self.code is None else render(self.code, self.params, language)
 
 
 @dataclass(frozen=True)
@@ -74,61 +91,77 @@ Progress = Callable[[int, int], None]  # (rows scored so far, rows to score)
 # ------------------------------------------------------------------------------ options
 
 
+# The options' refusals name the option and the item's number (from 1, in the order given),
+# never the text typed: it may be anything, and the user has it in front of them.
+QUOTAS_OPTION = "--quotas"
+MIN_SHARE_OPTION = "--min-share"
+
+
 def parse_quotas(text: str | None) -> dict[str, int] | None:
     """`31=40,32=60`, or a JSON file holding `{"31": 40, "32": 60}`."""
     if text is None or not text.strip():
         return None
+    option = QUOTAS_OPTION
     path = Path(text)
     if path.suffix.lower() == ".json":
         try:
             loaded = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as error:
-            raise PrioritizeFileError(
-                f"--quotas {path}: cannot read the JSON file: {error}"
+        except OSError as error:
+            raise PrioritizeFileError.of(
+                "prioritize_quota_file_unreadable", option=option
+            ) from error
+        except json.JSONDecodeError as error:
+            raise PrioritizeFileError.of(
+                "prioritize_quota_file_invalid",
+                option=option,
+                line=error.lineno,
+                column=error.colno,
             ) from error
         if not isinstance(loaded, dict):
-            raise PrioritizeFileError(f'--quotas {path}: expected an object like {{"31": 40}}')
+            raise PrioritizeFileError.of("prioritize_quota_file_not_object", option=option)
         pairs = [(str(code), value) for code, value in loaded.items()]
     else:
         pairs = []
-        for item in text.split(","):
+        for position, item in enumerate(text.split(","), start=1):
             code, sep, value = item.partition("=")
             if not sep:
-                raise PrioritizeFileError(
-                    f"--quotas: {item.strip()!r} is not like 31=40 (province code = slots)"
+                raise PrioritizeFileError.of(
+                    "prioritize_quota_form", option=option, position=position
                 )
             pairs.append((code.strip(), value.strip()))
     quotas: dict[str, int] = {}
-    for code, value in pairs:
+    positions: dict[str, int] = {}
+    for position, (code, value) in enumerate(pairs, start=1):
         try:
             slots = int(value)
         except (TypeError, ValueError):
-            raise PrioritizeFileError(
-                f"--quotas: the quota of province {code} must be a whole number, not {value!r}"
+            raise PrioritizeFileError.of(
+                "prioritize_quota_not_whole", option=option, position=position
             ) from None
         if code in quotas:
-            raise PrioritizeFileError(f"--quotas: province {code} is listed twice")
+            raise PrioritizeFileError.of(
+                "prioritize_quota_twice", option=option, position=position, first=positions[code]
+            )
         quotas[code] = slots
+        positions[code] = position
     return quotas
 
 
 def parse_min_shares(items: Sequence[str]) -> list[dict[str, Any]]:
     """`owner_gender=female:0.5` (or `:50%`); several per option, comma-separated, or repeated."""
     shares: list[dict[str, Any]] = []
-    for item in (part.strip() for entry in items for part in entry.split(",")):
-        if not item:
-            continue
+    option = MIN_SHARE_OPTION
+    parts = [part.strip() for entry in items for part in entry.split(",")]
+    for position, item in enumerate((part for part in parts if part), start=1):
         condition, sep, amount = item.rpartition(":")
         column, eq, value = condition.partition("=")
         if not sep or not eq:
-            raise PrioritizeFileError(
-                f"--min-share: {item!r} is not like owner_gender=female:0.5 (column=value:share)"
-            )
+            raise PrioritizeFileError.of("prioritize_share_form", option=option, position=position)
         try:
             share = float(amount.rstrip("%")) / 100 if amount.endswith("%") else float(amount)
         except ValueError:
-            raise PrioritizeFileError(
-                f"--min-share {item}: the share must be a number like 0.5 or 50%"
+            raise PrioritizeFileError.of(
+                "prioritize_share_not_number", option=option, position=position
             ) from None
         shares.append({"column": column.strip(), "value": value.strip(), "share": share})
     return shares
@@ -241,16 +274,19 @@ def _with_costs(
     """Valid rows with a usable `cost` (read in the file's number format, `Rp 1.500.000`
     too); the others as quarantine rows (raw cells + reasons)."""
     if cost_column not in valid.columns:
-        raise PrioritizeFileError(
-            f"header: a budget needs a cost per MSME, but the file has no column {cost_column} "
-            "(name it with --cost-column)"
+        raise PrioritizeFileError.of(
+            "prioritize_cost_column_missing", column=cost_column, option="--cost-column"
         )
     text = valid[cost_column].astype(str).str.strip()
     numbers = normalise_number_texts(strip_currency(text), number_format)
     cost = pd.to_numeric(numbers, errors="coerce")
     bad = ~np.isfinite(cost.to_numpy(dtype=float)) | (cost < 0).to_numpy()
     missing = (valid[cost_column].isna() | (text == "")).to_numpy()
-    reasons = np.where(missing, "is missing (a budget needs it)", "is not a number >= 0")[bad]
+    # In English, as the rest of the quarantine file (data.validation words it so).
+    worded = [
+        render(code, {}, "en") for code in ("prioritize_cost_missing", "prioritize_cost_invalid")
+    ]
+    reasons = np.where(missing, *worded)[bad]
     kept = valid.loc[~bad].copy()
     kept[COST] = cost[~bad].astype(float)
     if cost_column != COST:
@@ -326,13 +362,19 @@ SUMMARY_CODES: dict[str, tuple[str, ...]] = {
 }
 
 
+# `ListOptions` / `AllocationRequest` fields whose `umkm prioritize` flag is not the field's name.
+COMMAND_LINE_FLAGS = {"time_limit_seconds": "--time-limit"}
+
+
 def command_line_option(params: Mapping[str, object]) -> Mapping[str, object]:
     """A message's parameters with the list option it names (`option`, a `ListOptions` field
-    such as `only_beneficial`) spelled as `umkm prioritize` takes it: `--only-beneficial`."""
+    such as `only_beneficial`) spelled as `umkm prioritize` takes it: `--only-beneficial`,
+    `--time-limit`."""
     option = params.get("option")
     if not isinstance(option, str):
         return params
-    return {**params, "option": "--" + option.replace("_", "-")}
+    flag = COMMAND_LINE_FLAGS.get(option, "--" + option.replace("_", "-"))
+    return {**params, "option": flag}
 
 
 def summary_rows(

@@ -135,7 +135,9 @@ MESSAGES: dict[str, str] = {
     "field_invalid": "{field} is not valid",
     "field_not_province": "{field} is not one of the 38 province codes (11 to 96)",
     "field_not_contract_boolean": "{field} must be true or false (or ya/tidak, 1/0 as text)",
-    "field_share_value": "{field}: value is not a {column} value; use one of: {expected}",
+    "field_share_value": (
+        "{field}: value is not one of the {column} values; use one of: {expected}"
+    ),
     "field_share_value_not_province": (
         "{field}: value is not a province code; use one of the 38 province codes (11 to 96)"
     ),
@@ -288,7 +290,7 @@ MESSAGES: dict[str, str] = {
     "constraint_budget": "the budget {budget}",
     "exploration_crowds_out_share": (
         "min_share {value} ({fraction}) needs {needed} of {slots} slots but exploration leaves "
-        "the model {model_slots}; lower exploration_share"
+        "the model {model_slots}; lower {option}"
     ),
     # --- umkm validate --lang: the framing of each line -----------------------------------------
     "cli_where_header": "header",
@@ -340,6 +342,34 @@ MESSAGES: dict[str, str] = {
     "prioritize_not_selected": "not selected, with reasons: {path}",
     "prioritize_not_selected_sheet": "not selected, with reasons: sheet not_selected of {path}",
     "prioritize_infeasible": "the constraints cannot all hold:",
+    # umkm prioritize: its options as typed, refused by item number, never repeated
+    "prioritize_quota_form": "{option}: item {position} is not like 31=40 (province code=slots)",
+    "prioritize_quota_not_whole": (
+        "{option}: the quota of item {position} must be a whole number of slots"
+    ),
+    "prioritize_quota_twice": (
+        "{option}: item {position} names the same province as item {first}; give each once"
+    ),
+    "prioritize_quota_file_unreadable": "{option}: the JSON file cannot be read",
+    "prioritize_quota_file_invalid": (
+        "{option}: the file is not valid JSON (line {line}, column {column})"
+    ),
+    "prioritize_quota_file_not_object": (
+        "{option}: the file must hold one JSON object of province codes and slots"
+    ),
+    "prioritize_share_form": (
+        "{option}: item {position} is not like owner_gender=female:0.5 (column=value:share)"
+    ),
+    "prioritize_share_not_number": (
+        "{option}: the share of item {position} must be a number like 0.5 or 50%"
+    ),
+    "prioritize_cost_column_missing": (
+        "header: a budget needs a cost per MSME, but the file has no column {column} (name it "
+        "with {option})"
+    ),
+    # umkm prioritize: a row's cost, in the quarantine file (after "column <cost column>: value")
+    "prioritize_cost_missing": "is missing (a budget needs it)",
+    "prioritize_cost_invalid": "is not a number >= 0",
     # --- allocation: constraints that shaped the list, notes on it -------------------------------
     "binding_capacity": (
         "Capacity: all {used} slots filled while {waiting} other eligible MSMEs wait"
@@ -431,7 +461,7 @@ MESSAGES: dict[str, str] = {
     # --- allocation: the solver ------------------------------------------------------------------
     "lp_failed": "the solver could not solve the LP relaxation",
     "lp_time_limit": "the LP relaxation took longer than the time limit",
-    "milp_time_limit": "no list within {seconds} s; raise time_limit_seconds",
+    "milp_time_limit": "no list within {seconds} s; raise {option}",
     "milp_failed": "the solver found no list in time",
     # --- allocation: why an MSME is not on the list ----------------------------------------------
     "already_digital": "already digital: belongs to the stimulus group, not to mentoring",

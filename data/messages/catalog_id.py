@@ -314,7 +314,8 @@ MESSAGES: dict[str, str] = {
     "constraint_budget": "anggaran Rp {budget}",
     "exploration_crowds_out_share": (
         "porsi minimum {value} ({fraction}) membutuhkan {needed} dari {slots} slot, tetapi "
-        "eksplorasi hanya menyisakan {model_slots} slot untuk model; kecilkan porsi eksplorasi"
+        "eksplorasi hanya menyisakan {model_slots} slot untuk model; kecilkan porsi eksplorasi "
+        "({option})"
     ),
     # --- umkm validate --lang: bingkai tiap baris ------------------------------------------------
     "cli_where_header": "baris judul",
@@ -370,6 +371,38 @@ MESSAGES: dict[str, str] = {
         "tidak terpilih, beserta alasannya: lembar not_selected di {path}"
     ),
     "prioritize_infeasible": "batasan tidak dapat dipenuhi bersamaan:",
+    # umkm prioritize: opsi seperti diketik, ditolak menurut nomor butirnya, tanpa mengulang isinya
+    "prioritize_quota_form": (
+        "{option}: butir ke-{position} tidak berbentuk 31=40 (kode provinsi=jumlah slot)"
+    ),
+    "prioritize_quota_not_whole": (
+        "{option}: batas pada butir ke-{position} harus bilangan bulat (jumlah slot)"
+    ),
+    "prioritize_quota_twice": (
+        "{option}: butir ke-{position} menyebut provinsi yang sama dengan butir ke-{first}; "
+        "sebut setiap provinsi sekali saja"
+    ),
+    "prioritize_quota_file_unreadable": "{option}: berkas JSON tidak dapat dibaca",
+    "prioritize_quota_file_invalid": (
+        "{option}: berkas bukan JSON yang sah (baris {line}, kolom {column})"
+    ),
+    "prioritize_quota_file_not_object": (
+        "{option}: berkas harus berisi satu objek JSON berisi kode provinsi dan jumlah slot"
+    ),
+    "prioritize_share_form": (
+        "{option}: butir ke-{position} tidak berbentuk owner_gender=female:0.5 (kolom=nilai:porsi)"
+    ),
+    "prioritize_share_not_number": (
+        "{option}: porsi pada butir ke-{position} harus angka seperti 0.5 atau 50% "
+        "(titik sebagai pemisah desimal)"
+    ),
+    "prioritize_cost_column_missing": (
+        "baris judul: anggaran membutuhkan biaya per UMKM, tetapi berkas tidak memiliki kolom "
+        "{column} (sebutkan kolomnya dengan {option})"
+    ),
+    # umkm prioritize: biaya satu baris, di berkas karantina (setelah "column <kolom biaya>: value")
+    "prioritize_cost_missing": "kosong (anggaran membutuhkannya)",
+    "prioritize_cost_invalid": "bukan angka >= 0",
     # --- allocation: batasan yang membentuk daftar, catatan ---------------------------------------
     "binding_capacity": (
         "Kapasitas: semua {used} slot terisi, sementara {waiting} UMKM layak lainnya menunggu"
@@ -476,7 +509,7 @@ MESSAGES: dict[str, str] = {
     # --- allocation: penyelesai ------------------------------------------------------------------
     "lp_failed": "penyelesai gagal menyelesaikan relaksasi LP",
     "lp_time_limit": "relaksasi LP melewati batas waktu",
-    "milp_time_limit": "tidak ada daftar dalam {seconds} detik; naikkan batas waktu",
+    "milp_time_limit": "tidak ada daftar dalam {seconds} detik; naikkan batas waktu ({option})",
     "milp_failed": "penyelesai tidak menemukan daftar dalam batas waktu",
     # --- allocation: mengapa UMKM tidak masuk daftar ---------------------------------------------
     "already_digital": "Sudah digital: termasuk kelompok stimulus, bukan pendampingan",

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from allocation import AllocationRequest, AllocationResult, InfeasibleConstraints, allocate
 from allocation.candidates import Eligible
 from allocation.exploration import draw, explored_slots
+from data.messages import render
 from tests.allocation.test_allocation import assert_feasible, assert_partition, frame, instances
 
 
@@ -217,6 +218,10 @@ def test_minimum_shares_are_met_by_the_model_part_alone() -> None:
     with pytest.raises(InfeasibleConstraints) as refused:
         allocate(candidates, crowded)
     assert refused.value.details[0].code == "exploration_crowds_out_share"
+    assert refused.value.details[0].params["option"] == "exploration_share"
+    assert render("exploration_crowds_out_share", refused.value.details[0].params, "en").endswith(
+        "; lower exploration_share"
+    )
 
 
 def test_every_explored_slot_at_once() -> None:

@@ -11,7 +11,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from allocation.errors import Problem, SolverError
 from data.io import read_table, write_table
+from service.errors import allocation_refusal
+from service.prioritize_file import command_line_option
 from tests.conftest import RegisteredModel
 from umkm.cli import app
 
@@ -336,7 +339,7 @@ def test_a_bad_option_is_labelled_in_the_chosen_language(
         "--model", registered_model.model_uri, "--quotas", "31:40", "--lang", lang,
     )  # fmt: skip
     assert code == 2
-    assert err.startswith(f"{label} --quotas: '31:40' is not like 31=40")
+    assert err.startswith(f"{label} --quotas: ")
 
 
 # The not-selected file's reasons in each language, by reason code: the catalog's words, as
@@ -460,7 +463,7 @@ def test_budget_and_share_reasons_give_their_figures_and_the_table_counts_them_i
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--quotas", "31:40"], "'31:40' is not like 31=40"),
+        (["--quotas", "31:40"], "--quotas: item 1 is not like 31=40"),
         (["--quotas", "99=4"], 'quotas["99"] is not one of the 38 province codes'),
         (["--min-share", "owner_gender=femme:0.5"], "use one of: female, male"),
         (["--min-share", "owner_gender=female"], "is not like owner_gender=female:0.5"),
@@ -497,7 +500,8 @@ REFUSED_OPTIONS = [
         {
             "id": "min_share[0]: value bukan nilai owner_gender; pakai salah satu dari: female, "
             "male",
-            "en": "min_share[0]: value is not a owner_gender value; use one of: female, male",
+            "en": "min_share[0]: value is not one of the owner_gender values; use one of: female, "
+            "male",
         },
     ),
     (
@@ -532,6 +536,155 @@ def test_options_the_lists_rules_refuse_are_worded_in_the_chosen_language(
     label = {"id": "galat:", "en": "error:"}[lang]
     assert " ".join(err.split()) == f"{label} {words[lang]}"  # rich may wrap long lines
     assert "femme" not in err and "98" not in err
+
+
+# `umkm prioritize`'s own reading of --quotas and --min-share: the option and the item's number
+# (from 1) in each language, the text typed never repeated.
+MALFORMED_OPTIONS = [
+    (
+        ["--quotas", "31=4,32:zz"],
+        {
+            "id": "--quotas: butir ke-2 tidak berbentuk 31=40 (kode provinsi=jumlah slot)",
+            "en": "--quotas: item 2 is not like 31=40 (province code=slots)",
+        },
+    ),
+    (
+        ["--quotas", "31=4,32=zz"],
+        {
+            "id": "--quotas: batas pada butir ke-2 harus bilangan bulat (jumlah slot)",
+            "en": "--quotas: the quota of item 2 must be a whole number of slots",
+        },
+    ),
+    (
+        ["--quotas", "32=1,31=4,32=zz2"],
+        {
+            "id": "--quotas: batas pada butir ke-3 harus bilangan bulat (jumlah slot)",
+            "en": "--quotas: the quota of item 3 must be a whole number of slots",
+        },
+    ),
+    (
+        ["--quotas", "32=1,31=4,32=2"],
+        {
+            "id": "--quotas: butir ke-3 menyebut provinsi yang sama dengan butir ke-1; sebut "
+            "setiap provinsi sekali saja",
+            "en": "--quotas: item 3 names the same province as item 1; give each once",
+        },
+    ),
+    (
+        ["--min-share", "owner_gender=female:0.5", "--min-share", "area_type=zz,sector"],
+        {
+            "id": "--min-share: butir ke-2 tidak berbentuk owner_gender=female:0.5 "
+            "(kolom=nilai:porsi)",
+            "en": "--min-share: item 2 is not like owner_gender=female:0.5 (column=value:share)",
+        },
+    ),
+    (
+        ["--min-share", "owner_gender=female:0.5,area_type=rural:zz%"],
+        {
+            "id": "--min-share: porsi pada butir ke-2 harus angka seperti 0.5 atau 50% (titik "
+            "sebagai pemisah desimal)",
+            "en": "--min-share: the share of item 2 must be a number like 0.5 or 50%",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize(("options", "words"), MALFORMED_OPTIONS)
+def test_malformed_options_name_the_option_and_item_without_repeating_it(
+    tmp_path: Path, options: list[str], words: dict[str, str], lang: str
+) -> None:
+    code, _, err = run(
+        "--data", str(tmp_path / "never-read.csv"), "--capacity", "5",
+        "--output", str(tmp_path / "l.csv"), *options, "--lang", lang,
+    )  # fmt: skip
+    assert code == 2
+    label = {"id": "galat:", "en": "error:"}[lang]
+    assert " ".join(err.split()) == f"{label} {words[lang]}"  # rich may wrap long lines
+    assert "zz" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (
+            '{"31": 4,',
+            {
+                "id": "--quotas: berkas bukan JSON yang sah (baris 1, kolom 10)",
+                "en": "--quotas: the file is not valid JSON (line 1, column 10)",
+            },
+        ),
+        (
+            '["31", 4]',
+            {
+                "id": "--quotas: berkas harus berisi satu objek JSON berisi kode provinsi dan "
+                "jumlah slot",
+                "en": "--quotas: the file must hold one JSON object of province codes and slots",
+            },
+        ),
+        (
+            None,
+            {
+                "id": "--quotas: berkas JSON tidak dapat dibaca",
+                "en": "--quotas: the JSON file cannot be read",
+            },
+        ),
+    ],
+)
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_quotas_file_that_cannot_be_read_is_refused_in_the_chosen_language(
+    tmp_path: Path, content: str | None, words: dict[str, str], lang: str
+) -> None:
+    quotas = tmp_path / "secret-quotas.json"
+    if content is not None:
+        quotas.write_text(content, encoding="utf-8")
+    code, _, err = run(
+        "--data", str(tmp_path / "never-read.csv"), "--capacity", "5",
+        "--output", str(tmp_path / "l.csv"), "--quotas", str(quotas), "--lang", lang,
+    )  # fmt: skip
+    assert code == 2
+    label = {"id": "galat:", "en": "error:"}[lang]
+    assert " ".join(err.split()) == f"{label} {words[lang]}"
+    assert "secret" not in err and "Expecting" not in err  # no path, no json's own English
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("id", "berkas tidak memiliki kolom cost (sebutkan kolomnya dengan --cost-column)"),
+        ("en", "the file has no column cost (name it with --cost-column)"),
+    ],
+)
+def test_a_budget_without_a_cost_column_is_refused_in_the_chosen_language(
+    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path, lang: str, words: str
+) -> None:
+    code, _, err = run(
+        "--data", str(candidates_file), "--capacity", "5", "--output", str(tmp_path / "l.csv"),
+        "--model", registered_model.model_uri, "--budget", "10", "--lang", lang,
+    )  # fmt: skip
+    assert code == 2
+    assert words in " ".join(err.split())
+
+
+def test_solver_refusals_name_the_option_as_each_edge_takes_it() -> None:
+    """`milp_time_limit` names the time limit: the API's field, `umkm prioritize`'s flag."""
+    error = SolverError(
+        Problem(
+            "milp_time_limit",
+            "no list within 5 s; raise time_limit_seconds",
+            {"seconds": 5.0, "option": "time_limit_seconds"},
+        )
+    )
+    cli = {
+        lang: allocation_refusal(error, lang, spell_option=command_line_option).message
+        for lang in ("id", "en")
+    }
+    api = {lang: allocation_refusal(error, lang).message for lang in ("id", "en")}
+    assert cli["en"] == "no list within 5 s; raise --time-limit"
+    assert cli["id"].endswith("tidak ada daftar dalam 5 detik; naikkan batas waktu (--time-limit)")
+    assert api["en"] == "no list within 5 s; raise time_limit_seconds"
+    assert api["id"].endswith("naikkan batas waktu (time_limit_seconds)")
+    assert command_line_option({"option": "exploration_share"}) == {"option": "--exploration-share"}
 
 
 def test_unreadable_input_exits_2(tmp_path: Path) -> None:

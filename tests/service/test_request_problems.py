@@ -139,7 +139,9 @@ def test_prioritize_words_its_constraints_in_bahasa_and_english(
     assert _reasons(english) == {
         "quotas.99.[key]": 'quotas["99"] is not one of the 38 province codes (11 to 96)',
         "quotas.31": 'quotas["31"] must be at least 0',
-        "min_share.0": f"min_share[0]: value is not a sector value; use one of: {sectors}",
+        "min_share.0": (
+            f"min_share[0]: value is not one of the sector values; use one of: {sectors}"
+        ),
         "only_beneficial": "only_beneficial must be true or false",
         "budget": "budget must be at most 100,000,000,000,000,000",
     }
