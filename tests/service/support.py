@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -75,3 +78,26 @@ def register_copy_as_champion(registered_model: Any, run_name: str) -> str:
     version = str(logged.registered_model_version)
     client.set_registered_model_alias(registered_model.name, "champion", version)
     return version
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_umkm_serve(
+    port: int, env: dict[str, str], cwd: Path, *options: str
+) -> subprocess.Popen[str]:
+    """`umkm serve` on `port` as a real process (no access log; stderr kept for failures)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "umkm", "serve", "--port", str(port), *options, "--no-access-log"],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

@@ -7,7 +7,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,7 +24,9 @@ from tests.service.support import (
     AUTH,
     StarletteTestClient,
     TestClient,
+    free_port,
     register_copy_as_champion,
+    start_umkm_serve,
 )
 
 # Loopback only: a port nothing listens on (connection refused at once).
@@ -96,19 +97,10 @@ def test_a_dead_tracking_store_is_named_in_readiness(
 
 def test_umkm_serve_answers_healthz_while_the_tracking_store_is_dead(tmp_path: Path) -> None:
     """The real process: /healthz answers as soon as uvicorn listens, readiness says failed."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("UMKM_")}
     env |= {"UMKM_TRACKING_URI": DEAD_TRACKING_URI, "UMKM_API_KEYS": "health-test-key-0123456789"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "umkm", "serve", "--port", str(port), "--no-access-log"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    server = start_umkm_serve(port, env, tmp_path)
     try:
         health = _first_answer(f"http://127.0.0.1:{port}/healthz", server)
         ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5)

@@ -10,9 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,7 +30,9 @@ from tests.service.support import (
     AUTH,
     StarletteTestClient,
     TestClient,
+    free_port,
     register_copy_as_champion,
+    start_umkm_serve,
 )
 
 SYNC_SECONDS = 0.2
@@ -174,12 +173,6 @@ def promoted_copy(registered_model: Any) -> Iterator[Callable[[], str]]:
 # ------------------------------------------------------------------ the real process
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _per_worker(metrics_dir: Path, name: str) -> dict[str, float]:
     """A counter's total in each worker process, from the workers' multiprocess files."""
     totals: dict[str, float] = {}
@@ -208,7 +201,7 @@ def test_umkm_serve_with_two_workers_reloads_both_and_adds_up_their_drift(
     profiles: list[dict[str, Any]],
     promoted_copy: Callable[[], str],
 ) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
@@ -223,15 +216,7 @@ def test_umkm_serve_with_two_workers_reloads_both_and_adds_up_their_drift(
         "UMKM_WORKER_SYNC_SECONDS": "0.5",
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
     }
-    command = [sys.executable, "-m", "umkm", "serve", "--port", str(port), "--workers", "2"]
-    server = subprocess.Popen(
-        [*command, "--no-access-log"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    server = start_umkm_serve(port, env, tmp_path, "--workers", "2")
     try:
 
         def fresh(method: str, path: str, **kwargs: Any) -> httpx.Response:
