@@ -67,7 +67,11 @@ _PASS = ContextVar("outcome_pass", default=None)
 
 @contextmanager
 def _one_pass() -> Iterator[None]:
-    """Remember the outcome models' chances until the pass ends."""
+    """Remember the outcome models' chances until the pass ends (a pass within a pass, such as
+    an ensemble whose members are ensembles of fold models, shares the outer one's memory)."""
+    if _PASS.get() is not None:
+        yield
+        return
     token = _PASS.set({})
     try:
         yield
@@ -705,6 +709,10 @@ class EnsembleLearner(UpliftLearner):
     ``weights`` (non-negative, summing to 1; equal when omitted) come from the training pipeline's
     stacking (`training.stacking`): how much each member's ranking explains the mentoring effect
     in rows it did not see. Models saved before weights existed load with equal weights.
+
+    A member may itself be an ensemble: the training pipeline serves each learner as the equal
+    average of its k cross-fitted fold models when cross-fitting used every row
+    (`training.crossfit.refit`), so a stacked S and X is an ensemble of two such averages.
     """
 
     name = "ensemble"
@@ -735,13 +743,17 @@ class EnsembleLearner(UpliftLearner):
             self.fitted = True
             self._share_outcome_models()
 
-    def _share_outcome_models(self) -> None:
+    def _share_outcome_models(self, seen: list[OutcomeModels] | None = None) -> None:
         """Members whose outcome models grew the same trees (S's pooled model and X's, fitted
         on the same rows with the same settings) hold one of them: it is scored once per pass
-        and saved once."""
-        seen: list[OutcomeModels] = []
+        and saved once. Nested ensembles are searched too (fold k of S and fold k of X)."""
+        seen = [] if seen is None else seen
         members = list(self.members)
         for i, member in enumerate(members):
+            if isinstance(member, EnsembleLearner):
+                members[i] = copy.copy(member)  # the caller's ensemble stays as it was
+                members[i]._share_outcome_models(seen)  # type: ignore[attr-defined]
+                continue
             outcome = getattr(member, "outcome", None)
             if not isinstance(outcome, OutcomeModels):
                 continue

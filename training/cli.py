@@ -503,7 +503,7 @@ class _TrainView:
             case events.SelectionSampled(sample_rows=sample, rows=rows):
                 console.note(
                     f"cross-fitting on a stratified sample of {sample} of {rows} rows "
-                    "(selection_rows); the served model is fit on every row",
+                    "(selection_rows); the served model is fit again on every row",
                     err,
                 )
             case events.PoorOverlap(text=text):
@@ -562,6 +562,8 @@ def _show_summary(result: TrainResult, config: TrainConfig, err: Console, out: C
             f" (alias {CANDIDATE}); {result.promotion_note}",
         )
     )
+    if result.served_as:
+        console.line(f"served as: {result.served_as}", out)
     table = Table(
         title=f"out-of-fold predictions ({int(m.get('cv_folds', 0))} folds, "
         f"{int(m.get('cv_rows', 0))} rows), chosen: {result.chosen_learner}"

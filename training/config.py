@@ -99,6 +99,13 @@ class TrainConfig(BaseModel):
         "X led the evaluation zoo); another candidate joins when its cross-validated Qini is "
         "the highest.",
     )
+    ensemble_when_sampled: tuple[LearnerName, ...] = Field(
+        default=("t",),
+        description="Learners that join the stacking whatever their cross-validated Qini when "
+        "the history is larger than selection_rows, with no prior weight (they keep the weight "
+        "the R-loss gives them): they were judged on the sample, the served model is refit on "
+        "every row, and T (each arm fit alone) gains most from the extra rows.",
+    )
     stack_prior_rows: int = Field(
         default=20_000,
         ge=0,
@@ -122,7 +129,13 @@ class TrainConfig(BaseModel):
         default=60_000,
         ge=1_000,
         description="Cross-fit on a stratified sample of at most this many rows (every row when "
-        "the history is smaller); the served model is refit on every row.",
+        "the history is smaller); the served model is then refit on every row.",
+    )
+    serve_fold_models: bool = Field(
+        default=True,
+        description="When cross-fitting used every row, serve each chosen learner as the average "
+        "of its k fold models instead of fitting it again on all rows (the average ranked better "
+        "in the evaluation zoo); false: always refit.",
     )
     min_events_per_arm: int = Field(
         default=50,

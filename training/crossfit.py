@@ -43,6 +43,8 @@ class OutOfFold:
     uplift: FloatArray
     p1: FloatArray
     p0: FloatArray
+    # The k fitted fold models (fold k's predicted the rows of fold k); empty for an average.
+    models: tuple[UpliftLearner, ...] = field(default=(), compare=False, repr=False)
 
     @staticmethod
     def mean(parts: Sequence[OutOfFold], weights: FloatArray | None = None) -> OutOfFold:
@@ -67,6 +69,8 @@ class Candidate:
     seconds: float
     params: dict[str, dict[str, Any]] = field(default_factory=dict)  # per member
     weights: dict[str, float] = field(default_factory=dict)  # per member of an ensemble
+    # Per member, its k cross-fitted fold models (what `refit` averages when bagging).
+    fold_models: dict[str, tuple[UpliftLearner, ...]] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -111,8 +115,9 @@ def crossfit_learner(
     """Out-of-fold predictions of one learner (folds fit side by side on threads)."""
     folds = int(fold_of.max()) + 1
     uplift, p1, p0 = np.empty(len(y)), np.empty(len(y)), np.empty(len(y))
+    models: list[UpliftLearner] = []
 
-    def one(k: int) -> tuple[int, Any]:
+    def one(k: int) -> tuple[int, UpliftLearner, Any]:
         train = fold_of != k
         learner = _fit(
             name,
@@ -125,14 +130,15 @@ def crossfit_learner(
             feature_names=feature_names,
             seed=seed + 101 * k,
         )
-        return k, learner.predict_matrix(X[~train])
+        return k, learner, learner.predict_matrix(X[~train])
 
     workers = max(1, min(folds, os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crossfit") as pool:
-        for k, prediction in pool.map(one, range(folds)):
+        for k, learner, prediction in pool.map(one, range(folds)):
             rows = fold_of == k
             uplift[rows], p1[rows], p0[rows] = prediction.uplift, prediction.p1, prediction.p0
-    return OutOfFold(uplift=uplift, p1=p1, p0=p0)
+            models.append(learner)
+    return OutOfFold(uplift=uplift, p1=p1, p0=p0, models=tuple(models))
 
 
 def qini_with_interval(
@@ -162,6 +168,7 @@ def select(
     ensemble: bool,
     core: Sequence[str],
     shrinkage: float,
+    joining: Sequence[str] = (),
     stack_propensity: FloatArray | None = None,
     min_events_per_arm: int = 0,
     resamples: int = 100,
@@ -170,7 +177,9 @@ def select(
     """Cross-fit every learner, stack the ensemble, choose (module docstring).
 
     ``propensity``: what learners that need one (DR) are fit with; ``stack_propensity``: the
-    cross-fitted chances of being mentored for the stacking's R-loss (`training.stacking`).
+    cross-fitted chances of being mentored for the stacking's R-loss (`training.stacking`);
+    ``joining``: learners that join the ensemble when they rank better than chance, whatever
+    their Qini, with no prior weight (they keep only the weight the R-loss gives them).
     With fewer than ``min_events_per_arm`` outcome events in an arm, the S-learner (when it is a
     candidate) is served alone: its one model of all rows learns from every event, while the
     other learners fit models of the small arm alone, and a Qini on so few events cannot tell
@@ -202,6 +211,7 @@ def select(
             interval,
             time.perf_counter() - tick,
             {name: dict(params[name])},
+            fold_models={name: oof.models},
         )
     singles = list(candidates.values())
     events = min(float(y[t == 1].sum()), float(y[t == 0].sum()))
@@ -212,13 +222,16 @@ def select(
         )
         return Selection(candidates, candidates["s"], reason, folds)
     best = max(singles, key=lambda c: (c.qini, -learners.index(c.name)))
-    members = ensemble_members(candidates, best, core)
+    members = ensemble_members(candidates, best, (*core, *joining))
     if ensemble and len(members) >= 2:
+        joined = set(joining) - set(core) - {best.name}
+        prior = {n: 0.0 if n in joined else 1.0 for n in members}
         chosen = _stacked(
             candidates,
             members,
             t,
             y,
+            prior=[prior[n] for n in members],
             stack_propensity=stack_propensity,
             shrinkage=shrinkage,
             resamples=resamples,
@@ -259,6 +272,7 @@ def _stacked(
     shrinkage: float,
     resamples: int,
     seed: int,
+    prior: Sequence[float] | None = None,
 ) -> Candidate:
     """The members' weighted average, judged like a single learner."""
     parts = [candidates[n].oof for n in members]
@@ -271,6 +285,7 @@ def _stacked(
         propensity=e,
         baseline=e * pooled.p1 + (1 - e) * pooled.p0,
         shrinkage=shrinkage,
+        prior=prior,
     )
     oof = OutOfFold.mean(parts, weights)
     qini, interval = qini_with_interval(y, t, oof.uplift, resamples=resamples, seed=seed)
@@ -283,6 +298,7 @@ def _stacked(
         sum(candidates[n].seconds for n in members),
         {n: dict(candidates[n].params[n]) for n in members},
         {n: float(w) for n, w in zip(members, weights, strict=True)},
+        {n: candidates[n].fold_models.get(n, ()) for n in members},
     )
 
 
@@ -296,10 +312,21 @@ def refit(
     categorical: list[int],
     feature_names: list[str],
     seed: int,
+    bag: bool = False,
 ) -> UpliftLearner:
-    """The chosen recipe fit on all rows (members side by side on threads for an ensemble)."""
+    """The served learner of the chosen recipe (a weighted ensemble of its members' learners).
+
+    With ``bag``, each member is the equal average of its k cross-fitted fold models: nothing is
+    fit again, and the average of k models each fit on (k-1)/k of the rows ranked better than one
+    model fit on all of them in the evaluation zoo (less variance; docs/results.md, "fold
+    models"). The caller asks for it only when cross-fitting used every row. Otherwise, or when
+    a member has no fold models, the member is fit again on all rows (side by side on threads).
+    """
 
     def one(name: str) -> UpliftLearner:
+        folds = chosen.fold_models.get(name, ())
+        if bag and len(folds) >= 2:
+            return EnsembleLearner(folds)
         return _fit(
             name,
             chosen.params[name],
@@ -312,10 +339,12 @@ def refit(
             seed=seed,
         )
 
-    if len(chosen.members) == 1:
-        return one(chosen.members[0])
-    workers = max(1, min(len(chosen.members), os.cpu_count() or 1))
+    # A member the stacking gave no weight is not served (it would only cost scoring time).
+    names = [n for n in chosen.members if not chosen.weights or chosen.weights[n] > 0]
+    if len(names) == 1:
+        return one(names[0])
+    workers = max(1, min(len(names), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="refit") as pool:
-        members = list(pool.map(one, chosen.members))
-    weights = [chosen.weights[n] for n in chosen.members] if chosen.weights else None
+        members = list(pool.map(one, names))
+    weights = [chosen.weights[n] for n in names] if chosen.weights else None
     return EnsembleLearner(members, weights)

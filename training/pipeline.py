@@ -12,7 +12,8 @@ times them and tells the caller what happens through typed events (`training.eve
    histories), each judged by the out-of-fold Qini coefficient, and the served recipe chosen: a
    stacked average of the core learners and the best one (`training.stacking`); then the
    evidence check (events per arm, Qini interval);
-4. `training.refit`: the chosen recipe refit on every row, calibrated per arm;
+4. `training.refit`: the chosen recipe (its fold models' average, or refit on every row),
+   calibrated per arm;
 5. `training.evaluate`: the out-of-fold predictions against references (random, response model)
    with bootstrap intervals;
 6. `training.artifacts` and `training.report`: plots, tables and the report;
@@ -80,6 +81,7 @@ class TrainResult:
     notes: list[str] = field(default_factory=list)
     evidence: Evidence | None = None
     selection_reason: str = ""
+    served_as: str = ""  # the fold models' average, or refit on every row
 
 
 class _Laps:
@@ -161,7 +163,7 @@ def train(config: TrainConfig, *, on_event: OnEvent | None = None) -> TrainResul
         if evidence.weak:
             emit(WeakEvidence(evidence))
 
-        steps.start("refitting the chosen model on every row")
+        steps.start("building the served model")
         model = build_model(
             config,
             prepared,
@@ -213,6 +215,7 @@ def train(config: TrainConfig, *, on_event: OnEvent | None = None) -> TrainResul
             overlap_warning=propensity.cv.overlap_warning,
             evidence=evidence,
             cv_rows=len(cv.y),
+            served_as=str(model.model_info["served_as"]),
         )
         log_results(out, metrics, laps.timings)
         steps.advance()
@@ -235,4 +238,5 @@ def train(config: TrainConfig, *, on_event: OnEvent | None = None) -> TrainResul
         notes=prepared.data.notes,
         evidence=evidence,
         selection_reason=selection.reason,
+        served_as=str(model.model_info["served_as"]),
     )

@@ -1,4 +1,5 @@
-"""Stage 4, refit and calibrate: the chosen recipe refit on every row, calibrated per arm on its
+"""Stage 4, refit and calibrate: the chosen recipe (the average of its cross-fitted fold models
+when cross-fitting used every row, else refit on every row), calibrated per arm on its
 out-of-fold chances; the result is the one artifact serving loads (`models.uplift_model`), with
 the training population's distributions for drift monitoring (`models.drift`)."""
 
@@ -24,10 +25,11 @@ def build_model(
     run_id: str,
     evidence: Evidence,
 ) -> UpliftModel:
-    """The served model: the chosen recipe refit on every row, calibrated per arm on its
-    out-of-fold chances."""
+    """The served model: the chosen recipe (its fold models averaged when cross-fitting used
+    every row, else refit on every row), calibrated per arm on its out-of-fold chances."""
     data, chosen = prepared.data, selection.chosen
-    rows = prepared.all_rows
+    rows, cv = prepared.all_rows, prepared.cv_rows
+    bag = config.serve_fold_models and not prepared.sampled
     learner = crossfit.refit(
         chosen,
         rows.X,
@@ -37,8 +39,8 @@ def build_model(
         categorical=prepared.categorical,
         feature_names=prepared.feature_names,
         seed=config.seed,
+        bag=bag,
     )
-    cv = prepared.cv_rows
     model = UpliftModel.from_learner(
         learner,
         specs=prepared.specs,
@@ -61,6 +63,11 @@ def build_model(
             "run_id": run_id,
             "selection_metric": SELECTION_METRIC,
             "selection": selection.reason,
+            "served_as": (
+                f"average of the {selection.folds} cross-fitted fold models"
+                if bag
+                else "refit on every row"
+            ),
             "cv_qini": chosen.qini,
             "cv_qini_interval": list(chosen.qini_interval),
             "evidence": evidence.as_info(),

@@ -276,6 +276,7 @@ def register_candidate(
         "run_id": run_id,
         "learner": str(model.model_info.get("learner")),
         "learner_weights": _weights_tag(model.model_info.get("weights")),
+        "served_as": str(model.model_info.get("served_as", "refit on every row")),
         "data_sha256": prepared.fingerprint["sha256"],
         f"cv_{SELECTION_METRIC}": f"{metrics[SELECTION_METRIC]:.6f}",
         "weak_evidence": str(evidence.weak).lower(),

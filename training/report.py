@@ -65,6 +65,7 @@ def write_report(
     overlap_warning: str | None,
     evidence: Evidence,
     cv_rows: int,
+    served_as: str,
 ) -> Path:
     """Write report.md: data, learner choice, out-of-fold metrics with intervals, references,
     groups."""
@@ -85,7 +86,7 @@ def write_report(
         *[f"- {note}" for note in notes],
         f"- cross-fitting: {selection.folds} folds stratified by arm x outcome over {cv_rows} "
         "rows; every number below is from out-of-fold predictions; the served model is the "
-        "chosen recipe refit on every row",
+        f"chosen recipe, {served_as}",
         "",
         "## Evidence",
         "",

@@ -82,6 +82,9 @@ def select_learner(
         seed=config.seed,
         ensemble=config.ensemble,
         core=config.ensemble_core,
+        # Judged on a sample but served refit on every row: learners that gain most from the
+        # extra rows join the stacking (`ensemble_when_sampled`).
+        joining=config.ensemble_when_sampled if prepared.sampled else (),
         stack_propensity=stack_propensity,
         shrinkage=stacking.prior_shrinkage(len(cv.t), config.stack_prior_rows),
         min_events_per_arm=config.min_events_per_arm,

@@ -62,18 +62,25 @@ def stack_weights(
     propensity: FloatArray,
     baseline: FloatArray,
     shrinkage: float,
+    prior: Sequence[float] | None = None,
 ) -> FloatArray:
     """Non-negative weights summing to 1, one per member (module docstring).
 
     ``uplifts``: each member's out-of-fold uplift; ``propensity``: e(x); ``baseline``: m(x), the
-    chance of the outcome whatever the arm. With no member explaining any of the effect (every
-    R-loss weight 0), the weights are equal."""
+    chance of the outcome whatever the arm; ``prior``: what the weights move back to (equal
+    weights when omitted; a member with prior 0 keeps only the weight its fit earns). With no
+    member explaining any of the effect (every R-loss weight 0), the weights are the prior."""
     if not 0.0 <= shrinkage <= 1.0:
         raise ValueError(f"shrinkage is a share in [0, 1]; got {shrinkage}")
     k = len(uplifts)
-    equal = np.full(k, 1.0 / k)
+    target = np.full(k, 1.0 / k)
+    if prior is not None:
+        given = np.asarray(prior, dtype=np.float64)
+        if given.shape != (k,) or (given < 0).any() or not given.sum() > 0:
+            raise ValueError(f"prior: {k} non-negative numbers with a positive sum; got {prior}")
+        target = given / given.sum()
     if k == 1:
-        return equal
+        return np.ones(1)
     residual = np.asarray(t, dtype=np.float64) - propensity
     design = np.column_stack([residual * np.asarray(u, dtype=np.float64) for u in uplifts])
     design = np.column_stack([design, residual])
@@ -81,7 +88,7 @@ def stack_weights(
     upper = np.full(k + 1, np.inf)
     found = lsq_linear(design, np.asarray(y, dtype=np.float64) - baseline, bounds=(lower, upper))
     raw = np.clip(found.x[:k], 0.0, None)
-    fitted = raw / raw.sum() if raw.sum() > _EPS else equal
-    weights: FloatArray = (1.0 - shrinkage) * fitted + shrinkage * equal
+    fitted = raw / raw.sum() if raw.sum() > _EPS else target
+    weights: FloatArray = (1.0 - shrinkage) * fitted + shrinkage * target
     normalised: FloatArray = weights / weights.sum()
     return normalised

@@ -185,6 +185,33 @@ def test_members_with_the_same_outcome_model_share_it_and_predict_as_before(
     assert len(pickle.dumps(ensemble)) < 0.9 * len(unshared)
 
 
+def test_nested_ensembles_of_fold_models_share_outcome_models_across_members(
+    arrays: dict[str, np.ndarray], fitted: dict[str, UpliftLearner]
+) -> None:
+    """S and X served as averages of fold models: fold k's S and fold k's X grew the same
+    outcome trees, so the stacked ensemble of the two averages keeps one of each pair."""
+    X, t, y = arrays["X"], arrays["t"], arrays["y"]
+    other = {name: make_learner(name, seed=1).fit(X[:4000], t[:4000], y[:4000]) for name in "sx"}
+    s_bag = EnsembleLearner([fitted["s"], other["s"]])
+    x_bag = EnsembleLearner([fitted["x"], other["x"]])
+    stacked = EnsembleLearner([s_bag, x_bag], [0.7, 0.3])
+    (s_first, s_second), (x_first, x_second) = (m.members for m in stacked.members)  # type: ignore[attr-defined]
+    assert s_first.outcome is x_first.outcome and s_second.outcome is x_second.outcome  # type: ignore[attr-defined]
+    assert s_first.outcome is not s_second.outcome  # type: ignore[attr-defined]
+    assert x_bag.members[0].outcome is fitted["x"].outcome  # type: ignore[attr-defined]  # callers' as they were
+    rows = X[6000:6300]
+    expected = 0.7 * s_bag.predict_uplift(rows) + 0.3 * x_bag.predict_uplift(rows)
+    np.testing.assert_allclose(stacked.predict_uplift(rows), expected, atol=1e-12)
+    np.testing.assert_allclose(
+        s_bag.predict_uplift(rows),
+        (fitted["s"].predict_uplift(rows) + other["s"].predict_uplift(rows)) / 2,
+        atol=1e-12,
+    )
+    copied = pickle.loads(pickle.dumps(stacked))
+    assert copied.members[0].members[1].outcome is copied.members[1].members[1].outcome  # type: ignore[attr-defined]
+    np.testing.assert_allclose(copied.predict_uplift(rows), expected, atol=1e-12)
+
+
 def test_outcome_models_with_other_trees_are_not_the_same(
     arrays: dict[str, np.ndarray], fitted: dict[str, UpliftLearner]
 ) -> None:

@@ -119,6 +119,77 @@ def test_the_ensemble_is_the_stacked_average_and_the_refit_keeps_its_weights(
     )
 
 
+def test_bagging_serves_the_fold_models_that_made_the_out_of_fold_predictions(
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]],
+) -> None:
+    """With ``bag``, each member is the equal average of its fold models (fold k's model
+    predicted fold k's rows), weighted as stacked; without, each member is fit again."""
+    X, t, y, _, names = arrays
+    selection = _select_s_and_t(
+        X, t, y, names, ensemble=True, resamples=0, core=("s", "t"), shrinkage=0.0
+    )
+    chosen = selection.chosen
+    fold_of = stratified_folds(t * 2 + y, 3, 0)
+    for name in ("s", "t"):
+        models = chosen.fold_models[name]
+        assert len(models) == 3
+        oof = selection.candidates[name].oof.uplift
+        # Each fold model predicted exactly the rows of one fold.
+        matched = {
+            k
+            for model in models
+            for k in range(3)
+            if np.allclose(model.predict_uplift(X[fold_of == k]), oof[fold_of == k])
+        }
+        assert matched == {0, 1, 2}
+    options: dict[str, Any] = {"propensity": None, "categorical": [], "feature_names": names}
+    bagged = crossfit.refit(chosen, X, t, y, seed=0, bag=True, **options)
+    assert isinstance(bagged, EnsembleLearner)
+    np.testing.assert_allclose(bagged.member_weights, [chosen.weights["s"], chosen.weights["t"]])
+    rows = X[:300]
+    fold_means = {
+        name: np.mean([m.predict_uplift(rows) for m in chosen.fold_models[name]], axis=0)
+        for name in ("s", "t")
+    }
+    expected = chosen.weights["s"] * fold_means["s"] + chosen.weights["t"] * fold_means["t"]
+    np.testing.assert_allclose(bagged.predict_uplift(rows), expected, atol=1e-12)
+    prediction, attribution = bagged.explain_matrix(rows[:40])
+    np.testing.assert_allclose(prediction.uplift, expected[:40], atol=1e-12)
+    np.testing.assert_allclose(
+        attribution.contributions.sum(1) + attribution.base, prediction.uplift, atol=1e-9
+    )
+    refit = crossfit.refit(chosen, X, t, y, seed=0, bag=False, **options)
+    assert not any(isinstance(m, EnsembleLearner) for m in refit.members)  # type: ignore[attr-defined]
+    assert not np.allclose(refit.predict_uplift(rows), expected)
+
+
+def test_a_joining_learner_has_no_prior_weight_and_is_not_served_without_weight(
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]],
+) -> None:
+    """T joins (``joining``) though it is not a core learner: with the weights moved all the way
+    to the prior it gets none, and the served learner is S alone; with the R-loss weights it
+    gets the same weight as a core member would."""
+    X, t, y, _, names = arrays
+    options: dict[str, Any] = {"propensity": None, "categorical": [], "feature_names": names}
+    prior_only = _select_s_and_t(
+        X, t, y, names, ensemble=True, resamples=0, core=("s",), joining=("t",), shrinkage=1.0
+    )
+    chosen = prior_only.chosen
+    # T ranks below S on this history: it is a member only because it joins.
+    assert 0 < prior_only.candidates["t"].qini < prior_only.candidates["s"].qini
+    assert chosen.members == ("s", "t") and chosen.weights == {"s": 1.0, "t": 0.0}
+    served = crossfit.refit(chosen, X, t, y, seed=0, **options)
+    assert served.name == "s"
+    fitted = _select_s_and_t(
+        X, t, y, names, ensemble=True, resamples=0, core=("s",), joining=("t",), shrinkage=0.0
+    )
+    as_core = _select_s_and_t(
+        X, t, y, names, ensemble=True, resamples=0, core=("s", "t"), shrinkage=0.0
+    )
+    assert fitted.chosen.weights == pytest.approx(as_core.chosen.weights)
+    assert fitted.chosen.weights["t"] > 0
+
+
 def test_full_shrinkage_gives_the_plain_average(
     arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]],
 ) -> None:

@@ -311,3 +311,37 @@ def test_without_mlflow_tracking_uri_mlflow_default_sqlite_store_is_used(
     assert result.exit_code == 2
     assert "model 'umkm-uplift' has no version 1" in result.output
     assert (tmp_path / "mlflow.db").is_file()
+
+
+def test_every_row_cross_fitted_serves_the_fold_models_average_else_a_refit(
+    scenario: Scenario, registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    """The first run cross-fitted every row: it serves the average of its 3 fold models. A
+    history larger than `selection_rows` is cross-fitted on a sample, so the served model is
+    fit again on every row; so is one trained with `serve_fold_models = false`."""
+    from models.learners import EnsembleLearner
+    from models.pyfunc import load_uplift_model
+
+    with use_tracking_uri(scenario.tracking_uri):
+        served = load_uplift_model(f"models:/{NAME}/1")
+    assert served.model_info["served_as"] == "average of the 3 cross-fitted fold models"
+    tags = MlflowClient(scenario.tracking_uri).get_model_version(NAME, "1").tags
+    assert tags["served_as"] == served.model_info["served_as"]
+    assert scenario.first.served_as == served.model_info["served_as"]
+    assert served.model_info["served_as"] in scenario.first.report_path.read_text("utf-8")
+    assert "served as: average of the 3 cross-fitted fold models" in scenario.useless_stdout
+    assert isinstance(served.learner, EnsembleLearner) and len(served.learner.members) == 3
+    assert {member.name for member in served.learner.members} == {"s"}
+
+    base = load_config(FAST_CONFIG).with_overrides(
+        data_path=registered_model.history_path, bootstrap_resamples=0
+    )
+    for label, overrides in (
+        ("sampled", {"selection_rows": 2_000}),
+        ("asked", {"serve_fold_models": False}),
+    ):
+        with use_tracking_uri(new_tracking_store(tmp_path / label)):
+            result = train(base.with_overrides(output_dir=tmp_path / label, **overrides))
+            refit = load_uplift_model(f"models:/{NAME}/{result.version}")
+        assert refit.model_info["served_as"] == "refit on every row", label
+        assert refit.learner.name == "s" and refit.model_info["n_train"] > 2_000, label

@@ -35,6 +35,29 @@ def test_the_member_that_knows_the_effect_gets_the_weight() -> None:
     np.testing.assert_allclose(full, [0.5, 0.5])
 
 
+def test_a_member_with_no_prior_weight_keeps_only_what_its_fit_earns() -> None:
+    """A prior of 0 for a member: shrinkage moves the weights towards the prior, not towards
+    equal weights, so a member that explains nothing ends at 0 and one that knows the effect
+    keeps a share of what it earned."""
+    x, tau, t, y = _world(40_000, seed=1)
+    rng = np.random.default_rng(2)
+    informed, noise = tau + rng.normal(0, 0.02, len(x)), rng.normal(0, 0.1, len(x))
+    e, baseline = np.full(len(t), 0.5), 0.2 + 0.5 * tau
+    options = {"propensity": e, "baseline": baseline}
+    fitted = stack_weights([noise, informed], t, y, shrinkage=0, **options)
+    half = stack_weights([noise, informed], t, y, shrinkage=0.5, prior=[1, 0], **options)
+    np.testing.assert_allclose(half, 0.5 * fitted + [0.5, 0.0])
+    assert half[1] > 0.45
+    # The noise member joined with no prior weight: the informed one takes everything it earns.
+    joined = stack_weights([informed, noise], t, y, shrinkage=0.5, prior=[1, 0], **options)
+    assert joined[1] < 0.05
+    full = stack_weights([informed, noise], t, y, shrinkage=1, prior=[1, 0], **options)
+    np.testing.assert_allclose(full, [1.0, 0.0])
+    for bad in ([1.0], [-1.0, 2.0], [0.0, 0.0]):
+        with pytest.raises(ValueError, match="prior"):
+            stack_weights([informed, noise], t, y, shrinkage=0.5, prior=bad, **options)
+
+
 def test_members_that_explain_nothing_get_equal_weights() -> None:
     _, _, t, y = _world(5_000, seed=3)
     flat = [np.zeros(len(t)), np.zeros(len(t)), np.zeros(len(t))]
