@@ -19,7 +19,7 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -237,11 +237,18 @@ def select(
             resamples=resamples,
             seed=seed,
         )
+        # A member the stacking gave no weight (one that joined without prior weight) adds
+        # nothing to the average: it is named as left out, and neither refit nor served.
+        unweighted = [n for n in members if chosen.weights[n] <= 0]
+        if unweighted and len(members) - len(unweighted) >= 2:
+            chosen = _without(chosen, unweighted)
         candidates[ENSEMBLE] = chosen
         weights = ", ".join(f"{n} {w:.2f}" for n, w in chosen.weights.items())
+        left_out = f"; {', '.join(unweighted)} joined and got no weight" if unweighted else ""
         reason = (
-            f"stacked average of {', '.join(members)} (weights {weights}; cross-validated Qini "
-            f"{chosen.qini:.4f} [{chosen.qini_interval[0]:.4f}, {chosen.qini_interval[1]:.4f}])"
+            f"stacked average of {', '.join(chosen.members)} (weights {weights}{left_out}; "
+            f"cross-validated Qini {chosen.qini:.4f} "
+            f"[{chosen.qini_interval[0]:.4f}, {chosen.qini_interval[1]:.4f}])"
         )
         return Selection(candidates, chosen, reason, folds)
     reason = (
@@ -249,6 +256,18 @@ def select(
         f"({best.qini:.4f} [{best.qini_interval[0]:.4f}, {best.qini_interval[1]:.4f}])"
     )
     return Selection(candidates, best, reason, folds)
+
+
+def _without(chosen: Candidate, names: Sequence[str]) -> Candidate:
+    """The ensemble without members of weight 0 (its average, and so its Qini, unchanged)."""
+    keep = tuple(n for n in chosen.members if n not in names)
+    return replace(
+        chosen,
+        members=keep,
+        params={n: chosen.params[n] for n in keep},
+        weights={n: chosen.weights[n] for n in keep},
+        fold_models={n: chosen.fold_models[n] for n in keep if n in chosen.fold_models},
+    )
 
 
 def ensemble_members(

@@ -190,6 +190,38 @@ def test_a_joining_learner_has_no_prior_weight_and_is_not_served_without_weight(
     assert fitted.chosen.weights["t"] > 0
 
 
+def test_a_member_left_with_no_weight_is_named_and_left_out(
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]],
+) -> None:
+    """S and X are core; T joins with no prior weight, and with the weights moved all the way
+    to the prior it has none: the chosen recipe is S and X, and the reason says T got none."""
+    X, t, y, _, names = arrays
+    selection = crossfit.select(
+        ["s", "x", "t"],
+        {"s": PARAMS, "x": PARAMS, "t": PARAMS},
+        X,
+        t,
+        y,
+        folds=3,
+        propensity=None,
+        categorical=[],
+        feature_names=names,
+        seed=0,
+        ensemble=True,
+        core=("s", "x"),
+        joining=("t",),
+        shrinkage=1.0,
+        resamples=0,
+    )
+    chosen = selection.chosen
+    assert max(selection.candidates, key=lambda n: selection.candidates[n].qini) != "t"
+    assert chosen.members == ("s", "x") and chosen.weights == {"s": 0.5, "x": 0.5}
+    assert set(chosen.fold_models) == {"s", "x"}
+    assert "stacked average of s, x (weights s 0.50, x 0.50; t joined and got no weight" in (
+        selection.reason
+    )
+
+
 def test_full_shrinkage_gives_the_plain_average(
     arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]],
 ) -> None:
