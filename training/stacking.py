@@ -33,6 +33,7 @@ from sklearn.metrics import log_loss
 from models.features import FloatArray
 
 _EPS = 1e-12
+_NONE = 1e-6  # a stacked weight below this is no weight
 
 
 def nuisance_propensity(t: FloatArray, propensity: FloatArray | None) -> FloatArray:
@@ -90,5 +91,8 @@ def stack_weights(
     raw = np.clip(found.x[:k], 0.0, None)
     fitted = raw / raw.sum() if raw.sum() > _EPS else target
     weights: FloatArray = (1.0 - shrinkage) * fitted + shrinkage * target
+    # The solver stops near its bound, not on it (a member the loss rejects gets about 1e-11):
+    # such a weight is none, so that the member is left out rather than served for nothing.
+    weights = np.where(weights < _NONE, 0.0, weights)
     normalised: FloatArray = weights / weights.sum()
     return normalised

@@ -89,7 +89,7 @@ def test_the_ensemble_is_the_stacked_average_and_the_refit_keeps_its_weights(
 ) -> None:
     X, t, y, _, names = arrays
     selection = _select_s_and_t(
-        X, t, y, names, ensemble=True, resamples=30, core=("s", "t"), shrinkage=0.0
+        X, t, y, names, ensemble=True, resamples=30, core=("s", "t"), shrinkage=0.5
     )
     s, t_ = selection.candidates["s"], selection.candidates["t"]
     for candidate in (s, t_):
@@ -126,7 +126,7 @@ def test_bagging_serves_the_fold_models_that_made_the_out_of_fold_predictions(
     predicted fold k's rows), weighted as stacked; without, each member is fit again."""
     X, t, y, _, names = arrays
     selection = _select_s_and_t(
-        X, t, y, names, ensemble=True, resamples=0, core=("s", "t"), shrinkage=0.0
+        X, t, y, names, ensemble=True, resamples=0, core=("s", "t"), shrinkage=0.5
     )
     chosen = selection.chosen
     fold_of = stratified_folds(t * 2 + y, 3, 0)
@@ -167,8 +167,8 @@ def test_a_joining_learner_has_no_prior_weight_and_is_not_served_without_weight(
     arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]],
 ) -> None:
     """T joins (``joining``) though it is not a core learner: with the weights moved all the way
-    to the prior it gets none, and the served learner is S alone; with the R-loss weights it
-    gets the same weight as a core member would."""
+    to the prior it gets none, and the served learner is S alone; half way, the share a core
+    member would get from the prior goes to the core instead."""
     X, t, y, _, names = arrays
     options: dict[str, Any] = {"propensity": None, "categorical": [], "feature_names": names}
     prior_only = _select_s_and_t(
@@ -180,14 +180,12 @@ def test_a_joining_learner_has_no_prior_weight_and_is_not_served_without_weight(
     assert chosen.members == ("s", "t") and chosen.weights == {"s": 1.0, "t": 0.0}
     served = crossfit.refit(chosen, X, t, y, seed=0, **options)
     assert served.name == "s"
-    fitted = _select_s_and_t(
-        X, t, y, names, ensemble=True, resamples=0, core=("s",), joining=("t",), shrinkage=0.0
-    )
-    as_core = _select_s_and_t(
-        X, t, y, names, ensemble=True, resamples=0, core=("s", "t"), shrinkage=0.0
-    )
-    assert fitted.chosen.weights == pytest.approx(as_core.chosen.weights)
-    assert fitted.chosen.weights["t"] > 0
+    # Half way to the prior: the half that equal weights would give T goes to S instead.
+    half = {"ensemble": True, "resamples": 0, "shrinkage": 0.5}
+    joined = _select_s_and_t(X, t, y, names, core=("s",), joining=("t",), **half).chosen
+    as_core = _select_s_and_t(X, t, y, names, core=("s", "t"), **half).chosen
+    assert as_core.weights["t"] - joined.weights.get("t", 0.0) == pytest.approx(0.25)
+    assert joined.weights["s"] - as_core.weights["s"] == pytest.approx(0.25)
 
 
 def test_a_member_left_with_no_weight_is_named_and_left_out(
