@@ -133,7 +133,7 @@ def parse_quotas(text: str | None) -> dict[str, int] | None:
     positions: dict[str, int] = {}
     for position, (code, value) in enumerate(pairs, start=1):
         try:
-            slots = int(value)
+            slots = _whole(value)
         except (TypeError, ValueError):
             raise PrioritizeFileError.of(
                 "prioritize_quota_not_whole", option=option, position=position
@@ -145,6 +145,22 @@ def parse_quotas(text: str | None) -> dict[str, int] | None:
         quotas[code] = slots
         positions[code] = position
     return quotas
+
+
+def _whole(value: object) -> int:
+    """A whole number of slots: an integer, a whole JSON number (40.0) or its text; 4.5, true
+    and the like raise ValueError (``int()`` alone would read them as 4 and 1)."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(value)
+        return int(value)
+    if isinstance(value, str):
+        return int(value)
+    raise TypeError(value)
 
 
 def parse_min_shares(items: Sequence[str]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from allocation.errors import Problem, SolverError
 from data.io import read_table, write_table
 from service.errors import allocation_refusal
-from service.prioritize_file import command_line_option
+from service.prioritize_file import PrioritizeFileError, command_line_option, parse_quotas
 from tests.conftest import RegisteredModel
 from umkm.cli import app
 
@@ -483,6 +483,28 @@ def test_bad_options_exit_2_with_a_clear_message(
     )  # fmt: skip
     assert code == 2
     assert message in " ".join(err.split())  # rich may wrap long lines
+
+
+@pytest.mark.parametrize("given", ['{"31": 4.5}', '{"31": true}', '{"31": [4]}', "31=4.5"])
+def test_a_quota_that_is_not_a_whole_number_is_refused_not_rounded(
+    tmp_path: Path, given: str
+) -> None:
+    """`int()` alone would read 4.5 as 4 and true as 1: each is refused by its item number."""
+    text = given
+    if given.startswith("{"):
+        text = str(tmp_path / "quotas.json")
+        Path(text).write_text(given, encoding="utf-8")
+    with pytest.raises(PrioritizeFileError) as refused:
+        parse_quotas(text)
+    assert refused.value.code == "prioritize_quota_not_whole"
+    assert refused.value.params["position"] == 1
+
+
+def test_whole_quotas_are_read_from_json_numbers_and_text(tmp_path: Path) -> None:
+    path = tmp_path / "quotas.json"
+    path.write_text('{"31": 40, "32": 60.0, "33": "5"}', encoding="utf-8")
+    assert parse_quotas(str(path)) == {"31": 40, "32": 60, "33": 5}
+    assert parse_quotas("31=40, 32=6") == {"31": 40, "32": 6}
 
 
 # Options the list's own rules refuse (`allocation.options`), worded in each language from their
