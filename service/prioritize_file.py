@@ -56,20 +56,35 @@ class PrioritizeFileError(ServiceError, ValueError):
     catalog `code` (`PrioritizeFileError.of`) it is worded in any language by `worded`."""
 
     def __init__(
-        self, message: str, *, code: str | None = None, params: Mapping[str, object] | None = None
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        params: Mapping[str, object] | None = None,
+        path: Path | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.params: Mapping[str, object] = params or {}
+        self.path = path  # the file the coded message is about, named before it
 
     @classmethod
     def of(cls, code: str, **params: object) -> PrioritizeFileError:
         """The refusal `code` with its parameters (its English text for logs)."""
         return cls(render(code, params, "en"), code=code, params=params)
 
+    @classmethod
+    def about_file(cls, path: Path, error: DataFileError) -> PrioritizeFileError:
+        """A file that cannot be read or written: `error`'s code, worded in any language after
+        the file's name (its English message as it was)."""
+        return cls(str(error), code=error.code, params=error.params, path=path)
+
     def worded(self, language: Language) -> str:
         """The message in `language` (English when the error has no code)."""
-        return str(self) if self.code is None else render(self.code, self.params, language)
+        if self.code is None:
+            return str(self)
+        words = render(self.code, self.params, language)
+        return words if self.path is None else f"{self.path}: {words}"
 
 
 @dataclass(frozen=True)
@@ -202,7 +217,7 @@ def output_paths(output: Path) -> tuple[Path, Path, Path]:
     try:
         fmt = table_format(output)
     except DataFileError as error:
-        raise PrioritizeFileError(str(error)) from error
+        raise PrioritizeFileError.about_file(output, error) from error
     rest = (
         output if fmt == "xlsx" else output.with_name(f"{output.stem}_not_selected{output.suffix}")
     )
@@ -229,7 +244,7 @@ def prioritize_file(
     try:
         read = read_table_info(data, duplicate_columns="keep")
     except DataFileError as error:
-        raise PrioritizeFileError(str(error)) from error
+        raise PrioritizeFileError.about_file(data, error) from error
     raw, info = read.frame, read.info
     checked = validate_frame(raw, "profile", extra_columns="ignore", source=info)
     listed = checked.file_problems()
@@ -253,7 +268,7 @@ def prioritize_file(
                 dataclasses.replace(checked, rejected=rejected), quarantine_path
             )
         except DataFileError as error:
-            raise PrioritizeFileError(str(error)) from error
+            raise PrioritizeFileError.about_file(quarantine_path, error) from error
 
     replaced = [name for name in valid.columns if name in COMPUTED_COLUMNS]
     profiles = valid.drop(columns=replaced)
@@ -471,4 +486,4 @@ def _write(
         with atomic_write(selected_path) as workbook:
             write_workbook(workbook, sheets)
     except DataFileError as error:
-        raise PrioritizeFileError(str(error)) from error
+        raise PrioritizeFileError.about_file(selected_path, error) from error

@@ -782,3 +782,30 @@ def test_a_full_disk_leaves_neither_list_nor_left_outs(
     assert code == 2
     assert err.count("\n") == 1 and "no space left on the device" in err
     assert list(output.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_missing_file_and_an_unknown_output_type_are_worded_in_the_language_asked(
+    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path, lang: str
+) -> None:
+    """The read and write errors name the file and say what is wrong in `--lang`'s words."""
+    missing = tmp_path / "tidak_ada.csv"
+    code, _, err = run(
+        "--data", str(missing), "--capacity", "5", "--output", str(tmp_path / "l.csv"),
+        "--model", registered_model.model_uri, "--lang", lang,
+    )  # fmt: skip
+    said = " ".join(err.split())
+    assert code == 2
+    assert missing.name in said
+    assert ("berkas tidak ditemukan" in said) == (lang == "id")
+    assert ("file is not found" in said or "file not found" in said) == (lang == "en")
+
+    output = tmp_path / "list.docx"
+    code, _, err = run(
+        "--data", str(candidates_file), "--capacity", "5", "--output", str(output),
+        "--model", registered_model.model_uri, "--lang", lang,
+    )  # fmt: skip
+    said = " ".join(err.split())
+    assert code == 2
+    assert "list.docx" in said
+    assert ("jenis berkas .docx tidak dikenal" in said) == (lang == "id")
