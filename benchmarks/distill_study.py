@@ -43,13 +43,13 @@ STUDENTS: dict[str, dict[str, int]] = {
 
 def study(family: str, size: int, seed: int) -> dict[str, Any]:
     import lightgbm as lgb
+    from zoo import FAMILIES, _config_for, _scores, hillstrom_world
 
     from models.features import feature_matrix
     from training import propensity as propensity_stage
     from training.events import ignore
     from training.prepare import prepare
     from training.selection import select_learner, tuned_params
-    from zoo import FAMILIES, _config_for, _scores, hillstrom_world
 
     world = hillstrom_world(seed) if family == "hillstrom" else FAMILIES[family](size, seed)
     work = Path(tempfile.mkdtemp(prefix="distill-"))
