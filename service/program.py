@@ -3,6 +3,7 @@ record outcomes. Plain functions over a `ProgramStore`; the routes only parse an
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
@@ -11,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from allocation import AllocationRequest, AllocationResult, Exploration
-from allocation.explain import NotSelectedReasons
-from data.messages import Language
+from allocation.explain import BindingConstraint, Note, NotSelectedReasons
+from data.messages import Language, render
 from data.store.extras import candidate_columns, check_extras, extra_names
 from data.store.records import (
     IssuedListRecord,
@@ -68,14 +69,16 @@ def issue_list_with_result(
     input_columns: Sequence[str] | None = None,
     source_rows: Sequence[int] | None = None,
     cost_column: str | None = None,
+    source_read: Mapping[str, Any] | None = None,
 ) -> tuple[IssuedListResponse, AllocationResult]:
     """`issue_list`, plus the allocation's own result, for a caller that shows every candidate's
     scores (the page) without scoring anyone again. `input_columns`: the candidates' columns in
     the order they came (the page's file); default: the profile's fields, then the own columns
     (`extra`) as they first appear. Own columns past the store's bounds are refused
     (`InvalidListError`) before anyone is scored. The page's file also gives each MSME's
-    spreadsheet row (`source_rows`, in `body.msmes` order) and the name of its cost column,
-    recorded for the list to reopen as it was shown."""
+    spreadsheet row (`source_rows`, in `body.msmes` order), the name of its cost column and how
+    it was read (`source_read`: header row, delimiter, number format), recorded for the list to
+    reopen as it was shown."""
     columns = _input_columns(body, input_columns)
     response, result = prioritize_profiles_with_result(loaded, body, language)
     exploration = result.exploration
@@ -84,6 +87,8 @@ def issue_list_with_result(
     options["exploration_seed"] = exploration.seed if exploration is not None else None
     if cost_column is not None:
         options["cost_column"] = cost_column
+    if source_read is not None:
+        options["source_read"] = dict(source_read)
     list_id = store.record_list(
         created_by=created_by,
         model_name=loaded.ref.name,
@@ -95,6 +100,7 @@ def issue_list_with_result(
         exploration_share=body.exploration_share,
         input_columns=columns,
         reason_figures=reason_figures(result.reasons),
+        explanation=list_explanation(result),
     )
     selected = [
         ListedSelectedMsme.model_construct(
@@ -161,6 +167,37 @@ def reason_figures(reasons: NotSelectedReasons) -> dict[str, Any]:
         "drawn": reasons.drawn,
         "pool": reasons.pool,
     }
+
+
+def list_explanation(result: AllocationResult) -> dict[str, Any]:
+    """The list's binding constraints and notes as codes and parameters, as the store keeps
+    them (`recorded_explanation` makes them the list's own again; the words are the reader's
+    language, so only codes are kept)."""
+    binding = [
+        {name: value for name, value in dataclasses.asdict(item).items() if name != "message"}
+        for item in result.binding
+    ]
+    notes = [{"code": note.code, "params": dict(note.params)} for note in result.coded_notes]
+    return {"binding": binding, "notes": notes}
+
+
+def recorded_explanation(
+    issued: IssuedListRecord,
+) -> tuple[list[BindingConstraint], list[Note]] | None:
+    """A recorded list's binding constraints and notes as it was issued; None for a list
+    recorded before the store kept them."""
+    explanation = issued.explanation
+    if explanation is None:
+        return None
+    binding = [
+        BindingConstraint(**item, message=render(item["code"], item["params"], "en"))
+        for item in explanation.get("binding") or ()
+    ]
+    notes = [
+        Note(note["code"], dict(note["params"]), render(note["code"], note["params"], "en"))
+        for note in explanation.get("notes") or ()
+    ]
+    return binding, notes
 
 
 def recorded_reasons(

@@ -200,7 +200,7 @@ def _prioritize(
         expected_success_rate=result.expected_success_rate,
         total_cost=result.total_cost,
         budget=result.budget,
-        binding_constraints=[_binding(item, language) for item in result.binding],
+        binding_constraints=[binding_out(item, language) for item in result.binding],
         shortfall_note=shortfall_note(result, language),
         notes=list_notes(result, language),
         **_evidence(loaded, language),
@@ -211,7 +211,7 @@ def _prioritize(
     return response, result
 
 
-def _binding(item: BindingConstraint, language: Language) -> BindingConstraintOut:
+def binding_out(item: BindingConstraint, language: Language) -> BindingConstraintOut:
     """A binding constraint with its message worded in `language` from its code."""
     fields = dataclasses.asdict(item) | {"message": render(item.code, item.params, language)}
     return BindingConstraintOut.model_construct(**fields)

@@ -70,6 +70,9 @@ class IssuedListRecord:
     # The figures the left-out MSMEs' reasons name (`service.program.reason_figures`); None for
     # lists recorded before the store kept them (their reasons reopen in general words).
     reason_figures: Mapping[str, Any] | None = None
+    # The binding constraints and notes as codes and parameters
+    # (`service.program.list_explanation`); None for lists recorded before the store kept them.
+    explanation: Mapping[str, Any] | None = None
 
     @property
     def selected(self) -> tuple[ListedMsmeRecord, ...]:

@@ -101,12 +101,14 @@ class ProgramStore:
         created_at: datetime | None = None,
         input_columns: Sequence[str] | None = None,
         reason_figures: Mapping[str, Any] | None = None,
+        explanation: Mapping[str, Any] | None = None,
     ) -> str:
         """Record an issued list and all its candidates in one transaction; return its new id.
 
         `input_columns`: every column of the candidates in the order they came (profile fields
         and own columns), for the list to reopen in that order; `reason_figures`: the figures
-        the left-out MSMEs' reasons name, for them to reopen worded alike."""
+        the left-out MSMEs' reasons name, for them to reopen worded alike; `explanation`: the
+        binding constraints and notes as codes, for the list to reopen saying what shaped it."""
         _check_list(members, exploration_share)
         check_extras([(member.msme_id, member.extra) for member in members], input_columns)
         list_id = str(uuid.uuid4())
@@ -122,6 +124,7 @@ class ProgramStore:
             exploration_share=float(exploration_share),
             input_columns=None if input_columns is None else list(input_columns),
             reason_figures=None if reason_figures is None else json_safe(dict(reason_figures)),
+            explanation=None if explanation is None else json_safe(dict(explanation)),
         )
         issued.members = [
             ListedMsme(
@@ -170,6 +173,7 @@ class ProgramStore:
                 members=tuple(_listed_record(member) for member in members),
                 input_columns=None if issued.input_columns is None else tuple(issued.input_columns),
                 reason_figures=issued.reason_figures,
+                explanation=issued.explanation,
             )
 
     def list_lists(self, page: int = 1, page_size: int = 50) -> tuple[list[ListSummary], int]:

@@ -97,6 +97,9 @@ class IssuedList(Base):
     # The figures the left-out MSMEs' reasons name (cutoff, budget left, minimum shares that
     # bound, exploration's draw), so a reopened list words them as the fresh one did (0004).
     reason_figures: Mapped[dict[str, Any] | None]
+    # The binding constraints and the notes as codes and parameters, so a reopened list says
+    # what shaped it in either language (0005).
+    explanation: Mapped[dict[str, Any] | None]
 
     members: Mapped[list[ListedMsme]] = relationship(
         back_populates="issued_list", cascade="all, delete-orphan", passive_deletes=True

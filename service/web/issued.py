@@ -19,6 +19,7 @@ from typing import Any, cast
 from allocation import AllocationResult
 from allocation.explain import NotSelectedReasons
 from data.io import ReadLimits
+from data.messages import render
 from data.outcomes_file import OutcomesFile, parse_outcomes
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import ScoredSegment
@@ -26,10 +27,15 @@ from data.store.errors import UnknownIdsError
 from data.store.records import IssuedListRecord, ListedMsmeRecord, OutcomeIn, outcome_fields
 from data.store.repository import ProgramStore
 from service.model_store import LoadedModel
-from service.program import issue_list_with_result, recorded_columns, recorded_reasons
+from service.program import (
+    issue_list_with_result,
+    recorded_columns,
+    recorded_explanation,
+    recorded_reasons,
+)
 from service.program_schemas import DEFAULT_EXPLORATION_SHARE, ListRequest
 from service.schemas import ModelRef, PrioritizeMsme, PrioritizeRequest, PrioritizeResponse
-from service.scoring import explain_profiles
+from service.scoring import binding_out, explain_profiles
 from service.web.i18n import Language, format_number, message
 from service.web.lists import (
     COST_COLUMN,
@@ -65,6 +71,18 @@ def page_exploration_share(options: UploadOptions) -> float:
     return DEFAULT_EXPLORATION_SHARE
 
 
+# How the page's file was read, kept with a recorded list for it to reopen stating the same.
+SOURCE_READ = {
+    "header_row",
+    "first_data_row",
+    "delimiter",
+    "encoding",
+    "decimal",
+    "thousands",
+    "columns_read_as",
+}
+
+
 def recording(
     store: ProgramStore, options: UploadOptions, source_file: str, *, created_by: str
 ) -> Prioritize:
@@ -75,7 +93,7 @@ def recording(
     exploration_share = page_exploration_share(options)
 
     def prioritize(
-        loaded: LoadedModel, body: PrioritizeRequest, columns: Sequence[str], rows: Sequence[int]
+        loaded: LoadedModel, body: PrioritizeRequest, source: SourceFile, rows: Sequence[int]
     ) -> tuple[PrioritizeResponse, AllocationResult]:
         fields = {**body.__dict__, "exploration_share": exploration_share}
         request = ListRequest.model_construct(**fields, source_file=source_file[-200:])
@@ -84,9 +102,10 @@ def recording(
             request,
             store,
             created_by=created_by,
-            input_columns=columns,
+            input_columns=source.columns,
             source_rows=rows,
             cost_column=options.cost_column,
+            source_read=source.model_dump(mode="json", include=SOURCE_READ),
         )
 
     return prioritize
@@ -132,6 +151,8 @@ def reopened_list(
     chances = [item.p_digital_if_mentored for item in selected]
     costs = [item.cost for item in selected if item.cost is not None]
     capacity = int(issued.options.get("capacity", len(selected)))
+    # What shaped the list and its notes, as issued (none for lists recorded before 0005).
+    binding, notes = recorded_explanation(issued) or ([], [])
     shortfall = None
     if len(eligible) < capacity:
         shortfall = shortfall_text(len(eligible), capacity, len(selected), language)
@@ -150,9 +171,9 @@ def reopened_list(
         ),
         total_cost=sum(costs) if costs else None,
         budget=options.budget,
-        binding_constraints=[],
+        binding_constraints=[binding_out(item, language) for item in binding],
         shortfall_note=shortfall,
-        notes=[],
+        notes=[render(note.code, note.params, language) for note in notes],
         evidence_warning=None,
         method="recorded",
         selected=selected,
@@ -194,9 +215,16 @@ def _row(member: ListedMsmeRecord) -> int:
 
 
 def _source(issued: IssuedListRecord, columns: list[str]) -> SourceFile:
+    """The file as the fresh list stated it: how it was read (header row, delimiter, number
+    format, columns read as contract fields) when the list was recorded with it, else only
+    its name and size."""
     filename = issued.source_file or ""
     fmt = UPLOAD_SUFFIXES.get(Path(filename).suffix.lower(), "csv")
-    return SourceFile(filename=filename, format=fmt, rows=len(issued.members), columns=columns)
+    read = issued.options.get("source_read") or {}
+    return SourceFile.model_validate(
+        {**read, "filename": filename, "format": fmt, "rows": len(issued.members)}
+        | {"columns": columns}
+    )
 
 
 def _input(member: ListedMsmeRecord, columns: Sequence[str]) -> dict[str, Any]:

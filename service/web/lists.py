@@ -92,15 +92,16 @@ REFUSAL_WORDS: dict[str, tuple[str, str | None, str]] = {
 # MSME's spreadsheet row (in the request's order): `unrecorded`, or a caller's function that
 # also records it (the answer then carries `list_id`).
 Prioritize = Callable[
-    [LoadedModel, PrioritizeRequest, Sequence[str], Sequence[int]],
+    [LoadedModel, PrioritizeRequest, SourceFile, Sequence[int]],
     tuple[PrioritizeResponse, AllocationResult],
 ]
 
 
 def unrecorded(
-    loaded: LoadedModel, body: PrioritizeRequest, columns: Sequence[str], rows: Sequence[int]
+    loaded: LoadedModel, body: PrioritizeRequest, source: SourceFile, rows: Sequence[int]
 ) -> tuple[PrioritizeResponse, AllocationResult]:
-    """The list as POST /v1/prioritize builds it, recorded nowhere (columns and rows unneeded)."""
+    """The list as POST /v1/prioritize builds it, recorded nowhere (the file and its rows
+    unneeded)."""
     return prioritize_profiles_with_result(loaded, body)
 
 
@@ -577,7 +578,7 @@ def build_list(
         exploration_seed=options.exploration_seed,
     )
     rows = [int(row) for row in frame.index]  # the spreadsheet's rows
-    answer, result = prioritize(loaded, body, source.columns, rows)
+    answer, result = prioritize(loaded, body, source, rows)
 
     position = {msme_id: i for i, msme_id in enumerate(frame["msme_id"])}
     chosen = [position[item.msme_id] for item in answer.selected]

@@ -1,7 +1,8 @@
 """What a reopened list needs to read like the fresh one: each candidate's spreadsheet row, the
-catalogue code wording a left-out MSME's reason, the list's figures the reasons name. Recorded
-and read back on each backend, and kept across the migration that added them (revision 0004):
-lists recorded before it reopen without them."""
+catalogue code wording a left-out MSME's reason, the list's figures the reasons name (revision
+0004), its binding constraints and notes as codes (0005). Recorded and read back on each
+backend, and kept across the migrations that added them: lists recorded before reopen without
+them."""
 
 from __future__ import annotations
 
@@ -35,6 +36,22 @@ FIGURES: dict[str, Any] = {
 }
 
 
+EXPLANATION: dict[str, Any] = {
+    "binding": [
+        {
+            "kind": "quota",
+            "name": "quota 31",
+            "used": 2.0,
+            "limit": 2.0,
+            "unconstrained": 4.0,
+            "code": "binding_quota",
+            "params": {"province": "31", "used": 2, "limit": 2, "unconstrained": 4},
+        }
+    ],
+    "notes": [{"code": "note_not_beneficial", "params": {"count": 1}}],
+}
+
+
 def _read_from_a_file(n: int, selected: int) -> list[ListedMsmeIn]:
     """Candidates from a file with two title rows (the first on row 4); one left out with a
     variant wording of its reason."""
@@ -56,11 +73,13 @@ def test_rows_wordings_and_figures_read_back(store: ProgramStore) -> None:
         model_version="3",
         members=given,
         reason_figures=FIGURES,
+        explanation=EXPLANATION,
     )
 
     issued = store.get_list(list_id)
 
     assert issued.reason_figures == FIGURES
+    assert issued.explanation == EXPLANATION
     read = {member.msme_id: member for member in issued.members}
     assert [read[m.msme_id].source_row for m in given] == [4, 5, 6, 7, 8]
     assert [read[m.msme_id].reason_wording for m in given] == [None] * 4 + [
@@ -76,7 +95,7 @@ def test_a_list_without_them_reads_back_without_them(store: ProgramStore) -> Non
 
     issued = store.get_list(list_id)
 
-    assert issued.reason_figures is None
+    assert issued.reason_figures is None and issued.explanation is None
     assert {(m.source_row, m.reason_wording) for m in issued.members} == {(None, None)}
 
 
@@ -152,3 +171,40 @@ def test_lists_recorded_at_0003_reopen_without_them_and_survive_the_migration(
     finally:
         engine.dispose()
     assert migrate.upgrade(database_url) == migrate.head_revision()
+
+
+def test_lists_recorded_at_0004_reopen_without_an_explanation_and_survive_the_migration(
+    database_url: str,
+) -> None:
+    migrate.upgrade(database_url, "0004")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO issued_lists (id, created_at, created_by, model_name, options, "
+                    "constraints, exploration_share, reason_figures) VALUES "
+                    "('L4', :now, 'page', 'umkm-uplift', '{}', '{}', 0, :figures)"
+                ),
+                {"now": datetime(2026, 1, 6, tzinfo=UTC), "figures": json.dumps(FIGURES)},
+            )
+    finally:
+        engine.dispose()
+
+    assert migrate.upgrade(database_url) == migrate.head_revision()
+    store = ProgramStore.from_url(database_url)
+    try:
+        issued = store.get_list("L4")
+        assert issued.explanation is None and issued.reason_figures == FIGURES
+        new_id = store.record_list(
+            created_by="page",
+            model_name="umkm-uplift",
+            model_version="3",
+            members=members(3, 1),
+            explanation=EXPLANATION,
+        )
+        assert store.get_list(new_id).explanation == EXPLANATION
+    finally:
+        store.close()
+
+    assert migrate.downgrade(database_url, "0004") == "0004"

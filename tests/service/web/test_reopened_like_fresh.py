@@ -1,8 +1,9 @@
 """A recorded list reopened (`GET /v1/lists/{id}/view` and `.../export`) reads as the fresh list
 did, for the same list: each MSME's spreadsheet row, each left-out MSME's reason worded with the
 list's figures (and in the list's order), the cost column under the file's own name with its
-number format. A list recorded before the store kept these reopens with rows shown as 0 and the
-reasons in general words.
+number format, the constraints that shaped the list and its notes. A list recorded before the
+store kept these reopens with rows shown as 0, the reasons in general words and no constraints
+or notes.
 
 The file is an Indonesian office's (`indonesian_file`): two title rows above the header, so the
 rows are not the positions, and the cost in a column named `biaya pendampingan`.
@@ -97,6 +98,9 @@ def test_a_reopened_list_shows_each_msmes_row_in_the_file(
     client: TestClient, frame: pd.DataFrame, language: Language
 ) -> None:
     fresh, reopened = _fresh_and_reopened(client, frame, language)
+    # How the file was read is stated alike: its header on row 3, semicolons, 1.500.000,5.
+    assert fresh["source"]["header_row"] == HEADER_ROW
+    assert reopened["source"] == fresh["source"]
     # The file's n-th MSME is on spreadsheet row header + n (two title rows above the header).
     expected = {msme_id: HEADER_ROW + n for n, msme_id in enumerate(frame["msme_id"], start=1)}
     for part in ("selected", "not_selected"):
@@ -170,6 +174,44 @@ def test_a_reopened_list_formats_the_cost_column_under_its_own_name(
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
+def test_a_reopened_list_says_which_constraints_shaped_it_and_keeps_its_notes(
+    client: TestClient, frame: pd.DataFrame, language: Language
+) -> None:
+    fresh, reopened = _fresh_and_reopened(client, frame, language)
+    # The quotas, the budget and the minimum share all shaped this list; a gain <= 0 is noted.
+    kinds = {item["kind"] for item in fresh["binding_constraints"]}
+    assert len(fresh["binding_constraints"]) >= 2 and fresh["notes"], fresh["notes"]
+    assert reopened["binding_constraints"] == fresh["binding_constraints"], kinds
+    assert reopened["notes"] == fresh["notes"]
+    # Worded in the reader's language: the English words are not the Bahasa ones.
+    other: Language = "en" if language == "id" else "id"
+    elsewhere = client.get(f"/v1/lists/{fresh['list_id']}/view", headers=_headers(other)).json()
+    assert [i["message"] for i in elsewhere["binding_constraints"]] != [
+        i["message"] for i in reopened["binding_constraints"]
+    ]
+    assert [(i["kind"], i["name"]) for i in elsewhere["binding_constraints"]] == [
+        (i["kind"], i["name"]) for i in reopened["binding_constraints"]
+    ]
+    # The workbook's summary sheet names them too, as the fresh one did.
+    before, after = _exports(client, fresh, language, "xlsx", "all")
+    summaries = [
+        {row[0].value: row[1:] for row in load_workbook(io.BytesIO(book)).worksheets[2].iter_rows()}
+        for book in (before, after)
+    ]
+    source = message(language, "export.source")
+    assert [cell.value for cell in summaries[1][source]] == [
+        cell.value for cell in summaries[0][source]
+    ]
+    label = message(language, "export.binding")
+    named = [
+        [row[1].value for row in load_workbook(io.BytesIO(book)).worksheets[2].iter_rows()
+         if row[0].value == label]
+        for book in (before, after)
+    ]  # fmt: skip
+    assert named[1] == named[0] == [item["message"] for item in fresh["binding_constraints"]]
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
 def test_a_list_recorded_before_the_store_kept_rows_and_figures_reopens_in_general_words(
     client: TestClient, frame: pd.DataFrame, language: Language
 ) -> None:
@@ -178,7 +220,10 @@ def test_a_list_recorded_before_the_store_kept_rows_and_figures_reopens_in_gener
     store = client.app.state.program_store  # type: ignore[attr-defined]
     with store.engine.begin() as connection:  # as revision 0003 left it
         connection.execute(
-            text("UPDATE issued_lists SET reason_figures = NULL WHERE id = :id"), {"id": list_id}
+            text(
+                "UPDATE issued_lists SET reason_figures = NULL, explanation = NULL WHERE id = :id"
+            ),
+            {"id": list_id},
         )
         connection.execute(
             text(
@@ -192,6 +237,7 @@ def test_a_list_recorded_before_the_store_kept_rows_and_figures_reopens_in_gener
     assert view.status_code == 200, view.text
     reopened = view.json()
     assert {item["row"] for item in reopened["selected"] + reopened["not_selected"]} == {0}
+    assert reopened["binding_constraints"] == [] and reopened["notes"] == []
     assert [(i["msme_id"], i["reason"]) for i in reopened["not_selected"]] == [
         (i["msme_id"], reason_generic(i["reason_code"], language)) for i in fresh["not_selected"]
     ]
