@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from data.store import migrate
 from data.store.engine import make_engine
-from data.store.records import ListedMsmeIn
+from data.store.records import IssuedListRecord, ListedMsmeIn
 from data.store.repository import ProgramStore
 from tests.data.store.conftest import members
 
@@ -63,6 +63,14 @@ def _read_from_a_file(n: int, selected: int) -> list[ListedMsmeIn]:
         listed[-1], reason_code="over_budget", reason_wording="over_budget_with_constraints"
     )
     return listed
+
+
+def _recorded_now(store: ProgramStore, listed: list[ListedMsmeIn], **kept: Any) -> IssuedListRecord:
+    """A list recorded after the migration with what it keeps (`kept`), read back."""
+    list_id = store.record_list(
+        created_by="page", model_name="umkm-uplift", model_version="3", members=listed, **kept
+    )
+    return store.get_list(list_id)
 
 
 def test_rows_wordings_and_figures_read_back(store: ProgramStore) -> None:
@@ -145,14 +153,8 @@ def test_lists_recorded_at_0003_reopen_without_them_and_survive_the_migration(
         assert (member.source_row, member.reason_wording) == (None, None)
         assert (member.reason_code, member.extra) == ("below_rank_cutoff", {"nama_usaha": "Warung"})
         # A list recorded now keeps them beside the old one.
-        new_id = store.record_list(
-            created_by="page",
-            model_name="umkm-uplift",
-            model_version="3",
-            members=_read_from_a_file(3, 1),
-            reason_figures=FIGURES,
-        )
-        assert store.get_list(new_id).reason_figures == FIGURES
+        recorded = _recorded_now(store, _read_from_a_file(3, 1), reason_figures=FIGURES)
+        assert recorded.reason_figures == FIGURES
     finally:
         store.close()
 
@@ -196,14 +198,9 @@ def test_lists_recorded_at_0004_reopen_without_an_explanation_and_survive_the_mi
     try:
         issued = store.get_list("L4")
         assert issued.explanation is None and issued.reason_figures == FIGURES
-        new_id = store.record_list(
-            created_by="page",
-            model_name="umkm-uplift",
-            model_version="3",
-            members=members(3, 1),
-            explanation=EXPLANATION,
+        assert _recorded_now(store, members(3, 1), explanation=EXPLANATION).explanation == (
+            EXPLANATION
         )
-        assert store.get_list(new_id).explanation == EXPLANATION
     finally:
         store.close()
 
