@@ -109,7 +109,8 @@ def prioritize(
             "(plus a cost column when a budget is set)."
         ),
     ],
-    capacity: Annotated[int, typer.Option(min=1, help="Mentoring slots to fill.")],
+    # Ranges are checked by the allocation request, so that a refusal is worded in --lang.
+    capacity: Annotated[int, typer.Option(help="Mentoring slots to fill (at least 1).")],
     output: Annotated[
         Path,
         typer.Option(
@@ -156,7 +157,7 @@ def prioritize(
         ),
     ] = False,
     time_limit: Annotated[
-        float, typer.Option(min=0.1, max=600, help="Seconds the solver may take at most.")
+        float, typer.Option(help="Seconds the solver may take at most (over 0, up to 600).")
     ] = 60.0,
     lang: LangArg = "en",
 ) -> None:

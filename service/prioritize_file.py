@@ -200,13 +200,27 @@ def parse_min_shares(items: Sequence[str]) -> list[dict[str, Any]]:
 
 def build_request(*, language: Language = "en", **fields: Any) -> AllocationRequest:
     """The allocation request; pydantic's complaints and the options' own rules worded in
-    `language` from their codes, each naming its option (`quotas["99"]`, `min_share[0]`) and
-    never the value given, as the API words them."""
+    `language` from their codes, each naming its option (`--capacity`, `--time-limit`; an item
+    as the API names it, `quotas["99"]`, `min_share[0]`) and never the value given. The
+    command's options carry no ranges of their own: this is where they are checked, so that
+    the refusal follows `--lang`."""
     try:
         return AllocationRequest.model_validate(fields)
     except ValidationError as error:
-        reasons = [problem_reason(problem, language) for problem in error.errors()]
+        reasons = [
+            problem_reason(problem, language, field=_flag(problem)) for problem in error.errors()
+        ]
         raise PrioritizeFileError("; ".join(reasons)) from None
+
+
+def _flag(problem: Mapping[str, Any]) -> str | None:
+    """A whole option's name as the command takes it (`capacity`: `--capacity`,
+    `time_limit_seconds`: `--time-limit`); None for an item of one, which keeps the API's name
+    for it (`quotas["99"]`, `min_share[0]`)."""
+    loc = tuple(problem.get("loc", ()))
+    if len(loc) != 1 or not isinstance(loc[0], str):
+        return None
+    return str(command_line_option({"option": loc[0]})["option"])
 
 
 # ------------------------------------------------------------------------------ the work

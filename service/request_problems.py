@@ -172,11 +172,13 @@ def problem_message(error: Mapping[str, Any]) -> tuple[str, dict[str, object]]:
     return code, params
 
 
-def problem_reason(error: Mapping[str, Any], language: Language) -> str:
-    """One error worded in `language`, naming its field; never the submitted value (a reason
-    that would show it falls back to naming the field alone)."""
+def problem_reason(
+    error: Mapping[str, Any], language: Language, *, field: str | None = None
+) -> str:
+    """One error worded in `language`, naming its field (as given, else from its path); never
+    the submitted value (a reason that would show it falls back to naming the field alone)."""
     code, params = problem_message(error)
-    field = readable_path(error.get("loc", ())) or render("field_body", {}, language)
+    field = field or readable_path(error.get("loc", ())) or render("field_body", {}, language)
     shown = " ".join(
         format_param(name, value, language, params, code) for name, value in params.items()
     )

@@ -809,3 +809,37 @@ def test_a_missing_file_and_an_unknown_output_type_are_worded_in_the_language_as
     assert code == 2
     assert "list.docx" in said
     assert ("jenis berkas .docx tidak dikenal" in said) == (lang == "id")
+
+
+OUT_OF_RANGE = {
+    "id": {
+        "--capacity": "galat: --capacity tidak boleh kurang dari 1",
+        "--time-limit": "galat: --time-limit tidak boleh lebih dari 600",
+    },
+    "en": {
+        "--capacity": "error: --capacity must be at least 1",
+        "--time-limit": "error: --time-limit must be at most 600",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize(
+    "options", [["--capacity", "0"], ["--capacity", "5", "--time-limit", "601"]]
+)
+def test_an_option_out_of_its_range_is_refused_in_the_language_asked_by_its_flag(
+    registered_model: RegisteredModel,
+    candidates_file: Path,
+    tmp_path: Path,
+    lang: str,
+    options: list[str],
+) -> None:
+    """The range is checked with the other options, not by the command line parser (whose
+    words are English whatever --lang says), and names the option as it is typed."""
+    code, _, err = run(
+        "--data", str(candidates_file), "--output", str(tmp_path / "l.csv"),
+        "--model", registered_model.model_uri, "--lang", lang, *options,
+    )  # fmt: skip
+    assert code == 2
+    assert OUT_OF_RANGE[lang][options[-2]] in " ".join(err.split())
+    assert not (tmp_path / "l.csv").exists()
