@@ -12,7 +12,7 @@ from data import console
 
 if TYPE_CHECKING:
     from data.messages import Language
-    from data.validation import KindArg, Problem
+    from data.validation import KindArg
 
 # `umkm validate` lists at most this many problems; the count covers them all.
 MAX_PRINTED_PROBLEMS = 200
@@ -96,7 +96,7 @@ def validate_file_command(path: Path, kind: KindArg = "auto", language: Language
     0 when the file has no problem, 1 when it has problems, 2 when it cannot be read (stderr).
     """
     from data.io import DataFileError
-    from data.validation import validate_file
+    from data.validation import problem_line, validate_file
 
     try:
         result = validate_file(path, kind)
@@ -126,25 +126,6 @@ def validate_file_command(path: Path, kind: KindArg = "auto", language: Language
     console.line(f"{path}: checked as a {result.kind} file, {len(result.problems)} {noun}", out)
     console.line(result.summary(), out)
     return 0 if result.ok else 1
-
-
-def problem_line(problem: Problem, language: Language) -> str:
-    """One problem on one line in `language`, with the cell's value (as `str(problem)`)."""
-    from data.messages import render
-    from data.validation import quoted_cell
-
-    reason = render(problem.code, problem.params, language)
-    where_params = {"row": problem.row, "column": problem.column}
-    if problem.row is None:
-        code = "cli_where_header" if problem.column is None else "cli_where_header_column"
-        return f"{render(code, where_params, language)}: {reason}"
-    code = "cli_where_row" if problem.column is None else "cli_where_row_column"
-    if problem.value is None:
-        detail = render("cli_value", {"reason": reason}, language)
-    else:
-        cell = {"cell": quoted_cell(problem.value), "reason": reason}
-        detail = render("cli_value_cell", cell, language)
-    return f"{render(code, where_params, language)}: {detail}"
 
 
 def register(app: typer.Typer) -> None:

@@ -32,7 +32,7 @@ from data.contract import (
     columns_for,
 )
 from data.io import HEADER_MIN_COLUMNS, ReadInfo, read_table_info, write_table
-from data.messages import render
+from data.messages import Language, render
 from data.reference import province_codes
 
 KindArg = Literal["auto", "profile", "history"]
@@ -156,11 +156,15 @@ class ValidationResult:
         """No problem at all, file-level or row-level."""
         return not self.problems
 
-    def file_problems(self) -> str | None:
-        """The problems of the whole table (not of one row), first ten, on one line; None when
-        there are none. A table with any cannot be used at all."""
-        listed = [problem.message() for problem in self.problems if problem.row is None]
-        return "; ".join(listed[:10]) if listed else None
+    def file_problems(self, language: Language = "en") -> str | None:
+        """The problems of the whole table (not of one row), first ten, on one line in
+        `language`; None when there are none. A table with any cannot be used at all."""
+        whole = [problem for problem in self.problems if problem.row is None][:10]
+        if language == "en":
+            listed = [problem.message() for problem in whole]
+        else:
+            listed = [problem_line(problem, language) for problem in whole]
+        return "; ".join(listed) if listed else None
 
     def summary(self) -> str:
         """The counts on one line: `1000 rows: 990 valid, 10 rejected`."""
@@ -730,3 +734,19 @@ def _quoted(value: str) -> str:
         value = CONTROL_CHARACTERS.sub(lambda m: m.group().encode("unicode_escape").decode(), value)
         return f'"{value}"'
     return f'"{value}"' if any(ch.isspace() for ch in value) else value
+
+
+def problem_line(problem: Problem, language: Language) -> str:
+    """One problem on one line in `language`, with the cell's value (as `str(problem)`)."""
+    reason = render(problem.code, problem.params, language)
+    where_params = {"row": problem.row, "column": problem.column}
+    if problem.row is None:
+        code = "cli_where_header" if problem.column is None else "cli_where_header_column"
+        return f"{render(code, where_params, language)}: {reason}"
+    code = "cli_where_row" if problem.column is None else "cli_where_row_column"
+    if problem.value is None:
+        detail = render("cli_value", {"reason": reason}, language)
+    else:
+        cell = {"cell": quoted_cell(problem.value), "reason": reason}
+        detail = render("cli_value_cell", cell, language)
+    return f"{render(code, where_params, language)}: {detail}"

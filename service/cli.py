@@ -25,6 +25,7 @@ PRIORITIZE_CODES: dict[str, tuple[str, ...]] = {
     "prioritize_not_selected": ("path",),
     "prioritize_not_selected_sheet": ("path",),
     "prioritize_infeasible": (),
+    "prioritize_not_contract": ("problems",),
     # its own options' refusals (`service.prioritize_file.parse_quotas`, `parse_min_shares`)
     **dict.fromkeys(
         (

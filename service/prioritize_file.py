@@ -33,7 +33,7 @@ from data.io import (
 )
 from data.messages import Language, format_param, render
 from data.numbers import NumberFormat, normalise_number_texts, strip_currency
-from data.validation import REASONS_COLUMN, ROW_COLUMN, validate_frame
+from data.validation import REASONS_COLUMN, ROW_COLUMN, ValidationResult, validate_frame
 from data.validation import write_quarantine as write_validation_quarantine
 from data.xlsx import write_workbook
 from models.features import FeatureError
@@ -62,11 +62,13 @@ class PrioritizeFileError(ServiceError, ValueError):
         code: str | None = None,
         params: Mapping[str, object] | None = None,
         path: Path | None = None,
+        wording: Callable[[Language], str] | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.params: Mapping[str, object] = params or {}
         self.path = path  # the file the coded message is about, named before it
+        self.wording = wording  # words the parameters themselves need in each language
 
     @classmethod
     def of(cls, code: str, **params: object) -> PrioritizeFileError:
@@ -79,8 +81,21 @@ class PrioritizeFileError(ServiceError, ValueError):
         the file's name (its English message as it was)."""
         return cls(str(error), code=error.code, params=error.params, path=path)
 
+    @classmethod
+    def not_contract(cls, path: Path, checked: ValidationResult) -> PrioritizeFileError:
+        """A file whose header breaks the profile contract (a column missing or repeated): its
+        first ten such problems, each worded in the language asked."""
+
+        def wording(language: Language) -> str:
+            listed = checked.file_problems(language)
+            return f"{path}: {render('prioritize_not_contract', {'problems': listed}, language)}"
+
+        return cls(wording("en"), wording=wording)
+
     def worded(self, language: Language) -> str:
         """The message in `language` (English when the error has no code)."""
+        if self.wording is not None:
+            return self.wording(language)
         if self.code is None:
             return str(self)
         words = render(self.code, self.params, language)
@@ -261,11 +276,8 @@ def prioritize_file(
         raise PrioritizeFileError.about_file(data, error) from error
     raw, info = read.frame, read.info
     checked = validate_frame(raw, "profile", extra_columns="ignore", source=info)
-    listed = checked.file_problems()
-    if listed is not None:
-        raise PrioritizeFileError(
-            f"{data}: the file does not follow the profile contract: {listed}"
-        )
+    if checked.file_problems() is not None:
+        raise PrioritizeFileError.not_contract(data, checked)
 
     valid = checked.valid
     rejected = checked.rejected

@@ -342,6 +342,7 @@ MESSAGES: dict[str, str] = {
     "prioritize_not_selected": "not selected, with reasons: {path}",
     "prioritize_not_selected_sheet": "not selected, with reasons: sheet not_selected of {path}",
     "prioritize_infeasible": "the constraints cannot all hold:",
+    "prioritize_not_contract": "the file does not follow the profile contract: {problems}",
     # umkm prioritize: its options as typed, refused by item number, never repeated
     "prioritize_quota_form": "{option}: item {position} is not like 31=40 (province code=slots)",
     "prioritize_quota_not_whole": (

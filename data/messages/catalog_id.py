@@ -371,6 +371,7 @@ MESSAGES: dict[str, str] = {
         "tidak terpilih, beserta alasannya: lembar not_selected di {path}"
     ),
     "prioritize_infeasible": "batasan tidak dapat dipenuhi bersamaan:",
+    "prioritize_not_contract": "berkas tidak mengikuti kontrak data profil: {problems}",
     # umkm prioritize: opsi seperti diketik, ditolak menurut nomor butirnya, tanpa mengulang isinya
     "prioritize_quota_form": (
         "{option}: butir ke-{position} tidak berbentuk 31=40 (kode provinsi=jumlah slot)"

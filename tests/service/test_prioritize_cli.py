@@ -843,3 +843,28 @@ def test_an_option_out_of_its_range_is_refused_in_the_language_asked_by_its_flag
     assert code == 2
     assert OUT_OF_RANGE[lang][options[-2]] in " ".join(err.split())
     assert not (tmp_path / "l.csv").exists()
+
+
+NOT_CONTRACT = {
+    "id": "berkas tidak mengikuti kontrak data profil: baris judul, kolom sector: kolom wajib "
+    "tidak ada",
+    "en": "the file does not follow the profile contract: header, column sector: required "
+    "column is missing",
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_file_missing_a_contract_column_is_refused_in_the_language_asked(
+    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path, lang: str
+) -> None:
+    without = tmp_path / "tanpa_sektor.csv"
+    write_table(read_table(candidates_file).drop(columns=["sector"]), without)
+    code, _, err = run(
+        "--data", str(without), "--capacity", "5", "--output", str(tmp_path / "l.csv"),
+        "--model", registered_model.model_uri, "--lang", lang,
+    )  # fmt: skip
+    said = " ".join(err.split())
+    assert code == 2
+    assert f"tanpa_sektor.csv: {NOT_CONTRACT[lang]}" in said
+    other = NOT_CONTRACT["en" if lang == "id" else "id"]
+    assert other not in said
