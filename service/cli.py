@@ -26,6 +26,7 @@ PRIORITIZE_CODES: dict[str, tuple[str, ...]] = {
     "prioritize_not_selected_sheet": ("path",),
     "prioritize_infeasible": (),
     "prioritize_not_contract": ("problems",),
+    "prioritize_too_many_for_sheet": ("count",),
     # its own options' refusals (`service.prioritize_file.parse_quotas`, `parse_min_shares`)
     **dict.fromkeys(
         (

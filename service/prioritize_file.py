@@ -502,9 +502,12 @@ def _write(
                 write_table_to(rest, rest_file, fmt)
             return
         if len(rest) > XLSX_MAX_ROWS:
+            params = {"count": len(rest)}
             raise PrioritizeFileError(
-                f"{selected_path}: {len(rest):,} MSMEs are not selected, more than a worksheet "
-                "holds; write .csv or .parquet"
+                f"{selected_path}: {render('prioritize_too_many_for_sheet', params, 'en')}",
+                code="prioritize_too_many_for_sheet",
+                params=params,
+                path=selected_path,
             )
         header = [render(code, {}, language) for code in ("summary_figure", "summary_value")]
         summary = pd.DataFrame(summary_rows(result, language, cells=True), columns=header)

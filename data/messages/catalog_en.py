@@ -343,6 +343,9 @@ MESSAGES: dict[str, str] = {
     "prioritize_not_selected_sheet": "not selected, with reasons: sheet not_selected of {path}",
     "prioritize_infeasible": "the constraints cannot all hold:",
     "prioritize_not_contract": "the file does not follow the profile contract: {problems}",
+    "prioritize_too_many_for_sheet": (
+        "{count} MSMEs are not selected, more than a worksheet holds; write .csv or .parquet"
+    ),
     # umkm prioritize: its options as typed, refused by item number, never repeated
     "prioritize_quota_form": "{option}: item {position} is not like 31=40 (province code=slots)",
     "prioritize_quota_not_whole": (

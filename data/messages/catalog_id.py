@@ -372,6 +372,10 @@ MESSAGES: dict[str, str] = {
     ),
     "prioritize_infeasible": "batasan tidak dapat dipenuhi bersamaan:",
     "prioritize_not_contract": "berkas tidak mengikuti kontrak data profil: {problems}",
+    "prioritize_too_many_for_sheet": (
+        "{count} UMKM tidak terpilih, lebih dari yang muat di satu lembar kerja; tulis ke .csv "
+        "atau .parquet"
+    ),
     # umkm prioritize: opsi seperti diketik, ditolak menurut nomor butirnya, tanpa mengulang isinya
     "prioritize_quota_form": (
         "{option}: butir ke-{position} tidak berbentuk 31=40 (kode provinsi=jumlah slot)"

@@ -868,3 +868,30 @@ def test_a_file_missing_a_contract_column_is_refused_in_the_language_asked(
     assert f"tanpa_sektor.csv: {NOT_CONTRACT[lang]}" in said
     other = NOT_CONTRACT["en" if lang == "id" else "id"]
     assert other not in said
+
+
+SHEET_FULL = {
+    "id": "UMKM tidak terpilih, lebih dari yang muat di satu lembar kerja; tulis ke .csv",
+    "en": "MSMEs are not selected, more than a worksheet holds; write .csv",
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_more_left_out_msmes_than_a_worksheet_holds_are_refused_in_the_language_asked(
+    registered_model: RegisteredModel,
+    candidates_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+) -> None:
+    """A worksheet of three rows stands in for Excel's 1,048,575: nothing is written."""
+    monkeypatch.setattr("service.prioritize_file.XLSX_MAX_ROWS", 3)
+    output = tmp_path / "daftar.xlsx"
+    code, _, err = run(
+        "--data", str(candidates_file), "--capacity", "1", "--output", str(output),
+        "--model", registered_model.model_uri, "--lang", lang,
+    )  # fmt: skip
+    said = " ".join(err.split())
+    assert code == 2
+    assert "daftar.xlsx: " in said and SHEET_FULL[lang] in said
+    assert not output.exists()
