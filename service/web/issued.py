@@ -216,11 +216,15 @@ def _row(member: ListedMsmeRecord) -> int:
 
 def _source(issued: IssuedListRecord, columns: list[str]) -> SourceFile:
     """The file as the fresh list stated it: how it was read (header row, delimiter, number
-    format, columns read as contract fields) when the list was recorded with it, else only
-    its name and size."""
+    format, columns read as contract fields) when the list was recorded with it. A list
+    recorded before that, but with its MSMEs' rows, still knows its header row: the page
+    takes a file only when every row is valid, so the first MSME is on the row below it."""
     filename = issued.source_file or ""
     fmt = UPLOAD_SUFFIXES.get(Path(filename).suffix.lower(), "csv")
-    read = issued.options.get("source_read") or {}
+    read = dict(issued.options.get("source_read") or {})
+    rows = [member.source_row for member in issued.members if member.source_row]
+    if not read and rows:
+        read = {"header_row": min(rows) - 1, "first_data_row": min(rows)}
     return SourceFile.model_validate(
         {**read, "filename": filename, "format": fmt, "rows": len(issued.members)}
         | {"columns": columns}

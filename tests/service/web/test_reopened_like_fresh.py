@@ -12,6 +12,7 @@ rows are not the positions, and the cost in a column named `biaya pendampingan`.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections import Counter
@@ -25,6 +26,7 @@ from sqlalchemy import text
 from data.messages import Language
 from service.web.exports import COUNT_FORMAT
 from service.web.i18n import message
+from service.web.issued import reopened_list
 from service.web.lists import reason_generic
 from tests.service.support import AUTH, TestClient
 from tests.service.web.indonesian_file import COST_COLUMN, HEADER_ROW, indonesian_excel_csv
@@ -209,6 +211,24 @@ def test_a_reopened_list_says_which_constraints_shaped_it_and_keeps_its_notes(
         for book in (before, after)
     ]  # fmt: skip
     assert named[1] == named[0] == [item["message"] for item in fresh["binding_constraints"]]
+
+
+def test_a_list_recorded_with_rows_but_not_how_its_file_was_read_still_knows_its_header_row(
+    client: TestClient, frame: pd.DataFrame
+) -> None:
+    """Lists recorded between store revision 0004 and `options.source_read` kept each MSME's
+    row: the header is the row above the first (the page takes only files whose rows are all
+    valid), not row 1."""
+    fresh, _ = _fresh_and_reopened(client, frame, "id")
+    store = client.app.state.program_store  # type: ignore[attr-defined]
+    issued = store.get_list(fresh["list_id"])
+    assert issued.options["source_read"]["header_row"] == HEADER_ROW
+    older = dataclasses.replace(
+        issued, options={k: v for k, v in issued.options.items() if k != "source_read"}
+    )
+    source = reopened_list(older, None, "id").source
+    assert (source.header_row, source.first_data_row) == (HEADER_ROW, HEADER_ROW + 1)
+    assert source.delimiter is None  # not known: not stated
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
