@@ -160,11 +160,7 @@ class ValidationResult:
         """The problems of the whole table (not of one row), first ten, on one line in
         `language`; None when there are none. A table with any cannot be used at all."""
         whole = [problem for problem in self.problems if problem.row is None][:10]
-        if language == "en":
-            listed = [problem.message() for problem in whole]
-        else:
-            listed = [problem_line(problem, language) for problem in whole]
-        return "; ".join(listed) if listed else None
+        return "; ".join(problem_line(problem, language) for problem in whole) or None
 
     def summary(self) -> str:
         """The counts on one line: `1000 rows: 990 valid, 10 rejected`."""

@@ -61,14 +61,12 @@ class PrioritizeFileError(ServiceError, ValueError):
         *,
         code: str | None = None,
         params: Mapping[str, object] | None = None,
-        path: Path | None = None,
         wording: Callable[[Language], str] | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.params: Mapping[str, object] = params or {}
-        self.path = path  # the file the coded message is about, named before it
-        self.wording = wording  # words the parameters themselves need in each language
+        self.wording = wording  # the message in a language, when more than `code` words it
 
     @classmethod
     def of(cls, code: str, **params: object) -> PrioritizeFileError:
@@ -76,10 +74,21 @@ class PrioritizeFileError(ServiceError, ValueError):
         return cls(render(code, params, "en"), code=code, params=params)
 
     @classmethod
-    def about_file(cls, path: Path, error: DataFileError) -> PrioritizeFileError:
-        """A file that cannot be read or written: `error`'s code, worded in any language after
-        the file's name (its English message as it was)."""
-        return cls(str(error), code=error.code, params=error.params, path=path)
+    def about_file(
+        cls, path: Path, code: str, params: Mapping[str, object], message: str | None = None
+    ) -> PrioritizeFileError:
+        """A refusal about the file at `path`: `code` worded in any language after the file's
+        name (`message`: the English text for logs, when it is not the catalogue's)."""
+
+        def wording(language: Language) -> str:
+            return f"{path}: {render(code, params, language)}"
+
+        return cls(message or wording("en"), code=code, params=params, wording=wording)
+
+    @classmethod
+    def unreadable(cls, path: Path, error: DataFileError) -> PrioritizeFileError:
+        """A file that cannot be read or written, from the reader's coded error."""
+        return cls.about_file(path, error.code, error.params, str(error))
 
     @classmethod
     def not_contract(cls, path: Path, checked: ValidationResult) -> PrioritizeFileError:
@@ -96,10 +105,7 @@ class PrioritizeFileError(ServiceError, ValueError):
         """The message in `language` (English when the error has no code)."""
         if self.wording is not None:
             return self.wording(language)
-        if self.code is None:
-            return str(self)
-        words = render(self.code, self.params, language)
-        return words if self.path is None else f"{self.path}: {words}"
+        return str(self) if self.code is None else render(self.code, self.params, language)
 
 
 @dataclass(frozen=True)
@@ -246,7 +252,7 @@ def output_paths(output: Path) -> tuple[Path, Path, Path]:
     try:
         fmt = table_format(output)
     except DataFileError as error:
-        raise PrioritizeFileError.about_file(output, error) from error
+        raise PrioritizeFileError.unreadable(output, error) from error
     rest = (
         output if fmt == "xlsx" else output.with_name(f"{output.stem}_not_selected{output.suffix}")
     )
@@ -273,7 +279,7 @@ def prioritize_file(
     try:
         read = read_table_info(data, duplicate_columns="keep")
     except DataFileError as error:
-        raise PrioritizeFileError.about_file(data, error) from error
+        raise PrioritizeFileError.unreadable(data, error) from error
     raw, info = read.frame, read.info
     checked = validate_frame(raw, "profile", extra_columns="ignore", source=info)
     if checked.file_problems() is not None:
@@ -294,7 +300,7 @@ def prioritize_file(
                 dataclasses.replace(checked, rejected=rejected), quarantine_path
             )
         except DataFileError as error:
-            raise PrioritizeFileError.about_file(quarantine_path, error) from error
+            raise PrioritizeFileError.unreadable(quarantine_path, error) from error
 
     replaced = [name for name in valid.columns if name in COMPUTED_COLUMNS]
     profiles = valid.drop(columns=replaced)
@@ -502,12 +508,8 @@ def _write(
                 write_table_to(rest, rest_file, fmt)
             return
         if len(rest) > XLSX_MAX_ROWS:
-            params = {"count": len(rest)}
-            raise PrioritizeFileError(
-                f"{selected_path}: {render('prioritize_too_many_for_sheet', params, 'en')}",
-                code="prioritize_too_many_for_sheet",
-                params=params,
-                path=selected_path,
+            raise PrioritizeFileError.about_file(
+                selected_path, "prioritize_too_many_for_sheet", {"count": len(rest)}
             )
         header = [render(code, {}, language) for code in ("summary_figure", "summary_value")]
         summary = pd.DataFrame(summary_rows(result, language, cells=True), columns=header)
@@ -515,4 +517,4 @@ def _write(
         with atomic_write(selected_path) as workbook:
             write_workbook(workbook, sheets)
     except DataFileError as error:
-        raise PrioritizeFileError.about_file(selected_path, error) from error
+        raise PrioritizeFileError.unreadable(selected_path, error) from error

@@ -226,8 +226,13 @@ def _source(issued: IssuedListRecord, columns: list[str]) -> SourceFile:
     if not read and rows:
         read = {"header_row": min(rows) - 1, "first_data_row": min(rows)}
     return SourceFile.model_validate(
-        {**read, "filename": filename, "format": fmt, "rows": len(issued.members)}
-        | {"columns": columns}
+        {
+            **read,
+            "filename": filename,
+            "format": fmt,
+            "rows": len(issued.members),
+            "columns": columns,
+        }
     )
 
 

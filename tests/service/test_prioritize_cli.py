@@ -784,29 +784,29 @@ def test_a_full_disk_leaves_neither_list_nor_left_outs(
     assert list(output.parent.iterdir()) == []
 
 
+def refused(model: RegisteredModel, data: Path, output: Path, lang: str, *options: str) -> str:
+    """What `umkm prioritize --lang` says on stderr when it refuses (exit 2), on one line."""
+    code, _, err = run(
+        "--data", str(data), "--output", str(output), "--model", model.model_uri,
+        "--lang", lang, *options,
+    )  # fmt: skip
+    assert code == 2, err
+    return " ".join(err.split())
+
+
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_a_missing_file_and_an_unknown_output_type_are_worded_in_the_language_asked(
     registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path, lang: str
 ) -> None:
     """The read and write errors name the file and say what is wrong in `--lang`'s words."""
     missing = tmp_path / "tidak_ada.csv"
-    code, _, err = run(
-        "--data", str(missing), "--capacity", "5", "--output", str(tmp_path / "l.csv"),
-        "--model", registered_model.model_uri, "--lang", lang,
-    )  # fmt: skip
-    said = " ".join(err.split())
-    assert code == 2
+    said = refused(registered_model, missing, tmp_path / "l.csv", lang, "--capacity", "5")
     assert missing.name in said
     assert ("berkas tidak ditemukan" in said) == (lang == "id")
     assert ("file is not found" in said or "file not found" in said) == (lang == "en")
 
     output = tmp_path / "list.docx"
-    code, _, err = run(
-        "--data", str(candidates_file), "--capacity", "5", "--output", str(output),
-        "--model", registered_model.model_uri, "--lang", lang,
-    )  # fmt: skip
-    said = " ".join(err.split())
-    assert code == 2
+    said = refused(registered_model, candidates_file, output, lang, "--capacity", "5")
     assert "list.docx" in said
     assert ("jenis berkas .docx tidak dikenal" in said) == (lang == "id")
 
@@ -836,12 +836,8 @@ def test_an_option_out_of_its_range_is_refused_in_the_language_asked_by_its_flag
 ) -> None:
     """The range is checked with the other options, not by the command line parser (whose
     words are English whatever --lang says), and names the option as it is typed."""
-    code, _, err = run(
-        "--data", str(candidates_file), "--output", str(tmp_path / "l.csv"),
-        "--model", registered_model.model_uri, "--lang", lang, *options,
-    )  # fmt: skip
-    assert code == 2
-    assert OUT_OF_RANGE[lang][options[-2]] in " ".join(err.split())
+    said = refused(registered_model, candidates_file, tmp_path / "l.csv", lang, *options)
+    assert OUT_OF_RANGE[lang][options[-2]] in said
     assert not (tmp_path / "l.csv").exists()
 
 
@@ -859,12 +855,7 @@ def test_a_file_missing_a_contract_column_is_refused_in_the_language_asked(
 ) -> None:
     without = tmp_path / "tanpa_sektor.csv"
     write_table(read_table(candidates_file).drop(columns=["sector"]), without)
-    code, _, err = run(
-        "--data", str(without), "--capacity", "5", "--output", str(tmp_path / "l.csv"),
-        "--model", registered_model.model_uri, "--lang", lang,
-    )  # fmt: skip
-    said = " ".join(err.split())
-    assert code == 2
+    said = refused(registered_model, without, tmp_path / "l.csv", lang, "--capacity", "5")
     assert f"tanpa_sektor.csv: {NOT_CONTRACT[lang]}" in said
     other = NOT_CONTRACT["en" if lang == "id" else "id"]
     assert other not in said
@@ -887,11 +878,6 @@ def test_more_left_out_msmes_than_a_worksheet_holds_are_refused_in_the_language_
     """A worksheet of three rows stands in for Excel's 1,048,575: nothing is written."""
     monkeypatch.setattr("service.prioritize_file.XLSX_MAX_ROWS", 3)
     output = tmp_path / "daftar.xlsx"
-    code, _, err = run(
-        "--data", str(candidates_file), "--capacity", "1", "--output", str(output),
-        "--model", registered_model.model_uri, "--lang", lang,
-    )  # fmt: skip
-    said = " ".join(err.split())
-    assert code == 2
+    said = refused(registered_model, candidates_file, output, lang, "--capacity", "1")
     assert "daftar.xlsx: " in said and SHEET_FULL[lang] in said
     assert not output.exists()
