@@ -10,7 +10,15 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from data.contract import DEFAULT_MODEL_NAME, ID_COLUMN, OUTCOME_COLUMN, TREATMENT_COLUMN
 from training.errors import TrainingError
@@ -99,12 +107,14 @@ class TrainConfig(BaseModel):
         "X led the evaluation zoo); another candidate joins when its cross-validated Qini is "
         "the highest.",
     )
-    ensemble_when_sampled: tuple[LearnerName, ...] = Field(
+    ensemble_when_large: tuple[LearnerName, ...] = Field(
         default=("t",),
+        validation_alias=AliasChoices("ensemble_when_large", "ensemble_when_sampled"),
         description="Learners that join the stacking whatever their cross-validated Qini when "
-        "the history is larger than selection_rows, with no prior weight (they keep the weight "
-        "the R-loss gives them): they were judged on the sample, the served model is refit on "
-        "every row, and T (each arm fit alone) gains most from the extra rows.",
+        "the history has more than large_history_rows rows, with no prior weight (they keep "
+        "the weight the R-loss gives them): T (each arm fit alone) gains most from many rows "
+        "and led the evaluation zoo's 200,000-row worlds whose arms differ most. "
+        "(ensemble_when_sampled: its name until 2026-12-04.)",
     )
     stack_prior_rows: int = Field(
         default=20_000,
@@ -123,13 +133,32 @@ class TrainConfig(BaseModel):
         "geography, education its order); native: LightGBM's categorical splits.",
     )
     folds: int = Field(
-        default=5, ge=2, le=20, description="Cross-fitting folds: learner choice and evaluation."
+        default=5,
+        ge=2,
+        le=20,
+        description="Cross-fitting folds (learner choice, stacking and evaluation) for "
+        "histories up to large_history_rows rows.",
     )
-    selection_rows: int | None = Field(
+    large_history_rows: int = Field(
         default=60_000,
         ge=1_000,
+        description="Above this many rows the folds shrink so that each learner's fitting work "
+        "stays that of `folds` folds on this many rows (`crossfit_folds`), down to min_folds: "
+        "every row still judges every learner, nothing is set aside or sampled.",
+    )
+    min_folds: int = Field(
+        default=2,
+        ge=2,
+        le=20,
+        description="The fewest cross-fitting folds of a large history (two from 120,000 rows "
+        "with the defaults: each fold model sees half the rows).",
+    )
+    selection_rows: int | None = Field(
+        default=300_000,
+        ge=1_000,
         description="Cross-fit on a stratified sample of at most this many rows (every row when "
-        "the history is smaller); the served model is then refit on every row.",
+        "the history is smaller); the served model is then refit on every row. Empty: never "
+        "sample.",
     )
     serve_fold_models: bool = Field(
         default=True,
@@ -163,7 +192,7 @@ class TrainConfig(BaseModel):
     )
     references: bool = Field(default=True, description="Also evaluate random/response/T refs.")
 
-    @field_validator("id_column", "truth_path", "data_path", mode="before")
+    @field_validator("id_column", "truth_path", "data_path", "selection_rows", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         # TOML has no null: an empty string means "none" (e.g. a table without an id column).
@@ -211,6 +240,17 @@ class TrainConfig(BaseModel):
     def is_msme(self) -> bool:
         """True when the table follows the MSME data contract."""
         return self.contract == "msme"
+
+    def crossfit_folds(self, rows: int) -> int:
+        """Folds for a history of ``rows`` cross-fitted rows: `folds` up to
+        `large_history_rows`; above, as many as keep each learner's fitting work (rows seen
+        over all folds, ``(k - 1) * rows``) within that of `folds` folds on
+        `large_history_rows` rows, and at least `min_folds` (5, 4, 3, 2 folds at 60,000,
+        80,000, 100,000 and 200,000 rows with the defaults)."""
+        if rows <= self.large_history_rows:
+            return self.folds
+        affordable = 1 + (self.folds - 1) * self.large_history_rows // rows
+        return max(self.min_folds, min(self.folds, affordable))
 
     def with_overrides(self, **changes: Any) -> TrainConfig:
         """A validated copy with some fields changed (CLI options such as --data)."""

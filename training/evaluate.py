@@ -110,11 +110,11 @@ def _references(config: TrainConfig, prepared: Prepared) -> dict[str, ev.FloatAr
     of going digital when mentored, what a program without uplift modelling would rank by)."""
     cv = prepared.cv_rows
     rng = np.random.default_rng(config.seed)
-    fold_of = stratified_folds(cv.t * 2 + cv.y, config.folds, config.seed)
+    fold_of = stratified_folds(cv.t * 2 + cv.y, prepared.folds, config.seed)
     response = np.empty(len(cv.y))
     options = parse_params(config.learner_params)
     names = prepared.feature_names
-    for k in range(config.folds):
+    for k in range(prepared.folds):
         train_rows = (fold_of != k) & (cv.t == 1)
         model = fit_booster(
             cv.X[train_rows],

@@ -8,10 +8,10 @@ times them and tells the caller what happens through typed events (`training.eve
 2. `training.propensity`: cross-fitted propensity with overlap diagnostics, recorded chances of
    selection in its place where the history has them;
 3. `training.selection`: every configured learner cross-fitted (`training.crossfit`: k folds
-   stratified by arm x outcome, on a sample of at most `selection_rows` rows for very large
-   histories), each judged by the out-of-fold Qini coefficient, and the served recipe chosen: a
-   stacked average of the core learners and the best one (`training.stacking`); then the
-   evidence check (events per arm, Qini interval);
+   stratified by arm x outcome, fewer above `large_history_rows`, on a sample of at most
+   `selection_rows` rows for very large histories), each judged by the out-of-fold Qini
+   coefficient, and the served recipe chosen: a stacked average of the core learners and the
+   best one (`training.stacking`); then the evidence check (events per arm, Qini interval);
 4. `training.refit`: the chosen recipe (its fold models' average, or refit on every row),
    calibrated per arm;
 5. `training.evaluate`: the out-of-fold predictions against references (random, response model)

@@ -1,6 +1,7 @@
 """Stage 1, read and prepare: the history read and validated (rejected rows quarantined), counted,
 fingerprinted and checked for leaks; the feature matrices of every row and of the cross-fitting
-rows (every row, or a stratified sample of `selection_rows` for very large histories).
+rows (every row, or a stratified sample of `selection_rows` for very large histories), and how
+many folds cross-fit them (`TrainConfig.crossfit_folds`: fewer above `large_history_rows`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class Prepared:
     cv_rows: Arrays  # every row, or a stratified sample of `selection_rows`
     cv_df: pd.DataFrame
     quarantine_path: Path | None
+    folds: int  # cross-fitting folds (`TrainConfig.crossfit_folds`)
+    large: bool  # more rows than `large_history_rows`
 
     @property
     def sampled(self) -> bool:
@@ -95,6 +98,7 @@ def prepare(config: TrainConfig, data_path: Path, out: Path, on_event: OnEvent) 
     positions = frame.index.get_indexer(cv_index)
     if len(cv_index) < len(frame):
         on_event(SelectionSampled(len(cv_index), len(frame)))
+    large = len(frame) > config.large_history_rows
     return Prepared(
         data=data,
         fingerprint=fp,
@@ -104,6 +108,8 @@ def prepare(config: TrainConfig, data_path: Path, out: Path, on_event: OnEvent) 
         cv_rows=Arrays(X[positions], t[positions], y[positions]),
         cv_df=frame.loc[cv_index],
         quarantine_path=quarantine_path,
+        folds=config.crossfit_folds(len(cv_index)),
+        large=large,
     )
 
 

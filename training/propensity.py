@@ -82,7 +82,7 @@ def crossfit_rows(config: TrainConfig, prepared: Prepared, rows: Arrays) -> Prop
     return crossfit_propensity(
         rows.X,
         rows.t,
-        folds=config.folds,
+        folds=prepared.folds,
         seed=config.seed,
         params=config.learner_params,
         categorical=prepared.categorical,

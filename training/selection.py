@@ -25,7 +25,7 @@ def tuned_params(
     if config.tuning.trials == 0:
         return dict.fromkeys(config.learners, base)
     rows = prepared.cv_rows
-    fold_of = stratified_folds(rows.t * 2 + rows.y, config.folds, config.seed)
+    fold_of = stratified_folds(rows.t * 2 + rows.y, prepared.folds, config.seed)
     names = prepared.feature_names
     found: dict[str, dict[str, Any]] = {}
     for name in config.learners:
@@ -75,16 +75,15 @@ def select_learner(
         cv.X,
         cv.t,
         cv.y,
-        folds=config.folds,
+        folds=prepared.folds,
         propensity=propensity,
         categorical=prepared.categorical,
         feature_names=prepared.feature_names,
         seed=config.seed,
         ensemble=config.ensemble,
         core=config.ensemble_core,
-        # Judged on a sample but served refit on every row: learners that gain most from the
-        # extra rows join the stacking (`ensemble_when_sampled`).
-        joining=config.ensemble_when_sampled if prepared.sampled else (),
+        # Many rows: learners that gain most from them join the stacking (`ensemble_when_large`).
+        joining=config.ensemble_when_large if prepared.large else (),
         stack_propensity=stack_propensity,
         shrinkage=stacking.prior_shrinkage(len(cv.t), config.stack_prior_rows),
         min_events_per_arm=config.min_events_per_arm,

@@ -82,7 +82,10 @@ def log_run_context(config: TrainConfig, fp: Mapping[str, Any]) -> str | None:
     mlflow.log_params(_flat_params(config))
     mlflow.log_params({f"data.{k}": v for k, v in fp.items()})
     mlflow.log_params(
-        {"selection_metric": f"{SELECTION_METRIC}, out-of-fold ({config.folds} folds)"}
+        {
+            "selection_metric": f"{SELECTION_METRIC}, out-of-fold ({config.folds} folds; "
+            f"fewer above {config.large_history_rows} rows, at least {config.min_folds})"
+        }
     )
     mlflow.set_tags(
         {

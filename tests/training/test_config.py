@@ -46,6 +46,41 @@ def test_hillstrom_config() -> None:
     assert kinds["zip_code"] == "categorical" and kinds["newbie"] == "boolean"
 
 
+def test_large_histories_are_cross_fitted_on_every_row_with_two_folds() -> None:
+    """Above 60,000 rows: two folds over every row (up to 300,000; a sample of that many
+    above), T joining the stacking. The former name of `ensemble_when_large` still reads, and
+    an empty `selection_rows` (TOML has no null) means never sample."""
+    config = load_config(None)
+    assert (config.folds, config.large_history_rows, config.min_folds) == (5, 60_000, 2)
+    assert config.selection_rows == 300_000 and config.ensemble_when_large == ("t",)
+    old = parse_config({"ensemble_when_sampled": ["x"], "selection_rows": ""})
+    assert old.ensemble_when_large == ("x",) and old.selection_rows is None
+    assert old.with_overrides(folds=4).ensemble_when_large == ("x",)
+
+
+@pytest.mark.parametrize(
+    ("rows", "folds"),
+    [
+        (1_000, 5),
+        (60_000, 5),
+        (60_001, 4),
+        (80_000, 4),
+        (80_001, 3),
+        (120_000, 3),
+        (120_001, 2),
+        (200_000, 2),
+        (300_000, 2),
+    ],
+)
+def test_large_histories_get_fewer_folds_for_the_same_fitting_work(rows: int, folds: int) -> None:
+    """Each learner sees (k - 1) x rows rows over its k folds: above 60,000 rows k shrinks so
+    that this stays within five folds' work on 60,000 rows (240,000), never below two."""
+    config = load_config(None)
+    assert config.crossfit_folds(rows) == folds
+    assert (folds - 1) * rows <= 4 * 60_000 or folds == 2
+    assert parse_config({"folds": 10, "min_folds": 3}).crossfit_folds(1_000_000) == 3
+
+
 def test_capacities_are_sorted_fractions() -> None:
     assert parse_config({"capacities": [0.3, 0.1]}).capacities == (0.1, 0.3)
     with pytest.raises(ConfigError, match=r"field capacities: .*fractions"):
@@ -62,6 +97,8 @@ def test_capacities_are_sorted_fractions() -> None:
         ({"treated_value": "A", "control_value": "A"}, "must differ"),
         ({"contract": "none"}, r"explicit \[\[features\]\]"),
         ({"folds": 1}, "field folds"),
+        ({"min_folds": 1}, "field min_folds"),
+        ({"large_history_rows": 10}, "field large_history_rows"),
         ({"selection_rows": 10}, "field selection_rows"),
         ({"test_fraction": 0.3}, "field test_fraction"),  # gone: every row is cross-fitted
         ({"categorical_encoding": "onehot"}, "field categorical_encoding"),

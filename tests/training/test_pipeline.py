@@ -313,6 +313,38 @@ def test_without_mlflow_tracking_uri_mlflow_default_sqlite_store_is_used(
     assert (tmp_path / "mlflow.db").is_file()
 
 
+def test_a_large_history_is_cross_fitted_on_every_row_with_two_folds_and_t_joining(
+    registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    """Above `large_history_rows` rows every row is still cross-fitted, with fewer folds (here
+    `min_folds`, two): the propensity, the stacking (where T joins whatever its Qini)
+    and the evaluation see every row, and the served model is the two fold models' average.
+    At or below the threshold the history keeps the usual folds and T does not join."""
+    from models.pyfunc import load_uplift_model
+
+    base = load_config(FAST_CONFIG).with_overrides(
+        data_path=registered_model.history_path,
+        bootstrap_resamples=0,
+        learners=["s", "x", "t"],
+        ensemble=True,
+    )
+    served = {}
+    for label, threshold in (("large", 1_000), ("usual", 1_000_000)):
+        with use_tracking_uri(new_tracking_store(tmp_path / label)):
+            result = train(
+                base.with_overrides(output_dir=tmp_path / label, large_history_rows=threshold)
+            )
+            served[label] = load_uplift_model(f"models:/{NAME}/{result.version}")
+        info = served[label].model_info
+        assert info["n_train"] == result.metrics["cv_rows"] > 1_000, label
+        assert result.metrics["cv_folds"] == (2 if label == "large" else 3), label
+    large, usual = served["large"].model_info, served["usual"].model_info
+    assert large["served_as"] == "average of the 2 cross-fitted fold models"
+    assert usual["served_as"] == "average of the 3 cross-fitted fold models"
+    assert "t" in large["members"] and "t" in large["weights"]
+    assert usual["members"] == ["s", "x"]
+
+
 def test_every_row_cross_fitted_serves_the_fold_models_average_else_a_refit(
     scenario: Scenario, registered_model: RegisteredModel, tmp_path: Path
 ) -> None:
