@@ -212,3 +212,23 @@ def test_capacity_tag() -> None:
     assert ev.capacity_tag(0.05) == "5pct"
     assert ev.capacity_tag(0.1) == "10pct"
     assert ev.capacity_tag(0.125) == "12.5pct"
+
+
+@pytest.mark.parametrize("rows", [1, 7, 500])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_perfect_curves_by_level_equal_the_cumulative_sums_exactly(rows: int, seed: int) -> None:
+    """The perfect rankings' curves (a few distinct scores) come from sums per level instead of
+    cumulative sums over every row: the same numbers to the last bit, with and without
+    bootstrap weights (whole counts), whatever the arms and outcomes."""
+    rng = np.random.default_rng(seed)
+    t = (rng.random(rows) < 0.4).astype(float)
+    y = (rng.random(rows) < 0.3).astype(float)
+    weights = rng.multinomial(rows, np.full(rows, 1 / rows), size=5).astype(np.float32)
+    same = 2.0 * (y == t)
+    for w in (None, weights):
+        for score in (y * t - y * (1 - t), same + y, same + t):
+            by_rows = ev._ranked(y, t, score, w)
+            by_level = ev._ranked_by_level(y, t, score, w)
+            for curve in (ev._qini_points, ev._uplift_points):
+                for a, b in zip(curve(by_rows), curve(by_level), strict=True):
+                    np.testing.assert_array_equal(a, b)
