@@ -482,18 +482,33 @@ def headline_metrics(
     extra outcomes top-K vs random and, when the truth is known, the oracle share and the
     correlation with the true uplift."""
     y, s, t = _inputs(y_true, uplift, treatment)
-    result = {"qini_coefficient": qini_coefficient(y, s, t), "auuc": auuc(y, s, t)}
+    truth = None if true_uplift is None else np.asarray(true_uplift, dtype=np.float64)
+    if truth is not None and len(truth) != len(s):
+        raise ValueError(f"lengths differ: true_uplift {len(truth)}, uplift {len(s)}")
+    # One ordering of the rows and one perfect ranking serve every number below: the same
+    # kernels as the public functions (qini_coefficient, uplift_at_k, oracle_share ...), which
+    # would each sort the rows again.
+    ranked = _ranked(y, t, s, None, truth)
+    perfect = _perfect(y, t, None, truth)
+    result = {
+        "qini_coefficient": float(_qini_from(ranked, perfect)[0]),
+        "auuc": float(_auuc_from(ranked, perfect)[0]),
+    }
+    average_effect = y[t == 1].mean() - y[t == 0].mean()
     for k in capacities:
+        if not 0 < k < 1:
+            raise ValueError(f"k is a fraction in (0, 1), got {k}")
         tag = capacity_tag(k)
-        result[f"uplift_at_{tag}"] = uplift_at_k(y, s, t, k, "by_group")
-        result[f"uplift_at_{tag}_overall"] = uplift_at_k(y, s, t, k, "overall")
-        extra = expected_extra_outcomes(y, s, t, k)
-        result[f"extra_top_{tag}"] = extra["extra_top_k"]
-        result[f"extra_random_{tag}"] = extra["extra_random_k"]
-    if true_uplift is not None:
-        truth = np.asarray(true_uplift, dtype=np.float64)
+        overall = float(_uplift_at_k_from(ranked, k, "overall")[0])
+        size = float(np.floor(len(y) * k))
+        result[f"uplift_at_{tag}"] = float(_uplift_at_k_from(ranked, k, "by_group")[0])
+        result[f"uplift_at_{tag}_overall"] = overall
+        result[f"extra_top_{tag}"] = size * overall
+        result[f"extra_random_{tag}"] = float(size * average_effect)
+    if truth is not None:
         for k in capacities:
-            result[f"oracle_share_{capacity_tag(k)}"] = oracle_share(truth, s, k)
+            share = _oracle_share_from(ranked, perfect, k)[0]
+            result[f"oracle_share_{capacity_tag(k)}"] = float(share)
         correlation = true_uplift_correlation(truth, s)
         result["true_uplift_pearson"] = correlation["pearson"]
         result["true_uplift_spearman"] = correlation["spearman"]

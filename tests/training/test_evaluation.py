@@ -232,3 +232,32 @@ def test_perfect_curves_by_level_equal_the_cumulative_sums_exactly(rows: int, se
             for curve in (ev._qini_points, ev._uplift_points):
                 for a, b in zip(curve(by_rows), curve(by_level), strict=True):
                     np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("rows", [3, 60, 2_000])
+@pytest.mark.parametrize("ties", [False, True])
+def test_headline_metrics_equal_the_public_functions_exactly(rows: int, ties: bool) -> None:
+    """`headline_metrics` sorts the rows once for all its numbers: each equals what the public
+    function computes on its own, to the last bit (ties and a capacity of a few rows too)."""
+    rng = np.random.default_rng(rows)
+    t = (rng.random(rows) < 0.4).astype(float)
+    y = (rng.random(rows) < 0.3).astype(float)
+    score = np.round(rng.random(rows), 1) if ties else rng.random(rows)
+    truth = rng.normal(size=rows)
+    capacities = [0.05, 0.1, 0.3]
+    found = ev.headline_metrics(y, score, t, capacities, truth)
+    assert found["qini_coefficient"] == ev.qini_coefficient(y, score, t)
+    assert found["auuc"] == ev.auuc(y, score, t)
+    for k in capacities:
+        tag = ev.capacity_tag(k)
+        for strategy, key in (
+            ("by_group", f"uplift_at_{tag}"),
+            ("overall", f"uplift_at_{tag}_overall"),
+        ):
+            np.testing.assert_array_equal(found[key], ev.uplift_at_k(y, score, t, k, strategy))
+        extra = ev.expected_extra_outcomes(y, score, t, k)
+        np.testing.assert_array_equal(found[f"extra_top_{tag}"], extra["extra_top_k"])
+        assert found[f"extra_random_{tag}"] == extra["extra_random_k"]
+        assert found[f"oracle_share_{tag}"] == ev.oracle_share(truth, score, k)
+    with pytest.raises(ValueError, match="lengths differ"):
+        ev.headline_metrics(y, score, t, capacities, truth[:-1])
