@@ -336,7 +336,12 @@ def _explain_losers(
         sel = np.flatnonzero(picked)[::-1]  # ascending uplift
         dearest = np.maximum.accumulate(eligible.cost[sel])
         lower_count = np.searchsorted(uplift[sel], uplift[losers], side="left")  # strictly below
-        freed = np.where(lower_count > 0, dearest[np.maximum(lower_count - 1, 0)], 0.0)
+        # Nobody picked (every candidate over the budget or its quota): no swap frees anything.
+        freed = (
+            np.where(lower_count > 0, dearest[np.maximum(lower_count - 1, 0)], 0.0)
+            if len(sel)
+            else np.zeros(len(losers))
+        )
         unaffordable = eligible.cost[losers] > budget_left + freed + 1e-9
         hit = better & ~decided & unaffordable
         codes[hit] = "over_budget"

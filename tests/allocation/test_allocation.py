@@ -969,3 +969,30 @@ def greedy_within(
     ):
         return -math.inf  # greedy did not produce a valid list
     return float(team["uplift"].sum())
+
+
+def test_a_list_whose_only_slot_is_explored_with_nobody_drawable_is_empty_and_explained() -> None:
+    """Found by the exploration property test: province 31's quota is 0 and province 32's only
+    MSME costs more than the whole budget. Without exploration the request is refused, naming
+    both constraints; with its one slot explored, the model picks nobody and the pool is empty.
+    The budget's explanation looked for the dearest pick a swap could free and indexed an
+    empty list; now the list is empty and both MSMEs are left out, each with a reason."""
+    candidates = frame(
+        [
+            {"province_code": "31", "uplift": -0.05, "cost": 0.5},
+            {"province_code": "32", "uplift": -0.05, "cost": 2.0},
+        ]
+    )
+    request = AllocationRequest(
+        capacity=1, quotas={"31": 0}, budget=1.0, exclude_digital=False, only_beneficial=False
+    )
+    with pytest.raises(InfeasibleConstraints, match=r"the province quotas, the budget 1\.00"):
+        allocate(candidates, request)
+    explored = request.model_copy(update={"exploration_share": 0.5, "exploration_seed": 0})
+    result = allocate(candidates, explored)
+    assert result.filled == 0 and result.selected.empty
+    assert result.exploration is not None and result.exploration.pool == ()
+    assert sorted(result.not_selected["msme_id"]) == ["M000", "M001"]
+    assert result.not_selected["reason_code"].map(bool).all()
+    assert_partition(candidates, result)
+    assert_feasible(result, explored)
