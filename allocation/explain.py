@@ -319,7 +319,10 @@ def _explain_losers(
         return
     uplift = eligible.uplift
     codes = np.full(len(losers), "below_rank_cutoff", dtype=object)
-    better = uplift[losers] > (math.inf if cutoff is None else cutoff)
+    # The model picked nobody (every slot drawn at random, and the draws found nobody the
+    # constraints allowed): no rank stood in anyone's way, only the constraints.
+    nobody = cutoff is None
+    better = uplift[losers] > (-math.inf if cutoff is None else cutoff)
     decided = np.zeros(len(losers), dtype=bool)
 
     if request.quotas:
@@ -364,7 +367,7 @@ def _explain_losers(
         words[hit] = "over_budget_with_constraints"
         decided |= hit
 
-    harmless = ~better & (uplift[losers] <= 0)
+    harmless = (~better | (nobody & ~decided)) & (uplift[losers] <= 0)
     codes[harmless] = words[harmless] = "not_beneficial"
     rows = eligible.rows[losers]
     code[rows] = codes

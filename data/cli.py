@@ -23,6 +23,7 @@ CLI_CODES: dict[str, tuple[str, ...]] = {
     "cli_where_header_column": ("column",),
     "cli_where_row": ("row",),
     "cli_where_row_column": ("row", "column"),
+    "cli_where_column": ("column",),
     "cli_value": ("reason",),
     "cli_value_cell": ("cell", "reason"),
     "cli_more_problems": ("count",),

@@ -37,7 +37,6 @@ DIGITAL_STATUS = ("offline", "digital")
 # Booleans in files: these spellings, any case.
 TRUE_STRINGS = ("true", "1", "ya", "yes", "t", "y")
 FALSE_STRINGS = ("false", "0", "tidak", "no", "f", "n")
-BOOLEAN_SPELLINGS_DOC = "true/false/1/0/ya/tidak (any case)"
 
 COHORT_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"  # like 2024-07
 

@@ -24,12 +24,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from data.contract import (
-    BOOLEAN_SPELLINGS_DOC,
     FALSE_STRINGS,
     FIRST_DATA_ROW,
     PROFILE_COLUMNS,
     TRUE_STRINGS,
 )
+from data.messages import Language, render
 from data.reference import island_group_by_province, island_groups, province_codes
 from models.errors import ModelError
 
@@ -45,19 +45,35 @@ _FALSE = frozenset(FALSE_STRINGS)
 _MISSING_STRINGS = frozenset({"", "nan", "none", "null", "na", "n/a"})
 
 
+# What a `FeatureError` says, as `data.messages` codes with parameters (worded in either language).
+FEATURE_CODES: dict[str, tuple[str, ...]] = {
+    "feature_missing": ("feature",),
+    "feature_value_not_number": ("text",),
+    "feature_value_not_boolean": ("text",),
+}
+
+
 class FeatureError(ModelError, ValueError):
     """A value that cannot be read as its feature's kind; names the column and the row.
 
     ``position`` is the 0-based position in the frame given; the message shows the spreadsheet
-    row number (from `FIRST_DATA_ROW`).
+    row number (from `FIRST_DATA_ROW`). ``code`` and ``params`` say what is wrong as a
+    `FEATURE_CODES` entry; `worded` gives the whole message in either language.
     """
 
-    def __init__(self, column: str, reason: str, position: int | None = None) -> None:
+    def __init__(
+        self,
+        column: str,
+        code: str,
+        params: Mapping[str, object],
+        position: int | None = None,
+    ) -> None:
         self.column = column
-        self.reason = reason
+        self.code = code
+        self.params = MappingProxyType(dict(params))
         self.position = position
-        where = f"column {column}" if self.row is None else f"row {self.row}, column {column}"
-        super().__init__(f"{where}: {reason}")
+        self.reason = render(code, self.params, "en")
+        super().__init__(self.worded("en"))
 
     @property
     def row(self) -> int | None:
@@ -66,7 +82,17 @@ class FeatureError(ModelError, ValueError):
 
     def at(self, position: int) -> FeatureError:
         """The same error with the row position mapped into a larger frame."""
-        return FeatureError(self.column, self.reason, position)
+        return FeatureError(self.column, self.code, self.params, position)
+
+    def worded(self, language: Language, row: int | None = None) -> str:
+        """Where (`row`, else this error's own row, and the column) and what, in `language`."""
+        row = self.row if row is None else row
+        where = (
+            render("cli_where_column", {"column": self.column}, language)
+            if row is None
+            else render("cli_where_row_column", {"row": row, "column": self.column}, language)
+        )
+        return f"{where}: {render(self.code, self.params, language)}"
 
 
 @dataclass(frozen=True)
@@ -221,7 +247,7 @@ def resolve_specs(df: pd.DataFrame, specs: Sequence[FeatureSpec]) -> tuple[Featu
 
 def _column(df: pd.DataFrame, spec: FeatureSpec) -> npt.NDArray[Any]:
     if spec.source not in df.columns:
-        raise FeatureError(spec.source, f"missing from the input (needed for feature {spec.name})")
+        raise FeatureError(spec.source, "feature_missing", {"feature": spec.name})
     return df[spec.source].to_numpy()
 
 
@@ -235,7 +261,9 @@ def _numeric_value(name: str, value: Any, position: int) -> float:
     try:
         return float(text)
     except (TypeError, ValueError):
-        raise FeatureError(name, f"value {value!r} is not a number", position) from None
+        raise FeatureError(
+            name, "feature_value_not_number", {"text": repr(value)}, position
+        ) from None
 
 
 def _boolean_value(name: str, value: Any, position: int) -> float:
@@ -255,9 +283,7 @@ def _boolean_value(name: str, value: Any, position: int) -> float:
         return 0.0
     if text in _MISSING_STRINGS:
         return math.nan
-    raise FeatureError(
-        name, f"value {value!r} is not a boolean (use {BOOLEAN_SPELLINGS_DOC})", position
-    )
+    raise FeatureError(name, "feature_value_not_boolean", {"text": repr(value)}, position)
 
 
 def _encode_numeric(name: str, raw: npt.NDArray[Any]) -> FloatArray:
@@ -371,9 +397,7 @@ def record_matrix(records: Sequence[Mapping[str, Any]], specs: Sequence[FeatureS
         needing = next((spec.name for spec in specs if spec.source == missing), None)
         if needing is None:
             raise
-        raise FeatureError(
-            missing, f"missing from the input (needed for feature {needing})"
-        ) from None
+        raise FeatureError(missing, "feature_missing", {"feature": needing}) from None
 
 
 ValueEncoder = Callable[[Any, int], float]

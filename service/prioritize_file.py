@@ -11,6 +11,7 @@ words and the summary sheet follow the chosen language, as `POST /v1/prioritize`
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -370,11 +371,9 @@ def _score(profiles: pd.DataFrame, model_uri: str, progress: Progress | None) ->
         try:
             parts.append(score_frame(model, chunk))
         except FeatureError as error:
-            if error.position is None:
-                raise PrioritizeFileError(str(error)) from error
-            row = int(chunk[INPUT_ROW].iloc[error.position])
+            row = None if error.position is None else int(chunk[INPUT_ROW].iloc[error.position])
             raise PrioritizeFileError(
-                f"row {row}, column {error.column}: {error.reason}"
+                error.worded("en", row), wording=functools.partial(error.worded, row=row)
             ) from error
         if progress is not None:
             progress(min(start + SCORING_CHUNK_ROWS, len(profiles)), len(profiles))

@@ -119,7 +119,5 @@ def _score(model: UpliftModel, rows: pd.DataFrame) -> pd.DataFrame:
     try:
         return score_frame(model, positions)
     except FeatureError as error:
-        if error.position is None:
-            raise ScoringError(str(error)) from error
-        row = int(rows.index[error.position])
-        raise ScoringError(f"row {row}, column {error.column}: {error.reason}") from error
+        row = None if error.position is None else int(rows.index[error.position])
+        raise ScoringError(error.worded("en", row)) from error

@@ -297,6 +297,12 @@ MESSAGES: dict[str, str] = {
     "cli_where_header_column": "header, column {column}",
     "cli_where_row": "row {row}",
     "cli_where_row_column": "row {row}, column {column}",
+    "cli_where_column": "column {column}",
+    "feature_missing": "missing from the input (needed for feature {feature})",
+    "feature_value_not_number": "value {text} is not a number",
+    "feature_value_not_boolean": (
+        "value {text} is not a boolean (use true/false/1/0/ya/tidak, any case)"
+    ),
     "cli_value": "value {reason}",
     "cli_value_cell": "value {cell} {reason}",
     "cli_more_problems": "... and {count} more problems",

@@ -322,6 +322,12 @@ MESSAGES: dict[str, str] = {
     "cli_where_header_column": "baris judul, kolom {column}",
     "cli_where_row": "baris {row}",
     "cli_where_row_column": "baris {row}, kolom {column}",
+    "cli_where_column": "kolom {column}",
+    "feature_missing": "tidak ada di masukan (dibutuhkan untuk fitur {feature})",
+    "feature_value_not_number": "nilai {text} bukan angka",
+    "feature_value_not_boolean": (
+        "nilai {text} bukan ya/tidak (pakai true/false/1/0/ya/tidak, huruf besar/kecil bebas)"
+    ),
     "cli_value": "nilai {reason}",
     "cli_value_cell": "nilai {cell} {reason}",
     "cli_more_problems": "... dan {count} masalah lainnya",

@@ -976,7 +976,8 @@ def test_a_list_whose_only_slot_is_explored_with_nobody_drawable_is_empty_and_ex
     MSME costs more than the whole budget. Without exploration the request is refused, naming
     both constraints; with its one slot explored, the model picks nobody and the pool is empty.
     The budget's explanation looked for the dearest pick a swap could free and indexed an
-    empty list; now the list is empty and both MSMEs are left out, each with a reason."""
+    empty list; now the list is empty and both MSMEs are left out, each with the constraint
+    that stood in its way."""
     candidates = frame(
         [
             {"province_code": "31", "uplift": -0.05, "cost": 0.5},
@@ -993,6 +994,9 @@ def test_a_list_whose_only_slot_is_explored_with_nobody_drawable_is_empty_and_ex
     assert result.filled == 0 and result.selected.empty
     assert result.exploration is not None and result.exploration.pool == ()
     assert sorted(result.not_selected["msme_id"]) == ["M000", "M001"]
-    assert result.not_selected["reason_code"].map(bool).all()
+    # The constraints that emptied the pool are the reasons, not the (negative) gain.
+    left_out = result.not_selected
+    reasons = dict(zip(left_out["msme_id"], left_out["reason_code"], strict=True))
+    assert reasons == {"M000": "province_quota_full", "M001": "over_budget"}
     assert_partition(candidates, result)
     assert_feasible(result, explored)

@@ -228,3 +228,24 @@ def test_records_name_the_row_and_column_of_a_bad_value_and_a_missing_column() -
     del records[1]["owner_age"]
     with pytest.raises(FeatureError, match="column owner_age: missing"):
         record_matrix(records, msme_feature_specs())
+
+
+def test_an_unreadable_value_is_worded_in_either_language_with_its_row_and_column() -> None:
+    frame = simulate_msme(4, seed=6).frame.astype(object)
+    frame.loc[2, "workers"] = "banyak"
+    with pytest.raises(FeatureError) as refused:
+        feature_matrix(frame, msme_feature_specs())
+    error = refused.value
+    assert (error.code, error.row) == ("feature_value_not_number", 4)
+    assert error.worded("id") == "baris 4, kolom workers: nilai 'banyak' bukan angka"
+    english = "row 4, column workers: value 'banyak' is not a number"
+    assert str(error) == error.worded("en") == english
+    # Mapped into a larger frame (or given the input file's own row), the words follow.
+    assert error.at(10).worded("id").startswith("baris 12, kolom workers: nilai 'banyak'")
+    assert error.worded("id", row=31).startswith("baris 31, kolom workers:")
+    missing = simulate_msme(3, seed=6).frame.drop(columns="owner_age")
+    with pytest.raises(FeatureError) as absent:
+        feature_matrix(missing, msme_feature_specs())
+    assert absent.value.worded("id") == (
+        "kolom owner_age: tidak ada di masukan (dibutuhkan untuk fitur owner_age)"
+    )

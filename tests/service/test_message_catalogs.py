@@ -16,6 +16,7 @@ from data.numbers import NumberErrorCode
 from data.store import errors as store_errors
 from data.store.errors import INVALID_LIST_REASON_CODES, InvalidListReason
 from data.validation import VALIDATION_CODES
+from models.features import FEATURE_CODES
 from models.policy_value import STATUS_NOTE_CODES
 from service.cli import PRIORITIZE_CODES
 from service.errors import STORE_REFUSAL_CODES
@@ -52,6 +53,7 @@ CODES: dict[str, tuple[str, ...]] = {
     **CLI_CODES,
     **STORE_REFUSAL_CODES,
     **STATUS_NOTE_CODES,
+    **FEATURE_CODES,
     **SUMMARY_CODES,
     **PRIORITIZE_CODES,
     **CONSOLE_CODES,

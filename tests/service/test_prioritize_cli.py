@@ -881,3 +881,24 @@ def test_more_left_out_msmes_than_a_worksheet_holds_are_refused_in_the_language_
     said = refused(registered_model, candidates_file, output, lang, "--capacity", "1")
     assert "daftar.xlsx: " in said and SHEET_FULL[lang] in said
     assert not output.exists()
+
+
+def test_a_value_the_model_cannot_read_is_refused_at_its_input_row_in_the_chosen_language(
+    registered_model: RegisteredModel,
+) -> None:
+    """Validation passes what the contract allows; a model can need more (a value its features
+    cannot read). The refusal then names the input file's row and column in either language."""
+    from service.prioritize_file import INPUT_ROW, _score
+    from tests.conftest import use_tracking_uri
+
+    profiles = registered_model.candidates.head(3).astype(object)
+    profiles.loc[1, "workers"] = "banyak"
+    profiles[INPUT_ROW] = [5, 6, 7]
+    with use_tracking_uri(registered_model.tracking_uri), pytest.raises(PrioritizeFileError) as no:
+        _score(profiles, registered_model.model_uri, None)
+    assert no.value.worded("id") == "baris 6, kolom workers: nilai 'banyak' bukan angka"
+    assert (
+        no.value.worded("en")
+        == str(no.value)
+        == ("row 6, column workers: value 'banyak' is not a number")
+    )
