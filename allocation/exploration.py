@@ -75,7 +75,8 @@ def model_part(
             )
         else:
             # need / slots of `slots` is exactly `need` (MinShare.required rounds float noise).
-            shares.append(share.model_copy(update={"share": need / slots}))
+            # With every slot explored the model part has none, and needs none of any share.
+            shares.append(share.model_copy(update={"share": need / slots if slots else 0.0}))
     if problems:
         raise InfeasibleConstraints(problems)
     budget = request.budget

@@ -233,6 +233,24 @@ def test_every_explored_slot_at_once() -> None:
     assert set(probabilities(result).values()) == {0.4}
 
 
+def test_every_slot_explored_with_a_share_the_model_part_needs_none_of() -> None:
+    """Found by schemathesis through `POST /v1/prioritize`: one slot, explored, and a minimum
+    share so small that it needs no MSME (ceil(1.6e-246 x 1) is 0 once float noise is
+    rounded). The model part has no slots and needs none of the share; its share was computed
+    as 0 / 0 and the request failed with ZeroDivisionError."""
+    candidates = frame({"area_type": "rural", "uplift": 0.2 - i / 100} for i in range(4))
+    share = {"column": "area_type", "value": "rural", "share": 1.5677031064527722e-246}
+    request = AllocationRequest.model_validate(
+        {"capacity": 1, "min_share": [share], "exploration_share": 1.0, "exploration_seed": 0}
+    )
+    result = allocate(candidates, request)
+    assert result.exploration is not None and len(result.exploration.drawn) == 1
+    assert result.filled == 1
+    assert set(probabilities(result).values()) == {0.25}
+    assert_partition(candidates, result)
+    assert_feasible(result, request)
+
+
 # ------------------------------------------------------------------------- exactness
 
 
