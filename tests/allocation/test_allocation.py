@@ -886,6 +886,8 @@ def instances(draw: st.DrawFn) -> tuple[pd.DataFrame, AllocationRequest]:
                     MinShare(column="area_type", value="rural", share=0.4),
                     MinShare(column="island_group", value="Maluku-Papua", share=0.25),
                     MinShare(column="province_code", value="32", share=0.34),
+                    # So small it needs no MSME (rounded up from float noise: 0 slots).
+                    MinShare(column="area_type", value="urban", share=1e-12),
                 ]
             ),
             max_size=3,
