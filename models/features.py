@@ -72,7 +72,6 @@ class FeatureError(ModelError, ValueError):
         self.code = code
         self.params = MappingProxyType(dict(params))
         self.position = position
-        self.reason = render(code, self.params, "en")
         super().__init__(self.worded("en"))
 
     @property
