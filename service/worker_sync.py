@@ -79,11 +79,13 @@ class WorkerSync:
 
     async def reload(self, *, force: bool, requested_by: str) -> RefreshOutcome:
         """POST /v1/admin/reload: ask every worker to reload, and reload here now."""
-        if self.enabled:
-            await self._in_store(
-                lambda: request_reload(self.program, force=force, requested_by=requested_by)
-            )
         async with self._reloading:
+            # Recorded under the lock: this worker's own check (`tick`) cannot take the request
+            # and swap before this call does, which would then answer "unchanged".
+            if self.enabled:
+                await self._in_store(
+                    lambda: request_reload(self.program, force=force, requested_by=requested_by)
+                )
             pending = await self._take_pending()  # this request, and any not acted on yet
             await self.save_drift()
             outcome = await self.models.refresh(

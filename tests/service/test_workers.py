@@ -21,6 +21,7 @@ from mlflow import MlflowClient
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from data.store.workers import request_reload
 from service.app import create_app
 from service.settings import Settings
 from tests.service.support import (
@@ -155,6 +156,29 @@ def test_a_promoted_version_counts_afresh(
         _until(lambda: info(first)["drift"]["rows_seen"] == 7, "the new version's count")
 
 
+def test_a_reload_answers_changed_though_this_workers_own_check_runs_meanwhile(
+    make_settings: Callable[..., Settings],
+    shared_store: str,
+    promoted_copy: Callable[[], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The receiving worker's periodic check must not take the request (and the swap) from the
+    reload call: CI once saw `changed: false` for a reload that did change the model."""
+
+    def slow_to_record(*args: Any, **kwargs: Any) -> None:
+        request_reload(*args, **kwargs)
+        time.sleep(10 * SYNC_SECONDS)  # several of this worker's checks fall in here
+
+    monkeypatch.setattr("service.worker_sync.request_reload", slow_to_record)
+    settings = make_settings(database_url=shared_store, worker_sync_seconds=SYNC_SECONDS)
+    with TestClient(create_app(settings)) as client:
+        new_version = promoted_copy()
+        answer = client.post("/v1/admin/reload", headers=ADMIN).json()
+        assert answer["changed"] is True, answer
+        assert answer["model"]["version"] == new_version
+        assert _metric(client.get("/metrics").text, "umkm_model_swaps_total") == 2.0
+
+
 @pytest.fixture
 def promoted_copy(registered_model: Any) -> Iterator[Callable[[], str]]:
     """Registers a copy of the fixture's model and moves the champion alias to it (the alias
@@ -266,7 +290,8 @@ def test_umkm_serve_with_two_workers_reloads_both_and_adds_up_their_drift(
         # A reload received by one worker reaches both: each swaps once more.
         new_version = promoted_copy()
         answer = fresh("POST", "/v1/admin/reload", headers=ADMIN).json()
-        assert answer["changed"] is True and answer["model"]["version"] == new_version
+        assert answer["changed"] is True, answer
+        assert answer["model"]["version"] == new_version, answer
         _until(lambda: swaps() == 4.0, "both workers swap in the promoted version")
         versions = {fresh("GET", "/v1/model", headers=AUTH).json()["version"] for _ in range(8)}
         assert versions == {new_version}
