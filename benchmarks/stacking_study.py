@@ -1,11 +1,11 @@
 """How to combine S, T and X: the study behind the stacked ensemble (`training.stacking`).
 
-`collect` cross-fits our S, T and X learners (5 folds, the default LightGBM settings) on each
-zoo world's history, refits each on every row and saves, per world, the out-of-fold uplift and
-chances, the cross-fitted propensity and each learner's uplift for the world's evaluation
-population (with its true uplift, or its arm and outcome where there is no truth). `table` then
-applies every combination rule to the saved predictions, so the rules are compared on exactly
-the same fits: share of the oracle's extra outcomes at 10% capacity (Qini where there is no
+`collect` cross-fits our S, T and X learners (the pipeline's folds for the history's size, the
+default LightGBM settings) on each zoo world's history, refits each on every row and saves, per
+world, the out-of-fold uplift and chances, the cross-fitted propensity and each learner's uplift
+for the world's evaluation population (with its true uplift, or its arm and outcome where there
+is no truth). `table` then applies every combination rule to the saved predictions, so the rules
+are compared on exactly the same fits: share of the oracle's extra outcomes at 10% capacity (Qini where there is no
 truth), mean over seeds. The rules are judged on raw learner outputs (no per-arm calibration):
 the served model's figures come from the zoo (`benchmarks/zoo.py`).
 
@@ -62,7 +62,7 @@ def collect(world: object, path: Path, seed: int, params: dict[str, object]) -> 
     else:
         X_eval = evaluation[list(world.features)].to_numpy(float)  # type: ignore[attr-defined]
     cv, rows = prepared.cv_rows, prepared.all_rows
-    fold_of = stratified_folds(cv.t * 2 + cv.y, config.folds, config.seed)
+    fold_of = stratified_folds(cv.t * 2 + cv.y, prepared.folds, config.seed)  # as the pipeline
     saved = {"t": cv.t, "y": cv.y, "e": crossfit_rows(config, prepared, cv).scores_clipped}
     options = {"categorical": prepared.categorical, "feature_names": prepared.feature_names}
     for name in LEARNERS:

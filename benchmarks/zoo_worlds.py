@@ -10,6 +10,10 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
 * ``msme_against``: effects opposite to the baseline chance of going digital (those least likely to
   go digital alone gain most), a geographic effect through the province code, mentors choosing
   likely successes (assignment follows the baseline), missing business age, harmed older owners;
+* ``msme_access_lottery`` / ``msme_against_lottery``: the same two worlds (profiles, adoption,
+  effects, missingness) with assignment drawn at random at the same share mentored, as in a
+  pilot that drew its participants: the randomised MSME worlds beside the randomised generic
+  ones below (added 2026-12-05 to test rules that would treat randomised histories apart);
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -73,9 +78,13 @@ def _finish_msme(
     rng: np.random.Generator,
     n_history: int,
     family: str,
+    lottery: bool = False,
 ) -> World:
     p1 = np.clip(p0 + uplift, 0.0, 1.0)
     true = p1 - p0
+    if lottery:  # a pilot that drew who is mentored: the same share mentored, at random
+        propensity = np.full(len(propensity), float(np.mean(propensity)))
+        family = f"{family}_lottery"
     mentored = rng.random(len(frame)) < propensity
     y = rng.random(len(frame)) < np.where(mentored, p1, p0)
     frame = frame.copy()
@@ -89,7 +98,7 @@ def _finish_msme(
     return World(family, True, history, evaluation, true[n_history:])
 
 
-def msme_access(rows: int, seed: int) -> World:
+def msme_access(rows: int, seed: int, *, lottery: bool = False) -> World:
     """Interactions and thresholds: mentoring works where access meets know-how."""
     rng = np.random.default_rng(10_000 + seed)
     frame = _profiles(rows + EVAL_ROWS, seed + 500)
@@ -138,11 +147,18 @@ def msme_access(rows: int, seed: int) -> World:
     missing = rng.random(len(frame)) < np.where(urban > 0, 0.05, 0.18)
     frame.loc[missing, "monthly_revenue_idr"] = np.nan
     return _finish_msme(
-        frame, p0, uplift, propensity, rng=rng, n_history=rows, family="msme_access"
+        frame,
+        p0,
+        uplift,
+        propensity,
+        rng=rng,
+        n_history=rows,
+        family="msme_access",
+        lottery=lottery,
     )
 
 
-def msme_against(rows: int, seed: int) -> World:
+def msme_against(rows: int, seed: int, *, lottery: bool = False) -> World:
     """Effects against the baseline: the least likely to go digital alone gain most."""
     rng = np.random.default_rng(20_000 + seed)
     frame = _profiles(rows + EVAL_ROWS, seed + 900)
@@ -182,7 +198,14 @@ def msme_against(rows: int, seed: int) -> World:
     missing = rng.random(len(frame)) < np.where(age > 55, 0.25, 0.08)
     frame.loc[missing, "business_age_years"] = np.nan
     return _finish_msme(
-        frame, p0, uplift, propensity, rng=rng, n_history=rows, family="msme_against"
+        frame,
+        p0,
+        uplift,
+        propensity,
+        rng=rng,
+        n_history=rows,
+        family="msme_against",
+        lottery=lottery,
     )
 
 
@@ -277,9 +300,17 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "simulator": simulator,
     "msme_access": msme_access,
     "msme_against": msme_against,
+    "msme_access_lottery": partial(msme_access, lottery=True),
+    "msme_against_lottery": partial(msme_against, lottery=True),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
     "nw_d": nie_wager(4, "nw_d"),
 }
-MSME_FAMILIES = ("simulator", "msme_access", "msme_against")
+MSME_FAMILIES = (
+    "simulator",
+    "msme_access",
+    "msme_against",
+    "msme_access_lottery",
+    "msme_against_lottery",
+)
