@@ -5,9 +5,9 @@ default LightGBM settings) on each zoo world's history, refits each on every row
 world, the out-of-fold uplift and chances, the cross-fitted propensity and each learner's uplift
 for the world's evaluation population (with its true uplift, or its arm and outcome where there
 is no truth). `table` then applies every combination rule to the saved predictions, so the rules
-are compared on exactly the same fits: share of the oracle's extra outcomes at 10% capacity (Qini where there is no
-truth), mean over seeds. The rules are judged on raw learner outputs (no per-arm calibration):
-the served model's figures come from the zoo (`benchmarks/zoo.py`).
+are compared on exactly the same fits: share of the oracle's extra outcomes at 10% capacity
+(Qini where there is no truth), mean over seeds. The rules are judged on raw learner outputs (no
+per-arm calibration): the served model's figures come from the zoo (`benchmarks/zoo.py`).
 
     uv run --group bench python benchmarks/stacking_study.py collect --out study/ \\
         --families simulator,msme_access,msme_against,nw_a,nw_d,cm_classification \\
