@@ -14,13 +14,17 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   effects, missingness) with assignment drawn at random at the same share mentored, as in a
   pilot that drew its participants: the randomised MSME worlds beside the randomised generic
   ones below (added 2026-12-05 to test rules that would treat randomised histories apart);
+* ``msme_smooth``: smooth effects (rising with revenue, peaking for mid-career owners, by sector,
+  larger in a scattered set of "digital hub" provinces, none without a phone and signal),
+  mentors who pick by a noisy guess of the effect, low revenue left blank more often (added
+  2026-12-05, after the defaults were set, as a world none of them was tuned on);
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
   B (randomised trial) and D (unrelated arms) of `synthetic_data`, outcome binarised through a
   logistic link so that the truth is p1 - p0 per row.
 
-The two MSME families reuse the simulator's profile columns only (who the MSMEs are); their
+The MSME families reuse the simulator's profile columns only (who the MSMEs are); their
 adoption, effect, assignment and missingness are built here, with other structural assumptions
 than the simulator. Nothing in the pipeline's defaults was tuned on these worlds' seeds beyond
 what docs/results.md's zoo and lever tables report.
@@ -209,6 +213,67 @@ def msme_against(rows: int, seed: int, *, lottery: bool = False) -> World:
     )
 
 
+def msme_smooth(rows: int, seed: int) -> World:
+    """Smooth effects and mentors who guess them: the uplift rises with revenue, peaks for
+    owners in mid-career, differs by sector and is larger in a scattered set of "digital hub"
+    provinces (not neighbours in code order); assignment follows a noisy guess of the effect."""
+    rng = np.random.default_rng(60_000 + seed)
+    frame = _profiles(rows + EVAL_ROWS, seed + 1300)
+    revenue = frame["monthly_revenue_idr"].to_numpy(float)
+    log_rev = np.log(np.nan_to_num(revenue, nan=np.nanmedian(revenue))) - np.log(3.7e6)
+    age = frame["owner_age"].to_numpy(float)
+    workers = frame["workers"].to_numpy(float)
+    business_age = frame["business_age_years"].to_numpy(float)
+    urban = (frame["area_type"] == "urban").to_numpy(float)
+    female = (frame["owner_gender"] == "female").to_numpy(float)
+    trained = frame["prior_digital_training"].to_numpy(float)
+    internet = frame["internet_access"].to_numpy(str)
+    signal = np.select([internet == "good", internet == "weak"], [1.0, 0.5], default=0.0)
+    signal = signal * frame["has_smartphone"].to_numpy(float)
+    sector = (
+        frame["sector"]
+        .map(
+            {
+                "food_beverage": 1.3,
+                "fashion_textile": 1.2,
+                "craft": 1.1,
+                "services": 1.0,
+                "retail_trade": 0.8,
+                "other_manufacturing": 0.6,
+                "agri_processing": 0.4,
+            }
+        )
+        .to_numpy(float)
+    )
+    hub = frame["province_code"].astype(str).isin(["12", "18", "31", "34", "51", "64", "72"])
+    p0 = expit(
+        -3.3
+        + 0.5 * log_rev
+        + 0.4 * urban
+        - 0.0008 * (age - 40) ** 2
+        + 0.3 * trained
+        + 0.35 * (internet == "good")
+    )
+    uplift = (
+        0.13
+        * expit(1.6 * (log_rev + 0.3))
+        * np.exp(-(((age - 38) / 16) ** 2))
+        * sector
+        * (1.0 + 0.6 * hub.to_numpy(float))
+        * signal
+    )
+    harmed = (np.nan_to_num(business_age, nan=0.0) > 20) & (workers >= 5)
+    uplift = np.where(harmed, -0.02, uplift)
+    guess = uplift + rng.normal(0.0, 0.03, len(frame))
+    propensity = expit(-1.6 + 8.0 * guess + 0.4 * female - 0.3 * (1 - urban))
+    # Low revenue is left blank more often (missing not at random).
+    missing = rng.random(len(frame)) < expit(-2.5 - 1.2 * log_rev)
+    frame.loc[missing, "monthly_revenue_idr"] = np.nan
+    return _finish_msme(
+        frame, p0, uplift, propensity, rng=rng, n_history=rows, family="msme_smooth"
+    )
+
+
 def simulator(rows: int, seed: int) -> World:
     """Our simulator: history and candidates, with the candidates' truth."""
     from data.simulate import simulate
@@ -302,6 +367,7 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_against": msme_against,
     "msme_access_lottery": partial(msme_access, lottery=True),
     "msme_against_lottery": partial(msme_against, lottery=True),
+    "msme_smooth": msme_smooth,
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -313,4 +379,5 @@ MSME_FAMILIES = (
     "msme_against",
     "msme_access_lottery",
     "msme_against_lottery",
+    "msme_smooth",
 )
