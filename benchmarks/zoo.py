@@ -333,8 +333,8 @@ def read_lines(paths: Iterable[Path], peers_from: Iterable[Path] = ()) -> pd.Dat
 
 
 def paired_gap(part: pd.DataFrame, metric: str, peer: str) -> tuple[float, float, int]:
-    """Ours minus ``peer`` over the seeds both ran: mean, its standard error (NaN with one
-    seed) and the standard deviation between seeds (the goal's "seed-to-seed spread")."""
+    """Ours minus ``peer`` over the seeds both ran: the mean, its standard error (NaN with one
+    seed) and the number of seeds."""
     wide = part.pivot_table(index="seed", columns="model", values=metric).dropna(
         subset=["ours", peer]
     )
