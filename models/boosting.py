@@ -38,7 +38,7 @@ import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, Union
 
 import numpy as np
@@ -191,6 +191,16 @@ _EFFECT_PARAMS: dict[str, Any] = {
     "num_leaves": 7,
     "lambda_l2": 0.0,
 }
+# ... and smaller still when the learner is fit on a small history (at most SMALL_FIT_ROWS rows):
+# four leaves at a learning rate of 0.02 lifted X, and with it the stacked S+X, in the evaluation
+# zoo's worlds at 5,000 and 20,000 rows (Hillstrom +0.0011 of Qini, the MSME worlds up to +0.020
+# of the oracle share) but cost the MSME worlds at 60,000 and 200,000 rows, where seven leaves
+# have the rows they need (docs/results.md, "2026-12-05 e").
+_SMALL_EFFECT_PARAMS: dict[str, Any] = {
+    "learning_rate": 0.02,
+    "num_leaves": 4,
+}
+SMALL_FIT_ROWS = 30_000
 
 
 @dataclass(frozen=True)
@@ -214,6 +224,16 @@ class LearnerOptions:
     pseudo_outcome_clip: float | None = None
     dr_offset: Literal["plugin", "none"] = "plugin"
     outcome_models: Literal["pooled", "separate"] = "pooled"
+    # The effect role's parameters for a learner fit on at most SMALL_FIT_ROWS rows (empty: the
+    # effect role's own, as for options made before 2026-12-05).
+    small_effect_params: Mapping[str, Any] = field(default_factory=dict)
+
+    def for_fit_rows(self, rows: int) -> LearnerOptions:
+        """These options for a learner fit on ``rows`` rows: the small-history effect parameters
+        at most `SMALL_FIT_ROWS` rows, the same options above."""
+        if rows > SMALL_FIT_ROWS or not self.small_effect_params:
+            return self
+        return replace(self, lgb_params={**self.lgb_params, "effect": self.small_effect_params})
 
 
 def parse_params(params: Mapping[str, Any] | None) -> LearnerOptions:
@@ -251,6 +271,14 @@ def parse_params(params: Mapping[str, Any] | None) -> LearnerOptions:
         if role == "effect":
             base.update(_EFFECT_PARAMS)
         lgb_params[role] = {**base, **shared, **role_params[role]}
+    # What the user sets (shared or for the effect role) wins over the small-history defaults too.
+    small_effect = {
+        **_BASE_PARAMS,
+        **_EFFECT_PARAMS,
+        **_SMALL_EFFECT_PARAMS,
+        **shared,
+        **role_params["effect"],
+    }
     boost = BoostSettings(
         num_boost_round=int(controls.get("num_boost_round", BoostSettings.num_boost_round)),
         early_stopping_rounds=int(
@@ -282,6 +310,7 @@ def parse_params(params: Mapping[str, Any] | None) -> LearnerOptions:
         pseudo_outcome_clip=None if pseudo is None else float(pseudo),
         dr_offset="plugin" if offset == "plugin" else "none",
         outcome_models="separate" if outcome_kind == "separate" else "pooled",
+        small_effect_params=small_effect,
     )
 
 

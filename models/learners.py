@@ -478,11 +478,13 @@ class UpliftLearner(ABC):
         )
 
     def _effect_model(self, X: FloatArray, target: FloatArray, seed_offset: int) -> Model:
+        """An effect regression, with the small-history parameters when this learner is fit on
+        at most `models.boosting.SMALL_FIT_ROWS` rows (`LearnerOptions.for_fit_rows`)."""
         return fit_booster(
             X,
             target,
             role="effect",
-            options=self.options,
+            options=self.options.for_fit_rows(int(self.diagnostics.get("n_rows", len(X)))),
             categorical=self.categorical,
             seed=self.seed + seed_offset,
             feature_names=self.feature_names,

@@ -10,7 +10,7 @@ import pytest
 
 from models import boosting
 from models.boosting import contributions, predict, trees_without_feature_first
-from models.learners import PooledOutcome
+from models.learners import PooledOutcome, XLearner
 from models.uplift_model import UpliftModel
 
 
@@ -123,3 +123,38 @@ def test_concurrent_explanations_of_one_model_match_serial_ones(pooled: PooledOu
         together = list(pool.map(lambda X: contributions(model, X, trees=(0, 50)), batches))
     for one, other in zip(serial, together, strict=True):
         np.testing.assert_array_equal(one, other)
+
+
+def test_a_small_history_gets_smaller_effect_trees_unless_the_user_says_otherwise() -> None:
+    options = boosting.parse_params(None)
+    small = options.for_fit_rows(boosting.SMALL_FIT_ROWS).lgb_params["effect"]
+    large = options.for_fit_rows(boosting.SMALL_FIT_ROWS + 1).lgb_params["effect"]
+    assert (small["num_leaves"], small["learning_rate"]) == (4, 0.02)
+    assert (large["num_leaves"], large["learning_rate"]) == (7, 0.03)
+    # only the effect role changes; the outcome and propensity models are the same at any size
+    for role in ("outcome", "propensity"):
+        assert options.for_fit_rows(10).lgb_params[role] == options.lgb_params[role]
+    chosen = boosting.parse_params({"effect__num_leaves": 6, "learning_rate": 0.1})
+    for rows in (10, boosting.SMALL_FIT_ROWS + 1):
+        effect = chosen.for_fit_rows(rows).lgb_params["effect"]
+        assert (effect["num_leaves"], effect["learning_rate"]) == (6, 0.1)
+
+
+def _effect_leaves(rows: int) -> int:
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(rows, 4))
+    t = (rng.random(rows) < 0.4).astype(float)
+    p = 1 / (1 + np.exp(-(-1.5 + X[:, 0] + t * (0.8 * X[:, 1] + 0.5 * (X[:, 2] > 0)))))
+    y = (rng.random(rows) < p).astype(float)
+    learner = XLearner(params={"num_boost_round": 5}, seed=1).fit(X, t, y)
+    trees = [
+        tree
+        for model in (learner.effect_treated, learner.effect_control)
+        for tree in model.dump_model()["tree_info"]  # type: ignore[union-attr]
+    ]
+    return max(int(tree["num_leaves"]) for tree in trees)
+
+
+def test_the_x_learner_fits_small_effect_trees_on_a_small_history_only() -> None:
+    assert _effect_leaves(2_000) == 4
+    assert _effect_leaves(boosting.SMALL_FIT_ROWS + 2_000) == 7
