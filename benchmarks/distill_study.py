@@ -43,7 +43,8 @@ STUDENTS: dict[str, dict[str, int]] = {
 
 def study(family: str, size: int, seed: int) -> dict[str, Any]:
     import lightgbm as lgb
-    from zoo import FAMILIES, _config_for, _scores, hillstrom_world
+    from zoo import _config_for, _scores, hillstrom_world
+    from zoo_worlds import FAMILIES
 
     from models.features import feature_matrix
     from training import propensity as propensity_stage
@@ -84,7 +85,7 @@ def study(family: str, size: int, seed: int) -> dict[str, Any]:
             )
             for name in chosen.members
         ]
-        return np.sum(parts, axis=0)
+        return np.asarray(np.sum(parts, axis=0), dtype=float)
 
     def score(uplift: np.ndarray) -> float:
         found = _scores(world, uplift)
@@ -116,7 +117,7 @@ def study(family: str, size: int, seed: int) -> dict[str, Any]:
             num_boost_round=shape["rounds"],
         )
         tick = time.perf_counter()
-        student = booster.predict(X_eval)
+        student = np.asarray(booster.predict(X_eval), dtype=float)
         record[name] = score(student)
         record[f"{name}_seconds"] = round(time.perf_counter() - tick, 2)  # evaluation rows
         record[f"{name}_corr"] = round(float(np.corrcoef(student, teacher_eval)[0, 1]), 4)

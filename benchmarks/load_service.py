@@ -66,6 +66,7 @@ def prepare(folder: Path, env: dict[str, str]) -> list[dict[str, object]]:
     champion = client.get_model_version_by_alias(DEFAULT_MODEL_NAME, CHAMPION)
     model = load_uplift_model(DEFAULT_MODEL_URI)
     candidates = read_table(folder / "sim" / "candidates.parquet")
+    assert champion.run_id is not None, "the champion has no run"
     experiment = client.get_run(champion.run_id).info.experiment_id
     with mlflow.start_run(experiment_id=experiment, run_name="load-test-second-version"):
         log_uplift_model(

@@ -22,6 +22,7 @@ per-arm calibration): the served model's figures come from the zoo (`benchmarks/
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import tempfile
@@ -29,17 +30,21 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+if TYPE_CHECKING:
+    from zoo_worlds import World
+
 LEARNERS = ("s", "t", "x")
 Rule = Callable[[dict[str, np.ndarray]], np.ndarray]
 
 
-def collect(world: object, path: Path, seed: int, params: dict[str, object]) -> None:
+def collect(world: World, path: Path, seed: int, params: dict[str, Any]) -> None:
     """Out-of-fold and evaluation predictions of S, T and X on one world, saved to ``path``
     (``params``: LightGBM settings for every learner, e.g. a lever to study)."""
     from zoo import _config_for
@@ -53,29 +58,35 @@ def collect(world: object, path: Path, seed: int, params: dict[str, object]) -> 
 
     work = Path(tempfile.mkdtemp(prefix="study-"))
     history = work / "history.parquet"
-    world.history.to_parquet(history, index=False)  # type: ignore[attr-defined]
-    config = _config_for(world, history, work / "out").with_overrides(seed=seed)  # type: ignore[arg-type]
+    world.history.to_parquet(history, index=False)
+    config = _config_for(world, history, work / "out").with_overrides(seed=seed)
     prepared = prepare(config, history, work / "out", ignore)
-    evaluation = world.evaluation  # type: ignore[attr-defined]
-    if world.msme:  # type: ignore[attr-defined]
+    evaluation = world.evaluation
+    if world.msme:
         X_eval = feature_matrix(evaluation, prepared.specs)
     else:
-        X_eval = evaluation[list(world.features)].to_numpy(float)  # type: ignore[attr-defined]
+        X_eval = evaluation[list(world.features)].to_numpy(float)
     cv, rows = prepared.cv_rows, prepared.all_rows
     fold_of = stratified_folds(cv.t * 2 + cv.y, prepared.folds, config.seed)  # as the pipeline
-    saved = {"t": cv.t, "y": cv.y, "e": crossfit_rows(config, prepared, cv).scores_clipped}
-    options = {"categorical": prepared.categorical, "feature_names": prepared.feature_names}
+    saved: dict[str, Any] = {
+        "t": cv.t,
+        "y": cv.y,
+        "e": crossfit_rows(config, prepared, cv).scores_clipped,
+    }
+    cat, names = prepared.categorical, prepared.feature_names
     for name in LEARNERS:
         oof = crossfit.crossfit_learner(
-            name, params, cv.X, cv.t, cv.y, fold_of=fold_of, propensity=None, seed=seed, **options
-        )
+            name, params, cv.X, cv.t, cv.y, fold_of=fold_of, propensity=None, seed=seed,
+            categorical=cat, feature_names=names,
+        )  # fmt: skip
         learner = crossfit._fit(
-            name, params, rows.X, rows.t, rows.y, propensity=None, seed=seed, **options
-        )
+            name, params, rows.X, rows.t, rows.y, propensity=None, seed=seed,
+            categorical=cat, feature_names=names,
+        )  # fmt: skip
         saved |= {f"oof_{name}": oof.uplift, f"oofp1_{name}": oof.p1, f"oofp0_{name}": oof.p0}
         saved[f"eval_{name}"] = learner.predict_matrix(X_eval).uplift
-    if world.true_uplift is not None:  # type: ignore[attr-defined]
-        saved["truth"] = world.true_uplift  # type: ignore[attr-defined]
+    if world.true_uplift is not None:
+        saved["truth"] = world.true_uplift
     else:
         saved["ey"] = evaluation["y"].to_numpy(float)
         saved["et"] = evaluation["w"].to_numpy(float)
@@ -201,8 +212,8 @@ def main() -> None:
     from zoo_worlds import FAMILIES
 
     args.out.mkdir(parents=True, exist_ok=True)
-    jobs: list[tuple[str, Callable[[], object], int]] = [
-        (f"hillstrom_{split}", lambda split=split: hillstrom_world(split), 0)
+    jobs: list[tuple[str, Callable[[], World], int]] = [
+        (f"hillstrom_{split}", functools.partial(hillstrom_world, split), 0)
         for split in range(args.hillstrom)
     ]
     for size in (int(s) for s in args.sizes.split(",") if s):
@@ -211,7 +222,7 @@ def main() -> None:
                 jobs.append(
                     (
                         f"{family}_{size}_{seed}",
-                        lambda f=family, n=size, s=seed: FAMILIES[f](n, s),
+                        functools.partial(FAMILIES[family], size, seed),
                         seed,
                     )
                 )

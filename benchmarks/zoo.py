@@ -154,9 +154,10 @@ def run_peers(
     out: dict[str, tuple[np.ndarray, float]] = {}
     tick = time.perf_counter()
     # One propensity for X and DR (their built-in ElasticNet cannot take missing values).
-    p = cross_val_predict(clf(), X, t.astype(int), cv=5, method="predict_proba")[:, 1]
-    p = np.clip(p, 0.02, 0.98)
-    p_eval = np.clip(clf().fit(X, t.astype(int)).predict_proba(X_eval)[:, 1], 0.02, 0.98)
+    p = np.asarray(cross_val_predict(clf(), X, t.astype(int), cv=5, method="predict_proba"))
+    p = np.clip(p[:, 1], 0.02, 0.98)
+    p_eval = np.asarray(clf().fit(X, t.astype(int)).predict_proba(X_eval))
+    p_eval = np.clip(p_eval[:, 1], 0.02, 0.98)
     p_seconds = time.perf_counter() - tick
     models: dict[str, Any] = {
         "causalml_s": BaseSClassifier(learner=clf()),
@@ -359,7 +360,8 @@ def goal_lines(frame: pd.DataFrame) -> list[str]:
     order = {family: i for i, family in enumerate(frame["family"].unique())}
     frame = frame.sort_values("size", kind="stable")
     frame = frame.sort_values("family", key=lambda f: f.map(order), kind="stable")
-    for (family, size), part in frame.groupby(["family", "size"], sort=False):
+    for _, part in frame.groupby(["family", "size"], sort=False):
+        family, size = str(part["family"].iloc[0]), int(part["size"].iloc[0])
         mean = part.groupby("model")["metric"].mean()
         if "ours" not in mean.index or len(mean) < 2:
             continue
@@ -393,27 +395,29 @@ def tables(paths: Iterable[Path], peers_from: Iterable[Path] = ()) -> str:
             "| peers @10% (S / T / X / DR) | ours − best peer @10% ± se | learner chosen |"
         )
         lines.append("|---|---|---|---|---|---|---|---|---|---|")
-        for (family, size), part in truth.groupby(["family", "size"], sort=False):
+        for _, part in truth.groupby(["family", "size"], sort=False):
+            family, size = str(part["family"].iloc[0]), int(part["size"].iloc[0])
             mean = part.groupby("model")[["oracle_0.05", "oracle_0.10", "oracle_0.20"]].mean()
             sd = part.groupby("model")["oracle_0.10"].std()
             if "ours" not in mean.index or len(mean) < 2:
                 continue  # a run still in progress: no peers yet
             peers = mean.drop(index="ours")
-            best = peers["oracle_0.10"].idxmax()
+            best = str(peers["oracle_0.10"].idxmax())
             ours = mean.loc["ours"]
             chosen = ", ".join(
-                f"{k}×{v}"
+                f"{k!s}×{v}"
                 for k, v in part[part["model"] == "ours"]["chosen"].value_counts().items()
             )
             seeds = part["seed"].nunique()
+            at10 = {str(name): float(value) for name, value in peers["oracle_0.10"].items()}
             peer_cells = " / ".join(
-                f"{peers.loc[p, 'oracle_0.10']:.3f}" if p in peers.index else "–"
+                f"{at10[p]:.3f}" if p in at10 else "–"
                 for p in ("causalml_s", "causalml_t", "causalml_x", "causalml_dr")
             )
             sd_txt = f" ± {sd.loc['ours']:.3f}" if seeds > 1 else ""
-            best_value = peers.loc[best, "oracle_0.10"]
+            best_value = at10[best]
             best_name = best.removeprefix("causalml_").upper()
-            gap, se, _ = paired_gap(part, "oracle_0.10", str(best))
+            gap, se, _ = paired_gap(part, "oracle_0.10", best)
             lines.append(
                 f"| {family} | {size:,} | {seeds} | {ours['oracle_0.05']:.3f} | "
                 f"{ours['oracle_0.10']:.3f}{sd_txt} | {ours['oracle_0.20']:.3f} | "
@@ -427,7 +431,8 @@ def tables(paths: Iterable[Path], peers_from: Iterable[Path] = ()) -> str:
             "| family | rows | splits/seeds | model | Qini mean ± sd | uplift@30% mean ± sd |"
         )
         lines.append("|---|---|---|---|---|---|")
-        for (family, size), part in qini.groupby(["family", "size"], sort=False):
+        for _, part in qini.groupby(["family", "size"], sort=False):
+            family, size = str(part["family"].iloc[0]), int(part["size"].iloc[0])
             stats = part.groupby("model")[["qini", "uplift30"]].agg(["mean", "std"])
             for model, r in stats.iterrows():
                 lines.append(

@@ -73,6 +73,18 @@ def _island(frame: pd.DataFrame) -> np.ndarray:
     return first
 
 
+def _education_level(frame: pd.DataFrame) -> np.ndarray:
+    """Owner education as its order, 0 (primary or less) to 4 (bachelor or higher)."""
+    levels = {
+        "primary_or_less": 0,
+        "junior_secondary": 1,
+        "senior_secondary": 2,
+        "diploma": 3,
+        "bachelor_or_higher": 4,
+    }
+    return frame["owner_education"].map(levels).to_numpy(float)
+
+
 def _finish_msme(
     frame: pd.DataFrame,
     p0: np.ndarray,
@@ -106,16 +118,7 @@ def msme_access(rows: int, seed: int, *, lottery: bool = False) -> World:
     """Interactions and thresholds: mentoring works where access meets know-how."""
     rng = np.random.default_rng(10_000 + seed)
     frame = _profiles(rows + EVAL_ROWS, seed + 500)
-    edu = frame["owner_education"].map(
-        {
-            "primary_or_less": 0,
-            "junior_secondary": 1,
-            "senior_secondary": 2,
-            "diploma": 3,
-            "bachelor_or_higher": 4,
-        }
-    )
-    edu = edu.to_numpy(float)
+    edu = _education_level(frame)
     access = (
         frame["has_smartphone"].to_numpy(bool) & (frame["internet_access"] != "none").to_numpy()
     )
@@ -166,19 +169,7 @@ def msme_against(rows: int, seed: int, *, lottery: bool = False) -> World:
     """Effects against the baseline: the least likely to go digital alone gain most."""
     rng = np.random.default_rng(20_000 + seed)
     frame = _profiles(rows + EVAL_ROWS, seed + 900)
-    edu = (
-        frame["owner_education"]
-        .map(
-            {
-                "primary_or_less": 0,
-                "junior_secondary": 1,
-                "senior_secondary": 2,
-                "diploma": 3,
-                "bachelor_or_higher": 4,
-            }
-        )
-        .to_numpy(float)
-    )
+    edu = _education_level(frame)
     revenue = frame["monthly_revenue_idr"].to_numpy(float)
     log_rev = np.log1p(np.nan_to_num(revenue, nan=np.nanmedian(revenue))) - 15.0
     urban = (frame["area_type"] == "urban").to_numpy(float)
