@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from data.messages import Language
 from service.app import create_app
 from service.settings import Settings
 from tests.service.support import ADMIN, ADMIN_KEY, API_KEY, AUTH, OTHER_API_KEY, TestClient
@@ -160,7 +161,7 @@ def test_an_unknown_list_is_refused_in_the_language_asked(
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_below_the_cutoff_means_below_the_lowest_model_pick_not_a_random_draw(
-    client: TestClient, profiles: list[dict[str, Any]], language: str
+    client: TestClient, profiles: list[dict[str, Any]], language: Language
 ) -> None:
     """Half the slots drawn at random, below the model's picks: an MSME told it ranked below the
     cutoff is told the lowest uplift the model picked, not a drawn MSME's."""

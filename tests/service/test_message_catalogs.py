@@ -8,6 +8,7 @@ from typing import get_args
 import pytest
 
 from allocation.errors import ALLOCATION_CODES
+from allocation.explain import BindingConstraint, Note
 from data.cli import CLI_CODES
 from data.console import CONSOLE_CODES
 from data.limits import FILE_CODES, LimitCode
@@ -147,7 +148,8 @@ def test_binding_constraints_and_notes_are_codes_rendered_in_bahasa() -> None:
     result = allocate(frame, request)
     kinds = {item.kind for item in result.binding}
     assert {"capacity", "quota", "min_share"} <= kinds, result.binding_constraints
-    for item in [*result.binding, *result.coded_notes]:
+    items: list[BindingConstraint | Note] = [*result.binding, *result.coded_notes]
+    for item in items:
         assert item.code in ALLOCATION_CODES, item
         assert set(item.params) <= set(ALLOCATION_CODES[item.code]), item
         text = render(item.code, item.params, "id")

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from allocation.errors import Problem, SolverError
 from data.io import read_table, write_table
+from data.messages import LANGUAGES, Language
 from service.errors import allocation_refusal
 from service.prioritize_file import PrioritizeFileError, command_line_option, parse_quotas
 from tests.conftest import RegisteredModel
@@ -197,7 +198,7 @@ def test_binding_capacity_and_notes_are_worded_from_the_catalogue(
 
 # What `umkm prioritize` says around its table, in each language (stdout lines, stderr note,
 # the workbook's summary sheet: its header and a label).
-AROUND_THE_TABLE = {
+AROUND_THE_TABLE: dict[str, dict[str, Any]] = {
     "id": {
         "rows": "{data}: 42 baris dibaca, 41 valid, 1 ditolak",
         "quarantine": "baris yang ditolak beserta alasannya: {quarantine}",
@@ -344,7 +345,7 @@ def test_a_bad_option_is_labelled_in_the_chosen_language(
 
 # The not-selected file's reasons in each language, by reason code: the catalog's words, as
 # POST /v1/prioritize gives them under Accept-Language.
-NOT_SELECTED_WORDS = {
+NOT_SELECTED_WORDS: dict[str, dict[str, Any]] = {
     "id": {
         "already_digital": "Sudah digital: termasuk kelompok stimulus, bukan pendampingan",
         "below_rank_cutoff": "Tambahan peluang ",
@@ -360,7 +361,11 @@ NOT_SELECTED_WORDS = {
 
 @pytest.mark.parametrize(("lang", "other"), [("id", "en"), ("en", "id")])
 def test_the_not_selected_reasons_are_worded_in_the_chosen_language(
-    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path, lang: str, other: str
+    registered_model: RegisteredModel,
+    candidates_file: Path,
+    tmp_path: Path,
+    lang: Language,
+    other: Language,
 ) -> None:
     from data.messages import province_name, render
 
@@ -399,7 +404,7 @@ def test_the_not_selected_reasons_are_worded_in_the_chosen_language(
 
 # With a budget and a minimum share: the reasons give the money left and name the share, and
 # the table counts the left-outs under each reason's words, never its code.
-CONSTRAINED_WORDS = {
+CONSTRAINED_WORDS: dict[str, dict[str, Any]] = {
     "id": {
         "over_budget": "Biayanya tidak muat dalam anggaran (sisa Rp {left})",
         "min_share_reserved": (
@@ -700,9 +705,9 @@ def test_solver_refusals_name_the_option_as_each_edge_takes_it() -> None:
     )
     cli = {
         lang: allocation_refusal(error, lang, spell_option=command_line_option).message
-        for lang in ("id", "en")
+        for lang in LANGUAGES
     }
-    api = {lang: allocation_refusal(error, lang).message for lang in ("id", "en")}
+    api = {lang: allocation_refusal(error, lang).message for lang in LANGUAGES}
     assert cli["en"] == "no list within 5 s; raise --time-limit"
     assert cli["id"].endswith("tidak ada daftar dalam 5 detik; naikkan batas waktu (--time-limit)")
     assert api["en"] == "no list within 5 s; raise time_limit_seconds"

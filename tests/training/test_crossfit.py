@@ -33,7 +33,7 @@ def _select_s_and_t(
 ) -> crossfit.Selection:
     """S and T judged on 3 folds (``options``: ensemble, core, shrinkage, resamples,
     min_events_per_arm); core and shrinkage default to the config's."""
-    options = {"core": ("s", "x"), "shrinkage": 0.5} | options
+    options = {"core": ("s", "x"), "shrinkage": 0.5, **options}
     return crossfit.select(
         ["s", "t"],
         {"s": PARAMS, "t": PARAMS},

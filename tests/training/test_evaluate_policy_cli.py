@@ -4,6 +4,7 @@ the language of `--lang` (English by default, as `umkm prioritize`)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -56,7 +57,7 @@ def test_a_list_without_outcomes_is_noted_in_the_catalogs_english(tmp_path: Path
 
 # What `umkm evaluate-policy` says in each language: the counts line, the table's title, its
 # header, its row labels, an interval, what it cannot estimate, the note and the refusals.
-WORDS = {
+WORDS: dict[str, dict[str, Any]] = {
     "id": {
         "counts": "daftar {list_id}: 3 slot pilihan model (3 hasil), 0 slot acak (0 hasil), "
         "3 kandidat layak, tingkat keikutsertaan 66,7%",

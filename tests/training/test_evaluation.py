@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -250,10 +251,11 @@ def test_headline_metrics_equal_the_public_functions_exactly(rows: int, ties: bo
     assert found["auuc"] == ev.auuc(y, score, t)
     for k in capacities:
         tag = ev.capacity_tag(k)
-        for strategy, key in (
+        strategies: tuple[tuple[Literal["by_group", "overall"], str], ...] = (
             ("by_group", f"uplift_at_{tag}"),
             ("overall", f"uplift_at_{tag}_overall"),
-        ):
+        )
+        for strategy, key in strategies:
             np.testing.assert_array_equal(found[key], ev.uplift_at_k(y, score, t, k, strategy))
         extra = ev.expected_extra_outcomes(y, score, t, k)
         np.testing.assert_array_equal(found[f"extra_top_{tag}"], extra["extra_top_k"])

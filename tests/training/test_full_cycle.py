@@ -12,7 +12,7 @@ frame: its variance also counts which pool members the explored slots happened t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ import pytest
 
 from tests.conftest import FAST_CONFIG, FIXTURE_SEED, new_tracking_store, use_tracking_uri
 from tests.service.support import API_KEY, AUTH, TestClient, records
+
+if TYPE_CHECKING:
+    from models.policy_value import Method
 
 pytestmark = pytest.mark.slow  # about a minute: two small trainings and one served list
 
@@ -185,7 +188,7 @@ def test_the_intervals_cover_about_90_percent_over_redraws_of_the_list(
     pi = members["selection_probability"].to_numpy()
     randomized = (pi > 0) & (pi < 1 - 1e-9)
     rng = np.random.default_rng(SEED + 1)
-    covered = {"ips": 0, "dr": 0}
+    covered: dict[Method, int] = {"ips": 0, "dr": 0}
     for _ in range(REDRAWS):
         redrawn = members.copy()
         selected = redrawn["selected"].to_numpy().copy()

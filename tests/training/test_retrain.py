@@ -122,8 +122,8 @@ def test_export_history_refuses_an_empty_store(tmp_path: Path) -> None:
 def test_retrain_promotes_a_candidate_that_passes_the_gate(store_url: str, tmp_path: Path) -> None:
     from mlflow import MlflowClient
 
+    from data.contract import CHAMPION
     from training.config import load_config
-    from training.registry import CHAMPION
     from training.retrain import retrain
 
     tracking = new_tracking_store(tmp_path / "mlflow")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -43,7 +45,7 @@ def test_a_member_with_no_prior_weight_keeps_only_what_its_fit_earns() -> None:
     rng = np.random.default_rng(2)
     informed, noise = tau + rng.normal(0, 0.02, len(x)), rng.normal(0, 0.1, len(x))
     e, baseline = np.full(len(t), 0.5), 0.2 + 0.5 * tau
-    options = {"propensity": e, "baseline": baseline}
+    options: dict[str, Any] = {"propensity": e, "baseline": baseline}
     fitted = stack_weights([noise, informed], t, y, shrinkage=0, **options)
     half = stack_weights([noise, informed], t, y, shrinkage=0.5, prior=[1, 0], **options)
     np.testing.assert_allclose(half, 0.5 * fitted + [0.5, 0.0])

@@ -181,7 +181,7 @@ REFUSED_LISTS: dict[str, dict[str, str]] = {
 def _refused_list(case: str) -> dict[str, Any]:
     given = members(3, 1)
     third = given[2].__dict__
-    return {
+    cases: dict[str, dict[str, Any]] = {
         "twice": {"members": [*given, given[1]]},
         "empty": {"members": []},
         "share": {"exploration_share": 1.5},
@@ -190,7 +190,8 @@ def _refused_list(case: str) -> dict[str, Any]:
             "members": [*given[:2], ListedMsmeIn(**(third | {"selection_probability": 1.5}))]
         },
         "selected_by": {"members": [*given[:2], ListedMsmeIn(**(third | {"selected": True}))]},
-    }[case]
+    }
+    return cases[case]
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED_LISTS))
