@@ -31,9 +31,9 @@ import pandas as pd
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
 from data.errors import DataError
+from data.messages import LOCALES, Language
 
 NumberKind = Literal["number", "integer", "money", "share"]
-Language = Literal["id", "en"]
 NumberErrorCode = Literal[
     "number_empty",
     "number_too_long",
@@ -43,7 +43,6 @@ NumberErrorCode = Literal[
     "share_out_of_range",
 ]
 
-LOCALES: dict[Language, str] = {"id": "id_ID", "en": "en"}
 MAX_NUMBER_CHARS = 64  # longer than any budget in rupiah written with separators and decimals
 # Currency before a money value (`Rp 500.000`, `Rp. 500.000`, `IDR 500.000`) and the dash
 # after (`Rp 500.000,-`).

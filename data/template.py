@@ -9,7 +9,6 @@ the drop-down lists (a list typed into the validation itself is limited to 255 c
 from __future__ import annotations
 
 import io
-from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -22,9 +21,9 @@ from data.contract import (
     TRUE_STRINGS,
     ColumnSpec,
 )
+from data.messages import Language
 from data.reference import allowed_values, value_label
 
-Language = Literal["id", "en"]
 TEMPLATE_ROWS = 1_000  # rows below the header given the drop-down lists and number checks
 
 SHEET_NAMES: dict[Language, tuple[str, str, str]] = {

@@ -13,11 +13,12 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
 
+from data.messages import Language
 from data.store.repository import ProgramStore
 from service.headers import word_reply_in
 from service.metrics import ServiceMetrics
 from service.model_store import LoadedModel, ModelStore
-from service.reasons import Language, negotiate_language
+from service.reasons import negotiate_language
 from service.settings import Settings
 from service.worker_sync import WorkerSync
 

@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Literal, Protocol
+from typing import Protocol
 
-from data.messages import render
-
-Language = Literal["id", "en"]
-LANGUAGES: tuple[Language, ...] = ("id", "en")
+from data.messages import Language, render
 
 
 class ReasonLike(Protocol):

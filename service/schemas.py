@@ -31,9 +31,10 @@ from data.contract import (
     ColumnSpec,
 )
 from data.field_rules import FieldRuleError
+from data.messages import Language
 from data.reference import allowed_values, province_codes
 from data.segments import ScoredSegment
-from service.settings import MAX_PRIORITIZE_MSMES, MAX_SCORE_MSMES, Language
+from service.settings import MAX_PRIORITIZE_MSMES, MAX_SCORE_MSMES
 
 MSME_ID_MAX_LENGTH = 64
 # A mentoring cost or budget in any unit: far above any real one, and low enough that the sum over

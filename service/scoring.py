@@ -20,12 +20,12 @@ from allocation import (
     allocate,
 )
 from data.contract import PROFILE_COLUMNS
-from data.messages import UNSURE_TENTHS, percent_tenths, render
+from data.messages import UNSURE_TENTHS, Language, percent_tenths, render
 from data.segments import STIMULUS_GROUP
 from models.scoring import is_digital, score_records
 from service.body import GC_PAUSE_ROWS, gc_paused
 from service.model_store import LoadedModel
-from service.reasons import Language, ReasonLike, factor_code, reason_text
+from service.reasons import ReasonLike, factor_code, reason_text
 from service.schemas import (
     BindingConstraintOut,
     NotSelectedMsme,

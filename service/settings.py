@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import NoDecode
 from pydantic_settings import SettingsError as SourceError
 
 from data.contract import DEFAULT_MODEL_URI
+from data.messages import Language
 from data.store.settings import StoreSettings
 from service.exceptions import ServiceError
 from service.keys import ALL_SCOPES, DEFAULT_API_SCOPES, ApiKey, check_distinct, parse_entries
@@ -23,8 +24,6 @@ MAX_PRIORITIZE_MSMES = 100_000
 MAX_OUTCOMES = 10_000  # per POST /v1/outcomes
 OUTCOME_BYTES = 1_024  # an outcome with every string at its limit is about 600 bytes of JSON
 BODY_ENVELOPE_BYTES = 64 * 1024
-
-Language = Literal["id", "en"]
 
 
 class Settings(StoreSettings):

@@ -34,11 +34,11 @@ from pydantic import BaseModel
 
 from data.contract import CONTROL_CHARACTERS, PROFILE_COLUMNS
 from data.io import neutralised
-from data.messages import render
+from data.messages import Language, render
 from data.reference import province_name_by_code, value_label
 from data.xlsx import safe_cells, text_cell
 from service.exceptions import ServiceError
-from service.web.i18n import Language, counted, format_number, message
+from service.web.i18n import counted, format_number, message
 from service.web.lists import reason_generic
 from service.web.schemas import ExportFormat, ExportPart, InputCell, UploadResponse
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from data.messages import Language
 from data.numbers import NumberError, NumberKind, ParsedNumber, parse_number
-from service.web.i18n import Language, counted, message
+from service.web.i18n import counted, message
 
 # Option -> the kind of number it holds.
 SCALAR_NUMBERS: dict[str, NumberKind] = {"capacity": "integer", "budget": "money"}

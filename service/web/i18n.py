@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Literal, cast
+from typing import cast
 
-Language = Literal["id", "en"]
-LANGUAGES: tuple[Language, ...] = ("id", "en")
+from data.messages import Language
+
 DEFAULT_LANGUAGE: Language = "id"
 
 CATALOG_DIR = Path(__file__).parent / "i18n"

@@ -19,7 +19,7 @@ from typing import Any, cast
 from allocation import AllocationResult
 from allocation.explain import NotSelectedReasons
 from data.io import ReadLimits
-from data.messages import render
+from data.messages import Language, render
 from data.outcomes_file import OutcomesFile, parse_outcomes
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import ScoredSegment
@@ -36,7 +36,7 @@ from service.program import (
 from service.program_schemas import DEFAULT_EXPLORATION_SHARE, ListRequest
 from service.schemas import ModelRef, PrioritizeMsme, PrioritizeRequest, PrioritizeResponse
 from service.scoring import binding_out, explain_profiles
-from service.web.i18n import Language, format_number, message
+from service.web.i18n import format_number, message
 from service.web.lists import (
     COST_COLUMN,
     UPLOAD_SUFFIXES,

@@ -26,7 +26,14 @@ from allocation.explain import BindingConstraint, NotSelectedReasons, shortfall_
 from data.aliases import contract_headers
 from data.contract import FIRST_DATA_ROW, GENDERS, PROFILE_COLUMNS, SECTORS
 from data.io import DataFileError, DataLimitError, ReadInfo, ReadLimits, TableRead, read_table_info
-from data.messages import CATALOGS, format_percents, placeholders, render, shares_read_alike
+from data.messages import (
+    CATALOGS,
+    Language,
+    format_percents,
+    placeholders,
+    render,
+    shares_read_alike,
+)
 from data.numbers import normalise_number_texts, strip_currency
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import SCORED_SEGMENTS, SEGMENTS
@@ -58,7 +65,7 @@ from service.scoring import (
     shortfall_note,
 )
 from service.web.form_numbers import read_form_numbers
-from service.web.i18n import Language, counted, format_bytes, format_number, message
+from service.web.i18n import counted, format_bytes, format_number, message
 from service.web.problems import PageProblem, page_problems
 from service.web.schemas import (
     ColumnRead,

@@ -10,6 +10,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from data.messages import Language
 from service.web.exports import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -20,7 +21,7 @@ from service.web.exports import (
     stamped,
     xlsx_bytes,
 )
-from service.web.i18n import Language, message
+from service.web.i18n import message
 from service.web.problems import PlacedProblem
 from service.web.schemas import ExportFormat
 

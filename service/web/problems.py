@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from data.contract import PROFILE_COLUMNS, ColumnSpec
-from data.messages import render
-from service.web.i18n import Language, message
+from data.messages import Language, render
+from service.web.i18n import message
 
 _SPECS = {spec.name: spec for spec in PROFILE_COLUMNS}
 

@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.templating import Jinja2Templates
 
 from data.contract import AREA_TYPES, GENDERS, PROFILE_COLUMNS, SECTORS
-from data.messages import render
+from data.messages import LANGUAGES, Language, render
 from data.numbers import NumberError, NumberKind, parse_number
 from data.reference import island_groups, provinces
 from data.store.errors import ListNotFoundError
@@ -52,7 +52,7 @@ from service.schemas import ErrorResponse, Problem
 from service.settings import Settings
 from service.web.exports import ExportFile, ExportRefusedError, export_list
 from service.web.form_numbers import number_problem, understood_text
-from service.web.i18n import LANGUAGES, Language, catalog, format_bytes, format_number, message
+from service.web.i18n import catalog, format_bytes, format_number, message
 from service.web.issued import (
     read_outcomes_file,
     record_outcomes_file,

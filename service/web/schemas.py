@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from data.messages import Language
 from service.schemas import (
     ListOptionsBody,
     NotSelectedMsme,
@@ -18,7 +19,6 @@ from service.schemas import (
     Reason,
     SelectedMsme,
 )
-from service.settings import Language
 
 UploadFormat = Literal["csv", "xlsx", "parquet"]
 # One cell of the uploaded file as the list carries it: contract columns typed (codes, numbers,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from data.messages import Language
 from data.numbers import parse_number
 from service.web.form_numbers import understood_text
-from service.web.i18n import Language, counted, message
+from service.web.i18n import counted, message
 from service.web.lists import not_selected_reason, shortfall_text
 from service.web.schemas import UploadOptions
 
