@@ -18,6 +18,11 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   larger in a scattered set of "digital hub" provinces, none without a phone and signal),
   mentors who pick by a noisy guess of the effect, low revenue left blank more often (added
   2026-12-05, after the defaults were set, as a world none of them was tuned on);
+* ``msme_logit``: mentoring shifts the log-odds (so it helps most those near an even chance),
+  the shift from formality, education, women in crafts and food, small firms and the island
+  group; the programme's priorities (regions, women, rural firms) pick who is mentored; young
+  owners leave the business age blank more often (added 2026-12-05 afternoon, after every
+  default was set, and run once);
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
@@ -265,6 +270,59 @@ def msme_smooth(rows: int, seed: int) -> World:
     )
 
 
+def msme_logit(rows: int, seed: int) -> World:
+    """Mentoring shifts the log-odds: the same shift helps most those near an even chance, so
+    the uplift rises and falls with the baseline; the shift comes from formality (NIB or bank
+    account), education, women in crafts and food, small firms and the island group (through
+    the province code's first digit), and is none without a smartphone; older owners in agri-
+    processing are put off. The programme's own priorities pick who is mentored (eastern and
+    Sulawesi/Kalimantan provinces, women, rural firms), and young owners leave the business age
+    blank more often."""
+    rng = np.random.default_rng(70_000 + seed)
+    frame = _profiles(rows + EVAL_ROWS, seed + 1700)
+    edu = _education_level(frame)
+    revenue = frame["monthly_revenue_idr"].to_numpy(float)
+    log_rev = np.log(np.nan_to_num(revenue, nan=np.nanmedian(revenue))) - np.log(3.7e6)
+    age = frame["owner_age"].to_numpy(float)
+    workers = frame["workers"].to_numpy(float)
+    urban = (frame["area_type"] == "urban").to_numpy(float)
+    female = (frame["owner_gender"] == "female").to_numpy(float)
+    phone = frame["has_smartphone"].to_numpy(bool)
+    good_signal = (frame["internet_access"] == "good").to_numpy(float)
+    formal = frame["has_business_id"].to_numpy(bool) | frame["has_bank_account"].to_numpy(bool)
+    sector = frame["sector"].to_numpy(str)
+    island = _island(frame)
+    baseline_logit = (
+        -3.3
+        + 0.5 * urban
+        + 0.3 * log_rev
+        + 0.4 * good_signal * phone
+        + 0.2 * edu
+        - 0.015 * (age - 45)
+    )
+    island_shift = pd.Series(island).map({"6": 0.5, "7": 0.5, "5": 0.3, "8": -0.3, "9": -0.3})
+    shift = (
+        0.8 * formal
+        + 0.4 * (edu >= 3)
+        + 0.3 * female * np.isin(sector, ["food_beverage", "fashion_textile", "craft"])
+        - 0.5 * (workers >= 5)
+        + island_shift.fillna(0.0).to_numpy(float)
+    )
+    shift = np.where(phone, shift, 0.0)
+    shift = np.where((age > 62) & (sector == "agri_processing"), -0.5, shift)
+    p0 = expit(baseline_logit)
+    uplift = expit(baseline_logit + shift) - p0
+    # The programme's priorities, not the mentors' guesses: eastern and Sulawesi/Kalimantan
+    # provinces, women and rural firms first.
+    priority = np.isin(island, ["6", "7", "8", "9"]).astype(float)
+    propensity = np.clip(
+        expit(-1.4 + 0.8 * priority + 0.5 * female - 0.4 * urban + 0.3 * formal), 0.03, 0.9
+    )
+    missing = rng.random(len(frame)) < np.where(age < 30, 0.15, 0.03)
+    frame.loc[missing, "business_age_years"] = np.nan
+    return _finish_msme(frame, p0, uplift, propensity, rng=rng, n_history=rows, family="msme_logit")
+
+
 def simulator(rows: int, seed: int) -> World:
     """Our simulator: history and candidates, with the candidates' truth."""
     from data.simulate import simulate
@@ -359,6 +417,7 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_access_lottery": partial(msme_access, lottery=True),
     "msme_against_lottery": partial(msme_against, lottery=True),
     "msme_smooth": msme_smooth,
+    "msme_logit": msme_logit,
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -371,4 +430,5 @@ MSME_FAMILIES = (
     "msme_access_lottery",
     "msme_against_lottery",
     "msme_smooth",
+    "msme_logit",
 )
