@@ -19,7 +19,9 @@ unbalanced arms (10–30% mentored). Each choice is commented where it is made:
   lifted the two new MSME worlds of the zoo and cost our simulator a little (lever table in
   docs/results.md). ``early_stopping_rounds > 0`` brings early stopping back (a held-out part
   stratified by the label, then a refit on all rows);
-* no L2 by default, no row or feature subsampling, and a modest learning rate.
+* no L2 by default, except on the outcome models of a learner fit on a small history (at most
+  `SMALL_FIT_ROWS` rows), where the rare-event leaves are shrunk; no row or feature
+  subsampling, and a modest learning rate.
 
 Fitting runs on one thread unless ``num_threads`` says otherwise (see `_BASE_PARAMS`).
 
@@ -161,8 +163,9 @@ def _in_row_blocks(score: Callable[[FloatArray], Any], X: FloatArray, min_rows: 
 _BASE_PARAMS: dict[str, Any] = {
     "learning_rate": 0.05,
     "num_leaves": 15,
-    # No L2 by default: with leaves of at least 100 rows it only shrinks the mentoring splits
-    # that carry the uplift (lever table in docs/results.md).
+    # No L2 by default: with leaves of at least 100 rows it cost our S-learner a little on
+    # 20,000-row histories in 2026-12-03's lever table (docs/results.md). Small histories are
+    # the exception: see _SMALL_OUTCOME_PARAMS.
     "lambda_l2": 0.0,
     # Every row and every feature in every tree. Row (0.8) and feature (0.9) subsampling cost the
     # S-learner a tenth of the oracle share on 5,000-row histories, where the mentored successes
@@ -200,6 +203,15 @@ _SMALL_EFFECT_PARAMS: dict[str, Any] = {
     "learning_rate": 0.02,
     "num_leaves": 4,
 }
+# The outcome models' leaves are shrunk too on a small history: an L2 penalty of 10 against a
+# leaf's hessian (about 5 for 100 rows at a 5% chance) pulls the rare-event leaves of a few
+# thousand rows towards the trees before them. In the zoo it lifted the stacked S+X at 5,000
+# rows in eight of nine worlds (+0.003 to +0.036 of the oracle share, +0.099 on our simulator)
+# and left 20,000 rows level on average (Hillstrom -0.0002 ± 0.0004 of Qini); at 60,000 rows it
+# changed little (docs/results.md, "2026-12-05 f").
+_SMALL_OUTCOME_PARAMS: dict[str, Any] = {
+    "lambda_l2": 10.0,
+}
 SMALL_FIT_ROWS = 30_000
 
 
@@ -224,16 +236,22 @@ class LearnerOptions:
     pseudo_outcome_clip: float | None = None
     dr_offset: Literal["plugin", "none"] = "plugin"
     outcome_models: Literal["pooled", "separate"] = "pooled"
-    # The effect role's parameters for a learner fit on at most SMALL_FIT_ROWS rows (empty: the
-    # effect role's own, as for options made before 2026-12-05).
+    # The effect and outcome roles' parameters for a learner fit on at most SMALL_FIT_ROWS rows
+    # (empty: the role's own, as for options made before 2026-12-05).
     small_effect_params: Mapping[str, Any] = field(default_factory=dict)
+    small_outcome_params: Mapping[str, Any] = field(default_factory=dict)
 
     def for_fit_rows(self, rows: int) -> LearnerOptions:
-        """These options for a learner fit on ``rows`` rows: the small-history effect parameters
-        at most `SMALL_FIT_ROWS` rows, the same options above."""
-        if rows > SMALL_FIT_ROWS or not self.small_effect_params:
+        """These options for a learner fit on ``rows`` rows: the small-history outcome and
+        effect parameters at most `SMALL_FIT_ROWS` rows, the same options above."""
+        by_role: tuple[tuple[Role, Mapping[str, Any]], ...] = (
+            ("outcome", self.small_outcome_params),
+            ("effect", self.small_effect_params),
+        )
+        small = {role: params for role, params in by_role if params}
+        if rows > SMALL_FIT_ROWS or not small:
             return self
-        return replace(self, lgb_params={**self.lgb_params, "effect": self.small_effect_params})
+        return replace(self, lgb_params={**self.lgb_params, **small})
 
 
 def parse_params(params: Mapping[str, Any] | None) -> LearnerOptions:
@@ -271,7 +289,7 @@ def parse_params(params: Mapping[str, Any] | None) -> LearnerOptions:
         if role == "effect":
             base.update(_EFFECT_PARAMS)
         lgb_params[role] = {**base, **shared, **role_params[role]}
-    # What the user sets (shared or for the effect role) wins over the small-history defaults too.
+    # What the user sets (shared or for the role) wins over the small-history defaults too.
     small_effect = {
         **_BASE_PARAMS,
         **_EFFECT_PARAMS,
@@ -279,6 +297,7 @@ def parse_params(params: Mapping[str, Any] | None) -> LearnerOptions:
         **shared,
         **role_params["effect"],
     }
+    small_outcome = {**_BASE_PARAMS, **_SMALL_OUTCOME_PARAMS, **shared, **role_params["outcome"]}
     boost = BoostSettings(
         num_boost_round=int(controls.get("num_boost_round", BoostSettings.num_boost_round)),
         early_stopping_rounds=int(
@@ -311,6 +330,7 @@ def parse_params(params: Mapping[str, Any] | None) -> LearnerOptions:
         dr_offset="plugin" if offset == "plugin" else "none",
         outcome_models="separate" if outcome_kind == "separate" else "pooled",
         small_effect_params=small_effect,
+        small_outcome_params=small_outcome,
     )
 
 

@@ -266,10 +266,13 @@ def fit_outcome_models(
     seed_offset: int,
     refit: bool | None = None,
 ) -> OutcomeModels:
-    """Fit ``kind`` outcome models with ``learner``'s options, categoricals and feature names."""
+    """Fit ``kind`` outcome models with ``learner``'s options, categoricals and feature names
+    (with the small-history parameters when the learner is fit on at most
+    `models.boosting.SMALL_FIT_ROWS` rows, `LearnerOptions.for_fit_rows`)."""
+    rows = int(learner.diagnostics.get("n_rows", len(X)))
     common: dict[str, Any] = {
         "role": "outcome",
-        "options": learner.options,
+        "options": learner.options.for_fit_rows(rows),
         "categorical": learner.categorical,
         "refit": refit,
     }

@@ -120,7 +120,7 @@ def _references(config: TrainConfig, prepared: Prepared) -> dict[str, ev.FloatAr
             cv.X[train_rows],
             cv.y[train_rows],
             role="outcome",
-            options=options,
+            options=options.for_fit_rows(int((fold_of != k).sum())),  # as the fold's learners
             categorical=prepared.categorical,
             seed=config.seed + k,
             feature_names=names,

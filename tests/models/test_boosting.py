@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from models import boosting
 from models.boosting import contributions, predict, trees_without_feature_first
-from models.learners import PooledOutcome, XLearner
+from models.learners import PooledOutcome, SLearner, TLearner, UpliftLearner, XLearner
 from models.uplift_model import UpliftModel
 
 
@@ -131,22 +132,60 @@ def test_a_small_history_gets_smaller_effect_trees_unless_the_user_says_otherwis
     large = options.for_fit_rows(boosting.SMALL_FIT_ROWS + 1).lgb_params["effect"]
     assert (small["num_leaves"], small["learning_rate"]) == (4, 0.02)
     assert (large["num_leaves"], large["learning_rate"]) == (7, 0.03)
-    # only the effect role changes; the outcome and propensity models are the same at any size
-    for role in ("outcome", "propensity"):
-        assert options.for_fit_rows(10).lgb_params[role] == options.lgb_params[role]
+    # the propensity model is the same at any size
+    assert options.for_fit_rows(10).lgb_params["propensity"] == options.lgb_params["propensity"]
     chosen = boosting.parse_params({"effect__num_leaves": 6, "learning_rate": 0.1})
     for rows in (10, boosting.SMALL_FIT_ROWS + 1):
         effect = chosen.for_fit_rows(rows).lgb_params["effect"]
         assert (effect["num_leaves"], effect["learning_rate"]) == (6, 0.1)
 
 
-def _effect_leaves(rows: int) -> int:
+def test_a_small_history_shrinks_the_outcome_leaves_unless_the_user_says_otherwise() -> None:
+    options = boosting.parse_params(None)
+    small = options.for_fit_rows(boosting.SMALL_FIT_ROWS).lgb_params["outcome"]
+    large = options.for_fit_rows(boosting.SMALL_FIT_ROWS + 1).lgb_params["outcome"]
+    assert (small["lambda_l2"], large["lambda_l2"]) == (10.0, 0.0)
+    # nothing else of the outcome models changes with the size
+    assert {k: v for k, v in small.items() if k != "lambda_l2"} == {
+        k: v for k, v in large.items() if k != "lambda_l2"
+    }
+    for given in ({"outcome__lambda_l2": 1.0}, {"lambda_l2": 1.0}):
+        chosen = boosting.parse_params(given)
+        for rows in (10, boosting.SMALL_FIT_ROWS + 1):
+            assert chosen.for_fit_rows(rows).lgb_params["outcome"]["lambda_l2"] == 1.0
+
+
+def _small_world(rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(5)
     X = rng.normal(size=(rows, 4))
     t = (rng.random(rows) < 0.4).astype(float)
     p = 1 / (1 + np.exp(-(-1.5 + X[:, 0] + t * (0.8 * X[:, 1] + 0.5 * (X[:, 2] > 0)))))
-    y = (rng.random(rows) < p).astype(float)
-    learner = XLearner(params={"num_boost_round": 5}, seed=1).fit(X, t, y)
+    return X, t, (rng.random(rows) < p).astype(float)
+
+
+def _outcome_l2(learner: UpliftLearner, rows: int) -> float:
+    """The L2 penalty the learner's fitted outcome model(s) were grown with, read back from
+    LightGBM's own record of its parameters."""
+    learner.fit(*_small_world(rows))
+    found = {
+        float(re.findall(r"\[lambda_l2: ([^\]]+)\]", model.model_to_string())[0])  # type: ignore[union-attr]
+        for model in learner.outcome.boosters()  # type: ignore[attr-defined]
+    }
+    assert len(found) == 1, found
+    return found.pop()
+
+
+@pytest.mark.parametrize("kind", [SLearner, TLearner, XLearner])
+def test_each_learner_shrinks_its_outcome_leaves_on_a_small_history_only(
+    kind: type[UpliftLearner],
+) -> None:
+    params = {"num_boost_round": 3}
+    assert _outcome_l2(kind(params=params, seed=1), 2_000) == 10.0
+    assert _outcome_l2(kind(params=params, seed=1), boosting.SMALL_FIT_ROWS + 2_000) == 0.0
+
+
+def _effect_leaves(rows: int) -> int:
+    learner = XLearner(params={"num_boost_round": 5}, seed=1).fit(*_small_world(rows))
     trees = [
         tree
         for model in (learner.effect_treated, learner.effect_control)

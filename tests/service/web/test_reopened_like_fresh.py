@@ -18,6 +18,7 @@ import json
 from collections import Counter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -28,6 +29,7 @@ from service.web.exports import COUNT_FORMAT
 from service.web.i18n import message
 from service.web.issued import reopened_list
 from service.web.lists import reason_generic
+from tests.conftest import RegisteredModel
 from tests.service.support import AUTH, TestClient
 from tests.service.web.indonesian_file import COST_COLUMN, HEADER_ROW, indonesian_excel_csv
 
@@ -91,8 +93,17 @@ def _csv(content: bytes) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def frame(candidate_frame: pd.DataFrame) -> pd.DataFrame:
-    return candidate_frame.head(CANDIDATES)
+def frame(candidate_frame: pd.DataFrame, registered_model: RegisteredModel) -> pd.DataFrame:
+    """The first candidates, with two the session model expects no gain from among them, so
+    that a gain <= 0 is there to word whatever the model learnt."""
+    from models.pyfunc import load_uplift_model
+
+    model = load_uplift_model(registered_model.model_uri)
+    uplift = model.predict(candidate_frame)["uplift"].to_numpy(float)
+    harmless = np.flatnonzero(uplift <= 0)[:2]
+    assert len(harmless) == 2, "the session model expects a gain from nearly every candidate"
+    rows = sorted({*range(CANDIDATES - 2), *harmless.tolist()})
+    return candidate_frame.iloc[rows].reset_index(drop=True)
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
