@@ -205,10 +205,11 @@ _SMALL_EFFECT_PARAMS: dict[str, Any] = {
 }
 # The outcome models' leaves are shrunk too on a small history: an L2 penalty of 10 against a
 # leaf's hessian (about 5 for 100 rows at a 5% chance) pulls the rare-event leaves of a few
-# thousand rows towards the trees before them. In the zoo it lifted the stacked S+X at 5,000
-# rows in eight of nine worlds (+0.003 to +0.036 of the oracle share, +0.099 on our simulator)
-# and left 20,000 rows level on average (Hillstrom -0.0002 ± 0.0004 of Qini); at 60,000 rows it
-# changed little (docs/results.md, "2026-12-05 f").
+# thousand rows towards the trees before them. In the zoo it lifted nine of ten worlds at 5,000
+# rows (+0.0067 ± 0.0031 of the oracle share on average besides our simulator, +0.099 there)
+# and the worlds with truth at 20,000 rows by +0.0029 ± 0.0011 on average, with the Qini
+# benchmarks level (Hillstrom -0.0002 ± 0.0004); at 60,000 and 200,000 rows it changed little
+# (docs/results.md, "2026-12-05 f").
 _SMALL_OUTCOME_PARAMS: dict[str, Any] = {
     "lambda_l2": 10.0,
 }
