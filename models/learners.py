@@ -26,6 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from models.boosting import (
+    LearnerOptions,
     Model,
     contributions,
     fit_booster,
@@ -267,12 +268,10 @@ def fit_outcome_models(
     refit: bool | None = None,
 ) -> OutcomeModels:
     """Fit ``kind`` outcome models with ``learner``'s options, categoricals and feature names
-    (with the small-history parameters when the learner is fit on at most
-    `models.boosting.SMALL_FIT_ROWS` rows, `LearnerOptions.for_fit_rows`)."""
-    rows = int(learner.diagnostics.get("n_rows", len(X)))
+    (`UpliftLearner.fit_options`: the small-history parameters on a small history)."""
     common: dict[str, Any] = {
         "role": "outcome",
-        "options": learner.options.for_fit_rows(rows),
+        "options": learner.fit_options(len(X)),
         "categorical": learner.categorical,
         "refit": refit,
     }
@@ -472,6 +471,12 @@ class UpliftLearner(ABC):
         if not self.fitted:
             raise RuntimeError(f"{type(self).__name__} is not fitted; call fit first")
 
+    def fit_options(self, rows: int) -> LearnerOptions:
+        """The options of this learner's models: with the small-history parameters when the
+        learner is fit on at most `models.boosting.SMALL_FIT_ROWS` rows (its own rows, known
+        once `fit` has begun; else ``rows``)."""
+        return self.options.for_fit_rows(int(self.diagnostics.get("n_rows", rows)))
+
     def _outcome_models(
         self, X: FloatArray, t: FloatArray, y: FloatArray, seed_offset: int, **kw: Any
     ) -> OutcomeModels:
@@ -481,13 +486,13 @@ class UpliftLearner(ABC):
         )
 
     def _effect_model(self, X: FloatArray, target: FloatArray, seed_offset: int) -> Model:
-        """An effect regression, with the small-history parameters when this learner is fit on
-        at most `models.boosting.SMALL_FIT_ROWS` rows (`LearnerOptions.for_fit_rows`)."""
+        """An effect regression, with the small-history parameters on a small history
+        (`fit_options`)."""
         return fit_booster(
             X,
             target,
             role="effect",
-            options=self.options.for_fit_rows(int(self.diagnostics.get("n_rows", len(X)))),
+            options=self.fit_options(len(X)),
             categorical=self.categorical,
             seed=self.seed + seed_offset,
             feature_names=self.feature_names,
