@@ -281,12 +281,19 @@ def hillstrom_world(split: int) -> World:
 # ----------------------------------------------------------------------------- tables
 
 
-def summary(frame: pd.DataFrame) -> list[str]:
-    """One line per family, one column per size: ours against the best causalml learner (oracle
-    share at 10%, or Qini where there is no truth), means over seeds; bold: the higher."""
+def _with_metric(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``metric`` column: the oracle share at 10%, or the Qini where there is no
+    truth."""
     frame = frame.assign(metric=frame.get("oracle_0.10", np.nan)).copy()
     if "qini" in frame:
         frame["metric"] = frame["metric"].fillna(frame["qini"])
+    return frame
+
+
+def summary(frame: pd.DataFrame) -> list[str]:
+    """One line per family, one column per size: ours against the best causalml learner (oracle
+    share at 10%, or Qini where there is no truth), means over seeds; bold: the higher."""
+    frame = _with_metric(frame)
     sizes = sorted(frame["size"].unique())
     lines = [
         "| family | " + " | ".join(f"{size:,} rows" for size in sizes) + " |",
@@ -350,9 +357,7 @@ def goal_lines(frame: pd.DataFrame) -> list[str]:
     MSME-contract families from 60,000 rows at least 0.90; at 5,000 rows not behind the best
     peer by more than the paired difference's spread between seeds; Hillstrom's mean Qini at
     least the best peer's."""
-    frame = frame.assign(metric=frame.get("oracle_0.10", np.nan)).copy()
-    if "qini" in frame:
-        frame["metric"] = frame["metric"].fillna(frame["qini"])
+    frame = _with_metric(frame)
     lines = [
         "| family | rows | goal | ours | best peer | ours − best ± se | met |",
         "|---" * 7 + "|",
