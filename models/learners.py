@@ -30,6 +30,7 @@ from models.boosting import (
     Model,
     contributions,
     fit_booster,
+    fit_student,
     parse_params,
     predict,
     trees_without_feature_first,
@@ -829,6 +830,82 @@ class EnsembleLearner(UpliftLearner):
         return prediction, attribution
 
 
+class DistilledLearner(UpliftLearner):
+    """Another fitted learner (the teacher) copied into two LightGBM regressions fit to its
+    output on the rows given to ``fit``: one of its uplift, one of its chance without mentoring
+    on the log-odds scale (`models.boosting.fit_student`).
+
+    Why: the training pipeline serves the chosen learners as the average of their k fold models
+    (20 boosters for S and X from five folds), which ranks best and scores slowest. The copy is
+    two boosters: scores and reasons in a fraction of the time, at the cost of how closely it
+    follows the teacher (``fidelity``, measured on the same rows). The uplift's contributions are
+    the uplift regression's own TreeSHAP values, so they add up to the served uplift exactly;
+    p1 = clip(p0 + uplift, 0, 1). ``t`` and ``y`` are checked like any learner's but not used:
+    the copy learns from the teacher alone. The teacher is not kept after fitting.
+    """
+
+    name = "distilled"
+
+    def __init__(self, teacher: UpliftLearner, *, seed: int = 0) -> None:
+        super().__init__(params=teacher.params, seed=seed)
+        self.teacher: UpliftLearner | None = teacher
+        self.teacher_label: str = str(getattr(teacher, "label", teacher.name))
+        self.fidelity: dict[str, float] = {}
+
+    def _fit(
+        self, X: FloatArray, t: FloatArray, y: FloatArray, propensity: FloatArray | None
+    ) -> None:
+        teacher = self.teacher
+        if teacher is None or not teacher.fitted:
+            raise ValueError("a distilled learner needs a fitted teacher")
+        taught = teacher.predict_matrix(X)
+        p0 = np.clip(taught.p0, 1e-6, 1 - 1e-6)
+        common: dict[str, Any] = {
+            "categorical": self.categorical,
+            "feature_names": self.feature_names,
+        }
+        self.uplift_model = fit_student(X, taught.uplift, seed=self.seed, **common)
+        self.control_model = fit_student(X, np.log(p0 / (1 - p0)), seed=self.seed + 1, **common)
+        self.fidelity = _fidelity(taught, self._predict(X))
+        self.teacher = None
+
+    def _control(self, X: FloatArray) -> FloatArray:
+        return _sigmoid(predict(self.control_model, X))
+
+    def _predict(self, X: FloatArray) -> LearnerPrediction:
+        tau = predict(self.uplift_model, X)
+        p0 = self._control(X)
+        return LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
+
+    def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
+        c = contributions(self.uplift_model, X)
+        tau = c.sum(axis=1)
+        p0 = self._control(X)
+        prediction = LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
+        return prediction, UpliftAttribution(contributions=c[:, :-1], base=c[:, -1])
+
+
+def _fidelity(teacher: LearnerPrediction, copy_: LearnerPrediction) -> dict[str, float]:
+    """How closely a copy follows its teacher on the same rows: the correlations of their
+    uplifts and of their chances without mentoring, and the share of the teacher's top 10% by
+    uplift that the copy's top 10% keeps (the rows a list of that size would pick)."""
+    k = max(1, round(0.1 * len(teacher.uplift)))
+    ours = set(np.argsort(-copy_.uplift, kind="stable")[:k].tolist())
+    theirs = set(np.argsort(-teacher.uplift, kind="stable")[:k].tolist())
+    return {
+        "uplift_correlation": _correlation(teacher.uplift, copy_.uplift),
+        "p_digital_if_not_correlation": _correlation(teacher.p0, copy_.p0),
+        "top_10pct_kept": len(ours & theirs) / k,
+    }
+
+
+def _correlation(a: FloatArray, b: FloatArray) -> float:
+    """Pearson's correlation; 1 when both are constant and equal, 0 when only one is."""
+    if float(np.std(a)) == 0 or float(np.std(b)) == 0:
+        return 1.0 if np.allclose(a, b) else 0.0
+    return float(np.corrcoef(a, b)[0, 1])
+
+
 _LEARNERS: dict[str, type[UpliftLearner]] = {
     "s": SLearner,
     "t": TLearner,
@@ -856,6 +933,7 @@ __all__ = [
     "LEARNER_NAMES",
     "OUTCOME_MODEL_KINDS",
     "DRLearner",
+    "DistilledLearner",
     "EnsembleLearner",
     "LearnerPrediction",
     "OutcomeModels",

@@ -142,6 +142,8 @@ class LoadedModel:
             loaded_at=self.loaded_at,
             metrics=self.source.metrics,
             features=list(self.features),
+            learner=_text(self.model.model_info.get("learner")),
+            served_as=_text(self.model.model_info.get("served_as")),
             evidence=self.evidence,
             contract=feature_contract(),
             drift=self.drift_info(drift),
@@ -404,3 +406,8 @@ class ModelStore:
         while True:
             await asyncio.sleep(poll_seconds)
             await self.refresh()
+
+
+def _text(value: object) -> str | None:
+    """A model_info entry as text (None when absent)."""
+    return None if value is None else str(value)

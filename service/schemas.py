@@ -471,6 +471,17 @@ class ModelInfo(BaseModel):
     loaded_at: str
     metrics: dict[str, float] = Field(description="Headline metrics logged by the training run.")
     features: list[str] = Field(description="Features the model reads, in order.")
+    learner: str | None = Field(
+        default=None,
+        description="The learner the training run chose, members joined by '+' for a stacked "
+        "average (e.g. 's+x'); None: a model trained outside `umkm train`.",
+    )
+    served_as: str | None = Field(
+        default=None,
+        description="How the served model was made from the chosen learner: the average of its "
+        "cross-fitted fold models, refit on every row, or a distilled copy of either with its "
+        "fidelity on the training rows; None: a model that does not say.",
+    )
     evidence: ModelEvidence | None = Field(
         default=None, description="What the training history supports (None: older models)."
     )

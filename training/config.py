@@ -166,6 +166,13 @@ class TrainConfig(BaseModel):
         "of its k fold models instead of fitting it again on all rows (the average ranked better "
         "in the evaluation zoo); false: always refit.",
     )
+    distill_served_model: bool = Field(
+        default=False,
+        description="Serve a copy of the chosen model in two LightGBM regressions fit to its "
+        "uplift and its chance without mentoring on the training rows "
+        "(`models.learners.DistilledLearner`): faster scores and reasons than the fold models' "
+        "average; the ranking is judged on the recipe, and the copy's fidelity is reported.",
+    )
     min_events_per_arm: int = Field(
         default=50,
         ge=1,

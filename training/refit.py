@@ -1,12 +1,16 @@
 """Stage 4, refit and calibrate: the chosen recipe (the average of its cross-fitted fold models
-when cross-fitting used every row, else refit on every row), calibrated per arm on its
-out-of-fold chances; the result is the one artifact serving loads (`models.uplift_model`), with
-the training population's distributions for drift monitoring (`models.drift`)."""
+when cross-fitting used every row, else refit on every row; optionally a two-model copy of
+that), calibrated per arm on its out-of-fold chances; the result is the one artifact serving
+loads (`models.uplift_model`), with the training population's distributions for drift
+monitoring (`models.drift`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from models.drift import build_reference
 from models.features import FloatArray
+from models.learners import DistilledLearner, UpliftLearner
 from models.uplift_model import HeldOutPredictions, UpliftModel
 from training import crossfit
 from training.config import TrainConfig
@@ -14,6 +18,63 @@ from training.crossfit import SELECTION_METRIC
 from training.evidence import Evidence
 from training.prepare import Prepared
 from training.registry import now_utc
+
+
+@dataclass(frozen=True)
+class ServedLearner:
+    """The learner a model serves, how it was made (``served_as``, in words) and, for a
+    distilled copy, its teacher and fidelity on the training rows."""
+
+    learner: UpliftLearner
+    served_as: str
+    distilled: dict[str, object] | None = None
+
+
+def served_learner(
+    config: TrainConfig,
+    prepared: Prepared,
+    selection: crossfit.Selection,
+    *,
+    propensity: FloatArray | None,
+) -> ServedLearner:
+    """The chosen recipe as served: its fold models averaged when cross-fitting used every row
+    (`serve_fold_models`), else refit on every row; with `distill_served_model`, that copied
+    into two regressions (`models.learners.DistilledLearner`)."""
+    rows = prepared.all_rows
+    bag = config.serve_fold_models and not prepared.sampled
+    learner = crossfit.refit(
+        selection.chosen,
+        rows.X,
+        rows.t,
+        rows.y,
+        propensity=propensity,
+        categorical=prepared.categorical,
+        feature_names=prepared.feature_names,
+        seed=config.seed,
+        bag=bag,
+    )
+    served_as = (
+        f"average of the {selection.folds} cross-fitted fold models"
+        if bag
+        else "refit on every row"
+    )
+    if not config.distill_served_model:
+        return ServedLearner(learner, served_as)
+    copy = DistilledLearner(learner, seed=config.seed).fit(
+        rows.X,
+        rows.t,
+        rows.y,
+        categorical=prepared.categorical,
+        feature_names=prepared.feature_names,
+    )
+    fidelity = copy.fidelity
+    return ServedLearner(
+        copy,
+        f"distilled from the {served_as} (on the training rows: uplift correlation "
+        f"{fidelity['uplift_correlation']:.3f}, {fidelity['top_10pct_kept']:.0%} of its top "
+        "10% kept)",
+        {"teacher": served_as, **fidelity},
+    )
 
 
 def build_model(
@@ -25,24 +86,13 @@ def build_model(
     run_id: str,
     evidence: Evidence,
 ) -> UpliftModel:
-    """The served model: the chosen recipe (its fold models averaged when cross-fitting used
-    every row, else refit on every row), calibrated per arm on its out-of-fold chances."""
+    """The served model (`served_learner`), calibrated per arm on the recipe's out-of-fold
+    chances, with what serving reports about it."""
     data, chosen = prepared.data, selection.chosen
     rows, cv = prepared.all_rows, prepared.cv_rows
-    bag = config.serve_fold_models and not prepared.sampled
-    learner = crossfit.refit(
-        chosen,
-        rows.X,
-        rows.t,
-        rows.y,
-        propensity=propensity,
-        categorical=prepared.categorical,
-        feature_names=prepared.feature_names,
-        seed=config.seed,
-        bag=bag,
-    )
+    served = served_learner(config, prepared, selection, propensity=propensity)
     model = UpliftModel.from_learner(
-        learner,
+        served.learner,
         specs=prepared.specs,
         calibration_df=None,
         held_out=HeldOutPredictions(p1=chosen.oof.p1, p0=chosen.oof.p0, t=cv.t, y=cv.y),
@@ -63,11 +113,8 @@ def build_model(
             "run_id": run_id,
             "selection_metric": SELECTION_METRIC,
             "selection": selection.reason,
-            "served_as": (
-                f"average of the {selection.folds} cross-fitted fold models"
-                if bag
-                else "refit on every row"
-            ),
+            "served_as": served.served_as,
+            "distilled": served.distilled,
             "cv_qini": chosen.qini,
             "cv_qini_interval": list(chosen.qini_interval),
             "evidence": evidence.as_info(),

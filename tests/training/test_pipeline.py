@@ -381,3 +381,40 @@ def test_every_row_cross_fitted_serves_the_fold_models_average_else_a_refit(
             refit = load_uplift_model(f"models:/{NAME}/{result.version}")
         assert refit.model_info["served_as"] == "refit on every row", label
         assert refit.learner.name == "s" and refit.model_info["n_train"] > 2_000, label
+
+
+def test_a_distilled_served_model_copies_the_fold_models_average(
+    scenario: Scenario, registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    """With `distill_served_model`, the served model is two regressions copying the fold models'
+    average: the same choice and out-of-fold metrics, its fidelity recorded and shown, its
+    scores close to the average's on the history's rows."""
+    from models.learners import DistilledLearner
+    from models.pyfunc import load_uplift_model
+
+    config = load_config(FAST_CONFIG).with_overrides(
+        data_path=registered_model.history_path,
+        output_dir=tmp_path / "out",
+        distill_served_model=True,
+    )
+    uri = new_tracking_store(tmp_path / "mlflow")
+    with use_tracking_uri(uri):
+        result = train(config)
+        copy = load_uplift_model(f"models:/{NAME}/{result.version}")
+    with use_tracking_uri(scenario.tracking_uri):
+        teacher = load_uplift_model(f"models:/{NAME}/1")
+    assert isinstance(copy.learner, DistilledLearner)
+    assert result.metrics == scenario.first.metrics  # judged on the recipe, out of fold
+    distilled = copy.model_info["distilled"]
+    assert distilled["teacher"] == "average of the 3 cross-fitted fold models"
+    assert distilled["uplift_correlation"] > 0.95
+    assert result.served_as.startswith("distilled from the average of the 3 cross-fitted")
+    assert "uplift correlation" in result.served_as
+    assert MlflowClient(uri).get_model_version(NAME, result.version).tags["served_as"] == (
+        result.served_as
+    )
+    assert result.served_as in result.report_path.read_text("utf-8")
+    history = read_table(registered_model.history_path).iloc[:3000]
+    ours, theirs = copy.predict(history), teacher.predict(history)
+    assert ours["uplift"].corr(theirs["uplift"]) > 0.95
+    assert ours["p_digital_if_not"].corr(theirs["p_digital_if_not"]) > 0.9
