@@ -14,6 +14,8 @@ from models.learners import (
     LEARNER_NAMES,
     DistilledLearner,
     EnsembleLearner,
+    LearnerPrediction,
+    UpliftAttribution,
     UpliftLearner,
     make_learner,
 )
@@ -71,6 +73,20 @@ def test_outcomes_and_contributions_are_consistent(
     np.testing.assert_allclose(contributions.sum(axis=1) + attribution.base, uplift, atol=1e-9)
 
 
+def _explained_like_predicted(
+    learner: UpliftLearner, X: np.ndarray
+) -> tuple[UpliftAttribution, LearnerPrediction]:
+    """Assert that `explain_matrix`'s predictions equal `predict_matrix`'s up to rounding;
+    return the explanation's attribution and the separate prediction."""
+    prediction, attribution = learner.explain_matrix(X)
+    separate = learner.predict_matrix(X)
+    for field in ("uplift", "p1", "p0"):
+        np.testing.assert_allclose(
+            getattr(prediction, field), getattr(separate, field), rtol=1e-9, atol=1e-12
+        )
+    return attribution, separate
+
+
 @pytest.mark.parametrize("name", LEARNER_NAMES)
 def test_one_pass_explanation_matches_the_separate_calls(
     name: str, arrays: dict[str, np.ndarray], fitted: dict[str, UpliftLearner]
@@ -80,12 +96,7 @@ def test_one_pass_explanation_matches_the_separate_calls(
     same numbers `attribute_matrix` gives."""
     learner = fitted[name]
     X = arrays["X"][6000:6300]
-    prediction, attribution = learner.explain_matrix(X)
-    separate = learner.predict_matrix(X)
-    for field in ("uplift", "p1", "p0"):
-        np.testing.assert_allclose(
-            getattr(prediction, field), getattr(separate, field), rtol=1e-9, atol=1e-12
-        )
+    attribution, _ = _explained_like_predicted(learner, X)
     alone = learner.attribute_matrix(X)
     np.testing.assert_array_equal(attribution.contributions, alone.contributions)
     np.testing.assert_array_equal(attribution.base, alone.base)
@@ -270,12 +281,7 @@ def test_a_distilled_copy_is_consistent_and_pickles(
     arrays: dict[str, np.ndarray], distilled: UpliftLearner
 ) -> None:
     X = arrays["X"][6000:6300]
-    prediction, attribution = distilled.explain_matrix(X)
-    separate = distilled.predict_matrix(X)
-    for field in ("uplift", "p1", "p0"):
-        np.testing.assert_allclose(
-            getattr(prediction, field), getattr(separate, field), rtol=1e-9, atol=1e-12
-        )
+    attribution, separate = _explained_like_predicted(distilled, X)
     np.testing.assert_allclose(
         attribution.contributions.sum(axis=1) + attribution.base, separate.uplift, atol=1e-9
     )
