@@ -23,6 +23,10 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   group; the programme's priorities (regions, women, rural firms) pick who is mentored; young
   owners leave the business age blank more often (added 2026-12-05 afternoon, after every
   default was set, and run once);
+* ``msme_blind_a`` / ``msme_blind_b`` (`benchmarks/zoo_blind_worlds.py`): two worlds written on
+  2026-12-05 by a helper that saw only the data contract and this module's `World` interface (not
+  the pipeline, its results or the other worlds' functions), with their own profile generator,
+  run once with the default of that day;
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
@@ -410,6 +414,19 @@ def cm_classification(rows: int, seed: int) -> World:
     )
 
 
+def _blind(name: str) -> Callable[[int, int], World]:
+    """A world of `zoo_blind_worlds` (written without sight of the pipeline), imported when
+    drawn: that module builds on this one."""
+
+    def make(rows: int, seed: int) -> World:
+        import zoo_blind_worlds
+
+        world: Callable[[int, int], World] = getattr(zoo_blind_worlds, name)
+        return world(rows, seed)
+
+    return make
+
+
 FAMILIES: dict[str, Callable[[int, int], World]] = {
     "simulator": simulator,
     "msme_access": msme_access,
@@ -418,6 +435,8 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_against_lottery": partial(msme_against, lottery=True),
     "msme_smooth": msme_smooth,
     "msme_logit": msme_logit,
+    "msme_blind_a": _blind("msme_blind_a"),
+    "msme_blind_b": _blind("msme_blind_b"),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -431,4 +450,6 @@ MSME_FAMILIES = (
     "msme_against_lottery",
     "msme_smooth",
     "msme_logit",
+    "msme_blind_a",
+    "msme_blind_b",
 )
