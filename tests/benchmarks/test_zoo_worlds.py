@@ -1,0 +1,82 @@
+"""The evaluation zoo's MSME worlds (`benchmarks/zoo_worlds.py`, `benchmarks/zoo_blind_worlds.py`)
+keep the data contract, so that the pipeline trains on them as on a programme's file: every
+history row passes validation, the evaluation population carries no outcome, the truth has one
+finite value per evaluation row, and a seed gives the same world again. No model is trained."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data.contract import OUTCOME_COLUMN, TREATMENT_COLUMN
+from data.validation import validate_frame
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+ROWS = 600
+
+
+@pytest.fixture(scope="module")
+def worlds() -> Iterator[tuple[dict[str, Callable[[int, int], Any]], tuple[str, ...]]]:
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        from zoo_worlds import FAMILIES, MSME_FAMILIES
+
+        yield FAMILIES, MSME_FAMILIES
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+
+
+MSME = (
+    "simulator",
+    "msme_access",
+    "msme_against",
+    "msme_access_lottery",
+    "msme_against_lottery",
+    "msme_smooth",
+    "msme_logit",
+    "msme_blind_a",
+    "msme_blind_b",
+)
+
+
+def test_every_msme_family_is_listed_as_one(
+    worlds: tuple[dict[str, Callable[[int, int], Any]], tuple[str, ...]],
+) -> None:
+    families, msme = worlds
+    assert set(msme) == set(MSME)
+    assert set(msme) <= set(families)
+
+
+@pytest.mark.parametrize("family", MSME)
+def test_an_msme_world_keeps_the_contract_and_its_seed(
+    family: str, worlds: tuple[dict[str, Callable[[int, int], Any]], tuple[str, ...]]
+) -> None:
+    make = worlds[0][family]
+    world = make(ROWS, 3)
+    history: pd.DataFrame = world.history
+    evaluation: pd.DataFrame = world.evaluation
+    truth = world.true_uplift
+
+    assert world.msme
+    assert len(history) == ROWS
+    result = validate_frame(history, "history")
+    assert result.problems == [], result.problems[:3]
+    assert result.n_valid == ROWS
+    assert history[TREATMENT_COLUMN].nunique() == 2  # both arms present
+    assert TREATMENT_COLUMN not in evaluation.columns
+    assert OUTCOME_COLUMN not in evaluation.columns
+    assert validate_frame(evaluation, "profile").problems == []
+    assert truth is not None and truth.shape == (len(evaluation),)
+    assert np.isfinite(truth).all() and (np.abs(truth) <= 1).all()
+    assert truth.std() > 0  # heterogeneous: targeting can matter
+
+    again = make(ROWS, 3)
+    pd.testing.assert_frame_equal(again.history, history)
+    other = make(ROWS, 4)
+    assert not other.history[OUTCOME_COLUMN].equals(history[OUTCOME_COLUMN])
