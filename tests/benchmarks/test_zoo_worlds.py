@@ -32,6 +32,7 @@ def worlds() -> Iterator[tuple[dict[str, Callable[[int, int], Any]], tuple[str, 
         sys.path.remove(str(BENCHMARKS))
 
 
+# Written out (not read from zoo_worlds): a world added to the zoo must be added here to be checked.
 MSME = (
     "simulator",
     "msme_access",
