@@ -43,6 +43,8 @@ MSME = (
     "msme_logit",
     "msme_blind_a",
     "msme_blind_b",
+    "msme_heldout_c",
+    "msme_heldout_d",
 )
 
 
