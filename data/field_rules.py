@@ -25,6 +25,7 @@ RuleCode = Literal[
     "field_too_many_msmes",
     "field_too_many_msmes_one",
     "field_control_character",
+    "field_own_column_profile_name",
 ]
 
 

@@ -18,7 +18,13 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from allocation.options import declared
-from data.store.extras import EXTRA_CELL_LENGTH, EXTRA_NAME_LENGTH, MAX_EXTRA_COLUMNS
+from data.field_rules import FieldRuleError
+from data.store.extras import (
+    EXTRA_CELL_LENGTH,
+    EXTRA_NAME_LENGTH,
+    MAX_EXTRA_COLUMNS,
+    PROFILE_FIELDS,
+)
 from data.store.repository import MAX_PAGE_SIZE
 from data.store.schema import ID_LENGTH
 from models.policy_value import ValueStatus
@@ -52,7 +58,29 @@ class _Body(BaseModel):
 
 # ---------------------------------------------------------------- POST /v1/lists
 
-ExtraName = Annotated[str, StringConstraints(min_length=1, max_length=EXTRA_NAME_LENGTH)]
+
+def _own_name(name: str) -> str:
+    """An own column may not take a profile field's name: it would hide the profile's value."""
+    if name in PROFILE_FIELDS:
+        raise FieldRuleError("field_own_column_profile_name")
+    return name
+
+
+# Said in the schema too (`not`/`enum` on the property names), so that clients and contract
+# tests know a name like `area_type` is refused before sending it.
+ExtraName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=EXTRA_NAME_LENGTH),
+    AfterValidator(_own_name),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": EXTRA_NAME_LENGTH,
+            "not": {"enum": sorted(PROFILE_FIELDS)},
+        }
+    ),
+]
 
 
 def _bounded_cell(value: str | bool | int | float | None) -> str | bool | int | float | None:

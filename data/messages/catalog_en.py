@@ -147,6 +147,9 @@ MESSAGES: dict[str, str] = {
     "field_control_character": (
         "{field} holds a control character (tab, line break or another invisible character)"
     ),
+    "field_own_column_profile_name": (
+        "{field}: an own column (extra) may not take a profile field's name; rename it"
+    ),
     # --- data.numbers: a number typed in a form --------------------------------------------------
     "number_empty": "no number given",
     "number_too_long": "a number has at most {limit} characters",

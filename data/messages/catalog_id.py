@@ -156,6 +156,9 @@ MESSAGES: dict[str, str] = {
     "field_control_character": (
         "{field} berisi karakter kontrol (tab, pindah baris, atau karakter tak terlihat lain)"
     ),
+    "field_own_column_profile_name": (
+        "{field}: kolom tambahan (extra) tidak boleh memakai nama kolom profil; ganti namanya"
+    ),
     # --- data.numbers: angka yang diketik di formulir --------------------------------------------
     "number_empty": "angka belum diisi",
     "number_too_long": "angka paling panjang {limit} karakter",

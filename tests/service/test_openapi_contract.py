@@ -3,8 +3,10 @@ against the app serving the session's real model.
 
 What JSON Schema cannot state is left out by name, each with its reason:
 
-- `msme_id` unique within a list, and each (column, value) once in `min_share`: well-formed cases
-  are sent with repeats dropped (ids made distinct). Malformed cases are sent as generated.
+- `msme_id` unique within a list, each (column, value) once in `min_share`, and at most
+  `MAX_EXTRA_COLUMNS` own columns (`extra`) over a whole list: well-formed cases are sent with
+  repeats dropped (ids made distinct) and own columns past the list's bound left out. Malformed
+  cases are sent as generated.
 - Query parameters outside the document: not generated. The service ignores them, as HTTP APIs
   commonly do, and OpenAPI cannot declare a closed set of query parameters.
 - A list whose constraints cannot all hold (`infeasible_constraints`), or whose solver ran out of
@@ -30,6 +32,7 @@ from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from data.contract import ID_COLUMN
+from data.store.extras import MAX_EXTRA_COLUMNS
 from service.schemas import MSME_ID_MAX_LENGTH
 from tests.service.support import ADMIN, AUTH, TestClient
 
@@ -51,12 +54,22 @@ CONTENT_BEYOND_SCHEMA = frozenset(
 
 
 def without_repeats(body: Any) -> Any:
-    """A well-formed body with distinct `msme_id`s and each (column, value) once in `min_share`:
-    uniqueness by key is a rule JSON Schema cannot state."""
+    """A well-formed body with distinct `msme_id`s, each (column, value) once in `min_share` and
+    at most MAX_EXTRA_COLUMNS own columns over the list: rules across items that JSON Schema
+    cannot state."""
     if not isinstance(body, dict):
         return body
     for index, profile in enumerate(body.get("msmes") or []):
         profile[ID_COLUMN] = f"{profile[ID_COLUMN]}"[: MSME_ID_MAX_LENGTH - 7] + f"~{index:06d}"
+    kept_names: set[str] = set()
+    for profile in body.get("msmes") or []:
+        extra = profile.get("extra")
+        if isinstance(extra, dict):
+            for name in list(extra):
+                if name not in kept_names and len(kept_names) >= MAX_EXTRA_COLUMNS:
+                    del extra[name]
+                else:
+                    kept_names.add(name)
     if body.get("min_share"):
         seen: set[tuple[str, str]] = set()
         kept = []
