@@ -43,76 +43,19 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from zoo_worlds import EVAL_ROWS, World, _finish_msme
 
-# BPS province codes with 2024 population in millions (Dukcapil, second half of 2024).
-_PROVINCES: tuple[tuple[str, float], ...] = (
-    ("11", 5.62),
-    ("12", 15.64),
-    ("13", 5.82),
-    ("14", 7.10),
-    ("15", 3.83),
-    ("16", 9.06),
-    ("17", 2.13),
-    ("18", 9.14),
-    ("19", 1.55),
-    ("21", 2.27),
-    ("31", 11.04),
-    ("32", 51.32),
-    ("33", 38.43),
-    ("34", 3.74),
-    ("35", 41.92),
-    ("36", 12.88),
-    ("51", 4.38),
-    ("52", 5.75),
-    ("53", 5.70),
-    ("61", 5.65),
-    ("62", 2.83),
-    ("63", 4.31),
-    ("64", 4.12),
-    ("65", 0.77),
-    ("71", 2.65),
-    ("72", 3.22),
-    ("73", 9.53),
-    ("74", 2.82),
-    ("75", 1.25),
-    ("76", 1.47),
-    ("81", 1.94),
-    ("82", 1.39),
-    ("91", 1.10),
-    ("92", 0.58),
-    ("93", 0.56),
-    ("94", 1.37),
-    ("95", 1.47),
-    ("96", 0.62),
-)
+from data.contract import EDUCATION_LEVELS, SECTORS
+from data.reference import provinces
 
-_SECTORS = (
-    "food_beverage",
-    "retail_trade",
-    "fashion_textile",
-    "craft",
-    "agri_processing",
-    "services",
-    "other_manufacturing",
-)
+_SECTORS = SECTORS  # the contract's order: the shares below follow it
 _SECTOR_SHARES_URBAN = np.array([0.34, 0.30, 0.08, 0.04, 0.03, 0.16, 0.05])
 _SECTOR_SHARES_RURAL = np.array([0.27, 0.31, 0.05, 0.07, 0.18, 0.06, 0.06])
 _FEMALE_SHARE = np.array([0.70, 0.55, 0.68, 0.50, 0.35, 0.45, 0.30])
 _WORKER_SCALE = np.array([1.0, 0.8, 1.6, 1.1, 1.4, 0.9, 2.0])  # mean extra workers
 _REVENUE_SHIFT = np.array([0.0, 0.25, 0.1, -0.3, -0.1, -0.05, 0.2])  # log revenue by sector
-_EDUCATION = (
-    "primary_or_less",
-    "junior_secondary",
-    "senior_secondary",
-    "diploma",
-    "bachelor_or_higher",
-)
-
-
-def _expit(x: np.ndarray) -> np.ndarray:
-    out: np.ndarray = 1.0 / (1.0 + np.exp(-x))
-    return out
+_EDUCATION = EDUCATION_LEVELS  # lowest to highest
 
 
 def _region(codes: np.ndarray) -> np.ndarray:
@@ -144,8 +87,9 @@ def _draw_profiles(
     `east_weight` multiplies the draw weight of Sulawesi, NTT, Maluku and Papua; `tail_share`
     of businesses get a Pareto(`tail_alpha`) revenue multiplier.
     """
-    codes = np.array([code for code, _ in _PROVINCES])
-    weights = np.array([pop for _, pop in _PROVINCES])
+    reference = provinces()  # BPS codes with their 2024 population (Dukcapil)
+    codes = reference["province_code"].to_numpy(str)
+    weights = reference["population"].to_numpy(float) / 1e6
     lagging = np.array([code[0] in "789" or code == "53" for code in codes])
     weights = np.where(lagging, weights * east_weight, weights)
     province = rng.choice(codes, size=n, p=weights / weights.sum())
@@ -203,7 +147,7 @@ def _draw_profiles(
     raw_age = rng.gamma(1.8, 4.5, n) + 0.15 * np.maximum(owner_age - 35, 0).astype(float)
     business_age = np.clip(np.round(np.minimum(raw_age, owner_age - 15.0), 1), 0.0, 150.0)
 
-    smartphone = rng.random(n) < _expit(1.7 + 0.8 * wealth - 0.05 * (owner_age - 44))
+    smartphone = rng.random(n) < expit(1.7 + 0.8 * wealth - 0.05 * (owner_age - 44))
     net_latent = (
         0.8 * urban
         + 0.25 * (region == "java")
@@ -214,9 +158,9 @@ def _draw_profiles(
     internet = np.array(("none", "weak", "good"))[
         np.searchsorted(np.array([-1.0, 0.55]), net_latent)
     ]
-    bank = rng.random(n) < _expit(-0.1 + 0.9 * wealth + 0.5 * urban)
-    nib = rng.random(n) < _expit(-1.3 + 0.5 * wealth + 0.45 * np.log(workers) + 0.4 * bank)
-    training = rng.random(n) < _expit(-2.4 + 0.5 * wealth + 0.3 * female + 0.4 * urban)
+    bank = rng.random(n) < expit(-0.1 + 0.9 * wealth + 0.5 * urban)
+    nib = rng.random(n) < expit(-1.3 + 0.5 * wealth + 0.45 * np.log(workers) + 0.4 * bank)
+    training = rng.random(n) < expit(-2.4 + 0.5 * wealth + 0.3 * female + 0.4 * urban)
 
     frame = pd.DataFrame(
         {
@@ -266,7 +210,7 @@ def msme_heldout_c(rows: int, seed: int) -> World:
         "services": 0.1,
         "other_manufacturing": -0.2,
     }
-    p0 = _expit(
+    p0 = expit(
         -3.35
         + np.array([sector_base[s] for s in sector])
         + 0.35 * wealth
@@ -313,7 +257,7 @@ def msme_heldout_c(rows: int, seed: int) -> World:
         "sulawesi": -0.2,
         "east": -3.0,
     }
-    propensity = _expit(
+    propensity = expit(
         -2.35
         + 1.25 * nib
         + 0.55 * bank
@@ -325,7 +269,7 @@ def msme_heldout_c(rows: int, seed: int) -> World:
 
     # Revenue blank for about a fifth: more for the richer and for businesses without an NIB.
     log_rev = np.log(revenue) - np.log(6e6)
-    missing_revenue = rng.random(n) < _expit(-1.75 + 0.45 * log_rev + 0.6 * ~nib)
+    missing_revenue = rng.random(n) < expit(-1.75 + 0.45 * log_rev + 0.6 * ~nib)
     frame.loc[missing_revenue, "monthly_revenue_idr"] = np.nan
     missing_age = rng.random(n) < 0.08
     frame.loc[missing_age, "business_age_years"] = np.nan
@@ -369,7 +313,7 @@ def msme_heldout_d(rows: int, seed: int) -> World:
         + 0.25 * (age < 35)
     )
     sure = training & phone & (internet == "good") & (edu >= 2)
-    p0 = np.where(sure, 0.27 + 0.06 * np.tanh(wealth), _expit(base_logit))
+    p0 = np.where(sure, 0.27 + 0.06 * np.tanh(wealth), expit(base_logit))
 
     jackpot = (
         np.isin(sector, ["food_beverage", "fashion_textile", "craft"])
@@ -382,7 +326,7 @@ def msme_heldout_d(rows: int, seed: int) -> World:
     )
     harmed = (sector == "agri_processing") & ~urban & (workers <= 2) & (age > 50)
     harmed &= internet != "good"
-    small = np.where(phone, 0.008 + 0.025 * _expit(1.5 * (wealth - 0.5)), 0.003)
+    small = np.where(phone, 0.008 + 0.025 * expit(1.5 * (wealth - 0.5)), 0.003)
     uplift = np.select(
         [sure, jackpot, harmed],
         [np.zeros(n), np.full(n, 0.33), np.full(n, -0.035)],
@@ -391,12 +335,12 @@ def msme_heldout_d(rows: int, seed: int) -> World:
 
     # Mentors pick the likely successes: steep in the untreated logit, plus training graduates.
     p0_logit = np.log(p0 / (1.0 - p0))
-    propensity = _expit(-1.2 + 0.9 * (p0_logit + 2.9) + 0.5 * training - 0.5 * ~urban)
+    propensity = expit(-1.2 + 0.9 * (p0_logit + 2.9) + 0.5 * training - 0.5 * ~urban)
 
     # Revenue blank for about two in five, mostly small and rural firms; business age blank
     # more often in villages.
     log_rev = np.log(revenue) - np.log(6e6)
-    missing_revenue = rng.random(n) < _expit(-0.9 - 0.9 * log_rev + 0.6 * ~urban)
+    missing_revenue = rng.random(n) < expit(-0.9 - 0.9 * log_rev + 0.6 * ~urban)
     frame.loc[missing_revenue, "monthly_revenue_idr"] = np.nan
     missing_age = rng.random(n) < np.where(urban, 0.06, 0.2)
     frame.loc[missing_age, "business_age_years"] = np.nan
