@@ -148,8 +148,10 @@ def qini_with_interval(
     qini = ev.qini_coefficient(y, uplift, t)
     if resamples <= 0:
         return qini, (qini, qini)
-    found = ev.bootstrap_intervals(y, uplift, t, [0.1], resamples=resamples, seed=seed)
-    low, high = found["qini_coefficient"]
+    found = ev.bootstrap_many(
+        y, t, {"score": uplift}, [0.1], resamples=resamples, seed=seed, qini_only=True
+    )
+    low, high = found["score"]["qini_coefficient"]
     return qini, (float(low), float(high))
 
 

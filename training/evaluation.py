@@ -96,16 +96,13 @@ class _Ranked:
     y: FloatArray  # outcomes in ranked order (n,)
     t: FloatArray
     truth: FloatArray | None
-    ends: NDArray[np.intp]  # last position of each run of tied scores
+    ends: NDArray[np.intp] | slice  # last position of each run of tied scores (all: a slice)
     cum_w: FloatArray  # (B, n) cumulative weight (rows)
     cum_wt: FloatArray  # treated rows
+    cum_wc: FloatArray  # control rows
     cum_wyt: FloatArray  # treated responders
     cum_wyc: FloatArray  # control responders
     cum_wtruth: FloatArray | None  # true uplift
-
-    @property
-    def cum_wc(self) -> FloatArray:
-        return self.cum_w - self.cum_wt
 
 
 def _ranked(
@@ -116,17 +113,21 @@ def _ranked(
     truth: FloatArray | None = None,
 ) -> _Ranked:
     order = _descending(score)
-    w = np.ones((1, len(y))) if weights is None else weights[:, order]
+    w = np.ones((1, len(y))) if weights is None else np.take(weights, order, axis=1)
     ys, ts = y[order].astype(w.dtype), t[order].astype(w.dtype)
     truth_sorted = None if truth is None else truth[order]
     wt = w * ts
+    ends = _tie_ends(score[order])
+    cum_w, cum_wt = np.cumsum(w, axis=1), np.cumsum(wt, axis=1)
     return _Ranked(
         y=ys,
         t=ts,
         truth=truth_sorted,
-        ends=_tie_ends(score[order]),
-        cum_w=np.cumsum(w, axis=1),
-        cum_wt=np.cumsum(wt, axis=1),
+        # Without ties every position is an end: a slice reads the sums without copying them.
+        ends=slice(None) if len(ends) == len(y) else ends,
+        cum_w=cum_w,
+        cum_wt=cum_wt,
+        cum_wc=cum_w - cum_wt,
         cum_wyt=np.cumsum(wt * ys, axis=1),
         cum_wyc=np.cumsum((w - wt) * ys, axis=1),
         cum_wtruth=None if truth_sorted is None else np.cumsum(w * truth_sorted, axis=1),
@@ -152,9 +153,10 @@ def _ranked_by_level(
         y=levels[::-1],
         t=levels[::-1],
         truth=None,
-        ends=np.arange(len(levels), dtype=np.intp),
+        ends=slice(None),
         cum_w=sums[:, 0],
         cum_wt=sums[:, 1],
+        cum_wc=sums[:, 0] - sums[:, 1],
         cum_wyt=sums[:, 2],
         cum_wyc=sums[:, 3],
         cum_wtruth=None,
@@ -167,21 +169,26 @@ def _with_origin(x: FloatArray, values: FloatArray) -> tuple[FloatArray, FloatAr
 
 
 def _qini_points(r: _Ranked) -> tuple[FloatArray, FloatArray]:
+    """The Qini curve at the tie ends, without its origin (0, 0)."""
     e = r.ends
     n_t, n_c = r.cum_wt[:, e], r.cum_wc[:, e]
     values = r.cum_wyt[:, e] - r.cum_wyc[:, e] * _safe_div(n_t, n_c)
-    return _with_origin(r.cum_w[:, e], values)
+    return r.cum_w[:, e], values
 
 
 def _uplift_points(r: _Ranked) -> tuple[FloatArray, FloatArray]:
+    """The uplift curve at the tie ends, without its origin (0, 0)."""
     e = r.ends
     n_t, n_c, n_all = r.cum_wt[:, e], r.cum_wc[:, e], r.cum_w[:, e]
     values = (_safe_div(r.cum_wyt[:, e], n_t) - _safe_div(r.cum_wyc[:, e], n_c)) * n_all
-    return _with_origin(n_all, values)
+    return n_all, values
 
 
 def _area(x: FloatArray, values: FloatArray) -> FloatArray:
-    return np.asarray(np.trapezoid(values, x, axis=1), dtype=np.float64)
+    """Trapezoid area under points that start at the origin (`_with_origin`'s), read from the
+    points without it: the first segment from (0, 0) adds x[0] * values[0] / 2."""
+    first = x[:, 0] * values[:, 0] / 2.0
+    return np.asarray(np.trapezoid(values, x, axis=1) + first, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -196,10 +203,26 @@ class _Perfect:
 
 
 def _perfect(
-    y: FloatArray, t: FloatArray, weights: FloatArray | None, truth: FloatArray | None
+    y: FloatArray,
+    t: FloatArray,
+    weights: FloatArray | None,
+    truth: FloatArray | None,
+    *,
+    uplift_curve: bool = True,
 ) -> _Perfect:
+    """The perfect rankings' areas; without ``uplift_curve``, the Qini's alone (the uplift
+    curve's fields are then NaN: only `_qini_from` may read the result)."""
     w = np.ones((1, len(y))) if weights is None else weights
     qini = _qini_points(_ranked_by_level(y, t, y * t - y * (1 - t), weights))
+    if not uplift_curve:
+        missing = np.full(len(w), np.nan)
+        return _Perfect(
+            qini_area=_area(*qini),
+            uplift_area=missing,
+            baseline_qini=qini[0][:, -1] * qini[1][:, -1] / 2.0,
+            baseline_uplift=missing,
+            oracle=None,
+        )
     same = 2.0 * (y == t)
     by_y = _uplift_points(_ranked_by_level(y, t, same + y, weights))
     by_t = _uplift_points(_ranked_by_level(y, t, same + t, weights))
@@ -315,7 +338,7 @@ def qini_curve(
 ) -> tuple[FloatArray, FloatArray]:
     """Qini curve points (rows targeted, Qini value), as sklift.metrics.qini_curve."""
     y, s, t = _inputs(y_true, uplift, treatment)
-    x, q = _qini_points(_ranked(y, t, s, None))
+    x, q = _with_origin(*_qini_points(_ranked(y, t, s, None)))
     return x[0], q[0]
 
 
@@ -330,7 +353,7 @@ def uplift_curve(
 ) -> tuple[FloatArray, FloatArray]:
     """Uplift curve points (rows targeted, uplift x rows), as sklift.metrics.uplift_curve."""
     y, s, t = _inputs(y_true, uplift, treatment)
-    x, u = _uplift_points(_ranked(y, t, s, None))
+    x, u = _with_origin(*_uplift_points(_ranked(y, t, s, None)))
     return x[0], u[0]
 
 
@@ -521,6 +544,17 @@ def capacity_tag(k: float) -> str:
     return f"{round(percent)}pct" if abs(percent - round(percent)) < 1e-9 else f"{percent:g}pct"
 
 
+def _resample_counts(rng: np.random.Generator, n: int, size: int) -> FloatArray:
+    """``size`` bootstrap resamples of ``n`` rows as row counts (size x n): each is n rows drawn
+    with replacement, counted (a multinomial draw with equal chances, four times faster than
+    ``Generator.multinomial`` over many rows). Float32: sums of whole counts stay exact below
+    2**24 rows."""
+    counts = np.empty((size, n), dtype=np.float32)
+    for row in counts:
+        row[:] = np.bincount(rng.integers(0, n, size=n), minlength=n)
+    return counts
+
+
 def bootstrap_intervals(
     y_true: ArrayLike,
     uplift: ArrayLike,
@@ -556,9 +590,11 @@ def bootstrap_many(
     seed: int = 0,
     level: float = 0.9,
     chunk: int = 25,
+    qini_only: bool = False,
 ) -> dict[str, dict[str, tuple[float, float]]]:
     """Percentile bootstrap intervals on the headline numbers (Qini coefficient, AUUC, uplift@k
-    by_group and, with the truth, the oracle share) of several rankings of the same rows.
+    by_group and, with the truth, the oracle share) of several rankings of the same rows; with
+    ``qini_only``, on the Qini coefficient alone (what the learner choice reads; the same draws).
 
     All rankings see the same resamples (paired), drawn as multinomial row counts from a seeded
     generator; a chunk of resamples is computed at once (arrays of chunk x rows), and what does
@@ -575,8 +611,13 @@ def bootstrap_many(
     while remaining > 0:
         size = min(chunk, remaining)
         remaining -= size
-        # Counts as float32: sums of whole counts stay exact below 2**24 rows.
-        weights = rng.multinomial(n, np.full(n, 1.0 / n), size=size).astype(np.float32)
+        weights = _resample_counts(rng, n, size)
+        if qini_only:
+            perfect = _perfect(y, t, weights, None, uplift_curve=False)
+            for name, score in scores.items():
+                ranked = _ranked(y, t, score, weights)
+                draws[name].setdefault("qini_coefficient", []).append(_qini_from(ranked, perfect))
+            continue
         perfect = _perfect(y, t, weights, truth)
         for name, score in scores.items():
             ranked = _ranked(y, t, score, weights, truth)

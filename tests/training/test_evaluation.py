@@ -184,6 +184,35 @@ def test_bootstrap_intervals_are_seeded_and_bracket_the_estimate() -> None:
     assert first["oracle_share_10pct"] == (1.0, 1.0)
 
 
+def test_resample_counts_are_whole_row_counts_of_n_draws() -> None:
+    """Each resample counts n rows drawn with replacement: whole, non-negative, summing to n,
+    every row about once on average, and the same counts again from the same seed."""
+    n, size = 5_000, 40
+    counts = ev._resample_counts(np.random.default_rng(7), n, size)
+    again = ev._resample_counts(np.random.default_rng(7), n, size)
+    assert counts.shape == (size, n) and counts.dtype == np.float32
+    np.testing.assert_array_equal(counts, again)
+    assert (counts >= 0).all() and (counts == np.round(counts)).all()
+    np.testing.assert_array_equal(counts.sum(axis=1), np.full(size, n))
+    # A row's count is Binomial(n, 1/n): mean 1, variance about 1; a row is missed ~37% of times.
+    assert counts.mean() == pytest.approx(1.0)
+    assert counts.var() == pytest.approx(1.0, abs=0.05)
+    assert (counts == 0).mean() == pytest.approx(np.exp(-1), abs=0.01)
+
+
+def test_qini_only_bootstrap_gives_the_same_qini_interval() -> None:
+    """The learner choice's bootstrap (Qini alone) reads the same draws as the full one: the
+    same interval, and nothing else."""
+    rng = np.random.default_rng(5)
+    n = 3_000
+    t = (rng.uniform(size=n) < 0.5).astype(float)
+    score = rng.normal(size=n)
+    y = (rng.uniform(size=n) < 0.1 + 0.05 * t * (score > 0)).astype(float)
+    full = ev.bootstrap_many(y, t, {"a": score}, [0.1], resamples=50, seed=3)
+    alone = ev.bootstrap_many(y, t, {"a": score}, [0.1], resamples=50, seed=3, qini_only=True)
+    assert alone == {"a": {"qini_coefficient": full["a"]["qini_coefficient"]}}
+
+
 def test_headline_metrics_names() -> None:
     metrics = ev.headline_metrics(B_Y, B_S, B_T, [0.25, 0.5], true_uplift=B_S)
     assert metrics["uplift_at_50pct"] == pytest.approx(0.5)
