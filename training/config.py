@@ -162,9 +162,18 @@ class TrainConfig(BaseModel):
     )
     serve_fold_models: bool = Field(
         default=True,
-        description="When cross-fitting used every row, serve each chosen learner as the average "
-        "of its k fold models instead of fitting it again on all rows (the average ranked better "
-        "in the evaluation zoo); false: always refit.",
+        description="When cross-fitting used every row in at least fold_models_min_folds "
+        "folds, serve each chosen learner as the average of its k fold models instead of "
+        "fitting it again on all rows (the average ranked better in the evaluation zoo); "
+        "false: always refit.",
+    )
+    fold_models_min_folds: int = Field(
+        default=3,
+        ge=2,
+        le=20,
+        description="The fewest folds whose models are served averaged: with fewer (two, from "
+        "about 120,000 rows with the defaults) each fold model saw half the rows, and a refit "
+        "on every row ranked better in the zoo.",
     )
     distill_served_model: bool = Field(
         default=False,

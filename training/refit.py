@@ -1,8 +1,8 @@
 """Stage 4, refit and calibrate: the chosen recipe (the average of its cross-fitted fold models
-when cross-fitting used every row, else refit on every row; optionally a two-model copy of
-that), calibrated per arm on its out-of-fold chances; the result is the one artifact serving
-loads (`models.uplift_model`), with the training population's distributions for drift
-monitoring (`models.drift`)."""
+when cross-fitting used every row in three folds or more, else refit on every row; optionally a
+two-model copy of that), calibrated per arm on its out-of-fold chances; the result is the one
+artifact serving loads (`models.uplift_model`), with the training population's distributions
+for drift monitoring (`models.drift`)."""
 
 from __future__ import annotations
 
@@ -38,10 +38,15 @@ def served_learner(
     propensity: FloatArray | None,
 ) -> ServedLearner:
     """The chosen recipe as served: its fold models averaged when cross-fitting used every row
-    (`serve_fold_models`), else refit on every row; with `distill_served_model`, that copied
-    into two regressions (`models.learners.DistilledLearner`)."""
+    in enough folds (`serve_fold_models`, `fold_models_min_folds`), else refit on every row;
+    with `distill_served_model`, that copied into two regressions
+    (`models.learners.DistilledLearner`)."""
     rows = prepared.all_rows
-    bag = config.serve_fold_models and not prepared.sampled
+    bag = (
+        config.serve_fold_models
+        and not prepared.sampled
+        and selection.folds >= config.fold_models_min_folds
+    )
     learner = crossfit.refit(
         selection.chosen,
         rows.X,

@@ -354,7 +354,9 @@ def test_every_row_cross_fitted_serves_the_fold_models_average_else_a_refit(
 ) -> None:
     """The first run cross-fitted every row: it serves the average of its 3 fold models. A
     history larger than `selection_rows` is cross-fitted on a sample, so the served model is
-    fit again on every row; so is one trained with `serve_fold_models = false`."""
+    fit again on every row; so is one cross-fitted in fewer folds than
+    `fold_models_min_folds` (each fold model saw half the rows), and one trained with
+    `serve_fold_models = false`."""
     from models.learners import EnsembleLearner
     from models.pyfunc import load_uplift_model
 
@@ -374,6 +376,7 @@ def test_every_row_cross_fitted_serves_the_fold_models_average_else_a_refit(
     )
     for label, overrides in (
         ("sampled", {"selection_rows": 2_000}),
+        ("two folds", {"folds": 2}),
         ("asked", {"serve_fold_models": False}),
     ):
         with use_tracking_uri(new_tracking_store(tmp_path / label)):
