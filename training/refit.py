@@ -58,11 +58,7 @@ def served_learner(
         seed=config.seed,
         bag=bag,
     )
-    served_as = (
-        f"average of the {selection.folds} cross-fitted fold models"
-        if bag
-        else "refit on every row"
-    )
+    served_as = _served_as(config, prepared, selection.folds, bag=bag)
     if not config.distill_served_model:
         return ServedLearner(learner, served_as)
     copy = DistilledLearner(learner, seed=config.seed).fit(
@@ -80,6 +76,20 @@ def served_learner(
         "10% kept)",
         {"teacher": served_as, **fidelity},
     )
+
+
+def _served_as(config: TrainConfig, prepared: Prepared, folds: int, *, bag: bool) -> str:
+    """How the recipe is served, in words, with why it was refit when it could have been
+    averaged (`/v1/model`, the registry tag and the report show it)."""
+    if bag:
+        return f"average of the {folds} cross-fitted fold models"
+    if config.serve_fold_models and not prepared.sampled:
+        return (
+            f"refit on every row ({folds} folds, fewer than fold_models_min_folds "
+            f"{config.fold_models_min_folds}: each fold model saw {(folds - 1) / folds:.0%} of "
+            "the rows)"
+        )
+    return "refit on every row"
 
 
 def build_model(
