@@ -318,8 +318,9 @@ def test_a_large_history_is_cross_fitted_on_every_row_with_two_folds_and_t_joini
 ) -> None:
     """Above `large_history_rows` rows every row is still cross-fitted, with fewer folds (here
     `min_folds`, two): the propensity, the stacking (where T joins whatever its Qini)
-    and the evaluation see every row, and the served model is the two fold models' average.
-    At or below the threshold the history keeps the usual folds and T does not join."""
+    and the evaluation see every row, and the served model is refit on every row (each of two
+    fold models saw only half of them). At or below the threshold the history keeps the usual
+    folds, serves their models' average, and T does not join."""
     from models.pyfunc import load_uplift_model
 
     base = load_config(FAST_CONFIG).with_overrides(
@@ -343,7 +344,10 @@ def test_a_large_history_is_cross_fitted_on_every_row_with_two_folds_and_t_joini
         assert info["n_train"] == result.metrics["cv_rows"] > 1_000, label
         assert result.metrics["cv_folds"] == (2 if label == "large" else 3), label
     large, usual = served["large"].model_info, served["usual"].model_info
-    assert large["served_as"] == "average of the 2 cross-fitted fold models"
+    assert large["served_as"] == (
+        "refit on every row (2 folds, fewer than fold_models_min_folds 3: each fold model saw "
+        "50% of the rows)"
+    )
     assert usual["served_as"] == "average of the 3 cross-fitted fold models"
     assert "t" in large["members"] and "t" in large["weights"]
     assert usual["members"] == ["s", "x"]
