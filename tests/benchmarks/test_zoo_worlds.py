@@ -1,4 +1,4 @@
-"""The evaluation zoo's MSME worlds (`benchmarks/zoo_worlds.py`, `benchmarks/zoo_blind_worlds.py`)
+"""The evaluation zoo's MSME worlds (`benchmarks/zoo_worlds.py` and the helper-written modules)
 keep the data contract, so that the pipeline trains on them as on a programme's file: every
 history row passes validation, the evaluation population carries no outcome, the truth has one
 finite value per evaluation row, and a seed gives the same world again. No model is trained."""
@@ -45,6 +45,8 @@ MSME = (
     "msme_blind_b",
     "msme_heldout_c",
     "msme_heldout_d",
+    "msme_reserve_e",
+    "msme_reserve_f",
 )
 
 
