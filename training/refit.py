@@ -42,11 +42,10 @@ def served_learner(
     with `distill_served_model`, that copied into two regressions
     (`models.learners.DistilledLearner`)."""
     rows = prepared.all_rows
-    bag = (
-        config.serve_fold_models
-        and not prepared.sampled
-        and selection.folds >= config.fold_models_min_folds
-    )
+    # The fold models may stand in for a refit when they were asked for and saw every row ...
+    may_average = config.serve_fold_models and not prepared.sampled
+    # ... and each saw enough of them.
+    bag = may_average and selection.folds >= config.fold_models_min_folds
     learner = crossfit.refit(
         selection.chosen,
         rows.X,
@@ -58,7 +57,7 @@ def served_learner(
         seed=config.seed,
         bag=bag,
     )
-    served_as = _served_as(config, prepared, selection.folds, bag=bag)
+    served_as = _served_as(config, selection.folds, bag=bag, may_average=may_average)
     if not config.distill_served_model:
         return ServedLearner(learner, served_as)
     copy = DistilledLearner(learner, seed=config.seed).fit(
@@ -78,12 +77,12 @@ def served_learner(
     )
 
 
-def _served_as(config: TrainConfig, prepared: Prepared, folds: int, *, bag: bool) -> str:
+def _served_as(config: TrainConfig, folds: int, *, bag: bool, may_average: bool) -> str:
     """How the recipe is served, in words, with why it was refit when it could have been
     averaged (`/v1/model`, the registry tag and the report show it)."""
     if bag:
         return f"average of the {folds} cross-fitted fold models"
-    if config.serve_fold_models and not prepared.sampled:
+    if may_average:
         return (
             f"refit on every row ({folds} folds, fewer than fold_models_min_folds "
             f"{config.fold_models_min_folds}: each fold model saw {(folds - 1) / folds:.0%} of "
