@@ -31,8 +31,11 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   written the same way on 2026-12-05, held out until the refit at two folds needed checking,
   run once then (docs/results.md, 2026-12-05 "i");
 * ``msme_reserve_e`` / ``msme_reserve_f`` (`benchmarks/zoo_reserve_worlds.py`): two more worlds
-  written the same way on 2026-12-05 evening, **held in reserve**: not run (and left out of the
-  default families, `HELD_OUT`) until a change tuned on the other worlds needs checking;
+  written the same way on 2026-12-05 evening, held in reserve until the refit at two folds needed
+  checking, run once then (docs/results.md, 2026-12-05 "j");
+* ``msme_reserve_g`` / ``msme_reserve_h`` (`benchmarks/zoo_reserve_gh_worlds.py`): two more
+  worlds written the same way on 2026-12-05 night, **held in reserve**: not run (and left out of
+  the default families, `HELD_OUT`) until a change tuned on the other worlds needs checking;
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
@@ -447,6 +450,8 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_heldout_d": _outside("zoo_heldout_worlds", "msme_heldout_d"),
     "msme_reserve_e": _outside("zoo_reserve_worlds", "msme_reserve_e"),
     "msme_reserve_f": _outside("zoo_reserve_worlds", "msme_reserve_f"),
+    "msme_reserve_g": _outside("zoo_reserve_gh_worlds", "msme_reserve_g"),
+    "msme_reserve_h": _outside("zoo_reserve_gh_worlds", "msme_reserve_h"),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -466,8 +471,11 @@ MSME_FAMILIES = (
     "msme_heldout_d",
     "msme_reserve_e",
     "msme_reserve_f",
+    "msme_reserve_g",
+    "msme_reserve_h",
 )
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
-# was run once, on 2026-12-05 (docs/results.md, "i"), and is now an ordinary family.
-HELD_OUT = ("msme_reserve_e", "msme_reserve_f")
+# was run once, on 2026-12-05 (docs/results.md, "i"), the reserve pair E and F on 2026-12-05
+# night (docs/results.md, "j"); both are ordinary families now.
+HELD_OUT = ("msme_reserve_g", "msme_reserve_h")

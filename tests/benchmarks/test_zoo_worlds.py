@@ -47,6 +47,8 @@ MSME = (
     "msme_heldout_d",
     "msme_reserve_e",
     "msme_reserve_f",
+    "msme_reserve_g",
+    "msme_reserve_h",
 )
 
 
