@@ -5,7 +5,7 @@ worlds (their design, code and scores), and held out until a change tuned on the
 needed checking. That was the refit at two folds (docs/results.md, 2026-12-05 "i"): they were
 run once then, at every size, with the peers beside ours. Their scores are now seen, so they
 are ordinary zoo worlds; no lever has been tuned on them, and one that is must say so. The
-worlds held in reserve now are in `zoo_reserve_gh_worlds.py`.
+worlds held in reserve now are in `zoo_reserve_ij_worlds.py`.
 
 Both worlds draw their own offline MSME profiles (no `data.simulate`): a province by population
 (38 BPS codes), urban or rural, a hidden household-wealth factor that ties education,

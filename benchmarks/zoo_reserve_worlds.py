@@ -8,7 +8,7 @@ Held in reserve until a change tuned on the other worlds needed an independent c
 at two folds. They were run once then, at every size, with the peers beside ours, and nothing
 was changed after (docs/results.md, 2026-12-05 "j"). Their scores are now seen, so they are
 ordinary zoo worlds; no lever has been tuned on them, and one that is must say so. The worlds
-held in reserve now are in `zoo_reserve_gh_worlds.py`.
+held in reserve now are in `zoo_reserve_ij_worlds.py`.
 
 Both worlds draw their own offline MSME profiles (`_draw_profiles`), calibrated to the domain
 brief: provinces by island share of firms (Economic Census 2016) times province population (an

@@ -34,6 +34,10 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   written the same way on 2026-12-05 evening, held in reserve until the refit at two folds needed
   checking, run once then (docs/results.md, 2026-12-05 "j");
 * ``msme_reserve_g`` / ``msme_reserve_h`` (`benchmarks/zoo_reserve_gh_worlds.py`): two more
+  worlds written the same way on 2026-12-05 night, held in reserve until a lever needed checking
+  (larger outcome trees for large histories, not kept), run once then at 200,000 rows
+  (docs/results.md, 2026-12-05 "k");
+* ``msme_reserve_i`` / ``msme_reserve_j`` (`benchmarks/zoo_reserve_ij_worlds.py`): two more
   worlds written the same way on 2026-12-05 night, **held in reserve**: not run (and left out of
   the default families, `HELD_OUT`) until a change tuned on the other worlds needs checking;
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
@@ -452,6 +456,8 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_reserve_f": _outside("zoo_reserve_worlds", "msme_reserve_f"),
     "msme_reserve_g": _outside("zoo_reserve_gh_worlds", "msme_reserve_g"),
     "msme_reserve_h": _outside("zoo_reserve_gh_worlds", "msme_reserve_h"),
+    "msme_reserve_i": _outside("zoo_reserve_ij_worlds", "msme_reserve_i"),
+    "msme_reserve_j": _outside("zoo_reserve_ij_worlds", "msme_reserve_j"),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -473,9 +479,12 @@ MSME_FAMILIES = (
     "msme_reserve_f",
     "msme_reserve_g",
     "msme_reserve_h",
+    "msme_reserve_i",
+    "msme_reserve_j",
 )
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
 # was run once, on 2026-12-05 (docs/results.md, "i"), the reserve pair E and F on 2026-12-05
-# night (docs/results.md, "j"); both are ordinary families now.
-HELD_OUT = ("msme_reserve_g", "msme_reserve_h")
+# night (docs/results.md, "j"), G and H at 200,000 rows the same night to check a lever
+# (docs/results.md, "k"); all are ordinary families now.
+HELD_OUT = ("msme_reserve_i", "msme_reserve_j")

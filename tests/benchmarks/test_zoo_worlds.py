@@ -49,6 +49,8 @@ MSME = (
     "msme_reserve_f",
     "msme_reserve_g",
     "msme_reserve_h",
+    "msme_reserve_i",
+    "msme_reserve_j",
 )
 
 
