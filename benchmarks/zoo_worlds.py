@@ -35,7 +35,7 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   checking, run once then (docs/results.md, 2026-12-05 "j");
 * ``msme_reserve_g`` / ``msme_reserve_h`` (`benchmarks/zoo_reserve_gh_worlds.py`): two more
   worlds written the same way on 2026-12-05 night, held in reserve until a lever needed checking
-  (larger outcome trees for large histories, not kept), run once then at 200,000 rows
+  (larger outcome trees for large histories, not kept), run once then at every size
   (docs/results.md, 2026-12-05 "k");
 * ``msme_reserve_i`` / ``msme_reserve_j`` (`benchmarks/zoo_reserve_ij_worlds.py`): two more
   worlds written the same way on 2026-12-05 night, **held in reserve**: not run (and left out of
@@ -485,6 +485,6 @@ MSME_FAMILIES = (
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
 # was run once, on 2026-12-05 (docs/results.md, "i"), the reserve pair E and F on 2026-12-05
-# night (docs/results.md, "j"), G and H at 200,000 rows the same night to check a lever
+# night (docs/results.md, "j"), G and H the same night to check a lever
 # (docs/results.md, "k"); all are ordinary families now.
 HELD_OUT = ("msme_reserve_i", "msme_reserve_j")
