@@ -160,6 +160,13 @@ def rules(d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     for label, share in shares.items():
         weights = (1 - share) * w + share / len(names)
         out[f"S, X (+T if best) R-stack, {label}"] = _combine(d, names, weights)
+    # Small histories: the prior leaning towards S (pooled, the most data-efficient member).
+    share = prior_shrinkage(len(d["t"]), 20_000)
+    for lean in (0.67, 0.8):
+        leaning = np.array([lean if n == "s" else (1 - lean) / (len(names) - 1) for n in names])
+        out[f"S, X (+T if best) R-stack, prior 20,000 rows, {lean:.0%} on S"] = _combine(
+            d, names, (1 - share) * w + share * leaning
+        )
     # T always a candidate, the prior giving it no weight (T hurt the simulator when averaged in).
     w_all = _rloss_weights(d, LEARNERS, e)
     share = prior_shrinkage(len(d["t"]), 20_000)
