@@ -161,7 +161,7 @@ def rules(d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         weights = (1 - share) * w + share / len(names)
         out[f"S, X (+T if best) R-stack, {label}"] = _combine(d, names, weights)
     # Small histories: the prior leaning towards S (pooled, the most data-efficient member).
-    share = prior_shrinkage(len(d["t"]), 20_000)
+    share = prior_shrinkage(len(d["t"]), 20_000)  # the served prior, also used below
     for lean in (0.67, 0.8):
         leaning = np.array([lean if n == "s" else (1 - lean) / (len(names) - 1) for n in names])
         out[f"S, X (+T if best) R-stack, prior 20,000 rows, {lean:.0%} on S"] = _combine(
@@ -169,7 +169,6 @@ def rules(d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         )
     # T always a candidate, the prior giving it no weight (T hurt the simulator when averaged in).
     w_all = _rloss_weights(d, LEARNERS, e)
-    share = prior_shrinkage(len(d["t"]), 20_000)
     prior = np.array([0.5, 0.0, 0.5])
     out["S, T, X R-stack, prior 20,000 rows on S, X"] = _combine(
         d, LEARNERS, (1 - share) * w_all + share * prior
