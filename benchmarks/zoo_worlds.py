@@ -38,6 +38,9 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   (larger outcome trees for large histories, not kept), run once then at every size
   (docs/results.md, 2026-12-05 "k");
 * ``msme_reserve_i`` / ``msme_reserve_j`` (`benchmarks/zoo_reserve_ij_worlds.py`): two more
+  worlds written the same way on 2026-12-05 night, held in reserve, then run once at every size
+  to check the default out of sample (docs/results.md, 2026-12-05 "m");
+* ``msme_reserve_k`` / ``msme_reserve_l`` (`benchmarks/zoo_reserve_kl_worlds.py`): two more
   worlds written the same way on 2026-12-05 night, **held in reserve**: not run (and left out of
   the default families, `HELD_OUT`) until a change tuned on the other worlds needs checking;
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
@@ -458,6 +461,8 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_reserve_h": _outside("zoo_reserve_gh_worlds", "msme_reserve_h"),
     "msme_reserve_i": _outside("zoo_reserve_ij_worlds", "msme_reserve_i"),
     "msme_reserve_j": _outside("zoo_reserve_ij_worlds", "msme_reserve_j"),
+    "msme_reserve_k": _outside("zoo_reserve_kl_worlds", "msme_reserve_k"),
+    "msme_reserve_l": _outside("zoo_reserve_kl_worlds", "msme_reserve_l"),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -481,10 +486,13 @@ MSME_FAMILIES = (
     "msme_reserve_h",
     "msme_reserve_i",
     "msme_reserve_j",
+    "msme_reserve_k",
+    "msme_reserve_l",
 )
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
 # was run once, on 2026-12-05 (docs/results.md, "i"), the reserve pair E and F on 2026-12-05
 # night (docs/results.md, "j"), G and H the same night to check a lever
-# (docs/results.md, "k"); all are ordinary families now.
-HELD_OUT = ("msme_reserve_i", "msme_reserve_j")
+# (docs/results.md, "k"), I and J to check the default out of sample (docs/results.md, "m");
+# all are ordinary families now.
+HELD_OUT = ("msme_reserve_k", "msme_reserve_l")

@@ -51,6 +51,8 @@ MSME = (
     "msme_reserve_h",
     "msme_reserve_i",
     "msme_reserve_j",
+    "msme_reserve_k",
+    "msme_reserve_l",
 )
 
 
