@@ -7,7 +7,7 @@ profiles and on one profile (no reasons), medians of repeated runs after a warm-
 
 Each ``--model`` is ``label=TRACKING_URI|MODEL_URI``; the candidates are repeated up to
 ``--rows`` rows when the file is shorter. Used to price serving a large history's model as the
-average of its fold models instead of one refit (docs/results.md, "2026-12-04 f").
+average of its fold models instead of one refit (docs/results-log.md, "2026-12-04 f").
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Written on 2026-12-05 by a helper without sight of the pipeline, its results or the other
 worlds (their design, code and scores), and held out until a change tuned on the other worlds
-needed checking. That was the refit at two folds (docs/results.md, 2026-12-05 "i"): they were
+needed checking. That was the refit at two folds (docs/results-log.md, 2026-12-05 "i"): they were
 run once then, at every size, with the peers beside ours. Their scores are now seen, so they
 are ordinary zoo worlds; no lever has been tuned on them, and one that is must say so. The
 worlds held in reserve now are in `zoo_reserve_ij_worlds.py`.

@@ -6,7 +6,7 @@ the other benchmark worlds (only the domain brief, the data contract, the refere
 
 Held in reserve until a change tuned on the other worlds needed an independent check: the refit
 at two folds. They were run once then, at every size, with the peers beside ours, and nothing
-was changed after (docs/results.md, 2026-12-05 "j"). Their scores are now seen, so they are
+was changed after (docs/results-log.md, 2026-12-05 "j"). Their scores are now seen, so they are
 ordinary zoo worlds; no lever has been tuned on them, and one that is must say so. The worlds
 held in reserve now are in `zoo_reserve_ij_worlds.py`.
 

@@ -29,17 +29,17 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   run once with the default of that day;
 * ``msme_heldout_c`` / ``msme_heldout_d`` (`benchmarks/zoo_heldout_worlds.py`): two more worlds
   written the same way on 2026-12-05, held out until the refit at two folds needed checking,
-  run once then (docs/results.md, 2026-12-05 "i");
+  run once then (docs/results-log.md, 2026-12-05 "i");
 * ``msme_reserve_e`` / ``msme_reserve_f`` (`benchmarks/zoo_reserve_worlds.py`): two more worlds
   written the same way on 2026-12-05 evening, held in reserve until the refit at two folds needed
-  checking, run once then (docs/results.md, 2026-12-05 "j");
+  checking, run once then (docs/results-log.md, 2026-12-05 "j");
 * ``msme_reserve_g`` / ``msme_reserve_h`` (`benchmarks/zoo_reserve_gh_worlds.py`): two more
   worlds written the same way on 2026-12-05 night, held in reserve until a lever needed checking
   (larger outcome trees for large histories, not kept), run once then at every size
-  (docs/results.md, 2026-12-05 "k");
+  (docs/results-log.md, 2026-12-05 "k");
 * ``msme_reserve_i`` / ``msme_reserve_j`` (`benchmarks/zoo_reserve_ij_worlds.py`): two more
   worlds written the same way on 2026-12-05 night, held in reserve, then run once at every size
-  to check the default out of sample (docs/results.md, 2026-12-05 "m");
+  to check the default out of sample (docs/results-log.md, 2026-12-05 "m");
 * ``msme_reserve_k`` / ``msme_reserve_l`` (`benchmarks/zoo_reserve_kl_worlds.py`): two more
   worlds written the same way on 2026-12-05 night, **held in reserve**: not run (and left out of
   the default families, `HELD_OUT`) until a change tuned on the other worlds needs checking;
@@ -49,10 +49,11 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   B (randomised trial) and D (unrelated arms) of `synthetic_data`, outcome binarised through a
   logistic link so that the truth is p1 - p0 per row.
 
-The MSME families reuse the simulator's profile columns only (who the MSMEs are); their
+The MSME families reuse the simulator's profile columns only (who the MSMEs are; blind A and B
+and reserve K and L draw their own); their
 adoption, effect, assignment and missingness are built here, with other structural assumptions
 than the simulator. Nothing in the pipeline's defaults was tuned on these worlds' seeds beyond
-what docs/results.md's zoo and lever tables report.
+what the zoo and lever tables of docs/results.md and docs/results-log.md report.
 """
 
 from __future__ import annotations
@@ -491,8 +492,8 @@ MSME_FAMILIES = (
 )
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
-# was run once, on 2026-12-05 (docs/results.md, "i"), the reserve pair E and F on 2026-12-05
-# night (docs/results.md, "j"), G and H the same night to check a lever
-# (docs/results.md, "k"), I and J to check the default out of sample (docs/results.md, "m");
+# was run once, on 2026-12-05 (docs/results-log.md, "i"), the reserve pair E and F on 2026-12-05
+# night (docs/results-log.md, "j"), G and H the same night to check a lever
+# (docs/results-log.md, "k"), I and J to check the default out of sample (docs/results-log.md, "m");
 # all are ordinary families now.
 HELD_OUT = ("msme_reserve_k", "msme_reserve_l")

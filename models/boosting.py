@@ -11,13 +11,13 @@ unbalanced arms (10–30% mentored). Each choice is commented where it is made:
   ``min_sum_hessian_in_leaf`` of 0.001. Our floor of 2 until 2026-12-04 (about two expected
   events per leaf, as p(1 - p) ~ p when p is small) kept the S-learner out of the small leaves
   of mentored successes where part of the uplift sits: it cost our S-learner 0.009 of the oracle
-  share on the simulator's 20,000-row histories (docs/results.md, "hessian floor");
+  share on the simulator's 20,000-row histories (docs/results-log.md, "hessian floor");
 * a fixed number of rounds (200 at learning rate 0.05) on every row, without early stopping:
   early stopping on the outcome's log loss stops as soon as the baseline chance is learnt, before
   the trees have found where mentoring matters (the uplift is a small part of the log loss), and
   its held-out part costs the treated arm 20% of its few events. With the other defaults here it
   lifted the two new MSME worlds of the zoo and cost our simulator a little (lever table in
-  docs/results.md). ``early_stopping_rounds > 0`` brings early stopping back (a held-out part
+  docs/results-log.md). ``early_stopping_rounds > 0`` brings early stopping back (a held-out part
   stratified by the label, then a refit on all rows);
 * no L2 by default, except on the outcome models of a learner fit on a small history (at most
   `SMALL_FIT_ROWS` rows), where the rare-event leaves are shrunk; no row or feature
@@ -164,7 +164,7 @@ _BASE_PARAMS: dict[str, Any] = {
     "learning_rate": 0.05,
     "num_leaves": 15,
     # No L2 by default: with leaves of at least 100 rows it cost our S-learner a little on
-    # 20,000-row histories in 2026-12-03's lever table (docs/results.md). Small histories are
+    # 20,000-row histories in 2026-12-03's lever table (docs/results-log.md). Small histories are
     # the exception: see _SMALL_OUTCOME_PARAMS.
     "lambda_l2": 0.0,
     # Every row and every feature in every tree. Row (0.8) and feature (0.9) subsampling cost the
@@ -198,7 +198,7 @@ _EFFECT_PARAMS: dict[str, Any] = {
 # four leaves at a learning rate of 0.02 lifted X, and with it the stacked S+X, in the evaluation
 # zoo's worlds at 5,000 and 20,000 rows (Hillstrom +0.0011 of Qini, the MSME worlds up to +0.020
 # of the oracle share) but cost the MSME worlds at 60,000 and 200,000 rows, where seven leaves
-# have the rows they need (docs/results.md, "2026-12-05 e").
+# have the rows they need (docs/results-log.md, "2026-12-05 e").
 _SMALL_EFFECT_PARAMS: dict[str, Any] = {
     "learning_rate": 0.02,
     "num_leaves": 4,
@@ -209,7 +209,7 @@ _SMALL_EFFECT_PARAMS: dict[str, Any] = {
 # rows (+0.0067 ± 0.0031 of the oracle share on average besides our simulator, +0.099 there)
 # and the worlds with truth at 20,000 rows by +0.0029 ± 0.0011 on average, with the Qini
 # benchmarks level (Hillstrom -0.0002 ± 0.0004); at 60,000 and 200,000 rows it changed little
-# (docs/results.md, "2026-12-05 f").
+# (docs/results-log.md, "2026-12-05 f").
 _SMALL_OUTCOME_PARAMS: dict[str, Any] = {
     "lambda_l2": 10.0,
 }
@@ -453,7 +453,7 @@ def fit_booster(
 # 100 rounds of 31 leaves at 0.2 followed a 20,000-row fold models' average as closely as 400 at
 # 0.05 (uplift correlation on new rows 0.9965 against 0.9971, 93.4% of the top 10% against
 # 93.6%) at a quarter of the scoring and TreeSHAP time; in the zoo the copy ranked level with
-# the average (docs/results.md, "2026-12-05 g").
+# the average (docs/results-log.md, "2026-12-05 g").
 _STUDENT_PARAMS: dict[str, Any] = {
     "objective": "regression",
     "metric": "l2",

@@ -339,7 +339,7 @@ def refit(
 
     With ``bag``, each member is the equal average of its k cross-fitted fold models: nothing is
     fit again, and the average of k models each fit on (k-1)/k of the rows ranked better than one
-    model fit on all of them in the evaluation zoo (less variance; docs/results.md, "fold
+    model fit on all of them in the evaluation zoo (less variance; docs/results-log.md, "fold
     models"). The caller asks for it only when cross-fitting used every row. Otherwise, or when
     a member has no fold models, the member is fit again on all rows (side by side on threads).
     """

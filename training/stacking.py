@@ -14,7 +14,7 @@ robust default. The share moved is ``prior / (prior + rows)`` (`prior_shrinkage`
 `stack_prior_rows`, 20,000 by default): the equal weights count as a prior worth that many rows,
 so a 20,000-row history keeps half of its fitted weights and a 60,000-row one three quarters,
 where the zoo showed the fitted weights to be reliable (X alone on `msme_against`). How this was
-chosen, and what it wins and loses in the evaluation zoo: docs/results.md ("stacked ensemble").
+chosen, and what it wins and loses in the evaluation zoo: docs/results-log.md ("stacked ensemble").
 
 The nuisances come from what cross-fitting already produced: e(x) from the cross-fitted
 propensity, replaced by the share mentored when it predicts no better than that constant (a
