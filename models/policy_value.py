@@ -31,7 +31,10 @@ stratum (the exploration draw is a simple random sample within its quota group),
 total N g-bar over n observed rows has variance N^2 s^2 / n, s^2 the sample variance of y (or of
 y - m); no finite-population correction, because the target is the chance of going digital, not
 the outcomes that happened. With fewer than `MIN_EXPLORED_OUTCOMES` explored outcomes no number
-is given for the pool; below `FEW_EXPLORED_OUTCOMES` the numbers come flagged.
+is given for the pool; below `FEW_EXPLORED_OUTCOMES` the numbers come flagged. Intervals (and
+estimates) are kept within what the quantity can be: a rate within 0 and 1, a difference within
+-1 and 1; the model's picks with a single outcome get the largest variance a yes/no outcome can
+have (`MAX_VARIANCE`) instead of none.
 """
 
 from __future__ import annotations
@@ -57,6 +60,9 @@ MIN_EXPLORED_OUTCOMES = 2  # a variance needs two
 FEW_EXPLORED_OUTCOMES = 30  # below: the normal interval is a rough guide
 CERTAIN = 1 - 1e-9  # a chance of selection this close to 1 is certain
 PI_DECIMALS = 9  # chances equal to this many decimals share a stratum
+# The model's picks with one outcome have no sample variance: the largest a yes/no outcome can
+# have stands in for it (an interval as wide as it can honestly be, not one of zero width).
+MAX_VARIANCE = 0.25
 
 Method = Literal["ips", "dr"]
 METHODS: tuple[Method, ...] = ("ips", "dr")
@@ -235,7 +241,7 @@ def policy_value(units: ListedUnits, level: float = DEFAULT_LEVEL) -> PolicyValu
     methods: dict[Method, MethodValue] = {}
     for method in METHODS:
         m = outcome_model if method == "dr" else np.zeros_like(outcome_model)
-        model_total = _group_total(units, model, observed, m)
+        model_total = _group_total(units, model, observed, m, fallback_variance=MAX_VARIANCE)
         model_rate = _interval(model_total.value / k, model_total.variance / k**2, quantile)
         if status in ("no_exploration", "no_explored_outcomes"):
             methods[method] = MethodValue(model_rate=model_rate)
@@ -247,7 +253,7 @@ def policy_value(units: ListedUnits, level: float = DEFAULT_LEVEL) -> PolicyValu
         difference_variance = (
             1 / k - 1 / n
         ) ** 2 * model_total.variance + rest_total.variance / n**2
-        diff = _interval(difference, difference_variance, quantile)
+        diff = _interval(difference, difference_variance, quantile, bounds=(-1.0, 1.0))
         methods[method] = MethodValue(
             model_rate=model_rate,
             random_rate=_interval(random_value, random_variance, quantile),
@@ -301,9 +307,15 @@ def _sample_variance(values: FloatArray) -> float:
     return float(np.var(values, ddof=1)) if len(values) > 1 else 0.0
 
 
-def _interval(value: float, variance: float, quantile: float) -> Interval:
+def _interval(
+    value: float, variance: float, quantile: float, bounds: tuple[float, float] = (0.0, 1.0)
+) -> Interval:
+    """The normal interval, kept within what the quantity can be (a rate within 0 and 1, a
+    difference of rates within -1 and 1; with few outcomes an estimate can fall outside)."""
     half = quantile * math.sqrt(max(variance, 0.0))
-    return Interval(value, value - half, value + half)
+    low, high = bounds
+    value = min(max(value, low), high)
+    return Interval(value, max(value - half, low), min(value + half, high))
 
 
 def _normal_quantile(p: float) -> float:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from http import HTTPMethod
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
-from starlette.routing import Route
+from starlette.routing import Match
 
 from allocation import AllocationError, CandidateError, InfeasibleConstraints
 from data.field_rules import FieldRuleError
@@ -116,16 +117,19 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _allowed_methods(request: Request) -> str:
-    """Every method some route serves at this path: Starlette names only the first route's, and
-    /v1/lists has a route for GET and one for POST."""
-    path = request.url.path
-    methods = {
-        method
-        for route in request.app.router.routes
-        if isinstance(route, Route) and route.path_regex.match(path)
-        for method in route.methods or ()
-    }
-    return ", ".join(sorted(methods))
+    """Every method some route serves at this path, found by asking each route whether it would
+    take the request with that method: Starlette names only the first route's (/v1/lists has a
+    route for GET and one for POST), and FastAPI keeps included routers' routes inside them."""
+    routes = request.app.router.routes
+    allowed = [
+        method.value
+        for method in HTTPMethod
+        if any(
+            route.matches({**request.scope, "method": method.value})[0] == Match.FULL
+            for route in routes
+        )
+    ]
+    return ", ".join(allowed)
 
 
 async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -108,10 +108,13 @@ class ServiceMetrics:
         self.model_loaded.set(1)
 
     def drift(self, report: DriftReport | None) -> None:
-        """Set the drift gauges from the served version's report (cleared without one)."""
+        """Set the drift gauges from the served version's report (cleared without one). While it
+        is still collecting (fewer than `models.drift.MIN_ROWS_FOR_STATUS` rows since the version
+        was loaded) the PSI gauges are empty and the score's is NaN: a PSI of a few rows is
+        sampling noise, and an alert on it would fire after every restart or promotion."""
         if not os.environ.get(MULTIPROC_ENV):  # there, the workers' files keep the values
             self.feature_psi.clear()  # (and clearing warns on every scrape)
-        if report is None or report.rows_seen == 0:
+        if report is None or report.status == "collecting":
             self.score_psi.set(float("nan"))
             self.drift_rows.set(0 if report is None else report.rows_seen)
             return

@@ -2,7 +2,8 @@
 
 Every training registers a new version with alias `candidate` (`register_candidate`). `champion`
 moves automatically only through the promotion gate (`promotion_gate`: a version with evidence, a
-Qini above the response model's, and a higher Qini than the champion's on comparable terms);
+Qini above the response model's, and a higher Qini than the champion's on comparable terms: a
+tie, such as a retrain that reproduces the champion, keeps the champion);
 `promote` moves it by hand, with a reason that is kept as version tags and as an MLflow run.
 Uses MLflow's own tracking URI resolution (MLFLOW_TRACKING_URI, else its default).
 """
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 CANDIDATE = "candidate"
 PROMOTIONS_EXPERIMENT_SUFFIX = "-promotions"
+RECORDED_DIGITS = 6  # decimals of the cross-validated Qini kept in the version tag
 
 
 class RegistryError(TrainingError, RuntimeError):
@@ -197,7 +199,7 @@ def promotion_gate(
         )
     if current is None:
         client.set_registered_model_alias(name, CHAMPION, version)
-        return GateResult(True, "champion: first version (no champion yet)", None)
+        return GateResult(True, "champion: the first version (there was no champion)", None)
     tags = current.tags or {}
     recorded = tags.get(f"cv_{SELECTION_METRIC}")
     if tags.get("data_sha256") == data_sha256 and recorded is not None:
@@ -217,7 +219,9 @@ def promotion_gate(
             )
             return GateResult(False, note, previous)
     metrics = {f"champion/{SELECTION_METRIC}": champion_score}
-    if qini > champion_score:
+    # Compared as recorded (the version tag keeps RECORDED_DIGITS decimals): a retrain that
+    # reproduces the champion ties it, and a tie keeps the champion.
+    if _as_recorded(qini) > _as_recorded(champion_score):
         client.set_registered_model_alias(name, CHAMPION, version)
         note = (
             f"champion: beat v{previous} ({SELECTION_METRIC} {qini:.4f} > {champion_score:.4f}, "
@@ -229,6 +233,11 @@ def promotion_gate(
         f"{champion_score:.4f}, {basis})"
     )
     return GateResult(False, note, previous, metrics)
+
+
+def _as_recorded(score: float) -> float:
+    """A score at the precision of the ``cv_`` version tag."""
+    return round(score, RECORDED_DIGITS)
 
 
 def _weights_tag(weights: dict[str, float] | None) -> str:
@@ -278,7 +287,7 @@ def register_candidate(
         "learner_weights": _weights_tag(model.model_info.get("weights")),
         "served_as": str(model.model_info.get("served_as", "refit on every row")),
         "data_sha256": prepared.fingerprint["sha256"],
-        f"cv_{SELECTION_METRIC}": f"{metrics[SELECTION_METRIC]:.6f}",
+        f"cv_{SELECTION_METRIC}": f"{_as_recorded(metrics[SELECTION_METRIC]):.{RECORDED_DIGITS}f}",
         "weak_evidence": str(evidence.weak).lower(),
         "evidence": "; ".join(evidence.reasons) or "ranking better than chance (90% interval)",
         "promotion": gate.note,

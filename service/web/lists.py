@@ -649,6 +649,11 @@ def build_list(
             "evidence_warning",
         )
     }
+    exploration = getattr(answer, "exploration", None)  # a recorded list: the draw made
+    if exploration is not None:  # the options as applied, not as sent
+        options = options.model_copy(
+            update={"exploration_share": exploration.share, "exploration_seed": exploration.seed}
+        )
     return UploadResponse.model_construct(
         **common,
         binding_constraints=[

@@ -175,3 +175,35 @@ def test_every_status_short_of_estimated_has_a_note_in_each_language() -> None:
             continue
         assert english and bahasa and english != bahasa, status
         assert not english.startswith("value_status_") and not bahasa.startswith("value_status_")
+
+
+def _tiny_list(outcomes: list[float]) -> ListedUnits:
+    """Model picks only (no exploration), the first of them with the outcomes given."""
+    slots = 4
+    digital = np.full(slots, np.nan)
+    digital[: len(outcomes)] = outcomes
+    return ListedUnits(
+        selection_probability=np.ones(slots),
+        selected=np.ones(slots, dtype=bool),
+        by_model=np.ones(slots, dtype=bool),
+        p_if_mentored=np.full(slots, 0.3),
+        p_if_not=np.zeros(slots),
+        digitalized=digital,
+        mentored=np.ones(slots),
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "low", "high"),
+    [
+        ([1.0], 0.18, 1.0),  # one outcome: the widest honest interval, not one of zero width
+        ([1.0, 0.0], 0.0, 1.0),  # two: the normal interval reaches past 0 and 1, kept within
+    ],
+)
+def test_a_rate_interval_stays_within_zero_and_one(
+    outcomes: list[float], low: float, high: float
+) -> None:
+    found = policy_value(_tiny_list(outcomes)).methods["ips"]
+    assert found.model_rate.value == pytest.approx(np.mean(outcomes))
+    assert found.model_rate.low == pytest.approx(low, abs=0.01)
+    assert found.model_rate.high == pytest.approx(high)

@@ -101,3 +101,26 @@ def test_even_an_unexpected_500_says_nosniff(make_settings: Callable[..., Settin
         answer = running.get("/broken")
     assert answer.status_code == 500
     assert answer.headers.get_list("x-content-type-options") == ["nosniff"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("GET", "/v1/scores", "POST"),
+        ("PUT", "/v1/prioritize", "POST"),
+        ("DELETE", "/v1/lists", "GET, POST"),
+        ("POST", "/v1/lists/some-list", "GET"),
+        ("DELETE", "/v1/model", "GET"),
+        ("GET", "/v1/outcomes", "POST"),
+        ("DELETE", "/healthz", "GET"),
+    ],
+)
+def test_a_wrong_method_answers_405_with_every_allowed_method(
+    client: TestClient, method: str, path: str, allowed: str
+) -> None:
+    """RFC 9110: a 405 names the methods the path serves, including where a router holds the
+    route and where two routes share the path."""
+    answer = client.request(method, path, headers=AUTH)
+    assert answer.status_code == 405
+    assert answer.json()["error"] == "method_not_allowed"
+    assert answer.headers["allow"] == allowed

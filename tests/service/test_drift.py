@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -110,3 +111,19 @@ def test_a_list_made_on_the_page_counts_for_drift_too(
         drift = client.get("/v1/model", headers=AUTH).json()["drift"]
     assert drift["rows_seen"] == len(shifted)
     assert drift["feature_psi"]["owner_age"] > 0.25
+
+
+def test_a_few_rows_give_no_psi_gauges_while_collecting(
+    make_settings: Callable[..., Settings], profiles: list[dict[str, Any]]
+) -> None:
+    """Three shifted MSMEs after a start: the PSI of so few rows is noise (far above the major
+    threshold), so the gauges stay empty and NaN until the status is called."""
+    few = _shifted(profiles, count=3)
+    with TestClient(create_app(make_settings())) as client:
+        assert client.post("/v1/scores", json={"msmes": few}, headers=AUTH).status_code == 200
+        text = client.get("/metrics").text
+        drift = client.get("/v1/model", headers=AUTH).json()["drift"]
+    assert drift["status"] == "collecting" and drift["rows_seen"] == 3
+    assert math.isnan(_gauge(text, "umkm_score_psi"))
+    assert not re.search(r"^umkm_feature_psi\{", text, flags=re.MULTILINE)
+    assert _gauge(text, "umkm_drift_rows") == 3

@@ -1,5 +1,5 @@
-"""Leakage check, evidence and interrupted runs (the promotion gate's rules are exercised end to
-end in test_pipeline.py and test_weak_evidence.py)."""
+"""Leakage check, evidence, interrupted runs and a tie at the gate (the promotion gate's other
+rules are exercised end to end in test_pipeline.py and test_weak_evidence.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 from mlflow import MlflowClient
 
-from tests.conftest import new_tracking_store, use_tracking_uri
+from tests.conftest import FAST_CONFIG, RegisteredModel, new_tracking_store, use_tracking_uri
+from training.config import load_config
 from training.dataset import TrainingDataError
 from training.evidence import assess_evidence, check_leakage
+from training.pipeline import train
 from training.tracking import HOST_TAG, PID_TAG, process_tags, recover_interrupted_runs
 
 
@@ -109,3 +111,21 @@ def test_a_run_killed_mid_training_is_marked_failed_and_its_version_tagged(
         tags = client.get_model_version("gate-model", "1").tags
         assert tags["promotion"].startswith("incomplete")
         mlflow.end_run()
+
+
+def test_a_retrain_that_reproduces_the_champion_keeps_it(
+    registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    """The same file, config and seed give the same cross-validated Qini: a tie, and a tie
+    keeps the champion (the recorded score has six decimals, the new one all of them)."""
+    with use_tracking_uri(new_tracking_store(tmp_path / "mlflow")):
+        config = load_config(FAST_CONFIG).with_overrides(
+            data_path=registered_model.history_path, output_dir=tmp_path / "out"
+        )
+        first, second = train(config), train(config)
+        champion = MlflowClient().get_model_version_by_alias(first.model_name, "champion")
+    assert first.promoted and first.promotion_note.startswith("champion: the first version")
+    assert second.metrics["qini_coefficient"] == first.metrics["qini_coefficient"]
+    assert not second.promoted
+    assert second.promotion_note.startswith(f"candidate only: champion v{first.version} stays")
+    assert str(champion.version) == str(first.version)

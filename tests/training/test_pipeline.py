@@ -144,7 +144,7 @@ def test_first_run_is_registered_as_candidate_and_champion(scenario: Scenario) -
     assert (first.model_name, first.version, first.promoted) == (NAME, "1", True)
     assert scenario.aliases_after_first == {"candidate": "1", "champion": "1"}
     tags = client.get_model_version(NAME, "1").tags
-    assert tags["promotion"].startswith("champion: first version")
+    assert tags["promotion"].startswith("champion: the first version")
     assert tags["run_id"] == first.run_id
 
 

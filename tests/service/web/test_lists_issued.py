@@ -48,6 +48,11 @@ def test_a_list_made_on_the_page_is_recorded_reopened_and_downloaded(
     assert issued["source_file"] == "kandidat_jabar.csv"
     assert issued["exploration_share"] == 0.1
     assert issued["selected"] == 20
+    # The answer's options are those applied: the default share and the seed drawn, as recorded.
+    recorded = client.get(f"/v1/lists/{list_id}", headers=AUTH).json()
+    assert made["options"]["exploration_share"] == 0.1
+    assert made["options"]["exploration_seed"] == recorded["options"]["exploration_seed"]
+    assert isinstance(made["options"]["exploration_seed"], int)
 
     view = client.get(f"/v1/lists/{list_id}/view", headers=AUTH)
     assert view.status_code == 200, view.text
