@@ -80,6 +80,9 @@ def select_learner(
         categorical=prepared.categorical,
         feature_names=prepared.feature_names,
         seed=config.seed,
+        # The same resamples as the evaluation's intervals: the chosen recipe's interval printed
+        # with the choice, the one the evidence check reads and the reported one are one interval.
+        resamples=config.bootstrap_resamples,
         ensemble=config.ensemble,
         core=config.ensemble_core,
         # Many rows: learners that gain most from them join the stacking (`ensemble_when_large`).
