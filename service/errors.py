@@ -7,6 +7,7 @@ submitted value: profiles are personal data, and errors end up in logs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http import HTTPMethod
@@ -117,9 +118,14 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _allowed_methods(request: Request) -> str:
-    """Every method some route serves at this path, found by asking each route whether it would
-    take the request with that method: Starlette names only the first route's (/v1/lists has a
-    route for GET and one for POST), and FastAPI keeps included routers' routes inside them."""
+    """The methods this path serves: those the OpenAPI document gives its most specific path
+    (`/v1/lists/upload` rather than `/v1/lists/{list_id}`), else, for a path it does not
+    document (the page), those some route would take it with. Starlette names only the first
+    route's (/v1/lists has a route for GET and one for POST), and FastAPI keeps included
+    routers' routes inside them."""
+    documented = _documented_methods(request.app, request.url.path)
+    if documented is not None:
+        return ", ".join(documented)
     routes = request.app.router.routes
     allowed = [
         method.value
@@ -130,6 +136,40 @@ def _allowed_methods(request: Request) -> str:
         )
     ]
     return ", ".join(allowed)
+
+
+def _documented_methods(app: FastAPI, path: str) -> list[str] | None:
+    """The methods of the documented path template that matches ``path`` with the fewest
+    parameters; None when no documented template matches."""
+    found = [
+        (pattern.pattern.count("[^/]+"), methods)
+        for pattern, methods in _documented_paths(app)
+        if pattern.fullmatch(path)
+    ]
+    return min(found)[1] if found else None
+
+
+def _documented_paths(app: FastAPI) -> list[tuple[re.Pattern[str], list[str]]]:
+    """Each documented path template as a pattern, with its methods (built once per app)."""
+    cached: list[tuple[re.Pattern[str], list[str]]] | None = getattr(
+        app.state, "documented_paths", None
+    )
+    if cached is None:
+        methods = {method.value.lower() for method in HTTPMethod}
+        cached = [
+            (
+                re.compile(
+                    "".join(
+                        "[^/]+" if part.startswith("{") else re.escape(part)
+                        for part in re.split(r"(\{[^}]+\})", template)
+                    )
+                ),
+                sorted(key.upper() for key in operations if key in methods),
+            )
+            for template, operations in app.openapi().get("paths", {}).items()
+        ]
+        app.state.documented_paths = cached
+    return cached
 
 
 async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -110,6 +110,8 @@ def test_even_an_unexpected_500_says_nosniff(make_settings: Callable[..., Settin
         ("PUT", "/v1/prioritize", "POST"),
         ("DELETE", "/v1/lists", "GET, POST"),
         ("POST", "/v1/lists/some-list", "GET"),
+        ("DELETE", "/v1/lists/upload", "POST"),  # not /v1/lists/{list_id}'s GET
+        ("PUT", "/", "GET"),  # the page: not in the OpenAPI document
         ("DELETE", "/v1/model", "GET"),
         ("GET", "/v1/outcomes", "POST"),
         ("DELETE", "/healthz", "GET"),
