@@ -1,19 +1,25 @@
 """Headers and category values as people write them, read as the contract's names and codes.
 
 The spellings live in the contract table (`ColumnSpec.aliases`, `.value_aliases`) and in the
-reference data (sector and province names); this module applies them. Validation calls both
+reference data (sector and province names); this module applies them. Validation calls these
 functions, so every reader (CSV, XLSX, Parquet, the API's frames) gets the same reading.
 """
 
 from __future__ import annotations
 
+import difflib
+from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from data.contract import contract_name, header_key
-from data.reference import value_codes
+from data.reference import allowed_values, value_codes
+
+# How alike (difflib's ratio, 0–1) a text and a spelling must be for `closest_code` to suggest
+# it: `Jawa Tenga` and `Jawa Tengah` are 0.95 alike, `Jawa` and `Jawa Barat` only 0.57.
+SUGGESTION_CUTOFF = 0.8
 
 
 def contract_headers(columns: pd.Index[Any] | list[object]) -> dict[str, str]:
@@ -57,3 +63,19 @@ def canonical_codes(
         return codes, texts
     new_codes, distinct = pd.factorize(pd.Series(mapped, dtype=object), use_na_sentinel=True)
     return np.append(new_codes, -1)[codes], np.asarray(distinct, dtype=object)
+
+
+def closest_code(column: str, text: str, cutoff: float = SUGGESTION_CUTOFF) -> str | None:
+    """The code whose written-out spelling (a name or an alias, compared as `header_key`) is
+    closest to a text no spelling matches: `Jawa Tenga` -> `33`; None when none is `cutoff`
+    alike. Codes are not candidates: `331` is not a misspelt `33`."""
+    spellings = _named_spellings(column)
+    found = difflib.get_close_matches(header_key(text), list(spellings), n=1, cutoff=cutoff)
+    return spellings[found[0]] if found else None
+
+
+@cache
+def _named_spellings(column: str) -> dict[str, str]:
+    """`header_key` of every accepted spelling of a column's values but the codes -> code."""
+    codes = {header_key(code) for code in allowed_values(column)}
+    return {key: code for key, code in value_codes(column).items() if key not in codes}

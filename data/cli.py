@@ -80,7 +80,9 @@ def simulate(
 
 
 def validate(
-    data: Annotated[Path, typer.Option(help="CSV or Parquet file of MSME profiles or histories.")],
+    data: Annotated[
+        Path, typer.Option(help="CSV, Parquet or XLSX file of MSME profiles or histories.")
+    ],
     kind: Annotated[
         Literal["auto", "profile", "history"],
         typer.Option(help="Contract to check against; auto: history when outcome columns exist."),

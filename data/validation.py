@@ -9,6 +9,7 @@ its column and a reason; a row with any problem is rejected, never dropped silen
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from data.aliases import canonical_codes, with_contract_headers
+from data.aliases import canonical_codes, closest_code, with_contract_headers
 from data.contract import (
     CONTROL_CHARACTERS,
     FALSE_STRINGS,
@@ -33,6 +34,7 @@ from data.contract import (
 )
 from data.io import HEADER_MIN_COLUMNS, ReadInfo, read_table_info, write_table
 from data.messages import Language, render
+from data.numbers import CANONICAL, NumberFormat
 from data.reference import province_codes
 
 KindArg = Literal["auto", "profile", "history"]
@@ -52,8 +54,11 @@ VALIDATION_CODES: dict[str, tuple[str, ...]] = {
     "value_not_integer": (),
     "value_too_large": (),
     "value_not_number": (),
+    "value_not_number_decimal_comma": (),
+    "value_not_number_thousands_comma": (),
     "value_not_boolean": ("accepted",),
     "value_not_province": (),
+    "value_not_province_suggestion": ("province", "code"),
     "value_control_character": (),
     "value_wrong_form": ("form",),
     "value_not_allowed": ("column", "allowed"),
@@ -84,6 +89,18 @@ BOOLEAN_SPELLINGS = ", ".join(
     f"{yes}/{no}" for yes, no in zip(TRUE_STRINGS, FALSE_STRINGS, strict=True)
 )
 _NO_PARAMS: Mapping[str, object] = MappingProxyType({})
+# A cell that is not a number is told how to write one the way its file writes numbers
+# (`ReadInfo.number_format`): advice for another format would misread the file's other cells.
+NOT_NUMBER_CODES: Mapping[NumberFormat, str] = MappingProxyType(
+    {
+        CANONICAL: "value_not_number",
+        NumberFormat(",", "."): "value_not_number_decimal_comma",
+        NumberFormat(".", ","): "value_not_number_thousands_comma",
+    }
+)
+# Distinct unknown province texts looked up for a close name (`closest_code`), in file order; a
+# file with more is not a few misspellings, and the rest are reported without a suggestion.
+MAX_PROVINCE_SUGGESTIONS = 100
 
 # When one cell fails several checks, only the first by this order is reported.
 _PRIORITY_PARSE, _PRIORITY_MISSING, _PRIORITY_PATTERN, _PRIORITY_VALUE, _PRIORITY_UNIQUE = range(5)
@@ -196,6 +213,8 @@ def validate_frame(
     specs = {spec.name: spec for spec in columns_for(resolved)}
     names = [str(name) for name in df.columns]
     rows = np.arange(first_row, first_row + len(df))
+    number_format = CANONICAL if source is None else source.number_format
+    not_number = NOT_NUMBER_CODES.get(number_format, "value_not_number")
 
     file_problems = _duplicate_column_problems(names)
     duplicated = {problem.column for problem in file_problems}
@@ -206,7 +225,7 @@ def validate_frame(
     found: list[pd.DataFrame] = []
     for name in position:
         if name in specs:
-            parsed[name], failures = _parse(df.iloc[:, position[name]], specs[name])
+            parsed[name], failures = _parse(df.iloc[:, position[name]], specs[name], not_number)
             found.extend(
                 _cells(rows[mask], name, code, params, _PRIORITY_PARSE)
                 for mask, code, params in failures
@@ -297,13 +316,14 @@ def _header_not_found(source: ReadInfo) -> Problem:
 # --- parsing ---------------------------------------------------------------------------------
 
 
-def _parse(values: pd.Series[Any], spec: ColumnSpec) -> tuple[_Parsed, _Failures]:
-    """Parse one raw column into its contract type; cells that fail become NA and are reported."""
+def _parse(values: pd.Series[Any], spec: ColumnSpec, not_number: str) -> tuple[_Parsed, _Failures]:
+    """Parse one raw column into its contract type; cells that fail become NA and are reported
+    (a number that is not one with `not_number`, see NOT_NUMBER_CODES)."""
     dtype = values.dtype
     is_bool = pd.api.types.is_bool_dtype(dtype)
     if spec.kind in ("number", "integer") and pd.api.types.is_numeric_dtype(dtype) and not is_bool:
         numbers = values.to_numpy(dtype="float64", na_value=np.nan)
-        return _numbers(numbers) if spec.kind == "number" else _integers(numbers)
+        return _numbers(numbers, not_number) if spec.kind == "number" else _integers(numbers)
     if spec.kind == "boolean" and is_bool:
         return pd.array(values.to_numpy(), dtype="boolean"), []
     codes, texts = _distinct_texts(values)
@@ -314,6 +334,8 @@ def _parse(values: pd.Series[Any], spec: ColumnSpec) -> tuple[_Parsed, _Failures
         failures: _Failures = [
             (_with_control_characters(values), "value_control_character", _NO_PARAMS)
         ]
+        if spec.name == PROVINCE_COLUMN:
+            failures += _unknown_provinces(codes, texts)
         if 2 * len(texts) <= len(codes):
             # Few distinct values: as a categorical, pandera's checks look at those only.
             categories = pd.Index(texts, dtype=object)
@@ -333,10 +355,35 @@ def _parse(values: pd.Series[Any], spec: ColumnSpec) -> tuple[_Parsed, _Failures
     numbers = np.append(per_text.to_numpy(dtype="float64", na_value=np.nan), np.nan)[codes]
     not_parsed = has_value & np.isnan(numbers)
     if spec.kind == "number":
-        parsed, failures = _numbers(numbers)
-        return parsed, [(not_parsed, "value_not_number", _NO_PARAMS), *failures]
+        parsed, failures = _numbers(numbers, not_number)
+        return parsed, [(not_parsed, not_number, _NO_PARAMS), *failures]
     parsed, failures = _integers(numbers)
     return parsed, [(not_parsed, "value_not_integer", _NO_PARAMS), *failures]
+
+
+def _unknown_provinces(
+    codes: np.ndarray[Any, np.dtype[np.intp]], texts: np.ndarray[Any, np.dtype[np.object_]]
+) -> _Failures:
+    """Cells that are neither a province code nor a name (names are codes by now), grouped by
+    the province whose name is close to theirs (`Jawa Tenga`: Jawa Tengah), if any."""
+    known = set(province_codes())
+    unknown = [i for i, text in enumerate(texts) if text not in known]
+    looked_up = [
+        closest_code(PROVINCE_COLUMN, texts[i]) for i in unknown[:MAX_PROVINCE_SUGGESTIONS]
+    ]
+    suggested: dict[str | None, list[int]] = {}
+    for i, code in itertools.zip_longest(unknown, looked_up):
+        suggested.setdefault(code, []).append(i)
+    failures: _Failures = []
+    for code, positions in suggested.items():
+        mask = np.isin(codes, positions)
+        if code is None:
+            failures.append((mask, "value_not_province", _NO_PARAMS))
+        else:
+            failures.append(
+                (mask, "value_not_province_suggestion", {"province": code, "code": code})
+            )
+    return failures
 
 
 def _with_control_characters(values: pd.Series[Any]) -> _Mask:
@@ -394,9 +441,9 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def _numbers(numbers: np.ndarray[Any, Any]) -> tuple[_Parsed, _Failures]:
+def _numbers(numbers: np.ndarray[Any, Any], not_number: str) -> tuple[_Parsed, _Failures]:
     infinite = np.isinf(numbers)
-    return np.where(infinite, np.nan, numbers), [(infinite, "value_not_number", _NO_PARAMS)]
+    return np.where(infinite, np.nan, numbers), [(infinite, not_number, _NO_PARAMS)]
 
 
 def _integers(numbers: np.ndarray[Any, Any]) -> tuple[_Parsed, _Failures]:

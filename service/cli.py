@@ -37,6 +37,7 @@ PRIORITIZE_CODES: dict[str, tuple[str, ...]] = {
         ),
         ("option", "position"),
     ),
+    "prioritize_share_column": ("option", "position", "allowed"),
     "prioritize_quota_twice": ("option", "position", "first"),
     "prioritize_quota_file_unreadable": ("option",),
     "prioritize_quota_file_invalid": ("option", "line", "column"),

@@ -22,7 +22,13 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from allocation import REASON_CODES, AllocationRequest, AllocationResult, allocate
+from allocation import (
+    MIN_SHARE_COLUMNS,
+    REASON_CODES,
+    AllocationRequest,
+    AllocationResult,
+    allocate,
+)
 from data.contract import DEFAULT_MODEL_URI, FIRST_DATA_ROW, PROFILE_COLUMNS, SCORE_FIELDS
 from data.io import (
     DataFileError,
@@ -216,6 +222,13 @@ def parse_min_shares(items: Sequence[str]) -> list[dict[str, Any]]:
             raise PrioritizeFileError.of(
                 "prioritize_share_not_number", option=option, position=position
             ) from None
+        if column.strip() not in MIN_SHARE_COLUMNS:
+            raise PrioritizeFileError.of(
+                "prioritize_share_column",
+                option=option,
+                position=position,
+                allowed=list(MIN_SHARE_COLUMNS),
+            )
         shares.append({"column": column.strip(), "value": value.strip(), "share": share})
     return shares
 

@@ -1,11 +1,14 @@
 """`umkm score`: a file of profiles in, a file of scores out, validated like training.
 
-MSME models: rows are validated against the profile contract (columns beyond it are ignored);
-rejected rows go to a quarantine file beside the output with their reasons, and are counted.
-Already-digital MSMEs are scored as the stimulus group (no probabilities). Models of other tables
-read their feature columns with basic checks (an unreadable value stops with row and column).
-Output: the id column (or `row_number`, the spreadsheet row, when the model has no id column)
-then the four score fields, in input order; CSV or Parquet by the output's extension.
+The file is read as `umkm validate` and `umkm prioritize` read it (`data.io.read_table_info`):
+the header found below title rows, Bahasa headers and Indonesian numbers understood, rows
+numbered as the spreadsheet shows them. MSME models: rows are validated against the profile
+contract (columns beyond it are ignored); rejected rows go to a quarantine file beside the output
+with their reasons, and are counted. Already-digital MSMEs are scored as the stimulus group (no
+probabilities). Models of other tables read their feature columns with basic checks (an
+unreadable value stops with row and column). Output: the id column (or `row_number`, the
+spreadsheet row, when the model has no id column) then the four score fields, in input order;
+CSV or Parquet by the output's extension.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.contract import DEFAULT_MODEL_URI, FIRST_DATA_ROW, SCORE_FIELDS
-from data.io import DataFileError, read_table, write_table
+from data.contract import DEFAULT_MODEL_URI, SCORE_FIELDS
+from data.io import DataFileError, TableRead, read_table_info, write_table
 from data.segments import STIMULUS_GROUP
 from data.validation import validate_frame, write_quarantine
 from models.features import FeatureError
@@ -55,16 +58,17 @@ def score_file(data: Path, output: Path, model_uri: str = DEFAULT_MODEL_URI) -> 
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise ScoringError(f"{output}: write scores as .csv or .parquet")
     try:
-        raw = read_table(data, duplicate_columns="keep")
+        read = read_table_info(data, duplicate_columns="keep")
     except DataFileError as error:
         raise ScoringError(str(error)) from error
+    raw = read.frame
     model = load_uplift_model(model_uri)
     contract = str(model.model_info.get("contract", "msme"))
     quarantine: Path | None = None
     if contract == "msme":
-        rows, quarantine, rejected = _valid_msme_rows(raw, output)
+        rows, quarantine, rejected = _valid_msme_rows(data, read, output)
     else:
-        rows, rejected = _generic_rows(raw, model), 0
+        rows, rejected = _generic_rows(read, model), 0
     scores = _score(model, rows)
     id_column = model.id_column
     if id_column is not None and id_column in rows.columns:
@@ -89,11 +93,13 @@ def score_file(data: Path, output: Path, model_uri: str = DEFAULT_MODEL_URI) -> 
     )
 
 
-def _valid_msme_rows(raw: pd.DataFrame, output: Path) -> tuple[pd.DataFrame, Path | None, int]:
-    result = validate_frame(raw, "profile", extra_columns="ignore")
+def _valid_msme_rows(
+    data: Path, read: TableRead, output: Path
+) -> tuple[pd.DataFrame, Path | None, int]:
+    result = validate_frame(read.frame, "profile", extra_columns="ignore", source=read.info)
     listed = result.file_problems()
     if listed is not None:
-        raise ScoringError(f"the file does not follow the profile contract: {listed}")
+        raise ScoringError(f"{data}: the file does not follow the profile contract: {listed}")
     quarantine = None
     if result.n_rejected:
         try:
@@ -103,12 +109,13 @@ def _valid_msme_rows(raw: pd.DataFrame, output: Path) -> tuple[pd.DataFrame, Pat
     return result.valid, quarantine, result.n_rejected
 
 
-def _generic_rows(raw: pd.DataFrame, model: UpliftModel) -> pd.DataFrame:
-    missing = [c for c in model.feature_columns if c not in raw.columns]
+def _generic_rows(read: TableRead, model: UpliftModel) -> pd.DataFrame:
+    missing = [c for c in model.feature_columns if c not in read.frame.columns]
     if missing:
         raise ScoringError(f"header: missing columns the model needs: {', '.join(missing)}")
-    frame = raw.reset_index(drop=True)
-    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame), name="row")
+    frame = read.frame.reset_index(drop=True)
+    first = read.info.first_data_row
+    frame.index = pd.RangeIndex(first, first + len(frame), name="row")
     return frame
 
 

@@ -11,8 +11,23 @@ MESSAGES: dict[str, str] = {
     "value_not_integer": "is not an integer",
     "value_too_large": "is too large for an integer",
     "value_not_number": "is not a number (use a dot for decimals and no thousands separators)",
+    "value_not_number_decimal_comma": (
+        "is not a number (use a comma for decimals and a dot or nothing between thousands, digits "
+        "only, like 1.500.000 or 2,5)"
+    ),
+    "value_not_number_thousands_comma": (
+        "is not a number (use a dot for decimals and a comma or nothing between thousands, digits "
+        "only, like 1,500,000 or 2.5)"
+    ),
     "value_not_boolean": "is not a boolean (accepted, any case: {accepted})",
-    "value_not_province": "is not one of the 38 province codes (see data/reference/provinces.csv)",
+    "value_not_province": (
+        "is neither one of the 38 province codes (2 digits, like 33) nor a province name (like "
+        "Jawa Tengah; see data/reference/provinces.csv)"
+    ),
+    "value_not_province_suggestion": (
+        "is neither one of the 38 province codes (2 digits, like 33) nor a province name; did you "
+        "mean {province} ({code})?"
+    ),
     "value_control_character": (
         "holds a control character (tab, line break or another invisible character); remove it"
     ),
@@ -257,25 +272,26 @@ MESSAGES: dict[str, str] = {
     ),
     "quota_too_tight.limiting": "{province} ({quota} of {candidates} candidates)",
     "share_too_few_candidates": (
-        "min_share {share} needs {needed} of {slots} slots but only {available} eligible "
-        "candidates have {column}={value}"
+        "the minimum share of {value} ({fraction}) needs {needed} of {slots} slots, but only "
+        "{available} eligible candidates match {value}"
     ),
     "share_blocked_by_quotas": (
-        "min_share {share} needs {needed} of {slots} slots but the province quotas let only "
-        "{possible} candidates with {column}={value} on the list"
+        "the minimum share of {value} ({fraction}) needs {needed} of {slots} slots, but the "
+        "province quotas leave room for only {possible} candidates matching {value}"
     ),
     "shares_exceed_list": (
-        "min_share on {column} needs {needed} = {total} slots together but the list has {slots}"
+        "the minimum shares on {column} together need {needed} = {total} slots, but the list "
+        "has {slots}"
     ),
-    "shares_exceed_list.needed": "{needed} ({share})",
+    "shares_exceed_list.needed": "{needed} ({value} {fraction})",
     "budget_too_small": (
         "budget {budget} pays for at most {possible} of the {asked} slots (the {asked} cheapest "
         "eligible candidates cost {cheapest_cost}); raise the budget or lower capacity to "
         "{possible}"
     ),
     "budget_below_share": (
-        "budget {budget} cannot pay min_share {share}: its {needed} cheapest candidates cost "
-        "{cheapest_cost}"
+        "budget {budget} cannot pay the minimum share of {value} ({fraction}): its {needed} "
+        "cheapest candidates cost {cheapest_cost}"
     ),
     "no_whole_number_list": (
         "the constraints cannot all hold on a whole-number list, although a fractional one would "
@@ -289,7 +305,7 @@ MESSAGES: dict[str, str] = {
         "the constraints cannot all hold together on a list of {slots}: {constraints}"
     ),
     "constraint_quotas": "the province quotas",
-    "constraint_share": "min_share {share}",
+    "constraint_share": "the minimum share of {value} ({fraction})",
     "constraint_budget": "the budget {budget}",
     "exploration_crowds_out_share": (
         "min_share {value} ({fraction}) needs {needed} of {slots} slots but exploration leaves "
@@ -372,6 +388,9 @@ MESSAGES: dict[str, str] = {
     ),
     "prioritize_share_form": (
         "{option}: item {position} is not like owner_gender=female:0.5 (column=value:share)"
+    ),
+    "prioritize_share_column": (
+        "{option}: item {position} names a column a share cannot use; use one of {allowed}"
     ),
     "prioritize_share_not_number": (
         "{option}: the share of item {position} must be a number like 0.5 or 50%"

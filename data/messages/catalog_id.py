@@ -17,8 +17,23 @@ MESSAGES: dict[str, str] = {
     "value_not_integer": "bukan bilangan bulat",
     "value_too_large": "terlalu besar untuk bilangan bulat",
     "value_not_number": "bukan angka (pakai titik untuk desimal, tanpa pemisah ribuan)",
+    "value_not_number_decimal_comma": (
+        "bukan angka (pakai koma untuk desimal dan titik atau tanpa pemisah untuk ribuan, hanya "
+        "angka, mis. 1.500.000 atau 2,5)"
+    ),
+    "value_not_number_thousands_comma": (
+        "bukan angka (pakai titik untuk desimal dan koma atau tanpa pemisah untuk ribuan, hanya "
+        "angka, mis. 1,500,000 atau 2.5)"
+    ),
     "value_not_boolean": "bukan ya/tidak (yang diterima, huruf besar/kecil bebas: {accepted})",
-    "value_not_province": "bukan salah satu dari 38 kode provinsi",
+    "value_not_province": (
+        "bukan salah satu dari 38 kode provinsi (2 angka, mis. 33) dan bukan nama provinsi (mis. "
+        "Jawa Tengah)"
+    ),
+    "value_not_province_suggestion": (
+        "bukan salah satu dari 38 kode provinsi (2 angka, mis. 33) dan bukan nama provinsi; "
+        "maksud Anda {province} ({code})?"
+    ),
     "value_control_character": (
         "berisi karakter kontrol (tab, pindah baris, atau karakter tak terlihat lain); hapus"
     ),
@@ -405,6 +420,10 @@ MESSAGES: dict[str, str] = {
     ),
     "prioritize_share_form": (
         "{option}: butir ke-{position} tidak berbentuk owner_gender=female:0.5 (kolom=nilai:porsi)"
+    ),
+    "prioritize_share_column": (
+        "{option}: butir ke-{position} memakai kolom yang tidak bisa diberi porsi; pakai salah "
+        "satu dari {allowed}"
     ),
     "prioritize_share_not_number": (
         "{option}: porsi pada butir ke-{position} harus angka seperti 0.5 atau 50% "

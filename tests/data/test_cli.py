@@ -95,3 +95,10 @@ def test_markup_like_text_in_a_file_is_printed_as_it_is(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "[bold]x" in result.stdout
     assert ":smile:" in result.stdout
+
+
+def test_validate_help_names_every_format_it_reads() -> None:
+    result = CliRunner().invoke(app, ["validate", "--help"], env={"COLUMNS": "200"})
+
+    assert result.exit_code == 0
+    assert "CSV, Parquet or XLSX file" in result.stdout

@@ -26,7 +26,10 @@ from data.validation import (
 from tests.data.conftest import FIXTURES, HISTORY_NAMES, history_rows, profile_rows
 
 REPO = Path(__file__).resolve().parents[2]
-PROVINCE_REASON = "is not one of the 38 province codes (see data/reference/provinces.csv)"
+PROVINCE_REASON = (
+    "is neither one of the 38 province codes (2 digits, like 33) nor a province name (like "
+    "Jawa Tengah; see data/reference/provinces.csv)"
+)
 BOOLEAN_REASON = (
     "is not a boolean (accepted, any case: true/false, 1/0, ya/tidak, yes/no, t/f, y/n)"
 )
@@ -42,7 +45,7 @@ SECTORS = (
 FIXTURE_PROBLEMS = [
     "row 2, column msme_id: value H001 is a duplicate msme_id (also in row 14)",
     f"row 3, column province_code: value 99 {PROVINCE_REASON}",
-    "row 4, column province_code: value 1 does not match the expected form (2 digits, like 11)",
+    f"row 4, column province_code: value 1 {PROVINCE_REASON}",
     "row 5, column area_type: value city is not an allowed value (allowed: urban, rural)",
     "row 6, column workers: value 2.5 is not an integer",
     "row 7, column workers: value 0 is out of range 1–1000",
@@ -153,24 +156,16 @@ RULES = [
         "row 3, column digital_status: value sometimes is not an allowed "
         "value (allowed: offline, digital)",
     ),
-    # province codes: 2 digits, and one of the 38
+    # province codes (one of the 38) or names (Aceh is read as 11); a close name is suggested
     ("province_code", "99", f"row 3, column province_code: value 99 {PROVINCE_REASON}"),
+    ("province_code", "1", f"row 3, column province_code: value 1 {PROVINCE_REASON}"),
+    ("province_code", "Atlantis", f"row 3, column province_code: value Atlantis {PROVINCE_REASON}"),
+    ("province_code", "11.0", f"row 3, column province_code: value 11.0 {PROVINCE_REASON}"),
     (
         "province_code",
-        "1",
-        "row 3, column province_code: value 1 does not match the expected form (2 digits, like 11)",
-    ),
-    (
-        "province_code",
-        "Atlantis",  # province names (Aceh) are read as their codes
-        "row 3, column province_code: value Atlantis does not match the "
-        "expected form (2 digits, like 11)",
-    ),
-    (
-        "province_code",
-        "11.0",
-        "row 3, column province_code: value 11.0 does not match the "
-        "expected form (2 digits, like 11)",
+        "Jawa Tenga",
+        'row 3, column province_code: value "Jawa Tenga" is neither one of the 38 province codes '
+        "(2 digits, like 33) nor a province name; did you mean Jawa Tengah (33)?",
     ),
     # cohort pattern
     (

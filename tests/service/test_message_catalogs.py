@@ -61,7 +61,7 @@ CODES: dict[str, tuple[str, ...]] = {
     **EVALUATE_POLICY_CODES,
 }
 # Entries the same in both languages: names, codes and figures only.
-COGNATES = {"factor.other", "min_share_reserved.shares"}
+COGNATES = {"factor.other", "min_share_reserved.shares", "shares_exceed_list.needed"}
 
 
 def test_the_registries_name_every_code_the_modules_declare() -> None:

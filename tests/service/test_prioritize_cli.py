@@ -620,6 +620,15 @@ MALFORMED_OPTIONS = [
             "en": "--min-share: the share of item 2 must be a number like 0.5 or 50%",
         },
     ),
+    (
+        ["--min-share", "owner_gender=female:0.5,zzgender=female:0.5"],
+        {
+            "id": "--min-share: butir ke-2 memakai kolom yang tidak bisa diberi porsi; pakai "
+            "salah satu dari owner_gender, province_code, area_type, sector, island_group",
+            "en": "--min-share: item 2 names a column a share cannot use; use one of "
+            "owner_gender, province_code, area_type, sector, island_group",
+        },
+    ),
 ]
 
 
