@@ -70,13 +70,17 @@ def simulate(
 ) -> None:
     """Simulate mentoring histories, candidates and true effects, calibrated to public data."""
     from data.io import DataFileError
-    from data.simulate import simulate_to_dir
+    from data.simulate import candidate_count, simulate_to_dir
 
     try:
-        simulate_to_dir(rows=rows, seed=seed, output=output, fmt=fmt, candidates=candidates)
+        paths = simulate_to_dir(rows=rows, seed=seed, output=output, fmt=fmt, candidates=candidates)
     except DataFileError as error:
         console.error(str(error))
         raise typer.Exit(2) from None
+    shown = candidate_count(rows, candidates)
+    console.line(f"history: {paths['history']} ({rows:,} mentoring records, seed {seed})")
+    console.line(f"candidates: {paths['candidates']} ({shown:,} MSMEs to rank)")
+    console.line(f"truth: {paths['truth']} (the true effects, for evaluation only)")
 
 
 def validate(

@@ -231,6 +231,11 @@ def simulate(rows: int, seed: int, candidates: int | None = None) -> Simulation:
     return Simulation(frames["history"], frames["candidates"], frames["truth"])
 
 
+def candidate_count(rows: int, candidates: int | None) -> int:
+    """The candidates a simulation draws: as asked, else a tenth of the history's rows."""
+    return max(1, rows // 10) if candidates is None else candidates
+
+
 def simulate_to_dir(
     rows: int,
     seed: int,
@@ -282,7 +287,7 @@ def _chunks(
 ) -> Iterator[tuple[str, pa.Table, pa.Table]]:
     """(file, rows, truth rows) per chunk: history chunks first, then candidate chunks."""
     _check_sizes(rows, seed, candidates)
-    n_candidates = max(1, rows // 10) if candidates is None else candidates
+    n_candidates = candidate_count(rows, candidates)
     width = max(7, len(str(max(rows, n_candidates))))
     for index, start in enumerate(range(0, rows, CHUNK_ROWS)):
         rng = _rng(seed, stream=0, chunk=index)

@@ -49,7 +49,10 @@ _LARGEST_EXACT_INTEGER = 2**53
 # What validation reports, as codes with parameters (`data.messages` words them): code ->
 # parameter names. Row-level reasons read after "value <cell>" (`value_*`); the others are
 # problems of the whole file (row None).
+FILE_PROBLEMS_SHOWN = 10  # problems of the whole table listed on the one line; then a count
+
 VALIDATION_CODES: dict[str, tuple[str, ...]] = {
+    "file_problems_more": ("count",),
     "value_missing": (),
     "value_not_integer": (),
     "value_too_large": (),
@@ -176,8 +179,12 @@ class ValidationResult:
     def file_problems(self, language: Language = "en") -> str | None:
         """The problems of the whole table (not of one row), first ten, on one line in
         `language`; None when there are none. A table with any cannot be used at all."""
-        whole = [problem for problem in self.problems if problem.row is None][:10]
-        return "; ".join(problem_line(problem, language) for problem in whole) or None
+        whole = [problem for problem in self.problems if problem.row is None]
+        lines = [problem_line(problem, language) for problem in whole[:FILE_PROBLEMS_SHOWN]]
+        if len(whole) > FILE_PROBLEMS_SHOWN:
+            more = {"count": len(whole) - FILE_PROBLEMS_SHOWN}
+            lines.append(render("file_problems_more", more, language))
+        return "; ".join(lines) or None
 
     def summary(self) -> str:
         """The counts on one line: `1000 rows: 990 valid, 10 rejected`."""

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from data.contract import FALSE_STRINGS, FIRST_DATA_ROW, TRUE_STRINGS
-from data.io import DataFileError, read_table
+from data.io import DataFileError, TableRead, read_table_info
 from data.segments import digital_mask
 from data.validation import ValidationResult, validate_frame
 from models.features import FeatureError, FeatureSpec, feature_matrix, msme_feature_specs
@@ -64,11 +64,17 @@ def feature_specs(config: TrainConfig) -> tuple[FeatureSpec, ...]:
 def load_training_data(config: TrainConfig, path: Path) -> TrainingData:
     """Read and check the file named by the config; raise TrainingDataError when unusable."""
     try:
-        raw = read_table(path, duplicate_columns="keep")
+        # An MSME history is read as `umkm validate` reads it: the header found below title
+        # rows, rows numbered as the spreadsheet shows them.
+        read = read_table_info(path, duplicate_columns="keep", find_header=config.is_msme)
     except DataFileError as error:
         raise TrainingDataError(str(error)) from error
     specs = feature_specs(config)
-    data = _msme_rows(config, raw, specs) if config.is_msme else _generic_rows(config, raw, specs)
+    data = (
+        _msme_rows(config, read, specs)
+        if config.is_msme
+        else _generic_rows(config, read.frame, specs)
+    )
     if config.sample_rows is not None and len(data.frame) > config.sample_rows:
         before = len(data.frame)
         data.frame = data.frame.sample(n=config.sample_rows, random_state=config.seed).sort_index()
@@ -82,9 +88,9 @@ def load_training_data(config: TrainConfig, path: Path) -> TrainingData:
 
 
 def _msme_rows(
-    config: TrainConfig, raw: pd.DataFrame, specs: tuple[FeatureSpec, ...]
+    config: TrainConfig, read: TableRead, specs: tuple[FeatureSpec, ...]
 ) -> TrainingData:
-    result = validate_frame(raw, "history", extra_columns="ignore")
+    result = validate_frame(read.frame, "history", extra_columns="ignore", source=read.info)
     listed = result.file_problems()
     if listed is not None:
         raise TrainingDataError(f"the file does not follow the history contract: {listed}")

@@ -34,6 +34,7 @@ MESSAGES: dict[str, str] = {
     "value_wrong_form": "does not match the expected form ({form})",
     "value_not_allowed": "is not an allowed value (allowed: {allowed})",
     "value_out_of_range": "is out of range {minimum}–{maximum}",
+    "file_problems_more": "and {count} more problems of the whole file",
     "value_below_minimum": "is out of range (minimum {minimum})",
     "value_above_maximum": "is out of range (maximum {maximum})",
     "value_duplicate": "is a duplicate {column}",

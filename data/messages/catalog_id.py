@@ -40,6 +40,7 @@ MESSAGES: dict[str, str] = {
     "value_wrong_form": "tidak sesuai bentuk yang diharapkan ({form})",
     "value_not_allowed": "tidak diizinkan (yang diizinkan: {allowed})",
     "value_out_of_range": "di luar rentang {minimum}–{maximum}",
+    "file_problems_more": "dan {count} masalah lain pada seluruh berkas",
     "value_below_minimum": "di bawah batas minimum {minimum}",
     "value_above_maximum": "di atas batas maksimum {maximum}",
     "value_duplicate": "ganda di kolom {column}",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from data.contract import PROFILE_COLUMNS, ColumnSpec
-from data.messages import Language, render
+from data.messages import Language, render, value_name
 from service.web.i18n import message
 
 _SPECS = {spec.name: spec for spec in PROFILE_COLUMNS}
@@ -93,7 +93,9 @@ def _fix_for_spec(spec: ColumnSpec, language: Language) -> str:
     if spec.name == "province_code":
         return message(language, "fix.province_code")
     if spec.kind == "category" and spec.allowed is not None:
-        return message(language, "fix.allowed", values=", ".join(spec.allowed))
+        # The values as the reason shows them (`perempuan, laki-laki` in Bahasa).
+        values = [value_name(spec.name, value, language) for value in spec.allowed]
+        return message(language, "fix.allowed", values=", ".join(values))
     if spec.kind == "boolean":
         return message(language, "fix.boolean")
     if spec.name == "msme_id":

@@ -102,3 +102,16 @@ def test_validate_help_names_every_format_it_reads() -> None:
 
     assert result.exit_code == 0
     assert "CSV, Parquet or XLSX file" in result.stdout
+
+
+def test_simulate_says_what_it_wrote(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["simulate", "--rows", "50", "--candidates", "7", "--output", str(tmp_path / "sim")]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == [
+        f"history: {tmp_path / 'sim' / 'history.parquet'} (50 mentoring records, seed 0)",
+        f"candidates: {tmp_path / 'sim' / 'candidates.parquet'} (7 MSMEs to rank)",
+        f"truth: {tmp_path / 'sim' / 'truth.parquet'} (the true effects, for evaluation only)",
+    ]

@@ -17,6 +17,7 @@ from data.cli import MAX_PRINTED_PROBLEMS, validate_file_command
 from data.contract import HISTORY_COLUMNS, PROFILE_COLUMNS
 from data.io import read_table, write_table
 from data.validation import (
+    FILE_PROBLEMS_SHOWN,
     Problem,
     resolve_kind,
     validate_file,
@@ -676,3 +677,16 @@ def test_control_characters_in_text_cells_are_refused_by_row_and_column(
     assert "control character" in result.problems[0].reason
     assert "\t" not in str(result.problems[0]) and "\n" not in str(result.problems[0])
     assert result.n_valid == 2
+
+
+def test_a_long_list_of_whole_file_problems_says_how_many_more() -> None:
+    """A table with none of the contract's columns has a problem per missing column: the one
+    line lists ten and counts the rest, in the language asked."""
+    result = validate_frame(pd.DataFrame({"nama": ["a"], "alamat": ["b"]}), "history")
+    whole = [problem for problem in result.problems if problem.row is None]
+    assert len(whole) > FILE_PROBLEMS_SHOWN
+    more = len(whole) - FILE_PROBLEMS_SHOWN
+    line = result.file_problems()
+    assert line is not None and line.count(";") == FILE_PROBLEMS_SHOWN
+    assert line.endswith(f"and {more} more problems of the whole file")
+    assert str(result.file_problems("id")).endswith(f"dan {more} masalah lain pada seluruh berkas")

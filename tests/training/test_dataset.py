@@ -107,3 +107,24 @@ def test_sha256_file(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_bytes(b"abc")
     assert sha256_file(path) == ("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+
+
+def test_an_msme_history_with_title_rows_is_read_as_validate_reads_it(tmp_path: Path) -> None:
+    """Two title lines above the header, semicolons: the header is found, and a broken row is
+    counted under its spreadsheet row (as `umkm validate` numbers it)."""
+    from data.simulate import simulate
+
+    history = simulate(rows=400, seed=2).history.astype(object)
+    history.loc[5, "owner_age"] = 130  # out of range: rejected, not dropped silently
+    body = history.to_csv(sep=";", index=False)
+    path = tmp_path / "riwayat.csv"
+    path.write_text("Riwayat pendampingan UMKM 2025\nDinas Koperasi\n" + body, encoding="utf-8")
+    data = load_training_data(TrainConfig(data_path=path), path)
+    assert data.counts["rows_read"] == 400
+    assert data.counts["rows_rejected"] == 1
+    assert data.validation is not None
+    # Row 5 of the frame: two title lines, the header, then rows from line 4.
+    assert [(problem.row, problem.column) for problem in data.validation.problems] == [
+        (5 + 4, "owner_age")
+    ]
+    assert data.frame.index[0] == 4

@@ -68,8 +68,12 @@ def test_fixes_come_from_the_contract() -> None:
         "owner_age", "value_out_of_range", "en", whole_file=False
     )
     assert "urban, rural" in fix_for("area_type", "x", "en", whole_file=False)
+    # In Bahasa the allowed values read as the reason shows them (and as a file may hold them).
+    assert "perempuan, laki-laki" in fix_for("owner_gender", "x", "id", whole_file=False)
+    assert "female, male" in fix_for("owner_gender", "x", "en", whole_file=False)
     assert "ya/tidak" in fix_for("has_smartphone", "x", "id", whole_file=False)
-    assert "31 (DKI Jakarta)" in fix_for("province_code", "x", "id", whole_file=False)
+    assert "33 atau Jawa Tengah" in fix_for("province_code", "x", "id", whole_file=False)
+    assert "or its name" in fix_for("province_code", "x", "en", whole_file=False)
     assert "unik" in fix_for("msme_id", "value_duplicate_of_row", "id", whole_file=False)
 
 
