@@ -29,9 +29,11 @@ from data.store.repository import MAX_PAGE_SIZE
 from data.store.schema import ID_LENGTH
 from models.policy_value import ValueStatus
 from service.schemas import (
+    BOOLEAN_SPELLINGS_NOTE,
     EXAMPLE_PROFILE,
     EXAMPLE_PROFILE_2,
     MSME_ID_MAX_LENGTH,
+    ContractBool,
     ModelRef,
     PrioritizeMsme,
     PrioritizeRequest,
@@ -285,8 +287,12 @@ class OutcomeItem(_Body):
 
     list_id: ListId = Field(examples=[EXAMPLE_LIST_ID])
     msme_id: MsmeId = Field(examples=["UMKM-3201-000123"])
-    mentored: bool = Field(description="Whether the MSME was mentored.")
-    digitalized: bool = Field(description="Whether it went digital (the outcome).")
+    mentored: ContractBool = Field(
+        description=f"Whether the MSME was mentored: {BOOLEAN_SPELLINGS_NOTE}."
+    )
+    digitalized: ContractBool = Field(
+        description=f"Whether it went digital (the outcome): {BOOLEAN_SPELLINGS_NOTE}."
+    )
     mentored_on: date | None = Field(default=None, examples=["2025-03-01"])
     observed_on: date | None = Field(
         default=None, description="When the outcome was observed.", examples=["2026-02-27"]

@@ -3,7 +3,9 @@
 `MsmeProfile` is generated from `PROFILE_COLUMNS`, so the API cannot drift from the files that
 `umkm validate` checks: every column, allowed value and range comes from the contract. Unknown
 fields are refused everywhere (`extra="forbid"`), and types are strict: `0` is no boolean and
-`"5"` no number, as the OpenAPI document says.
+`"5"` no number, as the OpenAPI document says. A yes/no field of the contract (a profile's flags,
+an outcome's `mentored` and `digitalized`) also takes the contract's spellings as strings
+(`ContractBool`), as files do.
 """
 
 from __future__ import annotations
@@ -122,6 +124,16 @@ def _boolean_spellings_schema() -> dict[str, Any]:
     }
 
 
+# A boolean as the data contract takes it: JSON true/false, or its spellings as strings (the
+# profile's flags, an outcome's `mentored` and `digitalized`: one rule for every route).
+ContractBool = Annotated[
+    bool,
+    BeforeValidator(_contract_boolean, json_schema_input_type=Any),
+    WithJsonSchema(_boolean_spellings_schema(), mode="validation"),
+]
+BOOLEAN_SPELLINGS_NOTE = "true/false (also ya/tidak, 1/0 as strings)"
+
+
 ProvinceCode = Annotated[
     str, StringConstraints(pattern=r"^\d{2}$"), AfterValidator(options.known_province)
 ]
@@ -151,12 +163,8 @@ def _field_for(spec: ColumnSpec) -> tuple[Any, FieldInfo]:
         assert spec.allowed is not None, spec.name
         kind = Literal[spec.allowed]
     elif spec.kind == "boolean":
-        kind = Annotated[
-            bool,
-            BeforeValidator(_contract_boolean, json_schema_input_type=Any),
-            WithJsonSchema(_boolean_spellings_schema(), mode="validation"),
-        ]
-        description += "; true/false (also ya/tidak, 1/0 as strings)"
+        kind = ContractBool
+        description += f"; {BOOLEAN_SPELLINGS_NOTE}"
     elif spec.kind == "integer":
         kind = Annotated[int, Field(ge=spec.minimum, le=spec.maximum), BeforeValidator(_integral)]
     elif spec.kind == "number":

@@ -234,6 +234,24 @@ def test_outcomes_posted_twice_are_stored_once(
     assert {row.recorded_by for row in stored} == {"dinas-jabar"}  # the key's name
 
 
+def test_outcomes_take_the_contracts_boolean_spellings_as_profiles_do(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    """`ya`/`tidak` (any case) and `1`/`0` as text, as in `has_smartphone` and in files."""
+    issued = issue(client, profiles, n=20, capacity=5)
+    first, second = [entry["msme_id"] for entry in issued["selected"]][:2]
+    batch = {
+        "outcomes": [
+            outcome(issued["list_id"], first, mentored="Ya", digitalized="tidak"),
+            outcome(issued["list_id"], second, mentored="1", digitalized="YA"),
+        ]
+    }
+    answer = client.post("/v1/outcomes", json=batch, headers=RECORDER)
+    assert answer.status_code == 200, answer.text
+    counts = client.get(f"/v1/lists/{issued['list_id']}", headers=AUTH).json()["outcomes"]
+    assert counts == {"outcomes": 2, "outcomes_selected": 2, "mentored": 2, "digitalized": 1}
+
+
 def test_a_changed_outcome_is_an_update_with_its_history_kept(
     client: TestClient, profiles: list[dict[str, Any]]
 ) -> None:

@@ -155,7 +155,7 @@ def test_lists_and_outcomes_answer_alike_in_each_language(
     outcome = {
         "list_id": LIST_ID,
         "msme_id": "M-1",
-        "mentored": "yes",
+        "mentored": "mungkin",  # not one of the contract's spellings (ya/tidak, yes/no, 1/0, ...)
         "digitalized": True,
         "mentored_on": "2025-13-01",
     }
@@ -171,7 +171,9 @@ def test_lists_and_outcomes_answer_alike_in_each_language(
                 "exploration_share": "exploration_share tidak boleh lebih dari 1",
             },
             {
-                "outcomes.0.mentored": "outcomes[0].mentored harus true atau false",
+                "outcomes.0.mentored": (
+                    "outcomes[0].mentored harus true atau false (atau teks ya/tidak, 1/0)"
+                ),
                 "outcomes.0.mentored_on": (
                     "outcomes[0].mentored_on harus tanggal berbentuk TTTT-BB-HH, mis. 2025-03-01"
                 ),
@@ -184,7 +186,9 @@ def test_lists_and_outcomes_answer_alike_in_each_language(
                 "exploration_share": "exploration_share must be at most 1",
             },
             {
-                "outcomes.0.mentored": "outcomes[0].mentored must be true or false",
+                "outcomes.0.mentored": (
+                    "outcomes[0].mentored must be true or false (or ya/tidak, 1/0 as text)"
+                ),
                 "outcomes.0.mentored_on": (
                     "outcomes[0].mentored_on must be a date written YYYY-MM-DD, like 2025-03-01"
                 ),
@@ -204,7 +208,7 @@ def test_lists_and_outcomes_answer_alike_in_each_language(
         _machine_part(answer) for answer in answers["en"]
     ]
     assert _machine_part(answers["id"][1]) == [
-        ("outcomes.0.mentored", "bool_type"),
+        ("outcomes.0.mentored", "value_error"),  # the contract boolean's own rule
         ("outcomes.0.mentored_on", "date_parsing"),
     ]
 
