@@ -212,9 +212,17 @@ def _input_formats(
 def selected_sheet(result: UploadResponse, language: Language) -> Sheet:
     """The list in rank order: rank, chances, segment, reasons, then every column of the file."""
     columns = [message(language, key) for key in SELECTED_KEYS]
+    # A recorded list says who was picked by the model and who was drawn at random.
+    recorded = any(item.selected_by is not None for item in result.selected)
+    if recorded:
+        columns.append(message(language, "export.selected_by"))
     columns += [f"{message(language, 'col.reasons')} {n + 1}" for n in range(MAX_REASONS)]
     inputs = _input_columns(result)
     headers = _input_headers(inputs, columns, language)
+    by = {
+        "model": message(language, "export.by_model"),
+        "exploration": message(language, "export.by_draw"),
+    }
     rows = []
     for item in sorted(result.selected, key=lambda entry: entry.rank):
         texts = [reason.text for reason in item.reasons[:MAX_REASONS]]
@@ -222,6 +230,7 @@ def selected_sheet(result: UploadResponse, language: Language) -> Sheet:
             [
                 item.rank,
                 *_msme_cells(item, item.expected_gain, language),
+                *([by.get(item.selected_by or "model", "")] if recorded else []),
                 *texts,
                 *[""] * (MAX_REASONS - len(texts)),
                 *[cell_value(name, item.input.get(name), language) for name in inputs],

@@ -132,7 +132,7 @@ def test_a_list_issued_on_the_page_is_there_after_a_restart(
     page = restarted_page
     assert page.locator(ISSUED_ROWS).count() == 1
     after = page.locator(f"{ISSUED_ROWS} td").all_inner_texts()
-    assert after[:5] == before[:5]  # date, model, slots, file, outcomes
+    assert after[:6] == before[:6]  # number, date, model, slots, file, outcomes
     assert page.inner_text("#outcomes-list option").endswith(issued.filename)
 
     _open_first_list(page)
@@ -152,6 +152,32 @@ def test_a_list_issued_on_the_page_is_there_after_a_restart(
     assert workbook.suffix == ".xlsx" and workbook.stat().st_size > 0
 
 
+def test_a_language_switch_rewords_the_list_on_screen_and_records_nothing(
+    issued: IssuedOnPage, restarted: LiveServer, restarted_page: Page
+) -> None:
+    """Switching to English rereads the recorded list (sending its file again would record a
+    second list with another draw); the list's number and its drawn slot are shown."""
+    page = restarted_page
+
+    def recorded() -> list[str]:
+        answer = httpx.get(f"{restarted.url}/v1/lists", headers={"X-API-Key": restarted.key})
+        return [item["list_id"] for item in answer.json()["items"]]
+
+    before = recorded()
+    _open_first_list(page)
+    number = page.locator(f"{ISSUED_ROWS} td").first.inner_text()
+    assert len(number) == 8 and any(list_id.startswith(number) for list_id in before)
+    assert f"nomor {number}" in page.inner_text("#notes")
+    assert page.locator("#list tbody .drawn").all_inner_texts() == ["diundi"]  # 10% of 10
+
+    choose_language(page, "en")
+    page.locator("#notes", has_text=f"number {number}").wait_for(timeout=RESULT_TIMEOUT_MS)
+    assert page.locator("#list tbody .drawn").all_inner_texts() == ["drawn at random"]
+    shown = page.locator("#list tbody td.id-cell").all_inner_texts()
+    assert sorted(shown) == sorted(issued.selected_ids)
+    assert recorded() == before
+
+
 def test_outcomes_posted_twice_are_stored_once(
     issued: IssuedOnPage, restarted_page: Page, tmp_path: Path
 ) -> None:
@@ -166,13 +192,13 @@ def test_outcomes_posted_twice_are_stored_once(
     first = _record_outcomes(page, path)
     assert first.startswith(f"{n} baru, 0 berubah, 0 tetap"), first
     assert f"{n} hasil" in first
-    page.locator(f"{ISSUED_ROWS} td:nth-child(5)", has_text=str(n)).wait_for()
+    page.locator(f"{ISSUED_ROWS} td:nth-child(6)", has_text=str(n)).wait_for()
 
     second = _record_outcomes(page, path)
     assert second.startswith(f"0 baru, 0 berubah, {n} tetap"), second
     assert f"{n} hasil" in second
-    page.locator(f"{ISSUED_ROWS} td:nth-child(5)", has_text=str(n)).wait_for()
-    assert page.locator(f"{ISSUED_ROWS} td").nth(4).inner_text() == str(n)
+    page.locator(f"{ISSUED_ROWS} td:nth-child(6)", has_text=str(n)).wait_for()
+    assert page.locator(f"{ISSUED_ROWS} td").nth(5).inner_text() == str(n)
 
     bad = [*rows[:2], (rows[2][0], "mungkin", "ya", "27/02/2026"), *rows[3:]]
     broken = _outcomes_file(tmp_path, "hasil_salah.csv", bad)
@@ -183,7 +209,7 @@ def test_outcomes_posted_twice_are_stored_once(
     cells = groups.first.locator("td").all_inner_texts()
     assert cells[0] == "mentored" and "ya/tidak" in cells[1], cells
     assert cells[2] == "1" and cells[3] == "4", cells  # the header is row 1, the third MSME row 4
-    assert page.locator(f"{ISSUED_ROWS} td").nth(4).inner_text() == str(n)  # nothing recorded
+    assert page.locator(f"{ISSUED_ROWS} td").nth(5).inner_text() == str(n)  # nothing recorded
 
 
 @pytest.mark.parametrize("language", ["id", "en"])

@@ -35,7 +35,10 @@ def _column(page: Page, index: int) -> list[str]:
 
 
 def _ranks(page: Page) -> list[int]:
-    return [int(text.replace(".", "").replace(",", "")) for text in _column(page, 1)]
+    """The ranks (a slot drawn at random has its mark on a second line of the cell)."""
+    return [
+        int(text.splitlines()[0].replace(".", "").replace(",", "")) for text in _column(page, 1)
+    ]
 
 
 def _download(page: Page, button: str, folder: Path) -> Path:

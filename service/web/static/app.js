@@ -125,8 +125,12 @@
       /* storage may be disabled; the switch still works for this page */
     }
     applyLanguage();
-    // Reasons and server messages are worded by the API: ask again in the new language.
-    if (state.lastSubmission && (state.result || state.lastError)) {
+    // Reasons and server messages are worded by the API: ask again in the new language. A
+    // recorded list is read back from the records (sending its file again would record
+    // another list, with another draw); only a refused upload is sent again.
+    if (state.result && state.result.list_id) {
+      reload(state.result.list_id);
+    } else if (state.lastSubmission && state.lastError) {
       submit(state.lastSubmission, t("working_lang"));
     }
   }
@@ -617,8 +621,12 @@
     $("evidence-warning").hidden = !result.evidence_warning;
     renderBinding(result.binding_constraints);
     const harmless = result.selected.filter((row) => row.expected_gain <= 0).length;
-    $("notes").hidden = harmless === 0;
-    $("notes").textContent = harmless ? t("note.not_beneficial", { n: fmtInt(harmless) }) : "";
+    const notes = [];
+    if (result.list_id) notes.push(t("issued.recorded", { id: shortId(result.list_id) }));
+    notes.push(...(result.notes || [])); // the server's: how many slots were drawn, and from whom
+    if (harmless) notes.push(t("note.not_beneficial", { n: fmtInt(harmless) }));
+    $("notes").hidden = notes.length === 0;
+    $("notes").textContent = notes.join(" ");
     renderSpread("spread-province", "province_code", result.summary.by_province, true);
     renderSpread("spread-sector", "sector", result.summary.by_sector, false);
     renderSpread("spread-gender", "owner_gender", result.summary.by_owner_gender, false);
@@ -829,8 +837,15 @@
     $("page-next").disabled = state.page >= pages - 1;
     for (const row of shown) {
       const tr = document.createElement("tr");
+      const rank = cell(fmtInt(row.rank), "num");
+      if (row.selected_by === "exploration") {
+        const drawn = document.createElement("span");
+        drawn.className = "drawn";
+        drawn.textContent = t("row.drawn");
+        rank.append(document.createElement("br"), drawn);
+      }
       tr.append(
-        cell(fmtInt(row.rank), "num"),
+        rank,
         cell(row.msme_id, "id-cell"),
         cell(row.province_name),
         cell(valueLabel("sector", row.sector)),
@@ -1054,6 +1069,12 @@
     renderIssued(state.issued);
   }
 
+  // A list's number as people read it: the first 8 characters of its id (unique among a
+  // program's lists in practice; the full id is in the API and the downloads).
+  function shortId(listId) {
+    return String(listId).slice(0, 8);
+  }
+
   function renderIssued(page) {
     const items = page.items || [];
     $("issued-empty").hidden = items.length > 0;
@@ -1066,8 +1087,9 @@
     for (const item of items) {
       const date = fmtDate(item.created_at);
       const file = item.source_file || "–";
+      const number = shortId(item.list_id);
       const tr = document.createElement("tr");
-      tr.append(cell(date), cell(`${item.model.name} v${item.model.version ?? "?"}`),
+      tr.append(cell(number, "id-cell"), cell(date), cell(`${item.model.name} v${item.model.version ?? "?"}`),
         cell(fmtInt(item.selected), "num"), cell(file), cell(fmtInt(item.outcomes), "num"));
       const open = document.createElement("button");
       open.type = "button";
@@ -1081,29 +1103,48 @@
       tbody.append(tr);
       const option = document.createElement("option");
       option.value = item.list_id;
-      option.textContent = `${date} · ${file}`;
+      option.textContent = `${number} · ${date} · ${file}`;
       select.append(option);
     }
     if (chosen && items.some((item) => item.list_id === chosen)) select.value = chosen;
   }
 
-  async function reopen(item) {
+  // A recorded list as the records hold it, worded in the page's language; null on failure
+  // (the error is shown).
+  async function fetchView(listId) {
     $("issued-status").textContent = t("working");
     let response;
     try {
-      const id = encodeURIComponent(item.list_id);
+      const id = encodeURIComponent(listId);
       response = await fetch(`${config.endpoints.lists}/${id}/view`, { headers: authHeaders() });
     } catch (_) {
       $("issued-status").textContent = "";
-      return showLocalError(t("error.network"));
+      showLocalError(t("error.network"));
+      return null;
     }
     const body = await response.json().catch(() => null);
     $("issued-status").textContent = "";
-    if (!response.ok || !body) return renderError(response.status, body);
+    if (!response.ok || !body) {
+      renderError(response.status, body);
+      return null;
+    }
     state.lastError = null;
     state.result = body;
-    state.page = 0;
     $("error-box").hidden = true;
+    return body;
+  }
+
+  // The list on screen again in another language, in place (same page of the table).
+  async function reload(listId) {
+    const body = await fetchView(listId);
+    if (body) renderResult(body);
+  }
+
+  async function reopen(item) {
+    const body = await fetchView(item.list_id);
+    if (!body) return;
+    state.lastSubmission = null; // a language switch now rereads this list, not an old file
+    state.page = 0;
     renderResult(body);
     $("announce").textContent = t("issued.opened", { date: fmtDate(item.created_at) });
     $("result-title").focus({ preventScroll: true });

@@ -3,6 +3,7 @@ store, and outcomes uploaded against it (the same file twice stores them once)."
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,11 @@ def test_a_list_made_on_the_page_is_recorded_reopened_and_downloaded(
     exported = client.get(f"/v1/lists/{list_id}/export?format=csv&part=selected", headers=AUTH)
     assert exported.status_code == 200
     assert len(exported.text.strip().splitlines()) == 21
+    # Who was picked by the model and who was drawn at random (2 of 20: 10%).
+    table = pd.read_csv(io.StringIO(exported.text.lstrip("\ufeff")), dtype=str)
+    assert table["Dipilih oleh"].value_counts().to_dict() == {"model": 18, "undian": 2}
+    drawn = {i["msme_id"] for i in made["selected"] if i["selected_by"] == "exploration"}
+    assert set(table.loc[table["Dipilih oleh"] == "undian", "ID UMKM"]) == drawn
     workbook = client.get(f"/v1/lists/{list_id}/export", headers=AUTH)
     assert workbook.content[:2] == b"PK"
     assert client.get("/v1/lists/nope/view", headers=AUTH).status_code == 404
