@@ -475,26 +475,34 @@ def _check_csv_width(path: Path, width: int, limits: ReadLimits) -> None:
 
 
 def _read_numbers(frame: pd.DataFrame, separator: str | None) -> tuple[pd.DataFrame, NumberFormat]:
-    """The numeric contract columns' convention, detected over their text cells, and the frame
-    with those cells rewritten with a dot for decimals and no grouping."""
+    """The numeric contract columns' convention, detected over their text cells (each distinct
+    text once, with how many cells hold it: the convention most cells use wins), and the frame
+    with the cells it reads rewritten with a dot for decimals and no grouping; cells only
+    another convention reads stay as written, for validation to report."""
     positions: dict[int, bool] = {}  # column position -> money (a currency may come first)
     for position, header in enumerate(frame.columns):
         name = contract_name(header)
         spec = contract_column(name) if name is not None else None
         if spec is not None and spec.kind in ("number", "integer"):
             positions[position] = "IDR" in spec.unit
-    texts: dict[int, pd.Series[str]] = {}
+    read: set[int] = set()  # the positions holding text
+    texts: list[str] = []  # each column's distinct texts, trimmed and without a currency
+    counts: list[int] = []  # the cells holding each
     for position, money in positions.items():
         values = frame.iloc[:, position]
         if values.dtype != object:
             continue
-        distinct = pd.Series(pd.unique(values.astype(str).str.strip()), dtype=object)
-        texts[position] = strip_currency(distinct) if money else distinct
-    every = [text for series in texts.values() for text in series if text]
-    number_format = detect_number_format(every, delimiter=separator)
+        read.add(position)
+        codes, uniques = pd.factorize(values.astype(str).str.strip())
+        distinct = pd.Series(uniques, dtype=object)
+        cleaned = strip_currency(distinct) if money else distinct
+        filled = (cleaned != "").to_numpy(dtype=bool)
+        texts.extend(cleaned[filled].tolist())
+        counts.extend(np.bincount(codes, minlength=len(uniques))[filled].tolist())
+    number_format = detect_number_format(texts, delimiter=separator, counts=counts)
     changed: dict[int, np.ndarray[Any, Any]] = {}
     for position, money in positions.items():
-        if position not in texts:
+        if position not in read:
             continue
         values = frame.iloc[:, position].astype(str).str.strip()
         cleaned = strip_currency(values) if money else values

@@ -25,8 +25,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
@@ -180,8 +181,10 @@ class NumberFormat:
 
 CANONICAL = NumberFormat()
 _SIGN = r"[+-]?"
-_ID_FULL = re.compile(rf"^{_SIGN}(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?$")
-_EN_FULL = re.compile(rf"^{_SIGN}(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?$")
+# What a convention reads. A first group is never 0: `0.705` is 0.705, as `parse_number` reads
+# it (and a vote for the English reading below), not 705.
+_ID_FULL = re.compile(rf"^{_SIGN}(?:[1-9]\d{{0,2}}(?:\.\d{{3}})+|\d+)(?:,\d+)?$")
+_EN_FULL = re.compile(rf"^{_SIGN}(?:[1-9]\d{{0,2}}(?:,\d{{3}})+|\d+)(?:\.\d+)?$")
 # Texts only one convention reads: evidence for it.
 _ID_ONLY = re.compile(
     rf"^{_SIGN}(?:\d{{1,3}}(?:\.\d{{3}}){{2,}}(?:,\d+)?"  # 1.500.000(,5)
@@ -195,7 +198,12 @@ _EN_ONLY = re.compile(
     rf"|(?:\d{{4,}}|0|[1-9]\d{{0,2}})\.(?:\d{{1,2}}|\d{{4,}})"
     rf"|0\.\d+|\d{{4,}}\.\d+)$"
 )
-_COMMA_GROUPS = re.compile(rf"^{_SIGN}\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?$")
+_COMMA_GROUPS = re.compile(rf"^{_SIGN}[1-9]\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?$")
+# The one thousand group both conventions read, differently (1500 or 1.5): how a semicolon file
+# is read when nothing else says, so a vote for the decimal comma there.
+_ONE_DOT_GROUP = re.compile(rf"^{_SIGN}[1-9]\d{{0,2}}\.\d{{3}}$")
+# A convention wins over votes for the other when it has at least this many times as many.
+CLEAR_MAJORITY = 3
 
 
 def strip_currency(texts: pd.Series[str]) -> pd.Series[str]:
@@ -203,24 +211,47 @@ def strip_currency(texts: pd.Series[str]) -> pd.Series[str]:
     return texts.str.replace(_CURRENCY, "", regex=True).str.replace(_DASH_CENTS, "", regex=True)
 
 
-def detect_number_format(texts: Iterable[str], *, delimiter: str | None = None) -> NumberFormat:
-    """The convention of a file's numeric cells (trimmed, non-empty texts).
+def detect_number_format(
+    texts: Iterable[str], *, delimiter: str | None = None, counts: Iterable[int] | None = None
+) -> NumberFormat:
+    """The convention of a file's numeric cells (trimmed, non-empty texts; `counts`, when
+    given, how many cells hold each text, so a large file is read by its distinct texts).
 
-    Decimal comma when some text can only be read that way (`70,5`, `1.500.000`) and none only
-    the English way (`0.5`, `1,500,000`); English grouping likewise. With evidence both ways, or
-    none, the dot reading (the project's own files) unless the file is semicolon-separated, as
-    Indonesian Excel writes CSV with decimal commas (so `1.500` there is 1500).
+    A cell only one convention reads is a vote for it: `70,5`, `1.500.000` for the decimal
+    comma, `0.5`, `1,500,000` for the English reading; in a semicolon-separated file, as
+    Indonesian Excel writes CSV, `1.500` too is a vote for the decimal comma (it is read so
+    there when nothing else says). The convention with votes wins when the other has none, or
+    when it has at least CLEAR_MAJORITY times as many: one `Rp 1,500,000` does not turn a file
+    of `0,1` and `Rp 2.272.000`, and the cells only the other convention reads stay as written
+    (`normalise_number_texts`), for validation to report (`0.5`, with no other reading, is
+    read as the form reads it). English grouping when some cell has comma groups. With no
+    votes, the dot reading (the project's own files) unless the file is semicolon-separated;
+    with votes both ways and no clear majority, the dot reading: a file mixing conventions is
+    not guessed.
     """
     series = pd.Series(list(texts), dtype=object).astype(str)
-    indonesian = bool(series.str.match(_ID_ONLY).any())
-    english = bool(series.str.match(_EN_ONLY).any())
-    if indonesian and not english:
+    weights = (
+        np.ones(len(series), dtype=np.int64)
+        if counts is None
+        else np.fromiter(counts, dtype=np.int64, count=len(series))
+    )
+    indonesian = int(weights[_matches(series, _ID_ONLY)].sum())
+    english = int(weights[_matches(series, _EN_ONLY)].sum())
+    if english and delimiter == ";":
+        indonesian += int(weights[_matches(series, _ONE_DOT_GROUP)].sum())
+    if not indonesian and not english:
+        return NumberFormat(",", ".") if delimiter == ";" else CANONICAL
+    if indonesian >= CLEAR_MAJORITY * english:
         return NumberFormat(",", ".")
-    if english and not indonesian:
-        return NumberFormat(".", "," if series.str.match(_COMMA_GROUPS).any() else "")
-    if not english and delimiter == ";":
-        return NumberFormat(",", ".")
+    if english >= CLEAR_MAJORITY * indonesian:
+        return NumberFormat(".", "," if _matches(series, _COMMA_GROUPS).any() else "")
     return CANONICAL
+
+
+def _matches(
+    texts: pd.Series[str], pattern: re.Pattern[str]
+) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    return texts.str.match(pattern).to_numpy(dtype=bool, na_value=False)
 
 
 def normalise_number_texts(texts: pd.Series[str], number_format: NumberFormat) -> pd.Series[str]:
@@ -244,6 +275,7 @@ def normalise_number_texts(texts: pd.Series[str], number_format: NumberFormat) -
 
 __all__ = [
     "CANONICAL",
+    "CLEAR_MAJORITY",
     "NumberError",
     "NumberFormat",
     "ParsedNumber",

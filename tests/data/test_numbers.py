@@ -148,12 +148,46 @@ def test_a_file_reads_numbers_as_the_form_does(number: Decimal) -> None:
         (["1.500", "2"], ",", NumberFormat(".", "")),  # ambiguous, comma-separated: as before
         (["1.500", "2"], ";", NumberFormat(",", ".")),  # Indonesian Excel's CSV
         (["1.500.000", "0.5"], ";", NumberFormat(".", "")),  # evidence both ways: not guessed
+        # The convention most cells use wins: the other's cells are the file's mistakes.
+        (["0,1", "0,1", "1.500.000", "1,500,000"], ";", NumberFormat(",", ".")),
+        (["0,1", "0,1", "1,500,000"], ";", NumberFormat(".", "")),  # 2 to 1: not clear
+        (["2.5", "0.5", "1,500,000", "1.500.000"], ",", NumberFormat(".", ",")),
+        (["2.5", "0.5", "3.5", "70,5"], ",", NumberFormat(".", "")),
+        (["2.5", "0.5", "3.5", "0,705"], ",", NumberFormat(".", "")),  # 0,705 groups nothing
+        # In a semicolon file 1.500 is a thousand, so it counts for the decimal comma there.
+        (["1.500", "2.000", "750.000", "1,500,000"], ";", NumberFormat(",", ".")),
+        (["1.500", "2.000", "750.000", "1,500,000"], ",", NumberFormat(".", ",")),  # as before
+        (["1.500", "2.000", "0.5"], ";", NumberFormat(".", "")),  # 2 to 1: not clear
     ],
 )
 def test_a_files_convention_is_detected(
     texts: list[str], delimiter: str, expected: NumberFormat
 ) -> None:
     assert detect_number_format(texts, delimiter=delimiter) == expected
+
+
+def test_cells_are_counted_with_how_many_hold_them() -> None:
+    """A file is detected by its distinct texts and how many cells hold each."""
+    texts = ["0,1", "1.500.000", "1,500,000"]
+
+    assert detect_number_format(texts, delimiter=";", counts=[150, 50, 1]) == NumberFormat(",", ".")
+    assert detect_number_format(texts, delimiter=";", counts=[1, 1, 1]) == NumberFormat(".", "")
+    assert detect_number_format(texts[1:], counts=[1, 60]) == NumberFormat(".", ",")
+
+
+@pytest.mark.parametrize(
+    ("number_format", "texts", "expected"),
+    [
+        # 0.705 is 0.705 (only the English reading has it), never 705
+        (NumberFormat(",", "."), ["0.705", "1.500", "1,500,000"], ["0.705", "1500", "1,500,000"]),
+        (NumberFormat(".", ","), ["0,705", "1,500", "1.500.000"], ["0,705", "1500", "1.500.000"]),
+    ],
+)
+def test_a_cell_only_the_other_convention_reads_is_not_rewritten(
+    number_format: NumberFormat, texts: list[str], expected: list[str]
+) -> None:
+    cells = pd.Series(texts, dtype=object)
+    assert normalise_number_texts(cells, number_format).tolist() == expected
 
 
 def test_cells_the_convention_cannot_read_are_left_for_validation() -> None:
