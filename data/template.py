@@ -21,7 +21,7 @@ from data.contract import (
     TRUE_STRINGS,
     ColumnSpec,
 )
-from data.messages import Language
+from data.messages import Language, format_param
 from data.reference import allowed_values, value_label
 
 TEMPLATE_ROWS = 1_000  # rows below the header given the drop-down lists and number checks
@@ -169,7 +169,11 @@ def _range_text(spec: ColumnSpec, language: Language) -> str:
         return ", ".join(choices)
     if spec.minimum is not None and spec.maximum is not None:
         joiner = " sampai " if language == "id" else " to "
-        return f"{spec.minimum:,.0f}{joiner}{spec.maximum:,.0f}"
+        # In the language's own digits: "1.000" in Bahasa (where "1,000" reads as one).
+        low, high = (
+            format_param("count", int(bound), language) for bound in (spec.minimum, spec.maximum)
+        )
+        return f"{low}{joiner}{high}"
     if spec.unique:
         return "unik dalam berkas" if language == "id" else "unique in the file"
     return ""

@@ -43,7 +43,7 @@ PRECISE_PERCENT_PARAMS = frozenset({"gap"})  # two decimals: 0.50%
 # Decimals at most, for shares that would otherwise read the same (`format_percents`): beyond a
 # thousandth of a percentage point two model scores are as good as equal.
 PERCENT_MAX_DECIMALS = 3
-BOUND_PARAMS = frozenset({"minimum", "maximum"})  # a contract's bound, compact: 15, 0.5, 1e+10
+BOUND_PARAMS = frozenset({"minimum", "maximum"})  # a contract's bound: 15, 0,5, 10.000.000.000
 AND_LIST_PARAMS = frozenset({"positions"})  # `4 and 6`, `4, 6 and 9`
 PROVINCE_PARAMS = frozenset({"province", "provinces"})
 ONE_DECIMAL_PARAMS = frozenset({"amount", "years"})  # Rp12,5 juta; 3,5 tahun
@@ -234,9 +234,8 @@ def _number(name: str, value: float, language: Language) -> str:
         return _decimal(value * 100, "#,##0.#", locale) + "%"
     if name in PRECISE_PERCENT_PARAMS:
         return _decimal(value * 100, "#,##0.00", locale) + "%"
-    if name in BOUND_PARAMS:
-        text = f"{value:g}"
-        return text.replace(".", ",") if language == "id" else text
+    if name in BOUND_PARAMS:  # in full digits: "1e+10" is no number to a program manager
+        return _decimal(value, "#,##0.###", locale)
     if name in ID_PARAMS:
         return str(value)
     if name in ONE_DECIMAL_PARAMS:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from data.contract import PROFILE_COLUMNS, ColumnSpec
-from data.messages import Language, render, value_name
+from data.messages import Language, format_param, render, value_name
 from service.web.i18n import message
 
 _SPECS = {spec.name: spec for spec in PROFILE_COLUMNS}
@@ -109,8 +109,16 @@ def _fix_for_spec(spec: ColumnSpec, language: Language) -> str:
 def _range_text(spec: ColumnSpec, language: Language) -> str:
     if spec.minimum is not None and spec.maximum is not None:
         return message(
-            language, "fix.range_between", min=f"{spec.minimum:g}", max=f"{spec.maximum:g}"
+            language,
+            "fix.range_between",
+            min=_bound(spec.minimum, language),
+            max=_bound(spec.maximum, language),
         )
     if spec.minimum is not None:
-        return message(language, "fix.range_min", min=f"{spec.minimum:g}")
+        return message(language, "fix.range_min", min=_bound(spec.minimum, language))
     return ""
+
+
+def _bound(value: float, language: Language) -> str:
+    """A bound in the language's digits (10.000.000.000 in Bahasa, not 1e+10)."""
+    return format_param("limit", int(value) if float(value).is_integer() else value, language)

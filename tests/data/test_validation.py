@@ -49,7 +49,7 @@ FIXTURE_PROBLEMS = [
     f"row 4, column province_code: value 1 {PROVINCE_REASON}",
     "row 5, column area_type: value city is not an allowed value (allowed: urban, rural)",
     "row 6, column workers: value 2.5 is not an integer",
-    "row 7, column workers: value 0 is out of range 1–1000",
+    "row 7, column workers: value 0 is out of range 1–1,000",
     "row 8, column owner_age: value 130 is out of range 15–100",
     f"row 9, column monthly_revenue_idr: value 1.500.000 {NUMBER_REASON}",
     "row 10, column business_age_years: value -2 is out of range 0–150",
@@ -100,7 +100,7 @@ RULES = [
     # out of range, with the range
     ("owner_age", "130", "row 3, column owner_age: value 130 is out of range 15–100"),
     ("owner_age", "14", "row 3, column owner_age: value 14 is out of range 15–100"),
-    ("workers", "0", "row 3, column workers: value 0 is out of range 1–1000"),
+    ("workers", "0", "row 3, column workers: value 0 is out of range 1–1,000"),
     (
         "business_age_years",
         "-0.5",
@@ -109,7 +109,7 @@ RULES = [
     (
         "monthly_revenue_idr",
         "-1",
-        "row 3, column monthly_revenue_idr: value -1 is out of range 0–1e+10",
+        "row 3, column monthly_revenue_idr: value -1 is out of range 0–10,000,000,000",
     ),
     # missing in a column that needs a value
     ("owner_gender", "", f"row 3, column owner_gender: value {MISSING_REASON}"),

@@ -107,9 +107,15 @@ def test_an_indonesian_excel_file_on_the_bahasa_page(
     enter_key(page, live_server.key)
     page.fill("#cost-column", COST_COLUMN)
     page.fill("#budget", "Rp 500.000.000")
+    page.click("#share-add")
+    page.select_option(".share-row .share-column", "owner_gender")
+    page.select_option(".share-row .share-value", "female")
+    page.fill(".share-row .share-percent", "10")
     _build(page, indonesian_file, "40")
 
     assert len(_ids(page)) == 40
+    # The settings line names the group a share is for.
+    assert "porsi minimum 10% untuk Perempuan" in page.inner_text("#result-options")
     read = page.inner_text("#result-read")
     assert "dipisah titik koma" in read and "koma desimal" in read
     assert "Windows-1252" in read and "baris 3" in read

@@ -592,15 +592,29 @@
     });
     $("result-read").textContent = readStatement(result.source);
     const understood = result.understood || {};
+    const shares = (result.options && result.options.min_share) || [];
     const parts = Object.entries(understood).map(([field, value]) => {
       if (field === "capacity") return t("result.options.capacity", { value });
       if (field === "budget") return t("result.options.budget", { value });
-      if (field.startsWith("min_share")) return t("result.options.share", { value });
+      if (field.startsWith("min_share")) {
+        const share = shares[Number(field.split(".")[1])];
+        const group = share ? valueLabel(share.column, share.value) : "–";
+        return t("result.options.share", { value, group });
+      }
       return null;
     }).filter(Boolean);
-    const quotaValues = new Set(Object.entries(understood)
-      .filter(([field]) => field.startsWith("quotas.")).map(([, value]) => value));
-    for (const value of quotaValues) parts.push(t("result.options.quota", { value }));
+    // Province limits, one entry per limit with the provinces it applies to.
+    const byLimit = new Map();
+    for (const [field, value] of Object.entries(understood)) {
+      if (!field.startsWith("quotas.")) continue;
+      const code = field.slice("quotas.".length);
+      byLimit.set(value, [...(byLimit.get(value) || []), valueLabel("province_code", code)]);
+    }
+    for (const [value, names] of byLimit) {
+      parts.push(names.length === config.provinces.length
+        ? t("result.options.quota_all", { value })
+        : t("result.options.quota", { value, provinces: names.join(", ") }));
+    }
     $("result-options").hidden = parts.length === 0;
     $("result-options").textContent = parts.length ? t("result.options", { options: parts.join(" · ") }) : "";
     $("kpi-gain").textContent = fmtNumber(result.total_expected_gain);
