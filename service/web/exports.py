@@ -430,6 +430,13 @@ def now() -> dt.datetime:
     return dt.datetime.now(WIB)
 
 
+def in_wib(moment: dt.datetime) -> dt.datetime:
+    """A stored time in WIB (the store keeps UTC; a database that drops the zone gives it
+    back naive)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(WIB)
+
+
 def stamped(stem: str, made: dt.datetime) -> str:
     """`daftar-pendampingan-2026-12-04-1530`: a new name for every export, in date order."""
     return f"{stem}-{made.strftime('%Y-%m-%d-%H%M')}"
@@ -448,6 +455,8 @@ def export_list(
     _refuse_control_characters(result)
     made = made or now()
     stem = stamped(message(language, "export.filename"), made)
+    if result.list_id:  # a recorded list's files carry its number: two lists never share a name
+        stem = f"{stem}-{result.list_id[:8]}"
     if fmt == "xlsx":
         sheets = [
             selected_sheet(result, language),

@@ -50,7 +50,7 @@ from service.request_problems import readable_field
 from service.routes.responses import ERROR_RESPONSES, PROGRAM_RESPONSES
 from service.schemas import ErrorResponse, Problem
 from service.settings import Settings
-from service.web.exports import ExportFile, ExportRefusedError, export_list
+from service.web.exports import ExportFile, ExportRefusedError, export_list, in_wib
 from service.web.form_numbers import number_problem, understood_text
 from service.web.i18n import catalog, format_bytes, format_number, message
 from service.web.issued import (
@@ -553,10 +553,16 @@ async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by nam
     export_format: Annotated[ExportFormat, Query(alias="format")] = "xlsx",
     part: Annotated[ExportPart, Query()] = "all",
 ) -> Response:
-    """The files POST /v1/lists/export writes, for a recorded list."""
+    """The files POST /v1/lists/export writes, for a recorded list, dated when it was made
+    (not when it is downloaded)."""
     try:
-        reopened = await run_in_threadpool(_reopened, request, store, list_id, language)
-        exported = await run_in_threadpool(export_list, reopened, export_format, part, language)
+        issued = await run_in_threadpool(store.get_list, list_id)
+        loaded = request.app.state.model_store.current
+        reopened = await run_in_threadpool(reopened_list, issued, loaded, language)
+        made = in_wib(issued.created_at)
+        exported = await run_in_threadpool(
+            export_list, reopened, export_format, part, language, made
+        )
     except ListNotFoundError as error:
         return store_refusal(error, language).response()
     except ExportRefusedError as refused:

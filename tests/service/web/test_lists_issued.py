@@ -3,6 +3,7 @@ store, and outcomes uploaded against it (the same file twice stores them once)."
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 
 from data.messages import Language, format_param
+from service.web.exports import WIB
 from tests.service.support import AUTH, TestClient
 from tests.service.web.conftest import csv_bytes
 
@@ -73,6 +75,11 @@ def test_a_list_made_on_the_page_is_recorded_reopened_and_downloaded(
     assert set(table.loc[table["Dipilih oleh"] == "undian", "ID UMKM"]) == drawn
     workbook = client.get(f"/v1/lists/{list_id}/export", headers=AUTH)
     assert workbook.content[:2] == b"PK"
+    # Named and dated by the list (its number, when it was made), not by the download.
+    created = dt.datetime.fromisoformat(issued["created_at"]).astimezone(WIB)
+    for answer in (exported, workbook):
+        disposition = answer.headers["content-disposition"]
+        assert f"{created:%Y-%m-%d-%H%M}-{list_id[:8]}" in disposition, disposition
     assert client.get("/v1/lists/nope/view", headers=AUTH).status_code == 404
 
 
