@@ -62,6 +62,10 @@ class ColumnSpec:
     description: str
     term_id: str  # the Bahasa Indonesia term
     unit: str = ""
+    # The description and unit in Bahasa Indonesia (the template's guide sheet); empty: the
+    # English ones are used.
+    description_id: str = ""
+    unit_id: str = ""
     nullable: bool = False
     required: bool = True
     allowed: tuple[str, ...] | None = (
@@ -87,6 +91,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "string",
         "Identifier of the MSME, unique in a file",
         "ID UMKM",
+        description_id="Nomor pengenal UMKM, unik dalam satu berkas",
         unique=True,
         aliases=("id_umkm", "kode_umkm", "nomor_umkm"),
     ),
@@ -95,6 +100,10 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "category",
         "Province code, 2 digits (BPS / Kemendagri), one of the 38 provinces; always a string",
         "kode provinsi",
+        description_id=(
+            "Kode provinsi 2 angka (BPS / Kemendagri) atau nama provinsinya, salah satu dari "
+            "38 provinsi"
+        ),
         pattern=r"^\d{2}$",
         pattern_hint="2 digits, like 11",
         aliases=("provinsi", "kode_provinsi", "kode_prov"),
@@ -104,6 +113,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "category",
         "Urban or rural location",
         "tipe wilayah (kota/desa)",
+        description_id="Lokasi perkotaan atau perdesaan",
         allowed=AREA_TYPES,
         aliases=("tipe_wilayah", "jenis_wilayah", "wilayah", "kota_desa"),
         value_aliases=(
@@ -119,6 +129,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "category",
         "Business sector (mapped to KBLI 2020 in reference/sectors.csv)",
         "sektor usaha",
+        description_id="Sektor usaha (dipetakan ke KBLI 2020 di reference/sectors.csv)",
         allowed=SECTORS,
         aliases=("sektor", "sektor_usaha", "bidang_usaha"),
         value_aliases=(
@@ -138,6 +149,8 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "number",
         "Years since the business started",
         "lama usaha",
+        description_id="Lama usaha sejak didirikan",
+        unit_id="tahun",
         unit="years",
         nullable=True,
         minimum=0,
@@ -149,6 +162,8 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "integer",
         "People working in the business, owner included",
         "jumlah tenaga kerja",
+        description_id="Jumlah orang yang bekerja di usaha ini, termasuk pemilik",
+        unit_id="orang",
         unit="persons",
         minimum=1,
         maximum=MAX_WORKERS,
@@ -159,6 +174,8 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "number",
         "Average monthly revenue (omzet)",
         "omzet bulanan",
+        description_id="Rata-rata omzet per bulan",
+        unit_id="Rp per bulan",
         unit="IDR per month",
         nullable=True,
         minimum=0,
@@ -170,6 +187,8 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "integer",
         "Age of the owner",
         "usia pemilik",
+        description_id="Usia pemilik",
+        unit_id="tahun",
         unit="years",
         minimum=15,
         maximum=100,
@@ -180,6 +199,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "category",
         "Gender of the owner",
         "jenis kelamin pemilik",
+        description_id="Jenis kelamin pemilik",
         allowed=GENDERS,
         aliases=("jenis_kelamin", "gender_pemilik"),
         value_aliases=(
@@ -196,6 +216,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "category",
         "Highest education of the owner",
         "pendidikan terakhir pemilik",
+        description_id="Pendidikan tertinggi pemilik",
         allowed=EDUCATION_LEVELS,
         aliases=("pendidikan_terakhir", "pendidikan_pemilik", "pendidikan"),
         value_aliases=(
@@ -225,6 +246,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "boolean",
         "The owner has a smartphone",
         "punya ponsel pintar",
+        description_id="Pemilik memiliki telepon pintar",
         aliases=("punya_smartphone", "ponsel_pintar", "smartphone"),
     ),
     ColumnSpec(
@@ -232,6 +254,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "boolean",
         "The business or owner has a bank account",
         "punya rekening bank",
+        description_id="Usaha atau pemiliknya memiliki rekening bank",
         aliases=("punya_rekening", "rekening_bank"),
     ),
     ColumnSpec(
@@ -239,6 +262,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "boolean",
         "The business has an NIB (business ID from OSS)",
         "punya NIB",
+        description_id="Usaha memiliki NIB (Nomor Induk Berusaha dari OSS)",
         aliases=("nib",),
     ),
     ColumnSpec(
@@ -246,6 +270,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "boolean",
         "The owner had digital-skills training before",
         "pernah ikut pelatihan digital",
+        description_id="Pemilik pernah mengikuti pelatihan keterampilan digital",
         aliases=("pelatihan_digital",),
     ),
     ColumnSpec(
@@ -253,6 +278,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "category",
         "Mobile or fixed internet where the business is",
         "akses internet",
+        description_id="Akses internet seluler atau tetap di tempat usaha",
         allowed=INTERNET_ACCESS,
         value_aliases=(
             ("tidak ada", "none"),
@@ -266,6 +292,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "category",
         "Whether the MSME already sells or takes payments online",
         "status digital",
+        description_id="Apakah UMKM sudah berjualan atau menerima pembayaran secara daring",
         allowed=DIGITAL_STATUS,
         value_aliases=(
             ("luring", "offline"),

@@ -126,9 +126,9 @@ def build_candidates_template(language: Language) -> bytes:
                 spec.name,
                 _KINDS[language][spec.kind],
                 _range_text(spec, language),
-                spec.unit,
+                (spec.unit_id or spec.unit) if language == "id" else spec.unit,
                 required,
-                spec.description,
+                (spec.description_id or spec.description) if language == "id" else spec.description,
             )
         )
     for letter, width in zip("ABCDEFG", (30, 24, 14, 60, 14, 14, 70), strict=True):

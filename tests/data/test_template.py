@@ -35,6 +35,17 @@ def test_the_template_has_headers_lists_and_a_guide(language: str) -> None:
         sum(rule.type == "list" for rule in sheet.data_validations.dataValidation) == 11
     )  # 7 categories, 4 booleans
     assert [row[1].value for row in guide.iter_rows(min_row=2)] == [s.name for s in PROFILE_COLUMNS]
+    # The guide speaks the template's language: meaning and unit, and bounds in its digits.
+    rows = {row[1].value: row for row in guide.iter_rows(min_row=2)}
+    revenue, workers = rows["monthly_revenue_idr"], rows["workers"]
+    if language == "id":
+        assert (
+            revenue[4].value == "Rp per bulan" and revenue[6].value == "Rata-rata omzet per bulan"
+        )
+        assert workers[3].value == "1 sampai 1.000"
+    else:
+        assert revenue[4].value == "IDR per month" and workers[3].value == "1 to 1,000"
+    assert all(row[6].value for row in rows.values())
 
 
 @pytest.mark.parametrize("language", ["id", "en"])

@@ -173,7 +173,10 @@ def test_bad_files_name_rows_and_columns_and_nothing_is_applied(
     upload(page, bad_values, 5, wait_for=ERROR_BOX)
     assert page.locator("#result").is_hidden()
     problems = _problem_rows(page)
-    assert [row[:2] for row in problems] == [["3", "owner_age"], ["5", "sector"]]
+    assert [row[:2] for row in problems] == [
+        ["3", "usia pemilik"],
+        ["5", "sektor usaha"],
+    ]  # as the template heads them
     assert "15 dan 100" in problems[0][3]  # how to fix, from the contract
     assert "Makanan dan minuman" in problems[1][3]  # the values as a Bahasa file may hold them
     assert "2 masalah pada 2 dari 20 baris" in page.inner_text("#error-message")

@@ -506,7 +506,7 @@
       const tr = document.createElement("tr");
       const cells = [
         problem.row ?? t("error.file_level"),
-        problem.column ?? "–",
+        columnName(problem.column), // the column as the template heads it, in the page's language
         problem.type === "control_character" ? t("error.control_character") : (problem.reason ?? ""),
         problem.fix ?? "",
       ];
