@@ -114,6 +114,10 @@ MESSAGES: dict[str, str] = {
     "option_unknown": "{field} is not an option of the list",
     "option_too_many": "{field} has too many entries",
     "option_invalid": "{field} is not valid",
+    "field_cost_column_needed": (
+        "a budget needs the cost column: give the name of the file's column that holds each "
+        "MSME's mentoring cost (Cost column in the file)"
+    ),
     # --- service.request_problems: a request body that fails validation (422) -----------------
     "invalid_request": (
         "The request has {count} problems; nothing was processed. Fix each field listed."

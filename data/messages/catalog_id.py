@@ -123,6 +123,10 @@ MESSAGES: dict[str, str] = {
     "option_unknown": "{field} bukan pilihan daftar",
     "option_too_many": "{field} berisi terlalu banyak entri",
     "option_invalid": "{field} tidak sah",
+    "field_cost_column_needed": (
+        "anggaran membutuhkan kolom biaya: isi nama kolom di berkas yang memuat biaya "
+        "pendampingan tiap UMKM (Kolom biaya di berkas)"
+    ),
     # --- service.request_problems: isi permintaan yang tidak lolos validasi (422) --------------
     "invalid_request": (
         "Permintaan memiliki {count} masalah; tidak ada yang diproses. Perbaiki setiap masalah "

@@ -25,6 +25,7 @@ from allocation import AllocationError, AllocationResult
 from allocation.explain import BindingConstraint, NotSelectedReasons, shortfall_code
 from data.aliases import contract_headers
 from data.contract import FIRST_DATA_ROW, GENDERS, PROFILE_COLUMNS, SECTORS
+from data.field_rules import FieldRuleError
 from data.io import DataFileError, DataLimitError, ReadInfo, ReadLimits, TableRead, read_table_info
 from data.messages import (
     CATALOGS,
@@ -200,6 +201,9 @@ def _option_problem(error: Any, language: Language) -> PageProblem:
     top = str(error.get("loc", ("options",))[0]) if field else "options"
     label = message(language, f"options.{top}")  # the form's own label, when it has one
     params = {"field": field if label == f"options.{top}" else label, "limit": limit}
+    cause = context.get("error")
+    if isinstance(cause, FieldRuleError):  # a rule of the options' own, with its own words
+        code, params = cause.code, {**params, **cause.params}
     return PageProblem(
         row=None,
         column=None,

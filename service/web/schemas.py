@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from data.field_rules import FieldRuleError
 from data.messages import Language
 from service.schemas import (
     ListOptionsBody,
@@ -61,7 +62,7 @@ class UploadOptions(ListOptionsBody):
     @model_validator(mode="after")
     def _cost_column_named(self) -> UploadOptions:
         if self.budget is not None and self.cost_column is None:
-            raise ValueError("a budget needs cost_column: the file column with each MSME's cost")
+            raise FieldRuleError("field_cost_column_needed")
         return self
 
 

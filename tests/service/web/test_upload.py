@@ -211,6 +211,21 @@ def test_option_errors_are_worded_in_the_page_language_per_field(
     assert "above the maximum 1" in english["message"]
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("id", "anggaran membutuhkan kolom biaya"), ("en", "a budget needs the cost column")],
+)
+def test_a_budget_without_a_cost_column_says_what_is_missing(
+    client: TestClient, candidates_csv: bytes, language: str, words: str
+) -> None:
+    """Not "options: – is not valid": the rule in words, naming the field to fill."""
+    options = {"capacity": 5, "budget": 10_000_000}
+    answer = _upload(client, candidates_csv, options, headers={"Accept-Language": language})
+    assert answer.status_code == 422
+    reasons = [problem["reason"] for problem in answer.json()["problems"]]
+    assert len(reasons) == 1 and reasons[0].startswith(words), reasons
+
+
 def test_cost_column_and_budget_bound_the_list(
     client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path
 ) -> None:
