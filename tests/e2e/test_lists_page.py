@@ -296,3 +296,12 @@ def test_the_drift_warning_shows_after_a_shifted_population_is_scored(
         assert warning.get_attribute("role") == "alert"
         choose_language(page, "en")
         assert "population stability index" in page.inner_text("#drift-text").lower()
+
+
+def test_a_wrong_key_says_so_where_the_lists_should_be(
+    browser: Browser, restarted: LiveServer
+) -> None:
+    with open_page(browser, restarted.url) as page:
+        enter_key(page, "not-the-key")
+        page.locator("#issued-status", has_text="tidak menerima kunci API ini").wait_for()
+        assert page.locator("#issued-empty").is_hidden()  # not "no list yet" as well

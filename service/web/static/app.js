@@ -1071,12 +1071,16 @@
 
   async function loadIssued() {
     if (!apiKey()) return;
+    let status = 0;
     try {
       const response = await fetch(`${config.endpoints.lists}?page_size=100`, { headers: authHeaders() });
+      status = response.status;
       if (!response.ok) throw new Error(String(response.status));
       state.issued = await response.json();
     } catch (_) {
-      $("issued-status").textContent = t("issued.load_error");
+      // Not "no list yet" beside "cannot be loaded": only the failure, and why when it is the key.
+      $("issued-empty").hidden = true;
+      $("issued-status").textContent = t(status === 401 ? "issued.load_error_key" : "issued.load_error");
       return;
     }
     $("issued-status").textContent = "";
