@@ -23,6 +23,7 @@ RuleCode = Literal[
     "field_duplicate",
     "field_cost_needed",
     "field_cost_column_needed",
+    "field_repeated",
     "field_too_many_msmes",
     "field_too_many_msmes_one",
     "field_control_character",

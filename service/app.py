@@ -21,6 +21,7 @@ from data.store import migrate
 from data.store.repository import ProgramStore
 from service.auth import KeyRing, require_read, warn_if_open
 from service.body import install_openapi
+from service.deps import single_query_values
 from service.docs import router as docs_router
 from service.errors import install_error_handlers
 from service.headers import ResponseHeadersMiddleware
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # service.docs serves Swagger UI from the package, not a CDN
         redoc_url=None,
+        dependencies=[Depends(single_query_values)],
     )
     app.state.settings = settings
     app.state.metrics = metrics

@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
 
+from data.field_rules import FieldRuleError
 from data.messages import Language
 from data.store.repository import ProgramStore
 from service.headers import word_reply_in
@@ -111,3 +113,24 @@ WorkerSyncDep = Annotated[WorkerSync, Depends(get_worker_sync)]
 ModelDep = Annotated[LoadedModel, Depends(get_model)]
 MetricsDep = Annotated[ServiceMetrics, Depends(get_metrics)]
 LanguageDep = Annotated[Language, Depends(get_language)]
+
+
+def single_query_values(request: Request) -> None:
+    """Refuse a query parameter given more than once (422, as any invalid field): no route
+    takes a list in its query, and reading the last of `?page_size=x&page_size=1` would accept
+    what the OpenAPI document says is invalid."""
+    query = request.query_params
+    repeated = sorted({key for key in query if len(query.getlist(key)) > 1})
+    if repeated:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ("query", key),
+                    "msg": "given more than once",
+                    "input": None,
+                    "ctx": {"error": FieldRuleError("field_repeated")},
+                }
+                for key in repeated
+            ]
+        )

@@ -72,6 +72,7 @@ REQUEST_PROBLEM_CODES: dict[str, tuple[str, ...]] = {
             "field_share_value_not_province",
             "field_cost_needed",
             "field_cost_column_needed",
+            "field_repeated",
             "field_control_character",
             "field_own_column_profile_name",
         ),

@@ -114,6 +114,7 @@ MESSAGES: dict[str, str] = {
     "option_unknown": "{field} is not an option of the list",
     "option_too_many": "{field} has too many entries",
     "option_invalid": "{field} is not valid",
+    "field_repeated": "{field} is given more than once; give it once",
     "field_cost_column_needed": (
         "a budget needs the cost column: give the name of the file's column that holds each "
         "MSME's mentoring cost (Cost column in the file)"

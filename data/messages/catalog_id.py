@@ -123,6 +123,7 @@ MESSAGES: dict[str, str] = {
     "option_unknown": "{field} bukan pilihan daftar",
     "option_too_many": "{field} berisi terlalu banyak entri",
     "option_invalid": "{field} tidak sah",
+    "field_repeated": "{field} diberikan lebih dari sekali; berikan sekali saja",
     "field_cost_column_needed": (
         "anggaran membutuhkan kolom biaya: isi nama kolom di berkas yang memuat biaya "
         "pendampingan tiap UMKM (Kolom biaya di berkas)"

@@ -126,3 +126,12 @@ def test_a_wrong_method_answers_405_with_every_allowed_method(
     assert answer.status_code == 405
     assert answer.json()["error"] == "method_not_allowed"
     assert answer.headers["allow"] == allowed
+
+
+@pytest.mark.parametrize("path", ["/v1/lists?page_size=x&page_size=1", "/healthz?a=1&a=2"])
+def test_a_query_parameter_given_twice_is_refused(client: TestClient, path: str) -> None:
+    """Not read as its last value: `?page_size=x&page_size=1` breaks the documented type."""
+    answer = client.get(path, headers=AUTH | {"Accept-Language": "en"})
+    assert answer.status_code == 422
+    [problem] = answer.json()["problems"]
+    assert problem["reason"].endswith("is given more than once; give it once")
