@@ -21,6 +21,7 @@ What JSON Schema cannot state is left out by name, each with its reason:
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -105,8 +106,14 @@ def _node_id_for_schemathesis(request: pytest.FixtureRequest) -> None:
         request.node._nodeid = request.node.nodeid
 
 
+# The same cases on every run, so a CI run passes or fails on the code alone; set
+# UMKM_FUZZ_RANDOM=1 to draw new ones (a random run on 2026-12-06 found `?page_size=x&page_size=1`
+# accepted, fixed since).
+EXPLORE = os.environ.get("UMKM_FUZZ_RANDOM") == "1"
+
+
 @schema.parametrize()
-@settings(deadline=None, suppress_health_check=list(HealthCheck))
+@settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=not EXPLORE)
 def test_every_operation_keeps_its_documented_promises(case: Any) -> None:
     keys = ADMIN if case.path.startswith("/v1/admin/") else AUTH
     if case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE:
