@@ -169,10 +169,10 @@ def _range_text(spec: ColumnSpec, language: Language) -> str:
         return ", ".join(choices)
     if spec.minimum is not None and spec.maximum is not None:
         joiner = " sampai " if language == "id" else " to "
-        # In the language's own digits: "1.000" in Bahasa (where "1,000" reads as one).
-        low, high = (
-            format_param("count", int(bound), language) for bound in (spec.minimum, spec.maximum)
-        )
+        # A contract bound in the language's own digits: "1.000" in Bahasa (where "1,000" reads
+        # as one), as validation words it.
+        low = format_param("minimum", spec.minimum, language)
+        high = format_param("maximum", spec.maximum, language)
         return f"{low}{joiner}{high}"
     if spec.unique:
         return "unik dalam berkas" if language == "id" else "unique in the file"

@@ -111,14 +111,11 @@ def _range_text(spec: ColumnSpec, language: Language) -> str:
         return message(
             language,
             "fix.range_between",
-            min=_bound(spec.minimum, language),
-            max=_bound(spec.maximum, language),
+            min=format_param("minimum", spec.minimum, language),
+            max=format_param("maximum", spec.maximum, language),
         )
     if spec.minimum is not None:
-        return message(language, "fix.range_min", min=_bound(spec.minimum, language))
+        return message(
+            language, "fix.range_min", min=format_param("minimum", spec.minimum, language)
+        )
     return ""
-
-
-def _bound(value: float, language: Language) -> str:
-    """A bound in the language's digits (10.000.000.000 in Bahasa, not 1e+10)."""
-    return format_param("limit", int(value) if float(value).is_integer() else value, language)
