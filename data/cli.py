@@ -68,15 +68,20 @@ def simulate(
         Literal["parquet", "csv"], typer.Option("--format", help="File format.")
     ] = "parquet",
 ) -> None:
-    """Simulate mentoring histories, candidates and true effects, calibrated to public data."""
-    from data.io import DataFileError
-    from data.simulate import candidate_count, simulate_to_dir
+    """Simulate mentoring histories, candidates and true effects, calibrated to public data.
 
+    Files of an earlier simulation in the output folder are replaced (a note names them)."""
+    from data.io import DataFileError
+    from data.simulate import candidate_count, simulate_to_dir, simulation_paths
+
+    earlier = [path.name for path in simulation_paths(output, fmt).values() if path.exists()]
     try:
         paths = simulate_to_dir(rows=rows, seed=seed, output=output, fmt=fmt, candidates=candidates)
     except DataFileError as error:
         console.error(str(error))
         raise typer.Exit(2) from None
+    if earlier:
+        console.note(f"replaced {', '.join(earlier)} in {output} (files of an earlier simulation)")
     shown = candidate_count(rows, candidates)
     console.line(f"history: {paths['history']} ({rows:,} mentoring records, seed {seed})")
     console.line(f"candidates: {paths['candidates']} ({shown:,} MSMEs to rank)")

@@ -337,6 +337,11 @@ ID_COLUMN = "msme_id"
 TREATMENT_COLUMN = "mentored"
 OUTCOME_COLUMN = "digitalized"
 
+# Training's default `min_events_per_arm`: with fewer outcome events (successes) than this among
+# the mentored or among the not mentored, a history is too thin to learn who benefits (weak
+# evidence, never promoted). Here so `umkm export-history` can warn of it too.
+MIN_EVENTS_PER_ARM = 50
+
 # Fields every scored row carries, whatever the config (also for non-MSME data).
 SCORE_FIELDS = ("p_digital_if_mentored", "p_digital_if_not", "uplift", "segment")
 # Segment names and the segment rule: `data.segments`.

@@ -4,7 +4,8 @@ The columns are `msme_id`, `mentored`, `digitalized`, a date, and optionally `ve
 `program`, under their contract names or as people write them in Bahasa (`id_umkm`,
 `didampingi`, `go_digital`, `tanggal`, ...). Problems are `data.validation.Problem`s with the
 same codes as a candidates file's, so every reader words them from the same catalogs; values
-are never repeated in them.
+are never repeated in them. They name columns by their contract names; `OutcomesFile.headed`
+says how the file heads each, for a reader to name them so.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -30,6 +31,7 @@ from data.contract import (
     header_key,
 )
 from data.io import ReadInfo
+from data.messages import Language
 from data.validation import BOOLEAN_SPELLINGS, Problem
 
 DATE_COLUMN = "observed_on"
@@ -57,6 +59,17 @@ OUTCOME_HEADERS: Mapping[str, tuple[str, ...]] = {
 _HEADERS = {
     header_key(alias): name for name, aliases in OUTCOME_HEADERS.items() for alias in aliases
 }
+# How a file in Bahasa heads each column (the names the program managers' guide gives), for a
+# problem to name a column the file lacks; a file in English heads them by their names.
+BAHASA_HEADERS: Mapping[str, str] = {
+    ID_COLUMN: "id_umkm",
+    TREATMENT_COLUMN: "didampingi",
+    OUTCOME_COLUMN: "go_digital",
+    DATE_COLUMN: "tanggal",
+    MENTORED_ON_COLUMN: "tanggal_pendampingan",
+    "verified_by": "diverifikasi_oleh",
+    "program": "program",
+}
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
@@ -82,6 +95,21 @@ class OutcomesFile:
     rows: tuple[OutcomeRow, ...]
     problems: tuple[Problem, ...]
     columns_read_as: Mapping[str, str]  # file header -> column, where they differ
+    # column -> the file's own header for it (the first, when repeated)
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def headed(self, language: Language) -> dict[str, str]:
+        """Each outcomes column as the file heads it (`tanggal` for observed_on); one the file
+        lacks as a file in `language` would head it (`outcome_header`)."""
+        return {
+            name: self.headers.get(name) or outcome_header(name, language)
+            for name in (*REQUIRED, *OPTIONAL)
+        }
+
+
+def outcome_header(name: str, language: Language) -> str:
+    """A column's header in a file in `language`: `tanggal` in Bahasa, `observed_on` in English."""
+    return BAHASA_HEADERS.get(name, name) if language == "id" else name
 
 
 def outcome_column(header: object) -> str | None:
@@ -100,10 +128,12 @@ def parse_outcomes(frame: pd.DataFrame, source: ReadInfo | None = None) -> Outco
     first_row = FIRST_DATA_ROW if source is None else source.first_data_row
     positions: dict[str, list[int]] = defaultdict(list)
     read_as: dict[str, str] = {}
+    headers: dict[str, str] = {}
     for position, header in enumerate(frame.columns):
         name = outcome_column(header)
         if name is not None:
             positions[name].append(position)
+            headers.setdefault(name, str(header).strip())
             if name != header:
                 read_as[str(header)] = name
     problems = [Problem(None, name, "column_missing") for name in REQUIRED if name not in positions]
@@ -118,7 +148,7 @@ def parse_outcomes(frame: pd.DataFrame, source: ReadInfo | None = None) -> Outco
         if len(found) > 1
     ]
     if problems:
-        return OutcomesFile((), tuple(problems), read_as)
+        return OutcomesFile((), tuple(problems), read_as, headers)
     cells = {name: frame.iloc[:, found[0]].tolist() for name, found in positions.items()}
     rows: list[OutcomeRow] = []
     seen: dict[str, list[int]] = defaultdict(list)
@@ -134,7 +164,7 @@ def parse_outcomes(frame: pd.DataFrame, source: ReadInfo | None = None) -> Outco
             seen[msme_id].append(row)
     problems += _duplicates(seen)
     problems.sort(key=lambda problem: (problem.row or 0, _order(problem.column)))
-    return OutcomesFile(() if problems else tuple(rows), tuple(problems), read_as)
+    return OutcomesFile(() if problems else tuple(rows), tuple(problems), read_as, headers)
 
 
 def _outcome(row: int, values: Mapping[str, str | None]) -> tuple[OutcomeRow | None, list[Problem]]:

@@ -236,6 +236,11 @@ def candidate_count(rows: int, candidates: int | None) -> int:
     return max(1, rows // 10) if candidates is None else candidates
 
 
+def simulation_paths(output: Path, fmt: FileFormat = "parquet") -> dict[str, Path]:
+    """The files `simulate_to_dir` writes into `output`: history, candidates and truth."""
+    return {name: Path(output) / f"{name}.{fmt}" for name in ("history", "candidates", "truth")}
+
+
 def simulate_to_dir(
     rows: int,
     seed: int,
@@ -249,7 +254,7 @@ def simulate_to_dir(
     _check_sizes(rows, seed, candidates)
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
-    paths = {name: output / f"{name}.{fmt}" for name in ("history", "candidates", "truth")}
+    paths = simulation_paths(output, fmt)
     schemas = {
         "history": _schema(HISTORY_COLUMNS),
         "candidates": _schema(PROFILE_COLUMNS),

@@ -10,6 +10,7 @@ Modules (import them directly; nothing is loaded at package import):
 * `models.uplift_model`: `UpliftModel` (fit, predict, explain), `Reason`.
 * `models.scoring`: `score_frame` (already-digital MSMEs -> ``stimulus_group``).
 * `models.pyfunc`: `UpliftPyfunc`, `log_uplift_model`, `load_uplift_model` (imports mlflow).
+* `models.model_lookup`: why a model URI loads nothing (`ModelLookupError`), credentials masked.
 
 How rare outcomes and unbalanced arms are handled
 -------------------------------------------------

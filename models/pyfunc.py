@@ -161,8 +161,23 @@ def log_uplift_model(
 
 
 def load_uplift_model(uri: str) -> UpliftModel:
-    """Load a logged model (``runs:/...``, ``models:/name@alias`` ...) as an `UpliftModel`."""
-    loaded = mlflow.pyfunc.load_model(uri)
+    """Load a logged model (``runs:/...``, ``models:/name@alias`` ...) as an `UpliftModel`.
+
+    A URI that names no model (a typo in the name or alias, a tracking store that is not there
+    or holds no such model) raises `ModelLookupError`, one line naming the model, the store and
+    what to check (`models.model_lookup`), instead of MLflow's exception.
+    """
+    from mlflow.exceptions import MlflowException
+
+    from models.model_lookup import check_model_uri, not_found
+
+    check_model_uri(uri)
+    try:
+        loaded = mlflow.pyfunc.load_model(uri)
+    except MlflowException as error:
+        if error.error_code != "RESOURCE_DOES_NOT_EXIST":
+            raise
+        raise not_found(uri, error.message) from None
     wrapper = loaded.unwrap_python_model()
     if not isinstance(wrapper, UpliftPyfunc) and type(wrapper).__name__ != "UpliftPyfunc":
         raise TypeError(f"{uri} is not an uplift model (got {type(wrapper).__name__})")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -63,7 +64,11 @@ def serve(
 ) -> None:
     """Run the scoring API under uvicorn; settings come from UMKM_* variables (see .env.example).
 
-    The program store (UMKM_DATABASE_URL) is migrated to the newest schema first.
+    API keys: UMKM_API_KEYS, comma-separated (each 16+ characters, or name:scopes:key); empty,
+    the API is open (demo only). The model: UMKM_MODEL_URI (default
+    models:/umkm-uplift@champion) in the MLflow store of MLFLOW_TRACKING_URI. The program store
+    (UMKM_DATABASE_URL, default sqlite:///umkm.db) is created or migrated to the newest schema
+    first.
     """
     import uvicorn
 
@@ -97,10 +102,21 @@ def serve(
             workers=workers,
             access_log=access_log,
             proxy_headers=False,
+            log_config=log_config(),
         )
     finally:
         if own_metrics_dir is not None:
             shutil.rmtree(own_metrics_dir, ignore_errors=True)
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus this service's own loggers at INFO on the same handler: which
+    model each worker serves (and every swap), failed reloads, refused keys."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["service"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def prioritize(

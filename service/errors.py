@@ -25,6 +25,7 @@ from data.messages import Language, render
 from data.store.errors import (
     ConflictingOutcomesError,
     InvalidListError,
+    InvalidOutcomeDatesError,
     ListNotFoundError,
     StoreError,
     UnknownIdsError,
@@ -273,6 +274,9 @@ STORE_REFUSAL_CODES: dict[str, tuple[str, ...]] = {
     "refusal_unknown_ids": ("count",),
     "refusal_conflicting_outcome": ("list_id", "msme_id"),
     "refusal_conflicting_outcomes": (),
+    "refusal_outcome_date": ("list_id", "msme_id", "reason"),
+    "refusal_impossible_date": ("count",),
+    "refusal_impossible_dates": ("count",),
     "refusal_invalid_list": (),
     "refusal_store_unavailable": (),
 }
@@ -293,9 +297,16 @@ class StoreRefusal:
         return error_response(self.status, self.error, self.message, self.problems)
 
 
-def store_refusal(error: StoreError, language: Language = "en") -> StoreRefusal:
+def store_refusal(
+    error: StoreError,
+    language: Language = "en",
+    *,
+    positions: Mapping[tuple[str, str], int] | None = None,
+) -> StoreRefusal:
     """The one mapping from the program store's errors to answers, worded in `language`; the
-    `error` codes and each problem's `type` are the same in every language."""
+    `error` codes and each problem's `type` are the same in every language. `positions`: each
+    (list_id, msme_id)'s index in the request's `outcomes`, for a date's problem to name its
+    field as `outcomes.3.observed_on` (else `observed_on`, the reason naming MSME and list)."""
     if isinstance(error, ListNotFoundError):
         params = {"list_id": error.list_id}
         problem = Problem(
@@ -339,6 +350,8 @@ def store_refusal(error: StoreError, language: Language = "en") -> StoreRefusal:
         ]
         message = render("refusal_conflicting_outcomes", {}, language)
         return StoreRefusal(409, error.code, message, problems)
+    if isinstance(error, InvalidOutcomeDatesError):
+        return _dates_refusal(error, language, positions or {})
     if isinstance(error, InvalidListError):
         reason = render(error.code, error.params, language)
         problem = Problem(field=None, type=error.code, reason=reason)
@@ -346,3 +359,28 @@ def store_refusal(error: StoreError, language: Language = "en") -> StoreRefusal:
         return StoreRefusal(422, error.code, message, [problem])
     message = render("refusal_store_unavailable", {}, language)
     return StoreRefusal(503, "store_unavailable", message, [])
+
+
+def _dates_refusal(
+    error: InvalidOutcomeDatesError, language: Language, positions: Mapping[tuple[str, str], int]
+) -> StoreRefusal:
+    """422 with one problem per date at fault: its field, its reason's code as `type`, and the
+    reason naming the MSME, its list and the dates that say why."""
+    problems = []
+    for problem in error.problems:
+        index = positions.get((problem.list_id, problem.msme_id))
+        params = {
+            "list_id": problem.list_id,
+            "msme_id": problem.msme_id,
+            "reason": {"code": problem.reason, **problem.params},
+        }
+        problems.append(
+            Problem(
+                field=problem.field if index is None else f"outcomes.{index}.{problem.field}",
+                type=problem.reason,
+                reason=render("refusal_outcome_date", params, language),
+            )
+        )
+    count = len(problems)
+    code = "refusal_impossible_date" if count == 1 else "refusal_impossible_dates"
+    return StoreRefusal(422, error.code, render(code, {"count": count}, language), problems)

@@ -367,7 +367,7 @@ class ModelStore:
             (previous.name, previous.version or "") if previous is not None else None,
         )
         self.metrics.model_swaps.inc()
-        logger.info("serving model %s version %s", loaded.name, loaded.version)
+        logger.info("serving model %s version %s (%s)", loaded.name, loaded.version, self.uri)
 
     def _succeeded(self) -> None:
         self.state = "ready"

@@ -310,6 +310,7 @@ def list_page(store: ProgramStore, page: int, page_size: int) -> ListPage:
                 exploration_share=item.exploration_share,
                 candidates=item.candidates,
                 selected=item.selected,
+                capacity=item.capacity,
                 outcomes=item.outcomes,
             )
             for item in items
@@ -379,10 +380,20 @@ def recorded_extra_columns(issued: IssuedListRecord) -> list[str]:
     return [name for name in recorded_columns(issued) if name in names]
 
 
+# Warnings of a batch of outcomes (data.messages code -> parameters), worded in either language.
+OUTCOME_WARNING_CODES: dict[str, tuple[str, ...]] = {
+    "warning_mentored_not_selected": ("count", "list_number"),
+    "warning_mentored_not_selected_one": ("count", "list_number"),
+}
+LIST_NUMBER_LENGTH = 8  # a list's number as people read it: the first characters of its id
+
+
 def record_outcomes(
-    store: ProgramStore, body: OutcomesRequest, *, recorded_by: str
+    store: ProgramStore, body: OutcomesRequest, *, recorded_by: str, language: Language = "en"
 ) -> OutcomesSummary:
-    """Record a batch all or nothing (UnknownIdsError, ConflictingOutcomesError refuse it)."""
+    """Record a batch all or nothing (UnknownIdsError, InvalidOutcomeDatesError,
+    ConflictingOutcomesError refuse it), warning in `language` of outcomes that say mentored for
+    MSMEs their list did not select."""
     summary = store.record_outcomes(
         (OutcomeIn(**item.model_dump()) for item in body.outcomes), recorded_by=recorded_by
     )
@@ -391,4 +402,33 @@ def record_outcomes(
         inserted=summary.created,
         updated=summary.updated,
         unchanged=summary.unchanged,
+        mentored_not_selected=sum(summary.mentored_not_selected.values()),
+        warnings=mentored_not_selected_warnings(summary.mentored_not_selected, language),
     )
+
+
+def outcome_positions(body: OutcomesRequest) -> dict[tuple[str, str], int]:
+    """Each (list_id, msme_id)'s first index in the request, for a refusal to name its field."""
+    positions: dict[tuple[str, str], int] = {}
+    for index, item in enumerate(body.outcomes):
+        positions.setdefault((item.list_id, item.msme_id), index)
+    return positions
+
+
+def mentored_not_selected_warnings(counts: Mapping[str, int], language: Language) -> list[str]:
+    """One warning per list with outcomes that say mentored for MSMEs it did not select, naming
+    the list by its number and saying how many."""
+    return [
+        render(
+            "warning_mentored_not_selected_one" if count == 1 else "warning_mentored_not_selected",
+            {"count": count, "list_number": list_number(list_id)},
+            language,
+        )
+        for list_id, count in sorted(counts.items())
+        if count > 0
+    ]
+
+
+def list_number(list_id: str) -> str:
+    """A list's number as the page shows it: the first characters of its id."""
+    return list_id[:LIST_NUMBER_LENGTH]

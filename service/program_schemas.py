@@ -50,6 +50,7 @@ ListId = Annotated[
 MsmeId = Annotated[str, StringConstraints(min_length=1, max_length=MSME_ID_MAX_LENGTH)]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 EXAMPLE_LIST_ID = "0b6f3a52-7c1e-4d2a-9a51-3f0c2e8d9b47"
+EXAMPLE_ISSUED_AT = "2026-03-01T02:15:00Z"  # when the example list was issued (UTC)
 
 
 class _Body(BaseModel):
@@ -207,13 +208,18 @@ class ListSummaryOut(BaseModel):
     """One issued list: when, by which key, which model, how many slots and outcomes."""
 
     list_id: str
-    created_at: datetime
+    created_at: datetime = Field(examples=[EXAMPLE_ISSUED_AT])
     created_by: str = Field(description="Name of the API key that issued it.")
     model: ModelRef
     source_file: str | None
     exploration_share: float
     candidates: int
-    selected: int
+    selected: int = Field(description="Slots filled: the MSMEs on the list.")
+    capacity: int | None = Field(
+        default=None,
+        description="Slots asked for (the list's `capacity` option, as recorded); `selected` is "
+        "fewer when fewer MSMEs were eligible.",
+    )
     outcomes: int
 
 
@@ -258,7 +264,7 @@ class IssuedListOut(BaseModel):
     """An issued list with every candidate (ranked ones first) and its outcome counts."""
 
     list_id: str
-    created_at: datetime
+    created_at: datetime = Field(examples=[EXAMPLE_ISSUED_AT])
     created_by: str
     model: ModelRef
     options: dict[str, Any]
@@ -281,6 +287,11 @@ PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE, description="Lists per p
 
 # ---------------------------------------------------------------- POST /v1/outcomes
 
+# An example outcome's dates: after the example list was issued (EXAMPLE_ISSUED_AT), mentoring
+# before the outcome.
+EXAMPLE_MENTORED_ON = "2026-03-02"
+EXAMPLE_OBSERVED_ON = "2026-09-01"
+
 
 class OutcomeItem(_Body):
     """What happened to one MSME of an issued list."""
@@ -293,9 +304,17 @@ class OutcomeItem(_Body):
     digitalized: ContractBool = Field(
         description=f"Whether it went digital (the outcome): {BOOLEAN_SPELLINGS_NOTE}."
     )
-    mentored_on: date | None = Field(default=None, examples=["2025-03-01"])
+    mentored_on: date | None = Field(
+        default=None,
+        description="When the MSME was mentored: not before the day the list was issued (UTC) "
+        "less a day, nor after tomorrow (UTC).",
+        examples=[EXAMPLE_MENTORED_ON],
+    )
     observed_on: date | None = Field(
-        default=None, description="When the outcome was observed.", examples=["2026-02-27"]
+        default=None,
+        description="When the outcome was observed: on or after `mentored_on`, not before the "
+        "day the list was issued (UTC) less a day, nor after tomorrow (UTC).",
+        examples=[EXAMPLE_OBSERVED_ON],
     )
     verified_by: Label | None = Field(
         default=None, description="How it was verified.", examples=["field_visit"]
@@ -305,7 +324,8 @@ class OutcomeItem(_Body):
 
 class OutcomesRequest(_Body):
     """Outcomes of listed MSMEs, at most one per (list, MSME): a repeat is stored once, a change
-    is an update that keeps the earlier version; any unknown id refuses the whole batch."""
+    is an update that keeps the earlier version; any unknown id, or any date that cannot be
+    right, refuses the whole batch."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -317,8 +337,8 @@ class OutcomesRequest(_Body):
                             "msme_id": "UMKM-3201-000123",
                             "mentored": True,
                             "digitalized": True,
-                            "mentored_on": "2025-03-01",
-                            "observed_on": "2026-02-27",
+                            "mentored_on": EXAMPLE_MENTORED_ON,
+                            "observed_on": EXAMPLE_OBSERVED_ON,
                             "verified_by": "field_visit",
                         }
                     ]
@@ -331,12 +351,37 @@ class OutcomesRequest(_Body):
 
 
 class OutcomesSummary(BaseModel):
-    """What a batch of outcomes did."""
+    """What a batch of outcomes did, and what in it deserves a second look."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "received": 120,
+                    "inserted": 118,
+                    "updated": 1,
+                    "unchanged": 1,
+                    "mentored_not_selected": 0,
+                    "warnings": [],
+                }
+            ]
+        }
+    )
 
     received: int = Field(description="Distinct (list, MSME) pairs in the batch.")
     inserted: int = Field(description="New outcomes stored.")
     updated: int = Field(description="Changed outcomes stored (the earlier version kept).")
     unchanged: int = Field(description="Repeats of what was stored: nothing written.")
+    mentored_not_selected: int = Field(
+        default=0,
+        description="Outcomes that say mentored for MSMEs their list did not select: recorded "
+        "(substitutions happen), but often the sign of another list's outcomes.",
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What to check, one per list (named by its number, the first 8 characters "
+        "of its id), in the language of Accept-Language; empty when nothing is odd.",
+    )
 
 
 # ---------------------------------------------------------------- GET /v1/lists/{id}/value

@@ -34,7 +34,7 @@ from data.contract import DEFAULT_MODEL_NAME, DEFAULT_MODEL_URI, MODEL_URI_SETTI
 
 if TYPE_CHECKING:
     from data.messages import Language
-    from models.policy_value import Interval, PolicyValue
+    from models.policy_value import Interval, Method, PolicyValue
     from training.config import TrainConfig
     from training.events import TrainEvent
     from training.pipeline import TrainResult
@@ -86,7 +86,11 @@ def train(
         err, out = console.stderr(), console.stdout()
         with _progress(err, enabled=not quiet) as progress:
             view = _TrainView(err, out, progress)
-            result = run_training(settings, on_event=view.show)
+            result = run_training(
+                settings,
+                on_event=view.show,
+                config_path=None if config is None else config.resolve(),
+            )
     except (ConfigError, TrainingDataError) as error:
         raise _fail(str(error)) from error
     _show_summary(result, settings, err, out)
@@ -134,6 +138,7 @@ def retrain(
                 since=since.date() if since is not None else None,
                 database_url=database_url,
                 on_event=view.show,
+                config_path=None if config is None else config.resolve(),
             )
     except (ConfigError, TrainingDataError, StoreError, DataFileError) as error:
         raise _fail(str(error)) from error
@@ -163,25 +168,29 @@ def evaluate_policy(
         str | None,
         typer.Option(
             "--url",
-            help="SQLAlchemy URL of the program store; default: UMKM_DATABASE_URL.",
+            help="SQLAlchemy URL of the program store; default: UMKM_DATABASE_URL, else "
+            "sqlite:///umkm.db.",
             show_default=False,
         ),
     ] = None,
     lang: LangArg = "en",
 ) -> None:
     """The value of the model's list against random allocation of the same slots, estimated
-    from the explored (randomized) slots: inverse propensity and doubly robust, with intervals."""
+    from the explored (randomized) slots: inverse propensity and doubly robust, with intervals,
+    and a verdict per list (better than a lottery, worse, or not shown either way)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from data.messages import render
+    from data.store.engine import make_engine
     from data.store.errors import StoreError
     from data.store.repository import ProgramStore
+    from data.store.settings import database_url as store_url
     from models.policy_value import list_policy_value
 
     if (list_id is None) == (not all_lists):
         raise _fail(render("policy_which_lists", {}, lang), lang)
-    try:
-        store = ProgramStore.from_url(database_url)
+    try:  # only reads: a SQLite store that does not exist is refused, not created
+        store = ProgramStore(make_engine(store_url(database_url), existing=True))
     except (StoreError, SQLAlchemyError) as error:  # UMKM_DATABASE_URL is no usable URL
         raise _store_failure(error, lang) from error
     try:
@@ -311,6 +320,66 @@ def _show_policy_value(value: PolicyValue, out: Console, err: Console, language:
         cells = (cell(getattr(m, attribute), digits) for m in value.methods.values())
         table.add_row(say(code), *cells)
     out.print(table)
+    verdict = policy_verdict(value, language)
+    if verdict is not None:
+        console.line(verdict, out)
+
+
+# The verdict under a list's table, per language. Not yet in data/messages' catalogs (being
+# reworded elsewhere at the time): the entries `policy_verdict_*` belong there.
+_VERDICTS: dict[Language, dict[str, str]] = {
+    "en": {
+        "better": "list {list_id}: the model's list did better than a lottery: {difference} "
+        "digitalizations per slot ({method}, {level} interval above zero)",
+        "worse": "list {list_id}: the model's list did worse than a lottery: {difference} "
+        "digitalizations per slot ({method}, {level} interval below zero)",
+        "unclear": "list {list_id}: the model is not shown to do better than a lottery: "
+        "difference {difference} includes zero ({method}, {level} interval)",
+    },
+    "id": {
+        "better": "daftar {list_id}: daftar model lebih baik daripada undian: {difference} "
+        "UMKM go digital per slot ({method}, rentang {level} di atas nol)",
+        "worse": "daftar {list_id}: daftar model lebih buruk daripada undian: {difference} "
+        "UMKM go digital per slot ({method}, rentang {level} di bawah nol)",
+        "unclear": "daftar {list_id}: model belum terbukti lebih baik daripada undian: selisih "
+        "{difference} mencakup nol ({method}, rentang {level})",
+    },
+}
+
+
+def policy_verdict(value: PolicyValue, language: Language = "en") -> str | None:
+    """One plain line: did the model's list beat a lottery for the same slots? Judged on the
+    difference per slot, doubly robust when estimated (the tighter), else inverse propensity;
+    None when no difference could be estimated (the status note says why)."""
+    from data.messages import render
+
+    judged: tuple[Method, ...] = ("dr", "ips")
+    estimated = [
+        (method, found.difference)
+        for method in judged
+        if (found := value.methods.get(method)) is not None and found.difference is not None
+    ]
+    if not estimated:
+        return None
+    method, difference = estimated[0]
+    if difference.low > 0:
+        kind = "better"
+    elif difference.high < 0:
+        kind = "worse"
+    else:
+        kind = "unclear"
+    estimate = _fixed(difference.value, 4, language)
+    sign = "+" if float(_fixed(difference.value, 4, "en")) > 0 else ""  # no +0.0000
+    low, high = (_fixed(bound, 4, language) for bound in (difference.low, difference.high))
+    shown = render(
+        "policy_interval", {"value": sign + estimate, "low": low, "high": high}, language
+    )
+    return _VERDICTS[language][kind].format(
+        list_id=value.list_id,
+        difference=shown,
+        method=render("policy_dr" if method == "dr" else "policy_ips", {}, language),
+        level=f"{value.level:.0%}",
+    )
 
 
 def _fixed(number: float, digits: int, language: Language) -> str:
@@ -323,15 +392,31 @@ def promote(
     version: Annotated[int, typer.Option(min=1, help="Registered version to make champion.")],
     reason: Annotated[str, typer.Option(help="Why (kept as a version tag and an MLflow run).")],
     name: Annotated[str, typer.Option(help="Registered model name.")] = DEFAULT_MODEL_NAME,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Promote a version tagged weak_evidence = true (with a warning)."
+        ),
+    ] = False,
 ) -> None:
-    """Make a version the champion by hand, overriding the promotion gate (logged)."""
+    """Make a version the champion by hand, overriding the promotion gate (logged).
+
+    A version whose ranking is not shown to beat chance (tag weak_evidence = true) is refused,
+    with its Qini and interval, unless --force."""
     from training.registry import RegistryError
     from training.registry import promote as do_promote
 
     try:
-        result = do_promote(name, version, reason)
+        result = do_promote(name, version, reason, force=force)
     except RegistryError as error:
         raise _fail(str(error)) from error
+    if result.weak_evidence is not None:
+        from training.evidence import WEAK_EVIDENCE_ADVICE
+
+        console.warning(
+            f"promoted despite weak evidence ({result.weak_evidence}): the list it makes is not "
+            f"shown to be better than chance; {WEAK_EVIDENCE_ADVICE}"
+        )
     before = f"v{result.previous_champion}" if result.previous_champion else "none"
     console.line(
         f"{name}: champion is now v{result.version} (was {before}); logged in run {result.run_id}"
@@ -372,8 +457,12 @@ def score(
         int, typer.Option(min=1, help="Rows per Dask partition (whole Parquet row groups).")
     ] = 250_000,
 ) -> None:
-    """Score profiles with a registered model: id (or row_number) and the four fields, in input
-    order; rejected rows go to <output>.quarantine.csv (with --dask: <output>/quarantine/)."""
+    """Score profiles with a registered model: the id (msme_id, or row_number) then
+    p_digital_if_mentored, p_digital_if_not, uplift and segment, in input order; rejected rows go
+    to <output>.quarantine.csv (with --dask: <output>/quarantine/).
+
+    The model (default models:/umkm-uplift@champion) is looked up in MLFLOW_TRACKING_URI's store,
+    else MLflow's default: mlflow.db in the working folder."""
     if dask or scheduler is not None:
         _score_with_dask(
             data=data,
@@ -508,6 +597,13 @@ class _TrainView:
                 )
             case events.PoorOverlap(text=text):
                 console.warning(text, err)
+            case events.TruthUnmatched(path=path, matched=matched, rows=rows):
+                console.warning(
+                    f"{path}: only {matched} of the {rows} ids in the history have a true uplift "
+                    "there: the oracle metrics are skipped (is it the truth file of this "
+                    "history?)",
+                    err,
+                )
             case events.RecordedPropensities() as recorded:
                 console.note(
                     f"recorded chances of selection used in place of the estimated propensity "

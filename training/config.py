@@ -20,7 +20,13 @@ from pydantic import (
     model_validator,
 )
 
-from data.contract import DEFAULT_MODEL_NAME, ID_COLUMN, OUTCOME_COLUMN, TREATMENT_COLUMN
+from data.contract import (
+    DEFAULT_MODEL_NAME,
+    ID_COLUMN,
+    MIN_EVENTS_PER_ARM,
+    OUTCOME_COLUMN,
+    TREATMENT_COLUMN,
+)
 from training.errors import TrainingError
 
 CONFIG_DIR = Path(__file__).parent / "configs"
@@ -183,7 +189,7 @@ class TrainConfig(BaseModel):
         "average; the ranking is judged on the recipe, and the copy's fidelity is reported.",
     )
     min_events_per_arm: int = Field(
-        default=50,
+        default=MIN_EVENTS_PER_ARM,
         ge=1,
         description="Fewer outcome events than this in either arm: weak evidence (warned, never "
         "promoted).",

@@ -34,6 +34,7 @@ class Evaluation:
     groups: dict[str, pd.DataFrame]
     calibration: pd.DataFrame
     truth_known: bool
+    truth_match: TruthMatch | None = None  # None when no truth file was used
 
 
 def prefixed(prefix: str, values: Mapping[str, float]) -> dict[str, float]:
@@ -52,8 +53,17 @@ def resolve_truth_path(config: TrainConfig, data_path: Path) -> Path | None:
     return None
 
 
-def load_true_uplift(path: Path, ids: pd.Series, id_column: str | None) -> ev.FloatArray | None:
-    """True uplift for these ids from a simulator truth file (None when ids are unknown)."""
+@dataclass(frozen=True)
+class TruthMatch:
+    """How many of the rows' ids the truth file knows, and their true uplift when it knows all."""
+
+    matched: int
+    rows: int
+    true_uplift: ev.FloatArray | None
+
+
+def load_true_uplift(path: Path, ids: pd.Series, id_column: str | None) -> TruthMatch:
+    """True uplift for these ids from a simulator truth file (None when some ids are unknown)."""
     if id_column is None:
         raise ConfigError("truth_path needs an id_column to join the truth to the rows")
     truth = read_table(path)
@@ -62,9 +72,8 @@ def load_true_uplift(path: Path, ids: pd.Series, id_column: str | None) -> ev.Fl
     values = pd.to_numeric(truth[TRUTH_COLUMN], errors="coerce")
     lookup = pd.Series(values.to_numpy(), index=truth[id_column].astype(str))
     matched = lookup.reindex(ids.astype(str).to_numpy()).to_numpy(dtype=np.float64)
-    if np.isnan(matched).any():
-        return None
-    return matched
+    known = int((~np.isnan(matched)).sum())
+    return TruthMatch(known, len(matched), None if known < len(matched) else matched)
 
 
 def evaluate(
@@ -77,11 +86,16 @@ def evaluate(
     data, cv = prepared.data, prepared.cv_rows
     chosen = selection.chosen.oof
     true_uplift = None
+    truth_match = None
     if truth_path is not None and data.id_column is not None:
         ids = prepared.cv_df[data.id_column]
-        true_uplift = load_true_uplift(truth_path, ids, data.id_column)
+        truth_match = load_true_uplift(truth_path, ids, data.id_column)
+        true_uplift = truth_match.true_uplift
         if true_uplift is None:
-            data.notes.append(f"{truth_path}: some ids have no truth; truth metrics skipped")
+            data.notes.append(
+                f"{truth_path}: {truth_match.matched} of {truth_match.rows} ids have a true "
+                "uplift; truth metrics skipped"
+            )
     rankings: dict[str, ev.FloatArray] = {"chosen": chosen.uplift}
     for name, candidate in selection.candidates.items():
         rankings[f"learner_{name}"] = candidate.oof.uplift
@@ -102,6 +116,7 @@ def evaluate(
         groups=groups,
         calibration=ev.calibration_table(cv.y, cv.t, chosen.p1, chosen.p0),
         truth_known=true_uplift is not None,
+        truth_match=truth_match,
     )
 
 

@@ -82,6 +82,15 @@ class RecordedPropensities:
 
 
 @dataclass(frozen=True)
+class TruthUnmatched:
+    """The truth file's ids do not cover the history's: the oracle metrics are skipped."""
+
+    path: Path
+    matched: int
+    rows: int
+
+
+@dataclass(frozen=True)
 class LearnerChosen:
     """Every learner was judged by cross-fitting and one recipe chosen."""
 
@@ -104,6 +113,7 @@ TrainEvent = (
     | SelectionSampled
     | PoorOverlap
     | RecordedPropensities
+    | TruthUnmatched
     | LearnerChosen
     | WeakEvidence
 )

@@ -28,6 +28,7 @@ configured capacities are reported next to it.
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,7 @@ from training.events import (
     PoorOverlap,
     RecordedPropensities,
     Steps,
+    TruthUnmatched,
     WeakEvidence,
     ignore,
 )
@@ -54,6 +56,7 @@ from training.registry import experiment_id_for, register_candidate
 from training.report import write_report
 from training.selection import select_learner, tuned_params
 from training.tracking import (
+    error_tag,
     log_results,
     log_run_context,
     process_tags,
@@ -100,125 +103,174 @@ class _Laps:
         self.timings["total"] = time.perf_counter() - self.started
 
 
-def train(config: TrainConfig, *, on_event: OnEvent | None = None) -> TrainResult:
-    """Train, evaluate, log, register and gate one model; see the module docstring."""
+def train(
+    config: TrainConfig,
+    *,
+    on_event: OnEvent | None = None,
+    config_path: Path | None = None,
+    run_name: str = "train",
+) -> TrainResult:
+    """Train, evaluate, log, register and gate one model; see the module docstring.
+
+    `config_path` (the TOML file `config` came from) and `run_name` (`train`, or `retrain` for
+    `training.retrain`) are recorded on the MLflow run. A run that fails keeps the one-line
+    error as its `error` tag (`training.tracking.error_tag`).
+    """
     emit = on_event or ignore
     if config.data_path is None:
         raise ConfigError("no training data: give --data FILE or data_path in the config")
     data_path = Path(config.data_path)
     truth_path = resolve_truth_path(config, data_path)
+    truth_source = "none"
+    if truth_path is not None:
+        truth_source = "given" if config.truth_path is not None else "found beside the history"
+        # Logged as used: a truth file found beside the history is in the run's config too.
+        config = config.with_overrides(truth_path=truth_path)
     experiment_id = experiment_id_for(config.experiment_name)
     for run_id in recover_interrupted_runs(experiment_id, config.model_name):
         emit(InterruptedRunMarked(run_id))
+    with mlflow.start_run(experiment_id=experiment_id, run_name=run_name) as run:
+        try:
+            return _run(
+                config,
+                run.info.run_id,
+                data_path=data_path,
+                truth_path=truth_path,
+                emit=emit,
+                config_path=config_path,
+                truth_source=truth_source,
+            )
+        except Exception as error:
+            # The run ends FAILED (MLflow's context manager); the reason stays with it, unless
+            # the store itself is what failed: then the original error is the one to see.
+            with suppress(Exception):
+                mlflow.set_tag("error", error_tag(error))
+            raise
+
+
+def _run(
+    config: TrainConfig,
+    run_id: str,
+    *,
+    data_path: Path,
+    truth_path: Path | None,
+    emit: OnEvent,
+    config_path: Path | None,
+    truth_source: str,
+) -> TrainResult:
+    """The stages inside the active MLflow run (module docstring)."""
     laps = _Laps()
     steps = Steps(emit, total=7 + len(config.learners))
-    with mlflow.start_run(experiment_id=experiment_id, run_name="train") as run:
-        mlflow.set_tags(process_tags())
-        run_id = run.info.run_id
-        out = Path(config.output_dir) / run_id
-        out.mkdir(parents=True, exist_ok=True)
+    mlflow.set_tags(process_tags())
+    out = Path(config.output_dir) / run_id
+    out.mkdir(parents=True, exist_ok=True)
 
-        steps.start(f"reading and validating {data_path.name}")
-        prepared = prepare(config, data_path, out, emit)
-        commit = log_run_context(config, prepared.fingerprint)
-        laps.lap("read_validate")
-        steps.advance()
+    steps.start(f"reading and validating {data_path.name}")
+    prepared = prepare(config, data_path, out, emit)
+    commit = log_run_context(
+        config, prepared.fingerprint, config_path=config_path, truth_source=truth_source
+    )
+    laps.lap("read_validate")
+    steps.advance()
 
-        steps.start("cross-fitting the propensity model")
-        propensity = propensity_stage.estimate(config, prepared)
-        recorded = propensity.recorded
-        if recorded.rows:
-            emit(RecordedPropensities(recorded.rows, recorded.of_rows, recorded.selection_differs))
-        if propensity.cv.overlap_warning:
-            emit(PoorOverlap(propensity.cv.overlap_warning))
-        laps.lap("propensity")
-        steps.advance()
+    steps.start("cross-fitting the propensity model")
+    propensity = propensity_stage.estimate(config, prepared)
+    recorded = propensity.recorded
+    if recorded.rows:
+        emit(RecordedPropensities(recorded.rows, recorded.of_rows, recorded.selection_differs))
+    if propensity.cv.overlap_warning:
+        emit(PoorOverlap(propensity.cv.overlap_warning))
+    laps.lap("propensity")
+    steps.advance()
 
-        steps.start("tuning")
-        params = tuned_params(config, prepared, propensity.for_learners)
-        laps.lap("tuning")
-        steps.advance()
+    steps.start("tuning")
+    params = tuned_params(config, prepared, propensity.for_learners)
+    laps.lap("tuning")
+    steps.advance()
 
-        selection = select_learner(
-            config,
-            prepared,
-            params,
-            propensity=propensity.for_learners,
-            stack_propensity=propensity.cv.scores_clipped,
-            on_learner=steps.learner,
-        )
-        for name, candidate in selection.candidates.items():
-            laps.timings[f"crossfit_{name}"] = candidate.seconds
-        laps.lap("crossfit")
-        emit(LearnerChosen(selection))
-        cv = prepared.cv_rows
-        chosen = selection.chosen
-        evidence = assess_evidence(
-            cv.t,
-            cv.y,
-            qini=chosen.qini,
-            qini_interval=chosen.qini_interval,
-            min_events_per_arm=config.min_events_per_arm,
-        )
-        if evidence.weak:
-            emit(WeakEvidence(evidence))
+    selection = select_learner(
+        config,
+        prepared,
+        params,
+        propensity=propensity.for_learners,
+        stack_propensity=propensity.cv.scores_clipped,
+        on_learner=steps.learner,
+    )
+    for name, candidate in selection.candidates.items():
+        laps.timings[f"crossfit_{name}"] = candidate.seconds
+    laps.lap("crossfit")
+    emit(LearnerChosen(selection))
+    cv = prepared.cv_rows
+    chosen = selection.chosen
+    evidence = assess_evidence(
+        cv.t,
+        cv.y,
+        qini=chosen.qini,
+        qini_interval=chosen.qini_interval,
+        min_events_per_arm=config.min_events_per_arm,
+    )
+    if evidence.weak:
+        emit(WeakEvidence(evidence))
 
-        steps.start("building the served model")
-        model = build_model(
-            config,
-            prepared,
-            selection,
-            propensity=propensity_stage.for_every_row(config, prepared, propensity),
-            run_id=run_id,
-            evidence=evidence,
-        )
-        if model.drift_reference is not None:
-            mlflow.log_dict(model.drift_reference.as_dict(), "drift_reference.json")
-        laps.lap("refit_calibrate")
-        steps.advance()
+    steps.start("building the served model")
+    model = build_model(
+        config,
+        prepared,
+        selection,
+        propensity=propensity_stage.for_every_row(config, prepared, propensity),
+        run_id=run_id,
+        evidence=evidence,
+    )
+    if model.drift_reference is not None:
+        mlflow.log_dict(model.drift_reference.as_dict(), "drift_reference.json")
+    laps.lap("refit_calibrate")
+    steps.advance()
 
-        steps.start("evaluating the out-of-fold predictions")
-        evaluation = evaluate(config, prepared, selection, truth_path)
-        metrics = evaluation.metrics
-        metrics.update(prefixed("overlap/", propensity.overlap))
-        metrics["propensity/rows_recorded"] = float(recorded.rows)
-        metrics["propensity/rows_recorded_selection_differs"] = float(recorded.selection_differs)
-        metrics["weak_evidence"] = float(evidence.weak)
-        laps.lap("evaluation")
-        steps.advance()
+    steps.start("evaluating the out-of-fold predictions")
+    evaluation = evaluate(config, prepared, selection, truth_path)
+    match = evaluation.truth_match
+    if match is not None and truth_path is not None and match.true_uplift is None:
+        emit(TruthUnmatched(truth_path, match.matched, match.rows))
+    metrics = evaluation.metrics
+    metrics.update(prefixed("overlap/", propensity.overlap))
+    metrics["propensity/rows_recorded"] = float(recorded.rows)
+    metrics["propensity/rows_recorded_selection_differs"] = float(recorded.selection_differs)
+    metrics["weak_evidence"] = float(evidence.weak)
+    laps.lap("evaluation")
+    steps.advance()
 
-        steps.start("writing plots and the report")
-        write_artifacts(
-            out, prepared, evaluation, selection=selection, propensity=propensity.cv.scores_raw
-        )
-        laps.lap("artifacts")
-        steps.advance()
+    steps.start("writing plots and the report")
+    write_artifacts(
+        out, prepared, evaluation, selection=selection, propensity=propensity.cv.scores_raw
+    )
+    laps.lap("artifacts")
+    steps.advance()
 
-        steps.start("logging and registering the model")
-        version, gate = register_candidate(
-            config, model, prepared, metrics, evidence, run_id=run_id, commit=commit
-        )
-        metrics.update(gate.metrics)
-        laps.lap("log_register")
-        laps.total()
-        report_path = write_report(
-            out / "report.md",
-            config=config,
-            fingerprint=prepared.fingerprint,
-            notes=prepared.data.notes,
-            selection=selection,
-            metrics=metrics,
-            groups=evaluation.groups,
-            version=version,
-            promotion=gate.note,
-            truth_known=evaluation.truth_known,
-            overlap_warning=propensity.cv.overlap_warning,
-            evidence=evidence,
-            cv_rows=len(cv.y),
-            served_as=str(model.model_info["served_as"]),
-        )
-        log_results(out, metrics, laps.timings)
-        steps.advance()
+    steps.start("logging and registering the model")
+    version, gate = register_candidate(
+        config, model, prepared, metrics, evidence, run_id=run_id, commit=commit
+    )
+    metrics.update(gate.metrics)
+    laps.lap("log_register")
+    laps.total()
+    report_path = write_report(
+        out / "report.md",
+        config=config,
+        fingerprint=prepared.fingerprint,
+        notes=prepared.data.notes,
+        selection=selection,
+        metrics=metrics,
+        groups=evaluation.groups,
+        version=version,
+        promotion=gate.note,
+        truth_known=evaluation.truth_known,
+        overlap_warning=propensity.cv.overlap_warning,
+        evidence=evidence,
+        cv_rows=len(cv.y),
+        served_as=str(model.model_info["served_as"]),
+    )
+    log_results(out, metrics, laps.timings)
+    steps.advance()
 
     fp = prepared.fingerprint
     return TrainResult(

@@ -91,22 +91,62 @@ class PromotionResult:
     previous_champion: str | None
     reason: str
     run_id: str
+    weak_evidence: str | None = None  # why the version is weak evidence, when promoted by force
 
 
-def promote(name: str, version: int | str, reason: str) -> PromotionResult:
+class WeakEvidenceError(RegistryError):
+    """A manual promotion of a version tagged `weak_evidence = true`, without `force`."""
+
+
+def weak_evidence_of(version: ModelVersion, mlflow_client: MlflowClient) -> str | None:
+    """Why `version` is weak evidence (its `weak_evidence` tag, its run's Qini with the 90%
+    interval when recorded, the `evidence` tag's reasons), or None when it is not tagged weak."""
+    tags = version.tags or {}
+    if tags.get("weak_evidence") != "true":
+        return None
+    words = [f"v{version.version} is tagged weak_evidence = true"]
+    metrics: dict[str, float] = {}
+    if version.run_id:
+        try:
+            metrics = mlflow_client.get_run(version.run_id).data.metrics
+        except MlflowException:  # the run may be gone; the tags still say why
+            metrics = {}
+    qini = metrics.get(SELECTION_METRIC)
+    low, high = metrics.get(f"{SELECTION_METRIC}_ci05"), metrics.get(f"{SELECTION_METRIC}_ci95")
+    if qini is None and tags.get(f"cv_{SELECTION_METRIC}") is not None:
+        qini = float(tags[f"cv_{SELECTION_METRIC}"])
+    if qini is not None:
+        interval = "" if low is None or high is None else f", 90% interval [{low:.4f}, {high:.4f}]"
+        words.append(f"Qini {qini:.4f}{interval}")
+    # The tag's other reasons (few outcome events); its Qini reason repeats the numbers above.
+    reasons = [
+        r for r in tags.get("evidence", "").split("; ") if r and (qini is None or "Qini" not in r)
+    ]
+    return "; ".join(words + reasons)
+
+
+def promote(name: str, version: int | str, reason: str, *, force: bool = False) -> PromotionResult:
     """Move `champion` to `version` by hand; log who, why and what was champion before.
 
     The reason is kept as tags on the version (promotion_reason, promoted_manually,
-    promoted_at, promoted_by) and as a run in the experiment `<name>-promotions`.
+    promoted_at, promoted_by) and as a run in the experiment `<name>-promotions`. A version
+    tagged `weak_evidence = true` is refused (`WeakEvidenceError`, saying why) unless `force`;
+    forced, the result carries why, and the version is tagged `promoted_despite_weak_evidence`.
     """
     if not reason.strip():
         raise RegistryError("a promotion needs a reason (--reason TEXT)")
     c = client()
     version = str(version)
     try:
-        c.get_model_version(name, version)
+        found = c.get_model_version(name, version)
     except MlflowException as error:
         raise RegistryError(f"model {name!r} has no version {version}") from error
+    weak = weak_evidence_of(found, c)
+    if weak is not None and not force:
+        raise WeakEvidenceError(
+            f"{name} v{version} is not promoted: its ranking is not shown to beat chance ({weak}); "
+            "promote it anyway with --force"
+        )
     previous = version_by_alias(name, CHAMPION, c)
     previous_version = None if previous is None else str(previous.version)
     user = _user()
@@ -121,6 +161,7 @@ def promote(name: str, version: int | str, reason: str) -> PromotionResult:
                 "previous_champion": previous_version or "none",
                 "reason": reason,
                 "promoted_by": user,
+                "weak_evidence": str(weak is not None).lower(),
             }
         )
         mlflow.set_tags({"umkm.kind": "promotion", "umkm.promotion": "manual"})
@@ -133,6 +174,8 @@ def promote(name: str, version: int | str, reason: str) -> PromotionResult:
         "promotion_run_id": run.info.run_id,
         "previous_champion": previous_version or "none",
     }
+    if weak is not None:
+        tags["promoted_despite_weak_evidence"] = "true"
     for key, value in tags.items():
         c.set_model_version_tag(name, version, key, value)
     return PromotionResult(
@@ -141,6 +184,7 @@ def promote(name: str, version: int | str, reason: str) -> PromotionResult:
         previous_champion=previous_version,
         reason=reason,
         run_id=run.info.run_id,
+        weak_evidence=weak,
     )
 
 

@@ -35,19 +35,26 @@ def retrain(
     database_url: str | None = None,
     history_path: Path | None = None,
     on_event: OnEvent | None = None,
+    config_path: Path | None = None,
 ) -> RetrainResult:
     """Export the store's history (to `history_path`, default a dated file in the output
-    folder) and train on it; `TrainingDataError` when the store has no outcomes."""
+    folder) and train on it in an MLflow run named `retrain`; `TrainingDataError` when the store
+    has no outcomes."""
     from data.store.cli import write_history
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     path = history_path or Path(config.output_dir) / f"history-{stamp}.parquet"
-    rows = write_history(path, since, database_url)
+    rows = write_history(path, since, database_url).rows
     if rows == 0:
         raise TrainingDataError(
             "no outcomes recorded in the program store"
             + (f" for lists since {since:%Y-%m-%d}" if since else "")
             + ": nothing to retrain on"
         )
-    trained = train(config.with_overrides(data_path=path), on_event=on_event)
+    trained = train(
+        config.with_overrides(data_path=path),
+        on_event=on_event,
+        config_path=config_path,
+        run_name="retrain",
+    )
     return RetrainResult(history_path=path, history_rows=rows, trained=trained)

@@ -1,5 +1,6 @@
-"""The run's record in MLflow: its context (config, data fingerprint, commit, library versions),
-its numbers and files at the end, and runs a killed process left behind.
+"""The run's record in MLflow: its context (config and the config file's path, data fingerprint
+and sha256, commit, library versions), its numbers and files at the end, the one-line `error` of
+a run that failed, and runs a killed process left behind.
 
 Runs killed mid-training are marked failed on the next start and their registered versions
 tagged (`recover_interrupted_runs`), so none is mistaken for a finished one.
@@ -76,10 +77,23 @@ def _flat_params(config: TrainConfig) -> dict[str, str]:
     return values
 
 
-def log_run_context(config: TrainConfig, fp: Mapping[str, Any]) -> str | None:
-    """Params (config, data fingerprint), tags (git, library versions); returns the commit."""
+def log_run_context(
+    config: TrainConfig,
+    fp: Mapping[str, Any],
+    *,
+    config_path: Path | None = None,
+    truth_source: str = "none",
+) -> str | None:
+    """Params (config with the truth file as used, the config file's path, data fingerprint with
+    the history's sha256), tags (git, library versions); returns the commit."""
     commit, dirty = git_commit()
     mlflow.log_params(_flat_params(config))
+    mlflow.log_params(
+        {
+            "config_path": "none" if config_path is None else str(config_path),
+            "truth_source": truth_source,
+        }
+    )
     mlflow.log_params({f"data.{k}": v for k, v in fp.items()})
     mlflow.log_params(
         {
@@ -99,6 +113,21 @@ def log_run_context(config: TrainConfig, fp: Mapping[str, Any]) -> str | None:
     mlflow.log_dict(config.model_dump(mode="json"), "config.json")
     mlflow.log_dict(dict(fp), "data_fingerprint.json")
     return commit
+
+
+# Longest `error` tag kept on a failed run (MLflow allows 8,000 characters; one line is enough).
+ERROR_TAG_CHARS = 500
+
+
+def error_tag(error: BaseException) -> str:
+    """A failed run's `error` tag: the exception's type and the first line of its message, with
+    any URL's password masked (`scheme://user:***@`), at most `ERROR_TAG_CHARS` long."""
+    from models.model_lookup import masked_uri
+
+    text = str(error).strip()
+    first = text.splitlines()[0] if text else ""
+    line = f"{type(error).__name__}: {masked_uri(first)}" if first else type(error).__name__
+    return line if len(line) <= ERROR_TAG_CHARS else line[: ERROR_TAG_CHARS - 1] + "…"
 
 
 def log_results(out: Path, metrics: Mapping[str, float], timings: Mapping[str, float]) -> None:

@@ -3,7 +3,9 @@
 This module is the composition root: it is the only place that sees data, training and service
 together. Command bodies import their heavy dependencies lazily so `umkm --help` stays fast.
 A configuration mistake in any command (a setting, a training config) is answered here with one
-line on stderr naming the setting and its rule, never its value, and exit code 2.
+line on stderr naming the setting and its rule, never its value, and exit code 2; so is a model
+URI that names no model (`models.errors.ModelLookupError`: the model, the tracking store with its
+credentials masked, and what to check).
 """
 
 from __future__ import annotations
@@ -41,9 +43,11 @@ def describe_configuration_error(error: ValidationError) -> str:
 
 
 class _Commands(TyperGroup):
-    """The `umkm` group: configuration errors of every command become one line, exit code 2."""
+    """The `umkm` group: configuration errors of every command, and model URIs that name no
+    model, become one line, exit code 2."""
 
     def invoke(self, ctx: Any) -> Any:  # Any: the Context of typer's vendored click
+        from models.errors import ModelLookupError
         from service.settings import SettingsError
         from training.config import ConfigError
 
@@ -52,6 +56,8 @@ class _Commands(TyperGroup):
         except ValidationError as error:
             message = describe_configuration_error(error)
         except (SettingsError, SettingsSourceError, ConfigError) as error:
+            message = " ".join(str(error).split())
+        except ModelLookupError as error:  # a model URI naming nothing (score, prioritize, ...)
             message = " ".join(str(error).split())
         console.error(message, language=data_cli.command_language(ctx))  # `galat:` for --lang id
         raise typer.Exit(2)

@@ -218,6 +218,32 @@ MESSAGES: dict[str, str] = {
     "conflicting_outcomes": (
         "outcomes not recorded: two different outcomes in one batch for the same MSME ({pairs})"
     ),
+    "invalid_outcome_dates": (
+        "outcomes not recorded, {count} dates that cannot be right: {problems}"
+    ),
+    "invalid_outcome_dates.problems": "{msme_id} (list {list_id}) {field}: {reason}",
+    "outcome_date_in_future": (
+        "{date} is in the future (the latest date accepted is {latest}: today in UTC plus a day "
+        "for time zones)"
+    ),
+    "outcome_observed_before_mentored": (
+        "observed on {observed_on} (before the mentoring on {mentored_on})"
+    ),
+    "outcome_date_before_list": (
+        "{date} is before the list was issued on {issued} (the earliest date accepted is "
+        "{earliest})"
+    ),
+    "outcome_date_in_future_fix": (
+        "Enter the day it happened, no later than {latest}; a date in the future is often a slip "
+        "in the year, or the day and month swapped."
+    ),
+    "outcome_observed_before_mentored_fix": (
+        "Check both dates: an outcome is observed on or after the day of mentoring ({mentored_on})."
+    ),
+    "outcome_date_before_list_fix": (
+        "Check the date, or choose the list these outcomes belong to: this list was issued on "
+        "{issued}, and mentoring and its outcome follow the list."
+    ),
     "migration_failed": "the program store's schema could not be migrated",
     # --- service.errors: the store's refusals as the API and page word them ---------------------
     "refusal_list_not_found": "No mentoring list has id {list_id}.",
@@ -230,8 +256,26 @@ MESSAGES: dict[str, str] = {
         "One request gives two different outcomes for the same MSME on the same list; no outcome "
         "was recorded."
     ),
+    "refusal_outcome_date": "MSME {msme_id} on list {list_id}: {reason}",
+    "refusal_impossible_date": (
+        "{count} date cannot be right, named below; no outcome was recorded."
+    ),
+    "refusal_impossible_dates": (
+        "{count} dates cannot be right, each named below; no outcome was recorded."
+    ),
     "refusal_invalid_list": "The list cannot be recorded.",
     "refusal_store_unavailable": "The program store cannot be used now; nothing was written.",
+    # --- service.program: warnings of recorded outcomes (API and page) -------------------------
+    "warning_mentored_not_selected_one": (
+        "{count} outcome says mentored for an MSME that list {list_number} did not select. It "
+        "was recorded (substitutions happen), but check that it belongs to this list: outcomes "
+        "of another list often look like this."
+    ),
+    "warning_mentored_not_selected": (
+        "{count} outcomes say mentored for MSMEs that list {list_number} did not select. They "
+        "were recorded (substitutions happen), but check that they belong to this list: "
+        "outcomes of another list often look like this."
+    ),
     # --- models.policy_value: what a policy value's status means (API note, evaluate-policy) ---
     "value_status_no_model_slots": "the model filled no slot on this list: nothing to evaluate",
     "value_status_no_model_outcomes": (

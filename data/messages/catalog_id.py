@@ -229,6 +229,32 @@ MESSAGES: dict[str, str] = {
     "conflicting_outcomes": (
         "hasil tidak dicatat: dua hasil berbeda dalam satu kiriman untuk UMKM yang sama ({pairs})"
     ),
+    "invalid_outcome_dates": (
+        "hasil tidak dicatat, {count} tanggal yang tidak mungkin benar: {problems}"
+    ),
+    "invalid_outcome_dates.problems": "{msme_id} (daftar {list_id}) {field}: {reason}",
+    "outcome_date_in_future": (
+        "{date} ada di masa depan (tanggal paling akhir yang diterima {latest}: hari ini menurut "
+        "UTC ditambah satu hari untuk zona waktu)"
+    ),
+    "outcome_observed_before_mentored": (
+        "diamati pada {observed_on} (sebelum pendampingan pada {mentored_on})"
+    ),
+    "outcome_date_before_list": (
+        "{date} lebih awal dari terbitnya daftar pada {issued} (tanggal paling awal yang "
+        "diterima {earliest})"
+    ),
+    "outcome_date_in_future_fix": (
+        "Isi hari saat hal itu terjadi, paling lambat {latest}; tanggal di masa depan sering "
+        "karena salah ketik tahun, atau hari dan bulan tertukar."
+    ),
+    "outcome_observed_before_mentored_fix": (
+        "Periksa kedua tanggal: hasil diamati pada atau setelah hari pendampingan ({mentored_on})."
+    ),
+    "outcome_date_before_list_fix": (
+        "Periksa tanggalnya, atau pilih daftar tempat hasil ini berada: daftar ini diterbitkan "
+        "pada {issued}, dan pendampingan serta hasilnya terjadi setelah daftar."
+    ),
     "migration_failed": "skema penyimpanan program tidak dapat dimigrasi",
     # --- service.errors: penolakan penyimpanan program di API dan halaman -----------------------
     "refusal_list_not_found": "Tidak ada daftar pendampingan dengan id {list_id}.",
@@ -245,9 +271,28 @@ MESSAGES: dict[str, str] = {
         "Satu permintaan memberi dua hasil berbeda untuk UMKM yang sama di daftar yang sama; tidak "
         "ada hasil yang dicatat."
     ),
+    "refusal_outcome_date": "UMKM {msme_id} di daftar {list_id}: {reason}",
+    "refusal_impossible_date": (
+        "{count} tanggal tidak mungkin benar, disebutkan di bawah; tidak ada hasil yang dicatat."
+    ),
+    "refusal_impossible_dates": (
+        "{count} tanggal tidak mungkin benar, masing-masing disebutkan di bawah; tidak ada hasil "
+        "yang dicatat."
+    ),
     "refusal_invalid_list": "Daftar tidak dapat dicatat.",
     "refusal_store_unavailable": (
         "Penyimpanan program tidak dapat digunakan saat ini; tidak ada yang ditulis."
+    ),
+    # --- service.program: peringatan atas hasil yang dicatat (API dan halaman) ------------------
+    "warning_mentored_not_selected_one": (
+        "{count} hasil menyatakan didampingi untuk UMKM yang tidak dipilih daftar {list_number}. "
+        "Hasil tetap dicatat (penggantian peserta bisa terjadi), tetapi periksa apakah hasil ini "
+        "memang milik daftar ini: hasil dari daftar lain sering terlihat seperti ini."
+    ),
+    "warning_mentored_not_selected": (
+        "{count} hasil menyatakan didampingi untuk UMKM yang tidak dipilih daftar {list_number}. "
+        "Hasil tetap dicatat (penggantian peserta bisa terjadi), tetapi periksa apakah hasil ini "
+        "memang milik daftar ini: hasil dari daftar lain sering terlihat seperti ini."
     ),
     # --- models.policy_value: arti status nilai kebijakan (note API, evaluate-policy) ------------
     "value_status_no_model_slots": (

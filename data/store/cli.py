@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from data.contract import MIN_EVENTS_PER_ARM
 
 db_app = typer.Typer(
     name="db",
@@ -50,10 +53,17 @@ def downgrade(
 
 @db_app.command("current")
 def current(url: UrlOption = None) -> None:
-    """Print the store's revision ("none" when it was never migrated)."""
+    """Print the store's revision ("none" when it was never migrated); a SQLite file that does
+    not exist is an error, and is not created."""
     from data.store import migrate
+    from data.store.engine import make_engine
+    from data.store.settings import database_url
 
-    _report(lambda: migrate.current(url), None)
+    def read() -> str | None:
+        make_engine(database_url(url), existing=True).dispose()  # refuses a missing file
+        return migrate.current(url)
+
+    _report(read, None)
 
 
 def _report(step: Callable[[], str | None], done: str | None) -> None:
@@ -86,34 +96,68 @@ def export_history(
     url: UrlOption = None,
 ) -> None:
     """Write the store's outcomes as a mentoring history in the data contract, one row per listed
-    MSME with an outcome, with its recorded chance of selection (`umkm train --data FILE`)."""
+    MSME with an outcome, with its recorded chance of selection (`umkm train --data FILE`).
+
+    Warns when an arm has fewer outcome events than training needs (50 by default)."""
     from data import console
     from data.io import DataFileError
     from data.store.errors import StoreError
 
     try:
-        rows = write_history(output, since.date() if since is not None else None, url)
+        exported = write_history(output, since.date() if since is not None else None, url)
     except (StoreError, DataFileError) as error:
         console.error(str(error))
         raise typer.Exit(2) from None
-    if rows == 0:
+    if exported.rows == 0:
         console.error(
             "no outcomes recorded" + (f" for lists since {since:%Y-%m-%d}" if since else "")
         )
         raise typer.Exit(1)
-    console.note(f"{rows} rows exported from the program store")
+    console.note(f"{exported.rows} rows exported from the program store")
+    if exported.thin:
+        console.warning(
+            f"too few outcome events to train on: {exported.events_mentored} successes among "
+            f"mentored and {exported.events_not_mentored} among not mentored MSMEs (training "
+            f"needs at least {MIN_EVENTS_PER_ARM} per arm, `min_events_per_arm`; with fewer "
+            "the model is weak evidence and never promoted); train on it together with the "
+            "earlier history: `umkm train` reads one --data file, so put both histories in one "
+            "file (the same columns, one row per msme_id: keep the newest) and train on that "
+            "(the data scientists' guide shows how)"
+        )
     console.line(str(output))
 
 
-def write_history(output: Path, since: date | None = None, url: str | None = None) -> int:
-    """Export the store's history to `output` (nothing written when it has no row); its rows."""
+@dataclass(frozen=True)
+class ExportedHistory:
+    """What `write_history` wrote: rows, and outcome events (digitalized) per arm."""
+
+    rows: int
+    events_mentored: int
+    events_not_mentored: int
+
+    @property
+    def thin(self) -> bool:
+        """Fewer events in an arm than training's default `min_events_per_arm`."""
+        return min(self.events_mentored, self.events_not_mentored) < MIN_EVENTS_PER_ARM
+
+
+def write_history(
+    output: Path, since: date | None = None, url: str | None = None
+) -> ExportedHistory:
+    """Export the store's history to `output` (nothing written when it has no row).
+
+    Only reads: a SQLite store that does not exist is a `StoreError`, and is not created.
+    """
     from sqlalchemy.exc import SQLAlchemyError
 
+    from data.contract import OUTCOME_COLUMN, TREATMENT_COLUMN
     from data.io import write_table
+    from data.store.engine import make_engine
     from data.store.errors import StoreError
     from data.store.repository import ProgramStore
+    from data.store.settings import database_url
 
-    store = ProgramStore.from_url(url)
+    store = ProgramStore(make_engine(database_url(url), existing=True))
     try:
         history = store.export_history(since)
     except SQLAlchemyError as error:
@@ -125,4 +169,10 @@ def write_history(output: Path, since: date | None = None, url: str | None = Non
         store.close()
     if len(history):
         write_table(history, output)
-    return len(history)
+    mentored = history[TREATMENT_COLUMN].fillna(False).astype(bool)
+    events = history[OUTCOME_COLUMN].fillna(False).astype(bool)
+    return ExportedHistory(
+        rows=len(history),
+        events_mentored=int((events & mentored).sum()),
+        events_not_mentored=int((events & ~mentored).sum()),
+    )

@@ -1,11 +1,17 @@
-"""An engine for the program store from a URL: SQLite with foreign keys and WAL, or PostgreSQL."""
+"""An engine for the program store from a URL: SQLite with foreign keys and WAL, or PostgreSQL.
+
+Commands that only read the store open it with `existing=True`: a SQLite URL naming a file that
+does not exist is refused by name instead of being created empty (SQLite creates the file it is
+asked to open).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from data.store.errors import StoreError
@@ -13,8 +19,11 @@ from data.store.errors import StoreError
 SQLITE_BUSY_TIMEOUT_MS = 5_000  # a second writer waits this long for the lock instead of failing
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; on SQLite every connection enforces foreign keys and uses WAL."""
+def make_engine(url: str, *, existing: bool = False) -> Engine:
+    """An engine for `url`; on SQLite every connection enforces foreign keys and uses WAL.
+
+    With `existing`, a SQLite file that does not exist is a `StoreError` (nothing is created).
+    """
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -22,11 +31,31 @@ def make_engine(url: str) -> Engine:
         raise StoreError(
             "UMKM_DATABASE_URL is not a database URL", setting="database_url"
         ) from None
+    missing = missing_sqlite_file(parsed) if existing else None
+    if missing is not None:
+        raise StoreError(
+            f"no program store at {missing}; check --url / UMKM_DATABASE_URL, or run "
+            "`umkm serve` / `umkm db upgrade` to create one",
+            path=str(missing),
+        )
     engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     if parsed.get_backend_name() == "sqlite":
         in_memory = parsed.database in (None, "", ":memory:")
         event.listen(engine, "connect", _sqlite_pragmas(in_memory))
     return engine
+
+
+def missing_sqlite_file(url: URL) -> Path | None:
+    """The file a SQLite URL names, when it does not exist (relative to the working folder);
+    None for other databases, in-memory ones and `file:` URIs (SQLite's own `mode=` rules)."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = Path(database)
+    path = path if path.is_absolute() else Path.cwd() / path
+    return None if path.exists() else path
 
 
 def _sqlite_pragmas(in_memory: bool) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from data.errors import DataError
@@ -111,6 +112,60 @@ class ConflictingOutcomesError(StoreError):
             f"outcomes not recorded, two different outcomes in one batch for: {named}",
             pairs=[list(pair) for pair in self.pairs],
         )
+
+
+# Why a date of an outcome cannot be right: a data.messages code per reason -> its parameters
+# (dates as YYYY-MM-DD). Each has a `<code>_fix` entry saying how to put it right.
+OutcomeDateReason = Literal[
+    "outcome_date_in_future",
+    "outcome_observed_before_mentored",
+    "outcome_date_before_list",
+]
+OUTCOME_DATE_REASON_CODES: dict[str, tuple[str, ...]] = {
+    "outcome_date_in_future": ("date", "latest"),
+    "outcome_observed_before_mentored": ("observed_on", "mentored_on"),
+    "outcome_date_before_list": ("date", "issued", "earliest"),
+}
+OutcomeDateField = Literal["mentored_on", "observed_on"]
+OUTCOME_DATE_FIX_CODES: dict[str, tuple[str, ...]] = {
+    f"{code}_fix": params for code, params in OUTCOME_DATE_REASON_CODES.items()
+}
+
+
+@dataclass(frozen=True)
+class OutcomeDateProblem:
+    """One date of one outcome that cannot be right: which outcome, which of its dates
+    (`observed_on` or `mentored_on`), why (`reason`, a code) and the dates that say so."""
+
+    list_id: str
+    msme_id: str
+    field: OutcomeDateField
+    reason: OutcomeDateReason
+    params: Mapping[str, str]
+
+    def worded(self) -> dict[str, Any]:
+        """The problem as a message parameter: its ids and field, its reason as a code."""
+        return {
+            "list_id": self.list_id,
+            "msme_id": self.msme_id,
+            "field": self.field,
+            "reason": {"code": self.reason, **self.params},
+        }
+
+
+class InvalidOutcomeDatesError(StoreError):
+    """Outcomes dated in the future, observed before their mentoring, or dated before their
+    list was issued; nothing is written. `problems` names every date at fault."""
+
+    code = "invalid_outcome_dates"
+
+    def __init__(self, problems: Iterable[OutcomeDateProblem]) -> None:
+        self.problems = tuple(problems)
+        worded = [problem.worded() for problem in self.problems]
+        shown = {"count": len(worded), "problems": worded[:MAX_NAMED]}
+        more = len(worded) - MAX_NAMED
+        message = render(self.code, shown, "en") + (f" and {more} more" if more > 0 else "")
+        super().__init__(message, count=len(worded), problems=worded)
 
 
 class MigrationError(StoreError):

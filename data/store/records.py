@@ -94,6 +94,7 @@ class ListSummary:
     candidates: int
     selected: int
     outcomes: int
+    capacity: int | None = None  # the slots asked for (the recorded `options.capacity`)
 
 
 # Fields that make two outcomes the same; who recorded it and when do not.
@@ -142,12 +143,15 @@ class OutcomeRecord(OutcomeIn):
 
 @dataclass(frozen=True)
 class OutcomeSummary:
-    """What a batch of outcomes did: new rows, changed rows (old versions kept), repeats."""
+    """What a batch of outcomes did: new rows, changed rows (old versions kept), repeats; and,
+    by list id, the outcomes that say mentored for MSMEs the list did not select (recorded, but
+    often the sign of another list's file)."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     statuses: Mapping[tuple[str, str], OutcomeStatus] = field(default_factory=dict)
+    mentored_not_selected: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def received(self) -> int:

@@ -2,7 +2,8 @@
 
 `ProgramStore` is the one door to the store for the service, the page and training; each method
 is one transaction. Outcomes are idempotent on (list_id, msme_id): a repeat is counted, not
-stored; a change keeps the previous version in `outcome_history`; unknown ids refuse the batch.
+stored; a change keeps the previous version in `outcome_history`; unknown ids, and dates that
+cannot be right (`data.store.outcome_checks`), refuse the batch.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from data.store.engine import make_engine
 from data.store.errors import (
     ConflictingOutcomesError,
     InvalidListError,
+    InvalidOutcomeDatesError,
     ListNotFoundError,
     UnknownIdsError,
 )
 from data.store.extras import check_extras
+from data.store.outcome_checks import date_problems, issued_day, mentored_not_selected
 from data.store.records import (
     OUTCOME_FIELDS,
     SELECTED_BY,
@@ -218,25 +221,39 @@ class ProgramStore:
     # ------------------------------------------------------------------ outcomes
 
     def record_outcomes(
-        self, items: Iterable[OutcomeIn], *, recorded_by: str | None = None
+        self,
+        items: Iterable[OutcomeIn],
+        *,
+        recorded_by: str | None = None,
+        today: date | None = None,
     ) -> OutcomeSummary:
         """Record outcomes all or nothing: new ones stored, repeats counted as unchanged, changes
-        stored with the previous version kept; unknown list or MSME ids refuse the whole batch."""
+        stored with the previous version kept. Unknown list or MSME ids refuse the whole batch
+        (`UnknownIdsError`), and so do dates that cannot be right (`InvalidOutcomeDatesError`):
+        later than `today` (UTC; default: the store's clock) plus a day, observed before the
+        mentoring, or before the list was issued less a day. Outcomes that say mentored for
+        MSMEs their list did not select are recorded and counted by list."""
         batch = _one_per_key(items)
         try:
-            return self._record_outcomes(batch, recorded_by)
+            return self._record_outcomes(batch, recorded_by, today)
         except IntegrityError:
             # Another writer stored one of these outcomes between our read and our write: the
             # second attempt sees it, and a repeat becomes "unchanged" as it should.
-            return self._record_outcomes(batch, recorded_by)
+            return self._record_outcomes(batch, recorded_by, today)
 
     def _record_outcomes(
-        self, batch: dict[tuple[str, str], OutcomeIn], recorded_by: str | None
+        self,
+        batch: dict[tuple[str, str], OutcomeIn],
+        recorded_by: str | None,
+        today: date | None,
     ) -> OutcomeSummary:
         now = utc_now()
         statuses: dict[tuple[str, str], OutcomeStatus] = {}
         with self.session() as session:
-            _refuse_unknown(session, batch)
+            issued_on, selected = _refuse_unknown(session, batch)
+            wrong_dates = date_problems(batch.values(), issued_on, today or now.date())
+            if wrong_dates:
+                raise InvalidOutcomeDatesError(wrong_dates)
             existing = {
                 (row.list_id, row.msme_id): row
                 for row in _rows_for_keys(session, Outcome, list(batch), for_update=True)
@@ -263,6 +280,7 @@ class ProgramStore:
             updated=counted.count("updated"),
             unchanged=counted.count("unchanged"),
             statuses=statuses,
+            mentored_not_selected=mentored_not_selected(batch.values(), selected),
         )
 
     def get_outcomes(self, list_id: str) -> list[OutcomeRecord]:
@@ -407,18 +425,28 @@ def _one_per_key(items: Iterable[OutcomeIn]) -> dict[tuple[str, str], OutcomeIn]
     return batch
 
 
-def _refuse_unknown(session: Session, batch: Mapping[tuple[str, str], OutcomeIn]) -> None:
-    """Raise `UnknownIdsError` naming every unknown list and every MSME not on its list."""
+def _refuse_unknown(
+    session: Session, batch: Mapping[tuple[str, str], OutcomeIn]
+) -> tuple[dict[str, date], dict[tuple[str, str], bool]]:
+    """Raise `UnknownIdsError` naming every unknown list and every MSME not on its list; else
+    answer the UTC day each list was issued, and whether its list selected each MSME."""
     list_ids = sorted({list_id for list_id, _ in batch})
-    known_lists: set[str] = set()
+    issued_on: dict[str, date] = {}
     for chunk in _chunks(list_ids):
-        known_lists.update(session.scalars(select(IssuedList.id).where(IssuedList.id.in_(chunk))))
-    unknown_lists = [list_id for list_id in list_ids if list_id not in known_lists]
-    on_known = [key for key in batch if key[0] in known_lists]
-    listed = {(row.list_id, row.msme_id) for row in _rows_for_keys(session, ListedMsme, on_known)}
-    unknown_msmes = [key for key in on_known if key not in listed]
+        query = select(IssuedList.id, IssuedList.created_at).where(IssuedList.id.in_(chunk))
+        issued_on.update(
+            (list_id, issued_day(created)) for list_id, created in session.execute(query)
+        )
+    unknown_lists = [list_id for list_id in list_ids if list_id not in issued_on]
+    on_known = [key for key in batch if key[0] in issued_on]
+    selected = {
+        (row.list_id, row.msme_id): row.selected
+        for row in _rows_for_keys(session, ListedMsme, on_known)
+    }
+    unknown_msmes = [key for key in on_known if key not in selected]
     if unknown_lists or unknown_msmes:
         raise UnknownIdsError(unknown_lists, unknown_msmes)
+    return issued_on, selected
 
 
 def _rows_for_keys(
@@ -515,4 +543,11 @@ def _summary(
         candidates=_count(candidates),
         selected=_count(selected),
         outcomes=_count(outcomes),
+        capacity=_capacity(issued.options),
     )
+
+
+def _capacity(options: Mapping[str, Any] | None) -> int | None:
+    """The slots a list asked for, as its options recorded them (every list records them)."""
+    value = (options or {}).get("capacity")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -4,12 +4,15 @@ Each MSME row carries every column of the uploaded file (business name, phone, a
 columns outside the contract too, under their own headers; the cost column under the user's
 name), after what the list computed. Headers, category values, segments and reasons are in the
 list's language, provinces and sectors by name. Numbers stay numbers: XLSX numeric cells with a
-number format, CSV without a trailing `.0`. The summary sheet holds the date, the model, every
+number format, CSV without a trailing `.0`; a column of the file's own that holds only whole
+numbers (`WHOLE_NUMBER`: a "No." column) is written as numbers too. CSV comes in two styles
+(`CSV_STYLES`): `standard` (comma, decimal point) for other systems, `excel_id` (semicolon,
+decimal comma) for Excel set to Indonesian. The summary sheet holds the date, the model, every
 setting and every limit (binding or not). File names carry the date and time.
 
-No text becomes a formula: XLSX text cells, and in CSV a `'` before `= + - @`
-(`data.io.neutralised`). A list holding a control character was not made by the upload (the
-contract refuses them) and is refused with the field named.
+No text becomes a formula: XLSX text cells, and in CSV (either style) a `'` before `= + - @`,
+tab or CR (`data.io.neutralised`). A list holding a control character was not made by the upload
+(the contract refuses them) and is refused with the field named.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,7 +44,7 @@ from data.xlsx import safe_cells, text_cell
 from service.exceptions import ServiceError
 from service.web.i18n import counted, format_number, message
 from service.web.lists import reason_generic
-from service.web.schemas import ExportFormat, ExportPart, InputCell, UploadResponse
+from service.web.schemas import CsvStyle, ExportFormat, ExportPart, InputCell, UploadResponse
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -53,6 +57,14 @@ SHOWN = ("msme_id", "province_code", "sector", "owner_gender")
 POINTS_FORMAT = "0.00"  # chances and gains in percent (points), two decimals
 COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
+WHOLE_FORMAT = "0"  # an own column of whole numbers: no thousands mark (13-digit ids read whole)
+# An own column's text read as a whole number: no leading zero ("0012" is an id, and stays text),
+# at most 15 digits (a spreadsheet keeps 15 significant digits: a 16-digit NIK would lose its
+# last one), no separators or signs but a leading minus.
+WHOLE_NUMBER = re.compile(r"0|-?[1-9][0-9]{0,14}")
+# CSV styles: (separator, decimal mark). Excel reads a CSV with the list separator and decimal
+# mark of the computer's region; set to Indonesian, they are `;` and `,`.
+CSV_STYLES: dict[CsvStyle, tuple[str, str]] = {"standard": (",", "."), "excel_id": (";", ",")}
 
 
 class ExportRefusedError(ServiceError, ValueError):
@@ -192,13 +204,58 @@ def _input_headers(columns: Sequence[str], taken: Sequence[str], language: Langu
     return headers
 
 
+def whole_number_columns(result: UploadResponse, columns: Sequence[str]) -> frozenset[str]:
+    """The file's own columns (outside the contract) in which every filled cell, selected or
+    not, is a whole number (`WHOLE_NUMBER`, or a number sent as one): exported as numbers, so a
+    spreadsheet sorts them. One cell that is not (an id with a leading zero, a 16-digit NIK, a
+    phone with a dash) keeps the whole column as text."""
+    items: list[Any] = [*result.selected, *result.not_selected]
+    found = set()
+    for name in columns:
+        if name in SPECS or name == result.options.cost_column:
+            continue
+        values = [item.input.get(name) for item in items]
+        # `all` first: a column of texts stops at its first cell.
+        if all(_whole(value) or _blank(value) for value in values) and any(
+            _whole(value) for value in values
+        ):
+            found.add(name)
+    return frozenset(found)
+
+
+def _whole(value: object) -> bool:
+    if isinstance(value, str):
+        return WHOLE_NUMBER.fullmatch(value.strip()) is not None
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _input_cell(
+    name: str, value: InputCell, language: Language, whole: frozenset[str]
+) -> InputCell:
+    """A cell of the file's columns as exported: `cell_value`, a whole-number column's text as
+    the number."""
+    if name in whole and isinstance(value, str):
+        text = value.strip()
+        return int(text) if text else None
+    return cell_value(name, value, language)
+
+
 def _input_formats(
-    result: UploadResponse, columns: Sequence[str], headers: Sequence[str]
+    result: UploadResponse,
+    columns: Sequence[str],
+    headers: Sequence[str],
+    whole: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     formats: dict[str, str] = {}
     for name, header in zip(columns, headers, strict=True):
         spec = SPECS.get(name)
-        if (
+        if name in whole:
+            formats[header] = WHOLE_FORMAT
+        elif (
             name == result.options.cost_column
             or (spec is not None and "IDR" in spec.unit)
             or (spec is not None and spec.kind == "integer")
@@ -219,6 +276,7 @@ def selected_sheet(result: UploadResponse, language: Language) -> Sheet:
     columns += [f"{message(language, 'col.reasons')} {n + 1}" for n in range(MAX_REASONS)]
     inputs = _input_columns(result)
     headers = _input_headers(inputs, columns, language)
+    whole = whole_number_columns(result, inputs)
     by = {
         "model": message(language, "export.by_model"),
         "exploration": message(language, "export.by_draw"),
@@ -233,12 +291,12 @@ def selected_sheet(result: UploadResponse, language: Language) -> Sheet:
                 *([by.get(item.selected_by or "model", "")] if recorded else []),
                 *texts,
                 *[""] * (MAX_REASONS - len(texts)),
-                *[cell_value(name, item.input.get(name), language) for name in inputs],
+                *[_input_cell(name, item.input.get(name), language, whole) for name in inputs],
             ]
         )
     formats = {message(language, key): POINTS_FORMAT for key in POINT_KEYS}
     formats[message(language, "col.rank")] = "0"
-    formats |= _input_formats(result, inputs, headers)
+    formats |= _input_formats(result, inputs, headers, whole)
     table = pd.DataFrame(rows, columns=[*columns, *headers])
     return Sheet(message(language, "sheet.selected"), table, formats)
 
@@ -250,17 +308,18 @@ def not_selected_sheet(result: UploadResponse, language: Language) -> Sheet:
     columns += [message(language, "export.reason_kind"), message(language, "col.reason")]
     inputs = _input_columns(result)
     headers = _input_headers(inputs, columns, language)
+    whole = whole_number_columns(result, inputs)
     rows = [
         [
             *_msme_cells(item, item.uplift, language),
             reason_label(item.reason_code, language),
             item.reason,
-            *[cell_value(name, item.input.get(name), language) for name in inputs],
+            *[_input_cell(name, item.input.get(name), language, whole) for name in inputs],
         ]
         for item in result.not_selected
     ]
     formats = {message(language, key): POINTS_FORMAT for key in POINT_KEYS}
-    formats |= _input_formats(result, inputs, headers)
+    formats |= _input_formats(result, inputs, headers, whole)
     table = pd.DataFrame(rows, columns=[*columns, *headers])
     return Sheet(message(language, "sheet.not_selected"), table, formats)
 
@@ -448,8 +507,11 @@ def export_list(
     part: ExportPart,
     language: Language,
     made: dt.datetime | None = None,
+    *,
+    csv_style: CsvStyle = "standard",
 ) -> ExportFile:
-    """The list as an XLSX workbook (every part) or one CSV file (selected or not selected).
+    """The list as an XLSX workbook (every part) or one CSV file (selected or not selected) in
+    `csv_style`.
 
     Raises ExportRefusedError when a text of the list holds a control character."""
     _refuse_control_characters(result)
@@ -472,12 +534,14 @@ def export_list(
     else:
         table = selected_sheet(result, language).table
         suffix = message(language, "sheet.selected").lower().replace(" ", "-")
-    return ExportFile(csv_bytes(table), f"{stem}-{suffix}.csv", CSV_MEDIA_TYPE)
+    return ExportFile(csv_bytes(table, csv_style), f"{stem}-{suffix}.csv", CSV_MEDIA_TYPE)
 
 
-def csv_bytes(table: pd.DataFrame) -> bytes:
+def csv_bytes(table: pd.DataFrame, style: CsvStyle = "standard") -> bytes:
     """UTF-8 with a byte-order mark (spreadsheets read the accents right), formulas neutralised,
-    whole numbers without `.0` (`3000000`, not `3000000.0`)."""
+    whole numbers without `.0` (`3000000`, not `3000000.0`), separator and decimal mark by
+    `style` (`CSV_STYLES`)."""
+    separator, decimal = CSV_STYLES[style]
     plain = table.copy(deep=False)
     for position in range(plain.shape[1]):
         values = plain.iloc[:, position]
@@ -485,8 +549,23 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
             cells = np.empty(len(values), dtype=object)
             cells[:] = [_csv_number(value) for value in values.tolist()]
             plain.isetitem(position, cells)
-    text = neutralised(plain).to_csv(index=False, lineterminator="\n")
+    safe = neutralised(plain)  # texts only: a negative number stays a number in any style
+    if decimal != ".":
+        # pandas marks decimals in float columns only; these are object columns (whole numbers
+        # as ints), so their floats are written here.
+        for position in range(safe.shape[1]):
+            values = safe.iloc[:, position]
+            if values.dtype == object:
+                cells = np.empty(len(values), dtype=object)
+                cells[:] = [_decimal_text(value, decimal) for value in values.tolist()]
+                safe.isetitem(position, cells)
+    text = safe.to_csv(index=False, sep=separator, decimal=decimal, lineterminator="\n")
     return text.encode("utf-8-sig")
+
+
+def _decimal_text(value: object, decimal: str) -> object:
+    """A float as CSV writes it, with `decimal` as its decimal mark; anything else as it is."""
+    return str(value).replace(".", decimal) if isinstance(value, float) else value
 
 
 def _csv_number(value: object) -> object:

@@ -18,17 +18,19 @@ from typing import Any, cast
 
 from allocation import AllocationResult
 from allocation.explain import NotSelectedReasons
+from data.contract import ID_COLUMN
 from data.io import ReadLimits
 from data.messages import Language, render
 from data.outcomes_file import OutcomesFile, parse_outcomes
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import ScoredSegment
-from data.store.errors import UnknownIdsError
+from data.store.errors import InvalidOutcomeDatesError, UnknownIdsError
 from data.store.records import IssuedListRecord, ListedMsmeRecord, OutcomeIn, outcome_fields
 from data.store.repository import ProgramStore
 from service.model_store import LoadedModel
 from service.program import (
     issue_list_with_result,
+    mentored_not_selected_warnings,
     recorded_columns,
     recorded_explanation,
     recorded_reasons,
@@ -334,12 +336,14 @@ def read_outcomes_file(
     path: Path, filename: str, language: Language, max_rows: int
 ) -> OutcomesFile:
     """The outcomes of an uploaded file, read within the upload limits; every problem (row as
-    the user sees it, column, reason) as an UploadError, like a candidates file's."""
+    the user sees it, column as the file heads it, reason) as an UploadError, like a candidates
+    file's."""
     upload_format(filename, language)
     read = read_upload(path, filename, language, ReadLimits.for_upload(max_rows))
     parsed = parse_outcomes(read.frame, read.info)
     if parsed.problems:
-        raise invalid_file(page_problems(parsed.problems, language), len(read.frame), language)
+        problems = page_problems(parsed.problems, language, parsed.headed(language))
+        raise invalid_file(problems, len(read.frame), language)
     return parsed
 
 
@@ -353,7 +357,9 @@ def record_outcomes_file(
     language: Language,
 ) -> OutcomesUploadResponse:
     """Record the file's outcomes for `list_id`, all or nothing; an unknown list, or MSMEs not
-    on it, refuse the file (404) naming each with its row."""
+    on it, refuse the file (404), and dates that cannot be right refuse it too (422), each
+    named with its row. Outcomes that say mentored for MSMEs the list did not select are
+    recorded, with a warning."""
     items = [
         OutcomeIn(list_id=list_id, msme_id=row.msme_id, **outcome_fields(row))
         for row in parsed.rows
@@ -362,6 +368,8 @@ def record_outcomes_file(
         summary = store.record_outcomes(items, recorded_by=recorded_by)
     except UnknownIdsError as error:
         raise _unknown(error, parsed, language) from None
+    except InvalidOutcomeDatesError as error:
+        raise _wrong_dates(error, parsed, language) from None
     counts = store.outcome_counts(list_id)
     return OutcomesUploadResponse(
         list_id=list_id,
@@ -379,6 +387,8 @@ def record_outcomes_file(
             unchanged=format_number(summary.unchanged, language, 0),
             total=format_number(counts.outcomes, language, 0),
         ),
+        mentored_not_selected=sum(summary.mentored_not_selected.values()),
+        warnings=mentored_not_selected_warnings(summary.mentored_not_selected, language),
     )
 
 
@@ -387,10 +397,11 @@ def _unknown(error: UnknownIdsError, parsed: OutcomesFile, language: Language) -
         text = message(language, "outcomes.list_unknown")
         return UploadError(404, "list_not_found", text, [])
     rows = {row.msme_id: row.row for row in parsed.rows}
+    column = parsed.headed(language)[ID_COLUMN]
     problems = [
         PageProblem(
             row=rows.get(msme_id),
-            column="msme_id",
+            column=column,
             reason=message(language, "outcomes.not_on_list", msme_id=msme_id),
             fix=message(language, "outcomes.not_on_list_fix"),
         )
@@ -399,3 +410,25 @@ def _unknown(error: UnknownIdsError, parsed: OutcomesFile, language: Language) -
     problems.sort(key=lambda problem: problem.row or 0)
     text = message(language, "outcomes.unknown", n=format_number(len(problems), language, 0))
     return UploadError(404, "unknown_ids", text, problems)
+
+
+def _wrong_dates(
+    error: InvalidOutcomeDatesError, parsed: OutcomesFile, language: Language
+) -> UploadError:
+    """The store's refusal of dates as the file's problems: each date by its row and its
+    column as the file heads it, why (naming the dates) and how to fix it."""
+    rows = {row.msme_id: row.row for row in parsed.rows}
+    headed = parsed.headed(language)
+    problems = [
+        PageProblem(
+            row=rows.get(problem.msme_id),
+            column=headed[problem.field],
+            reason=render(problem.reason, problem.params, language),
+            fix=render(f"{problem.reason}_fix", problem.params, language),
+        )
+        for problem in error.problems
+    ]
+    problems.sort(key=lambda problem: problem.row or 0)
+    count = len(problems)
+    code = "refusal_impossible_date" if count == 1 else "refusal_impossible_dates"
+    return UploadError(422, error.code, render(code, {"count": count}, language), problems)

@@ -23,7 +23,7 @@ from service.web.exports import (
 )
 from service.web.i18n import message
 from service.web.problems import PlacedProblem
-from service.web.schemas import ExportFormat
+from service.web.schemas import CsvStyle, ExportFormat
 
 ROWS_NAMED = 10  # rows a group names before "and N more"
 
@@ -92,8 +92,10 @@ def export_problems(
     fmt: ExportFormat,
     language: Language,
     made: dt.datetime | None = None,
+    *,
+    csv_style: CsvStyle = "standard",
 ) -> ExportFile:
-    """The full problem list as a file named with the date and time."""
+    """The full problem list as a file named with the date and time (a CSV in `csv_style`)."""
     table = problems_table(problems, language)
     stem = stamped(message(language, "problems.filename"), made or now())
     if fmt == "xlsx":
@@ -101,4 +103,4 @@ def export_problems(
             message(language, "problems.sheet"), table, {message(language, "col.row"): "0"}
         )
         return ExportFile(xlsx_bytes([sheet]), f"{stem}.xlsx", XLSX_MEDIA_TYPE)
-    return ExportFile(csv_bytes(table), f"{stem}.csv", CSV_MEDIA_TYPE)
+    return ExportFile(csv_bytes(table, csv_style), f"{stem}.csv", CSV_MEDIA_TYPE)

@@ -12,11 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from data.contract import PROFILE_COLUMNS, ColumnSpec
+from data.contract import HISTORY_COLUMNS, ColumnSpec
 from data.messages import Language, format_param, render, value_name
 from service.web.i18n import message
 
-_SPECS = {spec.name: spec for spec in PROFILE_COLUMNS}
+# Profile columns, and a history's `mentored` and `digitalized` (an outcomes file's).
+_SPECS = {spec.name: spec for spec in HISTORY_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -50,34 +51,63 @@ class ProblemLike(PlacedProblem, Protocol):
     def params(self) -> Mapping[str, object]: ...
 
 
-def page_problems(problems: Sequence[ProblemLike], language: Language) -> list[PageProblem]:
-    """Each validation problem with its reason in `language` and a fix from the contract."""
+def page_problems(
+    problems: Sequence[ProblemLike],
+    language: Language,
+    headed: Mapping[str, str] | None = None,
+) -> list[PageProblem]:
+    """Each validation problem with its reason in `language` and a fix from the contract.
+    `headed`: how the file heads each column (`tanggal` for observed_on), for the problems to
+    name columns as the user's file does; columns not in it keep their own names."""
+    named = headed or {}
     return [
         PageProblem(
             row=problem.row,
-            column=problem.column,
-            reason=problem_reason(problem, language),
-            fix=fix_for(problem.column, problem.code, language, whole_file=problem.row is None),
+            column=_named(problem.column, named),
+            reason=problem_reason(problem, language, named),
+            fix=fix_for(
+                problem.column,
+                problem.code,
+                language,
+                whole_file=problem.row is None,
+                shown=_named(problem.column, named),
+            ),
         )
         for problem in problems
     ]
 
 
-def problem_reason(problem: ProblemLike, language: Language) -> str:
-    """The problem's reason in `language`; a row-level one reads as a sentence about the value."""
-    reason = render(problem.code, problem.params, language)
+def problem_reason(
+    problem: ProblemLike, language: Language, headed: Mapping[str, str] | None = None
+) -> str:
+    """The problem's reason in `language`; a row-level one reads as a sentence about the value.
+    A column it names is named as `headed` says the file heads it."""
+    params = problem.params
+    column = params.get("column")
+    if headed and isinstance(column, str) and column in headed:
+        params = {**params, "column": headed[column]}
+    reason = render(problem.code, params, language)
     if problem.row is None:
         return reason
     return render("cell_value", {"reason": reason}, language)
 
 
-def fix_for(column: str | None, code: str, language: Language, *, whole_file: bool) -> str:
-    """How to fix a problem (by its validation code), from the contract's rule for the column."""
+def fix_for(
+    column: str | None,
+    code: str,
+    language: Language,
+    *,
+    whole_file: bool,
+    shown: str | None = None,
+) -> str:
+    """How to fix a problem (by its validation code), from the contract's rule for the column;
+    the column named as `shown` (as the file heads it), else by its name."""
     if whole_file:
+        name = shown or column
         if column is not None and code == "column_repeated":
-            return message(language, "fix.duplicate_column", column=column)
-        if column is not None and column in _SPECS:
-            return message(language, "fix.add_column", column=column)
+            return message(language, "fix.duplicate_column", column=name)
+        if column is not None and (column in _SPECS or code == "column_missing"):
+            return message(language, "fix.add_column", column=name)
         return message(language, "fix.generic")
     spec = _SPECS.get(column or "")
     if spec is None:
@@ -87,6 +117,10 @@ def fix_for(column: str | None, code: str, language: Language, *, whole_file: bo
     if code == "value_control_character":
         return message(language, "fix.control_character")
     return _fix_for_spec(spec, language)
+
+
+def _named(column: str | None, headed: Mapping[str, str]) -> str | None:
+    return None if column is None else headed.get(column, column)
 
 
 def _fix_for_spec(spec: ColumnSpec, language: Language) -> str:

@@ -69,6 +69,7 @@ from service.web.lists import (
 )
 from service.web.problem_files import export_problems, group_problems
 from service.web.schemas import (
+    CsvStyle,
     ExportFormat,
     ExportPart,
     OutcomesUploadResponse,
@@ -90,6 +91,15 @@ EXPORT_PATH = "/v1/lists/export"
 PROBLEMS_EXPORT_PATH = "/v1/problems/export"
 LISTS_UPLOAD_PATH = "/v1/lists/upload"
 OUTCOMES_UPLOAD_PATH = "/v1/outcomes/upload"
+# The `csv_style` query parameter of every CSV export (the list's, a recorded list's, problems').
+CsvStyleQuery = Annotated[
+    CsvStyle,
+    Query(
+        description="CSV only. standard: comma-separated, decimal point (other systems); "
+        "excel_id: semicolon-separated, decimal comma, for Excel set to Indonesian. Both UTF-8 "
+        "with a byte-order mark, formulas neutralised."
+    ),
+]
 # The answer of the routes that send a file.
 FILE_ANSWER: dict[str, Any] = {
     "content": {
@@ -552,6 +562,7 @@ async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by nam
     language: LanguageDep,
     export_format: Annotated[ExportFormat, Query(alias="format")] = "xlsx",
     part: Annotated[ExportPart, Query()] = "all",
+    csv_style: CsvStyleQuery = "standard",
 ) -> Response:
     """The files POST /v1/lists/export writes, for a recorded list, dated when it was made
     (not when it is downloaded)."""
@@ -561,7 +572,7 @@ async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by nam
         reopened = await run_in_threadpool(reopened_list, issued, loaded, language)
         made = in_wib(issued.created_at)
         exported = await run_in_threadpool(
-            export_list, reopened, export_format, part, language, made
+            export_list, reopened, export_format, part, language, made, csv_style=csv_style
         )
     except ListNotFoundError as error:
         return store_refusal(error, language).response()
@@ -593,8 +604,10 @@ async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies b
 ) -> OutcomesUploadResponse | JSONResponse:
     """Reads the file (Bahasa headers and ya/tidak accepted), refuses it whole with every
     problem (row, column, reason) if any row is wrong, and records the outcomes as
-    POST /v1/outcomes does: the same file twice stores them once; MSMEs not on the list are
-    named."""
+    POST /v1/outcomes does: the same file twice stores them once; MSMEs not on the list, and
+    dates that cannot be right (later than tomorrow, observed before the mentoring, before the
+    list), are named by row and column as the file heads it; outcomes that say mentored for
+    MSMEs the list did not select are recorded with a warning."""
     filename = _safe_name(file.filename)
     try:
         check_size(file.size or 0, settings.body_limit_prioritize, language)
@@ -640,13 +653,16 @@ async def post_export(
         ExportPart,
         Query(description="xlsx: all sheets or one; csv: selected (default) or not_selected"),
     ] = "all",
+    csv_style: CsvStyleQuery = "standard",
 ) -> Response:
     """Send back the answer of POST /v1/prioritize/upload; get the list as a file in the list's
     language. The XLSX has the selected MSMEs, the not-selected ones with their reasons, and a
-    summary; CSV gives one of the two lists per file (`part`)."""
+    summary; CSV gives one of the two lists per file (`part`), in `csv_style`."""
     body = await read_json_body(request, UploadResponse)  # strictly typed, like every JSON body
     try:
-        exported = await run_in_threadpool(export_list, body, export_format, part, body.language)
+        exported = await run_in_threadpool(
+            export_list, body, export_format, part, body.language, csv_style=csv_style
+        )
     except ExportRefusedError as refused:
         return _export_refusal(refused, reply_language(request))
     return _attachment(exported, body.language)
@@ -690,11 +706,14 @@ def _attachment(exported: ExportFile, language: Language) -> Response:
 async def post_problems_export(
     request: Request,
     export_format: Annotated[ExportFormat, Query(alias="format")] = "csv",
+    csv_style: CsvStyleQuery = "standard",
 ) -> Response:
     """Send back the `problems` of a refused upload; get every one of them as a file, one per
-    line (row, column, problem, fix), in the given language."""
+    line (row, column, problem, fix), in the given language (a CSV in `csv_style`)."""
     body = await read_json_body(request, ProblemsExport)
-    exported = await run_in_threadpool(export_problems, body.problems, export_format, body.language)
+    exported = await run_in_threadpool(
+        export_problems, body.problems, export_format, body.language, csv_style=csv_style
+    )
     return _attachment(exported, body.language)
 
 

@@ -27,6 +27,9 @@ UploadFormat = Literal["csv", "xlsx", "parquet"]
 InputCell = str | int | float | bool | None
 ExportFormat = Literal["csv", "xlsx"]
 ExportPart = Literal["all", "selected", "not_selected"]
+# A CSV export's separator and decimal mark: `standard` (comma, dot) for other systems,
+# `excel_id` (semicolon, comma) for Excel set to Indonesian (`service.web.exports.CSV_STYLES`).
+CsvStyle = Literal["standard", "excel_id"]
 
 
 class UploadOptions(ListOptionsBody):
@@ -213,3 +216,12 @@ class OutcomesUploadResponse(BaseModel):
     unchanged: int
     outcomes: int = Field(description="Outcomes of the list now stored.")
     message: str = Field(description="What happened, in the requested language.")
+    mentored_not_selected: int = Field(
+        default=0,
+        description="Outcomes that say mentored for MSMEs the list did not select: recorded, "
+        "but often the sign of another list's file.",
+    )
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="What to check (the list named by its number), in the requested language.",
+    )

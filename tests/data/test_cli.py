@@ -115,3 +115,21 @@ def test_simulate_says_what_it_wrote(tmp_path: Path) -> None:
         f"candidates: {tmp_path / 'sim' / 'candidates.parquet'} (7 MSMEs to rank)",
         f"truth: {tmp_path / 'sim' / 'truth.parquet'} (the true effects, for evaluation only)",
     ]
+
+
+def test_simulate_says_it_replaced_an_earlier_simulation(tmp_path: Path) -> None:
+    folder = tmp_path / "sim"
+    command = ["simulate", "--rows", "50", "--candidates", "7", "--output", str(folder)]
+    assert CliRunner().invoke(app, command).exit_code == 0
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+
+    again = CliRunner().invoke(app, [*command, "--seed", "1"])
+
+    assert again.exit_code == 0, again.output
+    assert " ".join(again.stderr.split()) == (
+        f"note: replaced history.parquet, candidates.parquet, truth.parquet in {folder} "
+        "(files of an earlier simulation)"
+    )
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"  # only its own files
+    csv = CliRunner().invoke(app, [*command, "--format", "csv"])
+    assert csv.stderr == ""  # other files, nothing replaced

@@ -57,3 +57,32 @@ def test_a_missing_column_refuses_the_file() -> None:
         (None, "digitalized", "column_missing"),
         (None, "observed_on", "column_missing"),
     }
+
+
+def test_the_file_s_own_headers_name_its_columns() -> None:
+    """Problems carry contract names; `headed` says how this file heads each column, and how a
+    file in the page's language would head one it lacks."""
+    frame = _frame(
+        [["U-1", "ya", "2026-01-01", "x"]], ["ID UMKM", "didampingi", "Tanggal", "status"]
+    )
+    parsed = parse_outcomes(frame)
+    assert {p.column for p in parsed.problems} == {"digitalized"}
+    headed = parsed.headed("id")
+    assert (headed["msme_id"], headed["mentored"], headed["observed_on"]) == (
+        "ID UMKM",
+        "didampingi",
+        "Tanggal",
+    )
+    assert (headed["digitalized"], headed["mentored_on"]) == ("go_digital", "tanggal_pendampingan")
+    english = parsed.headed("en")
+    assert (english["observed_on"], english["digitalized"]) == ("Tanggal", "digitalized")
+
+
+def test_a_repeated_column_is_named_by_its_first_header() -> None:
+    frame = _frame(
+        [["U-1", "ya", "ya", "2026-01-01", "2026-01-02"]],
+        ["id_umkm", "didampingi", "go_digital", "tanggal", "date"],
+    )
+    parsed = parse_outcomes(frame)
+    assert [(p.column, p.code) for p in parsed.problems] == [("observed_on", "column_repeated")]
+    assert parsed.headed("en")["observed_on"] == "tanggal"

@@ -137,7 +137,9 @@ def test_an_indonesian_excel_file_on_the_bahasa_page(
         assert number == phone(positions[msme_id])
     assert COST_COLUMN in chosen.columns
     selected_csv = _download(page, "#download-csv-selected", tmp_path)
-    rows = list(csv.reader(selected_csv.read_text(encoding="utf-8-sig").splitlines()))
+    # The Bahasa page's CSV is written for Excel set to Indonesian: semicolons.
+    text = selected_csv.read_text(encoding="utf-8-sig").splitlines()
+    rows = list(csv.reader(text, delimiter=";"))
     phones = [row[rows[0].index("telepon")] for row in rows[1:]]
     assert all(number.startswith("0812") for number in phones)
 
@@ -211,7 +213,8 @@ def test_repeated_problems_are_grouped_and_downloadable(
 
     problems = _download(page, "#problems-csv", tmp_path)
     assert problems.name.startswith("masalah-berkas-")
-    lines = list(csv.reader(problems.read_text(encoding="utf-8-sig").splitlines()))
+    text = problems.read_text(encoding="utf-8-sig").splitlines()
+    lines = list(csv.reader(text, delimiter=";"))
     assert len(lines) == 251 and lines[0][0] == "Baris"
     workbook = _download(page, "#problems-xlsx", tmp_path)
     assert workbook.suffix == ".xlsx"

@@ -7,6 +7,7 @@ the new sections, in Bahasa and in English."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -127,7 +128,7 @@ def test_a_list_issued_on_the_page_is_there_after_a_restart(
 ) -> None:
     model = f"{registered_model.name} v{registered_model.version}"
     before = issued.row_cells
-    assert model in before and issued.filename in before and str(SLOTS) in before
+    assert model in before and issued.filename in before and f"{SLOTS} / {SLOTS}" in before
 
     page = restarted_page
     assert page.locator(ISSUED_ROWS).count() == 1
@@ -143,7 +144,7 @@ def test_a_list_issued_on_the_page_is_there_after_a_restart(
 
     saved = _download(page, "#download-csv-selected", tmp_path)
     assert saved.exists() and saved.suffix == ".csv"
-    lines = list(csv.reader(saved.read_text(encoding="utf-8-sig").splitlines()))
+    lines = list(csv.reader(saved.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     body = [line for line in lines[1:] if any(line)]
     assert len(body) >= SLOTS
     text = saved.read_text(encoding="utf-8-sig")
@@ -178,12 +179,37 @@ def test_a_language_switch_rewords_the_list_on_screen_and_records_nothing(
     assert recorded() == before
 
 
+def test_the_lists_issued_show_the_slots_filled_of_those_asked_for(
+    page: Page, live_server: LiveServer, registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    """A file with fewer eligible MSMEs than slots: the table says "filled / asked"."""
+    from data.contract import PROFILE_COLUMNS
+    from data.io import write_table
+
+    frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(6)
+    path = write_table(frame.reset_index(drop=True), tmp_path / "kandidat_sedikit.csv")
+    enter_key(page, live_server.key)
+    upload(page, path, 50)
+    filled = page.locator("#list tbody td.id-cell").count()
+    assert 0 < filled <= 6
+    newest = page.locator(f"{ISSUED_ROWS} td", has_text="kandidat_sedikit.csv").first
+    newest.wait_for()
+    header = page.locator("#issued-table thead th").nth(3)
+    slots = page.locator(f"{ISSUED_ROWS}").first.locator("td").nth(3)
+    assert header.inner_text() == "Slot terisi / diminta"
+    assert slots.inner_text() == f"{filled} / 50"
+    choose_language(page, "en")
+    assert header.inner_text() == "Slots filled / asked"
+    page.locator(f"{ISSUED_ROWS} td", has_text=f"{filled} / 50").first.wait_for()
+
+
 def test_outcomes_posted_twice_are_stored_once(
-    issued: IssuedOnPage, restarted_page: Page, tmp_path: Path
+    issued: IssuedOnPage, registered_model: RegisteredModel, restarted_page: Page, tmp_path: Path
 ) -> None:
     page = restarted_page
+    today = f"{dt.datetime.now(dt.UTC).date():%d/%m/%Y}"  # the list was issued today
     rows = [
-        (msme_id, "ya" if i % 2 == 0 else "tidak", "ya" if i % 3 == 0 else "tidak", "27/02/2026")
+        (msme_id, "ya" if i % 2 == 0 else "tidak", "ya" if i % 3 == 0 else "tidak", today)
         for i, msme_id in enumerate(issued.selected_ids)
     ]
     n = len(rows)
@@ -200,16 +226,27 @@ def test_outcomes_posted_twice_are_stored_once(
     page.locator(f"{ISSUED_ROWS} td:nth-child(6)", has_text=str(n)).wait_for()
     assert page.locator(f"{ISSUED_ROWS} td").nth(5).inner_text() == str(n)
 
-    bad = [*rows[:2], (rows[2][0], "mungkin", "ya", "27/02/2026"), *rows[3:]]
+    bad = [*rows[:2], (rows[2][0], "mungkin", "ya", today), *rows[3:]]
     broken = _outcomes_file(tmp_path, "hasil_salah.csv", bad)
     assert _record_outcomes(page, broken) == ""
     page.locator(OUTCOMES_ERROR).wait_for()
     groups = page.locator("#outcomes-problems tbody tr")
     assert page.locator("#outcomes-problems").is_visible() and groups.count() == 1
     cells = groups.first.locator("td").all_inner_texts()
-    assert cells[0] == "mentored" and "ya/tidak" in cells[1], cells
+    # The column as the file heads it (`didampingi`), not the contract's `mentored`.
+    assert cells[0] == "didampingi" and "ya/tidak" in cells[1], cells
     assert cells[2] == "1" and cells[3] == "4", cells  # the header is row 1, the third MSME row 4
     assert page.locator(f"{ISSUED_ROWS} td").nth(5).inner_text() == str(n)  # nothing recorded
+
+    # An MSME the list left out, said to be mentored: recorded, with a warning naming the list.
+    candidates = registered_model.candidates["msme_id"].head(CANDIDATES).astype(str)
+    left_out = next(msme_id for msme_id in candidates if msme_id not in issued.selected_ids)
+    other = _outcomes_file(tmp_path, "hasil_lain.csv", [*rows, (left_out, "ya", "tidak", today)])
+    third = _record_outcomes(page, other)
+    assert third.startswith(f"1 baru, 0 berubah, {n} tetap"), third
+    number = issued.row_cells[0]
+    assert f"tidak dipilih daftar {number}" in third, third
+    assert page.locator("#outcomes-result .outcomes-warning").count() == 1
 
 
 @pytest.mark.parametrize("language", ["id", "en"])

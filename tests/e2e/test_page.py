@@ -123,20 +123,25 @@ def test_downloads_hold_the_list_and_everyone_left_out_with_reasons(
     # Issue 12: the reason's kind in words (no untranslated code in a Bahasa export).
     assert "Provinsinya sudah mencapai batas slot" in set(left_out["Jenis alasan"])
 
+    # On the Bahasa page, CSV as Excel set to Indonesian reads it: semicolons, decimal commas.
     selected_csv = _download(page, "#download-csv-selected", tmp_path)
-    listed = pd.read_csv(selected_csv, encoding="utf-8-sig", dtype={"Kode provinsi": str})
+    listed = pd.read_csv(
+        selected_csv, sep=";", decimal=",", encoding="utf-8-sig", dtype={"Kode provinsi": str}
+    )
     assert list(listed["ID UMKM"]) == list(chosen["ID UMKM"])
     assert list(listed.columns) == list(chosen.columns)
+    for points in ("Peluang digital jika didampingi (%)", "Tambahan peluang (poin %)"):
+        assert listed[points].tolist() == pytest.approx(chosen[points].tolist())
 
     others_csv = _download(page, "#download-csv-not-selected", tmp_path)
     assert others_csv.name != selected_csv.name
-    others = pd.read_csv(others_csv, encoding="utf-8-sig")
+    others = pd.read_csv(others_csv, sep=";", decimal=",", encoding="utf-8-sig")
     assert set(others["ID UMKM"]) == all_ids - set(chosen["ID UMKM"])
     assert others["Alasan tidak terpilih"].notna().all()
 
 
 def test_english_switch_changes_labels_numbers_and_reasons_and_is_remembered(
-    page: Page, live_server: LiveServer, candidate_files: dict[str, Path]
+    page: Page, live_server: LiveServer, candidate_files: dict[str, Path], tmp_path: Path
 ) -> None:
     enter_key(page, live_server.key)
     upload(page, candidate_files["csv"], CAPACITY)
@@ -151,6 +156,10 @@ def test_english_switch_changes_labels_numbers_and_reasons_and_is_remembered(
     # The reasons are worded by the API, which the page asks again in English.
     page.locator("#list tbody li", has_text="gain from mentoring").first.wait_for()
     assert len(_ranks(page)) == CAPACITY
+    # In English, the CSV is comma-separated with decimal points (the standard style).
+    listed = pd.read_csv(_download(page, "#download-csv-selected", tmp_path), encoding="utf-8-sig")
+    assert list(listed["Rank"]) == list(range(1, CAPACITY + 1))
+    assert listed["Expected gain (% points)"].dtype == float
 
     page.reload()
     assert page.locator("html").get_attribute("lang") == "en"
@@ -204,6 +213,59 @@ def test_bad_files_name_rows_and_columns_and_nothing_is_applied(
     upload(page, empty, 5, wait_for=ERROR_BOX)
     page.locator("#error-message", has_text="tidak berisi baris data").wait_for()
     assert page.locator("#result").is_hidden()
+
+
+def test_settings_refusals_are_headed_as_settings_not_the_file(
+    page: Page, live_server: LiveServer, candidate_files: dict[str, Path], tmp_path: Path
+) -> None:
+    enter_key(page, live_server.key)
+    page.set_input_files("#file", str(candidate_files["csv"]))
+
+    def build(capacity: str, exploration: str = "") -> None:
+        page.fill("#capacity", capacity)
+        page.fill("#exploration", exploration)
+        page.evaluate("document.getElementById('error-box').hidden = true")
+        page.click("#submit")
+        page.wait_for_selector(ERROR_BOX)
+        page.locator("#submit:not([disabled])").wait_for(state="attached")
+
+    def heading() -> tuple[str, str]:
+        return page.inner_text("#error-title"), page.inner_text("#error-nothing")
+
+    build("")  # no slots: the page refuses the settings itself
+    assert heading() == (
+        "Pengaturan tidak dapat dipakai",
+        "Tidak ada yang diterapkan: ubah pengaturan lalu buat daftar lagi; berkasnya tetap "
+        "terpilih.",
+    )
+    assert "jumlah slot" in page.inner_text("#error-message")
+    build("10", "abc")  # a share drawn at random that is not a percentage
+    assert heading()[0] == "Pengaturan tidak dapat dipakai"
+    choose_language(page, "en")
+    assert heading() == (
+        "The settings cannot be used",
+        "Nothing was applied: change the settings and build the list again; the file is kept.",
+    )
+
+    # Refused by the service: a quota of 0 in every province leaves no slot to fill.
+    page.fill("#quota-all", "0")
+    build("10")
+    page.locator("#error-message", has_text="constraints cannot all hold").wait_for()
+    assert heading()[0] == "The settings cannot be used"
+    choose_language(page, "id")  # asked again, in Bahasa
+    page.locator("#error-message", has_text="tidak dapat dipenuhi").wait_for()
+    assert heading()[0] == "Pengaturan tidak dapat dipakai"
+
+    # A problem of the file keeps the file's heading.
+    page.fill("#quota-all", "")
+    not_a_sheet = tmp_path / "laporan.pdf"
+    not_a_sheet.write_bytes(b"%PDF-1.4 not a spreadsheet")
+    page.set_input_files("#file", str(not_a_sheet))
+    build("10")
+    assert heading() == (
+        "Berkas tidak diproses",
+        "Tidak ada yang diterapkan: perbaiki berkas lalu unggah lagi.",
+    )
 
 
 def test_xlsx_upload_works_too(

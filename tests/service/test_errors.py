@@ -7,13 +7,31 @@ import pytest
 from data.store.errors import (
     ConflictingOutcomesError,
     InvalidListError,
+    InvalidOutcomeDatesError,
     ListNotFoundError,
+    OutcomeDateProblem,
     StoreError,
     UnknownIdsError,
 )
 from service.errors import store_refusal
 
+FUTURE = OutcomeDateProblem(
+    "L1",
+    "M7",
+    "observed_on",
+    "outcome_date_in_future",
+    {"date": "2027-01-05", "latest": "2026-12-07"},
+)
+EARLY = OutcomeDateProblem(
+    "L1",
+    "M8",
+    "mentored_on",
+    "outcome_date_before_list",
+    {"date": "2026-01-05", "issued": "2026-03-01", "earliest": "2026-02-28"},
+)
+
 STORE_ERRORS = [
+    InvalidOutcomeDatesError([FUTURE, EARLY]),
     ListNotFoundError("L1"),
     UnknownIdsError(["L9"], [("L1", "M7")]),
     UnknownIdsError([], [("L1", "M7")]),
@@ -74,3 +92,31 @@ def test_refusals_speak_bahasa_for_id() -> None:
         ("invalid_list", "daftar tidak dicatat: UMKM tercantum dua kali (1): M7")
     ]
     assert store_refusal(StoreError("down"), "id").message.startswith("Penyimpanan program")
+
+
+def test_a_refusal_of_dates_names_each_date_by_field_and_says_why() -> None:
+    error = InvalidOutcomeDatesError([FUTURE, EARLY])
+    assert "M7 (list L1) observed_on: 2027-01-05 is in the future" in str(error)
+    by_msme = store_refusal(error)
+    assert (by_msme.status, by_msme.error) == (422, "invalid_outcome_dates")
+    assert by_msme.message == "2 dates cannot be right, each named below; no outcome was recorded."
+    assert [(p.field, p.type) for p in by_msme.problems] == [
+        ("observed_on", "outcome_date_in_future"),
+        ("mentored_on", "outcome_date_before_list"),
+    ]
+    assert by_msme.problems[1].reason == (
+        "MSME M8 on list L1: 2026-01-05 is before the list was issued on 2026-03-01 (the "
+        "earliest date accepted is 2026-02-28)"
+    )
+    by_index = store_refusal(error, "id", positions={("L1", "M7"): 4, ("L1", "M8"): 0})
+    assert [p.field for p in by_index.problems] == [
+        "outcomes.4.observed_on",
+        "outcomes.0.mentored_on",
+    ]
+    assert by_index.message.startswith("2 tanggal tidak mungkin benar")
+    assert by_index.problems[0].reason.startswith(
+        "UMKM M7 di daftar L1: 2027-01-05 ada di masa depan"
+    )
+    assert store_refusal(InvalidOutcomeDatesError([FUTURE])).message.startswith(
+        "1 date cannot be right, named below"
+    )

@@ -4,12 +4,13 @@ scopes and names."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from data.messages import Language
+from data.messages import Language, render
 from service.app import create_app
 from service.settings import Settings
 from tests.service.support import ADMIN, ADMIN_KEY, API_KEY, AUTH, OTHER_API_KEY, TestClient
@@ -202,16 +203,28 @@ def test_below_the_cutoff_means_below_the_lowest_model_pick_not_a_random_draw(
 # ------------------------------------------------------------------------- outcomes
 
 
+def day(offset: int = 0) -> str:
+    """Today in UTC (the day the tests' lists are issued) moved by `offset` days, as the API
+    takes dates."""
+    return (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=offset)).isoformat()
+
+
 def outcome(list_id: str, msme_id: str, **fields: Any) -> dict[str, Any]:
     return {
         "list_id": list_id,
         "msme_id": msme_id,
         "mentored": True,
         "digitalized": False,
-        "mentored_on": "2025-03-01",
-        "observed_on": "2026-02-27",
+        "mentored_on": day(),
+        "observed_on": day(),
         "verified_by": "field_visit",
     } | fields
+
+
+def summary(received: int, inserted: int, updated: int, unchanged: int) -> dict[str, Any]:
+    """An answer of POST /v1/outcomes with nothing to warn of."""
+    counts = {"received": received, "inserted": inserted, "updated": updated}
+    return counts | {"unchanged": unchanged, "mentored_not_selected": 0, "warnings": []}
 
 
 def test_outcomes_posted_twice_are_stored_once(
@@ -225,8 +238,8 @@ def test_outcomes_posted_twice_are_stored_once(
     second = client.post("/v1/outcomes", json=batch, headers=RECORDER)
 
     assert first.status_code == second.status_code == 200
-    assert first.json() == {"received": 3, "inserted": 3, "updated": 0, "unchanged": 0}
-    assert second.json() == {"received": 3, "inserted": 0, "updated": 0, "unchanged": 3}
+    assert first.json() == summary(received=3, inserted=3, updated=0, unchanged=0)
+    assert second.json() == summary(received=3, inserted=0, updated=0, unchanged=3)
     counts = client.get(f"/v1/lists/{issued['list_id']}", headers=AUTH).json()["outcomes"]
     assert counts == {"outcomes": 3, "outcomes_selected": 3, "mentored": 3, "digitalized": 0}
     store = client.app.state.program_store  # type: ignore[attr-defined]
@@ -259,10 +272,10 @@ def test_a_changed_outcome_is_an_update_with_its_history_kept(
     list_id, msme_id = issued["list_id"], issued["selected"][0]["msme_id"]
     client.post("/v1/outcomes", json={"outcomes": [outcome(list_id, msme_id)]}, headers=AUTH)
 
-    changed = outcome(list_id, msme_id, digitalized=True, observed_on="2026-03-31")
+    changed = outcome(list_id, msme_id, digitalized=True, observed_on=day(1))
     answer = client.post("/v1/outcomes", json={"outcomes": [changed]}, headers=RECORDER)
 
-    assert answer.json() == {"received": 1, "inserted": 0, "updated": 1, "unchanged": 0}
+    assert answer.json() == summary(received=1, inserted=0, updated=1, unchanged=0)
     store = client.app.state.program_store  # type: ignore[attr-defined]
     (current,) = store.get_outcomes(list_id)
     assert current.digitalized and current.recorded_by == "dinas-jabar"
@@ -359,6 +372,130 @@ def test_outcome_refusals_follow_accept_language(
     assert (answer["error"], answer["message"]) == ("conflicting_outcomes", conflict_message)
     assert [(p["type"], p["reason"]) for p in answer["problems"]] == [
         ("conflicting_outcomes", conflict_reason.format(**names))
+    ]
+
+
+# POST /v1/outcomes' refusal of dates: its message, then each problem's reason (by MSME).
+DATE_REFUSALS = {
+    "id": (
+        "2 tanggal tidak mungkin benar, masing-masing disebutkan di bawah; tidak ada hasil yang "
+        "dicatat.",
+        "UMKM {msme_id} di daftar {list_id}: {date} ada di masa depan (tanggal paling akhir yang "
+        "diterima {latest}: hari ini menurut UTC ditambah satu hari untuk zona waktu)",
+    ),
+    "en": (
+        "2 dates cannot be right, each named below; no outcome was recorded.",
+        "MSME {msme_id} on list {list_id}: {date} is in the future (the latest date accepted is "
+        "{latest}: today in UTC plus a day for time zones)",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_outcomes_dated_in_the_future_refuse_the_batch_by_field(
+    client: TestClient, profiles: list[dict[str, Any]], language: str
+) -> None:
+    issued = issue(client, profiles, n=20, capacity=5)
+    list_id = issued["list_id"]
+    first, second, third = [entry["msme_id"] for entry in issued["selected"]][:3]
+    batch = [
+        outcome(list_id, first),  # right: refused with the others all the same
+        outcome(list_id, second, observed_on=day(2)),
+        outcome(list_id, third, mentored_on=day(1), observed_on=day(400)),  # tomorrow: fine
+    ]
+    headers = RECORDER | {"Accept-Language": language}
+    answer = client.post("/v1/outcomes", json={"outcomes": batch}, headers=headers)
+
+    assert answer.status_code == 422, answer.text
+    body = answer.json()
+    message, reason = DATE_REFUSALS[language]
+    assert (body["error"], body["message"]) == ("invalid_outcome_dates", message)
+    latest = day(1)
+    assert body["problems"] == [
+        {
+            "field": "outcomes.1.observed_on",
+            "type": "outcome_date_in_future",
+            "reason": reason.format(msme_id=second, list_id=list_id, date=day(2), latest=latest),
+        },
+        {
+            "field": "outcomes.2.observed_on",
+            "type": "outcome_date_in_future",
+            "reason": reason.format(msme_id=third, list_id=list_id, date=day(400), latest=latest),
+        },
+    ]
+    detail = client.get(f"/v1/lists/{list_id}", headers=AUTH).json()
+    assert detail["outcomes"]["outcomes"] == 0  # not even the first
+
+
+def test_outcomes_observed_before_mentoring_or_before_the_list_are_refused(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    issued = issue(client, profiles, n=20, capacity=5)
+    list_id = issued["list_id"]
+    first, second = [entry["msme_id"] for entry in issued["selected"]][:2]
+    batch = [
+        outcome(list_id, first, mentored_on=day(), observed_on=day(-1)),
+        outcome(list_id, second, mentored_on=day(-30), observed_on=day()),
+    ]
+    headers = AUTH | {"Accept-Language": "en"}
+    answer = client.post("/v1/outcomes", json={"outcomes": batch}, headers=headers)
+
+    assert answer.status_code == 422, answer.text
+    problems = answer.json()["problems"]
+    assert [(p["field"], p["type"]) for p in problems] == [
+        ("outcomes.0.observed_on", "outcome_observed_before_mentored"),
+        ("outcomes.1.mentored_on", "outcome_date_before_list"),
+    ]
+    assert problems[0]["reason"].endswith(
+        f"observed on {day(-1)} (before the mentoring on {day()})"
+    )
+    assert f"before the list was issued on {day()}" in problems[1]["reason"]
+    assert client.get(f"/v1/lists/{list_id}", headers=AUTH).json()["outcomes"]["outcomes"] == 0
+
+
+def test_dates_within_a_day_of_the_list_and_of_today_are_recorded(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    """A day of grace on each side: Indonesia's days start 7 to 9 hours before UTC's."""
+    issued = issue(client, profiles, n=20, capacity=5)
+    msme_id = issued["selected"][0]["msme_id"]
+    batch = [outcome(issued["list_id"], msme_id, mentored_on=day(-1), observed_on=day(1))]
+    answer = client.post("/v1/outcomes", json={"outcomes": batch}, headers=AUTH)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["inserted"] == 1
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_mentored_msmes_the_list_did_not_select_are_recorded_with_a_warning(
+    client: TestClient, profiles: list[dict[str, Any]], language: Language
+) -> None:
+    issued = issue(client, profiles, n=20, capacity=5)
+    list_id = issued["list_id"]
+    chosen = {entry["msme_id"] for entry in issued["selected"]}
+    others = [p["msme_id"] for p in profiles[:20] if p["msme_id"] not in chosen]
+    batch = [
+        outcome(list_id, sorted(chosen)[0]),
+        outcome(list_id, others[0]),
+        outcome(list_id, others[1]),
+        outcome(list_id, others[2], mentored=False),
+    ]
+    headers = RECORDER | {"Accept-Language": language}
+    answer = client.post("/v1/outcomes", json={"outcomes": batch}, headers=headers)
+
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["inserted"], body["mentored_not_selected"]) == (4, 2)
+    params = {"count": 2, "list_number": list_id[:8]}
+    assert body["warnings"] == [render("warning_mentored_not_selected", params, language)]
+    assert list_id[:8] in body["warnings"][0]
+    assert ("tidak dipilih daftar" if language == "id" else "did not select") in body["warnings"][0]
+    one = client.post(
+        "/v1/outcomes", json={"outcomes": [outcome(list_id, others[3])]}, headers=headers
+    )
+    assert one.json()["warnings"] == [
+        render(
+            "warning_mentored_not_selected_one", {"count": 1, "list_number": list_id[:8]}, language
+        )
     ]
 
 

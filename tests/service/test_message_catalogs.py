@@ -15,7 +15,13 @@ from data.limits import FILE_CODES, LimitCode
 from data.messages import CATALOGS, LANGUAGES, placeholders, render
 from data.numbers import NumberErrorCode
 from data.store import errors as store_errors
-from data.store.errors import INVALID_LIST_REASON_CODES, InvalidListReason
+from data.store.errors import (
+    INVALID_LIST_REASON_CODES,
+    OUTCOME_DATE_FIX_CODES,
+    OUTCOME_DATE_REASON_CODES,
+    InvalidListReason,
+    OutcomeDateReason,
+)
 from data.validation import VALIDATION_CODES
 from models.features import FEATURE_CODES
 from models.policy_value import STATUS_NOTE_CODES
@@ -23,6 +29,7 @@ from service.cli import PRIORITIZE_CODES
 from service.errors import STORE_REFUSAL_CODES
 from service.model_store import EVIDENCE_CODES
 from service.prioritize_file import SUMMARY_CODES
+from service.program import OUTCOME_WARNING_CODES
 from service.reasons import REASON_PHRASE_CODES
 from service.request_problems import REQUEST_PROBLEM_CODES
 from service.web.lists import OPTION_CODES
@@ -45,6 +52,11 @@ CODES: dict[str, tuple[str, ...]] = {
     **INVALID_LIST_REASON_CODES,
     "unknown_ids": ("unknown_lists", "unknown_msmes"),
     "conflicting_outcomes": ("pairs",),
+    "invalid_outcome_dates": ("count", "problems"),
+    "invalid_outcome_dates.problems": ("list_id", "msme_id", "field", "reason"),
+    **OUTCOME_DATE_REASON_CODES,
+    **OUTCOME_DATE_FIX_CODES,
+    **OUTCOME_WARNING_CODES,
     "migration_failed": (),
     **ALLOCATION_CODES,
     **REASON_PHRASE_CODES,
@@ -73,6 +85,7 @@ def test_the_registries_name_every_code_the_modules_declare() -> None:
     }
     assert store_codes <= CODES.keys()
     assert set(get_args(InvalidListReason)) == INVALID_LIST_REASON_CODES.keys()
+    assert set(get_args(OutcomeDateReason)) == OUTCOME_DATE_REASON_CODES.keys()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -916,3 +916,25 @@ def test_a_value_the_model_cannot_read_is_refused_at_its_input_row_in_the_chosen
         == str(no.value)
         == ("row 6, column workers: value 'banyak' is not a number")
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_a_model_uri_naming_no_model_is_one_line_with_exit_code_2(
+    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path, lang: str
+) -> None:
+    output = tmp_path / "list.csv"
+    code, out, err = run(
+        "--data", str(candidates_file),
+        "--capacity", "10",
+        "--output", str(output),
+        "--model", "models:/umkm-uplift@champoin",
+        "--lang", lang,
+    )  # fmt: skip
+
+    assert (code, out) == (2, "")
+    assert len(err.strip().splitlines()) == 1, err  # no traceback
+    label = "galat" if lang == "id" else "error"
+    assert err.startswith(f"{label}: model models:/umkm-uplift@champoin not found: umkm-uplift ")
+    assert "has no alias champoin" in err and "its aliases: candidate (v1), champion (v1)" in err
+    assert registered_model.tracking_uri in err
+    assert not output.exists()

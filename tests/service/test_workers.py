@@ -307,3 +307,7 @@ def test_umkm_serve_with_two_workers_reloads_both_and_adds_up_their_drift(
             server.terminate()
             _, errors = server.communicate(timeout=60)
     assert "Traceback" not in errors, errors[-4000:]
+    # Each worker logs the model it serves, first and after the reload.
+    served = [line for line in errors.splitlines() if "serving model" in line]
+    assert len(served) == 4, errors[-4000:]
+    assert sum(f"version {new_version} " in line for line in served) == 2, served

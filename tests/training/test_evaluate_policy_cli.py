@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from data.messages import render
 from data.store.migrate import upgrade
-from data.store.records import OutcomeIn
+from data.store.records import ListedMsmeIn, OutcomeIn
 from data.store.repository import ProgramStore
-from tests.data.store.conftest import members
+from tests.data.store.conftest import members, scored_profiles
 from umkm.cli import app
 
 
@@ -141,3 +141,109 @@ def test_refusals_and_the_empty_store_are_worded_in_the_chosen_language(
     code, _, err = _run("--list-id", "nope", "--url", url, "--lang", lang)
     assert (code, err) == (2, words["unknown"])
     assert _run("--all", "--url", url, "--lang", lang) == (0, "", words["none_yet"])
+
+
+def _explored_list(store: ProgramStore, model_hits: int, explored_hits: int, prefix: str) -> str:
+    """A list of 200 candidates: the model's 40 picks, then 40 drawn at random (chance 0.25)
+    from the other 160; every selected one mentored, `model_hits` and `explored_hits` of them
+    went digital."""
+    listed = []
+    for index, profile in enumerate(scored_profiles(200)):
+        msme_id = f"{prefix}{index:05d}"
+        by_model, drawn = index < 40, 40 <= index < 80
+        listed.append(
+            ListedMsmeIn(
+                msme_id=msme_id,
+                profile=profile | {"msme_id": msme_id},
+                selected=by_model or drawn,
+                selected_by="model" if by_model else "exploration" if drawn else None,
+                selection_probability=1.0 if by_model else 0.25,
+                rank=index + 1,
+                p_if_mentored=0.3,
+                p_if_not=0.1,
+                uplift=0.2,
+                segment="persuadable",
+                reason_code=None if by_model or drawn else "below_rank_cutoff",
+            )
+        )
+    list_id = store.record_list(
+        created_by="page",
+        model_name="umkm-uplift",
+        model_version="1",
+        members=listed,
+        exploration_share=0.5,
+    )
+    store.record_outcomes(
+        OutcomeIn(
+            list_id,
+            m.msme_id,
+            mentored=True,
+            digitalized=i < model_hits if i < 40 else i - 40 < explored_hits,
+        )
+        for i, m in enumerate(listed[:80])
+    )
+    return list_id
+
+
+def test_every_list_gets_a_verdict_against_a_lottery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    url = f"sqlite:///{tmp_path / 'umkm.db'}"
+    upgrade(url)
+    store = ProgramStore.from_url(url)
+    try:
+        better = _explored_list(store, model_hits=30, explored_hits=4, prefix="A")
+        level = _explored_list(store, model_hits=10, explored_hits=10, prefix="B")
+    finally:
+        store.close()
+
+    code, out, err = _run("--all", "--url", url)
+    assert code == 0, err
+    assert (
+        f"list {better}: the model's list did better than a lottery: +0.5200 [0.4090, 0.6310] "
+        "digitalizations per slot (doubly robust, 90% interval above zero)"
+    ) in out.splitlines()
+    assert (
+        f"list {level}: the model is not shown to do better than a lottery: difference 0.0000 "
+        "[-0.1290, 0.1290] includes zero (doubly robust, 90% interval)"
+    ) in out.splitlines()
+
+    code, out, _ = _run("--list-id", level, "--url", url, "--lang", "id")
+    assert (
+        f"daftar {level}: model belum terbukti lebih baik daripada undian: selisih 0,0000 "
+        "[-0,1290; 0,1290] mencakup nol (kokoh ganda, rentang 90%)"
+    ) in out.splitlines()
+
+
+def test_a_list_that_did_worse_says_so_and_one_without_a_difference_gets_no_verdict() -> None:
+    from models.policy_value import Interval, MethodValue, PolicyValue
+    from training.cli import policy_verdict
+
+    rate = Interval(0.1, 0.05, 0.15)
+    worse = MethodValue(rate, rate, Interval(-0.0812, -0.1404, -0.022), Interval(-3.2, -5.6, -0.9))
+    value = PolicyValue("estimated", 0.9, 40, 40, 40, 40, 200, 1.0, {"ips": worse}, "L1")
+    assert policy_verdict(value) == (
+        "list L1: the model's list did worse than a lottery: -0.0812 [-0.1404, -0.0220] "
+        "digitalizations per slot (inverse propensity, 90% interval below zero)"
+    )
+    alone = PolicyValue("no_exploration", 0.9, 40, 40, 0, 0, 40, 1.0, {"ips": MethodValue(rate)})
+    assert policy_verdict(alone) is None
+
+
+def test_a_store_that_is_not_there_is_named_and_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "nonexistent.db"
+
+    code, out, err = _run("--all", "--url", f"sqlite:///{missing}")
+
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: no program store at {missing}; check --url / UMKM_DATABASE_URL, or run "
+        "`umkm serve` / `umkm db upgrade` to create one"
+    )
+    assert not missing.exists()
+
+
+def test_the_url_option_names_its_default() -> None:
+    result = CliRunner().invoke(app, ["evaluate-policy", "--help"], env={"COLUMNS": "200"})
+    assert "else sqlite:///umkm.db" in " ".join(result.output.split())

@@ -12,6 +12,7 @@ frame: its variance also counts which pool members the explored slots happened t
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -101,13 +102,14 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             members = _members(store.get_list(list_id), truth)
 
             digitalized = draw_outcomes(members, np.random.default_rng(SEED))
+            observed_on = dt.datetime.now(dt.UTC).date().isoformat()  # the day the list was issued
             batch = [
                 {
                     "list_id": list_id,
                     "msme_id": msme_id,
                     "mentored": bool(selected),
                     "digitalized": bool(went_digital),
-                    "observed_on": "2026-02-27",
+                    "observed_on": observed_on,
                 }
                 for msme_id, selected, went_digital in zip(
                     members["msme_id"], members["selected"], digitalized, strict=True
@@ -151,6 +153,7 @@ def test_the_loop_records_the_list_and_its_outcomes_and_retrains(cycle: dict[str
     members, value = cycle["members"], cycle["value"]
     explored = members["selected_by"] == "exploration"
     assert cycle["recorded"]["inserted"] == len(members)
+    assert (cycle["recorded"]["mentored_not_selected"], cycle["recorded"]["warnings"]) == (0, [])
     assert int(explored.sum()) == value.explored_slots == round(EXPLORATION_SHARE * CAPACITY)
     assert value.status == "estimated" and value.take_up == 1.0
     assert cycle["served"]["status"] == "estimated"

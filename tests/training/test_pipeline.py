@@ -9,6 +9,7 @@ overrides the gate and is logged. The first run uses the same data and config as
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from umkm.cli import app
 
 NAME = "umkm-uplift"
 CORRUPTED_ROWS = {3: ("owner_age", "130"), 10: ("province_code", "99")}
+UNMATCHED_TRUTH_IDS = 100  # ids of the useless run's --truth file that are not in its history
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,23 @@ def scenario(
             history[column] = history[column].astype(object)
             history.loc[position, column] = value
         corrupted = write_table(history, root / "history.csv")
+        # Another history's truth: only some of its ids are in this one.
+        truth = read_table(registered_model.truth_path)
+        truth.loc[: UNMATCHED_TRUTH_IDS - 1, "msme_id"] = [
+            f"ELSEWHERE-{i}" for i in range(UNMATCHED_TRUTH_IDS)
+        ]
+        other_truth = write_table(truth, root / "other_truth.parquet")
         runner = CliRunner()
         invoked = runner.invoke(
             app,
-            ["train", "--config", str(_useless_config(root, corrupted)), "--quiet"],
+            [
+                "train",
+                "--config",
+                str(_useless_config(root, corrupted)),
+                "--truth",
+                str(other_truth),
+                "--quiet",
+            ],
             catch_exceptions=False,
         )
         assert invoked.exit_code == 0, invoked.output
@@ -163,6 +178,81 @@ def test_run_logs_fingerprint_config_commit_versions_and_artifacts(scenario: Sce
         assert f"evaluation/{name}" in artifacts
     assert "evaluation/propensity_overlap.png" in artifacts
     assert "config.json" in {a.path for a in client.list_artifacts(run.info.run_id)}
+
+
+def test_runs_record_their_name_config_file_and_the_truth_file_used(
+    scenario: Scenario, registered_model: RegisteredModel
+) -> None:
+    """The first run (train() on a simulator history.parquet, no config file) found
+    truth.parquet beside it; the useless one (`umkm train --config FILE --truth FILE`)."""
+    import hashlib
+
+    client = MlflowClient(scenario.tracking_uri)
+    first = client.get_run(scenario.first.run_id)
+    assert first.info.run_name == "train"
+    params = first.data.params
+    assert params["config_path"] == "none"
+    assert params["truth_path"] == str(registered_model.truth_path)
+    assert params["truth_source"] == "found beside the history"
+    logged = mlflow.artifacts.load_dict(f"{first.info.artifact_uri}/config.json")
+    assert logged["truth_path"] == str(registered_model.truth_path)
+    expected = hashlib.sha256(registered_model.history_path.read_bytes()).hexdigest()
+    assert params["data.sha256"] == first.data.tags["data_sha256"] == expected
+
+    useless = client.get_run(scenario.useless.run_id)
+    root = scenario.corrupted_history.parent
+    assert useless.info.run_name == "train"
+    assert useless.data.params["config_path"] == str((root / "useless.toml").resolve())
+    assert useless.data.params["truth_source"] == "given"
+    assert "error" not in useless.data.tags
+
+
+def test_a_truth_file_of_other_ids_is_warned_of_with_the_count_matched(
+    scenario: Scenario,
+) -> None:
+    used = scenario.useless.counts["data.rows_used"]
+    assert "oracle_share_10pct" not in scenario.useless.metrics
+    warned = " ".join(scenario.useless_stderr.split())
+    truth = scenario.corrupted_history.parent / "other_truth.parquet"
+    matched = re.search(
+        rf"warning: {re.escape(str(truth))}: only (\d+) of the {used} ids in the history have a "
+        r"true uplift there: the oracle metrics are skipped",
+        warned,
+    )
+    assert matched is not None, warned
+    assert used - UNMATCHED_TRUTH_IDS <= int(matched[1]) < used
+
+
+def test_a_run_that_fails_on_bad_input_keeps_its_error(
+    registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    history = read_table(registered_model.history_path).drop(columns=["owner_age"])
+    source = write_table(history, tmp_path / "history.csv")
+    uri = new_tracking_store(tmp_path / "mlflow")
+    with use_tracking_uri(uri):
+        result = CliRunner().invoke(
+            app,
+            [
+                "train",
+                "--data",
+                str(source),
+                "--config",
+                str(FAST_CONFIG),
+                "--output-dir",
+                str(tmp_path / "out"),
+                "--quiet",
+            ],
+        )
+    assert result.exit_code == 2, result.output
+    client = MlflowClient(uri)
+    experiment = client.get_experiment_by_name("umkm-uplift")
+    assert experiment is not None
+    [run] = client.search_runs([experiment.experiment_id])
+    assert run.info.status == "FAILED"
+    error = run.data.tags["error"]
+    assert error.startswith("TrainingDataError: ") and "owner_age" in error
+    assert "\n" not in error
+    assert error.removeprefix("TrainingDataError: ")[:80] in " ".join(result.stderr.split())
 
 
 def test_metrics_cover_references_truth_intervals_and_groups(scenario: Scenario) -> None:
@@ -276,12 +366,32 @@ def test_same_data_config_and_seed_give_the_same_metrics(
 
 
 def test_promote_overrides_the_gate_and_is_logged(scenario: Scenario) -> None:
+    """v2 is weak evidence: refused with its Qini and interval, promoted with --force and a
+    warning."""
     client = MlflowClient(scenario.tracking_uri)
-    result = CliRunner().invoke(
-        app, ["promote", "--version", "2", "--reason", "field test in Bali"], catch_exceptions=False
+    promote = ["promote", "--version", "2", "--reason", "field test in Bali"]
+    m = scenario.useless.metrics
+    qini = (
+        f"Qini {m['qini_coefficient']:.4f}, 90% interval [{m['qini_coefficient_ci05']:.4f}, "
+        f"{m['qini_coefficient_ci95']:.4f}]"
     )
+
+    refused = CliRunner().invoke(app, promote)
+    assert refused.exit_code == 2, refused.output
+    assert " ".join(refused.stderr.split()) == (
+        f"error: umkm-uplift v2 is not promoted: its ranking is not shown to beat chance (v2 is "
+        f"tagged weak_evidence = true; {qini}); promote it anyway with --force"
+    )
+    assert str(client.get_model_version_by_alias(NAME, "champion").version) == "1"
+
+    result = CliRunner().invoke(app, [*promote, "--force"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "champion is now v2 (was v1)" in result.output
+    assert "champion is now v2 (was v1)" in result.stdout
+    warned = " ".join(result.stderr.split())
+    assert warned.startswith(
+        f"warning: promoted despite weak evidence (v2 is tagged weak_evidence = true; {qini}): "
+    )
+    assert client.get_model_version(NAME, "2").tags["promoted_despite_weak_evidence"] == "true"
     assert str(client.get_model_version_by_alias(NAME, "champion").version) == "2"
     tags = client.get_model_version(NAME, "2").tags
     assert tags["promotion_reason"] == "field test in Bali"

@@ -135,3 +135,21 @@ def test_retrain_promotes_a_candidate_that_passes_the_gate(store_url: str, tmp_p
     assert trained.promoted, trained.promotion_note
     champion = MlflowClient(tracking).get_model_version_by_alias(trained.model_name, CHAMPION)
     assert str(champion.version) == trained.version
+    run = MlflowClient(tracking).get_run(trained.run_id)
+    assert run.info.run_name == "retrain"  # not "train": the runs list tells them apart
+    assert run.data.params["data.path"] == str(result.history_path)
+
+
+def test_retrain_names_a_store_that_is_not_there_and_creates_nothing(tmp_path: Path) -> None:
+    from umkm.cli import app
+
+    missing = tmp_path / "nonexistent.db"
+    result = CliRunner().invoke(
+        app,
+        ["retrain", "--url", f"sqlite:///{missing}", "--output-dir", str(tmp_path / "out")],
+    )
+    assert result.exit_code == 2, result.output
+    assert f"no program store at {missing}; check --url / UMKM_DATABASE_URL" in " ".join(
+        result.stderr.split()
+    )
+    assert not missing.exists()

@@ -123,3 +123,67 @@ def test_score_reports_a_file_without_the_contract_columns(tmp_path: Path) -> No
     )
     assert result.exit_code == 2
     assert "msme_id" in result.output
+
+
+@pytest.mark.parametrize(
+    ("model", "says"),
+    [
+        (
+            "models:/umkm-uplfit@champion",
+            "no registered model named umkm-uplfit in the tracking store MLFLOW_TRACKING_URI="
+            "{store}; registered there: umkm-uplift; check the name",
+        ),
+        (
+            "models:/umkm-uplift@champoin",
+            "umkm-uplift has no alias champoin in the tracking store MLFLOW_TRACKING_URI={store}; "
+            "its aliases: candidate (v1), champion (v1); check the alias",
+        ),
+        (
+            "models:/umkm-uplift/99",
+            "umkm-uplift has no version 99 in the tracking store MLFLOW_TRACKING_URI={store}; "
+            "its version: 1",
+        ),
+    ],
+    ids=["name typo", "alias typo", "no such version"],
+)
+def test_a_model_uri_naming_no_model_is_one_line_with_exit_code_2(
+    registered_model: RegisteredModel, profiles: pd.DataFrame, tmp_path: Path, model: str, says: str
+) -> None:
+    source = write_table(profiles, tmp_path / "profiles.csv")
+    output = tmp_path / "scores.csv"
+
+    result = CliRunner().invoke(
+        app, ["score", "--data", str(source), "--output", str(output), "--model", model]
+    )
+
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1  # one line, no traceback
+    error = result.stderr.strip()
+    assert error.startswith(f"error: model {model} not found: ")
+    assert says.format(store=registered_model.tracking_uri) in error
+    assert "Traceback" not in result.output
+    assert not output.exists()
+
+
+def test_a_tracking_store_that_is_not_there_is_named_and_not_created(
+    profiles: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import use_tracking_uri
+
+    source = write_table(profiles, tmp_path / "profiles.csv")
+    monkeypatch.chdir(tmp_path)  # as from another folder: a relative store URI
+    with use_tracking_uri("sqlite:///none.db"):
+        result = CliRunner().invoke(
+            app, ["score", "--data", str(source), "--output", str(tmp_path / "s.csv")]
+        )
+
+    assert result.exit_code == 2, result.output
+    error = " ".join(result.stderr.split())
+    assert error == (
+        "error: model models:/umkm-uplift@champion not found: there is no MLflow tracking "
+        f"store at {tmp_path / 'none.db'} (MLFLOW_TRACKING_URI=sqlite:///none.db); check the "
+        "folder you run from (MLflow's default store is mlflow.db in the working folder) or set "
+        "MLFLOW_TRACKING_URI to the store that holds the model"
+    )
+    assert not (tmp_path / "none.db").exists()

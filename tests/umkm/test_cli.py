@@ -156,7 +156,7 @@ def test_the_description_never_holds_a_value(monkeypatch: pytest.MonkeyPatch) ->
 # Commands with --lang, and a domain function each calls after reading its options.
 LANG_COMMANDS = [
     (["validate", "--data", "x.csv"], "data.validation", "validate_file"),
-    (["evaluate-policy", "--all"], "data.store.repository.ProgramStore", "from_url"),
+    (["evaluate-policy", "--all"], "data.store.engine", "make_engine"),
 ]
 
 
@@ -193,3 +193,22 @@ def test_a_database_url_that_names_no_database_is_one_line_in_the_commands_langu
         assert result.exit_code == 2, result.output
         assert result.stderr.splitlines()[0].startswith(line), result.stderr
         assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("command", "named"),
+    [
+        (["score"], ["p_digital_if_mentored, p_digital_if_not, uplift and segment", "msme_id"]),
+        (["serve"], ["UMKM_API_KEYS", "UMKM_MODEL_URI", "UMKM_DATABASE_URL"]),
+        (["evaluate-policy"], ["default: UMKM_DATABASE_URL, else sqlite:///umkm.db"]),
+        (["promote"], ["--force", "weak_evidence = true"]),
+    ],
+    ids=["score", "serve", "evaluate-policy", "promote"],
+)
+def test_help_names_what_the_command_reads_and_writes(command: list[str], named: list[str]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.replace("│", " ").split())
+    for words in named:
+        assert words in text

@@ -410,7 +410,7 @@
     try {
       options = readOptions();
     } catch (error) {
-      return showLocalError(error.message);
+      return showLocalError(error.message, "invalid_options");
     }
     state.announceNext = true;
     submit({ file, options }, t("working"));
@@ -477,9 +477,11 @@
     title.scrollIntoView({ block: "start", behavior: "auto" });
   }
 
-  function showLocalError(text) {
+  // A refusal the page makes itself; `error` as the API would code it (`invalid_options` for a
+  // setting it cannot read, so it is titled as the settings, not the file).
+  function showLocalError(text, error) {
     state.lastError = null;
-    renderError(0, { message: text, problems: [] });
+    renderError(0, { error, message: text, problems: [] });
   }
 
   function renderError(status, body) {
@@ -498,7 +500,9 @@
     const aboutOptions = body && OPTION_ERRORS.includes(body.error);
     $("error-title").dataset.i18n = aboutOptions ? "error.title_options" : "error.title";
     $("error-title").textContent = t($("error-title").dataset.i18n);
-    $("error-nothing").hidden = !(status === 413 || status === 422 || status === 400);
+    $("error-nothing").dataset.i18n = aboutOptions ? "error.nothing_applied_options" : "error.nothing_applied";
+    $("error-nothing").textContent = t($("error-nothing").dataset.i18n);
+    $("error-nothing").hidden = !(aboutOptions || status === 413 || status === 422 || status === 400);
     const table = $("problems");
     const tbody = table.tBodies[0];
     tbody.replaceChildren();
@@ -556,7 +560,7 @@
     const problems = last.body.problems.map((p) => ({
       row: p.row ?? null, column: p.column ?? null, reason: p.reason ?? "", fix: p.fix ?? null,
     }));
-    await fetchFile(`${config.endpoints.problems}?format=${format}`, { language: state.lang, problems }, false);
+    await fetchFile(`${config.endpoints.problems}?${exportQuery(format)}`, { language: state.lang, problems }, false);
   }
 
   // ------------------------------------------------------------------ accepted columns
@@ -1004,6 +1008,15 @@
 
   // ------------------------------------------------------------------ downloads
 
+  // A CSV for the page's reader: on the Bahasa page, as Excel set to Indonesian reads it
+  // (semicolons, decimal commas); in English, comma-separated with decimal points.
+  function exportQuery(format, part) {
+    const query = new URLSearchParams({ format });
+    if (part) query.set("part", part);
+    if (format === "csv") query.set("csv_style", state.lang === "id" ? "excel_id" : "standard");
+    return query.toString();
+  }
+
   async function download(format, part) {
     if (!state.result) return;
     const status = $("download-status");
@@ -1015,9 +1028,9 @@
         // A reopened list is written from the records (which keep only the contract's columns);
         // a list just made is written from what the page holds, with the file's own columns.
         const id = encodeURIComponent(state.result.list_id);
-        await fetchFile(`${config.endpoints.lists}/${id}/export?format=${format}&part=${part}`, null, true);
+        await fetchFile(`${config.endpoints.lists}/${id}/export?${exportQuery(format, part)}`, null, true);
       } else {
-        await fetchFile(`${config.endpoints.export}?format=${format}&part=${part}`, state.result, true);
+        await fetchFile(`${config.endpoints.export}?${exportQuery(format, part)}`, state.result, true);
       }
     } finally {
       buttons.forEach((button) => { button.disabled = false; });
@@ -1107,8 +1120,10 @@
       const file = item.source_file || "–";
       const number = shortId(item.list_id);
       const tr = document.createElement("tr");
+      // Slots filled beside the slots asked for (the list's capacity): "287 / 300".
+      const slots = item.capacity == null ? fmtInt(item.selected) : `${fmtInt(item.selected)} / ${fmtInt(item.capacity)}`;
       tr.append(cell(number, "id-cell"), cell(date), cell(`${item.model.name} v${item.model.version ?? "?"}`),
-        cell(fmtInt(item.selected), "num"), cell(file), cell(fmtInt(item.outcomes), "num"));
+        cell(slots, "num"), cell(file), cell(fmtInt(item.outcomes), "num"));
       const open = document.createElement("button");
       open.type = "button";
       open.className = "secondary issued-open";
@@ -1195,7 +1210,15 @@
     const body = await response.json().catch(() => null);
     button.disabled = false;
     if (response.ok && body) {
-      $("outcomes-result").textContent = body.message;
+      const result = $("outcomes-result");
+      result.textContent = body.message;
+      // Recorded, but worth a second look (outcomes that say mentored for MSMEs not selected).
+      for (const warning of body.warnings || []) {
+        const line = document.createElement("strong");
+        line.className = "outcomes-warning";
+        line.textContent = warning;
+        result.append(document.createElement("br"), line);
+      }
       loadIssued();
       return;
     }

@@ -1,21 +1,31 @@
-"""Outcomes: idempotent on (list, MSME), changes keep history, unknown ids refuse the batch."""
+"""Outcomes: idempotent on (list, MSME), changes keep history, unknown ids and dates that cannot
+be right refuse the batch, mentored MSMEs the list did not select are counted."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from data.store.errors import ConflictingOutcomesError, UnknownIdsError
+from data.store.errors import ConflictingOutcomesError, InvalidOutcomeDatesError, UnknownIdsError
 from data.store.records import OutcomeIn
 from data.store.repository import ProgramStore
 from tests.data.store.conftest import members
 
+# The lists of these tests are issued on a fixed day, before the outcomes' dates below.
+ISSUED_AT = datetime(2025, 1, 20, 3, 0, tzinfo=UTC)
 
-def issue(store: ProgramStore, n: int = 6, selected: int = 3) -> str:
+
+def issue(
+    store: ProgramStore, n: int = 6, selected: int = 3, created_at: datetime = ISSUED_AT
+) -> str:
     return store.record_list(
-        created_by="cli", model_name="umkm-uplift", model_version="1", members=members(n, selected)
+        created_by="cli",
+        model_name="umkm-uplift",
+        model_version="1",
+        members=members(n, selected),
+        created_at=created_at,
     )
 
 
@@ -153,3 +163,150 @@ def test_large_batches_are_read_in_chunks(store: ProgramStore) -> None:
     batch = [outcome(list_id, f"H{i + 1:07d}") for i in range(1_200)]
     assert store.record_outcomes(batch).created == 1_200
     assert store.record_outcomes(batch).unchanged == 1_200
+
+
+# ------------------------------------------------------------------------- dates
+
+# A list issued at 07:30 WIB on 1 March 2026 (00:30 UTC), and a clock set to 1 June 2026.
+MARCH_1 = datetime(2026, 3, 1, 0, 30, tzinfo=UTC)
+TODAY = date(2026, 6, 1)
+
+
+def dated(
+    list_id: str, msme_id: str, mentored_on: date | None, observed_on: date | None
+) -> OutcomeIn:
+    return outcome(list_id, msme_id, mentored_on=mentored_on, observed_on=observed_on)
+
+
+def test_a_date_in_the_future_refuses_the_whole_batch_naming_each(store: ProgramStore) -> None:
+    list_id = issue(store, created_at=MARCH_1)
+    batch = [
+        dated(list_id, "H0000001", date(2026, 3, 5), date(2026, 5, 30)),  # fine on its own
+        dated(list_id, "H0000002", date(2026, 3, 5), date(2026, 6, 3)),  # two days ahead
+        dated(list_id, "H0000003", date(2027, 3, 5), date(2027, 3, 6)),  # a year ahead, both
+    ]
+
+    with pytest.raises(InvalidOutcomeDatesError) as raised:
+        store.record_outcomes(batch, today=TODAY)
+
+    found = [(p.msme_id, p.field, p.reason) for p in raised.value.problems]
+    assert found == [
+        ("H0000002", "observed_on", "outcome_date_in_future"),
+        ("H0000003", "mentored_on", "outcome_date_in_future"),
+        ("H0000003", "observed_on", "outcome_date_in_future"),
+    ]
+    assert raised.value.problems[0].params == {"date": "2026-06-03", "latest": "2026-06-02"}
+    assert raised.value.code == "invalid_outcome_dates"
+    assert "2026-06-03" in str(raised.value) and "H0000002" in str(raised.value)
+    assert store.get_outcomes(list_id) == []  # not even the one that was right
+
+
+def test_an_outcome_observed_before_its_mentoring_is_refused(store: ProgramStore) -> None:
+    list_id = issue(store, created_at=MARCH_1)
+    batch = [dated(list_id, "H0000001", date(2026, 4, 10), date(2026, 4, 9))]
+    with pytest.raises(InvalidOutcomeDatesError) as raised:
+        store.record_outcomes(batch, today=TODAY)
+    (problem,) = raised.value.problems
+    assert (problem.field, problem.reason) == ("observed_on", "outcome_observed_before_mentored")
+    assert problem.params == {"observed_on": "2026-04-09", "mentored_on": "2026-04-10"}
+    assert store.get_outcomes(list_id) == []
+
+
+def test_dates_before_the_list_was_issued_are_refused(store: ProgramStore) -> None:
+    list_id = issue(store, created_at=MARCH_1)
+    batch = [
+        dated(list_id, "H0000001", date(2026, 2, 27), date(2026, 3, 20)),
+        dated(list_id, "H0000002", None, date(2025, 12, 31)),
+    ]
+    with pytest.raises(InvalidOutcomeDatesError) as raised:
+        store.record_outcomes(batch, today=TODAY)
+    found = [(p.msme_id, p.field, p.reason) for p in raised.value.problems]
+    assert found == [
+        ("H0000001", "mentored_on", "outcome_date_before_list"),
+        ("H0000002", "observed_on", "outcome_date_before_list"),
+    ]
+    assert raised.value.problems[0].params == {
+        "date": "2026-02-27",
+        "issued": "2026-03-01",
+        "earliest": "2026-02-28",
+    }
+
+
+def test_dates_within_a_day_of_grace_are_recorded(store: ProgramStore) -> None:
+    """Tomorrow in UTC is today in WIT; a list issued at 01:00 WIB is dated the day before in
+    UTC, and mentoring the same local morning is dated by the local day."""
+    list_id = issue(store, created_at=MARCH_1)
+    evening = issue(store, created_at=datetime(2026, 2, 28, 18, 0, tzinfo=UTC))  # 01:00 WIB
+    batch = [
+        dated(list_id, "H0000001", date(2026, 2, 28), date(2026, 6, 2)),  # both edges
+        dated(list_id, "H0000002", date(2026, 3, 1), date(2026, 3, 1)),  # the same day
+        dated(list_id, "H0000003", None, None),  # no dates: nothing to check
+        dated(evening, "H0000001", date(2026, 3, 1), date(2026, 6, 1)),
+    ]
+    assert store.record_outcomes(batch, today=TODAY).created == 4
+
+
+def test_the_store_s_clock_is_today_by_default(
+    store: ProgramStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    list_id = issue(store, created_at=MARCH_1)
+    monkeypatch.setattr(
+        "data.store.repository.utc_now", lambda: datetime(2026, 3, 10, 23, 0, tzinfo=UTC)
+    )
+    with pytest.raises(InvalidOutcomeDatesError):
+        store.record_outcomes([dated(list_id, "H0000001", date(2026, 3, 2), date(2026, 3, 12))])
+    ok = [dated(list_id, "H0000001", date(2026, 3, 2), date(2026, 3, 11))]
+    assert store.record_outcomes(ok).created == 1
+
+
+def test_wrong_dates_leave_earlier_outcomes_as_they_were(store: ProgramStore) -> None:
+    list_id = issue(store, created_at=MARCH_1)
+    store.record_outcomes(
+        [dated(list_id, "H0000001", date(2026, 3, 2), date(2026, 5, 1))], today=TODAY
+    )
+    changed = replace(
+        dated(list_id, "H0000001", date(2026, 3, 2), date(2026, 5, 2)), digitalized=True
+    )
+    with pytest.raises(InvalidOutcomeDatesError):
+        store.record_outcomes(
+            [changed, dated(list_id, "H0000002", date(2026, 3, 2), date(2036, 5, 2))],
+            today=TODAY,
+        )
+    (current,) = store.get_outcomes(list_id)
+    assert (current.digitalized, current.observed_on) == (False, date(2026, 5, 1))
+    assert store.outcome_history(list_id, "H0000001") == []
+
+
+def test_unknown_ids_are_named_before_dates_are_checked(store: ProgramStore) -> None:
+    list_id = issue(store, created_at=MARCH_1)
+    future = TODAY + timedelta(days=30)
+    with pytest.raises(UnknownIdsError):
+        store.record_outcomes(
+            [dated(list_id, "NOT-LISTED", None, future), dated(list_id, "H0000001", None, future)],
+            today=TODAY,
+        )
+
+
+# ------------------------------------------------------------------------- selection
+
+
+def test_mentored_msmes_the_list_did_not_select_are_recorded_and_counted(
+    store: ProgramStore,
+) -> None:
+    list_id = issue(store, n=6, selected=3)  # H0000001..3 selected, H0000004..6 not
+    other = issue(store, n=6, selected=1)
+    batch = [
+        outcome(list_id, "H0000001", mentored=True),
+        outcome(list_id, "H0000004", mentored=True),  # a substitution, or another list's file
+        outcome(list_id, "H0000005", mentored=True),
+        outcome(list_id, "H0000006", mentored=False),  # not mentored: as the list said
+        outcome(other, "H0000002", mentored=True),
+    ]
+
+    summary = store.record_outcomes(batch)
+
+    assert summary.created == 5  # recorded all the same
+    assert summary.mentored_not_selected == {list_id: 2, other: 1}
+    assert store.record_outcomes(batch).mentored_not_selected == {list_id: 2, other: 1}
+    clean = store.record_outcomes([outcome(list_id, "H0000002", mentored=True)])
+    assert clean.mentored_not_selected == {}

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from data.messages import Language, format_param
+from data.messages import Language, format_param, render
 from service.web.exports import WIB
 from tests.service.support import AUTH, TestClient
 from tests.service.web.conftest import csv_bytes
@@ -30,13 +30,24 @@ def _issue(client: TestClient, content: bytes, options: dict[str, Any]) -> dict[
     return body
 
 
-def _outcomes(client: TestClient, list_id: str, content: bytes, name: str = "hasil.csv") -> Any:
+def _outcomes(
+    client: TestClient,
+    list_id: str,
+    content: bytes,
+    name: str = "hasil.csv",
+    language: Language = "id",
+) -> Any:
     return client.post(
         "/v1/outcomes/upload",
         files={"file": (name, content)},
         data={"list_id": list_id},
-        headers=AUTH | {"Accept-Language": "id"},
+        headers=AUTH | {"Accept-Language": language},
     )
+
+
+def _day(offset: int = 0) -> dt.date:
+    """Today in UTC (the day the tests' lists are issued), moved by `offset` days."""
+    return dt.datetime.now(dt.UTC).date() + dt.timedelta(days=offset)
 
 
 def test_a_list_made_on_the_page_is_recorded_reopened_and_downloaded(
@@ -109,6 +120,17 @@ def test_exploration_share_zero_is_recorded(client: TestClient, candidates_csv: 
     assert issued["exploration_share"] == 0
 
 
+def test_the_lists_issued_give_the_slots_asked_for_beside_those_filled(
+    client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    """Fewer eligible MSMEs than slots: the page shows "filled / asked" from this."""
+    made = _issue(client, csv_bytes(candidate_frame.head(12), tmp_path), {"capacity": 50})
+    lists = client.get("/v1/lists", headers=AUTH).json()["items"]
+    issued = next(item for item in lists if item["list_id"] == made["list_id"])
+    assert issued["capacity"] == 50
+    assert issued["selected"] == len(made["selected"]) <= 12
+
+
 def test_outcomes_file_twice_is_stored_once(
     client: TestClient, candidates_csv: bytes, tmp_path: Path
 ) -> None:
@@ -119,7 +141,7 @@ def test_outcomes_file_twice_is_stored_once(
             "id_umkm": ids,
             "didampingi": ["ya"] * len(ids),
             "go_digital": ["tidak", "ya", "ya", "tidak", "ya"],
-            "tanggal": ["27/02/2026"] * len(ids),
+            "tanggal": [f"{_day():%d/%m/%Y}"] * len(ids),
         }
     )
     content = csv_bytes(frame, tmp_path, "hasil.csv")
@@ -148,7 +170,7 @@ def test_outcomes_file_problems_are_grouped_by_row_and_column(
     assert refused.status_code == 422
     groups = {(g["column"], g["count"]): g["rows"] for g in refused.json()["groups"]}
     assert groups[("mentored", 2)] == [3, 4]
-    assert groups[("observed_on", 1)] == [4]
+    assert groups[("tanggal", 1)] == [4]  # the date column as the file heads it
     assert "bukan" in refused.json()["groups"][0]["reason"].lower() or refused.json()["groups"]
 
 
@@ -169,6 +191,148 @@ def test_outcomes_for_msmes_not_on_the_list_are_named(
     problem = refused.json()["problems"][0]
     assert (problem["row"], problem["column"]) == (2, "msme_id")
     assert "NOT-LISTED-1" in problem["reason"]
+    bahasa = frame.rename(columns={"msme_id": "id_umkm", "mentored": "didampingi"})
+    refused = _outcomes(client, made["list_id"], csv_bytes(bahasa, tmp_path, "hasil.csv"))
+    assert [(p["row"], p["column"]) for p in refused.json()["problems"]] == [(2, "id_umkm")]
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_outcomes_file_problems_name_columns_as_the_file_heads_them(
+    client: TestClient, candidates_csv: bytes, tmp_path: Path, language: Language
+) -> None:
+    made = _issue(client, candidates_csv, {"capacity": 3})
+    ids = [item["msme_id"] for item in made["selected"]]
+    frame = pd.DataFrame(
+        {
+            "ID UMKM": [ids[0], ids[0]],
+            "didampingi": ["mungkin", "ya"],
+            "go digital": ["ya", "ya"],
+            "Tanggal": ["kemarin", f"{_day():%d/%m/%Y}"],
+        }
+    )
+
+    def refused(table: pd.DataFrame) -> list[dict[str, Any]]:
+        content = csv_bytes(table, tmp_path, "hasil.csv")
+        answer = _outcomes(client, made["list_id"], content, language=language)
+        assert answer.status_code == 422
+        problems: list[dict[str, Any]] = answer.json()["problems"]
+        return problems
+
+    by_place = {(p["row"], p["column"]): p for p in refused(frame)}
+    assert set(by_place) == {(2, "didampingi"), (2, "Tanggal"), (3, "ID UMKM")}
+    assert "ID UMKM" in by_place[(3, "ID UMKM")]["reason"]  # a duplicate in the file's column
+    assert "ya/tidak" in by_place[(2, "didampingi")]["fix"]  # how to write yes and no
+
+    (lacking,) = refused(frame.drop(columns=["go digital"]))
+    missing = "go_digital" if language == "id" else "digitalized"  # as a file in the language
+    assert (lacking["row"], lacking["column"]) == (None, missing)
+    assert f'"{missing}"' in lacking["fix"]  # add the column, spelled so
+
+
+# The page's refusal of a date in the future: message, reason and fix, by language.
+FUTURE_FILE = {
+    "id": (
+        "1 tanggal tidak mungkin benar, disebutkan di bawah; tidak ada hasil yang dicatat.",
+        "{date} ada di masa depan",
+        "paling lambat {latest}",
+    ),
+    "en": (
+        "1 date cannot be right, named below; no outcome was recorded.",
+        "{date} is in the future",
+        "no later than {latest}",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_an_outcomes_file_dated_in_the_future_is_refused_by_row(
+    client: TestClient, candidates_csv: bytes, tmp_path: Path, language: Language
+) -> None:
+    made = _issue(client, candidates_csv, {"capacity": 3})
+    ids = [item["msme_id"] for item in made["selected"]]
+    future = _day(3)
+    frame = pd.DataFrame(
+        {
+            "id_umkm": ids,
+            "didampingi": ["ya"] * 3,
+            "go_digital": ["ya", "tidak", "ya"],
+            "tanggal": [f"{_day():%d/%m/%Y}", f"{future:%d/%m/%Y}", _day(1).isoformat()],
+        }
+    )
+    refused = _outcomes(
+        client, made["list_id"], csv_bytes(frame, tmp_path, "hasil.csv"), language=language
+    )
+
+    assert refused.status_code == 422, refused.text
+    body = refused.json()
+    message, reason, fix = FUTURE_FILE[language]
+    assert (body["error"], body["message"]) == ("invalid_outcome_dates", message)
+    (problem,) = body["problems"]
+    assert (problem["row"], problem["column"]) == (3, "tanggal")
+    assert reason.format(date=future.isoformat()) in problem["reason"]
+    assert fix.format(latest=_day(1).isoformat()) in problem["fix"]
+    assert ids[1] not in problem["reason"]  # the row names the MSME; no other cell is repeated
+    assert [(g["column"], g["rows"]) for g in body["groups"]] == [("tanggal", [3])]
+    issued = client.get(f"/v1/lists/{made['list_id']}", headers=AUTH).json()
+    assert issued["outcomes"]["outcomes"] == 0  # the whole file, not only row 3
+
+
+def test_an_outcomes_file_observed_before_mentoring_or_before_the_list_is_refused(
+    client: TestClient, candidates_csv: bytes, tmp_path: Path
+) -> None:
+    made = _issue(client, candidates_csv, {"capacity": 3})
+    ids = [item["msme_id"] for item in made["selected"]]
+    frame = pd.DataFrame(
+        {
+            "id_umkm": ids,
+            "didampingi": ["ya"] * 3,
+            "go_digital": ["ya", "tidak", "ya"],
+            "tanggal_pendampingan": [_day(-20).isoformat(), _day().isoformat(), ""],
+            "tanggal": [_day().isoformat(), _day(-1).isoformat(), _day().isoformat()],
+        }
+    )
+    refused = _outcomes(
+        client, made["list_id"], csv_bytes(frame, tmp_path, "hasil.csv"), language="en"
+    )
+
+    assert refused.status_code == 422, refused.text
+    problems = [(p["row"], p["column"], p["reason"]) for p in refused.json()["problems"]]
+    assert [(row, column) for row, column, _ in problems] == [
+        (2, "tanggal_pendampingan"),
+        (3, "tanggal"),
+    ]
+    assert f"before the list was issued on {_day().isoformat()}" in problems[0][2]
+    assert (
+        problems[1][2]
+        == f"observed on {_day(-1).isoformat()} (before the mentoring on {_day().isoformat()})"
+    )
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_an_outcomes_file_with_mentored_msmes_not_selected_is_recorded_with_a_warning(
+    client: TestClient, candidates_csv: bytes, tmp_path: Path, language: Language
+) -> None:
+    made = _issue(client, candidates_csv, {"capacity": 3})
+    chosen = [item["msme_id"] for item in made["selected"]]
+    left_out = [item["msme_id"] for item in made["not_selected"]][:2]
+    frame = pd.DataFrame(
+        {
+            "id_umkm": [*chosen, *left_out],
+            "didampingi": ["ya"] * 5,
+            "go_digital": ["ya", "tidak", "ya", "tidak", "tidak"],
+            "tanggal": [_day().isoformat()] * 5,
+        }
+    )
+    answer = _outcomes(
+        client, made["list_id"], csv_bytes(frame, tmp_path, "hasil.csv"), language=language
+    )
+
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["inserted"], body["mentored_not_selected"]) == (5, 2)
+    params = {"count": 2, "list_number": made["list_id"][:8]}
+    assert body["warnings"] == [render("warning_mentored_not_selected", params, language)]
+    assert made["list_id"][:8] in body["warnings"][0]
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
