@@ -3,7 +3,8 @@
 `load_uplift_model` asks here before it loads, so `umkm score`, `umkm prioritize` and the service
 refuse a name or alias typo, or a store that is not there, without MLflow's traceback; and a
 SQLite store that does not exist is not created by the lookup (MLflow would leave an empty
-`mlflow.db` in whatever folder the command ran from).
+`mlflow.db` in whatever folder the command ran from). Each refusal is a code with parameters
+(`MODEL_LOOKUP_CODES`), worded at the edges in the command's language.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from models.errors import ModelLookupError
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
+
+    from data.messages import Language
 
 TRACKING_URI_VARIABLE = "MLFLOW_TRACKING_URI"
 # models:/name@alias and models:/name/version (stages and `latest` are left to MLflow).
@@ -39,21 +42,47 @@ def masked_uri(text: str) -> str:
     )
 
 
-def describe_store(uri: str) -> str:
-    """The store as the user set it: `MLFLOW_TRACKING_URI=sqlite:///none.db`, or MLflow's
-    default in the working folder when the variable is unset; credentials masked."""
+# What a lookup says (data.messages code -> parameters). `uri` is the model URI (masked), `store`
+# the tracking store as the user set it (`store_param`: text, or `model_store_default` when
+# MLflow's default applies); `registered` and `versions` name their own code (what is there).
+MODEL_LOOKUP_CODES: dict[str, tuple[str, ...]] = {
+    "model_no_store": ("uri", "path", "store"),
+    "model_no_registered_name": ("uri", "name", "store", "registered"),
+    "model_no_alias": ("uri", "name", "alias", "store", "aliases"),
+    "model_no_alias.aliases": ("alias", "version"),
+    "model_no_alias_none": ("uri", "name", "alias", "store"),
+    "model_no_version": ("uri", "name", "version", "store", "versions"),
+    "model_not_found": ("uri", "store", "detail"),
+    "model_store_default": ("uri", "folder"),
+    "model_names_listed": ("names",),
+    "model_names_listed_more": ("names",),
+    "model_names_none": (),
+    "model_names_unlisted": (),
+    "model_versions_range": ("first", "last"),
+    "model_versions_one": ("first",),
+    "model_versions_none": (),
+    "model_versions_unlisted": (),
+}
+
+
+def store_param(uri: str) -> str | dict[str, str]:
+    """The store as the user set it, as a message parameter: `MLFLOW_TRACKING_URI=<uri>`, or
+    MLflow's default in the working folder (`model_store_default`) when the variable is unset;
+    credentials masked."""
     shown = masked_uri(uri)
     if os.environ.get(TRACKING_URI_VARIABLE) == uri:
         return f"{TRACKING_URI_VARIABLE}={shown}"
     if not os.environ.get(TRACKING_URI_VARIABLE):
-        return f"{shown}, MLflow's default in {Path.cwd()}: {TRACKING_URI_VARIABLE} is not set"
+        return {"code": "model_store_default", "uri": shown, "folder": str(Path.cwd())}
     return shown
 
 
-_CHECK = (
-    f"check the folder you run from (MLflow's default store is mlflow.db in the working folder) "
-    f"or set {TRACKING_URI_VARIABLE} to the store that holds the model"
-)
+def describe_store(uri: str, language: Language = "en") -> str:
+    """`store_param` in words: `MLFLOW_TRACKING_URI=sqlite:///none.db`, or `sqlite:///mlflow.db,
+    MLflow's default in /work: MLFLOW_TRACKING_URI is not set`."""
+    from data.messages import format_param
+
+    return format_param("store", store_param(uri), language)
 
 
 def missing_local_store(uri: str) -> Path | None:
@@ -63,14 +92,14 @@ def missing_local_store(uri: str) -> Path | None:
     if scheme == "sqlite":
         from sqlalchemy.engine import make_url
 
+        from data.store.engine import missing_sqlite_file
+
         try:
-            database = make_url(uri).database
+            url = make_url(uri)
         except Exception:  # an unparsable URL is MLflow's to refuse
             return None
-        if not database or database == ":memory:" or database.startswith("file:"):
-            return None
-        path = Path(database)
-    elif scheme == "file":
+        return missing_sqlite_file(url)
+    if scheme == "file":
         path = Path(urlsplit(uri).path)
     elif scheme == "" and uri:
         path = Path(uri)
@@ -78,6 +107,16 @@ def missing_local_store(uri: str) -> Path | None:
         return None
     path = path if path.is_absolute() else Path.cwd() / path
     return None if path.exists() else path
+
+
+def check_store(uri: str, store: str) -> None:
+    """Raise `ModelLookupError` (`model_no_store`) when `store`, where `uri` is looked up, is a
+    local store that is not there: asking MLflow would create it empty."""
+    missing = missing_local_store(store)
+    if missing is not None:
+        raise ModelLookupError(
+            "model_no_store", uri=masked_uri(uri), path=str(missing), store=store_param(store)
+        )
 
 
 def check_model_uri(uri: str) -> None:
@@ -89,12 +128,7 @@ def check_model_uri(uri: str) -> None:
     if registered is None and not uri.startswith("runs:/"):
         return
     store = mlflow.get_registry_uri() if registered else mlflow.get_tracking_uri()
-    missing = missing_local_store(store)
-    if missing is not None:
-        raise ModelLookupError(
-            f"model {uri} not found: there is no MLflow tracking store at {missing} "
-            f"({describe_store(store)}); {_CHECK}"
-        )
+    check_store(uri, store)
     if registered is not None:
         _check_registered(
             uri, store, registered["name"], registered["alias"], registered["version"]
@@ -108,22 +142,21 @@ def _check_registered(
     from mlflow.exceptions import MlflowException
 
     client = MlflowClient(registry_uri=store)
+    where = {"uri": masked_uri(uri), "name": name, "store": store_param(store)}
     try:
         model = client.get_registered_model(name)
     except MlflowException as error:
         if error.error_code != "RESOURCE_DOES_NOT_EXIST":
             raise
         raise ModelLookupError(
-            f"model {uri} not found: no registered model named {name} in the tracking store "
-            f"{describe_store(store)}; {_registered_names(client)}; check the name, or {_CHECK}"
+            "model_no_registered_name", **where, registered=_registered_names(client)
         ) from None
     aliases = dict(model.aliases or {})
     if alias is not None and alias not in aliases:
-        held = ", ".join(f"{a} (v{v})" for a, v in sorted(aliases.items())) or "none"
-        raise ModelLookupError(
-            f"model {uri} not found: {name} has no alias {alias} in the tracking store "
-            f"{describe_store(store)}; its aliases: {held}; check the alias, or {_CHECK}"
-        )
+        if not aliases:
+            raise ModelLookupError("model_no_alias_none", **where, alias=alias)
+        held = [{"alias": a, "version": str(v)} for a, v in sorted(aliases.items())]
+        raise ModelLookupError("model_no_alias", **where, alias=alias, aliases=held)
     if version is not None:
         try:
             client.get_model_version(name, version)
@@ -131,42 +164,39 @@ def _check_registered(
             if error.error_code != "RESOURCE_DOES_NOT_EXIST":
                 raise
             raise ModelLookupError(
-                f"model {uri} not found: {name} has no version {version} in the tracking store "
-                f"{describe_store(store)}; {_versions(client, name)}; check the version, or "
-                f"{_CHECK}"
+                "model_no_version", **where, version=version, versions=_versions(client, name)
             ) from None
 
 
-def _registered_names(client: MlflowClient) -> str:
-    """`registered there: umkm-uplift, hillstrom-uplift` (at most `LISTED_NAMES`)."""
+def _registered_names(client: MlflowClient) -> dict[str, object]:
+    """The registered names there (at most `LISTED_NAMES`), as a parameter naming its code."""
     from mlflow.exceptions import MlflowException
 
     try:
         found = client.search_registered_models(max_results=LISTED_NAMES + 1)
     except MlflowException:  # listing is a courtesy: the error is the name
-        return "the registered names could not be listed"
+        return {"code": "model_names_unlisted"}
     names = sorted(model.name for model in found)
     if not names:
-        return "no model is registered there"
-    shown = ", ".join(names[:LISTED_NAMES])
-    more = " and more" if len(names) > LISTED_NAMES else ""
-    return f"registered there: {shown}{more}"
+        return {"code": "model_names_none"}
+    code = "model_names_listed_more" if len(names) > LISTED_NAMES else "model_names_listed"
+    return {"code": code, "names": names[:LISTED_NAMES]}
 
 
-def _versions(client: MlflowClient, name: str) -> str:
-    """`its versions: 1 to 7` (or `its version: 1`, `it has no version`)."""
+def _versions(client: MlflowClient, name: str) -> dict[str, object]:
+    """The versions of `name` (first to last), as a parameter naming its code."""
     from mlflow.exceptions import MlflowException
 
     try:
         found = client.search_model_versions(f"name = '{name}'", max_results=1000)
     except MlflowException:
-        return "its versions could not be listed"
+        return {"code": "model_versions_unlisted"}
     numbers = sorted(int(v.version) for v in found)
     if not numbers:
-        return "it has no version"
+        return {"code": "model_versions_none"}
     if len(numbers) == 1:
-        return f"its version: {numbers[0]}"
-    return f"its versions: {numbers[0]} to {numbers[-1]}"
+        return {"code": "model_versions_one", "first": str(numbers[0])}
+    return {"code": "model_versions_range", "first": str(numbers[0]), "last": str(numbers[-1])}
 
 
 def not_found(uri: str, detail: str) -> ModelLookupError:
@@ -174,7 +204,5 @@ def not_found(uri: str, detail: str) -> ModelLookupError:
     import mlflow
 
     first = masked_uri(detail.strip().splitlines()[0] if detail.strip() else "not found")
-    store = describe_store(mlflow.get_tracking_uri())
-    return ModelLookupError(
-        f"model {uri} not found in the tracking store {store}: {first}; {_CHECK}"
-    )
+    store = store_param(mlflow.get_tracking_uri())
+    return ModelLookupError("model_not_found", uri=masked_uri(uri), store=store, detail=first)

@@ -266,6 +266,11 @@ EVALUATE_POLICY_CODES: dict[str, tuple[str, ...]] = {
     "policy_extra": (),
     "policy_interval": ("value", "low", "high"),
     "policy_not_available": (),
+    # The verdict under a list's table: `difference` is the estimate with its interval
+    # (`policy_interval`), `method` the estimator's name, `level` the interval's coverage.
+    "policy_verdict_better": ("list_id", "difference", "method", "level"),
+    "policy_verdict_worse": ("list_id", "difference", "method", "level"),
+    "policy_verdict_unclear": ("list_id", "difference", "method", "level"),
 }
 # The table's rows: label code, PolicyValue method attribute, decimals.
 _POLICY_ROWS = (
@@ -325,28 +330,6 @@ def _show_policy_value(value: PolicyValue, out: Console, err: Console, language:
         console.line(verdict, out)
 
 
-# The verdict under a list's table, per language. Not yet in data/messages' catalogs (being
-# reworded elsewhere at the time): the entries `policy_verdict_*` belong there.
-_VERDICTS: dict[Language, dict[str, str]] = {
-    "en": {
-        "better": "list {list_id}: the model's list did better than a lottery: {difference} "
-        "digitalizations per slot ({method}, {level} interval above zero)",
-        "worse": "list {list_id}: the model's list did worse than a lottery: {difference} "
-        "digitalizations per slot ({method}, {level} interval below zero)",
-        "unclear": "list {list_id}: the model is not shown to do better than a lottery: "
-        "difference {difference} includes zero ({method}, {level} interval)",
-    },
-    "id": {
-        "better": "daftar {list_id}: daftar model lebih baik daripada undian: {difference} "
-        "UMKM go digital per slot ({method}, rentang {level} di atas nol)",
-        "worse": "daftar {list_id}: daftar model lebih buruk daripada undian: {difference} "
-        "UMKM go digital per slot ({method}, rentang {level} di bawah nol)",
-        "unclear": "daftar {list_id}: model belum terbukti lebih baik daripada undian: selisih "
-        "{difference} mencakup nol ({method}, rentang {level})",
-    },
-}
-
-
 def policy_verdict(value: PolicyValue, language: Language = "en") -> str | None:
     """One plain line: did the model's list beat a lottery for the same slots? Judged on the
     difference per slot, doubly robust when estimated (the tighter), else inverse propensity;
@@ -374,12 +357,13 @@ def policy_verdict(value: PolicyValue, language: Language = "en") -> str | None:
     shown = render(
         "policy_interval", {"value": sign + estimate, "low": low, "high": high}, language
     )
-    return _VERDICTS[language][kind].format(
-        list_id=value.list_id,
-        difference=shown,
-        method=render("policy_dr" if method == "dr" else "policy_ips", {}, language),
-        level=f"{value.level:.0%}",
-    )
+    params = {
+        "list_id": value.list_id,
+        "difference": shown,
+        "method": render("policy_dr" if method == "dr" else "policy_ips", {}, language),
+        "level": f"{value.level:.0%}",
+    }
+    return render(f"policy_verdict_{kind}", params, language)
 
 
 def _fixed(number: float, digits: int, language: Language) -> str:

@@ -24,6 +24,7 @@ from mlflow.exceptions import MlflowException
 
 from data.contract import CHAMPION
 from models.features import FloatArray
+from models.model_lookup import check_store
 from training import evaluation as ev
 from training.crossfit import SELECTION_METRIC
 from training.errors import TrainingError
@@ -132,11 +133,13 @@ def promote(name: str, version: int | str, reason: str, *, force: bool = False) 
     promoted_at, promoted_by) and as a run in the experiment `<name>-promotions`. A version
     tagged `weak_evidence = true` is refused (`WeakEvidenceError`, saying why) unless `force`;
     forced, the result carries why, and the version is tagged `promoted_despite_weak_evidence`.
+    A local tracking store that does not exist is a `ModelLookupError`, and is not created.
     """
     if not reason.strip():
         raise RegistryError("a promotion needs a reason (--reason TEXT)")
-    c = client()
     version = str(version)
+    check_store(f"models:/{name}/{version}", mlflow.get_registry_uri())
+    c = client()
     try:
         found = c.get_model_version(name, version)
     except MlflowException as error:

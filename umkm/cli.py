@@ -5,7 +5,7 @@ together. Command bodies import their heavy dependencies lazily so `umkm --help`
 A configuration mistake in any command (a setting, a training config) is answered here with one
 line on stderr naming the setting and its rule, never its value, and exit code 2; so is a model
 URI that names no model (`models.errors.ModelLookupError`: the model, the tracking store with its
-credentials masked, and what to check).
+credentials masked, and what to check, in the command's `--lang` where it has one).
 """
 
 from __future__ import annotations
@@ -58,7 +58,10 @@ class _Commands(TyperGroup):
         except (SettingsError, SettingsSourceError, ConfigError) as error:
             message = " ".join(str(error).split())
         except ModelLookupError as error:  # a model URI naming nothing (score, prioritize, ...)
-            message = " ".join(str(error).split())
+            from data.messages import render
+
+            worded = render(error.code, error.params, data_cli.command_language(ctx))
+            message = " ".join(worded.split())
         console.error(message, language=data_cli.command_language(ctx))  # `galat:` for --lang id
         raise typer.Exit(2)
 

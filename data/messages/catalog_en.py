@@ -245,6 +245,10 @@ MESSAGES: dict[str, str] = {
         "{issued}, and mentoring and its outcome follow the list."
     ),
     "migration_failed": "the program store's schema could not be migrated",
+    "store_missing": (
+        "no program store at {path}; check --url / UMKM_DATABASE_URL, or run `umkm serve` / "
+        "`umkm db upgrade` to create one"
+    ),
     # --- service.errors: the store's refusals as the API and page word them ---------------------
     "refusal_list_not_found": "No mentoring list has id {list_id}.",
     "refusal_unknown_list": "no mentoring list {list_id}",
@@ -314,6 +318,18 @@ MESSAGES: dict[str, str] = {
     "policy_extra": "extra digitalizations",
     "policy_interval": "{value} [{low}, {high}]",
     "policy_not_available": "n/a",
+    "policy_verdict_better": (
+        "list {list_id}: the model's list did better than a lottery: {difference} digitalizations "
+        "per slot ({method}, {level} interval above zero)"
+    ),
+    "policy_verdict_worse": (
+        "list {list_id}: the model's list did worse than a lottery: {difference} digitalizations "
+        "per slot ({method}, {level} interval below zero)"
+    ),
+    "policy_verdict_unclear": (
+        "list {list_id}: the model is not shown to do better than a lottery: difference "
+        "{difference} includes zero ({method}, {level} interval)"
+    ),
     # --- allocation: constraints that cannot hold ------------------------------------------------
     "quota_too_tight": (
         "quotas allow at most {possible} of the {asked} slots to be filled while {remaining} more "
@@ -378,6 +394,51 @@ MESSAGES: dict[str, str] = {
     "cli_checked_profile": "{path}: checked as a profile file, {count} problem(s)",
     "cli_checked_history": "{path}: checked as a history file, {count} problem(s)",
     "cli_rows": "{rows} rows: {valid} valid, {rejected} rejected",
+    # --- models.model_lookup: a model URI that names no model ------------------------------------
+    "model_no_store": (
+        "model {uri} not found: there is no MLflow tracking store at {path} ({store}); check the "
+        "folder you run from (MLflow's default store is mlflow.db in the working folder) or set "
+        "MLFLOW_TRACKING_URI to the store that holds the model"
+    ),
+    "model_no_registered_name": (
+        "model {uri} not found: no registered model named {name} in the tracking store {store}; "
+        "{registered}; check the name, or check the folder you run from (MLflow's default store is "
+        "mlflow.db in the working folder) or set MLFLOW_TRACKING_URI to the store that holds the "
+        "model"
+    ),
+    "model_no_alias": (
+        "model {uri} not found: {name} has no alias {alias} in the tracking store {store}; its "
+        "aliases: {aliases}; check the alias, or check the folder you run from (MLflow's default "
+        "store is mlflow.db in the working folder) or set MLFLOW_TRACKING_URI to the store that "
+        "holds the model"
+    ),
+    "model_no_alias.aliases": "{alias} (v{version})",
+    "model_no_alias_none": (
+        "model {uri} not found: {name} has no alias {alias} in the tracking store {store}; its "
+        "aliases: none; check the alias, or check the folder you run from (MLflow's default store "
+        "is mlflow.db in the working folder) or set MLFLOW_TRACKING_URI to the store that holds "
+        "the model"
+    ),
+    "model_no_version": (
+        "model {uri} not found: {name} has no version {version} in the tracking store {store}; "
+        "{versions}; check the version, or check the folder you run from (MLflow's default store "
+        "is mlflow.db in the working folder) or set MLFLOW_TRACKING_URI to the store that holds "
+        "the model"
+    ),
+    "model_not_found": (
+        "model {uri} not found in the tracking store {store}: {detail}; check the folder you run "
+        "from (MLflow's default store is mlflow.db in the working folder) or set "
+        "MLFLOW_TRACKING_URI to the store that holds the model"
+    ),
+    "model_store_default": "{uri}, MLflow's default in {folder}: MLFLOW_TRACKING_URI is not set",
+    "model_names_listed": "registered there: {names}",
+    "model_names_listed_more": "registered there: {names} and more",
+    "model_names_none": "no model is registered there",
+    "model_names_unlisted": "the registered names could not be listed",
+    "model_versions_range": "its versions: {first} to {last}",
+    "model_versions_one": "its version: {first}",
+    "model_versions_none": "it has no version",
+    "model_versions_unlisted": "its versions could not be listed",
     # --- data.console: the label leading a command's message on stderr ---------------------------
     "console_error": "error:",
     "console_warning": "warning:",

@@ -256,6 +256,10 @@ MESSAGES: dict[str, str] = {
         "pada {issued}, dan pendampingan serta hasilnya terjadi setelah daftar."
     ),
     "migration_failed": "skema penyimpanan program tidak dapat dimigrasi",
+    "store_missing": (
+        "tidak ada penyimpanan program di {path}; periksa --url / UMKM_DATABASE_URL, atau jalankan "
+        "`umkm serve` / `umkm db upgrade` untuk membuatnya"
+    ),
     # --- service.errors: penolakan penyimpanan program di API dan halaman -----------------------
     "refusal_list_not_found": "Tidak ada daftar pendampingan dengan id {list_id}.",
     "refusal_unknown_list": "tidak ada daftar pendampingan {list_id}",
@@ -338,6 +342,18 @@ MESSAGES: dict[str, str] = {
     "policy_extra": "tambahan UMKM go digital",
     "policy_interval": "{value} [{low}; {high}]",
     "policy_not_available": "tidak ada",
+    "policy_verdict_better": (
+        "daftar {list_id}: daftar model lebih baik daripada undian: {difference} UMKM go digital "
+        "per slot ({method}, rentang {level} di atas nol)"
+    ),
+    "policy_verdict_worse": (
+        "daftar {list_id}: daftar model lebih buruk daripada undian: {difference} UMKM go digital "
+        "per slot ({method}, rentang {level} di bawah nol)"
+    ),
+    "policy_verdict_unclear": (
+        "daftar {list_id}: model belum terbukti lebih baik daripada undian: selisih {difference} "
+        "mencakup nol ({method}, rentang {level})"
+    ),
     # --- allocation: batasan yang tidak dapat dipenuhi -------------------------------------------
     "quota_too_tight": (
         "batas provinsi hanya mengizinkan {possible} dari {asked} slot terisi, padahal masih ada "
@@ -403,6 +419,51 @@ MESSAGES: dict[str, str] = {
     "cli_checked_profile": "{path}: diperiksa sebagai berkas profil UMKM, {count} masalah",
     "cli_checked_history": "{path}: diperiksa sebagai berkas riwayat pendampingan, {count} masalah",
     "cli_rows": "{rows} baris: {valid} valid, {rejected} ditolak",
+    # --- models.model_lookup: URI model yang tidak menunjuk model apa pun -----------------------
+    "model_no_store": (
+        "model {uri} tidak ditemukan: tidak ada penyimpanan pelacakan MLflow di {path} ({store}); "
+        "periksa folder tempat perintah dijalankan (penyimpanan bawaan MLflow adalah mlflow.db di "
+        "folder kerja) atau atur MLFLOW_TRACKING_URI ke penyimpanan yang memuat model itu"
+    ),
+    "model_no_registered_name": (
+        "model {uri} tidak ditemukan: tidak ada model terdaftar bernama {name} di penyimpanan "
+        "pelacakan {store}; {registered}; periksa namanya, atau periksa folder tempat perintah "
+        "dijalankan (penyimpanan bawaan MLflow adalah mlflow.db di folder kerja) atau atur "
+        "MLFLOW_TRACKING_URI ke penyimpanan yang memuat model itu"
+    ),
+    "model_no_alias": (
+        "model {uri} tidak ditemukan: {name} tidak punya alias {alias} di penyimpanan pelacakan "
+        "{store}; aliasnya: {aliases}; periksa aliasnya, atau periksa folder tempat perintah "
+        "dijalankan (penyimpanan bawaan MLflow adalah mlflow.db di folder kerja) atau atur "
+        "MLFLOW_TRACKING_URI ke penyimpanan yang memuat model itu"
+    ),
+    "model_no_alias.aliases": "{alias} (v{version})",
+    "model_no_alias_none": (
+        "model {uri} tidak ditemukan: {name} tidak punya alias {alias} di penyimpanan pelacakan "
+        "{store}; aliasnya: tidak ada; periksa aliasnya, atau periksa folder tempat perintah "
+        "dijalankan (penyimpanan bawaan MLflow adalah mlflow.db di folder kerja) atau atur "
+        "MLFLOW_TRACKING_URI ke penyimpanan yang memuat model itu"
+    ),
+    "model_no_version": (
+        "model {uri} tidak ditemukan: {name} tidak punya versi {version} di penyimpanan pelacakan "
+        "{store}; {versions}; periksa versinya, atau periksa folder tempat perintah dijalankan "
+        "(penyimpanan bawaan MLflow adalah mlflow.db di folder kerja) atau atur "
+        "MLFLOW_TRACKING_URI ke penyimpanan yang memuat model itu"
+    ),
+    "model_not_found": (
+        "model {uri} tidak ditemukan di penyimpanan pelacakan {store}: {detail}; periksa folder "
+        "tempat perintah dijalankan (penyimpanan bawaan MLflow adalah mlflow.db di folder kerja) "
+        "atau atur MLFLOW_TRACKING_URI ke penyimpanan yang memuat model itu"
+    ),
+    "model_store_default": "{uri}, bawaan MLflow di {folder}: MLFLOW_TRACKING_URI tidak diatur",
+    "model_names_listed": "yang terdaftar di sana: {names}",
+    "model_names_listed_more": "yang terdaftar di sana: {names} dan lainnya",
+    "model_names_none": "belum ada model yang terdaftar di sana",
+    "model_names_unlisted": "nama model yang terdaftar tidak dapat dibaca",
+    "model_versions_range": "versinya: {first} sampai {last}",
+    "model_versions_one": "versinya: hanya {first}",
+    "model_versions_none": "model itu belum punya versi",
+    "model_versions_unlisted": "versinya tidak dapat dibaca",
     # --- data.console: label pembuka pesan perintah di stderr -----------------------------------
     "console_error": "galat:",
     "console_warning": "peringatan:",

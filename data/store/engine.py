@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from data.store.errors import StoreError
+from data.store.errors import StoreError, StoreMissingError
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000  # a second writer waits this long for the lock instead of failing
 
@@ -22,7 +22,8 @@ SQLITE_BUSY_TIMEOUT_MS = 5_000  # a second writer waits this long for the lock i
 def make_engine(url: str, *, existing: bool = False) -> Engine:
     """An engine for `url`; on SQLite every connection enforces foreign keys and uses WAL.
 
-    With `existing`, a SQLite file that does not exist is a `StoreError` (nothing is created).
+    With `existing`, a SQLite file that does not exist is a `StoreMissingError` (nothing is
+    created).
     """
     try:
         parsed = make_url(url)
@@ -33,11 +34,7 @@ def make_engine(url: str, *, existing: bool = False) -> Engine:
         ) from None
     missing = missing_sqlite_file(parsed) if existing else None
     if missing is not None:
-        raise StoreError(
-            f"no program store at {missing}; check --url / UMKM_DATABASE_URL, or run "
-            "`umkm serve` / `umkm db upgrade` to create one",
-            path=str(missing),
-        )
+        raise StoreMissingError(str(missing))
     engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     if parsed.get_backend_name() == "sqlite":
         in_memory = parsed.database in (None, "", ":memory:")

@@ -168,6 +168,17 @@ class InvalidOutcomeDatesError(StoreError):
         super().__init__(message, count=len(worded), problems=worded)
 
 
+class StoreMissingError(StoreError):
+    """A command that only reads the store was pointed at a SQLite file that does not exist
+    (nothing is created)."""
+
+    code = "store_missing"
+
+    def __init__(self, path: str) -> None:
+        super().__init__(render(self.code, {"path": path}, "en"), path=path)
+        self.path = path
+
+
 class MigrationError(StoreError):
     """The store's schema could not be migrated (or the URL cannot be used)."""
 

@@ -24,6 +24,7 @@ from data.store.errors import (
 )
 from data.validation import VALIDATION_CODES
 from models.features import FEATURE_CODES
+from models.model_lookup import MODEL_LOOKUP_CODES
 from models.policy_value import STATUS_NOTE_CODES
 from service.cli import PRIORITIZE_CODES
 from service.errors import STORE_REFUSAL_CODES
@@ -58,6 +59,7 @@ CODES: dict[str, tuple[str, ...]] = {
     **OUTCOME_DATE_FIX_CODES,
     **OUTCOME_WARNING_CODES,
     "migration_failed": (),
+    "store_missing": ("path",),
     **ALLOCATION_CODES,
     **REASON_PHRASE_CODES,
     **EVIDENCE_CODES,
@@ -71,9 +73,15 @@ CODES: dict[str, tuple[str, ...]] = {
     **PRIORITIZE_CODES,
     **CONSOLE_CODES,
     **EVALUATE_POLICY_CODES,
+    **MODEL_LOOKUP_CODES,
 }
 # Entries the same in both languages: names, codes and figures only.
-COGNATES = {"factor.other", "min_share_reserved.shares", "shares_exceed_list.needed"}
+COGNATES = {
+    "factor.other",
+    "min_share_reserved.shares",
+    "shares_exceed_list.needed",
+    "model_no_alias.aliases",
+}
 
 
 def test_the_registries_name_every_code_the_modules_declare() -> None:

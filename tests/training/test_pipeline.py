@@ -410,17 +410,25 @@ def test_promote_refuses_an_unknown_version(scenario: Scenario) -> None:
     assert "has no version 99" in result.output
 
 
-def test_without_mlflow_tracking_uri_mlflow_default_sqlite_store_is_used(
+def test_without_mlflow_tracking_uri_promote_refuses_a_default_store_that_is_not_there(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No MLFLOW_TRACKING_URI: MLflow 3's default, sqlite:///mlflow.db in the working folder."""
+    """No MLFLOW_TRACKING_URI: MLflow 3's default, sqlite:///mlflow.db in the working folder;
+    `umkm promote` names it and does not create it (as `umkm score` does)."""
     monkeypatch.chdir(tmp_path)
     with use_tracking_uri(None):
-        assert mlflow.get_tracking_uri() == f"sqlite:///{tmp_path / 'mlflow.db'}"
+        store = mlflow.get_tracking_uri()
+        assert store == f"sqlite:///{tmp_path / 'mlflow.db'}"
         result = CliRunner().invoke(app, ["promote", "--version", "1", "--reason", "x"])
     assert result.exit_code == 2
-    assert "model 'umkm-uplift' has no version 1" in result.output
-    assert (tmp_path / "mlflow.db").is_file()
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1  # one line, no traceback
+    assert " ".join(result.stderr.split()).startswith(
+        "error: model models:/umkm-uplift/1 not found: there is no MLflow tracking store at "
+        f"{tmp_path / 'mlflow.db'} ({store}, MLflow's default in {tmp_path}: "
+        "MLFLOW_TRACKING_URI is not set); check the folder you run from"
+    )
+    assert not (tmp_path / "mlflow.db").exists()
 
 
 def test_a_large_history_is_cross_fitted_on_every_row_with_two_folds_and_t_joining(

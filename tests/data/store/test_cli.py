@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from data.messages import Language, render
+from data.store.engine import make_engine
+from data.store.errors import StoreMissingError
 from data.store.migrate import upgrade
 from data.store.records import OutcomeIn
 from data.store.repository import ProgramStore
@@ -48,6 +51,33 @@ def test_db_current_names_a_store_that_is_not_there_and_creates_nothing(tmp_path
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
     assert f"no program store at {missing}" in " ".join(result.stderr.split())
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "no program store at {path}; " + MISSING_HINT),
+        (
+            "id",
+            "tidak ada penyimpanan program di {path}; periksa --url / UMKM_DATABASE_URL, atau "
+            "jalankan `umkm serve` / `umkm db upgrade` untuk membuatnya",
+        ),
+    ],
+)
+def test_a_store_that_is_not_there_has_its_own_code_naming_the_path(
+    tmp_path: Path, language: Language, said: str
+) -> None:
+    """`store_missing` with the path, so a command's --lang words it (not `store_error`)."""
+    missing = tmp_path / "umkm.db"
+
+    with pytest.raises(StoreMissingError) as raised:
+        make_engine(f"sqlite:///{missing}", existing=True)
+
+    error = raised.value
+    assert (error.code, dict(error.params)) == ("store_missing", {"path": str(missing)})
+    assert str(error) == render(error.code, error.params, "en")
+    assert render(error.code, error.params, language) == said.format(path=missing)
     assert not missing.exists()
 
 
