@@ -17,11 +17,15 @@ _SHARE = ("share", "column", "value", "fraction")
 ALLOCATION_CODES: dict[str, tuple[str, ...]] = {
     "quota_too_tight": ("possible", "asked", "remaining", "limiting"),
     "quota_too_tight.limiting": ("province", "quota", "candidates"),
+    # quotas of 0 that leave no slot at all (capacity cannot be lowered below 1)
+    "quota_leaves_no_slot": ("provinces", "remaining", "asked"),
+    "quotas_leave_no_slot": ("provinces", "remaining", "asked"),
     "share_too_few_candidates": (*_SHARE, "needed", "slots", "available"),
     "share_blocked_by_quotas": (*_SHARE, "needed", "slots", "possible"),
     "shares_exceed_list": ("column", "needed", "total", "slots"),
     "shares_exceed_list.needed": (*_SHARE, "needed"),
     "budget_too_small": ("budget", "possible", "asked", "cheapest_cost"),
+    "budget_pays_no_slot": ("budget", "asked", "cheapest_cost"),
     "budget_below_share": (*_SHARE, "budget", "needed", "cheapest_cost"),
     "no_whole_number_list": (),
     "constraints_clash": ("slots", "constraints", "culprits"),
@@ -102,11 +106,14 @@ ALLOCATION_CODES: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong: a stable `code`, the figures it names, and the English sentence."""
+    """One thing wrong: a stable `code`, the figures it names, and the English sentence;
+    `field`: the list option at fault as a `ListOptions` path (`quotas.32`, `min_share.0`,
+    `budget`) when one is."""
 
     code: str
     message: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    field: str | None = None
 
     def __str__(self) -> str:
         return self.message

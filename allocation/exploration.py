@@ -29,10 +29,9 @@ import pandas as pd
 from allocation.candidates import Eligible
 from allocation.errors import InfeasibleConstraints, Problem
 from allocation.feasibility import share_params
-from allocation.options import AllocationRequest
+from allocation.options import SEED_LIMIT, AllocationRequest
 
 SelectedBy = Literal["model", "exploration"]
-SEED_BOUND = 2**63
 
 
 def explored_slots(share: float, fill: int) -> int:
@@ -41,8 +40,9 @@ def explored_slots(share: float, fill: int) -> int:
 
 
 def fresh_seed() -> int:
-    """A seed for a list whose request gave none (reported with the list)."""
-    return secrets.randbelow(SEED_BOUND)
+    """A seed for a list whose request gave none (reported with the list), below 2^53 so that
+    every JSON client reads it exactly (`SEED_LIMIT`)."""
+    return secrets.randbelow(SEED_LIMIT)
 
 
 def model_part(
@@ -71,6 +71,7 @@ def model_part(
                         "model_slots": slots,
                         "option": "exploration_share",
                     },
+                    field="exploration_share",
                 )
             )
         else:

@@ -52,26 +52,9 @@ def check_constraints(eligible: Eligible, request: ListOptions, fill: int) -> li
                 for p, quota in sorted(request.quotas.items())
                 if p in counts.index and counts[p] > quota
             }
-            full = [f"{p} ({quota} of {n} candidates)" for p, (quota, n) in limiting.items()]
-            problems.append(
-                Problem(
-                    "quota_too_tight",
-                    f"quotas allow at most {reachable} of the {fill} slots to be filled while "
-                    f"{eligible.size - reachable} more eligible candidates remain; limiting "
-                    f"quotas: {', '.join(full)}; raise them or lower capacity to {reachable}",
-                    {
-                        "possible": reachable,
-                        "asked": fill,
-                        "remaining": eligible.size - reachable,
-                        "limiting": [
-                            {"province": p, "quota": quota, "candidates": n}
-                            for p, (quota, n) in limiting.items()
-                        ],
-                    },
-                )
-            )
+            problems.append(_quota_problem(limiting, reachable, fill, eligible.size))
     by_column: dict[str, list[tuple[MinShare, int]]] = {}
-    for share, members in zip(request.min_share, eligible.members, strict=True):
+    for index, (share, members) in enumerate(zip(request.min_share, eligible.members, strict=True)):
         need = share.required(fill)
         by_column.setdefault(share.column, []).append((share, need))
         have = int(members.sum())
@@ -83,6 +66,7 @@ def check_constraints(eligible: Eligible, request: ListOptions, fill: int) -> li
                     f"min_share {share.label} needs {need} of {fill} slots but only {have} "
                     f"eligible candidates have {share.column}={share.value}",
                     params | {"needed": need, "slots": fill, "available": have},
+                    field=f"min_share.{index}",
                 )
             )
             continue
@@ -95,6 +79,7 @@ def check_constraints(eligible: Eligible, request: ListOptions, fill: int) -> li
                     f"quotas let only {reachable} candidates with {share.column}={share.value} "
                     "on the list",
                     params | {"needed": need, "slots": fill, "possible": reachable},
+                    field=f"min_share.{index}",
                 )
             )
     for column_name, shares in by_column.items():
@@ -114,11 +99,58 @@ def check_constraints(eligible: Eligible, request: ListOptions, fill: int) -> li
                         "total": total,
                         "slots": fill,
                     },
+                    field="min_share",
                 )
             )
     if request.budget is not None:
         problems += _budget_problems(eligible, request, fill, request.budget)
     return problems
+
+
+def _quota_problem(
+    limiting: dict[str, tuple[int, int]], reachable: int, fill: int, eligible: int
+) -> Problem:
+    """Quotas that leave slots empty while candidates wait (`limiting`: province -> quota and
+    its eligible candidates), with a fix that can be made: capacity cannot go below 1, so quotas
+    of 0 that leave no slot at all ask for the quotas to change. Its field is the one quota at
+    fault (`quotas.32`), or `quotas` when several are."""
+    field = f"quotas.{next(iter(limiting))}" if len(limiting) == 1 else "quotas"
+    if reachable == 0:  # every eligible candidate is in a province whose quota is 0
+        provinces = list(limiting)
+        params = {"provinces": provinces, "remaining": eligible, "asked": fill}
+        named = ", ".join(provinces)
+        if len(provinces) == 1:
+            return Problem(
+                "quota_leaves_no_slot",
+                f"a quota of 0 for {named} leaves no slot for the {eligible} eligible "
+                "candidates, and there are no others; raise the quota or remove it",
+                params,
+                field=field,
+            )
+        return Problem(
+            "quotas_leave_no_slot",
+            f"quotas of 0 for {named} leave no slot for the {eligible} eligible candidates, "
+            "and there are no others; raise the quotas or remove them",
+            params,
+            field=field,
+        )
+    full = [f"{p} ({quota} of {n} candidates)" for p, (quota, n) in limiting.items()]
+    return Problem(
+        "quota_too_tight",
+        f"quotas allow at most {reachable} of the {fill} slots to be filled while "
+        f"{eligible - reachable} more eligible candidates remain; limiting "
+        f"quotas: {', '.join(full)}; raise them or lower capacity to {reachable}",
+        {
+            "possible": reachable,
+            "asked": fill,
+            "remaining": eligible - reachable,
+            "limiting": [
+                {"province": p, "quota": quota, "candidates": n}
+                for p, (quota, n) in limiting.items()
+            ],
+        },
+        field=field,
+    )
 
 
 def _budget_problems(
@@ -130,21 +162,33 @@ def _budget_problems(
     spent = np.cumsum(cheapest)
     if spent[fill - 1] > budget * (1 + 1e-12):
         affordable = int(np.searchsorted(spent, budget * (1 + 1e-12), side="right"))
-        problems.append(
-            Problem(
-                "budget_too_small",
-                f"budget {budget:,.2f} pays for at most {affordable} of the {fill} slots "
-                f"(the {fill} cheapest eligible candidates cost {spent[fill - 1]:,.2f}); "
-                f"raise the budget or lower capacity to {affordable}",
-                {
-                    "budget": budget,
-                    "possible": affordable,
-                    "asked": fill,
-                    "cheapest_cost": float(spent[fill - 1]),
-                },
+        if affordable == 0:  # capacity cannot go below 1: only the budget can change
+            problems.append(
+                Problem(
+                    "budget_pays_no_slot",
+                    f"budget {budget:,.2f} pays for none of the {fill} slots (the cheapest "
+                    f"eligible candidate costs {spent[0]:,.2f}); raise the budget",
+                    {"budget": budget, "asked": fill, "cheapest_cost": float(spent[0])},
+                    field="budget",
+                )
             )
-        )
-    for share, members in zip(request.min_share, eligible.members, strict=True):
+        else:
+            problems.append(
+                Problem(
+                    "budget_too_small",
+                    f"budget {budget:,.2f} pays for at most {affordable} of the {fill} slots "
+                    f"(the {fill} cheapest eligible candidates cost {spent[fill - 1]:,.2f}); "
+                    f"raise the budget or lower capacity to {affordable}",
+                    {
+                        "budget": budget,
+                        "possible": affordable,
+                        "asked": fill,
+                        "cheapest_cost": float(spent[fill - 1]),
+                    },
+                    field="budget",
+                )
+            )
+    for index, (share, members) in enumerate(zip(request.min_share, eligible.members, strict=True)):
         need = share.required(fill)
         have = int(members.sum())
         if 0 < need <= have:
@@ -161,6 +205,7 @@ def _budget_problems(
                             "needed": need,
                             "cheapest_cost": cost_of_share,
                         },
+                        field=f"min_share.{index}",
                     )
                 )
     return problems

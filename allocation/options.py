@@ -70,7 +70,12 @@ class MinShare(BaseModel):
         return math.ceil(round(self.share * filled, 9))
 
 
-SEED_LIMIT = 2**63  # seeds are non-negative 64-bit integers (numpy's generators take any)
+# Seeds of the exploration draw. New ones are drawn below 2^53, and requests may give only those:
+# a larger JSON number loses its last digits in JavaScript and jq (IEEE doubles), so a client
+# there could not send back the seed it was given. Lists recorded before 2026-12-06 may carry any
+# seed below 2^63 (numpy's generators take any); options describing a recorded list accept those.
+SEED_LIMIT = 2**53
+RECORDED_SEED_LIMIT = 2**63
 
 
 class ListOptions(BaseModel):
@@ -105,9 +110,9 @@ class ListOptions(BaseModel):
     exploration_seed: int | None = Field(
         default=None,
         ge=0,
-        lt=SEED_LIMIT,
+        lt=RECORDED_SEED_LIMIT,
         description="Seed of the random draw, so a list can be made again; unset: a fresh one, "
-        "reported with the list.",
+        "reported with the list. 0 to 2^53 - 1 (9007199254740991), exact in every JSON client.",
     )
 
     @model_validator(mode="after")

@@ -25,7 +25,7 @@ from service.deps import single_query_values
 from service.docs import router as docs_router
 from service.errors import install_error_handlers
 from service.headers import ResponseHeadersMiddleware
-from service.limits import BodyLimitMiddleware
+from service.limits import BodyLimitMiddleware, RouteLimit
 from service.metrics import MetricsMiddleware, ServiceMetrics, forget_this_process
 from service.model_store import ModelStore, bound_registry_requests
 from service.program_schemas import ListRequest, OutcomesRequest
@@ -53,7 +53,9 @@ drive, and builds mentoring lists under capacity, provincial quotas, minimum sha
 
 All `/v1` routes need an `X-API-Key` header (when the service has keys configured) whose key has
 the route's scope: `read` (scores, model, GET lists), `lists` (POST /v1/lists, /v1/prioritize),
-`outcomes` (POST /v1/outcomes) or `admin`. Reasons come
+`outcomes` (POST /v1/outcomes) or `admin`; the web page's routes take the scope of their API
+equivalent (a list from a file and its exports `lists`, a recorded list `read`, an outcomes
+file `outcomes`). Reasons come
 in Bahasa Indonesia by default; send `Accept-Language: en` for English. Errors always have the
 form `{"error", "message", "problems": [{"field", "type", "reason"}]}` and never repeat the
 submitted values.
@@ -149,14 +151,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_router)
 
     body_limits = {
-        "/v1/scores": settings.body_limit_scores,
-        "/v1/prioritize": settings.body_limit_prioritize,
-        "/v1/lists": settings.body_limit_prioritize,
-        "/v1/outcomes": limit_for(MAX_OUTCOMES, OUTCOME_BYTES),
+        "/v1/scores": RouteLimit(settings.body_limit_scores, "scores"),
+        "/v1/prioritize": RouteLimit(settings.body_limit_prioritize, "lists"),
+        "/v1/lists": RouteLimit(settings.body_limit_prioritize, "lists"),
+        "/v1/outcomes": RouteLimit(limit_for(MAX_OUTCOMES, OUTCOME_BYTES), "outcomes"),
         **web_body_limits(settings),  # the page's file upload and export
     }
     app.add_middleware(
-        BodyLimitMiddleware, limits=body_limits, default=settings.max_body_bytes_default
+        BodyLimitMiddleware,
+        limits=body_limits,
+        default=settings.max_body_bytes_default,
+        default_language=settings.default_language,
     )
     # Outermost, so it also counts the 413s refused before routing.
     app.add_middleware(MetricsMiddleware, metrics=metrics, known_paths=frozenset(body_limits))

@@ -1,7 +1,8 @@
 """API keys and their scopes: `X-API-Key` compared in constant time with every configured key.
 
 Scopes (`service.keys`): `read` (scores, the model, GET lists), `lists` (POST /v1/lists and
-/v1/prioritize), `outcomes` (POST /v1/outcomes), `admin` (/v1/admin/*). A missing or unknown key
+/v1/prioritize), `outcomes` (POST /v1/outcomes), `admin` (/v1/admin/*); the page's routes take
+their API equivalent's (`service.web.routes`). A missing or unknown key
 is a 401; a known key without the route's scope a 403 naming the scope. With no UMKM_API_KEYS the
 API is open (the local demo) except for the admin routes.
 """

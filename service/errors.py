@@ -2,7 +2,8 @@
 
 Validation errors list every problem with its field path (`msmes.3.owner_age`), pydantic's error
 type and a reason in the language of Accept-Language (`service.request_problems`), but never the
-submitted value: profiles are personal data, and errors end up in logs.
+submitted value: profiles are personal data, and errors end up in logs. Beyond 1,000 problems they
+are summarised (`problems_total`, `problems_left_out`), so a small bad body gets a small answer.
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ from data.store.errors import (
 )
 from service.auth import ScopeError
 from service.deps import reply_language
+from service.exceptions import WordedHTTPError
 from service.headers import word_reply_in
 from service.request_problems import (
-    field_path,
-    problem_reason,
     readable_path,
     request_message,
+    request_problems,
 )
 from service.schemas import ErrorResponse, Problem
 
@@ -78,19 +79,6 @@ def error_response(
     )
 
 
-def problems_from(errors: Sequence[Any], language: Language = "en") -> list[Problem]:
-    """Pydantic/FastAPI error dicts -> problems with dotted paths and pydantic's types, each
-    reason worded in `language` from the catalog; submitted values dropped."""
-    return [
-        Problem(
-            field=field_path(error.get("loc", ())),
-            type=str(error.get("type", "invalid")),
-            reason=problem_reason(error, language),
-        )
-        for error in errors
-    ]
-
-
 def validation_error(problems: Sequence[Problem], language: Language = "en") -> JSONResponse:
     """422 listing every problem."""
     return error_response(
@@ -98,15 +86,32 @@ def validation_error(problems: Sequence[Problem], language: Language = "en") -> 
     )
 
 
+def request_refusal(errors: Sequence[Any], language: Language = "en") -> JSONResponse:
+    """422 `invalid_request` for pydantic/FastAPI errors: every problem, or beyond
+    `MAX_LISTED_PROBLEMS` a summary with `problems_total` and `problems_left_out`."""
+    found = request_problems(errors, language)
+    problems = [
+        Problem(field=item.field, type=item.type, reason=item.reason) for item in found.problems
+    ]
+    content = ErrorResponse(
+        error="invalid_request",
+        message=found.message,
+        problems=problems,
+        problems_total=found.total,
+        problems_left_out=found.left_out,
+    )
+    return JSONResponse(content.model_dump(mode="json"), status_code=422)
+
+
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    language = reply_language(request)
-    return validation_error(problems_from(exc.errors(), language), language)
+    return request_refusal(exc.errors(), reply_language(request))
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    word_reply_in(request, None)  # its detail is English, whatever Accept-Language asked
+    # Its detail is English whatever Accept-Language asked, unless it was worded already.
+    word_reply_in(request, exc.language if isinstance(exc, WordedHTTPError) else None)
     code = ERROR_CODES.get(exc.status_code, f"http_{exc.status_code}")
     detail = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
     if isinstance(exc, ScopeError):
@@ -228,13 +233,17 @@ class AllocationRefusal:
     problems: list[str]
     exit_code: int
     codes: list[str] = field(default_factory=list)  # each problem's own code, as `problems`
+    # each problem's option at fault (`quotas.32`, `budget`), as `problems`; None: no one option
+    fields: list[str | None] = field(default_factory=list)
 
     def response(self) -> JSONResponse:
-        """The API's answer: each problem's `type` is its stable code, `reason` its words."""
+        """The API's answer: each problem's `type` is its stable code, `reason` its words and
+        `field` the option at fault, when one is."""
         codes = self.codes or [self.error] * len(self.problems)
+        fields = self.fields or [None] * len(self.problems)
         problems = [
-            Problem(field=None, type=code, reason=text)
-            for code, text in zip(codes, self.problems, strict=True)
+            Problem(field=at, type=code, reason=text)
+            for code, text, at in zip(codes, self.problems, fields, strict=True)
         ]
         return error_response(self.status, self.error, self.message, problems)
 
@@ -252,11 +261,12 @@ def allocation_refusal(
     spell = spell_option or (lambda params: params)
     problems = [render(problem.code, spell(problem.params), language) for problem in error.details]
     codes = [problem.code for problem in error.details]
+    fields = [problem.field for problem in error.details]
     message = render(error.code, {}, language)
     if isinstance(error, InfeasibleConstraints):
-        return AllocationRefusal(422, error.code, message, problems, 1, codes)
+        return AllocationRefusal(422, error.code, message, problems, 1, codes, fields)
     if isinstance(error, CandidateError):  # the input's fault, like a bad option
-        return AllocationRefusal(422, error.code, message, problems, 2, codes)
+        return AllocationRefusal(422, error.code, message, problems, 2, codes, fields)
     if language == "en":
         message = str(error) if spell_option is None else "; ".join(problems)
     else:

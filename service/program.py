@@ -25,7 +25,6 @@ from data.store.records import (
 from data.store.repository import ProgramStore
 from service.model_store import LoadedModel
 from service.program_schemas import (
-    ExplorationOut,
     IssuedListOut,
     IssuedListResponse,
     ListedSelectedMsme,
@@ -37,8 +36,8 @@ from service.program_schemas import (
     OutcomesRequest,
     OutcomesSummary,
 )
-from service.schemas import ModelRef
-from service.scoring import prioritize_profiles_with_result
+from service.schemas import ExplorationOut, ModelRef
+from service.scoring import exploration_out, prioritize_profiles_with_result
 
 # Options of the list as asked, and the constraints it respected, as the store keeps them.
 OPTION_FIELDS = ("capacity", "exclude_digital", "only_beneficial", "exploration_share")
@@ -104,16 +103,19 @@ def issue_list_with_result(
     )
     selected = [
         ListedSelectedMsme.model_construct(
-            **entry.__dict__,
-            selected_by=_selected_by(exploration, entry.msme_id),
-            selection_probability=_probability(exploration, entry.msme_id, selected=True),
+            **entry.__dict__
+            | {
+                "selected_by": _selected_by(exploration, entry.msme_id),
+                "selection_probability": _probability(exploration, entry.msme_id, selected=True),
+            }
         )
         for entry in response.selected
     ]
-    fields = response.__dict__ | {"selected": selected}
-    issued = IssuedListResponse.model_construct(
-        **fields, list_id=list_id, exploration=_exploration_out(exploration, body)
-    )
+    fields = response.__dict__ | {
+        "selected": selected,
+        "exploration": _exploration_out(exploration, body),
+    }
+    issued = IssuedListResponse.model_construct(**fields, list_id=list_id)
     return issued, result
 
 
@@ -282,17 +284,9 @@ def _probability(exploration: Exploration | None, msme_id: str, *, selected: boo
 
 
 def _exploration_out(exploration: Exploration | None, body: ListRequest) -> ExplorationOut:
-    if exploration is None:
-        return ExplorationOut(
-            share=body.exploration_share, seed=None, slots=0, drawn=0, pool=0, probability=0.0
-        )
-    return ExplorationOut(
-        share=exploration.share,
-        seed=exploration.seed,
-        slots=exploration.slots,
-        drawn=len(exploration.drawn),
-        pool=len(exploration.pool),
-        probability=exploration.probability,
+    """A recorded list always says how it explored, a share of 0 included."""
+    return exploration_out(exploration) or ExplorationOut(
+        share=body.exploration_share, seed=None, slots=0, drawn=0, pool=0, probability=0.0
     )
 
 

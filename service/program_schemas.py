@@ -34,6 +34,7 @@ from service.schemas import (
     EXAMPLE_PROFILE_2,
     MSME_ID_MAX_LENGTH,
     ContractBool,
+    ExplorationOut,
     ModelRef,
     PrioritizeMsme,
     PrioritizeRequest,
@@ -179,17 +180,6 @@ class ListedSelectedMsme(SelectedMsme):
         description="The MSME's exact chance of being on this list under its rule: 1 for the "
         "model's picks, k / m for each of the m MSMEs the k exploration slots were drawn from.",
     )
-
-
-class ExplorationOut(BaseModel):
-    """How the list explored."""
-
-    share: float
-    seed: int | None = Field(description="Seed of the draw (send it back to redo the list).")
-    slots: int = Field(description="Slots to fill at random: round(share x filled slots).")
-    drawn: int = Field(description="Slots filled at random (fewer when the pool was smaller).")
-    pool: int = Field(description="Eligible MSMEs the random slots were drawn from.")
-    probability: float = Field(description="Each pool member's chance of being drawn.")
 
 
 class IssuedListResponse(PrioritizeResponse):

@@ -5,6 +5,10 @@ Each error keeps its pydantic `type` and field path; the reason is a catalog cod
 type, with parameters from pydantic's `ctx` (a bound, a length, the allowed values), and names the
 field as a person reads it (`msmes[3].province_code`). A validator that refuses a value raises
 `data.field_rules.FieldRuleError` with its own code, which pydantic reports as a `value_error`.
+
+A request with more than `MAX_LISTED_PROBLEMS` problems is answered with them summarised
+(`request_problems`): a problem repeated in several rows once, naming its rows, and at most
+`MAX_LISTED_PROBLEMS` entries, with the total and how many are left out.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 from data.field_rules import FieldRuleError
 from data.messages import Language, format_param, render
@@ -52,6 +57,10 @@ _LIMIT = ("field", "limit")
 REQUEST_PROBLEM_CODES: dict[str, tuple[str, ...]] = {
     "invalid_request": ("count",),
     "invalid_request_one": ("count",),
+    "invalid_request_grouped": ("count",),
+    "invalid_request_cut": ("count", "listed", "left_out"),
+    "problem_in_every_row": ("problem", "count", "first", "last"),
+    "problem_in_rows": ("problem", "count", "first", "last"),
     "field_body": (),
     **dict.fromkeys(
         (
@@ -109,6 +118,21 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 _JSON_POSITION = re.compile(r" at line (\d+) column (\d+)$")  # serde_json's `Display`
 
+# Problems listed one by one at most; a request with more gets them summarised. A 280 KB body of
+# 10,000 bare `msme_id`s has 130,000 problems: listed one by one, a 13 MB answer and 3.8 s of CPU.
+MAX_LISTED_PROBLEMS = 1_000
+
+
+class _EveryRow:
+    """The row index of a problem repeated in several rows: `*` in `msmes.*.owner_age`,
+    `[*]` in `msmes[*].owner_age` (a sentinel, so a mapping's key `"*"` still reads `["*"]`)."""
+
+    def __str__(self) -> str:
+        return "*"
+
+
+EVERY_ROW: Final = _EveryRow()
+
 
 def field_path(loc: Sequence[object]) -> str | None:
     """The stable, machine-readable path of a problem (`msmes.3.province_code`); None for the
@@ -129,7 +153,7 @@ def readable_path(loc: Sequence[object]) -> str | None:
     for part in parts:
         if part == "[key]":  # pydantic's marker for a mapping's key: the key is named already
             continue
-        if isinstance(part, int):
+        if isinstance(part, int) or part is EVERY_ROW:
             text += f"[{part}]"
         elif _NAME.fullmatch(str(part)):
             text += f".{part}" if text else str(part)
@@ -194,6 +218,124 @@ def request_message(count: int, language: Language) -> str:
     """The 422's message: how many problems, and that nothing was processed."""
     code = "invalid_request_one" if count == 1 else "invalid_request"
     return render(code, {"count": count}, language)
+
+
+@dataclass(frozen=True)
+class ListedProblem:
+    """One entry of a 422's `problems`: a problem, or one repeated in several rows."""
+
+    field: str | None
+    type: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RequestProblems:
+    """What a 422 `invalid_request` lists, and its message. `total` and `left_out` are set when
+    the problems are summarised (more than the limit): every problem found, and how many of them
+    no entry names."""
+
+    problems: list[ListedProblem]
+    message: str
+    total: int | None = None
+    left_out: int | None = None
+
+
+@dataclass
+class _Repeated:
+    """The same problem (field, type, code and parameters) in the rows of one list."""
+
+    error: Mapping[str, Any]  # its first occurrence
+    loc: tuple[object, ...]  # its path, the row as EVERY_ROW
+    shown: str  # its parameters as a reason shows them
+    first: int | None
+    last: int | None
+    count: int = 1
+    contiguous: bool = True  # every row from `first` to `last`
+    shows_input: bool = False  # some row's value would show in the reason
+
+
+def request_problems(
+    errors: Sequence[Mapping[str, Any]],
+    language: Language,
+    limit: int = MAX_LISTED_PROBLEMS,
+) -> RequestProblems:
+    """A request's errors as a 422 lists them, worded in `language`: every one, up to `limit`;
+    beyond, summarised: a problem repeated in several rows of a list (`msmes`, `min_share`) once,
+    its field `msmes.*.owner_age` and its reason naming how many rows and which, then at most
+    `limit` entries. Only the listed entries are worded, so the work stays bounded too."""
+    if len(errors) <= limit:
+        listed = [
+            ListedProblem(
+                field_path(error.get("loc", ())),
+                str(error.get("type", "invalid")),
+                problem_reason(error, language),
+            )
+            for error in errors
+        ]
+        return RequestProblems(listed, request_message(len(listed), language))
+    groups = _repeated(errors, language)
+    entries = list(groups.values())
+    listed = [_entry(group, language) for group in entries[:limit]]
+    left_out = sum(group.count for group in entries[limit:])
+    count = len(errors)
+    if left_out:
+        params = {"count": count, "listed": len(listed), "left_out": left_out}
+        message = render("invalid_request_cut", params, language)
+    else:
+        message = render("invalid_request_grouped", {"count": count}, language)
+    return RequestProblems(listed, message, total=count, left_out=left_out)
+
+
+def _repeated(
+    errors: Sequence[Mapping[str, Any]], language: Language
+) -> dict[tuple[object, ...], _Repeated]:
+    """The errors grouped by problem, a row's index left out of the path (first seen first)."""
+    groups: dict[tuple[object, ...], _Repeated] = {}
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        at = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
+        row = None if at is None else loc[at]
+        assert row is None or isinstance(row, int)
+        general = loc if at is None else (*loc[:at], EVERY_ROW, *loc[at + 1 :])
+        code, params = problem_message(error)
+        key = (general, error.get("type"), code, repr(sorted(params.items())))
+        group = groups.get(key)
+        if group is None:
+            shown = " ".join(
+                format_param(name, value, language, params, code) for name, value in params.items()
+            )
+            group = groups[key] = _Repeated(error, general, shown, row, row)
+        else:
+            group.count += 1
+            if row is not None and group.first is not None and group.last is not None:
+                if row != group.last:  # pydantic reports rows in order: a gap breaks the run
+                    group.contiguous = group.contiguous and row == group.last + 1
+                group.first, group.last = min(group.first, row), max(group.last, row)
+        group.shows_input = group.shows_input or _shows_input(error.get("input"), group.shown)
+    return groups
+
+
+def _entry(group: _Repeated, language: Language) -> ListedProblem:
+    """One group as an entry: the problem itself when it is alone, else once for its rows."""
+    error = group.error
+    kind = str(error.get("type", "invalid"))
+    if group.count == 1 or group.first is None or group.last is None:
+        return ListedProblem(
+            field_path(error.get("loc", ())), kind, problem_reason(error, language)
+        )
+    named = readable_path(group.loc)
+    if group.shows_input:  # some row's value would show: name the field alone, as for one row
+        problem = render(FALLBACK_CODE, {"field": named}, language)
+    else:
+        problem = problem_reason(error, language, field=named)
+    loc = tuple(error.get("loc", ()))
+    row_at = group.loc.index(EVERY_ROW)
+    first = readable_path((*loc[:row_at], group.first))
+    last = readable_path((*loc[:row_at], group.last))
+    code = "problem_in_every_row" if group.contiguous else "problem_in_rows"
+    params = {"problem": problem, "count": group.count, "first": first, "last": last}
+    return ListedProblem(field_path(group.loc), kind, render(code, params, language))
 
 
 def _expected_values(expected: str) -> list[str] | str:

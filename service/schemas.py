@@ -25,7 +25,14 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from allocation import options
-from allocation.options import MIN_SHARE_COLUMNS, SEED_LIMIT, ListOptions, declared
+from allocation.exploration import SelectedBy
+from allocation.options import (
+    MIN_SHARE_COLUMNS,
+    RECORDED_SEED_LIMIT,
+    SEED_LIMIT,
+    ListOptions,
+    declared,
+)
 from data.contract import (
     FALSE_STRINGS,
     PROFILE_COLUMNS,
@@ -43,6 +50,9 @@ MSME_ID_MAX_LENGTH = 64
 # 100,000 MSMEs stays an ordinary float.
 MAX_COST = 1e12
 MAX_BUDGET = 1e17
+# `time_limit_seconds` of a request: at least a second, at most a minute.
+MIN_TIME_LIMIT_SECONDS = 1.0
+MAX_TIME_LIMIT_SECONDS = 60.0
 
 
 EXAMPLE_PROFILE: dict[str, Any] = {
@@ -107,7 +117,10 @@ def _integral(value: object) -> object:
 # validator, pydantic would write them into OpenAPI as unknown keywords.
 JsonInt = Annotated[int, BeforeValidator(_integral)]
 Slots = Annotated[int, Field(ge=0, le=MAX_PRIORITIZE_MSMES), BeforeValidator(_integral)]
-Seed = Annotated[int, Field(ge=0, lt=SEED_LIMIT), BeforeValidator(_integral)]
+# A seed a request gives: 0 to 2^53 - 1, exact in JavaScript (`allocation.options.SEED_LIMIT`).
+Seed = Annotated[int, Field(ge=0, le=SEED_LIMIT - 1), BeforeValidator(_integral)]
+# A seed as a recorded list's options carry it: lists recorded before 2026-12-06 have larger ones.
+RecordedSeed = Annotated[int, Field(ge=0, lt=RECORDED_SEED_LIMIT), BeforeValidator(_integral)]
 
 
 def _boolean_spellings_schema() -> dict[str, Any]:
@@ -306,6 +319,17 @@ class ListOptionsBody(ListOptions):
     exploration_seed: Seed | None = Field(
         default=None, description=ListOptions.model_fields["exploration_seed"].description
     )
+    # The solver's own limit (`AllocationRequest`), bounded here: a shared service's worker
+    # thread is held this long at most (twice, when an infeasible list is explained).
+    time_limit_seconds: float = Field(
+        default=options.DEFAULT_TIME_LIMIT_SECONDS,
+        ge=MIN_TIME_LIMIT_SECONDS,
+        le=MAX_TIME_LIMIT_SECONDS,
+        allow_inf_nan=False,
+        description="Seconds the solver may take for a list it solves exactly (quotas, minimum "
+        "shares or a budget; 1 to 60, default 10). Past it, a list already found is answered "
+        "with its optimality gap in `notes`; without one, a 422 solver_time_limit.",
+    )
 
 
 class _Candidates(_Strict):
@@ -350,6 +374,19 @@ class SelectedMsme(BaseModel):
     segment: ScoredSegment
     province_code: str
     cost: float | None = None
+    selected_by: SelectedBy | None = Field(
+        default=None,
+        description="When the request explores (exploration_share > 0): model (picked by the "
+        "ranking) or exploration (drawn at random). Null otherwise: every MSME is the model's.",
+    )
+    selection_probability: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="When the request explores: the MSME's exact chance of being on this list "
+        "under its rule, 1 for the model's picks, k / m for each of the m MSMEs the k "
+        "exploration slots were drawn from. Null otherwise (1 for every MSME).",
+    )
 
 
 class NotSelectedMsme(BaseModel):
@@ -375,6 +412,20 @@ class BindingConstraintOut(BaseModel):
     limit: float
     unconstrained: float = Field(description="What ranking by uplift alone would use.")
     message: str
+
+
+class ExplorationOut(BaseModel):
+    """How the list explored."""
+
+    share: float
+    seed: int | None = Field(
+        description="Seed of the draw: send it back as exploration_seed to redo the list. Below "
+        "2^53, exact in JavaScript (lists recorded before 2026-12-06 may carry larger ones)."
+    )
+    slots: int = Field(description="Slots to fill at random: round(share x filled slots).")
+    drawn: int = Field(description="Slots filled at random (fewer when the pool was smaller).")
+    pool: int = Field(description="Eligible MSMEs the random slots were drawn from.")
+    probability: float = Field(description="Each pool member's chance of being drawn.")
 
 
 class PrioritizeResponse(BaseModel):
@@ -413,6 +464,11 @@ class PrioritizeResponse(BaseModel):
         "not mentored (`events_control`) MSMEs in training.",
     )
     method: str = Field(description="greedy, quota_greedy, milp (HiGHS) or none")
+    exploration: ExplorationOut | None = Field(
+        default=None,
+        description="When the request explores (exploration_share > 0): the draw, its seed and "
+        "pool. POST /v1/prioritize records nothing; POST /v1/lists records the list.",
+    )
     selected: list[SelectedMsme]
     not_selected: list[NotSelectedMsme]
 
@@ -523,7 +579,11 @@ class ReloadResult(BaseModel):
 class Problem(BaseModel):
     """One problem of a request: where and why, never the submitted value."""
 
-    field: str | None = Field(description="Path like msmes.3.owner_age; null for the whole body.")
+    field: str | None = Field(
+        description="Path like msmes.3.owner_age (msmes.*.owner_age: a problem repeated in "
+        "several rows of a summarised 422); on infeasible_constraints the option at fault "
+        "(quotas.32, min_share.0, budget); null for the whole body, or no one field."
+    )
     type: str = Field(
         description="Stable code of the problem, the same in every language: on a 422 "
         "invalid_request pydantic's error type (missing, less_than_equal, literal_error, ...) "
@@ -535,9 +595,28 @@ class Problem(BaseModel):
     )
 
 
+def _unset(value: object) -> bool:
+    return value is None
+
+
 class ErrorResponse(BaseModel):
     """Every 4xx/5xx answer of the API."""
 
     error: str = Field(examples=["invalid_request"])
     message: str
     problems: list[Problem] = Field(default_factory=list)
+    # Only in a summarised 422 invalid_request (absent otherwise, not null).
+    problems_total: int | None = Field(
+        default=None,
+        exclude_if=_unset,
+        description="Only on a 422 invalid_request with more than 1,000 problems, whose "
+        "`problems` are then summarised (a problem repeated in several rows listed once, its "
+        "field as msmes.*.owner_age and its reason naming the rows; at most 1,000 entries): "
+        "every problem found.",
+    )
+    problems_left_out: int | None = Field(
+        default=None,
+        exclude_if=_unset,
+        description="With `problems_total`: how many of the problems no entry of `problems` "
+        "names (fix those listed and send the request again to see them).",
+    )

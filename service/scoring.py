@@ -17,6 +17,7 @@ from allocation import (
     AllocationRequest,
     AllocationResult,
     BindingConstraint,
+    Exploration,
     allocate,
 )
 from data.contract import PROFILE_COLUMNS
@@ -28,6 +29,7 @@ from service.model_store import LoadedModel
 from service.reasons import ReasonLike, factor_code, reason_text
 from service.schemas import (
     BindingConstraintOut,
+    ExplorationOut,
     NotSelectedMsme,
     PrioritizeRequest,
     PrioritizeResponse,
@@ -205,10 +207,25 @@ def _prioritize(
         notes=list_notes(result, language),
         **_evidence(loaded, language),
         method=result.method,
-        selected=_selected(result.selected),
+        exploration=exploration_out(result.exploration),
+        selected=_selected(result.selected, result.exploration),
         not_selected=_not_selected(result, language),
     )
     return response, result
+
+
+def exploration_out(exploration: Exploration | None) -> ExplorationOut | None:
+    """How the list explored, as the answer gives it; None when it did not."""
+    if exploration is None:
+        return None
+    return ExplorationOut(
+        share=exploration.share,
+        seed=exploration.seed,
+        slots=exploration.slots,
+        drawn=len(exploration.drawn),
+        pool=len(exploration.pool),
+        probability=exploration.probability,
+    )
 
 
 def binding_out(item: BindingConstraint, language: Language) -> BindingConstraintOut:
@@ -240,7 +257,9 @@ def _evidence(loaded: LoadedModel, language: Language) -> dict[str, Any]:
     return {"evidence_warning": text, "evidence_code": code, "evidence_params": params}
 
 
-def _selected(frame: pd.DataFrame) -> list[SelectedMsme]:
+def _selected(frame: pd.DataFrame, exploration: Exploration | None) -> list[SelectedMsme]:
+    """The list's entries; with exploration, each says how it got on the list and its exact
+    chance (as POST /v1/lists records them)."""
     costs = frame["cost"].tolist() if "cost" in frame.columns else [None] * len(frame)
     return [
         SelectedMsme.model_construct(
@@ -252,6 +271,10 @@ def _selected(frame: pd.DataFrame) -> list[SelectedMsme]:
             segment=segment,
             province_code=province,
             cost=_number(cost),
+            selected_by=None if exploration is None else exploration.selected_by(msme_id),
+            selection_probability=None
+            if exploration is None
+            else exploration.selection_probability(msme_id, True),
         )
         for rank, msme_id, gain, p1, p0, segment, province, cost in zip(
             frame["rank"].tolist(),

@@ -126,6 +126,17 @@ MESSAGES: dict[str, str] = {
     "invalid_request_one": (
         "The request has {count} problem; nothing was processed. Fix each field listed."
     ),
+    "invalid_request_grouped": (
+        "The request has {count} problems; nothing was processed. A problem repeated in several "
+        "rows is listed once, naming its rows: fix each one listed."
+    ),
+    "invalid_request_cut": (
+        "The request has {count} problems; nothing was processed. Only the first {listed} are "
+        "listed (a problem repeated in several rows once, naming its rows) and {left_out} are "
+        "left out: fix those listed and send the request again to see the rest."
+    ),
+    "problem_in_every_row": "{problem}: in every row from {first} to {last} ({count} rows)",
+    "problem_in_rows": "{problem}: in {count} rows, the first {first}, the last {last}",
     "field_body": "the request body",
     "field_missing": "{field} is required",
     "field_unknown": "{field} is not a field of this request; remove it",
@@ -269,6 +280,29 @@ MESSAGES: dict[str, str] = {
     ),
     "refusal_invalid_list": "The list cannot be recorded.",
     "refusal_store_unavailable": "The program store cannot be used now; nothing was written.",
+    # --- service.limits: a body over its route's limit (413), with the way out per route ------
+    "body_limit_default": (
+        "The request body is larger than this route's limit of {limit} bytes ({megabytes} MB); "
+        "send a smaller body."
+    ),
+    "body_limit_scores": (
+        "The request body is larger than this route's limit of {limit} bytes ({megabytes} MB); "
+        "send fewer MSMEs per request (split the list into several requests, or score a file "
+        "with `umkm score`)."
+    ),
+    "body_limit_lists": (
+        "The request body is larger than this route's limit of {limit} bytes ({megabytes} MB); "
+        "send fewer MSMEs per request (or use `umkm prioritize` with files for very long lists)."
+    ),
+    "body_limit_outcomes": (
+        "The request body is larger than this route's limit of {limit} bytes ({megabytes} MB); "
+        "send fewer outcomes per batch (at most {maximum}), splitting a long batch into several "
+        "requests: each is idempotent, so one that failed can be sent again."
+    ),
+    "body_limit_file": (
+        "The upload is larger than this route's limit of {limit} bytes ({megabytes} MB); send a "
+        "smaller file: fewer rows, or the same rows saved as CSV, which is smaller than XLSX."
+    ),
     # --- service.program: warnings of recorded outcomes (API and page) -------------------------
     "warning_mentored_not_selected_one": (
         "{count} outcome says mentored for an MSME that list {list_number} did not select. It "
@@ -337,6 +371,14 @@ MESSAGES: dict[str, str] = {
         "{possible}"
     ),
     "quota_too_tight.limiting": "{province} ({quota} of {candidates} candidates)",
+    "quota_leaves_no_slot": (
+        "a quota of 0 for {provinces} leaves no slot for the {remaining} eligible candidates, and "
+        "there are no others; raise the quota or remove it"
+    ),
+    "quotas_leave_no_slot": (
+        "quotas of 0 for {provinces} leave no slot for the {remaining} eligible candidates, and "
+        "there are no others; raise the quotas or remove them"
+    ),
     "share_too_few_candidates": (
         "the minimum share of {value} ({fraction}) needs {needed} of {slots} slots, but only "
         "{available} eligible candidates match {value}"
@@ -354,6 +396,10 @@ MESSAGES: dict[str, str] = {
         "budget {budget} pays for at most {possible} of the {asked} slots (the {asked} cheapest "
         "eligible candidates cost {cheapest_cost}); raise the budget or lower capacity to "
         "{possible}"
+    ),
+    "budget_pays_no_slot": (
+        "budget {budget} pays for none of the {asked} slots (the cheapest eligible candidate "
+        "costs {cheapest_cost}); raise the budget"
     ),
     "budget_below_share": (
         "budget {budget} cannot pay the minimum share of {value} ({fraction}): its {needed} "

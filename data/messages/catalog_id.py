@@ -137,6 +137,19 @@ MESSAGES: dict[str, str] = {
         "Permintaan memiliki {count} masalah; tidak ada yang diproses. Perbaiki masalah yang "
         "tercantum."
     ),
+    "invalid_request_grouped": (
+        "Permintaan memiliki {count} masalah; tidak ada yang diproses. Masalah yang berulang di "
+        "beberapa baris dicantumkan sekali, dengan baris-barisnya: perbaiki setiap masalah yang "
+        "tercantum."
+    ),
+    "invalid_request_cut": (
+        "Permintaan memiliki {count} masalah; tidak ada yang diproses. Hanya {listed} yang pertama "
+        "dicantumkan (masalah yang berulang di beberapa baris sekali, dengan baris-barisnya) dan "
+        "{left_out} tidak dicantumkan: perbaiki yang tercantum lalu kirim ulang permintaan untuk "
+        "melihat sisanya."
+    ),
+    "problem_in_every_row": "{problem}: di setiap baris dari {first} sampai {last} ({count} baris)",
+    "problem_in_rows": "{problem}: di {count} baris, yang pertama {first}, yang terakhir {last}",
     "field_body": "isi permintaan",
     "field_missing": "{field} wajib diisi",
     "field_unknown": "{field} tidak dikenal dalam permintaan ini; hapus",
@@ -287,6 +300,32 @@ MESSAGES: dict[str, str] = {
     "refusal_store_unavailable": (
         "Penyimpanan program tidak dapat digunakan saat ini; tidak ada yang ditulis."
     ),
+    # --- service.limits: isi permintaan melewati batas rutenya (413), dengan jalan keluarnya ---
+    "body_limit_default": (
+        "Isi permintaan melebihi batas rute ini, {limit} byte ({megabytes} MB); kirim isi yang "
+        "lebih kecil."
+    ),
+    "body_limit_scores": (
+        "Isi permintaan melebihi batas rute ini, {limit} byte ({megabytes} MB); kirim lebih "
+        "sedikit UMKM per permintaan (bagi daftar menjadi beberapa permintaan, atau beri skor "
+        "sebuah berkas dengan `umkm score`)."
+    ),
+    "body_limit_lists": (
+        "Isi permintaan melebihi batas rute ini, {limit} byte ({megabytes} MB); kirim lebih "
+        "sedikit UMKM per permintaan (atau gunakan `umkm prioritize` dengan berkas untuk daftar "
+        "yang sangat panjang)."
+    ),
+    "body_limit_outcomes": (
+        "Isi permintaan melebihi batas rute ini, {limit} byte ({megabytes} MB); kirim lebih "
+        "sedikit hasil per kiriman (paling banyak {maximum}) dengan membagi kiriman yang panjang "
+        "menjadi beberapa permintaan: setiap kiriman idempoten, jadi yang gagal dapat dikirim "
+        "ulang."
+    ),
+    "body_limit_file": (
+        "Berkas unggahan melebihi batas rute ini, {limit} byte ({megabytes} MB); kirim berkas "
+        "yang lebih kecil: lebih sedikit baris, atau baris yang sama disimpan sebagai CSV, yang "
+        "lebih kecil daripada XLSX."
+    ),
     # --- service.program: peringatan atas hasil yang dicatat (API dan halaman) ------------------
     "warning_mentored_not_selected_one": (
         "{count} hasil menyatakan didampingi untuk UMKM yang tidak dipilih daftar {list_number}. "
@@ -361,6 +400,14 @@ MESSAGES: dict[str, str] = {
         "atau turunkan kapasitas menjadi {possible}"
     ),
     "quota_too_tight.limiting": "{province} ({quota} dari {candidates} kandidat)",
+    "quota_leaves_no_slot": (
+        "batas 0 untuk {provinces} tidak menyisakan slot bagi {remaining} kandidat layak, dan "
+        "tidak ada kandidat lain; naikkan batas itu atau hapus"
+    ),
+    "quotas_leave_no_slot": (
+        "batas 0 untuk {provinces} tidak menyisakan slot bagi {remaining} kandidat layak, dan "
+        "tidak ada kandidat lain; naikkan batas-batas itu atau hapus"
+    ),
     "share_too_few_candidates": (
         "porsi minimum {value} ({fraction}) membutuhkan {needed} dari {slots} slot, tetapi hanya "
         "{available} kandidat layak yang {value}"
@@ -378,6 +425,10 @@ MESSAGES: dict[str, str] = {
         "anggaran Rp {budget} hanya cukup untuk {possible} dari {asked} slot ({asked} kandidat "
         "layak termurah berbiaya Rp {cheapest_cost}); naikkan anggaran atau turunkan kapasitas "
         "menjadi {possible}"
+    ),
+    "budget_pays_no_slot": (
+        "anggaran Rp {budget} tidak cukup untuk satu pun dari {asked} slot (kandidat layak "
+        "termurah berbiaya Rp {cheapest_cost}); naikkan anggaran"
     ),
     "budget_below_share": (
         "anggaran Rp {budget} tidak cukup untuk porsi minimum {value} ({fraction}): {needed} "

@@ -23,7 +23,11 @@ router = APIRouter(tags=["admin"], dependencies=[Depends(require_admin_key)])
     responses={
         401: ERROR_RESPONSES[401],
         422: ERROR_RESPONSES[422],
-        403: {"model": ErrorResponse, "description": "Admin keys are not configured"},
+        403: {
+            "model": ErrorResponse,
+            "description": "The key lacks the admin scope (`missing_scope`), or no key holds it "
+            "(`forbidden`: admin routes are off until UMKM_ADMIN_KEYS is set)",
+        },
     },
 )
 async def reload_model(

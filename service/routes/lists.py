@@ -51,7 +51,7 @@ _Answer = TypeVar("_Answer")
     response_model=IssuedListResponse,
     status_code=status.HTTP_201_CREATED,
     summary="Build a mentoring list and record it, with a share of slots explored at random",
-    responses=ERROR_RESPONSES | {403: PROGRAM_RESPONSES[403]},
+    responses=ERROR_RESPONSES,
     openapi_extra=documented_body(ListRequest) | {"parameters": [ACCEPT_LANGUAGE_PARAMETER]},
 )
 async def post_list(request: Request, key: ListsKey, store: ProgramStoreDep) -> Response:

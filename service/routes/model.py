@@ -15,7 +15,7 @@ router = APIRouter(tags=["model"])
     "/v1/model",
     response_model=ModelInfo,
     summary="The model in service",
-    responses={code: ERROR_RESPONSES[code] for code in (401, 503)},
+    responses={code: ERROR_RESPONSES[code] for code in (401, 403, 422, 503)},
 )
 async def get_model_info(loaded: ModelDep, sync: WorkerSyncDep) -> ModelInfo:
     """Name, version, alias, training date, headline metrics, the data contract, and the drift

@@ -8,6 +8,11 @@ from service.schemas import ErrorResponse
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "Missing or invalid X-API-Key"},
+    403: {
+        "model": ErrorResponse,
+        "description": "The key lacks the scope this route needs (`missing_scope`; the problem "
+        "names the scope)",
+    },
     413: {"model": ErrorResponse, "description": "Request body larger than this route's limit"},
     415: {"model": ErrorResponse, "description": "Body not sent as application/json"},
     422: {
@@ -18,9 +23,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorResponse, "description": "No model loaded yet"},
 }
 
-# The program routes' own refusals (`service.errors.store_refusal`, `service.auth.ScopeError`).
+# The program routes' own refusals (`service.errors.store_refusal`).
 PROGRAM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    403: {"model": ErrorResponse, "description": "The key lacks the scope this route needs"},
     404: {"model": ErrorResponse, "description": "Unknown list or MSME ids, each named"},
     409: {
         "model": ErrorResponse,

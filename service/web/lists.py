@@ -267,15 +267,16 @@ def upload_format(filename: str, language: Language) -> UploadFormat:
     return fmt
 
 
-def check_size(size: int, limit: int, language: Language) -> None:
-    """Refuse (413) a file larger than the route's limit, naming both sizes."""
+def check_size(size: int, limit: int, language: Language, key: str = "error.too_large") -> None:
+    """Refuse (413) a file larger than the route's limit, naming both sizes and, by the page's
+    catalog `key`, what to do (a candidates file by default)."""
     if size > limit:
         raise UploadError(
             413,
             "file_too_large",
             message(
                 language,
-                "error.too_large",
+                key,
                 size=format_bytes(size, language),
                 limit=format_bytes(limit, language),
             ),
@@ -587,6 +588,7 @@ def build_list(
         only_beneficial=options.only_beneficial,
         exploration_share=options.exploration_share,
         exploration_seed=options.exploration_seed,
+        time_limit_seconds=options.time_limit_seconds,
     )
     rows = [int(row) for row in frame.index]  # the spreadsheet's rows
     answer, result = prioritize(loaded, body, source, rows)
@@ -653,7 +655,7 @@ def build_list(
             "evidence_warning",
         )
     }
-    exploration = getattr(answer, "exploration", None)  # a recorded list: the draw made
+    exploration = answer.exploration  # the draw made, when the list explored
     if exploration is not None:  # the options as applied, not as sent
         options = options.model_copy(
             update={"exploration_share": exploration.share, "exploration_seed": exploration.seed}

@@ -4,8 +4,9 @@ static files, the candidates template, a number reader, and three API routes.
 The page is a client like any other: `POST /v1/prioritize/upload` turns a CSV/XLSX file into the
 same list `POST /v1/prioritize` gives (plus what a person needs to read it), `POST /v1/lists/export`
 turns that answer into files, and `POST /v1/problems/export` writes a refused file's problems as a
-file. The three need the X-API-Key, like every /v1 route; the page's helpers (template, number
-reader) hold no data and need none.
+file. Each /v1 route takes the scope of its API equivalent: making a list, exporting it and its
+file's problems `lists` (as `POST /v1/prioritize`), reading a recorded one `read`, recording
+outcomes `outcomes`. The page's helpers (template, number reader) hold no data and need no key.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -31,7 +32,7 @@ from data.reference import island_groups, provinces
 from data.store.errors import ListNotFoundError
 from data.store.repository import ProgramStore
 from data.template import build_candidates_template, choices_for
-from service.auth import ListsKey, OutcomesKey, ReadKey, require_api_key
+from service.auth import ListsKey, OutcomesKey, ReadKey
 from service.body import documented_body, read_json_body
 from service.deps import (
     LanguageDep,
@@ -43,6 +44,7 @@ from service.deps import (
 )
 from service.errors import store_refusal, validation_error
 from service.keys import ApiKey
+from service.limits import RouteLimit
 from service.metrics import ServiceMetrics
 from service.model_store import LoadedModel
 from service.program_schemas import DEFAULT_EXPLORATION_SHARE, ListId
@@ -100,6 +102,20 @@ CsvStyleQuery = Annotated[
         "with a byte-order mark, formulas neutralised."
     ),
 ]
+# The `format` and `part` query parameters of a list's export (the list's, a recorded list's).
+ExportFormatQuery = Annotated[
+    ExportFormat,
+    Query(alias="format", description="xlsx (default): one workbook; csv: one file, one list"),
+]
+ExportPartQuery = Annotated[
+    ExportPart,
+    Query(
+        description="xlsx: all (default) gives every sheet (selected, not selected, summary); "
+        "selected or not_selected that list with the summary. csv: one file holding one list: "
+        "all (default) and selected give the selected MSMEs, not_selected the others with "
+        "their reasons (download it as a second file)."
+    ),
+]
 # The answer of the routes that send a file.
 FILE_ANSWER: dict[str, Any] = {
     "content": {
@@ -128,19 +144,20 @@ PAGE_HEADERS = {
 }
 
 router = APIRouter()
-_api = APIRouter(prefix="/v1", tags=["web page"], dependencies=[Depends(require_api_key)])
+# Each route names its key's scope (`ListsKey`, `ReadKey`, `OutcomesKey`), as the API's routes do.
+_api = APIRouter(prefix="/v1", tags=["web page"])
 
 
-def body_limits(settings: Settings) -> dict[str, int]:
+def body_limits(settings: Settings) -> dict[str, RouteLimit]:
     """Body limits of this module's API routes, for the app's BodyLimitMiddleware: an upload may
     be as large as the longest /v1/prioritize body, and so may the list sent back for export."""
     limit = settings.body_limit_prioritize
     return {
-        UPLOAD_PATH: limit,
-        EXPORT_PATH: limit,
-        PROBLEMS_EXPORT_PATH: limit,
-        LISTS_UPLOAD_PATH: limit,
-        OUTCOMES_UPLOAD_PATH: limit,
+        UPLOAD_PATH: RouteLimit(limit, "file"),
+        EXPORT_PATH: RouteLimit(limit),
+        PROBLEMS_EXPORT_PATH: RouteLimit(limit),
+        LISTS_UPLOAD_PATH: RouteLimit(limit, "file"),
+        OUTCOMES_UPLOAD_PATH: RouteLimit(limit, "file"),
     }
 
 
@@ -276,7 +293,8 @@ def favicon(request: Request) -> Response:
     tags=["web page"],
     response_class=Response,
     responses={
-        200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}
+        200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
+        422: ERROR_RESPONSES[422],
     },
 )
 def candidates_template(
@@ -299,7 +317,12 @@ def _template_bytes(language: Language) -> bytes:
     return build_candidates_template(language)
 
 
-@router.get(NUMBER_PATH, summary="A number as typed, as the page understands it", tags=["web page"])
+@router.get(
+    NUMBER_PATH,
+    summary="A number as typed, as the page understands it",
+    tags=["web page"],
+    responses={422: ERROR_RESPONSES[422]},
+)
 def number_understood(
     text: Annotated[str, Query(max_length=200)],
     kind: Annotated[NumberKind, Query()] = "number",
@@ -367,6 +390,7 @@ class UploadErrorResponse(ErrorResponse):
 UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": UploadErrorResponse, "description": "The multipart body cannot be parsed"},
     401: ERROR_RESPONSES[401],
+    403: ERROR_RESPONSES[403],
     413: {"model": UploadErrorResponse, "description": "File or list longer than the limits"},
     415: {"model": UploadErrorResponse, "description": "Not a CSV or XLSX file"},
     422: {
@@ -379,8 +403,9 @@ UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
 
 OPTIONS_DESCRIPTION = (
     "JSON object with the options of POST /v1/prioritize (capacity, quotas, min_share, budget, "
-    'exclude_digital, only_beneficial) and cost_column, e.g. {"capacity": 300, "quotas": '
-    '{"31": 40}, "min_share": [{"column": "owner_gender", "value": "female", "share": 0.5}]}'
+    "exclude_digital, only_beneficial, time_limit_seconds) and cost_column, e.g. "
+    '{"capacity": 300, "quotas": {"31": 40}, "min_share": [{"column": "owner_gender", '
+    '"value": "female", "share": 0.5}]}'
 )
 
 
@@ -424,6 +449,7 @@ def _safe_name(filename: str | None) -> str:
 async def post_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
     file: Annotated[UploadFile, File(description="Candidates in the data contract's columns.")],
     options: Annotated[str, Form(description=OPTIONS_DESCRIPTION)],
+    _key: ListsKey,
     loaded: ModelDep,
     settings: SettingsDep,
     language: LanguageDep,
@@ -491,7 +517,7 @@ async def _saved(file: UploadFile, folder: str, filename: str) -> Path:
     "/lists/upload",
     response_model=UploadResponse,
     summary="Build a mentoring list from a CSV or XLSX file and record it (as POST /v1/lists)",
-    responses=UPLOAD_ERRORS | {403: PROGRAM_RESPONSES[403]},
+    responses=UPLOAD_ERRORS,
 )
 async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
     file: Annotated[UploadFile, File(description="Candidates in the data contract's columns.")],
@@ -528,7 +554,7 @@ def _reopened(
     "/lists/{list_id}/view",
     response_model=UploadResponse,
     summary="A recorded list as the page shows it (table, figures), from the store",
-    responses={code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404)},
+    responses={code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404, 422)},
 )
 async def get_list_view(
     request: Request,
@@ -551,7 +577,7 @@ async def get_list_view(
     response_class=Response,
     responses={
         200: FILE_ANSWER,
-        **{code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404)},
+        **{code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404, 422)},
     },
 )
 async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by name)
@@ -560,8 +586,8 @@ async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by nam
     _key: ReadKey,
     store: ProgramStoreDep,
     language: LanguageDep,
-    export_format: Annotated[ExportFormat, Query(alias="format")] = "xlsx",
-    part: Annotated[ExportPart, Query()] = "all",
+    export_format: ExportFormatQuery = "xlsx",
+    part: ExportPartQuery = "all",
     csv_style: CsvStyleQuery = "standard",
 ) -> Response:
     """The files POST /v1/lists/export writes, for a recorded list, dated when it was made
@@ -587,7 +613,6 @@ async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by nam
     summary="Record the outcomes of a list from a CSV or XLSX file (idempotent)",
     responses=UPLOAD_ERRORS
     | {
-        403: PROGRAM_RESPONSES[403],
         404: {"model": UploadErrorResponse, "description": "The list, or MSMEs not on it"},
     },
 )
@@ -610,7 +635,8 @@ async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies b
     MSMEs the list did not select are recorded with a warning."""
     filename = _safe_name(file.filename)
     try:
-        check_size(file.size or 0, settings.body_limit_prioritize, language)
+        limit = settings.body_limit_prioritize
+        check_size(file.size or 0, limit, language, "error.too_large_outcomes")
         with tempfile.TemporaryDirectory(prefix="umkm-outcomes-") as folder:
             path = await _saved(file, folder, filename)
             parsed = await run_in_threadpool(
@@ -640,19 +666,15 @@ async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies b
     response_class=Response,
     responses={
         200: FILE_ANSWER,
-        **{code: ERROR_RESPONSES[code] for code in (401, 413, 415, 422)},
+        **{code: ERROR_RESPONSES[code] for code in (401, 403, 413, 415, 422)},
     },
     openapi_extra=documented_body(UploadResponse),
 )
 async def post_export(
     request: Request,
-    export_format: Annotated[
-        ExportFormat, Query(alias="format", description="xlsx: one workbook; csv: one file")
-    ] = "xlsx",
-    part: Annotated[
-        ExportPart,
-        Query(description="xlsx: all sheets or one; csv: selected (default) or not_selected"),
-    ] = "all",
+    _key: ListsKey,
+    export_format: ExportFormatQuery = "xlsx",
+    part: ExportPartQuery = "all",
     csv_style: CsvStyleQuery = "standard",
 ) -> Response:
     """Send back the answer of POST /v1/prioritize/upload; get the list as a file in the list's
@@ -699,12 +721,13 @@ def _attachment(exported: ExportFile, language: Language) -> Response:
     response_class=Response,
     responses={
         200: FILE_ANSWER,
-        **{code: ERROR_RESPONSES[code] for code in (401, 413, 415, 422)},
+        **{code: ERROR_RESPONSES[code] for code in (401, 403, 413, 415, 422)},
     },
     openapi_extra=documented_body(ProblemsExport),
 )
 async def post_problems_export(
     request: Request,
+    _key: ListsKey,
     export_format: Annotated[ExportFormat, Query(alias="format")] = "csv",
     csv_style: CsvStyleQuery = "standard",
 ) -> Response:

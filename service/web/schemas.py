@@ -18,6 +18,7 @@ from service.schemas import (
     NotSelectedMsme,
     PrioritizeResponse,
     Reason,
+    RecordedSeed,
     SelectedMsme,
 )
 
@@ -55,6 +56,13 @@ class UploadOptions(ListOptionsBody):
         },
     )
 
+    # They also describe a recorded list, reopened and sent back to be exported: a list recorded
+    # before 2026-12-06 may carry a seed above 2^53, kept as it was.
+    exploration_seed: RecordedSeed | None = Field(
+        default=None,
+        description="Seed of the random draw, so a list can be made again; unset: a fresh one. "
+        "New seeds are below 2^53; a list recorded before 2026-12-06 may carry a larger one.",
+    )
     cost_column: str | None = Field(
         default=None,
         min_length=1,
@@ -86,11 +94,12 @@ class ListedMsme(SelectedMsme):
     )
     selected_by: Literal["model", "exploration"] | None = Field(
         default=None,
-        description="Recorded lists: model (picked by the ranking) or exploration (drawn at "
-        "random).",
+        description="Recorded lists, and lists that explore: model (picked by the ranking) or "
+        "exploration (drawn at random).",
     )
     selection_probability: float | None = Field(
-        default=None, description="Recorded lists: the MSME's exact chance of selection."
+        default=None,
+        description="Recorded lists, and lists that explore: the MSME's exact chance of selection.",
     )
 
 

@@ -629,11 +629,56 @@ def test_quotas_that_cannot_fill_the_slots_while_candidates_remain_are_infeasibl
     candidates = frame([{"province_code": "31"}] * 3 + [{"province_code": "32"}] * 2).assign(
         msme_id=[f"M{i}" for i in range(5)]
     )
-    problems = raises(candidates, AllocationRequest(capacity=4, quotas={"31": 1, "32": 2}))
+    request = AllocationRequest(capacity=4, quotas={"31": 1, "32": 2})
+    problems = raises(candidates, request)
     assert problems == [
         "quotas allow at most 3 of the 4 slots to be filled while 2 more eligible candidates "
         "remain; limiting quotas: 31 (1 of 3 candidates); raise them or lower capacity to 3"
     ]
+    with pytest.raises(InfeasibleConstraints) as caught:
+        allocate(candidates, request)
+    assert [problem.field for problem in caught.value.details] == ["quotas.31"]
+
+
+def test_quotas_of_zero_that_leave_no_slot_ask_for_the_quota_not_a_capacity_of_zero() -> None:
+    """Capacity must be at least 1: "lower capacity to 0" was advice nobody could take."""
+    candidates = frame([{"province_code": "32"}] * 3).assign(msme_id=[f"M{i}" for i in range(3)])
+    with pytest.raises(InfeasibleConstraints) as caught:
+        allocate(candidates, AllocationRequest(capacity=5, quotas={"32": 0, "31": 4}))
+    [problem] = caught.value.details
+    assert (problem.code, problem.field) == ("quota_leaves_no_slot", "quotas.32")
+    assert problem.params == {"provinces": ["32"], "remaining": 3, "asked": 3}
+    assert problem.message == (
+        "a quota of 0 for 32 leaves no slot for the 3 eligible candidates, and there are no "
+        "others; raise the quota or remove it"
+    )
+    assert render(problem.code, problem.params, "en") == (
+        "a quota of 0 for Jawa Barat leaves no slot for the 3 eligible candidates, and there are "
+        "no others; raise the quota or remove it"
+    )
+    assert render(problem.code, problem.params, "id") == (
+        "batas 0 untuk Jawa Barat tidak menyisakan slot bagi 3 kandidat layak, dan tidak ada "
+        "kandidat lain; naikkan batas itu atau hapus"
+    )
+
+    both = frame([{"province_code": "32"}, {"province_code": "31"}]).assign(msme_id=["M0", "M1"])
+    with pytest.raises(InfeasibleConstraints) as caught:
+        allocate(both, AllocationRequest(capacity=2, quotas={"32": 0, "31": 0}))
+    [problem] = caught.value.details
+    assert (problem.code, problem.field) == ("quotas_leave_no_slot", "quotas")
+    assert "capacity" not in render(problem.code, problem.params, "en")
+
+
+def test_a_budget_that_pays_for_no_slot_asks_for_the_budget_only() -> None:
+    candidates = frame({"cost": c} for c in [3.0, 2.0, 5.0])
+    with pytest.raises(InfeasibleConstraints) as caught:
+        allocate(candidates, AllocationRequest(capacity=2, budget=1.0))
+    [problem] = caught.value.details
+    assert (problem.code, problem.field) == ("budget_pays_no_slot", "budget")
+    assert render(problem.code, problem.params, "en") == (
+        "budget 1.00 pays for none of the 2 slots (the cheapest eligible candidate costs 2.00); "
+        "raise the budget"
+    )
 
 
 def test_unreachable_min_share_names_the_share() -> None:

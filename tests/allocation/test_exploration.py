@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from allocation import AllocationRequest, AllocationResult, InfeasibleConstraints, allocate
 from allocation.candidates import Eligible
-from allocation.exploration import draw, explored_slots
+from allocation.exploration import draw, explored_slots, fresh_seed
 from data.messages import render
 from tests.allocation.test_allocation import assert_feasible, assert_partition, frame, instances
 
@@ -142,6 +142,29 @@ def test_without_a_seed_one_is_drawn_and_reported() -> None:
         ),
     )
     assert list(seeded.selected["msme_id"]) == list(result.selected["msme_id"])
+
+
+def test_fresh_seeds_are_below_2_53_so_every_json_client_reads_them_exactly() -> None:
+    """JavaScript and jq read JSON numbers as doubles: 3153627889322778861 came back as
+    3153627889322778600, and a client could not redo its draw."""
+    seeds = [fresh_seed() for _ in range(200)]
+    assert all(0 <= seed < 2**53 for seed in seeds)
+    assert all(float(seed) == seed for seed in seeds)  # a double holds each one exactly
+    assert len(set(seeds)) == len(seeds)
+    candidates = frame({"uplift": 0.1} for _ in range(6))
+    result = allocate(candidates, AllocationRequest(capacity=3, exploration_share=0.4))
+    assert result.exploration is not None and result.exploration.seed < 2**53
+
+
+def test_a_seed_recorded_before_2_53_was_the_limit_still_redoes_its_draw() -> None:
+    """Lists recorded before carry seeds up to 2^63 - 1: the domain still takes them."""
+    candidates = frame({"uplift": 0.1} for _ in range(8))
+    request = AllocationRequest(
+        capacity=4, exploration_share=0.5, exploration_seed=3153627889322778861
+    )
+    first, again = allocate(candidates, request), allocate(candidates, request)
+    assert first.exploration is not None and first.exploration.seed == 3153627889322778861
+    assert list(first.selected["msme_id"]) == list(again.selected["msme_id"])
 
 
 def test_explored_slots_round_half_up() -> None:

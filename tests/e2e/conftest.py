@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 API_KEY = "e2e-api-key-0123456789abcdef"
+# The page's one key holds what a program manager's key is documented to hold, and no more.
+PAGE_KEY_ENTRY = f"page:read+lists+outcomes:{API_KEY}"
 STARTUP_SECONDS = 60
 
 
@@ -71,7 +73,7 @@ def serve(registered_model: RegisteredModel, database_url: str) -> Iterator[Live
 
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
-        api_keys=(API_KEY,),
+        api_keys=(PAGE_KEY_ENTRY,),
         model_uri=registered_model.model_uri,
         tracking_uri=registered_model.tracking_uri,
         model_poll_seconds=0,

@@ -8,7 +8,15 @@ from typing import Any
 
 from data.contract import EDUCATION_LEVELS, SECTORS
 from service.app import create_app
-from service.settings import MAX_PRIORITIZE_MSMES, MAX_SCORE_MSMES, Settings
+from service.limits import RouteLimit, too_large_message
+from service.settings import (
+    MAX_OUTCOMES,
+    MAX_PRIORITIZE_MSMES,
+    MAX_SCORE_MSMES,
+    OUTCOME_BYTES,
+    Settings,
+    limit_for,
+)
 from tests.service.support import AUTH, TestClient
 
 LIMIT = 4096
@@ -25,7 +33,9 @@ def test_a_declared_length_over_the_limit_is_refused_before_reading(
         body = _big_body(profiles)
         assert len(body) > LIMIT
         response = small.post(
-            "/v1/scores", content=body, headers=AUTH | {"Content-Type": "application/json"}
+            "/v1/scores",
+            content=body,
+            headers=AUTH | {"Content-Type": "application/json", "Accept-Language": "en"},
         )
         metrics = small.get("/metrics").text
     assert response.status_code == 413
@@ -45,10 +55,73 @@ def test_a_streamed_body_is_counted_too(
 
     with TestClient(create_app(make_settings(max_body_bytes_scores=LIMIT))) as small:
         response = small.post(
-            "/v1/scores", content=chunks(), headers=AUTH | {"Content-Type": "application/json"}
+            "/v1/scores",
+            content=chunks(),
+            headers=AUTH | {"Content-Type": "application/json", "Accept-Language": "en"},
         )
     assert response.status_code == 413
     assert response.json()["error"] == "body_too_large"
+    assert response.json()["message"] == too_large_message(RouteLimit(LIMIT, "scores"), "en")
+    assert response.headers["content-language"] == "en"
+
+
+def test_an_outcomes_batch_over_the_limit_is_told_to_send_fewer_outcomes(
+    client: TestClient,
+) -> None:
+    limit = limit_for(MAX_OUTCOMES, OUTCOME_BYTES)
+    body = b"x" * (limit + 1)
+    answers = {
+        language: client.post(
+            "/v1/outcomes",
+            content=body,
+            headers=AUTH | {"Content-Type": "application/json", "Accept-Language": language},
+        )
+        for language in ("en", "id")
+    }
+    assert {answer.status_code for answer in answers.values()} == {413}
+    english, bahasa = (answers[language].json()["message"] for language in ("en", "id"))
+    assert limit == 10_305_536
+    assert "limit of 10,305,536 bytes (10.3 MB)" in english
+    assert "send fewer outcomes per batch (at most 10,000)" in english
+    assert "MSMEs" not in english and "umkm prioritize" not in english
+    assert "melebihi batas rute ini, 10.305.536 byte (10,3 MB)" in bahasa
+    assert "kirim lebih sedikit hasil per kiriman (paling banyak 10.000)" in bahasa
+    assert "UMKM" not in bahasa
+    assert answers["id"].headers["content-language"] == "id"
+    assert "accept-language" in answers["id"].headers["vary"].lower()
+
+
+def test_each_route_says_what_to_send_instead(
+    make_settings: Callable[..., Settings], profiles: list[dict[str, Any]]
+) -> None:
+    settings = make_settings(max_body_bytes_prioritize=LIMIT, max_body_bytes_scores=LIMIT)
+    body = json.dumps({"msmes": profiles[:40], "capacity": 5}).encode()
+    headers = AUTH | {"Accept-Language": "en"}
+    with TestClient(create_app(settings)) as small:
+        listed = small.post(
+            "/v1/lists", content=body, headers=headers | {"Content-Type": "application/json"}
+        )
+        scored = small.post(
+            "/v1/scores", content=body, headers=headers | {"Content-Type": "application/json"}
+        )
+        uploaded = small.post(
+            "/v1/prioritize/upload",
+            files={"file": ("kandidat.csv", body)},
+            data={"options": "{}"},
+            headers=headers,
+        )
+        exported = small.post(
+            "/v1/lists/export", content=body, headers=headers | {"Content-Type": "application/json"}
+        )
+    assert {a.status_code for a in (listed, scored, uploaded, exported)} == {413}
+    assert "send fewer MSMEs per request (or use `umkm prioritize`" in listed.json()["message"]
+    assert "send fewer MSMEs per request (split the list" in scored.json()["message"]
+    assert "`umkm score`" in scored.json()["message"]
+    assert uploaded.json()["message"].startswith(
+        "The upload is larger than this route's limit of 4,096 bytes (0.004 MB); send a smaller "
+        "file"
+    )
+    assert exported.json()["message"].endswith("send a smaller body.")
 
 
 def test_limits_are_per_route(

@@ -740,3 +740,51 @@ def test_list_refusals_follow_accept_language(
     assert [p["type"] for p in english.json()["problems"]] == ["quota_too_tight"]
     assert bahasa.json()["problems"][0]["reason"].startswith("batas provinsi")
     assert english.json()["problems"][0]["reason"].startswith("quotas allow at most")
+
+
+def test_seeds_are_drawn_and_taken_below_2_53(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    """A seed such as 3153627889322778861 reads 3153627889322778600 in JavaScript and jq: new
+    seeds are drawn below 2^53, and a seed given must be below it too."""
+    body = {"msmes": profiles[:20], "capacity": 5}
+    drawn = [
+        client.post("/v1/lists", json=body, headers=AUTH).json()["exploration"]["seed"]
+        for _ in range(3)
+    ]
+    assert all(0 <= seed < 2**53 for seed in drawn)
+    largest = issue(client, profiles, n=20, exploration_seed=2**53 - 1)
+    assert largest["exploration"]["seed"] == 2**53 - 1
+    refused = client.post("/v1/lists", json=body | {"exploration_seed": 2**53}, headers=AUTH)
+    assert refused.status_code == 422
+    assert [(p["field"], p["type"]) for p in refused.json()["problems"]] == [
+        ("exploration_seed", "less_than_equal")
+    ]
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert schema["ListRequest"]["properties"]["exploration_seed"]["anyOf"][0]["maximum"] == (
+        2**53 - 1
+    )
+
+
+def test_a_list_recorded_with_a_larger_seed_reopens_as_it_was(
+    client: TestClient, profiles: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lists recorded before the limit keep their 64-bit seeds: read back, reopened on the page
+    and exported as they were."""
+    import allocation.listing
+
+    old_seed = 3153627889322778861
+    monkeypatch.setattr(allocation.listing, "fresh_seed", lambda: old_seed)
+    issued = client.post(
+        "/v1/lists", json={"msmes": profiles[:20], "capacity": 5}, headers=AUTH
+    ).json()
+    assert issued["exploration"]["seed"] == old_seed
+    list_id = issued["list_id"]
+    detail = client.get(f"/v1/lists/{list_id}", headers=AUTH).json()
+    assert detail["options"]["exploration_seed"] == old_seed
+    view = client.get(f"/v1/lists/{list_id}/view", headers=AUTH)
+    assert view.status_code == 200, view.text
+    assert view.json()["options"]["exploration_seed"] == old_seed
+    exported = client.post("/v1/lists/export", json=view.json(), headers=AUTH)
+    assert exported.status_code == 200, exported.text
+    assert client.get(f"/v1/lists/{list_id}/export", headers=AUTH).status_code == 200

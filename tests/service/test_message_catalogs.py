@@ -28,6 +28,7 @@ from models.model_lookup import MODEL_LOOKUP_CODES
 from models.policy_value import STATUS_NOTE_CODES
 from service.cli import PRIORITIZE_CODES
 from service.errors import STORE_REFUSAL_CODES
+from service.limits import BODY_LIMIT_CODES
 from service.model_store import EVIDENCE_CODES
 from service.prioritize_file import SUMMARY_CODES
 from service.program import OUTCOME_WARNING_CODES
@@ -67,6 +68,7 @@ CODES: dict[str, tuple[str, ...]] = {
     **REQUEST_PROBLEM_CODES,
     **CLI_CODES,
     **STORE_REFUSAL_CODES,
+    **BODY_LIMIT_CODES,
     **STATUS_NOTE_CODES,
     **FEATURE_CODES,
     **SUMMARY_CODES,

@@ -291,3 +291,114 @@ def test_binding_constraints_are_worded_in_the_requested_language(
     assert binding["quota"]["name"] == f"quota {busiest}"  # the stable name stays
     assert province_name(busiest) in binding["quota"]["message"]
     assert quota in binding["quota"]["message"]
+
+
+def test_exploration_marks_each_pick_as_post_lists_does(
+    client: TestClient, pool: list[dict[str, Any]]
+) -> None:
+    """With `exploration_share` the list mixes random picks into its slots: each says so, with
+    its exact chance, and the draw (seed, pool) is given; nothing is recorded."""
+    body = {"msmes": pool[:60], "capacity": 6, "exploration_share": 0.5, "exploration_seed": 5}
+    result = _prioritize(client, body)
+
+    exploration = result["exploration"]
+    assert (exploration["share"], exploration["seed"], exploration["slots"]) == (0.5, 5, 3)
+    by = {entry["msme_id"]: entry for entry in result["selected"]}
+    drawn = [i for i, entry in by.items() if entry["selected_by"] == "exploration"]
+    assert len(drawn) == exploration["drawn"] == 3
+    chance = exploration["probability"]
+    assert chance == pytest.approx(3 / exploration["pool"])
+    assert all(by[i]["selection_probability"] == chance for i in drawn)
+    picks = [entry for i, entry in by.items() if i not in drawn]
+    assert {(e["selected_by"], e["selection_probability"]) for e in picks} == {("model", 1.0)}
+    not_drawn = [row for row in result["not_selected"] if row["reason_code"] == "not_drawn"]
+    assert len(not_drawn) == exploration["pool"] - 3
+    _everyone_once(result, pool[:60])
+
+    # The same draw as POST /v1/lists records with the same body and seed.
+    listed = client.post("/v1/lists", json=body, headers=AUTH).json()
+    marks = ("msme_id", "selected_by", "selection_probability")
+    assert [[e[k] for k in marks] for e in listed["selected"]] == [
+        [e[k] for k in marks] for e in result["selected"]
+    ]
+
+
+def test_without_exploration_the_picks_carry_no_marks(
+    client: TestClient, pool: list[dict[str, Any]]
+) -> None:
+    result = _prioritize(client, {"msmes": pool[:30], "capacity": 5})
+    assert result["exploration"] is None
+    assert all(e["selected_by"] is None for e in result["selected"])
+    assert all(e["selection_probability"] is None for e in result["selected"])
+
+
+def test_prioritize_takes_seeds_below_2_53_only(
+    client: TestClient, pool: list[dict[str, Any]]
+) -> None:
+    """A seed above 2^53 cannot be sent back exactly from JavaScript or jq: refused, by name."""
+    body = {"msmes": pool[:20], "capacity": 4, "exploration_share": 0.5}
+    largest = _prioritize(client, body | {"exploration_seed": 2**53 - 1})
+    assert largest["exploration"]["seed"] == 2**53 - 1
+    response = client.post(
+        "/v1/prioritize",
+        json=body | {"exploration_seed": 2**53},
+        headers=AUTH | {"Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    assert response.json()["problems"] == [
+        {
+            "field": "exploration_seed",
+            "type": "less_than_equal",
+            "reason": "exploration_seed must be at most 9,007,199,254,740,991",
+        }
+    ]
+    fresh = [_prioritize(client, body)["exploration"]["seed"] for _ in range(3)]
+    assert all(0 <= seed < 2**53 for seed in fresh)
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        (
+            "en",
+            "a quota of 0 for Jawa Barat leaves no slot for the 5 eligible candidates, and there "
+            "are no others; raise the quota or remove it",
+        ),
+        (
+            "id",
+            "batas 0 untuk Jawa Barat tidak menyisakan slot bagi 5 kandidat layak, dan tidak ada "
+            "kandidat lain; naikkan batas itu atau hapus",
+        ),
+    ],
+)
+def test_a_quota_of_zero_names_its_field_and_a_fix_that_can_be_made(
+    client: TestClient, pool: list[dict[str, Any]], language: str, reason: str
+) -> None:
+    """`"quotas": {"32": 0}` with every candidate in 32 said "lower capacity to 0", which the
+    API refuses (capacity is at least 1), and named no field."""
+    offline = [row for row in pool if row["digital_status"] == "offline"][:5]
+    msmes = [row | {"province_code": "32"} for row in offline]
+    body = {"msmes": msmes, "capacity": 5, "quotas": {"32": 0}}
+    headers = AUTH | {"Accept-Language": language}
+    response = client.post("/v1/prioritize", json=body, headers=headers)
+    assert response.status_code == 422
+    answer = response.json()
+    assert answer["error"] == "infeasible_constraints"
+    assert answer["problems"] == [
+        {"field": "quotas.32", "type": "quota_leaves_no_slot", "reason": reason}
+    ]
+
+
+def test_a_quota_too_tight_names_the_quotas_at_fault(
+    client: TestClient, pool: list[dict[str, Any]]
+) -> None:
+    offline = [row for row in pool if row["digital_status"] == "offline"][:6]
+    msmes = [row | {"province_code": "32" if i < 4 else "31"} for i, row in enumerate(offline)]
+    one = {"msmes": msmes, "capacity": 5, "quotas": {"32": 1}}
+    answer = client.post("/v1/prioritize", json=one, headers=AUTH).json()
+    assert [(p["field"], p["type"]) for p in answer["problems"]] == [
+        ("quotas.32", "quota_too_tight")
+    ]
+    both = {"msmes": msmes, "capacity": 5, "quotas": {"32": 1, "31": 1}}
+    answer = client.post("/v1/prioritize", json=both, headers=AUTH).json()
+    assert [(p["field"], p["type"]) for p in answer["problems"]] == [("quotas", "quota_too_tight")]

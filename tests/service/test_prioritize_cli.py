@@ -301,12 +301,10 @@ def test_xlsx_output_holds_list_left_outs_and_summary(
 
 
 # A refusal in each language: its first line (label and header), then a problem's start.
+# Quotas of 0 everywhere leave no slot: the fix is the quotas (capacity cannot go below 1).
 REFUSED = {
-    "id": (
-        "galat: batasan tidak dapat dipenuhi bersamaan:",
-        "- batas provinsi hanya mengizinkan 0",
-    ),
-    "en": ("error: the constraints cannot all hold:", "- quotas allow at most 0 of the 10 slots"),
+    "id": ("galat: batasan tidak dapat dipenuhi bersamaan:", "- batas 0 untuk Aceh, "),
+    "en": ("error: the constraints cannot all hold:", "- quotas of 0 for Aceh, "),
 }
 
 
@@ -327,6 +325,7 @@ def test_constraints_that_cannot_hold_exit_1_naming_them(
     lines = err.splitlines()
     assert lines[0] == header
     assert lines[1].strip().startswith(problem)
+    assert "capacity" not in err and "kapasitas" not in err
     assert REFUSED[other][0] not in err
     assert not (tmp_path / "l.csv").exists()
 

@@ -9,15 +9,18 @@ from typing import Any, get_args
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
-from data.field_rules import RuleCode
+from data.field_rules import FieldRuleError, RuleCode
 from data.messages import CATALOGS, LANGUAGES
 from service.request_problems import (
     FALLBACK_CODE,
     REQUEST_PROBLEM_CODES,
     TYPE_CODES,
+    field_path,
     problem_message,
     problem_reason,
     readable_path,
+    request_message,
+    request_problems,
 )
 from service.schemas import MsmeProfile, PrioritizeRequest, ScoreRequest
 from tests.service.support import AUTH, TestClient
@@ -371,3 +374,151 @@ def test_every_mapped_code_is_in_both_catalogs() -> None:
     assert mapped <= REQUEST_PROBLEM_CODES.keys()
     for language in LANGUAGES:
         assert not REQUEST_PROBLEM_CODES.keys() - CATALOGS[language].keys(), language
+
+
+# ------------------------------------------------------------------ many problems: summarised
+
+BARE_ROWS = 10_000
+
+
+def _missing_columns() -> list[str]:
+    """The profile's required fields besides msme_id, in the schema's order."""
+    fields = MsmeProfile.model_fields
+    return [name for name, info in fields.items() if info.is_required() and name != "msme_id"]
+
+
+@pytest.mark.parametrize("path", ["/v1/scores", "/v1/prioritize"])
+def test_a_long_body_of_bare_ids_gets_a_short_answer_naming_each_column_once(
+    client: TestClient, path: str
+) -> None:
+    """10,000 rows of `msme_id` only (about 280 KB) had 130,000 problems listed one by one: a 13
+    MB answer. A problem repeated in every row is now listed once, naming its rows."""
+    body: dict[str, Any] = {"msmes": [{"msme_id": f"M{i:06d}"} for i in range(BARE_ROWS)]}
+    if path == "/v1/prioritize":
+        body["capacity"] = 10
+    missing = _missing_columns()
+    total = BARE_ROWS * len(missing)
+    for language in ("en", "id"):
+        headers = AUTH | {"Accept-Language": language}
+        response = client.post(path, json=body, headers=headers)
+        assert response.status_code == 422
+        assert len(response.content) < 20_000  # 13,321,272 bytes before
+        answer = response.json()
+        assert answer["error"] == "invalid_request"
+        assert (answer["problems_total"], answer["problems_left_out"]) == (total, 0)
+        assert _machine_part(answer) == [(f"msmes.*.{name}", "missing") for name in missing]
+        reasons = _reasons(answer)
+        if language == "en":
+            assert reasons["msmes.*.province_code"] == (
+                "msmes[*].province_code is required: in every row from msmes[0] to "
+                "msmes[9999] (10,000 rows)"
+            )
+            assert answer["message"] == (
+                f"The request has {total:,} problems; nothing was processed. A problem "
+                "repeated in several rows is listed once, naming its rows: fix each one listed."
+            )
+        else:
+            assert reasons["msmes.*.province_code"] == (
+                "msmes[*].province_code wajib diisi: di setiap baris dari msmes[0] sampai "
+                "msmes[9999] (10.000 baris)"
+            )
+            assert answer["message"].startswith(
+                f"Permintaan memiliki {total:,} masalah".replace(",", ".")
+            )
+
+
+def test_a_few_problems_are_listed_one_by_one_without_the_summary_fields(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    body = {"msmes": [profiles[0] | {"owner_age": 130}, profiles[1] | {"owner_age": 130}]}
+    answer = _answer(client, "/v1/scores", body, "en")
+    assert _machine_part(answer) == [
+        ("msmes.0.owner_age", "less_than_equal"),
+        ("msmes.1.owner_age", "less_than_equal"),
+    ]
+    assert "problems_total" not in answer and "problems_left_out" not in answer
+
+
+def _bad_rows(rows: int) -> list[dict[str, Any]]:
+    """Rows with every field but sector and owner_age missing: owner_age too high on odd rows,
+    sector `zzz` on row 0 and `foo` (inside the allowed `food_beverage`) on the others."""
+    return [
+        {
+            "msme_id": f"M{i}",
+            "owner_age": 130 if i % 2 else 40,
+            "sector": "zzz" if i == 0 else "foo",
+        }
+        for i in range(rows)
+    ]
+
+
+def test_problems_beyond_the_limit_are_grouped_by_field_then_cut() -> None:
+    errors = _errors(ScoreRequest, {"msmes": _bad_rows(6)})
+    found = request_problems(errors, "en", limit=len(errors) - 1)
+
+    assert (found.total, found.left_out) == (len(errors), 0)
+    listed = {problem.field: problem for problem in found.problems}
+    assert listed["msmes.*.owner_age"].type == "less_than_equal"
+    assert listed["msmes.*.owner_age"].reason == (
+        "msmes[*].owner_age must be at most 100: in 3 rows, the first msmes[1], the last msmes[5]"
+    )
+    assert listed["msmes.*.province_code"].reason == (
+        "msmes[*].province_code is required: in every row from msmes[0] to msmes[5] (6 rows)"
+    )
+    # `foo` of rows 1 to 5 is part of `food_beverage`: the field alone is named, as for one row.
+    assert listed["msmes.*.sector"].reason == (
+        "msmes[*].sector is not valid: in every row from msmes[0] to msmes[5] (6 rows)"
+    )
+    assert "foo" not in str(found) and "zzz" not in str(found) and "130" not in str(found)
+
+    cut = request_problems(errors, "id", limit=3)
+    assert len(cut.problems) == 3
+    assert cut.problems == request_problems(errors, "id", limit=len(errors) - 1).problems[:3]
+    assert cut.left_out == len(errors) - 3 * 6  # the three listed entries cover six rows each
+    assert cut.message == (
+        f"Permintaan memiliki {len(errors)} masalah; tidak ada yang diproses. Hanya 3 yang "
+        "pertama dicantumkan (masalah yang berulang di beberapa baris sekali, dengan "
+        f"baris-barisnya) dan {cut.left_out} tidak dicantumkan: perbaiki yang tercantum lalu "
+        "kirim ulang permintaan untuk melihat sisanya."
+    )
+
+
+def test_up_to_the_limit_every_problem_is_listed_as_before() -> None:
+    errors = _errors(ScoreRequest, {"msmes": _bad_rows(2)})
+    found = request_problems(errors, "en", limit=len(errors))
+    assert (found.total, found.left_out) == (None, None)
+    assert [problem.field for problem in found.problems] == [
+        field_path(error["loc"]) for error in errors
+    ]
+    assert found.message == request_message(len(errors), "en")
+
+
+def test_only_the_listed_problems_are_worded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Problems that cannot be grouped (each duplicate names its own first row) are cut at the
+    limit, and only those listed are worded: the work stays bounded with the answer."""
+    import service.request_problems as module
+
+    errors = [
+        {
+            "type": "duplicate",
+            "loc": ("body", "msmes", 2 * i + 1, "msme_id"),
+            "msg": "",
+            "ctx": {"error": FieldRuleError("field_duplicate", first=f"msmes[{2 * i}].msme_id")},
+        }
+        for i in range(5_000)
+    ]
+    worded = 0
+    original = module.problem_reason
+
+    def counted(*args: Any, **kwargs: Any) -> str:
+        nonlocal worded
+        worded += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, "problem_reason", counted)
+    found = request_problems(errors, "en", limit=100)
+    assert len(found.problems) == 100 and worded == 100
+    assert (found.total, found.left_out) == (5_000, 4_900)
+    assert found.problems[0].reason == (
+        "msmes[1].msme_id repeats msmes[0].msme_id; each msme_id must be unique"
+    )
