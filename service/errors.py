@@ -8,6 +8,7 @@ are summarised (`problems_total`, `problems_left_out`), so a small bad body gets
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
@@ -187,10 +190,36 @@ async def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse
     )
 
 
+# The program store cannot be reached or used (down, locked past its wait, its tables gone):
+# not a bug of the request, so 503 with a retry hint, not 500.
+STORE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, PoolTimeoutError)
+STORE_RETRY_AFTER_SECONDS = 30
+logger = logging.getLogger(__name__)
+
+
+async def _on_store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """503 `store_unavailable` in the language of Accept-Language, `Retry-After` set; the log
+    names the error's kind only (a database message may quote the statement's values)."""
+    cause = getattr(exc, "orig", None) or exc
+    logger.warning(
+        "program store unavailable on %s %s: %s",
+        request.method,
+        request.url.path,
+        type(cause).__name__,
+    )
+    language = reply_language(request)
+    message = render("refusal_store_unavailable", {}, language)
+    headers = {"Retry-After": str(STORE_RETRY_AFTER_SECONDS)}
+    return error_response(503, "store_unavailable", message, headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Make every error answer use the one format, unexpected ones (500) included."""
+    """Make every error answer use the one format, unexpected ones (500) included, and a program
+    store that cannot be used a 503."""
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(HTTPException, _on_http_error)
+    for kind in STORE_UNAVAILABLE_ERRORS:
+        app.add_exception_handler(kind, _on_store_unavailable)
     app.add_exception_handler(Exception, _on_unexpected_error)
 
 
@@ -315,8 +344,10 @@ def store_refusal(
 ) -> StoreRefusal:
     """The one mapping from the program store's errors to answers, worded in `language`; the
     `error` codes and each problem's `type` are the same in every language. `positions`: each
-    (list_id, msme_id)'s index in the request's `outcomes`, for a date's problem to name its
-    field as `outcomes.3.observed_on` (else `observed_on`, the reason naming MSME and list)."""
+    (list_id, msme_id)'s index in the request's `outcomes`, for a problem to name its field as
+    `outcomes.3.observed_on`, `outcomes.3.msme_id` or `outcomes.3` (an unknown list: its first
+    outcome's `list_id`); without them `observed_on`, `msme_id`, `list_id` or `outcomes`, the
+    reason naming MSME and list."""
     if isinstance(error, ListNotFoundError):
         params = {"list_id": error.list_id}
         problem = Problem(
@@ -324,17 +355,21 @@ def store_refusal(
         )
         message = render("refusal_list_not_found", params, language)
         return StoreRefusal(404, error.code, message, [problem])
+    at = positions or {}
     if isinstance(error, UnknownIdsError):
+        first_of_list: dict[str, int] = {}
+        for (list_id, _), index in sorted(at.items(), key=lambda item: item[1]):
+            first_of_list.setdefault(list_id, index)
         problems = [
             Problem(
-                field="list_id",
+                field=_outcome_field(first_of_list.get(list_id), "list_id"),
                 type="unknown_list",
                 reason=render("refusal_unknown_list", {"list_id": list_id}, language),
             )
             for list_id in error.unknown_lists
         ] + [
             Problem(
-                field="msme_id",
+                field=_outcome_field(at.get((list_id, msme_id)), "msme_id"),
                 type="not_on_list",
                 reason=render(
                     "refusal_not_on_list", {"list_id": list_id, "msme_id": msme_id}, language
@@ -348,7 +383,7 @@ def store_refusal(
     if isinstance(error, ConflictingOutcomesError):
         problems = [
             Problem(
-                field="outcomes",
+                field=_outcome_field(at.get((list_id, msme_id)), None),
                 type="conflicting_outcomes",
                 reason=render(
                     "refusal_conflicting_outcome",
@@ -361,7 +396,7 @@ def store_refusal(
         message = render("refusal_conflicting_outcomes", {}, language)
         return StoreRefusal(409, error.code, message, problems)
     if isinstance(error, InvalidOutcomeDatesError):
-        return _dates_refusal(error, language, positions or {})
+        return _dates_refusal(error, language, at)
     if isinstance(error, InvalidListError):
         reason = render(error.code, error.params, language)
         problem = Problem(field=None, type=error.code, reason=reason)
@@ -369,6 +404,14 @@ def store_refusal(
         return StoreRefusal(422, error.code, message, [problem])
     message = render("refusal_store_unavailable", {}, language)
     return StoreRefusal(503, "store_unavailable", message, [])
+
+
+def _outcome_field(index: int | None, name: str | None) -> str:
+    """`outcomes.3.msme_id` (or `outcomes.3` for the whole outcome) when the request's index is
+    known; else the bare name (`msme_id`), or `outcomes`."""
+    if index is None:
+        return name or "outcomes"
+    return f"outcomes.{index}" if name is None else f"outcomes.{index}.{name}"
 
 
 def _dates_refusal(

@@ -20,7 +20,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "Every problem of the request with its field path and type; message and "
         "reasons in the language of Accept-Language (values never echoed)",
     },
-    503: {"model": ErrorResponse, "description": "No model loaded yet"},
+    503: {
+        "model": ErrorResponse,
+        "description": "No model loaded yet (`not_ready`), or the program store cannot be used now "
+        "(`store_unavailable`, with Retry-After)",
+    },
 }
 
 # The program routes' own refusals (`service.errors.store_refusal`).

@@ -29,7 +29,7 @@ from data.contract import AREA_TYPES, GENDERS, PROFILE_COLUMNS, SECTORS
 from data.messages import LANGUAGES, Language, render
 from data.numbers import NumberError, NumberKind, parse_number
 from data.reference import island_groups, provinces
-from data.store.errors import ListNotFoundError
+from data.store.errors import StoreError
 from data.store.repository import ProgramStore
 from data.template import build_candidates_template, choices_for
 from service.auth import ListsKey, OutcomesKey, ReadKey
@@ -567,7 +567,7 @@ async def get_list_view(
     the spread of the slots; send it to POST /v1/lists/export, or use GET .../export."""
     try:
         return await run_in_threadpool(_reopened, request, store, list_id, language)
-    except ListNotFoundError as error:
+    except StoreError as error:  # an unknown list: 404
         return store_refusal(error, language).response()
 
 
@@ -600,7 +600,7 @@ async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by nam
         exported = await run_in_threadpool(
             export_list, reopened, export_format, part, language, made, csv_style=csv_style
         )
-    except ListNotFoundError as error:
+    except StoreError as error:  # an unknown list: 404
         return store_refusal(error, language).response()
     except ExportRefusedError as refused:
         return _export_refusal(refused, language)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
 
+import pytest
+from fastapi.testclient import TestClient
+
+from data.messages import Language, render
 from data.store.errors import (
     ConflictingOutcomesError,
     InvalidListError,
@@ -13,7 +19,10 @@ from data.store.errors import (
     StoreError,
     UnknownIdsError,
 )
+from service.app import create_app
 from service.errors import store_refusal
+from service.settings import Settings
+from tests.service.support import AUTH
 
 FUTURE = OutcomeDateProblem(
     "L1",
@@ -120,3 +129,33 @@ def test_a_refusal_of_dates_names_each_date_by_field_and_says_why() -> None:
     assert store_refusal(InvalidOutcomeDatesError([FUTURE])).message.startswith(
         "1 date cannot be right, named below"
     )
+
+
+def test_a_program_store_that_cannot_be_used_answers_503_in_the_callers_language(
+    make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    """The store's tables gone under a running service (a store being restored, a wrong file):
+    every program route answers 503 `store_unavailable` with Retry-After, not a 500."""
+    database = tmp_path / "umkm.db"
+    settings = make_settings(database_url=f"sqlite:///{database}")
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/v1/lists", headers=AUTH).status_code == 200
+        with sqlite3.connect(database) as connection:
+            connection.executescript(
+                "PRAGMA foreign_keys = OFF;"
+                "DROP TABLE outcome_history; DROP TABLE outcomes; DROP TABLE listed_msmes;"
+                "DROP TABLE issued_lists;"
+            )
+        some_list = "11111111-1111-4111-8111-111111111111"
+        asked: tuple[tuple[str, str, Language], ...] = (
+            ("GET", "/v1/lists", "id"),
+            ("GET", f"/v1/lists/{some_list}", "en"),
+            ("GET", f"/v1/lists/{some_list}/view", "id"),
+        )
+        for method, path, language in asked:
+            answer = client.request(method, path, headers=AUTH | {"Accept-Language": language})
+            assert answer.status_code == 503, (path, answer.text)
+            assert answer.json()["error"] == "store_unavailable"
+            assert answer.json()["message"] == render("refusal_store_unavailable", {}, language)
+            assert answer.headers["retry-after"] == "30"
+            assert answer.headers["content-language"] == language

@@ -304,7 +304,12 @@ def test_unknown_ids_are_refused_by_name_and_nothing_is_written(
     assert answer["error"] == "unknown_ids"
     reasons = " | ".join(problem["reason"] for problem in answer["problems"])
     assert unknown_list in reasons and "UMKM-NOT-ON-LIST" in reasons
-    assert {problem["type"] for problem in answer["problems"]} == {"unknown_list", "not_on_list"}
+    # Each problem names the outcome at fault by its index in the batch (an unknown list: the
+    # first outcome naming it).
+    assert {problem["type"]: problem["field"] for problem in answer["problems"]} == {
+        "not_on_list": "outcomes.1.msme_id",
+        "unknown_list": "outcomes.2.list_id",
+    }
     detail = client.get(f"/v1/lists/{list_id}", headers=AUTH).json()
     assert detail["outcomes"]["outcomes"] == 0  # not even the known one
 
@@ -318,6 +323,7 @@ def test_two_different_outcomes_for_one_msme_in_a_batch_conflict(
     response = client.post("/v1/outcomes", json=batch, headers=AUTH)
     assert response.status_code == 409
     assert msme_id in response.json()["problems"][0]["reason"]
+    assert response.json()["problems"][0]["field"] == "outcomes.0"  # its first outcome
 
 
 # POST /v1/outcomes' refusals in each language: message, then the problems' reasons by type.
