@@ -340,6 +340,23 @@ class OutcomesRequest(_Body):
     outcomes: list[OutcomeItem] = Field(min_length=1, max_length=MAX_OUTCOMES)
 
 
+# What a batch of outcomes warns of (`POST /v1/outcomes` and the page's outcomes upload alike).
+MentoredNotSelected = Annotated[
+    int,
+    Field(
+        description="Outcomes that say mentored for MSMEs their list did not select: recorded "
+        "(substitutions happen), but often the sign of another list's outcomes."
+    ),
+]
+OutcomeWarnings = Annotated[
+    list[str],
+    Field(
+        description="What to check, one per list (named by its number, the first 8 characters "
+        "of its id), in the language of Accept-Language; empty when nothing is odd."
+    ),
+]
+
+
 class OutcomesSummary(BaseModel):
     """What a batch of outcomes did, and what in it deserves a second look."""
 
@@ -362,16 +379,8 @@ class OutcomesSummary(BaseModel):
     inserted: int = Field(description="New outcomes stored.")
     updated: int = Field(description="Changed outcomes stored (the earlier version kept).")
     unchanged: int = Field(description="Repeats of what was stored: nothing written.")
-    mentored_not_selected: int = Field(
-        default=0,
-        description="Outcomes that say mentored for MSMEs their list did not select: recorded "
-        "(substitutions happen), but often the sign of another list's outcomes.",
-    )
-    warnings: list[str] = Field(
-        default_factory=list,
-        description="What to check, one per list (named by its number, the first 8 characters "
-        "of its id), in the language of Accept-Language; empty when nothing is odd.",
-    )
+    mentored_not_selected: MentoredNotSelected = 0
+    warnings: OutcomeWarnings = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- GET /v1/lists/{id}/value

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from data.field_rules import FieldRuleError
 from data.messages import Language
+from service.program_schemas import MentoredNotSelected, OutcomeWarnings
 from service.schemas import (
     ListOptionsBody,
     NotSelectedMsme,
@@ -225,12 +226,5 @@ class OutcomesUploadResponse(BaseModel):
     unchanged: int
     outcomes: int = Field(description="Outcomes of the list now stored.")
     message: str = Field(description="What happened, in the requested language.")
-    mentored_not_selected: int = Field(
-        default=0,
-        description="Outcomes that say mentored for MSMEs the list did not select: recorded, "
-        "but often the sign of another list's file.",
-    )
-    warnings: list[str] = Field(
-        default_factory=list,
-        description="What to check (the list named by its number), in the requested language.",
-    )
+    mentored_not_selected: MentoredNotSelected = 0
+    warnings: OutcomeWarnings = Field(default_factory=list)
