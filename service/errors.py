@@ -28,12 +28,15 @@ from data.field_rules import FieldRuleError
 from data.messages import Language, render
 from data.store.errors import (
     ConflictingOutcomesError,
+    IdempotencyKeyReusedError,
     InvalidListError,
     InvalidOutcomeDatesError,
     ListNotFoundError,
+    RequestInProgressError,
     StoreError,
     UnknownIdsError,
 )
+from data.store.schema import IDEMPOTENCY_KEY_LENGTH
 from service.auth import ScopeError
 from service.deps import reply_language
 from service.exceptions import WordedHTTPError
@@ -318,7 +321,13 @@ STORE_REFUSAL_CODES: dict[str, tuple[str, ...]] = {
     "refusal_impossible_dates": ("count",),
     "refusal_invalid_list": (),
     "refusal_store_unavailable": (),
+    "refusal_idempotency_key_reused": (),
+    "refusal_request_in_progress": (),
+    "idempotency_key_invalid": ("limit",),
+    "idempotency_key_reused": (),
+    "request_in_progress": (),
 }
+IDEMPOTENCY_KEY_FIELD = "header.Idempotency-Key"
 
 
 @dataclass(frozen=True)
@@ -330,10 +339,11 @@ class StoreRefusal:
     error: str
     message: str
     problems: list[Problem]
+    headers: Mapping[str, str] | None = None
 
     def response(self) -> JSONResponse:
         """The API's answer."""
-        return error_response(self.status, self.error, self.message, self.problems)
+        return error_response(self.status, self.error, self.message, self.problems, self.headers)
 
 
 def store_refusal(
@@ -397,6 +407,8 @@ def store_refusal(
         return StoreRefusal(409, error.code, message, problems)
     if isinstance(error, InvalidOutcomeDatesError):
         return _dates_refusal(error, language, at)
+    if isinstance(error, IdempotencyKeyReusedError | RequestInProgressError):
+        return _idempotency_refusal(error, language)
     if isinstance(error, InvalidListError):
         reason = render(error.code, error.params, language)
         problem = Problem(field=None, type=error.code, reason=reason)
@@ -404,6 +416,33 @@ def store_refusal(
         return StoreRefusal(422, error.code, message, [problem])
     message = render("refusal_store_unavailable", {}, language)
     return StoreRefusal(503, "store_unavailable", message, [])
+
+
+def _idempotency_refusal(
+    error: IdempotencyKeyReusedError | RequestInProgressError, language: Language
+) -> StoreRefusal:
+    """422 for a key sent again with another body; 409 with `Retry-After` while the first
+    sending of the same request is still being answered (as the IETF draft on the header)."""
+    problem = Problem(
+        field=IDEMPOTENCY_KEY_FIELD, type=error.code, reason=render(error.code, {}, language)
+    )
+    message = render(f"refusal_{error.code}", {}, language)
+    if isinstance(error, RequestInProgressError):
+        headers = {"Retry-After": str(error.retry_after)}
+        return StoreRefusal(409, error.code, message, [problem], headers)
+    return StoreRefusal(422, error.code, message, [problem])
+
+
+def invalid_idempotency_key(language: Language) -> JSONResponse:
+    """422 for an `Idempotency-Key` header that is not a key (`data.store.requests.parse_key`),
+    as every request problem is answered, the field named `header.Idempotency-Key`."""
+    params = {"limit": IDEMPOTENCY_KEY_LENGTH}
+    problem = Problem(
+        field=IDEMPOTENCY_KEY_FIELD,
+        type="idempotency_key_invalid",
+        reason=render("idempotency_key_invalid", params, language),
+    )
+    return error_response(422, "invalid_request", request_message(1, language), [problem])
 
 
 def _outcome_field(index: int | None, name: str | None) -> str:

@@ -20,9 +20,13 @@ from data.store.records import (
     ListedMsmeIn,
     ListedMsmeRecord,
     OutcomeIn,
+    OutcomeRecord,
+    OutcomeVersionRecord,
     SelectedBy,
+    outcome_fields,
 )
-from data.store.repository import ProgramStore
+from data.store.repository import ProgramStore, new_list_id
+from data.store.requests import RequestKey
 from service.model_store import LoadedModel
 from service.program_schemas import (
     IssuedListOut,
@@ -35,6 +39,9 @@ from service.program_schemas import (
     OutcomeCountsOut,
     OutcomesRequest,
     OutcomesSummary,
+    OutcomeVersionOut,
+    RecordedOutcomeOut,
+    RecordedOutcomesPage,
 )
 from service.schemas import ExplorationOut, ModelRef
 from service.scoring import exploration_out, prioritize_profiles_with_result
@@ -45,6 +52,14 @@ CONSTRAINT_FIELDS = ("quotas", "min_share", "budget")
 EXTRA_FIELD = "extra"  # a candidate's own columns (`ListMsme.extra`), kept beside its profile
 
 
+@dataclasses.dataclass(frozen=True)
+class IssuedReply:
+    """A list issued and recorded, as `POST /v1/lists` answers it: its id and the JSON body."""
+
+    list_id: str
+    payload: bytes
+
+
 def issue_list(
     loaded: LoadedModel,
     body: ListRequest,
@@ -52,10 +67,16 @@ def issue_list(
     *,
     created_by: str,
     language: Language = "en",
-) -> IssuedListResponse:
+    request: RequestKey | None = None,
+) -> IssuedReply:
     """Build the list as POST /v1/prioritize does (with its exploration slots), record it with
-    every candidate, and answer it with its id (raises allocation's and the store's errors)."""
-    return issue_list_with_result(loaded, body, store, created_by=created_by, language=language)[0]
+    every candidate, and answer it with its id (raises allocation's and the store's errors).
+    `request`: the claimed `Idempotency-Key` (`data.store.requests.claim`); the answer is then
+    kept with the list, in the same transaction, for the same request sent again."""
+    issued, _, payload = _issue(
+        loaded, body, store, created_by=created_by, language=language, request=request
+    )
+    return IssuedReply(issued.list_id, payload or issued.model_dump_json().encode())
 
 
 def issue_list_with_result(
@@ -69,6 +90,7 @@ def issue_list_with_result(
     source_rows: Sequence[int] | None = None,
     cost_column: str | None = None,
     source_read: Mapping[str, Any] | None = None,
+    request: RequestKey | None = None,
 ) -> tuple[IssuedListResponse, AllocationResult]:
     """`issue_list`, plus the allocation's own result, for a caller that shows every candidate's
     scores (the page) without scoring anyone again. `input_columns`: the candidates' columns in
@@ -77,30 +99,50 @@ def issue_list_with_result(
     (`InvalidListError`) before anyone is scored. The page's file also gives each MSME's
     spreadsheet row (`source_rows`, in `body.msmes` order), the name of its cost column and how
     it was read (`source_read`: header row, delimiter, number format), recorded for the list to
-    reopen as it was shown."""
+    reopen as it was shown. `request`: the page's claimed `Idempotency-Key`, kept with the list
+    (without the answer: the page's retry reopens the list from the store)."""
+    issued, result, _ = _issue(
+        loaded,
+        body,
+        store,
+        created_by=created_by,
+        language=language,
+        input_columns=input_columns,
+        source_rows=source_rows,
+        cost_column=cost_column,
+        source_read=source_read,
+        request=request,
+        keep_answer=False,
+    )
+    return issued, result
+
+
+def _issue(
+    loaded: LoadedModel,
+    body: ListRequest,
+    store: ProgramStore,
+    *,
+    created_by: str,
+    language: Language,
+    input_columns: Sequence[str] | None = None,
+    source_rows: Sequence[int] | None = None,
+    cost_column: str | None = None,
+    source_read: Mapping[str, Any] | None = None,
+    request: RequestKey | None = None,
+    keep_answer: bool = True,
+) -> tuple[IssuedListResponse, AllocationResult, bytes | None]:
+    """Build, answer and record the list; with `request`, its key too, and the answer's JSON
+    when `keep_answer` (an empty answer otherwise)."""
     columns = _input_columns(body, input_columns)
     response, result = prioritize_profiles_with_result(loaded, body, language)
     exploration = result.exploration
-    request = AllocationRequest.model_validate(body, from_attributes=True)
-    options = request.model_dump(mode="json", include=set(OPTION_FIELDS))
+    request_options = AllocationRequest.model_validate(body, from_attributes=True)
+    options = request_options.model_dump(mode="json", include=set(OPTION_FIELDS))
     options["exploration_seed"] = exploration.seed if exploration is not None else None
     if cost_column is not None:
         options["cost_column"] = cost_column
     if source_read is not None:
         options["source_read"] = dict(source_read)
-    list_id = store.record_list(
-        created_by=created_by,
-        model_name=loaded.ref.name,
-        model_version=loaded.ref.version,
-        members=listed_members(body, result, source_rows),
-        options=options,
-        constraints=request.model_dump(mode="json", include=set(CONSTRAINT_FIELDS)),
-        source_file=body.source_file,
-        exploration_share=body.exploration_share,
-        input_columns=columns,
-        reason_figures=reason_figures(result.reasons),
-        explanation=list_explanation(result),
-    )
     selected = [
         ListedSelectedMsme.model_construct(
             **entry.__dict__
@@ -115,8 +157,26 @@ def issue_list_with_result(
         "selected": selected,
         "exploration": _exploration_out(exploration, body),
     }
+    list_id = new_list_id()
     issued = IssuedListResponse.model_construct(**fields, list_id=list_id)
-    return issued, result
+    payload = issued.model_dump_json().encode() if request is not None and keep_answer else None
+    store.record_list(
+        list_id=list_id,
+        created_by=created_by,
+        model_name=loaded.ref.name,
+        model_version=loaded.ref.version,
+        members=listed_members(body, result, source_rows),
+        options=options,
+        constraints=request_options.model_dump(mode="json", include=set(CONSTRAINT_FIELDS)),
+        source_file=body.source_file,
+        exploration_share=body.exploration_share,
+        input_columns=columns,
+        reason_figures=reason_figures(result.reasons),
+        explanation=list_explanation(result),
+        request=request,
+        reply=payload or b"",
+    )
+    return issued, result, payload
 
 
 def _input_columns(body: ListRequest, given: Sequence[str] | None) -> list[str]:
@@ -426,3 +486,59 @@ def mentored_not_selected_warnings(counts: Mapping[str, int], language: Language
 def list_number(list_id: str) -> str:
     """A list's number as the page shows it: the first characters of its id."""
     return list_id[:LIST_NUMBER_LENGTH]
+
+
+# ---------------------------------------------------------------- GET /v1/lists/{id}/outcomes
+
+
+def outcomes_page(
+    store: ProgramStore,
+    list_id: str,
+    page: int,
+    page_size: int,
+    *,
+    msme_id: str | None = None,
+    history: bool = False,
+) -> RecordedOutcomesPage:
+    """One page of a list's current outcomes by MSME id (only `msme_id`'s, when given), each
+    with the versions it replaced when `history` is asked (ListNotFoundError if no such list)."""
+    outcomes, total = store.outcome_page(list_id, page, page_size, msme_id=msme_id)
+    earlier = (
+        store.outcome_versions(list_id, [outcome.msme_id for outcome in outcomes])
+        if history
+        else None
+    )
+    return RecordedOutcomesPage(
+        list_id=list_id,
+        items=[
+            recorded_outcome(outcome, None if earlier is None else earlier.get(outcome.msme_id, []))
+            for outcome in outcomes
+        ],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
+
+
+def recorded_outcome(
+    outcome: OutcomeRecord, history: Sequence[OutcomeVersionRecord] | None
+) -> RecordedOutcomeOut:
+    """An outcome with every field it was recorded with, and the versions it replaced, oldest
+    first (`history` None: not asked for)."""
+    return RecordedOutcomeOut(
+        msme_id=outcome.msme_id,
+        **outcome_fields(outcome),
+        recorded_at=outcome.recorded_at,
+        recorded_by=outcome.recorded_by,
+        history=None
+        if history is None
+        else [
+            OutcomeVersionOut(
+                **outcome_fields(version.outcome),
+                recorded_at=version.outcome.recorded_at,
+                recorded_by=version.outcome.recorded_by,
+                replaced_at=version.replaced_at,
+            )
+            for version in history
+        ],
+    )

@@ -383,6 +383,91 @@ class OutcomesSummary(BaseModel):
     warnings: OutcomeWarnings = Field(default_factory=list)
 
 
+# ---------------------------------------------------------------- GET /v1/lists/{id}/outcomes
+
+EXAMPLE_RECORDED_AT = "2026-09-03T04:30:00Z"  # when the example outcome was recorded (UTC)
+EXAMPLE_RECORDED_OUTCOMES: dict[str, Any] = {
+    "list_id": EXAMPLE_LIST_ID,
+    "items": [
+        {
+            "msme_id": "UMKM-3201-000123",
+            "mentored": True,
+            "digitalized": True,
+            "mentored_on": EXAMPLE_MENTORED_ON,
+            "observed_on": EXAMPLE_OBSERVED_ON,
+            "verified_by": "field_visit",
+            "program": "Pendampingan UMKM Go Digital 2025",
+            "recorded_at": EXAMPLE_RECORDED_AT,
+            "recorded_by": "dinas-jabar",
+            "history": [
+                {
+                    "mentored": True,
+                    "digitalized": False,
+                    "mentored_on": EXAMPLE_MENTORED_ON,
+                    "observed_on": "2026-06-01",
+                    "verified_by": "phone_call",
+                    "program": "Pendampingan UMKM Go Digital 2025",
+                    "recorded_at": "2026-06-02T03:00:00Z",
+                    "recorded_by": "dinas-jabar",
+                    "replaced_at": EXAMPLE_RECORDED_AT,
+                }
+            ],
+        }
+    ],
+    "total": 1,
+    "page": 1,
+    "page_size": 50,
+}
+
+
+class OutcomeVersionOut(BaseModel):
+    """An outcome as it was recorded, before a change replaced it."""
+
+    mentored: bool
+    digitalized: bool
+    mentored_on: date | None
+    observed_on: date | None
+    verified_by: str | None
+    program: str | None
+    recorded_at: datetime = Field(description="When this version was recorded (UTC).")
+    recorded_by: str | None = Field(description="Name of the API key that recorded it.")
+    replaced_at: datetime = Field(description="When a change replaced it (UTC).")
+
+
+class RecordedOutcomeOut(BaseModel):
+    """The current outcome of one MSME of the list, every field as it was recorded."""
+
+    msme_id: str
+    mentored: bool
+    digitalized: bool
+    mentored_on: date | None
+    observed_on: date | None
+    verified_by: str | None
+    program: str | None
+    recorded_at: datetime = Field(description="When it was recorded or last changed (UTC).")
+    recorded_by: str | None = Field(
+        description="Name of the API key that recorded it (`page` for the page's uploads on "
+        "an open API, `anonymous` for the API's)."
+    )
+    history: list[OutcomeVersionOut] | None = Field(
+        default=None,
+        description="With `history=true`: the versions it replaced, oldest first (empty when "
+        "it never changed); null otherwise.",
+    )
+
+
+class RecordedOutcomesPage(BaseModel):
+    """One page of a list's current outcomes, by MSME id."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_RECORDED_OUTCOMES]})
+
+    list_id: str
+    items: list[RecordedOutcomeOut]
+    total: int = Field(description="Outcomes of the list (of `msme_id` alone, when given).")
+    page: int
+    page_size: int
+
+
 # ---------------------------------------------------------------- GET /v1/lists/{id}/value
 
 EXAMPLE_VALUE: dict[str, Any] = {

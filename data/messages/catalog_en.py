@@ -280,6 +280,24 @@ MESSAGES: dict[str, str] = {
     ),
     "refusal_invalid_list": "The list cannot be recorded.",
     "refusal_store_unavailable": "The program store cannot be used now; nothing was written.",
+    "idempotency_key_invalid": (
+        "Idempotency-Key must be 1 to {limit} printable ASCII characters without spaces or "
+        "quotes inside (a UUID, say)"
+    ),
+    "idempotency_key_reused": (
+        "this Idempotency-Key came with another request in the last 24 hours; send a new key "
+        "for a new list"
+    ),
+    "refusal_idempotency_key_reused": (
+        "The Idempotency-Key was already used for a different request; no list was issued."
+    ),
+    "request_in_progress": (
+        "the first request with this Idempotency-Key is still being answered; send it again in "
+        "a few seconds to get its answer"
+    ),
+    "refusal_request_in_progress": (
+        "This request is already being answered; no second list was issued."
+    ),
     # --- service.limits: a body over its route's limit (413), with the way out per route ------
     "body_limit_default": (
         "The request body is larger than this route's limit of {limit} bytes ({megabytes} MB); "

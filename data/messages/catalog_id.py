@@ -300,6 +300,25 @@ MESSAGES: dict[str, str] = {
     "refusal_store_unavailable": (
         "Penyimpanan program tidak dapat digunakan saat ini; tidak ada yang ditulis."
     ),
+    "idempotency_key_invalid": (
+        "Idempotency-Key harus 1 sampai {limit} karakter ASCII yang dapat dicetak, tanpa spasi "
+        "atau tanda kutip di dalamnya (misalnya sebuah UUID)"
+    ),
+    "idempotency_key_reused": (
+        "Idempotency-Key ini sudah dipakai untuk permintaan lain dalam 24 jam terakhir; kirim "
+        "kunci baru untuk daftar baru"
+    ),
+    "refusal_idempotency_key_reused": (
+        "Idempotency-Key sudah dipakai untuk permintaan yang berbeda; tidak ada daftar yang "
+        "diterbitkan."
+    ),
+    "request_in_progress": (
+        "permintaan pertama dengan Idempotency-Key ini masih sedang dijawab; kirim lagi dalam "
+        "beberapa detik untuk mendapatkan jawabannya"
+    ),
+    "refusal_request_in_progress": (
+        "Permintaan ini sedang dijawab; tidak ada daftar kedua yang diterbitkan."
+    ),
     # --- service.limits: isi permintaan melewati batas rutenya (413), dengan jalan keluarnya ---
     "body_limit_default": (
         "Isi permintaan melebihi batas rute ini, {limit} byte ({megabytes} MB); kirim isi yang "

@@ -179,6 +179,27 @@ class StoreMissingError(StoreError):
         self.path = path
 
 
+class IdempotencyKeyReusedError(StoreError):
+    """An `Idempotency-Key` sent again with another body (within the day keys are kept): the
+    request is not the one the key first came with; nothing is issued."""
+
+    code = "idempotency_key_reused"
+
+    def __init__(self) -> None:
+        super().__init__(render(self.code, {}, "en"))
+
+
+class RequestInProgressError(StoreError):
+    """The first sending of this request (same `Idempotency-Key`, same body) is still being
+    answered; ask again after `retry_after` seconds to get its answer."""
+
+    code = "request_in_progress"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(render(self.code, {}, "en"), retry_after=retry_after)
+        self.retry_after = retry_after
+
+
 class MigrationError(StoreError):
     """The store's schema could not be migrated (or the URL cannot be used)."""
 

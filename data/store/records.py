@@ -142,6 +142,14 @@ class OutcomeRecord(OutcomeIn):
 
 
 @dataclass(frozen=True)
+class OutcomeVersionRecord:
+    """An outcome as it was before a change replaced it, and when the change came."""
+
+    outcome: OutcomeRecord
+    replaced_at: datetime
+
+
+@dataclass(frozen=True)
 class OutcomeSummary:
     """What a batch of outcomes did: new rows, changed rows (old versions kept), repeats; and,
     by list id, the outcomes that say mentored for MSMEs the list did not select (recorded, but

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from data.store import requests
 from data.store.engine import make_engine
 from data.store.errors import (
     ConflictingOutcomesError,
@@ -42,9 +43,11 @@ from data.store.records import (
     OutcomeRecord,
     OutcomeStatus,
     OutcomeSummary,
+    OutcomeVersionRecord,
     SelectedBy,
     outcome_fields,
 )
+from data.store.requests import RequestKey
 from data.store.schema import (
     MSME_ID_LENGTH,
     IssuedList,
@@ -105,19 +108,27 @@ class ProgramStore:
         input_columns: Sequence[str] | None = None,
         reason_figures: Mapping[str, Any] | None = None,
         explanation: Mapping[str, Any] | None = None,
+        list_id: str | None = None,
+        request: RequestKey | None = None,
+        reply: bytes | None = None,
     ) -> str:
-        """Record an issued list and all its candidates in one transaction; return its new id.
+        """Record an issued list and all its candidates in one transaction; return its id (new
+        unless `list_id` gives it, as `new_list_id()` made it).
 
         `input_columns`: every column of the candidates in the order they came (profile fields
         and own columns), for the list to reopen in that order; `reason_figures`: the figures
         the left-out MSMEs' reasons name, for them to reopen worded alike; `explanation`: the
-        binding constraints and notes as codes, for the list to reopen saying what shaped it."""
+        binding constraints and notes as codes, for the list to reopen saying what shaped it.
+        `request` (a key claimed with `data.store.requests.claim`) and `reply` (the answer, with
+        this list's id): kept with the list in the same transaction, for the same request sent
+        again to be answered alike."""
         _check_list(members, exploration_share)
         check_extras([(member.msme_id, member.extra) for member in members], input_columns)
-        list_id = str(uuid.uuid4())
+        list_id = list_id or new_list_id()
+        now = created_at or utc_now()
         issued = IssuedList(
             id=list_id,
-            created_at=created_at or utc_now(),
+            created_at=now,
             created_by=created_by,
             model_name=model_name,
             model_version=model_version,
@@ -150,6 +161,9 @@ class ProgramStore:
         ]
         with self.session() as session:
             session.add(issued)
+            if request is not None:
+                session.flush()  # the list first: the claim refers to it
+                requests.attach(session, request, list_id, reply or b"", now)
         return list_id
 
     def get_list(self, list_id: str) -> IssuedListRecord:
@@ -181,8 +195,7 @@ class ProgramStore:
 
     def list_lists(self, page: int = 1, page_size: int = 50) -> tuple[list[ListSummary], int]:
         """One page of the lists issued, newest first, and how many there are in all."""
-        if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page must be >= 1 and page_size within 1..{MAX_PAGE_SIZE}")
+        _check_page(page, page_size)
         members = (
             select(
                 ListedMsme.list_id,
@@ -339,6 +352,48 @@ class ProgramStore:
             digitalized=_count(digitalized),
         )
 
+    def outcome_page(
+        self, list_id: str, page: int = 1, page_size: int = 50, *, msme_id: str | None = None
+    ) -> tuple[list[OutcomeRecord], int]:
+        """One page of a list's current outcomes by MSME id (only `msme_id`'s, when given), and
+        how many there are in all; `ListNotFoundError` when the list is unknown."""
+        _check_page(page, page_size)
+        which = [Outcome.list_id == list_id]
+        if msme_id is not None:
+            which.append(Outcome.msme_id == msme_id)
+        query = (
+            select(Outcome)
+            .where(*which)
+            .order_by(Outcome.msme_id)
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+        with self.session() as session:
+            if session.get(IssuedList, list_id) is None:
+                raise ListNotFoundError(list_id)
+            total = session.scalar(select(func.count()).select_from(Outcome).where(*which))
+            items = [_outcome_record(row) for row in session.scalars(query)]
+        return items, _count(total or 0)
+
+    def outcome_versions(
+        self, list_id: str, msme_ids: Sequence[str]
+    ) -> dict[str, list[OutcomeVersionRecord]]:
+        """The earlier versions of these MSMEs' outcomes on one list, each MSME's oldest first,
+        by MSME id; an outcome never changed has none (and no key)."""
+        versions: dict[str, list[OutcomeVersionRecord]] = {}
+        with self.session() as session:
+            for chunk in _chunks(sorted(set(msme_ids))):
+                rows = session.scalars(
+                    select(OutcomeVersion)
+                    .where(OutcomeVersion.list_id == list_id, OutcomeVersion.msme_id.in_(chunk))
+                    .order_by(OutcomeVersion.msme_id, OutcomeVersion.id)
+                )
+                for row in rows:
+                    versions.setdefault(row.msme_id, []).append(
+                        OutcomeVersionRecord(_outcome_record(row), replaced_at=row.replaced_at)
+                    )
+        return versions
+
     # ------------------------------------------------------------------ training
 
     def export_history(self, since: date | None = None) -> pd.DataFrame:
@@ -351,6 +406,11 @@ class ProgramStore:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def new_list_id() -> str:
+    """A new list's id (a UUID as text)."""
+    return str(uuid.uuid4())
 
 
 def json_safe(value: Any) -> Any:
@@ -378,6 +438,11 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
     raise TypeError(f"cannot store a {type(value).__name__} in a profile")
+
+
+def _check_page(page: int, page_size: int) -> None:
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValueError(f"page must be >= 1 and page_size within 1..{MAX_PAGE_SIZE}")
 
 
 def _finite_or_none(value: float | None) -> float | None:

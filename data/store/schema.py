@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     TypeDecorator,
@@ -30,6 +31,7 @@ ID_LENGTH = 36  # a UUID as text
 MSME_ID_LENGTH = 128
 NAME_LENGTH = 200
 TEXT_LENGTH = 500
+IDEMPOTENCY_KEY_LENGTH = 255  # as Stripe's; the IETF draft sets no bound
 
 # Constraint names are fixed, so migrations (and SQLite's batch mode) can find them again.
 NAMING_CONVENTION = {
@@ -104,6 +106,24 @@ class IssuedList(Base):
     members: Mapped[list[ListedMsme]] = relationship(
         back_populates="issued_list", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class ListRequest(Base):
+    """A `POST /v1/lists` sent with an `Idempotency-Key` (0006): which key, a digest of its body,
+    and once the list is recorded, its id and the answer given (gzip JSON), so the same request
+    sent again is answered the same without issuing a second list. Kept for a day."""
+
+    __tablename__ = "list_requests"
+
+    key_name: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)  # API key's name
+    idempotency_key: Mapped[str] = mapped_column(String(IDEMPOTENCY_KEY_LENGTH), primary_key=True)
+    request_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the body, hex
+    claimed_at: Mapped[datetime] = mapped_column(index=True)
+    # Null while the list is being built.
+    list_id: Mapped[str | None] = mapped_column(
+        ForeignKey("issued_lists.id", ondelete="CASCADE"), default=None
+    )
+    reply: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
 
 
 class ListedMsme(Base):

@@ -3,12 +3,14 @@ GET /v1/lists (paged), GET /v1/lists/{list_id} and GET /v1/lists/{list_id}/value
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -16,6 +18,7 @@ from allocation import AllocationError
 from data.messages import Language
 from data.store.errors import StoreError
 from data.store.repository import ProgramStore
+from data.store.requests import Replay, RequestKey
 from service.auth import ListsKey, ReadKey
 from service.body import documented_body, gc_paused_for, read_json_body
 from service.deps import (
@@ -26,9 +29,16 @@ from service.deps import (
     reply_language,
 )
 from service.errors import allocation_refusal, check_msme_list, store_refusal
+from service.idempotency import (
+    IDEMPOTENCY_RESPONSES,
+    REPLAYED,
+    IdempotencyKeyHeader,
+    claim_key,
+    release_key,
+)
 from service.list_value import list_value
 from service.metrics import ServiceMetrics
-from service.program import issue_list, list_detail, list_page
+from service.program import IssuedReply, issue_list, list_detail, list_page
 from service.program_schemas import (
     IssuedListOut,
     IssuedListResponse,
@@ -51,14 +61,20 @@ _Answer = TypeVar("_Answer")
     response_model=IssuedListResponse,
     status_code=status.HTTP_201_CREATED,
     summary="Build a mentoring list and record it, with a share of slots explored at random",
-    responses=ERROR_RESPONSES,
+    responses=ERROR_RESPONSES | IDEMPOTENCY_RESPONSES,
     openapi_extra=documented_body(ListRequest) | {"parameters": [ACCEPT_LANGUAGE_PARAMETER]},
 )
-async def post_list(request: Request, key: ListsKey, store: ProgramStoreDep) -> Response:
+async def post_list(
+    request: Request,
+    key: ListsKey,
+    store: ProgramStoreDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     """The list POST /v1/prioritize would build, except that `exploration_share` of the slots
     (default 0.1) go at random to eligible MSMEs the model did not pick, within the same quotas
     and budget. The list and every candidate are recorded; each selected MSME says how it was
-    selected and its exact selection probability. Send outcomes later to POST /v1/outcomes."""
+    selected and its exact selection probability. Send outcomes later to POST /v1/outcomes.
+    With an `Idempotency-Key`, a retry of the same request answers the list already issued."""
     with gc_paused_for(request):
         body = await read_json_body(request, ListRequest)
         loaded = current_model(request)
@@ -67,10 +83,23 @@ async def post_list(request: Request, key: ListsKey, store: ProgramStoreDep) -> 
         check_msme_list(
             body.msmes, settings.max_prioritize_msmes, need_cost=body.budget is not None
         )
+        language = reply_language(request)
+        claimed: RequestKey | None = None
+        if idempotency_key is not None:
+            digest = hashlib.sha256(await request.body()).hexdigest()
+            claim = await claim_key(store, key.name, idempotency_key, digest, language)
+            if isinstance(claim, JSONResponse):
+                return claim
+            if isinstance(claim, Replay):
+                return _created(claim.reply, claim.list_id, replayed=True)
+            claimed = claim
+        issued: IssuedReply | None = None
         try:
-            language = reply_language(request)
             issued = await run_in_threadpool(
-                partial(issue_list, created_by=key.name, language=language), loaded, body, store
+                partial(issue_list, created_by=key.name, language=language, request=claimed),
+                loaded,
+                body,
+                store,
             )
         except ValidationError as exc:
             raise RequestValidationError(exc.errors()) from None
@@ -78,15 +107,18 @@ async def post_list(request: Request, key: ListsKey, store: ProgramStoreDep) -> 
             return allocation_refusal(exc, language).response()
         except StoreError as exc:
             return store_refusal(exc, language).response()
+        finally:
+            if claimed is not None and issued is None:
+                await release_key(store, claimed)
         metrics.msmes_scored.labels("/v1/lists").inc(len(body.msmes))
-        payload = issued.model_dump_json()
-        location = f"/v1/lists/{issued.list_id}"
-        del body, issued
+        del body
+    return _created(issued.payload, issued.list_id, replayed=False)
+
+
+def _created(payload: bytes, list_id: str, *, replayed: bool) -> Response:
+    headers = {"Location": f"/v1/lists/{list_id}"} | (REPLAYED if replayed else {})
     return Response(
-        payload,
-        status_code=status.HTTP_201_CREATED,
-        media_type="application/json",
-        headers={"Location": location},
+        payload, status_code=status.HTTP_201_CREATED, media_type="application/json", headers=headers
     )
 
 

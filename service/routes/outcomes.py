@@ -1,20 +1,30 @@
-"""POST /v1/outcomes: what happened to listed MSMEs, recorded once per (list, MSME)."""
+"""POST /v1/outcomes: what happened to listed MSMEs, recorded once per (list, MSME); and
+GET /v1/lists/{list_id}/outcomes: what was recorded, read back."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from data.store.errors import StoreError
-from service.auth import OutcomesKey
+from service.auth import OutcomesKey, ReadKey
 from service.body import documented_body, read_json_body
 from service.deps import LanguageDep, ProgramStoreDep
 from service.errors import store_refusal
-from service.program import outcome_positions, record_outcomes
-from service.program_schemas import OutcomesRequest, OutcomesSummary
+from service.program import outcome_positions, outcomes_page, record_outcomes
+from service.program_schemas import (
+    MsmeId,
+    OutcomesRequest,
+    OutcomesSummary,
+    PageNumber,
+    PageSize,
+    RecordedOutcomesPage,
+)
+from service.routes.lists import ONE_LIST_RESPONSES, ListIdPath, _one_list
 from service.routes.responses import ERROR_RESPONSES, PROGRAM_RESPONSES
 from service.schemas import ErrorResponse
 
@@ -56,3 +66,33 @@ async def post_outcomes(
     except StoreError as exc:
         return store_refusal(exc, language, positions=outcome_positions(body)).response()
     return JSONResponse(summary.model_dump(mode="json"))
+
+
+@router.get(
+    "/v1/lists/{list_id}/outcomes",
+    response_model=RecordedOutcomesPage,
+    summary="The outcomes recorded for a list, by MSME id, with their earlier versions on request",
+    responses=ONE_LIST_RESPONSES,
+)
+def get_list_outcomes(
+    list_id: ListIdPath,
+    *,
+    _key: ReadKey,
+    store: ProgramStoreDep,
+    language: LanguageDep,
+    page: Annotated[PageNumber, Query(description="1 = the lowest MSME ids.")] = 1,
+    page_size: Annotated[PageSize, Query(description="Outcomes per page.")] = 50,
+    msme_id: Annotated[
+        MsmeId | None, Query(description="Only this MSME's outcome (none: `items` empty).")
+    ] = None,
+    history: Annotated[
+        bool, Query(description="Give each outcome the versions it replaced, oldest first.")
+    ] = False,
+) -> Response | RecordedOutcomesPage:
+    """The list's current outcomes, every field as recorded with who recorded it and when, by
+    MSME id; `total` counts them all. With `history=true`, each also gives the versions a
+    change replaced, oldest first, with when each was replaced. An unknown list is refused
+    (404) in the language of Accept-Language; an MSME without an outcome, or not on the list,
+    gives no items."""
+    read = partial(outcomes_page, page=page, page_size=page_size, msme_id=msme_id, history=history)
+    return _one_list(read, store, list_id, language)

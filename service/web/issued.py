@@ -27,6 +27,7 @@ from data.segments import ScoredSegment
 from data.store.errors import InvalidOutcomeDatesError, UnknownIdsError
 from data.store.records import IssuedListRecord, ListedMsmeRecord, OutcomeIn, outcome_fields
 from data.store.repository import ProgramStore
+from data.store.requests import RequestKey
 from service.model_store import LoadedModel
 from service.program import (
     issue_list_with_result,
@@ -86,28 +87,35 @@ SOURCE_READ = {
 
 
 def recording(
-    store: ProgramStore, options: UploadOptions, source_file: str, *, created_by: str
+    store: ProgramStore,
+    options: UploadOptions,
+    source_file: str,
+    *,
+    created_by: str,
+    request: RequestKey | None = None,
 ) -> Prioritize:
     """A `Prioritize` for `service.web.lists.make_list` that also records the list, as
     `POST /v1/lists` does (its answer carries `list_id`), with the page's share of slots drawn
     at random (`page_exploration_share`), the file's own columns in the file's order, each
-    MSME's spreadsheet row and the cost column's name."""
+    MSME's spreadsheet row and the cost column's name; `request`, the claimed `Idempotency-Key`
+    of the upload, kept with the list."""
     exploration_share = page_exploration_share(options)
 
     def prioritize(
         loaded: LoadedModel, body: PrioritizeRequest, source: SourceFile, rows: Sequence[int]
     ) -> tuple[PrioritizeResponse, AllocationResult]:
         fields = {**body.__dict__, "exploration_share": exploration_share}
-        request = ListRequest.model_construct(**fields, source_file=source_file[-200:])
+        asked = ListRequest.model_construct(**fields, source_file=source_file[-200:])
         return issue_list_with_result(
             loaded,
-            request,
+            asked,
             store,
             created_by=created_by,
             input_columns=source.columns,
             source_rows=rows,
             cost_column=options.cost_column,
             source_read=source.model_dump(mode="json", include=SOURCE_READ),
+            request=request,
         )
 
     return prioritize

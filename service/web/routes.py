@@ -31,6 +31,7 @@ from data.numbers import NumberError, NumberKind, parse_number
 from data.reference import island_groups, provinces
 from data.store.errors import StoreError
 from data.store.repository import ProgramStore
+from data.store.requests import Replay, RequestKey
 from data.template import build_candidates_template, choices_for
 from service.auth import ListsKey, OutcomesKey, ReadKey
 from service.body import documented_body, read_json_body
@@ -43,6 +44,13 @@ from service.deps import (
     reply_language,
 )
 from service.errors import store_refusal, validation_error
+from service.idempotency import (
+    IDEMPOTENCY_RESPONSES,
+    REPLAYED,
+    IdempotencyKeyHeader,
+    claim_key,
+    release_key,
+)
 from service.keys import ApiKey
 from service.limits import RouteLimit
 from service.metrics import ServiceMetrics
@@ -517,7 +525,7 @@ async def _saved(file: UploadFile, folder: str, filename: str) -> Path:
     "/lists/upload",
     response_model=UploadResponse,
     summary="Build a mentoring list from a CSV or XLSX file and record it (as POST /v1/lists)",
-    responses=UPLOAD_ERRORS,
+    responses=UPLOAD_ERRORS | IDEMPOTENCY_RESPONSES,
 )
 async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
     file: Annotated[UploadFile, File(description="Candidates in the data contract's columns.")],
@@ -528,14 +536,45 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
     settings: SettingsDep,
     language: LanguageDep,
     metrics: MetricsDep,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> UploadResponse | JSONResponse:
     """What POST /v1/prioritize/upload answers, with `exploration_share` of the slots (default
     0.1) drawn at random, and the list recorded with its file name, like POST /v1/lists: the
-    answer carries `list_id`; GET /v1/lists shows it among the lists issued."""
-    record = partial(recording, store, created_by=_issuer(key))
-    return await _list_from_upload(
-        file, options, LISTS_UPLOAD_PATH, loaded, settings, language, metrics, record
-    )
+    answer carries `list_id`; GET /v1/lists shows it among the lists issued. With an
+    `Idempotency-Key` (the page sends one per upload, and the same again when it re-sends an
+    upload whose answer never came), the same file and options again answer the list already
+    recorded, reopened from the store, instead of recording another."""
+    claimed: RequestKey | None = None
+    if idempotency_key is not None:
+        digest = await _upload_digest(file, options)
+        claim = await claim_key(store, _issuer(key), idempotency_key, digest, language)
+        if isinstance(claim, JSONResponse):
+            return claim
+        if isinstance(claim, Replay):
+            issued = await run_in_threadpool(store.get_list, claim.list_id)
+            reopened = await run_in_threadpool(reopened_list, issued, loaded, language)
+            return JSONResponse(reopened.model_dump(mode="json"), headers=REPLAYED)
+        claimed = claim
+    record = partial(recording, store, created_by=_issuer(key), request=claimed)
+    answer: UploadResponse | JSONResponse | None = None
+    try:
+        answer = await _list_from_upload(
+            file, options, LISTS_UPLOAD_PATH, loaded, settings, language, metrics, record
+        )
+    finally:
+        if claimed is not None and not isinstance(answer, UploadResponse):
+            await release_key(store, claimed)
+    return answer
+
+
+async def _upload_digest(file: UploadFile, options: str) -> str:
+    """SHA-256 of an upload's options, file name and bytes (not of the multipart body, whose
+    boundary a browser draws afresh for each sending); the file is read back from its start."""
+    digest = hashlib.sha256(options.encode() + b"\0" + (file.filename or "").encode() + b"\0")
+    while chunk := await file.read(1 << 20):
+        digest.update(chunk)
+    await file.seek(0)
+    return digest.hexdigest()
 
 
 def _issuer(key: ApiKey) -> str:

@@ -10,7 +10,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,7 @@ from tests.e2e.browser import browser_missing, launch
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
+    from starlette.types import ASGIApp
 
 API_KEY = "e2e-api-key-0123456789abcdef"
 # The page's one key holds what a program manager's key is documented to hold, and no more.
@@ -63,9 +64,14 @@ def live_server(
 
 
 @contextmanager
-def serve(registered_model: RegisteredModel, database_url: str) -> Iterator[LiveServer]:
+def serve(
+    registered_model: RegisteredModel,
+    database_url: str,
+    wrap: Callable[[ASGIApp], ASGIApp] | None = None,
+) -> Iterator[LiveServer]:
     """The app on the session's model and the program store at `database_url`, until the block
-    ends; a second `serve` on the same URL is the service restarted on the same database."""
+    ends; a second `serve` on the same URL is the service restarted on the same database.
+    `wrap`: ASGI middleware around the app (a network fault between it and the browser)."""
     import uvicorn
 
     from service.app import create_app
@@ -83,8 +89,13 @@ def serve(registered_model: RegisteredModel, database_url: str) -> Iterator[Live
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
+    app = create_app(settings)
     config = uvicorn.Config(
-        create_app(settings), log_level="warning", lifespan="on", ws="none", access_log=False
+        app if wrap is None else wrap(app),
+        log_level="warning",
+        lifespan="on",
+        ws="none",
+        access_log=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -23,6 +23,7 @@ from tests.e2e.conftest import LiveServer, open_page, serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 pytestmark = pytest.mark.e2e
 
@@ -342,3 +343,73 @@ def test_a_wrong_key_says_so_where_the_lists_should_be(
         enter_key(page, "not-the-key")
         page.locator("#issued-status", has_text="tidak menerima kunci API ini").wait_for()
         assert page.locator("#issued-empty").is_hidden()  # not "no list yet" as well
+
+
+class AnswerLostOnce:
+    """ASGI middleware: the first answer of `POST /v1/lists/upload` is lost on the way back (its
+    head leaves with the body's length, the body never does, the connection drops), after the
+    app has recorded the list."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.dropped = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/v1/lists/upload" or self.dropped:
+            await self.app(scope, receive, send)
+            return
+        self.dropped = True
+
+        async def head_only(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await send(message)
+
+        await self.app(scope, receive, head_only)
+        raise ConnectionResetError("the answer was lost on the way (a test's fault)")
+
+
+def test_an_upload_whose_answer_was_lost_is_not_recorded_twice(
+    browser: Browser, registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    """The list is recorded but its answer never reaches the page: the page says the service
+    could not be reached, and building the same file again shows that list instead of
+    recording a second one (the same Idempotency-Key); other settings make a new list."""
+    from data.contract import PROFILE_COLUMNS
+    from data.io import write_table
+
+    frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(CANDIDATES)
+    path = write_table(frame.reset_index(drop=True), tmp_path / "kandidat_putus.csv")
+    keys: list[str | None] = []
+    database_url = f"sqlite:///{tmp_path / 'umkm.db'}"
+    with (
+        serve(registered_model, database_url, wrap=AnswerLostOnce) as server,
+        open_page(browser, server.url) as page,
+    ):
+
+        def recorded() -> list[str]:
+            answer = httpx.get(f"{server.url}/v1/lists", headers={"X-API-Key": server.key})
+            return [item["list_id"] for item in answer.json()["items"]]
+
+        page.on(
+            "request",
+            lambda request: (
+                keys.append(request.headers.get("idempotency-key"))
+                if request.url.endswith("/v1/lists/upload")
+                else None
+            ),
+        )
+        enter_key(page, server.key)
+        upload(page, path, SLOTS, wait_for="#error-box:not([hidden])")
+        assert "tidak akan dicatat dua kali" in page.inner_text("#error-box")
+        [first] = recorded()  # recorded, though the page never heard of it
+
+        upload(page, path, SLOTS)
+        assert page.locator("#list tbody td.id-cell").count() == SLOTS
+        assert recorded() == [first]
+        assert keys[0] is not None and keys[1] == keys[0]
+        page.locator(ISSUED_ROWS).first.wait_for()
+        assert first.startswith(page.locator(f"{ISSUED_ROWS} td").first.inner_text())
+
+        upload(page, path, SLOTS - 1)  # other settings: a new list, with a new key
+        assert len(recorded()) == 2
+        assert len(set(keys)) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import subprocess
 import sys
@@ -44,6 +45,12 @@ class TestClient(StarletteTestClient):
         store = self.app.state.model_store  # type: ignore[attr-defined]
         assert store.first_attempt_done.wait(timeout=300), "the model did not load in 5 minutes"
         return self
+
+
+def day(offset: int = 0) -> str:
+    """Today in UTC (the day the tests' lists are issued) moved by `offset` days, as the API
+    takes dates."""
+    return (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=offset)).isoformat()
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

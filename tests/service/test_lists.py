@@ -4,7 +4,6 @@ scopes and names."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 from data.messages import Language, render
 from service.app import create_app
 from service.settings import Settings
-from tests.service.support import ADMIN, ADMIN_KEY, API_KEY, AUTH, OTHER_API_KEY, TestClient
+from tests.service.support import ADMIN, ADMIN_KEY, API_KEY, AUTH, OTHER_API_KEY, TestClient, day
 
 READ_KEY = "reporting-key-0123456789"
 OUTCOMES_KEY = "dinas-outcomes-key-0123456789"
@@ -201,12 +200,6 @@ def test_below_the_cutoff_means_below_the_lowest_model_pick_not_a_random_draw(
 
 
 # ------------------------------------------------------------------------- outcomes
-
-
-def day(offset: int = 0) -> str:
-    """Today in UTC (the day the tests' lists are issued) moved by `offset` days, as the API
-    takes dates."""
-    return (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=offset)).isoformat()
 
 
 def outcome(list_id: str, msme_id: str, **fields: Any) -> dict[str, Any]:

@@ -18,6 +18,10 @@
     result: null, // last successful upload response
     lastSubmission: null, // {file, options} of the last upload, to reload reasons on a language switch
     lastError: null, // {status, body} of the last failed upload, re-rendered on a language switch
+    // {signature, key} of an upload whose answer never came (a network error) or was "still
+    // being answered" (409): sending the same file and options again reuses its Idempotency-Key,
+    // so the server answers the list it may have recorded instead of recording a second one.
+    unanswered: null,
     sort: { key: "rank", dir: "asc" },
     filters: { search: "", province: "", sector: "", segment: "" },
     page: 0,
@@ -413,7 +417,23 @@
       return showLocalError(error.message, "invalid_options");
     }
     state.announceNext = true;
-    submit({ file, options }, t("working"));
+    const signature = uploadSignature(file, options);
+    const retried = state.unanswered && state.unanswered.signature === signature;
+    const key = retried ? state.unanswered.key : newIdempotencyKey();
+    submit({ file, options, signature, key }, t("working"));
+  }
+
+  function uploadSignature(file, options) {
+    return JSON.stringify([file.name, file.size, file.lastModified, options]);
+  }
+
+  // crypto.randomUUID needs a secure context (HTTPS or localhost); getRandomValues does not.
+  function newIdempotencyKey() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function" && window.isSecureContext) {
+      return window.crypto.randomUUID();
+    }
+    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
   }
 
   async function submit(submission, workingText) {
@@ -429,18 +449,28 @@
     try {
       response = await fetch(config.endpoints.listsUpload, {
         method: "POST",
-        headers: { "X-API-Key": apiKey(), "Accept-Language": state.lang },
+        headers: {
+          "X-API-Key": apiKey(),
+          "Accept-Language": state.lang,
+          "Idempotency-Key": submission.key,
+        },
         body: form,
       });
     } catch (_) {
+      state.unanswered = { signature: submission.signature, key: submission.key }; // as below
       button.disabled = false;
       $("working").textContent = "";
       return showLocalError(t("error.network"));
     }
     const body = await response.json().catch(() => null);
+    // No readable answer (the connection dropped mid-answer, a proxy's error page) is an answer
+    // that never came, as is "still being answered" (409): the same upload reuses the key.
+    const unanswered = body === null || response.status === 409;
+    state.unanswered = unanswered ? { signature: submission.signature, key: submission.key } : null;
     button.disabled = false;
     $("working").textContent = "";
-    if (response.ok && body) {
+    if (body === null) return showLocalError(t("error.network"));
+    if (response.ok) {
       state.lastError = null;
       state.result = body;
       state.page = 0;

@@ -7,12 +7,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from data.store.records import ListedMsmeIn
+from data.store.records import ListedMsmeIn, OutcomeIn
 from data.validation import validate_frame
 from tests.data.conftest import profile_rows
 
@@ -89,3 +91,22 @@ def members(n: int, selected: int, *, prefix: str = "H") -> list[ListedMsmeIn]:
             )
         )
     return listed
+
+
+# Lists whose outcomes are tested are issued on a fixed day, before the outcomes' dates below.
+ISSUED_AT = datetime(2025, 1, 20, 3, 0, tzinfo=UTC)
+
+
+def outcome(list_id: str, msme_id: str = "H0000001", **fields: object) -> OutcomeIn:
+    """A valid outcome of `msme_id` on `list_id` (mentored, not digital), fields overridden."""
+    base = OutcomeIn(
+        list_id=list_id,
+        msme_id=msme_id,
+        mentored=True,
+        digitalized=False,
+        mentored_on=date(2025, 2, 1),
+        observed_on=date(2026, 1, 31),
+        verified_by="field_visit",
+        program="Pendampingan UMKM Go Digital 2025",
+    )
+    return replace(base, **fields)  # type: ignore[arg-type]

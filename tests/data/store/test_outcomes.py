@@ -11,10 +11,7 @@ import pytest
 from data.store.errors import ConflictingOutcomesError, InvalidOutcomeDatesError, UnknownIdsError
 from data.store.records import OutcomeIn
 from data.store.repository import ProgramStore
-from tests.data.store.conftest import members
-
-# The lists of these tests are issued on a fixed day, before the outcomes' dates below.
-ISSUED_AT = datetime(2025, 1, 20, 3, 0, tzinfo=UTC)
+from tests.data.store.conftest import ISSUED_AT, members, outcome
 
 
 def issue(
@@ -27,20 +24,6 @@ def issue(
         members=members(n, selected),
         created_at=created_at,
     )
-
-
-def outcome(list_id: str, msme_id: str = "H0000001", **fields: object) -> OutcomeIn:
-    base = OutcomeIn(
-        list_id=list_id,
-        msme_id=msme_id,
-        mentored=True,
-        digitalized=False,
-        mentored_on=date(2025, 2, 1),
-        observed_on=date(2026, 1, 31),
-        verified_by="field_visit",
-        program="Pendampingan UMKM Go Digital 2025",
-    )
-    return replace(base, **fields)  # type: ignore[arg-type]
 
 
 def test_the_same_outcome_twice_is_stored_once(store: ProgramStore) -> None:

@@ -1,0 +1,110 @@
+"""What an `Idempotency-Key` costs `POST /v1/lists`, and what a retry costs: medians of repeated
+requests on one registered model, in process (Starlette's TestClient: no network, no JSON
+client cost beyond building the body once), on a SQLite program store in a temporary folder.
+
+    uv run python benchmarks/bench_list_retries.py \
+        --model "sqlite:////tmp/a/mlflow.db|models:/umkm-uplift/1" \
+        --candidates work/sim/candidates.parquet --rows 100000 --repeats 3
+
+Per repeat: a list issued without the header; one issued with a fresh key (claim, build, record
+with its answer kept gzip-compressed); the same request sent again (the answer read back, no
+list built). Also printed: the answer's size and the size kept in the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pandas as pd
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", required=True, help="TRACKING_URI|MODEL_URI")
+    parser.add_argument("--candidates", type=Path, required=True)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--capacity", type=int, default=3_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy import func, select
+
+    from data.io import read_table
+    from data.store.schema import ListRequest
+    from service.app import create_app
+    from service.settings import Settings
+
+    tracking_uri, model_uri = args.model.split("|", 1)
+    candidates = read_table(args.candidates)
+    copies = -(-args.rows // len(candidates))
+    rows = pd.concat([candidates] * copies, ignore_index=True).head(args.rows)
+    rows["msme_id"] = [f"B{i:08d}" for i in range(len(rows))]
+    msmes = json.loads(rows.to_json(orient="records"))
+    body = json.dumps({"msmes": msmes, "capacity": args.capacity, "exploration_seed": 7})
+    key = "bench-key-0123456789abcdef"
+    headers = {"X-API-Key": key, "Content-Type": "application/json", "Accept-Language": "en"}
+
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(
+            _env_file=None,
+            model_uri=model_uri,
+            tracking_uri=tracking_uri,
+            api_keys=(key,),
+            model_poll_seconds=0,
+            worker_sync_seconds=0,
+            database_url=f"sqlite:///{folder}/umkm.db",
+        )
+        app = create_app(settings)
+        timings: dict[str, list[float]] = {"no key": [], "new key": [], "retry": []}
+        sizes: tuple[int, int] = (0, 0)
+        with TestClient(app) as client:
+            deadline = time.monotonic() + 600
+            while client.get("/readyz").status_code != 200:  # the model loads in the background
+                if time.monotonic() > deadline:
+                    raise SystemExit("the model did not load in 10 minutes")
+                time.sleep(0.5)
+            client.post("/v1/lists", content=body, headers=headers)  # warm-up
+            for _ in range(args.repeats):
+                started = time.perf_counter()
+                plain = client.post("/v1/lists", content=body, headers=headers)
+                timings["no key"].append(time.perf_counter() - started)
+                assert plain.status_code == 201, plain.text[:300]
+                keyed = headers | {"Idempotency-Key": str(uuid.uuid4())}
+                started = time.perf_counter()
+                first = client.post("/v1/lists", content=body, headers=keyed)
+                timings["new key"].append(time.perf_counter() - started)
+                started = time.perf_counter()
+                again = client.post("/v1/lists", content=body, headers=keyed)
+                timings["retry"].append(time.perf_counter() - started)
+                assert first.status_code == again.status_code == 201
+                assert again.content == first.content
+                assert again.headers["idempotent-replayed"] == "true"
+            store = app.state.program_store
+            with store.session() as session:
+                kept = session.scalar(select(func.max(func.length(ListRequest.reply))))
+            sizes = (len(first.content), int(kept or 0))
+
+    print(
+        f"POST /v1/lists, {args.rows:,} MSMEs, {args.capacity:,} slots; {args.repeats} repeats; "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print("| request | median s | min s | max s |")
+    print("|---|---|---|---|")
+    for name, values in timings.items():
+        print(
+            f"| {name} | {statistics.median(values):.2f} | {min(values):.2f} | {max(values):.2f} |"
+        )
+    print(f"answer {sizes[0] / 1e6:.1f} MB; kept in the store {sizes[1] / 1e6:.2f} MB (gzip)")
+
+
+if __name__ == "__main__":
+    main()

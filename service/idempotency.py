@@ -1,0 +1,83 @@
+"""The `Idempotency-Key` header of the routes that issue a list (`POST /v1/lists` and the page's
+`POST /v1/lists/upload`): how it is declared, and the claim a request makes with it in the
+program store (`data.store.requests`), answered as the API answers the store's refusals."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import Header
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
+
+from data.messages import Language
+from data.store import requests
+from data.store.errors import StoreError
+from data.store.repository import ProgramStore
+from data.store.requests import Replay, RequestKey
+from data.store.schema import IDEMPOTENCY_KEY_LENGTH
+from service.errors import invalid_idempotency_key, store_refusal
+from service.schemas import ErrorResponse
+
+logger = logging.getLogger(__name__)
+
+# What `requests.parse_key` takes (printable ASCII, quoted or not, as the IETF draft's sf-string),
+# as the OpenAPI document states it; checked there, so that a wrong key gets a sentence, not a
+# regular expression.
+KEY_PATTERN = rf'^(?:"[!#-~]{{1,{IDEMPOTENCY_KEY_LENGTH}}}"|[!#-~]{{1,{IDEMPOTENCY_KEY_LENGTH}}})$'
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Any unique string (a UUID, say: 1 to 255 printable ASCII characters, no "
+        "spaces; quotes around it, as the IETF draft's sf-string, are allowed) that makes "
+        "retries safe: the same request sent again with the same key within 24 hours gets the "
+        "first answer (header `Idempotent-Replayed: true`) and issues no second list; the key "
+        "with another body is refused (422 `idempotency_key_reused`), and while the first "
+        "sending is still being answered, 409 `request_in_progress` with `Retry-After`. Keys "
+        "are per API key.",
+        json_schema_extra={
+            "minLength": 1,
+            "maxLength": IDEMPOTENCY_KEY_LENGTH + 2,
+            "pattern": KEY_PATTERN,
+        },
+        examples=["5f1c8d2e-3b7a-4f7e-9b1e-2c8f0a6d4e11"],
+    ),
+]
+IDEMPOTENCY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: {
+        "model": ErrorResponse,
+        "description": "`request_in_progress`: the first sending of this request (same "
+        "Idempotency-Key and body) is still being answered; send it again after `Retry-After` "
+        "seconds to get its answer. Nothing issued twice.",
+    },
+}
+REPLAYED = {"Idempotent-Replayed": "true"}
+
+
+async def claim_key(
+    store: ProgramStore, key_name: str, header: str, digest: str, language: Language
+) -> RequestKey | Replay | JSONResponse:
+    """Claim the request's key: the claim (build the list, record it with `request=`), the
+    earlier answer (a retry), or the refusal to send (a header that is no key, a key reused for
+    another body, a first sending still being answered, a store that cannot be used)."""
+    given = requests.parse_key(header)
+    if given is None:
+        return invalid_idempotency_key(language)
+    claimed = RequestKey(key_name, given, digest)
+    try:
+        replay = await run_in_threadpool(requests.claim, store, claimed)
+    except StoreError as exc:
+        return store_refusal(exc, language).response()
+    return claimed if replay is None else replay
+
+
+async def release_key(store: ProgramStore, claimed: RequestKey) -> None:
+    """Free the key of a request that issued no list, so it can be sent again; a store that
+    cannot be reached now leaves the claim to expire (`requests.IN_PROGRESS_TIMEOUT`)."""
+    try:
+        await run_in_threadpool(requests.release, store, claimed)
+    except (StoreError, SQLAlchemyError):
+        logger.warning("could not release an Idempotency-Key claim; it expires by itself")
