@@ -175,6 +175,7 @@ def _issue(
         explanation=list_explanation(result),
         request=request,
         reply=payload or b"",
+        reply_language=language if payload is not None else None,
     )
     return issued, result, payload
 

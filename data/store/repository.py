@@ -111,6 +111,7 @@ class ProgramStore:
         list_id: str | None = None,
         request: RequestKey | None = None,
         reply: bytes | None = None,
+        reply_language: str | None = None,
     ) -> str:
         """Record an issued list and all its candidates in one transaction; return its id (new
         unless `list_id` gives it, as `new_list_id()` made it).
@@ -119,9 +120,9 @@ class ProgramStore:
         and own columns), for the list to reopen in that order; `reason_figures`: the figures
         the left-out MSMEs' reasons name, for them to reopen worded alike; `explanation`: the
         binding constraints and notes as codes, for the list to reopen saying what shaped it.
-        `request` (a key claimed with `data.store.requests.claim`) and `reply` (the answer, with
-        this list's id): kept with the list in the same transaction, for the same request sent
-        again to be answered alike."""
+        `request` (a key claimed with `data.store.requests.claim`), `reply` (the answer, with
+        this list's id) and `reply_language` (its words'): kept with the list in the same
+        transaction, for the same request sent again to be answered alike."""
         _check_list(members, exploration_share)
         check_extras([(member.msme_id, member.extra) for member in members], input_columns)
         list_id = list_id or new_list_id()
@@ -167,7 +168,7 @@ class ProgramStore:
             session.flush()  # the list first: its candidates and its claim refer to it
             session.execute(insert(ListedMsme), rows)
             if request is not None:
-                requests.attach(session, request, list_id, reply or b"", now)
+                requests.attach(session, request, list_id, reply or b"", now, reply_language)
         return list_id
 
     def get_list(self, list_id: str) -> IssuedListRecord:

@@ -51,10 +51,12 @@ class RequestKey:
 
 @dataclass(frozen=True)
 class Replay:
-    """The answer a request with this key was given: its list and the JSON sent."""
+    """The answer a request with this key was given: its list, the JSON sent and the language
+    its words are in (None when not kept)."""
 
     list_id: str
     reply: bytes
+    language: str | None = None
 
 
 def parse_key(header: str) -> str | None:
@@ -87,7 +89,7 @@ def claim(store: ProgramStore, request: RequestKey, now: datetime | None = None)
         if row.request_digest != request.digest:
             raise IdempotencyKeyReusedError()
         if row.list_id is not None and row.reply is not None:
-            return Replay(list_id=row.list_id, reply=gzip.decompress(row.reply))
+            return Replay(row.list_id, gzip.decompress(row.reply), row.reply_language)
         # Still being answered, unless its process died: take over a claim that old, atomically
         # (of two retries that find it so, one gets it).
         taken = session.execute(
@@ -111,19 +113,27 @@ def release(store: ProgramStore, request: RequestKey) -> None:
         session.execute(delete(ListRequest).where(*_is(request), ListRequest.list_id.is_(None)))
 
 
-def attach(
-    session: Session, request: RequestKey, list_id: str, reply: bytes, now: datetime
+def attach(  # noqa: PLR0917  (one row's fields)
+    session: Session,
+    request: RequestKey,
+    list_id: str,
+    reply: bytes,
+    now: datetime,
+    language: str | None = None,
 ) -> None:
     """In the transaction that records the list: the claim now names the list and keeps the
-    answer (gzip). A claim no longer there (taken over or expired) is written again."""
+    answer (gzip) and its language. A claim no longer there (taken over or expired) is written
+    again."""
     packed = gzip.compress(reply, compresslevel=6)
     done = session.execute(
         update(ListRequest)
         .where(*_is(request), ListRequest.request_digest == request.digest)
-        .values(list_id=list_id, reply=packed)
+        .values(list_id=list_id, reply=packed, reply_language=language)
     )
     if done.rowcount == 0:  # type: ignore[attr-defined]
-        session.merge(_claim_row(request, now, list_id=list_id, reply=packed))
+        row = _claim_row(request, now, list_id=list_id, reply=packed)
+        row.reply_language = language
+        session.merge(row)
 
 
 def _claim_row(

@@ -124,6 +124,8 @@ class ListRequest(Base):
         ForeignKey("issued_lists.id", ondelete="CASCADE"), default=None
     )
     reply: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    # The language the answer is worded in (`id`, `en`), for a retry to say so; None: not kept.
+    reply_language: Mapped[str | None] = mapped_column(String(8), default=None)
 
 
 class ListedMsme(Base):

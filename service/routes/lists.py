@@ -29,6 +29,7 @@ from service.deps import (
     reply_language,
 )
 from service.errors import allocation_refusal, check_msme_list, store_refusal
+from service.headers import word_reply_in
 from service.idempotency import (
     IDEMPOTENCY_RESPONSES,
     REPLAYED,
@@ -90,7 +91,8 @@ async def post_list(
             claim = await claim_key(store, key.name, idempotency_key, digest, language)
             if isinstance(claim, JSONResponse):
                 return claim
-            if isinstance(claim, Replay):
+            if isinstance(claim, Replay):  # its words are the first answer's
+                word_reply_in(request, claim.language)
                 return _created(claim.reply, claim.list_id, replayed=True)
             claimed = claim
         issued: IssuedReply | None = None

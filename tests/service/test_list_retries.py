@@ -57,6 +57,10 @@ def test_a_retry_gets_the_first_answer_and_issues_no_second_list(
     list_id = first.json()["list_id"]
     assert client.get(f"/v1/lists/{list_id}", headers=AUTH).json()["selected"] == 10
 
+    # Asked in English, the retry still gets the first answer, in Bahasa, and says so.
+    english = send(client, body(profiles), "retry-1", AUTH | {"Accept-Language": "en"})
+    assert english.content == first.content
+    assert first.headers["content-language"] == english.headers["content-language"] == "id"
     # A quoted key (the draft's sf-string) is the same key.
     assert send(client, body(profiles), '"retry-1"').content == first.content
     # Without the header every request issues a list, as before.

@@ -56,6 +56,20 @@ def test_the_same_request_again_gets_the_first_answer_and_no_second_list(
         assert len(row.reply) < len(reply) / 10  # kept compressed
 
 
+def test_the_answers_language_is_kept_for_the_retry(store: ProgramStore) -> None:
+    assert requests.claim(store, KEY, now=T0) is None
+    list_id = store.record_list(
+        created_by="crm",
+        model_name="umkm-uplift",
+        model_version="1",
+        members=members(4, 2),
+        request=KEY,
+        reply=b"{}",
+        reply_language="en",
+    )
+    assert requests.claim(store, KEY, now=T0) == Replay(list_id, b"{}", "en")
+
+
 def test_the_key_with_another_body_is_refused(store: ProgramStore) -> None:
     assert requests.claim(store, KEY, now=T0) is None
     issue(store, KEY, b"{}")

@@ -1,10 +1,10 @@
 """Requests to issue a list, remembered by their Idempotency-Key.
 
-list_requests: one row per (API key name, Idempotency-Key) of a POST /v1/lists that sent the
-header: the SHA-256 of its body, when it was claimed, and once the list is recorded its id and
-the answer given (gzip JSON), so a retry is answered the same without issuing a second list.
-Rows older than a day are deleted as new ones come. Frozen: later changes are new revisions,
-never edits here.
+list_requests: one row per (API key name, Idempotency-Key) of a POST /v1/lists (or the page's
+upload) that sent the header: the SHA-256 of its body, when it was claimed, and once the list
+is recorded its id, the answer given (gzip JSON) and its language, so a retry is answered the
+same without issuing a second list. Rows older than a day are deleted as new ones come.
+Frozen: later changes are new revisions, never edits here.
 
 Revision ID: 0006
 Revises: 0005
@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("list_id", sa.String(length=36), nullable=True),
         sa.Column("reply", sa.LargeBinary(), nullable=True),
+        sa.Column("reply_language", sa.String(length=8), nullable=True),
         sa.ForeignKeyConstraint(
             ["list_id"],
             ["issued_lists.id"],
