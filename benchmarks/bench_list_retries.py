@@ -39,7 +39,7 @@ def main() -> None:
     from sqlalchemy import func, select
 
     from data.io import read_table
-    from data.store.schema import ListRequest
+    from data.store.schema import RequestClaim
     from service.app import create_app
     from service.settings import Settings
 
@@ -90,7 +90,7 @@ def main() -> None:
                 assert again.headers["idempotent-replayed"] == "true"
             store = app.state.program_store
             with store.session() as session:
-                kept = session.scalar(select(func.max(func.length(ListRequest.reply))))
+                kept = session.scalar(select(func.max(func.length(RequestClaim.reply))))
             sizes = (len(first.content), int(kept or 0))
 
     print(

@@ -1,6 +1,7 @@
-"""The `Idempotency-Key` header of the routes that issue a list (`POST /v1/lists` and the page's
-`POST /v1/lists/upload`): how it is declared, and the claim a request makes with it in the
-program store (`data.store.requests`), answered as the API answers the store's refusals."""
+"""The `Idempotency-Key` header of the routes that write to the program store (`POST /v1/lists`,
+the page's `POST /v1/lists/upload`, `POST /v1/outcomes`): how it is declared, and the claim a
+request makes with it in the store (`data.store.requests`), answered as the API answers the
+store's refusals."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from data.messages import Language
 from data.store import requests
-from data.store.errors import StoreError
+from data.store.errors import IdempotencyKeyReusedError, StoreError
 from data.store.repository import ProgramStore
 from data.store.requests import Replay, RequestKey
 from data.store.schema import IDEMPOTENCY_KEY_LENGTH
@@ -34,7 +35,8 @@ IdempotencyKeyHeader = Annotated[
         description="Any unique string (a UUID, say: 1 to 255 printable ASCII characters, no "
         "spaces; quotes around it, as the IETF draft's sf-string, are allowed) that makes "
         "retries safe: the same request sent again with the same key within 24 hours gets the "
-        "first answer (header `Idempotent-Replayed: true`) and issues no second list; the key "
+        "first answer (header `Idempotent-Replayed: true`) and is not carried out again (no "
+        "second list; no old outcomes over a correction); the key "
         "with another body is refused (422 `idempotency_key_reused`), and while the first "
         "sending is still being answered, 409 `request_in_progress` with `Retry-After`. Keys "
         "are per API key.",
@@ -58,17 +60,26 @@ REPLAYED = {"Idempotent-Replayed": "true"}
 
 
 async def claim_key(
-    store: ProgramStore, key_name: str, header: str, digest: str, language: Language
+    store: ProgramStore,
+    key_name: str,
+    header: str,
+    digest: str,
+    language: Language,
+    *,
+    issues_list: bool,
 ) -> RequestKey | Replay | JSONResponse:
-    """Claim the request's key: the claim (build the list, record it with `request=`), the
-    earlier answer (a retry), or the refusal to send (a header that is no key, a key reused for
-    another body, a first sending still being answered, a store that cannot be used)."""
+    """Claim the request's key: the claim (carry the request out, record it with `request=`),
+    the earlier answer (a retry), or the refusal to send (a header that is no key, a key reused
+    for another body or on another route, a first sending still being answered, a store that
+    cannot be used). `issues_list`: the route issues a list (its answers name one)."""
     given = requests.parse_key(header)
     if given is None:
         return invalid_idempotency_key(language)
     claimed = RequestKey(key_name, given, digest)
     try:
         replay = await run_in_threadpool(requests.claim, store, claimed)
+        if replay is not None and (replay.list_id is not None) != issues_list:
+            raise IdempotencyKeyReusedError  # the same bytes sent to another route
     except StoreError as exc:
         return store_refusal(exc, language).response()
     return claimed if replay is None else replay

@@ -21,12 +21,13 @@ from data.store.records import (
     ListedMsmeRecord,
     OutcomeIn,
     OutcomeRecord,
+    OutcomeSummary,
     OutcomeVersionRecord,
     SelectedBy,
     outcome_fields,
 )
 from data.store.repository import ProgramStore, new_list_id
-from data.store.requests import RequestKey
+from data.store.requests import Answer, RequestKey
 from service.model_store import LoadedModel
 from service.program_schemas import (
     IssuedListOut,
@@ -444,14 +445,34 @@ LIST_NUMBER_LENGTH = 8  # a list's number as people read it: the first character
 
 
 def record_outcomes(
-    store: ProgramStore, body: OutcomesRequest, *, recorded_by: str, language: Language = "en"
+    store: ProgramStore,
+    body: OutcomesRequest,
+    *,
+    recorded_by: str,
+    language: Language = "en",
+    request: RequestKey | None = None,
 ) -> OutcomesSummary:
     """Record a batch all or nothing (UnknownIdsError, InvalidOutcomeDatesError,
     ConflictingOutcomesError refuse it), warning in `language` of outcomes that say mentored for
-    MSMEs their list did not select."""
+    MSMEs their list did not select. `request`: the batch's claimed `Idempotency-Key`, answered
+    with this summary in the same transaction."""
+
+    def answer(summary: OutcomeSummary) -> Answer:
+        worded = outcomes_summary(summary, language)
+        return Answer(worded.model_dump_json().encode(), language)
+
     summary = store.record_outcomes(
-        (OutcomeIn(**item.model_dump()) for item in body.outcomes), recorded_by=recorded_by
+        (OutcomeIn(**item.model_dump()) for item in body.outcomes),
+        recorded_by=recorded_by,
+        request=request,
+        answer=answer,
     )
+    return outcomes_summary(summary, language)
+
+
+def outcomes_summary(summary: OutcomeSummary, language: Language) -> OutcomesSummary:
+    """The store's summary of a batch as `POST /v1/outcomes` answers it, warnings in
+    `language`."""
     return OutcomesSummary(
         received=summary.received,
         inserted=summary.created,

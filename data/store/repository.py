@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -168,7 +168,8 @@ class ProgramStore:
             session.flush()  # the list first: its candidates and its claim refer to it
             session.execute(insert(ListedMsme), rows)
             if request is not None:
-                requests.attach(session, request, list_id, reply or b"", now, reply_language)
+                answer = requests.Answer(reply or b"", reply_language, list_id)
+                requests.attach(session, request, answer, now)
         return list_id
 
     def get_list(self, list_id: str) -> IssuedListRecord:
@@ -244,26 +245,33 @@ class ProgramStore:
         *,
         recorded_by: str | None = None,
         today: date | None = None,
+        request: RequestKey | None = None,
+        answer: Callable[[OutcomeSummary], requests.Answer] | None = None,
     ) -> OutcomeSummary:
         """Record outcomes all or nothing: new ones stored, repeats counted as unchanged, changes
         stored with the previous version kept. Unknown list or MSME ids refuse the whole batch
         (`UnknownIdsError`), and so do dates that cannot be right (`InvalidOutcomeDatesError`):
         later than `today` (UTC; default: the store's clock) plus a day, observed before the
         mentoring, or before the list was issued less a day. Outcomes that say mentored for
-        MSMEs their list did not select are recorded and counted by list."""
+        MSMEs their list did not select are recorded and counted by list. `request` (a key
+        claimed with `data.store.requests.claim`) is answered in the same transaction with
+        `answer(summary)`, for the same batch sent again to be answered alike and not applied
+        again."""
         batch = _one_per_key(items)
+        kept = None if request is None or answer is None else (request, answer)
         try:
-            return self._record_outcomes(batch, recorded_by, today)
+            return self._record_outcomes(batch, recorded_by, today, kept)
         except IntegrityError:
             # Another writer stored one of these outcomes between our read and our write: the
             # second attempt sees it, and a repeat becomes "unchanged" as it should.
-            return self._record_outcomes(batch, recorded_by, today)
+            return self._record_outcomes(batch, recorded_by, today, kept)
 
     def _record_outcomes(
         self,
         batch: dict[tuple[str, str], OutcomeIn],
         recorded_by: str | None,
         today: date | None,
+        kept: tuple[RequestKey, Callable[[OutcomeSummary], requests.Answer]] | None,
     ) -> OutcomeSummary:
         now = utc_now()
         statuses: dict[tuple[str, str], OutcomeStatus] = {}
@@ -292,14 +300,18 @@ class ProgramStore:
                     current.recorded_at = now
                     current.recorded_by = recorded_by
                     statuses[key] = "updated"
-        counted = list(statuses.values())
-        return OutcomeSummary(
-            created=counted.count("created"),
-            updated=counted.count("updated"),
-            unchanged=counted.count("unchanged"),
-            statuses=statuses,
-            mentored_not_selected=mentored_not_selected(batch.values(), selected),
-        )
+            counted = list(statuses.values())
+            summary = OutcomeSummary(
+                created=counted.count("created"),
+                updated=counted.count("updated"),
+                unchanged=counted.count("unchanged"),
+                statuses=statuses,
+                mentored_not_selected=mentored_not_selected(batch.values(), selected),
+            )
+            if kept is not None:
+                request, answer = kept
+                requests.attach(session, request, answer(summary), now)
+        return summary
 
     def get_outcomes(self, list_id: str) -> list[OutcomeRecord]:
         """The current outcomes of one list, by MSME id; `ListNotFoundError` when unknown."""

@@ -1,15 +1,17 @@
-"""Requests to issue a list, remembered by their `Idempotency-Key` (table `list_requests`).
+"""Requests remembered by their `Idempotency-Key` (table `request_claims`): the routes that
+issue a list (`POST /v1/lists`, the page's upload) and `POST /v1/outcomes`.
 
-A client that sends `POST /v1/lists` again after a timeout must not get a second list. With the
-header, the first request *claims* the key (its API key's name, the header, a SHA-256 of the
-body) before the list is built; the list and the answer given are then recorded in one
-transaction (`ProgramStore.record_list(request=...)`). The same request sent again is answered
-with that answer (`Replay`); the same key with another body is refused
-(`IdempotencyKeyReusedError`), and so is a request whose first sending is still being answered
-(`RequestInProgressError`). A claim whose list was never recorded (its build failed) is
-released; one left by a process that died is taken over after `IN_PROGRESS_TIMEOUT`. Keys are
-remembered for `REMEMBERED`, as the IETF draft and Stripe do (a day): older rows are deleted as
-new keys come.
+A client that sends a request again after a timeout must not have it carried out twice: a
+second list (another draw), or an old batch of outcomes put back over a correction made since.
+With the header, the first request *claims* the key (its API key's name, the header, a SHA-256
+of the body) before it is carried out; what it writes and the answer given are then recorded in
+one transaction (`ProgramStore.record_list(request=...)`, `record_outcomes(request=...)`). The
+same request sent again is answered with that answer (`Replay`); the same key with another
+body is refused (`IdempotencyKeyReusedError`), and so is a request whose first sending is still
+being answered (`RequestInProgressError`). A claim never answered (the request was refused or
+failed) is released; one left by a process that died is taken over after
+`IN_PROGRESS_TIMEOUT`. Keys are remembered for `REMEMBERED`, as the IETF draft and Stripe do (a
+day): older rows are deleted as new keys come.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ import gzip
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data.store.errors import IdempotencyKeyReusedError, RequestInProgressError
-from data.store.schema import IDEMPOTENCY_KEY_LENGTH, ListRequest, utc_now
+from data.store.schema import IDEMPOTENCY_KEY_LENGTH, RequestClaim, utc_now
 
 if TYPE_CHECKING:
     from data.store.repository import ProgramStore
@@ -50,13 +52,23 @@ class RequestKey:
 
 
 @dataclass(frozen=True)
-class Replay:
-    """The answer a request with this key was given: its list, the JSON sent and the language
-    its words are in (None when not kept)."""
+class Answer:
+    """What a request answered, to keep with its claim: the JSON, the language of its words
+    and the list it issued (None for outcomes)."""
 
-    list_id: str
     reply: bytes
     language: str | None = None
+    list_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The answer a request with this key was given: the JSON sent, the language its words are
+    in (None when not kept) and the list it issued (None for outcomes)."""
+
+    reply: bytes
+    language: str | None = None
+    list_id: str | None = None
 
 
 def parse_key(header: str) -> str | None:
@@ -68,13 +80,13 @@ def parse_key(header: str) -> str | None:
 
 
 def claim(store: ProgramStore, request: RequestKey, now: datetime | None = None) -> Replay | None:
-    """Claim `request`'s key before its list is built: None when the caller is to build it (and
-    then record it with `record_list(request=...)`, or `release` the claim on failure); the
-    earlier answer when the same request was answered already. Raises
+    """Claim `request`'s key before it is carried out: None when the caller is to carry it out
+    (and record it with `request=`, or `release` the claim on failure); the earlier answer when
+    the same request was answered already. Raises
     `IdempotencyKeyReusedError` (same key, other body) and `RequestInProgressError`."""
     now = now or utc_now()
     with store.session() as session:
-        session.execute(delete(ListRequest).where(ListRequest.claimed_at < now - REMEMBERED))
+        session.execute(delete(RequestClaim).where(RequestClaim.claimed_at < now - REMEMBERED))
     try:
         with store.session() as session:
             session.add(_claim_row(request, now))
@@ -82,22 +94,22 @@ def claim(store: ProgramStore, request: RequestKey, now: datetime | None = None)
     except IntegrityError:
         pass  # claimed before: by this request's first sending, or by another request
     with store.session() as session:
-        row = session.scalars(select(ListRequest).where(*_is(request))).one_or_none()
+        row = session.scalars(select(RequestClaim).where(*_is(request))).one_or_none()
         if row is None:  # deleted since (a day old): claim it afresh
             session.add(_claim_row(request, now))
             return None
         if row.request_digest != request.digest:
             raise IdempotencyKeyReusedError()
-        if row.list_id is not None and row.reply is not None:
-            return Replay(row.list_id, gzip.decompress(row.reply), row.reply_language)
+        if row.answered_at is not None and row.reply is not None:
+            return Replay(gzip.decompress(row.reply), row.reply_language, row.list_id)
         # Still being answered, unless its process died: take over a claim that old, atomically
         # (of two retries that find it so, one gets it).
         taken = session.execute(
-            update(ListRequest)
+            update(RequestClaim)
             .where(
                 *_is(request),
-                ListRequest.list_id.is_(None),
-                ListRequest.claimed_at < now - IN_PROGRESS_TIMEOUT,
+                RequestClaim.answered_at.is_(None),
+                RequestClaim.claimed_at < now - IN_PROGRESS_TIMEOUT,
             )
             .values(claimed_at=now)
         )
@@ -107,50 +119,50 @@ def claim(store: ProgramStore, request: RequestKey, now: datetime | None = None)
 
 
 def release(store: ProgramStore, request: RequestKey) -> None:
-    """Give up a claim whose list was not recorded (the request was refused or failed), so the
-    same key can be sent again."""
+    """Give up a claim never answered (the request was refused or failed), so the same key can
+    be sent again."""
     with store.session() as session:
-        session.execute(delete(ListRequest).where(*_is(request), ListRequest.list_id.is_(None)))
+        session.execute(
+            delete(RequestClaim).where(*_is(request), RequestClaim.answered_at.is_(None))
+        )
 
 
-def attach(  # noqa: PLR0917  (one row's fields)
+def attach(
     session: Session,
     request: RequestKey,
-    list_id: str,
-    reply: bytes,
+    answer: Answer,
     now: datetime,
-    language: str | None = None,
 ) -> None:
-    """In the transaction that records the list: the claim now names the list and keeps the
-    answer (gzip) and its language. A claim no longer there (taken over or expired) is written
-    again."""
-    packed = gzip.compress(reply, compresslevel=6)
+    """In the transaction that writes what the request does: the claim is answered, keeping
+    the answer (gzip), its language and the list issued. A claim no longer there (taken over or
+    expired) is written again."""
+    values = {
+        "answered_at": now,
+        "reply": gzip.compress(answer.reply, compresslevel=6),
+        "reply_language": answer.language,
+        "list_id": answer.list_id,
+    }
     done = session.execute(
-        update(ListRequest)
-        .where(*_is(request), ListRequest.request_digest == request.digest)
-        .values(list_id=list_id, reply=packed, reply_language=language)
+        update(RequestClaim)
+        .where(*_is(request), RequestClaim.request_digest == request.digest)
+        .values(**values)
     )
     if done.rowcount == 0:  # type: ignore[attr-defined]
-        row = _claim_row(request, now, list_id=list_id, reply=packed)
-        row.reply_language = language
-        session.merge(row)
+        session.merge(_claim_row(request, now, **values))
 
 
-def _claim_row(
-    request: RequestKey, now: datetime, *, list_id: str | None = None, reply: bytes | None = None
-) -> ListRequest:
-    return ListRequest(
+def _claim_row(request: RequestKey, now: datetime, **answered: Any) -> RequestClaim:
+    return RequestClaim(
         key_name=request.key_name,
         idempotency_key=request.idempotency_key,
         request_digest=request.digest,
         claimed_at=now,
-        list_id=list_id,
-        reply=reply,
+        **answered,
     )
 
 
 def _is(request: RequestKey) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     return (
-        ListRequest.key_name == request.key_name,
-        ListRequest.idempotency_key == request.idempotency_key,
+        RequestClaim.key_name == request.key_name,
+        RequestClaim.idempotency_key == request.idempotency_key,
     )

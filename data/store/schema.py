@@ -108,18 +108,21 @@ class IssuedList(Base):
     )
 
 
-class ListRequest(Base):
-    """A `POST /v1/lists` sent with an `Idempotency-Key` (0006): which key, a digest of its body,
-    and once the list is recorded, its id and the answer given (gzip JSON), so the same request
-    sent again is answered the same without issuing a second list. Kept for a day."""
+class RequestClaim(Base):
+    """A request sent with an `Idempotency-Key` (0006: `POST /v1/lists`, the page's list upload,
+    `POST /v1/outcomes`): which key, a digest of its body, and once it is answered, when, the
+    answer (gzip JSON) and its language, and the list it issued; so the same request sent again
+    is answered the same without being carried out twice. Kept for a day."""
 
-    __tablename__ = "list_requests"
+    __tablename__ = "request_claims"
 
     key_name: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)  # API key's name
     idempotency_key: Mapped[str] = mapped_column(String(IDEMPOTENCY_KEY_LENGTH), primary_key=True)
     request_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the body, hex
     claimed_at: Mapped[datetime] = mapped_column(index=True)
-    # Null while the list is being built.
+    # Null while the request is being carried out.
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The list a list request issued; null for outcomes.
     list_id: Mapped[str | None] = mapped_column(
         ForeignKey("issued_lists.id", ondelete="CASCADE"), default=None
     )

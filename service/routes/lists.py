@@ -88,12 +88,14 @@ async def post_list(
         claimed: RequestKey | None = None
         if idempotency_key is not None:
             digest = hashlib.sha256(await request.body()).hexdigest()
-            claim = await claim_key(store, key.name, idempotency_key, digest, language)
+            claim = await claim_key(
+                store, key.name, idempotency_key, digest, language, issues_list=True
+            )
             if isinstance(claim, JSONResponse):
                 return claim
             if isinstance(claim, Replay):  # its words are the first answer's
                 word_reply_in(request, claim.language)
-                return _created(claim.reply, claim.list_id, replayed=True)
+                return _created(claim.reply, str(claim.list_id), replayed=True)
             claimed = claim
         issued: IssuedReply | None = None
         try:

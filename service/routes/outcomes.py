@@ -3,6 +3,7 @@ GET /v1/lists/{list_id}/outcomes: what was recorded, read back."""
 
 from __future__ import annotations
 
+import hashlib
 from functools import partial
 from typing import Annotated, Any
 
@@ -11,10 +12,19 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from data.store.errors import StoreError
+from data.store.requests import Replay, RequestKey
 from service.auth import OutcomesKey, ReadKey
 from service.body import documented_body, read_json_body
 from service.deps import LanguageDep, ProgramStoreDep
 from service.errors import store_refusal
+from service.headers import word_reply_in
+from service.idempotency import (
+    IDEMPOTENCY_RESPONSES,
+    REPLAYED,
+    IdempotencyKeyHeader,
+    claim_key,
+    release_key,
+)
 from service.program import outcome_positions, outcomes_page, record_outcomes
 from service.program_schemas import (
     MsmeId,
@@ -45,11 +55,15 @@ OUTCOME_RESPONSES: dict[int | str, dict[str, Any]] = {
     "/v1/outcomes",
     response_model=OutcomesSummary,
     summary="Record outcomes of listed MSMEs (idempotent)",
-    responses=(ERROR_RESPONSES | PROGRAM_RESPONSES | OUTCOME_RESPONSES),
+    responses=(ERROR_RESPONSES | PROGRAM_RESPONSES | OUTCOME_RESPONSES | IDEMPOTENCY_RESPONSES),
     openapi_extra=documented_body(OutcomesRequest),
 )
 async def post_outcomes(
-    request: Request, key: OutcomesKey, store: ProgramStoreDep, language: LanguageDep
+    request: Request,
+    key: OutcomesKey,
+    store: ProgramStoreDep,
+    language: LanguageDep,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
     """Mentored or not, digital or not, when and how verified, per (list_id, msme_id). The same
     outcome twice is stored once; a changed one replaces it and keeps the earlier version. Any
@@ -57,14 +71,34 @@ async def post_outcomes(
     any date that cannot be right (422): later than tomorrow (UTC), observed before the
     mentoring, or before the day the list was issued less a day. Outcomes that say mentored for
     MSMEs their list did not select are recorded, counted and warned of (`warnings`). Refusals
-    and warnings are worded in the language of Accept-Language."""
+    and warnings are worded in the language of Accept-Language. With an `Idempotency-Key`, the
+    same batch sent again is answered as it was the first time and not applied again: a late
+    retry cannot put old values back over a correction recorded since."""
     body = await read_json_body(request, OutcomesRequest)
+    claimed: RequestKey | None = None
+    if idempotency_key is not None:
+        digest = hashlib.sha256(await request.body()).hexdigest()
+        claim = await claim_key(
+            store, key.name, idempotency_key, digest, language, issues_list=False
+        )
+        if isinstance(claim, JSONResponse):
+            return claim
+        if isinstance(claim, Replay):  # its words are the first answer's
+            word_reply_in(request, claim.language)
+            return Response(claim.reply, media_type="application/json", headers=REPLAYED)
+        claimed = claim
+    summary: OutcomesSummary | None = None
     try:
         summary = await run_in_threadpool(
-            record_outcomes, store, body, recorded_by=key.name, language=language
+            partial(record_outcomes, recorded_by=key.name, language=language, request=claimed),
+            store,
+            body,
         )
     except StoreError as exc:
         return store_refusal(exc, language, positions=outcome_positions(body)).response()
+    finally:
+        if claimed is not None and summary is None:
+            await release_key(store, claimed)
     return JSONResponse(summary.model_dump(mode="json"))
 
 

@@ -547,11 +547,13 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
     claimed: RequestKey | None = None
     if idempotency_key is not None:
         digest = await _upload_digest(file, options)
-        claim = await claim_key(store, _issuer(key), idempotency_key, digest, language)
+        claim = await claim_key(
+            store, _issuer(key), idempotency_key, digest, language, issues_list=True
+        )
         if isinstance(claim, JSONResponse):
             return claim
         if isinstance(claim, Replay):
-            issued = await run_in_threadpool(store.get_list, claim.list_id)
+            issued = await run_in_threadpool(store.get_list, str(claim.list_id))
             reopened = await run_in_threadpool(reopened_list, issued, loaded, language)
             return JSONResponse(reopened.model_dump(mode="json"), headers=REPLAYED)
         claimed = claim

@@ -1,9 +1,11 @@
-"""POST /v1/lists with an Idempotency-Key: a retry of the same request is answered with the list
-already issued (no second list), the key with another body is refused, a request still being
-answered is a 409 with Retry-After, a refused request frees its key; on the real program store."""
+"""POST /v1/lists and POST /v1/outcomes with an Idempotency-Key: a retry of the same request is
+answered as the first time (no second list; a late batch does not undo a correction), the key
+with another body is refused, a request still being answered is a 409 with Retry-After, a
+refused request frees its key; on the real program store."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -120,7 +122,6 @@ def test_a_request_still_being_answered_is_a_409_with_retry_after(
 ) -> None:
     """The first sending has claimed the key (another worker is building its list)."""
     import hashlib
-    import json
 
     sent = json.dumps(body(profiles)).encode()
     store: ProgramStore = client.app.state.program_store  # type: ignore[attr-defined]
@@ -174,3 +175,50 @@ def test_the_header_and_the_409_are_documented(client: TestClient) -> None:
     assert operation["responses"]["409"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorResponse"
     }
+
+
+def outcome(list_id: str, msme_id: str, digitalized: bool) -> dict[str, Any]:
+    return {"list_id": list_id, "msme_id": msme_id, "mentored": True, "digitalized": digitalized}
+
+
+def test_a_late_retry_of_an_outcomes_batch_does_not_undo_a_correction(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    issued = send(client, body(profiles), "retry-6").json()
+    msme = issued["selected"][0]["msme_id"]
+    batch = {"outcomes": [outcome(issued["list_id"], msme, digitalized=False)]}
+    keyed = AUTH | {"Idempotency-Key": "batch-6", "Accept-Language": "en"}
+
+    first = client.post("/v1/outcomes", json=batch, headers=keyed)
+    correction = {"outcomes": [outcome(issued["list_id"], msme, digitalized=True)]}
+    corrected = client.post("/v1/outcomes", json=correction, headers=AUTH)
+    late = client.post("/v1/outcomes", json=batch, headers=keyed | {"Accept-Language": "id"})
+
+    assert first.status_code == corrected.status_code == late.status_code == 200
+    assert (first.json()["inserted"], corrected.json()["updated"]) == (1, 1)
+    assert late.content == first.content
+    assert late.headers["idempotent-replayed"] == "true"
+    assert late.headers["content-language"] == "en"  # the first answer's words
+    stored = client.get(f"/v1/lists/{issued['list_id']}/outcomes", headers=AUTH).json()
+    assert [item["digitalized"] for item in stored["items"]] == [True]
+
+    # The key with another batch is refused.
+    other = client.post("/v1/outcomes", json=correction, headers=keyed)
+    assert other.status_code == 422 and other.json()["error"] == "idempotency_key_reused"
+
+
+def test_a_refused_outcomes_batch_frees_its_key(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    issued = send(client, body(profiles), "retry-7").json()
+    msme = issued["selected"][0]["msme_id"]
+    keyed = AUTH | {"Idempotency-Key": "batch-7"}
+    wrong = {"outcomes": [outcome(issued["list_id"], "NOT-ON-THE-LIST", digitalized=True)]}
+
+    refused = client.post("/v1/outcomes", json=wrong, headers=keyed)
+    assert refused.status_code == 404
+
+    right = {"outcomes": [outcome(issued["list_id"], msme, digitalized=True)]}
+    recorded = client.post("/v1/outcomes", json=right, headers=keyed)
+    assert recorded.status_code == 200 and recorded.json()["inserted"] == 1
+    assert "idempotent-replayed" not in recorded.headers
