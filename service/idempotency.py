@@ -5,10 +5,12 @@ store's refusals."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Header, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
@@ -20,6 +22,7 @@ from data.store.repository import ProgramStore
 from data.store.requests import Replay, RequestKey
 from data.store.schema import IDEMPOTENCY_KEY_LENGTH
 from service.errors import invalid_idempotency_key, store_refusal
+from service.headers import word_reply_in
 from service.schemas import ErrorResponse
 
 logger = logging.getLogger(__name__)
@@ -83,6 +86,26 @@ async def claim_key(
     except StoreError as exc:
         return store_refusal(exc, language).response()
     return claimed if replay is None else replay
+
+
+async def claim_body(
+    request: Request,
+    store: ProgramStore,
+    key_name: str,
+    header: str,
+    language: Language,
+    *,
+    issues_list: bool,
+    replayed: Callable[[Replay], Response],
+) -> RequestKey | Response:
+    """`claim_key` for a JSON route, the body's bytes its digest: the claim, or the answer to
+    send (a refusal, or `replayed(replay)` for a retry, its words said to be the first's)."""
+    digest = hashlib.sha256(await request.body()).hexdigest()
+    claim = await claim_key(store, key_name, header, digest, language, issues_list=issues_list)
+    if isinstance(claim, Replay):
+        word_reply_in(request, claim.language)
+        return replayed(claim)
+    return claim
 
 
 async def release_key(store: ProgramStore, claimed: RequestKey) -> None:

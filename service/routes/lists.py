@@ -3,14 +3,12 @@ GET /v1/lists (paged), GET /v1/lists/{list_id} and GET /v1/lists/{list_id}/value
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -18,7 +16,7 @@ from allocation import AllocationError
 from data.messages import Language
 from data.store.errors import StoreError
 from data.store.repository import ProgramStore
-from data.store.requests import Replay, RequestKey
+from data.store.requests import RequestKey
 from service.auth import ListsKey, ReadKey
 from service.body import documented_body, gc_paused_for, read_json_body
 from service.deps import (
@@ -29,12 +27,11 @@ from service.deps import (
     reply_language,
 )
 from service.errors import allocation_refusal, check_msme_list, store_refusal
-from service.headers import word_reply_in
 from service.idempotency import (
     IDEMPOTENCY_RESPONSES,
     REPLAYED,
     IdempotencyKeyHeader,
-    claim_key,
+    claim_body,
     release_key,
 )
 from service.list_value import list_value
@@ -87,15 +84,17 @@ async def post_list(
         language = reply_language(request)
         claimed: RequestKey | None = None
         if idempotency_key is not None:
-            digest = hashlib.sha256(await request.body()).hexdigest()
-            claim = await claim_key(
-                store, key.name, idempotency_key, digest, language, issues_list=True
+            claim = await claim_body(
+                request,
+                store,
+                key.name,
+                idempotency_key,
+                language,
+                issues_list=True,
+                replayed=lambda replay: _created(replay.reply, str(replay.list_id), replayed=True),
             )
-            if isinstance(claim, JSONResponse):
+            if isinstance(claim, Response):
                 return claim
-            if isinstance(claim, Replay):  # its words are the first answer's
-                word_reply_in(request, claim.language)
-                return _created(claim.reply, str(claim.list_id), replayed=True)
             claimed = claim
         issued: IssuedReply | None = None
         try:

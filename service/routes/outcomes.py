@@ -3,7 +3,6 @@ GET /v1/lists/{list_id}/outcomes: what was recorded, read back."""
 
 from __future__ import annotations
 
-import hashlib
 from functools import partial
 from typing import Annotated, Any
 
@@ -12,17 +11,16 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from data.store.errors import StoreError
-from data.store.requests import Replay, RequestKey
+from data.store.requests import RequestKey
 from service.auth import OutcomesKey, ReadKey
 from service.body import documented_body, read_json_body
 from service.deps import LanguageDep, ProgramStoreDep
 from service.errors import store_refusal
-from service.headers import word_reply_in
 from service.idempotency import (
     IDEMPOTENCY_RESPONSES,
     REPLAYED,
     IdempotencyKeyHeader,
-    claim_key,
+    claim_body,
     release_key,
 )
 from service.program import outcome_positions, outcomes_page, record_outcomes
@@ -77,15 +75,19 @@ async def post_outcomes(
     body = await read_json_body(request, OutcomesRequest)
     claimed: RequestKey | None = None
     if idempotency_key is not None:
-        digest = hashlib.sha256(await request.body()).hexdigest()
-        claim = await claim_key(
-            store, key.name, idempotency_key, digest, language, issues_list=False
+        claim = await claim_body(
+            request,
+            store,
+            key.name,
+            idempotency_key,
+            language,
+            issues_list=False,
+            replayed=lambda replay: Response(
+                replay.reply, media_type="application/json", headers=REPLAYED
+            ),
         )
-        if isinstance(claim, JSONResponse):
+        if isinstance(claim, Response):
             return claim
-        if isinstance(claim, Replay):  # its words are the first answer's
-            word_reply_in(request, claim.language)
-            return Response(claim.reply, media_type="application/json", headers=REPLAYED)
         claimed = claim
     summary: OutcomesSummary | None = None
     try:
