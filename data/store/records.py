@@ -151,15 +151,17 @@ class OutcomeVersionRecord:
 
 @dataclass(frozen=True)
 class OutcomeSummary:
-    """What a batch of outcomes did: new rows, changed rows (old versions kept), repeats; and,
-    by list id, the outcomes that say mentored for MSMEs the list did not select (recorded, but
-    often the sign of another list's file)."""
+    """What a batch of outcomes did: new rows, changed rows (old versions kept), repeats; by
+    list id, the outcomes that say mentored for MSMEs the list did not select (recorded, but
+    often the sign of another list's file); and, by list id, the outcomes each list holds once
+    the batch is in (`stored`)."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     statuses: Mapping[tuple[str, str], OutcomeStatus] = field(default_factory=dict)
     mentored_not_selected: Mapping[str, int] = field(default_factory=dict)
+    stored: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def received(self) -> int:

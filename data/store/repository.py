@@ -307,6 +307,7 @@ class ProgramStore:
                 unchanged=counted.count("unchanged"),
                 statuses=statuses,
                 mentored_not_selected=mentored_not_selected(batch.values(), selected),
+                stored=_outcomes_stored(session, {list_id for list_id, _ in batch}),
             )
             if kept is not None:
                 request, answer = kept
@@ -538,6 +539,19 @@ def _refuse_unknown(
     if unknown_lists or unknown_msmes:
         raise UnknownIdsError(unknown_lists, unknown_msmes)
     return issued_on, selected
+
+
+def _outcomes_stored(session: Session, list_ids: set[str]) -> dict[str, int]:
+    """How many outcomes each of `list_ids` holds, this session's own writes included."""
+    stored = dict.fromkeys(list_ids, 0)
+    for chunk in _chunks(sorted(list_ids)):
+        query = (
+            select(Outcome.list_id, func.count())
+            .where(Outcome.list_id.in_(chunk))
+            .group_by(Outcome.list_id)
+        )
+        stored.update((list_id, int(count)) for list_id, count in session.execute(query))
+    return stored
 
 
 def _rows_for_keys(

@@ -25,9 +25,15 @@ from data.outcomes_file import OutcomesFile, parse_outcomes
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import ScoredSegment
 from data.store.errors import InvalidOutcomeDatesError, UnknownIdsError
-from data.store.records import IssuedListRecord, ListedMsmeRecord, OutcomeIn, outcome_fields
+from data.store.records import (
+    IssuedListRecord,
+    ListedMsmeRecord,
+    OutcomeIn,
+    OutcomeSummary,
+    outcome_fields,
+)
 from data.store.repository import ProgramStore
-from data.store.requests import RequestKey
+from data.store.requests import Answer, RequestKey
 from service.model_store import LoadedModel
 from service.program import (
     issue_list_with_result,
@@ -363,37 +369,52 @@ def record_outcomes_file(
     filename: str,
     recorded_by: str,
     language: Language,
+    request: RequestKey | None = None,
 ) -> OutcomesUploadResponse:
     """Record the file's outcomes for `list_id`, all or nothing; an unknown list, or MSMEs not
     on it, refuse the file (404), and dates that cannot be right refuse it too (422), each
     named with its row. Outcomes that say mentored for MSMEs the list did not select are
-    recorded, with a warning."""
+    recorded, with a warning. `request`: the upload's claimed `Idempotency-Key`, answered with
+    this answer in the same transaction."""
     items = [
         OutcomeIn(list_id=list_id, msme_id=row.msme_id, **outcome_fields(row))
         for row in parsed.rows
     ]
+
+    def answer(summary: OutcomeSummary) -> Answer:
+        worded = _outcomes_answer(summary, list_id, filename, len(parsed.rows), language)
+        return Answer(worded.model_dump_json().encode(), language)
+
     try:
-        summary = store.record_outcomes(items, recorded_by=recorded_by)
+        summary = store.record_outcomes(
+            items, recorded_by=recorded_by, request=request, answer=answer
+        )
     except UnknownIdsError as error:
         raise _unknown(error, parsed, language) from None
     except InvalidOutcomeDatesError as error:
         raise _wrong_dates(error, parsed, language) from None
-    counts = store.outcome_counts(list_id)
+    return _outcomes_answer(summary, list_id, filename, len(parsed.rows), language)
+
+
+def _outcomes_answer(
+    summary: OutcomeSummary, list_id: str, filename: str, rows: int, language: Language
+) -> OutcomesUploadResponse:
+    stored = summary.stored.get(list_id, 0)
     return OutcomesUploadResponse(
         list_id=list_id,
         filename=filename,
-        rows=len(parsed.rows),
+        rows=rows,
         inserted=summary.created,
         updated=summary.updated,
         unchanged=summary.unchanged,
-        outcomes=counts.outcomes,
+        outcomes=stored,
         message=message(
             language,
             "outcomes.done",
             inserted=format_number(summary.created, language, 0),
             updated=format_number(summary.updated, language, 0),
             unchanged=format_number(summary.unchanged, language, 0),
-            total=format_number(counts.outcomes, language, 0),
+            total=format_number(stored, language, 0),
         ),
         mentored_not_selected=sum(summary.mentored_not_selected.values()),
         warnings=mentored_not_selected_warnings(summary.mentored_not_selected, language),

@@ -44,6 +44,7 @@ from service.deps import (
     reply_language,
 )
 from service.errors import store_refusal, validation_error
+from service.headers import word_reply_in
 from service.idempotency import (
     IDEMPOTENCY_RESPONSES,
     REPLAYED,
@@ -546,9 +547,8 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
     recorded, reopened from the store, instead of recording another."""
     claimed: RequestKey | None = None
     if idempotency_key is not None:
-        digest = await _upload_digest(file, options)
-        claim = await claim_key(
-            store, _issuer(key), idempotency_key, digest, language, issues_list=True
+        claim = await _claim_upload(
+            store, key, idempotency_key, file, options, language=language, issues_list=True
         )
         if isinstance(claim, JSONResponse):
             return claim
@@ -569,14 +569,27 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
     return answer
 
 
-async def _upload_digest(file: UploadFile, options: str) -> str:
-    """SHA-256 of an upload's options, file name and bytes (not of the multipart body, whose
-    boundary a browser draws afresh for each sending); the file is read back from its start."""
-    digest = hashlib.sha256(options.encode() + b"\0" + (file.filename or "").encode() + b"\0")
+async def _claim_upload(
+    store: ProgramStore,
+    key: ApiKey,
+    header: str,
+    file: UploadFile,
+    form: str,
+    *,
+    language: Language,
+    issues_list: bool,
+) -> RequestKey | Replay | JSONResponse:
+    """`claim_key` for a page upload: its digest is the SHA-256 of its other form field (the
+    options, or the list an outcomes file is for), file name and bytes (not of the multipart
+    body, whose boundary a browser draws afresh for each sending); the file is read back from
+    its start."""
+    digest = hashlib.sha256(form.encode() + b"\0" + (file.filename or "").encode() + b"\0")
     while chunk := await file.read(1 << 20):
         digest.update(chunk)
     await file.seek(0)
-    return digest.hexdigest()
+    return await claim_key(
+        store, _issuer(key), header, digest.hexdigest(), language, issues_list=issues_list
+    )
 
 
 def _issuer(key: ApiKey) -> str:
@@ -653,11 +666,13 @@ async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by nam
     response_model=OutcomesUploadResponse,
     summary="Record the outcomes of a list from a CSV or XLSX file (idempotent)",
     responses=UPLOAD_ERRORS
+    | IDEMPOTENCY_RESPONSES
     | {
         404: {"model": UploadErrorResponse, "description": "The list, or MSMEs not on it"},
     },
 )
 async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
+    request: Request,
     file: Annotated[
         UploadFile,
         File(description="msme_id, mentored, digitalized, a date; verified_by, program optional."),
@@ -667,15 +682,31 @@ async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies b
     store: ProgramStoreDep,
     settings: SettingsDep,
     language: LanguageDep,
-) -> OutcomesUploadResponse | JSONResponse:
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> OutcomesUploadResponse | Response:
     """Reads the file (Bahasa headers and ya/tidak accepted), refuses it whole with every
     problem (row, column, reason) if any row is wrong, and records the outcomes as
     POST /v1/outcomes does: the same file twice stores them once; MSMEs not on the list, and
     dates that cannot be right (later than tomorrow, observed before the mentoring, before the
     list), are named by row and column as the file heads it; outcomes that say mentored for
-    MSMEs the list did not select are recorded with a warning."""
+    MSMEs the list did not select are recorded with a warning. With an `Idempotency-Key` (the
+    page sends one per upload, and the same again when it re-sends an upload whose answer never
+    came), the same file for the same list again gets the first answer and is not applied
+    again: a late retry cannot put old values back over a correction recorded since."""
     filename = _safe_name(file.filename)
+    claimed: RequestKey | None = None
+    answer: OutcomesUploadResponse | JSONResponse | None = None
     try:
+        if idempotency_key is not None:
+            claim = await _claim_upload(
+                store, key, idempotency_key, file, list_id, language=language, issues_list=False
+            )
+            if isinstance(claim, JSONResponse):
+                return claim
+            if isinstance(claim, Replay):
+                word_reply_in(request, claim.language)
+                return Response(claim.reply, media_type="application/json", headers=REPLAYED)
+            claimed = claim
         limit = settings.body_limit_prioritize
         check_size(file.size or 0, limit, language, "error.too_large_outcomes")
         with tempfile.TemporaryDirectory(prefix="umkm-outcomes-") as folder:
@@ -683,8 +714,8 @@ async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies b
             parsed = await run_in_threadpool(
                 read_outcomes_file, path, filename, language, settings.max_prioritize_msmes
             )
-        return await run_in_threadpool(
-            record_outcomes_file,
+        answer = await run_in_threadpool(
+            partial(record_outcomes_file, request=claimed),
             store,
             list_id,
             parsed,
@@ -693,9 +724,12 @@ async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies b
             language=language,
         )
     except UploadError as refused:
-        return _refusal(refused)
+        answer = _refusal(refused)
     finally:
         await file.close()
+        if claimed is not None and not isinstance(answer, OutcomesUploadResponse):
+            await release_key(store, claimed)
+    return answer
 
 
 # ------------------------------------------------------------------------------- export

@@ -346,19 +346,22 @@ def test_a_wrong_key_says_so_where_the_lists_should_be(
 
 
 class AnswerLostOnce:
-    """ASGI middleware: the first answer of `POST /v1/lists/upload` is lost on the way back (its
-    head leaves with the body's length, the body never does, the connection drops), after the
-    app has recorded the list."""
+    """ASGI middleware: the first answer of `POST /v1/lists/upload`, and the first of
+    `POST /v1/outcomes/upload`, is lost on the way back (its head leaves with the body's length,
+    the body never does, the connection drops), after the app has recorded what was sent."""
+
+    PATHS = frozenset({"/v1/lists/upload", "/v1/outcomes/upload"})
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.dropped = False
+        self.dropped: set[str] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != "/v1/lists/upload" or self.dropped:
+        path = scope.get("path")
+        if scope["type"] != "http" or path not in self.PATHS or path in self.dropped:
             await self.app(scope, receive, send)
             return
-        self.dropped = True
+        self.dropped.add(path)
 
         async def head_only(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -373,13 +376,16 @@ def test_an_upload_whose_answer_was_lost_is_not_recorded_twice(
 ) -> None:
     """The list is recorded but its answer never reaches the page: the page says the service
     could not be reached, and building the same file again shows that list instead of
-    recording a second one (the same Idempotency-Key); other settings make a new list."""
+    recording a second one (the same Idempotency-Key); other settings make a new list. The same
+    for an outcomes file: sent again after a correction made meanwhile, it is answered as the
+    first time and the correction stands."""
     from data.contract import PROFILE_COLUMNS
     from data.io import write_table
 
     frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(CANDIDATES)
     path = write_table(frame.reset_index(drop=True), tmp_path / "kandidat_putus.csv")
     keys: list[str | None] = []
+    outcome_keys: list[str | None] = []
     database_url = f"sqlite:///{tmp_path / 'umkm.db'}"
     with (
         serve(registered_model, database_url, wrap=AnswerLostOnce) as server,
@@ -395,6 +401,8 @@ def test_an_upload_whose_answer_was_lost_is_not_recorded_twice(
             lambda request: (
                 keys.append(request.headers.get("idempotency-key"))
                 if request.url.endswith("/v1/lists/upload")
+                else outcome_keys.append(request.headers.get("idempotency-key"))
+                if request.url.endswith("/v1/outcomes/upload")
                 else None
             ),
         )
@@ -413,3 +421,28 @@ def test_an_upload_whose_answer_was_lost_is_not_recorded_twice(
         upload(page, path, SLOTS - 1)  # other settings: a new list, with a new key
         assert len(recorded()) == 2
         assert len(set(keys)) == 2
+
+        # Outcomes for the newest list: the answer is lost, a correction is made meanwhile
+        # through the API, and the page sends the same file again.
+        newest = recorded()[0]
+        ids = page.locator("#list tbody td.id-cell").all_inner_texts()
+        today = f"{dt.datetime.now(dt.UTC).date():%d/%m/%Y}"
+        outcomes = _outcomes_file(
+            tmp_path, "hasil_putus.csv", [(msme_id, "ya", "tidak", today) for msme_id in ids]
+        )
+        page.select_option("#outcomes-list", newest)
+        assert _record_outcomes(page, outcomes) == ""
+        assert "tidak akan dicatat dua kali" in page.inner_text("#outcomes-error")
+        auth = {"X-API-Key": server.key}
+        correction = {"list_id": newest, "msme_id": ids[0], "mentored": True, "digitalized": True}
+        fixed = httpx.post(
+            f"{server.url}/v1/outcomes", json={"outcomes": [correction]}, headers=auth
+        )
+        assert fixed.json()["updated"] == 1, fixed.text
+
+        again = _record_outcomes(page, outcomes)
+        assert again.startswith(f"{len(ids)} baru, 0 berubah, 0 tetap"), again  # the first answer
+        assert outcome_keys[0] is not None and outcome_keys == [outcome_keys[0]] * 2
+        read = httpx.get(f"{server.url}/v1/lists/{newest}/outcomes", headers=auth).json()
+        digital = {item["msme_id"]: item["digitalized"] for item in read["items"]}
+        assert digital[ids[0]] is True and sum(digital.values()) == 1  # the correction stands

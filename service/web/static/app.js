@@ -22,6 +22,7 @@
     // being answered" (409): sending the same file and options again reuses its Idempotency-Key,
     // so the server answers the list it may have recorded instead of recording a second one.
     unanswered: null,
+    outcomesUnanswered: null, // the same, for an outcomes file: {signature, key}
     sort: { key: "rank", dir: "asc" },
     filters: { search: "", province: "", sector: "", segment: "" },
     page: 0,
@@ -1225,6 +1226,11 @@
     if (!apiKey()) return outcomesError(t("key.missing"), []);
     if (!listId) return outcomesError(t("outcomes.no_list"), []);
     if (!file) return outcomesError(t("error.no_file"), []);
+    // A key per upload; the same file for the same list after an answer that never came reuses
+    // it, so outcomes recorded then are not applied again over a correction made since.
+    const signature = JSON.stringify([file.name, file.size, file.lastModified, listId]);
+    const pending = state.outcomesUnanswered;
+    const key = pending && pending.signature === signature ? pending.key : newIdempotencyKey();
     const form = new FormData();
     form.append("file", file, file.name);
     form.append("list_id", listId);
@@ -1232,12 +1238,19 @@
     button.disabled = true;
     let response;
     try {
-      response = await fetch(config.endpoints.outcomesUpload, { method: "POST", headers: authHeaders(), body: form });
+      response = await fetch(config.endpoints.outcomesUpload, {
+        method: "POST",
+        headers: { ...authHeaders(), "Idempotency-Key": key },
+        body: form,
+      });
     } catch (_) {
+      state.outcomesUnanswered = { signature, key };
       button.disabled = false;
-      return outcomesError(t("error.network"), []);
+      return outcomesError(t("outcomes.network"), []);
     }
     const body = await response.json().catch(() => null);
+    const unanswered = body === null || response.status === 409;
+    state.outcomesUnanswered = unanswered ? { signature, key } : null;
     button.disabled = false;
     if (response.ok && body) {
       const result = $("outcomes-result");
@@ -1252,7 +1265,7 @@
       loadIssued();
       return;
     }
-    const message = response.status === 401 ? t("error.unauthorized") : (body && body.message) || t("error.network");
+    const message = response.status === 401 ? t("error.unauthorized") : (body && body.message) || t("outcomes.network");
     outcomesError(message, (body && body.groups) || []);
   }
 

@@ -140,6 +140,24 @@ def test_outcome_counts(store: ProgramStore) -> None:
     assert summary.outcomes == 3
 
 
+def test_a_batch_says_how_many_outcomes_each_of_its_lists_holds_after_it(
+    store: ProgramStore,
+) -> None:
+    first, second = issue(store), issue(store)
+    store.record_outcomes([outcome(first, "H0000001"), outcome(first, "H0000002")])
+
+    summary = store.record_outcomes(
+        [
+            outcome(first, "H0000002"),  # a repeat: counted once among the list's outcomes
+            outcome(first, "H0000003"),
+            outcome(second, "H0000001"),
+        ]
+    )
+
+    assert dict(summary.stored) == {first: 3, second: 1}
+    assert summary.stored[first] == store.outcome_counts(first).outcomes
+
+
 def test_large_batches_are_read_in_chunks(store: ProgramStore) -> None:
     """More ids than SQLite's oldest limit of bound variables (999) in one batch."""
     list_id = issue(store, n=1_200, selected=100)
