@@ -28,6 +28,7 @@ RuleCode = Literal[
     "field_too_many_msmes_one",
     "field_control_character",
     "field_own_column_profile_name",
+    "field_not_cell",
 ]
 
 

@@ -10,7 +10,9 @@ Files as Indonesian Excel writes them (`read_table_info`, which says what it fou
 else Windows-1252; numbers with a decimal comma and thousands dots (detected per file by
 `data.numbers.detect_number_format` over the numeric contract columns, whose cells are then
 rewritten with a dot: the one exception to "as the file holds", so that validation and every
-caller read one form); a header below title rows, found among the first HEADER_SEARCH_ROWS rows.
+caller read one form; a workbook's number cells are exact and no vote on how its text cells are
+written); a header below title rows, found among the first HEADER_SEARCH_ROWS rows. A ".csv"
+holding binary content (a PDF, a workbook) is refused as not a CSV file.
 `read_table` reads the header from row 1 only, for callers that number rows from 2.
 
 Reading is bounded (`data.limits.ReadLimits`): Parquet by its metadata before any row is read,
@@ -52,6 +54,7 @@ from data.numbers import (
     CANONICAL,
     NumberFormat,
     detect_number_format,
+    is_number_text,
     normalise_number_texts,
     strip_currency,
 )
@@ -70,6 +73,14 @@ HEADER_SEARCH_ROWS = 20
 HEADER_MIN_COLUMNS = 3
 CSV_DELIMITERS = (",", ";", "\t")  # in this order of preference when counts tie
 CSV_FALLBACK_ENCODING = "cp1252"  # Windows-1252: what Excel on Windows writes for "CSV"
+# A ".csv" that is another kind of file: how such files begin, and a NUL byte near the start,
+# which no text a spreadsheet writes as CSV holds (UTF-16 "Unicode text" does: not CSV either).
+BINARY_STARTS = {
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a zip archive, such as an Excel workbook",
+    b"\xd0\xcf\x11\xe0": "an old Office document, such as an Excel 97-2003 .xls",
+}
+BINARY_SNIFF_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -415,7 +426,24 @@ def _header_choice(rows: Sequence[Sequence[object]], find_header: bool) -> tuple
     return index, info
 
 
+def _refuse_binary(path: Path) -> None:
+    """Refuse a ".csv" holding a PDF, a workbook or other binary content as not a CSV file,
+    before its bytes are decoded as Windows-1252 text into rows of nothing."""
+    with path.open("rb") as handle:
+        head = handle.read(BINARY_SNIFF_BYTES)
+    kind = next((name for start, name in BINARY_STARTS.items() if head.startswith(start)), None)
+    if kind is None and b"\x00" in head:
+        kind = "binary content (NUL bytes)"
+    if kind is not None:
+        raise DataFileError(
+            f"{path}: not a CSV file: it holds {kind}; save it as 'CSV UTF-8' or as an Excel "
+            ".xlsx workbook",
+            code="file_not_csv",
+        )
+
+
 def _read_csv(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.DataFrame, ReadInfo]:
+    _refuse_binary(path)
     encoding = _detect_encoding(path)
     separator = _sniff_delimiter(path, encoding)
     try:
@@ -458,7 +486,7 @@ def _read_csv(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.Dat
         raise DataFileError(
             f"{path}: not a readable CSV file: {_one_line(error)}", code="file_not_csv"
         ) from error
-    frame, numbers = _read_numbers(_header_from_first_row(grid), separator)
+    frame, numbers = _read_numbers(_header_from_first_row(grid), separator, workbook=False)
     return frame, dataclasses.replace(
         info,
         delimiter=separator,
@@ -474,11 +502,14 @@ def _check_csv_width(path: Path, width: int, limits: ReadLimits) -> None:
         raise too_many_columns(str(path), width, limits.max_columns)
 
 
-def _read_numbers(frame: pd.DataFrame, separator: str | None) -> tuple[pd.DataFrame, NumberFormat]:
+def _read_numbers(
+    frame: pd.DataFrame, separator: str | None, *, workbook: bool
+) -> tuple[pd.DataFrame, NumberFormat]:
     """The numeric contract columns' convention, detected over their text cells (each distinct
-    text once, with how many cells hold it: the convention most cells use wins), and the frame
-    with the cells it reads rewritten with a dot for decimals and no grouping; cells only
-    another convention reads stay as written, for validation to report."""
+    text once, with how many cells hold it: the convention most cells use wins; in a
+    `workbook`, number cells are no vote), and the frame with the cells it reads rewritten with
+    a dot for decimals and no grouping; cells only another convention reads stay as written,
+    for validation to report."""
     positions: dict[int, bool] = {}  # column position -> money (a currency may come first)
     for position, header in enumerate(frame.columns):
         name = contract_name(header)
@@ -488,18 +519,26 @@ def _read_numbers(frame: pd.DataFrame, separator: str | None) -> tuple[pd.DataFr
     read: set[int] = set()  # the positions holding text
     texts: list[str] = []  # each column's distinct texts, trimmed and without a currency
     counts: list[int] = []  # the cells holding each
+    exact: dict[int, np.ndarray[Any, np.dtype[np.bool_]]] = {}  # a workbook's number cells
     for position, money in positions.items():
         values = frame.iloc[:, position]
         if values.dtype != object:
             continue
         read.add(position)
+        if workbook:
+            exact[position] = np.fromiter(
+                map(is_number_text, values), dtype=bool, count=len(values)
+            )
+            values = values[~exact[position]]  # exact already: no vote on the text cells' form
         codes, uniques = pd.factorize(values.astype(str).str.strip())
         distinct = pd.Series(uniques, dtype=object)
         cleaned = strip_currency(distinct) if money else distinct
         filled = (cleaned != "").to_numpy(dtype=bool)
         texts.extend(cleaned[filled].tolist())
         counts.extend(np.bincount(codes, minlength=len(uniques))[filled].tolist())
-    number_format = detect_number_format(texts, delimiter=separator, counts=counts)
+    number_format = detect_number_format(
+        texts, delimiter=separator, counts=counts, workbook=workbook
+    )
     changed: dict[int, np.ndarray[Any, Any]] = {}
     for position, money in positions.items():
         if position not in read:
@@ -509,7 +548,9 @@ def _read_numbers(frame: pd.DataFrame, separator: str | None) -> tuple[pd.DataFr
         rewritten = normalise_number_texts(cleaned, number_format)
         if not rewritten.equals(frame.iloc[:, position]):
             # Only cells the convention reads change; others stay as the file wrote them.
-            keep = rewritten.str.fullmatch(r"[+-]?\d+(?:\.\d+)?").fillna(False)
+            keep = rewritten.str.fullmatch(r"[+-]?\d+(?:\.\d+)?").fillna(False).to_numpy(bool)
+            if position in exact:
+                keep &= ~exact[position]  # a number cell stays as the workbook holds it
             original = frame.iloc[:, position]
             changed[position] = np.where(keep, rewritten, original).astype(object)
     if changed:
@@ -517,6 +558,30 @@ def _read_numbers(frame: pd.DataFrame, separator: str | None) -> tuple[pd.DataFr
         for position, rewritten_cells in changed.items():
             frame.isetitem(position, rewritten_cells)
     return frame, number_format
+
+
+def money_texts(values: pd.Series[Any], info: ReadInfo | None) -> pd.Series[str]:
+    """A money column outside the contract (a cost column) as trimmed texts with a dot for
+    decimals and no grouping (`Rp 1.250.000` -> `1250000`), for `pd.to_numeric`; a cell no
+    format reads stays as written. The column is read in the format its own cells show (in a
+    workbook its number cells are no vote), else in the file's (`info.number_format`): a column
+    of `1.250.000` beside real numbers or plain digits reads the Indonesian way. Without `info`
+    (a frame, not a file) the texts are as they are."""
+    text = values.astype(str).str.strip()
+    if info is None:
+        return text
+    cleaned = strip_currency(text)
+    exact = np.fromiter(map(is_number_text, values), dtype=bool, count=len(values))
+    distinct = cleaned[(cleaned != "").to_numpy(bool) & ~exact].value_counts(sort=False)
+    number_format = detect_number_format(
+        distinct.index.astype(str),
+        delimiter=info.delimiter,
+        counts=distinct.to_numpy(dtype=np.int64),
+        workbook=info.format == "xlsx",
+        default=info.number_format,
+    )
+    read = normalise_number_texts(cleaned, number_format)
+    return read.where(~exact, text) if exact.any() else read
 
 
 def _bounded_rows(path: Path, chunks: Any, limits: ReadLimits) -> pd.DataFrame:
@@ -556,7 +621,7 @@ def _read_xlsx(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.Da
     index, info = _header_choice(top, find_header)
     if index:
         grid = grid.iloc[index:].reset_index(drop=True)
-    frame, numbers = _read_numbers(_header_from_first_row(grid), None)
+    frame, numbers = _read_numbers(_header_from_first_row(grid), None, workbook=True)
     info = dataclasses.replace(
         info, format="xlsx", decimal=numbers.decimal, thousands=numbers.thousands
     )

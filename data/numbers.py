@@ -202,6 +202,10 @@ _COMMA_GROUPS = re.compile(rf"^{_SIGN}[1-9]\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?$")
 # The one thousand group both conventions read, differently (1500 or 1.5): how a semicolon file
 # is read when nothing else says, so a vote for the decimal comma there.
 _ONE_DOT_GROUP = re.compile(rf"^{_SIGN}[1-9]\d{{0,2}}\.\d{{3}}$")
+# A workbook's number cell as `data.xlsx` gives it (Python's `str`): no grouping, no trailing
+# zero after the dot (`3.5`, `0.25`, `1250000`). The cell is exact, so its text is no vote on how
+# the workbook's text cells write numbers.
+_NUMBER_CELL = re.compile(r"^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$")
 # A convention wins over votes for the other when it has at least this many times as many.
 CLEAR_MAJORITY = 3
 
@@ -212,7 +216,12 @@ def strip_currency(texts: pd.Series[str]) -> pd.Series[str]:
 
 
 def detect_number_format(
-    texts: Iterable[str], *, delimiter: str | None = None, counts: Iterable[int] | None = None
+    texts: Iterable[str],
+    *,
+    delimiter: str | None = None,
+    counts: Iterable[int] | None = None,
+    workbook: bool = False,
+    default: NumberFormat | None = None,
 ) -> NumberFormat:
     """The convention of a file's numeric cells (trimmed, non-empty texts; `counts`, when
     given, how many cells hold each text, so a large file is read by its distinct texts).
@@ -227,7 +236,11 @@ def detect_number_format(
     read as the form reads it). English grouping when some cell has comma groups. With no
     votes, the dot reading (the project's own files) unless the file is semicolon-separated;
     with votes both ways and no clear majority, the dot reading: a file mixing conventions is
-    not guessed.
+    not guessed. `default`, when given, is the format with no votes instead.
+
+    In a `workbook` a text a number cell shows (`3.5`, `1250000`) is no vote: number cells are
+    exact, and only text cells (`Rp 1.250.000`, `2,5`, `1,500,000`) say how the workbook writes
+    numbers as text.
     """
     series = pd.Series(list(texts), dtype=object).astype(str)
     weights = (
@@ -235,11 +248,15 @@ def detect_number_format(
         if counts is None
         else np.fromiter(counts, dtype=np.int64, count=len(series))
     )
+    if workbook:
+        weights = np.where(_matches(series, _NUMBER_CELL), 0, weights)
     indonesian = int(weights[_matches(series, _ID_ONLY)].sum())
     english = int(weights[_matches(series, _EN_ONLY)].sum())
     if english and delimiter == ";":
         indonesian += int(weights[_matches(series, _ONE_DOT_GROUP)].sum())
     if not indonesian and not english:
+        if default is not None:
+            return default
         return NumberFormat(",", ".") if delimiter == ";" else CANONICAL
     if indonesian >= CLEAR_MAJORITY * english:
         return NumberFormat(",", ".")
@@ -252,6 +269,19 @@ def _matches(
     texts: pd.Series[str], pattern: re.Pattern[str]
 ) -> np.ndarray[Any, np.dtype[np.bool_]]:
     return texts.str.match(pattern).to_numpy(dtype=bool, na_value=False)
+
+
+class NumberText(str):
+    """The text of a workbook cell that holds a number (not a text cell): exact, with a dot for
+    decimals, so no reading convention applies to it (`2.375` is two and three eighths even in a
+    file whose text cells write `1.250.000`). It compares and hashes as the plain text."""
+
+    __slots__ = ()
+
+
+def is_number_text(value: object) -> bool:
+    """Whether `value` came from a workbook's number cell (`NumberText`)."""
+    return isinstance(value, NumberText)
 
 
 def normalise_number_texts(texts: pd.Series[str], number_format: NumberFormat) -> pd.Series[str]:
@@ -278,8 +308,10 @@ __all__ = [
     "CLEAR_MAJORITY",
     "NumberError",
     "NumberFormat",
+    "NumberText",
     "ParsedNumber",
     "detect_number_format",
+    "is_number_text",
     "normalise_number_texts",
     "parse_number",
     "render",

@@ -40,7 +40,9 @@ LABEL_COLUMNS = ("verified_by", "program")
 REQUIRED = (ID_COLUMN, TREATMENT_COLUMN, OUTCOME_COLUMN, DATE_COLUMN)
 OPTIONAL = (MENTORED_ON_COLUMN, *LABEL_COLUMNS)
 MAX_LABEL_LENGTH = 200
-DATE_FORM = "YYYY-MM-DD / DD-MM-YYYY"
+# The forms of a date as the page's help shows them (any of `/ . -` between day, month and year
+# is read too, and a time after an ISO date).
+DATE_FORM = "27/02/2026, 2026-02-27"
 # Headers of the columns outside the data contract, as people write them (compared by
 # `header_key`); the contract's own columns take its aliases (`id_umkm`, `didampingi`, ...).
 OUTCOME_HEADERS: Mapping[str, tuple[str, ...]] = {
@@ -90,13 +92,18 @@ class OutcomeRow:
 
 @dataclass(frozen=True)
 class OutcomesFile:
-    """The file's outcomes when every row is right; else every problem (and no rows)."""
+    """The file's outcomes when every row is right; else every problem (and no rows), with the
+    rows read without a problem apart (`sound_rows`)."""
 
     rows: tuple[OutcomeRow, ...]
     problems: tuple[Problem, ...]
     columns_read_as: Mapping[str, str]  # file header -> column, where they differ
     # column -> the file's own header for it (the first, when repeated)
     headers: Mapping[str, str] = field(default_factory=dict)
+    # The rows without a problem, also when other rows have some: for the checks against the
+    # list (MSMEs on it, dates) to name their problems in the same answer as the file's own.
+    sound_rows: tuple[OutcomeRow, ...] = ()
+    row_count: int = 0  # data rows in the file
 
     def headed(self, language: Language) -> dict[str, str]:
         """Each outcomes column as the file heads it (`tanggal` for observed_on); one the file
@@ -148,7 +155,7 @@ def parse_outcomes(frame: pd.DataFrame, source: ReadInfo | None = None) -> Outco
         if len(found) > 1
     ]
     if problems:
-        return OutcomesFile((), tuple(problems), read_as, headers)
+        return OutcomesFile((), tuple(problems), read_as, headers, row_count=len(frame))
     cells = {name: frame.iloc[:, found[0]].tolist() for name, found in positions.items()}
     rows: list[OutcomeRow] = []
     seen: dict[str, list[int]] = defaultdict(list)
@@ -164,7 +171,16 @@ def parse_outcomes(frame: pd.DataFrame, source: ReadInfo | None = None) -> Outco
             seen[msme_id].append(row)
     problems += _duplicates(seen)
     problems.sort(key=lambda problem: (problem.row or 0, _order(problem.column)))
-    return OutcomesFile(() if problems else tuple(rows), tuple(problems), read_as, headers)
+    wrong = {problem.row for problem in problems}
+    sound = tuple(found for found in rows if found.row not in wrong)
+    return OutcomesFile(
+        () if problems else sound,
+        tuple(problems),
+        read_as,
+        headers,
+        sound_rows=sound,
+        row_count=len(frame),
+    )
 
 
 def _outcome(row: int, values: Mapping[str, str | None]) -> tuple[OutcomeRow | None, list[Problem]]:

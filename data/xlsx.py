@@ -43,6 +43,7 @@ from data.limits import (
     too_many_columns,
     too_many_rows,
 )
+from data.numbers import NumberText
 
 _NS = f"{{{SHEET_MAIN_NS}}}"
 _ROW, _CELL, _DIMENSION = f"{_NS}row", f"{_NS}c", f"{_NS}dimension"
@@ -342,12 +343,16 @@ class _BoundedText:
 
 def _cell_text(cell: Any) -> str:
     """A cell as `pd.read_excel(dtype=str)` gave it: integral numbers without `.0`, errors
-    (#N/A) and empty cells as `""`."""
+    (#N/A) and empty cells as `""`; a number cell's text is a `NumberText`."""
     value = cell.value
     if value is None or getattr(cell, "data_type", None) == TYPE_ERROR:
         return ""
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return NumberText(int(value))
+    if isinstance(value, int | float):
+        return NumberText(repr(value))
     return str(value)
 
 

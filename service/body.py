@@ -13,12 +13,19 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
 
-from fastapi import FastAPI, HTTPException, Request, status
+from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ValidationError
 
+from data.messages import render
+from service.deps import reply_language
+from service.exceptions import WordedHTTPError
+
 Body = TypeVar("Body", bound=BaseModel)
+
+# The catalog codes of a body the service cannot read as sent (415), with their parameters.
+BODY_CODES: dict[str, tuple[str, ...]] = {"body_not_json": (), "body_encoded": ()}
 
 # Lists longer than this are parsed and scored with the cyclic garbage collector paused: the
 # hundreds of thousands of short-lived objects of a big list otherwise trigger collection after
@@ -59,10 +66,10 @@ async def read_json_body(request: Request, model: type[Body]) -> Body:
     """The request's JSON bytes validated as `model` (415 if not JSON, 422 on any problem)."""
     content_type = request.headers.get("content-type", "application/json")
     if "json" not in content_type.split(";")[0].lower():
-        raise HTTPException(
-            status_code=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            detail="Send the body as JSON (Content-Type: application/json).",
-        )
+        raise _unreadable(request, "body_not_json")
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in {"", "identity"}:  # gzip and the like are not decoded: say so
+        raise _unreadable(request, "body_encoded")
     raw = await request.body()
     try:
         with gc_paused(len(raw) > GC_PAUSE_BYTES):
@@ -71,6 +78,14 @@ async def read_json_body(request: Request, model: type[Body]) -> Body:
     except ValidationError as exc:
         errors = [error | {"loc": ("body", *error["loc"])} for error in exc.errors()]
         raise RequestValidationError(errors) from None
+
+
+def _unreadable(request: Request, code: str) -> WordedHTTPError:
+    """415 worded in the request's language."""
+    language = reply_language(request)
+    return WordedHTTPError(
+        status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, render(code, {}, language), language
+    )
 
 
 def documented_body(model: type[BaseModel]) -> dict[str, Any]:

@@ -32,14 +32,15 @@ from allocation import (
 from data.contract import DEFAULT_MODEL_URI, FIRST_DATA_ROW, PROFILE_COLUMNS, SCORE_FIELDS
 from data.io import (
     DataFileError,
+    ReadInfo,
     atomic_outputs,
     atomic_write,
+    money_texts,
     read_table_info,
     table_format,
     write_table_to,
 )
 from data.messages import Language, format_param, render
-from data.numbers import NumberFormat, normalise_number_texts, strip_currency
 from data.validation import REASONS_COLUMN, ROW_COLUMN, ValidationResult, validate_frame
 from data.validation import write_quarantine as write_validation_quarantine
 from data.xlsx import write_workbook
@@ -302,9 +303,7 @@ def prioritize_file(
     valid = checked.valid
     rejected = checked.rejected
     if request.budget is not None:
-        valid, cost_rejected = _with_costs(
-            raw, valid, cost_column, info.number_format, info.first_data_row
-        )
+        valid, cost_rejected = _with_costs(raw, valid, cost_column, info, info.first_data_row)
         rejected = pd.concat([rejected, cost_rejected], ignore_index=True)
     quarantine = None
     if len(rejected):
@@ -345,18 +344,18 @@ def _with_costs(
     raw: pd.DataFrame,
     valid: pd.DataFrame,
     cost_column: str,
-    number_format: NumberFormat,
+    info: ReadInfo | None,
     first_data_row: int = FIRST_DATA_ROW,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Valid rows with a usable `cost` (read in the file's number format, `Rp 1.500.000`
-    too); the others as quarantine rows (raw cells + reasons)."""
+    """Valid rows with a usable `cost` (`Rp 1.500.000` too: read in the format the column's own
+    cells show, else the file's, as the page reads it: `data.io.money_texts`); the others as
+    quarantine rows (raw cells + reasons)."""
     if cost_column not in valid.columns:
         raise PrioritizeFileError.of(
             "prioritize_cost_column_missing", column=cost_column, option="--cost-column"
         )
     text = valid[cost_column].astype(str).str.strip()
-    numbers = normalise_number_texts(strip_currency(text), number_format)
-    cost = pd.to_numeric(numbers, errors="coerce")
+    cost = pd.to_numeric(money_texts(valid[cost_column], info), errors="coerce")
     bad = ~np.isfinite(cost.to_numpy(dtype=float)) | (cost < 0).to_numpy()
     missing = (valid[cost_column].isna() | (text == "")).to_numpy()
     # In English, as the rest of the quarantine file (data.validation words it so).

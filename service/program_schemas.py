@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, cast
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -30,12 +31,15 @@ from data.store.schema import ID_LENGTH
 from models.policy_value import ValueStatus
 from service.schemas import (
     BOOLEAN_SPELLINGS_NOTE,
+    CONTROL_CHARACTER,
     EXAMPLE_PROFILE,
     EXAMPLE_PROFILE_2,
-    MSME_ID_MAX_LENGTH,
+    NO_CONTROL_CHARACTER_RULE,
+    NO_CONTROL_CHARACTER_SCHEMA,
     ContractBool,
     ExplorationOut,
     ModelRef,
+    PlainMsmeId,
     PrioritizeMsme,
     PrioritizeRequest,
     PrioritizeResponse,
@@ -48,8 +52,13 @@ SelectedBy = Literal["model", "exploration"]
 ListId = Annotated[
     str, StringConstraints(min_length=1, max_length=ID_LENGTH, pattern=r"^[0-9A-Za-z-]+$")
 ]
-MsmeId = Annotated[str, StringConstraints(min_length=1, max_length=MSME_ID_MAX_LENGTH)]
-Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+MsmeId = PlainMsmeId
+Label = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    NO_CONTROL_CHARACTER_RULE,
+    NO_CONTROL_CHARACTER_SCHEMA,
+]
 EXAMPLE_LIST_ID = "0b6f3a52-7c1e-4d2a-9a51-3f0c2e8d9b47"
 EXAMPLE_ISSUED_AT = "2026-03-01T02:15:00Z"  # when the example list was issued (UTC)
 
@@ -75,13 +84,16 @@ def _own_name(name: str) -> str:
 ExtraName = Annotated[
     str,
     StringConstraints(min_length=1, max_length=EXTRA_NAME_LENGTH),
+    NO_CONTROL_CHARACTER_RULE,
     AfterValidator(_own_name),
     WithJsonSchema(
         {
             "type": "string",
             "minLength": 1,
             "maxLength": EXTRA_NAME_LENGTH,
-            "not": {"enum": sorted(PROFILE_FIELDS)},
+            # Not a top-level `pattern`: pydantic would turn it into `patternProperties` and
+            # leave the names it does not match, and their values, unconstrained.
+            "not": {"anyOf": [{"enum": sorted(PROFILE_FIELDS)}, {"pattern": CONTROL_CHARACTER}]},
         }
     ),
 ]
@@ -100,8 +112,17 @@ def _bounded_cell(value: str | bool | int | float | None) -> str | bool | int | 
     return value
 
 
+def _one_cell(value: object) -> object:
+    """A value that is no cell (an object, a list) is one problem, not one per member of the
+    union it fails."""
+    if value is not None and not isinstance(value, str | bool | int | float):
+        raise FieldRuleError("field_not_cell")
+    return value
+
+
 ExtraCell = Annotated[
     str | bool | int | float | None,
+    BeforeValidator(_one_cell),
     AfterValidator(_bounded_cell),
     WithJsonSchema(
         {

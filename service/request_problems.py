@@ -84,6 +84,7 @@ REQUEST_PROBLEM_CODES: dict[str, tuple[str, ...]] = {
             "field_repeated",
             "field_control_character",
             "field_own_column_profile_name",
+            "field_not_cell",
         ),
         _FIELD,
     ),
@@ -137,7 +138,7 @@ EVERY_ROW: Final = _EveryRow()
 def field_path(loc: Sequence[object]) -> str | None:
     """The stable, machine-readable path of a problem (`msmes.3.province_code`); None for the
     whole body."""
-    parts = [str(part) for part in loc]
+    parts = [str(part) for part in loc if part != "[key]"]  # a mapping's key: named already
     if parts and parts[0] == "body":
         parts = parts[1:]
     return ".".join(parts) or None

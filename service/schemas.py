@@ -34,6 +34,7 @@ from allocation.options import (
     declared,
 )
 from data.contract import (
+    CONTROL_CHARACTERS,
     FALSE_STRINGS,
     PROFILE_COLUMNS,
     TRUE_STRINGS,
@@ -151,6 +152,29 @@ ProvinceCode = Annotated[
     str, StringConstraints(pattern=r"^\d{2}$"), AfterValidator(options.known_province)
 ]
 
+# The contract's rule for text cells (`data.contract.CONTROL_CHARACTERS`: no tab, line break, NUL
+# or C1 character), said in the schema as a pattern and checked by a validator that words the
+# refusal (a pattern's own error would quote the regular expression).
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f-\x9f]*$"
+CONTROL_CHARACTER = r"[\x00-\x1f\x7f-\x9f]"  # a text holding one (`not` of it: none)
+
+
+def _without_control_characters(value: str) -> str:
+    if CONTROL_CHARACTERS.search(value):
+        raise FieldRuleError("field_control_character")
+    return value
+
+
+# A text field without control characters: `Annotated[str, StringConstraints(...), RULE, SCHEMA]`.
+NO_CONTROL_CHARACTER_RULE = AfterValidator(_without_control_characters)
+NO_CONTROL_CHARACTER_SCHEMA = Field(json_schema_extra={"pattern": NO_CONTROL_CHARACTERS})
+PlainMsmeId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MSME_ID_MAX_LENGTH),
+    NO_CONTROL_CHARACTER_RULE,
+    NO_CONTROL_CHARACTER_SCHEMA,
+]
+
 
 def _province_enum(schema: dict[str, Any]) -> None:
     """Lists the 38 codes in the OpenAPI schema, read when the schema is first generated."""
@@ -185,7 +209,7 @@ def _field_for(spec: ColumnSpec) -> tuple[Any, FieldInfo]:
             float, Field(strict=True, ge=spec.minimum, le=spec.maximum, allow_inf_nan=False)
         ]
     else:
-        kind = Annotated[str, StringConstraints(min_length=1, max_length=MSME_ID_MAX_LENGTH)]
+        kind = PlainMsmeId
     if spec.nullable:
         return kind | None, Field(default=None, description=description, **extra)
     return kind, Field(description=description, **extra)

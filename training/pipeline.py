@@ -248,7 +248,14 @@ def _run(
 
     steps.start("logging and registering the model")
     version, gate = register_candidate(
-        config, model, prepared, metrics, evidence, run_id=run_id, commit=commit
+        config,
+        model,
+        prepared,
+        metrics,
+        evidence,
+        run_id=run_id,
+        commit=commit,
+        candidate_uplift=chosen.oof.uplift,
     )
     metrics.update(gate.metrics)
     laps.lap("log_register")

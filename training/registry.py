@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import mlflow
+import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
@@ -222,13 +223,19 @@ def promotion_gate(
     frame: pd.DataFrame,
     y: FloatArray,
     t: FloatArray,
+    uplift: FloatArray | None = None,
+    resamples: int = 200,
+    seed: int = 0,
 ) -> GateResult:
     """Move `champion` to ``version`` only when every rule holds (module docstring).
 
     Against a champion: when it was trained on the same file (same sha256), its recorded
     cross-validated Qini is the fair comparison (scoring the rows it learnt from would favour
     it); otherwise it scores this history's rows (it may have seen some of them, which favours
-    the champion: the gate errs towards keeping it).
+    the champion: the gate errs towards keeping it), and with the candidate's out-of-fold
+    ``uplift`` on the same rows the note gives the paired bootstrap interval of the difference
+    (``resamples``, ``seed``), saying when it includes zero: a decision within noise. The rule
+    stays the point comparison; the interval tells whoever reads the note how much it weighs.
     """
     client = mlflow.MlflowClient()
     current = version_by_alias(name, CHAMPION, client)
@@ -257,7 +264,8 @@ def promotion_gate(
             from models.pyfunc import load_uplift_model
 
             champion = load_uplift_model(model_uri(name, CHAMPION))
-            champion_score = ev.qini_coefficient(y, champion.predict(frame)["uplift"], t)
+            champion_uplift = champion.predict(frame)["uplift"].to_numpy(dtype=float)
+            champion_score = ev.qini_coefficient(y, champion_uplift, t)
             basis = "on this history's rows"
         except Exception as error:  # any failure means "cannot compare": the champion stays
             note = (
@@ -266,6 +274,11 @@ def promotion_gate(
             )
             return GateResult(False, note, previous)
     metrics = {f"champion/{SELECTION_METRIC}": champion_score}
+    if basis == "on this history's rows" and uplift is not None:
+        paired = _paired_difference(y, t, uplift, champion_uplift, resamples=resamples, seed=seed)
+        if paired is not None:
+            metrics.update(paired[0])
+            basis += paired[1]
     # Compared as recorded (the version tag keeps RECORDED_DIGITS decimals): a retrain that
     # reproduces the champion ties it, and a tie keeps the champion.
     if _as_recorded(qini) > _as_recorded(champion_score):
@@ -280,6 +293,36 @@ def promotion_gate(
         f"{champion_score:.4f}, {basis})"
     )
     return GateResult(False, note, previous, metrics)
+
+
+def _paired_difference(
+    y: FloatArray,
+    t: FloatArray,
+    candidate: FloatArray,
+    champion: FloatArray,
+    *,
+    resamples: int,
+    seed: int,
+) -> tuple[dict[str, float], str] | None:
+    """The candidate's Qini minus the champion's on the same rows with its paired 90% interval:
+    as metrics, and as words for the gate's note; None when either cannot rank every row."""
+    if len(candidate) != len(y) or np.isnan(candidate).any() or np.isnan(champion).any():
+        return None
+    difference, low, high = ev.qini_difference_interval(
+        y, t, candidate, champion, resamples=resamples, seed=seed
+    )
+    if np.isnan(low):
+        return None
+    metrics = {
+        f"champion/{SELECTION_METRIC}_difference": difference,
+        f"champion/{SELECTION_METRIC}_difference_low": low,
+        f"champion/{SELECTION_METRIC}_difference_high": high,
+    }
+    verdict = "within noise" if low <= 0.0 <= high else "beyond noise"
+    words = (
+        f"; paired difference {difference:+.4f}, 90% interval {low:+.4f} to {high:+.4f}: {verdict}"
+    )
+    return metrics, words
 
 
 def _as_recorded(score: float) -> float:
@@ -303,8 +346,10 @@ def register_candidate(
     *,
     run_id: str,
     commit: str | None,
+    candidate_uplift: FloatArray | None = None,
 ) -> tuple[str, GateResult]:
-    """Log the pyfunc model, register a version with alias `candidate`, run the gate, tag."""
+    """Log the pyfunc model, register a version with alias `candidate`, run the gate, tag;
+    `candidate_uplift`: the chosen recipe's out-of-fold uplift on the cross-fitted rows."""
     from models.pyfunc import log_uplift_model
 
     info = log_uplift_model(
@@ -327,6 +372,9 @@ def register_candidate(
         frame=prepared.cv_df,
         y=cv.y,
         t=cv.t,
+        uplift=candidate_uplift,
+        resamples=config.bootstrap_resamples,
+        seed=config.seed,
     )
     version_tags = {
         "run_id": run_id,

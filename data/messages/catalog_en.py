@@ -60,8 +60,9 @@ MESSAGES: dict[str, str] = {
         "{best_columns}"
     ),
     # --- data.io, data.xlsx: reading past a limit ----------------------------------------------
+    # `found` is only where reading stopped (limit + 1 for a CSV): never said as the count.
     "too_many_rows": (
-        "the file has {found} data rows; at most {limit} are read here (split the file)"
+        "the file has more than {limit} data rows, the most that are read here (split the file)"
     ),
     "too_many_columns": (
         "the table is {found} columns wide; at most {limit} are read here (delete the columns the "
@@ -179,6 +180,7 @@ MESSAGES: dict[str, str] = {
     "field_control_character": (
         "{field} holds a control character (tab, line break or another invisible character)"
     ),
+    "field_not_cell": "{field} must be text, a number, true/false or null (one cell)",
     "field_own_column_profile_name": (
         "{field}: an own column (extra) may not take a profile field's name; rename it"
     ),
@@ -286,17 +288,23 @@ MESSAGES: dict[str, str] = {
     ),
     "idempotency_key_reused": (
         "this Idempotency-Key came with another request in the last 24 hours; send a new key "
-        "for a new list"
+        "with each new request"
     ),
     "refusal_idempotency_key_reused": (
-        "The Idempotency-Key was already used for a different request; no list was issued."
+        "The Idempotency-Key was already used for a different request; nothing was recorded."
     ),
     "request_in_progress": (
         "the first request with this Idempotency-Key is still being answered; send it again in "
         "a few seconds to get its answer"
     ),
     "refusal_request_in_progress": (
-        "This request is already being answered; no second list was issued."
+        "This request is already being answered; nothing was recorded twice."
+    ),
+    # --- service.body: a JSON body the service cannot read as sent (415) ------------------------
+    "body_not_json": "Send the body as JSON (Content-Type: application/json).",
+    "body_encoded": (
+        "The body came compressed (Content-Encoding); send it as plain JSON, without "
+        "Content-Encoding."
     ),
     # --- service.limits: a body over its route's limit (413), with the way out per route ------
     "body_limit_default": (
@@ -411,17 +419,17 @@ MESSAGES: dict[str, str] = {
     ),
     "shares_exceed_list.needed": "{needed} ({value} {fraction})",
     "budget_too_small": (
-        "budget {budget} pays for at most {possible} of the {asked} slots (the {asked} cheapest "
-        "eligible candidates cost {cheapest_cost}); raise the budget or lower capacity to "
+        "budget Rp {budget} pays for at most {possible} of the {asked} slots (the {asked} cheapest "
+        "eligible candidates cost Rp {cheapest_cost}); raise the budget or lower capacity to "
         "{possible}"
     ),
     "budget_pays_no_slot": (
-        "budget {budget} pays for none of the {asked} slots (the cheapest eligible candidate "
-        "costs {cheapest_cost}); raise the budget"
+        "budget Rp {budget} pays for none of the {asked} slots (the cheapest eligible candidate "
+        "costs Rp {cheapest_cost}); raise the budget"
     ),
     "budget_below_share": (
-        "budget {budget} cannot pay the minimum share of {value} ({fraction}): its {needed} "
-        "cheapest candidates cost {cheapest_cost}"
+        "budget Rp {budget} cannot pay the minimum share of {value} ({fraction}): its {needed} "
+        "cheapest candidates cost Rp {cheapest_cost}"
     ),
     "no_whole_number_list": (
         "the constraints cannot all hold on a whole-number list, although a fractional one would "
@@ -436,7 +444,7 @@ MESSAGES: dict[str, str] = {
     ),
     "constraint_quotas": "the province quotas",
     "constraint_share": "the minimum share of {value} ({fraction})",
-    "constraint_budget": "the budget {budget}",
+    "constraint_budget": "the budget Rp {budget}",
     "exploration_crowds_out_share": (
         "min_share {value} ({fraction}) needs {needed} of {slots} slots but exploration leaves "
         "the model {model_slots}; lower {option}"

@@ -69,7 +69,7 @@ MESSAGES: dict[str, str] = {
     ),
     # --- data.io, data.xlsx: berkas melewati batas ---------------------------------------------
     "too_many_rows": (
-        "berkas berisi {found} baris data; paling banyak {limit} yang dibaca di sini (pecah berkas)"
+        "berkas berisi lebih dari {limit} baris data, batas yang dibaca di sini (pecah berkas)"
     ),
     "too_many_columns": (
         "tabel selebar {found} kolom; paling banyak {limit} yang dibaca di sini (hapus kolom yang "
@@ -190,6 +190,7 @@ MESSAGES: dict[str, str] = {
     "field_control_character": (
         "{field} berisi karakter kontrol (tab, pindah baris, atau karakter tak terlihat lain)"
     ),
+    "field_not_cell": "{field} harus berupa teks, angka, true/false, atau null (satu sel)",
     "field_own_column_profile_name": (
         "{field}: kolom tambahan (extra) tidak boleh memakai nama kolom profil; ganti namanya"
     ),
@@ -306,18 +307,23 @@ MESSAGES: dict[str, str] = {
     ),
     "idempotency_key_reused": (
         "Idempotency-Key ini sudah dipakai untuk permintaan lain dalam 24 jam terakhir; kirim "
-        "kunci baru untuk daftar baru"
+        "kunci baru untuk setiap permintaan baru"
     ),
     "refusal_idempotency_key_reused": (
-        "Idempotency-Key sudah dipakai untuk permintaan yang berbeda; tidak ada daftar yang "
-        "diterbitkan."
+        "Idempotency-Key sudah dipakai untuk permintaan yang berbeda; tidak ada yang dicatat."
     ),
     "request_in_progress": (
         "permintaan pertama dengan Idempotency-Key ini masih sedang dijawab; kirim lagi dalam "
         "beberapa detik untuk mendapatkan jawabannya"
     ),
     "refusal_request_in_progress": (
-        "Permintaan ini sedang dijawab; tidak ada daftar kedua yang diterbitkan."
+        "Permintaan ini sedang dijawab; tidak ada yang dicatat dua kali."
+    ),
+    # --- service.body: isi JSON yang tidak dapat dibaca sebagaimana dikirim (415) ---------------
+    "body_not_json": "Kirim isi permintaan sebagai JSON (Content-Type: application/json).",
+    "body_encoded": (
+        "Isi permintaan dikirim terkompresi (Content-Encoding); kirim sebagai JSON biasa, tanpa "
+        "Content-Encoding."
     ),
     # --- service.limits: isi permintaan melewati batas rutenya (413), dengan jalan keluarnya ---
     "body_limit_default": (

@@ -44,7 +44,17 @@ async def readyz(store: StoreDep) -> JSONResponse:
     )
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Prometheus text exposition format, version 0.0.4",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        }
+    },
+)
 async def metrics(service_metrics: MetricsDep, store: StoreDep, sync: WorkerSyncDep) -> Response:
     """Requests and latency by route and status, MSMEs scored, model version, reload failures,
     and the drift of what the served version scored in every worker (PSI per feature and of

@@ -129,7 +129,7 @@ def _created(payload: bytes, list_id: str, *, replayed: bool) -> Response:
     "/v1/lists",
     response_model=ListPage,
     summary="The lists issued, newest first",
-    responses={code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 422)},
+    responses={code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 422, 503)},
 )
 def get_lists(
     _key: ReadKey,
@@ -145,7 +145,7 @@ def get_lists(
 # The routes that read one list: its id in the path, the answers they may refuse with.
 ListIdPath = Annotated[ListId, Path(description="The id POST /v1/lists answered.")]
 ONE_LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404, 422)
+    code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404, 422, 503)
 }
 
 

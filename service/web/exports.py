@@ -55,6 +55,8 @@ SPECS = {spec.name: spec for spec in PROFILE_COLUMNS}
 # Columns the computed part of each row already shows; the input part does not repeat them.
 SHOWN = ("msme_id", "province_code", "sector", "owner_gender")
 POINTS_FORMAT = "0.00"  # chances and gains in percent (points), two decimals
+# Whole amounts and counts; a value with a fraction in such a column (a cost of 1.750.000,75)
+# gets DECIMAL_FORMAT instead (`_shown_as`): `#,##0.##` would end 1,750,000 in a bare point.
 COUNT_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.00"
 WHOLE_FORMAT = "0"  # an own column of whole numbers: no thousands mark (13-digit ids read whole)
@@ -273,7 +275,7 @@ def selected_sheet(result: UploadResponse, language: Language) -> Sheet:
     recorded = any(item.selected_by is not None for item in result.selected)
     if recorded:
         columns.append(message(language, "export.selected_by"))
-    columns += [f"{message(language, 'col.reasons')} {n + 1}" for n in range(MAX_REASONS)]
+    columns += [message(language, "export.reason_n", n=n + 1) for n in range(MAX_REASONS)]
     inputs = _input_columns(result)
     headers = _input_headers(inputs, columns, language)
     whole = whole_number_columns(result, inputs)
@@ -342,6 +344,7 @@ def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime)
     yes, no = h("export.yes"), h("export.no")
     source = result.source
     model = f"{result.model.name} v{result.model.version or '?'}"
+    seed = result.options.exploration_seed
     rows: list[tuple[str, object, str]] = [
         (h("export.made"), made.strftime("%Y-%m-%d %H:%M") + " WIB", ""),
         (h("export.model"), model, ""),
@@ -353,6 +356,10 @@ def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime)
         (h("export.only_beneficial"), yes if result.options.only_beneficial else no, ""),
         (h("export.cost_column"), result.options.cost_column or "–", ""),
         (h("export.budget"), result.budget if result.budget is not None else "–", ""),
+        # The share drawn at random as the list applied it (0 included), and the seed as text:
+        # it redoes the draw, and a spreadsheet keeps 15 digits of a number.
+        (h("export.exploration_share"), result.options.exploration_share, ""),
+        (h("export.exploration_seed"), "–" if seed is None else str(seed), ""),
     ]
     rows.append((h("export.section_limits"), h("export.used"), h("export.binding_q")))
     rows += _limit_rows(result, language)
@@ -385,6 +392,7 @@ def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime)
         h("export.random_gain"): "#,##0.0",
         h("export.budget"): COUNT_FORMAT,
         h("export.total_cost"): COUNT_FORMAT,
+        h("export.exploration_share"): _percent_format(result.options.exploration_share),
     }
     return Sheet(h("sheet.summary"), table, formats, summary=True)
 
@@ -596,7 +604,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
                 value_cell = _safe_cell(sheet, value)
                 number_format = spec.formats.get(str(label))
                 if number_format and isinstance(value, int | float):
-                    value_cell.number_format = number_format
+                    value_cell.number_format = _shown_as(number_format, value)
                 elif isinstance(value, float):
                     value_cell.number_format = "#,##0.0"
                 sheet.append([label_cell, value_cell, _safe_cell(sheet, note or None)])
@@ -623,8 +631,21 @@ def _formatted(sheet: Any, value: object, number_format: str | None) -> object:
     if number_format is None or isinstance(value, bool) or not isinstance(value, int | float):
         return value
     cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = number_format
+    cell.number_format = _shown_as(number_format, value)
     return cell
+
+
+def _shown_as(number_format: str, value: float) -> str:
+    """`number_format`, but a value with a fraction in a whole-number format with two decimals:
+    1,750,000.75, not 1,750,001 (the value is kept either way)."""
+    if number_format == COUNT_FORMAT and isinstance(value, float) and not value.is_integer():
+        return DECIMAL_FORMAT
+    return number_format
+
+
+def _percent_format(share: float) -> str:
+    """10% as `10%`, 12.5% as `12.5%`: decimals only when the share has them."""
+    return "0%" if float(round(100 * share, 9)).is_integer() else "0.0##%"
 
 
 def _safe_cell(sheet: Any, value: object) -> Cell:

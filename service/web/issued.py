@@ -11,8 +11,11 @@ store kept these show rows as 0 and the reasons in general words.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
@@ -21,10 +24,25 @@ from allocation.explain import NotSelectedReasons
 from data.contract import ID_COLUMN
 from data.io import ReadLimits
 from data.messages import Language, render
-from data.outcomes_file import OutcomesFile, parse_outcomes
+from data.numbers import NumberKind, ParsedNumber
+from data.numbers import render as render_number
+from data.outcomes_file import (
+    DATE_COLUMN,
+    LABEL_COLUMNS,
+    MAX_LABEL_LENGTH,
+    MENTORED_ON_COLUMN,
+    OutcomesFile,
+    parse_outcomes,
+)
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import ScoredSegment
-from data.store.errors import InvalidOutcomeDatesError, UnknownIdsError
+from data.store.errors import (
+    InvalidOutcomeDatesError,
+    ListNotFoundError,
+    OutcomeDateProblem,
+    UnknownIdsError,
+)
+from data.store.outcome_checks import date_problems, issued_day
 from data.store.records import (
     IssuedListRecord,
     ListedMsmeRecord,
@@ -45,14 +63,15 @@ from service.program import (
 from service.program_schemas import DEFAULT_EXPLORATION_SHARE, ListRequest
 from service.schemas import ModelRef, PrioritizeMsme, PrioritizeRequest, PrioritizeResponse
 from service.scoring import binding_out, explain_profiles
-from service.web.i18n import format_number, message
+from service.web.form_numbers import understood_text
+from service.web.i18n import counted, format_number, message
 from service.web.lists import (
     COST_COLUMN,
     UPLOAD_SUFFIXES,
     Prioritize,
     UploadError,
-    invalid_file,
     not_selected_reason,
+    page_notes,
     read_upload,
     reason_generic,
     shortfall_text,
@@ -189,7 +208,7 @@ def reopened_list(
         budget=options.budget,
         binding_constraints=[binding_out(item, language) for item in binding],
         shortfall_note=shortfall,
-        notes=[render(note.code, note.params, language) for note in notes],
+        notes=page_notes(notes, language),
         evidence_warning=None,
         method="recorded",
         selected=selected,
@@ -198,9 +217,26 @@ def reopened_list(
         source=_source(issued, columns),
         options=options,
         summary=summarize(selected, not_selected, language),
-        understood={},
+        understood=_understood(options, language),
         list_id=issued.id,
     )
+
+
+def _understood(options: UploadOptions, language: Language) -> dict[str, str]:
+    """The list's numbers as the page echoes what it read (`capacity`: `60 slot`, `quotas.31`,
+    `min_share.0`, `budget`), in `language`: a reopened list states what it was built with, as
+    the fresh one did."""
+    numbers: list[tuple[str, float, NumberKind]] = [("capacity", options.capacity, "integer")]
+    numbers += [(f"quotas.{code}", n, "integer") for code, n in (options.quotas or {}).items()]
+    numbers += [(f"min_share.{i}", item.share, "share") for i, item in enumerate(options.min_share)]
+    if options.budget is not None:
+        numbers.append(("budget", options.budget, "money"))
+    shown = {}
+    for path, value, kind in numbers:
+        exact = Decimal(str(value))
+        texts = {language: render_number(exact, kind, language)}
+        shown[path] = understood_text(ParsedNumber(value, exact, kind, understood=texts), language)
+    return shown
 
 
 def _options(issued: IssuedListRecord) -> UploadOptions:
@@ -349,16 +385,12 @@ def _finite(value: Any) -> float | None:
 def read_outcomes_file(
     path: Path, filename: str, language: Language, max_rows: int
 ) -> OutcomesFile:
-    """The outcomes of an uploaded file, read within the upload limits; every problem (row as
-    the user sees it, column as the file heads it, reason) as an UploadError, like a candidates
-    file's."""
+    """The outcomes of an uploaded file, read within the upload limits; UploadError when it is
+    no table to read. Its problems (rows, columns) travel with it: `record_outcomes_file`
+    refuses it naming them together with what the list finds among its other rows."""
     upload_format(filename, language)
     read = read_upload(path, filename, language, ReadLimits.for_upload(max_rows))
-    parsed = parse_outcomes(read.frame, read.info)
-    if parsed.problems:
-        problems = page_problems(parsed.problems, language, parsed.headed(language))
-        raise invalid_file(problems, len(read.frame), language)
-    return parsed
+    return parse_outcomes(read.frame, read.info)
 
 
 def record_outcomes_file(
@@ -371,11 +403,15 @@ def record_outcomes_file(
     language: Language,
     request: RequestKey | None = None,
 ) -> OutcomesUploadResponse:
-    """Record the file's outcomes for `list_id`, all or nothing; an unknown list, or MSMEs not
-    on it, refuse the file (404), and dates that cannot be right refuse it too (422), each
-    named with its row. Outcomes that say mentored for MSMEs the list did not select are
-    recorded, with a warning. `request`: the upload's claimed `Idempotency-Key`, answered with
-    this answer in the same transaction."""
+    """Record the file's outcomes for `list_id`, all or nothing. A file is refused in one answer
+    naming every problem with its row (column as the file heads it): its own (422), MSMEs not
+    on the list (404) and dates that cannot be right (422), the last two for every row read
+    right; a file whose columns are wrong, for its columns alone. An unknown list refuses it
+    too (404). Outcomes that say mentored for MSMEs the list did not select are recorded, with
+    a warning. `request`: the upload's claimed `Idempotency-Key`, answered with this answer in
+    the same transaction."""
+    if parsed.problems:
+        raise _refused(store, list_id, parsed, language)
     items = [
         OutcomeIn(list_id=list_id, msme_id=row.msme_id, **outcome_fields(row))
         for row in parsed.rows
@@ -390,7 +426,9 @@ def record_outcomes_file(
             items, recorded_by=recorded_by, request=request, answer=answer
         )
     except UnknownIdsError as error:
-        raise _unknown(error, parsed, language) from None
+        if error.unknown_lists:
+            raise _list_unknown(language) from None
+        raise _refused(store, list_id, parsed, language) from None  # with the dates, if any
     except InvalidOutcomeDatesError as error:
         raise _wrong_dates(error, parsed, language) from None
     return _outcomes_answer(summary, list_id, filename, len(parsed.rows), language)
@@ -421,43 +459,123 @@ def _outcomes_answer(
     )
 
 
-def _unknown(error: UnknownIdsError, parsed: OutcomesFile, language: Language) -> UploadError:
-    if error.unknown_lists:
-        text = message(language, "outcomes.list_unknown")
-        return UploadError(404, "list_not_found", text, [])
-    rows = {row.msme_id: row.row for row in parsed.rows}
-    column = parsed.headed(language)[ID_COLUMN]
-    problems = [
-        PageProblem(
-            row=rows.get(msme_id),
-            column=column,
-            reason=message(language, "outcomes.not_on_list", msme_id=msme_id),
-            fix=message(language, "outcomes.not_on_list_fix"),
+def _list_unknown(language: Language) -> UploadError:
+    return UploadError(404, "list_not_found", message(language, "outcomes.list_unknown"), [])
+
+
+def _refused(
+    store: ProgramStore, list_id: str, parsed: OutcomesFile, language: Language
+) -> UploadError:
+    """The file refused with every problem in one answer: its own, then those the list finds
+    among the rows read right (`_list_problems`). Wrong columns leave no row to check: they are
+    named alone, with the outcomes section's help to turn to."""
+    own = _own_problems(parsed, language)
+    if any(problem.row is None for problem in own):
+        return UploadError(422, "invalid_file", message(language, "outcomes.invalid_columns"), own)
+    unknown: list[PageProblem] = []
+    dates: list[PageProblem] = []
+    try:
+        unknown, dates = _list_problems(store.get_list(list_id), parsed, language)
+    except ListNotFoundError:
+        if not own:
+            return _list_unknown(language)
+    problems = sorted([*own, *unknown, *dates], key=lambda problem: problem.row or 0)
+    if not problems:  # nothing left to name (the list went meanwhile): as for an unknown list
+        return _list_unknown(language)
+
+    def count(number: int) -> str:
+        return format_number(number, language, 0)
+
+    if own or (unknown and dates):
+        text = message(
+            language,
+            counted("error.invalid_rows", len(problems)),
+            n=count(len(problems)),
+            rows=count(len({problem.row for problem in problems})),
+            total=count(parsed.row_count),
         )
-        for _, msme_id in error.unknown_msmes
+    elif unknown:
+        text = message(language, counted("outcomes.unknown", len(unknown)), n=count(len(unknown)))
+    else:
+        return _dates_refusal(InvalidOutcomeDatesError.code, dates, language)
+    if own:
+        return UploadError(422, "invalid_file", text, problems)
+    return UploadError(404, UnknownIdsError.code, text, problems)
+
+
+def _list_problems(
+    issued: IssuedListRecord, parsed: OutcomesFile, language: Language
+) -> tuple[list[PageProblem], list[PageProblem]]:
+    """Among the rows read right, the MSMEs not on the list and the dates of the others that
+    cannot be right, checked as the store checks them (`data.store.outcome_checks`), without
+    recording anything."""
+    listed = {member.msme_id for member in issued.members}
+    column = parsed.headed(language)[ID_COLUMN]
+    unknown, on_list = [], []
+    for row in parsed.sound_rows:
+        if row.msme_id in listed:
+            on_list.append(OutcomeIn(list_id=issued.id, msme_id=row.msme_id, **outcome_fields(row)))
+        else:
+            unknown.append(_not_on_list(row.msme_id, row.row, column, language))
+    today = dt.datetime.now(dt.UTC).date()  # the store's clock: UTC
+    wrong = date_problems(on_list, {issued.id: issued_day(issued.created_at)}, today)
+    return unknown, _date_problems(wrong, parsed, language)
+
+
+def _own_problems(parsed: OutcomesFile, language: Language) -> list[PageProblem]:
+    """The file's own problems, worded as a candidates file's; a date's or a label's fix, which
+    the contract has none of, in the words of the outcomes section's help."""
+    worded = page_problems(parsed.problems, language, parsed.headed(language))
+    fixes = {
+        DATE_COLUMN: message(language, "outcomes.fix_date"),
+        MENTORED_ON_COLUMN: message(language, "outcomes.fix_date"),
+        **dict.fromkeys(
+            LABEL_COLUMNS,
+            message(language, "outcomes.fix_label", n=format_number(MAX_LABEL_LENGTH, language, 0)),
+        ),
+    }
+    return [
+        replace(page, fix=fixes.get(problem.column or "", page.fix)) if problem.row else page
+        for problem, page in zip(parsed.problems, worded, strict=True)
     ]
-    problems.sort(key=lambda problem: problem.row or 0)
-    text = message(language, "outcomes.unknown", n=format_number(len(problems), language, 0))
-    return UploadError(404, "unknown_ids", text, problems)
+
+
+def _not_on_list(msme_id: str, row: int | None, column: str, language: Language) -> PageProblem:
+    return PageProblem(
+        row=row,
+        column=column,
+        reason=message(language, "outcomes.not_on_list", msme_id=msme_id),
+        fix=message(language, "outcomes.not_on_list_fix"),
+    )
 
 
 def _wrong_dates(
     error: InvalidOutcomeDatesError, parsed: OutcomesFile, language: Language
 ) -> UploadError:
-    """The store's refusal of dates as the file's problems: each date by its row and its
-    column as the file heads it, why (naming the dates) and how to fix it."""
-    rows = {row.msme_id: row.row for row in parsed.rows}
+    """The store's refusal of dates as the file's problems."""
+    return _dates_refusal(error.code, _date_problems(error.problems, parsed, language), language)
+
+
+def _date_problems(
+    problems: Sequence[OutcomeDateProblem], parsed: OutcomesFile, language: Language
+) -> list[PageProblem]:
+    """Dates that cannot be right as the file's problems: each date by its row and its column
+    as the file heads it, why (naming the dates) and how to fix it."""
+    rows = {row.msme_id: row.row for row in parsed.sound_rows}
     headed = parsed.headed(language)
-    problems = [
+    worded = [
         PageProblem(
             row=rows.get(problem.msme_id),
             column=headed[problem.field],
             reason=render(problem.reason, problem.params, language),
             fix=render(f"{problem.reason}_fix", problem.params, language),
         )
-        for problem in error.problems
+        for problem in problems
     ]
-    problems.sort(key=lambda problem: problem.row or 0)
+    return sorted(worded, key=lambda problem: problem.row or 0)
+
+
+def _dates_refusal(error: str, problems: list[PageProblem], language: Language) -> UploadError:
     count = len(problems)
     code = "refusal_impossible_date" if count == 1 else "refusal_impossible_dates"
-    return UploadError(422, error.code, render(code, {"count": count}, language), problems)
+    return UploadError(422, error, render(code, {"count": count}, language), problems)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -22,11 +22,19 @@ import pandas as pd
 from pydantic import ValidationError
 
 from allocation import AllocationError, AllocationResult
-from allocation.explain import BindingConstraint, NotSelectedReasons, shortfall_code
+from allocation.explain import BindingConstraint, Note, NotSelectedReasons, shortfall_code
 from data.aliases import contract_headers
 from data.contract import FIRST_DATA_ROW, GENDERS, PROFILE_COLUMNS, SECTORS
 from data.field_rules import FieldRuleError
-from data.io import DataFileError, DataLimitError, ReadInfo, ReadLimits, TableRead, read_table_info
+from data.io import (
+    DataFileError,
+    DataLimitError,
+    ReadInfo,
+    ReadLimits,
+    TableRead,
+    money_texts,
+    read_table_info,
+)
 from data.messages import (
     CATALOGS,
     Language,
@@ -35,7 +43,6 @@ from data.messages import (
     render,
     shares_read_alike,
 )
-from data.numbers import normalise_number_texts, strip_currency
 from data.reference import island_group_by_province, province_name_by_code
 from data.segments import SCORED_SEGMENTS, SEGMENTS
 from data.store.extras import (
@@ -61,13 +68,12 @@ from service.schemas import (
 )
 from service.scoring import (
     explain_profiles,
-    list_notes,
     prioritize_profiles_with_result,
     shortfall_note,
 )
 from service.web.form_numbers import read_form_numbers
 from service.web.i18n import counted, format_bytes, format_number, message
-from service.web.problems import PageProblem, page_problems
+from service.web.problems import PageProblem, file_headings, page_problems
 from service.web.schemas import (
     ColumnRead,
     InputCell,
@@ -243,15 +249,45 @@ def make_list(
 
 
 def _refused(error: AllocationError, language: Language) -> UploadError:
-    """The API's refusal (`allocation_refusal`), worded in `language` for the page."""
-    refusal = allocation_refusal(error, language)
+    """The API's refusal (`allocation_refusal`), worded in `language` for the page: columns and
+    options named as the page labels them, each problem's field the option at fault when one is
+    (`options.min_share.0`)."""
+    refusal = allocation_refusal(
+        error, language, spell_option=lambda params: _page_spelling(params, language)
+    )
     text_key, fix_key, field = REFUSAL_WORDS[refusal.error]
     fix = "" if fix_key is None else message(language, fix_key)
+    fields = refusal.fields or [None] * len(refusal.problems)
     problems = [
-        PageProblem(row=None, column=None, reason=reason, fix=fix, field=field)
-        for reason in refusal.problems
+        PageProblem(
+            row=None,
+            column=None,
+            reason=reason,
+            fix=fix,
+            field=f"{field}.{at}" if at is not None and field == "options" else field,
+        )
+        for reason, at in zip(refusal.problems, fields, strict=True)
     ]
     return UploadError(refusal.status, refusal.error, message(language, text_key), problems)
+
+
+# A list option an allocation problem names (`option`) -> the page's label of its field.
+OPTION_LABELS = {"exploration_share": "options.exploration"}
+
+
+def _page_spelling(params: Mapping[str, object], language: Language) -> Mapping[str, object]:
+    """An allocation problem's column and option as the page's form labels them (`jenis kelamin
+    pemilik`, not `owner_gender`); others as they are."""
+    labels = {
+        "column": f"dim.{params.get('column')}",
+        "option": OPTION_LABELS.get(str(params.get("option")), f"options.{params.get('option')}"),
+    }
+    spelled = dict(params)
+    for name, key in labels.items():
+        label = message(language, key)
+        if name in params and label != key:
+            spelled[name] = label[:1].lower() + label[1:]
+    return spelled
 
 
 # --------------------------------------------------------------------------- reading the file
@@ -303,10 +339,8 @@ def _past_limit(error: DataLimitError, filename: str, language: Language) -> str
     def count(value: int) -> str:
         return format_number(value, language, 0)
 
-    if error.code == "too_many_rows":
-        return message(
-            language, "error.too_many_rows", rows=count(error.found), limit=count(error.limit)
-        )
+    if error.code == "too_many_rows":  # `found` is where reading stopped: "more than limit"
+        return message(language, "error.too_many_rows", limit=count(error.limit))
     if error.code == "too_many_columns":
         return message(
             language,
@@ -329,6 +363,7 @@ _UNREADABLE_WORDS = {
     "file_empty": "error.empty",
     "file_no_data_rows": "error.empty",
     "file_not_text": "error.not_utf8",
+    "file_not_csv": "error.not_spreadsheet",
     "file_not_xlsx": "error.not_spreadsheet",
     "file_not_workbook": "error.not_spreadsheet",
 }
@@ -444,17 +479,15 @@ def checked_candidates(
         raise UploadError(
             413,
             "too_many_rows",
-            message(
-                language,
-                "error.too_many_rows",
-                rows=format_number(len(raw), language, 0),
-                limit=format_number(max_rows, language, 0),
-            ),
+            message(language, "error.too_many_rows", limit=format_number(max_rows, language, 0)),
         )
+    if options.cost_column is not None and options.cost_column not in raw.columns:
+        raise _cost_column_missing(options.cost_column, raw.columns, language)
     result = validate_frame(raw, "profile", extra_columns="ignore", source=source)
-    problems = page_problems(result.problems, language)
+    headed = file_headings(list(raw.columns), language)  # columns as the file heads them
+    problems = page_problems(result.problems, language, headed)
     valid = result.valid
-    problems.extend(_id_length_problems(valid, language))
+    problems.extend(_id_length_problems(valid, language, headed["msme_id"]))
     if options.cost_column is not None:
         problems.extend(_cost_problems(raw, options, language, source))
     if problems:
@@ -478,7 +511,7 @@ def invalid_file(problems: list[PageProblem], total: int, language: Language) ->
         if file_level
         else message(
             language,
-            "error.invalid_rows",
+            counted("error.invalid_rows", len(problems)),
             n=format_number(len(problems), language, 0),
             rows=format_number(bad_rows, language, 0),
             total=format_number(total, language, 0),
@@ -488,23 +521,22 @@ def invalid_file(problems: list[PageProblem], total: int, language: Language) ->
 
 
 def _cost_numbers(values: pd.Series[Any], source: ReadInfo | None) -> pd.Series[Any]:
-    """The cost column as numbers, read in the file's number format (`Rp 1.500.000` too)."""
-    text = values.astype(str).str.strip()
-    number_format = source.number_format if source is not None else None
-    if number_format is not None:
-        text = normalise_number_texts(strip_currency(text), number_format)
+    """The cost column as numbers (`Rp 1.500.000` too), read in the format its own cells show,
+    else the file's (`data.io.money_texts`)."""
+    text = money_texts(values, source)
     return pd.to_numeric(text.where(text != "", None), errors="coerce")
 
 
-def _id_length_problems(valid: pd.DataFrame, language: Language) -> list[PageProblem]:
-    """The API refuses IDs longer than it stores; the file gets the same rule, said per row."""
+def _id_length_problems(valid: pd.DataFrame, language: Language, shown: str) -> list[PageProblem]:
+    """The API refuses IDs longer than it stores; the file gets the same rule, said per row
+    (the ID column named `shown`, as the file heads it)."""
     if "msme_id" not in valid.columns:
         return []
     too_long = valid.index[valid["msme_id"].astype(str).str.len() > MSME_ID_MAX_LENGTH]
     return [
         PageProblem(
             row=int(row),
-            column="msme_id",
+            column=shown,
             reason=message(language, "error.id_too_long", n=MSME_ID_MAX_LENGTH),
             fix=message(language, "fix.id_length", n=MSME_ID_MAX_LENGTH),
         )
@@ -516,16 +548,7 @@ def _cost_problems(
     raw: pd.DataFrame, options: UploadOptions, language: Language, source: ReadInfo | None
 ) -> list[PageProblem]:
     column = options.cost_column
-    assert column is not None
-    if column not in raw.columns:
-        return [
-            PageProblem(
-                row=None,
-                column=column,
-                reason=message(language, "error.cost_column_missing", column=column),
-                fix=message(language, "fix.cost"),
-            )
-        ]
+    assert column is not None and column in raw.columns  # `_cost_column_missing` otherwise
     text = raw[column].astype(str).str.strip()
     numbers = _cost_numbers(raw[column], source)
     empty = (text == "").to_numpy()
@@ -544,6 +567,24 @@ def _cost_problems(
             PageProblem(row=position + first_row, column=column, reason=reason, fix=fix)
         )
     return problems
+
+
+def _cost_column_missing(column: str, headers: pd.Index[Any], language: Language) -> UploadError:
+    """A cost column typed in the settings that the file lacks: a mistake of the settings (422
+    `invalid_options`, field `options.cost_column`), naming the name typed and the file's own."""
+    columns = ", ".join(f'"{header}"' for header in headers)
+    reason = message(language, "error.cost_column_missing", column=column, columns=columns)
+    labels = {"cost": "options.cost_column", "budget": "options.budget"}
+    fix = message(
+        language,
+        "fix.cost_column",
+        **{name: message(language, key) for name, key in labels.items()},
+    )
+    problem = PageProblem(
+        row=None, column=None, reason=reason, fix=fix, field="options.cost_column"
+    )
+    text = message(language, "error.options", detail=f"{problem.field}: {reason}")
+    return UploadError(422, "invalid_options", text, [problem])
 
 
 # --------------------------------------------------------------------------- building the list
@@ -667,7 +708,7 @@ def build_list(
             for item, coded in zip(answer.binding_constraints, result.binding, strict=True)
         ],
         shortfall_note=shortfall_note(result, language),
-        notes=list_notes(result, language),
+        notes=page_notes(result.coded_notes, language),
         evidence_warning=None
         if answer.evidence_code is None
         else render(answer.evidence_code, answer.evidence_params, language),
@@ -679,6 +720,24 @@ def build_list(
         summary=summarize(selected, not_selected, language),
         list_id=getattr(answer, "list_id", None),
     )
+
+
+# Notes the page words itself: the option they name is a checkbox of the page's form.
+NOT_BENEFICIAL_NOTES = ("note_not_beneficial", "note_not_beneficial_one")
+
+
+def page_notes(notes: Sequence[Note], language: Language) -> list[str]:
+    """A list's notes in `language` (as `service.scoring.list_notes`), fresh or reopened; the one
+    on MSMEs not expected to benefit names the page's checkbox, not the API's `only_beneficial`."""
+    worded = []
+    for note in notes:
+        if note.code in NOT_BENEFICIAL_NOTES:
+            count = cast(int, note.params.get("count", 0))
+            key = counted("note.not_beneficial", count)
+            worded.append(message(language, key, n=format_number(count, language, 0)))
+        else:
+            worded.append(render(note.code, note.params, language))
+    return worded
 
 
 def input_cells(frame: pd.DataFrame) -> list[dict[str, InputCell]]:
@@ -751,15 +810,16 @@ def not_selected_reason(
             province=_province_names().get(province, province),
             quota=quota,
         )
-    if code in ("already_digital", "missing_uplift", "min_share_reserved", "over_budget"):
+    if code in ("already_digital", "missing_uplift"):
         return message(language, f"reason.{code}")
-    # not_drawn and any code the page has no wording of: the message catalog's (never English
-    # on the Bahasa page; the catalog test holds every reason code), with the list's figures
+    if reasons is None:
+        return reason_generic(code, language)
+    # min_share_reserved, over_budget, not_drawn and any code the page has no wording of: the
+    # message catalog's, with the list's figures (the shares, the money left; never English on
+    # the Bahasa page: the catalog test holds every reason code)
     province = record["province_code"]
-    if reasons is not None:
-        worded, params = reasons.message(code, math.nan if uplift is None else uplift, province)
-        return render(worded, params, language)
-    return render(code, {"uplift": uplift, "province": province}, language)
+    worded, params = reasons.message(code, math.nan if uplift is None else uplift, province)
+    return render(worded, params, language)
 
 
 def reason_generic(code: str, language: Language) -> str:

@@ -12,7 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from data.contract import HISTORY_COLUMNS, ColumnSpec
+from data.contract import (
+    HISTORY_COLUMNS,
+    PROFILE_COLUMNS,
+    ColumnSpec,
+    contract_name,
+    header_key,
+    header_names,
+)
 from data.messages import Language, format_param, render, value_name
 from service.web.i18n import message
 
@@ -107,6 +114,9 @@ def fix_for(
         if column is not None and code == "column_repeated":
             return message(language, "fix.duplicate_column", column=name)
         if column is not None and (column in _SPECS or code == "column_missing"):
+            others = _other_headers(column, name or column, language)
+            if others:
+                return message(language, "fix.add_column_or", column=name, others=others)
             return message(language, "fix.add_column", column=name)
         return message(language, "fix.generic")
     spec = _SPECS.get(column or "")
@@ -117,6 +127,38 @@ def fix_for(
     if code == "value_control_character":
         return message(language, "fix.control_character")
     return _fix_for_spec(spec, language)
+
+
+def file_headings(headers: Sequence[object], language: Language) -> dict[str, str]:
+    """Each profile column as the file heads it (its first header read as that column), else as
+    a file in `language` would (`sektor usaha` in Bahasa, `sector` in English): for `page_problems`
+    to name columns as the person's file does."""
+    found: dict[str, str] = {}
+    for header in headers:
+        name = contract_name(header) if isinstance(header, str) else None
+        if name is not None:
+            found.setdefault(name, str(header))
+    for spec in PROFILE_COLUMNS:
+        found.setdefault(spec.name, spec.term_id if language == "id" else spec.name)
+    return found
+
+
+def _other_headers(column: str, shown: str, language: Language) -> str:
+    """The other headers read as `column` beside `shown`, quoted, the page's language first
+    (Bahasa terms and aliases, then the contract name; in English the other way round); empty
+    for a column the contract does not know."""
+    spec = _SPECS.get(column)
+    if spec is None:
+        return ""
+    names = header_names(spec)  # name, Bahasa term, Bahasa aliases
+    ordered = (*names[1:], names[0]) if language == "id" else names
+    seen = {header_key(shown)}
+    others: list[str] = []
+    for name in ordered:
+        if header_key(name) not in seen:
+            seen.add(header_key(name))
+            others.append(f'"{name}"')
+    return ", ".join(others)
 
 
 def _named(column: str | None, headed: Mapping[str, str]) -> str | None:

@@ -43,7 +43,7 @@ from service.deps import (
     SettingsDep,
     reply_language,
 )
-from service.errors import store_refusal, validation_error
+from service.errors import error_response, store_refusal, validation_error
 from service.headers import word_reply_in
 from service.idempotency import (
     IDEMPOTENCY_RESPONSES,
@@ -355,7 +355,7 @@ def static_file(name: str) -> Response:
     """One of the page's own files (nothing else is served from disk)."""
     path = _static_files().get(name)
     if path is None:
-        return JSONResponse({"error": "not_found", "message": "No such file."}, status_code=404)
+        return error_response(404, "not_found", "No such file.")  # the API's error shape
     return FileResponse(
         path,
         media_type=STATIC_MEDIA_TYPES[path.suffix],
@@ -608,7 +608,9 @@ def _reopened(
     "/lists/{list_id}/view",
     response_model=UploadResponse,
     summary="A recorded list as the page shows it (table, figures), from the store",
-    responses={code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404, 422)},
+    responses={
+        code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404, 422, 503)
+    },
 )
 async def get_list_view(
     request: Request,
@@ -631,7 +633,7 @@ async def get_list_view(
     response_class=Response,
     responses={
         200: FILE_ANSWER,
-        **{code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404, 422)},
+        **{code: (ERROR_RESPONSES | PROGRAM_RESPONSES)[code] for code in (401, 403, 404, 422, 503)},
     },
 )
 async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by name)

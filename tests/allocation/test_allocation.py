@@ -676,7 +676,8 @@ def test_a_budget_that_pays_for_no_slot_asks_for_the_budget_only() -> None:
     [problem] = caught.value.details
     assert (problem.code, problem.field) == ("budget_pays_no_slot", "budget")
     assert render(problem.code, problem.params, "en") == (
-        "budget 1.00 pays for none of the 2 slots (the cheapest eligible candidate costs 2.00); "
+        "budget Rp 1.00 pays for none of the 2 slots (the cheapest eligible candidate costs "
+        "Rp 2.00); "
         "raise the budget"
     )
 

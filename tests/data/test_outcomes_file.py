@@ -37,11 +37,15 @@ def test_every_row_problem_is_named_and_no_row_is_kept() -> None:
             ["U-1", "mungkin", "ya", "2026-02-30"],
             ["", "ya", "ya", "2026-01-01"],
             ["U-1", "ya", "ya", "1/1/2026"],
+            ["U-2", "ya", "tidak", "31/12/2026"],
         ],
         ["msme_id", "mentored", "digitalisasi", "date"],
     )
     parsed = parse_outcomes(frame)
     assert parsed.rows == ()
+    # The rows read right are kept apart, for the list's checks to name theirs in one answer.
+    assert [(row.row, row.msme_id) for row in parsed.sound_rows] == [(5, "U-2")]
+    assert parsed.row_count == 4
     found = {(p.row, p.column, p.code) for p in parsed.problems}
     assert found == {
         (2, "mentored", "value_not_boolean"),

@@ -169,7 +169,7 @@ def test_number_fields_show_what_they_will_read(
     enter_key(page, live_server.key)
     _build(page, candidate_files["csv"], "1,000", wait_for=ERROR_BOX)
     assert page.inner_text("#error-title") == "Pengaturan tidak dapat dipakai"
-    assert "dua cara" in page.inner_text("#problems")
+    assert "dua cara" in page.inner_text("#setting-problems")
     _build(page, candidate_files["csv"], "1.000")
     assert "1.000 slot" in page.inner_text("#result-options")
 

@@ -170,11 +170,19 @@ def test_a_language_switch_rewords_the_list_on_screen_and_records_nothing(
     number = page.locator(f"{ISSUED_ROWS} td").first.inner_text()
     assert len(number) == 8 and any(list_id.startswith(number) for list_id in before)
     assert f"nomor {number}" in page.inner_text("#notes")
+    # One note a line, each a sentence, in the page's words (no API field such as only_beneficial).
+    notes = page.inner_text("#notes").splitlines()
+    assert len(notes) >= 2 and all(note.endswith(".") for note in notes), notes
+    assert any(note.startswith("Eksplorasi:") for note in notes) and "_" not in "".join(notes)
     assert page.locator("#list tbody .drawn").all_inner_texts() == ["diundi"]  # 10% of 10
+    # Reopened, the list still says what it was built with.
+    assert page.inner_text("#result-options").startswith(f"Dibuat dengan: {SLOTS} slot")
 
     choose_language(page, "en")
     page.locator("#notes", has_text=f"number {number}").wait_for(timeout=RESULT_TIMEOUT_MS)
     assert page.locator("#list tbody .drawn").all_inner_texts() == ["drawn at random"]
+    assert page.inner_text("#result-options").startswith(f"Built with: {SLOTS} slots")
+    assert any(line.startswith("Exploration:") for line in page.inner_text("#notes").splitlines())
     shown = page.locator("#list tbody td.id-cell").all_inner_texts()
     assert sorted(shown) == sorted(issued.selected_ids)
     assert recorded() == before
@@ -215,8 +223,12 @@ def test_outcomes_posted_twice_are_stored_once(
     ]
     n = len(rows)
     path = _outcomes_file(tmp_path, "hasil_pendampingan.csv", rows)
+    # The file picker is the page's own, as the candidates' (not the browser's English words).
+    assert page.inner_text("label[for='outcomes-file']") == "Pilih berkas…"
+    assert page.inner_text("#outcomes-file-name") == "Belum ada berkas dipilih."
 
     first = _record_outcomes(page, path)
+    assert page.inner_text("#outcomes-file-name").startswith("hasil_pendampingan.csv (")
     assert first.startswith(f"{n} baru, 0 berubah, 0 tetap"), first
     assert f"{n} hasil" in first
     page.locator(f"{ISSUED_ROWS} td:nth-child(6)", has_text=str(n)).wait_for()

@@ -182,10 +182,10 @@ def test_bad_files_name_rows_and_columns_and_nothing_is_applied(
     upload(page, bad_values, 5, wait_for=ERROR_BOX)
     assert page.locator("#result").is_hidden()
     problems = _problem_rows(page)
-    assert [row[:2] for row in problems] == [
-        ["3", "usia pemilik"],
-        ["5", "sektor usaha"],
-    ]  # as the template heads them
+    assert [row[:2] for row in problems] == [["3", "owner_age"], ["5", "sector"]]
+    # As the file heads them, in every table of the box (and in its downloads).
+    groups = page.locator("#problem-groups tbody tr td:first-child").all_inner_texts()
+    assert groups == ["owner_age", "sector"]
     assert "15 dan 100" in problems[0][3]  # how to fix, from the contract
     assert "Makanan dan minuman" in problems[1][3]  # the values as a Bahasa file may hold them
     assert "2 masalah pada 2 dari 20 baris" in page.inner_text("#error-message")
@@ -239,8 +239,25 @@ def test_settings_refusals_are_headed_as_settings_not_the_file(
         "terpilih.",
     )
     assert "jumlah slot" in page.inner_text("#error-message")
-    build("10", "abc")  # a share drawn at random that is not a percentage
+    build("10", "sepuluh")  # a share drawn at random that is not a percentage
     assert heading()[0] == "Pengaturan tidak dapat dipakai"
+    assert '"sepuluh" bukan angka antara 0 dan 100' in page.inner_text("#error-message")
+
+    # Refused by the service: each setting named as the form labels it, not as a place in the
+    # file (no rows, no columns, nothing to download) and not by its API field.
+    build("abc")
+    assert heading()[0] == "Pengaturan tidak dapat dipakai"
+    settings = page.locator("#setting-problems tbody tr td").all_inner_texts()
+    assert settings[0] == "Jumlah slot pendampingan" and '"abc"' in settings[1], settings
+    assert "options." not in page.inner_text("#error-box")
+    assert page.locator("#problems").is_hidden()
+    assert page.locator("#problem-groups-box").is_hidden()
+    page.fill("#cost-column", "biaya")  # a cost column the file does not have
+    build("10")
+    settings = page.locator("#setting-problems tbody tr td").all_inner_texts()
+    assert settings[0] == "Kolom biaya di berkas" and '"biaya"' in settings[1], settings
+    assert heading()[0] == "Pengaturan tidak dapat dipakai"
+    page.fill("#cost-column", "")
     choose_language(page, "en")
     assert heading() == (
         "The settings cannot be used",
@@ -252,6 +269,8 @@ def test_settings_refusals_are_headed_as_settings_not_the_file(
     build("10")
     page.locator("#error-message", has_text="constraints cannot all hold").wait_for()
     assert heading()[0] == "The settings cannot be used"
+    named = page.locator("#setting-problems tbody td:first-child").all_inner_texts()
+    assert named == ["Maximum slots per province"], named
     choose_language(page, "id")  # asked again, in Bahasa
     page.locator("#error-message", has_text="tidak dapat dipenuhi").wait_for()
     assert heading()[0] == "Pengaturan tidak dapat dipakai"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -130,6 +131,27 @@ def test_a_text_past_the_bound_is_refused_by_field(
     assert "a" * 50 not in refused.text  # the text is never echoed
 
 
+def test_an_own_column_that_is_no_cell_is_one_problem(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    msmes = _msmes(profiles, 5)
+    msmes[1]["extra"]["notes"] = {"nested": "value"}
+    msmes[3]["extra"]["village"] = ["Sukamaju", "Sukajadi"]
+    refused = _post(client, msmes)
+    assert refused.status_code == 422
+    problems = [(problem["field"], problem["reason"]) for problem in refused.json()["problems"]]
+    assert problems == [
+        (
+            "msmes.1.extra.notes",
+            "msmes[1].extra.notes must be text, a number, true/false or null (one cell)",
+        ),
+        (
+            "msmes.3.extra.village",
+            "msmes[3].extra.village must be text, a number, true/false or null (one cell)",
+        ),
+    ]
+
+
 def test_more_own_columns_than_a_list_keeps_are_refused_before_scoring(
     client: TestClient, profiles: list[dict[str, Any]]
 ) -> None:
@@ -199,4 +221,8 @@ def test_an_own_column_named_as_a_profile_field_is_refused(
 def test_the_document_says_which_own_column_names_are_refused(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()["components"]["schemas"]
     names = schema["ListMsme"]["properties"]["extra"]["anyOf"][0]["propertyNames"]
-    assert {"province_code", "area_type", "cost", "msme_id"} <= set(names["not"]["enum"])
+    profile_names, control = names["not"]["anyOf"]
+    assert {"province_code", "area_type", "cost", "msme_id"} <= set(profile_names["enum"])
+    assert re.search(control["pattern"], "nama\tusaha") and not re.search(
+        control["pattern"], "nama usaha"
+    )

@@ -26,6 +26,7 @@ from data.validation import VALIDATION_CODES
 from models.features import FEATURE_CODES
 from models.model_lookup import MODEL_LOOKUP_CODES
 from models.policy_value import STATUS_NOTE_CODES
+from service.body import BODY_CODES
 from service.cli import PRIORITIZE_CODES
 from service.errors import STORE_REFUSAL_CODES
 from service.limits import BODY_LIMIT_CODES
@@ -68,6 +69,7 @@ CODES: dict[str, tuple[str, ...]] = {
     **REQUEST_PROBLEM_CODES,
     **CLI_CODES,
     **STORE_REFUSAL_CODES,
+    **BODY_CODES,
     **BODY_LIMIT_CODES,
     **STATUS_NOTE_CODES,
     **FEATURE_CODES,

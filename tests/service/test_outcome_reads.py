@@ -248,7 +248,7 @@ def test_reading_outcomes_needs_the_read_scope(
 
 def test_the_route_is_documented_with_its_refusals(client: TestClient) -> None:
     operation = client.get("/openapi.json").json()["paths"]["/v1/lists/{list_id}/outcomes"]["get"]
-    assert set(operation["responses"]) == {"200", "401", "403", "404", "422"}
+    assert set(operation["responses"]) == {"200", "401", "403", "404", "422", "503"}
     ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok == {"$ref": "#/components/schemas/RecordedOutcomesPage"}
     names = {parameter["name"] for parameter in operation["parameters"]}

@@ -953,3 +953,27 @@ def test_a_model_uri_naming_no_model_is_one_line_with_exit_code_2(
     assert line.startswith(head.format(store=registered_model.tracking_uri)), line
     assert alias in line and tail in line, line
     assert not output.exists()
+
+
+def test_costs_typed_as_indonesian_text_in_a_workbook_are_read_as_the_page_reads_them(
+    registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    """`Rp 1.250.000` typed as text in a workbook whose other numbers are number cells: the
+    cost column is read in the form its own cells show (`data.io.money_texts`), as the page
+    reads it, not refused row by row."""
+    from data.contract import PROFILE_COLUMNS
+
+    frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(60)
+    costs = ["Rp 1.250.000", "1.500.000", "Rp 2.000.000,50"]
+    frame = frame.assign(biaya=[costs[i % 3] for i in range(len(frame))]).reset_index(drop=True)
+    source = write_table(frame, tmp_path / "kandidat_biaya.xlsx")
+    output = tmp_path / "out" / "daftar.csv"
+    code, _, err = run(
+        "--data", str(source), "--capacity", "10", "--output", str(output),
+        "--model", registered_model.model_uri, "--cost-column", "biaya", "--budget", "15000000",
+    )  # fmt: skip
+    assert code == 0, err
+    assert not (tmp_path / "out" / "daftar.quarantine.csv").exists()
+    listed = read_table(output)
+    assert set(listed["cost"].astype(float)) <= {1_250_000.0, 1_500_000.0, 2_000_000.5}
+    assert listed["cost"].astype(float).sum() <= 15_000_000

@@ -120,7 +120,7 @@ def test_prioritize_words_its_constraints_in_bahasa_and_english(
 
     assert _machine_part(bahasa) == _machine_part(english)
     assert dict(_machine_part(bahasa)) == {
-        "quotas.99.[key]": "value_error",
+        "quotas.99": "value_error",
         "quotas.31": "greater_than_equal",
         "min_share.0": "value_error",
         "only_beneficial": "bool_type",
@@ -131,7 +131,7 @@ def test_prioritize_words_its_constraints_in_bahasa_and_english(
         "other_manufacturing"
     )
     assert _reasons(bahasa) == {
-        "quotas.99.[key]": ('quotas["99"] bukan salah satu dari 38 kode provinsi (11 sampai 96)'),
+        "quotas.99": ('quotas["99"] bukan salah satu dari 38 kode provinsi (11 sampai 96)'),
         "quotas.31": 'quotas["31"] tidak boleh kurang dari 0',
         "min_share.0": (
             f"min_share[0]: value bukan nilai sector; pakai salah satu dari: {sectors}"
@@ -140,7 +140,7 @@ def test_prioritize_words_its_constraints_in_bahasa_and_english(
         "budget": "budget tidak boleh lebih dari 100.000.000.000.000.000",
     }
     assert _reasons(english) == {
-        "quotas.99.[key]": 'quotas["99"] is not one of the 38 province codes (11 to 96)',
+        "quotas.99": 'quotas["99"] is not one of the 38 province codes (11 to 96)',
         "quotas.31": 'quotas["31"] must be at least 0',
         "min_share.0": (
             f"min_share[0]: value is not one of the sector values; use one of: {sectors}"

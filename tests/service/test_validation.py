@@ -3,6 +3,7 @@ unknown fields, empty and over-long lists refused."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Callable
 from typing import Any
@@ -179,6 +180,41 @@ def test_a_body_that_is_not_json_is_refused(client: TestClient) -> None:
     )
     assert response.status_code == 415
     assert response.json()["error"] == "unsupported_media_type"
+    assert response.json()["message"] == (
+        "Kirim isi permintaan sebagai JSON (Content-Type: application/json)."
+    )
+
+
+def test_a_compressed_body_is_refused_as_such_in_the_callers_language(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    """The service does not decode Content-Encoding: a gzip body is a 415 that says so, not a
+    422 about broken JSON, and a plain body labelled `br` is not read as if it were plain."""
+    plain = json.dumps({"msmes": profiles[:1]}).encode()
+    for encoding, body in (("gzip", gzip.compress(plain)), ("br", plain), ("GZIP, br", plain)):
+        response = client.post(
+            "/v1/scores",
+            content=body,
+            headers=AUTH | {"Content-Type": "application/json", "Content-Encoding": encoding},
+        )
+        assert response.status_code == 415, (encoding, response.text)
+        assert response.json()["error"] == "unsupported_media_type"
+        assert "Content-Encoding" in response.json()["message"]
+    english = client.post(
+        "/v1/outcomes",
+        content=gzip.compress(b'{"outcomes": []}'),
+        headers=AUTH
+        | {"Content-Type": "application/json", "Content-Encoding": "gzip", "Accept-Language": "en"},
+    )
+    assert english.status_code == 415
+    assert english.json()["message"].startswith("The body came compressed")
+    assert english.headers["content-language"] == "en"
+    identity = client.post(
+        "/v1/scores",
+        content=plain,
+        headers=AUTH | {"Content-Type": "application/json", "Content-Encoding": "identity"},
+    )
+    assert identity.status_code == 200, identity.text
 
 
 def test_openapi_documents_both_bodies_with_examples(client: TestClient) -> None:
@@ -195,3 +231,41 @@ def test_openapi_documents_both_bodies_with_examples(client: TestClient) -> None
     assert [(p["name"], p["in"]) for p in parameters] == [("accept-language", "header")]
     answer = spec["paths"]["/v1/scores"]["post"]["responses"]["200"]["content"]
     assert answer["application/json"]["schema"] == {"$ref": "#/components/schemas/ScoreResponse"}
+
+
+def test_text_with_a_control_character_is_refused_where_it_enters(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    """The contract's rule for text cells holds at every route that takes an id, a label or an
+    own column's name: a list whose files could not be written is never recorded."""
+    hidden = ["A\nB", "\t=2+3", "X\x00Y", "Z\x85"]
+    msmes = [profile | {"msme_id": ident} for profile, ident in zip(profiles, hidden, strict=False)]
+    english = AUTH | {"Accept-Language": "en"}
+    scores = client.post("/v1/scores", json={"msmes": msmes}, headers=english)
+    assert set(_problems(scores)) == {f"msmes.{i}.msme_id" for i in range(len(hidden))}
+    assert "=2+3" not in scores.text
+    reasons = {problem["reason"] for problem in scores.json()["problems"]}
+    assert reasons == {
+        f"msmes[{i}].msme_id holds a control character (tab, line break or another invisible "
+        "character)"
+        for i in range(len(hidden))
+    }
+
+    listed = client.post(
+        "/v1/lists",
+        json={
+            "msmes": [profiles[0] | {"extra": {"nama\tusaha": "Warung"}}, profiles[1]],
+            "capacity": 1,
+            "source_file": "kandidat\r.csv",
+        },
+        headers=AUTH,
+    )
+    assert set(_problems(listed)) == {"source_file", "msmes.0.extra.nama\tusaha"}
+    outcome = {"list_id": "x", "msme_id": "A\u009bB", "mentored": True, "digitalized": False}
+    recorded = client.post("/v1/outcomes", json={"outcomes": [outcome]}, headers=AUTH)
+    assert set(_problems(recorded)) == {"outcomes.0.msme_id"}
+    # Printable text in any script is text: accents and Indonesian names pass.
+    fine = client.post(
+        "/v1/scores", json={"msmes": [profiles[0] | {"msme_id": "UMKM-Bandung-é"}]}, headers=AUTH
+    )
+    assert fine.status_code == 200, fine.text

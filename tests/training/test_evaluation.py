@@ -292,3 +292,21 @@ def test_headline_metrics_equal_the_public_functions_exactly(rows: int, ties: bo
         assert found[f"oracle_share_{tag}"] == ev.oracle_share(truth, score, k)
     with pytest.raises(ValueError, match="lengths differ"):
         ev.headline_metrics(y, score, t, capacities, truth[:-1])
+
+
+def test_the_paired_qini_difference_and_its_interval() -> None:
+    rng = np.random.default_rng(3)
+    n = 4_000
+    t = rng.integers(0, 2, n).astype(float)
+    effect = rng.uniform(0, 0.3, n)
+    y = (rng.uniform(size=n) < 0.1 + t * effect).astype(float)
+    noise = rng.normal(size=n)
+
+    same = ev.qini_difference_interval(y, t, effect, effect, resamples=50)
+    assert same == (0.0, 0.0, 0.0)
+    difference, low, high = ev.qini_difference_interval(y, t, effect, noise, resamples=100)
+    expected = ev.qini_coefficient(y, effect, t) - ev.qini_coefficient(y, noise, t)
+    assert difference == pytest.approx(expected)
+    assert 0 < low < difference < high  # the true effect ranks better, beyond noise
+    swapped = ev.qini_difference_interval(y, t, noise, effect, resamples=100)
+    assert swapped == pytest.approx((-difference, -high, -low))

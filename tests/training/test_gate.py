@@ -129,3 +129,34 @@ def test_a_retrain_that_reproduces_the_champion_keeps_it(
     assert not second.promoted
     assert second.promotion_note.startswith(f"candidate only: champion v{first.version} stays")
     assert str(champion.version) == str(first.version)
+
+
+def test_against_a_champion_of_another_history_the_note_weighs_the_difference(
+    registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    """A champion trained on another file is scored on this history's rows beside the
+    candidate's out-of-fold scores: the note and the metrics give the paired interval of the
+    difference, and say whether it is within noise."""
+    from data.io import read_table, write_table
+
+    history = read_table(registered_model.history_path)
+    later = write_table(history.iloc[: len(history) * 4 // 5], tmp_path / "history_later.parquet")
+    with use_tracking_uri(new_tracking_store(tmp_path / "mlflow")):
+        config = load_config(FAST_CONFIG).with_overrides(
+            data_path=registered_model.history_path, output_dir=tmp_path / "out"
+        )
+        first = train(config)
+        second = train(config.with_overrides(data_path=later, output_dir=tmp_path / "out2"))
+    difference = second.metrics["champion/qini_coefficient_difference"]
+    low = second.metrics["champion/qini_coefficient_difference_low"]
+    high = second.metrics["champion/qini_coefficient_difference_high"]
+    assert low <= difference <= high and low < high
+    candidate, champion = (
+        second.metrics["qini_coefficient"],
+        second.metrics["champion/qini_coefficient"],
+    )
+    assert difference == pytest.approx(candidate - champion, abs=1e-9)
+    verdict = "within noise" if low <= 0 <= high else "beyond noise"
+    assert f"paired difference {difference:+.4f}" in second.promotion_note
+    assert second.promotion_note.endswith(f"{high:+.4f}: {verdict})"), second.promotion_note
+    assert first.promoted

@@ -150,15 +150,20 @@
     }
   }
 
+  // Each file picker (the candidates', the outcomes') names its chosen file beside its button.
+  const FILE_PICKERS = [["file", "file-name"], ["outcomes-file", "outcomes-file-name"]];
+
   function showFileName() {
-    const file = $("file").files[0];
-    const label = $("file-name");
-    if (file) {
-      label.removeAttribute("data-i18n");
-      label.textContent = `${file.name} (${fmtBytes(file.size)})`;
-    } else {
-      label.dataset.i18n = "upload.no_file";
-      label.textContent = t("upload.no_file");
+    for (const [input, name] of FILE_PICKERS) {
+      const file = $(input).files[0];
+      const label = $(name);
+      if (file) {
+        label.removeAttribute("data-i18n");
+        label.textContent = `${file.name} (${fmtBytes(file.size)})`;
+      } else {
+        label.dataset.i18n = "upload.no_file";
+        label.textContent = t("upload.no_file");
+      }
     }
   }
 
@@ -392,7 +397,7 @@
     if (text === "") return config.defaultExplorationShare;
     const percent = Number(text);
     if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
-      throw new Error(t("options.exploration_help"));
+      throw new Error(t("error.exploration", { text: $("exploration").value.trim() }));
     }
     return percent / 100;
   }
@@ -518,17 +523,21 @@
   function renderError(status, body) {
     const box = $("error-box");
     const problems = (body && body.problems) || [];
+    // A refusal of the settings (options, constraints) is not titled as a file problem, and its
+    // problems are the settings' (named as the form labels them), not rows and columns.
+    const aboutOptions = Boolean(body && OPTION_ERRORS.includes(body.error));
+    const fileProblems = aboutOptions || status === 401 ? [] : problems;
     let message;
     if (status === 401) message = t("error.unauthorized");
     else if (body && body.error === "body_too_large") message = t("error.body_too_large");
     else if (status === 503) message = t("error.not_ready");
     // A request the API refused field by field: its summary and known reasons in the page's words.
     else if (body && body.error === "invalid_request") message = t("error.invalid_request", { n: fmtInt(problems.length) });
+    // Options the API could not take: its message names their API fields; the table names them.
+    else if (aboutOptions && body.error === "invalid_options" && problems.length) message = t("error.settings");
     else if (body && body.message) message = body.message;
     else message = t("error.generic", { status });
     $("error-message").textContent = message;
-    // A refusal of the settings (options, constraints) is not titled as a file problem.
-    const aboutOptions = body && OPTION_ERRORS.includes(body.error);
     $("error-title").dataset.i18n = aboutOptions ? "error.title_options" : "error.title";
     $("error-title").textContent = t($("error-title").dataset.i18n);
     $("error-nothing").dataset.i18n = aboutOptions ? "error.nothing_applied_options" : "error.nothing_applied";
@@ -537,11 +546,12 @@
     const table = $("problems");
     const tbody = table.tBodies[0];
     tbody.replaceChildren();
-    for (const problem of problems.slice(0, MAX_PROBLEMS_SHOWN)) {
+    renderSettingProblems(aboutOptions ? problems : []);
+    for (const problem of fileProblems.slice(0, MAX_PROBLEMS_SHOWN)) {
       const tr = document.createElement("tr");
       const cells = [
         problem.row ?? t("error.file_level"),
-        columnName(problem.column), // the column as the template heads it, in the page's language
+        problem.column ?? "–", // as the file heads it (one it lacks: as a file in the page's language would)
         problem.type === "control_character" ? t("error.control_character") : (problem.reason ?? ""),
         problem.fix ?? "",
       ];
@@ -552,13 +562,67 @@
       }
       tbody.append(tr);
     }
-    table.hidden = problems.length === 0 || status === 401;
-    renderProblemGroups((body && body.groups) || [], status === 401 ? 0 : problems.length);
-    const more = problems.length - MAX_PROBLEMS_SHOWN;
+    table.hidden = fileProblems.length === 0;
+    renderProblemGroups((body && body.groups) || [], fileProblems.length);
+    const more = fileProblems.length - MAX_PROBLEMS_SHOWN;
     $("problems-more").hidden = more <= 0;
     if (more > 0) $("problems-more").textContent = t("error.more_problems", { n: fmtInt(more) });
     box.hidden = false;
     box.scrollIntoView({ block: "nearest" });
+  }
+
+  // The settings refused, each as the form labels it, with why and how to fix it (a column
+  // "how to fix" only when one of them says).
+  function renderSettingProblems(problems) {
+    const table = $("setting-problems");
+    const rows = settingRows(problems);
+    const withFix = rows.some((row) => row.fix);
+    table.hidden = rows.length === 0;
+    table.tHead.rows[0].cells[2].hidden = !withFix;
+    const tbody = table.tBodies[0];
+    tbody.replaceChildren();
+    for (const row of rows) {
+      const tr = document.createElement("tr");
+      tr.append(cell(row.setting), cell(row.reason));
+      if (withFix) tr.append(cell(row.fix));
+      tbody.append(tr);
+    }
+  }
+
+  // One row per setting and reason: a limit typed for every province is refused once per
+  // province, with the same reason, and is said once.
+  function settingRows(problems) {
+    const isQuota = (problem) => /^options\.quotas\.[^.]+/.test(problem.field || "");
+    const quotaReasons = new Map();
+    for (const problem of problems.filter(isQuota)) {
+      quotaReasons.set(problem.reason, (quotaReasons.get(problem.reason) || 0) + 1);
+    }
+    const rows = new Map();
+    for (const problem of problems) {
+      const shared = isQuota(problem) && quotaReasons.get(problem.reason) > 1;
+      const setting = shared ? t("setting.quotas") : settingName(problem.field);
+      const reason = problem.reason ?? "";
+      rows.set(`${setting}\u0000${reason}`, { setting, reason, fix: problem.fix ?? "" });
+    }
+    return [...rows.values()];
+  }
+
+  // A settings problem's API field (`options.quotas.31`, `options.min_share.0.share`) as the
+  // form labels the setting; the answer keeps the field for the API's clients.
+  function settingName(field) {
+    const [, name, index] = String(field || "").split(".");
+    if (name === "quotas" && index !== undefined) {
+      return t("setting.quota", { province: config.provinceNames[index] || index });
+    }
+    if (name === "quotas") return t("setting.quotas");
+    if (name === "min_share" && index !== undefined) {
+      const shares = (state.lastSubmission && state.lastSubmission.options.min_share) || [];
+      const share = shares[Number(index)];
+      if (share) return t("setting.min_share", { group: valueLabel(share.column, share.value) });
+    }
+    if (name === "exploration_share" || name === "exploration_seed") return t("options.exploration");
+    const key = `options.${name}`;
+    return name && t(key) !== key ? t(key) : t("setting.all");
   }
 
   function columnName(column) {
@@ -669,13 +733,12 @@
     $("kpi-shortfall").textContent = result.shortfall_note || "";
     $("evidence-warning").hidden = !result.evidence_warning;
     renderBinding(result.binding_constraints);
-    const harmless = result.selected.filter((row) => row.expected_gain <= 0).length;
     const notes = [];
     if (result.list_id) notes.push(t("issued.recorded", { id: shortId(result.list_id) }));
-    notes.push(...(result.notes || [])); // the server's: how many slots were drawn, and from whom
-    if (harmless) notes.push(t("note.not_beneficial", { n: fmtInt(harmless) }));
+    // The server's, in the page's words: slots drawn at random, picks not expected to gain.
+    notes.push(...(result.notes || []));
     $("notes").hidden = notes.length === 0;
-    $("notes").textContent = notes.join(" ");
+    $("notes").textContent = notes.map(sentence).join("\n");
     renderSpread("spread-province", "province_code", result.summary.by_province, true);
     renderSpread("spread-sector", "sector", result.summary.by_sector, false);
     renderSpread("spread-gender", "owner_gender", result.summary.by_owner_gender, false);
@@ -687,6 +750,15 @@
       n: fmtInt(result.not_selected.length),
     });
     renderNotSelectedReasons(result.summary.not_selected_reasons);
+  }
+
+  // A note on its own line, as a sentence (the catalogs' notes are clauses, shared with the API
+  // and the command line): a capital first, a full stop last.
+  function sentence(text) {
+    const clause = String(text).trim();
+    if (!clause) return clause;
+    const capital = clause[0].toLocaleUpperCase(locale()) + clause.slice(1);
+    return /[.!?]$/.test(capital) ? capital : `${capital}.`;
   }
 
   function readStatement(source) {
@@ -1336,7 +1408,7 @@
     $("download-csv-selected").addEventListener("click", () => download("csv", "selected"));
     $("download-csv-not-selected").addEventListener("click", () => download("csv", "not_selected"));
     $("print").addEventListener("click", () => window.print());
-    $("file").addEventListener("change", showFileName);
+    for (const [input] of FILE_PICKERS) $(input).addEventListener("change", showFileName);
     $("problems-csv").addEventListener("click", () => downloadProblems("csv"));
     $("problems-xlsx").addEventListener("click", () => downloadProblems("xlsx"));
     $("filter-search").addEventListener("input", onFilter);

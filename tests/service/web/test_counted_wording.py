@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from allocation.explain import Note
 from data.messages import Language
 from data.numbers import parse_number
 from service.web.form_numbers import understood_text
 from service.web.i18n import counted, message
-from service.web.lists import not_selected_reason, shortfall_text
+from service.web.lists import not_selected_reason, page_notes, shortfall_text
 from service.web.schemas import UploadOptions
 
 ONE = {"en": "slot", "id": "slot"}
@@ -95,3 +96,23 @@ def test_a_gain_equal_to_the_cutoff_says_the_slots_ran_out_among_equals(
         language=language,
     )
     assert reason.startswith(words) and "(" not in reason
+
+
+@pytest.mark.parametrize(
+    ("language", "checkbox", "one"),
+    [("id", '"Biarkan slot kosong"', "1 UMKM"), ("en", '"Leave slots free"', "1 MSME on")],
+)
+def test_picks_not_expected_to_gain_are_noted_in_the_pages_words(
+    language: Language, checkbox: str, one: str
+) -> None:
+    """The page's checkbox, not the API's `only_beneficial`; other notes as the API words them."""
+    drawn = Note.of("note_exploration", {"asked": 2, "pool": 9, "seed": 3})
+    for count, words in ((3, "3 "), (1, one)):
+        harmless = Note.of(
+            "note_not_beneficial_one" if count == 1 else "note_not_beneficial",
+            {"count": count, "option": "only_beneficial"},
+        )
+        notes = page_notes([harmless, drawn], language)
+        assert notes[0].startswith(words) and checkbox in notes[0], notes
+        assert "only_beneficial" not in notes[0]
+        assert notes[1] == page_notes([drawn], language)[0] and "9" in notes[1]

@@ -48,6 +48,8 @@ def test_xlsx_has_the_list_the_others_with_reasons_and_a_summary(
     labels, values = sheets["Ringkasan"].iloc[:, 0], sheets["Ringkasan"].iloc[:, 1]
     summary = dict(zip(labels, values, strict=True))
     assert summary["Jumlah slot"] == 20
+    # Every setting: the share of slots drawn at random (none asked here) and the draw's seed.
+    assert (summary["Porsi slot yang diundi acak"], summary["Seed undian acak"]) == (0, "–")
 
 
 def test_csv_parts_and_english_headers(client: TestClient, uploaded: dict[str, Any]) -> None:
@@ -65,6 +67,9 @@ def test_csv_parts_and_english_headers(client: TestClient, uploaded: dict[str, A
     assert list(chosen.columns[:2]) == ["Rank", "MSME ID"]
     assert len(chosen) == 20 and len(left) == len(uploaded["not_selected"])
     assert "Why not selected" in left.columns
+    assert {"Reason 1", "Reason 2", "Reason 3"} <= set(chosen.columns)
+    # The kind of reason is general, the reason this MSME's own: never the same words twice.
+    assert (left["Kind of reason"] != left["Why not selected"]).all()
     name = r"mentoring-list-\d{4}-\d{2}-\d{2}-\d{4}-selected\.csv"
     assert re.search(name, selected.headers["Content-Disposition"])
 
@@ -86,7 +91,9 @@ def test_page_is_served_in_bahasa_indonesia_without_any_key(client: TestClient) 
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert client.get("/static/app.js").headers["content-type"].startswith("text/javascript")
     assert client.get("/static/app.css").status_code == 200
-    assert client.get("/static/routes.py").status_code == 404
+    missing = client.get("/static/routes.py")
+    assert missing.status_code == 404
+    assert missing.json() == {"error": "not_found", "message": "No such file.", "problems": []}
 
 
 def test_openapi_documents_both_routes_behind_the_api_key(client: TestClient) -> None:

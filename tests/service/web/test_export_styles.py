@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from data.io import FORMULA_TRIGGERS
-from service.web.exports import csv_bytes
+from service.web.exports import COUNT_FORMAT, DECIMAL_FORMAT, Sheet, csv_bytes, xlsx_bytes
 from service.web.schemas import CsvStyle
 from tests.service.support import AUTH, TestClient
 from tests.service.web.conftest import csv_bytes as file_bytes
@@ -50,6 +50,25 @@ def _table() -> pd.DataFrame:
             "Nama; usaha": ['Warung "Bu" Sari', "Toko, Jaya", None],
         }
     )
+
+
+def test_a_cost_with_a_fraction_shows_its_decimals_and_a_whole_one_none() -> None:
+    """`#,##0` would show 1.750.000,75 as 1,750,001; a whole cost keeps no decimals."""
+    table = pd.DataFrame({"Biaya": [3_000_000.0, 1_750_000.75, 2_500_000, None]})
+    summary = pd.DataFrame([("Anggaran", 1_000.5, ""), ("Biaya daftar", 7_000.0, "")])
+    sheets = [
+        Sheet("Terpilih", table, {"Biaya": COUNT_FORMAT}),
+        Sheet("Ringkasan", summary, {"Anggaran": COUNT_FORMAT, "Biaya daftar": COUNT_FORMAT}, True),
+    ]
+    book = load_workbook(io.BytesIO(xlsx_bytes(sheets)))
+    costs = [(cell.value, cell.number_format) for (cell,) in book.worksheets[0].iter_rows(2)]
+    assert costs[:3] == [
+        (3_000_000, COUNT_FORMAT),
+        (1_750_000.75, DECIMAL_FORMAT),
+        (2_500_000, COUNT_FORMAT),
+    ]
+    shown = [(row[1].value, row[1].number_format) for row in book.worksheets[1].iter_rows()]
+    assert shown == [(1_000.5, DECIMAL_FORMAT), (7_000, COUNT_FORMAT)]
 
 
 def test_the_standard_csv_is_byte_identical_to_before() -> None:

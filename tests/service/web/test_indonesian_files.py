@@ -180,6 +180,38 @@ def test_repeated_problems_are_grouped_and_all_of_them_downloadable(
     assert client.post("/v1/problems/export", json=sent).status_code == 401
 
 
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [
+        ("id", ("sektor usaha", '"sektor", "bidang_usaha", "sector"')),
+        ("en", ("sector", '"sektor usaha"')),
+    ],
+)
+def test_problems_name_columns_as_the_file_heads_them(
+    client: TestClient,
+    candidate_frame: pd.DataFrame,
+    tmp_path: Path,
+    language: str,
+    named: tuple[str, str],
+) -> None:
+    """One name per column in every table and file of problems: the file's own header, and for
+    a column it lacks the page language's, with the other headers accepted for it."""
+    missing, also = named
+    broken = candidate_frame.head(30).astype(object).copy()
+    broken.loc[1, "monthly_revenue_idr"] = -5  # row 3
+    broken.loc[2, "owner_age"] = 130  # row 4
+    headers = {"monthly_revenue_idr": "Omzet bulanan (Rp)", "owner_age": "usia pemilik"}
+    broken = broken.rename(columns=headers).drop(columns=["sector"])
+    response = _upload(client, csv_bytes(broken, tmp_path), {"capacity": 5}, language=language)
+    assert response.status_code == 422
+    body = response.json()
+    places = [(p["row"], p["column"]) for p in body["problems"]]
+    assert places == [(None, missing), (3, "Omzet bulanan (Rp)"), (4, "usia pemilik")]
+    assert [g["column"] for g in body["groups"]] == [c for _, c in places]
+    fix = body["problems"][0]["fix"]
+    assert f'"{missing}"' in fix and also in fix and "persis" not in fix
+
+
 def test_exports_carry_every_column_numbers_as_numbers_and_a_summary(
     client: TestClient, indonesian: dict[str, Any]
 ) -> None:

@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 
 from data.messages import Language, format_param, render
+from data.outcomes_file import outcome_header
 from service.web.exports import WIB
+from service.web.i18n import message
 from tests.service.support import AUTH, TestClient
 from tests.service.web.conftest import csv_bytes
 
@@ -306,6 +308,115 @@ def test_an_outcomes_file_observed_before_mentoring_or_before_the_list_is_refuse
         problems[1][2]
         == f"observed on {_day(-1).isoformat()} (before the mentoring on {_day().isoformat()})"
     )
+
+
+# The one answer to a file with every kind of problem (the auditor's hasil_bad.csv): its message
+# and the words of the date's fix, by language.
+EVERY_PROBLEM = {
+    "id": ("Berkas ditolak: 5 masalah pada 5 dari 6 baris.", "Unggah hasil pendampingan"),
+    "en": ("File refused: 5 problems in 5 of 6 rows.", "Upload outcomes"),
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_an_outcomes_file_names_its_own_problems_unknown_msmes_and_wrong_dates_at_once(
+    client: TestClient, candidates_csv: bytes, tmp_path: Path, language: Language
+) -> None:
+    """A bad yes/no, an impossible date and a blank (the file's own problems), an MSME not on
+    the list and a date in the future (the list's checks, on the rows read right): one answer."""
+    made = _issue(client, candidates_csv, {"capacity": 5})
+    ids = [item["msme_id"] for item in made["selected"]]
+    today = f"{_day():%d/%m/%Y}"
+    frame = pd.DataFrame(
+        {
+            "id_umkm": [ids[0], ids[1], ids[2], "ZZZ999", ids[3], ids[4]],
+            "didampingi": ["ya", "mungkin", "ya", "ya", "ya", "ya"],
+            "go_digital": ["ya", "ya", "tidak", "ya", "tidak", ""],
+            "tanggal": [today, today, "31/02/2026", today, "01/01/2030", today],
+        }
+    )
+    content = csv_bytes(frame, tmp_path, "hasil.csv")
+    refused = _outcomes(client, made["list_id"], content, language=language)
+
+    assert refused.status_code == 422, refused.text
+    body = refused.json()
+    text, section = EVERY_PROBLEM[language]
+    assert (body["error"], body["message"]) == ("invalid_file", text)
+    problems = {(p["row"], p["column"]): p for p in body["problems"]}
+    assert list(problems) == [
+        (3, "didampingi"),
+        (4, "tanggal"),
+        (5, "id_umkm"),
+        (6, "tanggal"),
+        (7, "go_digital"),
+    ]
+    assert "ZZZ999" in problems[(5, "id_umkm")]["reason"]
+    assert "2030-01-01" in problems[(6, "tanggal")]["reason"]  # in the future
+    impossible = problems[(4, "tanggal")]
+    # The forms the reader takes, as the section's help shows them, and the help to turn to.
+    assert "27/02/2026, 2026-02-27" in impossible["reason"]
+    assert "27/02/2026" in impossible["fix"] and section in impossible["fix"]
+    assert "bagian 1" not in impossible["fix"] and "part 1" not in impossible["fix"]
+    issued = client.get(f"/v1/lists/{made['list_id']}", headers=AUTH).json()
+    assert issued["outcomes"]["outcomes"] == 0
+
+    # Once the file's own problems are fixed, the list's checks still come in one answer.
+    fixed = csv_bytes(frame.drop(index=[1, 2, 5]), tmp_path, "hasil.csv")
+    refused = _outcomes(client, made["list_id"], fixed, language=language)
+    assert refused.status_code == 404, refused.text
+    assert refused.json()["message"].startswith(text.split(":")[0])  # "File refused", 2 kinds
+    assert [(p["row"], p["column"]) for p in refused.json()["problems"]] == [
+        (3, "id_umkm"),
+        (4, "tanggal"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "1 MSME of the file is not on this list; nothing was recorded."),
+        ("id", "1 UMKM dalam berkas tidak ada di daftar ini; tidak ada yang dicatat."),
+    ],
+)
+def test_outcomes_refusals_count_one_in_the_singular(
+    client: TestClient, candidates_csv: bytes, tmp_path: Path, language: Language, words: str
+) -> None:
+    made = _issue(client, candidates_csv, {"capacity": 3})
+    ids = [item["msme_id"] for item in made["selected"]]
+    frame = pd.DataFrame(
+        {
+            "msme_id": [ids[0], "NOT-LISTED-1", ids[1]],
+            "mentored": ["ya", "ya", "ya"],
+            "digitalized": ["ya", "ya", "ya"],
+            "date": [_day().isoformat()] * 3,
+        }
+    )
+    content = csv_bytes(frame, tmp_path, "hasil.csv")
+    refused = _outcomes(client, made["list_id"], content, language=language)
+    assert (refused.status_code, refused.json()["message"]) == (404, words)
+
+    frame.loc[0, "mentored"] = "mungkin"
+    content = csv_bytes(frame.iloc[[0]], tmp_path, "hasil.csv")
+    refused = _outcomes(client, made["list_id"], content, language="en").json()
+    assert refused["message"] == "File refused: 1 problem in 1 of 1 rows."
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_an_outcomes_file_without_its_columns_points_to_the_outcomes_help(
+    client: TestClient, candidates_csv: bytes, tmp_path: Path, language: Language
+) -> None:
+    made = _issue(client, candidates_csv, {"capacity": 3})
+    frame = pd.DataFrame({"id_umkm": ["A"], "didampingi": ["ya"]})
+    content = csv_bytes(frame, tmp_path, "hasil.csv")
+    refused = _outcomes(client, made["list_id"], content, language=language)
+    assert refused.status_code == 422
+    body = refused.json()
+    assert body["message"] == message(language, "outcomes.invalid_columns")
+    assert message(language, "outcomes.title") in body["message"]
+    assert {p["column"] for p in body["problems"]} == {
+        outcome_header("digitalized", language),
+        outcome_header("observed_on", language),
+    }
 
 
 @pytest.mark.parametrize("language", ["id", "en"])

@@ -184,6 +184,12 @@ def test_a_reopened_list_formats_the_cost_column_under_its_own_name(
         assert {number_format for _, number_format in costs} == {COUNT_FORMAT}
     summary = {row[0].value: row[1].value for row in reopened_book.worksheets[2].iter_rows()}
     assert summary[message(language, "export.cost_column")] == COST_COLUMN
+    # The share drawn at random and the seed that redoes the draw, as the fresh list had them.
+    for book in (fresh_book, reopened_book):
+        cells = {row[0].value: row[1] for row in book.worksheets[2].iter_rows()}
+        share = cells[message(language, "export.exploration_share")]
+        assert (share.value, share.number_format) == (0.2, "0%")
+        assert cells[message(language, "export.exploration_seed")].value == "3"
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
@@ -196,6 +202,15 @@ def test_a_reopened_list_says_which_constraints_shaped_it_and_keeps_its_notes(
     assert len(fresh["binding_constraints"]) >= 2 and fresh["notes"], fresh["notes"]
     assert reopened["binding_constraints"] == fresh["binding_constraints"], kinds
     assert reopened["notes"] == fresh["notes"]
+    # What the list was built with, as the page read it when it was made ("Built with: ...").
+    built_with = {
+        "id": {"capacity": "12 slot", "budget": "Rp 36.000.000", "min_share.0": "50%"},
+        "en": {"capacity": "12 slots", "budget": "Rp 36,000,000", "min_share.0": "50%"},
+    }
+    assert built_with[language].items() <= reopened["understood"].items()
+    assert {key for key in reopened["understood"] if key.startswith("quotas.")} == {
+        f"quotas.{code}" for code in fresh["options"]["quotas"]
+    }
     # Worded in the reader's language: the English words are not the Bahasa ones.
     other: Language = "en" if language == "id" else "id"
     elsewhere = client.get(f"/v1/lists/{fresh['list_id']}/view", headers=_headers(other)).json()

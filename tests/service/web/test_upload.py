@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from data.contract import GENDERS
 from service.app import create_app
 from service.settings import Settings
 from tests.service.support import AUTH, TestClient
@@ -241,9 +242,15 @@ def test_cost_column_and_budget_bound_the_list(
     assert response.status_code == 422
     assert [(p["row"], p["column"]) for p in response.json()["problems"]] == [(6, "biaya")]
 
+    # A cost column the file lacks is a mistake of the settings: the name typed, the file's own.
     response = _upload(client, csv_bytes(frame.drop(columns="biaya"), tmp_path), options)
     assert response.status_code == 422
-    assert [(p["row"], p["column"]) for p in response.json()["problems"]] == [(None, "biaya")]
+    body = response.json()
+    assert body["error"] == "invalid_options"
+    [problem] = body["problems"]
+    assert problem["field"] == "options.cost_column" and problem["row"] is problem["column"] is None
+    assert '"biaya"' in problem["reason"] and '"owner_age"' in problem["reason"]
+    assert "Kolom biaya di berkas" in problem["fix"]
 
 
 def test_constraints_that_cannot_hold_are_named(client: TestClient, candidates_csv: bytes) -> None:
@@ -256,6 +263,22 @@ def test_constraints_that_cannot_hold_are_named(client: TestClient, candidates_c
     body = response.json()
     assert body["error"] == "infeasible_constraints"
     assert body["problems"] and all(p["fix"] for p in body["problems"])
+
+
+@pytest.mark.parametrize(
+    ("language", "column"), [("id", "jenis kelamin pemilik"), ("en", "owner gender")]
+)
+def test_shares_that_cannot_hold_name_the_column_as_the_page_does(
+    client: TestClient, candidates_csv: bytes, language: str, column: str
+) -> None:
+    """Not `owner_gender` inside a Bahasa sentence; the field is the option at fault."""
+    shares = [{"column": "owner_gender", "value": value, "share": 0.6} for value in GENDERS]
+    options = {"capacity": 10, "min_share": shares}
+    answer = _upload(client, candidates_csv, options, headers={"Accept-Language": language})
+    assert answer.status_code == 422
+    [problem] = answer.json()["problems"]
+    assert problem["field"] == "options.min_share"
+    assert column in problem["reason"] and "owner_gender" not in problem["reason"]
 
 
 def test_upload_needs_an_api_key(client: TestClient, candidates_csv: bytes) -> None:
