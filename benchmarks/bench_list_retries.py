@@ -18,12 +18,11 @@ import json
 import os
 import platform
 import statistics
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
-import pandas as pd
+from in_process import BENCH_KEY, ready_service, repeated_candidates
 
 
 def main() -> None:
@@ -35,63 +34,38 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
 
-    from fastapi.testclient import TestClient
     from sqlalchemy import func, select
 
-    from data.io import read_table
     from data.store.schema import RequestClaim
-    from service.app import create_app
-    from service.settings import Settings
 
-    tracking_uri, model_uri = args.model.split("|", 1)
-    candidates = read_table(args.candidates)
-    copies = -(-args.rows // len(candidates))
-    rows = pd.concat([candidates] * copies, ignore_index=True).head(args.rows)
-    rows["msme_id"] = [f"B{i:08d}" for i in range(len(rows))]
+    rows = repeated_candidates(args.candidates, args.rows, "B")
     msmes = json.loads(rows.to_json(orient="records"))
     body = json.dumps({"msmes": msmes, "capacity": args.capacity, "exploration_seed": 7})
-    key = "bench-key-0123456789abcdef"
-    headers = {"X-API-Key": key, "Content-Type": "application/json", "Accept-Language": "en"}
+    headers = {"X-API-Key": BENCH_KEY, "Content-Type": "application/json", "Accept-Language": "en"}
 
-    with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(
-            _env_file=None,
-            model_uri=model_uri,
-            tracking_uri=tracking_uri,
-            api_keys=(key,),
-            model_poll_seconds=0,
-            worker_sync_seconds=0,
-            database_url=f"sqlite:///{folder}/umkm.db",
-        )
-        app = create_app(settings)
-        timings: dict[str, list[float]] = {"no key": [], "new key": [], "retry": []}
-        sizes: tuple[int, int] = (0, 0)
-        with TestClient(app) as client:
-            deadline = time.monotonic() + 600
-            while client.get("/readyz").status_code != 200:  # the model loads in the background
-                if time.monotonic() > deadline:
-                    raise SystemExit("the model did not load in 10 minutes")
-                time.sleep(0.5)
-            client.post("/v1/lists", content=body, headers=headers)  # warm-up
-            for _ in range(args.repeats):
-                started = time.perf_counter()
-                plain = client.post("/v1/lists", content=body, headers=headers)
-                timings["no key"].append(time.perf_counter() - started)
-                assert plain.status_code == 201, plain.text[:300]
-                keyed = headers | {"Idempotency-Key": str(uuid.uuid4())}
-                started = time.perf_counter()
-                first = client.post("/v1/lists", content=body, headers=keyed)
-                timings["new key"].append(time.perf_counter() - started)
-                started = time.perf_counter()
-                again = client.post("/v1/lists", content=body, headers=keyed)
-                timings["retry"].append(time.perf_counter() - started)
-                assert first.status_code == again.status_code == 201
-                assert again.content == first.content
-                assert again.headers["idempotent-replayed"] == "true"
-            store = app.state.program_store
-            with store.session() as session:
-                kept = session.scalar(select(func.max(func.length(RequestClaim.reply))))
-            sizes = (len(first.content), int(kept or 0))
+    timings: dict[str, list[float]] = {"no key": [], "new key": [], "retry": []}
+    sizes: tuple[int, int] = (0, 0)
+    with ready_service(args.model) as (client, app):
+        client.post("/v1/lists", content=body, headers=headers)  # warm-up
+        for _ in range(args.repeats):
+            started = time.perf_counter()
+            plain = client.post("/v1/lists", content=body, headers=headers)
+            timings["no key"].append(time.perf_counter() - started)
+            assert plain.status_code == 201, plain.text[:300]
+            keyed = headers | {"Idempotency-Key": str(uuid.uuid4())}
+            started = time.perf_counter()
+            first = client.post("/v1/lists", content=body, headers=keyed)
+            timings["new key"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            again = client.post("/v1/lists", content=body, headers=keyed)
+            timings["retry"].append(time.perf_counter() - started)
+            assert first.status_code == again.status_code == 201
+            assert again.content == first.content
+            assert again.headers["idempotent-replayed"] == "true"
+        store = app.state.program_store
+        with store.session() as session:
+            kept = session.scalar(select(func.max(func.length(RequestClaim.reply))))
+        sizes = (len(first.content), int(kept or 0))
 
     print(
         f"POST /v1/lists, {args.rows:,} MSMEs, {args.capacity:,} slots; {args.repeats} repeats; "

@@ -24,6 +24,7 @@ from data.contract import PROFILE_COLUMNS
 from data.messages import UNSURE_TENTHS, Language, percent_tenths, render
 from data.segments import STIMULUS_GROUP
 from models.scoring import is_digital, score_records
+from models.uplift_model import Reason as ModelReason
 from service.body import GC_PAUSE_ROWS, gc_paused
 from service.model_store import LoadedModel
 from service.reasons import ReasonLike, factor_code, reason_text
@@ -129,22 +130,56 @@ def _score(
     ]
 
 
+# One factor of an MSME's uplift as a recorded list keeps it: (feature, value, contribution).
+Factor = tuple[str, str | float | bool | None, float]
+
+
 def explain_profiles(
     loaded: LoadedModel, profiles: Sequence[BaseModel], language: Language
 ) -> list[list[Reason]]:
     """The top three reasons of every profile, in input order, without scoring it again (the
     scores come from the list); already-digital MSMEs have none, as in `score_profiles`."""
+    return worded_reasons(explain_factors(loaded, profiles), language)
+
+
+def explain_factors(loaded: LoadedModel, profiles: Sequence[BaseModel]) -> list[list[Factor]]:
+    """`explain_profiles` before wording: each profile's top factors as (feature, value,
+    contribution), plain values, the form a recorded list keeps them in."""
     with gc_paused(len(profiles) > GC_PAUSE_ROWS):
         records = [profile.__dict__ for profile in profiles]
-        reasons: list[list[Reason]] = [[] for _ in records]
+        factors: list[list[Factor]] = [[] for _ in records]
         offline = [row for row, record in enumerate(records) if not is_digital(record)]
         if offline:
             scored = records if len(offline) == len(records) else [records[i] for i in offline]
             matrix = loaded.model.features_from_records(scored)
-            factors = loaded.model.reasons_from_matrix(matrix, TOP_REASONS)
-            for row, row_factors in zip(offline, factors, strict=True):
-                reasons[row] = [_reason(factor, language) for factor in row_factors]
-        return reasons
+            found = loaded.model.reasons_from_matrix(matrix, TOP_REASONS)
+            for row, row_factors in zip(offline, found, strict=True):
+                factors[row] = [
+                    (factor.feature, _plain(factor.value), float(factor.contribution))
+                    for factor in row_factors
+                ]
+        return factors
+
+
+def worded_reasons(
+    factors: Sequence[Sequence[tuple[str, Any, float]]], language: Language
+) -> list[list[Reason]]:
+    """Factors (`explain_factors`, or as a recorded list kept them) as reasons in `language`."""
+    return [
+        [_reason(ModelReason(feature, value, weight), language) for feature, value, weight in row]
+        for row in factors
+    ]
+
+
+def _plain(value: object) -> str | float | bool | None:
+    """A factor's value as JSON keeps it (NumPy scalars as Python ones)."""
+    if value is None or isinstance(value, str | bool | float):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer | np.floating):
+        return float(value)
+    return str(value)
 
 
 def _reason(factor: ReasonLike, language: Language) -> Reason:

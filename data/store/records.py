@@ -5,7 +5,7 @@ Read models are detached copies, safe to keep after the session that read them i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -41,6 +41,9 @@ class ListedMsmeIn:
     # The catalogue code wording its reason when it is a variant of `reason_code`
     # (over_budget_with_constraints); None: `reason_code` words it.
     reason_wording: str | None = None
+    # A selected MSME's top factors as shown, language-free ((feature, value, contribution)
+    # each; `ProgramStore.attach_factors`); None: not kept.
+    factors: Sequence[tuple[str, Any, float]] | None = None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Engine, case, func, insert, select
+from sqlalchemy import Engine, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -160,6 +160,7 @@ class ProgramStore:
                 "extra": json_safe(dict(member.extra)) if member.extra else None,
                 "source_row": member.source_row,
                 "reason_wording": member.reason_wording,
+                "factors": _factors_json(member.factors),
             }
             for member in members
         ]
@@ -171,6 +172,22 @@ class ProgramStore:
                 answer = requests.Answer(reply or b"", reply_language, list_id)
                 requests.attach(session, request, answer, now)
         return list_id
+
+    def attach_factors(
+        self, list_id: str, factors: Mapping[str, Sequence[tuple[str, Any, float]]]
+    ) -> None:
+        """Keep the top factors each selected MSME of a recorded list was shown with (by MSME
+        id), for the list to reopen with the same reasons; in one transaction."""
+        rows = [
+            {"list_id": list_id, "msme_id": msme_id, "factors": _factors_json(found)}
+            for msme_id, found in factors.items()
+        ]
+        if not rows:
+            return
+        with self.session() as session:
+            if session.get(IssuedList, list_id) is None:
+                raise ListNotFoundError(list_id)
+            session.execute(update(ListedMsme), rows)  # by primary key, as one executemany
 
     def get_list(self, list_id: str) -> IssuedListRecord:
         """An issued list with every candidate, by rank; `ListNotFoundError` when unknown."""
@@ -601,6 +618,13 @@ def _outcome_record(row: Outcome | OutcomeVersion) -> OutcomeRecord:
     )
 
 
+def _factors_json(factors: Sequence[tuple[str, Any, float]] | None) -> list[Any] | None:
+    """Factors as the store keeps them: [feature, value, contribution], plain JSON values."""
+    if factors is None:
+        return None
+    return [[str(feature), json_safe(value), float(weight)] for feature, value, weight in factors]
+
+
 def _listed_record(row: ListedMsme) -> ListedMsmeRecord:
     return ListedMsmeRecord(
         list_id=row.list_id,
@@ -618,6 +642,7 @@ def _listed_record(row: ListedMsme) -> ListedMsmeRecord:
         extra=row.extra,
         source_row=row.source_row,
         reason_wording=row.reason_wording,
+        factors=None if row.factors is None else [tuple(factor) for factor in row.factors],
     )
 
 

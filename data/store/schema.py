@@ -171,6 +171,9 @@ class ListedMsme(Base):
     # the catalogue code that words its reason when it is a variant of `reason_code` (0004).
     source_row: Mapped[int | None] = mapped_column(Integer)
     reason_wording: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    # A selected MSME's top factors as the page showed them, language-free: [feature, value,
+    # contribution] each, reworded when the list is reopened (0007); None: not kept.
+    factors: Mapped[list[Any] | None] = mapped_column(JSON)
 
     issued_list: Mapped[IssuedList] = relationship(back_populates="members")
 

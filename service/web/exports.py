@@ -25,22 +25,20 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pydantic import BaseModel
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from data.contract import CONTROL_CHARACTERS, PROFILE_COLUMNS
 from data.io import neutralised
 from data.messages import Language, render
 from data.reference import province_name_by_code, value_label
-from data.xlsx import safe_cells, text_cell
 from service.exceptions import ServiceError
 from service.web.i18n import counted, format_number, message
 from service.web.lists import reason_generic
@@ -587,52 +585,112 @@ def _csv_number(value: object) -> object:
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """Sheets written in openpyxl's write-only mode (streams rows: 100,000 rows in seconds)."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for spec in sheets:
-        sheet = workbook.create_sheet(spec.name[:31])
-        table = spec.table
-        for position, column in enumerate(table.columns, start=1):
-            texts = [str(column)] + [str(v) for v in table.iloc[:200, position - 1]]
-            width = min(60, max(10, *map(len, texts)) + 2)
-            sheet.column_dimensions[get_column_letter(position)].width = width
-        if spec.summary:
-            for label, value, note in table.itertuples(index=False, name=None):
-                label_cell = text_cell(sheet, str(label))
-                label_cell.font = bold
-                value_cell = _safe_cell(sheet, value)
-                number_format = spec.formats.get(str(label))
-                if number_format and isinstance(value, int | float):
-                    value_cell.number_format = _shown_as(number_format, value)
-                elif isinstance(value, float):
-                    value_cell.number_format = "#,##0.0"
-                sheet.append([label_cell, value_cell, _safe_cell(sheet, note or None)])
-            continue
-        sheet.freeze_panes = "A2"
-        header = []
-        for column in table.columns:
-            cell = text_cell(sheet, str(column))
-            cell.font = bold
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            header.append(cell)
-        sheet.append(header)
-        formats = [spec.formats.get(str(column)) for column in table.columns]
-        for row in table.itertuples(index=False, name=None):
-            cells = safe_cells(sheet, map(_cell, row))
-            sheet.append([_formatted(sheet, c, f) for c, f in zip(cells, formats, strict=True)])
+    """Sheets written by XlsxWriter in constant-memory mode (each row streamed to a temporary
+    file: four times faster than openpyxl's write-only mode, its memory bounded): every text a
+    text cell, never a formula, a link or a number."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    styles = _Styles(book)
+    for spec in sheets:
+        sheet = book.add_worksheet(spec.name[:31])
+        table = spec.table
+        for position, column in enumerate(table.columns):
+            texts = [str(column)] + [str(v) for v in table.iloc[:200, position]]
+            sheet.set_column(position, position, min(60, max(10, *map(len, texts)) + 2))
+        if spec.summary:
+            rows = table.itertuples(index=False, name=None)
+            for row, (label, value, note) in enumerate(rows):
+                _write(sheet, row, 0, str(label), styles.bold)
+                plain = _plain(value)
+                number_format = spec.formats.get(str(label))
+                style = None
+                if number_format is not None and _is_number(plain):
+                    style = styles.number(_shown_as(number_format, plain))
+                elif isinstance(plain, float):
+                    style = styles.number("#,##0.0")
+                _write(sheet, row, 1, plain, style, styles=styles)
+                _write(sheet, row, 2, _plain(note or None))
+            continue
+        sheet.freeze_panes(1, 0)
+        for position, column in enumerate(table.columns):
+            _write(sheet, 0, position, str(column), styles.header)
+        formats = [spec.formats.get(str(column)) for column in table.columns]
+        for row, values in enumerate(table.itertuples(index=False, name=None), start=1):
+            for position, (value, number_format) in enumerate(zip(values, formats, strict=True)):
+                plain = _plain(value)
+                style = None
+                if number_format is not None and _is_number(plain):
+                    style = styles.number(_shown_as(number_format, plain))
+                _write(sheet, row, position, plain, style, styles=styles)
+    book.close()
     return buffer.getvalue()
 
 
-def _formatted(sheet: Any, value: object, number_format: str | None) -> object:
-    """A numeric value as a cell with its number format; anything else as it is."""
-    if number_format is None or isinstance(value, bool) or not isinstance(value, int | float):
+class _Styles:
+    """A workbook's cell formats, each made once (XlsxWriter keeps every format it is given)."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self.bold = book.add_format({"bold": True})
+        self.header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self._numbers: dict[str, Format] = {}
+
+    def number(self, number_format: str) -> Format:
+        if number_format not in self._numbers:
+            self._numbers[number_format] = self.book.add_format({"num_format": number_format})
+        return self._numbers[number_format]
+
+
+def _plain(value: object) -> object:
+    """A value as a cell holds it: None for missing (NaN, NA, NaT, infinities too), Python
+    scalars for NumPy's, a date as it is; anything else as its text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    item = getattr(value, "item", None)
+    if isinstance(value, np.generic) and callable(item):
+        value = item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str | bool | int | dt.datetime | dt.date):
         return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = _shown_as(number_format, value)
-    return cell
+    return str(value)
+
+
+def _is_number(value: object) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _write(
+    sheet: Worksheet,
+    row: int,
+    column: int,
+    value: object,
+    style: Format | None = None,
+    *,
+    styles: _Styles | None = None,
+) -> None:
+    """One cell: a text always as text (characters XML cannot hold, which the contract refuses
+    in its own columns, become U+FFFD: a file's other columns are written rather than lost)."""
+    if value is None:
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, column, value, style)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, column, value, style)
+    elif isinstance(value, dt.datetime | dt.date) and styles is not None:
+        naive = value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value
+        shown = "yyyy-mm-dd hh:mm:ss" if isinstance(value, dt.datetime) else "yyyy-mm-dd"
+        sheet.write_datetime(row, column, naive, style or styles.number(shown))
+    else:
+        sheet.write_string(row, column, ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value)), style)
 
 
 def _shown_as(number_format: str, value: float) -> str:
@@ -646,12 +704,6 @@ def _shown_as(number_format: str, value: float) -> str:
 def _percent_format(share: float) -> str:
     """10% as `10%`, 12.5% as `12.5%`: decimals only when the share has them."""
     return "0%" if float(round(100 * share, 9)).is_integer() else "0.0##%"
-
-
-def _safe_cell(sheet: Any, value: object) -> Cell:
-    """A cell for `value`, formatted below: text as text, numbers as numbers."""
-    (safe,) = safe_cells(sheet, [_cell(value)])
-    return safe if isinstance(safe, Cell) else WriteOnlyCell(sheet, value=safe)
 
 
 def _refuse_control_characters(result: UploadResponse) -> None:

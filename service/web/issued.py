@@ -62,7 +62,7 @@ from service.program import (
 )
 from service.program_schemas import DEFAULT_EXPLORATION_SHARE, ListRequest
 from service.schemas import ModelRef, PrioritizeMsme, PrioritizeRequest, PrioritizeResponse
-from service.scoring import binding_out, explain_profiles
+from service.scoring import binding_out, explain_profiles, worded_reasons
 from service.web.form_numbers import understood_text
 from service.web.i18n import counted, format_number, message
 from service.web.lists import (
@@ -162,7 +162,12 @@ def reopened_list(
         issued.model_version,
     )
     explained: list[Any] = [[] for _ in selected_members]
-    if same_model and selected_members:
+    kept = [member.factors for member in selected_members]
+    if selected_members and all(factors is not None for factors in kept):
+        # The factors the list was shown with, worded in the reader's language: no model
+        # needed, and the reasons stay the list's own after the champion changes.
+        explained = worded_reasons([factors or () for factors in kept], language)
+    elif same_model and selected_members:
         assert loaded is not None
         profiles = [
             cast(PrioritizeMsme, PrioritizeMsme.model_construct(**member.profile))

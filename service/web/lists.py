@@ -67,9 +67,11 @@ from service.schemas import (
     PrioritizeResponse,
 )
 from service.scoring import (
-    explain_profiles,
+    Factor,
+    explain_factors,
     prioritize_profiles_with_result,
     shortfall_note,
+    worded_reasons,
 )
 from service.web.form_numbers import read_form_numbers
 from service.web.i18n import counted, format_bytes, format_number, message
@@ -109,6 +111,11 @@ Prioritize = Callable[
     [LoadedModel, PrioritizeRequest, SourceFile, Sequence[int]],
     tuple[PrioritizeResponse, AllocationResult],
 ]
+
+
+# Keeps a recorded list's selected MSMEs' factors (`ProgramStore.attach_factors`): the list's id,
+# then (feature, value, contribution) of each, by MSME id.
+KeepFactors = Callable[[str, Mapping[str, Sequence[Factor]]], None]
 
 
 def unrecorded(
@@ -229,9 +236,11 @@ def make_list(
     max_rows: int,
     prioritize: Prioritize = unrecorded,
     recorded: bool = False,
+    keep_factors: KeepFactors | None = None,
 ) -> UploadResponse:
     """File in, list out; every refusal (file, rows, constraints) as an UploadError. A list to be
-    `recorded` keeps the file's own columns, within the store's bounds (`own_column_problems`)."""
+    `recorded` keeps the file's own columns, within the store's bounds (`own_column_problems`),
+    and its selected MSMEs' factors (`keep_factors`)."""
     fmt = upload_format(filename, language)
     read = read_upload(path, filename, language, ReadLimits.for_upload(max_rows))
     raw = read.frame
@@ -243,7 +252,15 @@ def make_list(
             raise invalid_file(problems, len(frame), language)
     source = source_file(filename, fmt, read, columns)
     try:
-        return build_list(loaded, frame, options, language, source, prioritize=prioritize)
+        return build_list(
+            loaded,
+            frame,
+            options,
+            language,
+            source,
+            prioritize=prioritize,
+            keep_factors=keep_factors,
+        )
     except AllocationError as error:
         raise _refused(error, language) from None
 
@@ -598,6 +615,7 @@ def build_list(
     source: SourceFile,
     *,
     prioritize: Prioritize = unrecorded,
+    keep_factors: KeepFactors | None = None,
 ) -> UploadResponse:
     """The list `POST /v1/prioritize` would give for these rows, with display fields and reasons.
 
@@ -636,7 +654,14 @@ def build_list(
 
     position = {msme_id: i for i, msme_id in enumerate(frame["msme_id"])}
     chosen = [position[item.msme_id] for item in answer.selected]
-    explained = explain_profiles(loaded, [profiles[i] for i in chosen], language)
+    factors = explain_factors(loaded, [profiles[i] for i in chosen])
+    explained = worded_reasons(factors, language)
+    list_id = getattr(answer, "list_id", None)
+    if keep_factors is not None and list_id is not None:
+        # Kept with the recorded list: it reopens with these reasons, whatever model serves.
+        keep_factors(
+            list_id, {item.msme_id: row for item, row in zip(answer.selected, factors, strict=True)}
+        )
     names_by_code = _province_names()
     islands = _islands()
 

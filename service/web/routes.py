@@ -71,6 +71,7 @@ from service.web.issued import (
     reopened_list,
 )
 from service.web.lists import (
+    KeepFactors,
     Prioritize,
     UploadError,
     check_size,
@@ -480,9 +481,11 @@ async def _list_from_upload(  # noqa: PLR0917  (the routes' dependencies, passed
     language: Language,
     metrics: ServiceMetrics,
     record: Callable[[UploadOptions, str], Prioritize] | None = None,
+    keep_factors: KeepFactors | None = None,
 ) -> UploadResponse | JSONResponse:
     """The list made from an uploaded file, by `record(options, filename)` when given (a list
-    recorded as issued), else as POST /v1/prioritize makes it; a refusal as its answer."""
+    recorded as issued, its selected MSMEs' factors kept by `keep_factors`), else as
+    POST /v1/prioritize makes it; a refusal as its answer."""
     filename = _safe_name(file.filename)
     try:
         chosen, understood = parse_options(options, language)
@@ -500,6 +503,7 @@ async def _list_from_upload(  # noqa: PLR0917  (the routes' dependencies, passed
                 max_rows=settings.max_prioritize_msmes,
                 prioritize=prioritize,
                 recorded=record is not None,
+                keep_factors=keep_factors,
             )
     except UploadError as refused:
         return _refusal(refused)
@@ -561,7 +565,15 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
     answer: UploadResponse | JSONResponse | None = None
     try:
         answer = await _list_from_upload(
-            file, options, LISTS_UPLOAD_PATH, loaded, settings, language, metrics, record
+            file,
+            options,
+            LISTS_UPLOAD_PATH,
+            loaded,
+            settings,
+            language,
+            metrics,
+            record,
+            keep_factors=store.attach_factors,
         )
     finally:
         if claimed is not None and not isinstance(answer, UploadResponse):

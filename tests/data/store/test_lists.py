@@ -6,6 +6,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 
 from data.messages import render
@@ -52,6 +53,31 @@ def test_a_recorded_list_reads_back_whole(store: ProgramStore) -> None:
     assert (first.selection_probability, first.uplift) == (1.0, given[0].uplift)
     assert issued.members[4].reason_code == "below_rank_cutoff"
     assert issued.members[4].selected_by is None
+
+
+def test_the_factors_a_list_was_shown_with_are_kept_as_plain_json(store: ProgramStore) -> None:
+    list_id = record(store)
+    first, second = (member.msme_id for member in members(5, 3)[:2])
+    assert all(member.factors is None for member in store.get_list(list_id).members)
+
+    store.attach_factors(
+        list_id,
+        {
+            first: [
+                ("has_smartphone", np.bool_(False), np.float64(-0.012)),
+                ("workers", 3.0, 0.004),
+            ],
+            second: [("province_code", "32", 0.001)],
+        },
+    )
+
+    issued = store.get_list(list_id)
+    factors = {member.msme_id: member.factors for member in issued.members}
+    assert factors[first] == [("has_smartphone", False, -0.012), ("workers", 3.0, 0.004)]
+    assert factors[second] == [("province_code", "32", 0.001)]
+    assert sum(found is None for found in factors.values()) == 3
+    with pytest.raises(ListNotFoundError):
+        store.attach_factors("no-such-list", {first: []})
 
 
 def test_profiles_are_stored_as_plain_json(store: ProgramStore) -> None:

@@ -291,3 +291,43 @@ def test_a_list_recorded_before_the_store_kept_rows_and_figures_reopens_in_gener
         f"/v1/lists/{list_id}/export?format=csv&part=not_selected", headers=_headers(language)
     )
     assert exported.status_code == 200, exported.text
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_reopened_list_keeps_its_reasons_without_the_model_that_made_it(
+    client: TestClient, frame: pd.DataFrame, language: Language
+) -> None:
+    """The factors each selected MSME was shown with are kept (store revision 0007): the list
+    reopens with the same reasons, worded in the reader's language, when no model is loaded
+    or another one serves; a list recorded without them is explained again by the model that
+    made it, and has none under another."""
+    fresh, reopened = _fresh_and_reopened(client, frame, language)
+    store = client.app.state.program_store  # type: ignore[attr-defined]
+    issued = store.get_list(fresh["list_id"])
+    assert all(member.factors for member in issued.members if member.selected)
+    assert [item["reasons"] for item in reopened["selected"]] == [
+        item["reasons"] for item in fresh["selected"]
+    ]
+    other: Language = "en" if language == "id" else "id"
+    without_model = reopened_list(issued, None, language).model_dump(mode="json")
+    assert [item["reasons"] for item in without_model["selected"]] == [
+        item["reasons"] for item in fresh["selected"]
+    ]
+    in_other = reopened_list(issued, None, other).model_dump(mode="json")
+    codes = [[reason["code"] for reason in item["reasons"]] for item in in_other["selected"]]
+    assert codes == [[reason["code"] for reason in item["reasons"]] for item in fresh["selected"]]
+    texts = {reason["text"] for item in in_other["selected"] for reason in item["reasons"]}
+    assert texts.isdisjoint(
+        reason["text"] for item in fresh["selected"] for reason in item["reasons"]
+    )
+
+    older = dataclasses.replace(
+        issued,
+        members=tuple(dataclasses.replace(member, factors=None) for member in issued.members),
+    )
+    loaded = client.app.state.model_store.current  # type: ignore[attr-defined]
+    again = reopened_list(older, loaded, language).model_dump(mode="json")
+    assert [item["reasons"] for item in again["selected"]] == [
+        item["reasons"] for item in fresh["selected"]
+    ]
+    assert all(not item.reasons for item in reopened_list(older, None, language).selected)
