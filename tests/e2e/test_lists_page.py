@@ -179,9 +179,13 @@ def test_a_language_switch_rewords_the_list_on_screen_and_records_nothing(
     assert page.inner_text("#result-options").startswith(f"Dibuat dengan: {SLOTS} slot")
 
     choose_language(page, "en")
+    # The page rewords its own labels at once and the list's words when the reread answers:
+    # wait for those (the settings line is the server's `understood`, in the new language).
+    page.locator("#result-options", has_text=f"Built with: {SLOTS} slots").wait_for(
+        timeout=RESULT_TIMEOUT_MS
+    )
     page.locator("#notes", has_text=f"number {number}").wait_for(timeout=RESULT_TIMEOUT_MS)
     assert page.locator("#list tbody .drawn").all_inner_texts() == ["drawn at random"]
-    assert page.inner_text("#result-options").startswith(f"Built with: {SLOTS} slots")
     assert any(line.startswith("Exploration:") for line in page.inner_text("#notes").splitlines())
     shown = page.locator("#list tbody td.id-cell").all_inner_texts()
     assert sorted(shown) == sorted(issued.selected_ids)
