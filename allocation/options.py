@@ -8,7 +8,7 @@ import math
 from copy import copy
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
 from data.field_rules import FieldRuleError
@@ -115,12 +115,14 @@ class ListOptions(BaseModel):
         "reported with the list. 0 to 2^53 - 1 (9007199254740991), exact in every JSON client.",
     )
 
-    @model_validator(mode="after")
-    def _no_duplicate_shares(self) -> ListOptions:
-        pairs = [(share.column, share.value) for share in self.min_share]
+    @field_validator("min_share")
+    @classmethod
+    def _no_duplicate_shares(cls, shares: list[MinShare]) -> list[MinShare]:
+        """Refused at `min_share` (its problem names the field), not at the body."""
+        pairs = [(share.column, share.value) for share in shares]
         if len(set(pairs)) != len(pairs):
             raise FieldRuleError("field_share_twice")
-        return self
+        return shares
 
     @property
     def constrained(self) -> bool:

@@ -44,7 +44,7 @@ from service.program_schemas import (
     RecordedOutcomeOut,
     RecordedOutcomesPage,
 )
-from service.schemas import ExplorationOut, ModelRef
+from service.schemas import ExplorationOut, ModelRef, PrioritizeMsme
 from service.scoring import exploration_out, prioritize_profiles_with_result
 
 # Options of the list as asked, and the constraints it respected, as the store keeps them.
@@ -411,12 +411,19 @@ def list_detail(store: ProgramStore, list_id: str) -> IssuedListOut:
                 uplift=member.uplift,
                 segment=member.segment,
                 reason_code=member.reason_code,
-                profile=dict(member.profile),
+                profile=_every_field(member.profile),
                 extra=None if member.extra is None else dict(member.extra),
             )
             for member in issued.members
         ],
     )
+
+
+def _every_field(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored profile with every field of the request's profile, null where it was null or
+    not sent (the store keeps only the values), then any other field it holds."""
+    fields = {name: profile.get(name) for name in PrioritizeMsme.model_fields}
+    return fields | {name: value for name, value in profile.items() if name not in fields}
 
 
 def recorded_columns(issued: IssuedListRecord) -> list[str]:

@@ -256,7 +256,10 @@ class ListMemberOut(BaseModel):
     uplift: float | None
     segment: str | None
     reason_code: str | None = Field(description="Why it was left off, when it was.")
-    profile: dict[str, Any] = Field(description="The profile as scored.")
+    profile: dict[str, Any] = Field(
+        description="The profile as scored: every field of a request's profile, null where it "
+        "was null or not sent (`cost` too, on a list without a budget)."
+    )
     extra: dict[str, Any] | None = Field(
         default=None, description="The MSME's own columns as sent (`extra`, or the file's)."
     )

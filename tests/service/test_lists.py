@@ -94,6 +94,22 @@ def test_a_list_is_prioritized_recorded_and_read_back(
     assert all(m["selection_probability"] == 0.0 for m in others)
 
 
+def test_a_listed_profile_reads_back_with_every_field_null_where_it_was_null(
+    client: TestClient, profiles: list[dict[str, Any]]
+) -> None:
+    sent = [dict(profiles[0], monthly_revenue_idr=None), *profiles[1:5]]
+    issued = issue(client, sent)
+    detail = client.get(f"/v1/lists/{issued['list_id']}", headers=AUTH).json()
+    members = {member["msme_id"]: member for member in detail["members"]}
+    first = members[str(sent[0]["msme_id"])]["profile"]
+    assert "monthly_revenue_idr" in first and first["monthly_revenue_idr"] is None
+    assert first["cost"] is None  # no budget: no cost sent
+    assert all(
+        set(member["profile"]) == set(first) for member in members.values()
+    )  # one shape for every member
+    assert first["province_code"] == sent[0]["province_code"]
+
+
 def test_share_zero_is_recorded_and_gives_the_prioritize_list(
     client: TestClient, profiles: list[dict[str, Any]]
 ) -> None:

@@ -105,6 +105,18 @@ def test_minimum_shares_hold(client: TestClient, pool: list[dict[str, Any]]) -> 
     _everyone_once(result, pool)
 
 
+def test_a_minimum_share_given_twice_is_refused_at_min_share(
+    client: TestClient, pool: list[dict[str, Any]]
+) -> None:
+    share = {"column": "owner_gender", "value": "female", "share": 0.3}
+    body = {"msmes": pool[:20], "capacity": 5, "min_share": [share, share | {"share": 0.4}]}
+    refused = client.post("/v1/prioritize", json=body, headers=AUTH | {"Accept-Language": "en"})
+    assert refused.status_code == 422
+    [problem] = refused.json()["problems"]
+    assert problem["field"] == "min_share"
+    assert problem["reason"] == "min_share names the same column and value twice"
+
+
 def test_island_group_shares_are_derived_from_the_province(
     client: TestClient, pool: list[dict[str, Any]]
 ) -> None:
