@@ -17,22 +17,23 @@ import math
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeGuard
 from xml.etree.ElementTree import Element, ParseError
 
 import numpy as np
 import pandas as pd
+import xlsxwriter
 from defusedxml.ElementTree import fromstring as defused_fromstring
 from defusedxml.ElementTree import iterparse as defused_iterparse
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_ERROR, Cell
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_ERROR
 from openpyxl.packaging.manifest import Manifest
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, SHEET_MAIN_NS
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from data.limits import (
     XLSX_MAX_PART_BYTES,
@@ -360,45 +361,90 @@ def _cell_text(cell: Any) -> str:
 
 
 def write_workbook(target: Path | IO[bytes], sheets: Sequence[tuple[str, pd.DataFrame]]) -> None:
-    """Sheets with a header row, streamed in write-only mode; every text a text cell."""
-    workbook = Workbook(write_only=True)
+    """Sheets with a header row, written by XlsxWriter in constant-memory mode (rows streamed to
+    temporary files); every text a text cell, never a formula, a link or a number."""
+    book = new_workbook(target)
+    formats = CellFormats(book)
     for name, table in sheets:
-        sheet = workbook.create_sheet(name[:31])
-        sheet.append([text_cell(sheet, str(column)) for column in table.columns])
-        for row in table.itertuples(index=False, name=None):
-            sheet.append(safe_cells(sheet, row))
-    workbook.save(target)
+        sheet = book.add_worksheet(name[:31])
+        for position, column in enumerate(table.columns):
+            write_cell(sheet, 0, position, str(column))
+        for row, values in enumerate(table.itertuples(index=False, name=None), start=1):
+            for position, value in enumerate(values):
+                write_cell(sheet, row, position, plain_value(value), formats=formats)
+    book.close()
 
 
-def safe_cells(sheet: WriteOnlyWorksheet, values: Iterable[object]) -> list[object]:
-    """A row's values for `sheet.append`: texts as text cells, numbers as they are."""
-    return [_safe_value(sheet, value) for value in values]
+def new_workbook(target: Path | IO[bytes]) -> xlsxwriter.Workbook:
+    """An XlsxWriter workbook that streams its rows (constant memory) and takes every text as
+    text: no formulas, links or numbers made of strings."""
+    return xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
 
 
-def text_cell(sheet: WriteOnlyWorksheet, text: str) -> Cell:
-    """A cell that is text whatever it starts with (`=`, `+`, `@`: never a formula).
+class CellFormats:
+    """A workbook's number formats, each made once (XlsxWriter keeps every format it is given)."""
 
-    Characters XML cannot hold (control characters other than tab and line breaks) become U+FFFD:
-    the contract refuses them in its columns, and any other column is written rather than lost.
-    """
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", text))
-    cell.data_type = "s"
-    return cell
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self._numbers: dict[str, Format] = {}
+
+    def number(self, number_format: str) -> Format:
+        if number_format not in self._numbers:
+            self._numbers[number_format] = self.book.add_format({"num_format": number_format})
+        return self._numbers[number_format]
 
 
-def _safe_value(sheet: WriteOnlyWorksheet, value: object) -> object:
+def plain_value(value: object) -> object:
+    """A value as a cell holds it: None for missing (NaN, NA, NaT, infinities too), Python
+    scalars for NumPy's, a date as it is; anything else as its text."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, str):
-        return text_cell(sheet, value)
     item = getattr(value, "item", None)
     if isinstance(value, np.generic) and callable(item):
         value = item()
     if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if isinstance(value, bool | int | dt.datetime | dt.date | dt.time | dt.timedelta):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str | bool | int | dt.datetime | dt.date):
         return value
-    return text_cell(sheet, str(value))
+    return str(value)
+
+
+def is_number(value: object) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def write_cell(
+    sheet: Worksheet,
+    row: int,
+    column: int,
+    value: object,
+    style: Format | None = None,
+    *,
+    formats: CellFormats | None = None,
+) -> None:
+    """One cell: a text always as text (characters XML cannot hold, which the contract refuses
+    in its own columns, become U+FFFD: a file's other columns are written rather than lost); a
+    date with `formats`' date format (as text without `formats`)."""
+    if value is None:
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, column, value, style)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, column, value, style)
+    elif isinstance(value, dt.datetime | dt.date) and formats is not None:
+        naive = value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value
+        shown = "yyyy-mm-dd hh:mm:ss" if isinstance(value, dt.datetime) else "yyyy-mm-dd"
+        sheet.write_datetime(row, column, naive, style or formats.number(shown))
+    else:
+        sheet.write_string(row, column, ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value)), style)
 
 
 def _one_line(error: BaseException) -> str:

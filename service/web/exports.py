@@ -25,20 +25,18 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TypeGuard
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pydantic import BaseModel
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
 
 from data.contract import CONTROL_CHARACTERS, PROFILE_COLUMNS
 from data.io import neutralised
 from data.messages import Language, render
 from data.reference import province_name_by_code, value_label
+from data.xlsx import CellFormats, is_number, new_workbook, plain_value, write_cell
 from service.exceptions import ServiceError
 from service.web.i18n import counted, format_number, message
 from service.web.lists import reason_generic
@@ -589,15 +587,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     file: four times faster than openpyxl's write-only mode, its memory bounded): every text a
     text cell, never a formula, a link or a number."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    book = new_workbook(buffer)
     styles = _Styles(book)
     for spec in sheets:
         sheet = book.add_worksheet(spec.name[:31])
@@ -608,89 +598,39 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         if spec.summary:
             rows = table.itertuples(index=False, name=None)
             for row, (label, value, note) in enumerate(rows):
-                _write(sheet, row, 0, str(label), styles.bold)
-                plain = _plain(value)
+                write_cell(sheet, row, 0, str(label), styles.bold)
+                plain = plain_value(value)
                 number_format = spec.formats.get(str(label))
                 style = None
-                if number_format is not None and _is_number(plain):
+                if number_format is not None and is_number(plain):
                     style = styles.number(_shown_as(number_format, plain))
                 elif isinstance(plain, float):
                     style = styles.number("#,##0.0")
-                _write(sheet, row, 1, plain, style, styles=styles)
-                _write(sheet, row, 2, _plain(note or None))
+                write_cell(sheet, row, 1, plain, style, formats=styles)
+                write_cell(sheet, row, 2, plain_value(note or None))
             continue
         sheet.freeze_panes(1, 0)
         for position, column in enumerate(table.columns):
-            _write(sheet, 0, position, str(column), styles.header)
+            write_cell(sheet, 0, position, str(column), styles.header)
         formats = [spec.formats.get(str(column)) for column in table.columns]
         for row, values in enumerate(table.itertuples(index=False, name=None), start=1):
             for position, (value, number_format) in enumerate(zip(values, formats, strict=True)):
-                plain = _plain(value)
+                plain = plain_value(value)
                 style = None
-                if number_format is not None and _is_number(plain):
+                if number_format is not None and is_number(plain):
                     style = styles.number(_shown_as(number_format, plain))
-                _write(sheet, row, position, plain, style, styles=styles)
+                write_cell(sheet, row, position, plain, style, formats=styles)
     book.close()
     return buffer.getvalue()
 
 
-class _Styles:
-    """A workbook's cell formats, each made once (XlsxWriter keeps every format it is given)."""
+class _Styles(CellFormats):
+    """A workbook's cell formats, each made once: the header's, bold labels, number formats."""
 
     def __init__(self, book: xlsxwriter.Workbook) -> None:
-        self.book = book
+        super().__init__(book)
         self.bold = book.add_format({"bold": True})
         self.header = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-        self._numbers: dict[str, Format] = {}
-
-    def number(self, number_format: str) -> Format:
-        if number_format not in self._numbers:
-            self._numbers[number_format] = self.book.add_format({"num_format": number_format})
-        return self._numbers[number_format]
-
-
-def _plain(value: object) -> object:
-    """A value as a cell holds it: None for missing (NaN, NA, NaT, infinities too), Python
-    scalars for NumPy's, a date as it is; anything else as its text."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    item = getattr(value, "item", None)
-    if isinstance(value, np.generic) and callable(item):
-        value = item()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, str | bool | int | dt.datetime | dt.date):
-        return value
-    return str(value)
-
-
-def _is_number(value: object) -> TypeGuard[float]:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _write(
-    sheet: Worksheet,
-    row: int,
-    column: int,
-    value: object,
-    style: Format | None = None,
-    *,
-    styles: _Styles | None = None,
-) -> None:
-    """One cell: a text always as text (characters XML cannot hold, which the contract refuses
-    in its own columns, become U+FFFD: a file's other columns are written rather than lost)."""
-    if value is None:
-        return
-    if isinstance(value, bool):
-        sheet.write_boolean(row, column, value, style)
-    elif isinstance(value, int | float):
-        sheet.write_number(row, column, value, style)
-    elif isinstance(value, dt.datetime | dt.date) and styles is not None:
-        naive = value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value
-        shown = "yyyy-mm-dd hh:mm:ss" if isinstance(value, dt.datetime) else "yyyy-mm-dd"
-        sheet.write_datetime(row, column, naive, style or styles.number(shown))
-    else:
-        sheet.write_string(row, column, ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value)), style)
 
 
 def _shown_as(number_format: str, value: float) -> str:
