@@ -256,6 +256,7 @@ def promotion_gate(
         return GateResult(True, "champion: the first version (there was no champion)", None)
     tags = current.tags or {}
     recorded = tags.get(f"cv_{SELECTION_METRIC}")
+    champion_uplift: FloatArray | None = None  # the champion's scores of these rows, if read
     if tags.get("data_sha256") == data_sha256 and recorded is not None:
         champion_score = float(recorded)
         basis = "cross-validated on the same history"
@@ -274,7 +275,7 @@ def promotion_gate(
             )
             return GateResult(False, note, previous)
     metrics = {f"champion/{SELECTION_METRIC}": champion_score}
-    if basis == "on this history's rows" and uplift is not None:
+    if champion_uplift is not None and uplift is not None:
         paired = _paired_difference(y, t, uplift, champion_uplift, resamples=resamples, seed=seed)
         if paired is not None:
             metrics.update(paired[0])
