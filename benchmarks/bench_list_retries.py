@@ -13,26 +13,21 @@ list built). Also printed: the answer's size and the size kept in the store.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import platform
-import statistics
 import time
 import uuid
-from pathlib import Path
 
-from in_process import BENCH_KEY, ready_service, repeated_candidates
+from in_process import (
+    BENCH_KEY,
+    list_arguments,
+    print_timings,
+    ready_service,
+    repeated_candidates,
+)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", required=True, help="TRACKING_URI|MODEL_URI")
-    parser.add_argument("--candidates", type=Path, required=True)
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--capacity", type=int, default=3_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
+    args = list_arguments(__doc__.splitlines()[0], rows=100_000, capacity=3_000)
 
     from sqlalchemy import func, select
 
@@ -67,16 +62,12 @@ def main() -> None:
             kept = session.scalar(select(func.max(func.length(RequestClaim.reply))))
         sizes = (len(first.content), int(kept or 0))
 
-    print(
-        f"POST /v1/lists, {args.rows:,} MSMEs, {args.capacity:,} slots; {args.repeats} repeats; "
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print_timings(
+        f"POST /v1/lists, {args.rows:,} MSMEs, {args.capacity:,} slots",
+        args.repeats,
+        timings,
+        "request",
     )
-    print("| request | median s | min s | max s |")
-    print("|---|---|---|---|")
-    for name, values in timings.items():
-        print(
-            f"| {name} | {statistics.median(values):.2f} | {min(values):.2f} | {max(values):.2f} |"
-        )
     print(f"answer {sizes[0] / 1e6:.1f} MB; kept in the store {sizes[1] / 1e6:.2f} MB (gzip)")
 
 

@@ -15,25 +15,20 @@ revision 0006 reads.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import platform
-import statistics
 import time
-from pathlib import Path
 
-from in_process import BENCH_KEY, ready_service, repeated_candidates
+from in_process import (
+    BENCH_KEY,
+    list_arguments,
+    print_timings,
+    ready_service,
+    repeated_candidates,
+)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", required=True, help="TRACKING_URI|MODEL_URI")
-    parser.add_argument("--candidates", type=Path, required=True)
-    parser.add_argument("--rows", type=int, default=20_000)
-    parser.add_argument("--capacity", type=int, default=2_000)
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
+    args = list_arguments(__doc__.splitlines()[0], rows=20_000, capacity=2_000)
 
     from sqlalchemy import text
 
@@ -75,17 +70,12 @@ def main() -> None:
                     found.append(time.perf_counter() - started)
                     assert answer.status_code == 200, answer.text[:300]
 
-    print(
-        f"a page list of {args.rows:,} candidates, {args.capacity:,} slots; {args.repeats} "
-        f"repeats; {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}"
+    print_timings(
+        f"a page list of {args.rows:,} candidates, {args.capacity:,} slots",
+        args.repeats,
+        timings,
+        "request",
     )
-    print("| request | median s | min s | max s |")
-    print("|---|---|---|---|")
-    for name, values in timings.items():
-        print(
-            f"| {name} | {statistics.median(values):.2f} | {min(values):.2f} | {max(values):.2f} |"
-        )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,10 @@ file repeated to the rows asked for."""
 
 from __future__ import annotations
 
+import argparse
+import os
+import platform
+import statistics
 import tempfile
 import time
 from collections.abc import Iterator
@@ -14,6 +18,18 @@ from typing import Any
 import pandas as pd
 
 BENCH_KEY = "bench-key-0123456789abcdef"
+
+
+def list_arguments(description: str, *, rows: int, capacity: int) -> argparse.Namespace:
+    """The options every list benchmark takes: the model, the candidates file, how many
+    candidates and slots, and how many repeats."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--model", required=True, help="TRACKING_URI|MODEL_URI")
+    parser.add_argument("--candidates", type=Path, required=True)
+    parser.add_argument("--rows", type=int, default=rows)
+    parser.add_argument("--capacity", type=int, default=capacity)
+    parser.add_argument("--repeats", type=int, default=3)
+    return parser.parse_args()
 
 
 def repeated_candidates(path: Path, rows: int, prefix: str) -> pd.DataFrame:
@@ -55,3 +71,18 @@ def ready_service(model: str) -> Iterator[tuple[Any, Any]]:
                     raise SystemExit("the model did not load in 10 minutes")
                 time.sleep(0.5)
             yield client, app
+
+
+def print_timings(what: str, repeats: int, timings: dict[str, list[float]], column: str) -> None:
+    """`what` was measured, on which machine, then a Markdown table of medians, minima and
+    maxima in seconds, one row per entry of `timings`."""
+    print(
+        f"{what}; {repeats} repeats; {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}"
+    )
+    print(f"| {column} | median s | min s | max s |")
+    print("|---|---|---|---|")
+    for name, values in timings.items():
+        print(
+            f"| {name} | {statistics.median(values):.2f} | {min(values):.2f} | {max(values):.2f} |"
+        )

@@ -154,12 +154,16 @@ class MetricsMiddleware:
             return
         start = time.perf_counter()
         status = 500
+        answered: float | None = None
 
         async def send_with_status(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
             await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                # The answer is complete: a background task run after it is not its time.
+                answered = time.perf_counter()
 
         try:
             await self.app(scope, receive, send_with_status)
@@ -169,4 +173,5 @@ class MetricsMiddleware:
                 label = scope["path"] if scope["path"] in self.known_paths else "unmatched"
             labels = (label, scope["method"], str(status))
             self.metrics.requests.labels(*labels).inc()
-            self.metrics.latency.labels(*labels).observe(time.perf_counter() - start)
+            finished = time.perf_counter() if answered is None else answered
+            self.metrics.latency.labels(*labels).observe(finished - start)

@@ -4,12 +4,14 @@ record outcomes. Plain functions over a `ProgramStore`; the routes only parse an
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
 from allocation import AllocationRequest, AllocationResult, Exploration
 from allocation.explain import BindingConstraint, Note, NotSelectedReasons
@@ -45,20 +47,24 @@ from service.program_schemas import (
     RecordedOutcomesPage,
 )
 from service.schemas import ExplorationOut, ModelRef, PrioritizeMsme
-from service.scoring import exploration_out, prioritize_profiles_with_result
+from service.scoring import exploration_out, factors_by_msme, prioritize_profiles_with_result
 
 # Options of the list as asked, and the constraints it respected, as the store keeps them.
 OPTION_FIELDS = ("capacity", "exclude_digital", "only_beneficial", "exploration_share")
 CONSTRAINT_FIELDS = ("quotas", "min_share", "budget")
 EXTRA_FIELD = "extra"  # a candidate's own columns (`ListMsme.extra`), kept beside its profile
+logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
 class IssuedReply:
-    """A list issued and recorded, as `POST /v1/lists` answers it: its id and the JSON body."""
+    """A list issued and recorded, as `POST /v1/lists` answers it: its id and the JSON body;
+    and the profiles of its selected MSMEs (by rank), whose factors the list is to keep
+    (`keep_selected_factors`)."""
 
     list_id: str
     payload: bytes
+    selected: tuple[BaseModel, ...] = ()
 
 
 def issue_list(
@@ -77,7 +83,30 @@ def issue_list(
     issued, _, payload = _issue(
         loaded, body, store, created_by=created_by, language=language, request=request
     )
-    return IssuedReply(issued.list_id, payload or issued.model_dump_json().encode())
+    profiles: dict[str, BaseModel] = {str(msme.__dict__["msme_id"]): msme for msme in body.msmes}
+    return IssuedReply(
+        issued.list_id,
+        payload or issued.model_dump_json().encode(),
+        tuple(profiles[entry.msme_id] for entry in issued.selected),
+    )
+
+
+def keep_selected_factors(
+    store: ProgramStore, loaded: LoadedModel, list_id: str, selected: Sequence[BaseModel]
+) -> None:
+    """Keep with a recorded list its selected MSMEs' top factors, as a list made on the page
+    keeps them (`factors_by_msme`), for it to reopen with its reasons whatever model serves.
+    Run after the answer is sent, it never raises: a failure (store down, list gone) is logged
+    by the list's id and the error's kind only (never a profile's values), and the list reopens
+    as one recorded without factors."""
+    try:
+        store.attach_factors(list_id, factors_by_msme(loaded, selected))
+    except Exception as exc:
+        logger.warning(
+            "factors of list %s not kept (it reopens without them): %s",
+            list_id,
+            type(exc).__name__,
+        )
 
 
 def issue_list_with_result(

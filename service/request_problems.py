@@ -108,6 +108,7 @@ REQUEST_PROBLEM_CODES: dict[str, tuple[str, ...]] = {
     "field_wrong_form": ("field", "pattern"),
     "field_not_allowed": ("field", "expected"),
     "field_json_invalid_at": ("field", "line", "column"),
+    "field_json_number_too_long_at": ("field", "line", "column"),
     "field_share_value": ("field", "column", "expected"),
     "field_share_twice": (),
     "field_duplicate": ("field", "first"),
@@ -193,7 +194,10 @@ def problem_message(error: Mapping[str, Any]) -> tuple[str, dict[str, object]]:
     elif code == "field_json_invalid":
         position = _JSON_POSITION.search(str(context.get("error", "")))
         if position:
-            code = "field_json_invalid_at"
+            # serde_json's "number out of range": digits beyond what any number field holds
+            # (a 5,000-digit integer), which is well-formed JSON, so say so.
+            too_long = str(context.get("error", "")).startswith("number out of range")
+            code = "field_json_number_too_long_at" if too_long else "field_json_invalid_at"
             params = {"line": int(position[1]), "column": int(position[2])}
     if code in _COUNTED and params.get("limit") == 1:
         code += "_one"

@@ -161,6 +161,15 @@ def explain_factors(loaded: LoadedModel, profiles: Sequence[BaseModel]) -> list[
         return factors
 
 
+def factors_by_msme(loaded: LoadedModel, profiles: Sequence[BaseModel]) -> dict[str, list[Factor]]:
+    """`explain_factors` of a recorded list's selected MSMEs, by MSME id (in `profiles` order):
+    what the list keeps for them (`ProgramStore.attach_factors`), whatever path recorded it."""
+    return {
+        str(profile.__dict__["msme_id"]): row
+        for profile, row in zip(profiles, explain_factors(loaded, profiles), strict=True)
+    }
+
+
 def worded_reasons(
     factors: Sequence[Sequence[tuple[str, Any, float]]], language: Language
 ) -> list[list[Reason]]:

@@ -162,6 +162,8 @@ MESSAGES: dict[str, str] = {
     "field_not_allowed": "{field} must be one of: {expected}",
     "field_json_invalid": "{field} is not valid JSON",
     "field_json_invalid_at": "{field} is not valid JSON (line {line}, column {column})",
+    "field_json_number_too_long_at": "{field} holds a number too long to read (line {line}, "
+    "column {column}): send at most 4,300 digits",
     "field_not_object": "{field} must be a JSON object",
     "field_not_list": "{field} must be a list (a JSON array)",
     "field_not_date": "{field} must be a date written YYYY-MM-DD, like 2025-03-01",

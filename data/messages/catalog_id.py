@@ -174,6 +174,8 @@ MESSAGES: dict[str, str] = {
     "field_not_allowed": "{field} harus salah satu dari: {expected}",
     "field_json_invalid": "{field} bukan JSON yang sah",
     "field_json_invalid_at": "{field} bukan JSON yang sah (baris {line}, kolom {column})",
+    "field_json_number_too_long_at": "{field} memuat angka yang terlalu panjang untuk dibaca "
+    "(baris {line}, kolom {column}): kirim paling banyak 4.300 digit",
     "field_not_object": "{field} harus berupa objek JSON",
     "field_not_list": "{field} harus berupa daftar (array JSON)",
     "field_not_date": "{field} harus tanggal berbentuk TTTT-BB-HH, mis. 2025-03-01",

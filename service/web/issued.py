@@ -3,10 +3,11 @@ shows it, and an outcomes file recorded against a list. No HTTP here.
 
 Recording is `service.program.issue_list_with_result`, the function behind `POST /v1/lists`;
 reopening reads the store, never scores the list again (the reasons of the listed MSMEs are
-explained again only by the very model version that made the list). A reopened list reads as the
-fresh one: each MSME's spreadsheet row, the left-out MSMEs in the list's order with their reasons
-worded from the recorded figures, the cost column under its own name. Lists recorded before the
-store kept these show rows as 0 and the reasons in general words.
+worded from the factors the list kept, page and API lists alike; a list without them is explained
+again only by the very model version that made it). A reopened list reads as the fresh one:
+each MSME's spreadsheet row, the left-out MSMEs in the list's order with their reasons worded
+from the recorded figures, the cost column under its own name. Lists recorded before the store
+kept these show rows as 0 and the reasons in general words.
 """
 
 from __future__ import annotations

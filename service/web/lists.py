@@ -68,7 +68,7 @@ from service.schemas import (
 )
 from service.scoring import (
     Factor,
-    explain_factors,
+    factors_by_msme,
     prioritize_profiles_with_result,
     shortfall_note,
     worded_reasons,
@@ -654,14 +654,12 @@ def build_list(
 
     position = {msme_id: i for i, msme_id in enumerate(frame["msme_id"])}
     chosen = [position[item.msme_id] for item in answer.selected]
-    factors = explain_factors(loaded, [profiles[i] for i in chosen])
-    explained = worded_reasons(factors, language)
+    factors = factors_by_msme(loaded, [profiles[i] for i in chosen])
+    explained = worded_reasons(list(factors.values()), language)
     list_id = getattr(answer, "list_id", None)
     if keep_factors is not None and list_id is not None:
         # Kept with the recorded list: it reopens with these reasons, whatever model serves.
-        keep_factors(
-            list_id, {item.msme_id: row for item, row in zip(answer.selected, factors, strict=True)}
-        )
+        keep_factors(list_id, factors)
     names_by_code = _province_names()
     islands = _islands()
 

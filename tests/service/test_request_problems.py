@@ -250,6 +250,22 @@ def test_a_body_that_is_not_json_or_not_an_object_names_the_body(client: TestCli
             "reason": "isi permintaan bukan JSON yang sah (baris 1, kolom 11)",
         }
     ]
+    digits = "9" * 5_000  # well-formed JSON, but no number field holds it
+    too_long = client.post(
+        "/v1/scores",
+        content=b'{"msmes": [{"workers": ' + digits.encode() + b"}]}",
+        headers=headers | {"Accept-Language": "en"},
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["problems"] == [
+        {
+            "field": None,
+            "type": "json_invalid",
+            "reason": "the request body holds a number too long to read (line 1, column 4325): "
+            "send at most 4,300 digits",
+        }
+    ]
+    assert digits[:50] not in too_long.text
     listed = _answer(client, "/v1/outcomes", [1, 2], "en")
     assert listed["problems"] == [
         {"field": None, "type": "model_type", "reason": "the request body must be a JSON object"}
