@@ -70,11 +70,13 @@ def simulate(
 ) -> None:
     """Simulate mentoring histories, candidates and true effects, calibrated to public data.
 
-    Files of an earlier simulation in the output folder are replaced (a note names them)."""
+    Files of an earlier simulation in the output folder are replaced, in the other format
+    removed (a note names them); other files stay."""
     from data.io import DataFileError
-    from data.simulate import candidate_count, simulate_to_dir, simulation_paths
+    from data.simulate import candidate_count, other_format, simulate_to_dir, simulation_paths
 
     earlier = [path.name for path in simulation_paths(output, fmt).values() if path.exists()]
+    other = [p for p in simulation_paths(output, other_format(fmt)).values() if p.is_file()]
     try:
         paths = simulate_to_dir(rows=rows, seed=seed, output=output, fmt=fmt, candidates=candidates)
     except DataFileError as error:
@@ -82,6 +84,11 @@ def simulate(
         raise typer.Exit(2) from None
     if earlier:
         console.note(f"replaced {', '.join(earlier)} in {output} (files of an earlier simulation)")
+    if removed := [path.name for path in other if not path.exists()]:
+        console.note(
+            f"removed {', '.join(removed)} from {output} (files of an earlier simulation, "
+            f"in {other_format(fmt)})"
+        )
     shown = candidate_count(rows, candidates)
     console.line(f"history: {paths['history']} ({rows:,} mentoring records, seed {seed})")
     console.line(f"candidates: {paths['candidates']} ({shown:,} MSMEs to rank)")
@@ -94,7 +101,10 @@ def validate(
     ],
     kind: Annotated[
         Literal["auto", "profile", "history"],
-        typer.Option(help="Contract to check against; auto: history when outcome columns exist."),
+        typer.Option(
+            help="Contract to check against; auto: history when a history column (mentored, "
+            "digitalized, cohort) exists."
+        ),
     ] = "auto",
     lang: LangArg = "en",
 ) -> None:
@@ -105,6 +115,8 @@ def validate(
 def validate_file_command(path: Path, kind: KindArg = "auto", language: Language = "en") -> int:
     """`umkm validate`: every problem on its own line, then the counts (stdout); the exit code.
 
+    A history is also checked for what training needs of its usable rows together (both arms,
+    both outcomes in each: `ValidationResult.arm_problems`), so a file that passes can be trained.
     0 when the file has no problem, 1 when it has problems, 2 when it cannot be read (stderr).
     """
     from data.io import DataFileError
@@ -115,29 +127,30 @@ def validate_file_command(path: Path, kind: KindArg = "auto", language: Language
     except DataFileError as error:
         console.error(str(error), language=language)
         return 2
+    problems = [*result.problems, *result.arm_problems()]
     out = console.stdout()
     if language != "en":
         from data.messages import render
 
-        for problem in result.problems[:MAX_PRINTED_PROBLEMS]:
+        for problem in problems[:MAX_PRINTED_PROBLEMS]:
             console.line(problem_line(problem, language), out)
-        hidden = len(result.problems) - MAX_PRINTED_PROBLEMS
+        hidden = len(problems) - MAX_PRINTED_PROBLEMS
         if hidden > 0:
             console.line(render("cli_more_problems", {"count": hidden}, language), out)
-        checked = {"path": str(path), "count": len(result.problems)}
+        checked = {"path": str(path), "count": len(problems)}
         console.line(render(f"cli_checked_{result.kind}", checked, language), out)
         counts = {"rows": result.n_rows, "valid": result.n_valid, "rejected": result.n_rejected}
         console.line(render("cli_rows", counts, language), out)
-        return 0 if result.ok else 1
-    for problem in result.problems[:MAX_PRINTED_PROBLEMS]:
+        return 1 if problems else 0
+    for problem in problems[:MAX_PRINTED_PROBLEMS]:
         console.line(str(problem), out)
-    hidden = len(result.problems) - MAX_PRINTED_PROBLEMS
+    hidden = len(problems) - MAX_PRINTED_PROBLEMS
     if hidden > 0:
         console.line(f"... and {hidden} more problems", out)
-    noun = "problem" if len(result.problems) == 1 else "problems"
-    console.line(f"{path}: checked as a {result.kind} file, {len(result.problems)} {noun}", out)
+    noun = "problem" if len(problems) == 1 else "problems"
+    console.line(f"{path}: checked as a {result.kind} file, {len(problems)} {noun}", out)
     console.line(result.summary(), out)
-    return 0 if result.ok else 1
+    return 1 if problems else 0
 
 
 def register(app: typer.Typer) -> None:

@@ -332,6 +332,9 @@ HISTORY_EXTRA_COLUMNS: tuple[ColumnSpec, ...] = (
 )
 
 HISTORY_COLUMNS: tuple[ColumnSpec, ...] = PROFILE_COLUMNS + HISTORY_EXTRA_COLUMNS
+# Columns only a history has: a file with any of them is checked as a history (`validate`'s
+# `--kind auto`), so a history whose mentoring columns are renamed is told they are missing.
+HISTORY_ONLY_COLUMNS: tuple[str, ...] = tuple(spec.name for spec in HISTORY_EXTRA_COLUMNS)
 
 ID_COLUMN = "msme_id"
 TREATMENT_COLUMN = "mentored"
@@ -341,6 +344,9 @@ OUTCOME_COLUMN = "digitalized"
 # the mentored or among the not mentored, a history is too thin to learn who benefits (weak
 # evidence, never promoted). Here so `umkm export-history` can warn of it too.
 MIN_EVENTS_PER_ARM = 50
+# Fewer usable rows than this among the mentored or among the not mentored and no uplift can be
+# learnt at all: `umkm train` refuses the history and `umkm validate` says so.
+MIN_ROWS_PER_ARM = 20
 
 # Fields every scored row carries, whatever the config (also for non-MSME data).
 SCORE_FIELDS = ("p_digital_if_mentored", "p_digital_if_not", "uplift", "segment")

@@ -12,12 +12,16 @@ else Windows-1252; numbers with a decimal comma and thousands dots (detected per
 rewritten with a dot: the one exception to "as the file holds", so that validation and every
 caller read one form; a workbook's number cells are exact and no vote on how its text cells are
 written); a header below title rows, found among the first HEADER_SEARCH_ROWS rows. A ".csv"
-holding binary content (a PDF, a workbook) is refused as not a CSV file.
+holding binary content (a PDF, a workbook) is refused as not a CSV file; one whose rows do not
+fit its header names the row with a value beyond the header (one empty field more, a trailing
+separator, is let pass) or the line where a quoted cell that never closes begins.
 `read_table` reads the header from row 1 only, for callers that number rows from 2.
 
 Reading is bounded (`data.limits.ReadLimits`): Parquet by its metadata before any row is read,
 CSV while streaming in chunks, XLSX by `data.xlsx`. Writing is safe to open in a spreadsheet (no
-text becomes a formula) and atomic: a file appears complete under its name, or not at all.
+text becomes a formula) and atomic: a file appears complete under its name, or not at all, with
+the permissions a plain `open(path, "w")` would give it (an existing file's, else 0o666 less the
+umask), not the 0o600 of `tempfile.mkstemp`.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ import csv
 import dataclasses
 import errno
 import os
-import tempfile
+import secrets
+import stat
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -278,17 +283,19 @@ def atomic_write(path: Path) -> Iterator[Path]:
 def atomic_outputs(paths: Sequence[Path]) -> Iterator[tuple[Path, ...]]:
     """`atomic_write` for files that belong together (a list and its not-selected file): every
     one is written to a temporary name first, then all are renamed; if a rename fails, the ones
-    already renamed are removed, so the set appears whole or not at all."""
+    already renamed are removed, so the set appears whole or not at all.
+
+    Each file ends with the permissions `open(path, "w")` would give it: an existing file's
+    (`keep_mode`), else 0o666 less the umask (`plain_temporary`)."""
     temporaries: dict[Path, Path] = {}  # temporary -> final name
     try:
         for path in paths:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(
-                prefix=f".{path.name}.", suffix=".partial", dir=path.parent
-            )
-            os.close(handle)
-            temporaries[Path(name)] = path
+            temporary = plain_temporary(path.parent, f".{path.name}.", ".partial")
+            temporaries[temporary] = path
         yield tuple(temporaries)
+        for temporary, path in temporaries.items():
+            keep_mode(path, temporary)
         renamed: list[Path] = []
         try:
             for temporary, path in temporaries.items():
@@ -306,6 +313,44 @@ def atomic_outputs(paths: Sequence[Path]) -> Iterator[tuple[Path, ...]]:
     finally:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
+
+
+# Unused temporary names tried before giving up (tempfile tries as many as TMP_MAX).
+TEMPORARY_NAME_TRIES = 100
+
+
+def plain_temporary(
+    folder: Path, prefix: str, suffix: str = "", *, directory: bool = False
+) -> Path:
+    """A new empty file (a folder with `directory`) under an unused name in `folder`, created
+    with the permissions a plain `open(path, "w")` (`mkdir`) gives: 0o666 (0o777) less the
+    umask and as the folder's default ACL says, applied by the kernel as it creates it.
+
+    Not `tempfile.mkstemp`/`mkdtemp`, which create 0o600/0o700 on purpose and take no mode; and
+    no umask read: `os.umask` can only be read by setting it, for the whole process, which races
+    with files other threads create meanwhile."""
+    for _ in range(TEMPORARY_NAME_TRIES):
+        path = folder / f"{prefix}{secrets.token_hex(6)}{suffix}"
+        try:
+            if directory:
+                path.mkdir(mode=0o777)
+            else:
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                os.close(os.open(path, flags, 0o666))
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(errno.EEXIST, "no unused temporary name", str(folder / prefix))
+
+
+def keep_mode(existing: Path, replacement: Path) -> None:
+    """Give `replacement` the permission bits of `existing`, the file (or folder) it is about to
+    replace, as overwriting it in place would keep them; nothing when there is none."""
+    try:
+        mode = stat.S_IMODE(existing.stat().st_mode) & 0o777
+    except FileNotFoundError:
+        return
+    replacement.chmod(mode)
 
 
 def _write_error(target: Path, error: OSError) -> tuple[str, str]:
@@ -446,6 +491,7 @@ def _read_csv(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.Dat
     _refuse_binary(path)
     encoding = _detect_encoding(path)
     separator = _sniff_delimiter(path, encoding)
+    header_row, width = 1, None  # unknown until the header search has read the first rows
     try:
         records, lines = _first_records(path, encoding, separator)
         index, info = _header_choice(records, find_header)
@@ -454,10 +500,17 @@ def _read_csv(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.Dat
         # the table: the grid is as wide as the widest row down to the best candidate.
         header_width = len(records[index]) if records else 0
         width = max((len(r) for r in records[index : max(index, info.best_row - 1) + 1]), default=0)
+        header_row = info.header_row
+        if not width:
+            raise pd.errors.EmptyDataError("no columns")
         _check_csv_width(path, width, limits)
         padded = width > header_width
         # header=None keeps duplicate header names as they are (pandas would rename them to
-        # "name.1"); blank lines stay as rows so row numbers match the spreadsheet.
+        # "name.1"); blank lines stay as rows so row numbers match the spreadsheet. One spare
+        # column past the width: a row with a field too many fills it and is refused below
+        # (`_within_width`), two too many pandas refuses. Without it pandas takes each chunk's
+        # width from the chunk's first line: a row starting a chunk lost its extra field, and a
+        # short one failed the row after it.
         chunks = pd.read_csv(
             path,
             header=None,
@@ -467,11 +520,12 @@ def _read_csv(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.Dat
             encoding=_python_encoding(encoding),
             sep=separator,
             skiprows=skipped,
-            names=list(range(width)) if padded else None,
+            names=list(range(width + 1)),
+            index_col=False,  # never the first field as an index, even in a row too wide
             chunksize=CSV_CHUNK_ROWS,
         )
         with chunks:
-            grid = _bounded_rows(path, chunks, limits)
+            grid = _bounded_rows(path, _within_width(chunks, width), limits)
         if padded:
             grid = grid.fillna("")
     except UnicodeDecodeError as error:  # not expected: the encoding was checked
@@ -482,9 +536,9 @@ def _read_csv(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.Dat
         ) from error
     except pd.errors.EmptyDataError as error:
         raise DataFileError(f"{path}: file is empty", code="file_empty") from error
-    except (pd.errors.ParserError, ValueError, csv.Error) as error:
-        raise DataFileError(
-            f"{path}: not a readable CSV file: {_one_line(error)}", code="file_not_csv"
+    except (_WiderThanHeaderError, pd.errors.ParserError, ValueError, csv.Error) as error:
+        raise _csv_problem(
+            path, error, encoding=encoding, separator=separator, header_row=header_row, width=width
         ) from error
     frame, numbers = _read_numbers(_header_from_first_row(grid), separator, workbook=False)
     return frame, dataclasses.replace(
@@ -494,6 +548,112 @@ def _read_csv(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.Dat
         decimal=numbers.decimal,
         thousands=numbers.thousands,
     )
+
+
+class _WiderThanHeaderError(ValueError):
+    """A row read with a value beyond the header (in the spare column); `row` counts from the
+    header, 0."""
+
+    def __init__(self, row: int) -> None:
+        super().__init__(f"row {row} below the header has more fields than the header")
+        self.row = row
+
+
+def _within_width(chunks: Iterator[pd.DataFrame], width: int) -> Iterator[pd.DataFrame]:
+    """The chunks without their spare column (position `width`), refusing the first row that
+    holds a value there. An empty one is let pass: pandas pads every shorter row with empty
+    cells up to the spare column, so a trailing separator (one empty field more than the
+    header) cannot be told from them, and it holds nothing."""
+    rows = 0
+    for chunk in chunks:
+        spare = chunk.iloc[:, width]
+        beyond = (spare.notna() & (spare != "")).to_numpy(dtype=bool)
+        if beyond.any():
+            raise _WiderThanHeaderError(rows + int(beyond.argmax()))
+        rows += len(chunk)
+        yield chunk.iloc[:, :width]
+
+
+# pandas' words (C parser) for a file ending inside a quoted field.
+PANDAS_UNCLOSED_QUOTE = "EOF inside string"
+
+
+def _csv_problem(
+    path: Path,
+    error: Exception,
+    *,
+    encoding: str,
+    separator: str,
+    header_row: int,
+    width: int | None,
+) -> DataFileError:
+    """Why a CSV file cannot be parsed, in the user's terms: the first row with more fields than
+    the header's `width` (its spreadsheet row), or the line where a quoted cell that is never
+    closed begins; else the parser's own words. Found again with Python's csv reader, which
+    numbers rows as the header search did, and only on this failing path."""
+    wide, last_start = _scan_records(path, encoding, separator, header_row, width)
+    if wide is None and isinstance(error, _WiderThanHeaderError) and width is not None:
+        wide = (header_row + error.row, width + 1)  # the readers disagree: pandas' count
+    if wide is not None and width is not None:
+        row, found = wide
+        return DataFileError(
+            f"{path}: not a readable CSV file: row {row} has {found} fields where the header "
+            f"has {width}: a separator ({_shown(separator)}) too many, or a cell holding it "
+            "without quotes around the cell",
+            code="file_csv_extra_fields",
+            params={"row": row, "found": found, "expected": width},
+        )
+    # A cell past csv's field limit (131,072 characters) is a quote that never closed, too.
+    unclosed = isinstance(error, csv.Error) or PANDAS_UNCLOSED_QUOTE in str(error)
+    if unclosed and _has_quote(path, encoding, last_start):
+        return DataFileError(
+            f"{path}: not a readable CSV file: a quoted cell from line {last_start} is never "
+            'closed, so the rest of the file reads as one cell: add the closing quote (") or '
+            "remove the opening one",
+            code="file_csv_unclosed_quote",
+            params={"line": last_start},
+        )
+    return DataFileError(
+        f"{path}: not a readable CSV file: {_one_line(error)}", code="file_not_csv"
+    )
+
+
+def _scan_records(
+    path: Path, encoding: str, separator: str, header_row: int, width: int | None
+) -> tuple[tuple[int, int] | None, int]:
+    """The first row below the header that is `_too_wide` for `width` fields (None: not looked
+    for), as (spreadsheet row, fields), or None; and the line the last record read begins on."""
+    begins = last = 1  # the line the next record begins on; the last record's
+    with path.open(encoding=_python_encoding(encoding), newline="") as handle:
+        reader = csv.reader(handle, delimiter=separator)
+        try:
+            for row, record in enumerate(reader, start=1):
+                last = begins
+                if width is not None and row > header_row and _too_wide(record, width):
+                    return (row, len(record)), last
+                begins = reader.line_num + 1
+        except csv.Error:  # past the field limit: the record from `begins` runs on to it
+            last = begins
+    return None, last
+
+
+def _too_wide(record: Sequence[str], width: int) -> bool:
+    """A row the reading refuses: a value beyond the header's `width` fields, or two fields
+    more (one empty field more is a trailing separator, see `_within_width`)."""
+    return len(record) > width + 1 or (len(record) > width and record[width] != "")
+
+
+def _has_quote(path: Path, encoding: str, line: int) -> bool:
+    """Whether line `line` (from 1) of the file holds a double quote."""
+    with path.open(encoding=_python_encoding(encoding), newline="") as handle:
+        for number, text in enumerate(handle, start=1):
+            if number == line:
+                return '"' in text
+    return False
+
+
+def _shown(separator: str) -> str:
+    return "tab" if separator == "\t" else separator
 
 
 def _check_csv_width(path: Path, width: int, limits: ReadLimits) -> None:

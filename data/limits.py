@@ -56,6 +56,8 @@ FILE_CODES: dict[str, tuple[str, ...]] = {
     "file_duplicate_columns": ("columns",),
     "file_not_text": ("byte",),
     "file_not_csv": (),
+    "file_csv_extra_fields": ("row", "found", "expected"),
+    "file_csv_unclosed_quote": ("line",),
     "file_not_parquet": (),
     "file_nested_columns": ("columns",),
     "file_not_xlsx": (),

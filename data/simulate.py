@@ -35,7 +35,7 @@ from data.contract import (
     SECTORS,
     ColumnSpec,
 )
-from data.io import atomic_outputs
+from data.io import DataFileError, atomic_outputs
 from data.reference import provinces
 from data.segments import STIMULUS_GROUP, assign_segments
 
@@ -241,6 +241,11 @@ def simulation_paths(output: Path, fmt: FileFormat = "parquet") -> dict[str, Pat
     return {name: Path(output) / f"{name}.{fmt}" for name in ("history", "candidates", "truth")}
 
 
+def other_format(fmt: FileFormat) -> FileFormat:
+    """The simulator's other file format: an earlier simulation's files in it are removed."""
+    return "csv" if fmt == "parquet" else "parquet"
+
+
 def simulate_to_dir(
     rows: int,
     seed: int,
@@ -248,7 +253,12 @@ def simulate_to_dir(
     fmt: FileFormat = "parquet",
     candidates: int | None = None,
 ) -> dict[str, Path]:
-    """Write history, candidates and truth files into `output`, chunk by chunk."""
+    """Write history, candidates and truth files into `output`, chunk by chunk.
+
+    A folder holds one simulation: an earlier one's files are replaced, those in the other
+    format too (removed once the new files are written, so no 40,000-row `history.parquet` is
+    left beside a new `history.csv`). Only these names are touched (`simulation_paths`), and
+    only files: other files and folders stay."""
     if fmt not in ("parquet", "csv"):
         raise ValueError(f"format must be 'parquet' or 'csv', not {fmt!r}")
     _check_sizes(rows, seed, candidates)
@@ -272,6 +282,17 @@ def simulate_to_dir(
         finally:
             for writer in writers.values():
                 writer.close()
+    for earlier in simulation_paths(output, other_format(fmt)).values():
+        if earlier.is_file():
+            try:
+                earlier.unlink(missing_ok=True)
+            except OSError as error:
+                raise DataFileError(
+                    f"{earlier}: cannot remove this file of an earlier simulation "
+                    f"({error.strerror or error}); the new one is written beside it as "
+                    f"{fmt}: remove it by hand",
+                    code="write_failed",
+                ) from error
     return paths
 
 

@@ -4,7 +4,9 @@ The one implementation used by `umkm validate`, training and scoring. Cells are 
 (vectorised: booleans in every accepted spelling, integers, numbers, province codes as text, ""
 as missing), then a pandera schema derived from `data.contract` checks the parsed frame lazily.
 Every failure becomes a `Problem` with its spreadsheet row (header = row 1, first data row = 2),
-its column and a reason; a row with any problem is rejected, never dropped silently.
+its column and a reason; a row with any problem is rejected, never dropped silently. In a
+history, an already-digital MSME marked mentored is such a problem (the programme never mentors
+one); `arm_problems` says when no uplift can be learnt from a history's usable rows at all.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pandera.pandas as pa
 
@@ -25,6 +28,8 @@ from data.contract import (
     CONTROL_CHARACTERS,
     FALSE_STRINGS,
     FIRST_DATA_ROW,
+    HISTORY_ONLY_COLUMNS,
+    MIN_ROWS_PER_ARM,
     OUTCOME_COLUMN,
     TREATMENT_COLUMN,
     TRUE_STRINGS,
@@ -36,6 +41,7 @@ from data.io import HEADER_MIN_COLUMNS, ReadInfo, read_table_info, write_table
 from data.messages import Language, render
 from data.numbers import CANONICAL, NumberFormat
 from data.reference import province_codes
+from data.segments import DIGITAL_STATUS_COLUMN, already_digital, digital_mask
 
 KindArg = Literal["auto", "profile", "history"]
 ExtraColumns = Literal["ignore", "drop", "forbid"]
@@ -45,6 +51,15 @@ REASONS_COLUMN = "reasons"
 PROVINCE_COLUMN = "province_code"
 # Integers beyond 2**53 are not exact in float64, which is how text is parsed.
 _LARGEST_EXACT_INTEGER = 2**53
+
+# Problems of a history's usable rows taken together (`arm_problems`): no uplift can be learnt
+# from them. Named by the column they are about, not by a row or the header.
+ARM_CODES: dict[str, tuple[str, ...]] = {
+    "arm_too_few_treated": ("count", "minimum"),
+    "arm_too_few_control": ("count", "minimum"),
+    "arm_one_outcome_treated": (),
+    "arm_one_outcome_control": (),
+}
 
 # What validation reports, as codes with parameters (`data.messages` words them): code ->
 # parameter names. Row-level reasons read after "value <cell>" (`value_*`); the others are
@@ -73,6 +88,7 @@ VALIDATION_CODES: dict[str, tuple[str, ...]] = {
     "value_duplicate_of_rows": ("column", "rows"),
     "value_duplicate_of_rows_and_more": ("column", "rows", "more"),
     "value_check_failed": ("check",),
+    "value_mentored_already_digital": (),
     "column_missing": (),
     "column_not_in_contract": (),
     "column_repeated": ("count", "positions"),
@@ -87,6 +103,7 @@ VALIDATION_CODES: dict[str, tuple[str, ...]] = {
     ),
     # how the page and exports prefix a row-level reason
     "cell_value": ("reason",),
+    **ARM_CODES,
 }
 BOOLEAN_SPELLINGS = ", ".join(
     f"{yes}/{no}" for yes, no in zip(TRUE_STRINGS, FALSE_STRINGS, strict=True)
@@ -133,9 +150,12 @@ class Problem:
 
     def message(self, include_value: bool = False) -> str:
         """The problem on one line; without the cell's value unless asked (personal data)."""
-        where = f"row {self.row}" if self.row is not None else "header"
-        if self.column is not None:
-            where += f", column {self.column}"
+        if self.code in ARM_CODES:
+            where = f"column {self.column}"
+        else:
+            where = f"row {self.row}" if self.row is not None else "header"
+            if self.column is not None:
+                where += f", column {self.column}"
         return f"{where}: {self.detail(include_value)}"
 
     def detail(self, include_value: bool = False) -> str:
@@ -190,13 +210,51 @@ class ValidationResult:
         """The counts on one line: `1000 rows: 990 valid, 10 rejected`."""
         return f"{self.n_rows} rows: {self.n_valid} valid, {self.n_rejected} rejected"
 
+    def arm_problems(self) -> list[Problem]:
+        """Why no uplift can be learnt from a history (`arm_problems` of the rows training would
+        learn from: the valid ones, already-digital MSMEs left out); empty for a profile file,
+        for a history whose header already fails the contract and for one whose every row is
+        rejected (their problems say it all)."""
+        if self.kind != "history" or any(problem.row is None for problem in self.problems):
+            return []
+        if self.n_valid == 0 and self.n_rejected > 0:
+            return []
+        learnable = self.valid.loc[~digital_mask(self.valid)]
+        return arm_problems(learnable[TREATMENT_COLUMN], learnable[OUTCOME_COLUMN])
+
+
+def arm_problems(
+    treated: npt.ArrayLike,
+    outcome: npt.ArrayLike,
+    *,
+    treatment_column: str = TREATMENT_COLUMN,
+    outcome_column: str = OUTCOME_COLUMN,
+) -> list[Problem]:
+    """Why no uplift can be learnt from these rows (each row's arm and outcome as 0/1): an arm
+    with fewer than `MIN_ROWS_PER_ARM` rows, or whose rows all have one outcome. `umkm train`
+    refuses such rows and `umkm validate` reports them, in the same words."""
+    arms = np.asarray(treated, dtype=np.int64)
+    outcomes = np.asarray(outcome, dtype=np.int64)
+    problems = []
+    for arm, name in ((1, "treated"), (0, "control")):
+        in_arm = arms == arm
+        count = int(in_arm.sum())
+        if count < MIN_ROWS_PER_ARM:
+            params = {"count": count, "minimum": MIN_ROWS_PER_ARM}
+            problems.append(Problem(None, treatment_column, f"arm_too_few_{name}", params))
+        elif outcomes[in_arm].min() == outcomes[in_arm].max():
+            problems.append(Problem(None, outcome_column, f"arm_one_outcome_{name}"))
+    return problems
+
 
 def resolve_kind(columns: Sequence[object], kind: KindArg = "auto") -> TableKind:
-    """`auto` means history when there is a treatment or outcome column, else profile."""
+    """`auto` means history when there is a column only histories have (`mentored`,
+    `digitalized` or `cohort`), else profile: a history whose mentoring columns are renamed is
+    then told they are missing, not checked as a profile file."""
     if kind != "auto":
         return kind
     names = {str(name) for name in columns}
-    return "history" if {TREATMENT_COLUMN, OUTCOME_COLUMN} & names else "profile"
+    return "history" if set(HISTORY_ONLY_COLUMNS) & names else "profile"
 
 
 def validate_frame(
@@ -252,6 +310,8 @@ def validate_frame(
             found.append(
                 _cells(rows[missing], spec.name, "value_missing", _NO_PARAMS, _PRIORITY_MISSING)
             )
+    if resolved == "history":
+        found.extend(_mentored_while_digital(parsed, rows))
     if extra_columns == "forbid":
         for name in extras:
             checked[name] = df.iloc[:, position[name]].to_numpy()
@@ -366,6 +426,23 @@ def _parse(values: pd.Series[Any], spec: ColumnSpec, not_number: str) -> tuple[_
         return parsed, [(not_parsed, not_number, _NO_PARAMS), *failures]
     parsed, failures = _integers(numbers)
     return parsed, [(not_parsed, "value_not_integer", _NO_PARAMS), *failures]
+
+
+def _mentored_while_digital(
+    parsed: dict[str, _Parsed], rows: np.ndarray[Any, Any]
+) -> list[pd.DataFrame]:
+    """History rows of already-digital MSMEs marked mentored: the programme never mentors them
+    (docs/data.md), so the row contradicts itself; training would otherwise leave it out as the
+    stimulus group without a word."""
+    if TREATMENT_COLUMN not in parsed or DIGITAL_STATUS_COLUMN not in parsed:
+        return []
+    mentored = np.asarray(parsed[TREATMENT_COLUMN].to_numpy(dtype=bool, na_value=False))
+    digital = already_digital(np.asarray(parsed[DIGITAL_STATUS_COLUMN], dtype=object))
+    both = mentored & digital
+    if not both.any():
+        return []
+    code = "value_mentored_already_digital"
+    return [_cells(rows[both], TREATMENT_COLUMN, code, _NO_PARAMS, _PRIORITY_VALUE)]
 
 
 def _unknown_provinces(
@@ -790,6 +867,8 @@ def problem_line(problem: Problem, language: Language) -> str:
     """One problem on one line in `language`, with the cell's value (as `str(problem)`)."""
     reason = render(problem.code, problem.params, language)
     where_params = {"row": problem.row, "column": problem.column}
+    if problem.code in ARM_CODES:
+        return f"{render('cli_where_column', where_params, language)}: {reason}"
     if problem.row is None:
         code = "cli_where_header" if problem.column is None else "cli_where_header_column"
         return f"{render(code, where_params, language)}: {reason}"

@@ -5,7 +5,10 @@ about encodings. Categories have fixed levels (from the contract, or learnt once
 a level never seen at fit time becomes missing (NaN), never an error, so a new sector spelling in a
 request degrades gracefully instead of crashing the service. Values that cannot be a number or a
 boolean at all (``"abc"`` for ``workers``) are bad input and raise `FeatureError` naming the
-column and the spreadsheet row.
+column and the spreadsheet row. Files are checked before they are scored (`unreadable_cells`):
+every such cell, and for models of other tables than the MSME contract's (whose validation
+refuses unknown values first) every category value none of the feature's levels, so that a file's
+bad rows are set aside with their reasons rather than scored as missing or stopping the file.
 """
 
 from __future__ import annotations
@@ -50,7 +53,11 @@ FEATURE_CODES: dict[str, tuple[str, ...]] = {
     "feature_missing": ("feature",),
     "feature_value_not_number": ("text",),
     "feature_value_not_boolean": ("text",),
+    "feature_value_unknown_level": ("text", "levels"),
+    "feature_value_unknown_level_many": ("text", "count"),
 }
+# A value that is none of a feature's levels names them all up to this many (else their number).
+LEVELS_LISTED = 10
 
 
 class FeatureError(ModelError, ValueError):
@@ -86,11 +93,14 @@ class FeatureError(ModelError, ValueError):
     def worded(self, language: Language, row: int | None = None) -> str:
         """Where (`row`, else this error's own row, and the column) and what, in `language`."""
         row = self.row if row is None else row
-        where = (
-            render("cli_where_column", {"column": self.column}, language)
-            if row is None
-            else render("cli_where_row_column", {"row": row, "column": self.column}, language)
-        )
+        if row is None:
+            return self.in_column(language)
+        where = render("cli_where_row_column", {"row": row, "column": self.column}, language)
+        return f"{where}: {render(self.code, self.params, language)}"
+
+    def in_column(self, language: Language = "en") -> str:
+        """The column and what is wrong, without the row (a quarantine file's reason)."""
+        where = render("cli_where_column", {"column": self.column}, language)
         return f"{where}: {render(self.code, self.params, language)}"
 
 
@@ -438,6 +448,63 @@ def _value_encoder(spec: FeatureSpec) -> ValueEncoder:
         return encode(mapping.get(_category_text(value) or ""), position)
 
     return derived
+
+
+def unreadable_cells(
+    df: pd.DataFrame, specs: Sequence[FeatureSpec], *, known_levels: bool = False
+) -> list[FeatureError]:
+    """Every cell `feature_matrix` would refuse (not a number, not a boolean), each a
+    `FeatureError` at its 0-based position, ordered by position then feature; with
+    `known_levels`, also every category value none of the feature's levels (the encoder reads it
+    as missing). Blank cells and missing spellings are missing values, not problems. Derived
+    features are read from a mapping of their source column and are not checked here."""
+    found: list[tuple[int, int, FeatureError]] = []  # position, feature, problem
+    for j, spec in enumerate(specs):
+        check = _cell_check(spec, known_levels=known_levels)
+        if check is None or spec.derived_from is not None:
+            continue
+        raw = _column(df, spec)
+        if spec.kind == "numeric" and raw.dtype.kind in "fiub":
+            continue  # numbers already: nothing to refuse
+        problems = map_distinct(raw, check, bools=spec.kind == "categorical")
+        found += [(int(i), j, problems[i]) for i in np.flatnonzero(pd.notna(problems))]
+    ordered = sorted(found, key=operator.itemgetter(0, 1))
+    return [problem.at(position) for position, _, problem in ordered]
+
+
+def _cell_check(
+    spec: FeatureSpec, *, known_levels: bool
+) -> Callable[[Any], FeatureError | None] | None:
+    """The check of one raw value of `spec` (None: every value is readable)."""
+    name = spec.name
+    if spec.kind == "categorical":
+        if not known_levels:
+            return None
+        levels = _levels(spec)
+        index = _level_index(levels)
+        code, shown = (
+            ("feature_value_unknown_level", {"levels": list(levels)})
+            if len(levels) <= LEVELS_LISTED
+            else ("feature_value_unknown_level_many", {"count": len(levels)})
+        )
+
+        def check_level(value: Any) -> FeatureError | None:
+            text = _category_text(value)
+            if text is None or text in index or text.lower() in _MISSING_STRINGS:
+                return None
+            return FeatureError(name, code, {"text": repr(value), **shown})
+
+        return check_level
+    read = _numeric_value if spec.kind == "numeric" else _boolean_value
+
+    def check_value(value: Any) -> FeatureError | None:
+        try:
+            read(name, value, 0)
+        except FeatureError as error:
+            return error
+        return None
+
+    return check_value
 
 
 def categorical_indices(specs: Sequence[FeatureSpec]) -> list[int]:

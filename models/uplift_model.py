@@ -59,6 +59,12 @@ from models.learners import LearnerPrediction, UpliftLearner, make_learner
 
 P1Mode = Literal["additive", "calibrated_arms"]
 
+# The code of the warning on every list and score file made by a model trained on weak evidence
+# (`data.messages` words it), with its parameters: training's evidence check, as the model carries
+# it in `model_info["evidence"]`.
+WEAK_EVIDENCE = "weak_evidence"
+EVIDENCE_CODES: dict[str, tuple[str, ...]] = {WEAK_EVIDENCE: ("events_treated", "events_control")}
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -296,6 +302,16 @@ class UpliftModel:
         return model
 
     # ----- metadata ---------------------------------------------------------------------------
+    @property
+    def evidence_warning(self) -> tuple[str, dict[str, int]] | None:
+        """The code and parameters of the warning every list and score file made with this model
+        carries when its training evidence was weak; None when it was not (or the model predates
+        the evidence check)."""
+        evidence = self.model_info.get("evidence")
+        if not isinstance(evidence, Mapping) or not evidence.get("weak"):
+            return None
+        return WEAK_EVIDENCE, {name: int(evidence[name]) for name in EVIDENCE_CODES[WEAK_EVIDENCE]}
+
     @property
     def feature_columns(self) -> tuple[str, ...]:
         """Raw input columns the model reads (derived features name their source)."""

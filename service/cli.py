@@ -187,6 +187,9 @@ def prioritize(
 
     Files of millions of MSMEs work: scoring runs in chunks of 200,000 rows with a progress bar.
 
+    A model trained on weak evidence (tagged weak_evidence = true) adds a warning, on stderr and
+    in an .xlsx list's summary sheet: the list is not shown to beat a random choice.
+
     Exit code 1 when the constraints cannot all hold (each is named), 2 for bad input or options.
     """
     from rich.progress import Progress
@@ -264,6 +267,9 @@ def prioritize(
         console.line(say("prioritize_not_selected_sheet", path=output), out)
     else:
         console.line(say("prioritize_not_selected", path=files.not_selected_path), out)
+    if files.evidence_warning is not None:  # as every list of the API and the page says it
+        code, params = files.evidence_warning
+        console.warning(say(code, **params), err, lang)
 
 
 def register(app: typer.Typer) -> None:

@@ -55,9 +55,6 @@ REGISTRY_REQUEST_BOUNDS = {
 }
 # Without a model, the first load is tried again this often (or at the poll interval, if shorter).
 FIRST_LOAD_RETRY_SECONDS = 30.0
-# The code of the warning on lists built by a model trained on weak evidence (`data.messages`).
-WEAK_EVIDENCE = "weak_evidence"
-EVIDENCE_CODES: dict[str, tuple[str, ...]] = {WEAK_EVIDENCE: ("events_treated", "events_control")}
 
 _REGISTRY_URI = re.compile(r"^models:/(?P<name>[^/@]+)(?:@(?P<alias>[^/]+)|/(?P<version>\d+))$")
 
@@ -121,14 +118,7 @@ class LoadedModel:
     def evidence_warning(self) -> tuple[str, dict[str, int]] | None:
         """The code and parameters of the warning every list carries when the evidence is
         weak (`data.messages` words it); None when it is not."""
-        evidence = self.evidence
-        if evidence is None or not evidence.weak:
-            return None
-        counts = {
-            "events_treated": evidence.events_treated,
-            "events_control": evidence.events_control,
-        }
-        return WEAK_EVIDENCE, counts
+        return self.model.evidence_warning
 
     def info(self, drift: DriftReport | None = None) -> ModelInfo:
         """GET /v1/model's answer, with `drift` (default: this process's own counts)."""

@@ -5,7 +5,8 @@ cost is missing or negative) go to `<output stem>.quarantine.csv` with their rea
 scored with the registered model in chunks, allocated by `allocation.allocate`, and
 written: the list to the output file, everyone else with a reason code to
 `<output stem>_not_selected.<ext>` (for .xlsx: a second sheet, plus a summary sheet). The reason's
-words and the summary sheet follow the chosen language, as `POST /v1/prioritize` words them.
+words and the summary sheet follow the chosen language, as `POST /v1/prioritize` words them; a
+model trained on weak evidence puts its warning in the summary sheet, as the API's summary does.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from data.xlsx import write_workbook
 from models.features import FeatureError
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame
+from models.uplift_model import UpliftModel
 from service.exceptions import ServiceError
 from service.request_problems import problem_reason
 from service.scoring import not_selected_reasons
@@ -127,6 +129,8 @@ class ListFiles:
     rows_rejected: int
     replaced_columns: list[str]
     result: AllocationResult
+    # The model's weak-evidence warning (`UpliftModel.evidence_warning`): code and parameters.
+    evidence_warning: tuple[str, dict[str, int]] | None = None
 
 
 Progress = Callable[[int, int], None]  # (rows scored so far, rows to score)
@@ -319,16 +323,18 @@ def prioritize_file(
     profiles = valid.drop(columns=replaced)
     profiles.insert(len(profiles.columns), INPUT_ROW, valid.index.to_numpy())
     profiles = profiles.reset_index(drop=True)
-    scores = _score(profiles, model_uri, progress) if len(profiles) else _no_scores()
+    model = load_uplift_model(model_uri)
+    scores = _score(profiles, model, progress) if len(profiles) else _no_scores()
     candidates = pd.concat([profiles, scores], axis=1)
     result = allocate(candidates, request)
+    evidence = model.evidence_warning
 
     selected = _ordered(result.selected, first=("rank", "msme_id", "expected_gain"))
     reasons = not_selected_reasons(result, language)
     rest = _ordered(
         result.not_selected.assign(reason=reasons), first=("msme_id", "reason_code", "reason")
     )
-    _write(selected, rest, result, selected_path, rest_path, language=language)
+    _write(selected, rest, result, selected_path, rest_path, language=language, evidence=evidence)
     return ListFiles(
         selected_path=selected_path,
         not_selected_path=rest_path,
@@ -337,6 +343,7 @@ def prioritize_file(
         rows_rejected=len(rejected),
         replaced_columns=replaced,
         result=result,
+        evidence_warning=evidence,
     )
 
 
@@ -374,9 +381,8 @@ def _with_costs(
     return kept, out
 
 
-def _score(profiles: pd.DataFrame, model_uri: str, progress: Progress | None) -> pd.DataFrame:
+def _score(profiles: pd.DataFrame, model: UpliftModel, progress: Progress | None) -> pd.DataFrame:
     """Scores in input order, `SCORING_CHUNK_ROWS` rows at a time (memory stays flat)."""
-    model = load_uplift_model(model_uri)
     parts = []
     for start in range(0, len(profiles), SCORING_CHUNK_ROWS):
         chunk = profiles.iloc[start : start + SCORING_CHUNK_ROWS]
@@ -426,6 +432,7 @@ SUMMARY_CODES: dict[str, tuple[str, ...]] = {
             "summary_note",
             "summary_figure",
             "summary_value",
+            "summary_evidence",
         ),
         (),
     ),
@@ -452,12 +459,17 @@ def command_line_option(params: Mapping[str, object]) -> Mapping[str, object]:
 
 
 def summary_rows(
-    result: AllocationResult, language: Language = "en", *, cells: bool = False
+    result: AllocationResult,
+    language: Language = "en",
+    *,
+    cells: bool = False,
+    evidence: tuple[str, Mapping[str, int]] | None = None,
 ) -> list[tuple[str, object]]:
     """The list's figures as (label, value) pairs, for the console and the workbook; labels,
     binding constraints and notes worded in `language` from their codes, as the API words
     them. Counts and gains stay numbers in English and for a workbook's `cells`; on a Bahasa
-    console they are text with its separators (2,53)."""
+    console they are text with its separators (2,53). `evidence`: the model's weak-evidence
+    warning (`UpliftModel.evidence_warning`), worded beside the gains it qualifies."""
 
     def label(code: str, **params: object) -> str:
         return render(code, params, language)
@@ -473,6 +485,9 @@ def summary_rows(
         (label("summary_expected_gain"), figure(round(result.total_expected_gain, 2))),
         (label("summary_random_gain"), figure(round(result.random_expected_gain, 2))),
     ]
+    if evidence is not None:
+        code, params = evidence
+        rows.append((label("summary_evidence"), label(code, **params)))
     if result.expected_success_rate is not None:
         rate = f"{result.expected_success_rate:.1%}"
         if language != "en":
@@ -508,9 +523,10 @@ def _write(
     rest_path: Path,
     *,
     language: Language,
+    evidence: tuple[str, Mapping[str, int]] | None = None,
 ) -> None:
     """The list and everyone else, renamed into place together once both are complete; a
-    workbook's summary sheet worded in `language`."""
+    workbook's summary sheet worded in `language`, with the model's weak-evidence warning."""
     try:
         fmt = table_format(selected_path)
         if fmt != "xlsx":
@@ -523,7 +539,9 @@ def _write(
                 selected_path, "prioritize_too_many_for_sheet", {"count": len(rest)}
             )
         header = [render(code, {}, language) for code in ("summary_figure", "summary_value")]
-        summary = pd.DataFrame(summary_rows(result, language, cells=True), columns=header)
+        summary = pd.DataFrame(
+            summary_rows(result, language, cells=True, evidence=evidence), columns=header
+        )
         sheets = [("selected", selected), ("not_selected", rest), ("summary", summary)]
         with atomic_write(selected_path) as workbook:
             write_workbook(workbook, sheets)

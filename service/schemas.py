@@ -475,7 +475,8 @@ class PrioritizeResponse(BaseModel):
     evidence_warning: str | None = Field(
         default=None,
         description="Set when the model was trained on weak evidence (too few outcome events, "
-        "or a cross-validated Qini interval that includes zero): the ranking is not shown to be "
+        "a cross-validated Qini interval that includes zero, or an average effect of mentoring "
+        "not shown to differ from zero): the ranking is not shown to be "
         "better than chance; consider exploration or random allocation. Worded in the "
         "language of Accept-Language from `evidence_code` and `evidence_params`.",
     )

@@ -443,7 +443,11 @@ def score(
 ) -> None:
     """Score profiles with a registered model: the id (msme_id, or row_number) then
     p_digital_if_mentored, p_digital_if_not, uplift and segment, in input order; rejected rows go
-    to <output>.quarantine.csv (with --dask: <output>/quarantine/).
+    to <stem>.quarantine.csv beside the output (scores.csv: scores.quarantine.csv; with --dask:
+    <output>/quarantine/), with their reasons: rows breaking the profile contract, or for a model
+    trained from a config of another table, rows with a value its features cannot read or a
+    category value none of the levels it knows.
+    A model trained on weak evidence (tagged weak_evidence = true) adds a warning on stderr.
 
     The model (default models:/umkm-uplift@champion) is looked up in MLFLOW_TRACKING_URI's store,
     else MLflow's default: mlflow.db in the working folder."""
@@ -473,6 +477,17 @@ def score(
     if result.quarantine is not None:
         console.line(f"rejected rows and reasons: {result.quarantine}", out)
     console.line(f"scores: {result.output}", out)
+    _warn_weak_evidence(result.evidence_warning)
+
+
+def _warn_weak_evidence(warning: tuple[str, dict[str, int]] | None) -> None:
+    """The warning every list of a model trained on weak evidence carries (`data.messages`),
+    on scores too: their ranking is not shown to beat chance."""
+    from data.messages import render
+
+    if warning is not None:
+        code, params = warning
+        console.warning(render(code, params, "en"))
 
 
 def _score_with_dask(
@@ -487,11 +502,12 @@ def _score_with_dask(
     from models.pyfunc import load_uplift_model
     from training.score_dask import DatasetScoringError, score_dataset
 
+    model = load_uplift_model(model_uri)
     try:
         result = score_dataset(
             data,
             output,
-            load_uplift_model(model_uri),
+            model,
             scheduler=scheduler,
             workers=workers,
             rows_per_partition=partition_rows,
@@ -508,6 +524,7 @@ def _score_with_dask(
     if result.quarantine_parts:
         console.line(f"rejected rows and reasons: {result.output / 'quarantine'}", out)
     console.line(f"scores: {result.output}/part-*.parquet", out)
+    _warn_weak_evidence(model.evidence_warning)
 
 
 # ----------------------------------------------------------------------------- `umkm train`'s words
@@ -602,13 +619,11 @@ class _TrainView:
                     err,
                 )
             case events.LearnerChosen(selection=selection):
+                from training.crossfit import qini_text
+
                 console.line(
                     "cross-validated Qini coefficient (90% interval): "
-                    + ", ".join(
-                        f"{c.name}={c.qini:.4f} "
-                        f"[{c.qini_interval[0]:.4f}, {c.qini_interval[1]:.4f}]"
-                        for c in selection.candidates.values()
-                    ),
+                    + ", ".join(f"{c.name}={qini_text(c)}" for c in selection.candidates.values()),
                     self.out,
                 )
                 chosen = "+".join(selection.chosen.members)
@@ -617,7 +632,7 @@ class _TrainView:
                 from training.evidence import WEAK_EVIDENCE_ADVICE
 
                 console.warning(
-                    "weak evidence, the ranking is not shown to be better than chance", err
+                    "weak evidence: this history cannot show that the ranking beats chance", err
                 )
                 for reason in evidence.reasons:
                     console.detail(f"- {reason}", err)
@@ -628,7 +643,6 @@ def _show_summary(result: TrainResult, config: TrainConfig, err: Console, out: C
     """Run id, registered name and version, the headline metrics and the files (stdout); the
     weak-evidence reminder (stderr)."""
     from training import evaluation as ev
-    from training.evidence import WEAK_EVIDENCE_ADVICE
     from training.registry import CANDIDATE
 
     m = result.metrics
@@ -672,8 +686,8 @@ def _show_summary(result: TrainResult, config: TrainConfig, err: Console, out: C
         )
     if result.evidence is not None and result.evidence.weak:
         console.warning(
-            "WEAK EVIDENCE: this model's list is not shown to be better than chance; "
-            f"{WEAK_EVIDENCE_ADVICE}",
+            "WEAK EVIDENCE (the reasons are above): this model's list is not shown to be "
+            "better than chance",
             err,
         )
     if result.quarantine_path is not None:

@@ -6,10 +6,20 @@ columns and features (see `training/configs/hillstrom.toml`).
 
 from __future__ import annotations
 
+import contextlib
+import difflib
+import functools
+import io
+import os
+import re
+import sys
 import tomllib
+import warnings
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import (
     AliasChoices,
     BaseModel,
@@ -32,6 +42,9 @@ from training.errors import TrainingError
 CONFIG_DIR = Path(__file__).parent / "configs"
 LearnerName = Literal["s", "t", "x", "dr"]
 FeatureKind = Literal["numeric", "categorical", "boolean"]
+LIGHTGBM_PARAMETERS = "https://lightgbm.readthedocs.io/en/stable/Parameters.html"
+# Where a LightGBM check failed in its C++ sources: of no use to whoever wrote the config.
+_SOURCE_LOCATION = re.compile(r"\s+at \S+, line \d+\s*\.?\s*$")
 
 
 class ConfigError(TrainingError, ValueError):
@@ -229,6 +242,13 @@ class TrainConfig(BaseModel):
             raise ValueError(f"learners repeat: {list(value)}")
         return value
 
+    @field_validator("learner_params")
+    @classmethod
+    def _learner_params_fit_lightgbm(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if value:
+            check_learner_params(value)
+        return value
+
     @field_validator("capacities")
     @classmethod
     def _capacities_are_fractions(cls, value: tuple[float, ...]) -> tuple[float, ...]:
@@ -279,12 +299,117 @@ class TrainConfig(BaseModel):
         return parse_config(self.model_dump() | changes, source="config with overrides")
 
 
+# `learner_params` already checked (by their repr) -> what is wrong with them ("" for nothing):
+# a config is validated again on every `with_overrides`, and LightGBM need not check them again.
+_CHECKED_LEARNER_PARAMS: dict[str, str] = {}
+
+
+def check_learner_params(params: Mapping[str, Any]) -> None:
+    """Check `learner_params` as the learners will read them, before any training: role prefixes
+    and controls (`models.boosting.parse_params`), names LightGBM does not know (LightGBM itself
+    only warns of them, and fits without them), then each role's parameters by LightGBM itself,
+    on a booster built over a few rows. ValueError saying what is wrong."""
+    key = repr(sorted(params.items()))
+    if key not in _CHECKED_LEARNER_PARAMS:
+        _CHECKED_LEARNER_PARAMS[key] = _learner_params_problem(params)
+    if problem := _CHECKED_LEARNER_PARAMS[key]:
+        raise ValueError(problem)
+
+
+def _learner_params_problem(params: Mapping[str, Any]) -> str:
+    from models.boosting import CONTROL_KEYS, ROLES, parse_params
+
+    try:
+        options = parse_params(params)
+    except ValueError as error:
+        return str(error)
+    known = lightgbm_parameter_names()
+    for key in params:
+        _, prefixed, rest = key.partition("__")  # a role prefix, known by now (parse_params)
+        name = rest if prefixed else key
+        if name in known or name in CONTROL_KEYS:
+            continue
+        close = difflib.get_close_matches(name, sorted(known | set(CONTROL_KEYS)), n=3)
+        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        subject = f"{key}: {name}" if prefixed else key
+        return (
+            f"{subject} is not a LightGBM parameter{hint}; LightGBM's parameters and their "
+            f"aliases: {LIGHTGBM_PARAMETERS}; besides them: {', '.join(CONTROL_KEYS)}"
+        )
+    refused = {
+        role: reason
+        for role in ROLES
+        if (reason := _lightgbm_refusal(options.lgb_params[role], binary=role != "effect"))
+    }
+    if not refused:
+        return ""
+    if len(refused) == len(ROLES) and len(set(refused.values())) == 1:
+        return f"LightGBM refuses them: {next(iter(refused.values()))}"
+    by_role = "; ".join(f"{role} models: {reason}" for role, reason in refused.items())
+    return f"LightGBM refuses them for the {by_role}"
+
+
+@functools.cache
+def lightgbm_parameter_names() -> frozenset[str]:
+    """Every parameter name and alias LightGBM knows, as its library lists them
+    (`LGBM_DumpParamAliases`, read by the Python package's `_ConfigAliases`: LightGBM has no
+    public list of them)."""
+    from lightgbm.basic import _ConfigAliases
+
+    aliases = _ConfigAliases._get_all_param_aliases()
+    return frozenset(name for main, names in aliases.items() for name in (main, *names))
+
+
+def _lightgbm_refusal(params: Mapping[str, Any], *, binary: bool) -> str:
+    """LightGBM's own objection to a model's parameters ("" for none), from building a booster
+    over a few rows (milliseconds: nothing is trained). Its checks of values, types and
+    combinations are the ones a training run would meet minutes in."""
+    import lightgbm as lgb
+
+    rows = np.arange(40, dtype=np.float64)
+    X = np.column_stack([rows % 7, rows % 5])
+    y = (rows % 2).astype(np.float64)
+    objective = {"objective": "binary" if binary else "regression"}
+    # The error says it all: what LightGBM prints or warns on the way is kept off the terminal.
+    with (
+        _native_stderr_silenced(),
+        contextlib.redirect_stdout(io.StringIO()),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("ignore")
+        try:
+            lgb.Booster(params={**objective, **params}, train_set=lgb.Dataset(X, y))
+        except lgb.basic.LightGBMError as error:
+            return _SOURCE_LOCATION.sub("", str(error)).strip()
+    return ""
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced() -> Iterator[None]:
+    """LightGBM's library prints a refusal to the process's stderr (C `fprintf`, past Python's
+    `sys.stderr`) before raising it; for these few milliseconds that stream goes nowhere."""
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to silence
+        yield
+        return
+    try:
+        with Path(os.devnull).open("w") as nowhere:
+            os.dup2(nowhere.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _format_error(error: ValidationError, source: str) -> str:
     """One line: `config.toml: invalid training config: field folds: ...; field seed: ...`."""
     fields = []
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        fields.append(f"field {where}: {item['msg']}")
+        rule = str(item["msg"]).removeprefix("Value error, ")
+        fields.append(f"field {where}: {rule}")
     return f"{source}: invalid training config: " + "; ".join(fields)
 
 

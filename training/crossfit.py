@@ -249,15 +249,20 @@ def select(
         left_out = f"; {', '.join(unweighted)} joined and got no weight" if unweighted else ""
         reason = (
             f"stacked average of {', '.join(chosen.members)} (weights {weights}{left_out}; "
-            f"cross-validated Qini {chosen.qini:.4f} "
-            f"[{chosen.qini_interval[0]:.4f}, {chosen.qini_interval[1]:.4f}])"
+            f"cross-validated Qini {qini_text(chosen)})"
         )
         return Selection(candidates, chosen, reason, folds)
-    reason = (
-        f"{best.name} has the highest cross-validated Qini "
-        f"({best.qini:.4f} [{best.qini_interval[0]:.4f}, {best.qini_interval[1]:.4f}])"
-    )
+    reason = f"{best.name} has the highest cross-validated Qini ({qini_text(best)})"
     return Selection(candidates, best, reason, folds)
+
+
+def qini_text(candidate: Candidate) -> str:
+    """`0.1234 [0.0567, 0.1890]`: the cross-validated Qini and its 90% interval, or `0.1234 (no
+    interval)` when none was computed (`bootstrap_resamples = 0` gives the point as both ends)."""
+    low, high = candidate.qini_interval
+    if low == high == candidate.qini:
+        return f"{candidate.qini:.4f} (no interval)"
+    return f"{candidate.qini:.4f} [{low:.4f}, {high:.4f}]"
 
 
 def _without(chosen: Candidate, names: Sequence[str]) -> Candidate:

@@ -1,7 +1,9 @@
 """From a file to the rows a model learns from: read, validate, set aside, count, fingerprint.
 
-MSME histories are validated with the data contract (rejected rows go to a quarantine file);
-already-digital MSMEs are excluded (they are the stimulus group, not mentoring candidates). Other
+MSME histories are validated with the data contract (rejected rows go to a quarantine file, among
+them already-digital MSMEs marked mentored, which the programme never mentors); the other
+already-digital MSMEs are excluded (they are the stimulus group, not mentoring candidates). Every
+column the config names must be in the file (`check_configured_columns`). Other
 tables (e.g. Hillstrom) get basic checks that stop with a clear error naming row and column.
 Nothing is dropped without being counted.
 """
@@ -20,12 +22,14 @@ import pandas as pd
 from data.contract import FALSE_STRINGS, FIRST_DATA_ROW, TRUE_STRINGS
 from data.io import DataFileError, TableRead, read_table_info
 from data.segments import digital_mask
-from data.validation import ValidationResult, validate_frame
+from data.validation import ValidationResult, arm_problems, validate_frame
 from models.features import FeatureError, FeatureSpec, feature_matrix, msme_feature_specs
-from training.config import TrainConfig
+from training.config import ConfigError, TrainConfig
 from training.errors import TrainingError
 
 MAX_LISTED_PROBLEMS = 10
+# The file's columns named in an error about a column the config names but the file lacks.
+MAX_LISTED_COLUMNS = 20
 
 
 class TrainingDataError(TrainingError, ValueError):
@@ -71,9 +75,9 @@ def load_training_data(config: TrainConfig, path: Path) -> TrainingData:
         raise TrainingDataError(str(error)) from error
     specs = feature_specs(config)
     data = (
-        _msme_rows(config, read, specs)
+        _msme_rows(config, read, specs, path)
         if config.is_msme
-        else _generic_rows(config, read.frame, specs)
+        else _generic_rows(config, read.frame, specs, path)
     )
     if config.sample_rows is not None and len(data.frame) > config.sample_rows:
         before = len(data.frame)
@@ -87,13 +91,56 @@ def load_training_data(config: TrainConfig, path: Path) -> TrainingData:
     return data
 
 
+def check_configured_columns(
+    config: TrainConfig,
+    specs: tuple[FeatureSpec, ...],
+    columns: list[str],
+    path: Path,
+) -> None:
+    """Every column the config names (id, treatment, outcome, features, group columns) is among
+    the file's `columns` (`island_group` is derived from `province_code`); else one ConfigError
+    naming each setting with its missing columns, and the columns the file has."""
+    present = set(columns)
+    derived = {spec.name: spec.source for spec in msme_feature_specs() if spec.derived_from}
+
+    def lacks(name: str) -> bool:
+        return name not in present and derived.get(name, name) not in present
+
+    named = {
+        "id_column": [config.id_column] if config.id_column else [],
+        "treatment_column": [config.treatment_column],
+        "outcome_column": [config.outcome_column],
+        "features": [spec.source for spec in specs],
+        "group_columns": list(config.group_columns),
+    }
+    missing = {
+        setting: absent
+        for setting, names in named.items()
+        if (absent := list(dict.fromkeys(name for name in names if lacks(name))))
+    }
+    if not missing:
+        return
+    settings = "; ".join(
+        f"field {setting}: {', '.join(names)}" for setting, names in missing.items()
+    )
+    shown = ", ".join(columns[:MAX_LISTED_COLUMNS]) or "none"
+    if len(columns) > MAX_LISTED_COLUMNS:
+        shown += f" and {len(columns) - MAX_LISTED_COLUMNS} more"
+    raise ConfigError(
+        f"{path}: the training config names columns the file does not have: {settings} "
+        f"(the file's columns: {shown})"
+    )
+
+
 def _msme_rows(
-    config: TrainConfig, read: TableRead, specs: tuple[FeatureSpec, ...]
+    config: TrainConfig, read: TableRead, specs: tuple[FeatureSpec, ...], path: Path
 ) -> TrainingData:
     result = validate_frame(read.frame, "history", extra_columns="ignore", source=read.info)
     listed = result.file_problems()
     if listed is not None:
         raise TrainingDataError(f"the file does not follow the history contract: {listed}")
+    # Read as validation names them: contract names for Bahasa headers, extras as they came.
+    check_configured_columns(config, specs, [str(name) for name in result.valid.columns], path)
     frame = result.valid
     digital = digital_mask(frame)
     counts = {
@@ -108,8 +155,17 @@ def _msme_rows(
             "mentoring candidates)"
         )
     frame = frame.loc[~digital].copy()
-    frame[config.treatment_column] = frame[config.treatment_column].astype(np.int64)
-    frame[config.outcome_column] = frame[config.outcome_column].astype(np.int64)
+    for column, role in (
+        (config.treatment_column, "treatment"),
+        (config.outcome_column, "outcome"),
+    ):
+        values = frame[column]
+        # The contract's mentored and digitalized are booleans by now; another column the config
+        # names is as the file had it.
+        is_bool = pd.api.types.is_bool_dtype(values.dtype)
+        frame[column] = (
+            values.astype(np.int64) if is_bool else _binary_or_fail(values, column, role)
+        )
     return TrainingData(
         frame=frame,
         specs=specs,
@@ -156,21 +212,13 @@ def _binary_or_fail(values: pd.Series, column: str, role: str) -> pd.Series:
 
 
 def _generic_rows(
-    config: TrainConfig, raw: pd.DataFrame, specs: tuple[FeatureSpec, ...]
+    config: TrainConfig, raw: pd.DataFrame, specs: tuple[FeatureSpec, ...], path: Path
 ) -> TrainingData:
     raw = raw.reset_index(drop=True)
     duplicated = sorted({str(c) for c in raw.columns[raw.columns.duplicated()]})
     if duplicated:
         raise TrainingDataError(f"header: duplicate columns {', '.join(duplicated)}")
-    needed = {
-        config.treatment_column: "treatment",
-        config.outcome_column: "outcome",
-        **({config.id_column: "id"} if config.id_column else {}),
-        **{spec.source: "feature" for spec in specs},
-    }
-    missing = [f"{name} ({role})" for name, role in needed.items() if name not in raw.columns]
-    if missing:
-        raise TrainingDataError(f"header: missing columns: {', '.join(missing)}")
+    check_configured_columns(config, specs, [str(name) for name in raw.columns], path)
     try:
         feature_matrix(raw, specs)  # every feature readable, else row and column named
     except FeatureError as error:
@@ -214,19 +262,16 @@ def _generic_rows(
 
 
 def _check_both_arms_and_outcomes(data: TrainingData, path: Path) -> None:
+    """Both arms, each with both outcomes, in the rows used: in the words `umkm validate` uses
+    for a history (`data.validation.arm_problems`)."""
     if len(data.frame) == 0:
         raise TrainingDataError(f"{path}: no usable rows left ({data.counts})")
-    t, y = data.t, data.y
-    for arm, label in ((1, "treated (mentored)"), (0, "control")):
-        rows = t == arm
-        if rows.sum() < 20:
-            raise TrainingDataError(
-                f"{path}: only {int(rows.sum())} {label} rows: too few to learn an uplift"
-            )
-        if y[rows].sum() == 0 or y[rows].sum() == rows.sum():
-            raise TrainingDataError(
-                f"{path}: the {label} rows all have the same outcome: no uplift can be learnt"
-            )
+    problems = arm_problems(
+        data.t, data.y, treatment_column=data.treatment, outcome_column=data.outcome
+    )
+    if problems:
+        reasons = "; ".join(problem.message() for problem in problems)
+        raise TrainingDataError(f"{path}: {reasons}")
 
 
 def sha256_file(path: Path) -> str:

@@ -49,7 +49,7 @@ from training.events import (
     WeakEvidence,
     ignore,
 )
-from training.evidence import Evidence, assess_evidence
+from training.evidence import Evidence, assess_evidence, average_effect
 from training.prepare import prepare
 from training.refit import build_model
 from training.registry import experiment_id_for, register_candidate
@@ -202,12 +202,14 @@ def _run(
     emit(LearnerChosen(selection))
     cv = prepared.cv_rows
     chosen = selection.chosen
+    effect = average_effect(cv.t, cv.y, propensity.cv.scores_clipped)
     evidence = assess_evidence(
         cv.t,
         cv.y,
         qini=chosen.qini,
-        qini_interval=chosen.qini_interval,
+        qini_interval=chosen.qini_interval if config.bootstrap_resamples > 0 else None,
         min_events_per_arm=config.min_events_per_arm,
+        effect=effect,
     )
     if evidence.weak:
         emit(WeakEvidence(evidence))
@@ -233,6 +235,9 @@ def _run(
         emit(TruthUnmatched(truth_path, match.matched, match.rows))
     metrics = evaluation.metrics
     metrics.update(prefixed("overlap/", propensity.overlap))
+    metrics["evidence/average_effect"] = effect.estimate
+    metrics["evidence/average_effect_low"] = effect.low
+    metrics["evidence/average_effect_high"] = effect.high
     metrics["propensity/rows_recorded"] = float(recorded.rows)
     metrics["propensity/rows_recorded_selection_differs"] = float(recorded.selection_differs)
     metrics["weak_evidence"] = float(evidence.weak)
@@ -275,6 +280,7 @@ def _run(
         evidence=evidence,
         cv_rows=len(cv.y),
         served_as=str(model.model_info["served_as"]),
+        quarantine_path=prepared.quarantine_path,
     )
     log_results(out, metrics, laps.timings)
     steps.advance()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import mlflow
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 CANDIDATE = "candidate"
 PROMOTIONS_EXPERIMENT_SUFFIX = "-promotions"
 RECORDED_DIGITS = 6  # decimals of the cross-validated Qini kept in the version tag
+TRAINING_IDS_ARTIFACT = "training_ids.parquet"  # the ids of the rows a run trained on
 
 
 class RegistryError(TrainingError, RuntimeError):
@@ -226,16 +228,24 @@ def promotion_gate(
     uplift: FloatArray | None = None,
     resamples: int = 200,
     seed: int = 0,
+    ids: pd.Series | None = None,
+    min_events: int = 1,
 ) -> GateResult:
     """Move `champion` to ``version`` only when every rule holds (module docstring).
 
     Against a champion: when it was trained on the same file (same sha256), its recorded
     cross-validated Qini is the fair comparison (scoring the rows it learnt from would favour
-    it); otherwise it scores this history's rows (it may have seen some of them, which favours
-    the champion: the gate errs towards keeping it), and with the candidate's out-of-fold
+    it); otherwise it scores this history's rows, and with the candidate's out-of-fold
     ``uplift`` on the same rows the note gives the paired bootstrap interval of the difference
     (``resamples``, ``seed``), saying when it includes zero: a decision within noise. The rule
     stays the point comparison; the interval tells whoever reads the note how much it weighs.
+
+    With the rows' ``ids`` and a champion whose run kept its training ids
+    (`TRAINING_IDS_ARTIFACT`), the rows it learnt from are left out of that comparison (a
+    history that adds new rows to the champion's, as the data-scientists guide retrains, would
+    otherwise be judged on rows the champion has seen); the candidate's Qini is then taken on
+    the same rows. When the rows left hold fewer than ``min_events`` outcome events in an arm,
+    the two cross-validated Qinis are compared instead, and the note says so.
     """
     client = mlflow.MlflowClient()
     current = version_by_alias(name, CHAMPION, client)
@@ -257,24 +267,38 @@ def promotion_gate(
     tags = current.tags or {}
     recorded = tags.get(f"cv_{SELECTION_METRIC}")
     champion_uplift: FloatArray | None = None  # the champion's scores of these rows, if read
+    unseen = _rows_unseen_by(current, ids, y, t, min_events=min_events)
     if tags.get("data_sha256") == data_sha256 and recorded is not None:
         champion_score = float(recorded)
         basis = "cross-validated on the same history"
+    elif unseen.rows and (unseen.mask is None or uplift is None) and recorded is not None:
+        # Too few rows of this history are new to the champion to score both on them alone:
+        # the two cross-validated Qinis (each on its own history) are what can be compared.
+        champion_score = float(recorded)
+        basis = f"cross-validated, each on its own history: {unseen.words}"
     else:
         try:
             from models.pyfunc import load_uplift_model
 
+            if unseen.mask is not None and uplift is not None:
+                keep = unseen.mask
+                frame, y, t, uplift = frame[keep], y[keep], t[keep], uplift[keep]
+                qini = ev.qini_coefficient(y, uplift, t)
             champion = load_uplift_model(model_uri(name, CHAMPION))
             champion_uplift = champion.predict(frame)["uplift"].to_numpy(dtype=float)
             champion_score = ev.qini_coefficient(y, champion_uplift, t)
-            basis = "on this history's rows"
+            basis = f"on this history's rows{unseen.words}"
         except Exception as error:  # any failure means "cannot compare": the champion stays
             note = (
                 f"candidate only: champion v{previous} could not score this history ({error}); "
                 "use `umkm promote` to promote by hand"
             )
             return GateResult(False, note, previous)
-    metrics = {f"champion/{SELECTION_METRIC}": champion_score}
+    # Both Qinis as compared (the candidate's on the champion's unseen rows when they differ).
+    metrics = {
+        f"champion/{SELECTION_METRIC}": champion_score,
+        f"champion/candidate_{SELECTION_METRIC}": qini,
+    }
     if champion_uplift is not None and uplift is not None:
         paired = _paired_difference(y, t, uplift, champion_uplift, resamples=resamples, seed=seed)
         if paired is not None:
@@ -294,6 +318,80 @@ def promotion_gate(
         f"{champion_score:.4f}, {basis})"
     )
     return GateResult(False, note, previous, metrics)
+
+
+@dataclass(frozen=True)
+class _Unseen:
+    """Which rows of this history a champion did not learn from, and how to say it."""
+
+    rows: int | None  # rows it learnt from that are here; None: unknown (no ids either side)
+    mask: npt.NDArray[np.bool_] | None  # the rows to compare on, when enough (None: all/none)
+    words: str
+
+
+def _rows_unseen_by(
+    champion: ModelVersion,
+    ids: pd.Series | None,
+    y: FloatArray,
+    t: FloatArray,
+    *,
+    min_events: int,
+) -> _Unseen:
+    """The rows of this history `champion` did not learn from, by id (`TRAINING_IDS_ARTIFACT`
+    of its run): all of them when it learnt from none here; a mask when it learnt from some and
+    the others hold at least `min_events` events per arm; no mask when too few are left."""
+    if ids is None:
+        return _Unseen(None, None, "")
+    seen = champion_training_ids(champion)
+    if seen is None:
+        return _Unseen(None, None, " (its training rows are not recorded)")
+    learnt = ids.astype(str).isin(seen).to_numpy()
+    overlap = int(learnt.sum())
+    if overlap == 0:
+        return _Unseen(0, None, "")
+    keep = ~learnt
+    events = min(float(y[keep & (t == 1)].sum()), float(y[keep & (t == 0)].sum()))
+    if events < min_events:
+        words = (
+            f"{overlap:,} of this history's {len(ids):,} rows were its training rows, and the "
+            f"{int(keep.sum()):,} others hold too few outcome events to compare on"
+        )
+        return _Unseen(overlap, None, words)
+    words = f", the {int(keep.sum()):,} it did not learn from ({overlap:,} were its training rows)"
+    return _Unseen(overlap, keep, words)
+
+
+def log_training_ids(frame: pd.DataFrame, id_column: str | None) -> None:
+    """Keep the ids of the rows this run trained on (`TRAINING_IDS_ARTIFACT`), for a later
+    gate to leave them out when it scores this model (`promotion_gate`)."""
+    if id_column is None or id_column not in frame.columns:
+        return
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / TRAINING_IDS_ARTIFACT
+        frame[[id_column]].astype(str).rename(columns={id_column: "id"}).to_parquet(
+            path, index=False
+        )
+        mlflow.log_artifact(str(path))
+
+
+def champion_training_ids(version: ModelVersion) -> set[str] | None:
+    """The ids `version`'s run trained on, or None when its run kept none (older versions,
+    tables without an id column) or they cannot be read."""
+    if not version.run_id:
+        return None
+    import tempfile
+
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = mlflow.artifacts.download_artifacts(
+                run_id=version.run_id, artifact_path=TRAINING_IDS_ARTIFACT, dst_path=folder
+            )
+            return set(pd.read_parquet(path)["id"].astype(str))
+    except (MlflowException, OSError, KeyError):
+        return None
 
 
 def _paired_difference(
@@ -362,7 +460,9 @@ def register_candidate(
     version = str(info.registered_model_version)
     client = mlflow.MlflowClient()
     client.set_registered_model_alias(config.model_name, CANDIDATE, version)
+    log_training_ids(prepared.data.frame, config.id_column)
     cv = prepared.cv_rows
+    ids = prepared.cv_df.get(config.id_column) if config.id_column else None
     gate = promotion_gate(
         config.model_name,
         version,
@@ -376,6 +476,8 @@ def register_candidate(
         uplift=candidate_uplift,
         resamples=config.bootstrap_resamples,
         seed=config.seed,
+        ids=ids,
+        min_events=config.min_events_per_arm,
     )
     version_tags = {
         "run_id": run_id,

@@ -66,11 +66,15 @@ def write_report(
     evidence: Evidence,
     cv_rows: int,
     served_as: str,
+    quarantine_path: Path | None = None,
 ) -> Path:
     """Write report.md: data, learner choice, out-of-fold metrics with intervals, references,
-    groups."""
+    groups. `quarantine_path`: the file of rejected rows, when some were (named only then)."""
     fp = fingerprint
     chosen = selection.chosen.name
+    rejected = f"{fp['rows_rejected']} rejected"
+    if quarantine_path is not None:
+        rejected += f" (rows and reasons in `{quarantine_path.name}`)"
     lines = [
         f"# Training report: {config.model_name} version {version}",
         "",
@@ -79,7 +83,7 @@ def write_report(
         "## Data",
         "",
         f"- file `{fp['path']}` (sha256 `{fp['sha256'][:16]}…`)",
-        f"- {fp['rows_read']} rows read, {fp['rows_rejected']} rejected (quarantine file), "
+        f"- {fp['rows_read']} rows read, {rejected}, "
         f"{fp['rows_used']} used: {fp['treated_rows']} treated, {fp['control_rows']} control",
         f"- outcome rate: treated {_num(fp['outcome_rate_treated'])}, "
         f"control {_num(fp['outcome_rate_control'])}",

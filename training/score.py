@@ -3,12 +3,14 @@
 The file is read as `umkm validate` and `umkm prioritize` read it (`data.io.read_table_info`):
 the header found below title rows, Bahasa headers and Indonesian numbers understood, rows
 numbered as the spreadsheet shows them. MSME models: rows are validated against the profile
-contract (columns beyond it are ignored); rejected rows go to a quarantine file beside the output
-with their reasons, and are counted. Already-digital MSMEs are scored as the stimulus group (no
-probabilities). Models of other tables read their feature columns with basic checks (an
-unreadable value stops with row and column). Output: the id column (or `row_number`, the
-spreadsheet row, when the model has no id column) then the four score fields, in input order;
-CSV or Parquet by the output's extension.
+contract (columns beyond it are ignored). Models of other tables (trained from a config with
+`contract = "none"`) check their feature columns: a value that is not a number, not a boolean, or
+none of a category feature's levels rejects its row (blank cells are missing values). Either way
+rejected rows go to a quarantine file beside the output with all their reasons, are counted, and
+the rest are scored. Already-digital MSMEs are scored as the stimulus group (no probabilities).
+Output: the id column (or `row_number`, the spreadsheet row, when the model has no id column)
+then the four score fields, in input order; CSV or Parquet by the output's extension. A model
+trained on weak evidence says so (`evidence_warning`).
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from data.contract import DEFAULT_MODEL_URI, SCORE_FIELDS
 from data.io import DataFileError, TableRead, read_table_info, write_table
 from data.segments import STIMULUS_GROUP
-from data.validation import validate_frame, write_quarantine
-from models.features import FeatureError
+from data.validation import REASONS_COLUMN, ROW_COLUMN, ValidationResult, validate_frame
+from data.validation import write_quarantine as write_validation_quarantine
+from models.features import FeatureError, unreadable_cells
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame
 from models.uplift_model import UpliftModel
@@ -46,6 +50,8 @@ class ScoreFileResult:
     rows_scored: int
     rows_rejected: int
     rows_stimulus_group: int
+    # The model's weak-evidence warning (`UpliftModel.evidence_warning`): code and parameters.
+    evidence_warning: tuple[str, dict[str, int]] | None = None
 
 
 def quarantine_path_for(output: Path) -> Path:
@@ -64,11 +70,12 @@ def score_file(data: Path, output: Path, model_uri: str = DEFAULT_MODEL_URI) -> 
     raw = read.frame
     model = load_uplift_model(model_uri)
     contract = str(model.model_info.get("contract", "msme"))
-    quarantine: Path | None = None
     if contract == "msme":
-        rows, quarantine, rejected = _valid_msme_rows(data, read, output)
+        checked = _valid_msme_rows(data, read)
     else:
-        rows, rejected = _generic_rows(read, model), 0
+        checked = _valid_generic_rows(read, model)
+    quarantine = _write_quarantine(checked, output)
+    rows = checked.valid
     scores = _score(model, rows)
     id_column = model.id_column
     if id_column is not None and id_column in rows.columns:
@@ -88,35 +95,51 @@ def score_file(data: Path, output: Path, model_uri: str = DEFAULT_MODEL_URI) -> 
         quarantine=quarantine,
         rows_read=len(raw),
         rows_scored=len(out),
-        rows_rejected=rejected,
+        rows_rejected=checked.n_rejected,
         rows_stimulus_group=stimulus,
+        evidence_warning=model.evidence_warning,
     )
 
 
-def _valid_msme_rows(
-    data: Path, read: TableRead, output: Path
-) -> tuple[pd.DataFrame, Path | None, int]:
+def _valid_msme_rows(data: Path, read: TableRead) -> ValidationResult:
     result = validate_frame(read.frame, "profile", extra_columns="ignore", source=read.info)
     listed = result.file_problems()
     if listed is not None:
         raise ScoringError(f"{data}: the file does not follow the profile contract: {listed}")
-    quarantine = None
-    if result.n_rejected:
-        try:
-            quarantine = write_quarantine(result, quarantine_path_for(output))
-        except DataFileError as error:
-            raise ScoringError(str(error)) from error
-    return result.valid, quarantine, result.n_rejected
+    return result
 
 
-def _generic_rows(read: TableRead, model: UpliftModel) -> pd.DataFrame:
+def _valid_generic_rows(read: TableRead, model: UpliftModel) -> ValidationResult:
+    """The rows whose every feature the model reads as given, indexed by spreadsheet row, and
+    the others with all their reasons, as the contract's validation gives them."""
     missing = [c for c in model.feature_columns if c not in read.frame.columns]
     if missing:
         raise ScoringError(f"header: missing columns the model needs: {', '.join(missing)}")
     frame = read.frame.reset_index(drop=True)
     first = read.info.first_data_row
-    frame.index = pd.RangeIndex(first, first + len(frame), name="row")
-    return frame
+    frame.index = pd.RangeIndex(first, first + len(frame), name=ROW_COLUMN)
+    reasons: dict[int, list[str]] = {}
+    for problem in unreadable_cells(frame, model.specs, known_levels=True):
+        assert problem.position is not None  # every cell problem has its row
+        reasons.setdefault(problem.position, []).append(problem.in_column("en"))
+    bad = np.zeros(len(frame), dtype=bool)
+    bad[list(reasons)] = True
+    head = pd.DataFrame(
+        {ROW_COLUMN: frame.index[bad], REASONS_COLUMN: ["; ".join(r) for r in reasons.values()]}
+    )
+    rejected = pd.concat([head, frame.loc[bad].reset_index(drop=True)], axis=1)
+    # The table kind only names the contract's tables; these rows follow the model's features.
+    return ValidationResult(kind="profile", valid=frame.loc[~bad], rejected=rejected)
+
+
+def _write_quarantine(checked: ValidationResult, output: Path) -> Path | None:
+    """The rejected rows and their reasons beside the output (None when there are none)."""
+    if not checked.n_rejected:
+        return None
+    try:
+        return write_validation_quarantine(checked, quarantine_path_for(output))
+    except DataFileError as error:
+        raise ScoringError(str(error)) from error
 
 
 def _score(model: UpliftModel, rows: pd.DataFrame) -> pd.DataFrame:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,7 +34,14 @@ from typing import Any
 import pandas as pd
 
 from data.contract import ID_COLUMN, SCORE_FIELDS
-from data.io import DataFileError, parquet_pieces, read_parquet_row_groups, write_table
+from data.io import (
+    DataFileError,
+    keep_mode,
+    parquet_pieces,
+    plain_temporary,
+    read_parquet_row_groups,
+    write_table,
+)
 from data.segments import STIMULUS_GROUP
 from data.validation import validate_frame, write_quarantine
 from models.scoring import score_frame
@@ -134,8 +140,9 @@ def score_dataset(
         raise DatasetScoringError(str(error)) from error
     output.parent.mkdir(parents=True, exist_ok=True)
     # Parts are written to a hidden staging folder beside the output, renamed to the output once
-    # every task has succeeded: the folder appears complete or not at all.
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.partial-", dir=output.parent))
+    # every task has succeeded: the folder appears complete or not at all, with the permissions
+    # `mkdir` would give it (an empty output folder's own, else 0o777 less the umask).
+    staging = plain_temporary(output.parent, f".{output.name}.partial-", directory=True)
     model_task = delayed(model, pure=True)
     tasks = [
         delayed(score_partition, pure=False)(piece, model_task, staging, index)
@@ -144,6 +151,7 @@ def score_dataset(
     try:
         with _scheduler(scheduler, workers) as options:
             counts: tuple[PartCounts, ...] = compute(*tasks, **options)  # type: ignore[no-untyped-call]
+        keep_mode(output, staging)
         if output.exists():
             output.rmdir()  # empty: checked above
         staging.replace(output)

@@ -1,6 +1,7 @@
 """The run's record in MLflow: its context (config and the config file's path, data fingerprint
-and sha256, commit, library versions), its numbers and files at the end, the one-line `error` of
-a run that failed, and runs a killed process left behind.
+and sha256, commit, library versions, the working folder; every path absolute), its numbers and
+files at the end, the one-line `error` of a run that failed, and runs a killed process left
+behind.
 
 Runs killed mid-training are marked failed on the next start and their registered versions
 tagged (`recover_interrupted_runs`), so none is mistaken for a finished one.
@@ -77,6 +78,21 @@ def _flat_params(config: TrainConfig) -> dict[str, str]:
     return values
 
 
+def _absolute(path: Path | str) -> str:
+    """A path as recorded: absolute, so the run says which file whatever folder it ran in."""
+    return str(Path(path).resolve())
+
+
+def recorded_config(config: TrainConfig) -> TrainConfig:
+    """The config as a run records it: its files and output folder as absolute paths (a
+    relative `sim/history.parquet` means nothing without the folder the run started in)."""
+    return config.with_overrides(
+        data_path=None if config.data_path is None else _absolute(config.data_path),
+        truth_path=None if config.truth_path is None else _absolute(config.truth_path),
+        output_dir=_absolute(config.output_dir),
+    )
+
+
 def log_run_context(
     config: TrainConfig,
     fp: Mapping[str, Any],
@@ -85,13 +101,17 @@ def log_run_context(
     truth_source: str = "none",
 ) -> str | None:
     """Params (config with the truth file as used, the config file's path, data fingerprint with
-    the history's sha256), tags (git, library versions); returns the commit."""
+    the history's sha256, every path absolute, and the working folder), tags (git, library
+    versions); returns the commit."""
     commit, dirty = git_commit()
+    config = recorded_config(config)
+    fp = {**fp, "path": _absolute(fp["path"])} if "path" in fp else fp
     mlflow.log_params(_flat_params(config))
     mlflow.log_params(
         {
-            "config_path": "none" if config_path is None else str(config_path),
+            "config_path": "none" if config_path is None else _absolute(config_path),
             "truth_source": truth_source,
+            "working_dir": _absolute(Path.cwd()),
         }
     )
     mlflow.log_params({f"data.{k}": v for k, v in fp.items()})

@@ -44,6 +44,10 @@ MESSAGES: dict[str, str] = {
         "is a duplicate {column} (also in rows {rows} and {more} more)"
     ),
     "value_check_failed": "fails the check {check}",
+    "value_mentored_already_digital": (
+        "is not possible: an already-digital MSME (digital_status digital) is never mentored in "
+        "the programme; correct mentored or digital_status"
+    ),
     "cell_value": "value {reason}",
     # --- data.validation: the whole file ---------------------------------------------------------
     "column_missing": "required column is missing",
@@ -58,6 +62,21 @@ MESSAGES: dict[str, str] = {
         "no row among the first {searched_rows} names enough of the contract's columns: row "
         "{header_row} was read as the header and names {header_columns}; row {best_row} names "
         "{best_columns}"
+    ),
+    # --- data.validation: a history's usable rows taken together (validate and train) ---------
+    "arm_too_few_treated": (
+        "too few usable treated (mentored) rows to learn an uplift: {count}, at least {minimum} "
+        "needed"
+    ),
+    "arm_too_few_control": (
+        "too few usable control (not mentored) rows to learn an uplift: {count}, at least "
+        "{minimum} needed"
+    ),
+    "arm_one_outcome_treated": (
+        "the usable treated (mentored) rows all have the same outcome: no uplift can be learnt"
+    ),
+    "arm_one_outcome_control": (
+        "the usable control (not mentored) rows all have the same outcome: no uplift can be learnt"
     ),
     # --- data.io, data.xlsx: reading past a limit ----------------------------------------------
     # `found` is only where reading stopped (limit + 1 for a CSV): never said as the count.
@@ -91,6 +110,14 @@ MESSAGES: dict[str, str] = {
         "it as 'CSV UTF-8'"
     ),
     "file_not_csv": "the file is not a readable CSV file",
+    "file_csv_extra_fields": (
+        "row {row} has {found} fields where the header has {expected}: a separator too many, "
+        "or a cell holding the separator without quotes around the cell"
+    ),
+    "file_csv_unclosed_quote": (
+        "a quoted cell from line {line} is never closed, so the rest of the file reads as one "
+        'cell: add the closing quote (") or remove the opening one'
+    ),
     "file_not_parquet": "the file is not a readable Parquet file",
     "file_nested_columns": (
         "columns holding lists, structs or maps cannot be read: {columns}; store one plain "
@@ -462,6 +489,12 @@ MESSAGES: dict[str, str] = {
     "feature_value_not_boolean": (
         "value {text} is not a boolean (use true/false/1/0/ya/tidak, any case)"
     ),
+    "feature_value_unknown_level": (
+        "value {text} is not one of the levels the model knows ({levels})"
+    ),
+    "feature_value_unknown_level_many": (
+        "value {text} is not one of the {count} levels the model knows (see its training config)"
+    ),
     "cli_value": "value {reason}",
     "cli_value_cell": "value {cell} {reason}",
     "cli_more_problems": "... and {count} more problems",
@@ -543,6 +576,7 @@ MESSAGES: dict[str, str] = {
     "summary_reason.not_drawn": "not drawn",
     "summary_figure": "figure",
     "summary_value": "value",
+    "summary_evidence": "weak evidence",
     # --- umkm prioritize: what it says around the table ------------------------------------------
     "prioritize_scoring": "Scoring",
     "prioritize_rows": "{path}: {read} rows read, {valid} valid, {rejected} rejected",

@@ -50,6 +50,10 @@ MESSAGES: dict[str, str] = {
         "ganda di kolom {column} (juga di baris {rows} dan {more} baris lainnya)"
     ),
     "value_check_failed": "tidak lolos pemeriksaan {check}",
+    "value_mentored_already_digital": (
+        "tidak mungkin: UMKM yang sudah digital (digital_status digital) tidak pernah didampingi "
+        "dalam program; perbaiki mentored atau digital_status"
+    ),
     "cell_value": "nilai {reason}",
     # --- data.validation: seluruh berkas ---------------------------------------------------------
     "column_missing": "kolom wajib tidak ada",
@@ -66,6 +70,23 @@ MESSAGES: dict[str, str] = {
         "tidak ada baris di antara {searched_rows} baris pertama yang memuat cukup judul kolom: "
         "baris {header_row} dibaca sebagai judul dan memuat {header_columns} judul yang dikenal; "
         "baris {best_row} memuat {best_columns}"
+    ),
+    # --- data.validation: baris riwayat yang dapat dipakai, bersama-sama (validate dan train) --
+    "arm_too_few_treated": (
+        "terlalu sedikit baris yang didampingi yang dapat dipakai untuk mempelajari dampak "
+        "pendampingan: {count}, perlu paling sedikit {minimum}"
+    ),
+    "arm_too_few_control": (
+        "terlalu sedikit baris yang tidak didampingi (kontrol) yang dapat dipakai untuk "
+        "mempelajari dampak pendampingan: {count}, perlu paling sedikit {minimum}"
+    ),
+    "arm_one_outcome_treated": (
+        "semua baris yang didampingi yang dapat dipakai punya hasil yang sama: dampak "
+        "pendampingan tidak dapat dipelajari"
+    ),
+    "arm_one_outcome_control": (
+        "semua baris yang tidak didampingi (kontrol) yang dapat dipakai punya hasil yang sama: "
+        "dampak pendampingan tidak dapat dipelajari"
     ),
     # --- data.io, data.xlsx: berkas melewati batas ---------------------------------------------
     "too_many_rows": (
@@ -99,6 +120,14 @@ MESSAGES: dict[str, str] = {
         "sebagai 'CSV UTF-8'"
     ),
     "file_not_csv": "berkas bukan berkas CSV yang bisa dibaca",
+    "file_csv_extra_fields": (
+        "baris {row} berisi {found} sel, padahal baris judul hanya {expected} kolom: ada "
+        "pemisah yang berlebih, atau sel berisi pemisah tanpa tanda kutip di sekelilingnya"
+    ),
+    "file_csv_unclosed_quote": (
+        "sel bertanda kutip mulai baris {line} tidak pernah ditutup, sehingga sisa berkas terbaca "
+        'sebagai satu sel: tambahkan tanda kutip penutup (") atau hapus tanda kutip pembukanya'
+    ),
     "file_not_parquet": "berkas bukan berkas Parquet yang bisa dibaca",
     "file_nested_columns": (
         "kolom berisi daftar, struktur atau peta tidak bisa dibaca: {columns}; isi satu nilai "
@@ -491,6 +520,13 @@ MESSAGES: dict[str, str] = {
     "feature_value_not_boolean": (
         "nilai {text} bukan ya/tidak (pakai true/false/1/0/ya/tidak, huruf besar/kecil bebas)"
     ),
+    "feature_value_unknown_level": (
+        "nilai {text} bukan salah satu kategori yang dikenal model ({levels})"
+    ),
+    "feature_value_unknown_level_many": (
+        "nilai {text} bukan salah satu dari {count} kategori yang dikenal model (lihat "
+        "konfigurasi pelatihannya)"
+    ),
     "cli_value": "nilai {reason}",
     "cli_value_cell": "nilai {cell} {reason}",
     "cli_more_problems": "... dan {count} masalah lainnya",
@@ -572,6 +608,7 @@ MESSAGES: dict[str, str] = {
     "summary_reason.not_drawn": "tidak terundi",
     "summary_figure": "keterangan",
     "summary_value": "nilai",
+    "summary_evidence": "bukti lemah",
     # --- umkm prioritize: yang dikatakan di sekitar tabel -----------------------------------------
     "prioritize_scoring": "Menghitung skor",
     "prioritize_rows": "{path}: {read} baris dibaca, {valid} valid, {rejected} ditolak",

@@ -53,6 +53,8 @@ MSME = (
     "msme_reserve_j",
     "msme_reserve_k",
     "msme_reserve_l",
+    "msme_reserve_m",
+    "msme_reserve_n",
 )
 
 

@@ -27,6 +27,9 @@ def history_rows(n: int) -> pd.DataFrame:
     codes = province_codes()
     rows = []
     for i in range(n):
+        digital_status = DIGITAL_STATUS[(i // 4) % len(DIGITAL_STATUS)]
+        # An already-digital MSME is never mentored (a row saying so is a problem).
+        mentored = "false" if digital_status == "digital" else ("false", "true")[(i // 2) % 2]
         rows.append(
             {
                 "msme_id": f"H{i + 1:07d}",
@@ -44,8 +47,8 @@ def history_rows(n: int) -> pd.DataFrame:
                 "has_business_id": ("1", "0")[(i // 2) % 2],
                 "prior_digital_training": ("TRUE", "False")[(i // 3) % 2],
                 "internet_access": INTERNET_ACCESS[i % len(INTERNET_ACCESS)],
-                "digital_status": DIGITAL_STATUS[(i // 4) % len(DIGITAL_STATUS)],
-                "mentored": ("false", "true")[(i // 2) % 2],
+                "digital_status": digital_status,
+                "mentored": mentored,
                 "digitalized": ("false", "true")[(i // 5) % 2],
                 "cohort": "" if i % 6 == 5 else f"202{3 + i % 3}-{1 + i % 12:02d}",
             }

@@ -131,5 +131,37 @@ def test_simulate_says_it_replaced_an_earlier_simulation(tmp_path: Path) -> None
         "(files of an earlier simulation)"
     )
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"  # only its own files
-    csv = CliRunner().invoke(app, [*command, "--format", "csv"])
-    assert csv.stderr == ""  # other files, nothing replaced
+
+
+def test_simulate_in_the_other_format_removes_the_earlier_simulations_files(
+    tmp_path: Path,
+) -> None:
+    """A folder holds one simulation: a CSV one over a Parquet one leaves no 40,000-row
+    history.parquet beside the new history.csv, and says so; files it did not write stay."""
+    folder = tmp_path / "sim40"
+    command = ["simulate", "--rows", "60", "--candidates", "7", "--output", str(folder)]
+    assert CliRunner().invoke(app, command).exit_code == 0
+    (folder / "history.parquet.bak").write_text("mine", encoding="utf-8")
+    (folder / "scores.parquet").write_text("mine", encoding="utf-8")
+
+    csv = CliRunner().invoke(app, [*command, "--rows", "50", "--format", "csv"])
+
+    assert csv.exit_code == 0, csv.output
+    assert " ".join(csv.stderr.split()) == (
+        f"note: removed history.parquet, candidates.parquet, truth.parquet from {folder} "
+        "(files of an earlier simulation, in parquet)"
+    )
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "candidates.csv",
+        "history.csv",
+        "history.parquet.bak",
+        "scores.parquet",
+        "truth.csv",
+    ]
+    back = CliRunner().invoke(app, command)  # and back to Parquet
+    assert back.exit_code == 0, back.output
+    notes = [" ".join(line.split()) for line in back.stderr.split("note: ")[1:]]
+    assert notes == [
+        f"removed history.csv, candidates.csv, truth.csv from {folder} "
+        "(files of an earlier simulation, in csv)"
+    ]

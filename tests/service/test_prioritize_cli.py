@@ -298,6 +298,10 @@ def test_xlsx_output_holds_list_left_outs_and_summary(
     summary = dict(zip(sheets["summary"]["figure"], sheets["summary"]["value"], strict=True))
     assert summary["filled"] == 25 and summary["method"] == "greedy"
     assert not (tmp_path / "list_not_selected.xlsx").exists()
+    # The session's model was trained on enough events: no weak-evidence warning (a weak one's:
+    # tests/training/test_weak_evidence.py).
+    assert "weak evidence" not in summary
+    assert "weak evidence" not in err
 
 
 # A refusal in each language: its first line (label and header), then a problem's start.
@@ -901,14 +905,17 @@ def test_a_value_the_model_cannot_read_is_refused_at_its_input_row_in_the_chosen
 ) -> None:
     """Validation passes what the contract allows; a model can need more (a value its features
     cannot read). The refusal then names the input file's row and column in either language."""
+    from models.pyfunc import load_uplift_model
     from service.prioritize_file import INPUT_ROW, _score
     from tests.conftest import use_tracking_uri
 
     profiles = registered_model.candidates.head(3).astype(object)
     profiles.loc[1, "workers"] = "banyak"
     profiles[INPUT_ROW] = [5, 6, 7]
-    with use_tracking_uri(registered_model.tracking_uri), pytest.raises(PrioritizeFileError) as no:
-        _score(profiles, registered_model.model_uri, None)
+    with use_tracking_uri(registered_model.tracking_uri):
+        model = load_uplift_model(registered_model.model_uri)
+    with pytest.raises(PrioritizeFileError) as no:
+        _score(profiles, model, None)
     assert no.value.worded("id") == "baris 6, kolom workers: nilai 'banyak' bukan angka"
     assert (
         no.value.worded("en")

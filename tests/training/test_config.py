@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from training.config import CONFIG_DIR, ConfigError, TrainConfig, load_config, parse_config
+from training.config import (
+    CONFIG_DIR,
+    LIGHTGBM_PARAMETERS,
+    ConfigError,
+    TrainConfig,
+    lightgbm_parameter_names,
+    load_config,
+    parse_config,
+)
 
 
 def test_defaults_follow_the_msme_contract() -> None:
@@ -136,3 +144,88 @@ def test_with_overrides_validates() -> None:
     assert config.data_path == Path("x.csv") and config.seed == 3
     with pytest.raises(ConfigError, match="field capacities"):
         TrainConfig().with_overrides(capacities=[2.0])
+
+
+# --- learner_params, checked by LightGBM before any training --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        # Was a LightGBMError traceback minutes into `umkm train`.
+        ({"num_leaves": -3}, r"LightGBM refuses them: Check failed: \(num_leaves\) > \(1\)$"),
+        (
+            {"effect__num_leaves": 1},
+            r"LightGBM refuses them for the effect models: Check failed: \(num_leaves\) > \(1\)$",
+        ),
+        (
+            {"outcome__learning_rate": "fast"},
+            "for the outcome models: Unknown token fast",
+        ),
+        ({"objective": "multiclass"}, "Number of classes should be specified"),
+        ({"effect__is_unbalance": True}, "effect__is_unbalance is refused"),
+        ({"tree__num_leaves": 7}, "unknown role prefix"),
+        ({"num_leafs": 7}, r"num_leafs is not a LightGBM parameter \(did you mean num_leaf or "),
+        ({"effect__min_child_sample": 7}, r"effect__min_child_sample: min_child_sample is not a "),
+    ],
+)
+def test_learner_params_lightgbm_refuses_are_a_config_error(
+    params: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        parse_config({"learner_params": params})
+    assert str(caught.value).startswith("config: invalid training config: field learner_params: ")
+    assert " at /" not in str(caught.value)  # not where in LightGBM's C++ sources it failed
+
+
+def test_unknown_learner_params_point_to_the_parameters_and_the_controls() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"learner_params": {"learning_rat": 0.1}})
+    message = str(caught.value)
+    assert "(did you mean learning_rate" in message
+    assert LIGHTGBM_PARAMETERS in message
+    assert "num_boost_round, early_stopping_rounds" in message
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"num_leaves": 31, "min_child_samples": 50, "lambda_l2": 1.0},
+        {"outcome__num_leaves": 7, "effect__reg_lambda": 2.0, "propensity__max_depth": 3},
+        {"num_boost_round": 100, "outcome_models": "separate", "num_threads": 2},
+        {"verbosity": 1, "seed": 3},  # LightGBM's messages do not reach the terminal
+    ],
+)
+def test_learner_params_lightgbm_accepts_pass(
+    params: dict[str, object], capfd: pytest.CaptureFixture[str]
+) -> None:
+    assert parse_config({"learner_params": params}).learner_params == params
+    assert capfd.readouterr() == ("", "")
+
+
+def test_lightgbm_s_refusal_is_the_only_line_umkm_train_prints(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """LightGBM prints its refusal to the process's stderr before raising it: kept off it."""
+    from typer.testing import CliRunner
+
+    from umkm.cli import app
+
+    path = tmp_path / "leaves.toml"
+    path.write_text("[learner_params]\nnum_leaves = -4\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["train", "--config", str(path), "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1
+    assert " ".join(result.stderr.split()) == (
+        f"error: {path}: invalid training config: field learner_params: LightGBM refuses "
+        "them: Check failed: (num_leaves) > (1)"
+    )
+    assert "LightGBM" not in capfd.readouterr().err
+
+
+def test_lightgbm_parameter_names_include_aliases() -> None:
+    """Read from LightGBM's own list (a private helper of its Python package): a LightGBM that
+    moved it fails here, not in a data scientist's config."""
+    names = lightgbm_parameter_names()
+    assert {"num_leaves", "num_leaf", "min_child_samples", "lambda_l2", "reg_lambda"} <= names
+    assert len(names) > 200

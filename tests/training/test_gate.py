@@ -9,6 +9,7 @@ from pathlib import Path
 
 import mlflow
 import numpy as np
+import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
@@ -138,21 +139,48 @@ def test_against_a_champion_of_another_history_the_note_weighs_the_difference(
     candidate's out-of-fold scores: the note and the metrics give the paired interval of the
     difference, and say whether it is within noise."""
     from data.io import read_table, write_table
+    from data.simulate import simulate
 
     history = read_table(registered_model.history_path)
-    later = write_table(history.iloc[: len(history) * 4 // 5], tmp_path / "history_later.parquet")
+    fresh = simulate(rows=len(history), seed=4242).history
+    fresh["msme_id"] = "NEW-" + fresh["msme_id"].astype(str)  # other MSMEs than the champion's
+    kept = history.iloc[: len(history) // 4]  # a quarter of the champion's own rows
+    later = write_table(
+        pd.concat([kept, fresh], ignore_index=True), tmp_path / "history_later.parquet"
+    )
     with use_tracking_uri(new_tracking_store(tmp_path / "mlflow")):
         config = load_config(FAST_CONFIG).with_overrides(
             data_path=registered_model.history_path, output_dir=tmp_path / "out"
         )
         first = train(config)
         second = train(config.with_overrides(data_path=later, output_dir=tmp_path / "out2"))
+        # A history of the champion's rows alone leaves nothing new to score it on.
+        again = write_table(
+            history.iloc[: len(history) * 4 // 5], tmp_path / "history_again.parquet"
+        )
+        third = train(config.with_overrides(data_path=again, output_dir=tmp_path / "out3"))
+    # The champion is scored only on the rows it did not learn from, and so is the candidate.
+    new_rows = int((read_table(later)["digital_status"] == "offline").sum()) - int(
+        (kept["digital_status"] == "offline").sum()
+    )
+    learnt = int((kept["digital_status"] == "offline").sum())
+    assert f"the {new_rows:,} it did not learn from ({learnt:,} were its training rows)" in (
+        second.promotion_note
+    ), second.promotion_note
+    assert (
+        second.metrics["champion/candidate_qini_coefficient"] != second.metrics["qini_coefficient"]
+    )
+    assert "cross-validated, each on its own history" in third.promotion_note, third.promotion_note
+    assert "were its training rows, and the 0 others hold too few outcome events" in (
+        third.promotion_note
+    )
+    assert "champion/qini_coefficient_difference" not in third.metrics
     difference = second.metrics["champion/qini_coefficient_difference"]
     low = second.metrics["champion/qini_coefficient_difference_low"]
     high = second.metrics["champion/qini_coefficient_difference_high"]
     assert low <= difference <= high and low < high
     candidate, champion = (
-        second.metrics["qini_coefficient"],
+        second.metrics["champion/candidate_qini_coefficient"],
         second.metrics["champion/qini_coefficient"],
     )
     assert difference == pytest.approx(candidate - champion, abs=1e-9)

@@ -95,18 +95,23 @@ def scenario(
         ]
         other_truth = write_table(truth, root / "other_truth.parquet")
         runner = CliRunner()
-        invoked = runner.invoke(
-            app,
-            [
-                "train",
-                "--config",
-                str(_useless_config(root, corrupted)),
-                "--truth",
-                str(other_truth),
-                "--quiet",
-            ],
-            catch_exceptions=False,
-        )
+        # Run from `root` with the files named relative to it, as a user in that folder would.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(root)
+            invoked = runner.invoke(
+                app,
+                [
+                    "train",
+                    "--config",
+                    str(_useless_config(root, corrupted)),
+                    "--data",
+                    corrupted.name,
+                    "--truth",
+                    other_truth.name,
+                    "--quiet",
+                ],
+                catch_exceptions=False,
+            )
         assert invoked.exit_code == 0, invoked.output
         run_id = MlflowClient().get_model_version(NAME, "2").run_id
         assert run_id is not None
@@ -207,13 +212,48 @@ def test_runs_record_their_name_config_file_and_the_truth_file_used(
     assert "error" not in useless.data.tags
 
 
+def test_a_run_records_its_files_as_absolute_paths_and_its_working_folder(
+    scenario: Scenario,
+) -> None:
+    """`umkm train --data history.csv --truth other_truth.parquet` run in `root`: the record
+    names the files wherever it is read, and the folder the run started in."""
+    client = MlflowClient(scenario.tracking_uri)
+    root = scenario.corrupted_history.parent.resolve()
+    params = client.get_run(scenario.useless.run_id).data.params
+    assert params["working_dir"] == str(root)
+    assert params["data_path"] == params["data.path"] == str(root / "history.csv")
+    assert params["truth_path"] == str(root / "other_truth.parquet")
+    assert params["output_dir"] == str(root / "out")
+    logged = mlflow.artifacts.load_dict(
+        f"{client.get_run(scenario.useless.run_id).info.artifact_uri}/config.json"
+    )
+    assert (logged["data_path"], logged["truth_path"]) == (
+        str(root / "history.csv"),
+        str(root / "other_truth.parquet"),
+    )
+    first = client.get_run(scenario.first.run_id).data.params
+    assert Path(first["working_dir"]).is_absolute() and Path(first["output_dir"]).is_absolute()
+
+
+def test_the_report_names_a_quarantine_file_only_when_one_was_written(
+    scenario: Scenario,
+) -> None:
+    first = scenario.first.report_path.read_text("utf-8")
+    assert "rows read, 0 rejected, " in first
+    assert "quarantine" not in first
+    root = scenario.corrupted_history.parent
+    useless = (root / "out" / scenario.useless.run_id / "report.md").read_text("utf-8")
+    assert f"{len(CORRUPTED_ROWS)} rejected (rows and reasons in `quarantine.csv`)" in useless
+    assert (root / "out" / scenario.useless.run_id / "quarantine.csv").is_file()
+
+
 def test_a_truth_file_of_other_ids_is_warned_of_with_the_count_matched(
     scenario: Scenario,
 ) -> None:
     used = scenario.useless.counts["data.rows_used"]
     assert "oracle_share_10pct" not in scenario.useless.metrics
     warned = " ".join(scenario.useless_stderr.split())
-    truth = scenario.corrupted_history.parent / "other_truth.parquet"
+    truth = "other_truth.parquet"  # as given on the command line, relative to its folder
     matched = re.search(
         rf"warning: {re.escape(str(truth))}: only (\d+) of the {used} ids in the history have a "
         r"true uplift there: the oracle metrics are skipped",
@@ -328,8 +368,11 @@ def test_cli_puts_results_on_stdout_and_messages_on_stderr(scenario: Scenario) -
     messages = err.splitlines()
     assert f"warning: {len(CORRUPTED_ROWS)} of " in err
     assert any(line.startswith("data: ") and "rows read" in line for line in messages)
-    assert "warning: weak evidence, the ranking is not shown to be better than chance" in messages
-    assert any(line.startswith("warning: WEAK EVIDENCE: ") for line in messages)
+    weak = "warning: weak evidence: this history cannot show that the ranking beats chance"
+    assert weak in messages
+    assert any(
+        line.startswith("warning: WEAK EVIDENCE (the reasons are above)") for line in messages
+    )
     assert "run id" not in err and "qini_coefficient" not in err
 
 

@@ -84,6 +84,8 @@ def test_score_parquet_matches_the_pyfunc_champion(
     )
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "scores.quarantine.csv").exists()
+    # Trained on enough events: no weak-evidence warning (tests/training/test_weak_evidence.py).
+    assert "weak evidence" not in result.stderr
     scores = read_table(output)
     expected = mlflow.pyfunc.load_model(registered_model.model_uri).predict(read_table(source))
     assert list(scores["msme_id"]) == list(clean["msme_id"])

@@ -3,6 +3,8 @@ on a Dask cluster, with the same scores as `umkm score` and every rejected row k
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +109,35 @@ def test_a_dask_cluster_runs_the_same_tasks(
     assert (remote.rows_read, remote.rows_scored, remote.rows_rejected) == (360, 358, 2)
     assert (local.partitions, local.quarantine_parts) == (remote.partitions, 2)
     pd.testing.assert_frame_equal(_parts(tmp_path / "cluster"), _parts(tmp_path / "local"))
+
+
+def test_the_output_folder_and_parts_get_what_mkdir_and_open_give_not_0700(
+    registered_model: RegisteredModel, dataset: tuple[Path, pd.DataFrame], tmp_path: Path
+) -> None:
+    """The staging folder renamed to the output was mkdtemp's 0o700: no colleague or service
+    account could read the scores. Now 0o777 less the umask, or an empty folder's own."""
+    folder, _ = dataset
+    with use_tracking_uri(registered_model.tracking_uri):
+        model = load_uplift_model(registered_model.model_uri)
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    kept.chmod(0o750)
+    previous = os.umask(0o022)
+    try:
+        result = score_dataset(str(folder), tmp_path / "scores", model, workers=1)
+        score_dataset(str(folder), kept, model, workers=1)
+    finally:
+        os.umask(previous)
+
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
+    written = [result.output, *sorted(result.output.rglob("*"))]
+    assert len(written) == 1 + FILES + 1 + 2  # the folder, the parts, quarantine/ and its parts
+    assert {path.name: mode(path) for path in written} == {
+        path.name: 0o755 if path.is_dir() else 0o644 for path in written
+    }
+    assert mode(kept) == 0o750
 
 
 def test_a_used_output_folder_and_an_unreadable_or_missing_dataset_are_refused(
