@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,14 @@ import pandas as pd
 from data.contract import FALSE_STRINGS, FIRST_DATA_ROW, TRUE_STRINGS
 from data.io import DataFileError, TableRead, read_table_info
 from data.segments import digital_mask
-from data.validation import ValidationResult, arm_problems, validate_frame
-from models.features import FeatureError, FeatureSpec, feature_matrix, msme_feature_specs
+from data.validation import (
+    REASONS_COLUMN,
+    ROW_COLUMN,
+    ValidationResult,
+    arm_problems,
+    validate_frame,
+)
+from models.features import FeatureSpec, msme_feature_specs, unreadable_cells
 from training.config import ConfigError, TrainConfig
 from training.errors import TrainingError
 
@@ -219,15 +226,14 @@ def _generic_rows(
     if duplicated:
         raise TrainingDataError(f"header: duplicate columns {', '.join(duplicated)}")
     check_configured_columns(config, specs, [str(name) for name in raw.columns], path)
-    try:
-        feature_matrix(raw, specs)  # every feature readable, else row and column named
-    except FeatureError as error:
-        raise TrainingDataError(str(error)) from error
-
     frame = raw.copy()
-    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame), name="row")
+    frame.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(frame), name=ROW_COLUMN)
+    # A row with a cell its features cannot read (or a category outside the config's levels)
+    # is rejected with every reason and quarantined, as `umkm score` does; the rest are used.
+    checked = unreadable_rows(frame, specs)
+    frame = checked.valid.copy()
     notes: list[str] = []
-    counts = {"rows_read": len(frame), "rows_rejected": 0}
+    counts = {"rows_read": len(raw), "rows_rejected": checked.n_rejected}
     treatment = config.treatment_column
     if config.treated_value is not None:
         text = frame[treatment].map(_cell_text)
@@ -258,7 +264,40 @@ def _generic_rows(
         id_column=config.id_column,
         counts=counts,
         notes=notes,
+        validation=checked,
     )
+
+
+def unreadable_rows(frame: pd.DataFrame, specs: Sequence[FeatureSpec]) -> ValidationResult:
+    """The rows of ``frame`` (indexed by spreadsheet row) whose every feature is readable, and
+    the others with all their reasons (`models.features.unreadable_cells`: not a number, not a
+    boolean, a category none of a feature's fixed levels), as the contract's validation gives
+    them, for `write_quarantine`. Categories whose levels are learnt from the rows are not
+    checked against levels."""
+    fixed = [s for s in specs if s.kind == "categorical" and s.categories is not None]
+    positions = frame.reset_index(drop=True)
+    problems = sorted(
+        [
+            *unreadable_cells(positions, specs),
+            *unreadable_cells(positions, fixed, known_levels=True),
+        ],
+        key=lambda problem: problem.position or 0,
+    )
+    reasons: dict[int, list[str]] = {}
+    for problem in problems:
+        assert problem.position is not None  # every cell problem has its row
+        reasons.setdefault(problem.position, []).append(problem.in_column("en"))
+    bad = np.zeros(len(frame), dtype=bool)
+    bad[list(reasons)] = True
+    head = pd.DataFrame(
+        {
+            ROW_COLUMN: frame.index[bad],
+            REASONS_COLUMN: ["; ".join(reasons[int(i)]) for i in np.flatnonzero(bad)],
+        }
+    )
+    rejected = pd.concat([head, frame.loc[bad].reset_index(drop=True)], axis=1)
+    # The table kind only names the contract's tables; these rows follow the features given.
+    return ValidationResult(kind="profile", valid=frame.loc[~bad], rejected=rejected)
 
 
 def _check_both_arms_and_outcomes(data: TrainingData, path: Path) -> None:

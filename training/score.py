@@ -18,18 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from data.contract import DEFAULT_MODEL_URI, SCORE_FIELDS
 from data.io import DataFileError, TableRead, read_table_info, write_table
 from data.segments import STIMULUS_GROUP
-from data.validation import REASONS_COLUMN, ROW_COLUMN, ValidationResult, validate_frame
+from data.validation import ROW_COLUMN, ValidationResult, validate_frame
 from data.validation import write_quarantine as write_validation_quarantine
-from models.features import FeatureError, unreadable_cells
+from models.features import FeatureError
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame
 from models.uplift_model import UpliftModel
+from training.dataset import unreadable_rows
 from training.errors import TrainingError
 
 ROW_NUMBER = "row_number"
@@ -118,18 +118,7 @@ def _valid_generic_rows(read: TableRead, model: UpliftModel) -> ValidationResult
     frame = read.frame.reset_index(drop=True)
     first = read.info.first_data_row
     frame.index = pd.RangeIndex(first, first + len(frame), name=ROW_COLUMN)
-    reasons: dict[int, list[str]] = {}
-    for problem in unreadable_cells(frame, model.specs, known_levels=True):
-        assert problem.position is not None  # every cell problem has its row
-        reasons.setdefault(problem.position, []).append(problem.in_column("en"))
-    bad = np.zeros(len(frame), dtype=bool)
-    bad[list(reasons)] = True
-    head = pd.DataFrame(
-        {ROW_COLUMN: frame.index[bad], REASONS_COLUMN: ["; ".join(r) for r in reasons.values()]}
-    )
-    rejected = pd.concat([head, frame.loc[bad].reset_index(drop=True)], axis=1)
-    # The table kind only names the contract's tables; these rows follow the model's features.
-    return ValidationResult(kind="profile", valid=frame.loc[~bad], rejected=rejected)
+    return unreadable_rows(frame, model.specs)
 
 
 def _write_quarantine(checked: ValidationResult, output: Path) -> Path | None:

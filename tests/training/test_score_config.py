@@ -169,3 +169,33 @@ def test_a_file_without_problems_writes_no_quarantine(
     assert code == 0, err
     assert "40 rows read: 40 scored (0 already digital: stimulus group), 0 rejected" in out
     assert not (tmp_path / "scores.quarantine.csv").exists()
+
+
+def test_training_quarantines_the_same_rows_with_every_reason_and_learns_from_the_rest(
+    tmp_path: Path,
+) -> None:
+    """Before: training such a config stopped at the first unreadable cell, and a category none
+    of the config's levels was learnt as a missing value."""
+    table = _table(4000, seed=3)
+    table.loc[5, ["recency", "member"]] = ["abc", "2"]
+    table.loc[6, "area"] = "Suburban"  # none of the config's levels
+    table.loc[7, ["recency", "area"]] = ["", ""]  # blank: a missing value, kept
+    history = write_table(table, tmp_path / "history.csv")
+    (tmp_path / "shop.toml").write_text(CONFIG, encoding="utf-8")
+    config = load_config(tmp_path / "shop.toml").with_overrides(
+        data_path=history, output_dir=tmp_path / "out"
+    )
+    with use_tracking_uri(new_tracking_store(tmp_path / "mlflow", config.experiment_name)):
+        result = train(config)
+
+    assert result.counts["rows_rejected"] == 2
+    assert result.counts["rows_used"] == 3998
+    assert result.quarantine_path is not None
+    quarantine = pd.read_csv(result.quarantine_path, dtype=str)
+    reasons = dict(zip(quarantine["row"].astype(int), quarantine["reasons"], strict=True))
+    assert reasons == {
+        7: "column recency: value 'abc' is not a number; column member: value '2' is not a "
+        "boolean (use true/false/1/0/ya/tidak, any case)",
+        8: "column area: value 'Suburban' is not one of the levels the model knows "
+        "(Rural, Surburban, Urban)",
+    }
