@@ -394,6 +394,9 @@ def promote(
         result = do_promote(name, version, reason, force=force)
     except RegistryError as error:
         raise _fail(str(error)) from error
+    if result.unchanged:
+        console.line(f"{name}: v{result.version} is champion already; nothing changed or logged")
+        return
     if result.weak_evidence is not None:
         from training.evidence import WEAK_EVIDENCE_ADVICE
 

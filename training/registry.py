@@ -94,8 +94,13 @@ class PromotionResult:
     version: str
     previous_champion: str | None
     reason: str
-    run_id: str
+    run_id: str  # empty when nothing was done (the version was champion already)
     weak_evidence: str | None = None  # why the version is weak evidence, when promoted by force
+
+    @property
+    def unchanged(self) -> bool:
+        """The version was champion already: no alias moved, no tag set, no run logged."""
+        return self.previous_champion == self.version
 
 
 class WeakEvidenceError(RegistryError):
@@ -155,6 +160,8 @@ def promote(name: str, version: int | str, reason: str, *, force: bool = False) 
         )
     previous = version_by_alias(name, CHAMPION, c)
     previous_version = None if previous is None else str(previous.version)
+    if previous_version == version:
+        return PromotionResult(name, version, previous_version, reason, "", weak)
     user = _user()
     experiment_id = experiment_id_for(name + PROMOTIONS_EXPERIMENT_SUFFIX, c)
     with mlflow.start_run(
@@ -184,6 +191,7 @@ def promote(name: str, version: int | str, reason: str, *, force: bool = False) 
         tags["promoted_despite_weak_evidence"] = "true"
     for key, value in tags.items():
         c.set_model_version_tag(name, version, key, value)
+    _mark_replaced(c, name, previous_version, version)
     return PromotionResult(
         name=name,
         version=version,
@@ -192,6 +200,16 @@ def promote(name: str, version: int | str, reason: str, *, force: bool = False) 
         run_id=run.info.run_id,
         weak_evidence=weak,
     )
+
+
+def _mark_replaced(c: MlflowClient, name: str, previous: str | None, by: str) -> None:
+    """Tag the version that was champion with when and by which version it was replaced: its
+    promotion tags describe how it became champion, these that it no longer is (the full
+    history is the `<name>-promotions` experiment's runs and the versions' `promotion` tags)."""
+    if previous is None or previous == by:
+        return
+    c.set_model_version_tag(name, previous, "champion_replaced_at", now_utc())
+    c.set_model_version_tag(name, previous, "champion_replaced_by", f"v{by}")
 
 
 def _user() -> str:
@@ -308,6 +326,7 @@ def promotion_gate(
     # reproduces the champion ties it, and a tie keeps the champion.
     if _as_recorded(qini) > _as_recorded(champion_score):
         client.set_registered_model_alias(name, CHAMPION, version)
+        _mark_replaced(client, name, previous, version)
         note = (
             f"champion: beat v{previous} ({SELECTION_METRIC} {qini:.4f} > {champion_score:.4f}, "
             f"{basis})"

@@ -445,6 +445,14 @@ def test_promote_overrides_the_gate_and_is_logged(scenario: Scenario) -> None:
     runs = mlflow.search_runs([experiment.experiment_id], output_format="list")
     assert [r.data.params["reason"] for r in runs] == ["field test in Bali"]
     assert runs[0].data.params["version"] == "2"
+    replaced = client.get_model_version(NAME, "1").tags
+    assert replaced["champion_replaced_by"] == "v2" and replaced["champion_replaced_at"]
+
+    again = CliRunner().invoke(app, [*promote, "--force"], catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert "v2 is champion already; nothing changed or logged" in again.stdout
+    runs = mlflow.search_runs([experiment.experiment_id], output_format="list")
+    assert len(runs) == 1
 
 
 def test_promote_refuses_an_unknown_version(scenario: Scenario) -> None:
