@@ -248,6 +248,7 @@ def promotion_gate(
     seed: int = 0,
     ids: pd.Series | None = None,
     min_events: int = 1,
+    interval: tuple[float, float] | None = None,
 ) -> GateResult:
     """Move `champion` to ``version`` only when every rule holds (module docstring).
 
@@ -263,7 +264,9 @@ def promotion_gate(
     history that adds new rows to the champion's, as the data-scientists guide retrains, would
     otherwise be judged on rows the champion has seen); the candidate's Qini is then taken on
     the same rows. When the rows left hold fewer than ``min_events`` outcome events in an arm,
-    the two cross-validated Qinis are compared instead, and the note says so.
+    the two cross-validated Qinis are compared instead, and the note says so. On the same
+    history, the note says whether the champion's Qini lies within the candidate's 90%
+    ``interval`` (a difference within noise: another seed alone can move it).
     """
     client = mlflow.MlflowClient()
     current = version_by_alias(name, CHAMPION, client)
@@ -288,7 +291,7 @@ def promotion_gate(
     unseen = _rows_unseen_by(current, ids, y, t, min_events=min_events)
     if tags.get("data_sha256") == data_sha256 and recorded is not None:
         champion_score = float(recorded)
-        basis = "cross-validated on the same history"
+        basis = "cross-validated on the same history" + _within(qini, champion_score, interval)
     elif unseen.rows and (unseen.mask is None or uplift is None) and recorded is not None:
         # Too few rows of this history are new to the champion to score both on them alone:
         # the two cross-validated Qinis (each on its own history) are what can be compared.
@@ -413,6 +416,19 @@ def champion_training_ids(version: ModelVersion) -> set[str] | None:
         return None
 
 
+def _within(qini: float, champion: float, interval: tuple[float, float] | None) -> str:
+    """Words for a comparison of two cross-validated Qinis of the same history: whether the
+    champion's lies within the candidate's 90% interval."""
+    if interval is None or not interval[0] < interval[1]:
+        return ""
+    verdict = "within noise" if interval[0] <= champion <= interval[1] else "beyond noise"
+    difference = round(qini - champion, 4) + 0.0  # no "-0.0000" for a tie at six decimals
+    return (
+        f"; difference {difference:+.4f}, the candidate's 90% interval "
+        f"[{interval[0]:.4f}, {interval[1]:.4f}]: {verdict}"
+    )
+
+
 def _paired_difference(
     y: FloatArray,
     t: FloatArray,
@@ -441,6 +457,13 @@ def _paired_difference(
         f"; paired difference {difference:+.4f}, 90% interval {low:+.4f} to {high:+.4f}: {verdict}"
     )
     return metrics, words
+
+
+def _interval_of(metrics: Mapping[str, float]) -> tuple[float, float] | None:
+    """The chosen ranking's 90% Qini interval from the run's metrics, when computed."""
+    low = metrics.get(f"{SELECTION_METRIC}_ci05")
+    high = metrics.get(f"{SELECTION_METRIC}_ci95")
+    return None if low is None or high is None else (float(low), float(high))
 
 
 def _as_recorded(score: float) -> float:
@@ -497,6 +520,7 @@ def register_candidate(
         seed=config.seed,
         ids=ids,
         min_events=config.min_events_per_arm,
+        interval=_interval_of(metrics),
     )
     version_tags = {
         "run_id": run_id,

@@ -129,6 +129,11 @@ def test_a_retrain_that_reproduces_the_champion_keeps_it(
     assert second.metrics["qini_coefficient"] == first.metrics["qini_coefficient"]
     assert not second.promoted
     assert second.promotion_note.startswith(f"candidate only: champion v{first.version} stays")
+    low, high = second.metrics["qini_coefficient_ci05"], second.metrics["qini_coefficient_ci95"]
+    assert second.promotion_note.endswith(
+        f"cross-validated on the same history; difference +0.0000, the candidate's 90% "
+        f"interval [{low:.4f}, {high:.4f}]: within noise)"
+    ), second.promotion_note
     assert str(champion.version) == str(first.version)
 
 
