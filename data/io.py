@@ -47,6 +47,7 @@ import pyarrow.parquet as pq
 
 from data.contract import column as contract_column
 from data.contract import contract_name
+from data.errors import DataError
 from data.limits import (
     DataFileError,
     DataLimitError,
@@ -550,7 +551,7 @@ def _read_csv(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.Dat
     )
 
 
-class _WiderThanHeaderError(ValueError):
+class _WiderThanHeaderError(DataError, ValueError):
     """A row read with a value beyond the header (in the spare column); `row` counts from the
     header, 0."""
 
