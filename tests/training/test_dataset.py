@@ -76,12 +76,22 @@ def test_missing_columns_are_listed_by_the_setting_that_names_them(tmp_path: Pat
     )
 
 
-def test_unreadable_feature_value_names_row_and_column(tmp_path: Path) -> None:
-    frame = _hillstrom_like()
+def test_an_unreadable_feature_value_rejects_its_row_naming_row_and_column(
+    tmp_path: Path,
+) -> None:
+    """The row is quarantined with its reason (no longer the whole file refused), the others
+    are used."""
+    frame = _hillstrom_like(90)
     frame.loc[7, "recency"] = "sebulan"
     path = _write(frame, tmp_path)
-    with pytest.raises(TrainingDataError, match=r"row 9, column recency"):
-        load_training_data(_config(path), path)
+    data = load_training_data(_config(path), path)
+    assert data.counts["rows_rejected"] == 1
+    # 90 rows: 30 of the third segment (neither arm) left out, the rejected one, 59 used.
+    assert len(data.frame) == 59 and 9 not in data.frame.index
+    assert data.validation is not None
+    rejected = data.validation.rejected
+    assert list(rejected["row"]) == [9]
+    assert list(rejected["reasons"]) == ["column recency: value 'sebulan' is not a number"]
 
 
 def test_treatment_value_absent_from_the_file(tmp_path: Path) -> None:
