@@ -288,8 +288,15 @@ def promotion_gate(
     tags = current.tags or {}
     recorded = tags.get(f"cv_{SELECTION_METRIC}")
     champion_uplift: FloatArray | None = None  # the champion's scores of these rows, if read
-    unseen = _rows_unseen_by(current, ids, y, t, min_events=min_events)
-    if tags.get("data_sha256") == data_sha256 and recorded is not None:
+    same_history = tags.get("data_sha256") == data_sha256 and recorded is not None
+    # Which rows the champion learnt from matters only when it scores this history's rows.
+    unseen = (
+        _Unseen(None, None, "")
+        if same_history
+        else _rows_unseen_by(current, ids, y, t, min_events=min_events)
+    )
+    if same_history:
+        assert recorded is not None
         champion_score = float(recorded)
         basis = "cross-validated on the same history" + _within(qini, champion_score, interval)
     elif unseen.rows and (unseen.mask is None or uplift is None) and recorded is not None:
