@@ -315,11 +315,14 @@ def _chunks(
     _check_sizes(rows, seed, candidates)
     n_candidates = candidate_count(rows, candidates)
     width = max(7, len(str(max(rows, n_candidates))))
+    # The seed is part of every id: another seed draws other MSMEs, and the promotion gate,
+    # which leaves out a champion's own training rows by id, must not take them for the same.
+    history_prefix, candidate_prefix = f"H{seed}-", f"C{seed}-"
     for index, start in enumerate(range(0, rows, CHUNK_ROWS)):
         rng = _rng(seed, stream=0, chunk=index)
         n = min(CHUNK_ROWS, rows - start)
         population = _population(rng, n)
-        yield _history_chunk(rng, population, _ids("H", start, n, width))
+        yield _history_chunk(rng, population, _ids(history_prefix, start, n, width))
     made = 0
     index = 0
     while made < n_candidates:
@@ -328,7 +331,9 @@ def _chunks(
         population = _population(rng, min(CHUNK_ROWS, (n_candidates - made) * 5 // 4 + 64))
         offline = np.flatnonzero(~population.digital)[: n_candidates - made]
         population = population.take(offline)
-        table, truth = _candidate_chunk(population, _ids("C", made, len(offline), width))
+        table, truth = _candidate_chunk(
+            population, _ids(candidate_prefix, made, len(offline), width)
+        )
         yield "candidates", table, truth
         made += len(offline)
         index += 1

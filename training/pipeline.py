@@ -202,7 +202,7 @@ def _run(
     emit(LearnerChosen(selection))
     cv = prepared.cv_rows
     chosen = selection.chosen
-    effect = average_effect(cv.t, cv.y, propensity.cv.scores_clipped)
+    effect = average_effect(cv.t, cv.y, propensity_stage.for_effect_check(config, prepared))
     evidence = assess_evidence(
         cv.t,
         cv.y,
@@ -213,6 +213,7 @@ def _run(
     )
     if evidence.weak:
         emit(WeakEvidence(evidence))
+    laps.lap("evidence")
 
     steps.start("building the served model")
     model = build_model(

@@ -10,6 +10,7 @@ credentials masked, and what to check, in the command's `--lang` where it has on
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import typer
@@ -24,6 +25,9 @@ from training import cli as training_cli
 
 # Every deployable's settings class reads `UMKM_*` variables (pydantic-settings, env prefix).
 ENV_PREFIX = "UMKM_"
+# MLflow draws a progress bar for each artifact download (a champion's files read by the
+# promotion gate): noise between the commands' own lines. Set to "true" to see them.
+QUIET_MLFLOW = {"MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false"}
 
 
 def describe_configuration_error(error: ValidationError) -> str:
@@ -51,6 +55,8 @@ class _Commands(TyperGroup):
         from service.settings import SettingsError
         from training.config import ConfigError
 
+        for name, value in QUIET_MLFLOW.items():
+            os.environ.setdefault(name, value)
         try:
             return super().invoke(ctx)
         except ValidationError as error:

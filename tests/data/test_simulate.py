@@ -115,8 +115,8 @@ def test_files_hold_the_in_memory_simulation(tmp_path: Path) -> None:
 def test_chunks_join_into_one_id_sequence(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sim, "CHUNK_ROWS", 1_000)
     result = sim.simulate(2_500, seed=1, candidates=2_100)
-    assert list(result.history["msme_id"]) == [f"H{i:07d}" for i in range(1, 2_501)]
-    assert list(result.candidates["msme_id"]) == [f"C{i:07d}" for i in range(1, 2_101)]
+    assert list(result.history["msme_id"]) == [f"H1-{i:07d}" for i in range(1, 2_501)]
+    assert list(result.candidates["msme_id"]) == [f"C1-{i:07d}" for i in range(1, 2_101)]
 
 
 # --- contract -----------------------------------------------------------------------------------
@@ -198,7 +198,7 @@ def test_csv_spells_booleans_and_keeps_province_codes_as_text(tmp_path: Path) ->
         assert set(text[name]) == {"true", "false"}
     assert text["province_code"].str.fullmatch(r"\d{2}").all()
     assert (text["business_age_years"] == "").any()  # missing values are empty cells
-    assert text["msme_id"].iloc[0] == "H0000001"
+    assert text["msme_id"].iloc[0] == "H2-0000001"
 
 
 def test_simulated_files_pass_validation(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ setting and its rule (never its value), with exit code 2; no traceback."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -212,3 +213,20 @@ def test_help_names_what_the_command_reads_and_writes(command: list[str], named:
     text = " ".join(result.stdout.replace("│", " ").split())
     for words in named:
         assert words in text
+
+
+PROGRESS_BARS = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
+
+
+@pytest.mark.parametrize(("before", "after"), [(None, "false"), ("true", "true")])
+def test_mlflows_download_bars_are_off_unless_the_environment_asks_for_them(
+    before: str | None, after: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(PROGRESS_BARS, "placeholder")  # restored (or removed) after the test
+    if before is None:
+        monkeypatch.delenv(PROGRESS_BARS)
+    else:
+        monkeypatch.setenv(PROGRESS_BARS, before)
+    result = CliRunner().invoke(app, ["simulate", "--rows", "20", "--output", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert os.environ[PROGRESS_BARS] == after
