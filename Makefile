@@ -12,8 +12,12 @@ WORKERS ?= 2
 
 .PHONY: run test install lint typecheck unit docs bench-deps clean
 
+# A Debian or Ubuntu system Python refuses user installs (PEP 668, "externally managed"): uv is
+# then installed for this user only with --break-system-packages, which touches no system package.
 $(UV):
-	python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+	python3 -m pip install --quiet --user uv \
+	  || python3 -m pip install --quiet --user --break-system-packages uv \
+	  || python3 -m pip install --quiet uv
 
 install: $(UV)
 	$(UV) sync --frozen

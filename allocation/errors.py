@@ -50,6 +50,11 @@ ALLOCATION_CODES: dict[str, tuple[str, ...]] = {
     "binding_quota_one": ("province", "used", "limit", "unconstrained"),
     "binding_min_share": (*_SHARE, "used", "slots", "unconstrained"),
     "binding_min_share_one": (*_SHARE, "used", "slots", "unconstrained"),
+    # with exploration: the model's picks hold the share (`used` of `model_slots`), `drawn` more
+    **dict.fromkeys(
+        ["binding_min_share_explored", "binding_min_share_explored_one"],
+        (*_SHARE, "used", "model_slots", "slots", "unconstrained", "drawn"),
+    ),
     "binding_budget": ("spent", "budget", "cost"),
     # notes, with their variants for a count of one or none (`explain.shortfall_code`)
     **dict.fromkeys(

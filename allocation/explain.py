@@ -204,7 +204,10 @@ def build_result(
         assert eligible.cost is not None
         # Never below 0 from float noise in the sum: "Rp -0.00 left" would read as overspent.
         budget_left = max(0.0, request.budget - float(eligible.cost[picked].sum()))
-    tight = _tight_shares(request, eligible, picked, len(chosen_rows))
+    # The constraints shaped the model's picks; the draw only filled the rest at random. So an
+    # MSME off the list is told why the model passed it by (the draw's odds are in the notes),
+    # and a share is tight by the model's picks: they meet it for the whole list on their own.
+    tight = _tight_shares(request, eligible, by_model, len(chosen_rows))
     wording = code.copy()  # the catalogue code of each reason: its code, or a variant of it
     _explain_losers(
         request=request,
@@ -216,7 +219,8 @@ def build_result(
         code=code,
         wording=wording,
     )
-    if found is not None and exploration is not None:
+    if found is not None and exploration is not None and cutoff is None:
+        # Every slot was drawn at random: the draw alone left the pool's others off.
         undrawn = eligible.rows[found.pool[~picked[found.pool]]]
         code[undrawn] = wording[undrawn] = "not_drawn"
     unselected = np.ones(len(frame), dtype=bool)
@@ -278,7 +282,7 @@ def build_result(
         expected_success_rate=success,
         total_cost=total_cost,
         budget=request.budget,
-        binding=_binding(request, eligible, picked, len(chosen_rows)),
+        binding=_binding(request, eligible, picked, by_model),
         shortfall_note=None if shortfall is None else shortfall.message,
         notes=[note.message for note in notes],
         method=solution.method,
@@ -312,8 +316,9 @@ def _explain_losers(
     wording: Texts,
 ) -> None:
     """Fill in reason codes for eligible MSMEs left off the list, and the catalogue code that
-    words each (in place). A constraint decided for an MSME above the rank cutoff: a lower-uplift
-    MSME took a slot."""
+    words each (in place). A constraint decided for an MSME above the rank cutoff (the model's
+    last pick): a lower-uplift MSME took a slot. `tight`: the shares the model's picks meet
+    exactly."""
     losers = np.flatnonzero(~picked)
     if len(losers) == 0:
         return
@@ -375,11 +380,23 @@ def _explain_losers(
 
 
 def _binding(
-    request: AllocationRequest, eligible: Eligible, picked: npt.NDArray[np.bool_], fill: int
+    request: AllocationRequest,
+    eligible: Eligible,
+    picked: npt.NDArray[np.bool_],
+    by_model: npt.NDArray[np.bool_],
 ) -> list[BindingConstraint]:
-    """Constraints that are tight at the solution and that ranking by uplift alone would break."""
+    """Constraints that are tight at the solution and that ranking by uplift alone would break.
+
+    With exploration, quotas and minimum shares are judged on the model's picks (`by_model`)
+    against its own slots ranked by uplift alone: the model meets them for the whole list, and
+    what the draw adds says nothing of whether they changed whom the model picked.
+    """
+    fill = int(picked.sum())
+    model_fill = int(by_model.sum())
     greedy = np.zeros(eligible.size, dtype=bool)
     greedy[:fill] = True
+    plain = np.zeros(eligible.size, dtype=bool)  # the model's slots ranked by uplift alone
+    plain[:model_fill] = True
     binding: list[BindingConstraint] = []
     if fill == request.capacity < eligible.size:
         waiting = eligible.size - fill
@@ -394,10 +411,10 @@ def _binding(
         )
     if request.quotas:
         assert eligible.province is not None
-        used = pd.Series(eligible.province[picked]).value_counts()
-        plain = pd.Series(eligible.province[greedy]).value_counts()
+        used = pd.Series(eligible.province[by_model]).value_counts()
+        ranked = pd.Series(eligible.province[plain]).value_counts()
         for code, quota in sorted(request.quotas.items()):
-            now, before = int(used.get(code, 0)), int(plain.get(code, 0))
+            now, before = int(used.get(code, 0)), int(ranked.get(code, 0))
             if now == quota and before > quota:
                 binding.append(
                     BindingConstraint.of(
@@ -410,18 +427,23 @@ def _binding(
                 )
     for i, share in enumerate(request.min_share):
         need = share.required(fill)
-        now = int((eligible.members[i] & picked).sum())
-        before = int((eligible.members[i] & greedy).sum())
-        if now == need and before < need:
-            binding.append(
-                BindingConstraint.of(
-                    "min_share",
-                    f"min_share {share.label}",
-                    (now, need, before),
-                    "binding_min_share_one" if fill == 1 else "binding_min_share",
-                    share_params(share) | {"used": now, "slots": fill, "unconstrained": before},
-                )
+        now = int((eligible.members[i] & by_model).sum())
+        before = int((eligible.members[i] & plain).sum())
+        if not (now == need and before < need):
+            continue
+        params = share_params(share) | {"used": now, "slots": fill, "unconstrained": before}
+        if model_fill < fill:
+            drawn = int((eligible.members[i] & picked & ~by_model).sum())
+            code = "binding_min_share_explored"
+            code += "_one" if model_fill == 1 else ""
+            params |= {"model_slots": model_fill, "drawn": drawn}
+        else:
+            code = "binding_min_share_one" if fill == 1 else "binding_min_share"
+        binding.append(
+            BindingConstraint.of(
+                "min_share", f"min_share {share.label}", (now, need, before), code, params
             )
+        )
     if request.budget is not None:
         assert eligible.cost is not None
         spent = float(eligible.cost[picked].sum())

@@ -14,23 +14,36 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data.contract import contract_name, header_key
+from data.contract import PROVINCE_NAME_HEADERS, contract_name, header_key
 from data.reference import allowed_values, value_codes
 
 # How alike (difflib's ratio, 0–1) a text and a spelling must be for `closest_code` to suggest
 # it: `Jawa Tenga` and `Jawa Tengah` are 0.95 alike, `Jawa` and `Jawa Barat` only 0.57.
 SUGGESTION_CUTOFF = 0.8
+PROVINCE_COLUMN = "province_code"
 
 
 def contract_headers(columns: pd.Index[Any] | list[object]) -> dict[str, str]:
     """File header -> contract column, for the headers that are an alias (`jenis_kelamin` ->
-    `owner_gender`); headers already named as the contract, and others, are left out."""
-    found: dict[str, str] = {}
-    for header in columns:
-        name = contract_name(header) if isinstance(header, str) else None
-        if name is not None and name != header:
-            found[str(header)] = name
-    return found
+    `owner_gender`); headers already named as the contract, and others, are left out. Beside a
+    province code column (`Kode provinsi`), a province name column (`Provinsi`) is no alias but
+    an extra column, as the page's own downloads hold both."""
+    read_as = {
+        str(header): name
+        for header in columns
+        if isinstance(header, str) and (name := contract_name(header)) is not None
+    }
+    province_headers = [header for header, name in read_as.items() if name == PROVINCE_COLUMN]
+    if any(not _names_provinces(header) for header in province_headers):
+        for header in province_headers:
+            if _names_provinces(header):
+                del read_as[header]
+    return {header: name for header, name in read_as.items() if name != header}
+
+
+def _names_provinces(header: str) -> bool:
+    """Whether a header is one of a column of province names (`PROVINCE_NAME_HEADERS`)."""
+    return header_key(header) in {header_key(name) for name in PROVINCE_NAME_HEADERS}
 
 
 def with_contract_headers(frame: pd.DataFrame) -> pd.DataFrame:

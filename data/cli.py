@@ -125,7 +125,12 @@ def validate_file_command(path: Path, kind: KindArg = "auto", language: Language
     try:
         result = validate_file(path, kind)
     except DataFileError as error:
-        console.error(str(error), language=language)
+        worded = str(error)
+        if language != "en":
+            from data.messages import render
+
+            worded = f"{path}: {render(error.code, error.params, language)}"
+        console.error(worded, language=language)
         return 2
     problems = [*result.problems, *result.arm_problems()]
     out = console.stdout()

@@ -7,6 +7,7 @@ read `PROFILE_COLUMNS` / `HISTORY_COLUMNS`; nothing else lists column rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -34,11 +35,23 @@ EDUCATION_LEVELS = (
 INTERNET_ACCESS = ("none", "weak", "good")
 DIGITAL_STATUS = ("offline", "digital")
 
-# Booleans in files: these spellings, any case.
+# Booleans in files: these spellings, any case ("t" in a file column: `column_truths`).
 TRUE_STRINGS = ("true", "1", "ya", "yes", "t", "y")
 FALSE_STRINGS = ("false", "0", "tidak", "no", "f", "n")
+# "T" is *true* beside F (T/F, as PostgreSQL and many exports write booleans) and *tidak* (no)
+# beside Y (Y/T, as Indonesian forms shorten Ya/Tidak): read by the column it stands in.
+T_SPELLING = "t"
+T_IS_TRUE_BESIDE = ("f", "false")
+T_IS_FALSE_BESIDE = ("y", "ya", "yes")
+# `column_truths` per text: yes, no, not a boolean, a "t" whose column does not say which.
+TRUTH_YES, TRUTH_NO, TRUTH_NONE, TRUTH_AMBIGUOUS_T = 1, 0, -1, -2
 
 COHORT_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"  # like 2024-07
+
+# Headers of a column of province *names* (the page's downloads hold `Kode provinsi` and
+# `Provinsi` side by side). Read as `province_code` in a file without a code column; beside one,
+# the code column is the province and this one an ordinary extra column (`data.aliases`).
+PROVINCE_NAME_HEADERS = ("provinsi", "nama_provinsi", "province", "province_name")
 
 # Upper bounds: far above any MSME, so a real row never meets them, and low enough that a typing
 # error or a hostile number (1e308 revenue, 10^30 workers) is refused by name instead of scored.
@@ -106,7 +119,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         ),
         pattern=r"^\d{2}$",
         pattern_hint="2 digits, like 11",
-        aliases=("provinsi", "kode_provinsi", "kode_prov"),
+        aliases=("kode_provinsi", "kode_prov", *PROVINCE_NAME_HEADERS),
     ),
     ColumnSpec(
         "area_type",
@@ -142,6 +155,9 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
             ("tekstil", "fashion_textile"),
             ("pengolahan_pertanian", "agri_processing"),
             ("manufaktur_lainnya", "other_manufacturing"),
+            # the page's and downloads' labels (`Fesyen & tekstil`, `Agricultural processing`)
+            ("fesyen & tekstil", "fashion_textile"),
+            ("agricultural processing", "agri_processing"),
         ),
     ),
     ColumnSpec(
@@ -155,7 +171,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         nullable=True,
         minimum=0,
         maximum=MAX_BUSINESS_AGE_YEARS,
-        aliases=("lama_usaha_tahun", "umur_usaha"),
+        aliases=("lama_usaha_tahun", "umur_usaha", "business age"),
     ),
     ColumnSpec(
         "workers",
@@ -180,7 +196,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         nullable=True,
         minimum=0,
         maximum=MAX_MONTHLY_REVENUE_IDR,
-        aliases=("omzet", "omset_bulanan", "omset"),
+        aliases=("omzet", "omset_bulanan", "omset", "monthly revenue"),
     ),
     ColumnSpec(
         "owner_age",
@@ -239,6 +255,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
             ("S2", "bachelor_or_higher"),
             ("S3", "bachelor_or_higher"),
             ("sarjana", "bachelor_or_higher"),
+            ("S1 atau lebih tinggi", "bachelor_or_higher"),  # the page's and downloads' label
         ),
     ),
     ColumnSpec(
@@ -247,7 +264,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "The owner has a smartphone",
         "punya ponsel pintar",
         description_id="Pemilik memiliki telepon pintar",
-        aliases=("punya_smartphone", "ponsel_pintar", "smartphone"),
+        aliases=("punya_smartphone", "ponsel_pintar", "smartphone", "has a smartphone"),
     ),
     ColumnSpec(
         "has_bank_account",
@@ -255,7 +272,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "The business or owner has a bank account",
         "punya rekening bank",
         description_id="Usaha atau pemiliknya memiliki rekening bank",
-        aliases=("punya_rekening", "rekening_bank"),
+        aliases=("punya_rekening", "rekening_bank", "has a bank account"),
     ),
     ColumnSpec(
         "has_business_id",
@@ -263,7 +280,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "The business has an NIB (business ID from OSS)",
         "punya NIB",
         description_id="Usaha memiliki NIB (Nomor Induk Berusaha dari OSS)",
-        aliases=("nib",),
+        aliases=("nib", "has a business ID"),
     ),
     ColumnSpec(
         "prior_digital_training",
@@ -271,7 +288,7 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
         "The owner had digital-skills training before",
         "pernah ikut pelatihan digital",
         description_id="Pemilik pernah mengikuti pelatihan keterampilan digital",
-        aliases=("pelatihan_digital",),
+        aliases=("pelatihan_digital", "had digital training"),
     ),
     ColumnSpec(
         "internet_access",
@@ -300,6 +317,8 @@ PROFILE_COLUMNS: tuple[ColumnSpec, ...] = (
             ("belum digital", "offline"),
             ("sudah digital", "digital"),
             ("online", "digital"),
+            ("not yet digital", "offline"),  # the English page's and downloads' labels
+            ("already digital", "digital"),
         ),
     ),
 )
@@ -415,3 +434,31 @@ def contract_name(header: object) -> str | None:
 def bahasa_label(spec: ColumnSpec, code: str) -> str:
     """The first Bahasa spelling of an allowed value (the code itself when it has none)."""
     return next((alias for alias, target in spec.value_aliases if target == code), code)
+
+
+def column_truths(texts: Sequence[str]) -> list[int]:
+    """Per distinct text of one file column (any case, trimmed): `TRUTH_YES`, `TRUTH_NO`,
+    `TRUTH_NONE` (no boolean spelling) or `TRUTH_AMBIGUOUS_T`.
+
+    "t" takes its meaning from the column's other answers: true beside f/false, no (*tidak*)
+    beside y/ya/yes. A column whose "t" has neither, or both, leaves it ambiguous: refused, not
+    guessed (a Bahasa office's Y/T column read as T/F turned every "Tidak" into yes)."""
+    lowered = [text.strip().lower() for text in texts]
+    present = set(lowered)
+    beside_true = bool(present.intersection(T_IS_TRUE_BESIDE))
+    beside_false = bool(present.intersection(T_IS_FALSE_BESIDE))
+    if beside_true != beside_false:
+        t_value = TRUTH_YES if beside_true else TRUTH_NO
+    else:
+        t_value = TRUTH_AMBIGUOUS_T
+    truths = []
+    for text in lowered:
+        if text == T_SPELLING:
+            truths.append(t_value)
+        elif text in TRUE_STRINGS:
+            truths.append(TRUTH_YES)
+        elif text in FALSE_STRINGS:
+            truths.append(TRUTH_NO)
+        else:
+            truths.append(TRUTH_NONE)
+    return truths

@@ -11,7 +11,8 @@ else Windows-1252; numbers with a decimal comma and thousands dots (detected per
 `data.numbers.detect_number_format` over the numeric contract columns, whose cells are then
 rewritten with a dot: the one exception to "as the file holds", so that validation and every
 caller read one form; a workbook's number cells are exact and no vote on how its text cells are
-written); a header below title rows, found among the first HEADER_SEARCH_ROWS rows. A ".csv"
+written); a header below title rows, found among the first HEADER_SEARCH_ROWS rows (of a
+workbook's first sheet, else of the first sheet holding one: a cover sheet is passed over). A ".csv"
 holding binary content (a PDF, a workbook) is refused as not a CSV file; one whose rows do not
 fit its header names the row with a value beyond the header (one empty field more, a trailing
 separator, is let pass) or the line where a quoted cell that never closes begins.
@@ -104,6 +105,8 @@ class ReadInfo:
     best_row: int = 1  # the row naming the most contract columns (the header, when found)
     best_columns: int = 0
     searched_rows: int = 0  # rows looked at for the header
+    # XLSX only: the sheet read when it is not the first (the first held no header row).
+    sheet: str | None = None
 
     @property
     def first_data_row(self) -> int:
@@ -774,19 +777,37 @@ def _all_blank(frame: pd.DataFrame) -> bool:
 
 def _read_xlsx(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.DataFrame, ReadInfo]:
     """Numbers stored as numbers are exact; only text cells can hold a decimal comma. Title rows
-    above the header count toward `limits.max_rows` (the grid is bounded before the search)."""
+    above the header count toward `limits.max_rows` (the grid is bounded before the search).
+    With `find_header`, a first sheet without a header row (a cover sheet) gives way to the
+    first sheet that has one (`ReadInfo.sheet` names it)."""
     from data.xlsx import read_xlsx_grid
 
-    grid = read_xlsx_grid(path, limits)
-    top = grid.iloc[:HEADER_SEARCH_ROWS].to_numpy(dtype=object).tolist()
-    index, info = _header_choice(top, find_header)
+    read = read_xlsx_grid(path, limits, has_header=_has_header if find_header else None)
+    grid = read.grid
+    index, info = _header_choice(_top_rows(grid), find_header)
     if index:
         grid = grid.iloc[index:].reset_index(drop=True)
     frame, numbers = _read_numbers(_header_from_first_row(grid), None, workbook=True)
     info = dataclasses.replace(
-        info, format="xlsx", decimal=numbers.decimal, thousands=numbers.thousands
+        info,
+        format="xlsx",
+        decimal=numbers.decimal,
+        thousands=numbers.thousands,
+        sheet=None if read.first else read.sheet,
     )
     return frame, info
+
+
+def _top_rows(grid: pd.DataFrame) -> list[list[object]]:
+    """The rows a header is looked for in."""
+    rows: list[list[object]] = grid.iloc[:HEADER_SEARCH_ROWS].to_numpy(dtype=object).tolist()
+    return rows
+
+
+def _has_header(grid: pd.DataFrame) -> bool:
+    """Whether a sheet holds a header row: one naming HEADER_MIN_COLUMNS contract columns among
+    its top rows, as validation asks of the row read as the header."""
+    return _header_choice(_top_rows(grid), True)[1].header_columns >= HEADER_MIN_COLUMNS
 
 
 def _read_parquet(path: Path, limits: ReadLimits) -> pd.DataFrame:

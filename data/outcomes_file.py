@@ -21,12 +21,15 @@ from typing import Any
 import pandas as pd
 
 from data.contract import (
-    FALSE_STRINGS,
     FIRST_DATA_ROW,
     ID_COLUMN,
     OUTCOME_COLUMN,
     TREATMENT_COLUMN,
-    TRUE_STRINGS,
+    TRUTH_AMBIGUOUS_T,
+    TRUTH_NO,
+    TRUTH_NONE,
+    TRUTH_YES,
+    column_truths,
     contract_name,
     header_key,
 )
@@ -38,6 +41,7 @@ DATE_COLUMN = "observed_on"
 MENTORED_ON_COLUMN = "mentored_on"
 LABEL_COLUMNS = ("verified_by", "program")
 REQUIRED = (ID_COLUMN, TREATMENT_COLUMN, OUTCOME_COLUMN, DATE_COLUMN)
+BOOLEAN_COLUMNS = (TREATMENT_COLUMN, OUTCOME_COLUMN)
 OPTIONAL = (MENTORED_ON_COLUMN, *LABEL_COLUMNS)
 MAX_LABEL_LENGTH = 200
 # The forms of a date as the page's help shows them (any of `/ . -` between day, month and year
@@ -103,6 +107,9 @@ class OutcomesFile:
     # The rows without a problem, also when other rows have some: for the checks against the
     # list (MSMEs on it, dates) to name their problems in the same answer as the file's own.
     sound_rows: tuple[OutcomeRow, ...] = ()
+    # (row, msme_id) of every row that names an MSME, sound or not: the list's checks of ids.
+    named_rows: tuple[tuple[int, str], ...] = ()
+    header_row: int = FIRST_DATA_ROW - 1  # the spreadsheet row the header was found on
     row_count: int = 0  # data rows in the file
 
     def headed(self, language: Language) -> dict[str, str]:
@@ -133,6 +140,7 @@ def parse_outcomes(frame: pd.DataFrame, source: ReadInfo | None = None) -> Outco
     Any problem refuses the whole file: a missing or repeated column, a missing id, a value
     that is not yes/no or not a date, an MSME listed twice."""
     first_row = FIRST_DATA_ROW if source is None else source.first_data_row
+    header_row = FIRST_DATA_ROW - 1 if source is None else source.header_row
     positions: dict[str, list[int]] = defaultdict(list)
     read_as: dict[str, str] = {}
     headers: dict[str, str] = {}
@@ -155,14 +163,17 @@ def parse_outcomes(frame: pd.DataFrame, source: ReadInfo | None = None) -> Outco
         if len(found) > 1
     ]
     if problems:
-        return OutcomesFile((), tuple(problems), read_as, headers, row_count=len(frame))
+        return OutcomesFile(
+            (), tuple(problems), read_as, headers, row_count=len(frame), header_row=header_row
+        )
     cells = {name: frame.iloc[:, found[0]].tolist() for name, found in positions.items()}
+    truths = {name: _truths(cells[name]) for name in BOOLEAN_COLUMNS}
     rows: list[OutcomeRow] = []
     seen: dict[str, list[int]] = defaultdict(list)
     for index in range(len(frame)):
         row = first_row + index
         values = {name: _text(column[index]) for name, column in cells.items()}
-        found, row_problems = _outcome(row, values)
+        found, row_problems = _outcome(row, values, truths)
         problems += row_problems
         if found is not None:
             rows.append(found)
@@ -180,10 +191,20 @@ def parse_outcomes(frame: pd.DataFrame, source: ReadInfo | None = None) -> Outco
         headers,
         sound_rows=sound,
         row_count=len(frame),
+        header_row=header_row,
+        named_rows=tuple(sorted((row, msme_id) for msme_id, at in seen.items() for row in at)),
     )
 
 
-def _outcome(row: int, values: Mapping[str, str | None]) -> tuple[OutcomeRow | None, list[Problem]]:
+def _truths(column: Sequence[Any]) -> dict[str, int]:
+    """`data.contract.column_truths` of a column's answers, by their lowered text."""
+    texts = sorted({text.casefold() for value in column if (text := _text(value)) is not None})
+    return dict(zip(texts, column_truths(texts), strict=True))
+
+
+def _outcome(
+    row: int, values: Mapping[str, str | None], truths: Mapping[str, Mapping[str, int]]
+) -> tuple[OutcomeRow | None, list[Problem]]:
     problems: list[Problem] = []
 
     def need(name: str) -> str | None:
@@ -193,8 +214,8 @@ def _outcome(row: int, values: Mapping[str, str | None]) -> tuple[OutcomeRow | N
         return text
 
     msme_id = need(ID_COLUMN)
-    mentored = _boolean(row, TREATMENT_COLUMN, need(TREATMENT_COLUMN), problems)
-    digitalized = _boolean(row, OUTCOME_COLUMN, need(OUTCOME_COLUMN), problems)
+    mentored = _boolean(row, TREATMENT_COLUMN, need(TREATMENT_COLUMN), truths, problems)
+    digitalized = _boolean(row, OUTCOME_COLUMN, need(OUTCOME_COLUMN), truths, problems)
     observed_on = _date(row, DATE_COLUMN, need(DATE_COLUMN), problems)
     mentored_on = _date(row, MENTORED_ON_COLUMN, values.get(MENTORED_ON_COLUMN), problems)
     labels: dict[str, str | None] = {}
@@ -227,15 +248,24 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _boolean(row: int, name: str, text: str | None, problems: list[Problem]) -> bool | None:
+def _boolean(
+    row: int,
+    name: str,
+    text: str | None,
+    truths: Mapping[str, Mapping[str, int]],
+    problems: list[Problem],
+) -> bool | None:
     if text is None:
         return None
-    key = text.casefold()
-    if key in TRUE_STRINGS:
+    truth = truths[name].get(text.casefold(), TRUTH_NONE)
+    if truth == TRUTH_YES:
         return True
-    if key in FALSE_STRINGS:
+    if truth == TRUTH_NO:
         return False
-    problems.append(Problem(row, name, "value_not_boolean", {"accepted": BOOLEAN_SPELLINGS}))
+    if truth == TRUTH_AMBIGUOUS_T:
+        problems.append(Problem(row, name, "value_boolean_ambiguous_t"))
+    else:
+        problems.append(Problem(row, name, "value_not_boolean", {"accepted": BOOLEAN_SPELLINGS}))
     return None
 
 

@@ -50,6 +50,14 @@ def province_name_by_code() -> dict[str, str]:
     return dict(zip(frame["province_code"], frame["province_name"], strict=True))
 
 
+@cache
+def province_aliases() -> dict[str, str]:
+    """Other names of provinces people write (`Jabar`, `Daerah Istimewa Yogyakarta`) -> code,
+    from `reference/province_aliases.csv`, the one list of them."""
+    frame = pd.read_csv(REFERENCE_DIR / "province_aliases.csv", dtype=str)
+    return dict(zip(frame["alias"], frame["kode_prov"], strict=True))
+
+
 def allowed_values(column: str) -> tuple[str, ...]:
     """The values a contract column (or the derived `island_group`) may take."""
     from data.contract import column as contract_column
@@ -74,7 +82,8 @@ def sector_name_by_code() -> dict[str, str]:
 @cache
 def value_codes(column: str) -> dict[str, str]:
     """`header_key` of every accepted spelling of a category column's values -> its code: the
-    codes, the contract's `value_aliases`, and the Bahasa names of sectors and provinces."""
+    codes, the contract's `value_aliases`, and the Bahasa names of sectors and provinces (and the
+    provinces' other names, `province_aliases`)."""
     from data.contract import column as contract_column
     from data.contract import header_key
 
@@ -82,6 +91,7 @@ def value_codes(column: str) -> dict[str, str]:
     names: dict[str, str] = {}
     if column == "province_code":
         names = {name: code for code, name in province_name_by_code().items()}
+        names |= province_aliases()
     elif column == "sector":
         names = {name: code for code, name in sector_name_by_code().items()}
     spellings = [(code, code) for code in allowed_values(column)]

@@ -33,8 +33,13 @@ from data.contract import (
     OUTCOME_COLUMN,
     TREATMENT_COLUMN,
     TRUE_STRINGS,
+    TRUTH_AMBIGUOUS_T,
+    TRUTH_NO,
+    TRUTH_NONE,
+    TRUTH_YES,
     ColumnSpec,
     TableKind,
+    column_truths,
     columns_for,
 )
 from data.io import HEADER_MIN_COLUMNS, ReadInfo, read_table_info, write_table
@@ -75,6 +80,7 @@ VALIDATION_CODES: dict[str, tuple[str, ...]] = {
     "value_not_number_decimal_comma": (),
     "value_not_number_thousands_comma": (),
     "value_not_boolean": ("accepted",),
+    "value_boolean_ambiguous_t": (),
     "value_not_province": (),
     "value_not_province_suggestion": ("province", "code"),
     "value_control_character": (),
@@ -106,7 +112,7 @@ VALIDATION_CODES: dict[str, tuple[str, ...]] = {
     **ARM_CODES,
 }
 BOOLEAN_SPELLINGS = ", ".join(
-    f"{yes}/{no}" for yes, no in zip(TRUE_STRINGS, FALSE_STRINGS, strict=True)
+    [*(f"{yes}/{no}" for yes, no in zip(TRUE_STRINGS, FALSE_STRINGS, strict=True)), "y/t"]
 )
 _NO_PARAMS: Mapping[str, object] = MappingProxyType({})
 # A cell that is not a number is told how to write one the way its file writes numbers
@@ -409,15 +415,16 @@ def _parse(values: pd.Series[Any], spec: ColumnSpec, not_number: str) -> tuple[_
             return pd.Categorical.from_codes(codes, categories=categories), failures
         return _with_missing(texts)[codes], failures
     if spec.kind == "boolean":
-        lowered = pd.Series(texts, dtype=object).str.lower()
-        # Per distinct text 1 (true), 0 (false) or -1 (neither); the last entry is for missing.
-        truth = np.where(
-            lowered.isin(TRUE_STRINGS), 1, np.where(lowered.isin(FALSE_STRINGS), 0, -1)
-        )
-        per_row = np.append(truth, -1)[codes]
-        parsed = pd.arrays.BooleanArray(per_row == 1, per_row == -1)
+        # Per distinct text (`column_truths`); the last entry is for missing.
+        truth = np.array([*column_truths([str(text) for text in texts]), TRUTH_NONE])
+        per_row = truth[codes]
+        answered = (per_row == TRUTH_YES) | (per_row == TRUTH_NO)
+        parsed = pd.arrays.BooleanArray(per_row == TRUTH_YES, ~answered)
         not_boolean = {"accepted": BOOLEAN_SPELLINGS}
-        return parsed, [(has_value & (per_row == -1), "value_not_boolean", not_boolean)]
+        return parsed, [
+            (has_value & (per_row == TRUTH_NONE), "value_not_boolean", not_boolean),
+            (per_row == TRUTH_AMBIGUOUS_T, "value_boolean_ambiguous_t", _NO_PARAMS),
+        ]
     per_text = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
     numbers = np.append(per_text.to_numpy(dtype="float64", na_value=np.nan), np.nan)[codes]
     not_parsed = has_value & np.isnan(numbers)

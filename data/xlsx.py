@@ -17,7 +17,8 @@ import math
 import re
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeGuard
 from xml.etree.ElementTree import Element, ParseError
@@ -79,8 +80,21 @@ _MALFORMED = (
 # ------------------------------------------------------------------------------ reading
 
 
-def read_xlsx_grid(path: Path, limits: ReadLimits) -> pd.DataFrame:
-    """The first worksheet's cells as text (`""` when empty), from row 1 and column A.
+@dataclass(frozen=True)
+class SheetGrid:
+    """A worksheet's cells as text, and which sheet they are."""
+
+    grid: pd.DataFrame
+    sheet: str  # the sheet's name, as its tab shows it
+    first: bool = True  # the workbook's first sheet
+
+
+def read_xlsx_grid(
+    path: Path, limits: ReadLimits, *, has_header: Callable[[pd.DataFrame], bool] | None = None
+) -> SheetGrid:
+    """The first worksheet's cells as text (`""` when empty), from row 1 and column A; with
+    `has_header`, the first sheet it holds for when the first does not (a cover or a title
+    sheet before the table), else the first sheet still.
 
     Raises DataLimitError past a limit (before the grid is built) and DataFileError for a file
     that is not a readable workbook.
@@ -111,15 +125,16 @@ def read_xlsx_grid(path: Path, limits: ReadLimits) -> pd.DataFrame:
                     raise DataFileError(
                         f"{path}: the workbook has no worksheet", code="file_no_worksheet"
                     )
-                sheet = workbook.worksheets[0]
-                # openpyxl keeps the part's name privately; the scan read that same part.
-                rows, columns = extents[sheet._worksheet_path]
-                if rows == 0:
+                first = _sheet_grid(workbook.worksheets[0], extents)
+                chosen = None if first is None else SheetGrid(first, workbook.worksheets[0].title)
+                if has_header is not None and (first is None or not has_header(first)):
+                    for sheet in workbook.worksheets[1:]:
+                        grid = _sheet_grid(sheet, extents)
+                        if grid is not None and has_header(grid):
+                            chosen = SheetGrid(grid, sheet.title, first=False)
+                            break
+                if chosen is None:
                     raise DataFileError(f"{path}: the first sheet is empty", code="file_empty")
-                grid = [
-                    [_cell_text(cell) for cell in row]
-                    for row in sheet.iter_rows(min_row=1, max_row=rows, max_col=columns)
-                ]
             finally:
                 workbook.close()
     except DataFileError:
@@ -129,6 +144,20 @@ def read_xlsx_grid(path: Path, limits: ReadLimits) -> pd.DataFrame:
             f"{path}: not a readable Excel .xlsx workbook: {_one_line(error)}",
             code="file_not_workbook",
         ) from error
+    return chosen
+
+
+def _sheet_grid(sheet: Any, extents: dict[str, tuple[int, int]]) -> pd.DataFrame | None:
+    """A worksheet's cells as text, within the extent the scan found (None when empty); a
+    chart sheet holds none."""
+    # openpyxl keeps the part's name privately; the scan read that same part.
+    rows, columns = extents.get(getattr(sheet, "_worksheet_path", ""), (0, 0))
+    if rows == 0:
+        return None
+    grid = [
+        [_cell_text(cell) for cell in row]
+        for row in sheet.iter_rows(min_row=1, max_row=rows, max_col=columns)
+    ]
     return pd.DataFrame(grid, dtype=object)
 
 

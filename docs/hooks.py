@@ -80,10 +80,9 @@ def _expand(match: re.Match[str], page: str) -> str:
 
         return contract_table()
     if name == "boolean-spellings":
-        from data.contract import FALSE_STRINGS, TRUE_STRINGS
+        from data.validation import BOOLEAN_SPELLINGS
 
-        pairs = zip(TRUE_STRINGS, FALSE_STRINGS, strict=True)
-        return ", ".join(f"`{true}`/`{false}`" for true, false in pairs)
+        return ", ".join(f"`{pair}`" for pair in BOOLEAN_SPELLINGS.split(", "))
     if name == "include" and args:
         return _include(args, page)
     raise PluginError(f"{page}: unknown marker <!-- umkm:{name}{match['args']}-->")

@@ -9,6 +9,7 @@ already-digital MSMEs in the stimulus group (see `models.scoring`).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,7 @@ MODEL_REQUIREMENTS = (
     "scikit-learn",
     "scipy",
     "pydantic",
+    "babel",  # number formats and messages (data.numbers, data.messages)
 )
 
 
@@ -172,12 +174,19 @@ def load_uplift_model(uri: str) -> UpliftModel:
     from models.model_lookup import check_model_uri, not_found
 
     check_model_uri(uri)
+    # MLflow puts the model's own copy of `models/` and `data/` (its code paths) first on
+    # sys.path. This process has the project's already imported, but processes it starts later
+    # (Dask's workers) inherit sys.path and would import the model's copy, which may be older
+    # than the project: the path is put back as it was once the model is loaded.
+    path = list(sys.path)
     try:
         loaded = mlflow.pyfunc.load_model(uri)
     except MlflowException as error:
         if error.error_code != "RESOURCE_DOES_NOT_EXIST":
             raise
         raise not_found(uri, error.message) from None
+    finally:
+        sys.path[:] = path
     wrapper = loaded.unwrap_python_model()
     if not isinstance(wrapper, UpliftPyfunc) and type(wrapper).__name__ != "UpliftPyfunc":
         raise TypeError(f"{uri} is not an uplift model (got {type(wrapper).__name__})")

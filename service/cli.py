@@ -13,7 +13,7 @@ import typer
 
 from data import console
 from data.cli import LangArg
-from data.contract import DEFAULT_MODEL_URI, MODEL_URI_SETTING
+from models.settings import MODEL_OPTION_HELP, model_uri_or_setting
 
 # What `umkm prioritize` says around its table (data.messages code -> parameters); the table's
 # own labels are `service.prioritize_file.SUMMARY_CODES`.
@@ -138,9 +138,7 @@ def prioritize(
             "<stem>.quarantine.csv."
         ),
     ],
-    model: Annotated[
-        str, typer.Option(envvar=MODEL_URI_SETTING, help="MLflow URI of the uplift model.")
-    ] = DEFAULT_MODEL_URI,
+    model: Annotated[str | None, typer.Option(help=MODEL_OPTION_HELP)] = None,
     quotas: Annotated[
         str | None,
         typer.Option(help='Maximum slots per province: "31=40,32=60" or a .json file.'),
@@ -226,7 +224,7 @@ def prioritize(
                 data,
                 output,
                 request,
-                model_uri=model,
+                model_uri=model_uri_or_setting(model),
                 cost_column=cost_column,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 language=lang,

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from data.contract import PROFILE_COLUMNS
+from models.model_lookup import masked_uri
 from service.metrics import ServiceMetrics
 from service.schemas import (
     EXAMPLE_PROFILE,
@@ -368,7 +369,9 @@ class ModelStore:
     def _failed(
         self, exc: Exception, version: str | None, state: LoadState = "failed"
     ) -> RefreshOutcome:
-        message = f"{type(exc).__name__}: {exc}"[:500]
+        # The error may quote the tracking URI, credentials included (MLflow's own messages do):
+        # shown on /readyz, which needs no key, and in the log, so masked first.
+        message = masked_uri(f"{type(exc).__name__}: {exc}")[:500]
         self.state = "ready" if self.current is not None else state
         self.last_error = message
         self._failed_version = version
@@ -376,7 +379,8 @@ class ModelStore:
         self.metrics.last_reload_failed.set(1)
         if self.current is None:
             self.metrics.model_loaded.set(0)
-        logger.error("loading model from %s failed, keeping the current one: %s", self.uri, message)
+        shown = masked_uri(self.uri)
+        logger.error("loading model from %s failed, keeping the current one: %s", shown, message)
         return RefreshOutcome(changed=False, error=message)
 
     async def keep_loaded(self, poll_seconds: float) -> None:

@@ -30,6 +30,7 @@ from data.store.records import (
 )
 from data.store.repository import ProgramStore, new_list_id
 from data.store.requests import Answer, RequestKey
+from data.store.schema import utc_now
 from service.model_store import LoadedModel
 from service.program_schemas import (
     IssuedListOut,
@@ -188,7 +189,8 @@ def _issue(
         "exploration": _exploration_out(exploration, body),
     }
     list_id = new_list_id()
-    issued = IssuedListResponse.model_construct(**fields, list_id=list_id)
+    created_at = utc_now()  # the answer states the time the store keeps
+    issued = IssuedListResponse.model_construct(**fields, list_id=list_id, created_at=created_at)
     payload = issued.model_dump_json().encode() if request is not None and keep_answer else None
     store.record_list(
         list_id=list_id,
@@ -200,6 +202,7 @@ def _issue(
         constraints=request_options.model_dump(mode="json", include=set(CONSTRAINT_FIELDS)),
         source_file=body.source_file,
         exploration_share=body.exploration_share,
+        created_at=created_at,
         input_columns=columns,
         reason_figures=reason_figures(result.reasons),
         explanation=list_explanation(result),

@@ -208,6 +208,10 @@ class IssuedListResponse(PrioritizeResponse):
     it was selected and with which probability."""
 
     list_id: str = Field(examples=[EXAMPLE_LIST_ID])
+    created_at: datetime = Field(
+        examples=[EXAMPLE_ISSUED_AT],
+        description="When the list was recorded (UTC), as GET /v1/lists/{list_id} gives it.",
+    )
     exploration: ExplorationOut
     selected: list[ListedSelectedMsme]  # type: ignore[assignment]
 

@@ -419,8 +419,10 @@ class NotSelectedMsme(BaseModel):
     msme_id: str
     reason_code: str = Field(
         description="already_digital, missing_uplift, not_beneficial, below_rank_cutoff, "
-        "province_quota_full, min_share_reserved, over_budget or not_drawn (could have been "
-        "drawn for an exploration slot of POST /v1/lists, but was not)"
+        "province_quota_full, min_share_reserved, over_budget or not_drawn (a list of POST "
+        "/v1/lists whose every slot was drawn at random, and this MSME was not drawn; otherwise "
+        "an MSME the model passed by has the model's reason; its chance of the draw is the "
+        "selection_probability of the list's members)"
     )
     reason: str
     uplift: float | None

@@ -30,7 +30,8 @@ from rich.text import Text
 
 from data import console
 from data.cli import LangArg
-from data.contract import DEFAULT_MODEL_NAME, DEFAULT_MODEL_URI, MODEL_URI_SETTING
+from data.contract import DEFAULT_MODEL_NAME
+from models.settings import MODEL_OPTION_HELP, model_uri_or_setting
 
 if TYPE_CHECKING:
     from data.messages import Language
@@ -422,9 +423,7 @@ def score(
     output: Annotated[
         Path, typer.Option(help="Scores file, .csv or .parquet; with --dask an empty folder.")
     ],
-    model: Annotated[
-        str, typer.Option(envvar=MODEL_URI_SETTING, help="MLflow URI of the uplift model.")
-    ] = DEFAULT_MODEL_URI,
+    model: Annotated[str | None, typer.Option(help=MODEL_OPTION_HELP)] = None,
     dask: Annotated[
         bool,
         typer.Option(
@@ -454,11 +453,12 @@ def score(
 
     The model (default models:/umkm-uplift@champion) is looked up in MLFLOW_TRACKING_URI's store,
     else MLflow's default: mlflow.db in the working folder."""
+    model_uri = model_uri_or_setting(model)
     if dask or scheduler is not None:
         _score_with_dask(
             data=data,
             output=output,
-            model_uri=model,
+            model_uri=model_uri,
             scheduler=scheduler,
             workers=workers,
             partition_rows=partition_rows,
@@ -467,7 +467,7 @@ def score(
     from training.score import ScoringError, score_file
 
     try:
-        result = score_file(Path(data), output, model)
+        result = score_file(Path(data), output, model_uri)
     except ScoringError as error:
         raise _fail(str(error)) from error
     out = console.stdout()

@@ -208,11 +208,14 @@ def province_name(code: str) -> str:
 
 
 def value_name(column: str, code: str, language: Language) -> str:
-    """A category value as a person reads it: sector and province names, Bahasa spellings."""
+    """A category value as a person reads it: sector and province names, Bahasa spellings.
+    `column` is a contract column or a header read as one (the page names a problem's column as
+    the file heads it: `Status digital`)."""
+    from data.contract import contract_name
     from data.reference import value_label
 
     try:
-        return value_label(column, code, language)
+        return value_label(contract_name(column) or column, code, language)
     except (KeyError, ValueError):
         return code
 

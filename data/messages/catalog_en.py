@@ -19,6 +19,10 @@ MESSAGES: dict[str, str] = {
         "is not a number (use a dot for decimals and a comma or nothing between thousands, digits "
         "only, like 1,500,000 or 2.5)"
     ),
+    "value_boolean_ambiguous_t": (
+        "is T, which this column does not explain: T is read as true beside F (T/F) and as no "
+        "(tidak) beside Y (Y/T); write ya/tidak or true/false"
+    ),
     "value_not_boolean": "is not a boolean (accepted, any case: {accepted})",
     "value_not_province": (
         "is neither one of the 38 province codes (2 digits, like 33) nor a province name (like "
@@ -647,6 +651,14 @@ MESSAGES: dict[str, str] = {
     "binding_min_share_one": (
         "Minimum share {value} ({fraction}): {used} of {slots} slot, exactly the minimum "
         "(without it: {unconstrained})"
+    ),
+    "binding_min_share_explored": (
+        "Minimum share {value} ({fraction}): {used} of the model's {model_slots} picks, exactly "
+        "the minimum for {slots} slots (without it: {unconstrained}); {drawn} more drawn at random"
+    ),
+    "binding_min_share_explored_one": (
+        "Minimum share {value} ({fraction}): {used} of the model's {model_slots} pick, exactly "
+        "the minimum for {slots} slots (without it: {unconstrained}); {drawn} more drawn at random"
     ),
     "binding_budget": "Budget: Rp {spent} of Rp {budget} spent (without the budget: Rp {cost})",
     "note_shortfall": (

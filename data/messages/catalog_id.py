@@ -25,6 +25,10 @@ MESSAGES: dict[str, str] = {
         "bukan angka (pakai titik untuk desimal dan koma atau tanpa pemisah untuk ribuan, hanya "
         "angka, mis. 1,500,000 atau 2.5)"
     ),
+    "value_boolean_ambiguous_t": (
+        "berisi T, yang artinya tidak jelas di kolom ini: T dibaca benar (true) bila kolom juga "
+        "memakai F (T/F) dan tidak bila kolom juga memakai Y (Y/T); tulis ya/tidak atau true/false"
+    ),
     "value_not_boolean": "bukan ya/tidak (yang diterima, huruf besar/kecil bebas: {accepted})",
     "value_not_province": (
         "bukan salah satu dari 38 kode provinsi (2 angka, mis. 33) dan bukan nama provinsi (mis. "
@@ -693,6 +697,16 @@ MESSAGES: dict[str, str] = {
     "binding_min_share_one": (
         "Porsi minimum {value} ({fraction}): {used} dari {slots} slot, tepat di batas (tanpa "
         "syarat ini: {unconstrained})"
+    ),
+    "binding_min_share_explored": (
+        "Porsi minimum {value} ({fraction}): {used} dari {model_slots} pilihan model, tepat di "
+        "batas untuk {slots} slot (tanpa syarat ini: {unconstrained}); {drawn} lagi dari undian "
+        "acak"
+    ),
+    "binding_min_share_explored_one": (
+        "Porsi minimum {value} ({fraction}): {used} dari {model_slots} pilihan model, tepat di "
+        "batas untuk {slots} slot (tanpa syarat ini: {unconstrained}); {drawn} lagi dari undian "
+        "acak"
     ),
     "binding_budget": (
         "Anggaran: Rp {spent} dari Rp {budget} terpakai (tanpa batas anggaran: Rp {cost})"

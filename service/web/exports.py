@@ -394,7 +394,7 @@ def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime)
 
 
 def summary_table(result: UploadResponse, language: Language) -> pd.DataFrame:
-    return summary_sheet(result, language, now()).table
+    return summary_sheet(result, language, made_at(result)).table
 
 
 def _limit_rows(result: UploadResponse, language: Language) -> list[tuple[str, object, str]]:
@@ -467,7 +467,7 @@ def _matches(item: Any, column: str, value: str) -> bool:
 
 
 def read_statement(result: UploadResponse, language: Language) -> str:
-    """How the file was read, in one line: separator, numbers, encoding, header row."""
+    """How the file was read, in one line: separator, numbers, encoding, sheet, header row."""
     source = result.source
     parts = []
     if source.delimiter is not None:
@@ -478,6 +478,8 @@ def read_statement(result: UploadResponse, language: Language) -> str:
         parts.append(message(language, "read.decimal_dot"))
     if source.encoding is not None:
         parts.append(message(language, f"read.encoding.{source.encoding.replace('-', '_')}"))
+    if source.sheet is not None:
+        parts.append(message(language, "read.sheet", sheet=source.sheet))
     parts.append(message(language, "read.header_row", row=source.header_row))
     return "; ".join(parts)
 
@@ -500,6 +502,12 @@ def in_wib(moment: dt.datetime) -> dt.datetime:
     return aware.astimezone(WIB)
 
 
+def made_at(result: UploadResponse) -> dt.datetime:
+    """When a list was made, as its files say: a recorded list's issue time (the store's, the
+    same in every download of it), else now."""
+    return in_wib(result.issued_at) if result.issued_at is not None else now()
+
+
 def stamped(stem: str, made: dt.datetime) -> str:
     """`daftar-pendampingan-2026-12-04-1530`: a new name for every export, in date order."""
     return f"{stem}-{made.strftime('%Y-%m-%d-%H%M')}"
@@ -515,11 +523,12 @@ def export_list(
     csv_style: CsvStyle = "standard",
 ) -> ExportFile:
     """The list as an XLSX workbook (every part) or one CSV file (selected or not selected) in
-    `csv_style`.
+    `csv_style`, dated `made`: by default when a recorded list was issued (`issued_at`, the
+    same in every download of it), else now.
 
     Raises ExportRefusedError when a text of the list holds a control character."""
     _refuse_control_characters(result)
-    made = made or now()
+    made = made or made_at(result)
     stem = stamped(message(language, "export.filename"), made)
     if result.list_id:  # a recorded list's files carry its number: two lists never share a name
         stem = f"{stem}-{result.list_id[:8]}"

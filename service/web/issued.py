@@ -102,6 +102,7 @@ def page_exploration_share(options: UploadOptions) -> float:
 
 # How the page's file was read, kept with a recorded list for it to reopen stating the same.
 SOURCE_READ = {
+    "sheet",
     "header_row",
     "first_data_row",
     "delimiter",
@@ -225,6 +226,7 @@ def reopened_list(
         summary=summarize(selected, not_selected, language),
         understood=_understood(options, language),
         list_id=issued.id,
+        issued_at=issued.created_at,
     )
 
 
@@ -473,8 +475,9 @@ def _refused(
     store: ProgramStore, list_id: str, parsed: OutcomesFile, language: Language
 ) -> UploadError:
     """The file refused with every problem in one answer: its own, then those the list finds
-    among the rows read right (`_list_problems`). Wrong columns leave no row to check: they are
-    named alone, with the outcomes section's help to turn to."""
+    (`_list_problems`: ids not on it in every row, impossible dates among the rows read right).
+    Wrong columns leave no row to check: they are named alone, with the outcomes section's help
+    to turn to."""
     own = _own_problems(parsed, language)
     if any(problem.row is None for problem in own):
         return UploadError(422, "invalid_file", message(language, "outcomes.invalid_columns"), own)
@@ -512,17 +515,21 @@ def _refused(
 def _list_problems(
     issued: IssuedListRecord, parsed: OutcomesFile, language: Language
 ) -> tuple[list[PageProblem], list[PageProblem]]:
-    """Among the rows read right, the MSMEs not on the list and the dates of the others that
-    cannot be right, checked as the store checks them (`data.store.outcome_checks`), without
-    recording anything."""
+    """The MSMEs not on the list (every row naming one, read right or not, so that one answer
+    names them all), and among the rows read right the dates that cannot be right, checked as
+    the store checks them (`data.store.outcome_checks`), without recording anything."""
     listed = {member.msme_id for member in issued.members}
     column = parsed.headed(language)[ID_COLUMN]
-    unknown, on_list = [], []
-    for row in parsed.sound_rows:
-        if row.msme_id in listed:
-            on_list.append(OutcomeIn(list_id=issued.id, msme_id=row.msme_id, **outcome_fields(row)))
-        else:
-            unknown.append(_not_on_list(row.msme_id, row.row, column, language))
+    unknown = [
+        _not_on_list(msme_id, row, column, language)
+        for row, msme_id in parsed.named_rows
+        if msme_id not in listed
+    ]
+    on_list = [
+        OutcomeIn(list_id=issued.id, msme_id=row.msme_id, **outcome_fields(row))
+        for row in parsed.sound_rows
+        if row.msme_id in listed
+    ]
     today = dt.datetime.now(dt.UTC).date()  # the store's clock: UTC
     wrong = date_problems(on_list, {issued.id: issued_day(issued.created_at)}, today)
     return unknown, _date_problems(wrong, parsed, language)
@@ -531,7 +538,9 @@ def _list_problems(
 def _own_problems(parsed: OutcomesFile, language: Language) -> list[PageProblem]:
     """The file's own problems, worded as a candidates file's; a date's or a label's fix, which
     the contract has none of, in the words of the outcomes section's help."""
-    worded = page_problems(parsed.problems, language, parsed.headed(language))
+    worded = page_problems(
+        parsed.problems, language, parsed.headed(language), header_row=parsed.header_row
+    )
     fixes = {
         DATE_COLUMN: message(language, "outcomes.fix_date"),
         MENTORED_ON_COLUMN: message(language, "outcomes.fix_date"),

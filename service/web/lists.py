@@ -15,11 +15,12 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Annotated, Any, Literal, cast
 
 import pandas as pd
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from allocation import AllocationError, AllocationResult
 from allocation.explain import BindingConstraint, Note, NotSelectedReasons, shortfall_code
@@ -38,6 +39,7 @@ from data.io import (
 from data.messages import (
     CATALOGS,
     Language,
+    format_param,
     format_percents,
     placeholders,
     render,
@@ -217,13 +219,47 @@ def _option_problem(error: Any, language: Language) -> PageProblem:
     cause = context.get("error")
     if isinstance(cause, FieldRuleError):  # a rule of the options' own, with its own words
         code, params = cause.code, {**params, **cause.params}
+    bound = next((key for key in OPTION_BOUND_FIXES if key in context), None)
+    fix = ""
+    if bound is not None and limit is not None:
+        shown = format_param("limit", limit, language, params, code)
+        fix = message(language, OPTION_BOUND_FIXES[bound], limit=shown)
     return PageProblem(
         row=None,
         column=None,
         reason=render(code, params, language),
-        fix="",
+        fix=fix,
         field=f"options.{field}" if field else "options",
     )
+
+
+# A bound an option passed (pydantic's context key) -> how to fix it, in the page's catalog.
+OPTION_BOUND_FIXES = {
+    "ge": "fix.option_at_least",
+    "gt": "fix.option_above",
+    "le": "fix.option_at_most",
+    "lt": "fix.option_below",
+}
+# Options whose form field says, while typing, whether the number is within their bounds.
+PreviewedOption = Literal["capacity", "budget"]
+
+
+@cache
+def _option_type(option: PreviewedOption) -> TypeAdapter[Any]:
+    info = UploadOptions.model_fields[option]
+    annotated: Any = Annotated[info.annotation, info]  # the field's type with its bounds
+    return TypeAdapter(annotated)
+
+
+def option_value_problem(option: PreviewedOption, value: float, language: Language) -> str | None:
+    """What building the list would say of `value` as `option` (a capacity of 0: below its lower
+    bound 1), in the same words; None when the option takes it. For the form's number preview."""
+    try:
+        _option_type(option).validate_python(value)
+    except ValidationError as error:
+        first = error.errors()[0]
+        return _option_problem({**first, "loc": (option, *first["loc"])}, language).reason
+    return None
 
 
 def make_list(
@@ -465,6 +501,7 @@ def source_file(
         filename=filename,
         format=fmt,
         rows=len(read.frame),
+        sheet=info.sheet,
         header_row=info.header_row,
         first_data_row=info.first_data_row,
         delimiter=info.delimiter,
@@ -502,7 +539,8 @@ def checked_candidates(
         raise _cost_column_missing(options.cost_column, raw.columns, language)
     result = validate_frame(raw, "profile", extra_columns="ignore", source=source)
     headed = file_headings(list(raw.columns), language)  # columns as the file heads them
-    problems = page_problems(result.problems, language, headed)
+    header_row = source.header_row if source is not None else FIRST_DATA_ROW - 1
+    problems = page_problems(result.problems, language, headed, header_row=header_row)
     valid = result.valid
     problems.extend(_id_length_problems(valid, language, headed["msme_id"]))
     if options.cost_column is not None:
@@ -742,6 +780,7 @@ def build_list(
         options=options,
         summary=summarize(selected, not_selected, language),
         list_id=getattr(answer, "list_id", None),
+        issued_at=getattr(answer, "created_at", None),
     )
 
 

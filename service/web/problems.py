@@ -20,11 +20,14 @@ from data.contract import (
     header_key,
     header_names,
 )
+from data.io import HEADER_MIN_COLUMNS, HEADER_SEARCH_ROWS
 from data.messages import Language, format_param, render, value_name
 from service.web.i18n import message
 
 # Profile columns, and a history's `mentored` and `digitalized` (an outcomes file's).
 _SPECS = {spec.name: spec for spec in HISTORY_COLUMNS}
+# `data.validation`'s codes for a file whose header row was not found.
+HEADER_NOT_FOUND = ("header_not_found", "header_not_found_elsewhere")
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,13 @@ def page_problems(
     problems: Sequence[ProblemLike],
     language: Language,
     headed: Mapping[str, str] | None = None,
+    *,
+    header_row: int = 1,
 ) -> list[PageProblem]:
     """Each validation problem with its reason in `language` and a fix from the contract.
     `headed`: how the file heads each column (`tanggal` for observed_on), for the problems to
-    name columns as the user's file does; columns not in it keep their own names."""
+    name columns as the user's file does; columns not in it keep their own names. `header_row`:
+    the spreadsheet row the header was found on, where a missing column is to be added."""
     named = headed or {}
     return [
         PageProblem(
@@ -78,6 +84,7 @@ def page_problems(
                 language,
                 whole_file=problem.row is None,
                 shown=_named(problem.column, named),
+                header_row=header_row,
             ),
         )
         for problem in problems
@@ -106,9 +113,11 @@ def fix_for(
     *,
     whole_file: bool,
     shown: str | None = None,
+    header_row: int = 1,
 ) -> str:
     """How to fix a problem (by its validation code), from the contract's rule for the column;
-    the column named as `shown` (as the file heads it), else by its name."""
+    the column named as `shown` (as the file heads it), else by its name; a missing column is
+    added on `header_row`, the row the file's header is on."""
     if whole_file:
         name = shown or column
         if column is not None and code == "column_repeated":
@@ -116,8 +125,19 @@ def fix_for(
         if column is not None and (column in _SPECS or code == "column_missing"):
             others = _other_headers(column, name or column, language)
             if others:
-                return message(language, "fix.add_column_or", column=name, others=others)
-            return message(language, "fix.add_column", column=name)
+                return message(
+                    language, "fix.add_column_or", column=name, others=others, row=header_row
+                )
+            return message(language, "fix.add_column", column=name, row=header_row)
+        if code in HEADER_NOT_FOUND:
+            return message(
+                language,
+                "fix.header_not_found",
+                rows=HEADER_SEARCH_ROWS,
+                min=HEADER_MIN_COLUMNS,
+            )
+        if column is None:  # the whole file: no cell to point at
+            return message(language, "fix.generic_file")
         return message(language, "fix.generic")
     spec = _SPECS.get(column or "")
     if spec is None:

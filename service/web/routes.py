@@ -61,7 +61,7 @@ from service.request_problems import readable_field
 from service.routes.responses import ERROR_RESPONSES, PROGRAM_RESPONSES
 from service.schemas import ErrorResponse, Problem
 from service.settings import Settings
-from service.web.exports import ExportFile, ExportRefusedError, export_list, in_wib
+from service.web.exports import ExportFile, ExportRefusedError, export_list
 from service.web.form_numbers import number_problem, understood_text
 from service.web.i18n import catalog, format_bytes, format_number, message
 from service.web.issued import (
@@ -72,10 +72,12 @@ from service.web.issued import (
 )
 from service.web.lists import (
     KeepFactors,
+    PreviewedOption,
     Prioritize,
     UploadError,
     check_size,
     make_list,
+    option_value_problem,
     parse_options,
     unrecorded,
 )
@@ -230,7 +232,8 @@ def _page_config(settings: Settings, root: str) -> dict[str, Any]:
 @cache
 def accepted_columns() -> list[dict[str, Any]]:
     """The columns a file may hold and the values each accepts, in both languages: the same
-    headers and values the template's drop-downs offer (`data.template`)."""
+    headers and values the template's drop-downs offer (`data.template`); `nullable`: the
+    column is required but its cells may be empty (the contract's, as the template says)."""
     columns = []
     for spec in PROFILE_COLUMNS:
         columns.append(
@@ -238,6 +241,7 @@ def accepted_columns() -> list[dict[str, Any]]:
                 "name": spec.name,
                 "header": {"id": spec.term_id, "en": spec.name},
                 "required": spec.required,
+                "nullable": spec.nullable,
                 "kind": spec.kind,
                 "values": {language: choices_for(spec, language) for language in LANGUAGES},
                 "minimum": spec.minimum,
@@ -337,12 +341,20 @@ def number_understood(
     text: Annotated[str, Query(max_length=200)],
     kind: Annotated[NumberKind, Query()] = "number",
     lang: Annotated[Language, Query()] = "id",
+    option: Annotated[
+        PreviewedOption | None,
+        Query(description="The list option the number is for: also checked against its bounds."),
+    ] = None,
 ) -> dict[str, Any]:
-    """What `1.000`, `Rp 500.000.000` or `70,5%` will be read as, before anything runs."""
+    """What `1.000`, `Rp 500.000.000` or `70,5%` will be read as, before anything runs; with
+    `option`, a number the list would refuse (0 slots) is a problem, in the refusal's words."""
     try:
         parsed = parse_number(text, kind)
     except NumberError as error:
         return {"ok": False, "code": error.code, "problem": number_problem(error, lang)}
+    refused = None if option is None else option_value_problem(option, parsed.value, lang)
+    if refused is not None:
+        return {"ok": False, "code": "option_out_of_bounds", "problem": refused}
     return {
         "ok": True,
         "value": parsed.value,
@@ -658,15 +670,14 @@ async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by nam
     part: ExportPartQuery = "all",
     csv_style: CsvStyleQuery = "standard",
 ) -> Response:
-    """The files POST /v1/lists/export writes, for a recorded list, dated when it was made
+    """The files POST /v1/lists/export writes, for a recorded list, dated when it was issued
     (not when it is downloaded)."""
     try:
         issued = await run_in_threadpool(store.get_list, list_id)
         loaded = request.app.state.model_store.current
         reopened = await run_in_threadpool(reopened_list, issued, loaded, language)
-        made = in_wib(issued.created_at)
         exported = await run_in_threadpool(
-            export_list, reopened, export_format, part, language, made, csv_style=csv_style
+            export_list, reopened, export_format, part, language, csv_style=csv_style
         )
     except StoreError as error:  # an unknown list: 404
         return store_refusal(error, language).response()

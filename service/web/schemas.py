@@ -7,6 +7,7 @@ the requested language, and the spread of the slots.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -166,6 +167,11 @@ class SourceFile(BaseModel):
     filename: str
     format: UploadFormat
     rows: int = Field(description="Data rows read (all of them valid, or the upload is refused).")
+    sheet: str | None = Field(
+        default=None,
+        description="XLSX only: the sheet read, when not the first (the first sheet held no "
+        "header row, and this is the first one that does); null: the first sheet.",
+    )
     header_row: int = Field(default=1, description="Spreadsheet row of the header.")
     first_data_row: int = Field(default=2, description="Spreadsheet row of the first MSME.")
     delimiter: str | None = Field(default=None, description="CSV only: , ; or a tab.")
@@ -196,6 +202,11 @@ class UploadResponse(PrioritizeResponse):
     list_id: str | None = Field(
         default=None,
         description="The recorded list's id (POST /v1/lists/upload); null when not recorded.",
+    )
+    issued_at: datetime | None = Field(
+        default=None,
+        description="When the recorded list was issued (the program store's time, UTC); null "
+        "when not recorded. Its files are dated by it, however often they are downloaded.",
     )
 
 

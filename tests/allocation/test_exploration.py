@@ -66,8 +66,9 @@ def test_a_share_of_the_slots_is_drawn_from_the_rest_with_chance_k_over_m() -> N
     assert chances["M000"] == chances["M001"] == 1.0
     assert all(chances[f"M{i:03d}"] == pytest.approx(2 / 8) for i in range(2, 10))
     assert sum(chances.values()) == pytest.approx(result.filled)
+    # Below the model's last pick: that is why they are off; the draw's odds are in the note.
     off = result.not_selected.set_index("msme_id")["reason_code"]
-    assert set(off) == {"not_drawn"}
+    assert set(off) == {"below_rank_cutoff"}
     assert any("2 of 8" in note or "2/8" in note for note in result.notes)
 
 
@@ -247,6 +248,92 @@ def test_minimum_shares_are_met_by_the_model_part_alone() -> None:
     )
 
 
+def test_a_minimum_share_that_shaped_the_models_picks_binds_and_names_whom_it_displaced() -> None:
+    """Found by a programme manager: with slots drawn at random, a minimum share the model's
+    picks met exactly was reported as not binding (the draws added more women to the list), and
+    every MSME off the list, men the share displaced and MSMEs of no benefit alike, was told it
+    was not drawn."""
+    men = [{"owner_gender": "male", "uplift": 0.50 - i / 100} for i in range(8)]
+    women = [{"owner_gender": "female", "uplift": 0.20 - i / 100} for i in range(8)]
+    losers = [{"owner_gender": "male", "uplift": u} for u in (0.0, -0.05)]
+    candidates = frame(men + women + losers)
+    share = {"column": "owner_gender", "value": "female", "share": 0.5}
+    request = AllocationRequest.model_validate(
+        {"capacity": 10, "min_share": [share], "exploration_share": 0.2, "exploration_seed": 7}
+    )
+
+    result = allocate(candidates, request)
+
+    assert result.exploration is not None and len(result.exploration.drawn) == 2
+    selected = result.selected.set_index("msme_id")
+    model = selected.drop(list(result.exploration.drawn))
+    assert int((model["owner_gender"] == "female").sum()) == 5  # ceil(0.5 x 10), by the model
+    [bound] = [item for item in result.binding if item.kind == "min_share"]
+    drawn = selected.loc[list(result.exploration.drawn)]
+    drawn_women = int((drawn["owner_gender"] == "female").sum())
+    assert bound.code == "binding_min_share_explored"
+    assert (bound.used, bound.limit, bound.unconstrained) == (5, 5, 0)
+    assert bound.params | {"value": "female"} == bound.params
+    assert {k: bound.params[k] for k in ("used", "model_slots", "slots", "drawn")} == {
+        "used": 5,
+        "model_slots": 8,
+        "slots": 10,
+        "drawn": drawn_women,
+    }
+    assert bound.message == (
+        "Minimum share female (50%): 5 of the model's 8 picks, exactly the minimum for 10 slots "
+        f"(without it: 0); {drawn_women} more drawn at random"
+    )
+    assert render(bound.code, bound.params, "id").startswith(
+        "Porsi minimum perempuan (50%): 5 dari 8 pilihan model"
+    )
+    off = result.not_selected.set_index("msme_id")["reason_code"]
+    cutoff = result.reasons.cutoff
+    assert cutoff == pytest.approx(0.16)  # the fifth woman, the model's last pick
+    assert {"M000", "M001", "M002"} <= set(model.index)  # the model's three best men
+    for i in range(3, 8):  # every other man the model left for a woman, unless drawn
+        if f"M{i:03d}" not in result.exploration.drawn:
+            assert off[f"M{i:03d}"] == "min_share_reserved"
+    for i in range(13, 16):  # women below the model's last pick
+        if f"M{i:03d}" not in result.exploration.drawn:
+            assert off[f"M{i:03d}"] == "below_rank_cutoff"
+    for msme_id in ("M016", "M017"):  # in the pool, but mentoring is not expected to help
+        assert msme_id in result.exploration.pool
+        if msme_id not in result.exploration.drawn:
+            assert off[msme_id] == "not_beneficial"
+    assert "not_drawn" not in set(off)
+    assert_reasons_true(result)
+
+
+def test_without_exploration_the_same_share_binds_in_its_usual_words() -> None:
+    men = [{"owner_gender": "male", "uplift": 0.50 - i / 100} for i in range(8)]
+    women = [{"owner_gender": "female", "uplift": 0.20 - i / 100} for i in range(8)]
+    share = {"column": "owner_gender", "value": "female", "share": 0.5}
+    request = AllocationRequest.model_validate(
+        {"capacity": 10, "min_share": [share], "exploration_share": 0.0}
+    )
+    result = allocate(frame(men + women), request)
+    [bound] = [item for item in result.binding if item.kind == "min_share"]
+    assert bound.code == "binding_min_share"
+    assert (bound.used, bound.limit, bound.unconstrained) == (5, 5, 2)
+
+
+def test_a_quota_that_shaped_the_models_picks_binds_with_exploration() -> None:
+    candidates = frame(
+        [{"province_code": "31", "uplift": 0.50 - i / 100} for i in range(10)]
+        + [{"province_code": "32", "uplift": 0.20 - i / 100} for i in range(10)]
+    )
+    request = AllocationRequest(
+        capacity=10, quotas={"31": 4}, exploration_share=0.2, exploration_seed=1
+    )
+    result = allocate(candidates, request)
+    [bound] = [item for item in result.binding if item.kind == "quota"]
+    assert (bound.used, bound.limit, bound.unconstrained) == (4, 4, 8)  # of the model's 8
+    off = result.not_selected.set_index("msme_id")["reason_code"]
+    assert {off[f"M{i:03d}"] for i in range(4, 10)} == {"province_quota_full"}
+    assert_reasons_true(result)
+
+
 def test_every_explored_slot_at_once() -> None:
     candidates = frame({"uplift": 0.3 - i / 100} for i in range(5))
     result = allocate(
@@ -254,6 +341,9 @@ def test_every_explored_slot_at_once() -> None:
     )
     assert result.exploration is not None and len(result.exploration.drawn) == 2
     assert set(probabilities(result).values()) == {0.4}
+    # The model picked nobody: only the draw passed the others by.
+    assert set(result.not_selected["reason_code"]) == {"not_drawn"}
+    assert result.reasons.cutoff is None
 
 
 def test_every_slot_explored_with_a_share_the_model_part_needs_none_of() -> None:
@@ -346,11 +436,35 @@ def test_property_constraints_hold_and_every_possible_draw_keeps_them(
         else:
             expected = 1.0 if msme_id in model else 0.0
         assert chance == expected
-    # A pool member is off the list only because the draw passed it by.
-    off = result.not_selected.set_index("msme_id")["reason_code"]
+    # An undrawn pool member is told why the model passed it by; only when the model picked
+    # nobody (every slot drawn) did the draw alone leave it off.
+    off = result.not_selected.set_index("msme_id")
+    cutoff = result.reasons.cutoff
     for msme_id in exploration.pool:
         if msme_id not in drawn:
-            assert off[msme_id] == "not_drawn"
+            code = off.loc[msme_id, "reason_code"]
+            assert (code == "not_drawn") == (cutoff is None), (msme_id, code)
+    assert_reasons_true(result)
+
+
+def assert_reasons_true(result: AllocationResult) -> None:
+    """Each left-out MSME's reason says why the model did not pick it: below the cutoff only
+    when its uplift is positive and not above the model's last pick, no benefit only when its
+    uplift is not positive, a constraint only when a lower-uplift MSME took the slot."""
+    cutoff = result.reasons.cutoff
+    for code, uplift in zip(
+        result.not_selected["reason_code"], result.not_selected["uplift"], strict=True
+    ):
+        if code == "below_rank_cutoff":
+            assert cutoff is not None and 0 < uplift <= cutoff
+        elif code == "not_beneficial":
+            assert uplift <= 0
+        elif code in ("province_quota_full", "over_budget", "min_share_reserved"):
+            assert cutoff is None or uplift > cutoff
+        elif code == "not_drawn":
+            assert cutoff is None
+        if cutoff is not None and uplift <= 0 and code not in ("already_digital", "missing_uplift"):
+            assert code == "not_beneficial"
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -73,7 +73,10 @@ ALIAS_HEADER = (
 def _values(spec: ColumnSpec) -> str:
     extra = {
         "sector": "the Bahasa names in `reference/sectors.csv`; ",
-        "province_code": "province names in `reference/provinces.csv` (`Aceh`); ",
+        "province_code": (
+            "province names in `reference/provinces.csv` (`Aceh`) and their other names in "
+            "`reference/province_aliases.csv` (`Jabar`, `DIY`, `Daerah Khusus Jakarta`); "
+        ),
     }.get(spec.name, "")
     listed = ", ".join(f"`{alias}` → `{code}`" for alias, code in spec.value_aliases)
     if spec.kind == "boolean":

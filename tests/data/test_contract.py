@@ -13,6 +13,7 @@ from data.contract import (
     HISTORY_COLUMNS,
     HISTORY_EXTRA_COLUMNS,
     PROFILE_COLUMNS,
+    T_SPELLING,
     TRUE_STRINGS,
     column,
     columns_for,
@@ -85,15 +86,17 @@ def test_csv_holds_province_codes_and_booleans_as_text(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
 def test_every_boolean_spelling_parses_after_a_file_round_trip(tmp_path: Path, suffix: str) -> None:
+    # "t" beside both y and f is ambiguous (tests/data/test_validation.py reads it by column).
+    yes = [s for s in TRUE_STRINGS if s != T_SPELLING]
     spellings = [
-        *TRUE_STRINGS,
-        *(s.upper() for s in TRUE_STRINGS),
-        *(f" {s.title()} " for s in TRUE_STRINGS),
+        *yes,
+        *(s.upper() for s in yes),
+        *(f" {s.title()} " for s in yes),
         *FALSE_STRINGS,
         *(s.upper() for s in FALSE_STRINGS),
         *(f" {s.title()} " for s in FALSE_STRINGS),
     ]
-    expected = [True] * (3 * len(TRUE_STRINGS)) + [False] * (3 * len(FALSE_STRINGS))
+    expected = [True] * (3 * len(yes)) + [False] * (3 * len(FALSE_STRINGS))
     frame = history_rows(len(spellings)).assign(
         mentored=spellings, has_smartphone=spellings, digital_status="offline"
     )

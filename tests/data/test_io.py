@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from data.io import DataFileError, read_table, write_table
+from data.io import DataFileError, read_table, read_table_info, write_table
 from data.validation import validate_file, validate_frame
 from tests.data.conftest import HISTORY_NAMES, history_rows
 
@@ -217,3 +217,41 @@ def test_write_parquet_keeps_province_code_as_text(tmp_path: Path) -> None:
 def test_write_unknown_extension(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match=r"unknown file type \.json"):
         write_table(pd.DataFrame({"a": [1]}), tmp_path / "t.json")
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_cover_sheet_gives_way_to_the_first_sheet_with_a_header(tmp_path: Path) -> None:
+    """A workbook whose first sheet is a cover (a title, no header row) is read from the first
+    sheet that has a header, and says which; `read_table` (header in row 1) keeps the first."""
+    clean = history_rows(3)
+    table: list[list[object]] = [list(HISTORY_NAMES), *clean[HISTORY_NAMES].to_numpy().tolist()]
+    cover: list[list[object]] = [["DAFTAR USULAN UMKM 2026"], ["Dinas Koperasi"]]
+    path = _workbook(tmp_path / "book.xlsx", {"Sampul": cover, "Catatan": [], "Data": table})
+
+    read = read_table_info(path)
+
+    assert read.info.sheet == "Data" and read.info.header_row == 1
+    assert read.frame["msme_id"].tolist() == clean["msme_id"].tolist()
+    assert validate_frame(read.frame, "history", source=read.info).ok
+    assert list(read_table(path).columns) != HISTORY_NAMES  # row 1 of the first sheet
+    # A first sheet with a header is read, whatever follows it.
+    first = _workbook(tmp_path / "first.xlsx", {"Data": table, "Lain": table})
+    assert read_table_info(first).info.sheet is None
+    # No sheet with a header: the first sheet is read, and validation says the header is missing.
+    none = _workbook(tmp_path / "none.xlsx", {"Sampul": cover, "Lain": cover})
+    read = read_table_info(none)
+    assert read.info.sheet is None
+    codes = [
+        problem.code for problem in validate_frame(read.frame, "history", source=read.info).problems
+    ]
+    assert codes[0] == "header_not_found"

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
+from data.io import ReadInfo
 from data.outcomes_file import parse_outcomes
 
 
@@ -90,3 +91,37 @@ def test_a_repeated_column_is_named_by_its_first_header() -> None:
     parsed = parse_outcomes(frame)
     assert [(p.column, p.code) for p in parsed.problems] == [("observed_on", "column_repeated")]
     assert parsed.headed("en")["observed_on"] == "tanggal"
+
+
+def test_t_means_tidak_beside_y_and_true_beside_f() -> None:
+    """An office's Y/T column: T is *tidak*; an export's T/F column: T is true."""
+    rows = [["U-1", "Y", "T", "2026-01-01"], ["U-2", "T", "T", "2026-01-01"]]
+    rows += [["U-3", "T", "F", "2026-01-01"], ["U-4", "y", "f", "2026-01-01"]]
+    parsed = parse_outcomes(_frame(rows, ["msme_id", "mentored", "digitalized", "date"]))
+    assert parsed.problems == ()
+    # mentored holds Y and T (T is tidak); digitalized holds T and F (T is true).
+    assert [(r.msme_id, r.mentored, r.digitalized) for r in parsed.rows] == [
+        ("U-1", True, True),
+        ("U-2", False, True),
+        ("U-3", False, False),
+        ("U-4", True, False),
+    ]
+
+
+def test_a_lone_t_is_refused_with_its_row() -> None:
+    rows = [["U-1", "T", "tidak", "2026-01-01"], ["U-2", "T", "ya", "2026-01-01"]]
+    parsed = parse_outcomes(_frame(rows, ["msme_id", "mentored", "digitalized", "date"]))
+    assert parsed.rows == ()
+    assert {(p.row, p.column, p.code) for p in parsed.problems} == {
+        (2, "mentored", "value_boolean_ambiguous_t"),
+        (3, "mentored", "value_boolean_ambiguous_t"),
+    }
+
+
+def test_a_file_with_title_rows_keeps_its_header_row_for_the_fix() -> None:
+    """Where to add a missing column: the row the header was found on, not row 1."""
+    frame = _frame([["U-1", "ya"]], ["msme_id", "mentored"])
+    parsed = parse_outcomes(frame, ReadInfo(format="csv", header_row=4))
+    assert parsed.header_row == 4
+    assert {p.code for p in parsed.problems} == {"column_missing"}
+    assert parse_outcomes(frame).header_row == 1

@@ -33,7 +33,7 @@ PROVINCE_REASON = (
     "Jawa Tengah; see data/reference/provinces.csv)"
 )
 BOOLEAN_REASON = (
-    "is not a boolean (accepted, any case: true/false, 1/0, ya/tidak, yes/no, t/f, y/n)"
+    "is not a boolean (accepted, any case: true/false, 1/0, ya/tidak, yes/no, t/f, y/n, y/t)"
 )
 NUMBER_REASON = "is not a number (use a dot for decimals and no thousands separators)"
 MISSING_REASON = "is missing (this column needs a value)"
@@ -846,3 +846,33 @@ def test_umkm_validate_reports_a_single_arm_history_in_both_languages(tmp_path: 
         "kolom mentored: terlalu sedikit baris yang didampingi yang dapat dipakai untuk "
         "mempelajari dampak pendampingan: 0, perlu paling sedikit 20"
     )
+
+
+@pytest.mark.parametrize(
+    ("answers", "read_as"),
+    [
+        (["Y", "T", "t", "Ya"], [True, False, False, True]),  # Y/T: T is tidak
+        (["T", "F", "t", "false"], [True, False, True, False]),  # T/F: T is true
+        (["ya", "tidak", "1", "0"], [True, False, True, False]),  # no T: as ever
+    ],
+    ids=["y-t", "t-f", "no-t"],
+)
+def test_t_is_read_by_the_column_it_stands_in(answers: list[str], read_as: list[bool]) -> None:
+    frame = history_rows(4)
+    frame["has_smartphone"] = pd.Series(answers, dtype=object)
+    result = validate_frame(frame, "history")
+    assert result.ok, [str(problem) for problem in result.problems]
+    assert result.valid["has_smartphone"].tolist() == read_as
+
+
+@pytest.mark.parametrize(
+    "answers", [["T", "T", "T", "T"], ["T", "y", "f", "n"], ["T", "N", "T", "n"]]
+)
+def test_a_t_its_column_does_not_explain_is_refused_not_guessed(answers: list[str]) -> None:
+    frame = history_rows(4)
+    frame["has_smartphone"] = pd.Series(answers, dtype=object)
+    result = validate_frame(frame, "history")
+    refused = {(p.row, p.column, p.code) for p in result.problems}
+    rows_with_t = {2 + i for i, answer in enumerate(answers) if answer == "T"}
+    assert refused == {(row, "has_smartphone", "value_boolean_ambiguous_t") for row in rows_with_t}
+    assert "tidak" in str(next(iter(result.problems)))

@@ -201,3 +201,27 @@ def test_only_the_first_distinct_unknown_values_are_looked_up() -> None:
 )
 def test_closest_code(text: str, code: str | None) -> None:
     assert closest_code("province_code", text) == code
+
+
+@pytest.mark.parametrize(
+    ("column", "headed", "bahasa", "english"),
+    [
+        ("digital_status", "Status digital", "luring, daring", "offline, digital"),
+        ("sector", "Sektor", "Makanan dan minuman, Perdagangan eceran", "food_beverage"),
+        ("owner_education", "Pendidikan terakhir pemilik", "SD atau lebih rendah, SMP", "diploma"),
+    ],
+)
+def test_allowed_values_are_named_in_the_language_however_the_column_is_named(
+    column: str, headed: str, bahasa: str, english: str
+) -> None:
+    """The page names a problem's column as the file heads it (`Status digital`); the allowed
+    values are still Bahasa labels in Bahasa, never the contract's codes."""
+    frame = profile_rows(2)
+    frame.loc[1, column] = "lain"
+    problem = validate_frame(frame, "profile").problems[0]
+    assert problem.code == "value_not_allowed"
+
+    for name in (column, headed):
+        params = {**problem.params, "column": name}
+        assert bahasa in render(problem.code, params, "id")
+        assert english in render(problem.code, params, "en")

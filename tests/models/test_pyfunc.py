@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -60,7 +62,15 @@ def test_round_trip_through_the_registry_returns_the_same_numbers(
     pd.testing.assert_frame_equal(served, expected, check_dtype=False)
     assert isinstance(loaded.unwrap_python_model(), UpliftPyfunc)
 
+    # MLflow puts the model's copy of models/ and data/ first on sys.path; processes started
+    # later (Dask's workers) would import that copy, which may be older than the project.
+    path_before = list(sys.path)
     unwrapped = load_uplift_model("models:/umkm-uplift-test@champion")
+    assert sys.path == path_before
+    # Everything the served code imports is among the model's requirements (babel: messages).
+    requirements = Path(mlflow.pyfunc.get_model_dependencies("models:/umkm-uplift-test/1"))
+    required = {line.split("==")[0] for line in requirements.read_text().splitlines()}
+    assert {"lightgbm", "pandas", "babel"} <= required
     offline = profiles[profiles["digital_status"] == "offline"]
     pd.testing.assert_frame_equal(unwrapped.predict(offline), model.predict(offline))
 

@@ -7,6 +7,7 @@ import math
 import subprocess
 import sys
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = [
     "OTHER_API_KEY",
     "StarletteTestClient",
     "TestClient",
+    "assert_the_models_reasons",
     "records",
 ]
 
@@ -63,6 +65,26 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             clean[str(key)] = None if isinstance(value, float) and math.isnan(value) else value
         out.append(clean)
     return out
+
+
+def assert_the_models_reasons(left_out: Iterable[tuple[str, float | None]], cutoff: float) -> None:
+    """Each MSME left off a list the model picked slots of, as (reason code, uplift), is told why
+    the model passed it by, and truly so against the model's last pick (`cutoff`), drawn slots
+    aside: below the cutoff only with a positive uplift not above it, no benefit only with an
+    uplift not above 0, a constraint only above the cutoff; never `not_drawn`, which is kept for
+    lists whose every slot was drawn."""
+    for code, uplift in left_out:
+        assert code != "not_drawn", uplift
+        if code in ("already_digital", "missing_uplift"):
+            continue
+        assert uplift is not None, code
+        if code == "below_rank_cutoff":
+            assert 0 < uplift <= cutoff, (code, uplift, cutoff)
+        elif code == "not_beneficial":
+            assert uplift <= 0, (code, uplift)
+        else:
+            assert code in ("province_quota_full", "over_budget", "min_share_reserved"), code
+            assert uplift > cutoff, (code, uplift, cutoff)
 
 
 def register_copy_as_champion(registered_model: Any, run_name: str) -> str:

@@ -185,3 +185,19 @@ def test_the_error_clears_when_the_alias_leaves_the_broken_version(
     assert failed["error"] and again["error"]  # tried again at each check, fails again
     assert back == {"changed": False, "model": back["model"], "error": None}
     assert ready["last_reload_error"] is None and ready["reason"] is None
+
+
+def test_credentials_in_the_tracking_uri_never_reach_readiness_or_the_log(
+    make_settings: Callable[..., Settings],
+    quick_mlflow_http: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    secret = "Ml-Secret-Pass2"
+    uri = f"http://mlflowuser:{secret}@127.0.0.1:9"
+    with TestClient(create_app(make_settings(tracking_uri=uri))) as running:
+        ready = running.get("/readyz")
+    body = ready.json()
+    assert "mlflowuser:***@127.0.0.1:9" in body["last_reload_error"]
+    assert secret not in ready.text
+    assert secret not in caplog.text
+    assert "loading model from" in caplog.text

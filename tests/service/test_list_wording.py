@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from data.messages import Language, format_param
-from tests.service.support import AUTH, TestClient
+from data.messages import Language, format_param, render
+from tests.service.support import AUTH, TestClient, assert_the_models_reasons
 
 LANGUAGES: tuple[Language, ...] = ("id", "en")
 
@@ -73,6 +73,9 @@ def test_prioritize_says_why_slots_stay_free_in_the_requests_language(
 def test_a_list_issued_notes_its_draw_and_tells_who_was_not_drawn_the_chance(
     client: TestClient, profiles: list[dict[str, Any]], language: Language
 ) -> None:
+    """The draw's odds are in the notes and each MSME's chance in `selection_probability`. An
+    MSME the model passed by is told why, drawn slot or not; only when every slot is drawn (the
+    model picked nobody) is an MSME of the pool told it was not drawn, and how many were."""
     body = {"msmes": profiles[:40], "capacity": 10, "exploration_seed": 7}
 
     answer = _post(client, "/v1/lists", body, language)
@@ -87,14 +90,44 @@ def test_a_list_issued_notes_its_draw_and_tells_who_was_not_drawn_the_chance(
         f"model did not pick, each with chance 1/{pool} (seed 7)",
     }[language]
     assert answer["notes"] == [note] and answer["shortfall_note"] is None
+    chances = _chances(client, answer["list_id"])
+    undrawn = [e for e in answer["not_selected"] if chances[e["msme_id"]] == draw["probability"]]
+    assert len(undrawn) == draw["pool"] - 1
+    cutoff = min(e["expected_gain"] for e in answer["selected"] if e["selected_by"] == "model")
+    assert_the_models_reasons(((e["reason_code"], e["uplift"]) for e in undrawn), cutoff)
+    below = [e for e in undrawn if e["reason_code"] == "below_rank_cutoff"]
+    assert below  # worded against the model's last pick, not the draw below it
+    for entry in below:
+        params = {"uplift": entry["uplift"], "cutoff": cutoff}
+        assert entry["reason"] == render("below_rank_cutoff", params, language)
+    assert "not_drawn" not in {e["reason_code"] for e in answer["not_selected"]}
+
+    # Every slot drawn: the model picked nobody, so the draw alone left the pool's others off.
+    every = _post(client, "/v1/lists", body | {"capacity": 1, "exploration_share": 1.0}, language)
+
+    draw = every["exploration"]
+    assert (draw["slots"], draw["drawn"]) == (1, 1) and draw["pool"] > 1
+    assert [e["selected_by"] for e in every["selected"]] == ["exploration"]
+    pool = format_param("pool", draw["pool"], language)
     reason = {
         "id": "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi "
         f"(1 dari {pool} UMKM terundi)",
         "en": f"could have been drawn for an exploration slot, but was not (1 of {pool} drawn)",
     }[language]
-    not_drawn = [e for e in answer["not_selected"] if e["reason_code"] == "not_drawn"]
+    chances = _chances(client, every["list_id"])
+    not_drawn = [e for e in every["not_selected"] if e["reason_code"] == "not_drawn"]
     assert len(not_drawn) == draw["pool"] - 1
-    assert {entry["reason"] for entry in not_drawn} == {reason}
+    assert {chances[e["msme_id"]] for e in not_drawn} == {draw["probability"]}
+    assert {e["reason"] for e in not_drawn} == {reason}
+    others = [e for e in every["not_selected"] if e["reason_code"] != "not_drawn"]
+    assert {chances[e["msme_id"]] for e in others} <= {0.0}
+
+
+def _chances(client: TestClient, list_id: str) -> dict[str, float]:
+    """Each candidate's recorded chance of being on the list (`selection_probability`)."""
+    response = client.get(f"/v1/lists/{list_id}", headers=AUTH)
+    assert response.status_code == 200, response.text
+    return {m["msme_id"]: m["selection_probability"] for m in response.json()["members"]}
 
 
 def test_a_list_issued_with_nobody_eligible_says_so_in_bahasa_by_default(

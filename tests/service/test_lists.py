@@ -12,7 +12,16 @@ import pytest
 from data.messages import Language, render
 from service.app import create_app
 from service.settings import Settings
-from tests.service.support import ADMIN, ADMIN_KEY, API_KEY, AUTH, OTHER_API_KEY, TestClient, day
+from tests.service.support import (
+    ADMIN,
+    ADMIN_KEY,
+    API_KEY,
+    AUTH,
+    OTHER_API_KEY,
+    TestClient,
+    assert_the_models_reasons,
+    day,
+)
 
 READ_KEY = "reporting-key-0123456789"
 OUTCOMES_KEY = "dinas-outcomes-key-0123456789"
@@ -87,11 +96,15 @@ def test_a_list_is_prioritized_recorded_and_read_back(
         assert member["selection_probability"] == entry["selection_probability"]
         assert member["uplift"] == pytest.approx(entry["expected_gain"])
         assert member["profile"]["province_code"] == entry["province_code"]
-    pool = [m for m in members.values() if m["reason_code"] == "not_drawn"]
+    # The pool's others had the draw's chance; each is told why the model passed it by, against
+    # the model's last pick, as the rest left off are (with chance 0).
+    left_out = [m for m in members.values() if not m["selected"]]
+    pool = [m for m in left_out if m["selection_probability"] == exploration["probability"]]
     assert len(pool) == exploration["pool"] - 1
-    assert all(m["selection_probability"] == exploration["probability"] for m in pool)
-    others = [m for m in members.values() if not m["selected"] and m["reason_code"] != "not_drawn"]
+    others = [m for m in left_out if m["selection_probability"] != exploration["probability"]]
     assert all(m["selection_probability"] == 0.0 for m in others)
+    cutoff = min(by[i]["expected_gain"] for i in model_picks)
+    assert_the_models_reasons(((m["reason_code"], m["uplift"]) for m in left_out), cutoff)
 
 
 def test_a_listed_profile_reads_back_with_every_field_null_where_it_was_null(

@@ -114,21 +114,24 @@ def test_an_uplift_just_below_the_cutoff_never_reads_as_the_cutoff(
 
 
 NOT_DRAWN_WORDS = {
-    "id": "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi (1 dari 22 UMKM terundi)",
-    "en": "could have been drawn for an exploration slot, but was not (1 of 22 drawn)",
+    "id": "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi (1 dari 25 UMKM terundi)",
+    "en": "could have been drawn for an exploration slot, but was not (1 of 25 drawn)",
 }
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_an_msme_not_drawn_is_told_its_chance_of_being_drawn(language: str) -> None:
     candidates = frame({"uplift": 0.5 - i / 100} for i in range(25))
-    request = AllocationRequest(capacity=4, exploration_share=0.25, exploration_seed=11)
+    # Every slot drawn at random: each MSME left is told the draw's odds.
+    request = AllocationRequest(capacity=1, exploration_share=1.0, exploration_seed=11)
     result = allocate(candidates, request)
-    assert result.exploration is not None and len(result.exploration.pool) == 22
-
+    assert result.exploration is not None and len(result.exploration.pool) == 25
     off = _by_id(result, language)
-    not_drawn = [off[i] for i in result.exploration.pool if i not in result.exploration.drawn]
-    assert len(not_drawn) == 21 and set(not_drawn) == {NOT_DRAWN_WORDS[language]}
+    assert len(off) == 24 and set(off.values()) == {NOT_DRAWN_WORDS[language]}
+    # Beside the model's picks, an MSME the model passed by is told the model's reason.
+    request = AllocationRequest(capacity=4, exploration_share=0.25, exploration_seed=11)
+    mixed = allocate(candidates, request)
+    assert set(mixed.not_selected["reason_code"]) == {"below_rank_cutoff"}
 
 
 TIED_AT_CUTOFF_WORDS = {

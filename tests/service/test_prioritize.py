@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.service.support import AUTH, TestClient
+from tests.service.support import AUTH, TestClient, assert_the_models_reasons
 
 
 def _prioritize(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
@@ -323,8 +323,6 @@ def test_exploration_marks_each_pick_as_post_lists_does(
     assert all(by[i]["selection_probability"] == chance for i in drawn)
     picks = [entry for i, entry in by.items() if i not in drawn]
     assert {(e["selected_by"], e["selection_probability"]) for e in picks} == {("model", 1.0)}
-    not_drawn = [row for row in result["not_selected"] if row["reason_code"] == "not_drawn"]
-    assert len(not_drawn) == exploration["pool"] - 3
     _everyone_once(result, pool[:60])
 
     # The same draw as POST /v1/lists records with the same body and seed.
@@ -333,6 +331,18 @@ def test_exploration_marks_each_pick_as_post_lists_does(
     assert [[e[k] for k in marks] for e in listed["selected"]] == [
         [e[k] for k in marks] for e in result["selected"]
     ]
+    # Its record gives each left-out MSME's chance: the pool's others had the draw's, and each
+    # is told why the model passed it by, against the model's last pick (not `not_drawn`).
+    detail = client.get(f"/v1/lists/{listed['list_id']}", headers=AUTH).json()
+    chances = {m["msme_id"]: m["selection_probability"] for m in detail["members"]}
+    undrawn = [e for e in result["not_selected"] if chances[e["msme_id"]] == chance]
+    assert len(undrawn) == exploration["pool"] - 3
+    assert {chances[e["msme_id"]] for e in result["not_selected"]} <= {chance, 0.0}
+    cutoff = min(e["expected_gain"] for e in picks)
+    assert_the_models_reasons(((e["reason_code"], e["uplift"]) for e in undrawn), cutoff)
+    assert "not_drawn" not in {e["reason_code"] for e in result["not_selected"]}
+    recorded = {m["msme_id"]: m["reason_code"] for m in detail["members"]}
+    assert all(recorded[e["msme_id"]] == e["reason_code"] for e in result["not_selected"])
 
 
 def test_without_exploration_the_picks_carry_no_marks(

@@ -13,7 +13,7 @@ import pytest
 from data.messages import Language, render
 from service.program import recorded_reasons
 from service.web.lists import reason_generic
-from tests.service.support import AUTH, TestClient
+from tests.service.support import AUTH, TestClient, assert_the_models_reasons
 
 
 def _body(profiles: list[dict[str, Any]]) -> dict[str, Any]:
@@ -34,14 +34,15 @@ def _body(profiles: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("language", ["id", "en"])
-def test_reasons_worded_from_the_store_read_as_the_apis_answer(
-    client: TestClient, profiles: list[dict[str, Any]], language: Language
-) -> None:
+def _worded_again(
+    client: TestClient, body: dict[str, Any], language: Language
+) -> tuple[dict[str, Any], list[Any], set[str]]:
+    """The list issued with `body`, its left-out members as recorded, and the catalogue codes
+    of their reasons worded again from the store: worded, they read as the API's answer."""
     headers = AUTH | {"Accept-Language": language}
-    response = client.post("/v1/lists", json=_body(profiles), headers=headers)
+    response = client.post("/v1/lists", json=body, headers=headers)
     assert response.status_code == 201, response.text
-    fresh = response.json()
+    fresh: dict[str, Any] = response.json()
     store = client.app.state.program_store  # type: ignore[attr-defined]
     issued = store.get_list(fresh["list_id"])
     by_id = {member.msme_id: member for member in issued.members}
@@ -55,8 +56,28 @@ def test_reasons_worded_from_the_store_read_as_the_apis_answer(
         for code, member in zip(reasons.codes.tolist(), left_out, strict=True)
     ]
     assert worded == [item["reason"] for item in fresh["not_selected"]]
-    codes = set(reasons.codes.tolist())
-    assert {"over_budget_with_constraints", "province_quota_full", "not_drawn"} <= codes, codes
+    return fresh, left_out, set(reasons.codes.tolist())
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_reasons_worded_from_the_store_read_as_the_apis_answer(
+    client: TestClient, profiles: list[dict[str, Any]], language: Language
+) -> None:
+    headers = AUTH | {"Accept-Language": language}
+    body = _body(profiles)
+    fresh, left_out, codes = _worded_again(client, body, language)
+
+    assert {"over_budget_with_constraints", "province_quota_full"} <= codes, codes
+    # The model picked most slots: the pool's others, with the draw's chance, are told why the
+    # model passed them by, against its last pick; none is told it was not drawn.
+    draw = fresh["exploration"]
+    assert draw["drawn"] == draw["slots"] == 6
+    pool = [m for m in left_out if m.selection_probability == draw["probability"]]
+    assert len(pool) == draw["pool"] - draw["drawn"] > 0
+    assert {m.selection_probability for m in left_out} <= {draw["probability"], 0.0}
+    cutoff = min(e["expected_gain"] for e in fresh["selected"] if e["selected_by"] == "model")
+    assert_the_models_reasons(((m.reason_code, m.uplift) for m in pool), cutoff)
+    assert "not_drawn" not in codes
 
     view = client.get(f"/v1/lists/{fresh['list_id']}/view", headers=headers)
     assert view.status_code == 200, view.text
@@ -68,3 +89,14 @@ def test_reasons_worded_from_the_store_read_as_the_apis_answer(
     assert below
     assert all(i["reason"] != reason_generic("below_rank_cutoff", language) for i in below)
     assert {item["row"] for item in reopened["selected"]} == {0}  # no file, no rows
+
+    # Every slot drawn (no minimum share: the model part would need slots for it): the pool's
+    # others are left off as not drawn, worded from the store with how many of it were drawn.
+    every = {k: v for k, v in body.items() if k != "min_share"} | {"exploration_share": 1.0}
+    fresh, left_out, codes = _worded_again(client, every, language)
+
+    assert "not_drawn" in codes, codes
+    draw = fresh["exploration"]
+    not_drawn = [m for m in left_out if m.reason_code == "not_drawn"]
+    assert len(not_drawn) == draw["pool"] - draw["drawn"] > 0
+    assert {m.selection_probability for m in not_drawn} == {draw["probability"]}

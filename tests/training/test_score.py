@@ -109,6 +109,29 @@ def test_score_loads_the_model_named_by_umkm_model_uri(
     assert not (tmp_path / "scores.csv").exists()
 
 
+def test_score_reads_umkm_model_uri_from_dot_env_as_the_service_does(
+    profiles: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write_table(profiles, tmp_path / "profiles.csv")
+    (tmp_path / ".env").write_text("UMKM_MODEL_URI=models:/umkm-dotenv-model@champion\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(MODEL_URI_SETTING, raising=False)
+    result = CliRunner().invoke(
+        app, ["score", "--data", str(source), "--output", str(tmp_path / "scores.csv")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "umkm-dotenv-model" in result.output
+    # --model wins over the setting.
+    again = CliRunner().invoke(
+        app,
+        [
+            *("score", "--data", str(source), "--output", str(tmp_path / "scores.csv")),
+            *("--model", "models:/umkm-option-model@champion"),
+        ],
+    )
+    assert "umkm-option-model" in again.output and "umkm-dotenv-model" not in again.output
+
+
 def test_score_refuses_an_unknown_output_format(profiles: pd.DataFrame, tmp_path: Path) -> None:
     source = write_table(profiles, tmp_path / "profiles.csv")
     result = CliRunner().invoke(

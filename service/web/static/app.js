@@ -335,6 +335,8 @@
       return;
     }
     const query = new URLSearchParams({ text, kind: input.dataset.number, lang: state.lang });
+    // A list option's field (capacity, budget) is also checked against the option's bounds.
+    if (input.dataset.option) query.set("option", input.dataset.option);
     const asked = `${query}`;
     input.dataset.asked = asked;
     let body;
@@ -675,7 +677,10 @@
       else if (!values && column.minimum !== null && column.maximum !== null) {
         values = t("columns.range", { min: fmtInt(column.minimum), max: fmtInt(column.maximum) });
       } else if (!values) values = t("columns.number");
-      tr.append(header, cell(column.required ? t("export.yes") : t("export.no")), cell(values));
+      // Required columns whose cells may be empty (the contract's `nullable`) say so.
+      let required = column.required ? t("export.yes") : t("export.no");
+      if (column.required && column.nullable) required = t("columns.required_may_be_empty");
+      tr.append(header, cell(required), cell(values));
       tbody.append(tr);
     }
   }
@@ -768,6 +773,7 @@
     if (source.decimal === ",") parts.push(t("read.decimal_comma"));
     else if (source.decimal === ".") parts.push(t("read.decimal_dot"));
     if (source.encoding) parts.push(t(`read.encoding.${source.encoding.replace("-", "_")}`));
+    if (source.sheet) parts.push(t("read.sheet", { sheet: source.sheet }));
     parts.push(t("read.header_row", { row: fmtInt(source.header_row ?? 1) }));
     // Headers written as the Bahasa term are counted; other spellings are named one by one.
     const plain = (text) => text.toLowerCase().replace(/\([^)]*\)/g, " ").replace(/[^\p{L}\p{N}]+/gu, " ").trim();

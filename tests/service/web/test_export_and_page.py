@@ -102,3 +102,18 @@ def test_openapi_documents_both_routes_behind_the_api_key(client: TestClient) ->
         operation = spec["paths"][path]["post"]
         assert operation["security"] == [{"APIKeyHeader": []}]
     assert "422" in spec["paths"]["/v1/prioritize/upload"]["post"]["responses"]
+
+
+def test_the_column_table_says_which_required_columns_may_hold_empty_cells() -> None:
+    """The page's "columns and values accepted" marks the contract's nullable columns (lama
+    usaha, omzet bulanan) as cells that may be empty, as the template does; both languages
+    word it."""
+    from data.contract import PROFILE_COLUMNS
+    from service.web.i18n import catalog
+    from service.web.routes import accepted_columns
+
+    marked = {column["name"] for column in accepted_columns() if column["nullable"]}
+    assert marked == {spec.name for spec in PROFILE_COLUMNS if spec.nullable}
+    assert {"business_age_years", "monthly_revenue_idr"} <= marked
+    worded = {catalog(language)["columns.required_may_be_empty"] for language in ("id", "en")}
+    assert worded == {"Ya, sel boleh kosong", "Yes, cells may be empty"}

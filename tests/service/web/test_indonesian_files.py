@@ -138,6 +138,27 @@ def test_a_number_that_is_not_one_is_said_in_bahasa(client: TestClient) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("language", "problem"),
+    [
+        ("id", "Jumlah slot pendampingan di bawah batas bawah 1"),
+        ("en", "Mentoring slots is below the minimum 1"),
+    ],
+)
+def test_a_number_the_list_would_refuse_is_a_problem_before_it_runs(
+    client: TestClient, language: str, problem: str
+) -> None:
+    """0 slots reads as a number, but the list refuses it: the preview says so, in the
+    refusal's words, instead of showing it as understood."""
+    asked = {"text": "0", "kind": "integer", "lang": language, "option": "capacity"}
+    answer = client.get("/numbers/understood", params=asked).json()
+    assert answer == {"ok": False, "code": "option_out_of_bounds", "problem": problem}
+    fine = client.get("/numbers/understood", params=asked | {"text": "1.000"}).json()
+    assert fine["ok"] and fine["value"] == 1000
+    budget = {"text": "0", "kind": "money", "lang": language, "option": "budget"}
+    assert not client.get("/numbers/understood", params=budget).json()["ok"]
+
+
 @pytest.mark.parametrize(("language", "header"), [("id", "ID UMKM"), ("en", "msme_id")])
 def test_the_template_is_served_in_either_language(
     client: TestClient, language: str, header: str

@@ -16,7 +16,7 @@ from data.messages import Language, format_param, render
 from data.outcomes_file import outcome_header
 from service.web.exports import WIB
 from service.web.i18n import message
-from tests.service.support import AUTH, TestClient
+from tests.service.support import AUTH, TestClient, assert_the_models_reasons
 from tests.service.web.conftest import csv_bytes
 
 
@@ -313,8 +313,8 @@ def test_an_outcomes_file_observed_before_mentoring_or_before_the_list_is_refuse
 # The one answer to a file with every kind of problem (the auditor's hasil_bad.csv): its message
 # and the words of the date's fix, by language.
 EVERY_PROBLEM = {
-    "id": ("Berkas ditolak: 5 masalah pada 5 dari 6 baris.", "Unggah hasil pendampingan"),
-    "en": ("File refused: 5 problems in 5 of 6 rows.", "Upload outcomes"),
+    "id": ("Berkas ditolak: 6 masalah pada 5 dari 6 baris.", "Unggah hasil pendampingan"),
+    "en": ("File refused: 6 problems in 5 of 6 rows.", "Upload outcomes"),
 }
 
 
@@ -322,14 +322,14 @@ EVERY_PROBLEM = {
 def test_an_outcomes_file_names_its_own_problems_unknown_msmes_and_wrong_dates_at_once(
     client: TestClient, candidates_csv: bytes, tmp_path: Path, language: Language
 ) -> None:
-    """A bad yes/no, an impossible date and a blank (the file's own problems), an MSME not on
-    the list and a date in the future (the list's checks, on the rows read right): one answer."""
+    """A bad yes/no, an impossible date and a blank (the file's own problems), MSMEs not on
+    the list (in any row) and a date in the future (on the rows read right): one answer."""
     made = _issue(client, candidates_csv, {"capacity": 5})
     ids = [item["msme_id"] for item in made["selected"]]
     today = f"{_day():%d/%m/%Y}"
     frame = pd.DataFrame(
         {
-            "id_umkm": [ids[0], ids[1], ids[2], "ZZZ999", ids[3], ids[4]],
+            "id_umkm": [ids[0], "YYY888", ids[2], "ZZZ999", ids[3], ids[4]],
             "didampingi": ["ya", "mungkin", "ya", "ya", "ya", "ya"],
             "go_digital": ["ya", "ya", "tidak", "ya", "tidak", ""],
             "tanggal": [today, today, "31/02/2026", today, "01/01/2030", today],
@@ -345,6 +345,7 @@ def test_an_outcomes_file_names_its_own_problems_unknown_msmes_and_wrong_dates_a
     problems = {(p["row"], p["column"]): p for p in body["problems"]}
     assert list(problems) == [
         (3, "didampingi"),
+        (3, "id_umkm"),  # not on the list, named beside the row's own problem
         (4, "tanggal"),
         (5, "id_umkm"),
         (6, "tanggal"),
@@ -505,22 +506,47 @@ def test_the_pages_cutoff_is_the_lowest_model_pick_not_a_random_draw(
 def test_the_page_tells_an_msme_not_drawn_its_chance(
     client: TestClient, candidates_csv: bytes, language: Language, words: str
 ) -> None:
-    """One slot of ten drawn at random from a pool of m: each MSME of the pool left out is told
-    1 of m, in the page's language, as its `selection_probability` says (1/m)."""
+    """One slot of ten drawn at random from a pool of m: each MSME of the pool left out has the
+    chance 1/m (`selection_probability`) and is told why the model passed it by, in the page's
+    language. Only when every slot is drawn (the model picked nobody) is it told it was not
+    drawn: 1 of m."""
     from service.web.i18n import message
 
-    response = client.post(
-        "/v1/lists/upload",
-        files={"file": ("kandidat.csv", candidates_csv)},
-        data={"options": json.dumps({"capacity": 10, "exploration_seed": 4})},
-        headers=AUTH | {"Accept-Language": language},
-    )
-    assert response.status_code == 200, response.text
-    made = response.json()
+    def issue(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, float]]:
+        response = client.post(
+            "/v1/lists/upload",
+            files={"file": ("kandidat.csv", candidates_csv)},
+            data={"options": json.dumps(options)},
+            headers=AUTH | {"Accept-Language": language},
+        )
+        assert response.status_code == 200, response.text
+        made: dict[str, Any] = response.json()
+        recorded = client.get(f"/v1/lists/{made['list_id']}", headers=AUTH).json()
+        chances = {m["msme_id"]: m["selection_probability"] for m in recorded["members"]}
+        return made, chances
+
+    made, chances = issue({"capacity": 10, "exploration_seed": 4})
     [drawn] = [item for item in made["selected"] if item["selected_by"] == "exploration"]
+    pool = round(1 / drawn["selection_probability"])
+    chance = drawn["selection_probability"]
+    undrawn = [item for item in made["not_selected"] if chances[item["msme_id"]] == chance]
+    assert len(undrawn) == pool - 1 > 0
+    assert {chances[item["msme_id"]] for item in made["not_selected"]} <= {chance, 0.0}
+    cutoff = min(e["expected_gain"] for e in made["selected"] if e["selected_by"] == "model")
+    assert_the_models_reasons(((item["reason_code"], item["uplift"]) for item in undrawn), cutoff)
+    assert "not_drawn" not in {item["reason_code"] for item in made["not_selected"]}
+    counted = {
+        item["reason_code"]: item["reason"] for item in made["summary"]["not_selected_reasons"]
+    }
+    assert "not_drawn" not in counted and counted["below_rank_cutoff"]
+
+    made, chances = issue({"capacity": 1, "exploration_share": 1.0, "exploration_seed": 4})
+    [drawn] = made["selected"]
+    assert drawn["selected_by"] == "exploration"
     pool = round(1 / drawn["selection_probability"])
     not_drawn = [item for item in made["not_selected"] if item["reason_code"] == "not_drawn"]
     assert len(not_drawn) == pool - 1 > 0
+    assert {chances[item["msme_id"]] for item in not_drawn} == {drawn["selection_probability"]}
     shown = format_param("pool", pool, language)  # 1.234 in Bahasa, 1,234 in English
     assert {item["reason"] for item in not_drawn} == {words.format(shown)}
     counted = {

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
 from data import validation
+from data.messages import Language
 from data.validation import Problem
-from service.web.i18n import catalog, format_number
+from service.web.i18n import catalog, format_number, message
+from service.web.lists import UploadError, parse_options
 from service.web.problems import fix_for, page_problems, problem_reason
 
 ROW_CODES = [code for code in validation.VALIDATION_CODES if code.startswith("value_")]
@@ -88,3 +92,39 @@ def test_catalogs_have_the_same_keys_and_placeholders() -> None:
 def test_numbers_use_each_languages_separators() -> None:
     assert format_number(1234.5, "id") == "1.234,5"
     assert format_number(1234.5, "en") == "1,234.5"
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_missing_columns_fix_names_the_row_the_header_was_found_on(
+    language: Language,
+) -> None:
+    """With a title and blank rows above it, the header is on row 4: a column is added there."""
+    problem = Problem(None, "internet_access", "column_missing", {})
+    (worded,) = page_problems([problem], language, header_row=4)
+    row = "baris 4" if language == "id" else "row 4"
+    assert row in worded.fix and ("baris 1" if language == "id" else "row 1") not in worded.fix
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_file_level_fix_does_not_point_at_a_cell(language: Language) -> None:
+    """A header not found says where the header goes; no whole-file problem says "this cell"."""
+    generic = catalog(language)["fix.generic"]
+    params = {"searched_rows": 2, "header_row": 1, "header_columns": 0}
+    for code in ("header_not_found", "column_check_failed"):
+        (worded,) = page_problems([Problem(None, None, code, params | {"check": "x"})], language)
+        assert worded.fix and worded.fix != generic, code
+    (header,) = page_problems([Problem(None, None, "header_not_found", params)], language)
+    assert "20" in header.fix
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_an_option_out_of_its_bounds_says_how_to_fix_it(language: Language) -> None:
+    """0 slots is refused with a fix in the page's language, as every option bound is."""
+    with pytest.raises(UploadError) as refused:
+        parse_options(json.dumps({"capacity": "0"}), language)
+    (problem,) = refused.value.problems
+    assert problem.field == "options.capacity"
+    assert problem.fix == message(language, "fix.option_at_least", limit="1")
+    with pytest.raises(UploadError) as refused:
+        parse_options(json.dumps({"capacity": 5, "budget": 0, "cost_column": "biaya"}), language)
+    assert refused.value.problems[0].fix == message(language, "fix.option_above", limit="0")
