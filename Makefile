@@ -55,5 +55,7 @@ docs: $(UV)
 bench-deps: $(UV)
 	$(UV) sync --frozen --group bench
 
+# Everything `make run` made: the lists in umkm.db name model versions of the mlflow.db removed.
 clean:
-	rm -rf $(WORKDIR) site mlruns mlartifacts mlflow.db .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(WORKDIR) site mlruns mlartifacts mlflow.db umkm.db umkm.db-wal umkm.db-shm training-output \
+	  .pytest_cache .mypy_cache .ruff_cache

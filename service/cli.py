@@ -75,13 +75,15 @@ def serve(
     from data.store import migrate
     from data.store.errors import StoreError
     from service.metrics import MULTIPROC_ENV
-    from service.settings import SettingsError, get_settings
+    from service.settings import SettingsError, get_settings, unknown_variables
 
     try:  # checked here once, before any worker starts, so a bad setting is one line
         settings = get_settings()
     except SettingsError as error:
         console.error(str(error))
         raise typer.Exit(2) from None
+    for line in unknown_variables(os.environ, Path(".env")):
+        console.warning(line)
     try:
         migrate.upgrade(settings.database_url)
     except StoreError as error:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from data.contract import PROFILE_COLUMNS
-from models.model_lookup import masked_uri
+from models.model_lookup import check_store, masked_uri
 from service.metrics import ServiceMetrics
 from service.schemas import (
     EXAMPLE_PROFILE,
@@ -203,11 +203,15 @@ def use_tracking_uri(tracking_uri: str | None) -> None:
 
 def resolve_source(uri: str, tracking_uri: str | None) -> ModelSource:
     """Ask the MLflow registry which version `uri` means now, with its run's date and metrics."""
+    import mlflow
     from mlflow import MlflowClient
 
     match = _REGISTRY_URI.match(uri)
     if match is None:
         return ModelSource(uri=uri)
+    # A local store that is not there (the service started in another folder) is named, not
+    # created empty by asking MLflow about it.
+    check_store(uri, tracking_uri or mlflow.get_registry_uri())
     client = MlflowClient(tracking_uri=tracking_uri)
     name, alias = match["name"], match["alias"]
     if alias is not None:

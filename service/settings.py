@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -170,3 +172,25 @@ def get_settings() -> Settings:
         raise SettingsError(describe_settings_error(error)) from None
     except SourceError as error:  # a value the source could not even decode
         raise SettingsError(f"settings: {error}".splitlines()[0]) from None
+
+
+def unknown_variables(environ: Mapping[str, str], env_file: Path | None) -> list[str]:
+    """`UMKM_*` names in `environ` or `env_file` that no setting reads, each with the setting it
+    looks like (`UMKM_API_KEY: not a setting; did you mean UMKM_API_KEYS?`). pydantic-settings
+    ignores them, so a misspelt key would leave the API open without a word."""
+    from difflib import get_close_matches
+
+    from dotenv import dotenv_values
+
+    known = {f"UMKM_{name.upper()}" for name in Settings.model_fields}
+    names = {name.upper() for name in environ}
+    if env_file is not None and env_file.is_file():
+        names |= {name.upper() for name in dotenv_values(env_file)}
+    lines = []
+    for name in sorted(n for n in names if n.startswith("UMKM_") and n not in known):
+        if name.startswith("UMKM_TEST_"):  # the test suite's own (UMKM_TEST_POSTGRES_URL)
+            continue
+        close = get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        lines.append(f"{name}: not a setting (ignored){hint}")
+    return lines

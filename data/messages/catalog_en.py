@@ -228,6 +228,19 @@ MESSAGES: dict[str, str] = {
     "number_not_integer": "{text} is not a whole number",
     "share_out_of_range": "{text} is not a share between 0 and 1 (or 0% and 100%)",
     # --- data.store: the program store -----------------------------------------------------------
+    "store_url_not_url": "UMKM_DATABASE_URL is not a database URL",
+    "store_url_other_database": (
+        "UMKM_DATABASE_URL names {driver}: the program store runs on SQLite (sqlite:///umkm.db) "
+        "or PostgreSQL (postgresql+psycopg://user:password@host/database)"
+    ),
+    "store_url_unencoded_at": (
+        "UMKM_DATABASE_URL: its host holds an @, so the password's own @ was not percent-encoded: "
+        "write @ as %40 (and : as %3A, / as %2F, % as %25)"
+    ),
+    "store_driver_missing": (
+        "UMKM_DATABASE_URL: the PostgreSQL driver (psycopg) is not installed: install the "
+        "project's postgres extra"
+    ),
     "store_error": "the program store failed",
     "list_not_found": "no mentoring list with id {list_id}",
     "invalid_list": "list not recorded: {reason}",

@@ -240,6 +240,19 @@ MESSAGES: dict[str, str] = {
     "number_not_integer": "{text} bukan bilangan bulat",
     "share_out_of_range": "{text} bukan porsi antara 0 dan 1 (atau 0% dan 100%)",
     # --- data.store: penyimpanan program ---------------------------------------------------------
+    "store_url_not_url": "UMKM_DATABASE_URL bukan URL basis data",
+    "store_url_other_database": (
+        "UMKM_DATABASE_URL menyebut {driver}: penyimpanan program berjalan di SQLite "
+        "(sqlite:///umkm.db) atau PostgreSQL (postgresql+psycopg://pengguna:sandi@host/basisdata)"
+    ),
+    "store_url_unencoded_at": (
+        "UMKM_DATABASE_URL: bagian host-nya memuat @, jadi @ di dalam kata sandi belum "
+        "dikodekan: tulis @ sebagai %40 (juga : sebagai %3A, / sebagai %2F, % sebagai %25)"
+    ),
+    "store_driver_missing": (
+        "UMKM_DATABASE_URL: driver PostgreSQL (psycopg) belum terpasang: pasang extra postgres "
+        "proyek ini"
+    ),
     "store_error": "penyimpanan program gagal",
     "list_not_found": "tidak ada daftar pendampingan dengan id {list_id}",
     "invalid_list": "daftar tidak dicatat: {reason}",

@@ -114,6 +114,11 @@ def export_history(
         )
         raise typer.Exit(1)
     console.note(f"{exported.rows} rows exported from the program store")
+    if exported.earlier_left_out:
+        console.note(
+            f"{exported.earlier_left_out} earlier outcomes of MSMEs listed again were left out: "
+            "each MSME keeps its latest list's outcome (one row per msme_id)"
+        )
     if exported.thin:
         console.warning(
             f"too few outcome events to train on: {exported.events_mentored} successes among "
@@ -134,6 +139,7 @@ class ExportedHistory:
     rows: int
     events_mentored: int
     events_not_mentored: int
+    earlier_left_out: int = 0  # outcomes of MSMEs with a later list's outcome (one row each)
 
     @property
     def thin(self) -> bool:
@@ -154,6 +160,7 @@ def write_history(
     from data.io import write_table
     from data.store.engine import make_engine
     from data.store.errors import StoreError
+    from data.store.export import EARLIER_OUTCOMES
     from data.store.repository import ProgramStore
     from data.store.settings import database_url
 
@@ -175,4 +182,5 @@ def write_history(
         rows=len(history),
         events_mentored=int((events & mentored).sum()),
         events_not_mentored=int((events & ~mentored).sum()),
+        earlier_left_out=int(history.attrs.get(EARLIER_OUTCOMES, 0)),
     )

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from data.store.errors import StoreError, StoreMissingError
+from data.store.errors import StoreMissingError, StoreUrlError
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000  # a second writer waits this long for the lock instead of failing
 
@@ -25,21 +25,43 @@ def make_engine(url: str, *, existing: bool = False) -> Engine:
     With `existing`, a SQLite file that does not exist is a `StoreMissingError` (nothing is
     created).
     """
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        # The URL itself may hold a password: never echo it.
-        raise StoreError(
-            "UMKM_DATABASE_URL is not a database URL", setting="database_url"
-        ) from None
+    parsed = store_url(url)
     missing = missing_sqlite_file(parsed) if existing else None
     if missing is not None:
         raise StoreMissingError(str(missing))
-    engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+    try:
+        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+    except ModuleNotFoundError:
+        raise StoreUrlError("store_driver_missing") from None
     if parsed.get_backend_name() == "sqlite":
         in_memory = parsed.database in (None, "", ":memory:")
         event.listen(engine, "connect", _sqlite_pragmas(in_memory))
     return engine
+
+
+# The drivers the store runs on; `postgres://` and `postgresql://` (as hosting panels write
+# them) name PostgreSQL through psycopg.
+SQLITE, POSTGRESQL = "sqlite", "postgresql+psycopg"
+_POSTGRESQL_ALIASES = ("postgres", "postgresql")
+
+
+def store_url(url: str) -> URL:
+    """`url` parsed, on a driver the store runs on, or one `StoreError` line that never echoes
+    the URL (it may hold a password): not a URL, another database or driver, a port that is not
+    a number, an `@` left unencoded in the password (the rest of it would be read as the host
+    and printed in the driver's error)."""
+    try:
+        parsed = make_url(url)
+        parsed.port  # noqa: B018  (a port that is not a number raises here)
+    except (ArgumentError, ValueError):
+        raise StoreUrlError("store_url_not_url") from None
+    if parsed.drivername in _POSTGRESQL_ALIASES:
+        parsed = parsed.set(drivername=POSTGRESQL)
+    if parsed.drivername not in (SQLITE, POSTGRESQL):
+        raise StoreUrlError("store_url_other_database", driver=parsed.drivername)
+    if "@" in (parsed.host or ""):
+        raise StoreUrlError("store_url_unencoded_at")
+    return parsed
 
 
 def missing_sqlite_file(url: URL) -> Path | None:

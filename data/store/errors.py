@@ -22,6 +22,24 @@ class StoreError(DataError):
         self.params: Mapping[str, Any] = params
 
 
+STORE_URL_CODES: dict[str, tuple[str, ...]] = {
+    "store_url_not_url": (),
+    "store_url_other_database": ("driver",),
+    "store_url_unencoded_at": (),
+    "store_driver_missing": (),
+}
+
+
+class StoreUrlError(StoreError):
+    """`UMKM_DATABASE_URL` the store cannot use, said without the URL (it may hold a password):
+    `store_url_not_url`, `store_url_other_database` (`driver`), `store_url_unencoded_at`,
+    `store_driver_missing`."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(render(code, params, "en"), **params)
+        self.code = code
+
+
 class ListNotFoundError(StoreError):
     """No issued list has this id."""
 

@@ -49,11 +49,17 @@ _DTYPES: dict[ColumnKind, Any] = {
 }
 
 
+# `history_frame(...).attrs[EARLIER_OUTCOMES]`: outcomes left out because the same MSME has a
+# later list's outcome.
+EARLIER_OUTCOMES = "earlier_outcomes_left_out"
+
+
 def history_frame(session: Session, since: date | None = None) -> pd.DataFrame:
     """The history from lists issued on or after `since` (a UTC date; None: all of them).
 
     An MSME listed on several lists with outcomes appears once, with its latest list's outcome:
-    the contract keeps `msme_id` unique in a file.
+    the contract keeps `msme_id` unique in a file. How many earlier ones were left out is in
+    the frame's `attrs[EARLIER_OUTCOMES]`.
     """
     query = (
         select(IssuedList.created_at, ListedMsme, Outcome)
@@ -67,11 +73,14 @@ def history_frame(session: Session, since: date | None = None) -> pd.DataFrame:
     if since is not None:
         query = query.where(IssuedList.created_at >= datetime.combine(since, time(), tzinfo=UTC))
     rows: dict[str, dict[str, Any]] = {}
+    earlier = 0
     for created_at, listed, outcome in session.execute(query):
         # Ordered by issue time, so a later list's row replaces an earlier one.
-        rows.pop(listed.msme_id, None)
+        earlier += rows.pop(listed.msme_id, None) is not None
         rows[listed.msme_id] = _history_row(created_at, listed, outcome)
-    return typed_history(pd.DataFrame(list(rows.values()), columns=list(HISTORY_EXPORT_COLUMNS)))
+    history = typed_history(pd.DataFrame(list(rows.values()), columns=list(HISTORY_EXPORT_COLUMNS)))
+    history.attrs[EARLIER_OUTCOMES] = earlier
+    return history
 
 
 def _history_row(created_at: datetime, listed: ListedMsme, outcome: Outcome) -> dict[str, Any]:

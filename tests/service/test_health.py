@@ -201,3 +201,15 @@ def test_credentials_in_the_tracking_uri_never_reach_readiness_or_the_log(
     assert secret not in ready.text
     assert secret not in caplog.text
     assert "loading model from" in caplog.text
+
+
+def test_a_tracking_store_that_is_not_there_is_named_not_created(
+    make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    missing = tmp_path / "elsewhere" / "mlflow.db"
+    missing.parent.mkdir()
+    with TestClient(create_app(make_settings(tracking_uri=f"sqlite:///{missing}"))) as running:
+        ready = running.get("/readyz")
+    assert ready.status_code == 503
+    assert f"there is no MLflow tracking store at {missing}" in ready.json()["last_reload_error"]
+    assert not missing.exists()

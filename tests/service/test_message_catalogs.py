@@ -50,6 +50,7 @@ CODES: dict[str, tuple[str, ...]] = {
     "number_not_integer": ("text",),
     "share_out_of_range": ("text",),
     "store_error": (),
+    **store_errors.STORE_URL_CODES,
     "list_not_found": ("list_id",),
     "invalid_list": ("reason",),
     **INVALID_LIST_REASON_CODES,

@@ -146,3 +146,19 @@ def test_unreadable_key_entries_are_refused_by_number_never_echoed(entries: str,
     assert rule in message
     assert "secret-key" not in message and "secret-key" not in str(raised.value)
     assert "writes" not in message and "spaces" not in message
+
+
+def test_a_misspelt_setting_is_named_with_the_one_it_looks_like(tmp_path: Path) -> None:
+    """pydantic-settings ignores unknown names: UMKM_API_KEY (no S) would leave the API open."""
+    from service.settings import unknown_variables
+
+    env_file = tmp_path / ".env"
+    env_file.write_text("UMKM_MODEL_URL=models:/x@champion\nUMKM_DATABASE_URL=sqlite:///a.db\n")
+    environ = {"UMKM_API_KEY": "page::" + "k" * 20, "UMKM_API_KEYS": "", "PATH": "/bin"}
+    environ |= {"UMKM_TEST_POSTGRES_URL": "postgresql+psycopg://x", "UMKM_ZZZ": "1"}
+    assert unknown_variables(environ, env_file) == [
+        "UMKM_API_KEY: not a setting (ignored); did you mean UMKM_API_KEYS?",
+        "UMKM_MODEL_URL: not a setting (ignored); did you mean UMKM_MODEL_URI?",
+        "UMKM_ZZZ: not a setting (ignored)",
+    ]
+    assert unknown_variables({"UMKM_API_KEYS": ""}, None) == []

@@ -186,8 +186,8 @@ def test_a_database_url_that_names_no_database_is_one_line_in_the_commands_langu
 ) -> None:
     for url, lang, line in (
         ("notaurl", "en", "error: UMKM_DATABASE_URL is not a database URL"),
-        ("notaurl", "id", "galat: penyimpanan program gagal"),
-        ("nodialect://x", "id", "galat: penyimpanan program tidak dapat dibaca"),
+        ("notaurl", "id", "galat: UMKM_DATABASE_URL bukan URL basis data"),
+        ("nodialect://x", "id", "galat: UMKM_DATABASE_URL menyebut nodialect: penyimpanan"),
     ):
         argv = ["evaluate-policy", "--all", "--url", url, "--lang", lang]
         result = CliRunner().invoke(app, argv)

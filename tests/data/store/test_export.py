@@ -9,7 +9,7 @@ import pandas as pd
 
 from data.contract import HISTORY_COLUMNS
 from data.io import read_table, write_table
-from data.store.export import HISTORY_EXPORT_COLUMNS, SELECTION_PROBABILITY_COLUMN
+from data.store.export import EARLIER_OUTCOMES, HISTORY_EXPORT_COLUMNS, SELECTION_PROBABILITY_COLUMN
 from data.store.records import ListedMsmeIn, OutcomeIn
 from data.store.repository import ProgramStore
 from data.validation import validate_frame
@@ -96,6 +96,9 @@ def test_since_keeps_later_lists_and_an_msme_appears_once(store: ProgramStore) -
     assert (everything["list_id"].item(), bool(everything["digitalized"].item())) == (late, True)
     assert list(recent["list_id"]) == [late]
     assert store.export_history(since=date(2025, 3, 2)).empty
+    # ... and the export says how many earlier outcomes it left out.
+    assert everything.attrs[EARLIER_OUTCOMES] == 1
+    assert recent.attrs[EARLIER_OUTCOMES] == 0
 
 
 def test_an_empty_store_exports_an_empty_history_with_the_columns(store: ProgramStore) -> None:
