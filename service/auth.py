@@ -113,18 +113,6 @@ def check_scope(request: Request, scope: Scope) -> ApiKey:
     return authorize(request, request.headers.get(API_KEY_HEADER), scope)
 
 
-def check_api_key(request: Request) -> None:
-    """Refuse the request (401) unless it carries a valid key (any scope)."""
-    authorize(request, request.headers.get(API_KEY_HEADER), None)
-
-
-async def require_api_key(
-    request: Request, api_key: Annotated[str | None, Depends(api_key_header)]
-) -> ApiKey:
-    """Any valid key; open when no API key is configured."""
-    return authorize(request, api_key, None)
-
-
 async def require_read(
     request: Request, api_key: Annotated[str | None, Depends(api_key_header)]
 ) -> ApiKey:
@@ -165,7 +153,6 @@ def warn_if_open(api_keys: tuple[str, ...]) -> None:
         )
 
 
-ApiKeyDep = Annotated[ApiKey, Depends(require_api_key)]
 ReadKey = Annotated[ApiKey, Depends(require_read)]
 ListsKey = Annotated[ApiKey, Depends(require_lists)]
 OutcomesKey = Annotated[ApiKey, Depends(require_outcomes)]

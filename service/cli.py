@@ -73,7 +73,7 @@ def serve(
     import uvicorn
 
     from data.store import migrate
-    from data.store.errors import StoreError
+    from data.store.errors import StoreError, StoreUrlError
     from service.metrics import MULTIPROC_ENV
     from service.settings import SettingsError, get_settings, unknown_variables
 
@@ -88,7 +88,8 @@ def serve(
         migrate.upgrade(settings.database_url)
     except StoreError as error:
         console.error(f"program store: {error}")
-        raise typer.Exit(1) from None
+        # A URL the store cannot use is a setting's mistake (2); a store that fails, 1.
+        raise typer.Exit(2 if isinstance(error, StoreUrlError) else 1) from None
 
     own_metrics_dir = None
     if workers > 1 and not os.environ.get(MULTIPROC_ENV):

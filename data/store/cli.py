@@ -71,7 +71,7 @@ def _report(step: Callable[[], str | None], done: str | None) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from data.store.errors import StoreError
+    from data.store.errors import StoreError, StoreUrlError
 
     console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
     try:
@@ -79,7 +79,8 @@ def _report(step: Callable[[], str | None], done: str | None) -> None:
     except StoreError as error:
         # Text, not markup: a message may hold brackets.
         console.print(Text.assemble(("error:", "bold red"), " ", str(error)))
-        raise typer.Exit(1) from None
+        # A URL the store cannot use is a setting's mistake (2); a store that fails, 1.
+        raise typer.Exit(2 if isinstance(error, StoreUrlError) else 1) from None
     if done is not None:
         console.print(f"program store {done} to revision {revision or 'none'}")
     typer.echo(revision or "none")

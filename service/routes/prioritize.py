@@ -1,6 +1,6 @@
 """POST /v1/prioritize: a mentoring list under capacity, quotas, minimum shares and a budget.
 
-Like POST /v1/scores it resolves no FastAPI dependencies (see `service.routes.scores`). A long
+Like POST /v1/scores it resolves no dependencies of its own (see `service.routes.scores`). A long
 list runs with the cyclic garbage collector paused from parsing until the request's objects are
 released: re-enabling it while the 100,000 parsed profiles are still alive would make it scan
 them all once more (measured at a tenth of the request's time).

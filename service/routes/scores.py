@@ -1,6 +1,7 @@
 """POST /v1/scores: scores and reasons for 1 to 10,000 MSMEs.
 
-The busiest route, so it resolves no FastAPI dependencies: the key, the body, the model and the
+The busiest route, so it resolves no dependencies of its own (only the app-wide one refusing a
+repeated query parameter): the key, the body, the model and the
 language are plain calls (`check_scope`, `read_json_body`, `current_model`, `reply_language`,
 the same functions the dependencies of the other routes use), and the answer is serialised once
 by pydantic-core. On a single-MSME request that halved the CPU outside the model (docs/results.md,

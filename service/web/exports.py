@@ -322,14 +322,6 @@ def not_selected_sheet(result: UploadResponse, language: Language) -> Sheet:
     return Sheet(message(language, "sheet.not_selected"), table, formats)
 
 
-def selected_table(result: UploadResponse, language: Language) -> pd.DataFrame:
-    return selected_sheet(result, language).table
-
-
-def not_selected_table(result: UploadResponse, language: Language) -> pd.DataFrame:
-    return not_selected_sheet(result, language).table
-
-
 def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime) -> Sheet:
     """Date, model, file, every setting and every limit (used, limit, binding or not), the
     headline figures and why the others were left out: label, value, note."""
@@ -391,10 +383,6 @@ def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime)
         h("export.exploration_share"): _percent_format(result.options.exploration_share),
     }
     return Sheet(h("sheet.summary"), table, formats, summary=True)
-
-
-def summary_table(result: UploadResponse, language: Language) -> pd.DataFrame:
-    return summary_sheet(result, language, made_at(result)).table
 
 
 def _limit_rows(result: UploadResponse, language: Language) -> list[tuple[str, object, str]]:

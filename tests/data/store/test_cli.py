@@ -142,3 +142,14 @@ def test_export_history_does_not_warn_when_both_arms_have_enough_successes(
 
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url", ["notaurl", "mysql://ops:S3cret@db/umkm", "postgresql://o:p@h:x/db"]
+)
+def test_db_refuses_a_url_it_cannot_use_as_a_setting_mistake(url: str) -> None:
+    result = CliRunner().invoke(app, ["db", "current", "--url", url])
+
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: UMKM_DATABASE_URL")
+    assert "S3cret" not in result.output and "Traceback" not in result.output
