@@ -11,9 +11,9 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import NoDecode
 from pydantic_settings import SettingsError as SourceError
 
-from data.contract import DEFAULT_MODEL_URI
 from data.messages import Language
 from data.store.settings import StoreSettings
+from models.settings import ModelSettings
 from service.exceptions import ServiceError
 from service.keys import ALL_SCOPES, DEFAULT_API_SCOPES, ApiKey, check_distinct, parse_entries
 
@@ -28,11 +28,13 @@ OUTCOME_BYTES = 1_024  # an outcome with every string at its limit is about 600 
 BODY_ENVELOPE_BYTES = 64 * 1024
 
 
-class Settings(StoreSettings):
+class Settings(StoreSettings, ModelSettings):
     """Everything the service can be told at start; see `.env.example` for the variables.
 
     The store's settings (`database_url`: the program store of issued lists and outcomes,
-    migrated when the service starts) and how they are read come from `StoreSettings`: inputs
+    migrated when the service starts) and how they are read come from `StoreSettings`, the
+    model's (`model_uri`, which `umkm score` and `umkm prioritize` read too) from
+    `ModelSettings`: inputs
     are hidden from errors there, so keys never reach a log, not even inside a traceback."""
 
     api_keys: Annotated[tuple[str, ...], NoDecode] = Field(
@@ -47,9 +49,6 @@ class Settings(StoreSettings):
         description="Admin keys, comma-separated, in the same format; they hold every scope "
         "unless their entry lists some (bare ones are named admin-key-<position>). "
         "No key with the admin scope: admin routes disabled.",
-    )
-    model_uri: str = Field(
-        default=DEFAULT_MODEL_URI, description="MLflow URI of the model to serve."
     )
     tracking_uri: str | None = Field(
         default=None, description="MLflow tracking/registry URI; unset: MLFLOW_TRACKING_URI."

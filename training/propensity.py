@@ -13,7 +13,9 @@ with many of them can be read with that in mind.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,14 +79,20 @@ def for_every_row(
     return result.scores_clipped
 
 
-def crossfit_rows(config: TrainConfig, prepared: Prepared, rows: Arrays) -> PropensityResult:
-    """Out-of-fold chances of being mentored for these rows."""
+def crossfit_rows(
+    config: TrainConfig,
+    prepared: Prepared,
+    rows: Arrays,
+    params: Mapping[str, Any] | None = None,
+) -> PropensityResult:
+    """Out-of-fold chances of being mentored for these rows (`params`: the config's
+    `learner_params` unless given)."""
     return crossfit_propensity(
         rows.X,
         rows.t,
         folds=prepared.folds,
         seed=config.seed,
-        params=config.learner_params,
+        params=config.learner_params if params is None else params,
         categorical=prepared.categorical,
     )
 
@@ -109,14 +117,7 @@ def for_effect_check(config: TrainConfig, prepared: Prepared) -> FloatArray:
         "early_stopping_rounds": CHECK_EARLY_STOPPING_ROUNDS,
         "refit": False,
     }
-    estimated = crossfit_propensity(
-        cv.X,
-        cv.t,
-        folds=prepared.folds,
-        seed=config.seed,
-        params=params,
-        categorical=prepared.categorical,
-    )
+    estimated = crossfit_rows(config, prepared, cv, params)
     result, _ = with_recorded(estimated, prepared.cv_df, cv)
     return result.scores_clipped
 

@@ -12,7 +12,7 @@ from data.io import read_table, write_table
 from data.simulate import simulate_to_dir
 from training import propensity as propensity_stage
 from training.config import TrainConfig
-from training.evidence import AverageEffect, assess_evidence, average_effect
+from training.evidence import AverageEffect, Evidence, assess_evidence, average_effect
 from training.prepare import Prepared, prepare
 
 
@@ -37,6 +37,14 @@ def test_the_weighted_effect_removes_the_confounding_the_plain_difference_keeps(
     assert effect.low > 0
 
 
+def _with_a_good_qini(t: np.ndarray, y: np.ndarray, effect: AverageEffect) -> Evidence:
+    """The evidence of a ranking whose Qini interval clears zero, events aplenty: only the
+    average effect can make it weak."""
+    return assess_evidence(
+        t, y, qini=0.08, qini_interval=(0.01, 0.15), min_events_per_arm=1, effect=effect
+    )
+
+
 def test_without_an_effect_the_interval_reaches_zero_and_the_evidence_is_weak() -> None:
     covered = 0
     for seed in range(20):
@@ -45,14 +53,7 @@ def test_without_an_effect_the_interval_reaches_zero_and_the_evidence_is_weak() 
         covered += effect.low <= 0 <= effect.high
     assert covered >= 16  # a 90% interval: about 18 of 20
     t, y, e = _trial(20_000, 0.0, seed=0)
-    evidence = assess_evidence(
-        t,
-        y,
-        qini=0.08,
-        qini_interval=(0.01, 0.15),
-        min_events_per_arm=50,
-        effect=average_effect(t, y, e),
-    )
+    evidence = _with_a_good_qini(t, y, average_effect(t, y, e))
     assert evidence.weak
     assert any("does not show that mentoring raises" in reason for reason in evidence.reasons)
 
@@ -60,15 +61,7 @@ def test_without_an_effect_the_interval_reaches_zero_and_the_evidence_is_weak() 
 def test_an_effect_without_an_estimate_is_weak_evidence() -> None:
     t, y, _ = _trial(5_000, 0.05, seed=3)
     nan = float("nan")
-    evidence = assess_evidence(
-        t,
-        y,
-        qini=0.1,
-        qini_interval=(0.05, 0.15),
-        min_events_per_arm=1,
-        effect=AverageEffect(nan, nan, nan),
-    )
-    assert evidence.weak
+    assert _with_a_good_qini(t, y, AverageEffect(nan, nan, nan)).weak
 
 
 def _prepared(history_path: Path, folder: Path) -> tuple[TrainConfig, Prepared]:
