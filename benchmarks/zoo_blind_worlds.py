@@ -60,7 +60,7 @@ from scipy.special import expit
 from zoo_worlds import EVAL_ROWS, World, _finish_msme
 
 from data.contract import EDUCATION_LEVELS, INTERNET_ACCESS, SECTORS
-from data.reference import provinces
+from data.reference import province_figures as provinces
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

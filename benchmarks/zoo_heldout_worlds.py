@@ -49,7 +49,7 @@ from scipy.special import expit
 from zoo_worlds import EVAL_ROWS, World, _finish_msme
 
 from data.contract import EDUCATION_LEVELS, SECTORS
-from data.reference import provinces
+from data.reference import province_figures as provinces
 
 _SECTORS = SECTORS  # the contract's order: the shares below follow it
 _SECTOR_SHARES_URBAN = np.array([0.34, 0.30, 0.08, 0.04, 0.03, 0.16, 0.05])

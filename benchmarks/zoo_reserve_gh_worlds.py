@@ -77,7 +77,7 @@ from scipy.special import expit
 from zoo_worlds import EVAL_ROWS, World, _finish_msme
 
 from data.contract import EDUCATION_LEVELS, GENDERS, INTERNET_ACCESS, SECTORS
-from data.reference import provinces
+from data.reference import province_figures as provinces
 from data.simulate import ISLAND_SHARES
 
 FloatArray = npt.NDArray[np.float64]

@@ -69,7 +69,7 @@ from scipy.special import expit, logit
 from zoo_worlds import EVAL_ROWS, World, _finish_msme
 
 from data.contract import EDUCATION_LEVELS, GENDERS, PROFILE_COLUMNS, SECTORS
-from data.reference import provinces
+from data.reference import province_figures as provinces
 from data.simulate import ISLAND_SHARES
 
 # Economic Census 2016 non-farm sector mix; the split of manufacturing: ASSUMPTION.

@@ -111,7 +111,7 @@ from scipy.special import expit, logit, ndtri
 from zoo_worlds import EVAL_ROWS, World, _finish_msme
 
 from data.contract import EDUCATION_LEVELS, INTERNET_ACCESS, SECTORS
-from data.reference import provinces
+from data.reference import province_figures as provinces
 from data.simulate import ISLAND_SHARES
 
 Array = npt.NDArray[np.float64]

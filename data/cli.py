@@ -73,7 +73,13 @@ def simulate(
     Files of an earlier simulation in the output folder are replaced, in the other format
     removed (a note names them); other files stay."""
     from data.io import DataFileError
-    from data.simulate import candidate_count, other_format, simulate_to_dir, simulation_paths
+    from data.simulate import (
+        candidate_count,
+        other_format,
+        province_weighting,
+        simulate_to_dir,
+        simulation_paths,
+    )
 
     earlier = [path.name for path in simulation_paths(output, fmt).values() if path.exists()]
     other = [p for p in simulation_paths(output, other_format(fmt)).values() if p.is_file()]
@@ -93,6 +99,7 @@ def simulate(
     console.line(f"history: {paths['history']} ({rows:,} mentoring records, seed {seed})")
     console.line(f"candidates: {paths['candidates']} ({shown:,} MSMEs to rank)")
     console.line(f"truth: {paths['truth']} (the true effects, for evaluation only)")
+    console.line(f"provinces: weighted {province_weighting()}")
 
 
 def validate(

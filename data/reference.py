@@ -1,4 +1,7 @@
-"""Reference data shipped in `data/reference/`: provinces and sectors."""
+"""Reference data: the contract's provinces and sectors shipped in `data/reference/`, and the
+provinces' population and area read from the shared data folder (`../shared/data`), never copied
+into the repository.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +9,81 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
+# The project's shared, read-only data folder, beside the project's root (`../shared/data`).
+DEFAULT_SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_PROVINCES = "provinces_38.csv"
+
+
+class SharedDataMissingError(FileNotFoundError):
+    """The shared data folder lacks a file a caller cannot do without."""
+
+
+class ReferenceSettings(BaseSettings):
+    """`UMKM_SHARED_DATA`: where the shared data folder is (environment or `.env`)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="UMKM_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    shared_data: Path = Field(
+        default=DEFAULT_SHARED_DATA,
+        description="Folder of the shared reference data (provinces_38.csv: the provinces' "
+        "population and area); default ../shared/data beside the project.",
+    )
+
+
+def shared_provinces_file() -> Path:
+    """Where the provinces' population and area are read from (it may not exist)."""
+    return ReferenceSettings().shared_data / SHARED_PROVINCES
 
 
 @cache
 def provinces() -> pd.DataFrame:
-    """The 38 provinces: code (2-digit string), name, island group, population, area."""
+    """The contract's 38 provinces: code (2-digit string), name and island group."""
     frame = pd.read_csv(REFERENCE_DIR / "provinces.csv", dtype={"kode_prov": str})
-    return frame.rename(
+    return frame.rename(columns={"kode_prov": "province_code", "nama": "province_name"})
+
+
+def province_figures(path: Path | None = None) -> pd.DataFrame:
+    """`provinces()` with each province's `population` (civil registry, second half of 2024)
+    and `area_km2`, read from the shared data folder's `provinces_38.csv` (or `path`).
+
+    Raises `SharedDataMissingError` when the file is absent, and `ValueError` when its province
+    codes are not the contract's 38."""
+    path = shared_provinces_file() if path is None else path
+    if not path.is_file():
+        raise SharedDataMissingError(
+            2,
+            "not found; the provinces' population is read from the shared data folder "
+            "(set UMKM_SHARED_DATA to the folder that holds provinces_38.csv)",
+            str(path),
+        )
+    shared = pd.read_csv(
+        path,
+        dtype={"kode_prov": str},
+        usecols=["kode_prov", "penduduk_dukcapil_2024s2", "luas_km2"],
+    ).rename(
         columns={
             "kode_prov": "province_code",
-            "nama": "province_name",
             "penduduk_dukcapil_2024s2": "population",
             "luas_km2": "area_km2",
         }
     )
+    ours = provinces()
+    if sorted(shared["province_code"]) != sorted(ours["province_code"]):
+        differ = sorted(set(shared["province_code"]) ^ set(ours["province_code"]))
+        raise ValueError(
+            f"{path}: its province codes differ from the contract's 38 in {', '.join(differ)}"
+        )
+    if shared["population"].isna().any() or (shared["population"] <= 0).any():
+        raise ValueError(f"{path}: a province's population is missing or not positive")
+    figures = ours.merge(shared, on="province_code", how="left", validate="one_to_one")
+    figures.attrs["source"] = str(path)
+    return figures
 
 
 @cache

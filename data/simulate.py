@@ -5,6 +5,10 @@ the true effect of mentoring for every MSME. Each figure below cites its source 
 listed in `data/README.md`. Rows are generated in fixed-size chunks, each from its own random stream
 derived from the seed, and streamed to disk, so output depends only on (rows, seed, candidates) and
 memory does not grow with the number of rows.
+
+Provinces within an island group are weighted by population, read from the shared data folder
+(`data.reference.province_figures`); where that folder is absent, equally (`province_weighting`
+says which), so output depends on that too.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from data.contract import (
     ColumnSpec,
 )
 from data.io import DataFileError, atomic_outputs
-from data.reference import provinces
+from data.reference import SharedDataMissingError, province_figures, provinces
 from data.segments import STIMULUS_GROUP, assign_segments
 
 FloatArray = npt.NDArray[np.float64]
@@ -84,7 +88,8 @@ SECTOR_SHARES: Mapping[str, float] = {
 }
 
 # Economic Census 2016, share of firms by island group (sums to 99.8%, normalised). Provinces
-# within a group by 2024 civil-registry population: ASSUMPTION (no MSME count by province found).
+# within a group by 2024 civil-registry population: ASSUMPTION (no MSME count by province found);
+# equally where the shared data folder with the population is absent (`province_weighting`).
 ISLAND_SHARES: Mapping[str, float] = {
     "Jawa": 60.7,
     "Sumatera": 18.6,
@@ -671,6 +676,7 @@ class _Writer:
 
 @dataclass(frozen=True)
 class _Reference:
+    weighting: str  # how provinces within an island group are weighted (`province_weighting`)
     province_codes: tuple[str, ...]
     province_probs: FloatArray
     island_of_province: IntArray
@@ -686,6 +692,12 @@ class _Reference:
     uplift_education: FloatArray
 
 
+def province_weighting() -> str:
+    """How this process's simulations weight provinces within an island group: by population
+    from the shared data folder, or equally where it is absent (naming the file)."""
+    return _reference().weighting
+
+
 @cache
 def _reference() -> _Reference:
     """Lookup arrays built once from the calibration figures and the province table."""
@@ -695,8 +707,17 @@ def _reference() -> _Reference:
     if unknown:
         raise ValueError(f"provinces.csv has island groups without a share: {sorted(unknown)}")
     island_of_province = np.array([islands.index(g) for g in table["island_group"]])
-    population = table["population"].to_numpy(dtype=np.float64)
-    group_population = table.groupby("island_group")["population"].transform("sum").to_numpy()
+    try:
+        figures = province_figures()
+    except SharedDataMissingError as missing:
+        weighting = f"equally within each island group ({missing.filename} not found)"
+        population = np.ones(len(table))
+    else:
+        weighting = f"by population within each island group ({figures.attrs['source']})"
+        population = figures["population"].to_numpy(dtype=np.float64)
+    group_population = (
+        pd.Series(population).groupby(table["island_group"].to_numpy()).transform("sum").to_numpy()
+    )
     island_share = np.array([ISLAND_SHARES[g] for g in table["island_group"]])
     province_probs = island_share / sum(ISLAND_SHARES.values()) * population / group_population
     codes = tuple(str(code) for code in table["province_code"])
@@ -709,6 +730,7 @@ def _reference() -> _Reference:
     urban_total = float(province_probs @ urban_share)
     sector_shares = np.array([SECTOR_SHARES[s] for s in SECTORS])
     return _Reference(
+        weighting=weighting,
         province_codes=codes,
         province_probs=province_probs / province_probs.sum(),
         island_of_province=island_of_province.astype(np.int64),

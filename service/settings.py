@@ -181,7 +181,10 @@ def unknown_variables(environ: Mapping[str, str], env_file: Path | None) -> list
 
     from dotenv import dotenv_values
 
-    known = {f"UMKM_{name.upper()}" for name in Settings.model_fields}
+    from data.reference import ReferenceSettings
+
+    fields = [*Settings.model_fields, *ReferenceSettings.model_fields]  # the simulator's own
+    known = {f"UMKM_{name.upper()}" for name in fields}
     names = {name.upper() for name in environ}
     if env_file is not None and env_file.is_file():
         names |= {name.upper() for name in dotenv_values(env_file)}

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from data import console
 from data.io import write_table
 from data.messages import Language
+from data.simulate import province_weighting
 from data.validation import validate_file, write_quarantine
 from tests.data.conftest import FIXTURES, history_rows
 from umkm.cli import app
@@ -114,6 +115,7 @@ def test_simulate_says_what_it_wrote(tmp_path: Path) -> None:
         f"history: {tmp_path / 'sim' / 'history.parquet'} (50 mentoring records, seed 0)",
         f"candidates: {tmp_path / 'sim' / 'candidates.parquet'} (7 MSMEs to rank)",
         f"truth: {tmp_path / 'sim' / 'truth.parquet'} (the true effects, for evaluation only)",
+        f"provinces: weighted {province_weighting()}",
     ]
 
 

@@ -162,3 +162,5 @@ def test_a_misspelt_setting_is_named_with_the_one_it_looks_like(tmp_path: Path) 
         "UMKM_ZZZ: not a setting (ignored)",
     ]
     assert unknown_variables({"UMKM_API_KEYS": ""}, None) == []
+    # The simulator's setting is known too (`umkm simulate` reads it; `.env` is shared).
+    assert unknown_variables({"UMKM_SHARED_DATA": "/srv/shared/data"}, None) == []
