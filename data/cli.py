@@ -96,8 +96,9 @@ def simulate(
             f"in {other_format(fmt)})"
         )
     shown = candidate_count(rows, candidates)
-    console.line(f"history: {paths['history']} ({rows:,} mentoring records, seed {seed})")
-    console.line(f"candidates: {paths['candidates']} ({shown:,} MSMEs to rank)")
+    records = console.counted(rows, "mentoring record")
+    console.line(f"history: {paths['history']} ({records}, seed {seed})")
+    console.line(f"candidates: {paths['candidates']} ({console.counted(shown, 'MSME')} to rank)")
     console.line(f"truth: {paths['truth']} (the true effects, for evaluation only)")
     console.line(f"provinces: weighted {province_weighting()}")
 

@@ -67,3 +67,10 @@ def detail(text: str, console: Console | None = None) -> None:
 def line(text: str, console: Console | None = None) -> None:
     """One line of data on stdout, printed as it is."""
     (console or stdout()).print(Text(text))
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """`count` with its noun in English, grouped by thousands: `1 row`, `40 rows`,
+    `1,000,000 mentoring records` (`plural` where adding an s is wrong)."""
+    noun = singular if count == 1 else (plural or f"{singular}s")
+    return f"{count:,} {noun}"

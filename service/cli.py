@@ -68,11 +68,13 @@ def serve(
     the API is open (demo only). The model: UMKM_MODEL_URI (default
     models:/umkm-uplift@champion) in the MLflow store of MLFLOW_TRACKING_URI. The program store
     (UMKM_DATABASE_URL, default sqlite:///umkm.db) is created or migrated to the newest schema
-    first.
+    first; a PostgreSQL server that is not up yet is waited for (UMKM_DATABASE_WAIT_SECONDS,
+    default 60).
     """
     import uvicorn
 
     from data.store import migrate
+    from data.store.engine import wait_for_store
     from data.store.errors import StoreError, StoreUrlError
     from service.metrics import MULTIPROC_ENV
     from service.settings import SettingsError, get_settings, unknown_variables
@@ -84,7 +86,16 @@ def serve(
         raise typer.Exit(2) from None
     for line in unknown_variables(os.environ, Path(".env")):
         console.warning(line)
+    wait = settings.database_wait_seconds
+
+    def waiting(attempt: int, reason: str) -> None:
+        console.warning(
+            f"program store: the database server takes no connection yet ({reason}); "
+            f"trying again (attempt {attempt}, for up to {wait:g} s, UMKM_DATABASE_WAIT_SECONDS)"
+        )
+
     try:
+        wait_for_store(settings.database_url, wait, waiting)
         migrate.upgrade(settings.database_url)
     except StoreError as error:
         console.error(f"program store: {error}")

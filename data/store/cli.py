@@ -114,11 +114,13 @@ def export_history(
             "no outcomes recorded" + (f" for lists since {since:%Y-%m-%d}" if since else "")
         )
         raise typer.Exit(1)
-    console.note(f"{exported.rows} rows exported from the program store")
+    console.note(f"{console.counted(exported.rows, 'row')} exported from the program store")
     if exported.earlier_left_out:
+        left_out = console.counted(exported.earlier_left_out, "earlier outcome")
+        verb = "was" if exported.earlier_left_out == 1 else "were"
         console.note(
-            f"{exported.earlier_left_out} earlier outcomes of MSMEs listed again were left out: "
-            "each MSME keeps its latest list's outcome (one row per msme_id)"
+            f"{left_out} of MSMEs listed again {verb} left out: each MSME keeps its latest "
+            "list's outcome (one row per msme_id)"
         )
     if exported.thin:
         console.warning(

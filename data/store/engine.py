@@ -7,14 +7,15 @@ asked to open).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
-from data.store.errors import StoreMissingError, StoreUrlError
+from data.store.errors import StoreMissingError, StoreUnavailableError, StoreUrlError
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000  # a second writer waits this long for the lock instead of failing
 
@@ -62,6 +63,53 @@ def store_url(url: str) -> URL:
     if "@" in (parsed.host or ""):
         raise StoreUrlError("store_url_unencoded_at")
     return parsed
+
+
+def wait_for_store(url: str, seconds: float, on_wait: Callable[[int, str], None]) -> None:
+    """Return once the store at `url` takes a connection. A database server that takes none yet
+    (refused, unknown host, starting up; libpq reports a refused login alike) is tried again at
+    growing intervals of up to 5 s for up to `seconds` (`on_wait(attempt, reason)` before each
+    wait), then `StoreUnavailableError`. SQLite, and `seconds` 0, are not waited for: the first
+    failure is the answer."""
+    from tenacity import (
+        RetryCallState,
+        Retrying,
+        retry_if_exception_type,
+        stop_after_delay,
+        wait_exponential,
+    )
+
+    parsed = store_url(url)
+    if parsed.get_backend_name() == "sqlite" or seconds <= 0:
+        return
+
+    def waiting(state: RetryCallState) -> None:
+        failed = state.outcome.exception() if state.outcome is not None else None
+        reason = driver_reason(failed) if isinstance(failed, SQLAlchemyError) else str(failed)
+        on_wait(state.attempt_number, reason)
+
+    engine = make_engine(url)
+    try:
+        for attempt in Retrying(
+            stop=stop_after_delay(seconds),
+            wait=wait_exponential(multiplier=0.5, max=5),
+            retry=retry_if_exception_type(OperationalError),
+            before_sleep=waiting,
+            reraise=True,
+        ):
+            with attempt, engine.connect():
+                pass
+    except OperationalError as error:
+        raise StoreUnavailableError(seconds, driver_reason(error)) from None
+    finally:
+        engine.dispose()
+
+
+def driver_reason(error: SQLAlchemyError) -> str:
+    """The driver's first line, without the statement or parameters SQLAlchemy appends."""
+    original = getattr(error, "orig", None)
+    text = str(original if original is not None else error)
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
 
 
 def missing_sqlite_file(url: URL) -> Path | None:

@@ -40,6 +40,21 @@ class StoreUrlError(StoreError):
         self.code = code
 
 
+class StoreUnavailableError(StoreError):
+    """The store's database server took no connection within the wait
+    (`UMKM_DATABASE_WAIT_SECONDS`); the driver's reason, never the URL."""
+
+    code = "store_unavailable"
+
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(
+            f"the database server took no connection within {seconds:g} s ({reason}); start it, "
+            "or wait longer with UMKM_DATABASE_WAIT_SECONDS",
+            seconds=seconds,
+            reason=reason,
+        )
+
+
 class ListNotFoundError(StoreError):
     """No issued list has this id."""
 

@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
-from data.store.engine import make_engine
+from data.store.engine import driver_reason, make_engine
 from data.store.errors import MigrationError
 from data.store.settings import database_url
 
@@ -57,7 +57,7 @@ def current(url: str | None = None) -> str | None:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as error:
-        raise MigrationError(f"cannot read the store's revision: {_reason(error)}") from None
+        raise MigrationError(f"cannot read the store's revision: {driver_reason(error)}") from None
     finally:
         engine.dispose()
 
@@ -76,13 +76,6 @@ def _run(direction: str, url: str | None, revision: str) -> None:
     except CommandError as error:
         raise MigrationError(f"cannot {direction} to {revision}: {error}") from None
     except SQLAlchemyError as error:
-        raise MigrationError(f"cannot {direction} the store: {_reason(error)}") from None
+        raise MigrationError(f"cannot {direction} the store: {driver_reason(error)}") from None
     finally:
         engine.dispose()
-
-
-def _reason(error: SQLAlchemyError) -> str:
-    """The driver's first line, without the statement or parameters SQLAlchemy appends."""
-    original = getattr(error, "orig", None)
-    text = str(original if original is not None else error)
-    return text.strip().splitlines()[0] if text.strip() else type(error).__name__

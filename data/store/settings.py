@@ -29,6 +29,14 @@ class StoreSettings(BaseSettings):
         description="SQLAlchemy URL of the program store: sqlite:///umkm.db (default) or "
         "postgresql+psycopg://user:password@host/database.",
     )
+    database_wait_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="Seconds `umkm serve` waits for a PostgreSQL server that is not up yet "
+        "before giving up (0: not at all); SQLite is never waited for.",
+    )
 
 
 @cache

@@ -167,3 +167,20 @@ def test_simulate_in_the_other_format_removes_the_earlier_simulations_files(
         f"removed history.csv, candidates.csv, truth.csv from {folder} "
         "(files of an earlier simulation, in csv)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(0, "0 rows"), (1, "1 row"), (2, "2 rows"), (1_000_000, "1,000,000 rows")],
+)
+def test_counts_are_said_in_english(count: int, expected: str) -> None:
+    assert console.counted(count, "row") == expected
+
+
+def test_a_single_record_is_said_as_one(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["simulate", "--rows", "1", "--candidates", "1", "--output", str(tmp_path / "sim")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "(1 mentoring record, seed 0)" in result.stdout
+    assert "(1 MSME to rank)" in result.stdout

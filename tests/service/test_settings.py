@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -164,3 +165,32 @@ def test_a_misspelt_setting_is_named_with_the_one_it_looks_like(tmp_path: Path) 
     assert unknown_variables({"UMKM_API_KEYS": ""}, None) == []
     # The simulator's setting is known too (`umkm simulate` reads it; `.env` is shared).
     assert unknown_variables({"UMKM_SHARED_DATA": "/srv/shared/data"}, None) == []
+
+
+def test_serve_waits_for_a_database_server_then_says_why_it_gave_up(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg", reason="the postgres extra is not installed")
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {name: value for name, value in os.environ.items() if not name.startswith("UMKM_")}
+    env["UMKM_DATABASE_URL"] = f"postgresql+psycopg://ops:{GOOD_KEY}@127.0.0.1:{port}/umkm"
+    env["UMKM_DATABASE_WAIT_SECONDS"] = "1.5"
+    started = subprocess.run(
+        [sys.executable, "-m", "umkm", "serve", "--port", "1"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    lines = started.stderr.strip().splitlines()
+
+    assert started.returncode == 1
+    assert lines[0].startswith("warning: program store: the database server takes no connection")
+    assert "(attempt 1, for up to 1.5 s, UMKM_DATABASE_WAIT_SECONDS)" in lines[0]
+    assert lines[-1].startswith(
+        "error: program store: the database server took no connection within 1.5 s"
+    )
+    assert GOOD_KEY not in started.stdout + started.stderr
+    assert "Traceback" not in started.stderr
