@@ -74,6 +74,12 @@ class ServiceMetrics:
         self.model_swaps = Counter(
             "umkm_model_swaps", "Times a new model version was swapped in.", registry=registry
         )
+        self.store_up = Gauge(
+            "umkm_program_store_up",
+            "1 when the program store (issued lists, outcomes) took a query at the latest scrape.",
+            registry=registry,
+            multiprocess_mode="livemostrecent",
+        )
         # Drift of everything the served version scored, in every worker (`service.worker_sync`
         # adds up the workers' tallies): the worker answering /metrics sets the whole figure, so
         # under several workers the most recently set value is the one reported.

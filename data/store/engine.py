@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from data.store.errors import StoreMissingError, StoreUnavailableError, StoreUrlError
 
+CONNECT_TIMEOUT_SECONDS = 10  # a PostgreSQL connection attempt gives up after this
 SQLITE_BUSY_TIMEOUT_MS = 5_000  # a second writer waits this long for the lock instead of failing
 
 
@@ -30,8 +31,12 @@ def make_engine(url: str, *, existing: bool = False) -> Engine:
     missing = missing_sqlite_file(parsed) if existing else None
     if missing is not None:
         raise StoreMissingError(str(missing))
+    server = parsed.get_backend_name() != "sqlite"
+    # libpq waits for an unreachable host as long as TCP does (minutes): a probe or a request
+    # would hang that long. Seconds are enough for a server that is up.
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT_SECONDS} if server else {}
     try:
-        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+        engine = create_engine(parsed, pool_pre_ping=server, connect_args=connect_args)
     except ModuleNotFoundError:
         raise StoreUrlError("store_driver_missing") from None
     if parsed.get_backend_name() == "sqlite":

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Engine, Row, case, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, Row, case, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from data.store import requests
@@ -80,6 +80,16 @@ class ProgramStore:
     def from_url(cls, url: str | None = None) -> ProgramStore:
         """A store at `url` (default: `UMKM_DATABASE_URL`); run `migrate.upgrade` first."""
         return cls(make_engine(database_url(url)))
+
+    def ping(self) -> bool:
+        """Whether the store takes a query now (`SELECT 1`); never raises for a store that is
+        down."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
 
     def close(self) -> None:
         """Close the engine's pooled connections."""

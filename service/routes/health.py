@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from service.deps import MetricsDep, StoreDep, WorkerSyncDep
+from service.deps import MetricsDep, ProgramStoreDep, StoreDep, WorkerSyncDep
 from service.schemas import Readiness
 
 router = APIRouter(tags=["operations"])
@@ -55,10 +56,13 @@ async def readyz(store: StoreDep) -> JSONResponse:
         }
     },
 )
-async def metrics(service_metrics: MetricsDep, store: StoreDep, sync: WorkerSyncDep) -> Response:
+async def metrics(
+    service_metrics: MetricsDep, store: StoreDep, sync: WorkerSyncDep, program: ProgramStoreDep
+) -> Response:
     """Requests and latency by route and status, MSMEs scored, model version, reload failures,
-    and the drift of what the served version scored in every worker (PSI per feature and of
-    the score)."""
+    whether the program store takes a query, and the drift of what the served version scored
+    in every worker (PSI per feature and of the score)."""
+    service_metrics.store_up.set(1 if await run_in_threadpool(program.ping) else 0)
     loaded = store.current
     service_metrics.drift(await sync.drift_report(loaded) if loaded is not None else None)
     return Response(service_metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from mlflow import MlflowClient
 
 from data.contract import PROFILE_COLUMNS
+from data.store.repository import ProgramStore
 from models.pyfunc import load_uplift_model, log_uplift_model
 from service.app import create_app
 from service.settings import Settings
@@ -60,6 +62,29 @@ def test_metrics_count_requests_msmes_and_the_model_version(
     version = registered_model.version
     assert f'umkm_model_info{{name="{registered_model.name}",version="{version}"}} 1.0' in text
     assert "umkm_model_reload_failures_total 0.0" in text
+
+
+def test_metrics_say_whether_the_program_store_takes_a_query(
+    make_settings: Callable[..., Settings],
+) -> None:
+    pytest.importorskip("psycopg", reason="the postgres extra is not installed")
+    with socket.socket() as probe:  # a port nothing listens on: a PostgreSQL server down
+        probe.bind(("127.0.0.1", 0))
+        down = f"postgresql+psycopg://ops:secret@127.0.0.1:{probe.getsockname()[1]}/umkm"
+    with TestClient(create_app(make_settings())) as running:
+        up = running.get("/metrics").text
+        working = running.app.state.program_store  # type: ignore[attr-defined]
+        running.app.state.program_store = ProgramStore.from_url(down)  # type: ignore[attr-defined]
+        try:
+            answered = running.get("/metrics")
+        finally:
+            running.app.state.program_store.close()  # type: ignore[attr-defined]
+            running.app.state.program_store = working  # type: ignore[attr-defined]
+
+    assert "umkm_program_store_up 1.0" in up
+    assert answered.status_code == 200
+    assert "umkm_program_store_up 0.0" in answered.text
+    assert "umkm_model_loaded 1.0" in answered.text  # scoring is unaffected
 
 
 def test_without_a_model_the_service_is_up_but_not_ready(
