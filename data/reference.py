@@ -12,14 +12,16 @@ import pandas as pd
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from data.errors import DataError
+
 REFERENCE_DIR = Path(__file__).parent / "reference"
 # The project's shared, read-only data folder, beside the project's root (`../shared/data`).
 DEFAULT_SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SHARED_PROVINCES = "provinces_38.csv"
 
 
-class SharedDataMissingError(FileNotFoundError):
-    """The shared data folder lacks a file a caller cannot do without."""
+class SharedDataMissingError(DataError, FileNotFoundError):
+    """The shared data folder lacks a file a caller cannot do without (`filename`)."""
 
 
 class ReferenceSettings(BaseSettings):

@@ -10,6 +10,7 @@ does.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,15 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 FAST_CONFIG = REPO_ROOT / "training" / "configs" / "fast.toml"
 FIXTURE_HISTORY_ROWS = 8000
 FIXTURE_SEED = 7
+# Where the suite looks for the shared data folder's province figures: nowhere, so the simulated
+# data (and every figure a test reads from it) is the same with `../shared` or without it (a
+# fresh clone elsewhere). Tests of the population weighting point it at `SHARED_DATA` themselves.
+NO_SHARED_DATA = REPO_ROOT / "tests" / "no-shared-data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The whole session, subprocesses too, simulates without the shared province figures."""
+    os.environ["UMKM_SHARED_DATA"] = str(NO_SHARED_DATA)
 
 
 @dataclass(frozen=True)

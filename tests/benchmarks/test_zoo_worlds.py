@@ -17,6 +17,7 @@ import pytest
 from data.contract import OUTCOME_COLUMN, TREATMENT_COLUMN
 from data.reference import SharedDataMissingError
 from data.validation import validate_frame
+from tests.conftest import SHARED_DATA
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 ROWS = 600
@@ -69,8 +70,13 @@ def test_every_msme_family_is_listed_as_one(
 
 @pytest.mark.parametrize("family", MSME)
 def test_an_msme_world_keeps_the_contract_and_its_seed(
-    family: str, worlds: tuple[dict[str, Callable[[int, int], Any]], tuple[str, ...]]
+    family: str,
+    worlds: tuple[dict[str, Callable[[int, int], Any]], tuple[str, ...]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The worlds written beside the simulator weight provinces by population, as the zoo runs
+    # them: from the shared data folder (the suite points the setting elsewhere, tests/conftest).
+    monkeypatch.setenv("UMKM_SHARED_DATA", str(SHARED_DATA))
     make = worlds[0][family]
     try:
         world = make(ROWS, 3)

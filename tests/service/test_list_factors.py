@@ -55,7 +55,14 @@ def test_a_list_keeps_the_factors_of_every_selected_msme_and_of_no_other(
     chosen = {member.msme_id for member in selected}
     sent = [ListMsme.model_validate(p) for p in profiles[:40] if p["msme_id"] in chosen]
     expected = factors_by_msme(loaded, sent)
-    assert {member.msme_id: member.factors for member in selected} == expected
+    kept = {member.msme_id: member.factors for member in selected}
+    assert kept.keys() == expected.keys()
+    for msme_id, factors in kept.items():  # the same factors; contributions to the last bits
+        assert factors is not None
+        assert [(name, value) for name, value, _ in factors] == [
+            (name, value) for name, value, _ in expected[msme_id]
+        ]
+        assert [c for _, _, c in factors] == pytest.approx([c for _, _, c in expected[msme_id]])
 
 
 def test_a_replayed_request_finds_no_factors_again(

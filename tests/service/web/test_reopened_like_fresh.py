@@ -32,25 +32,46 @@ from service.web.issued import reopened_list
 from service.web.lists import reason_generic
 from tests.conftest import RegisteredModel
 from tests.service.support import AUTH, TestClient
-from tests.service.web.indonesian_file import COST_COLUMN, HEADER_ROW, indonesian_excel_csv
+from tests.service.web.indonesian_file import COST_COLUMN, HEADER_ROW, cost, indonesian_excel_csv
 
 CANDIDATES = 60
-# Every constraint whose figures a reason names: the three busiest provinces' quotas, a budget that
-# binds, a minimum share, and slots drawn at random (seeded: the same list every run).
-BUDGET = 36_000_000
+# Every constraint whose figures a reason names: quotas that fill, a budget that binds, a minimum
+# share, and slots drawn at random (seeded: the same list every run). Which provinces fill and
+# what binds depends on the data, so both are read from the lists the model makes without them.
+EXPLORATION = {"exploration_share": 0.2, "exploration_seed": 3}
 
 
-def _options(frame: pd.DataFrame) -> dict[str, Any]:
-    busiest = frame["province_code"].astype(str).value_counts().index[:3]
-    return {
-        "capacity": 12,
-        "quotas": dict.fromkeys(busiest, 1),
-        "budget": BUDGET,
-        "cost_column": COST_COLUMN,
+def _made(client: TestClient, frame: pd.DataFrame, options: dict[str, Any]) -> list[dict[str, Any]]:
+    """The selected MSMEs of the list these options make, recorded nowhere."""
+    made = client.post(
+        "/v1/prioritize/upload",
+        files={"file": ("usulan_umkm.csv", indonesian_excel_csv(frame))},
+        data={"options": json.dumps(options)},
+        headers=AUTH,
+    )
+    assert made.status_code == 200, made.text
+    selected: list[dict[str, Any]] = made.json()["selected"]
+    return selected
+
+
+def _options(client: TestClient, frame: pd.DataFrame) -> dict[str, Any]:
+    """Quotas one below what the model would give the provinces it picks twice or more (at
+    most three; else a quota of 0 for its first pick's), and a budget 250,000 below what the
+    list would cost without one (the costs differ, so cheaper MSMEs fill the slots)."""
+    base = {"capacity": 12, "cost_column": COST_COLUMN, "budget": None}
+    picks = Counter(str(item["province_code"]) for item in _made(client, frame, base))
+    quotas = {code: count - 1 for code, count in picks.most_common(3) if count >= 2}
+    if not quotas:
+        quotas = {str(_made(client, frame, base)[0]["province_code"]): 0}
+    shaped = base | {
+        "quotas": quotas,
         "min_share": [{"column": "owner_gender", "value": "female", "share": 0.5}],
-        "exploration_share": 0.2,
-        "exploration_seed": 3,
     }
+    row_of = {msme_id: n for n, msme_id in enumerate(frame["msme_id"], start=1)}
+    spent = sum(cost(row_of[item["msme_id"]]) for item in _made(client, frame, shaped))
+    budget = spent - 250_000
+    assert budget >= 12 * cost(0)  # the cheapest fill the slots within it
+    return shaped | {"budget": budget} | EXPLORATION
 
 
 def _headers(language: Language) -> dict[str, str]:
@@ -63,7 +84,7 @@ def _fresh_and_reopened(
     made = client.post(
         "/v1/lists/upload",
         files={"file": ("usulan_umkm.csv", indonesian_excel_csv(frame))},
-        data={"options": json.dumps(_options(frame))},
+        data={"options": json.dumps(_options(client, frame))},
         headers=_headers(language),
     )
     assert made.status_code == 200, made.text
@@ -205,9 +226,14 @@ def test_a_reopened_list_says_which_constraints_shaped_it_and_keeps_its_notes(
     assert reopened["binding_constraints"] == fresh["binding_constraints"], kinds
     assert reopened["notes"] == fresh["notes"]
     # What the list was built with, as the page read it when it was made ("Built with: ...").
+    budget = fresh["options"]["budget"]
     built_with = {
-        "id": {"capacity": "12 slot", "budget": "Rp 36.000.000", "min_share.0": "50%"},
-        "en": {"capacity": "12 slots", "budget": "Rp 36,000,000", "min_share.0": "50%"},
+        "id": {
+            "capacity": "12 slot",
+            "budget": f"Rp {budget:,.0f}".replace(",", "."),
+            "min_share.0": "50%",
+        },
+        "en": {"capacity": "12 slots", "budget": f"Rp {budget:,.0f}", "min_share.0": "50%"},
     }
     assert built_with[language].items() <= reopened["understood"].items()
     assert {key for key in reopened["understood"] if key.startswith("quotas.")} == {
