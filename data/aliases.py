@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from data.contract import PROVINCE_NAME_HEADERS, contract_name, header_key
-from data.reference import allowed_values, value_codes
+from data.reference import allowed_values, province_codes, value_codes
 
 # How alike (difflib's ratio, 0–1) a text and a spelling must be for `closest_code` to suggest
 # it: `Jawa Tenga` and `Jawa Tengah` are 0.95 alike, `Jawa` and `Jawa Barat` only 0.57.
@@ -27,21 +27,21 @@ def contract_headers(columns: pd.Index[Any] | list[object]) -> dict[str, str]:
     """File header -> contract column, for the headers that are an alias (`jenis_kelamin` ->
     `owner_gender`); headers already named as the contract, and others, are left out. Beside a
     province code column (`Kode provinsi`), a province name column (`Provinsi`) is no alias but
-    an extra column, as the page's own downloads hold both."""
+    an extra column, as the page's own downloads hold both (validation checks the two agree)."""
     read_as = {
         str(header): name
         for header in columns
         if isinstance(header, str) and (name := contract_name(header)) is not None
     }
     province_headers = [header for header, name in read_as.items() if name == PROVINCE_COLUMN]
-    if any(not _names_provinces(header) for header in province_headers):
+    if any(not names_provinces(header) for header in province_headers):
         for header in province_headers:
-            if _names_provinces(header):
+            if names_provinces(header):
                 del read_as[header]
     return {header: name for header, name in read_as.items() if name != header}
 
 
-def _names_provinces(header: str) -> bool:
+def names_provinces(header: str) -> bool:
     """Whether a header is one of a column of province names (`PROVINCE_NAME_HEADERS`)."""
     return header_key(header) in {header_key(name) for name in PROVINCE_NAME_HEADERS}
 
@@ -76,6 +76,23 @@ def canonical_codes(
         return codes, texts
     new_codes, distinct = pd.factorize(pd.Series(mapped, dtype=object), use_na_sentinel=True)
     return np.append(new_codes, -1)[codes], np.asarray(distinct, dtype=object)
+
+
+def named_provinces(
+    texts: np.ndarray[Any, np.dtype[np.object_]],
+) -> np.ndarray[Any, np.dtype[np.intp]]:
+    """Per distinct text of a province name column, the position in `province_codes()` of the
+    province it names (a name, an alias such as `Jabar`, or a code, any case), -1 for none:
+    compared with the code column beside it row by row as integers."""
+    spellings = value_codes(PROVINCE_COLUMN)
+    position = {code: i for i, code in enumerate(province_codes())}
+    return np.array(
+        [
+            position.get(spellings.get(header_key(text), ""), -1) if isinstance(text, str) else -1
+            for text in texts
+        ],
+        dtype=np.intp,
+    )
 
 
 def closest_code(column: str, text: str, cutoff: float = SUGGESTION_CUTOFF) -> str | None:

@@ -6,7 +6,9 @@ as missing), then a pandera schema derived from `data.contract` checks the parse
 Every failure becomes a `Problem` with its spreadsheet row (header = row 1, first data row = 2),
 its column and a reason; a row with any problem is rejected, never dropped silently. In a
 history, an already-digital MSME marked mentored is such a problem (the programme never mentors
-one); `arm_problems` says when no uplift can be learnt from a history's usable rows at all.
+one), and in any file a province name column (`Provinsi`) that names another province than the
+code column beside it; `arm_problems` says when no uplift can be learnt from a history's usable
+rows at all.
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ import numpy.typing as npt
 import pandas as pd
 import pandera.pandas as pa
 
-from data.aliases import canonical_codes, closest_code, with_contract_headers
+from data.aliases import (
+    canonical_codes,
+    closest_code,
+    named_provinces,
+    names_provinces,
+    with_contract_headers,
+)
 from data.contract import (
     CONTROL_CHARACTERS,
     FALSE_STRINGS,
@@ -95,6 +103,13 @@ VALIDATION_CODES: dict[str, tuple[str, ...]] = {
     "value_duplicate_of_rows_and_more": ("column", "rows", "more"),
     "value_check_failed": ("check",),
     "value_mentored_already_digital": (),
+    "value_province_name_disagrees": (
+        "name_province",
+        "code_column",
+        "code",
+        "province",
+        "name_column",
+    ),
     "column_missing": (),
     "column_not_in_contract": (),
     "column_repeated": ("count", "positions"),
@@ -278,6 +293,7 @@ def validate_frame(
     category values in Bahasa (`data.aliases`) are read as the contract's names and codes.
     `source` (from `read_table_info`) numbers rows from the file's header row.
     """
+    headers = [str(name) for name in df.columns]  # as the file heads them, for messages
     df = with_contract_headers(df)
     first_row = FIRST_DATA_ROW if source is None else source.first_data_row
     resolved = resolve_kind(list(df.columns), kind)
@@ -315,6 +331,21 @@ def validate_frame(
         if missing.any():
             found.append(
                 _cells(rows[missing], spec.name, "value_missing", _NO_PARAMS, _PRIORITY_MISSING)
+            )
+    if PROVINCE_COLUMN in parsed:
+        name_columns = [name for name in extras if names_provinces(name)]
+        code_header = headers[position[PROVINCE_COLUMN]]
+        code_faulty = _rows_with_problems(found, PROVINCE_COLUMN, first_row, len(df))
+        for name in name_columns:
+            found.extend(
+                _province_names_disagreeing(
+                    parsed[PROVINCE_COLUMN],
+                    df.iloc[:, position[name]],
+                    name_column=name,
+                    code_header=code_header,
+                    code_faulty=code_faulty,
+                    rows=rows,
+                )
             )
     if resolved == "history":
         found.extend(_mentored_while_digital(parsed, rows))
@@ -450,6 +481,66 @@ def _mentored_while_digital(
         return []
     code = "value_mentored_already_digital"
     return [_cells(rows[both], TREATMENT_COLUMN, code, _NO_PARAMS, _PRIORITY_VALUE)]
+
+
+def _rows_with_problems(
+    found: list[pd.DataFrame], column: str, first_row: int, n_rows: int
+) -> _Mask:
+    """Rows whose cell in `column` has a problem among those found so far."""
+    faulty = np.zeros(n_rows, dtype=bool)
+    for cells in found:
+        if len(cells) and cells["column"].iat[0] == column:
+            faulty[cells["row"].to_numpy(dtype="int64") - first_row] = True
+    return faulty
+
+
+def _province_names_disagreeing(
+    codes: _Parsed,
+    names: pd.Series[Any],
+    *,
+    name_column: str,
+    code_header: str,
+    code_faulty: _Mask,
+    rows: np.ndarray[Any, Any],
+) -> list[pd.DataFrame]:
+    """Rows whose province name column (`Provinsi`, beside `Kode provinsi`) names a province
+    other than their valid code: a manager who corrects the name and not the code would have
+    the MSME placed in the code's province without a word. Reported in the name column, whose
+    cell (`Jabar`) is what disagrees; empty and unknown names are left alone, and rows whose
+    code has a problem of its own are already reported."""
+    known = province_codes()
+    # Positions in `known` (-1: missing or not a province), compared as integers row by row.
+    code_at = pd.Categorical(codes, categories=known).codes
+    text_codes, texts = _distinct_texts(names)
+    name_at = np.append(named_provinces(texts), -1)[text_codes]
+    disagree = (code_at >= 0) & (name_at >= 0) & (code_at != name_at) & ~code_faulty
+    if not disagree.any():
+        return []
+    at = np.flatnonzero(disagree)
+    pairs, pair_of_row = np.unique(
+        code_at[at].astype(np.int64) * len(known) + name_at[at], return_inverse=True
+    )
+    # One shared parameters mapping per pair of provinces (at most 38 × 37).
+    per_pair = np.empty(len(pairs), dtype=object)
+    for i, pair in enumerate(pairs):
+        code = known[int(pair) // len(known)]
+        per_pair[i] = {
+            "name_province": known[int(pair) % len(known)],
+            "code_column": code_header,
+            "code": code,
+            "province": code,
+            "name_column": name_column,
+        }
+    cells = pd.DataFrame(
+        {
+            "row": rows[at],
+            "column": name_column,
+            "code": "value_province_name_disagrees",
+            "params": per_pair[pair_of_row.ravel()],
+            "priority": _PRIORITY_VALUE,
+        }
+    )
+    return [cells]
 
 
 def _unknown_provinces(

@@ -45,7 +45,7 @@ PRECISE_PERCENT_PARAMS = frozenset({"gap"})  # two decimals: 0.50%
 PERCENT_MAX_DECIMALS = 3
 BOUND_PARAMS = frozenset({"minimum", "maximum"})  # a contract's bound: 15, 0,5, 10.000.000.000
 AND_LIST_PARAMS = frozenset({"positions"})  # `4 and 6`, `4, 6 and 9`
-PROVINCE_PARAMS = frozenset({"province", "provinces"})
+PROVINCE_PARAMS = frozenset({"province", "provinces", "name_province"})
 ONE_DECIMAL_PARAMS = frozenset({"amount", "years"})  # Rp12,5 juta; 3,5 tahun
 ISLAND_NAMES_EN = {
     "Jawa": "Java",

@@ -52,6 +52,11 @@ MESSAGES: dict[str, str] = {
         "is not possible: an already-digital MSME (digital_status digital) is never mentored in "
         "the programme; correct mentored or digital_status"
     ),
+    "value_province_name_disagrees": (
+        "names {name_province}, but {code_column} {code} is {province}: correct one of the two "
+        "so they agree, or delete the {name_column} column (the province is read from "
+        "{code_column})"
+    ),
     "cell_value": "value {reason}",
     # --- data.validation: the whole file ---------------------------------------------------------
     "column_missing": "required column is missing",
@@ -304,6 +309,10 @@ MESSAGES: dict[str, str] = {
         "{issued}, and mentoring and its outcome follow the list."
     ),
     "migration_failed": "the program store's schema could not be migrated",
+    "store_unavailable": (
+        "the database server took no connection within {seconds} s ({reason}); start it, or "
+        "wait longer with UMKM_DATABASE_WAIT_SECONDS"
+    ),
     "store_missing": (
         "no program store at {path}; check --url / UMKM_DATABASE_URL, or run `umkm serve` / "
         "`umkm db upgrade` to create one"

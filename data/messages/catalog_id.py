@@ -58,6 +58,11 @@ MESSAGES: dict[str, str] = {
         "tidak mungkin: UMKM yang sudah digital (digital_status digital) tidak pernah didampingi "
         "dalam program; perbaiki mentored atau digital_status"
     ),
+    "value_province_name_disagrees": (
+        "menyebut {name_province}, padahal {code_column} {code} adalah {province}: perbaiki "
+        "salah satunya agar keduanya sama, atau hapus kolom {name_column} (provinsi dibaca dari "
+        "kolom {code_column})"
+    ),
     "cell_value": "nilai {reason}",
     # --- data.validation: seluruh berkas ---------------------------------------------------------
     "column_missing": "kolom wajib tidak ada",
@@ -318,6 +323,10 @@ MESSAGES: dict[str, str] = {
         "pada {issued}, dan pendampingan serta hasilnya terjadi setelah daftar."
     ),
     "migration_failed": "skema penyimpanan program tidak dapat dimigrasi",
+    "store_unavailable": (
+        "server basis data tidak menerima koneksi dalam {seconds} detik ({reason}); jalankan "
+        "servernya, atau tunggu lebih lama dengan UMKM_DATABASE_WAIT_SECONDS"
+    ),
     "store_missing": (
         "tidak ada penyimpanan program di {path}; periksa --url / UMKM_DATABASE_URL, atau jalankan "
         "`umkm serve` / `umkm db upgrade` untuk membuatnya"

@@ -47,12 +47,8 @@ class StoreUnavailableError(StoreError):
     code = "store_unavailable"
 
     def __init__(self, seconds: float, reason: str) -> None:
-        super().__init__(
-            f"the database server took no connection within {seconds:g} s ({reason}); start it, "
-            "or wait longer with UMKM_DATABASE_WAIT_SECONDS",
-            seconds=seconds,
-            reason=reason,
-        )
+        params = {"seconds": f"{seconds:g}", "reason": reason}
+        super().__init__(render(self.code, params, "en"), seconds=seconds, reason=reason)
 
 
 class ListNotFoundError(StoreError):

@@ -10,6 +10,11 @@ numbers (`WHOLE_NUMBER`: a "No." column) is written as numbers too. CSV comes in
 decimal comma) for Excel set to Indonesian. The summary sheet holds the date, the model, every
 setting and every limit (binding or not). File names carry the date and time.
 
+A list that was not recorded (no `list_id`: the page's preview, `POST /v1/prioritize/upload`)
+says so in every file, so it is not passed around as a list issued: a first column holding the
+mark on every row (it stays with rows copied elsewhere), the summary's first row, the sheets'
+printed page header and the file name (`-pratinjau`, `-preview`).
+
 No text becomes a formula: XLSX text cells, and in CSV (either style) a `'` before `= + - @`,
 tab or CR (`data.io.neutralised`). A list holding a control character was not made by the upload
 (the contract refuses them) and is refused with the field named.
@@ -90,9 +95,22 @@ class Sheet:
     table: pd.DataFrame
     formats: dict[str, str] = field(default_factory=dict)
     summary: bool = False
+    banner: str | None = None  # printed at the top of every page (a list not recorded)
 
 
 # ------------------------------------------------------------------------------ words
+
+
+def is_recorded(result: UploadResponse) -> bool:
+    """Whether the list was recorded as issued (it carries the store's id), as against a
+    preview that was only built."""
+    return result.list_id is not None
+
+
+def preview_mark(result: UploadResponse, language: Language) -> str | None:
+    """The words every file of a list not recorded carries ("PRATINJAU – tidak dicatat"); None
+    for a recorded list."""
+    return None if is_recorded(result) else message(language, "export.status_preview")
 
 
 @cache
@@ -265,8 +283,11 @@ def _input_formats(
 
 
 def selected_sheet(result: UploadResponse, language: Language) -> Sheet:
-    """The list in rank order: rank, chances, segment, reasons, then every column of the file."""
-    columns = [message(language, key) for key in SELECTED_KEYS]
+    """The list in rank order: rank, chances, segment, reasons, then every column of the file;
+    a list not recorded has its mark first."""
+    mark = preview_mark(result, language)
+    marked = [] if mark is None else [message(language, "export.status")]
+    columns = [*marked, *(message(language, key) for key in SELECTED_KEYS)]
     # A recorded list says who was picked by the model and who was drawn at random.
     recorded = any(item.selected_by is not None for item in result.selected)
     if recorded:
@@ -284,6 +305,7 @@ def selected_sheet(result: UploadResponse, language: Language) -> Sheet:
         texts = [reason.text for reason in item.reasons[:MAX_REASONS]]
         rows.append(
             [
+                *([mark] if marked else []),
                 item.rank,
                 *_msme_cells(item, item.expected_gain, language),
                 *([by.get(item.selected_by or "model", "")] if recorded else []),
@@ -296,19 +318,22 @@ def selected_sheet(result: UploadResponse, language: Language) -> Sheet:
     formats[message(language, "col.rank")] = "0"
     formats |= _input_formats(result, inputs, headers, whole)
     table = pd.DataFrame(rows, columns=[*columns, *headers])
-    return Sheet(message(language, "sheet.selected"), table, formats)
+    return Sheet(message(language, "sheet.selected"), table, formats, banner=mark)
 
 
 def not_selected_sheet(result: UploadResponse, language: Language) -> Sheet:
     """Everyone left off the list, with the reason (in general and for this MSME), then every
-    column of the file."""
-    columns = [message(language, key) for key in NOT_SELECTED_KEYS]
+    column of the file; a list not recorded has its mark first."""
+    mark = preview_mark(result, language)
+    marked = [] if mark is None else [message(language, "export.status")]
+    columns = [*marked, *(message(language, key) for key in NOT_SELECTED_KEYS)]
     columns += [message(language, "export.reason_kind"), message(language, "col.reason")]
     inputs = _input_columns(result)
     headers = _input_headers(inputs, columns, language)
     whole = whole_number_columns(result, inputs)
     rows = [
         [
+            *([mark] if marked else []),
             *_msme_cells(item, item.uplift, language),
             reason_label(item.reason_code, language),
             item.reason,
@@ -319,12 +344,13 @@ def not_selected_sheet(result: UploadResponse, language: Language) -> Sheet:
     formats = {message(language, key): POINTS_FORMAT for key in POINT_KEYS}
     formats |= _input_formats(result, inputs, headers, whole)
     table = pd.DataFrame(rows, columns=[*columns, *headers])
-    return Sheet(message(language, "sheet.not_selected"), table, formats)
+    return Sheet(message(language, "sheet.not_selected"), table, formats, banner=mark)
 
 
 def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime) -> Sheet:
     """Date, model, file, every setting and every limit (used, limit, binding or not), the
-    headline figures and why the others were left out: label, value, note."""
+    headline figures and why the others were left out: label, value, note. A list not recorded
+    says so on the first row."""
 
     def h(key: str, **values: object) -> str:
         return message(language, key, **values)
@@ -333,7 +359,11 @@ def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime)
     source = result.source
     model = f"{result.model.name} v{result.model.version or '?'}"
     seed = result.options.exploration_seed
-    rows: list[tuple[str, object, str]] = [
+    mark = preview_mark(result, language)
+    rows: list[tuple[str, object, str]] = []
+    if mark is not None:
+        rows.append((h("export.status"), mark, h("export.status_preview_note")))
+    rows += [
         (h("export.made"), made.strftime("%Y-%m-%d %H:%M") + " WIB", ""),
         (h("export.model"), model, ""),
         (h("export.source"), source.filename, read_statement(result, language)),
@@ -382,7 +412,7 @@ def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime)
         h("export.total_cost"): COUNT_FORMAT,
         h("export.exploration_share"): _percent_format(result.options.exploration_share),
     }
-    return Sheet(h("sheet.summary"), table, formats, summary=True)
+    return Sheet(h("sheet.summary"), table, formats, summary=True, banner=mark)
 
 
 def _limit_rows(result: UploadResponse, language: Language) -> list[tuple[str, object, str]]:
@@ -520,6 +550,8 @@ def export_list(
     stem = stamped(message(language, "export.filename"), made)
     if result.list_id:  # a recorded list's files carry its number: two lists never share a name
         stem = f"{stem}-{result.list_id[:8]}"
+    else:  # and one not recorded says so in its name too
+        stem = f"{stem}-{message(language, 'export.filename_preview')}"
     if fmt == "xlsx":
         sheets = [
             selected_sheet(result, language),
@@ -588,6 +620,8 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     styles = _Styles(book)
     for spec in sheets:
         sheet = book.add_worksheet(spec.name[:31])
+        if spec.banner is not None:  # `&` starts a code in a page header: `&&` is one
+            sheet.set_header(f'&C&"-,Bold"{spec.banner.replace("&", "&&")}')
         table = spec.table
         for position, column in enumerate(table.columns):
             texts = [str(column)] + [str(v) for v in table.iloc[:200, position]]

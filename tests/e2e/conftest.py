@@ -142,6 +142,26 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
         yield tab
 
 
+PHONE_WIDTH = 390  # px: a phone held upright
+
+
+@pytest.fixture
+def phone_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    """The page on a 390 px wide screen, as on a phone."""
+    context = browser.new_context(
+        accept_downloads=True,
+        viewport={"width": PHONE_WIDTH, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    tab.goto(live_server.url + "/")
+    yield tab
+    context.close()
+
+
 @contextmanager
 def open_page(browser: Browser, url: str) -> Iterator[Page]:
     """The page at `url` in a fresh browser context; script errors and Content-Security-Policy

@@ -5,7 +5,6 @@ filters and paging, the result announced, and axe-core finding nothing serious."
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +13,7 @@ import pytest
 
 from tests.conftest import RegisteredModel
 from tests.e2e.browser import RESULT_TIMEOUT_MS, choose_language, enter_key
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import PHONE_WIDTH, LiveServer
 from tests.service.web.indonesian_file import (
     COST_COLUMN,
     business_name,
@@ -23,13 +22,12 @@ from tests.service.web.indonesian_file import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.e2e
 
 RESULT = "#result:not([hidden])"
 ERROR_BOX = "#error-box:not([hidden])"
-PHONE_WIDTH = 390
 
 
 @pytest.fixture(scope="module")
@@ -43,23 +41,6 @@ def indonesian_file(
     path = tmp_path_factory.mktemp("indonesian") / "usulan_umkm.csv"
     path.write_bytes(indonesian_excel_csv(frame.reset_index(drop=True)))
     return path
-
-
-@pytest.fixture
-def phone_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    """The page on a 390 px wide screen, as on a phone."""
-    context = browser.new_context(
-        accept_downloads=True,
-        viewport={"width": PHONE_WIDTH, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    context.set_default_timeout(30_000)
-    tab = context.new_page()
-    tab.goto(live_server.url + "/")
-    yield tab
-    context.close()
 
 
 def _build(page: Page, file: Path, capacity: str, *, wait_for: str = RESULT) -> None:
@@ -261,7 +242,7 @@ def test_the_result_is_focused_and_announced(
     assert page.evaluate("document.activeElement.id") == "result-title"
     assert page.get_attribute("#announce", "aria-live") == "polite"
     top = page.evaluate("document.getElementById('result-title').getBoundingClientRect().top")
-    assert 0 <= top < 900
+    assert -1 < top < 900  # in view (the page scrolls by whole pixels, its layout is finer)
 
 
 def test_a_phone_sized_screen_has_no_sideways_scroll(
@@ -279,8 +260,7 @@ def test_a_phone_sized_screen_has_no_sideways_scroll(
         "[document.getElementById('list-wrap').scrollWidth,"
         " document.getElementById('list-wrap').clientWidth]"
     )
-    assert wrap[0] > wrap[1]  # the table scrolls inside its own box
-    assert wrap[1] <= PHONE_WIDTH
+    assert wrap[0] <= wrap[1] <= PHONE_WIDTH  # one card per MSME: nothing to scroll sideways
     page.click("#columns-box summary")
     _no_page_overflow(page)
 

@@ -149,7 +149,8 @@ def test_english_switch_changes_labels_numbers_and_reasons_and_is_remembered(
     assert ID_PERCENT.match(id_success)
 
     choose_language(page, "en")
-    assert page.inner_text("#submit") == "Build the mentoring list"
+    assert page.inner_text("#submit") == "Issue the list (recorded)"
+    assert page.inner_text("#preview") == "Preview (not recorded)"
     assert page.inner_text("#kpi-filled") == f"{CAPACITY} of {CAPACITY}"
     assert EN_PERCENT.match(page.inner_text("#kpi-success"))
     assert page.inner_text("#kpi-success") == id_success.replace(",", ".")

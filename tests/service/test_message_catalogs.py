@@ -63,6 +63,7 @@ CODES: dict[str, tuple[str, ...]] = {
     **OUTCOME_WARNING_CODES,
     "migration_failed": (),
     "store_missing": ("path",),
+    "store_unavailable": ("seconds", "reason"),
     **ALLOCATION_CODES,
     **REASON_PHRASE_CODES,
     **EVIDENCE_CODES,

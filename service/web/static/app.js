@@ -16,13 +16,20 @@
   const state = {
     lang: config.defaultLanguage,
     result: null, // last successful upload response
-    lastSubmission: null, // {file, options} of the last upload, to reload reasons on a language switch
+    lastSubmission: null, // {file, options, ...} of the last upload, sent again on a language switch
     lastError: null, // {status, body} of the last failed upload, re-rendered on a language switch
-    // {signature, key} of an upload whose answer never came (a network error) or was "still
-    // being answered" (409): sending the same file and options again reuses its Idempotency-Key,
-    // so the server answers the list it may have recorded instead of recording a second one.
-    unanswered: null,
-    outcomesUnanswered: null, // the same, for an outcomes file: {signature, key}
+    // The preview on screen: {file, options (the form's), signature, seed (its draw's, or null)},
+    // what "Issue this list" sends again.
+    preview: null,
+    // A list issued before and answered again instead of a second one: {listId, issuedAt,
+    // request}, request being what "Issue as a new list" sends with a new key.
+    repeat: null,
+    busy: false, // an upload is on its way: its buttons wait
+    staleSaid: false, // the preview on screen was said to be out of date
+    // {signature, key} of an outcomes file whose answer never came (a network error) or was
+    // "still being answered" (409): the same file for the same list again reuses its
+    // Idempotency-Key. (A candidates file's keys are kept in localStorage: `issuedUploads`.)
+    outcomesUnanswered: null,
     sort: { key: "rank", dir: "asc" },
     filters: { search: "", province: "", sector: "", segment: "" },
     page: 0,
@@ -132,9 +139,17 @@
     applyLanguage();
     // Reasons and server messages are worded by the API: ask again in the new language. A
     // recorded list is read back from the records (sending its file again would record
-    // another list, with another draw); only a refused upload is sent again.
+    // another list, with another draw); a preview is built again with its draw (its seed), so
+    // it stays the list it was; a refused upload is sent again.
     if (state.result && state.result.list_id) {
       reload(state.result.list_id);
+    } else if (state.result && state.preview) {
+      const preview = state.preview;
+      const sent = previewSent(preview);
+      submit({
+        file: preview.file, options: sent, text: JSON.stringify(sent), signature: preview.signature,
+        base: preview.options, preview: true,
+      }, t("working_lang"));
     } else if (state.lastSubmission && state.lastError) {
       submit(state.lastSubmission, t("working_lang"));
     }
@@ -404,31 +419,143 @@
     return percent / 100;
   }
 
-  // ------------------------------------------------------------------ upload
+  // ------------------------------------------------------------------ upload: preview and issue
 
-  function onSubmit(event) {
-    event.preventDefault();
+  // A preview (POST /v1/prioritize/upload) builds the list and records nothing; issuing
+  // (POST /v1/lists/upload) records it. "Issue this list" sends the previewed file and settings
+  // again with the preview's draw (its seed), so the list recorded is the list previewed.
+
+  // Uploads issued, remembered for a day in localStorage (the server answers a key's request
+  // again for 24 hours): the same file and settings issued again, after a reload too, are sent
+  // as they were, with their Idempotency-Key, and the server answers the list it recorded
+  // instead of recording a second one. Each: {signature, key, options (the JSON sent), listId,
+  // issuedAt, file, at}; listId null: sent, answer not (yet) seen (a dropped connection, a 409).
+  const ISSUED_STORAGE = "umkm.issuedUploads";
+  const ISSUED_KEEP_MS = 24 * 60 * 60 * 1000;
+  const ISSUED_KEPT = 50;
+  const issuedHere = []; // without localStorage: this page's own uploads
+
+  function issuedUploads() {
+    let entries;
+    try {
+      entries = JSON.parse(localStorage.getItem(ISSUED_STORAGE) || "[]");
+    } catch (_) {
+      entries = issuedHere;
+    }
+    const now = Date.now();
+    return (Array.isArray(entries) ? entries : [])
+      .filter((entry) => entry && typeof entry.at === "number" && now - entry.at < ISSUED_KEEP_MS);
+  }
+
+  function keepIssuedUploads(entries) {
+    const kept = entries.slice(-ISSUED_KEPT);
+    issuedHere.splice(0, issuedHere.length, ...kept);
+    try {
+      localStorage.setItem(ISSUED_STORAGE, JSON.stringify(kept));
+    } catch (_) {
+      /* storage disabled or full: the page still remembers its own uploads */
+    }
+  }
+
+  function recallIssue(signature) {
+    return issuedUploads().find((entry) => entry.signature === signature) || null;
+  }
+
+  function rememberIssue(entry) {
+    keepIssuedUploads([...issuedUploads().filter((e) => e.signature !== entry.signature), entry]);
+  }
+
+  function forgetIssue(signature) {
+    keepIssuedUploads(issuedUploads().filter((e) => e.signature !== signature));
+  }
+
+  // The form's file and settings, ready to send; null (the reason shown) when they are not.
+  function formUpload() {
     const file = $("file").files[0];
     if (!apiKey() && $("api-key").value.trim()) saveKey(new Event("submit"));
-    if (!apiKey()) return showLocalError(t("key.missing"));
-    if (!file) return showLocalError(t("error.no_file"));
-    if (file.size > config.maxUploadBytes) {
-      return showLocalError(t("error.too_large", {
-        size: fmtBytes(file.size),
-        limit: fmtBytes(config.maxUploadBytes),
-      }));
+    let refusal = null;
+    if (!apiKey()) refusal = t("key.missing");
+    else if (!file) refusal = t("error.no_file");
+    else if (file.size > config.maxUploadBytes) {
+      refusal = t("error.too_large", { size: fmtBytes(file.size), limit: fmtBytes(config.maxUploadBytes) });
     }
-    let options;
+    if (refusal !== null) {
+      showLocalError(refusal);
+      return null;
+    }
     try {
-      options = readOptions();
+      return { file, options: readOptions() };
     } catch (error) {
-      return showLocalError(error.message, "invalid_options");
+      showLocalError(error.message, "invalid_options");
+      return null;
     }
+  }
+
+  // The form's button issues what the form holds; while a preview of exactly that is on
+  // screen, it issues that preview (its draw), as "Issue this list" does.
+  function onSubmit(event) {
+    event.preventDefault();
+    const upload = formUpload();
+    if (!upload) return;
     state.announceNext = true;
-    const signature = uploadSignature(file, options);
-    const retried = state.unanswered && state.unanswered.signature === signature;
-    const key = retried ? state.unanswered.key : newIdempotencyKey();
-    submit({ file, options, signature, key }, t("working"));
+    const previewed = state.result && !state.result.list_id && previewCurrent();
+    const sent = previewed ? previewSent(state.preview) : upload.options;
+    issue({ file: upload.file, options: upload.options, sent }, false);
+  }
+
+  function onPreview() {
+    const upload = formUpload();
+    if (!upload) return;
+    state.announceNext = true;
+    const { file, options } = upload;
+    submit({
+      file, options, text: JSON.stringify(options), signature: uploadSignature(file, options),
+      base: options, preview: true,
+    }, t("working_preview"));
+  }
+
+  // The previewed list, issued: its file and settings with its draw's seed.
+  function onIssuePreview() {
+    const preview = state.preview;
+    if (!preview || !previewCurrent()) {
+      refreshPreview();
+      return;
+    }
+    if (!apiKey()) return showLocalError(t("key.missing"));
+    state.announceNext = true;
+    issue({ file: preview.file, options: preview.options, sent: previewSent(preview) }, false);
+  }
+
+  // The list answered again instead of a second one, issued anyway: a new key, a new list.
+  function onIssueNew() {
+    const repeat = state.repeat;
+    if (!repeat) return;
+    if (!apiKey()) return showLocalError(t("key.missing"));
+    state.announceNext = true;
+    issue(repeat.request, true);
+  }
+
+  function previewSent(preview) {
+    return preview.seed === null ? preview.options : { ...preview.options, exploration_seed: preview.seed };
+  }
+
+  // Issue a list. `request`: {file, options (the form's: they and the file sign the upload),
+  // sent (what is sent: a preview's adds its seed)}. An upload issued before, within a day, is
+  // sent again as it was, with its key, unless `fresh` (a second list on purpose).
+  function issue(request, fresh) {
+    const signature = uploadSignature(request.file, request.options);
+    const before = fresh ? null : recallIssue(signature);
+    const text = before ? before.options : JSON.stringify(request.sent);
+    submit({
+      file: request.file,
+      options: JSON.parse(text),
+      text,
+      signature,
+      key: before ? before.key : newIdempotencyKey(),
+      at: before ? before.at : Date.now(),
+      known: before && before.listId ? before : null, // issued, and its answer seen
+      request,
+    }, t("working"));
   }
 
   function uploadSignature(file, options) {
@@ -444,51 +571,95 @@
     return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
   }
 
+  function issuedEntry(submission, listId, issuedAt) {
+    return {
+      signature: submission.signature,
+      key: submission.key,
+      options: submission.text,
+      listId,
+      issuedAt,
+      file: submission.file.name,
+      at: submission.at,
+    };
+  }
+
+  function setBusy(busy) {
+    state.busy = busy;
+    for (const id of ["submit", "preview", "issue-new"]) $(id).disabled = busy;
+    refreshPreview();
+  }
+
   async function submit(submission, workingText) {
     state.lastSubmission = submission;
+    const preview = Boolean(submission.preview);
+    const known = submission.known || null;
     const form = new FormData();
     form.append("file", submission.file, submission.file.name);
-    form.append("options", JSON.stringify(submission.options));
-    const button = $("submit");
-    button.disabled = true;
+    form.append("options", submission.text);
+    const headers = { "X-API-Key": apiKey(), "Accept-Language": state.lang };
+    if (!preview) {
+      headers["Idempotency-Key"] = submission.key;
+      // Remembered before it leaves: an answer that never comes leaves the key to send again.
+      rememberIssue(issuedEntry(submission, known && known.listId, known && known.issuedAt));
+    }
+    setBusy(true);
     $("error-box").hidden = true;
     $("working").textContent = workingText;
     let response;
     try {
-      response = await fetch(config.endpoints.listsUpload, {
+      response = await fetch(preview ? config.endpoints.upload : config.endpoints.listsUpload, {
         method: "POST",
-        headers: {
-          "X-API-Key": apiKey(),
-          "Accept-Language": state.lang,
-          "Idempotency-Key": submission.key,
-        },
+        headers,
         body: form,
       });
     } catch (_) {
-      state.unanswered = { signature: submission.signature, key: submission.key }; // as below
-      button.disabled = false;
+      setBusy(false);
       $("working").textContent = "";
       return showLocalError(t("error.network"));
     }
     const body = await response.json().catch(() => null);
     // No readable answer (the connection dropped mid-answer, a proxy's error page) is an answer
-    // that never came, as is "still being answered" (409): the same upload reuses the key.
-    const unanswered = body === null || response.status === 409;
-    state.unanswered = unanswered ? { signature: submission.signature, key: submission.key } : null;
-    button.disabled = false;
+    // that never came, as is "still being answered" (409): the same upload reuses the key. Any
+    // other refusal frees the key on the server, and the page forgets it.
+    if (!preview && !response.ok && body !== null && response.status !== 409) {
+      forgetIssue(submission.signature);
+    }
     $("working").textContent = "";
-    if (body === null) return showLocalError(t("error.network"));
+    if (body === null) {
+      setBusy(false);
+      return showLocalError(t("error.network"));
+    }
     if (response.ok) {
       state.lastError = null;
       state.result = body;
       state.page = 0;
+      state.repeat = null;
       $("error-box").hidden = true;
+      if (preview) {
+        const drawn = body.exploration ? body.exploration.seed : null;
+        state.preview = {
+          file: submission.file,
+          options: submission.base,
+          signature: submission.signature,
+          seed: drawn ?? (body.options && body.options.exploration_seed) ?? null,
+        };
+      } else {
+        state.preview = null;
+        const issuedAt = body.issued_at || new Date().toISOString();
+        rememberIssue(issuedEntry(submission, body.list_id, issuedAt));
+        // Answered again from the records: this file and these settings were issued before.
+        if (known && response.headers.get("Idempotent-Replayed") === "true") {
+          state.repeat = { listId: body.list_id, issuedAt: body.issued_at || known.issuedAt, request: submission.request };
+        }
+      }
+      setBusy(false);
       renderResult(body);
       announceResult(body);
-      loadIssued();
+      if (!preview) loadIssued();
       checkDrift();
       return;
     }
+    setBusy(false);
     state.result = null;
     $("result").hidden = true;
     state.lastError = { status: response.status, body };
@@ -499,17 +670,57 @@
     }
   }
 
-  // A new list is announced to screen readers and brought into view with the focus on its
-  // title; a language switch re-renders in place without moving the reader.
+  // Whether the form still holds the previewed file and settings.
+  function previewCurrent() {
+    const preview = state.preview;
+    const file = $("file").files[0];
+    if (!preview || !file) return false;
+    try {
+      return uploadSignature(file, readOptions()) === preview.signature;
+    } catch (_) {
+      return false;
+    }
+  }
+
+  // A preview on screen can be issued while the form holds what it was made from; once the
+  // file or a setting changes, its button is disabled and the page says why (once, aloud).
+  function refreshPreview() {
+    const shown = Boolean(state.result && !state.result.list_id && state.preview);
+    const stale = shown && !previewCurrent();
+    $("issue-preview").disabled = !shown || stale || Boolean(state.busy);
+    $("preview-stale").hidden = !stale;
+    if (stale && !state.staleSaid) announce(t("preview.announce_stale"));
+    state.staleSaid = stale;
+  }
+
+  function renderRepeat() {
+    const repeat = state.repeat;
+    const shown = Boolean(repeat && state.result && state.result.list_id === repeat.listId);
+    $("repeat-notice").hidden = !shown;
+    if (shown) {
+      $("repeat-text").textContent = t("repeat.text", { date: fmtDate(repeat.issuedAt), id: shortId(repeat.listId) });
+    }
+  }
+
+  // Said once by the live region (emptied first, so the same words are said again).
+  function announce(text) {
+    $("announce").textContent = "";
+    setTimeout(() => { $("announce").textContent = text; }, 50);
+  }
+
+  // A new list is announced to screen readers (a preview as not recorded, a list issued with
+  // its number, one issued before as such) and brought into view with the focus on its title;
+  // a language switch re-renders in place without moving the reader.
   function announceResult(result) {
     if (!state.announceNext) return;
     state.announceNext = false;
-    const text = t("result.announce", {
-      filled: fmtInt(result.filled),
-      rows: fmtInt(result.source.rows),
-    });
-    $("announce").textContent = "";
-    setTimeout(() => { $("announce").textContent = text; }, 50);
+    const counts = { filled: fmtInt(result.filled), rows: fmtInt(result.source.rows) };
+    let text;
+    if (!result.list_id) text = t("preview.announce", counts);
+    else if (state.repeat) {
+      text = t("repeat.announce", { date: fmtDate(state.repeat.issuedAt), id: shortId(result.list_id) });
+    } else text = `${t("result.announce", counts)} ${t("issued.recorded", { id: shortId(result.list_id) })}`;
+    announce(text);
     const title = $("result-title");
     title.focus({ preventScroll: true });
     title.scrollIntoView({ block: "start", behavior: "auto" });
@@ -689,6 +900,14 @@
 
   function renderResult(result) {
     $("result").hidden = false;
+    // A preview says so in its title and a banner (printed too); a recorded list does not.
+    const recorded = Boolean(result.list_id);
+    const title = $("result-title");
+    title.dataset.i18n = recorded ? "result.title" : "result.title_preview";
+    title.textContent = t(title.dataset.i18n);
+    $("preview-banner").hidden = recorded;
+    refreshPreview();
+    renderRepeat();
     $("result-file").textContent = t("result.file", {
       file: result.source.filename,
       rows: fmtInt(result.source.rows),
@@ -803,6 +1022,19 @@
       list.append(item);
     }
     host.append(title, list);
+  }
+
+  // The headers of the list's and the lists issued's columns, in order: on a phone each row is
+  // a card, and each cell shows its column's name beside it (`data-label`).
+  const LIST_COLUMNS = ["col.rank", "col.msme_id", "col.province", "col.sector", "col.p_mentored",
+    "col.p_not", "col.gain", "col.segment", "col.reasons"];
+  const ISSUED_COLUMNS = ["issued.number", "issued.date", "issued.model", "issued.slots", "issued.file",
+    "issued.outcomes", null];
+
+  function labelCells(tr, keys) {
+    [...tr.cells].forEach((td, index) => {
+      if (keys[index]) td.dataset.label = t(keys[index]);
+    });
   }
 
   function cell(text, className) {
@@ -996,6 +1228,7 @@
       }
       reasons.append(list);
       tr.append(segment, reasons);
+      labelCells(tr, LIST_COLUMNS);
       fragment.append(tr);
     }
     tbody.replaceChildren(fragment);
@@ -1239,9 +1472,10 @@
       open.textContent = t("issued.open");
       open.setAttribute("aria-label", t("issued.open_label", { date, file }));
       open.addEventListener("click", () => reopen(item));
-      const action = cell("");
+      const action = cell("", "action-cell");
       action.append(open);
       tr.append(action);
+      labelCells(tr, ISSUED_COLUMNS);
       tbody.append(tr);
       const option = document.createElement("option");
       option.value = item.list_id;
@@ -1286,6 +1520,8 @@
     const body = await fetchView(item.list_id);
     if (!body) return;
     state.lastSubmission = null; // a language switch now rereads this list, not an old file
+    state.preview = null;
+    state.repeat = null;
     state.page = 0;
     renderResult(body);
     $("announce").textContent = t("issued.opened", { date: fmtDate(item.created_at) });
@@ -1408,6 +1644,14 @@
     $("quota-add").addEventListener("click", addQuotaRow);
     $("share-add").addEventListener("click", addShareRow);
     $("upload-form").addEventListener("submit", onSubmit);
+    $("preview").addEventListener("click", onPreview);
+    $("issue-preview").addEventListener("click", onIssuePreview);
+    $("issue-new").addEventListener("click", onIssueNew);
+    // Any change to the file or a setting (rows added or removed too) may put a preview out of date.
+    $("upload-form").addEventListener("input", refreshPreview);
+    $("upload-form").addEventListener("change", refreshPreview);
+    const rowsChanged = new MutationObserver(refreshPreview);
+    for (const id of ["quota-rows", "share-rows"]) rowsChanged.observe($(id), { childList: true });
     $("outcomes-form").addEventListener("submit", onOutcomes);
     $("list").tHead.addEventListener("click", onSort);
     $("download-xlsx").addEventListener("click", () => download("xlsx", "all"));

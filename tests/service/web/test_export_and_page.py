@@ -33,8 +33,9 @@ def test_xlsx_has_the_list_the_others_with_reasons_and_a_summary(
 ) -> None:
     response = client.post(EXPORT, params={"format": "xlsx"}, json=uploaded, headers=AUTH)
     assert response.status_code == 200, response.text
-    # Issue 12: a new name for every export, with the date and time.
-    name = r'filename="daftar-pendampingan-\d{4}-\d{2}-\d{2}-\d{4}\.xlsx"'
+    # Issue 12: a new name for every export, with the date and time (and, as this list was not
+    # recorded, the preview's mark: tests/service/web/test_preview_exports.py).
+    name = r'filename="daftar-pendampingan-\d{4}-\d{2}-\d{2}-\d{4}-pratinjau\.xlsx"'
     assert re.search(name, response.headers["Content-Disposition"])
     sheets = pd.read_excel(io.BytesIO(response.content), sheet_name=None)
     assert list(sheets) == ["Terpilih", "Tidak terpilih", "Ringkasan"]
@@ -64,13 +65,13 @@ def test_csv_parts_and_english_headers(client: TestClient, uploaded: dict[str, A
     assert selected.content.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read UTF-8 right
     chosen = pd.read_csv(io.BytesIO(selected.content), encoding="utf-8-sig")
     left = pd.read_csv(io.BytesIO(others.content), encoding="utf-8-sig")
-    assert list(chosen.columns[:2]) == ["Rank", "MSME ID"]
+    assert list(chosen.columns[:3]) == ["List status", "Rank", "MSME ID"]  # not recorded
     assert len(chosen) == 20 and len(left) == len(uploaded["not_selected"])
     assert "Why not selected" in left.columns
     assert {"Reason 1", "Reason 2", "Reason 3"} <= set(chosen.columns)
     # The kind of reason is general, the reason this MSME's own: never the same words twice.
     assert (left["Kind of reason"] != left["Why not selected"]).all()
-    name = r"mentoring-list-\d{4}-\d{2}-\d{2}-\d{4}-selected\.csv"
+    name = r"mentoring-list-\d{4}-\d{2}-\d{2}-\d{4}-preview-selected\.csv"
     assert re.search(name, selected.headers["Content-Disposition"])
 
 
