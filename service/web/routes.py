@@ -260,7 +260,12 @@ def page(request: Request, settings: SettingsDep) -> Response:
         "language": language,
         "languages": LANGUAGES,
         "t": catalog(language),
-        "required_columns": [spec.name for spec in PROFILE_COLUMNS if spec.required],
+        # The required columns' headers as the template (and the page's column list) head
+        # them in each language: `kode provinsi` on the Bahasa page, `province_code` in English.
+        "required_columns": {
+            "id": ", ".join(spec.term_id for spec in PROFILE_COLUMNS if spec.required),
+            "en": ", ".join(spec.name for spec in PROFILE_COLUMNS if spec.required),
+        },
         "upload_limit_text": message(
             language,
             "upload.limit",

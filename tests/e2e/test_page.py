@@ -148,7 +148,9 @@ def test_english_switch_changes_labels_numbers_and_reasons_and_is_remembered(
     id_success = page.inner_text("#kpi-success")
     assert ID_PERCENT.match(id_success)
 
+    assert "kode provinsi" in page.inner_text("#upload-help")
     choose_language(page, "en")
+    assert "Required columns: msme_id, province_code," in page.inner_text("#upload-help")
     assert page.inner_text("#submit") == "Issue the list (recorded)"
     assert page.inner_text("#preview") == "Preview (not recorded)"
     assert page.inner_text("#kpi-filled") == f"{CAPACITY} of {CAPACITY}"

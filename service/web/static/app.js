@@ -97,10 +97,21 @@
     return label === key ? String(value) : label;
   }
 
+  // Message arguments that differ by language (the required columns' headers) are given as
+  // {"id": ..., "en": ...}: the page's language picks one.
+  function inLanguage(args) {
+    const out = {};
+    for (const [name, value] of Object.entries(args)) {
+      const byLanguage = value !== null && typeof value === "object" && !Array.isArray(value);
+      out[name] = byLanguage ? value[state.lang] ?? value.en : value;
+    }
+    return out;
+  }
+
   function applyLanguage() {
     document.documentElement.lang = state.lang;
     document.querySelectorAll("[data-i18n]").forEach((node) => {
-      const args = node.dataset.i18nArgs ? JSON.parse(node.dataset.i18nArgs) : undefined;
+      const args = node.dataset.i18nArgs ? inLanguage(JSON.parse(node.dataset.i18nArgs)) : undefined;
       node.textContent = t(node.dataset.i18n, args);
     });
     document.querySelectorAll("[data-i18n-placeholder]").forEach((node) => {

@@ -88,6 +88,10 @@ def test_page_is_served_in_bahasa_indonesia_without_any_key(client: TestClient) 
     assert response.headers["content-type"].startswith("text/html")
     assert '<html lang="id">' in response.text
     assert "Daftar Pendampingan UMKM" in response.text
+    # The required columns as the Bahasa template heads them, not the contract's English names.
+    assert "Kolom wajib: ID UMKM, kode provinsi, tipe wilayah (kota/desa)," in response.text
+    help_text = response.text.split('id="upload-help"')[1].split(">", 1)[1].split("</p>")[0]
+    assert "province_code" not in help_text
     assert API_KEY not in response.text
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert client.get("/static/app.js").headers["content-type"].startswith("text/javascript")
