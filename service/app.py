@@ -19,12 +19,13 @@ from starlette.types import ASGIApp
 
 from data.store import migrate
 from data.store.repository import ProgramStore
-from service.auth import KeyRing, require_read, warn_if_open
+from service.auth import require_read, warn_if_open
 from service.body import install_openapi
 from service.deps import single_query_values
 from service.docs import router as docs_router
 from service.errors import install_error_handlers
 from service.headers import ResponseHeadersMiddleware
+from service.key_ring import KeyRing
 from service.limits import BodyLimitMiddleware, RouteLimit
 from service.metrics import MetricsMiddleware, ServiceMetrics, forget_this_process
 from service.model_store import ModelStore, bound_registry_requests
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         bound_registry_requests()
-        warn_if_open(settings.api_keys)
+        warn_if_open(app.state.key_ring)
         # Idempotent: `umkm serve` has migrated already, and each worker finds the head.
         migrate.upgrade(settings.database_url)
         app.state.program_store = ProgramStore.from_url(settings.database_url)
@@ -130,7 +131,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.model_store = store
-    app.state.key_ring = KeyRing.from_settings(settings)
+    # The keys file, if any, is read here and again when it changes (`service.key_ring`).
+    app.state.key_ring = KeyRing.from_settings(settings, metrics)
 
     install_error_handlers(app)
     install_openapi(

@@ -3,8 +3,10 @@
 Scopes (`service.keys`): `read` (scores, the model, GET lists), `lists` (POST /v1/lists and
 /v1/prioritize), `outcomes` (POST /v1/outcomes), `admin` (/v1/admin/*); the page's routes take
 their API equivalent's (`service.web.routes`). A missing or unknown key
-is a 401; a known key without the route's scope a 403 naming the scope. With no UMKM_API_KEYS the
-API is open (the local demo) except for the admin routes.
+is a 401; a known key without the route's scope a 403 naming the scope. The keys in force come
+from `service.key_ring` (the environment's and `UMKM_API_KEYS_FILE`'s, the file read again when
+it changes). With no UMKM_API_KEYS and no keys file the API is open (the local demo) except for
+the admin routes.
 """
 
 from __future__ import annotations
@@ -12,14 +14,13 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import APIKeyHeader
 
+from service.key_ring import KeyRing
 from service.keys import DEFAULT_API_SCOPES, ApiKey, Scope
-from service.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +29,12 @@ API_KEY_HEADER = "X-API-Key"
 api_key_header = APIKeyHeader(
     name=API_KEY_HEADER,
     auto_error=False,
-    description="A key from UMKM_API_KEYS (admin routes: UMKM_ADMIN_KEYS); each key has scopes "
-    "(read, lists, outcomes, admin).",
+    description="A key from UMKM_API_KEYS or the keys file UMKM_API_KEYS_FILE (admin routes: "
+    "UMKM_ADMIN_KEYS, or a file key with the admin scope); each key has scopes (read, lists, "
+    "outcomes, admin).",
 )
 
-# Who calls an open API (no UMKM_API_KEYS): recorded as the issuer of its lists.
+# Who calls an open API (no UMKM_API_KEYS, no keys file): recorded as the issuer of its lists.
 ANONYMOUS = ApiKey(name="anonymous", scopes=DEFAULT_API_SCOPES, secret=b"")
 
 
@@ -51,22 +53,6 @@ def _find(candidate: str | None, keys: Iterable[ApiKey]) -> ApiKey | None:
         if hmac.compare_digest(given, key.secret):
             found = key
     return found
-
-
-@dataclass(frozen=True)
-class KeyRing:
-    """The app's keys; `open` when UMKM_API_KEYS is empty."""
-
-    keys: tuple[ApiKey, ...]
-    open: bool
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> KeyRing:
-        return cls(keys=settings.keys, open=not settings.api_keys)
-
-    @property
-    def admin_enabled(self) -> bool:
-        return any("admin" in key.scopes for key in self.keys)
 
 
 class ScopeError(HTTPException):
@@ -88,14 +74,16 @@ API_KEY_SECURITY: dict[str, Any] = {"security": [{api_key_header.scheme_name: []
 def authorize(request: Request, api_key: str | None, scope: Scope | None) -> ApiKey:
     """The caller's key if it may use a route needing `scope` (None: any valid key)."""
     ring: KeyRing = request.app.state.key_ring
-    key = _find(api_key, ring.keys)
-    if scope == "admin" and not ring.admin_enabled:
+    keys = ring.current()  # one snapshot for the whole decision, even during a reload
+    key = _find(api_key, keys.keys)
+    if scope == "admin" and not keys.admin_enabled:
         raise HTTPException(
             status_code=status.HTTP_403_FORBIDDEN,
-            detail="Admin routes are disabled: set UMKM_ADMIN_KEYS to enable them.",
+            detail="Admin routes are disabled: set UMKM_ADMIN_KEYS (or give a key of "
+            "UMKM_API_KEYS_FILE the admin scope) to enable them.",
         )
     if key is None:
-        if ring.open and scope != "admin":
+        if keys.open and scope != "admin":
             return ANONYMOUS
         word = "admin key" if scope == "admin" else "API key"
         raise HTTPException(
@@ -141,13 +129,14 @@ async def require_admin_key(
     return authorize(request, api_key, "admin")
 
 
-def warn_if_open(api_keys: tuple[str, ...]) -> None:
+def warn_if_open(ring: KeyRing) -> None:
     """Say loudly that anyone can call the API when no key is configured (the local demo)."""
-    if not api_keys:
+    if ring.current().open:
         banner = "!" * 78
         logger.warning(
             "\n%s\nNO API KEYS CONFIGURED: the API is OPEN to anyone who can reach this port.\n"
-            "Set UMKM_API_KEYS=key1,key2 (16+ characters each) before exposing the service.\n%s",
+            "Set UMKM_API_KEYS=key1,key2 (16+ characters each) or UMKM_API_KEYS_FILE before "
+            "exposing the service.\n%s",
             banner,
             banner,
         )

@@ -64,8 +64,9 @@ def serve(
 ) -> None:
     """Run the scoring API under uvicorn; settings come from UMKM_* variables (see .env.example).
 
-    API keys: UMKM_API_KEYS, comma-separated (each 16+ characters, or name:scopes:key); empty,
-    the API is open (demo only). The model: UMKM_MODEL_URI (default
+    API keys: UMKM_API_KEYS, comma-separated (each 16+ characters, or name:scopes:key), and
+    UMKM_API_KEYS_FILE, a file of them one per line, read again while serving when it changes;
+    neither, the API is open (demo only). The model: UMKM_MODEL_URI (default
     models:/umkm-uplift@champion) in the MLflow store of MLFLOW_TRACKING_URI. The program store
     (UMKM_DATABASE_URL, default sqlite:///umkm.db) is created or migrated to the newest schema
     first; a PostgreSQL server that is not up yet is waited for (UMKM_DATABASE_WAIT_SECONDS,

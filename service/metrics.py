@@ -1,5 +1,5 @@
 """Prometheus metrics of one app: requests and latency by route and status, MSMEs scored, the
-model being served and failed reloads.
+model being served and failed reloads, the API keys in force and failed reads of the keys file.
 
 Each app gets its own registry (tests create many apps). Under `umkm serve --workers N` the
 workers share `PROMETHEUS_MULTIPROC_DIR`, and /metrics adds up every live worker's numbers.
@@ -73,6 +73,25 @@ class ServiceMetrics:
         )
         self.model_swaps = Counter(
             "umkm_model_swaps", "Times a new model version was swapped in.", registry=registry
+        )
+        # Each worker reads the keys file itself: a bad edit counts once per worker.
+        self.api_keys_loaded = Gauge(
+            "umkm_api_keys_loaded",
+            "API keys accepted now: UMKM_API_KEYS and UMKM_ADMIN_KEYS, and UMKM_API_KEYS_FILE's.",
+            registry=registry,
+            multiprocess_mode="livemostrecent",
+        )
+        self.api_keys_reload_failures = Counter(
+            "umkm_api_keys_reload_failures",
+            "Reads of UMKM_API_KEYS_FILE that failed: an entry that cannot be used (not applied, "
+            "the keys in force stayed) or a file that cannot be read (its keys dropped).",
+            registry=registry,
+        )
+        self.api_keys_last_reload_failed = Gauge(
+            "umkm_api_keys_last_reload_failed",
+            "1 when the latest read of UMKM_API_KEYS_FILE failed.",
+            registry=registry,
+            multiprocess_mode="livemax",
         )
         self.store_up = Gauge(
             "umkm_program_store_up",

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import NoDecode
 from pydantic_settings import SettingsError as SourceError
 
@@ -15,7 +15,15 @@ from data.messages import Language
 from data.store.settings import StoreSettings
 from models.settings import ModelSettings
 from service.exceptions import ServiceError
-from service.keys import ALL_SCOPES, DEFAULT_API_SCOPES, ApiKey, check_distinct, parse_entries
+from service.keys import (
+    ALL_SCOPES,
+    DEFAULT_API_SCOPES,
+    ApiKey,
+    check_distinct,
+    configured_keys,
+    parse_entries,
+    read_keys_file,
+)
 
 # The longest valid profile is about 480 bytes of compact JSON and 570 indented with a cost
 # (tests/service/test_limits.py builds it). Default body limits allow 720 bytes per MSME at each
@@ -42,13 +50,29 @@ class Settings(StoreSettings, ModelSettings):
         description="Keys accepted in X-API-Key, comma-separated: a bare key (16+ printable "
         "ASCII characters; scopes read+lists+outcomes, named api-key-<position>) or "
         "name:scopes:key with scopes from read, lists, outcomes, admin joined by + "
-        "(name::key: the default scopes). Empty: open (demo).",
+        "(name::key: the default scopes). Empty, and no UMKM_API_KEYS_FILE: open (demo).",
     )
     admin_keys: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(),
         description="Admin keys, comma-separated, in the same format; they hold every scope "
         "unless their entry lists some (bare ones are named admin-key-<position>). "
         "No key with the admin scope: admin routes disabled.",
+    )
+    api_keys_file: Path | None = Field(
+        default=None,
+        description="A file of key entries in the format of UMKM_API_KEYS, one per line (blank "
+        "lines and # comments skipped; bare keys named file-key-<line>; a line whose scopes "
+        "include admin is an admin key), added to the keys above and read again while serving "
+        "when it changes. Set: the API is never open, even with the file empty or gone.",
+    )
+    api_keys_file_check_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=3600,
+        allow_inf_nan=False,
+        description="How often each worker looks at UMKM_API_KEYS_FILE for a change (its "
+        "modification time and size; read only when they changed), on a request; 0: at every "
+        "request.",
     )
     tracking_uri: str | None = Field(
         default=None, description="MLflow tracking/registry URI; unset: MLFLOW_TRACKING_URI."
@@ -115,6 +139,30 @@ class Settings(StoreSettings, ModelSettings):
         parse_entries(value, default_scopes=ALL_SCOPES, bare_name="admin-key")
         return value
 
+    @field_validator("api_keys_file", mode="before")
+    @classmethod
+    def _empty_file_is_unset(cls, value: object) -> object:
+        """`UMKM_API_KEYS_FILE=` (as .env.example would have it) names no file."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("api_keys_file")
+    @classmethod
+    def _keys_file_is_valid(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        """At start the file must be there and every line usable (later, a bad edit is only
+        logged and not applied: `service.key_ring`); the message names the file and the line."""
+        if value is not None:
+            # The environment's keys, if they are valid (their own errors are theirs).
+            try:
+                against = configured_keys(
+                    info.data.get("api_keys", ()), info.data.get("admin_keys", ())
+                )
+            except ValueError:
+                against = ()
+            read_keys_file(value, against=against)
+        return value
+
     @model_validator(mode="after")
     def _keys_are_distinct(self) -> Settings:
         check_distinct(self.keys)
@@ -122,10 +170,9 @@ class Settings(StoreSettings, ModelSettings):
 
     @property
     def keys(self) -> tuple[ApiKey, ...]:
-        """Every configured key with its name and scopes, API keys first."""
-        return parse_entries(
-            self.api_keys, default_scopes=DEFAULT_API_SCOPES, bare_name="api-key"
-        ) + parse_entries(self.admin_keys, default_scopes=ALL_SCOPES, bare_name="admin-key")
+        """Every key of the environment (not the keys file's) with its name and scopes, API keys
+        first."""
+        return configured_keys(self.api_keys, self.admin_keys)
 
     @property
     def body_limit_scores(self) -> int:

@@ -62,7 +62,13 @@ from service.program import (
     recorded_reasons,
 )
 from service.program_schemas import DEFAULT_EXPLORATION_SHARE, ListRequest
-from service.schemas import ModelRef, PrioritizeMsme, PrioritizeRequest, PrioritizeResponse
+from service.schemas import (
+    MSME_ID_MAX_LENGTH,
+    ModelRef,
+    PrioritizeMsme,
+    PrioritizeRequest,
+    PrioritizeResponse,
+)
 from service.scoring import binding_out, explain_profiles, worded_reasons
 from service.web.form_numbers import understood_text
 from service.web.i18n import counted, format_number, message
@@ -556,10 +562,13 @@ def _own_problems(parsed: OutcomesFile, language: Language) -> list[PageProblem]
 
 
 def _not_on_list(msme_id: str, row: int | None, column: str, language: Language) -> PageProblem:
+    """The id as the file gives it, cut after the longest id a list can hold: the problem still
+    fits what POST /v1/problems/export takes back."""
+    shown = msme_id if len(msme_id) <= MSME_ID_MAX_LENGTH else msme_id[:MSME_ID_MAX_LENGTH] + "…"
     return PageProblem(
         row=row,
         column=column,
-        reason=message(language, "outcomes.not_on_list", msme_id=msme_id),
+        reason=message(language, "outcomes.not_on_list", msme_id=shown),
         fix=message(language, "outcomes.not_on_list_fix"),
     )
 

@@ -4,9 +4,10 @@ static files, the candidates template, a number reader, and three API routes.
 The page is a client like any other: `POST /v1/prioritize/upload` turns a CSV/XLSX file into the
 same list `POST /v1/prioritize` gives (plus what a person needs to read it), `POST /v1/lists/export`
 turns that answer into files, and `POST /v1/problems/export` writes a refused file's problems as a
-file. Each /v1 route takes the scope of its API equivalent: making a list, exporting it and its
-file's problems `lists` (as `POST /v1/prioritize`), reading a recorded one `read`, recording
-outcomes `outcomes`. The page's helpers (template, number reader) hold no data and need no key.
+file. Each /v1 route takes the scope of its API equivalent: making a list and exporting it
+`lists` (as `POST /v1/prioritize`), reading a recorded one `read`, recording outcomes `outcomes`;
+a refused file's problems, a candidates file's or an outcomes file's, `lists` or `outcomes`. The
+page's helpers (template, number reader) hold no data and need no key.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -33,7 +34,14 @@ from data.store.errors import StoreError
 from data.store.repository import ProgramStore
 from data.store.requests import Replay, RequestKey
 from data.template import build_candidates_template, choices_for
-from service.auth import ListsKey, OutcomesKey, ReadKey
+from service.auth import (
+    ListsKey,
+    OutcomesKey,
+    ReadKey,
+    ScopeError,
+    api_key_header,
+    authorize,
+)
 from service.body import documented_body, read_json_body
 from service.deps import (
     LanguageDep,
@@ -52,7 +60,7 @@ from service.idempotency import (
     claim_key,
     release_key,
 )
-from service.keys import ApiKey
+from service.keys import ApiKey, Scope
 from service.limits import RouteLimit
 from service.metrics import ServiceMetrics
 from service.model_store import LoadedModel
@@ -158,6 +166,22 @@ PAGE_HEADERS = {
 router = APIRouter()
 # Each route names its key's scope (`ListsKey`, `ReadKey`, `OutcomesKey`), as the API's routes do.
 _api = APIRouter(prefix="/v1", tags=["web page"])
+# The scopes of the uploads whose refusals `POST /v1/problems/export` writes as a file.
+PROBLEMS_SCOPES: frozenset[Scope] = frozenset({"lists", "outcomes"})
+
+
+async def require_problems_key(
+    request: Request, api_key: Annotated[str | None, Depends(api_key_header)]
+) -> ApiKey:
+    """A key that may upload a file, candidates (`lists`) or outcomes (`outcomes`): either may
+    download its refused file's problems; a key with neither is told of `lists`."""
+    key = authorize(request, api_key, None)
+    if not key.scopes & PROBLEMS_SCOPES:
+        raise ScopeError(key, "lists")
+    return key
+
+
+ProblemsKey = Annotated[ApiKey, Depends(require_problems_key)]
 
 
 def body_limits(settings: Settings) -> dict[str, RouteLimit]:
@@ -428,6 +452,29 @@ UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
     503: ERROR_RESPONSES[503],
 }
 
+# An outcomes file's refusals: every problem named by row as the candidates' are (one shape, one
+# page table, one problem export); the MSME ids not on the list, and the dates, are named.
+OUTCOMES_UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = UPLOAD_ERRORS | {
+    404: {
+        "model": UploadErrorResponse,
+        "description": "The list is not in the records (`list_not_found`, no problems), or MSMEs "
+        "of the file are not on it (`unknown_ids`): each in `problems` with its spreadsheet "
+        "row, its column as the file heads it, the id it names and a fix, grouped in `groups`",
+    },
+    422: {
+        "model": UploadErrorResponse,
+        "description": "The file refused, nothing recorded: every problem of its rows "
+        "(`invalid_file`, MSMEs not on the list among them) or every date that cannot be right "
+        "(`invalid_outcome_dates`), each in `problems` with its spreadsheet row, its column as "
+        "the file heads it, reason and fix in the language of Accept-Language, and grouped by "
+        "column and reason in `groups`; columns the file lacks or repeats have no row. Send "
+        "`problems` to POST /v1/problems/export for a file of them. Cell values are not "
+        "echoed, but for the MSME ids not on the list and the dates that cannot be right. "
+        "Also a malformed request or Idempotency-Key (`invalid_request`, its field named), or "
+        "an Idempotency-Key sent before with another file (`idempotency_key_reused`)",
+    },
+}
+
 OPTIONS_DESCRIPTION = (
     "JSON object with the options of POST /v1/prioritize (capacity, quotas, min_share, budget, "
     "exclude_digital, only_beneficial, time_limit_seconds) and cost_column, e.g. "
@@ -695,11 +742,7 @@ async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by nam
     "/outcomes/upload",
     response_model=OutcomesUploadResponse,
     summary="Record the outcomes of a list from a CSV or XLSX file (idempotent)",
-    responses=UPLOAD_ERRORS
-    | IDEMPOTENCY_RESPONSES
-    | {
-        404: {"model": UploadErrorResponse, "description": "The list, or MSMEs not on it"},
-    },
+    responses=OUTCOMES_UPLOAD_ERRORS | IDEMPOTENCY_RESPONSES,
 )
 async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
     request: Request,
@@ -715,7 +758,8 @@ async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies b
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> OutcomesUploadResponse | Response:
     """Reads the file (Bahasa headers and ya/tidak accepted), refuses it whole with every
-    problem (row, column, reason) if any row is wrong, and records the outcomes as
+    problem if any row is wrong, as a candidates file is refused (row, column, reason, fix,
+    and the problems grouped; POST /v1/problems/export writes them), and records the outcomes as
     POST /v1/outcomes does: the same file twice stores them once; MSMEs not on the list, and
     dates that cannot be right (later than tomorrow, observed before the mentoring, before the
     list), are named by row and column as the file heads it; outcomes that say mentored for
@@ -832,12 +876,13 @@ def _attachment(exported: ExportFile, language: Language) -> Response:
 )
 async def post_problems_export(
     request: Request,
-    _key: ListsKey,
+    _key: ProblemsKey,
     export_format: Annotated[ExportFormat, Query(alias="format")] = "csv",
     csv_style: CsvStyleQuery = "standard",
 ) -> Response:
-    """Send back the `problems` of a refused upload; get every one of them as a file, one per
-    line (row, column, problem, fix), in the given language (a CSV in `csv_style`)."""
+    """Send back the `problems` of a refused upload (of candidates or of outcomes); get every
+    one of them as a file, one per line (row, column, problem, fix), headed in the given
+    language (a CSV in `csv_style`). A key with `lists` or `outcomes` may."""
     body = await read_json_body(request, ProblemsExport)
     exported = await run_in_threadpool(
         export_problems, body.problems, export_format, body.language, csv_style=csv_style

@@ -2,7 +2,8 @@
 the service restarts on the same database, reopens with its table and downloads; an outcomes file
 in Bahasa recorded twice is stored once, and a bad row is shown by its row number; the drift
 warning appears once a shifted population has been scored; axe-core finds nothing serious in
-the new sections, in Bahasa and in English."""
+the new sections, in Bahasa and in English; a refused outcomes file shows every problem by its
+row, as a refused candidates file does, with the download of every one."""
 
 from __future__ import annotations
 
@@ -247,8 +248,8 @@ def test_outcomes_posted_twice_are_stored_once(
     broken = _outcomes_file(tmp_path, "hasil_salah.csv", bad)
     assert _record_outcomes(page, broken) == ""
     page.locator(OUTCOMES_ERROR).wait_for()
-    groups = page.locator("#outcomes-problems tbody tr")
-    assert page.locator("#outcomes-problems").is_visible() and groups.count() == 1
+    groups = page.locator("#outcomes-problem-groups tbody tr")
+    assert page.locator("#outcomes-problem-groups").is_visible() and groups.count() == 1
     cells = groups.first.locator("td").all_inner_texts()
     # The column as the file heads it (`didampingi`), not the contract's `mentored`.
     assert cells[0] == "didampingi" and "ya/tidak" in cells[1], cells
@@ -264,6 +265,68 @@ def test_outcomes_posted_twice_are_stored_once(
     number = issued.row_cells[0]
     assert f"tidak dipilih daftar {number}" in third, third
     assert page.locator("#outcomes-result .outcomes-warning").count() == 1
+
+
+def test_a_refused_outcomes_file_shows_every_problem_by_row_and_downloads_them(
+    issued: IssuedOnPage, restarted_page: Page, tmp_path: Path
+) -> None:
+    """As a refused candidates file: every problem by its spreadsheet row (the header is row 1),
+    the repeated ones grouped, every one in the file the download button gives; a language
+    switch rewords them; nothing is recorded."""
+    from openpyxl import load_workbook
+
+    page = restarted_page
+    today = f"{dt.datetime.now(dt.UTC).date():%d/%m/%Y}"
+    rows = [(msme_id, "ya", "tidak", today) for msme_id in issued.selected_ids]
+    for index in (1, 3, 5):
+        rows[index] = (rows[index][0], "mungkin", "tidak", today)
+    rows[6] = (rows[6][0], "ya", "tidak", "31/02/2026")
+    rows[8] = ("BUKAN-ANGGOTA", "ya", "tidak", today)
+    expected = [
+        ("3", "didampingi"),
+        ("5", "didampingi"),
+        ("7", "didampingi"),
+        ("8", "tanggal"),
+        ("10", "id_umkm"),
+    ]
+    recorded = page.locator(f"{ISSUED_ROWS} td").nth(5).inner_text()
+    path = _outcomes_file(tmp_path, "hasil_banyak_salah.csv", rows)
+    assert _record_outcomes(page, path) == ""
+    page.locator(OUTCOMES_ERROR).wait_for()
+    assert page.inner_text("#outcomes-error-message").startswith("Berkas ditolak: 5 masalah")
+    assert page.locator("#error-box").is_hidden()  # the candidates' refusal box stays as it was
+
+    table = page.locator("#outcomes-problems tbody tr")
+    shown = [tuple(row.locator("td").all_inner_texts()) for row in table.all()]
+    assert [(row, column) for row, column, _, _ in shown] == expected
+    assert all(reason and fix for _, _, reason, fix in shown), shown
+    assert "ya/tidak" in shown[0][2] and "BUKAN-ANGGOTA" in shown[4][2]
+    groups = page.locator("#outcomes-problem-groups tbody tr")
+    assert groups.count() == 3
+    first = groups.first.locator("td").all_inner_texts()
+    assert (first[0], first[2], first[3]) == ("didampingi", "3", "3, 5, 7")
+
+    saved = _download(page, "#outcomes-problems-csv", tmp_path)
+    assert saved.name.startswith("masalah-berkas-") and saved.suffix == ".csv"
+    lines = list(csv.reader(saved.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert lines[0] == ["Baris", "Kolom", "Masalah", "Cara memperbaiki"]
+    assert [tuple(line) for line in lines[1:]] == shown
+    workbook = _download(page, "#outcomes-problems-xlsx", tmp_path)
+    sheet = load_workbook(workbook).worksheets[0]
+    assert [str(row[0]) for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        row for row, _ in expected
+    ]
+
+    choose_language(page, "en")  # the service words the problems again, in English
+    page.locator("#outcomes-error-message", has_text="File refused: 5 problems").wait_for(
+        timeout=RESULT_TIMEOUT_MS
+    )
+    english = [tuple(row.locator("td").all_inner_texts()) for row in table.all()]
+    assert [(row, column) for row, column, _, _ in english] == expected
+    assert english[0][2].startswith("value") and english[0][2] != shown[0][2]
+    headers = page.locator("#outcomes-problems thead th").all_inner_texts()
+    assert headers == ["Row", "Column", "Problem", "How to fix"]
+    assert page.locator(f"{ISSUED_ROWS} td").nth(5).inner_text() == recorded  # nothing recorded
 
 
 @pytest.mark.parametrize("language", ["id", "en"])

@@ -49,6 +49,18 @@ class TestClient(StarletteTestClient):
         return self
 
 
+def upload_outcomes(
+    client: Any, list_id: str, content: bytes, name: str = "hasil.csv", language: str = "id"
+) -> Any:
+    """An outcomes file sent as the page sends it (`POST /v1/outcomes/upload`), in `language`."""
+    return client.post(
+        "/v1/outcomes/upload",
+        files={"file": (name, content)},
+        data={"list_id": list_id},
+        headers=AUTH | {"Accept-Language": language},
+    )
+
+
 def day(offset: int = 0) -> str:
     """Today in UTC (the day the tests' lists are issued) moved by `offset` days, as the API
     takes dates."""

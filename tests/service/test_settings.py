@@ -64,10 +64,12 @@ GOOD_KEY = "good-key-0123456789abcdef"
 SHORT_KEY = "tiny-k3y"
 
 
-def _start(command: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
-    """Run `command` in a clean folder (no .env) with a good and a short key configured."""
+def _start(command: list[str], folder: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    """Run `command` in a clean folder (no .env) with `settings` (`UMKM_<NAME>`), by default a
+    good and a short key."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("UMKM_")}
-    env["UMKM_API_KEYS"] = f"{GOOD_KEY},{SHORT_KEY}"
+    settings = settings or {"api_keys": f"{GOOD_KEY},{SHORT_KEY}"}
+    env |= {f"UMKM_{name.upper()}": value for name, value in settings.items()}
     return subprocess.run(
         command, cwd=folder, env=env, capture_output=True, text=True, timeout=120, check=False
     )
@@ -95,6 +97,71 @@ def test_a_short_key_stops_the_start_with_one_line_and_no_key(
     ]
     assert GOOD_KEY not in output and SHORT_KEY not in output
     assert "Traceback" not in output
+
+
+SERVE = [sys.executable, "-m", "umkm", "serve", "--port", "1"]
+
+
+def test_a_missing_keys_file_stops_the_start_with_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "secrets" / "umkm-api-keys"
+    started = _start(SERVE, tmp_path, api_keys=GOOD_KEY, api_keys_file=str(missing))
+    output = started.stdout + started.stderr
+
+    assert started.returncode == 2
+    assert output.strip().splitlines() == [
+        f"error: UMKM_API_KEYS_FILE: {missing} cannot be read (No such file or directory)"
+    ]
+    assert GOOD_KEY not in output
+
+
+def test_a_bad_line_of_the_keys_file_stops_the_start_naming_the_line_never_the_key(
+    tmp_path: Path,
+) -> None:
+    keys_file = tmp_path / "umkm-api-keys"
+    keys_file.write_text(f"# reporting systems\n\nreporting:read:{GOOD_KEY}\nbad::{SHORT_KEY}\n")
+    started = _start(SERVE, tmp_path, api_keys_file=str(keys_file))
+    output = started.stdout + started.stderr
+
+    assert started.returncode == 2
+    assert output.strip().splitlines() == [
+        f"error: UMKM_API_KEYS_FILE: {keys_file}: line 4 is shorter than 16 characters"
+    ]
+    assert GOOD_KEY not in output and SHORT_KEY not in output
+    assert "Traceback" not in output
+
+
+def test_keys_of_the_file_are_checked_against_the_environments(tmp_path: Path) -> None:
+    keys_file = tmp_path / "keys"
+    keys_file.write_text(f"page:read:{GOOD_KEY}\n")
+    with pytest.raises(ValidationError) as raised:  # the name with other scopes
+        Settings(_env_file=None, api_keys=f"page::{'p' * 20}", api_keys_file=keys_file)  # type: ignore[arg-type]
+    message = describe_settings_error(raised.value)
+    assert message.startswith(f"UMKM_API_KEYS_FILE: {keys_file}: line 1: its name is also key ")
+    assert "share a name" in message and GOOD_KEY not in str(raised.value)
+
+    with pytest.raises(ValidationError) as raised:  # the same key twice
+        Settings(_env_file=None, admin_keys=GOOD_KEY, api_keys_file=keys_file)  # type: ignore[arg-type]
+    assert "line 1: a key appears twice (also key number 1 of UMKM_ADMIN_KEYS)" in (
+        describe_settings_error(raised.value)
+    )
+
+    keys_file.write_text(f"page:read+lists+outcomes:{GOOD_KEY}\nops:read+admin:{'o' * 20}\n")
+    settings = Settings(_env_file=None, api_keys=f"page::{'p' * 20}", api_keys_file=keys_file)  # type: ignore[arg-type]
+    assert settings.api_keys_file == keys_file
+    assert [key.name for key in settings.keys] == ["page"]  # the file's are the app's to read
+    assert Settings(_env_file=None, api_keys_file=" ").api_keys_file is None  # type: ignore[arg-type]
+
+
+def test_keys_may_share_a_name_only_with_the_same_scopes() -> None:
+    """Rotation: the old and the new key side by side under one name (lists keep their issuer)."""
+    settings = Settings(
+        _env_file=None,
+        api_keys=f"dinas:read+lists:{'a' * 20},dinas:lists+read:{'b' * 20}",  # type: ignore[arg-type]
+    )
+    assert [key.name for key in settings.keys] == ["dinas", "dinas"]
+    assert {key.scopes for key in settings.keys} == {frozenset({"read", "lists"})}
+    with pytest.raises(ValidationError, match="share a name"):
+        Settings(_env_file=None, api_keys=f"dinas::{'a' * 20},dinas:read:{'b' * 20}")  # type: ignore[arg-type]
 
 
 def test_the_settings_error_names_each_setting_never_a_value(

@@ -30,6 +30,10 @@
     // "still being answered" (409): the same file for the same list again reuses its
     // Idempotency-Key. (A candidates file's keys are kept in localStorage: `issuedUploads`.)
     outcomesUnanswered: null,
+    // The outcomes refusal on screen: {key} (the page's words) or {status, body, lang (of its
+    // words), sending: {file, listId}}; its problems download from it.
+    outcomesError: null,
+    outcomesTurn: 0, // sendings of outcomes files: only the latest one's answer is shown
     sort: { key: "rank", dir: "asc" },
     filters: { search: "", province: "", sector: "", segment: "" },
     page: 0,
@@ -38,6 +42,8 @@
   };
   const NUMBER_DELAY_MS = 250;
   const OPTION_ERRORS = ["invalid_options", "infeasible_constraints", "solver_time_limit"];
+  // Answers that refuse an outcomes file for what it holds (the same file is refused again).
+  const FILE_REFUSALS = [400, 404, 413, 415, 422];
 
   const $ = (id) => document.getElementById(id);
 
@@ -135,6 +141,7 @@
     document.querySelectorAll("input[data-number]").forEach((input) => checkNumber(input));
     if (state.result) renderResult(state.result);
     if (state.lastError) renderError(state.lastError.status, state.lastError.body);
+    if (state.outcomesError) outcomesError(state.outcomesError);
     if (state.issued) renderIssued(state.issued);
     if (state.drift) renderDrift(state.drift);
   }
@@ -164,6 +171,7 @@
     } else if (state.lastSubmission && state.lastError) {
       submit(state.lastSubmission, t("working_lang"));
     }
+    resendRefusedOutcomes();
   }
 
   // ------------------------------------------------------------------ API key (session only)
@@ -767,30 +775,8 @@
     $("error-nothing").dataset.i18n = aboutOptions ? "error.nothing_applied_options" : "error.nothing_applied";
     $("error-nothing").textContent = t($("error-nothing").dataset.i18n);
     $("error-nothing").hidden = !(aboutOptions || status === 413 || status === 422 || status === 400);
-    const table = $("problems");
-    const tbody = table.tBodies[0];
-    tbody.replaceChildren();
     renderSettingProblems(aboutOptions ? problems : []);
-    for (const problem of fileProblems.slice(0, MAX_PROBLEMS_SHOWN)) {
-      const tr = document.createElement("tr");
-      const cells = [
-        problem.row ?? t("error.file_level"),
-        problem.column ?? "–", // as the file heads it (one it lacks: as a file in the page's language would)
-        problem.type === "control_character" ? t("error.control_character") : (problem.reason ?? ""),
-        problem.fix ?? "",
-      ];
-      for (const value of cells) {
-        const td = document.createElement("td");
-        td.textContent = String(value);
-        tr.append(td);
-      }
-      tbody.append(tr);
-    }
-    table.hidden = fileProblems.length === 0;
-    renderProblemGroups((body && body.groups) || [], fileProblems.length);
-    const more = fileProblems.length - MAX_PROBLEMS_SHOWN;
-    $("problems-more").hidden = more <= 0;
-    if (more > 0) $("problems-more").textContent = t("error.more_problems", { n: fmtInt(more) });
+    renderFileProblems("", fileProblems, (body && body.groups) || []);
     box.hidden = false;
     box.scrollIntoView({ block: "nearest" });
   }
@@ -855,9 +841,38 @@
     return spec ? spec.header[state.lang] : column;
   }
 
-  function renderProblemGroups(groups, total) {
-    const box = $("problem-groups-box");
-    const tbody = $("problem-groups").tBodies[0];
+  // A refused file's problems, the same for a candidates file (`prefix` "") and an outcomes file
+  // ("outcomes-"): grouped by column and kind with the downloads of every problem, then each
+  // problem by its row as the spreadsheet numbers it (the first MAX_PROBLEMS_SHOWN).
+  function renderFileProblems(prefix, problems, groups) {
+    const table = $(`${prefix}problems`);
+    const tbody = table.tBodies[0];
+    tbody.replaceChildren();
+    for (const problem of problems.slice(0, MAX_PROBLEMS_SHOWN)) {
+      const tr = document.createElement("tr");
+      const cells = [
+        problem.row ?? t("error.file_level"),
+        problem.column ?? "–", // as the file heads it (one it lacks: as a file in the page's language would)
+        problem.type === "control_character" ? t("error.control_character") : (problem.reason ?? ""),
+        problem.fix ?? "",
+      ];
+      for (const value of cells) {
+        const td = document.createElement("td");
+        td.textContent = String(value);
+        tr.append(td);
+      }
+      tbody.append(tr);
+    }
+    table.hidden = problems.length === 0;
+    renderProblemGroups(prefix, groups, problems.length);
+    const more = problems.length - MAX_PROBLEMS_SHOWN;
+    $(`${prefix}problems-more`).hidden = more <= 0;
+    if (more > 0) $(`${prefix}problems-more`).textContent = t("error.more_problems", { n: fmtInt(more) });
+  }
+
+  function renderProblemGroups(prefix, groups, total) {
+    const box = $(`${prefix}problem-groups-box`);
+    const tbody = $(`${prefix}problem-groups`).tBodies[0];
     tbody.replaceChildren();
     box.hidden = total === 0 || groups.length === 0;
     for (const group of groups) {
@@ -873,13 +888,15 @@
     }
   }
 
-  async function downloadProblems(format) {
-    const last = state.lastError;
-    if (!last || !last.body || !last.body.problems) return;
-    const problems = last.body.problems.map((p) => ({
+  // Every problem of a refusal on screen (`state.lastError`, `state.outcomesError`) as a file,
+  // headed in the language its problems were worded in.
+  async function downloadProblems(refusal, format) {
+    if (!refusal || !refusal.body || !refusal.body.problems) return;
+    const problems = refusal.body.problems.map((p) => ({
       row: p.row ?? null, column: p.column ?? null, reason: p.reason ?? "", fix: p.fix ?? null,
     }));
-    await fetchFile(`${config.endpoints.problems}?${exportQuery(format)}`, { language: state.lang, problems }, false);
+    const language = refusal.lang || state.lang;
+    await fetchFile(`${config.endpoints.problems}?${exportQuery(format)}`, { language, problems }, false);
   }
 
   // ------------------------------------------------------------------ accepted columns
@@ -1547,10 +1564,17 @@
     const file = $("outcomes-file").files[0];
     const listId = $("outcomes-list").value;
     $("outcomes-result").textContent = "";
+    if (!apiKey()) return outcomesError({ key: "key.missing" });
+    if (!listId) return outcomesError({ key: "outcomes.no_list" });
+    if (!file) return outcomesError({ key: "error.no_file" });
+    state.outcomesError = null;
     $("outcomes-error").hidden = true;
-    if (!apiKey()) return outcomesError(t("key.missing"), []);
-    if (!listId) return outcomesError(t("outcomes.no_list"), []);
-    if (!file) return outcomesError(t("error.no_file"), []);
+    await sendOutcomes({ file, listId });
+  }
+
+  // Send an outcomes file for a list; its answer (the latest sending's) shows in the section.
+  async function sendOutcomes(sending) {
+    const { file, listId } = sending;
     // A key per upload; the same file for the same list after an answer that never came reuses
     // it, so outcomes recorded then are not applied again over a correction made since.
     const signature = JSON.stringify([file.name, file.size, file.lastModified, listId]);
@@ -1559,6 +1583,8 @@
     const form = new FormData();
     form.append("file", file, file.name);
     form.append("list_id", listId);
+    const lang = state.lang;
+    const turn = ++state.outcomesTurn;
     const button = $("outcomes-submit");
     button.disabled = true;
     let response;
@@ -1570,14 +1596,18 @@
       });
     } catch (_) {
       state.outcomesUnanswered = { signature, key };
+      if (turn !== state.outcomesTurn) return undefined;
       button.disabled = false;
-      return outcomesError(t("outcomes.network"), []);
+      return outcomesError({ key: "outcomes.network" });
     }
     const body = await response.json().catch(() => null);
     const unanswered = body === null || response.status === 409;
     state.outcomesUnanswered = unanswered ? { signature, key } : null;
+    if (turn !== state.outcomesTurn) return undefined; // a later sending answers the section
     button.disabled = false;
     if (response.ok && body) {
+      state.outcomesError = null;
+      $("outcomes-error").hidden = true;
       const result = $("outcomes-result");
       result.textContent = body.message;
       // Recorded, but worth a second look (outcomes that say mentored for MSMEs not selected).
@@ -1588,29 +1618,33 @@
         result.append(document.createElement("br"), line);
       }
       loadIssued();
-      return;
+      return undefined;
     }
-    const message = response.status === 401 ? t("error.unauthorized") : (body && body.message) || t("outcomes.network");
-    outcomesError(message, (body && body.groups) || []);
+    if (response.status === 401) return outcomesError({ key: "error.unauthorized" });
+    if (!body || !body.message) return outcomesError({ key: "outcomes.network" });
+    return outcomesError({ status: response.status, body, lang, sending });
   }
 
-  function outcomesError(message, groups) {
+  // A refused outcomes file shows as a refused candidates file does (`renderFileProblems`): its
+  // message, its problems grouped with the downloads of every one, and each by its row. What
+  // the page says itself is `{key}` (a catalog key), reworded on a language switch.
+  function outcomesError(refusal) {
+    state.outcomesError = refusal;
+    // Problems of the file, by row; a refusal of the key or the store has none to show.
+    const body = FILE_REFUSALS.includes(refusal.status) ? refusal.body : {};
     $("outcomes-error").hidden = false;
-    $("outcomes-error-message").textContent = message;
-    const table = $("outcomes-problems");
-    table.hidden = groups.length === 0;
-    const tbody = table.tBodies[0];
-    tbody.replaceChildren();
-    for (const group of groups) {
-      let rows = group.rows.map((row) => fmtInt(row)).join(", ");
-      if (!group.rows.length) rows = t("error.file_level");
-      else if (group.count > group.rows.length) {
-        rows = t("problems.rows_more", { rows, n: fmtInt(group.count - group.rows.length) });
-      }
-      const tr = document.createElement("tr");
-      tr.append(cell(group.column ?? "–"), cell(group.reason), cell(fmtInt(group.count), "num"),
-        cell(rows), cell(group.fix ?? ""));
-      tbody.append(tr);
+    $("outcomes-error-message").textContent = refusal.key ? t(refusal.key) : refusal.body.message;
+    renderFileProblems("outcomes-", body.problems || [], body.groups || []);
+  }
+
+  // On a language switch, a refusal of the outcomes file itself is asked again (its problems are
+  // worded by the service), as a refused candidates file is: the same file for the same list,
+  // which the same checks refuse again. Other answers (the store down, a sending still being
+  // answered) are not sent again: they keep the words they came in.
+  function resendRefusedOutcomes() {
+    const refusal = state.outcomesError;
+    if (refusal && refusal.sending && FILE_REFUSALS.includes(refusal.status)) {
+      sendOutcomes(refusal.sending);
     }
   }
 
@@ -1670,8 +1704,11 @@
     $("download-csv-not-selected").addEventListener("click", () => download("csv", "not_selected"));
     $("print").addEventListener("click", () => window.print());
     for (const [input] of FILE_PICKERS) $(input).addEventListener("change", showFileName);
-    $("problems-csv").addEventListener("click", () => downloadProblems("csv"));
-    $("problems-xlsx").addEventListener("click", () => downloadProblems("xlsx"));
+    for (const [prefix, refusal] of [["", () => state.lastError], ["outcomes-", () => state.outcomesError]]) {
+      for (const format of ["csv", "xlsx"]) {
+        $(`${prefix}problems-${format}`).addEventListener("click", () => downloadProblems(refusal(), format));
+      }
+    }
     $("filter-search").addEventListener("input", onFilter);
     for (const id of ["filter-province", "filter-sector", "filter-segment", "page-size"]) {
       $(id).addEventListener("change", onFilter);

@@ -16,7 +16,7 @@ from data.messages import Language, format_param, render
 from data.outcomes_file import outcome_header
 from service.web.exports import WIB
 from service.web.i18n import message
-from tests.service.support import AUTH, TestClient, assert_the_models_reasons
+from tests.service.support import AUTH, TestClient, assert_the_models_reasons, upload_outcomes
 from tests.service.web.conftest import csv_bytes
 
 
@@ -39,12 +39,7 @@ def _outcomes(
     name: str = "hasil.csv",
     language: Language = "id",
 ) -> Any:
-    return client.post(
-        "/v1/outcomes/upload",
-        files={"file": (name, content)},
-        data={"list_id": list_id},
-        headers=AUTH | {"Accept-Language": language},
-    )
+    return upload_outcomes(client, list_id, content, name, language)
 
 
 def _day(offset: int = 0) -> dt.date:
