@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from service.exceptions import ServiceError
+
 Scope = Literal["read", "lists", "outcomes", "admin"]
 SCOPES: tuple[Scope, ...] = ("read", "lists", "outcomes", "admin")
 # What a bare key could do before keys had scopes: everything but the admin routes.
@@ -47,7 +49,7 @@ class ApiKey:
     origin: str = field(default="", compare=False)
 
 
-class KeysFileUnreadableError(ValueError):
+class KeysFileUnreadableError(ServiceError, ValueError):
     """A keys file that is missing or cannot be opened (its entries are another error)."""
 
 
