@@ -10,6 +10,7 @@ says how the file heads each, for a reader to name them so.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -75,6 +76,19 @@ BAHASA_HEADERS: Mapping[str, str] = {
     MENTORED_ON_COLUMN: "tanggal_pendampingan",
     "verified_by": "diverifikasi_oleh",
     "program": "program",
+}
+# The codes this module emits beyond `data.validation.VALIDATION_CODES` (code -> parameters), for
+# `tests/service/test_message_catalogs.py`: a date in an accepted form naming a day the calendar
+# lacks (31/02/2026), the date in words and why it does not exist each worded by their own entry.
+NOT_A_DAY = "value_date_not_a_day"
+OUTCOMES_FILE_CODES: dict[str, tuple[str, ...]] = {
+    NOT_A_DAY: ("date", "why"),
+    f"{NOT_A_DAY}.date": ("day", "month", "year"),
+    f"{NOT_A_DAY}.date_month_number": ("day", "month_number", "year"),
+    f"{NOT_A_DAY}.month_days": ("month", "year", "days"),
+    f"{NOT_A_DAY}.day_zero": (),
+    f"{NOT_A_DAY}.year_months": (),
+    f"{NOT_A_DAY}_fix": (),
 }
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -273,15 +287,37 @@ def _date(row: int, name: str, text: str | None, problems: list[Problem]) -> dt.
     if text is None:
         return None
     iso, day_first = _ISO.match(text), _DAY_FIRST.match(text)
+    if iso is not None:
+        year, month, day = int(iso[1]), int(iso[2]), int(iso[3])
+    elif day_first is not None:  # Indonesian order: day, month, year
+        year, month, day = int(day_first[3]), int(day_first[2]), int(day_first[1])
+    else:
+        problems.append(Problem(row, name, "value_wrong_form", {"form": DATE_FORM}))
+        return None
     try:
-        if iso is not None:
-            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
-        if day_first is not None:  # Indonesian order: day, month, year
-            return dt.date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
-    except ValueError:
-        pass
-    problems.append(Problem(row, name, "value_wrong_form", {"form": DATE_FORM}))
-    return None
+        return dt.date(year, month, day)
+    except ValueError:  # in an accepted form, but no day of the calendar (only these rows)
+        problems.append(_not_a_day(row, name, year, month, day))
+        return None
+
+
+def _not_a_day(row: int, name: str, year: int, month: int, day: int) -> Problem:
+    """A date written in an accepted form that names no day: 31/02/2026, 00/01/2026, month 13.
+    A year the calendar cannot hold (0000) is read as not a date at all."""
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return Problem(row, name, "value_wrong_form", {"form": DATE_FORM})
+    if not 1 <= month <= 12:
+        date = {"code": f"{NOT_A_DAY}.date_month_number", "day": day, "month_number": month}
+        why: dict[str, object] = {"code": f"{NOT_A_DAY}.year_months"}
+    else:
+        date = {"code": f"{NOT_A_DAY}.date", "day": day, "month": month}
+        days = calendar.monthrange(year, month)[1]
+        why = (
+            {"code": f"{NOT_A_DAY}.day_zero"}
+            if day < 1
+            else {"code": f"{NOT_A_DAY}.month_days", "month": month, "year": year, "days": days}
+        )
+    return Problem(row, name, NOT_A_DAY, {"date": {**date, "year": year}, "why": why})
 
 
 def _duplicates(seen: Mapping[str, Sequence[int]]) -> list[Problem]:

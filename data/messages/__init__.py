@@ -4,13 +4,13 @@ Domain code says what happened as a code and its parameters (`quota_too_tight`, 
 remaining, limiting}`); `render` words it from one catalog per language (`catalog_en`,
 `catalog_id`). Parameters are formatted per language, by name: numbers with Babel (`1.000` in
 Bahasa, `1,000` in English), money with two decimals, shares as percents, province and sector codes
-as their names from the reference data; shares side by side in one message that differ but would
-read the same get more decimals (`format_percents`). A parameter that is a mapping, or a list of
-mappings, is rendered item by item with the entry its `code` names, else the catalog entry
-`<code>.<parameter>` (an `invalid_list` names its reason this way). Every layer (data, models,
-allocation, training, service) can reach this module; each declares the codes it emits in a
-`*_CODES` registry (code -> parameter names) that `tests/service/test_message_catalogs.py` walks
-against both catalogs.
+as their names from the reference data, a `month` as its name (Februari, February); shares side
+by side in one message that differ but would read the same get more decimals (`format_percents`).
+A parameter that is a mapping, or a list of mappings, is rendered item by item with the entry its
+`code` names, else the catalog entry `<code>.<parameter>` (an `invalid_list` names its reason
+this way). Every layer (data, models, allocation, training, service) can reach this module; each
+declares the codes it emits in a `*_CODES` registry (code -> parameter names) that
+`tests/service/test_message_catalogs.py` walks against both catalogs.
 """
 
 from __future__ import annotations
@@ -27,14 +27,17 @@ import numpy.typing as npt
 from babel.numbers import format_decimal
 
 from data.messages.catalog_en import MESSAGES as EN
+from data.messages.catalog_en import MONTHS as MONTHS_EN
 from data.messages.catalog_id import FORMS as FORMS_ID
 from data.messages.catalog_id import MESSAGES as ID
+from data.messages.catalog_id import MONTHS as MONTHS_ID
 
 Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
 CATALOGS: dict[Language, Mapping[str, str]] = {"en": EN, "id": ID}
 LOCALES: dict[Language, str] = {"id": "id_ID", "en": "en"}
 CONJUNCTION: dict[Language, str] = {"id": "dan", "en": "and"}
+MONTHS: dict[Language, tuple[str, ...]] = {"en": MONTHS_EN, "id": MONTHS_ID}
 
 # Parameters formatted by name (any other number: grouped, up to three decimals).
 MONEY_PARAMS = frozenset({"budget", "cost", "cheapest_cost", "leftover", "spent", "limit_money"})
@@ -56,6 +59,10 @@ ISLAND_NAMES_EN = {
 ID_PARAMS = frozenset(
     {"list_id", "msme_id", "text", "check", "column", "suffix", "row", "rows", "seed"}
 )
+# A date's parts, in words: the month by its name (2 -> February, Februari), the others as
+# written (2026, not 2,026).
+MONTH_PARAMS = frozenset({"month"})
+DATE_PART_PARAMS = frozenset({"day", "month_number", "year"})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -169,6 +176,10 @@ def format_param(
         return and_list(shown, language) if name in AND_LIST_PARAMS else ", ".join(shown)
     if isinstance(value, bool):
         return str(value).lower()
+    if name in MONTH_PARAMS and isinstance(value, int) and 1 <= value <= len(MONTHS[language]):
+        return MONTHS[language][value - 1]
+    if name in DATE_PART_PARAMS and isinstance(value, int):
+        return str(value)
     if isinstance(value, int | float):
         return _number(name, float(value) if isinstance(value, float) else value, language)
     text = str(value)

@@ -5,6 +5,22 @@ Row-level validation reasons read after "value <cell>", as `data.validation.Prob
 
 from __future__ import annotations
 
+# Month names, January first, for a `month` parameter (`data.messages.format_param`).
+MONTHS: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
 MESSAGES: dict[str, str] = {
     # --- data.validation: cells (after "value") -------------------------------------------------
     "value_missing": "is missing (this column needs a value)",
@@ -36,6 +52,16 @@ MESSAGES: dict[str, str] = {
         "holds a control character (tab, line break or another invisible character); remove it"
     ),
     "value_wrong_form": "does not match the expected form ({form})",
+    # data.outcomes_file: a date in an accepted form that names no day of the calendar
+    "value_date_not_a_day": "names {date}, a day that does not exist: {why}",
+    "value_date_not_a_day.date": "{day} {month} {year}",
+    "value_date_not_a_day.date_month_number": "day {day} of month {month_number} of {year}",
+    "value_date_not_a_day.month_days": "{month} {year} has {days} days",
+    "value_date_not_a_day.day_zero": "the days of a month are counted from 1",
+    "value_date_not_a_day.year_months": "a year has 12 months",
+    "value_date_not_a_day_fix": (
+        "Write a day that exists on the calendar, like 27/02/2026 or 2026-02-27."
+    ),
     "value_not_allowed": "is not an allowed value (allowed: {allowed})",
     "value_out_of_range": "is out of range {minimum}–{maximum}",
     "file_problems_more": "and {count} more problems of the whole file",

@@ -11,6 +11,22 @@ FORMS: dict[str, str] = {
     "YYYY-MM, like 2024-07": "TTTT-BB, mis. 2024-07",
 }
 
+# Nama bulan, Januari lebih dulu, untuk parameter `month` (`data.messages.format_param`).
+MONTHS: tuple[str, ...] = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
 MESSAGES: dict[str, str] = {
     # --- data.validation: sel (setelah "nilai") --------------------------------------------------
     "value_missing": "kosong (kolom ini wajib diisi)",
@@ -42,6 +58,16 @@ MESSAGES: dict[str, str] = {
         "berisi karakter kontrol (tab, pindah baris, atau karakter tak terlihat lain); hapus"
     ),
     "value_wrong_form": "tidak sesuai bentuk yang diharapkan ({form})",
+    # data.outcomes_file: tanggal berbentuk benar yang tidak ada di kalender
+    "value_date_not_a_day": "menyebut {date}, tanggal yang tidak ada: {why}",
+    "value_date_not_a_day.date": "{day} {month} {year}",
+    "value_date_not_a_day.date_month_number": "tanggal {day} bulan ke-{month_number} tahun {year}",
+    "value_date_not_a_day.month_days": "{month} {year} hanya {days} hari",
+    "value_date_not_a_day.day_zero": "tanggal dalam sebulan dimulai dari 1",
+    "value_date_not_a_day.year_months": "setahun hanya 12 bulan",
+    "value_date_not_a_day_fix": (
+        "Tulis tanggal yang ada di kalender, misalnya 27/02/2026 atau 2026-02-27."
+    ),
     "value_not_allowed": "tidak diizinkan (yang diizinkan: {allowed})",
     "value_out_of_range": "di luar rentang {minimum}–{maximum}",
     "file_problems_more": "dan {count} masalah lain pada seluruh berkas",

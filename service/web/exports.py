@@ -363,6 +363,14 @@ def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime)
     rows: list[tuple[str, object, str]] = []
     if mark is not None:
         rows.append((h("export.status"), mark, h("export.status_preview_note")))
+    if result.list_id:  # a recorded list's number, inside the file too (a file may be renamed)
+        rows.append(
+            (
+                h("export.list_number"),
+                result.list_id[:8],
+                h("export.list_number_note", id=result.list_id),
+            )
+        )
     rows += [
         (h("export.made"), made.strftime("%Y-%m-%d %H:%M") + " WIB", ""),
         (h("export.model"), model, ""),

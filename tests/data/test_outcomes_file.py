@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from data.io import ReadInfo
+from data.messages import Language, render
 from data.outcomes_file import parse_outcomes
+from data.validation import Problem
 
 
 def _frame(rows: list[list[str]], header: list[str]) -> pd.DataFrame:
@@ -50,7 +53,7 @@ def test_every_row_problem_is_named_and_no_row_is_kept() -> None:
     found = {(p.row, p.column, p.code) for p in parsed.problems}
     assert found == {
         (2, "mentored", "value_not_boolean"),
-        (2, "observed_on", "value_wrong_form"),
+        (2, "observed_on", "value_date_not_a_day"),  # 30 February
         (3, "msme_id", "value_missing"),
         (4, "msme_id", "value_duplicate_of_row"),
     }
@@ -125,3 +128,98 @@ def test_a_file_with_title_rows_keeps_its_header_row_for_the_fix() -> None:
     assert parsed.header_row == 4
     assert {p.code for p in parsed.problems} == {"column_missing"}
     assert parse_outcomes(frame).header_row == 1
+
+
+def _date_problems(dates: list[str]) -> list[Problem]:
+    rows = [[f"U-{index}", "ya", "tidak", date] for index, date in enumerate(dates)]
+    parsed = parse_outcomes(_frame(rows, ["id_umkm", "didampingi", "go_digital", "tanggal"]))
+    return list(parsed.problems)
+
+
+def _reason(problem: Problem, language: Language) -> str:
+    """As a reader words it: after "value" / "nilai"."""
+    reason = render(problem.code, problem.params, language)
+    return render("cell_value", {"reason": reason}, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "bahasa"),
+    [
+        (
+            "31/02/2026",
+            "value names 31 February 2026, a day that does not exist: February 2026 has 28 days",
+            "nilai menyebut 31 Februari 2026, tanggal yang tidak ada: Februari 2026 hanya 28 hari",
+        ),
+        (
+            "29/02/2025",
+            "value names 29 February 2025, a day that does not exist: February 2025 has 28 days",
+            "nilai menyebut 29 Februari 2025, tanggal yang tidak ada: Februari 2025 hanya 28 hari",
+        ),
+        (
+            "31/04/2026",
+            "value names 31 April 2026, a day that does not exist: April 2026 has 30 days",
+            "nilai menyebut 31 April 2026, tanggal yang tidak ada: April 2026 hanya 30 hari",
+        ),
+        (
+            "2026-02-30",
+            "value names 30 February 2026, a day that does not exist: February 2026 has 28 days",
+            "nilai menyebut 30 Februari 2026, tanggal yang tidak ada: Februari 2026 hanya 28 hari",
+        ),
+        (
+            "00/01/2026",
+            "value names 0 January 2026, a day that does not exist: the days of a month are "
+            "counted from 1",
+            "nilai menyebut 0 Januari 2026, tanggal yang tidak ada: tanggal dalam sebulan dimulai "
+            "dari 1",
+        ),
+        (
+            "15-13-2026",
+            "value names day 15 of month 13 of 2026, a day that does not exist: a year has 12 "
+            "months",
+            "nilai menyebut tanggal 15 bulan ke-13 tahun 2026, tanggal yang tidak ada: setahun "
+            "hanya 12 bulan",
+        ),
+    ],
+)
+def test_a_date_in_an_accepted_form_that_names_no_day_says_so(
+    text: str, english: str, bahasa: str
+) -> None:
+    """The audit's 31/02/2026 is written as the help asks: it is the day that does not exist,
+    not the form that is wrong."""
+    (problem,) = _date_problems(["27/02/2026", text])
+    assert (problem.row, problem.column, problem.code) == (3, "observed_on", "value_date_not_a_day")
+    assert _reason(problem, "en") == english
+    assert _reason(problem, "id") == bahasa
+    assert render("value_date_not_a_day_fix", {}, "en").startswith("Write a day that exists")
+    assert render("value_date_not_a_day_fix", {}, "id").startswith(
+        "Tulis tanggal yang ada di kalender"
+    )
+
+
+def test_29_february_of_a_leap_year_is_a_day() -> None:
+    rows = [["U-1", "ya", "tidak", "29/02/2024"], ["U-2", "ya", "tidak", "2024-02-29"]]
+    parsed = parse_outcomes(_frame(rows, ["id_umkm", "didampingi", "go_digital", "tanggal"]))
+    assert parsed.problems == ()
+    assert [row.observed_on for row in parsed.rows] == [dt.date(2024, 2, 29)] * 2
+
+
+@pytest.mark.parametrize("text", ["mungkin", "31-31-31", "31/02/26", "01/01/0000"])
+def test_a_text_in_no_accepted_form_keeps_the_wrong_form_message(text: str) -> None:
+    (problem,) = _date_problems([text])
+    assert problem.code == "value_wrong_form"
+    assert _reason(problem, "en") == (
+        "value does not match the expected form (27/02/2026, 2026-02-27)"
+    )
+    assert _reason(problem, "id") == (
+        "nilai tidak sesuai bentuk yang diharapkan (27/02/2026, 2026-02-27)"
+    )
+
+
+def test_a_day_that_does_not_exist_in_mentored_on_is_named_in_its_column() -> None:
+    rows = [["U-1", "ya", "tidak", "2026-03-01", "31/04/2026"]]
+    header = ["id_umkm", "didampingi", "go_digital", "tanggal", "tanggal_pendampingan"]
+    parsed = parse_outcomes(_frame(rows, header))
+    assert [(p.row, p.column, p.code) for p in parsed.problems] == [
+        (2, "mentored_on", "value_date_not_a_day")
+    ]
+    assert parsed.sound_rows == ()

@@ -201,6 +201,35 @@ def test_repeated_problems_are_grouped_and_downloadable(
     assert workbook.suffix == ".xlsx"
 
 
+def test_a_refused_file_reads_as_cards_on_a_phone(
+    phone_page: Page, live_server: LiveServer, registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    """On a 390 px screen a refused file's problems (the same markup for candidates and
+    outcomes) are cards, each value after its column's name: the fix is not cut off."""
+    from data.contract import PROFILE_COLUMNS
+    from data.io import write_table
+
+    page = phone_page
+    frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(30)
+    broken = frame.astype(object).copy()
+    broken["owner_age"] = 130
+    path = write_table(broken, tmp_path / "umur_salah_ponsel.csv")
+    enter_key(page, live_server.key)
+    _build(page, path, "5", wait_for=ERROR_BOX)
+
+    _no_page_overflow(page)
+    for table in ("problem-groups", "problems"):
+        wrap = page.evaluate(
+            f"(() => {{ const box = document.getElementById('{table}').parentElement;"
+            " return [box.scrollWidth, box.clientWidth]; })()"
+        )
+        assert wrap[0] <= wrap[1], (table, wrap)
+    fix = page.locator("#problems tbody tr").first.locator("td").nth(3)
+    assert fix.get_attribute("data-label") == "Cara memperbaiki"
+    box = fix.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE_WIDTH, box
+
+
 def test_filters_search_and_paging(
     page: Page, live_server: LiveServer, candidate_files: dict[str, Path]
 ) -> None:

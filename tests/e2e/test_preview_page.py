@@ -215,6 +215,31 @@ def test_the_same_upload_issued_after_a_reload_shows_the_list_already_issued(
     assert len(keys) == 3 and keys[2] != keys[0]
 
 
+def test_a_preview_of_an_upload_issued_before_says_the_list_shown_is_not_the_preview(
+    page: Page, live_server: LiveServer, registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    """Issued once, previewed again (a new draw), then "Issue this list": the server answers the
+    list issued before, and the page says it is not the preview, and how to record the preview."""
+    file = _candidates(registered_model, tmp_path, "kandidat_pratinjau_ulang.csv")
+    enter_key(page, live_server.key)
+    upload(page, file, SLOTS)
+    [issued] = _recorded(live_server, file.name)
+    _preview(page, file, SLOTS)
+    previewed = _shown(page)
+
+    page.click("#issue-preview")
+    page.locator("#repeat-notice:not([hidden])").wait_for(timeout=RESULT_TIMEOUT_MS)
+    notice = page.inner_text("#repeat-notice")
+    assert "bukan pratinjau Anda" in notice and issued["list_id"][:8] in notice, notice
+    assert _recorded(live_server, file.name) == [issued]
+
+    page.click("#issue-new")  # the preview recorded, as it was shown
+    page.locator("#repeat-notice").wait_for(state="hidden", timeout=RESULT_TIMEOUT_MS)
+    page.locator("#submit:not([disabled])").wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
+    assert len(_recorded(live_server, file.name)) == 2
+    assert _shown(page) == previewed
+
+
 def _fits(page: Page, selector: str) -> None:
     box = page.locator(selector).bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH, box
@@ -231,6 +256,9 @@ def test_on_a_phone_the_list_and_the_lists_issued_need_no_sideways_scrolling(
     page.click("#issue-preview")
     page.locator(f"{ISSUED_ROWS} button.issued-open").first.wait_for(timeout=RESULT_TIMEOUT_MS)
     page.locator("#list tbody td.id-cell").first.wait_for()
+    # The lists issued are drawn again as their answer comes: let the page settle first, or a
+    # row may be replaced under the test's hand.
+    page.wait_for_load_state("networkidle")
 
     sizes = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"

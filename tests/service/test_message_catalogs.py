@@ -14,6 +14,7 @@ from data.console import CONSOLE_CODES
 from data.limits import FILE_CODES, LimitCode
 from data.messages import CATALOGS, LANGUAGES, placeholders, render
 from data.numbers import NumberErrorCode
+from data.outcomes_file import OUTCOMES_FILE_CODES
 from data.store import errors as store_errors
 from data.store.errors import (
     INVALID_LIST_REASON_CODES,
@@ -41,6 +42,7 @@ from training.cli import EVALUATE_POLICY_CODES
 _LIMIT_PARAMS = ("found", "limit")
 CODES: dict[str, tuple[str, ...]] = {
     **VALIDATION_CODES,
+    **OUTCOMES_FILE_CODES,
     **dict.fromkeys(get_args(LimitCode), _LIMIT_PARAMS),
     **FILE_CODES,
     "number_empty": (),
@@ -87,6 +89,7 @@ COGNATES = {
     "min_share_reserved.shares",
     "shares_exceed_list.needed",
     "model_no_alias.aliases",
+    "value_date_not_a_day.date",  # 31 February 2026, 31 Februari 2026: the month is named apart
 }
 
 

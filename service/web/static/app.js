@@ -717,7 +717,12 @@
     const shown = Boolean(repeat && state.result && state.result.list_id === repeat.listId);
     $("repeat-notice").hidden = !shown;
     if (shown) {
-      $("repeat-text").textContent = t("repeat.text", { date: fmtDate(repeat.issuedAt), id: shortId(repeat.listId) });
+      // Issued from a preview, the list answered again is the earlier one, not the preview on
+      // screen a moment ago (its draw differs): say so, and how to record the preview instead.
+      const sent = repeat.request ? repeat.request.sent : null;
+      const fromPreview = Boolean(sent && sent.exploration_seed !== undefined && repeat.request.options.exploration_seed === undefined);
+      const key = fromPreview ? "repeat.text_preview" : "repeat.text";
+      $("repeat-text").textContent = t(key, { date: fmtDate(repeat.issuedAt), id: shortId(repeat.listId) });
     }
   }
 
@@ -864,6 +869,7 @@
       tbody.append(tr);
     }
     table.hidden = problems.length === 0;
+    labelProblemCells(table);
     renderProblemGroups(prefix, groups, problems.length);
     const more = problems.length - MAX_PROBLEMS_SHOWN;
     $(`${prefix}problems-more`).hidden = more <= 0;
@@ -885,6 +891,16 @@
       tr.append(cell(group.column ?? "–"), cell(group.reason), cell(fmtInt(group.count), "num"),
         cell(rows), cell(group.fix ?? ""));
       tbody.append(tr);
+    }
+    labelProblemCells($(`${prefix}problem-groups`));
+  }
+
+  // Each cell of a problems table carries its column's name (`data-label`): on a phone the
+  // table reads as cards, one per problem, each value after its name (app.css).
+  function labelProblemCells(table) {
+    const names = [...table.tHead.rows[0].cells].map((th) => th.textContent.trim());
+    for (const row of table.tBodies[0].rows) {
+      [...row.cells].forEach((td, index) => { td.dataset.label = names[index] || ""; });
     }
   }
 

@@ -349,8 +349,10 @@ def test_an_outcomes_file_names_its_own_problems_unknown_msmes_and_wrong_dates_a
     assert "ZZZ999" in problems[(5, "id_umkm")]["reason"]
     assert "2030-01-01" in problems[(6, "tanggal")]["reason"]  # in the future
     impossible = problems[(4, "tanggal")]
-    # The forms the reader takes, as the section's help shows them, and the help to turn to.
-    assert "27/02/2026, 2026-02-27" in impossible["reason"]
+    # A day that does not exist is said as such (not as a wrong form); the fix shows the forms
+    # the reader takes, as the section's help does, and the help to turn to.
+    words = {"id": "Februari 2026 hanya 28 hari", "en": "February 2026 has 28 days"}[language]
+    assert words in impossible["reason"], impossible["reason"]
     assert "27/02/2026" in impossible["fix"] and section in impossible["fix"]
     assert "bagian 1" not in impossible["fix"] and "part 1" not in impossible["fix"]
     issued = client.get(f"/v1/lists/{made['list_id']}", headers=AUTH).json()

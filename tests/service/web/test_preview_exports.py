@@ -110,6 +110,10 @@ def test_a_recorded_lists_files_carry_no_mark(client: TestClient, issued: dict[s
         texts = {str(value) for rows in cells.values() for row in rows for value in row}
         assert not texts & (marks | statuses)
         assert not any(headers.values())
+        # Its number is inside the file too (a renamed file still names its list).
+        summary = cells[list(cells)[2]]
+        assert summary[0][:2] == [message("id", "export.list_number"), list_id[:8]]
+        assert list_id in summary[0][2]
     for part in ("selected", "not_selected"):
         exported = _export(client, issued, format="csv", part=part)
         table = pd.read_csv(io.BytesIO(exported.content), encoding="utf-8-sig")
