@@ -392,6 +392,19 @@ def test_the_draw_is_a_simple_random_sample() -> None:
     assert all(abs(member[i] / draws - 0.4) < 0.03 for i in range(2, 7))
 
 
+def test_a_constraint_not_the_uplift_says_why_above_a_last_pick_of_no_benefit() -> None:
+    """Found by a random property run: without `only_beneficial` the list fills with an MSME of
+    uplift -0.05 (the only one the budget affords); one of uplift 0 is left off by its cost, not
+    by its uplift (the model preferred it), so its reason is the budget."""
+    candidates = frame([{"uplift": 0.0, "cost": 2.0}, {"uplift": -0.05, "cost": 0.5}])
+    request = AllocationRequest(capacity=1, budget=1.0, exploration_share=0.2, exploration_seed=0)
+    result = allocate(candidates, request)
+    assert result.reasons.cutoff == pytest.approx(-0.05)
+    assert list(result.selected["msme_id"]) == ["M001"]
+    assert list(result.not_selected["reason_code"]) == ["over_budget"]
+    assert_reasons_true(result)
+
+
 @st.composite
 def explored_instances(draw_: st.DrawFn) -> tuple[pd.DataFrame, AllocationRequest]:
     candidates, request = draw_(instances())
@@ -450,7 +463,8 @@ def test_property_constraints_hold_and_every_possible_draw_keeps_them(
 def assert_reasons_true(result: AllocationResult) -> None:
     """Each left-out MSME's reason says why the model did not pick it: below the cutoff only
     when its uplift is positive and not above the model's last pick, no benefit only when its
-    uplift is not positive, a constraint only when a lower-uplift MSME took the slot."""
+    uplift is not positive, a constraint only when a lower-uplift MSME took the slot (even one
+    of no benefit: then the constraint, not the uplift, is the reason)."""
     cutoff = result.reasons.cutoff
     for code, uplift in zip(
         result.not_selected["reason_code"], result.not_selected["uplift"], strict=True
@@ -463,7 +477,13 @@ def assert_reasons_true(result: AllocationResult) -> None:
             assert cutoff is None or uplift > cutoff
         elif code == "not_drawn":
             assert cutoff is None
-        if cutoff is not None and uplift <= 0 and code not in ("already_digital", "missing_uplift"):
+        # Not above the model's last pick and no benefit: nothing but the uplift kept it off. Above
+        # a last pick of no benefit (the list filled without `only_beneficial`), a constraint did.
+        if (
+            cutoff is not None
+            and uplift <= min(0.0, cutoff)
+            and code not in ("already_digital", "missing_uplift")
+        ):
             assert code == "not_beneficial"
 
 
