@@ -44,8 +44,10 @@ lint: $(UV)
 typecheck: $(UV)
 	$(UV) run mypy
 
+# One pytest worker per core (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
 unit: $(UV)
-	$(UV) run pytest -m "slow or not slow"
+	$(UV) run pytest -m "slow or not slow" -n $(PYTEST_WORKERS)
 
 ## The documentation site (docs/, mkdocs.yml) into site/; strict: a broken link or anchor fails.
 docs: $(UV)

@@ -479,6 +479,8 @@ def recorded_extra_columns(issued: IssuedListRecord) -> list[str]:
 OUTCOME_WARNING_CODES: dict[str, tuple[str, ...]] = {
     "warning_mentored_not_selected": ("count", "list_number"),
     "warning_mentored_not_selected_one": ("count", "list_number"),
+    "warning_mentored_not_selected_checked": ("count", "list_number"),
+    "warning_mentored_not_selected_checked_one": ("count", "list_number"),
 }
 LIST_NUMBER_LENGTH = 8  # a list's number as people read it: the first characters of its id
 
@@ -530,12 +532,16 @@ def outcome_positions(body: OutcomesRequest) -> dict[tuple[str, str], int]:
     return positions
 
 
-def mentored_not_selected_warnings(counts: Mapping[str, int], language: Language) -> list[str]:
+def mentored_not_selected_warnings(
+    counts: Mapping[str, int], language: Language, *, checked: bool = False
+) -> list[str]:
     """One warning per list with outcomes that say mentored for MSMEs it did not select, naming
-    the list by its number and saying how many."""
+    the list by its number and saying how many; `checked`: a check that recorded nothing (they
+    would be recorded)."""
+    code = "warning_mentored_not_selected" + ("_checked" if checked else "")
     return [
         render(
-            "warning_mentored_not_selected_one" if count == 1 else "warning_mentored_not_selected",
+            f"{code}_one" if count == 1 else code,
             {"count": count, "list_number": list_number(list_id)},
             language,
         )

@@ -4,8 +4,10 @@ Domain code says what happened as a code and its parameters (`quota_too_tight`, 
 remaining, limiting}`); `render` words it from one catalog per language (`catalog_en`,
 `catalog_id`). Parameters are formatted per language, by name: numbers with Babel (`1.000` in
 Bahasa, `1,000` in English), money with two decimals, shares as percents, province and sector codes
-as their names from the reference data, a `month` as its name (Februari, February); shares side
-by side in one message that differ but would read the same get more decimals (`format_percents`).
+as their names from the reference data, a `month` as its name (Februari, February), a date as a
+manager reads it (`format_date`: 10 Januari 2026, 10 January 2026), the yes/no spellings a column
+takes (`accepted`) with the language's own first (ya/tidak, yes/no); shares side by side in one
+message that differ but would read the same get more decimals (`format_percents`).
 A parameter that is a mapping, or a list of mappings, is rendered item by item with the entry its
 `code` names, else the catalog entry `<code>.<parameter>` (an `invalid_list` names its reason
 this way). Every layer (data, models, allocation, training, service) can reach this module; each
@@ -15,6 +17,7 @@ declares the codes it emits in a `*_CODES` registry (code -> parameter names) th
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import string
@@ -63,6 +66,13 @@ ID_PARAMS = frozenset(
 # written (2026, not 2,026).
 MONTH_PARAMS = frozenset({"month"})
 DATE_PART_PARAMS = frozenset({"day", "month_number", "year"})
+# Whole dates, given as ISO text (`2026-01-10`, as the API's parameters keep them) or as dates,
+# and shown as `format_date` words them.
+DATE_PARAMS = frozenset({"date", "latest", "issued", "earliest", "observed_on", "mentored_on"})
+# The yes/no spellings a column takes ("true/false, 1/0, ya/tidak, ..."): the language's own
+# words first, as a manager writes them.
+YES_NO_PARAMS = frozenset({"accepted"})
+OWN_YES_NO: dict[Language, str] = {"id": "ya/tidak", "en": "yes/no"}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -180,6 +190,10 @@ def format_param(
         return MONTHS[language][value - 1]
     if name in DATE_PART_PARAMS and isinstance(value, int):
         return str(value)
+    if name in DATE_PARAMS and isinstance(value, str | dt.date):
+        return format_date(value, language)
+    if name in YES_NO_PARAMS and isinstance(value, str):
+        return own_yes_no_first(value, language)
     if isinstance(value, int | float):
         return _number(name, float(value) if isinstance(value, float) else value, language)
     text = str(value)
@@ -194,6 +208,28 @@ def format_param(
     if name == "island":
         return text.replace("-", "–") if language == "id" else ISLAND_NAMES_EN.get(text, text)
     return text
+
+
+def format_date(day: dt.date | str, language: Language) -> str:
+    """A date as a manager reads it, the month by its name so day and month cannot be swapped:
+    10 Januari 2026, 10 January 2026. ISO text (`2026-01-10`) is read first; other text is
+    shown as it is."""
+    if isinstance(day, str):
+        try:
+            return format_date(dt.date.fromisoformat(day), language)
+        except ValueError:
+            return day
+    return f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"
+
+
+def own_yes_no_first(spellings: str, language: Language) -> str:
+    """Comma-separated yes/no spellings with the language's own pair first: `ya/tidak, true/
+    false, 1/0, ...` in Bahasa, `yes/no, true/false, ...` in English."""
+    listed = spellings.split(", ")
+    own = OWN_YES_NO[language]
+    if own not in listed:
+        return spellings
+    return ", ".join([own, *(pair for pair in listed if pair != own)])
 
 
 def _render_item(item: object, default_code: str, language: Language) -> str:
@@ -286,6 +322,7 @@ __all__ = [
     "LANGUAGES",
     "Language",
     "and_list",
+    "format_date",
     "format_param",
     "format_percents",
     "has_message",

@@ -36,8 +36,8 @@ MESSAGES: dict[str, str] = {
         "only, like 1,500,000 or 2.5)"
     ),
     "value_boolean_ambiguous_t": (
-        "is T, which this column does not explain: T is read as true beside F (T/F) and as no "
-        "(tidak) beside Y (Y/T); write ya/tidak or true/false"
+        "is T, which this column does not explain: T is read as yes beside F (T/F) and as no "
+        "(tidak) beside Y (Y/T); write yes/no, ya/tidak or true/false"
     ),
     "value_not_boolean": "is not a boolean (accepted, any case: {accepted})",
     "value_not_province": (
@@ -231,7 +231,9 @@ MESSAGES: dict[str, str] = {
     "field_not_date": "{field} must be a date written YYYY-MM-DD, like 2025-03-01",
     "field_invalid": "{field} is not valid",
     "field_not_province": "{field} is not one of the 38 province codes (11 to 96)",
-    "field_not_contract_boolean": "{field} must be true or false (or ya/tidak, 1/0 as text)",
+    "field_not_contract_boolean": (
+        "{field} must be yes or no: yes/no, ya/tidak or 1/0 as text, or true/false"
+    ),
     "field_share_value": (
         "{field}: value is not one of the {column} values; use one of: {expected}"
     ),
@@ -416,6 +418,16 @@ MESSAGES: dict[str, str] = {
         "was recorded (substitutions happen), but check that it belongs to this list: outcomes "
         "of another list often look like this."
     ),
+    "warning_mentored_not_selected_checked_one": (
+        "{count} outcome says mentored for an MSME that list {list_number} did not select. It "
+        "would be recorded (substitutions happen), but check that it belongs to this list: "
+        "outcomes of another list often look like this."
+    ),
+    "warning_mentored_not_selected_checked": (
+        "{count} outcomes say mentored for MSMEs that list {list_number} did not select. They "
+        "would be recorded (substitutions happen), but check that they belong to this list: "
+        "outcomes of another list often look like this."
+    ),
     "warning_mentored_not_selected": (
         "{count} outcomes say mentored for MSMEs that list {list_number} did not select. They "
         "were recorded (substitutions happen), but check that they belong to this list: "
@@ -517,8 +529,8 @@ MESSAGES: dict[str, str] = {
         "meet them: relax the minimum shares or the budget"
     ),
     "constraints_clash": (
-        "the constraints cannot all hold on a list of {slots} ({constraints}); it becomes "
-        "possible without any one of: {culprits}"
+        "the constraints cannot all hold on a list of {slots}: {constraints}; the list becomes "
+        "possible without any one of these: {culprits}"
     ),
     "constraints_clash_unnamed": (
         "the constraints cannot all hold together on a list of {slots}: {constraints}"
@@ -527,8 +539,8 @@ MESSAGES: dict[str, str] = {
     "constraint_share": "the minimum share of {value} ({fraction})",
     "constraint_budget": "the budget Rp {budget}",
     "exploration_crowds_out_share": (
-        "min_share {value} ({fraction}) needs {needed} of {slots} slots but exploration leaves "
-        "the model {model_slots}; lower {option}"
+        "the minimum share of {value} ({fraction}) needs {needed} of {slots} slots, but the "
+        "random draw leaves the model only {model_slots}; lower {option}"
     ),
     # --- umkm validate --lang: the framing of each line -----------------------------------------
     "cli_where_header": "header",
@@ -539,7 +551,7 @@ MESSAGES: dict[str, str] = {
     "feature_missing": "missing from the input (needed for feature {feature})",
     "feature_value_not_number": "value {text} is not a number",
     "feature_value_not_boolean": (
-        "value {text} is not a boolean (use true/false/1/0/ya/tidak, any case)"
+        "value {text} is not a boolean (use yes/no, true/false, 1/0 or ya/tidak, any case)"
     ),
     "feature_value_unknown_level": (
         "value {text} is not one of the levels the model knows ({levels})"
@@ -740,19 +752,21 @@ MESSAGES: dict[str, str] = {
         "total uplift"
     ),
     "note_exploration_none": (
-        "exploration share {fraction} of {slots} slots rounds to 0: no slot was drawn at random"
+        "the share of slots drawn at random, {fraction} of {slots} slots, rounds to 0: no slot "
+        "was drawn"
     ),
     "note_exploration_none_one": (
-        "exploration share {fraction} of {slots} slot rounds to 0: no slot was drawn at random"
+        "the share of slots drawn at random, {fraction} of {slots} slot, rounds to 0: no slot "
+        "was drawn"
     ),
     "note_exploration_short": (
-        "exploration: too few eligible MSMEs fit the quotas and budget for a draw, so all that "
+        "random draw: too few eligible MSMEs fit the quotas and budget for a draw, so all that "
         "fit are on the list with chance 1 (random slots: {asked}, filled: {pool}, left free: "
-        "{free}; seed {seed})"
+        "{free}; draw number {seed})"
     ),
     "note_exploration": (
-        "exploration: {asked} of the slots went at random to {asked} of {pool} eligible MSMEs the "
-        "model did not pick, each with chance {asked}/{pool} (seed {seed})"
+        "random draw: {asked} of the slots went at random to {asked} of {pool} eligible MSMEs the "
+        "model did not pick, each with chance {asked}/{pool} (draw number {seed})"
     ),
     # --- allocation: candidates that cannot be ranked --------------------------------------------
     "missing_column": "candidates lack column {column}",
@@ -792,9 +806,7 @@ MESSAGES: dict[str, str] = {
     "over_budget_with_constraints": (
         "the budget, together with the other constraints, left no slot for it (Rp {leftover} left)"
     ),
-    "not_drawn": (
-        "could have been drawn for an exploration slot, but was not ({drawn} of {pool} drawn)"
-    ),
+    "not_drawn": "could have been drawn for a random slot, but was not ({drawn} of {pool} drawn)",
     # --- service: reasons per MSME ----------------------------------------------------------------
     "reason_above_average": "{factor}: expected gain from mentoring above average",
     "reason_below_average": "{factor}: expected gain from mentoring below average",

@@ -42,8 +42,8 @@ MESSAGES: dict[str, str] = {
         "angka, mis. 1,500,000 atau 2.5)"
     ),
     "value_boolean_ambiguous_t": (
-        "berisi T, yang artinya tidak jelas di kolom ini: T dibaca benar (true) bila kolom juga "
-        "memakai F (T/F) dan tidak bila kolom juga memakai Y (Y/T); tulis ya/tidak atau true/false"
+        "berisi T, yang artinya tidak jelas di kolom ini: T dibaca ya bila kolom juga memakai F "
+        "(T/F) dan tidak bila kolom juga memakai Y (Y/T); tulis ya/tidak atau true/false"
     ),
     "value_not_boolean": "bukan ya/tidak (yang diterima, huruf besar/kecil bebas: {accepted})",
     "value_not_province": (
@@ -245,7 +245,9 @@ MESSAGES: dict[str, str] = {
     "field_not_date": "{field} harus tanggal berbentuk TTTT-BB-HH, mis. 2025-03-01",
     "field_invalid": "{field} tidak sah",
     "field_not_province": "{field} bukan salah satu dari 38 kode provinsi (11 sampai 96)",
-    "field_not_contract_boolean": "{field} harus true atau false (atau teks ya/tidak, 1/0)",
+    "field_not_contract_boolean": (
+        "{field} harus ya atau tidak: teks ya/tidak atau 1/0, atau true/false"
+    ),
     "field_share_value": "{field}: value bukan nilai {column}; pakai salah satu dari: {expected}",
     "field_share_value_not_province": (
         "{field}: value bukan kode provinsi; pakai salah satu dari 38 kode provinsi (11 sampai 96)"
@@ -288,7 +290,9 @@ MESSAGES: dict[str, str] = {
     "list_not_found": "tidak ada daftar pendampingan dengan id {list_id}",
     "invalid_list": "daftar tidak dicatat: {reason}",
     "invalid_list_no_msmes": "daftar memerlukan setidaknya satu UMKM",
-    "invalid_list_exploration_share": "porsi eksplorasi (exploration_share) harus antara 0 dan 1",
+    "invalid_list_exploration_share": (
+        "porsi slot yang diundi acak (exploration_share) harus antara 0 dan 1"
+    ),
     "invalid_list_msme_id_too_long": (
         "msme_id lebih panjang dari {limit} karakter ({count}): {msme_ids}"
     ),
@@ -297,7 +301,7 @@ MESSAGES: dict[str, str] = {
         "peluang terpilih (selection_probability) UMKM {msme_id} tidak antara 0 dan 1"
     ),
     "invalid_list_selected_by": (
-        "{msme_id}: UMKM terpilih harus menyebut caranya (model atau eksplorasi), dan UMKM yang "
+        "{msme_id}: UMKM terpilih harus menyebut caranya (model atau undian acak), dan UMKM yang "
         "tidak terpilih tidak menyebut apa pun"
     ),
     "invalid_list_extra_columns": (
@@ -440,6 +444,16 @@ MESSAGES: dict[str, str] = {
         "Hasil tetap dicatat (penggantian peserta bisa terjadi), tetapi periksa apakah hasil ini "
         "memang milik daftar ini: hasil dari daftar lain sering terlihat seperti ini."
     ),
+    "warning_mentored_not_selected_checked_one": (
+        "{count} hasil menyatakan didampingi untuk UMKM yang tidak dipilih daftar {list_number}. "
+        "Hasil ini akan tetap dicatat (penggantian peserta bisa terjadi), tetapi periksa apakah "
+        "hasil ini memang milik daftar ini: hasil dari daftar lain sering terlihat seperti ini."
+    ),
+    "warning_mentored_not_selected_checked": (
+        "{count} hasil menyatakan didampingi untuk UMKM yang tidak dipilih daftar {list_number}. "
+        "Hasil ini akan tetap dicatat (penggantian peserta bisa terjadi), tetapi periksa apakah "
+        "hasil ini memang milik daftar ini: hasil dari daftar lain sering terlihat seperti ini."
+    ),
     "warning_mentored_not_selected": (
         "{count} hasil menyatakan didampingi untuk UMKM yang tidak dipilih daftar {list_number}. "
         "Hasil tetap dicatat (penggantian peserta bisa terjadi), tetapi periksa apakah hasil ini "
@@ -453,7 +467,7 @@ MESSAGES: dict[str, str] = {
         "belum ada hasil yang masuk untuk UMKM pilihan model: belum ada yang dapat diperkirakan"
     ),
     "value_status_no_exploration": (
-        "daftar ini tidak menyisihkan slot acak (porsi eksplorasi 0): slot pilihan model "
+        "daftar ini tidak menyisihkan slot untuk undian acak (porsinya 0): slot pilihan model "
         "ditampilkan, tetapi nilai pemilihan acak tidak dapat diperkirakan dari daftar ini"
     ),
     "value_status_no_explored_outcomes": (
@@ -471,12 +485,13 @@ MESSAGES: dict[str, str] = {
     "policy_no_lists": "belum ada daftar yang diterbitkan",
     "policy_counts": (
         "daftar {list_id}: {model_slots} slot pilihan model ({model_outcomes} hasil), "
-        "{explored_slots} slot acak ({explored_outcomes} hasil), {eligible} kandidat layak"
+        "{explored_slots} slot acak ({explored_outcomes} hasil), {eligible} kandidat yang "
+        "memenuhi syarat"
     ),
     "policy_counts_take_up": (
         "daftar {list_id}: {model_slots} slot pilihan model ({model_outcomes} hasil), "
-        "{explored_slots} slot acak ({explored_outcomes} hasil), {eligible} kandidat layak, "
-        "tingkat keikutsertaan {take_up}"
+        "{explored_slots} slot acak ({explored_outcomes} hasil), {eligible} kandidat yang "
+        "memenuhi syarat, tingkat keikutsertaan {take_up}"
     ),
     "policy_status": "daftar {list_id}: {note}",
     "policy_title": "UMKM go digital per slot, rentang {level}",
@@ -504,21 +519,21 @@ MESSAGES: dict[str, str] = {
     # --- allocation: batasan yang tidak dapat dipenuhi -------------------------------------------
     "quota_too_tight": (
         "batas provinsi hanya mengizinkan {possible} dari {asked} slot terisi, padahal masih ada "
-        "{remaining} kandidat layak lainnya; batas yang membatasi: {limiting}; naikkan batas itu "
-        "atau turunkan kapasitas menjadi {possible}"
+        "{remaining} kandidat lain yang memenuhi syarat; batas yang membatasi: {limiting}; naikkan "
+        "batas itu atau turunkan kapasitas menjadi {possible}"
     ),
     "quota_too_tight.limiting": "{province} ({quota} dari {candidates} kandidat)",
     "quota_leaves_no_slot": (
-        "batas 0 untuk {provinces} tidak menyisakan slot bagi {remaining} kandidat layak, dan "
-        "tidak ada kandidat lain; naikkan batas itu atau hapus"
+        "batas 0 untuk {provinces} tidak menyisakan slot bagi {remaining} kandidat yang memenuhi "
+        "syarat, dan tidak ada kandidat lain; naikkan batas itu atau hapus"
     ),
     "quotas_leave_no_slot": (
-        "batas 0 untuk {provinces} tidak menyisakan slot bagi {remaining} kandidat layak, dan "
-        "tidak ada kandidat lain; naikkan batas-batas itu atau hapus"
+        "batas 0 untuk {provinces} tidak menyisakan slot bagi {remaining} kandidat yang memenuhi "
+        "syarat, dan tidak ada kandidat lain; naikkan batas-batas itu atau hapus"
     ),
     "share_too_few_candidates": (
-        "porsi minimum {value} ({fraction}) membutuhkan {needed} dari {slots} slot, tetapi hanya "
-        "{available} kandidat layak yang {value}"
+        "porsi minimum {value} ({fraction}) membutuhkan {needed} dari {slots} slot, tetapi "
+        "kandidat {value} yang memenuhi syarat hanya {available}"
     ),
     "share_blocked_by_quotas": (
         "porsi minimum {value} ({fraction}) membutuhkan {needed} dari {slots} slot, tetapi batas "
@@ -531,12 +546,12 @@ MESSAGES: dict[str, str] = {
     "shares_exceed_list.needed": "{needed} ({value} {fraction})",
     "budget_too_small": (
         "anggaran Rp {budget} hanya cukup untuk {possible} dari {asked} slot ({asked} kandidat "
-        "layak termurah berbiaya Rp {cheapest_cost}); naikkan anggaran atau turunkan kapasitas "
-        "menjadi {possible}"
+        "termurah yang memenuhi syarat berbiaya Rp {cheapest_cost}); naikkan anggaran atau "
+        "turunkan kapasitas menjadi {possible}"
     ),
     "budget_pays_no_slot": (
-        "anggaran Rp {budget} tidak cukup untuk satu pun dari {asked} slot (kandidat layak "
-        "termurah berbiaya Rp {cheapest_cost}); naikkan anggaran"
+        "anggaran Rp {budget} tidak cukup untuk satu pun dari {asked} slot (kandidat termurah "
+        "yang memenuhi syarat berbiaya Rp {cheapest_cost}); naikkan anggaran"
     ),
     "budget_below_share": (
         "anggaran Rp {budget} tidak cukup untuk porsi minimum {value} ({fraction}): {needed} "
@@ -547,8 +562,8 @@ MESSAGES: dict[str, str] = {
         "longgarkan porsi minimum atau anggaran"
     ),
     "constraints_clash": (
-        "batasan tidak dapat dipenuhi bersamaan pada daftar {slots} slot ({constraints}); daftar "
-        "menjadi mungkin tanpa salah satu dari: {culprits}"
+        "batasan tidak dapat dipenuhi bersamaan pada daftar {slots} slot: {constraints}; daftar "
+        "dapat disusun bila salah satu dari batasan ini dihapus: {culprits}"
     ),
     "constraints_clash_unnamed": (
         "batasan tidak dapat dipenuhi bersamaan pada daftar {slots} slot: {constraints}"
@@ -558,8 +573,7 @@ MESSAGES: dict[str, str] = {
     "constraint_budget": "anggaran Rp {budget}",
     "exploration_crowds_out_share": (
         "porsi minimum {value} ({fraction}) membutuhkan {needed} dari {slots} slot, tetapi "
-        "eksplorasi hanya menyisakan {model_slots} slot untuk model; kecilkan porsi eksplorasi "
-        "({option})"
+        "undian acak hanya menyisakan {model_slots} slot untuk pilihan model; kecilkan {option}"
     ),
     # --- umkm validate --lang: bingkai tiap baris ------------------------------------------------
     "cli_where_header": "baris judul",
@@ -570,7 +584,7 @@ MESSAGES: dict[str, str] = {
     "feature_missing": "tidak ada di masukan (dibutuhkan untuk fitur {feature})",
     "feature_value_not_number": "nilai {text} bukan angka",
     "feature_value_not_boolean": (
-        "nilai {text} bukan ya/tidak (pakai true/false/1/0/ya/tidak, huruf besar/kecil bebas)"
+        "nilai {text} bukan ya/tidak (pakai ya/tidak, true/false atau 1/0, huruf besar/kecil bebas)"
     ),
     "feature_value_unknown_level": (
         "nilai {text} bukan salah satu kategori yang dikenal model ({levels})"
@@ -639,7 +653,7 @@ MESSAGES: dict[str, str] = {
     "summary_slots": "slot",
     "summary_filled": "terisi",
     "summary_candidates": "kandidat",
-    "summary_eligible": "layak",
+    "summary_eligible": "memenuhi syarat",
     "summary_expected_gain": "tambahan UMKM go digital yang diharapkan",
     "summary_random_gain": "pilihan acak berjumlah sama",
     "summary_success_rate": "perkiraan tingkat keberhasilan",
@@ -717,18 +731,20 @@ MESSAGES: dict[str, str] = {
     "prioritize_cost_invalid": "bukan angka >= 0",
     # --- allocation: batasan yang membentuk daftar, catatan ---------------------------------------
     "binding_capacity": (
-        "Kapasitas: semua {used} slot terisi, sementara {waiting} UMKM layak lainnya menunggu"
+        "Kapasitas: semua {used} slot terisi, sementara {waiting} UMKM lain yang memenuhi syarat "
+        "menunggu"
     ),
     "binding_capacity_one": (
-        "Kapasitas: {used} slot yang tersedia sudah terisi, sementara {waiting} UMKM layak "
-        "lainnya menunggu"
+        "Kapasitas: {used} slot yang tersedia sudah terisi, sementara {waiting} UMKM lain yang "
+        "memenuhi syarat menunggu"
     ),
     "binding_capacity_single": (
-        "Kapasitas: semua {used} slot terisi, sementara {waiting} UMKM layak lainnya menunggu"
+        "Kapasitas: semua {used} slot terisi, sementara {waiting} UMKM lain yang memenuhi syarat "
+        "menunggu"
     ),
     "binding_capacity_single_one": (
-        "Kapasitas: {used} slot yang tersedia sudah terisi, sementara {waiting} UMKM layak "
-        "lainnya menunggu"
+        "Kapasitas: {used} slot yang tersedia sudah terisi, sementara {waiting} UMKM lain yang "
+        "memenuhi syarat menunggu"
     ),
     "binding_quota": (
         "Batas {province}: {used} dari {limit} slot terpakai (tanpa batas akan mendapat "
@@ -760,26 +776,26 @@ MESSAGES: dict[str, str] = {
         "Anggaran: Rp {spent} dari Rp {budget} terpakai (tanpa batas anggaran: Rp {cost})"
     ),
     "note_shortfall": (
-        "Hanya {eligible} UMKM yang layak untuk {capacity} slot: semuanya masuk daftar dan {free} "
-        "slot tetap kosong."
+        "Hanya {eligible} UMKM yang memenuhi syarat untuk {capacity} slot: "
+        "semuanya masuk daftar dan {free} slot tetap kosong."
     ),
     "note_shortfall_one": (
-        "Hanya {eligible} UMKM yang layak untuk {capacity} slot: semuanya masuk daftar dan {free} "
-        "slot tetap kosong."
+        "Hanya {eligible} UMKM yang memenuhi syarat untuk {capacity} slot: "
+        "semuanya masuk daftar dan {free} slot tetap kosong."
     ),
     "note_shortfall_single": (
-        "Hanya {eligible} UMKM yang layak untuk {capacity} slot: UMKM itu masuk daftar dan {free} "
-        "slot tetap kosong."
+        "Hanya {eligible} UMKM yang memenuhi syarat untuk {capacity} slot: "
+        "UMKM itu masuk daftar dan {free} slot tetap kosong."
     ),
     "note_shortfall_single_one": (
-        "Hanya {eligible} UMKM yang layak untuk {capacity} slot: UMKM itu masuk daftar dan {free} "
-        "slot tetap kosong."
+        "Hanya {eligible} UMKM yang memenuhi syarat untuk {capacity} slot: "
+        "UMKM itu masuk daftar dan {free} slot tetap kosong."
     ),
     "note_shortfall_none": (
-        "Tidak ada UMKM yang layak untuk {capacity} slot: semua slot tetap kosong."
+        "Tidak ada UMKM yang memenuhi syarat untuk {capacity} slot: semua slot tetap kosong."
     ),
     "note_shortfall_none_one": (
-        "Tidak ada UMKM yang layak untuk {capacity} slot: slot itu tetap kosong."
+        "Tidak ada UMKM yang memenuhi syarat untuk {capacity} slot: slot itu tetap kosong."
     ),
     "note_not_beneficial": (
         "{count} UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); aktifkan "
@@ -794,21 +810,21 @@ MESSAGES: dict[str, str] = {
         "di bawah yang terbaik"
     ),
     "note_exploration_none": (
-        "Porsi eksplorasi {fraction} dari {slots} slot dibulatkan menjadi 0: tidak ada slot yang "
-        "diundi"
+        "Porsi slot yang diundi acak, {fraction} dari {slots} slot, dibulatkan menjadi 0: tidak "
+        "ada slot yang diundi"
     ),
     "note_exploration_none_one": (
-        "Porsi eksplorasi {fraction} dari {slots} slot dibulatkan menjadi 0: tidak ada slot yang "
-        "diundi"
+        "Porsi slot yang diundi acak, {fraction} dari {slots} slot, dibulatkan menjadi 0: tidak "
+        "ada slot yang diundi"
     ),
     "note_exploration_short": (
-        "Eksplorasi: terlalu sedikit UMKM layak yang sesuai batas provinsi dan anggaran untuk "
-        "diundi, sehingga semua yang sesuai masuk daftar dengan peluang 1 (slot acak: {asked}, "
-        "terisi: {pool}, kosong: {free}; seed {seed})"
+        "Undian acak: terlalu sedikit UMKM yang memenuhi syarat dan sesuai batas provinsi serta "
+        "anggaran untuk diundi, sehingga semua yang sesuai masuk daftar dengan peluang 1 (slot "
+        "acak: {asked}, terisi: {pool}, kosong: {free}; nomor undian {seed})"
     ),
     "note_exploration": (
-        "Eksplorasi: {asked} slot diundi di antara {pool} UMKM layak yang tidak dipilih model, "
-        "masing-masing dengan peluang {asked}/{pool} (seed {seed})"
+        "Undian acak: {asked} slot diundi di antara {pool} UMKM yang memenuhi syarat tetapi tidak "
+        "dipilih model, masing-masing dengan peluang {asked}/{pool} (nomor undian {seed})"
     ),
     # --- allocation: kandidat yang tidak dapat diperingkat ---------------------------------------
     "missing_column": "kandidat tidak memiliki kolom {column}",
@@ -857,7 +873,7 @@ MESSAGES: dict[str, str] = {
         "Anggaran, bersama batasan lainnya, tidak menyisakan slot untuknya (sisa Rp {leftover})"
     ),
     "not_drawn": (
-        "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi ({drawn} dari {pool} UMKM "
+        "Bisa terpilih untuk slot undian acak, tetapi tidak terundi ({drawn} dari {pool} UMKM "
         "terundi)"
     ),
     # --- service: alasan per UMKM ----------------------------------------------------------------

@@ -96,10 +96,21 @@ class ProgramStore:
         self.engine.dispose()
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session in one transaction: committed at the end, rolled back on error."""
-        with self._sessions.begin() as session:
-            yield session
+    def session(self, *, dry_run: bool = False) -> Iterator[Session]:
+        """A session in one transaction: committed at the end, rolled back on error. With
+        `dry_run` it is rolled back at the end too: what it wrote is flushed (the database
+        checks it as it would on commit), then undone."""
+        if not dry_run:
+            with self._sessions.begin() as session:
+                yield session
+            return
+        with self._sessions() as session:
+            transaction = session.begin()
+            try:
+                yield session
+                session.flush()
+            finally:
+                transaction.rollback()
 
     # ------------------------------------------------------------------ lists
 
@@ -276,6 +287,7 @@ class ProgramStore:
         today: date | None = None,
         request: RequestKey | None = None,
         answer: Callable[[OutcomeSummary], requests.Answer] | None = None,
+        dry_run: bool = False,
     ) -> OutcomeSummary:
         """Record outcomes all or nothing: new ones stored, repeats counted as unchanged, changes
         stored with the previous version kept. Unknown list or MSME ids refuse the whole batch
@@ -285,15 +297,21 @@ class ProgramStore:
         MSMEs their list did not select are recorded and counted by list. `request` (a key
         claimed with `data.store.requests.claim`) is answered in the same transaction with
         `answer(summary)`, for the same batch sent again to be answered alike and not applied
-        again."""
+        again.
+
+        `dry_run`: the batch is checked and written exactly as when recording, in a transaction
+        rolled back instead of committed: the same refusals, or the summary recording it would
+        give now, and nothing kept. A check answers no `request` (ValueError)."""
+        if dry_run and request is not None:
+            raise ValueError("a dry run records nothing: it cannot answer an Idempotency-Key")
         batch = _one_per_key(items)
         kept = None if request is None or answer is None else (request, answer)
         try:
-            return self._record_outcomes(batch, recorded_by, today, kept)
+            return self._record_outcomes(batch, recorded_by, today, kept, dry_run=dry_run)
         except IntegrityError:
             # Another writer stored one of these outcomes between our read and our write: the
             # second attempt sees it, and a repeat becomes "unchanged" as it should.
-            return self._record_outcomes(batch, recorded_by, today, kept)
+            return self._record_outcomes(batch, recorded_by, today, kept, dry_run=dry_run)
 
     def _record_outcomes(
         self,
@@ -301,10 +319,12 @@ class ProgramStore:
         recorded_by: str | None,
         today: date | None,
         kept: tuple[RequestKey, Callable[[OutcomeSummary], requests.Answer]] | None,
+        *,
+        dry_run: bool,
     ) -> OutcomeSummary:
         now = utc_now()
         statuses: dict[tuple[str, str], OutcomeStatus] = {}
-        with self.session() as session:
+        with self.session(dry_run=dry_run) as session:
             issued_on, selected = _refuse_unknown(session, batch)
             wrong_dates = date_problems(batch.values(), issued_on, today or now.date())
             if wrong_dates:

@@ -416,6 +416,7 @@ def record_outcomes_file(
     recorded_by: str,
     language: Language,
     request: RequestKey | None = None,
+    dry_run: bool = False,
 ) -> OutcomesUploadResponse:
     """Record the file's outcomes for `list_id`, all or nothing. A file is refused in one answer
     naming every problem with its row (column as the file heads it): its own (422), MSMEs not
@@ -423,7 +424,9 @@ def record_outcomes_file(
     right; a file whose columns are wrong, for its columns alone. An unknown list refuses it
     too (404). Outcomes that say mentored for MSMEs the list did not select are recorded, with
     a warning. `request`: the upload's claimed `Idempotency-Key`, answered with this answer in
-    the same transaction."""
+    the same transaction. `dry_run`: checked by the store as it records (`ProgramStore.
+    record_outcomes(dry_run=True)`), refused alike, answered with what recording would do, and
+    nothing recorded."""
     if parsed.problems:
         raise _refused(store, list_id, parsed, language)
     items = [
@@ -437,7 +440,7 @@ def record_outcomes_file(
 
     try:
         summary = store.record_outcomes(
-            items, recorded_by=recorded_by, request=request, answer=answer
+            items, recorded_by=recorded_by, request=request, answer=answer, dry_run=dry_run
         )
     except UnknownIdsError as error:
         if error.unknown_lists:
@@ -445,11 +448,17 @@ def record_outcomes_file(
         raise _refused(store, list_id, parsed, language) from None  # with the dates, if any
     except InvalidOutcomeDatesError as error:
         raise _wrong_dates(error, parsed, language) from None
-    return _outcomes_answer(summary, list_id, filename, len(parsed.rows), language)
+    return _outcomes_answer(summary, list_id, filename, len(parsed.rows), language, dry_run=dry_run)
 
 
 def _outcomes_answer(
-    summary: OutcomeSummary, list_id: str, filename: str, rows: int, language: Language
+    summary: OutcomeSummary,
+    list_id: str,
+    filename: str,
+    rows: int,
+    language: Language,
+    *,
+    dry_run: bool = False,
 ) -> OutcomesUploadResponse:
     stored = summary.stored.get(list_id, 0)
     return OutcomesUploadResponse(
@@ -462,14 +471,17 @@ def _outcomes_answer(
         outcomes=stored,
         message=message(
             language,
-            "outcomes.done",
+            "outcomes.checked" if dry_run else "outcomes.done",
             inserted=format_number(summary.created, language, 0),
             updated=format_number(summary.updated, language, 0),
             unchanged=format_number(summary.unchanged, language, 0),
             total=format_number(stored, language, 0),
         ),
         mentored_not_selected=sum(summary.mentored_not_selected.values()),
-        warnings=mentored_not_selected_warnings(summary.mentored_not_selected, language),
+        warnings=mentored_not_selected_warnings(
+            summary.mentored_not_selected, language, checked=dry_run
+        ),
+        dry_run=dry_run,
     )
 
 

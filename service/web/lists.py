@@ -324,8 +324,9 @@ def _refused(error: AllocationError, language: Language) -> UploadError:
     return UploadError(refusal.status, refusal.error, message(language, text_key), problems)
 
 
-# A list option an allocation problem names (`option`) -> the page's label of its field.
-OPTION_LABELS = {"exploration_share": "options.exploration"}
+# A list option an allocation problem names (`option`) -> the page's name of its field, as a
+# sentence says it ("kecilkan porsi slot yang diundi acak"; the form's label adds its unit).
+OPTION_LABELS = {"exploration_share": "options.exploration_name"}
 
 
 def _page_spelling(params: Mapping[str, object], language: Language) -> Mapping[str, object]:

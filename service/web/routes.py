@@ -741,7 +741,7 @@ async def get_list_export(  # noqa: PLR0917  (FastAPI passes dependencies by nam
 @_api.post(
     "/outcomes/upload",
     response_model=OutcomesUploadResponse,
-    summary="Record the outcomes of a list from a CSV or XLSX file (idempotent)",
+    summary="Record the outcomes of a list from a CSV or XLSX file (idempotent), or check it only",
     responses=OUTCOMES_UPLOAD_ERRORS | IDEMPOTENCY_RESPONSES,
 )
 async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
@@ -755,6 +755,14 @@ async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies b
     store: ProgramStoreDep,
     settings: SettingsDep,
     language: LanguageDep,
+    dry_run: Annotated[
+        bool,
+        Form(
+            description="Check only: the same checks and refusals as recording, answered with "
+            "the counts recording would give now (`dry_run` true); nothing is recorded and an "
+            "`Idempotency-Key` is not claimed."
+        ),
+    ] = False,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> OutcomesUploadResponse | Response:
     """Reads the file (Bahasa headers and ya/tidak accepted), refuses it whole with every
@@ -766,12 +774,14 @@ async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies b
     MSMEs the list did not select are recorded with a warning. With an `Idempotency-Key` (the
     page sends one per upload, and the same again when it re-sends an upload whose answer never
     came), the same file for the same list again gets the first answer and is not applied
-    again: a late retry cannot put old values back over a correction recorded since."""
+    again: a late retry cannot put old values back over a correction recorded since. With
+    `dry_run` the file is only checked (the page re-words a refusal so on a language switch):
+    a check records nothing, so it neither claims nor answers an `Idempotency-Key`."""
     filename = _safe_name(file.filename)
     claimed: RequestKey | None = None
     answer: OutcomesUploadResponse | JSONResponse | None = None
     try:
-        if idempotency_key is not None:
+        if idempotency_key is not None and not dry_run:
             claim = await _claim_upload(
                 store, key, idempotency_key, file, list_id, language=language, issues_list=False
             )
@@ -789,7 +799,7 @@ async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies b
                 read_outcomes_file, path, filename, language, settings.max_prioritize_msmes
             )
         answer = await run_in_threadpool(
-            partial(record_outcomes_file, request=claimed),
+            partial(record_outcomes_file, request=claimed, dry_run=dry_run),
             store,
             list_id,
             parsed,

@@ -227,7 +227,8 @@ class ProblemsExport(BaseModel):
 
 
 class OutcomesUploadResponse(BaseModel):
-    """What an outcomes file did to its list: new, changed and repeated outcomes."""
+    """What an outcomes file did to its list: new, changed and repeated outcomes (or, checked
+    only, what it would do)."""
 
     list_id: str
     filename: str
@@ -235,7 +236,14 @@ class OutcomesUploadResponse(BaseModel):
     inserted: int
     updated: int
     unchanged: int
-    outcomes: int = Field(description="Outcomes of the list now stored.")
+    outcomes: int = Field(
+        description="Outcomes of the list now stored (checked only: once the file is recorded)."
+    )
     message: str = Field(description="What happened, in the requested language.")
     mentored_not_selected: MentoredNotSelected = 0
     warnings: OutcomeWarnings = Field(default_factory=list)
+    dry_run: bool = Field(
+        default=False,
+        description="The file was checked only (`dry_run`): the counts are what recording it "
+        "would give now; nothing was recorded.",
+    )

@@ -185,7 +185,10 @@ def test_binding_capacity_is_worded_from_the_catalogue_with_counts_of_one(
     assert binding.params == {"used": capacity, "waiting": eligible - capacity}
     assert binding.message == render(binding.code, binding.params, "en")  # one home for words
     bahasa = render(binding.code, binding.params, "id")
-    assert bahasa.startswith("Kapasitas: ") and f"{eligible - capacity} UMKM layak" in bahasa
+    assert (
+        bahasa.startswith("Kapasitas: ")
+        and f"{eligible - capacity} UMKM lain yang memenuhi syarat" in bahasa
+    )
 
 
 def test_a_minimum_share_of_one_slot_binds_in_the_singular() -> None:
@@ -237,27 +240,31 @@ def test_one_free_slot_is_worded_in_the_singular(language: Language, words: str)
 # with no, one or more eligible MSMEs and one or more free slots.
 SHORTFALL_WORDS = {
     (0, 1): (
-        "Tidak ada UMKM yang layak untuk 1 slot: slot itu tetap kosong.",
+        "Tidak ada UMKM yang memenuhi syarat untuk 1 slot: slot itu tetap kosong.",
         "No eligible MSME for 1 slot: the slot stays free.",
     ),
     (0, 3): (
-        "Tidak ada UMKM yang layak untuk 3 slot: semua slot tetap kosong.",
+        "Tidak ada UMKM yang memenuhi syarat untuk 3 slot: semua slot tetap kosong.",
         "No eligible MSMEs for 3 slots: every slot stays free.",
     ),
     (1, 2): (
-        "Hanya 1 UMKM yang layak untuk 2 slot: UMKM itu masuk daftar dan 1 slot tetap kosong.",
+        "Hanya 1 UMKM yang memenuhi syarat untuk 2 slot: "
+        "UMKM itu masuk daftar dan 1 slot tetap kosong.",
         "Only 1 eligible MSME for 2 slots: it is on the list and 1 slot stays free.",
     ),
     (1, 3): (
-        "Hanya 1 UMKM yang layak untuk 3 slot: UMKM itu masuk daftar dan 2 slot tetap kosong.",
+        "Hanya 1 UMKM yang memenuhi syarat untuk 3 slot: "
+        "UMKM itu masuk daftar dan 2 slot tetap kosong.",
         "Only 1 eligible MSME for 3 slots: it is on the list and 2 slots stay free.",
     ),
     (2, 3): (
-        "Hanya 2 UMKM yang layak untuk 3 slot: semuanya masuk daftar dan 1 slot tetap kosong.",
+        "Hanya 2 UMKM yang memenuhi syarat untuk 3 slot: "
+        "semuanya masuk daftar dan 1 slot tetap kosong.",
         "Only 2 eligible MSMEs for 3 slots: all of them are on the list and 1 slot stays free.",
     ),
     (2, 4): (
-        "Hanya 2 UMKM yang layak untuk 4 slot: semuanya masuk daftar dan 2 slot tetap kosong.",
+        "Hanya 2 UMKM yang memenuhi syarat untuk 4 slot: "
+        "semuanya masuk daftar dan 2 slot tetap kosong.",
         "Only 2 eligible MSMEs for 4 slots: all of them are on the list and 2 slots stay free.",
     ),
 }
@@ -311,8 +318,15 @@ def test_msmes_listed_without_expected_gain_are_counted_singular_or_plural(
 @pytest.mark.parametrize(
     ("language", "words"),
     [
-        ("en", "exploration share 10% of 1 slot rounds to 0: no slot was drawn at random"),
-        ("id", "Porsi eksplorasi 10% dari 1 slot dibulatkan menjadi 0: tidak ada slot yang diundi"),
+        (
+            "en",
+            "the share of slots drawn at random, 10% of 1 slot, rounds to 0: no slot was drawn",
+        ),
+        (
+            "id",
+            "Porsi slot yang diundi acak, 10% dari 1 slot, dibulatkan menjadi 0: "
+            "tidak ada slot yang diundi",
+        ),
     ],
 )
 def test_exploration_rounding_to_nothing_on_one_slot_says_slot(
@@ -657,8 +671,8 @@ def test_quotas_of_zero_that_leave_no_slot_ask_for_the_quota_not_a_capacity_of_z
         "no others; raise the quota or remove it"
     )
     assert render(problem.code, problem.params, "id") == (
-        "batas 0 untuk Jawa Barat tidak menyisakan slot bagi 3 kandidat layak, dan tidak ada "
-        "kandidat lain; naikkan batas itu atau hapus"
+        "batas 0 untuk Jawa Barat tidak menyisakan slot bagi 3 kandidat yang memenuhi syarat, "
+        "dan tidak ada kandidat lain; naikkan batas itu atau hapus"
     )
 
     both = frame([{"province_code": "32"}, {"province_code": "31"}]).assign(msme_id=["M0", "M1"])

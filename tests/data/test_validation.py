@@ -33,7 +33,7 @@ PROVINCE_REASON = (
     "Jawa Tengah; see data/reference/provinces.csv)"
 )
 BOOLEAN_REASON = (
-    "is not a boolean (accepted, any case: true/false, 1/0, ya/tidak, yes/no, t/f, y/n, y/t)"
+    "is not a boolean (accepted, any case: yes/no, true/false, 1/0, ya/tidak, t/f, y/n, y/t)"
 )
 NUMBER_REASON = "is not a number (use a dot for decimals and no thousands separators)"
 MISSING_REASON = "is missing (this column needs a value)"

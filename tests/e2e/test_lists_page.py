@@ -23,7 +23,7 @@ from tests.e2e.browser import RESULT_TIMEOUT_MS, choose_language, enter_key, upl
 from tests.e2e.conftest import LiveServer, open_page, serve
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, Route
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 pytestmark = pytest.mark.e2e
@@ -111,6 +111,45 @@ def _outcomes_file(folder: Path, name: str, rows: list[tuple[str, str, str, str]
     return path
 
 
+@dataclass(frozen=True)
+class OutcomesSending:
+    """An outcomes file the page sent: checked only (`dry_run`) or to be recorded, and its key."""
+
+    dry_run: bool
+    idempotency_key: str | None
+
+
+def _outcomes_sendings(page: Page) -> list[OutcomesSending]:
+    """The outcomes files the page sends from now on, in order, seen on their way out (a
+    route: the request event of a body with a file carries none of it) and sent on as they
+    were."""
+    sent: list[OutcomesSending] = []
+
+    def seen(route: Route) -> None:
+        request = route.request
+        checked = b'name="dry_run"\r\n\r\ntrue\r\n' in (request.post_data_buffer or b"")
+        sent.append(OutcomesSending(checked, request.headers.get("idempotency-key")))
+        route.continue_()
+
+    page.route("**/v1/outcomes/upload", seen)
+    return sent
+
+
+def _assert_success_notice(page: Page, selector: str) -> None:
+    """A confirmation as a visible success notice (a box, not grey small print) that screen
+    readers announce."""
+    notice = page.locator(selector)
+    assert notice.get_attribute("role") == "status" and notice.is_visible()
+    style = notice.evaluate(
+        "e => { const s = getComputedStyle(e);"
+        " return [s.backgroundColor, s.borderLeftWidth, s.fontWeight, s.color]; }"
+    )
+    background, border, weight, color = style
+    assert background not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)"), style
+    assert float(border.removesuffix("px")) >= 3 and int(weight) >= 600, style
+    assert color != "rgb(91, 103, 117)", style  # not the muted grey of help text
+
+
 def _record_outcomes(page: Page, path: Path) -> str:
     page.set_input_files("#outcomes-file", str(path))
     page.evaluate("document.getElementById('outcomes-result').textContent = ''")
@@ -170,11 +209,14 @@ def test_a_language_switch_rewords_the_list_on_screen_and_records_nothing(
     _open_first_list(page)
     number = page.locator(f"{ISSUED_ROWS} td").first.inner_text()
     assert len(number) == 8 and any(list_id.startswith(number) for list_id in before)
-    assert f"nomor {number}" in page.inner_text("#notes")
+    # That it is recorded, and its number, is a success notice of its own above the notes.
+    page.locator("#recorded-notice", has_text=f"nomor {number}").wait_for()
+    _assert_success_notice(page, "#recorded-notice")
     # One note a line, each a sentence, in the page's words (no API field such as only_beneficial).
     notes = page.inner_text("#notes").splitlines()
-    assert len(notes) >= 2 and all(note.endswith(".") for note in notes), notes
-    assert any(note.startswith("Eksplorasi:") for note in notes) and "_" not in "".join(notes)
+    assert notes and all(note.endswith(".") for note in notes), notes
+    assert any(note.startswith("Undian acak:") for note in notes) and "_" not in "".join(notes)
+    assert "seed" not in "".join(notes).lower() and "nomor undian" in "".join(notes)
     assert page.locator("#list tbody .drawn").all_inner_texts() == ["diundi"]  # 10% of 10
     # Reopened, the list still says what it was built with.
     assert page.inner_text("#result-options").startswith(f"Dibuat dengan: {SLOTS} slot")
@@ -185,9 +227,11 @@ def test_a_language_switch_rewords_the_list_on_screen_and_records_nothing(
     page.locator("#result-options", has_text=f"Built with: {SLOTS} slots").wait_for(
         timeout=RESULT_TIMEOUT_MS
     )
-    page.locator("#notes", has_text=f"number {number}").wait_for(timeout=RESULT_TIMEOUT_MS)
+    page.locator("#recorded-notice", has_text=f"number {number}").wait_for(
+        timeout=RESULT_TIMEOUT_MS
+    )
     assert page.locator("#list tbody .drawn").all_inner_texts() == ["drawn at random"]
-    assert any(line.startswith("Exploration:") for line in page.inner_text("#notes").splitlines())
+    assert any(line.startswith("Random draw:") for line in page.inner_text("#notes").splitlines())
     shown = page.locator("#list tbody td.id-cell").all_inner_texts()
     assert sorted(shown) == sorted(issued.selected_ids)
     assert recorded() == before
@@ -236,6 +280,10 @@ def test_outcomes_posted_twice_are_stored_once(
     assert page.inner_text("#outcomes-file-name").startswith("hasil_pendampingan.csv (")
     assert first.startswith(f"{n} baru, 0 berubah, 0 tetap"), first
     assert f"{n} hasil" in first
+    # Said where the person is: the focus stays on the button (not back at the page's top), and
+    # the answer is a success notice screen readers announce.
+    assert page.evaluate("document.activeElement.id") == "outcomes-submit"
+    _assert_success_notice(page, "#outcomes-result")
     page.locator(f"{ISSUED_ROWS} td:nth-child(6)", has_text=str(n)).wait_for()
 
     second = _record_outcomes(page, path)
@@ -253,7 +301,10 @@ def test_outcomes_posted_twice_are_stored_once(
     cells = groups.first.locator("td").all_inner_texts()
     # The column as the file heads it (`didampingi`), not the contract's `mentored`.
     assert cells[0] == "didampingi" and "ya/tidak" in cells[1], cells
+    # The Bahasa page lists its own yes/no spelling before the English true/false.
+    assert cells[1].index("ya/tidak") < cells[1].index("true/false"), cells
     assert cells[2] == "1" and cells[3] == "4", cells  # the header is row 1, the third MSME row 4
+    assert page.evaluate("document.activeElement.id") == "outcomes-submit"  # a refusal too
     assert page.locator(f"{ISSUED_ROWS} td").nth(5).inner_text() == str(n)  # nothing recorded
 
     # An MSME the list left out, said to be mentored: recorded, with a warning naming the list.
@@ -291,6 +342,7 @@ def test_a_refused_outcomes_file_shows_every_problem_by_row_and_downloads_them(
     ]
     recorded = page.locator(f"{ISSUED_ROWS} td").nth(5).inner_text()
     path = _outcomes_file(tmp_path, "hasil_banyak_salah.csv", rows)
+    sendings = _outcomes_sendings(page)
     assert _record_outcomes(page, path) == ""
     page.locator(OUTCOMES_ERROR).wait_for()
     assert page.inner_text("#outcomes-error-message").startswith("Berkas ditolak: 5 masalah")
@@ -327,6 +379,9 @@ def test_a_refused_outcomes_file_shows_every_problem_by_row_and_downloads_them(
     headers = page.locator("#outcomes-problems thead th").all_inner_texts()
     assert headers == ["Row", "Column", "Problem", "How to fix"]
     assert page.locator(f"{ISSUED_ROWS} td").nth(5).inner_text() == recorded  # nothing recorded
+    # The switch sent the file to be checked only, without a key: a switch never records.
+    assert sendings[0].dry_run is False and sendings[0].idempotency_key is not None
+    assert sendings[1:] == [OutcomesSending(dry_run=True, idempotency_key=None)]
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
@@ -525,3 +580,105 @@ def test_an_upload_whose_answer_was_lost_is_not_recorded_twice(
         read = httpx.get(f"{server.url}/v1/lists/{newest}/outcomes", headers=auth).json()
         digital = {item["msme_id"]: item["digitalized"] for item in read["items"]}
         assert digital[ids[0]] is True and sum(digital.values()) == 1  # the correction stands
+
+
+class SentDaysEarlierOnce:
+    """ASGI middleware: the first outcomes file reaches the app with the dates `written` as
+    `later` (as long): the file as the service saw it days earlier, when they were later than
+    tomorrow. The days between are not waited for."""
+
+    PATH = "/v1/outcomes/upload"
+
+    def __init__(self, app: ASGIApp, written: str, later: str) -> None:
+        self.app = app
+        self.written, self.later = written.encode(), later.encode()
+        self.done = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") != self.PATH or self.done:
+            await self.app(scope, receive, send)
+            return
+        self.done = True
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        body = b"".join(chunks).replace(self.written, self.later)
+        given = False
+
+        async def dated_later() -> Message:
+            nonlocal given
+            if given:
+                return await receive()
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, dated_later, send)
+
+
+def test_a_language_switch_never_records_a_refused_outcomes_file_that_now_passes(
+    browser: Browser, registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    """A file refused only for a date later than tomorrow passes days later. A language switch
+    sends it to be checked only (`dry_run`, no key): the page says it passes and is not
+    recorded yet, the old problems go, and nothing is recorded until *Catat hasil*."""
+    from data.contract import PROFILE_COLUMNS
+    from data.io import write_table
+
+    frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(8)
+    path = write_table(frame.reset_index(drop=True), tmp_path / "kandidat_cek.csv")
+    today = dt.datetime.now(dt.UTC).date()
+    written, later = f"{today:%d/%m/%Y}", f"{today + dt.timedelta(days=3):%d/%m/%Y}"
+    database_url = f"sqlite:///{tmp_path / 'umkm.db'}"
+    with (
+        serve(
+            registered_model,
+            database_url,
+            wrap=lambda app: SentDaysEarlierOnce(app, written, later),
+        ) as server,
+        open_page(browser, server.url) as page,
+    ):
+        auth = {"X-API-Key": server.key}
+
+        def stored(list_id: str) -> dict[str, bool]:
+            read = httpx.get(f"{server.url}/v1/lists/{list_id}/outcomes", headers=auth).json()
+            return {item["msme_id"]: item["digitalized"] for item in read["items"]}
+
+        enter_key(page, server.key)
+        upload(page, path, 3)
+        ids = page.locator("#list tbody td.id-cell").all_inner_texts()
+        [listed] = httpx.get(f"{server.url}/v1/lists", headers=auth).json()["items"]
+        rows = [(msme_id, "ya", "ya", written) for msme_id in ids]
+        outcomes = _outcomes_file(tmp_path, "hasil_cek.csv", rows)
+        sendings = _outcomes_sendings(page)
+        page.select_option("#outcomes-list", listed["list_id"])
+        assert _record_outcomes(page, outcomes) == ""
+        page.locator(OUTCOMES_ERROR).wait_for()
+        shown = page.locator("#outcomes-problems tbody tr td:nth-child(2)").all_inner_texts()
+        assert shown and set(shown) == {"tanggal"}, shown  # refused for its dates alone
+
+        choose_language(page, "en")
+        page.locator("#outcomes-result", has_text="now passes every check").wait_for(
+            timeout=RESULT_TIMEOUT_MS
+        )
+        assert page.locator("#outcomes-error").is_hidden()
+        assert page.locator("#outcomes-problems tbody tr").count() == 0
+        assert sendings[1:] == [OutcomesSending(dry_run=True, idempotency_key=None)]
+        assert stored(listed["list_id"]) == {}  # the switch recorded nothing
+
+        choose_language(page, "id")  # the notice is the page's own: reworded, nothing sent
+        assert page.inner_text("#outcomes-result") == (
+            "Berkas ini kini lolos pemeriksaan dan belum dicatat. "
+            "Tekan Catat hasil untuk mencatatnya."
+        )
+        assert len(sendings) == 2 and page.locator("#outcomes-error").is_hidden()
+        # Not a success yet: a plain notice, without the tick of a recorded one.
+        assert "success" not in (page.get_attribute("#outcomes-result", "class") or "")
+
+        recorded = _record_outcomes(page, outcomes)  # *Catat hasil* records, as always
+        assert recorded.startswith(f"{len(ids)} baru, 0 berubah, 0 tetap"), recorded
+        assert sendings[2].dry_run is False and sendings[2].idempotency_key is not None
+        assert stored(listed["list_id"]) == dict.fromkeys(ids, True)
+        assert "success" in (page.get_attribute("#outcomes-result", "class") or "")

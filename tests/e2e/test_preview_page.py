@@ -113,7 +113,7 @@ def test_a_preview_records_nothing_and_issuing_it_records_that_list(
     assert list(table["ID UMKM"].astype(str)) == [msme_id for msme_id, _ in previewed]
 
     page.click("#issue-preview")
-    page.locator("#notes", has_text="tercatat (nomor").wait_for(timeout=RESULT_TIMEOUT_MS)
+    page.locator("#recorded-notice", has_text="tercatat (nomor").wait_for(timeout=RESULT_TIMEOUT_MS)
     assert page.locator("#preview-banner").is_hidden()
     assert page.inner_text("#result-title") == "3. Daftar pendampingan"
     assert _shown(page) == previewed
@@ -140,7 +140,7 @@ def test_the_forms_button_issues_the_preview_on_screen_too(
     _preview(page, file, SLOTS)
     previewed = _shown(page)
     upload(page, file, SLOTS)  # the form unchanged: the same file and slots
-    page.locator("#notes", has_text="tercatat (nomor").wait_for(timeout=RESULT_TIMEOUT_MS)
+    page.locator("#recorded-notice", has_text="tercatat (nomor").wait_for(timeout=RESULT_TIMEOUT_MS)
     assert _shown(page) == previewed
     assert len(_recorded(live_server, file.name)) == 1
 

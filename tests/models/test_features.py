@@ -173,7 +173,8 @@ def test_unreadable_cells_lists_every_bad_cell_and_with_known_levels_every_unkno
         (4, "recency", "feature_value_not_number"),
     ]
     assert unreadable[2].in_column() == (
-        "column mens: value '2' is not a boolean (use true/false/1/0/ya/tidak, any case)"
+        "column mens: value '2' is not a boolean (use yes/no, true/false, 1/0 or ya/tidak, any "
+        "case)"
     )
     unknown = unreadable_cells(frame, specs, known_levels=True)
     assert [(p.position, p.column) for p in unknown] == [

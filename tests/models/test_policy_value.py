@@ -145,8 +145,8 @@ STATUS_NOTES: dict[Language, dict[ValueStatus, str]] = {
     "id": {
         "no_model_slots": "model tidak mengisi satu slot pun di daftar ini: tidak ada yang dapat "
         "dinilai",
-        "no_exploration": "daftar ini tidak menyisihkan slot acak (porsi eksplorasi 0): slot "
-        "pilihan model ditampilkan, tetapi nilai pemilihan acak tidak dapat diperkirakan dari "
+        "no_exploration": "daftar ini tidak menyisihkan slot untuk undian acak (porsinya 0): "
+        "slot pilihan model ditampilkan, tetapi nilai pemilihan acak tidak dapat diperkirakan dari "
         "daftar ini",
         "few_explored_outcomes": "baru sedikit hasil dari slot acak: rentangnya hanya perkiraan "
         "kasar",

@@ -105,7 +105,7 @@ def test_refusals_speak_bahasa_for_id() -> None:
 
 def test_a_refusal_of_dates_names_each_date_by_field_and_says_why() -> None:
     error = InvalidOutcomeDatesError([FUTURE, EARLY])
-    assert "M7 (list L1) observed_on: 2027-01-05 is in the future" in str(error)
+    assert "M7 (list L1) observed_on: 5 January 2027 is in the future" in str(error)
     by_msme = store_refusal(error)
     assert (by_msme.status, by_msme.error) == (422, "invalid_outcome_dates")
     assert by_msme.message == "2 dates cannot be right, each named below; no outcome was recorded."
@@ -114,8 +114,8 @@ def test_a_refusal_of_dates_names_each_date_by_field_and_says_why() -> None:
         ("mentored_on", "outcome_date_before_list"),
     ]
     assert by_msme.problems[1].reason == (
-        "MSME M8 on list L1: 2026-01-05 is before the list was issued on 2026-03-01 (the "
-        "earliest date accepted is 2026-02-28)"
+        "MSME M8 on list L1: 5 January 2026 is before the list was issued on 1 March 2026 (the "
+        "earliest date accepted is 28 February 2026)"
     )
     by_index = store_refusal(error, "id", positions={("L1", "M7"): 4, ("L1", "M8"): 0})
     assert [p.field for p in by_index.problems] == [
@@ -124,7 +124,7 @@ def test_a_refusal_of_dates_names_each_date_by_field_and_says_why() -> None:
     ]
     assert by_index.message.startswith("2 tanggal tidak mungkin benar")
     assert by_index.problems[0].reason.startswith(
-        "UMKM M7 di daftar L1: 2027-01-05 ada di masa depan"
+        "UMKM M7 di daftar L1: 5 Januari 2027 ada di masa depan"
     )
     assert store_refusal(InvalidOutcomeDatesError([FUTURE])).message.startswith(
         "1 date cannot be right, named below"

@@ -25,15 +25,17 @@ def _post(client: TestClient, path: str, body: dict[str, Any], language: str) ->
 # (eligible MSMEs, capacity) -> the shortfall note, in Bahasa and in English.
 SHORTFALL = {
     (0, 1): (
-        "Tidak ada UMKM yang layak untuk 1 slot: slot itu tetap kosong.",
+        "Tidak ada UMKM yang memenuhi syarat untuk 1 slot: slot itu tetap kosong.",
         "No eligible MSME for 1 slot: the slot stays free.",
     ),
     (1, 2): (
-        "Hanya 1 UMKM yang layak untuk 2 slot: UMKM itu masuk daftar dan 1 slot tetap kosong.",
+        "Hanya 1 UMKM yang memenuhi syarat untuk 2 slot: UMKM itu masuk daftar dan 1 slot tetap "
+        "kosong.",
         "Only 1 eligible MSME for 2 slots: it is on the list and 1 slot stays free.",
     ),
     (2, 5): (
-        "Hanya 2 UMKM yang layak untuk 5 slot: semuanya masuk daftar dan 3 slot tetap kosong.",
+        "Hanya 2 UMKM yang memenuhi syarat untuk 5 slot: semuanya masuk daftar dan 3 slot tetap "
+        "kosong.",
         "Only 2 eligible MSMEs for 5 slots: all of them are on the list and 3 slots stay free.",
     ),
 }
@@ -84,10 +86,10 @@ def test_a_list_issued_notes_its_draw_and_tells_who_was_not_drawn_the_chance(
     assert (draw["slots"], draw["drawn"]) == (1, 1) and draw["pool"] > 1
     pool = format_param("pool", draw["pool"], language)
     note = {
-        "id": f"Eksplorasi: 1 slot diundi di antara {pool} UMKM layak yang tidak dipilih model, "
-        f"masing-masing dengan peluang 1/{pool} (seed 7)",
-        "en": f"exploration: 1 of the slots went at random to 1 of {pool} eligible MSMEs the "
-        f"model did not pick, each with chance 1/{pool} (seed 7)",
+        "id": f"Undian acak: 1 slot diundi di antara {pool} UMKM yang memenuhi syarat tetapi "
+        f"tidak dipilih model, masing-masing dengan peluang 1/{pool} (nomor undian 7)",
+        "en": f"random draw: 1 of the slots went at random to 1 of {pool} eligible MSMEs the "
+        f"model did not pick, each with chance 1/{pool} (draw number 7)",
     }[language]
     assert answer["notes"] == [note] and answer["shortfall_note"] is None
     chances = _chances(client, answer["list_id"])
@@ -110,9 +112,9 @@ def test_a_list_issued_notes_its_draw_and_tells_who_was_not_drawn_the_chance(
     assert [e["selected_by"] for e in every["selected"]] == ["exploration"]
     pool = format_param("pool", draw["pool"], language)
     reason = {
-        "id": "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi "
+        "id": "Bisa terpilih untuk slot undian acak, tetapi tidak terundi "
         f"(1 dari {pool} UMKM terundi)",
-        "en": f"could have been drawn for an exploration slot, but was not (1 of {pool} drawn)",
+        "en": f"could have been drawn for a random slot, but was not (1 of {pool} drawn)",
     }[language]
     chances = _chances(client, every["list_id"])
     not_drawn = [e for e in every["not_selected"] if e["reason_code"] == "not_drawn"]
@@ -137,7 +139,7 @@ def test_a_list_issued_with_nobody_eligible_says_so_in_bahasa_by_default(
     response = client.post("/v1/lists", json=body, headers=AUTH)  # no Accept-Language: Bahasa
     assert response.status_code == 201, response.text
     answer = response.json()
-    shortfall = "Tidak ada UMKM yang layak untuk 1 slot: slot itu tetap kosong."
+    shortfall = "Tidak ada UMKM yang memenuhi syarat untuk 1 slot: slot itu tetap kosong."
     assert answer["shortfall_note"] == shortfall
     assert answer["notes"][0] == shortfall
     assert not any("slots" in note or "eligible" in note for note in answer["notes"])

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from data.messages import Language, render
+from data.messages import Language, format_date, render
 from service.app import create_app
 from service.settings import Settings
 from tests.service.support import (
@@ -421,7 +421,7 @@ DATE_REFUSALS = {
 
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_outcomes_dated_in_the_future_refuse_the_batch_by_field(
-    client: TestClient, profiles: list[dict[str, Any]], language: str
+    client: TestClient, profiles: list[dict[str, Any]], language: Language
 ) -> None:
     issued = issue(client, profiles, n=20, capacity=5)
     list_id = issued["list_id"]
@@ -438,17 +438,18 @@ def test_outcomes_dated_in_the_future_refuse_the_batch_by_field(
     body = answer.json()
     message, reason = DATE_REFUSALS[language]
     assert (body["error"], body["message"]) == ("invalid_outcome_dates", message)
-    latest = day(1)
+    # The dates as the language writes them (10 Januari 2026), not as the API took them.
+    latest, shown = format_date(day(1), language), [format_date(day(n), language) for n in (2, 400)]
     assert body["problems"] == [
         {
             "field": "outcomes.1.observed_on",
             "type": "outcome_date_in_future",
-            "reason": reason.format(msme_id=second, list_id=list_id, date=day(2), latest=latest),
+            "reason": reason.format(msme_id=second, list_id=list_id, date=shown[0], latest=latest),
         },
         {
             "field": "outcomes.2.observed_on",
             "type": "outcome_date_in_future",
-            "reason": reason.format(msme_id=third, list_id=list_id, date=day(400), latest=latest),
+            "reason": reason.format(msme_id=third, list_id=list_id, date=shown[1], latest=latest),
         },
     ]
     detail = client.get(f"/v1/lists/{list_id}", headers=AUTH).json()
@@ -474,10 +475,11 @@ def test_outcomes_observed_before_mentoring_or_before_the_list_are_refused(
         ("outcomes.0.observed_on", "outcome_observed_before_mentored"),
         ("outcomes.1.mentored_on", "outcome_date_before_list"),
     ]
+    yesterday, today = format_date(day(-1), "en"), format_date(day(), "en")
     assert problems[0]["reason"].endswith(
-        f"observed on {day(-1)} (before the mentoring on {day()})"
+        f"observed on {yesterday} (before the mentoring on {today})"
     )
-    assert f"before the list was issued on {day()}" in problems[1]["reason"]
+    assert f"before the list was issued on {today}" in problems[1]["reason"]
     assert client.get(f"/v1/lists/{list_id}", headers=AUTH).json()["outcomes"]["outcomes"] == 0
 
 
@@ -714,7 +716,9 @@ def test_a_list_without_exploration_gives_the_models_rate_only(
 
     bahasa = value_of(client, issued["list_id"], "id")
     assert bahasa["status"] == "no_exploration"
-    assert bahasa["note"].startswith("daftar ini tidak menyisihkan slot acak (porsi eksplorasi 0)")
+    assert bahasa["note"].startswith(
+        "daftar ini tidak menyisihkan slot untuk undian acak (porsinya"
+    )
     assert {key: v for key, v in bahasa.items() if key != "note"} == {
         key: v for key, v in value.items() if key != "note"
     }

@@ -114,8 +114,8 @@ def test_an_uplift_just_below_the_cutoff_never_reads_as_the_cutoff(
 
 
 NOT_DRAWN_WORDS = {
-    "id": "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi (1 dari 25 UMKM terundi)",
-    "en": "could have been drawn for an exploration slot, but was not (1 of 25 drawn)",
+    "id": "Bisa terpilih untuk slot undian acak, tetapi tidak terundi (1 dari 25 UMKM terundi)",
+    "en": "could have been drawn for a random slot, but was not (1 of 25 drawn)",
 }
 
 

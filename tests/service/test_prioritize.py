@@ -388,8 +388,8 @@ def test_prioritize_takes_seeds_below_2_53_only(
         ),
         (
             "id",
-            "batas 0 untuk Jawa Barat tidak menyisakan slot bagi 5 kandidat layak, dan tidak ada "
-            "kandidat lain; naikkan batas itu atau hapus",
+            "batas 0 untuk Jawa Barat tidak menyisakan slot bagi 5 kandidat yang memenuhi syarat, "
+            "dan tidak ada kandidat lain; naikkan batas itu atau hapus",
         ),
     ],
 )

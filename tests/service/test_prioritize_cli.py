@@ -110,7 +110,7 @@ def test_list_with_quota_share_and_budget_from_csv(
 
 # Labels of `umkm prioritize`'s table in each language: the title, then figures' labels.
 TABLE_LABELS = {
-    "id": ["Daftar pendampingan", "terisi", "kandidat", "layak", "biaya", "metode"],
+    "id": ["Daftar pendampingan", "terisi", "kandidat", "memenuhi syarat", "biaya", "metode"],
     "en": ["Mentoring list", "filled", "candidates", "eligible", "cost", "method"],
 }
 
@@ -161,7 +161,8 @@ def two_least_gaining(
 # table words them: counts of one in the singular, the option to set as the command spells it.
 ONE_SLOT_WORDS = {
     "id": (
-        "Kapasitas: 1 slot yang tersedia sudah terisi, sementara 1 UMKM layak lainnya menunggu",
+        "Kapasitas: 1 slot yang tersedia sudah terisi, sementara 1 UMKM lain yang memenuhi syarat "
+        "menunggu",
         "1 UMKM di daftar tidak diperkirakan terbantu (tambahan peluang ≤ 0); aktifkan "
         "--only-beneficial agar slot itu dibiarkan kosong",
     ),

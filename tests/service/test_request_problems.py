@@ -175,7 +175,8 @@ def test_lists_and_outcomes_answer_alike_in_each_language(
             },
             {
                 "outcomes.0.mentored": (
-                    "outcomes[0].mentored harus true atau false (atau teks ya/tidak, 1/0)"
+                    "outcomes[0].mentored harus ya atau tidak: teks ya/tidak atau 1/0, atau "
+                    "true/false"
                 ),
                 "outcomes.0.mentored_on": (
                     "outcomes[0].mentored_on harus tanggal berbentuk TTTT-BB-HH, mis. 2025-03-01"
@@ -190,7 +191,8 @@ def test_lists_and_outcomes_answer_alike_in_each_language(
             },
             {
                 "outcomes.0.mentored": (
-                    "outcomes[0].mentored must be true or false (or ya/tidak, 1/0 as text)"
+                    "outcomes[0].mentored must be yes or no: yes/no, ya/tidak or 1/0 as text, "
+                    "or true/false"
                 ),
                 "outcomes.0.mentored_on": (
                     "outcomes[0].mentored_on must be a date written YYYY-MM-DD, like 2025-03-01"

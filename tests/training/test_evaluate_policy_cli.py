@@ -60,7 +60,7 @@ def test_a_list_without_outcomes_is_noted_in_the_catalogs_english(tmp_path: Path
 WORDS: dict[str, dict[str, Any]] = {
     "id": {
         "counts": "daftar {list_id}: 3 slot pilihan model (3 hasil), 0 slot acak (0 hasil), "
-        "3 kandidat layak, tingkat keikutsertaan 66,7%",
+        "3 kandidat yang memenuhi syarat, tingkat keikutsertaan 66,7%",
         "title": "UMKM go digital per slot, rentang 90%",
         "header": ["perkiraan", "propensitas terbalik", "kokoh ganda"],
         "rows": [
@@ -71,7 +71,7 @@ WORDS: dict[str, dict[str, Any]] = {
         ],
         "interval": "0,3333 [0,0000; 0,8816]",
         "missing": "tidak ada",
-        "note": "catatan: daftar {list_id}: daftar ini tidak menyisihkan slot acak",
+        "note": "catatan: daftar {list_id}: daftar ini tidak menyisihkan slot untuk undian acak",
         "which": "galat: sebutkan --list-id ID atau --all",
         "unknown": "galat: tidak ada daftar pendampingan dengan id nope",
         "none_yet": "catatan: belum ada daftar yang diterbitkan",

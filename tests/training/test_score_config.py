@@ -140,7 +140,7 @@ def test_values_the_model_cannot_read_are_quarantined_with_every_reason_and_the_
     assert reasons[10] == "column recency: value 'abc' is not a number"
     assert reasons[11] == (
         "column recency: value '1.250,50' is not a number; column member: value '2' is not a "
-        "boolean (use true/false/1/0/ya/tidak, any case)"
+        "boolean (use yes/no, true/false, 1/0 or ya/tidak, any case)"
     )
     assert reasons[6].endswith(
         "column channel: value 'Email' is not one of the levels the model knows "
@@ -195,7 +195,7 @@ def test_training_quarantines_the_same_rows_with_every_reason_and_learns_from_th
     reasons = dict(zip(quarantine["row"].astype(int), quarantine["reasons"], strict=True))
     assert reasons == {
         7: "column recency: value 'abc' is not a number; column member: value '2' is not a "
-        "boolean (use true/false/1/0/ya/tidak, any case)",
+        "boolean (use yes/no, true/false, 1/0 or ya/tidak, any case)",
         8: "column area: value 'Suburban' is not one of the levels the model knows "
         "(Rural, Surburban, Urban)",
     }

@@ -33,6 +33,9 @@
     // The outcomes refusal on screen: {key} (the page's words) or {status, body, lang (of its
     // words), sending: {file, listId}}; its problems download from it.
     outcomesError: null,
+    // A catalog key the outcomes section says (a refused file that now passes its check),
+    // reworded on a language switch.
+    outcomesNotice: null,
     outcomesTurn: 0, // sendings of outcomes files: only the latest one's answer is shown
     sort: { key: "rank", dir: "asc" },
     filters: { search: "", province: "", sector: "", segment: "" },
@@ -142,6 +145,7 @@
     if (state.result) renderResult(state.result);
     if (state.lastError) renderError(state.lastError.status, state.lastError.body);
     if (state.outcomesError) outcomesError(state.outcomesError);
+    if (state.outcomesNotice) $("outcomes-result").textContent = t(state.outcomesNotice);
     if (state.issued) renderIssued(state.issued);
     if (state.drift) renderDrift(state.drift);
   }
@@ -732,9 +736,22 @@
     setTimeout(() => { $("announce").textContent = text; }, 50);
   }
 
-  // A new list is announced to screen readers (a preview as not recorded, a list issued with
-  // its number, one issued before as such) and brought into view with the focus on its title;
-  // a language switch re-renders in place without moving the reader.
+  // A notice in its own live region (role="status"): emptied, then filled a moment later, so it
+  // is announced even when its section was hidden until now; the same words are not said again.
+  function showNotice(element, text) {
+    if ((element.dataset.notice ?? element.textContent) === text) return;
+    element.dataset.notice = text;
+    element.textContent = "";
+    if (!text) return;
+    setTimeout(() => {
+      if (element.dataset.notice === text) element.textContent = text;
+    }, 50);
+  }
+
+  // A new list is announced to screen readers (a preview as not recorded, a list issued as
+  // ready, its number by the recorded notice, one issued before as such) and brought into view
+  // with the focus on its title; a language switch re-renders in place without moving the
+  // reader.
   function announceResult(result) {
     if (!state.announceNext) return;
     state.announceNext = false;
@@ -743,7 +760,7 @@
     if (!result.list_id) text = t("preview.announce", counts);
     else if (state.repeat) {
       text = t("repeat.announce", { date: fmtDate(state.repeat.issuedAt), id: shortId(result.list_id) });
-    } else text = `${t("result.announce", counts)} ${t("issued.recorded", { id: shortId(result.list_id) })}`;
+    } else text = t("result.announce", counts); // its number: the recorded notice says it
     announce(text);
     const title = $("result-title");
     title.focus({ preventScroll: true });
@@ -1001,10 +1018,10 @@
     $("kpi-shortfall").textContent = result.shortfall_note || "";
     $("evidence-warning").hidden = !result.evidence_warning;
     renderBinding(result.binding_constraints);
-    const notes = [];
-    if (result.list_id) notes.push(t("issued.recorded", { id: shortId(result.list_id) }));
+    // A list recorded says so, with its number, as a success notice (a preview is not recorded).
+    showNotice($("recorded-notice"), result.list_id ? t("issued.recorded", { id: shortId(result.list_id) }) : "");
     // The server's, in the page's words: slots drawn at random, picks not expected to gain.
-    notes.push(...(result.notes || []));
+    const notes = [...(result.notes || [])];
     $("notes").hidden = notes.length === 0;
     $("notes").textContent = notes.map(sentence).join("\n");
     renderSpread("spread-province", "province_code", result.summary.by_province, true);
@@ -1579,6 +1596,7 @@
     event.preventDefault();
     const file = $("outcomes-file").files[0];
     const listId = $("outcomes-list").value;
+    state.outcomesNotice = null;
     $("outcomes-result").textContent = "";
     if (!apiKey()) return outcomesError({ key: "key.missing" });
     if (!listId) return outcomesError({ key: "outcomes.no_list" });
@@ -1586,19 +1604,32 @@
     state.outcomesError = null;
     $("outcomes-error").hidden = true;
     await sendOutcomes({ file, listId });
+    keepFocus(event.submitter || $("outcomes-submit"));
+  }
+
+  // A button disabled while its request runs loses the focus, and the next Tab or a screen
+  // reader starts again at the page's top. Put the focus back on it once the answer is shown
+  // (announced by its live region), unless the person has moved on meanwhile.
+  function keepFocus(element) {
+    const active = document.activeElement;
+    if (!active || active === document.body) element.focus({ preventScroll: true });
   }
 
   // Send an outcomes file for a list; its answer (the latest sending's) shows in the section.
-  async function sendOutcomes(sending) {
+  // `check`: the file is only checked (`dry_run`), as on a language switch: nothing is
+  // recorded, so it carries no Idempotency-Key and leaves the one of an unanswered upload be.
+  async function sendOutcomes(sending, check = false) {
     const { file, listId } = sending;
     // A key per upload; the same file for the same list after an answer that never came reuses
     // it, so outcomes recorded then are not applied again over a correction made since.
     const signature = JSON.stringify([file.name, file.size, file.lastModified, listId]);
     const pending = state.outcomesUnanswered;
-    const key = pending && pending.signature === signature ? pending.key : newIdempotencyKey();
+    const reused = pending && pending.signature === signature ? pending.key : null;
+    const key = check ? null : reused || newIdempotencyKey();
     const form = new FormData();
     form.append("file", file, file.name);
     form.append("list_id", listId);
+    if (check) form.append("dry_run", "true");
     const lang = state.lang;
     const turn = ++state.outcomesTurn;
     const button = $("outcomes-submit");
@@ -1607,24 +1638,29 @@
     try {
       response = await fetch(config.endpoints.outcomesUpload, {
         method: "POST",
-        headers: { ...authHeaders(), "Idempotency-Key": key },
+        headers: check ? authHeaders() : { ...authHeaders(), "Idempotency-Key": key },
         body: form,
       });
     } catch (_) {
-      state.outcomesUnanswered = { signature, key };
+      if (!check) state.outcomesUnanswered = { signature, key };
       if (turn !== state.outcomesTurn) return undefined;
       button.disabled = false;
-      return outcomesError({ key: "outcomes.network" });
+      // A check that got no answer leaves the refusal on screen in the words it came in.
+      return check ? undefined : outcomesError({ key: "outcomes.network" });
     }
     const body = await response.json().catch(() => null);
-    const unanswered = body === null || response.status === 409;
-    state.outcomesUnanswered = unanswered ? { signature, key } : null;
+    if (!check) {
+      const unanswered = body === null || response.status === 409;
+      state.outcomesUnanswered = unanswered ? { signature, key } : null;
+    }
     if (turn !== state.outcomesTurn) return undefined; // a later sending answers the section
     button.disabled = false;
+    if (check && response.ok && body) return outcomesPassCheck();
     if (response.ok && body) {
       state.outcomesError = null;
       $("outcomes-error").hidden = true;
       const result = $("outcomes-result");
+      result.classList.add("success"); // recorded: a success notice
       result.textContent = body.message;
       // Recorded, but worth a second look (outcomes that say mentored for MSMEs not selected).
       for (const warning of body.warnings || []) {
@@ -1637,8 +1673,21 @@
       return undefined;
     }
     if (response.status === 401) return outcomesError({ key: "error.unauthorized" });
-    if (!body || !body.message) return outcomesError({ key: "outcomes.network" });
+    if (!body || !body.message) return check ? undefined : outcomesError({ key: "outcomes.network" });
     return outcomesError({ status: response.status, body, lang, sending });
+  }
+
+  // A refused file whose check now passes (say a date that was later than tomorrow, checked
+  // days later): its old problems go, and the section says it is not recorded yet; "Record
+  // outcomes" records it.
+  function outcomesPassCheck() {
+    state.outcomesError = null;
+    $("outcomes-error").hidden = true;
+    renderFileProblems("outcomes-", [], []);
+    state.outcomesNotice = "outcomes.recheck_passes";
+    // Not a success: nothing is recorded yet (a plain notice, no tick).
+    $("outcomes-result").classList.remove("success");
+    $("outcomes-result").textContent = t(state.outcomesNotice);
   }
 
   // A refused outcomes file shows as a refused candidates file does (`renderFileProblems`): its
@@ -1655,12 +1704,14 @@
 
   // On a language switch, a refusal of the outcomes file itself is asked again (its problems are
   // worded by the service), as a refused candidates file is: the same file for the same list,
-  // which the same checks refuse again. Other answers (the store down, a sending still being
-  // answered) are not sent again: they keep the words they came in.
+  // sent to be checked only (`dry_run`), never recorded: a file refused for a date later than
+  // tomorrow may pass days later, and a language switch must not record it. Other answers
+  // (the store down, a sending still being answered) are not sent again: they keep the words
+  // they came in.
   function resendRefusedOutcomes() {
     const refusal = state.outcomesError;
     if (refusal && refusal.sending && FILE_REFUSALS.includes(refusal.status)) {
-      sendOutcomes(refusal.sending);
+      sendOutcomes(refusal.sending, true);
     }
   }
 

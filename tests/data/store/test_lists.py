@@ -184,7 +184,8 @@ REFUSED_LISTS: dict[str, dict[str, str]] = {
     },
     "share": {
         "en": "list not recorded: exploration_share must be within 0..1",
-        "id": "daftar tidak dicatat: porsi eksplorasi (exploration_share) harus antara 0 dan 1",
+        "id": "daftar tidak dicatat: porsi slot yang diundi acak (exploration_share) harus "
+        "antara 0 dan 1",
     },
     "too_long": {
         "en": f"list not recorded: msme_id longer than 128 characters (1): {'X' * 129}",
@@ -199,7 +200,7 @@ REFUSED_LISTS: dict[str, dict[str, str]] = {
         "en": "list not recorded: H0000003: a selected MSME says how (model or exploration), and "
         "one left off says nothing",
         "id": "daftar tidak dicatat: H0000003: UMKM terpilih harus menyebut caranya (model atau "
-        "eksplorasi), dan UMKM yang tidak terpilih tidak menyebut apa pun",
+        "undian acak), dan UMKM yang tidak terpilih tidak menyebut apa pun",
     },
 }
 

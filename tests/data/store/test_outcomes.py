@@ -1,5 +1,6 @@
 """Outcomes: idempotent on (list, MSME), changes keep history, unknown ids and dates that cannot
-be right refuse the batch, mentored MSMEs the list did not select are counted."""
+be right refuse the batch, mentored MSMEs the list did not select are counted; a dry run checks
+a batch as recording does and keeps nothing."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from data.store.errors import ConflictingOutcomesError, InvalidOutcomeDatesError, UnknownIdsError
 from data.store.records import OutcomeIn
 from data.store.repository import ProgramStore
+from data.store.requests import Answer, RequestKey
+from data.store.schema import Outcome, OutcomeVersion, RequestClaim
 from tests.data.store.conftest import ISSUED_AT, members, outcome
 
 
@@ -198,7 +202,7 @@ def test_a_date_in_the_future_refuses_the_whole_batch_naming_each(store: Program
     ]
     assert raised.value.problems[0].params == {"date": "2026-06-03", "latest": "2026-06-02"}
     assert raised.value.code == "invalid_outcome_dates"
-    assert "2026-06-03" in str(raised.value) and "H0000002" in str(raised.value)
+    assert "3 June 2026" in str(raised.value) and "H0000002" in str(raised.value)
     assert store.get_outcomes(list_id) == []  # not even the one that was right
 
 
@@ -311,3 +315,70 @@ def test_mentored_msmes_the_list_did_not_select_are_recorded_and_counted(
     assert store.record_outcomes(batch).mentored_not_selected == {list_id: 2, other: 1}
     clean = store.record_outcomes([outcome(list_id, "H0000002", mentored=True)])
     assert clean.mentored_not_selected == {}
+
+
+# ------------------------------------------------------------------------- check only
+
+
+def stored_rows(store: ProgramStore) -> tuple[int, ...]:
+    """Outcomes, earlier versions and remembered requests in the whole store."""
+    with store.session() as session:
+        return tuple(
+            int(session.scalar(select(func.count()).select_from(table)) or 0)
+            for table in (Outcome, OutcomeVersion, RequestClaim)
+        )
+
+
+def test_a_dry_run_answers_what_recording_would_and_keeps_nothing(store: ProgramStore) -> None:
+    list_id = issue(store)
+    store.record_outcomes(
+        [outcome(list_id), outcome(list_id, "H0000002")], recorded_by="first", today=TODAY
+    )
+    before = store.get_outcomes(list_id)
+    batch = [
+        outcome(list_id),  # unchanged
+        outcome(list_id, "H0000002", digitalized=True),  # changed: a version would be kept
+        outcome(list_id, "H0000003"),  # new
+        outcome(list_id, "H0000004", mentored=True),  # new, and not selected by the list
+    ]
+
+    checked = store.record_outcomes(batch, recorded_by="second", today=TODAY, dry_run=True)
+
+    assert (checked.created, checked.updated, checked.unchanged) == (2, 1, 1)
+    assert checked.stored == {list_id: 4}  # as the list would hold them
+    assert checked.mentored_not_selected == {list_id: 1}
+    assert store.get_outcomes(list_id) == before
+    assert store.outcome_history(list_id, "H0000002") == []
+    assert stored_rows(store) == (2, 0, 0)
+    assert store.outcome_counts(list_id).outcomes == 2
+
+    recorded = store.record_outcomes(batch, recorded_by="second", today=TODAY)
+    assert (recorded.created, recorded.updated, recorded.unchanged) == (2, 1, 1)
+    assert (recorded.statuses, recorded.stored) == (checked.statuses, checked.stored)
+    assert stored_rows(store) == (4, 1, 0)
+
+
+def test_a_dry_run_refuses_what_recording_refuses(store: ProgramStore) -> None:
+    list_id = issue(store, created_at=MARCH_1)
+    unknown = [outcome(list_id, mentored_on=None, observed_on=None), outcome(list_id, "NOPE")]
+    future = [dated(list_id, "H0000001", date(2026, 3, 5), date(2026, 6, 3))]
+    for batch, error in ((unknown, UnknownIdsError), (future, InvalidOutcomeDatesError)):
+        with pytest.raises(error) as checked:
+            store.record_outcomes(batch, today=TODAY, dry_run=True)
+        with pytest.raises(error) as recorded:
+            store.record_outcomes(batch, today=TODAY)
+        assert str(checked.value) == str(recorded.value)
+    assert stored_rows(store) == (0, 0, 0)
+
+
+def test_a_dry_run_answers_no_idempotency_key(store: ProgramStore) -> None:
+    list_id = issue(store)
+    with pytest.raises(ValueError, match="dry run"):
+        store.record_outcomes(
+            [outcome(list_id)],
+            today=TODAY,
+            request=RequestKey("dinas", "check-1", "3" * 64),
+            answer=lambda summary: Answer(b"{}"),
+            dry_run=True,
+        )
+    assert stored_rows(store) == (0, 0, 0)

@@ -50,7 +50,7 @@ def test_xlsx_has_the_list_the_others_with_reasons_and_a_summary(
     summary = dict(zip(labels, values, strict=True))
     assert summary["Jumlah slot"] == 20
     # Every setting: the share of slots drawn at random (none asked here) and the draw's seed.
-    assert (summary["Porsi slot yang diundi acak"], summary["Seed undian acak"]) == (0, "–")
+    assert (summary["Porsi slot yang diundi acak"], summary["Nomor undian"]) == (0, "–")
 
 
 def test_csv_parts_and_english_headers(client: TestClient, uploaded: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from data.messages import Language, format_param, render
+from data.messages import Language, format_date, format_param, render
 from data.outcomes_file import outcome_header
 from service.web.exports import WIB
 from service.web.i18n import message
@@ -266,8 +266,8 @@ def test_an_outcomes_file_dated_in_the_future_is_refused_by_row(
     assert (body["error"], body["message"]) == ("invalid_outcome_dates", message)
     (problem,) = body["problems"]
     assert (problem["row"], problem["column"]) == (3, "tanggal")
-    assert reason.format(date=future.isoformat()) in problem["reason"]
-    assert fix.format(latest=_day(1).isoformat()) in problem["fix"]
+    assert reason.format(date=format_date(future, language)) in problem["reason"]
+    assert fix.format(latest=format_date(_day(1), language)) in problem["fix"]
     assert ids[1] not in problem["reason"]  # the row names the MSME; no other cell is repeated
     assert [(g["column"], g["rows"]) for g in body["groups"]] == [("tanggal", [3])]
     issued = client.get(f"/v1/lists/{made['list_id']}", headers=AUTH).json()
@@ -298,11 +298,9 @@ def test_an_outcomes_file_observed_before_mentoring_or_before_the_list_is_refuse
         (2, "tanggal_pendampingan"),
         (3, "tanggal"),
     ]
-    assert f"before the list was issued on {_day().isoformat()}" in problems[0][2]
-    assert (
-        problems[1][2]
-        == f"observed on {_day(-1).isoformat()} (before the mentoring on {_day().isoformat()})"
-    )
+    today, yesterday = format_date(_day(), "en"), format_date(_day(-1), "en")
+    assert f"before the list was issued on {today}" in problems[0][2]
+    assert problems[1][2] == f"observed on {yesterday} (before the mentoring on {today})"
 
 
 # The one answer to a file with every kind of problem (the auditor's hasil_bad.csv): its message
@@ -347,7 +345,10 @@ def test_an_outcomes_file_names_its_own_problems_unknown_msmes_and_wrong_dates_a
         (7, "go_digital"),
     ]
     assert "ZZZ999" in problems[(5, "id_umkm")]["reason"]
-    assert "2030-01-01" in problems[(6, "tanggal")]["reason"]  # in the future
+    # In the future, the date said as the page's language writes it, not as ISO (2030-01-01).
+    future = problems[(6, "tanggal")]["reason"]
+    assert {"id": "1 Januari 2030", "en": "1 January 2030"}[language] in future, future
+    assert "2030-01-01" not in future
     impossible = problems[(4, "tanggal")]
     # A day that does not exist is said as such (not as a wrong form); the fix shows the forms
     # the reader takes, as the section's help does, and the help to turn to.
@@ -494,10 +495,9 @@ def test_the_pages_cutoff_is_the_lowest_model_pick_not_a_random_draw(
     [
         (
             "id",
-            "Bisa terpilih untuk slot eksplorasi acak, tetapi tidak terundi (1 dari {} UMKM "
-            "terundi)",
+            "Bisa terpilih untuk slot undian acak, tetapi tidak terundi (1 dari {} UMKM terundi)",
         ),
-        ("en", "could have been drawn for an exploration slot, but was not (1 of {} drawn)"),
+        ("en", "could have been drawn for a random slot, but was not (1 of {} drawn)"),
     ],
 )
 def test_the_page_tells_an_msme_not_drawn_its_chance(

@@ -114,6 +114,11 @@ def test_every_problem_is_named_by_row_column_and_fix_in_the_language_asked(
     yes_no, date, unknown = by_column["didampingi"], by_column["tanggal"], by_column["id_umkm"]
     assert yes_no["reason"].startswith(REASON_START[language]) and "ya/tidak" in yes_no["reason"]
     assert yes_no["fix"] == message(language, "fix.boolean")
+    # The language's own yes/no first, then true/false and the others (reason and fix).
+    own_first = {"id": ("bebas: ya/tidak, true/false", "Isi salah satu: ya/tidak, true/false")}
+    own_first["en"] = ("any case: yes/no, true/false", "Enter one of: yes/no, true/false")
+    reason_words, fix_words = own_first[language]
+    assert reason_words in yes_no["reason"] and yes_no["fix"].startswith(fix_words), yes_no
     assert date["reason"].startswith(REASON_START[language])
     assert date["fix"] == message(language, "outcomes.fix_date")
     assert unknown["reason"] == message(

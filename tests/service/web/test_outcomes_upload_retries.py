@@ -30,14 +30,17 @@ def issue(client: TestClient, content: bytes) -> dict[str, Any]:
     return body
 
 
-def outcomes_file(ids: list[str], digital: list[str], tmp_path: Path) -> bytes:
-    today = dt.datetime.now(dt.UTC).date()
+def outcomes_file(
+    ids: list[str], digital: list[str], tmp_path: Path, *, days_ahead: int = 0
+) -> bytes:
+    """An outcomes file in Bahasa (every MSME mentored), dated today plus `days_ahead` (UTC)."""
+    day = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=days_ahead)
     frame = pd.DataFrame(
         {
             "id_umkm": ids,
             "didampingi": ["ya"] * len(ids),
             "go_digital": digital,
-            "tanggal": [f"{today:%d/%m/%Y}"] * len(ids),
+            "tanggal": [f"{day:%d/%m/%Y}"] * len(ids),
         }
     )
     return csv_bytes(frame, tmp_path, "hasil.csv")

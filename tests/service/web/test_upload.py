@@ -307,7 +307,8 @@ def test_a_file_of_already_digital_msmes_gives_an_empty_list_that_says_why(
     body = _ok(_upload(client, csv_bytes(frame, tmp_path), {"capacity": 5}))
     assert body["filled"] == 0 and body["selected"] == []
     assert (
-        body["shortfall_note"] == "Tidak ada UMKM yang layak untuk 5 slot: semua slot tetap kosong."
+        body["shortfall_note"]
+        == "Tidak ada UMKM yang memenuhi syarat untuk 5 slot: semua slot tetap kosong."
     )
     assert {r["reason_code"] for r in body["not_selected"]} == {"already_digital"}
     assert all(r["reason"].startswith("Sudah digital") for r in body["not_selected"])
