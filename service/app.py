@@ -40,8 +40,8 @@ from service.settings import (
     get_settings,
     limit_for,
 )
+from service.web.routes import WEB_ROUTERS
 from service.web.routes import body_limits as web_body_limits
-from service.web.routes import router as web_router
 from service.web.schemas import ProblemsExport, UploadResponse
 from service.worker_sync import WorkerSync
 
@@ -150,7 +150,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     for router in KEYED_ROUTERS:
         app.include_router(router, dependencies=[Depends(require_read)])
-    app.include_router(web_router)
+    for router in WEB_ROUTERS:  # the page, then its API routes
+        app.include_router(router)
 
     body_limits = {
         "/v1/scores": RouteLimit(settings.body_limit_scores, "scores"),

@@ -2,8 +2,8 @@
 
 Scopes (`service.keys`): `read` (scores, the model, GET lists), `lists` (POST /v1/lists and
 /v1/prioritize), `outcomes` (POST /v1/outcomes), `admin` (/v1/admin/*); the page's routes take
-their API equivalent's (`service.web.routes`). A missing or unknown key
-is a 401; a known key without the route's scope a 403 naming the scope. The keys in force come
+their API equivalent's (`service.web.uploads`, `service.web.downloads`). A missing or unknown
+key is a 401; a known key without the route's scope a 403 naming the scope. The keys in force come
 from `service.key_ring` (the environment's and `UMKM_API_KEYS_FILE`'s, the file read again when
 it changes). With no UMKM_API_KEYS and no keys file the API is open (the local demo) except for
 the admin routes.

@@ -73,19 +73,14 @@ from service.scoring import binding_out, explain_profiles, worded_reasons
 from service.web.form_numbers import understood_text
 from service.web.i18n import counted, format_number, message
 from service.web.lists import (
-    COST_COLUMN,
-    UPLOAD_SUFFIXES,
     Prioritize,
-    UploadError,
     not_selected_reason,
     page_notes,
-    read_upload,
     reason_generic,
     shortfall_text,
     summarize,
-    upload_format,
 )
-from service.web.problems import PageProblem, page_problems
+from service.web.problems import PageProblem, UploadError, page_problems
 from service.web.schemas import (
     LeftOutMsme,
     ListedMsme,
@@ -94,6 +89,7 @@ from service.web.schemas import (
     UploadOptions,
     UploadResponse,
 )
+from service.web.upload_file import COST_COLUMN, UPLOAD_SUFFIXES, read_upload, upload_format
 
 # Reopened lists whose rows the store does not have (made by the API, or recorded before 0004).
 UNKNOWN_ROW = 0

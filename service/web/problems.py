@@ -1,4 +1,5 @@
-"""Validation problems of an uploaded file, worded for the page: what is wrong and how to fix it.
+"""Validation problems of an uploaded file, worded for the page: what is wrong and how to fix it,
+and `UploadError`, the refusal of an upload that carries them.
 
 `data.validation` says what is wrong as a code with parameters; this module words it from the
 catalog of the page's language (`data.messages.render`) and adds a fix derived from the data
@@ -22,6 +23,7 @@ from data.contract import (
 )
 from data.io import HEADER_MIN_COLUMNS, HEADER_SEARCH_ROWS
 from data.messages import Language, format_param, render, value_name
+from service.exceptions import ServiceError
 from service.web.i18n import message
 
 # Profile columns, and a history's `mentored` and `digitalized` (an outcomes file's).
@@ -39,6 +41,19 @@ class PageProblem:
     reason: str
     fix: str
     field: str | None = None  # a path like options.capacity, when not a place in the file
+
+
+class UploadError(ServiceError):
+    """The upload cannot become a list; `status`, a stable `error` code and a worded message."""
+
+    def __init__(
+        self, status: int, error: str, message: str, problems: Sequence[PageProblem] = ()
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+        self.problems = list(problems)
 
 
 class PlacedProblem(Protocol):

@@ -1,4 +1,5 @@
-"""Bodies of the page's two API routes: the upload's options and answer, and the export request.
+"""Bodies of the page's API routes (`service.web.uploads`, `service.web.downloads`): the
+upload's options and answer, the outcomes upload's answer, and the export requests.
 
 The upload answers with exactly what `POST /v1/prioritize` answers (`PrioritizeResponse`), plus
 the fields a person needs to read the list: province names, sector, owner gender, the reasons in

@@ -36,7 +36,7 @@ from service.prioritize_file import SUMMARY_CODES
 from service.program import OUTCOME_WARNING_CODES
 from service.reasons import REASON_PHRASE_CODES
 from service.request_problems import REQUEST_PROBLEM_CODES
-from service.web.lists import OPTION_CODES
+from service.web.upload_options import OPTION_CODES
 from training.cli import EVALUATE_POLICY_CODES
 
 _LIMIT_PARAMS = ("found", "limit")

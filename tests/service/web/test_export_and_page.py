@@ -115,7 +115,7 @@ def test_the_column_table_says_which_required_columns_may_hold_empty_cells() -> 
     word it."""
     from data.contract import PROFILE_COLUMNS
     from service.web.i18n import catalog
-    from service.web.routes import accepted_columns
+    from service.web.pages import accepted_columns
 
     marked = {column["name"] for column in accepted_columns() if column["nullable"]}
     assert marked == {spec.name for spec in PROFILE_COLUMNS if spec.nullable}

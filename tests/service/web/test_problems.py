@@ -11,8 +11,8 @@ from data import validation
 from data.messages import Language
 from data.validation import Problem
 from service.web.i18n import catalog, format_number, message
-from service.web.lists import UploadError, parse_options
-from service.web.problems import fix_for, page_problems, problem_reason
+from service.web.problems import UploadError, fix_for, page_problems, problem_reason
+from service.web.upload_options import parse_options
 
 ROW_CODES = [code for code in validation.VALIDATION_CODES if code.startswith("value_")]
 FILE_CODES = ["column_missing", "column_not_in_contract", "column_repeated"]
