@@ -249,8 +249,8 @@ def diagnose(
         return [
             Problem(
                 "constraints_clash",
-                f"the constraints cannot all hold on a list of {fill} ({listed}); "
-                f"it becomes possible without any one of: {named}",
+                f"the constraints cannot all hold on a list of {fill}: {listed}; "
+                f"the list becomes possible without any one of these: {named}",
                 {
                     "slots": fill,
                     "constraints": constraints,

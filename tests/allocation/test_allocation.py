@@ -761,7 +761,7 @@ def test_constraints_that_clash_only_together_are_all_named() -> None:
     assert len(problems) == 1
     assert "cannot all hold on a list of 3" in problems[0]
     assert problems[0].endswith(
-        "it becomes possible without any one of: min_share owner_gender=female 0.6, "
+        "the list becomes possible without any one of these: min_share owner_gender=female 0.6, "
         "min_share area_type=rural 0.6"
     )
 
