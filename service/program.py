@@ -31,6 +31,7 @@ from data.store.records import (
 from data.store.repository import ProgramStore, new_list_id
 from data.store.requests import Answer, RequestKey
 from data.store.schema import utc_now
+from service.list_settings import settings_summary
 from service.model_store import LoadedModel
 from service.program_schemas import (
     IssuedListOut,
@@ -122,6 +123,7 @@ def issue_list_with_result(
     cost_column: str | None = None,
     source_read: Mapping[str, Any] | None = None,
     request: RequestKey | None = None,
+    source_digest: str | None = None,
 ) -> tuple[IssuedListResponse, AllocationResult]:
     """`issue_list`, plus the allocation's own result, for a caller that shows every candidate's
     scores (the page) without scoring anyone again. `input_columns`: the candidates' columns in
@@ -131,7 +133,8 @@ def issue_list_with_result(
     spreadsheet row (`source_rows`, in `body.msmes` order), the name of its cost column and how
     it was read (`source_read`: header row, delimiter, number format), recorded for the list to
     reopen as it was shown. `request`: the page's claimed `Idempotency-Key`, kept with the list
-    (without the answer: the page's retry reopens the list from the store)."""
+    (without the answer: the page's retry reopens the list from the store); `source_digest`: the
+    digest of the page's file and settings (`service.web.repeats.issue_digest`)."""
     issued, result, _ = _issue(
         loaded,
         body,
@@ -144,6 +147,7 @@ def issue_list_with_result(
         source_read=source_read,
         request=request,
         keep_answer=False,
+        source_digest=source_digest,
     )
     return issued, result
 
@@ -161,6 +165,7 @@ def _issue(
     source_read: Mapping[str, Any] | None = None,
     request: RequestKey | None = None,
     keep_answer: bool = True,
+    source_digest: str | None = None,
 ) -> tuple[IssuedListResponse, AllocationResult, bytes | None]:
     """Build, answer and record the list; with `request`, its key too, and the answer's JSON
     when `keep_answer` (an empty answer otherwise)."""
@@ -209,6 +214,7 @@ def _issue(
         request=request,
         reply=payload or b"",
         reply_language=language if payload is not None else None,
+        source_digest=source_digest,
     )
     return issued, result, payload
 
@@ -384,8 +390,10 @@ def _exploration_out(exploration: Exploration | None, body: ListRequest) -> Expl
     )
 
 
-def list_page(store: ProgramStore, page: int, page_size: int) -> ListPage:
-    """One page of the lists issued, newest first."""
+def list_page(
+    store: ProgramStore, page: int, page_size: int, language: Language = "en"
+) -> ListPage:
+    """One page of the lists issued, newest first, each with its settings in `language`."""
     items, total = store.list_lists(page=page, page_size=page_size)
     return ListPage(
         items=[
@@ -400,6 +408,7 @@ def list_page(store: ProgramStore, page: int, page_size: int) -> ListPage:
                 selected=item.selected,
                 capacity=item.capacity,
                 outcomes=item.outcomes,
+                settings=settings_summary(item.options, item.constraints, language),
             )
             for item in items
         ],

@@ -236,6 +236,13 @@ class ListSummaryOut(BaseModel):
         "fewer when fewer MSMEs were eligible.",
     )
     outcomes: int
+    settings: str = Field(
+        default="",
+        description="Its settings in a few words, in the language of Accept-Language (slots, "
+        "share drawn at random, provinces with a limit, budget, minimum shares), e.g. "
+        "`300 slot · undian acak 10% · batas 3 provinsi`.",
+        examples=["300 slots · random draw 10% · limits in 3 provinces"],
+    )
 
 
 class ListPage(BaseModel):

@@ -866,4 +866,22 @@ MESSAGES: dict[str, str] = {
     "infeasible_constraints": "The constraints cannot all hold; nothing was listed.",
     "invalid_candidates": "The candidates cannot be ranked.",
     "solver_time_limit": "The solver found no list within the time limit; nothing was listed.",
+    # --- service.web.repeats: the same file and settings issued again within a day (409) -----
+    "list_already_issued": (
+        "This file with the same settings was already issued as list number {list_number} on "
+        "{date} at {time} UTC by {issuer}; no second list was recorded. To issue another list "
+        "anyway, send it again with repeat=true."
+    ),
+    "list_issuer_page": "the web page (no API key)",
+    # --- service.list_settings: a list's settings in a few words (the lists issued) -----------
+    "settings.capacity": "{capacity} slots",
+    "settings.capacity_one": "{capacity} slot",
+    "settings.exploration": "random draw {fraction}",
+    "settings.no_exploration": "no random draw",
+    "settings.quotas": "limits in {count} provinces",
+    "settings.quotas_one": "a limit in {count} province",
+    "settings.budget": "budget Rp {rupiah}",
+    "settings.min_share": "at least {fraction} {value}",
+    "settings.digital_included": "already-digital MSMEs included",
+    "settings.only_beneficial": "only MSMEs who gain",
 }

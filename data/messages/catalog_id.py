@@ -938,4 +938,22 @@ MESSAGES: dict[str, str] = {
     "solver_time_limit": (
         "Penyelesai tidak menemukan daftar dalam batas waktu; tidak ada daftar dibuat."
     ),
+    # --- service.web.repeats: berkas dan pengaturan yang sama diterbitkan lagi dalam sehari ---
+    "list_already_issued": (
+        "Berkas ini dengan pengaturan yang sama sudah diterbitkan sebagai daftar nomor "
+        "{list_number} pada {date} pukul {time} UTC oleh {issuer}; tidak ada daftar kedua yang "
+        "dicatat. Untuk tetap menerbitkan daftar baru, kirim lagi dengan repeat=true."
+    ),
+    "list_issuer_page": "halaman web (tanpa kunci API)",
+    # --- service.list_settings: pengaturan sebuah daftar secara singkat (daftar diterbitkan) --
+    "settings.capacity": "{capacity} slot",
+    "settings.capacity_one": "{capacity} slot",
+    "settings.exploration": "undian acak {fraction}",
+    "settings.no_exploration": "tanpa undian acak",
+    "settings.quotas": "batas {count} provinsi",
+    "settings.quotas_one": "batas di {count} provinsi",
+    "settings.budget": "anggaran Rp {rupiah}",
+    "settings.min_share": "porsi minimum {value} {fraction}",
+    "settings.digital_included": "UMKM yang sudah digital ikut dipilih",
+    "settings.only_beneficial": "hanya UMKM yang diuntungkan",
 }

@@ -76,6 +76,8 @@ class IssuedListRecord:
     # The binding constraints and notes as codes and parameters
     # (`service.program.list_explanation`); None for lists recorded before the store kept them.
     explanation: Mapping[str, Any] | None = None
+    # SHA-256 of the page's file and settings it was issued from; None for other lists.
+    source_digest: str | None = None
 
     @property
     def selected(self) -> tuple[ListedMsmeRecord, ...]:
@@ -98,6 +100,18 @@ class ListSummary:
     selected: int
     outcomes: int
     capacity: int | None = None  # the slots asked for (the recorded `options.capacity`)
+    # The options and constraints it was issued with, as recorded (its settings, summarised).
+    options: Mapping[str, Any] = field(default_factory=dict)
+    constraints: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EarlierList:
+    """A list issued before from the same file and settings (`ProgramStore.issued_from`)."""
+
+    id: str
+    created_at: datetime
+    created_by: str
 
 
 # Fields that make two outcomes the same; who recorded it and when do not.

@@ -34,6 +34,7 @@ from data.store.outcome_checks import date_problems, issued_day, mentored_not_se
 from data.store.records import (
     OUTCOME_FIELDS,
     SELECTED_BY,
+    EarlierList,
     IssuedListRecord,
     ListedMsmeIn,
     ListedMsmeRecord,
@@ -133,6 +134,7 @@ class ProgramStore:
         request: RequestKey | None = None,
         reply: bytes | None = None,
         reply_language: str | None = None,
+        source_digest: str | None = None,
     ) -> str:
         """Record an issued list and all its candidates in one transaction; return its id (new
         unless `list_id` gives it, as `new_list_id()` made it).
@@ -143,7 +145,9 @@ class ProgramStore:
         binding constraints and notes as codes, for the list to reopen saying what shaped it.
         `request` (a key claimed with `data.store.requests.claim`), `reply` (the answer, with
         this list's id) and `reply_language` (its words'): kept with the list in the same
-        transaction, for the same request sent again to be answered alike."""
+        transaction, for the same request sent again to be answered alike. `source_digest`: the
+        digest of the page's file and settings, for the same issued again to be known
+        (`issued_from`)."""
         _check_list(members, exploration_share)
         check_extras([(member.msme_id, member.extra) for member in members], input_columns)
         list_id = list_id or new_list_id()
@@ -161,6 +165,7 @@ class ProgramStore:
             input_columns=None if input_columns is None else list(input_columns),
             reason_figures=None if reason_figures is None else json_safe(dict(reason_figures)),
             explanation=None if explanation is None else json_safe(dict(explanation)),
+            source_digest=source_digest,
         )
         # Candidates go in as one bulk INSERT (SQLAlchemy's insertmanyvalues), not as 100,000
         # ORM objects through the unit of work: the same rows, written several times faster.
@@ -237,7 +242,24 @@ class ProgramStore:
                 input_columns=None if issued.input_columns is None else tuple(issued.input_columns),
                 reason_figures=issued.reason_figures,
                 explanation=issued.explanation,
+                source_digest=issued.source_digest,
             )
+
+    def issued_from(self, source_digest: str, since: datetime) -> EarlierList | None:
+        """The latest list issued at or after `since` from the file and settings `source_digest`
+        names (any issuer), or None."""
+        query = (
+            select(IssuedList.id, IssuedList.created_at, IssuedList.created_by)
+            .where(IssuedList.source_digest == source_digest, IssuedList.created_at >= since)
+            .order_by(IssuedList.created_at.desc(), IssuedList.id)
+            .limit(1)
+        )
+        with self.session() as session:
+            found = session.execute(query).first()
+        if found is None:
+            return None
+        list_id, created_at, created_by = found
+        return EarlierList(id=list_id, created_at=created_at, created_by=created_by)
 
     def list_lists(self, page: int = 1, page_size: int = 50) -> tuple[list[ListSummary], int]:
         """One page of the lists issued, newest first, and how many there are in all."""
@@ -711,6 +733,8 @@ def _summary(
         selected=_count(selected),
         outcomes=_count(outcomes),
         capacity=_capacity(issued.options),
+        options=issued.options or {},
+        constraints=issued.constraints or {},
     )
 
 

@@ -102,6 +102,9 @@ class IssuedList(Base):
     # The binding constraints and the notes as codes and parameters, so a reopened list says
     # what shaped it in either language (0005).
     explanation: Mapped[dict[str, Any] | None]
+    # SHA-256 (hex) of the page's file and its settings but the draw's seed, so the same file
+    # issued again with the same settings is known as a repeat, from any device (0008).
+    source_digest: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
 
     members: Mapped[list[ListedMsme]] = relationship(
         back_populates="issued_list", cascade="all, delete-orphan", passive_deletes=True

@@ -152,12 +152,14 @@ def _created(
 def get_lists(
     _key: ReadKey,
     store: ProgramStoreDep,
+    language: LanguageDep,
     page: Annotated[PageNumber, Query()] = 1,
     page_size: Annotated[PageSize, Query()] = 50,
 ) -> ListPage:
-    """When each list was issued, by which key, with which model, and how many candidates,
-    slots and outcomes it has; `total` counts every list."""
-    return list_page(store, page, page_size)
+    """When each list was issued, by which key, with which model, how many candidates, slots
+    and outcomes it has, and its settings in a few words (`settings`, in the language of
+    Accept-Language); `total` counts every list."""
+    return list_page(store, page, page_size, language)
 
 
 # The routes that read one list: its id in the path, the answers they may refuse with.

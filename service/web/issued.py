@@ -122,12 +122,14 @@ def recording(
     *,
     created_by: str,
     request: RequestKey | None = None,
+    source_digest: str | None = None,
 ) -> Prioritize:
     """A `Prioritize` for `service.web.lists.make_list` that also records the list, as
     `POST /v1/lists` does (its answer carries `list_id`), with the page's share of slots drawn
     at random (`page_exploration_share`), the file's own columns in the file's order, each
     MSME's spreadsheet row and the cost column's name; `request`, the claimed `Idempotency-Key`
-    of the upload, kept with the list."""
+    of the upload, and `source_digest`, the digest of its file and settings
+    (`service.web.repeats.issue_digest`), kept with the list."""
     exploration_share = page_exploration_share(options)
 
     def prioritize(
@@ -145,6 +147,7 @@ def recording(
             cost_column=options.cost_column,
             source_read=source.model_dump(mode="json", include=SOURCE_READ),
             request=request,
+            source_digest=source_digest,
         )
 
     return prioritize

@@ -45,6 +45,12 @@ from service.web.issued import read_outcomes_file, record_outcomes_file, recordi
 from service.web.lists import KeepFactors, Prioritize, make_list, unrecorded
 from service.web.problem_files import group_problems
 from service.web.problems import UploadError
+from service.web.repeats import (
+    PAGE_ISSUER,
+    ListAlreadyIssuedResponse,
+    issue_digest,
+    issued_before,
+)
 from service.web.schemas import OutcomesUploadResponse, UploadOptions, UploadResponse
 from service.web.upload_file import check_size
 from service.web.upload_options import parse_options
@@ -52,8 +58,6 @@ from service.web.upload_options import parse_options
 UPLOAD_PATH = "/v1/prioritize/upload"
 LISTS_UPLOAD_PATH = "/v1/lists/upload"
 OUTCOMES_UPLOAD_PATH = "/v1/outcomes/upload"
-# Who issued a list on the page when the API is open (no key names it).
-PAGE_ISSUER = "page"
 
 # Each route names its key's scope (`ListsKey`, `ReadKey`, `OutcomesKey`), as the API's routes do.
 router = APIRouter(prefix="/v1", tags=["web page"])
@@ -244,11 +248,27 @@ async def _saved(file: UploadFile, folder: str, filename: str) -> Path:
     return path
 
 
+# A list upload's 409s: the same file and settings issued within a day, or a first sending with
+# the same Idempotency-Key still being answered.
+LISTS_UPLOAD_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {
+        "model": ListAlreadyIssuedResponse,
+        "description": "`list_already_issued`: a list was issued from the same file and settings "
+        "(the draw's seed aside) within the last 24 hours, by any key or device; nothing was "
+        "recorded. The message names its number, when (UTC) and by whom; `issued_before` "
+        "carries its `list_id`, `created_at` and `created_by`. Send `repeat=true` to issue "
+        "another list anyway. Or `request_in_progress`: the first sending of this request "
+        "(same Idempotency-Key and body) is still being answered; send it again after "
+        "`Retry-After` seconds to get its answer.",
+    },
+}
+
+
 @router.post(
     "/lists/upload",
     response_model=UploadResponse,
     summary="Build a mentoring list from a CSV or XLSX file and record it (as POST /v1/lists)",
-    responses=UPLOAD_ERRORS | IDEMPOTENCY_RESPONSES,
+    responses=UPLOAD_ERRORS | IDEMPOTENCY_RESPONSES | LISTS_UPLOAD_CONFLICT,
 )
 async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by name)
     file: Annotated[UploadFile, File(description="Candidates in the data contract's columns.")],
@@ -259,6 +279,13 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
     settings: SettingsDep,
     language: LanguageDep,
     metrics: MetricsDep,
+    repeat: Annotated[
+        bool,
+        Form(
+            description="Issue the list even though the same file and settings were issued "
+            "within the last 24 hours (without it: 409 `list_already_issued`)."
+        ),
+    ] = False,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> UploadResponse | JSONResponse:
     """What POST /v1/prioritize/upload answers, with `exploration_share` of the slots (default
@@ -266,22 +293,34 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
     answer carries `list_id`; GET /v1/lists shows it among the lists issued. With an
     `Idempotency-Key` (the page sends one per upload, and the same again when it re-sends an
     upload whose answer never came), the same file and options again answer the list already
-    recorded, reopened from the store, instead of recording another."""
+    recorded, reopened from the store, instead of recording another. Without one (or with a
+    new one), the same file and settings (the draw's seed aside) issued within the last 24
+    hours by anyone are refused with 409 `list_already_issued`, naming that list, unless
+    `repeat` is true."""
     claimed: RequestKey | None = None
-    if idempotency_key is not None:
-        claim = await _claim_upload(
-            store, key, idempotency_key, file, options, language=language, issues_list=True
-        )
-        if isinstance(claim, JSONResponse):
-            return claim
-        if isinstance(claim, Replay):
-            issued = await run_in_threadpool(store.get_list, str(claim.list_id))
-            reopened = await run_in_threadpool(reopened_list, issued, loaded, language)
-            return JSONResponse(reopened.model_dump(mode="json"), headers=REPLAYED)
-        claimed = claim
-    record = partial(recording, store, created_by=_issuer(key), request=claimed)
     answer: UploadResponse | JSONResponse | None = None
     try:
+        if idempotency_key is not None:
+            claim = await _claim_upload(
+                store, key, idempotency_key, file, options, language=language, issues_list=True
+            )
+            if isinstance(claim, JSONResponse):
+                return claim
+            if isinstance(claim, Replay):
+                issued = await run_in_threadpool(store.get_list, str(claim.list_id))
+                reopened = await run_in_threadpool(reopened_list, issued, loaded, language)
+                return JSONResponse(reopened.model_dump(mode="json"), headers=REPLAYED)
+            claimed = claim
+        digest = await _source_digest(file, options, language)
+        earlier = None
+        if digest is not None and not repeat:
+            earlier = await run_in_threadpool(issued_before, store, digest, language)
+        if earlier is not None:
+            answer = JSONResponse(earlier.model_dump(mode="json"), status_code=409)
+            return answer
+        record = partial(
+            recording, store, created_by=_issuer(key), request=claimed, source_digest=digest
+        )
         answer = await _list_from_upload(
             file,
             options,
@@ -297,6 +336,21 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
         if claimed is not None and not isinstance(answer, UploadResponse):
             await release_key(store, claimed)
     return answer
+
+
+async def _source_digest(file: UploadFile, options: str, language: Language) -> str | None:
+    """The digest of the upload's file and settings (`service.web.repeats.issue_digest`), the
+    file read back from its start; None when the settings cannot be read (building the list
+    refuses them)."""
+    try:
+        chosen, _ = parse_options(options, language)
+    except UploadError:
+        return None
+    content = hashlib.sha256()
+    while chunk := await file.read(1 << 20):
+        content.update(chunk)
+    await file.seek(0)
+    return issue_digest(content.hexdigest(), chosen)
 
 
 async def _claim_upload(

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import RegisteredModel
-from tests.e2e.browser import RESULT_TIMEOUT_MS, choose_language, enter_key
+from tests.e2e.browser import choose_language, enter_key, wait_for_list
 from tests.e2e.conftest import PHONE_WIDTH, LiveServer
 from tests.service.web.indonesian_file import (
     COST_COLUMN,
@@ -47,8 +47,7 @@ def _build(page: Page, file: Path, capacity: str, *, wait_for: str = RESULT) -> 
     page.set_input_files("#file", str(file))
     page.fill("#capacity", capacity)
     page.click("#submit")
-    page.wait_for_selector(wait_for, timeout=RESULT_TIMEOUT_MS)
-    page.locator("#submit:not([disabled])").wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
+    wait_for_list(page, wait_for)
 
 
 def _download(page: Page, selector: str, folder: Path) -> Path:

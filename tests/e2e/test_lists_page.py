@@ -284,13 +284,13 @@ def test_outcomes_posted_twice_are_stored_once(
     # the answer is a success notice screen readers announce.
     assert page.evaluate("document.activeElement.id") == "outcomes-submit"
     _assert_success_notice(page, "#outcomes-result")
-    page.locator(f"{ISSUED_ROWS} td:nth-child(6)", has_text=str(n)).wait_for()
+    page.locator(f"{ISSUED_ROWS} td.num:nth-child(7)", has_text=str(n)).wait_for()
 
     second = _record_outcomes(page, path)
     assert second.startswith(f"0 baru, 0 berubah, {n} tetap"), second
     assert f"{n} hasil" in second
-    page.locator(f"{ISSUED_ROWS} td:nth-child(6)", has_text=str(n)).wait_for()
-    assert page.locator(f"{ISSUED_ROWS} td").nth(5).inner_text() == str(n)
+    page.locator(f"{ISSUED_ROWS} td.num:nth-child(7)", has_text=str(n)).wait_for()
+    assert page.locator(f"{ISSUED_ROWS} td").nth(6).inner_text() == str(n)
 
     bad = [*rows[:2], (rows[2][0], "mungkin", "ya", today), *rows[3:]]
     broken = _outcomes_file(tmp_path, "hasil_salah.csv", bad)
@@ -305,7 +305,7 @@ def test_outcomes_posted_twice_are_stored_once(
     assert cells[1].index("ya/tidak") < cells[1].index("true/false"), cells
     assert cells[2] == "1" and cells[3] == "4", cells  # the header is row 1, the third MSME row 4
     assert page.evaluate("document.activeElement.id") == "outcomes-submit"  # a refusal too
-    assert page.locator(f"{ISSUED_ROWS} td").nth(5).inner_text() == str(n)  # nothing recorded
+    assert page.locator(f"{ISSUED_ROWS} td").nth(6).inner_text() == str(n)  # nothing recorded
 
     # An MSME the list left out, said to be mentored: recorded, with a warning naming the list.
     candidates = registered_model.candidates["msme_id"].head(CANDIDATES).astype(str)
@@ -340,7 +340,7 @@ def test_a_refused_outcomes_file_shows_every_problem_by_row_and_downloads_them(
         ("8", "tanggal"),
         ("10", "id_umkm"),
     ]
-    recorded = page.locator(f"{ISSUED_ROWS} td").nth(5).inner_text()
+    recorded = page.locator(f"{ISSUED_ROWS} td").nth(6).inner_text()
     path = _outcomes_file(tmp_path, "hasil_banyak_salah.csv", rows)
     sendings = _outcomes_sendings(page)
     assert _record_outcomes(page, path) == ""
@@ -378,7 +378,7 @@ def test_a_refused_outcomes_file_shows_every_problem_by_row_and_downloads_them(
     assert english[0][2].startswith("value") and english[0][2] != shown[0][2]
     headers = page.locator("#outcomes-problems thead th").all_inner_texts()
     assert headers == ["Row", "Column", "Problem", "How to fix"]
-    assert page.locator(f"{ISSUED_ROWS} td").nth(5).inner_text() == recorded  # nothing recorded
+    assert page.locator(f"{ISSUED_ROWS} td").nth(6).inner_text() == recorded  # nothing recorded
     # The switch sent the file to be checked only, without a key: a switch never records.
     assert sendings[0].dry_run is False and sendings[0].idempotency_key is not None
     assert sendings[1:] == [OutcomesSending(dry_run=True, idempotency_key=None)]

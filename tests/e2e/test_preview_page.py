@@ -14,7 +14,13 @@ import pandas as pd
 import pytest
 
 from tests.conftest import RegisteredModel
-from tests.e2e.browser import RESULT_TIMEOUT_MS, choose_language, enter_key, upload
+from tests.e2e.browser import (
+    ISSUED_BEFORE,
+    RESULT_TIMEOUT_MS,
+    choose_language,
+    enter_key,
+    upload,
+)
 from tests.e2e.conftest import PHONE_WIDTH, LiveServer
 
 if TYPE_CHECKING:
@@ -30,12 +36,15 @@ ISSUED_ROWS = "#issued-table tbody tr"
 
 
 def _candidates(registered_model: RegisteredModel, folder: Path, name: str) -> Path:
-    """A small candidates file of its own name (the tests share one server and its lists)."""
+    """A small candidates file of its own name and content (the tests share one server and its
+    lists, and the server takes the same content and settings again for a repeat)."""
     from data.contract import PROFILE_COLUMNS
     from data.io import write_table
 
     frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(CANDIDATES)
-    return write_table(frame.reset_index(drop=True), folder / name)
+    frame = frame.reset_index(drop=True)
+    frame["msme_id"] = Path(name).stem[-12:] + "-" + frame["msme_id"].astype(str)
+    return write_table(frame, folder / name)
 
 
 def _recorded(server: LiveServer, filename: str) -> list[dict[str, Any]]:
@@ -238,6 +247,56 @@ def test_a_preview_of_an_upload_issued_before_says_the_list_shown_is_not_the_pre
     page.locator("#submit:not([disabled])").wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
     assert len(_recorded(live_server, file.name)) == 2
     assert _shown(page) == previewed
+
+
+def test_the_same_upload_from_another_device_names_the_list_and_issues_a_new_one_on_request(
+    page: Page, live_server: LiveServer, registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    """Issued, then issued again from "another device" (the page's own memory of its uploads
+    cleared): the server names the list issued before (number, when, by whom); "Open that list"
+    shows it, "Issue as a new list" records a second one; the lists issued show their
+    settings."""
+    file = _candidates(registered_model, tmp_path, "kandidat_dua_perangkat.csv")
+    enter_key(page, live_server.key)
+    upload(page, file, SLOTS)
+    [issued] = _recorded(live_server, file.name)
+
+    page.evaluate("localStorage.removeItem('umkm.issuedUploads')")  # as a second device
+    page.reload()
+    page.locator("body[data-ready='true']").wait_for(state="attached")
+    upload(page, file, SLOTS, wait_for=ISSUED_BEFORE)
+
+    assert _recorded(live_server, file.name) == [issued]  # nothing recorded
+    notice = page.inner_text("#server-repeat")
+    assert "sudah diterbitkan pada" in notice and issued["list_id"][:8] in notice, notice
+    assert issued["created_by"] in notice or "halaman ini" in notice, notice
+    assert page.locator("#error-box").is_hidden()
+    choose_language(page, "en")
+    page.locator("#server-repeat", has_text="already issued on").wait_for()
+
+    page.click("#open-earlier")
+    page.locator("#announce", has_text="reopened").wait_for(state="attached")
+    assert page.locator("#server-repeat").is_hidden()
+    assert page.locator("#result").is_visible()
+
+    page.evaluate("localStorage.removeItem('umkm.issuedUploads')")
+    page.click("#submit")
+    page.locator("#server-repeat:not([hidden])").wait_for(timeout=RESULT_TIMEOUT_MS)
+    page.click("#issue-new-server")  # a second list on purpose
+    page.locator("#server-repeat").wait_for(state="hidden", timeout=RESULT_TIMEOUT_MS)
+    page.locator("#submit:not([disabled])").wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
+    lists = _recorded(live_server, file.name)
+    assert len(lists) == 2 and lists[1] == issued
+
+    # The lists issued say each list's settings, in the page's language.
+    row = page.locator(ISSUED_ROWS, has_text=lists[0]["list_id"][:8])
+    settings = row.locator("td.settings-cell")
+    settings.filter(has_text=f"{SLOTS} slots").wait_for(timeout=RESULT_TIMEOUT_MS)
+    assert "random draw" in settings.inner_text()
+    assert settings.get_attribute("data-label") == "Settings"
+    choose_language(page, "id")
+    settings.filter(has_text=f"{SLOTS} slot · undian acak").wait_for(timeout=RESULT_TIMEOUT_MS)
+    assert page.locator("#issued-table thead", has_text="Pengaturan").count() == 1
 
 
 def _fits(page: Page, selector: str) -> None:

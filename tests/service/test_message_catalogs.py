@@ -32,10 +32,12 @@ from service.body import BODY_CODES
 from service.cli import PRIORITIZE_CODES
 from service.errors import STORE_REFUSAL_CODES
 from service.limits import BODY_LIMIT_CODES
+from service.list_settings import SETTINGS_CODES
 from service.prioritize_file import SUMMARY_CODES
 from service.program import OUTCOME_WARNING_CODES
 from service.reasons import REASON_PHRASE_CODES
 from service.request_problems import REQUEST_PROBLEM_CODES
+from service.web.repeats import REPEAT_CODES
 from service.web.upload_options import OPTION_CODES
 from training.cli import EVALUATE_POLICY_CODES
 
@@ -82,6 +84,8 @@ CODES: dict[str, tuple[str, ...]] = {
     **CONSOLE_CODES,
     **EVALUATE_POLICY_CODES,
     **MODEL_LOOKUP_CODES,
+    **REPEAT_CODES,
+    **SETTINGS_CODES,
 }
 # Entries the same in both languages: names, codes and figures only.
 COGNATES = {
@@ -89,6 +93,7 @@ COGNATES = {
     "min_share_reserved.shares",
     "shares_exceed_list.needed",
     "model_no_alias.aliases",
+    "settings.capacity_one",  # 1 slot, in both
     "value_date_not_a_day.date",  # 31 February 2026, 31 Februari 2026: the month is named apart
 }
 

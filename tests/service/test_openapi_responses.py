@@ -18,7 +18,8 @@ from service.settings import Settings
 
 KEY = "openapi-walk-key-0123456789"
 # The schemas of error bodies: the service's one shape, and the uploads' richer one built on it.
-ERROR_SCHEMAS = frozenset({"ErrorResponse", "UploadErrorResponse"})
+# ListAlreadyIssuedResponse: an ErrorResponse naming the list issued before (the page's 409).
+ERROR_SCHEMAS = frozenset({"ErrorResponse", "UploadErrorResponse", "ListAlreadyIssuedResponse"})
 REF = "#/components/schemas/"
 
 

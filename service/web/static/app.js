@@ -24,6 +24,10 @@
     // A list issued before and answered again instead of a second one: {listId, issuedAt,
     // request}, request being what "Issue as a new list" sends with a new key.
     repeat: null,
+    // The same file and settings issued before by anyone (the server's 409
+    // `list_already_issued`): {listId, createdAt, createdBy, request}, request being what "Issue
+    // as a new list" sends again with `repeat`.
+    serverRepeat: null,
     busy: false, // an upload is on its way: its buttons wait
     staleSaid: false, // the preview on screen was said to be out of date
     // {signature, key} of an outcomes file whose answer never came (a network error) or was
@@ -144,6 +148,7 @@
     document.querySelectorAll("input[data-number]").forEach((input) => checkNumber(input));
     if (state.result) renderResult(state.result);
     if (state.lastError) renderError(state.lastError.status, state.lastError.body);
+    if (state.serverRepeat) renderServerRepeat();
     if (state.outcomesError) outcomesError(state.outcomesError);
     if (state.outcomesNotice) $("outcomes-result").textContent = t(state.outcomesNotice);
     if (state.issued) renderIssued(state.issued);
@@ -176,6 +181,7 @@
       submit(state.lastSubmission, t("working_lang"));
     }
     resendRefusedOutcomes();
+    if (state.issued) loadIssued(); // each list's settings are worded by the API
   }
 
   // ------------------------------------------------------------------ API key (session only)
@@ -558,13 +564,45 @@
     issue(repeat.request, true);
   }
 
+  // The server's repeat guard named a list issued before (from this or another device): "Issue
+  // as a new list" records one anyway; "Open that list" shows the earlier one.
+  function onIssueNewServer() {
+    const repeat = state.serverRepeat;
+    if (!repeat) return;
+    if (!apiKey()) return showLocalError(t("key.missing"));
+    state.announceNext = true;
+    issue(repeat.request, true);
+  }
+
+  function onOpenEarlier() {
+    const repeat = state.serverRepeat;
+    if (!repeat) return;
+    reopen({ list_id: repeat.listId, created_at: repeat.createdAt });
+  }
+
+  function hideServerRepeat() {
+    state.serverRepeat = null;
+    $("server-repeat").hidden = true;
+  }
+
+  function renderServerRepeat() {
+    const repeat = state.serverRepeat;
+    $("server-repeat").hidden = !repeat;
+    if (!repeat) return;
+    const by = repeat.createdBy === "page" ? t("repeat.by_page") : repeat.createdBy;
+    $("server-repeat-text").textContent = t("repeat.server_text", {
+      date: fmtDate(repeat.createdAt), by, id: shortId(repeat.listId),
+    });
+  }
+
   function previewSent(preview) {
     return preview.seed === null ? preview.options : { ...preview.options, exploration_seed: preview.seed };
   }
 
   // Issue a list. `request`: {file, options (the form's: they and the file sign the upload),
   // sent (what is sent: a preview's adds its seed)}. An upload issued before, within a day, is
-  // sent again as it was, with its key, unless `fresh` (a second list on purpose).
+  // sent again as it was, with its key, unless `fresh` (a second list on purpose: sent with
+  // `repeat`, so the server's repeat guard lets it through).
   function issue(request, fresh) {
     const signature = uploadSignature(request.file, request.options);
     const before = fresh ? null : recallIssue(signature);
@@ -578,6 +616,7 @@
       at: before ? before.at : Date.now(),
       known: before && before.listId ? before : null, // issued, and its answer seen
       request,
+      repeat: Boolean(fresh),
     }, t("working"));
   }
 
@@ -608,7 +647,7 @@
 
   function setBusy(busy) {
     state.busy = busy;
-    for (const id of ["submit", "preview", "issue-new"]) $(id).disabled = busy;
+    for (const id of ["submit", "preview", "issue-new", "issue-new-server"]) $(id).disabled = busy;
     refreshPreview();
   }
 
@@ -619,6 +658,7 @@
     const form = new FormData();
     form.append("file", submission.file, submission.file.name);
     form.append("options", submission.text);
+    if (submission.repeat) form.append("repeat", "true");
     const headers = { "X-API-Key": apiKey(), "Accept-Language": state.lang };
     if (!preview) {
       headers["Idempotency-Key"] = submission.key;
@@ -643,10 +683,14 @@
     const body = await response.json().catch(() => null);
     // No readable answer (the connection dropped mid-answer, a proxy's error page) is an answer
     // that never came, as is "still being answered" (409): the same upload reuses the key. Any
-    // other refusal frees the key on the server, and the page forgets it.
-    if (!preview && !response.ok && body !== null && response.status !== 409) {
+    // other refusal (a list already issued from elsewhere among them) frees the key on the
+    // server, and the page forgets it.
+    const issuedElsewhere = !preview && response.status === 409 && body !== null
+      && body.error === "list_already_issued" && Boolean(body.issued_before);
+    if (!preview && !response.ok && body !== null && (response.status !== 409 || issuedElsewhere)) {
       forgetIssue(submission.signature);
     }
+    hideServerRepeat();
     $("working").textContent = "";
     if (body === null) {
       setBusy(false);
@@ -685,6 +729,24 @@
     setBusy(false);
     state.result = null;
     $("result").hidden = true;
+    if (issuedElsewhere) {
+      const earlier = body.issued_before;
+      state.lastError = null;
+      $("error-box").hidden = true;
+      state.serverRepeat = {
+        listId: earlier.list_id, createdAt: earlier.created_at, createdBy: earlier.created_by,
+        request: submission.request,
+      };
+      renderServerRepeat();
+      announce($("server-repeat-text").textContent);
+      if (state.announceNext) {
+        state.announceNext = false;
+        $("server-repeat").focus({ preventScroll: true });
+        $("server-repeat").scrollIntoView({ block: "start", behavior: "auto" });
+      }
+      loadIssued();
+      return;
+    }
     state.lastError = { status: response.status, body };
     renderError(response.status, body);
     if (state.announceNext) {
@@ -1090,7 +1152,7 @@
   const LIST_COLUMNS = ["col.rank", "col.msme_id", "col.province", "col.sector", "col.p_mentored",
     "col.p_not", "col.gain", "col.segment", "col.reasons"];
   const ISSUED_COLUMNS = ["issued.number", "issued.date", "issued.model", "issued.slots", "issued.file",
-    "issued.outcomes", null];
+    "issued.settings", "issued.outcomes", null];
 
   function labelCells(tr, keys) {
     [...tr.cells].forEach((td, index) => {
@@ -1526,7 +1588,8 @@
       // Slots filled beside the slots asked for (the list's capacity): "287 / 300".
       const slots = item.capacity == null ? fmtInt(item.selected) : `${fmtInt(item.selected)} / ${fmtInt(item.capacity)}`;
       tr.append(cell(number, "id-cell"), cell(date), cell(`${item.model.name} v${item.model.version ?? "?"}`),
-        cell(slots, "num"), cell(file), cell(fmtInt(item.outcomes), "num"));
+        cell(slots, "num"), cell(file), cell(item.settings || "–", "settings-cell"),
+        cell(fmtInt(item.outcomes), "num"));
       const open = document.createElement("button");
       open.type = "button";
       open.className = "secondary issued-open";
@@ -1583,6 +1646,7 @@
     state.lastSubmission = null; // a language switch now rereads this list, not an old file
     state.preview = null;
     state.repeat = null;
+    hideServerRepeat();
     state.page = 0;
     renderResult(body);
     $("announce").textContent = t("issued.opened", { date: fmtDate(item.created_at) });
@@ -1759,6 +1823,8 @@
     $("preview").addEventListener("click", onPreview);
     $("issue-preview").addEventListener("click", onIssuePreview);
     $("issue-new").addEventListener("click", onIssueNew);
+    $("issue-new-server").addEventListener("click", onIssueNewServer);
+    $("open-earlier").addEventListener("click", onOpenEarlier);
     // Any change to the file or a setting (rows added or removed too) may put a preview out of date.
     $("upload-form").addEventListener("input", refreshPreview);
     $("upload-form").addEventListener("change", refreshPreview);

@@ -243,3 +243,26 @@ def test_a_refusal_names_the_first_ids_and_counts_them_all() -> None:
     assert render(error.code, error.params, "en").startswith(
         "list not recorded: MSMEs listed twice (25): H0000000, "
     )
+
+
+def test_a_list_is_found_by_its_source_digest_within_the_window(store: ProgramStore) -> None:
+    """`issued_from`: the latest list from the same file and settings since a time, any issuer;
+    older lists, other digests and lists without one are not."""
+    now = datetime.now(UTC)
+    digest, other = "a" * 64, "b" * 64
+    record(store, source_digest=digest, created_at=now - timedelta(hours=30), created_by="old")
+    latest = record(
+        store, source_digest=digest, created_at=now - timedelta(hours=2), created_by="hp"
+    )
+    record(store, source_digest=digest, created_at=now - timedelta(hours=3), created_by="desk")
+    record(store, source_digest=other, created_at=now - timedelta(hours=1))
+    record(store, created_at=now)
+
+    found = store.issued_from(digest, now - timedelta(hours=24))
+
+    assert found is not None
+    assert (found.id, found.created_by) == (latest, "hp")
+    assert found.created_at == store.get_list(latest).created_at
+    assert store.get_list(latest).source_digest == digest
+    assert store.issued_from(digest, now - timedelta(hours=1)) is None
+    assert store.issued_from("c" * 64, now - timedelta(hours=24)) is None

@@ -134,3 +134,60 @@ def test_db_commands(tmp_path: Path) -> None:
     assert failed.exit_code == 1
     assert "error:" in failed.stderr
     assert failed.stdout == ""
+
+
+def test_0008_upgrades_a_store_holding_a_list(database_url: str) -> None:
+    """A list recorded before the source digest was kept reads back after the upgrade, with
+    none, and is no repeat of anything."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import MetaData, Table, insert
+
+    from data.store.repository import ProgramStore
+
+    migrate.upgrade(database_url, "0007")
+    engine = make_engine(database_url)
+    try:
+        tables = MetaData()
+        issued = Table("issued_lists", tables, autoload_with=engine)
+        listed = Table("listed_msmes", tables, autoload_with=engine)
+        with engine.begin() as connection:
+            connection.execute(
+                insert(issued).values(
+                    id="0000aaaa-list-before-0008",
+                    created_at=datetime.now(UTC),
+                    created_by="page",
+                    model_name="umkm-uplift",
+                    model_version="1",
+                    options={"capacity": 1},
+                    constraints={},
+                    source_file="kandidat.csv",
+                    exploration_share=0.0,
+                )
+            )
+            connection.execute(
+                insert(listed).values(
+                    list_id="0000aaaa-list-before-0008",
+                    msme_id="A-1",
+                    profile={"province_code": "31"},
+                    rank=1,
+                    selected=True,
+                    selected_by="model",
+                    selection_probability=1.0,
+                )
+            )
+    finally:
+        engine.dispose()
+
+    assert migrate.upgrade(database_url) == migrate.head_revision()
+
+    store = ProgramStore.from_url(database_url)
+    try:
+        kept = store.get_list("0000aaaa-list-before-0008")
+        assert kept.source_digest is None
+        assert [member.msme_id for member in kept.members] == ["A-1"]
+        assert store.issued_from("0" * 64, datetime(2000, 1, 1, tzinfo=UTC)) is None
+        items, total = store.list_lists()
+        assert (total, items[0].options) == (1, {"capacity": 1})
+    finally:
+        store.close()

@@ -29,7 +29,7 @@ def uploaded(client: TestClient, candidates_csv: bytes) -> dict[str, Any]:
     response = client.post(
         "/v1/prioritize/upload",
         files={"file": ("kandidat.csv", candidates_csv)},
-        data={"options": json.dumps({"capacity": 20})},
+        data={"options": json.dumps({"capacity": 20}), "repeat": "true"},
         headers=AUTH | {"Accept-Language": "id"},
     )
     assert response.status_code == 200, response.text
@@ -146,7 +146,7 @@ def test_a_recorded_list_and_a_problem_list_download_in_the_indonesian_style(
     made = client.post(
         "/v1/lists/upload",
         files={"file": ("kandidat.csv", candidates_csv)},
-        data={"options": json.dumps({"capacity": 10})},
+        data={"options": json.dumps({"capacity": 10}), "repeat": "true"},
         headers=AUTH,
     ).json()
     path = f"/v1/lists/{made['list_id']}/export"
@@ -196,7 +196,7 @@ def test_a_files_whole_number_column_is_exported_as_numbers_and_ids_stay_text(
     made = client.post(
         path,
         files={"file": ("kandidat.csv", file_bytes(frame, tmp_path))},
-        data={"options": json.dumps({"capacity": 8})},
+        data={"options": json.dumps({"capacity": 8}), "repeat": "true"},
         headers=AUTH,
     )
     assert made.status_code == 200, made.text

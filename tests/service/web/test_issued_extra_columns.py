@@ -41,7 +41,7 @@ def _upload(client: TestClient, content: bytes, name: str, path: str = "/v1/list
     return client.post(
         path,
         files={"file": (name, content)},
-        data={"options": json.dumps({"capacity": 8})},
+        data={"options": json.dumps({"capacity": 8}), "repeat": "true"},
         headers=ID_HEADERS,
     )
 
@@ -171,7 +171,7 @@ def test_more_own_columns_than_a_recorded_list_keeps_refuse_the_file(
     english = client.post(
         "/v1/lists/upload",
         files={"file": ("kandidat.csv", csv_bytes(frame, tmp_path))},
-        data={"options": json.dumps({"capacity": 2})},
+        data={"options": json.dumps({"capacity": 2}), "repeat": "true"},
         headers=AUTH | {"Accept-Language": "en"},
     ).json()
     assert "31 columns of its own" in english["problems"][0]["reason"]

@@ -24,7 +24,7 @@ def _issue(client: TestClient, content: bytes, options: dict[str, Any]) -> dict[
     response = client.post(
         "/v1/lists/upload",
         files={"file": ("kandidat_jabar.csv", content)},
-        data={"options": json.dumps(options)},
+        data={"options": json.dumps(options), "repeat": "true"},
         headers=AUTH,
     )
     assert response.status_code == 200, response.text
@@ -467,7 +467,8 @@ def test_the_pages_cutoff_is_the_lowest_model_pick_not_a_random_draw(
                     "exploration_share": 0.5,
                     "exploration_seed": 5,
                 }
-            )
+            ),
+            "repeat": "true",
         },
         headers=AUTH | {"Accept-Language": language},
     )
@@ -513,7 +514,7 @@ def test_the_page_tells_an_msme_not_drawn_its_chance(
         response = client.post(
             "/v1/lists/upload",
             files={"file": ("kandidat.csv", candidates_csv)},
-            data={"options": json.dumps(options)},
+            data={"options": json.dumps(options), "repeat": "true"},
             headers=AUTH | {"Accept-Language": language},
         )
         assert response.status_code == 200, response.text

@@ -20,7 +20,7 @@ def send(
     return client.post(
         "/v1/lists/upload",
         files={"file": ("kandidat_ulang.csv", content)},
-        data={"options": json.dumps(options)},
+        data={"options": json.dumps(options), "repeat": "true"},
         headers=headers,
     )
 

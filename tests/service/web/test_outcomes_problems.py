@@ -38,7 +38,7 @@ def listed(
     response = client.post(
         "/v1/lists/upload",
         files={"file": ("kandidat_hasil.csv", content)},
-        data={"options": json.dumps({"capacity": 10, "exploration_share": 0})},
+        data={"options": json.dumps({"capacity": 10, "exploration_share": 0}), "repeat": "true"},
         headers=AUTH,
     )
     assert response.status_code == 200, response.text

@@ -22,7 +22,7 @@ def issue(client: TestClient, content: bytes) -> dict[str, Any]:
     response = client.post(
         "/v1/lists/upload",
         files={"file": ("kandidat_hasil.csv", content)},
-        data={"options": json.dumps({"capacity": 4, "exploration_share": 0})},
+        data={"options": json.dumps({"capacity": 4, "exploration_share": 0}), "repeat": "true"},
         headers=AUTH,
     )
     assert response.status_code == 200, response.text

@@ -64,7 +64,7 @@ def made(client: TestClient, candidates: bytes) -> dict[str, Any]:
     response = client.post(
         "/v1/lists/upload",
         files={"file": ("kandidat.csv", candidates)},
-        data={"options": json.dumps({"capacity": 5})},
+        data={"options": json.dumps({"capacity": 5}), "repeat": "true"},
         headers={"X-API-Key": MANAGER_KEY},
     )
     assert response.status_code == 200, response.text
@@ -91,7 +91,8 @@ def _call(
         return client.post(path, files=files, data={"list_id": made["list_id"]}, headers=headers)
     if template.endswith("/upload"):
         files = {"file": ("kandidat.csv", candidates)}
-        data = {"options": json.dumps({"capacity": 5})}
+        # `repeat`: the same file issued by several keys here, each time on purpose.
+        data = {"options": json.dumps({"capacity": 5}), "repeat": "true"}
         return client.post(path, files=files, data=data, headers=headers)
     if template == "/v1/lists/export":
         return client.post(path, json=made, headers=headers)

@@ -19,7 +19,7 @@ def _send(client: TestClient, path: str, content: bytes, options: dict[str, Any]
     response = client.post(
         path,
         files={"file": (FILENAME, content)},
-        data={"options": json.dumps(options)},
+        data={"options": json.dumps(options), "repeat": "true"},
         headers=AUTH,
     )
     assert response.status_code == 200, response.text

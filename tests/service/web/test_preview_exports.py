@@ -24,7 +24,7 @@ def _made(client: TestClient, content: bytes, path: str, language: Language) -> 
     response = client.post(
         path,
         files={"file": ("kandidat.csv", content)},
-        data={"options": json.dumps(OPTIONS)},
+        data={"options": json.dumps(OPTIONS), "repeat": "true"},
         headers=AUTH | {"Accept-Language": language},
     )
     assert response.status_code == 200, response.text

@@ -46,7 +46,7 @@ def _made(client: TestClient, frame: pd.DataFrame, options: dict[str, Any]) -> l
     made = client.post(
         "/v1/prioritize/upload",
         files={"file": ("usulan_umkm.csv", indonesian_excel_csv(frame))},
-        data={"options": json.dumps(options)},
+        data={"options": json.dumps(options), "repeat": "true"},
         headers=AUTH,
     )
     assert made.status_code == 200, made.text
@@ -84,7 +84,7 @@ def _fresh_and_reopened(
     made = client.post(
         "/v1/lists/upload",
         files={"file": ("usulan_umkm.csv", indonesian_excel_csv(frame))},
-        data={"options": json.dumps(_options(client, frame))},
+        data={"options": json.dumps(_options(client, frame)), "repeat": "true"},
         headers=_headers(language),
     )
     assert made.status_code == 200, made.text
