@@ -86,6 +86,7 @@ def test_every_msme_family_is_listed_as_one(
 
 
 @pytest.mark.parametrize("family", MSME)
+@pytest.mark.usefixtures("shared_folder_moved")
 def test_an_msme_world_keeps_the_contract_and_its_seed(
     family: str,
     worlds: tuple[dict[str, Callable[[int, int], Any]], tuple[str, ...]],

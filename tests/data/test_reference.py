@@ -3,7 +3,6 @@ read from the shared data folder, never copied, and the simulator says how it we
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -23,15 +22,6 @@ SHARED_FILE = SHARED_DATA / SHARED_PROVINCES
 needs_shared = pytest.mark.skipif(
     not SHARED_FILE.is_file(), reason=f"shared province figures not found at {SHARED_FILE}"
 )
-
-
-@pytest.fixture
-def shared_folder(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Forget the simulator's province weights before and after a test that moves the folder."""
-    sim._reference.cache_clear()
-    yield
-    monkeypatch.undo()
-    sim._reference.cache_clear()
 
 
 def _write_shared(folder: Path, frame: pd.DataFrame) -> Path:
@@ -105,7 +95,7 @@ def test_the_shared_figures_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @needs_shared
-@pytest.mark.usefixtures("shared_folder")
+@pytest.mark.usefixtures("shared_folder_moved")
 def test_the_simulator_weights_by_population_when_the_folder_is_there(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -115,7 +105,7 @@ def test_the_simulator_weights_by_population_when_the_folder_is_there(
     assert counts["32"] > 3 * counts["34"]
 
 
-@pytest.mark.usefixtures("shared_folder")
+@pytest.mark.usefixtures("shared_folder_moved")
 def test_the_simulator_weights_equally_without_the_folder(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
