@@ -56,8 +56,9 @@ class ListAlreadyIssuedResponse(ErrorResponse):
 
 def canonical_options(options: UploadOptions) -> str:
     """The settings as compared: every option with its default filled in, the page's share drawn
-    at random as it applies, minimum shares in a fixed order, without the draw's seed."""
-    values = options.model_dump(mode="json", exclude={"exploration_seed"})
+    at random as it applies, minimum shares in a fixed order, without the draw's seed and the
+    solver's time limit (neither changes which list the settings ask for)."""
+    values = options.model_dump(mode="json", exclude={"exploration_seed", "time_limit_seconds"})
     values["exploration_share"] = page_exploration_share(options)
     values["min_share"] = sorted(
         values.get("min_share") or [], key=lambda item: json.dumps(item, sort_keys=True)

@@ -253,13 +253,14 @@ async def _saved(file: UploadFile, folder: str, filename: str) -> Path:
 LISTS_UPLOAD_CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {
         "model": ListAlreadyIssuedResponse,
-        "description": "`list_already_issued`: a list was issued from the same file and settings "
-        "(the draw's seed aside) within the last 24 hours, by any key or device; nothing was "
-        "recorded. The message names its number, when (UTC) and by whom; `issued_before` "
-        "carries its `list_id`, `created_at` and `created_by`. Send `repeat=true` to issue "
-        "another list anyway. Or `request_in_progress`: the first sending of this request "
-        "(same Idempotency-Key and body) is still being answered; send it again after "
-        "`Retry-After` seconds to get its answer.",
+        "description": "`list_already_issued`: a list was issued from the same file and "
+        "settings (the draw's seed and the solver's time limit aside) within the last 24 "
+        "hours, by any key or device; nothing was recorded. The message names its number, "
+        "when (UTC) and by whom; `issued_before` carries its `list_id`, `created_at` and "
+        "`created_by`. Send `repeat=true` to issue another list anyway. Or "
+        "`request_in_progress`: the first sending of this request (same Idempotency-Key and "
+        "body) is still being answered; send it again after `Retry-After` seconds to get its "
+        "answer.",
     },
 }
 
@@ -294,9 +295,9 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
     `Idempotency-Key` (the page sends one per upload, and the same again when it re-sends an
     upload whose answer never came), the same file and options again answer the list already
     recorded, reopened from the store, instead of recording another. Without one (or with a
-    new one), the same file and settings (the draw's seed aside) issued within the last 24
-    hours by anyone are refused with 409 `list_already_issued`, naming that list, unless
-    `repeat` is true."""
+    new one), the same file and settings (the draw's seed and time limit aside) issued within
+    the last 24 hours by anyone are refused with 409 `list_already_issued`, naming that list,
+    unless `repeat` is true."""
     claimed: RequestKey | None = None
     answer: UploadResponse | JSONResponse | None = None
     try:

@@ -70,6 +70,7 @@ def test_the_digest_ignores_the_seed_and_changes_with_a_byte_or_an_option() -> N
     # Defaults filled in: an option sent as its default is the same setting.
     assert digest(content, {"capacity": 5, "exclude_digital": True}) == first
     assert digest(content, {"capacity": 5, "exploration_share": 0.1}) == first
+    assert digest(content, {"capacity": 5, "time_limit_seconds": 30}) == first
     assert digest(content.replace(b"31", b"32"), {"capacity": 5}) != first
     assert digest(content + b" ", {"capacity": 5}) != first
     assert digest(content, {"capacity": 6}) != first
@@ -86,6 +87,7 @@ def test_minimum_shares_compare_in_any_order() -> None:
     backward = UploadOptions.model_validate({"capacity": 9, "min_share": shares[::-1]})
     assert canonical_options(forward) == canonical_options(backward)
     assert "exploration_seed" not in canonical_options(forward)
+    assert "time_limit_seconds" not in canonical_options(forward)
 
 
 # ------------------------------------------------------------------------------- the route
