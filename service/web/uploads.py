@@ -347,11 +347,7 @@ async def _source_digest(file: UploadFile, options: str, language: Language) -> 
         chosen, _ = parse_options(options, language)
     except UploadError:
         return None
-    content = hashlib.sha256()
-    while chunk := await file.read(1 << 20):
-        content.update(chunk)
-    await file.seek(0)
-    return issue_digest(content.hexdigest(), chosen)
+    return issue_digest(await _sha256(file), chosen)
 
 
 async def _claim_upload(
@@ -368,13 +364,18 @@ async def _claim_upload(
     options, or the list an outcomes file is for), file name and bytes (not of the multipart
     body, whose boundary a browser draws afresh for each sending); the file is read back from
     its start."""
-    digest = hashlib.sha256(form.encode() + b"\0" + (file.filename or "").encode() + b"\0")
+    digest = await _sha256(file, form.encode() + b"\0" + (file.filename or "").encode() + b"\0")
+    return await claim_key(store, _issuer(key), header, digest, language, issues_list=issues_list)
+
+
+async def _sha256(file: UploadFile, prefix: bytes = b"") -> str:
+    """The SHA-256 (hex) of `prefix` and the file's bytes, read in chunks; the file is read back
+    from its start after."""
+    digest = hashlib.sha256(prefix)
     while chunk := await file.read(1 << 20):
         digest.update(chunk)
     await file.seek(0)
-    return await claim_key(
-        store, _issuer(key), header, digest.hexdigest(), language, issues_list=issues_list
-    )
+    return digest.hexdigest()
 
 
 def _issuer(key: ApiKey) -> str:
