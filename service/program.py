@@ -7,6 +7,7 @@ import dataclasses
 import logging
 import math
 from collections.abc import Hashable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -124,6 +125,7 @@ def issue_list_with_result(
     source_read: Mapping[str, Any] | None = None,
     request: RequestKey | None = None,
     source_digest: str | None = None,
+    refuse_repeat_within: timedelta | None = None,
 ) -> tuple[IssuedListResponse, AllocationResult]:
     """`issue_list`, plus the allocation's own result, for a caller that shows every candidate's
     scores (the page) without scoring anyone again. `input_columns`: the candidates' columns in
@@ -134,7 +136,9 @@ def issue_list_with_result(
     it was read (`source_read`: header row, delimiter, number format), recorded for the list to
     reopen as it was shown. `request`: the page's claimed `Idempotency-Key`, kept with the list
     (without the answer: the page's retry reopens the list from the store); `source_digest`: the
-    digest of the page's file and settings (`service.web.repeats.issue_digest`)."""
+    digest of the page's file and settings (`service.web.repeats.issue_digest`), and with
+    `refuse_repeat_within`, a list issued from the same within that time refuses this one
+    (`ListAlreadyIssuedError`, nothing recorded)."""
     issued, result, _ = _issue(
         loaded,
         body,
@@ -148,6 +152,7 @@ def issue_list_with_result(
         request=request,
         keep_answer=False,
         source_digest=source_digest,
+        refuse_repeat_within=refuse_repeat_within,
     )
     return issued, result
 
@@ -166,6 +171,7 @@ def _issue(
     request: RequestKey | None = None,
     keep_answer: bool = True,
     source_digest: str | None = None,
+    refuse_repeat_within: timedelta | None = None,
 ) -> tuple[IssuedListResponse, AllocationResult, bytes | None]:
     """Build, answer and record the list; with `request`, its key too, and the answer's JSON
     when `keep_answer` (an empty answer otherwise)."""
@@ -215,6 +221,7 @@ def _issue(
         reply=payload or b"",
         reply_language=language if payload is not None else None,
         source_digest=source_digest,
+        refuse_repeat_within=refuse_repeat_within,
     )
     return issued, result, payload
 

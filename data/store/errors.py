@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from data.errors import DataError
 from data.messages import render
+from data.store.records import EarlierList
 
 MAX_NAMED = 20  # ids named in a message; the parameters always hold all of them
 
@@ -241,3 +242,19 @@ def _named(ids: Iterable[str]) -> str:
     shown = ", ".join(listed[:MAX_NAMED])
     more = len(listed) - MAX_NAMED
     return f"{shown} and {more} more" if more > 0 else shown
+
+
+class ListAlreadyIssuedError(StoreError):
+    """A list was issued from the same file and settings (`source_digest`) within the window
+    the recording was given: `earlier` names it (id, when, by whom). Raised in the recording's
+    transaction, so nothing of the refused list is kept."""
+
+    code = "list_already_issued"
+
+    def __init__(self, earlier: EarlierList) -> None:
+        super().__init__(
+            f"list {earlier.id} was issued from the same file and settings at "
+            f"{earlier.created_at.isoformat()} by {earlier.created_by}",
+            list_id=earlier.id,
+        )
+        self.earlier = earlier

@@ -13,14 +13,14 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Engine, Row, case, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from data.store import requests
+from data.store import requests, sources
 from data.store.engine import make_engine
 from data.store.errors import (
     ConflictingOutcomesError,
@@ -135,6 +135,7 @@ class ProgramStore:
         reply: bytes | None = None,
         reply_language: str | None = None,
         source_digest: str | None = None,
+        refuse_repeat_within: timedelta | None = None,
     ) -> str:
         """Record an issued list and all its candidates in one transaction; return its id (new
         unless `list_id` gives it, as `new_list_id()` made it).
@@ -147,7 +148,9 @@ class ProgramStore:
         this list's id) and `reply_language` (its words'): kept with the list in the same
         transaction, for the same request sent again to be answered alike. `source_digest`: the
         digest of the page's file and settings, for the same issued again to be known
-        (`issued_from`)."""
+        (`issued_from`); with `refuse_repeat_within`, a list issued from the same digest within
+        that time before this one is a repeat: `ListAlreadyIssuedError` names it and nothing is
+        recorded (`data.store.sources.claim_source`, in this transaction)."""
         _check_list(members, exploration_share)
         check_extras([(member.msme_id, member.extra) for member in members], input_columns)
         list_id = list_id or new_list_id()
@@ -192,7 +195,9 @@ class ProgramStore:
         ]
         with self.session() as session:
             session.add(issued)
-            session.flush()  # the list first: its candidates and its claim refer to it
+            session.flush()  # the list first: its candidates and its claims refer to it
+            if source_digest is not None:
+                sources.claim_source(session, source_digest, list_id, now, refuse_repeat_within)
             session.execute(insert(ListedMsme), rows)
             if request is not None:
                 answer = requests.Answer(reply or b"", reply_language, list_id)
@@ -248,18 +253,8 @@ class ProgramStore:
     def issued_from(self, source_digest: str, since: datetime) -> EarlierList | None:
         """The latest list issued at or after `since` from the file and settings `source_digest`
         names (any issuer), or None."""
-        query = (
-            select(IssuedList.id, IssuedList.created_at, IssuedList.created_by)
-            .where(IssuedList.source_digest == source_digest, IssuedList.created_at >= since)
-            .order_by(IssuedList.created_at.desc(), IssuedList.id)
-            .limit(1)
-        )
         with self.session() as session:
-            found = session.execute(query).first()
-        if found is None:
-            return None
-        list_id, created_at, created_by = found
-        return EarlierList(id=list_id, created_at=created_at, created_by=created_by)
+            return sources.issued_from(session, source_digest, since)
 
     def list_lists(self, page: int = 1, page_size: int = 50) -> tuple[list[ListSummary], int]:
         """One page of the lists issued, newest first, and how many there are in all."""

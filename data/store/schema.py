@@ -111,6 +111,19 @@ class IssuedList(Base):
     )
 
 
+class ListSource(Base):
+    """The latest list issued from a file and its settings (0009): one row per
+    `issued_lists.source_digest`, claimed in the transaction that records the list, so that of
+    two uploads of the same file at the same moment only one is recorded (the database's key
+    decides, on SQLite and PostgreSQL alike)."""
+
+    __tablename__ = "list_sources"
+
+    source_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    list_id: Mapped[str] = mapped_column(ForeignKey("issued_lists.id", ondelete="CASCADE"))
+    issued_at: Mapped[datetime]
+
+
 class RequestClaim(Base):
     """A request sent with an `Idempotency-Key` (0006: `POST /v1/lists`, the page's list upload,
     `POST /v1/outcomes`): which key, a digest of its body, and once it is answered, when, the

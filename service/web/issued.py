@@ -123,13 +123,16 @@ def recording(
     created_by: str,
     request: RequestKey | None = None,
     source_digest: str | None = None,
+    refuse_repeat_within: dt.timedelta | None = None,
 ) -> Prioritize:
     """A `Prioritize` for `service.web.lists.make_list` that also records the list, as
     `POST /v1/lists` does (its answer carries `list_id`), with the page's share of slots drawn
     at random (`page_exploration_share`), the file's own columns in the file's order, each
     MSME's spreadsheet row and the cost column's name; `request`, the claimed `Idempotency-Key`
     of the upload, and `source_digest`, the digest of its file and settings
-    (`service.web.repeats.issue_digest`), kept with the list."""
+    (`service.web.repeats.issue_digest`), kept with the list; with `refuse_repeat_within`, a
+    list issued from the same within that time refuses this one as it is recorded
+    (`ListAlreadyIssuedError`)."""
     exploration_share = page_exploration_share(options)
 
     def prioritize(
@@ -148,6 +151,7 @@ def recording(
             source_read=source.model_dump(mode="json", include=SOURCE_READ),
             request=request,
             source_digest=source_digest,
+            refuse_repeat_within=refuse_repeat_within,
         )
 
     return prioritize

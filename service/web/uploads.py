@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from data.messages import Language
-from data.store.errors import StoreError
+from data.store.errors import ListAlreadyIssuedError, StoreError
 from data.store.repository import ProgramStore
 from data.store.requests import Replay, RequestKey
 from service.auth import ListsKey, OutcomesKey, ReadKey
@@ -47,7 +47,9 @@ from service.web.problem_files import group_problems
 from service.web.problems import UploadError
 from service.web.repeats import (
     PAGE_ISSUER,
+    REPEAT_WINDOW,
     ListAlreadyIssuedResponse,
+    already_issued,
     issue_digest,
     issued_before,
 )
@@ -320,7 +322,12 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
             answer = JSONResponse(earlier.model_dump(mode="json"), status_code=409)
             return answer
         record = partial(
-            recording, store, created_by=_issuer(key), request=claimed, source_digest=digest
+            recording,
+            store,
+            created_by=_issuer(key),
+            request=claimed,
+            source_digest=digest,
+            refuse_repeat_within=None if repeat else REPEAT_WINDOW,
         )
         answer = await _list_from_upload(
             file,
@@ -332,6 +339,10 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
             metrics,
             record,
             keep_factors=store.attach_factors,
+        )
+    except ListAlreadyIssuedError as repeated:  # issued at the same moment, from another device
+        answer = JSONResponse(
+            already_issued(repeated.earlier, language).model_dump(mode="json"), status_code=409
         )
     finally:
         if claimed is not None and not isinstance(answer, UploadResponse):

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import math
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pytest
+from sqlalchemy import event
 
 from data.messages import render
-from data.store.errors import MAX_NAMED, InvalidListError, ListNotFoundError
+from data.store.errors import (
+    MAX_NAMED,
+    InvalidListError,
+    ListAlreadyIssuedError,
+    ListNotFoundError,
+)
 from data.store.records import ListedMsmeIn
 from data.store.repository import ProgramStore
 from tests.data.store.conftest import members
@@ -266,3 +274,91 @@ def test_a_list_is_found_by_its_source_digest_within_the_window(store: ProgramSt
     assert store.get_list(latest).source_digest == digest
     assert store.issued_from(digest, now - timedelta(hours=1)) is None
     assert store.issued_from("c" * 64, now - timedelta(hours=24)) is None
+
+
+DAY = timedelta(hours=24)
+
+
+def test_a_repeat_within_the_window_is_refused_in_the_recording(store: ProgramStore) -> None:
+    """`refuse_repeat_within`: a list from the same digest within the window refuses the new
+    one, named, and nothing of the new one is kept; other digests and older lists do not."""
+    now = datetime.now(UTC)
+    digest = "d" * 64
+    record(store, source_digest=digest, created_at=now - timedelta(hours=30), created_by="old")
+    first = record(store, source_digest=digest, created_at=now - timedelta(hours=2))
+
+    with pytest.raises(ListAlreadyIssuedError) as refused:
+        record(store, source_digest=digest, refuse_repeat_within=DAY, list_id="refused-list")
+
+    assert refused.value.code == "list_already_issued"
+    assert (refused.value.earlier.id, refused.value.earlier.created_by) == (first, "page")
+    with pytest.raises(ListNotFoundError):
+        store.get_list("refused-list")
+    assert store.list_lists()[1] == 2
+    other = record(store, source_digest="e" * 64, refuse_repeat_within=DAY)
+    assert store.get_list(other).source_digest == "e" * 64
+
+
+def test_a_repeat_asked_for_or_past_the_window_is_recorded_and_becomes_the_latest(
+    store: ProgramStore,
+) -> None:
+    now = datetime.now(UTC)
+    digest = "f" * 64
+    record(store, source_digest=digest, created_at=now - timedelta(hours=25))
+
+    past_window = record(store, source_digest=digest, refuse_repeat_within=DAY)
+    asked = record(store, source_digest=digest, created_by="hp")
+
+    found = store.issued_from(digest, now - DAY)
+    assert found is not None
+    assert (found.id, found.created_by) == (asked, "hp")
+    assert past_window != asked
+    assert store.list_lists()[1] == 3
+
+
+def test_of_two_same_uploads_at_once_one_is_recorded(store: ProgramStore) -> None:
+    """Two recordings of the same digest that overlap: the second waits for the first's
+    transaction (SQLite's write lock; PostgreSQL's key), then is refused naming it, whichever
+    device sent it. The first is held open after its claim while the second starts."""
+    digest = "9" * 64
+    claimed, release = threading.Event(), threading.Event()
+    first_thread: list[int] = []
+
+    def hold_the_first(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if "INSERT INTO list_sources" in statement and threading.get_ident() in first_thread:
+            claimed.set()
+            release.wait(timeout=10)
+
+    outcomes: dict[str, object] = {}
+
+    def issue(name: str) -> None:
+        if name == "first":
+            first_thread.append(threading.get_ident())
+        try:
+            outcomes[name] = record(
+                store, source_digest=digest, refuse_repeat_within=DAY, created_by=name
+            )
+        except ListAlreadyIssuedError as error:
+            outcomes[name] = error
+
+    event.listen(store.engine, "after_cursor_execute", hold_the_first)
+    try:
+        first = threading.Thread(target=issue, args=("first",))
+        first.start()
+        assert claimed.wait(timeout=10)
+        second = threading.Thread(target=issue, args=("second",))
+        second.start()
+        time.sleep(0.5)  # the second is waiting on the first's transaction
+        assert "second" not in outcomes
+        release.set()
+        first.join(timeout=20)
+        second.join(timeout=20)
+    finally:
+        release.set()
+        event.remove(store.engine, "after_cursor_execute", hold_the_first)
+
+    assert isinstance(outcomes["first"], str)
+    refused = outcomes["second"]
+    assert isinstance(refused, ListAlreadyIssuedError)
+    assert (refused.earlier.id, refused.earlier.created_by) == (outcomes["first"], "first")
+    assert store.list_lists()[1] == 1

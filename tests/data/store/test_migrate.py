@@ -191,3 +191,65 @@ def test_0008_upgrades_a_store_holding_a_list(database_url: str) -> None:
         assert (total, items[0].options) == (1, {"capacity": 1})
     finally:
         store.close()
+
+
+def test_0009_knows_the_latest_list_of_each_source_issued_before_it(database_url: str) -> None:
+    """Lists issued with a source digest before the claims' table came are known to it: the
+    latest of each digest refuses a repeat after the upgrade."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import MetaData, Table, insert
+
+    from data.store.errors import ListAlreadyIssuedError
+    from data.store.repository import ProgramStore
+    from tests.data.store.conftest import members
+
+    migrate.upgrade(database_url, "0008")
+    now = datetime.now(UTC)
+    engine = make_engine(database_url)
+    try:
+        issued = Table("issued_lists", MetaData(), autoload_with=engine)
+        common = {
+            "created_by": "page",
+            "model_name": "umkm-uplift",
+            "model_version": "1",
+            "options": {"capacity": 1},
+            "constraints": {},
+            "exploration_share": 0.0,
+        }
+        with engine.begin() as connection:
+            for list_id, digest, hours in [
+                ("list-a-older", "a" * 64, 5),
+                ("list-a-latest", "a" * 64, 2),
+                ("list-b", "b" * 64, 30),
+                ("list-no-digest", None, 1),
+            ]:
+                at = now - timedelta(hours=hours)
+                connection.execute(
+                    insert(issued).values(id=list_id, created_at=at, source_digest=digest, **common)
+                )
+    finally:
+        engine.dispose()
+
+    migrate.upgrade(database_url)
+
+    store = ProgramStore.from_url(database_url)
+    try:
+        day = timedelta(hours=24)
+        found = store.issued_from("a" * 64, now - day)
+        assert found is not None
+        assert found.id == "list-a-latest"
+        assert store.issued_from("b" * 64, now - day) is None  # older than a day
+        with pytest.raises(ListAlreadyIssuedError) as refused:
+            store.record_list(
+                created_by="hp",
+                model_name="umkm-uplift",
+                model_version="1",
+                members=members(3, 1),
+                source_digest="a" * 64,
+                refuse_repeat_within=day,
+            )
+        assert refused.value.earlier.id == "list-a-latest"
+        assert store.issued_from("b" * 64, now - 2 * day) is not None
+    finally:
+        store.close()

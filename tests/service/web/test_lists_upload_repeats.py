@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from data.messages import Language, format_date
 from data.store.repository import ProgramStore
-from data.store.schema import IssuedList
+from data.store.schema import IssuedList, ListSource
 from service.list_settings import settings_summary
 from service.web.repeats import canonical_options, issue_digest
 from service.web.schemas import UploadOptions
@@ -161,11 +161,44 @@ def test_a_repeat_after_a_day_is_recorded(client: TestClient, candidates_csv: by
             .where(IssuedList.id == first.json()["list_id"])
             .values(created_at=a_day_ago)
         )
+        session.execute(
+            update(ListSource)
+            .where(ListSource.list_id == first.json()["list_id"])
+            .values(issued_at=a_day_ago)
+        )
 
     again = send(client, content, options)
 
     assert again.status_code == 200, again.text
     assert again.json()["list_id"] != first.json()["list_id"]
+
+
+def test_a_repeat_recorded_while_this_one_was_built_is_refused_as_it_is_recorded(
+    client: TestClient, candidates_csv: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two devices upload the same file at the same moment: both find nothing issued before
+    they build the list. The one recorded second is refused in its own transaction, naming the
+    first; nothing of it is kept and its Idempotency-Key is free again."""
+    content = unique(candidates_csv, "same-moment")
+    options = {"capacity": 6}
+    first = send(client, content, options, key="same-moment-1")
+    assert first.status_code == 200, first.text
+    before = recorded(client)
+    # This upload checked before the first was recorded: its check found nothing.
+    monkeypatch.setattr("service.web.uploads.issued_before", lambda *_, **__: None)
+
+    second = send(client, content, options, key="same-moment-2", language="en")
+
+    assert second.status_code == 409, second.text
+    body = second.json()
+    assert body["error"] == "list_already_issued"
+    assert body["issued_before"]["list_id"] == first.json()["list_id"]
+    assert first.json()["list_id"][:8] in body["message"]
+    assert "already issued" in body["message"]
+    assert recorded(client) == before
+    anyway = send(client, content, options, key="same-moment-2", repeat=True)
+    assert anyway.status_code == 200, anyway.text
+    assert "idempotent-replayed" not in anyway.headers
 
 
 def test_an_idempotency_key_retry_still_replays(client: TestClient, candidates_csv: bytes) -> None:
