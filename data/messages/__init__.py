@@ -5,7 +5,8 @@ remaining, limiting}`); `render` words it from one catalog per language (`catalo
 `catalog_id`). Parameters are formatted per language, by name: numbers with Babel (`1.000` in
 Bahasa, `1,000` in English), money with two decimals, shares as percents, province and sector codes
 as their names from the reference data, a `month` as its name (Februari, February), a date as a
-manager reads it (`format_date`: 10 Januari 2026, 10 January 2026), the yes/no spellings a column
+manager reads it (`format_date`: 10 Januari 2026, 10 January 2026), a time of day as the language
+writes it (`format_time`: 15.04 in Bahasa, 15:04 in English), the yes/no spellings a column
 takes (`accepted`) with the language's own first (ya/tidak, yes/no); shares side by side in one
 message that differ but would read the same get more decimals (`format_percents`).
 A parameter that is a mapping, or a list of mappings, is rendered item by item with the entry its
@@ -69,6 +70,12 @@ DATE_PART_PARAMS = frozenset({"day", "month_number", "year"})
 # Whole dates, given as ISO text (`2026-01-10`, as the API's parameters keep them) or as dates,
 # and shown as `format_date` words them.
 DATE_PARAMS = frozenset({"date", "latest", "issued", "earliest", "observed_on", "mentored_on"})
+# A time of day, given as a time or a datetime (its hour and minute), shown as `format_time` words
+# it; text is shown as it is.
+TIME_PARAMS = frozenset({"time"})
+# Western Indonesia Time (UTC+7), the time downloads and messages state: the capital's.
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+TIME_SEPARATOR: dict[Language, str] = {"id": ".", "en": ":"}
 # The yes/no spellings a column takes ("true/false, 1/0, ya/tidak, ..."): the language's own
 # words first, as a manager writes them.
 YES_NO_PARAMS = frozenset({"accepted"})
@@ -192,6 +199,8 @@ def format_param(
         return str(value)
     if name in DATE_PARAMS and isinstance(value, str | dt.date):
         return format_date(value, language)
+    if name in TIME_PARAMS and isinstance(value, dt.time | dt.datetime):
+        return format_time(value, language)
     if name in YES_NO_PARAMS and isinstance(value, str):
         return own_yes_no_first(value, language)
     if isinstance(value, int | float):
@@ -220,6 +229,12 @@ def format_date(day: dt.date | str, language: Language) -> str:
         except ValueError:
             return day
     return f"{day.day} {MONTHS[language][day.month - 1]} {day.year}"
+
+
+def format_time(moment: dt.time | dt.datetime, language: Language) -> str:
+    """A time of day to the minute, as the language writes it: 15.04 in Bahasa, 15:04 in English
+    (the clock as given: no time zone is converted or named)."""
+    return f"{moment.hour:02d}{TIME_SEPARATOR[language]}{moment.minute:02d}"
 
 
 def own_yes_no_first(spellings: str, language: Language) -> str:
@@ -325,6 +340,7 @@ __all__ = [
     "format_date",
     "format_param",
     "format_percents",
+    "format_time",
     "has_message",
     "percent_tenths",
     "placeholders",

@@ -869,7 +869,7 @@ MESSAGES: dict[str, str] = {
     # --- service.web.repeats: the same file and settings issued again within a day (409) -----
     "list_already_issued": (
         "This file with the same settings was already issued as list number {list_number} on "
-        "{date} at {time} UTC by {issuer}; no second list was recorded. To issue another list "
+        "{date} at {time} WIB by {issuer}; no second list was recorded. To issue another list "
         "anyway, send it again with repeat=true."
     ),
     "list_issuer_page": "the web page (no API key)",
@@ -884,4 +884,6 @@ MESSAGES: dict[str, str] = {
     "settings.min_share": "at least {fraction} {value}",
     "settings.digital_included": "already-digital MSMEs included",
     "settings.only_beneficial": "only MSMEs who gain",
+    # --- service.web.exports: when a list was made, on its download's summary sheet (WIB) ---
+    "export_made": "{date}, {time} WIB",
 }

@@ -941,7 +941,7 @@ MESSAGES: dict[str, str] = {
     # --- service.web.repeats: berkas dan pengaturan yang sama diterbitkan lagi dalam sehari ---
     "list_already_issued": (
         "Berkas ini dengan pengaturan yang sama sudah diterbitkan sebagai daftar nomor "
-        "{list_number} pada {date} pukul {time} UTC oleh {issuer}; tidak ada daftar kedua yang "
+        "{list_number} pada {date} pukul {time} WIB oleh {issuer}; tidak ada daftar kedua yang "
         "dicatat. Untuk tetap menerbitkan daftar baru, kirim lagi dengan repeat=true."
     ),
     "list_issuer_page": "halaman web (tanpa kunci API)",
@@ -956,4 +956,6 @@ MESSAGES: dict[str, str] = {
     "settings.min_share": "porsi minimum {value} {fraction}",
     "settings.digital_included": "UMKM yang sudah digital ikut dipilih",
     "settings.only_beneficial": "hanya UMKM yang diuntungkan",
+    # --- service.web.exports: kapan daftar dibuat, di lembar ringkasan unduhannya (WIB) -----
+    "export_made": "{date} pukul {time} WIB",
 }

@@ -7,8 +7,9 @@ list's language, provinces and sectors by name. Numbers stay numbers: XLSX numer
 number format, CSV without a trailing `.0`; a column of the file's own that holds only whole
 numbers (`WHOLE_NUMBER`: a "No." column) is written as numbers too. CSV comes in two styles
 (`CSV_STYLES`): `standard` (comma, decimal point) for other systems, `excel_id` (semicolon,
-decimal comma) for Excel set to Indonesian. The summary sheet holds the date, the model, every
-setting and every limit (binding or not). File names carry the date and time.
+decimal comma) for Excel set to Indonesian. The summary sheet holds when the list was made, in the
+list's language (`made_text`: 10 Januari 2026 pukul 15.04 WIB, 10 January 2026, 15:04 WIB), the
+model, every setting and every limit (binding or not). File names carry the date and time.
 
 A list that was not recorded (no `list_id`: the page's preview, `POST /v1/prioritize/upload`)
 says so in every file, so it is not passed around as a list issued: a first column holding the
@@ -39,7 +40,7 @@ from pydantic import BaseModel
 
 from data.contract import CONTROL_CHARACTERS, PROFILE_COLUMNS
 from data.io import neutralised
-from data.messages import Language, render
+from data.messages import WIB, Language, render
 from data.reference import province_name_by_code, value_label
 from data.xlsx import CellFormats, is_number, new_workbook, plain_value, write_cell
 from service.exceptions import ServiceError
@@ -51,7 +52,8 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 MAX_REASONS = 3
 # Times are stated in Western Indonesia Time, the ministry's (Jakarta) clock.
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+# The codes this module words from `data.messages` (code -> parameters), for the catalog test.
+EXPORT_CODES: dict[str, tuple[str, ...]] = {"export_made": ("date", "time")}
 SPECS = {spec.name: spec for spec in PROFILE_COLUMNS}
 # Columns the computed part of each row already shows; the input part does not repeat them.
 SHOWN = ("msme_id", "province_code", "sector", "owner_gender")
@@ -372,7 +374,7 @@ def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime)
             )
         )
     rows += [
-        (h("export.made"), made.strftime("%Y-%m-%d %H:%M") + " WIB", ""),
+        (h("export.made"), made_text(made, language), ""),
         (h("export.model"), model, ""),
         (h("export.source"), source.filename, read_statement(result, language)),
         (h("export.rows"), source.rows, ""),
@@ -532,6 +534,14 @@ def made_at(result: UploadResponse) -> dt.datetime:
     """When a list was made, as its files say: a recorded list's issue time (the store's, the
     same in every download of it), else now."""
     return in_wib(result.issued_at) if result.issued_at is not None else now()
+
+
+def made_text(made: dt.datetime, language: Language) -> str:
+    """When a list was made, as a manager reads it: `10 Januari 2026 pukul 15.04 WIB`,
+    `10 January 2026, 15:04 WIB` (the month by its name, as `data.messages.format_date` words
+    it). A time given in another zone is stated in WIB; a naive one is taken as WIB."""
+    moment = made.astimezone(WIB) if made.tzinfo is not None else made
+    return render("export_made", {"date": moment.date(), "time": moment.time()}, language)
 
 
 def stamped(stem: str, made: dt.datetime) -> str:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 
-from data.messages import Language, render
+from data.messages import WIB, Language, render
 from data.store.records import EarlierList
 from data.store.repository import ProgramStore
 from data.store.schema import utc_now
@@ -77,20 +77,19 @@ def issued_before(
     store: ProgramStore, digest: str, language: Language, now: datetime | None = None
 ) -> ListAlreadyIssuedResponse | None:
     """The refusal naming the list issued from `digest` within `REPEAT_WINDOW` of `now` (number,
-    when in UTC, by whom), or None when there is none."""
+    when in WIB, by whom), or None when there is none."""
     earlier = store.issued_from(digest, (now or utc_now()) - REPEAT_WINDOW)
     return None if earlier is None else already_issued(earlier, language)
 
 
 def already_issued(earlier: EarlierList, language: Language) -> ListAlreadyIssuedResponse:
     """The refusal of a repeat, naming the earlier list in `language`."""
-    when = earlier.created_at
-    separator = "." if language == "id" else ":"  # 14.05 in Bahasa, 14:05 in English
+    when = earlier.created_at.astimezone(WIB)  # as the list's download states it
     issuer = earlier.created_by
     params = {
         "list_number": list_number(earlier.id),
         "date": when.date(),
-        "time": f"{when.hour:02d}{separator}{when.minute:02d}",
+        "time": when.time(),  # 14.05 in Bahasa, 14:05 in English
         "issuer": render("list_issuer_page", {}, language) if issuer == PAGE_ISSUER else issuer,
     }
     return ListAlreadyIssuedResponse(

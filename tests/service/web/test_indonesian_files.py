@@ -4,9 +4,9 @@ template, grouped problems and their download, and exports a manager can act on.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from data.messages import MONTHS
 from tests.service.support import AUTH, TestClient
 from tests.service.web.conftest import csv_bytes
 from tests.service.web.indonesian_file import (
@@ -254,8 +255,9 @@ def test_exports_carry_every_column_numbers_as_numbers_and_a_summary(
     assert "Jenis alasan" in left_header and "telepon" in left_header
 
     summary = {row[0].value: row for row in workbook["Ringkasan"].iter_rows()}
-    made = summary["Dibuat"][1].value
-    assert dt.datetime.strptime(made, "%Y-%m-%d %H:%M WIB")
+    made = summary["Dibuat"][1].value  # as a manager reads it: 10 Januari 2026 pukul 15.04 WIB
+    months = "|".join(MONTHS["id"])
+    assert re.fullmatch(rf"\d{{1,2}} ({months}) \d{{4}} pukul \d{{2}}\.\d{{2}} WIB", made), made
     assert "Model" in summary and summary["Jumlah slot"][1].value == CAPACITY
     assert "Anggaran: Rp 500.000.000" in summary  # every limit, binding or not
     assert summary["Jumlah slot: 25"][2].value in ("Ya", "Tidak")

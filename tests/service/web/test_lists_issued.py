@@ -12,9 +12,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from data.messages import Language, format_date, format_param, render
+from data.messages import WIB, Language, format_date, format_param, render
 from data.outcomes_file import outcome_header
-from service.web.exports import WIB
 from service.web.i18n import message
 from tests.service.support import AUTH, TestClient, assert_the_models_reasons, upload_outcomes
 from tests.service.web.conftest import csv_bytes

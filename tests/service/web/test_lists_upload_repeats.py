@@ -120,10 +120,11 @@ def test_a_repeat_within_a_day_is_refused_naming_the_earlier_list(
     assert created == dt.datetime.fromisoformat(earlier["created_at"])
     text = body["message"]
     assert earlier["list_id"][:8] in text
-    assert format_date(created.date(), language) in text
+    in_wib = created.astimezone(dt.timezone(dt.timedelta(hours=7)))  # as downloads state it
+    assert format_date(in_wib.date(), language) in text
     assert earlier["created_by"] in text
-    clock = f"{created.hour:02d}{'.' if language == 'id' else ':'}{created.minute:02d}"
-    assert f"{clock} UTC" in text
+    clock = f"{in_wib.hour:02d}{'.' if language == 'id' else ':'}{in_wib.minute:02d}"
+    assert f"{clock} WIB" in text
     assert ("sudah diterbitkan" if language == "id" else "already issued") in text
     assert recorded(client) == before  # nothing recorded
 

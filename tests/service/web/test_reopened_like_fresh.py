@@ -25,7 +25,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from data.messages import Language
+from data.messages import Language, format_date
 from service.web.exports import COUNT_FORMAT, in_wib
 from service.web.i18n import message
 from service.web.issued import reopened_list
@@ -395,4 +395,6 @@ def test_every_download_of_a_list_is_dated_when_it_was_issued(
                     for response in (fresh_file, reopened_file)
                 )
             ]
-            assert made_cells == [made.strftime("%Y-%m-%d %H:%M") + " WIB"] * 2
+            day = format_date(made.date(), language)  # 10 Januari 2026 pukul 15.04 WIB
+            shown = {"id": f"{day} pukul {made:%H.%M} WIB", "en": f"{day}, {made:%H:%M} WIB"}
+            assert made_cells == [shown[language]] * 2
