@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Header, Request, Response
@@ -92,14 +94,17 @@ async def claim_body(
     request: Request,
     store: ProgramStore,
     key_name: str,
-    header: str,
+    header: str | None,
     language: Language,
     *,
     issues_list: bool,
     replayed: Callable[[Replay], Response],
-) -> RequestKey | Response:
-    """`claim_key` for a JSON route, the body's bytes its digest: the claim, or the answer to
-    send (a refusal, or `replayed(replay)` for a retry, its words said to be the first's)."""
+) -> RequestKey | Response | None:
+    """`claim_key` for a JSON route, the body's bytes its digest: the claim (None without a
+    header), or the answer to send (a refusal, or `replayed(replay)` for a retry, its words
+    said to be the first's)."""
+    if header is None:
+        return None
     digest = hashlib.sha256(await request.body()).hexdigest()
     claim = await claim_key(store, key_name, header, digest, language, issues_list=issues_list)
     if isinstance(claim, Replay):
@@ -115,3 +120,28 @@ async def release_key(store: ProgramStore, claimed: RequestKey) -> None:
         await run_in_threadpool(requests.release, store, claimed)
     except (StoreError, SQLAlchemyError):
         logger.warning("could not release an Idempotency-Key claim; it expires by itself")
+
+
+@dataclass
+class HeldKey:
+    """A request's claim of its key while the request is carried out: `holding_key` releases
+    it unless the handler calls `keep()`."""
+
+    kept: bool = False
+
+    def keep(self) -> None:
+        """The request succeeded, its answer recorded with the key: a retry gets that answer."""
+        self.kept = True
+
+
+@asynccontextmanager
+async def holding_key(store: ProgramStore, claimed: RequestKey | None) -> AsyncIterator[HeldKey]:
+    """Hold `claimed` (None: no key sent) while the request is carried out; leaving without
+    `keep()` (a refusal, an exception) releases it (`release_key`), so that the request can be
+    sent again."""
+    held = HeldKey()
+    try:
+        yield held
+    finally:
+        if claimed is not None and not held.kept:
+            await release_key(store, claimed)

@@ -17,7 +17,6 @@ from allocation import AllocationError
 from data.messages import Language
 from data.store.errors import StoreError
 from data.store.repository import ProgramStore
-from data.store.requests import RequestKey
 from service.auth import ListsKey, ReadKey
 from service.body import documented_body, gc_paused_for, read_json_body
 from service.deps import (
@@ -33,12 +32,11 @@ from service.idempotency import (
     REPLAYED,
     IdempotencyKeyHeader,
     claim_body,
-    release_key,
+    holding_key,
 )
 from service.list_value import list_value
 from service.metrics import ServiceMetrics
 from service.program import (
-    IssuedReply,
     issue_list,
     keep_selected_factors,
     list_detail,
@@ -91,37 +89,32 @@ async def post_list(
             body.msmes, settings.max_prioritize_msmes, need_cost=body.budget is not None
         )
         language = reply_language(request)
-        claimed: RequestKey | None = None
-        if idempotency_key is not None:
-            claim = await claim_body(
-                request,
-                store,
-                key.name,
-                idempotency_key,
-                language,
-                issues_list=True,
-                replayed=lambda replay: _created(replay.reply, str(replay.list_id), replayed=True),
-            )
-            if isinstance(claim, Response):
-                return claim
-            claimed = claim
-        issued: IssuedReply | None = None
-        try:
-            issued = await run_in_threadpool(
-                partial(issue_list, created_by=key.name, language=language, request=claimed),
-                loaded,
-                body,
-                store,
-            )
-        except ValidationError as exc:
-            raise RequestValidationError(exc.errors()) from None
-        except AllocationError as exc:
-            return allocation_refusal(exc, language).response()
-        except StoreError as exc:
-            return store_refusal(exc, language).response()
-        finally:
-            if claimed is not None and issued is None:
-                await release_key(store, claimed)
+        claim = await claim_body(
+            request,
+            store,
+            key.name,
+            idempotency_key,
+            language,
+            issues_list=True,
+            replayed=lambda replay: _created(replay.reply, str(replay.list_id), replayed=True),
+        )
+        if isinstance(claim, Response):
+            return claim
+        async with holding_key(store, claim) as held:
+            try:
+                issued = await run_in_threadpool(
+                    partial(issue_list, created_by=key.name, language=language, request=claim),
+                    loaded,
+                    body,
+                    store,
+                )
+            except ValidationError as exc:
+                raise RequestValidationError(exc.errors()) from None
+            except AllocationError as exc:
+                return allocation_refusal(exc, language).response()
+            except StoreError as exc:
+                return store_refusal(exc, language).response()
+            held.keep()
         metrics.msmes_scored.labels("/v1/lists").inc(len(body.msmes))
         del body
     # The reasons' factors (TreeSHAP, CPU-bound) are found and kept after the answer is sent,

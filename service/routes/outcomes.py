@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from data.store.errors import StoreError
-from data.store.requests import RequestKey
 from service.auth import OutcomesKey, ReadKey
 from service.body import documented_body, read_json_body
 from service.deps import LanguageDep, ProgramStoreDep
@@ -21,7 +20,7 @@ from service.idempotency import (
     REPLAYED,
     IdempotencyKeyHeader,
     claim_body,
-    release_key,
+    holding_key,
 )
 from service.program import outcome_positions, outcomes_page, record_outcomes
 from service.program_schemas import (
@@ -73,34 +72,29 @@ async def post_outcomes(
     same batch sent again is answered as it was the first time and not applied again: a late
     retry cannot put old values back over a correction recorded since."""
     body = await read_json_body(request, OutcomesRequest)
-    claimed: RequestKey | None = None
-    if idempotency_key is not None:
-        claim = await claim_body(
-            request,
-            store,
-            key.name,
-            idempotency_key,
-            language,
-            issues_list=False,
-            replayed=lambda replay: Response(
-                replay.reply, media_type="application/json", headers=REPLAYED
-            ),
-        )
-        if isinstance(claim, Response):
-            return claim
-        claimed = claim
-    summary: OutcomesSummary | None = None
-    try:
-        summary = await run_in_threadpool(
-            partial(record_outcomes, recorded_by=key.name, language=language, request=claimed),
-            store,
-            body,
-        )
-    except StoreError as exc:
-        return store_refusal(exc, language, positions=outcome_positions(body)).response()
-    finally:
-        if claimed is not None and summary is None:
-            await release_key(store, claimed)
+    claim = await claim_body(
+        request,
+        store,
+        key.name,
+        idempotency_key,
+        language,
+        issues_list=False,
+        replayed=lambda replay: Response(
+            replay.reply, media_type="application/json", headers=REPLAYED
+        ),
+    )
+    if isinstance(claim, Response):
+        return claim
+    async with holding_key(store, claim) as held:
+        try:
+            summary = await run_in_threadpool(
+                partial(record_outcomes, recorded_by=key.name, language=language, request=claim),
+                store,
+                body,
+            )
+        except StoreError as exc:
+            return store_refusal(exc, language, positions=outcome_positions(body)).response()
+        held.keep()
     return JSONResponse(summary.model_dump(mode="json"))
 
 

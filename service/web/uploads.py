@@ -32,7 +32,7 @@ from service.idempotency import (
     REPLAYED,
     IdempotencyKeyHeader,
     claim_key,
-    release_key,
+    holding_key,
 )
 from service.keys import ApiKey
 from service.metrics import ServiceMetrics
@@ -300,54 +300,47 @@ async def post_lists_upload(  # noqa: PLR0917  (FastAPI passes dependencies by n
     new one), the same file and settings (the draw's seed and time limit aside) issued within
     the last 24 hours by anyone are refused with 409 `list_already_issued`, naming that list,
     unless `repeat` is true."""
-    claimed: RequestKey | None = None
-    answer: UploadResponse | JSONResponse | None = None
-    try:
-        if idempotency_key is not None:
-            claim = await _claim_upload(
-                store, key, idempotency_key, file, options, language=language, issues_list=True
-            )
-            if isinstance(claim, JSONResponse):
-                return claim
-            if isinstance(claim, Replay):
-                issued = await run_in_threadpool(store.get_list, str(claim.list_id))
-                reopened = await run_in_threadpool(reopened_list, issued, loaded, language)
-                return JSONResponse(reopened.model_dump(mode="json"), headers=REPLAYED)
-            claimed = claim
+    claim = await _claim_upload(
+        store, key, idempotency_key, file, options, language=language, issues_list=True
+    )
+    if isinstance(claim, JSONResponse):
+        return claim
+    if isinstance(claim, Replay):
+        issued = await run_in_threadpool(store.get_list, str(claim.list_id))
+        reopened = await run_in_threadpool(reopened_list, issued, loaded, language)
+        return JSONResponse(reopened.model_dump(mode="json"), headers=REPLAYED)
+    async with holding_key(store, claim) as held:
         digest = await _source_digest(file, options, language)
-        earlier = None
         if digest is not None and not repeat:
             earlier = await run_in_threadpool(issued_before, store, digest, language)
-        if earlier is not None:
-            answer = JSONResponse(earlier.model_dump(mode="json"), status_code=409)
-            return answer
+            if earlier is not None:
+                return JSONResponse(earlier.model_dump(mode="json"), status_code=409)
         record = partial(
             recording,
             store,
             created_by=_issuer(key),
-            request=claimed,
+            request=claim,
             source_digest=digest,
             refuse_repeat_within=None if repeat else REPEAT_WINDOW,
         )
-        answer = await _list_from_upload(
-            file,
-            options,
-            LISTS_UPLOAD_PATH,
-            loaded,
-            settings,
-            language,
-            metrics,
-            record,
-            keep_factors=store.attach_factors,
-        )
-    except ListAlreadyIssuedError as repeated:  # issued at the same moment, from another device
-        answer = JSONResponse(
-            already_issued(repeated.earlier, language).model_dump(mode="json"), status_code=409
-        )
-    finally:
-        if claimed is not None and not isinstance(answer, UploadResponse):
-            await release_key(store, claimed)
-    return answer
+        try:
+            answer = await _list_from_upload(
+                file,
+                options,
+                LISTS_UPLOAD_PATH,
+                loaded,
+                settings,
+                language,
+                metrics,
+                record,
+                keep_factors=store.attach_factors,
+            )
+        except ListAlreadyIssuedError as repeated:  # issued at the same moment, from another device
+            refusal = already_issued(repeated.earlier, language)
+            return JSONResponse(refusal.model_dump(mode="json"), status_code=409)
+        if isinstance(answer, UploadResponse):
+            held.keep()
+        return answer
 
 
 async def _source_digest(file: UploadFile, options: str, language: Language) -> str | None:
@@ -364,17 +357,19 @@ async def _source_digest(file: UploadFile, options: str, language: Language) -> 
 async def _claim_upload(
     store: ProgramStore,
     key: ApiKey,
-    header: str,
+    header: str | None,
     file: UploadFile,
     form: str,
     *,
     language: Language,
     issues_list: bool,
-) -> RequestKey | Replay | JSONResponse:
-    """`claim_key` for a page upload: its digest is the SHA-256 of its other form field (the
-    options, or the list an outcomes file is for), file name and bytes (not of the multipart
-    body, whose boundary a browser draws afresh for each sending); the file is read back from
-    its start."""
+) -> RequestKey | Replay | JSONResponse | None:
+    """`claim_key` for a page upload (None without a header): its digest is the SHA-256 of its
+    other form field (the options, or the list an outcomes file is for), file name and bytes
+    (not of the multipart body, whose boundary a browser draws afresh for each sending); the
+    file is read back from its start."""
+    if header is None:
+        return None
     digest = await _sha256(file, form.encode() + b"\0" + (file.filename or "").encode() + b"\0")
     return await claim_key(store, _issuer(key), header, digest, language, issues_list=issues_list)
 
@@ -464,39 +459,36 @@ async def post_outcomes_upload(  # noqa: PLR0917  (FastAPI passes dependencies b
     `dry_run` the file is only checked (the page re-words a refusal so on a language switch):
     a check records nothing, so it neither claims nor answers an `Idempotency-Key`."""
     filename = _safe_name(file.filename)
-    claimed: RequestKey | None = None
-    answer: OutcomesUploadResponse | JSONResponse | None = None
+    header = None if dry_run else idempotency_key  # a check records nothing: no key claimed
     try:
-        if idempotency_key is not None and not dry_run:
-            claim = await _claim_upload(
-                store, key, idempotency_key, file, list_id, language=language, issues_list=False
-            )
-            if isinstance(claim, JSONResponse):
-                return claim
-            if isinstance(claim, Replay):
-                word_reply_in(request, claim.language)
-                return Response(claim.reply, media_type="application/json", headers=REPLAYED)
-            claimed = claim
-        limit = settings.body_limit_prioritize
-        check_size(file.size or 0, limit, language, "error.too_large_outcomes")
-        with tempfile.TemporaryDirectory(prefix="umkm-outcomes-") as folder:
-            path = await _saved(file, folder, filename)
-            parsed = await run_in_threadpool(
-                read_outcomes_file, path, filename, language, settings.max_prioritize_msmes
-            )
-        answer = await run_in_threadpool(
-            partial(record_outcomes_file, request=claimed, dry_run=dry_run),
-            store,
-            list_id,
-            parsed,
-            filename=filename,
-            recorded_by=_issuer(key),
-            language=language,
+        claim = await _claim_upload(
+            store, key, header, file, list_id, language=language, issues_list=False
         )
+        if isinstance(claim, JSONResponse):
+            return claim
+        if isinstance(claim, Replay):
+            word_reply_in(request, claim.language)
+            return Response(claim.reply, media_type="application/json", headers=REPLAYED)
+        async with holding_key(store, claim) as held:
+            limit = settings.body_limit_prioritize
+            check_size(file.size or 0, limit, language, "error.too_large_outcomes")
+            with tempfile.TemporaryDirectory(prefix="umkm-outcomes-") as folder:
+                path = await _saved(file, folder, filename)
+                parsed = await run_in_threadpool(
+                    read_outcomes_file, path, filename, language, settings.max_prioritize_msmes
+                )
+            answer = await run_in_threadpool(
+                partial(record_outcomes_file, request=claim, dry_run=dry_run),
+                store,
+                list_id,
+                parsed,
+                filename=filename,
+                recorded_by=_issuer(key),
+                language=language,
+            )
+            held.keep()
+            return answer
     except UploadError as refused:
-        answer = _refusal(refused)
+        return _refusal(refused)
     finally:
         await file.close()
-        if claimed is not None and not isinstance(answer, OutcomesUploadResponse):
-            await release_key(store, claimed)
-    return answer

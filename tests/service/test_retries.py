@@ -222,3 +222,24 @@ def test_a_refused_outcomes_batch_frees_its_key(
     recorded = client.post("/v1/outcomes", json=right, headers=keyed)
     assert recorded.status_code == 200 and recorded.json()["inserted"] == 1
     assert "idempotent-replayed" not in recorded.headers
+
+
+def test_a_request_that_fails_unexpectedly_frees_its_key(
+    client: TestClient, profiles: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error no refusal words (a bug, a lost connection) answers 500 and releases the claim,
+    so the same request sent again is carried out, not refused as still being answered."""
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("the list could not be built")
+
+    monkeypatch.setattr("service.routes.lists.issue_list", broken)
+    with pytest.raises(RuntimeError):  # the test client re-raises what the 500 answered
+        send(client, body(profiles), "retry-8")
+    monkeypatch.undo()
+
+    again = send(client, body(profiles), "retry-8")
+
+    assert again.status_code == 201, again.text
+    assert "idempotent-replayed" not in again.headers
+    assert send(client, body(profiles), "retry-8").headers["idempotent-replayed"] == "true"
