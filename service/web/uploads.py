@@ -258,7 +258,7 @@ LISTS_UPLOAD_CONFLICT: dict[int | str, dict[str, Any]] = {
         "description": "`list_already_issued`: a list was issued from the same file and "
         "settings (the draw's seed and the solver's time limit aside) within the last 24 "
         "hours, by any key or device; nothing was recorded. The message names its number, "
-        "when (UTC) and by whom; `issued_before` carries its `list_id`, `created_at` and "
+        "when (WIB) and by whom; `issued_before` carries its `list_id`, `created_at` and "
         "`created_by`. Send `repeat=true` to issue another list anyway. Or "
         "`request_in_progress`: the first sending of this request (same Idempotency-Key and "
         "body) is still being answered; send it again after `Retry-After` seconds to get its "
