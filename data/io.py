@@ -19,27 +19,31 @@ separator, is let pass) or the line where a quoted cell that never closes begins
 `read_table` reads the header from row 1 only, for callers that number rows from 2.
 
 Reading is bounded (`data.limits.ReadLimits`): Parquet by its metadata before any row is read,
-CSV while streaming in chunks, XLSX by `data.xlsx`. Writing is safe to open in a spreadsheet (no
-text becomes a formula) and atomic: a file appears complete under its name, or not at all, with
-the permissions a plain `open(path, "w")` would give it (an existing file's, else 0o666 less the
-umask), not the 0o600 of `tempfile.mkstemp`.
+CSV while streaming in chunks, each row's width counted before it is parsed (`_CsvRecords`: a
+line of millions of fields costs a piece of text), XLSX by `data.xlsx`. A CSV cell may be of any
+length in every row. Writing is safe to open in a spreadsheet (no text, cell or header, becomes a
+formula) and atomic: a file appears complete under its name, or not at all, with the permissions
+a plain `open(path, "w")` would give it (an existing file's, else 0o666 less the umask), not the
+0o600 of `tempfile.mkstemp`.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
-import csv
 import dataclasses
 import errno
 import os
+import re
 import secrets
 import stat
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
+from itertools import repeat
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 import numpy as np
 import pandas as pd
@@ -248,24 +252,48 @@ def write_table_to(df: pd.DataFrame, path: Path, fmt: Literal["csv", "parquet", 
 
 
 def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot start a formula in a spreadsheet: `'` before any text
-    starting with FORMULA_TRIGGERS. Numbers stay numbers (-0.05 is a number, not a formula)."""
+    """A copy whose text cells and column names cannot start a formula in a spreadsheet: `'`
+    before any text starting with FORMULA_TRIGGERS, in a column of any type that can hold text
+    (object, string, categorical, pyarrow). Numbers stay numbers (-0.05 is a number, not a
+    formula), and a column a risky text was found in becomes an object column. A header the
+    contract knows never starts with a trigger: a file written so reads back the same."""
     out = frame.copy(deep=False)
     for position in range(out.shape[1]):
         values = out.iloc[:, position]
-        if values.dtype != object and not isinstance(values.dtype, pd.StringDtype):
+        if not _may_hold_text(values.dtype):
             continue
         fixed = values.to_numpy(dtype=object, copy=True)
         risky = np.fromiter(map(_is_formula_like, fixed), dtype=bool, count=len(fixed))
         if risky.any():
             fixed[risky] = ["'" + text for text in fixed[risky]]
             out.isetitem(position, fixed)
+    columns = out.columns
+    if isinstance(columns, pd.MultiIndex):
+        headers = [tuple(map(_neutralised_name, names)) for names in columns]
+        if headers != list(columns):
+            out.columns = pd.MultiIndex.from_tuples(headers, names=columns.names)
+    elif any(map(_is_formula_like, columns)):
+        out.columns = pd.Index([_neutralised_name(name) for name in columns], dtype=object)
     return out
 
 
 def neutralised_text(value: str) -> str:
     """One text as `neutralised` writes it."""
     return "'" + value if _is_formula_like(value) else value
+
+
+def _neutralised_name(name: object) -> object:
+    return neutralised_text(name) if isinstance(name, str) else name
+
+
+def _may_hold_text(dtype: Any) -> bool:
+    """Whether a column of `dtype` may hold a text: any but numbers, booleans and times."""
+    return not (
+        pd.api.types.is_numeric_dtype(dtype)
+        or pd.api.types.is_bool_dtype(dtype)
+        or pd.api.types.is_datetime64_any_dtype(dtype)
+        or pd.api.types.is_timedelta64_dtype(dtype)
+    )
 
 
 def _is_formula_like(value: object) -> bool:
@@ -427,26 +455,319 @@ def _python_encoding(encoding: str) -> str:
     return "utf-8-sig" if encoding == "utf-8" else encoding
 
 
-def _first_records(path: Path, encoding: str, separator: str) -> tuple[list[list[str]], list[int]]:
-    """The first HEADER_SEARCH_ROWS records, and the lines read up to the end of each."""
-    records: list[list[str]] = []
-    lines: list[int] = []
+# ------------------------------------------------------------------------------ CSV records
+
+# The first rows of a CSV (the header search), and its every row before pandas parses an upload
+# (or after pandas refused a file, to name the row at fault) are read by `_CsvRecords`:
+# csv.reader's records (the excel dialect with the file's separator, not strict) counted in
+# pieces of the text, never held as lists of cells. A row of millions of fields costs no more
+# memory than a short one, so the column limit, and the header's width, are checked before any
+# row is parsed whole (csv.reader built 20 rows of a 72 MB line as lists first, 1.8 GB; pandas'
+# tokenizer holds a row whole too); and a cell may be as long there as pandas reads it below
+# (csv.reader refused a cell of more than 131,072 characters in the first rows only).
+CSV_PIECE_CHARS = 64 * 1024
+# A cell longer than this (as written) names no contract column: its text is not kept to match.
+HEADER_CELL_CHARS = 1_000
+# Loop turns spent counting the fields of one row past `max_fields` (a row of millions of quoted
+# cells, each a turn or more); past them the count so far is given, a lower bound.
+CSV_COUNT_TURNS = 1_000_000
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # how csv.reader's lines end (open with newline="")
+_QUOTED_TEXT = re.compile(r'[^"]*+(?:""[^"]*+)*+')  # a quoted cell's text up to its closing quote
+_RECORD, _FIELD, _UNQUOTED, _QUOTED, _QUOTE = range(5)  # where `_CsvRecords` is in a record
+
+
+@dataclass(frozen=True)
+class _CsvRecord:
+    """One record (a spreadsheet row) as `_CsvRecords` counts it."""
+
+    row: int  # from 1; a blank line is a row (of no fields)
+    begins: int  # the line it begins on, from 1
+    ends: int  # the line it ends on (csv.reader's `line_num` after it)
+    fields: int
+    last_filled: bool  # its last field holds text
+    names: frozenset[str] = frozenset()  # the contract columns its cells name (with `names`)
+    counted: bool = True  # False: counting stopped (`CSV_COUNT_TURNS`); `fields` a lower bound
+
+
+class _CsvRecords:
+    """The records of a CSV open as text (`newline=""`), as csv.reader reads them, counted:
+    fields, lines, whether the last field holds text, and with `names` the contract columns its
+    cells name. Memory is a piece of text (CSV_PIECE_CHARS) and a cell's first
+    HEADER_CELL_CHARS characters, however wide a row or long a cell.
+
+    A row with more than `max_fields` fields is counted on without its cells' names, for at most
+    CSV_COUNT_TURNS turns; then it is the last record given (`counted` False). With `fit`, the
+    records from row `fit_from` on that fit a header of `fit` fields (at most `fit`, or one empty
+    field more: `_too_wide`) are passed over in bulk, not given: a scan for the first row that
+    does not fit. `last_begins` is the line the last record read begins on."""
+
+    def __init__(
+        self,
+        handle: TextIO,
+        separator: str,
+        *,
+        names: bool = False,
+        max_fields: int | None = None,
+        fit: int | None = None,
+        fit_from: int = 1,
+    ) -> None:
+        self._handle = handle
+        self._separator = separator
+        self._names = names
+        self._max_fields = max_fields
+        self._fit = fit
+        self._fitting = None if fit is None else _fitting_record(separator, fit)
+        self._fit_from = fit_from
+        self.last_begins = 1
+
+    def __iter__(self) -> Iterator[_CsvRecord]:
+        sep, max_fields = self._separator, self._max_fields
+        opening = sep + '"'  # a separator, then a quoted cell
+        pieces = _pieces(self._handle)
+        piece, pos = "", 0
+        lf = cr = quoted = -1  # where the next "\n", "\r" and `opening` are (below `pos`: look)
+        state = _RECORD
+        breaks = 0  # line breaks read before `pos`
+        row = begins = fields = turns = 0
+        filled = broken = False  # the current field holds text; a quoted text ended a line
+        text, size = "", 0  # the current cell's first characters (with `names`), its length
+        found: set[str] = set()
+
+        def note(cell: str) -> None:
+            if len(cell) <= HEADER_CELL_CHARS and cell.strip():
+                name = contract_name(cell)
+                if name is not None:
+                    found.add(name)
+
+        while True:
+            if pos >= len(piece):
+                piece, pos, lf, cr, quoted = next(pieces, ""), 0, -1, -1, -1
+                if not piece:
+                    break
+            over = max_fields is not None and fields > max_fields
+            if over:
+                turns += 1
+                if turns > CSV_COUNT_TURNS:
+                    self.last_begins = begins
+                    yield _CsvRecord(row, begins, breaks + 1, fields, filled, counted=False)
+                    return
+            keep = self._names and not over
+            if state == _RECORD:
+                if self._fitting is not None and row + 1 >= self._fit_from:
+                    start = pos
+                    pos, row, breaks = self._pass_fitting(piece, pos, row, breaks)
+                    if pos > start:
+                        continue
+                row, begins, fields, filled, broken = row + 1, breaks + 1, 0, False, False
+                found.clear()
+                text, size = "", 0
+                if piece[pos] in "\r\n":  # a blank line: a row of no fields
+                    pos += 2 if piece.startswith("\r\n", pos) else 1
+                    breaks += 1
+                    self.last_begins = begins
+                    yield _CsvRecord(row, begins, breaks, 0, False)
+                    continue
+                fields, state = 1, _FIELD
+            if state == _FIELD and piece[pos] == '"':
+                state, pos, broken = _QUOTED, pos + 1, False
+                continue
+            if state == _QUOTED:
+                end = _QUOTED_TEXT.match(piece, pos).end()  # type: ignore[union-attr]
+                if end > pos:
+                    filled, broken = True, piece[end - 1] in "\r\n"
+                    breaks += _line_breaks(piece, pos, end)
+                    if keep:
+                        size += end - pos
+                        if size <= HEADER_CELL_CHARS:
+                            text += piece[pos:end].replace('""', '"')
+                    pos = end
+                if pos < len(piece):  # a quote not doubled: the quoted text ends
+                    state, pos = _QUOTE, pos + 1
+                continue
+            if state == _QUOTE and piece[pos] == '"':  # a pair split between two pieces
+                filled, broken, size = True, False, size + 1
+                if keep and size <= HEADER_CELL_CHARS:
+                    text += '"'
+                state, pos = _QUOTED, pos + 1
+                continue
+            # A cell not quoted, or the rest of one (text after a closing quote belongs to the
+            # cell, as csv.reader reads it): up to the next quoted cell or the line's end.
+            state = _UNQUOTED
+            if lf < pos:
+                lf = _find(piece, "\n", pos)
+            if cr < pos:
+                cr = _find(piece, "\r", pos)
+            if quoted < pos:
+                quoted = _find(piece, opening, pos)
+            end = min(lf, cr, quoted)
+            seps = piece.count(sep, pos, end)
+            if end > pos:
+                if keep and (max_fields is None or fields + seps <= max_fields):
+                    parts = piece[pos:end].split(sep)
+                    size += len(parts[0])
+                    if size <= HEADER_CELL_CHARS:
+                        text += parts[0]
+                    if len(parts) > 1:
+                        if size <= HEADER_CELL_CHARS:
+                            note(text)
+                        for part in parts[1:-1]:
+                            note(part)
+                        text, size = parts[-1][: HEADER_CELL_CHARS + 1], len(parts[-1])
+                fields += seps
+                filled = piece[end - 1] != sep if seps else True
+            if end == len(piece):
+                pos = end
+                if seps and piece[end - 1] == sep:
+                    state = _FIELD  # the next piece begins a field: it may be quoted
+                continue
+            if keep and size <= HEADER_CELL_CHARS:
+                note(text)
+            if end == quoted:
+                fields, filled, text, size = fields + 1, False, "", 0
+                state, pos, broken = _QUOTED, end + 2, False
+                continue
+            pos = end + (2 if piece.startswith("\r\n", end) else 1)
+            breaks += 1
+            self.last_begins = begins
+            yield _CsvRecord(row, begins, breaks, fields, filled, frozenset(found))
+            state, fields, turns = _RECORD, 0, 0
+        if state != _RECORD:  # the last line has no line break, or a quote never closes
+            if self._names and size <= HEADER_CELL_CHARS:
+                note(text)
+            self.last_begins = begins
+            ends = breaks if state == _QUOTED and broken else breaks + 1
+            yield _CsvRecord(row, begins, ends, fields, filled, frozenset(found))
+
+    def _pass_fitting(self, piece: str, pos: int, row: int, breaks: int) -> tuple[int, int, int]:
+        """The records from `pos` (a record's start) that fit, passed over: where the first that
+        does not fit (or that `piece` does not hold whole) begins, and the row and line breaks
+        counted to there. The piece's whole lines are passed in bulk when each is a record that
+        fits (`_lines_fitting`), else one record at a time (`_fitting_record`)."""
+        fitting = self._fitting
+        assert fitting is not None
+        end = max(piece.rfind("\n", pos), piece.rfind("\r", pos)) + 1  # after the last line
+        if end > pos and (lines := self._lines_fitting(piece[pos:end])):
+            self.last_begins = breaks + lines
+            pos, row, breaks = end, row + lines, breaks + lines
+        while pos < len(piece) and (match := fitting.match(piece, pos)) is not None:
+            self.last_begins = breaks + 1
+            breaks += _line_breaks(piece, pos, match.end())
+            pos, row = match.end(), row + 1
+        return pos, row, breaks
+
+    def _lines_fitting(self, text: str) -> int:
+        """How many lines `text` holds (whole lines, from a record's start), when each is a
+        record that fits; 0 when not (a row too wide, a quoted cell over two lines, a quote
+        never closed): those are read one record at a time. Counted in bulk: quoted cells
+        become one character (`_quoted_cells`), then each line's separators are counted."""
+        sep, width = self._separator, self._fit or 0
+        breaks = _line_breaks(text, 0, len(text))
+        if '"' in text:
+            quoted, opening = _quoted_cells(sep)
+            text = quoted.sub("x", text)
+            if opening.search(text):
+                return 0
+        lines = (_LINE_BREAK.split(text) if "\r" in text else text.split("\n"))[:-1]
+        if len(lines) != breaks:  # a quoted cell holds a line break
+            return 0
+        counts = list(map(str.count, lines, repeat(sep)))
+        if max(counts) >= width and any(
+            count > width or (count == width and not line.endswith(sep))
+            for count, line in zip(counts, lines, strict=True)
+        ):
+            return 0
+        return len(lines)
+
+
+def _find(text: str, sub: str, start: int) -> int:
+    """Where `sub` is next in `text` from `start`; the end of `text` when nowhere."""
+    found = text.find(sub, start)
+    return len(text) if found < 0 else found
+
+
+def _pieces(handle: TextIO) -> Iterator[str]:
+    """The text in pieces of about CSV_PIECE_CHARS, none empty; a "\\r" ending a piece is kept
+    for the next one, so that a "\\r\\n" is never split between two."""
+    carry = ""
+    while read := handle.read(CSV_PIECE_CHARS):
+        piece, carry = carry + read, ""
+        if piece.endswith("\r"):
+            piece, carry = piece[:-1], "\r"
+        if piece:
+            yield piece
+    if carry:
+        yield carry
+
+
+def _line_breaks(text: str, start: int, end: int) -> int:
+    """Line breaks in `text[start:end]` ("\\r\\n", "\\r" or "\\n"), none split at its ends."""
+    returns = text.count("\r", start, end)
+    pairs = text.count("\r\n", start, end) if returns else 0
+    return text.count("\n", start, end) + returns - pairs
+
+
+@cache
+def _quoted_cells(separator: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A quoted cell from its opening quote (at a cell's start) to its closing one; and a quote
+    at a cell's start, one left when a quoted cell never closes."""
+    start = f'"(?<![^{re.escape(separator)}\\r\\n]")'  # not after a cell's text
+    return re.compile(f'{start}[^"]*+(?:""[^"]*+)*+"'), re.compile(start)
+
+
+@cache
+def _fitting_record(separator: str, width: int) -> re.Pattern[str]:
+    """A whole record (line break included) that fits a header of `width` fields: at most
+    `width` fields, or one empty field more (a trailing separator). Cells are matched whole
+    (`(?>...)`, possessive): a quoted cell up to its closing quote, then any text to the next
+    separator, as csv.reader reads it."""
+    s = re.escape(separator)
+    cell = f'(?>"[^"]*+(?:""[^"]*+)*+"[^{s}\\r\\n]*+|[^"{s}\\r\\n][^{s}\\r\\n]*+|)'
+    end = r"(?:\r\n|\r|\n)"
+    return re.compile(f"(?:{cell}{s}){{0,{width - 1}}}+{cell}{end}|(?:{cell}{s}){{{width}}}+{end}")
+
+
+def _first_records(
+    path: Path, encoding: str, separator: str, limits: ReadLimits
+) -> list[_CsvRecord]:
+    """The first HEADER_SEARCH_ROWS records, counted (`_CsvRecords`): a row wider than
+    `limits.max_columns` is refused as it is read, before it costs more than a piece of text."""
+    records: list[_CsvRecord] = []
     with path.open(encoding=_python_encoding(encoding), newline="") as handle:
-        reader = csv.reader(handle, delimiter=separator)
-        for record in reader:
+        read = _CsvRecords(handle, separator, names=True, max_fields=limits.max_columns)
+        for record in read:
+            if limits.max_columns is not None and record.fields > limits.max_columns:
+                raise too_many_columns(
+                    f"{path} (line {record.begins})", record.fields, limits.max_columns
+                )
             records.append(record)
-            lines.append(reader.line_num)
             if len(records) >= HEADER_SEARCH_ROWS:
                 break
-    return records, lines
+    return records
 
 
 def _sniff_delimiter(path: Path, encoding: str) -> str:
     """The separator splitting some line of the first rows into the most fields (titles above
-    the header have few); comma on a tie, as before (Excel in id-ID writes semicolons)."""
+    the header have few); comma on a tie, as before (Excel in id-ID writes semicolons). Counted
+    in pieces of text: a line of any length costs a piece."""
+    widths = dict.fromkeys(CSV_DELIMITERS, 0)
+    counts = dict.fromkeys(CSV_DELIMITERS, 0)
+    lines = 0
     with path.open(encoding=_python_encoding(encoding), errors="replace", newline="") as handle:
-        lines = [line for _, line in zip(range(HEADER_SEARCH_ROWS), handle, strict=False)]
-    widths = {sep: max((line.count(sep) for line in lines), default=0) for sep in CSV_DELIMITERS}
+        pieces = _pieces(handle)
+        while lines < HEADER_SEARCH_ROWS and (piece := next(pieces, "")):
+            start = 0
+            while lines < HEADER_SEARCH_ROWS and start < len(piece):
+                end = min(_find(piece, "\n", start), _find(piece, "\r", start))
+                for sep in CSV_DELIMITERS:
+                    counts[sep] += piece.count(sep, start, end)
+                if end == len(piece):
+                    break
+                for sep in CSV_DELIMITERS:
+                    widths[sep] = max(widths[sep], counts[sep])
+                counts = dict.fromkeys(CSV_DELIMITERS, 0)
+                start, lines = end + (2 if piece.startswith("\r\n", end) else 1), lines + 1
+    for sep in CSV_DELIMITERS:  # the last line, without a line break
+        widths[sep] = max(widths[sep], counts[sep])
     best = max(CSV_DELIMITERS, key=lambda sep: widths[sep])
     return best if widths[best] > widths[","] else ","
 
@@ -460,7 +781,13 @@ def _header_choice(rows: Sequence[Sequence[object]], find_header: bool) -> tuple
         )
         for row in rows
     ]
-    scores = scores or [0]
+    return _header_scored(scores, find_header)
+
+
+def _header_scored(scores: Sequence[int], find_header: bool) -> tuple[int, ReadInfo]:
+    """`_header_choice` from each row's count of contract columns named."""
+    searched = len(scores)
+    scores = list(scores) or [0]
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     moved = find_header and scores[best] >= HEADER_MIN_COLUMNS and scores[best] > scores[0]
     index = best if moved else 0
@@ -470,7 +797,7 @@ def _header_choice(rows: Sequence[Sequence[object]], find_header: bool) -> tuple
         header_columns=scores[index],
         best_row=best + 1,
         best_columns=scores[best],
-        searched_rows=len(rows) if find_header else 1,
+        searched_rows=searched if find_header else 1,
     )
     return index, info
 
@@ -497,17 +824,24 @@ def _read_csv(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.Dat
     separator = _sniff_delimiter(path, encoding)
     header_row, width = 1, None  # unknown until the header search has read the first rows
     try:
-        records, lines = _first_records(path, encoding, separator)
-        index, info = _header_choice(records, find_header)
-        skipped = lines[index - 1] if index else 0  # lines above the header
+        records = _first_records(path, encoding, separator, limits)
+        index, info = _header_scored([len(record.names) for record in records], find_header)
+        skipped = records[index - 1].ends if index else 0  # lines above the header
         # Title rows left above the header (not found, or `read_table`) may be narrower than
         # the table: the grid is as wide as the widest row down to the best candidate.
-        header_width = len(records[index]) if records else 0
-        width = max((len(r) for r in records[index : max(index, info.best_row - 1) + 1]), default=0)
+        header_width = records[index].fields if records else 0
+        below = records[index : max(index, info.best_row - 1) + 1]
+        width = max((record.fields for record in below), default=0)
         header_row = info.header_row
         if not width:
             raise pd.errors.EmptyDataError("no columns")
         _check_csv_width(path, width, limits)
+        if limits.max_columns is not None:
+            # Read within bounds (an upload): a row wider than the header is refused before
+            # pandas parses it, whose tokenizer holds a row whole (a 72 MB line: 450 MB).
+            wide, _ = _scan_records(path, encoding, separator, header_row, width)
+            if wide is not None:
+                raise _extra_fields(path, separator, width, *wide)
         padded = width > header_width
         # header=None keeps duplicate header names as they are (pandas would rename them to
         # "name.1"); blank lines stay as rows so row numbers match the spreadsheet. One spare
@@ -540,7 +874,7 @@ def _read_csv(path: Path, limits: ReadLimits, find_header: bool) -> tuple[pd.Dat
         ) from error
     except pd.errors.EmptyDataError as error:
         raise DataFileError(f"{path}: file is empty", code="file_empty") from error
-    except (_WiderThanHeaderError, pd.errors.ParserError, ValueError, csv.Error) as error:
+    except (_WiderThanHeaderError, pd.errors.ParserError, ValueError) as error:
         raise _csv_problem(
             path, error, encoding=encoding, separator=separator, header_row=header_row, width=width
         ) from error
@@ -593,22 +927,14 @@ def _csv_problem(
 ) -> DataFileError:
     """Why a CSV file cannot be parsed, in the user's terms: the first row with more fields than
     the header's `width` (its spreadsheet row), or the line where a quoted cell that is never
-    closed begins; else the parser's own words. Found again with Python's csv reader, which
-    numbers rows as the header search did, and only on this failing path."""
+    closed begins; else the parser's own words. Found again by `_CsvRecords`, which numbers
+    rows as the header search did, and only on this failing path."""
     wide, last_start = _scan_records(path, encoding, separator, header_row, width)
     if wide is None and isinstance(error, _WiderThanHeaderError) and width is not None:
         wide = (header_row + error.row, width + 1)  # the readers disagree: pandas' count
     if wide is not None and width is not None:
-        row, found = wide
-        return DataFileError(
-            f"{path}: not a readable CSV file: row {row} has {found} fields where the header "
-            f"has {width}: a separator ({_shown(separator)}) too many, or a cell holding it "
-            "without quotes around the cell",
-            code="file_csv_extra_fields",
-            params={"row": row, "found": found, "expected": width},
-        )
-    # A cell past csv's field limit (131,072 characters) is a quote that never closed, too.
-    unclosed = isinstance(error, csv.Error) or PANDAS_UNCLOSED_QUOTE in str(error)
+        return _extra_fields(path, separator, width, *wide)
+    unclosed = PANDAS_UNCLOSED_QUOTE in str(error)
     if unclosed and _has_quote(path, encoding, last_start):
         return DataFileError(
             f"{path}: not a readable CSV file: a quoted cell from line {last_start} is never "
@@ -622,29 +948,46 @@ def _csv_problem(
     )
 
 
+def _extra_fields(path: Path, separator: str, width: int, row: int, found: int) -> DataFileError:
+    """Spreadsheet row `row` has `found` fields where the header has `width`."""
+    return DataFileError(
+        f"{path}: not a readable CSV file: row {row} has {found} fields where the header "
+        f"has {width}: a separator ({_shown(separator)}) too many, or a cell holding it "
+        "without quotes around the cell",
+        code="file_csv_extra_fields",
+        params={"row": row, "found": found, "expected": width},
+    )
+
+
 def _scan_records(
     path: Path, encoding: str, separator: str, header_row: int, width: int | None
 ) -> tuple[tuple[int, int] | None, int]:
     """The first row below the header that is `_too_wide` for `width` fields (None: not looked
-    for), as (spreadsheet row, fields), or None; and the line the last record read begins on."""
-    begins = last = 1  # the line the next record begins on; the last record's
+    for), as (spreadsheet row, fields), or None; and the line the last record read begins on.
+    Rows that fit are passed over by a regular expression (`_CsvRecords`' `fit`); a row of any
+    width or a cell of any length costs a piece of text."""
     with path.open(encoding=_python_encoding(encoding), newline="") as handle:
-        reader = csv.reader(handle, delimiter=separator)
-        try:
-            for row, record in enumerate(reader, start=1):
-                last = begins
-                if width is not None and row > header_row and _too_wide(record, width):
-                    return (row, len(record)), last
-                begins = reader.line_num + 1
-        except csv.Error:  # past the field limit: the record from `begins` runs on to it
-            last = begins
-    return None, last
+        read = _CsvRecords(
+            handle,
+            separator,
+            max_fields=None if width is None else width + 1,
+            fit=width,
+            fit_from=header_row + 1,
+        )
+        for record in read:
+            if (
+                width is not None
+                and record.row > header_row
+                and (not record.counted or _too_wide(record.fields, record.last_filled, width))
+            ):
+                return (record.row, record.fields), read.last_begins
+    return None, read.last_begins
 
 
-def _too_wide(record: Sequence[str], width: int) -> bool:
+def _too_wide(fields: int, last_filled: bool, width: int) -> bool:
     """A row the reading refuses: a value beyond the header's `width` fields, or two fields
     more (one empty field more is a trailing separator, see `_within_width`)."""
-    return len(record) > width + 1 or (len(record) > width and record[width] != "")
+    return fields > width + 1 or (fields == width + 1 and last_filled)
 
 
 def _has_quote(path: Path, encoding: str, line: int) -> bool:

@@ -392,16 +392,32 @@ def validate_file(
 
 
 def write_quarantine(result: ValidationResult, path: Path | str) -> Path:
-    """Write the rejected rows with their row numbers and reasons (CSV/Parquet/XLSX by extension).
+    """Write the rejected rows with their row numbers and reasons (CSV/Parquet/XLSX by extension;
+    `quarantine_frame`)."""
+    return write_table(quarantine_frame(result), path)
 
-    Cells are written as text (as they were in the file), so any format can hold them.
-    """
+
+def remove_stale_quarantine(quarantine: Path) -> bool:
+    """Remove the quarantine file an earlier run left where this run, which rejected no rows,
+    would have written one (else it reads as this run's rejected rows); whether there was one.
+    OSError (a file that cannot be removed) passes through for the caller to word."""
+    try:
+        quarantine.unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def quarantine_frame(result: ValidationResult) -> pd.DataFrame:
+    """The rejected rows as a quarantine file holds them: row numbers, reasons, and every cell as
+    text (as it was in the file), so any format can hold them; for a caller that writes it with
+    other files (`data.io.atomic_outputs`)."""
     out = result.rejected.copy()
     out.columns = pd.Index(_unique_names([str(name) for name in out.columns]), dtype=object)
     for i, name in enumerate(out.columns):
         if name not in (ROW_COLUMN, REASONS_COLUMN):
             out.isetitem(i, out.iloc[:, i].map(_cell_text).to_numpy(dtype=object))
-    return write_table(out, path)
+    return out
 
 
 def _header_not_found(source: ReadInfo) -> Problem:

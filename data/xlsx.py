@@ -1,10 +1,13 @@
 """Excel workbooks read within bounds and written without live formulas.
 
 Reading: openpyxl in read-only mode (streaming, DTDs and entities refused through defusedxml),
-after checks that bound memory whatever the file declares: the parts' declared decompressed sizes,
-the number of shared strings, the longest text between two tags, and the sheet's rows, columns
-and cells, both as declared (`<dimension>`) and as found in a streaming pass. Only then is the grid
-read, at exactly the size found.
+after checks that bound memory whatever the file declares: the number of files in the zip archive
+(counted in its directory before zipfile reads it), the parts' declared decompressed sizes (every
+part openpyxl does not stream capped, whatever its name), the number of shared strings, the
+longest text between two tags, and each sheet's rows, columns and cells, both as declared
+(`<dimension>`) and as found in a streaming pass. The sheets scanned are the parts openpyxl opens
+as sheets, found as it finds them (the workbook part named by the content types, its
+relationships), whatever their names. Only then is the grid read, at exactly the size found.
 
 Writing: every text is written as a text cell (`data_type "s"`), so `=HYPERLINK(...)` or
 `@SUM(A1)` in an id stays text; numbers stay numbers.
@@ -15,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import struct
 import warnings
 import zipfile
 from collections.abc import Callable, Sequence
@@ -31,6 +35,9 @@ from defusedxml.ElementTree import iterparse as defused_iterparse
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_ERROR
 from openpyxl.packaging.manifest import Manifest
+from openpyxl.packaging.relationship import get_rels_path
+from openpyxl.reader.excel import _find_workbook_part
+from openpyxl.reader.workbook import WorkbookParser
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, SHEET_MAIN_NS
 from xlsxwriter.format import Format
@@ -38,6 +45,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from data.limits import (
     XLSX_MAX_PART_BYTES,
+    XLSX_MAX_PARTS,
     DataFileError,
     DataLimitError,
     ReadLimits,
@@ -50,13 +58,26 @@ from data.numbers import NumberText
 _NS = f"{{{SHEET_MAIN_NS}}}"
 _ROW, _CELL, _DIMENSION = f"{_NS}row", f"{_NS}c", f"{_NS}dimension"
 _SHEET_DATA = f"{_NS}sheetData"
-_WORKSHEETS = "xl/worksheets/"  # where every writer (Excel, LibreOffice, openpyxl) puts sheets
 _READ_BYTES = 64 * 1024
 # Elements of a sheet outside its cells (merged ranges, conditional formats, links, columns):
 # openpyxl builds an object for each; real sheets have hundreds.
 SHEET_MAX_OTHER_ELEMENTS = 100_000
 _COLUMN_LETTERS = re.compile(r"[A-Za-z]+")
 _SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+# A row's number as a writer puts it: digits (openpyxl reads `2.0` as 2 too; `inf` or `1e400`
+# would overflow).
+_ROW_NUMBER = re.compile(r"\s*([0-9]{1,18})(?:\.0*)?\s*")
+
+# The zip archive's end records and directory entries (APPNOTE 4.3.12-4.3.16), read as zipfile
+# reads them.
+_END = struct.Struct("<4s4H2LH")
+_END_SIGNATURE = b"PK\x05\x06"
+_END64_LOCATOR = struct.Struct("<4sLQL")
+_END64_LOCATOR_SIGNATURE = b"PK\x06\x07"
+_END64 = struct.Struct("<4sQ2H2L4Q")
+_END64_SIGNATURE = b"PK\x06\x06"
+_DIRECTORY_ENTRY = struct.Struct("<4s4B4HL2L5H2L")
+_DIRECTORY_ENTRY_SIGNATURE = b"PK\x01\x02"
 
 # What a malformed workbook makes zipfile, expat, defusedxml or openpyxl raise. openpyxl reads
 # parts with descriptors that fail in many ways (TypeError, KeyError, AttributeError, ...) on
@@ -74,6 +95,8 @@ _MALFORMED = (
     OSError,
     NotImplementedError,
     RuntimeError,
+    OverflowError,  # a number too large for an int or a date (`inf`, `1e400`)
+    struct.error,
 )
 
 
@@ -106,30 +129,32 @@ def read_xlsx_grid(
             code="file_not_xlsx",
         )
     try:
-        with zipfile.ZipFile(path) as archive:
-            _check_parts(path, archive, bounds)
-            _check_shared_strings(path, archive, bounds)
-            # Every sheet, before openpyxl opens any: it reads a sheet without <dimension>
-            # through to size it.
-            extents = {
-                info.filename: _scan_sheet(path, archive, info, bounds)
-                for info in archive.infolist()
-                if info.filename.startswith(_WORKSHEETS) and info.filename.endswith(".xml")
-            }
         with warnings.catch_warnings():
-            # openpyxl warns about styles and data validation it does not read; cells are fine.
+            # openpyxl warns about styles and data validation it does not read, and about sheets
+            # without a relationship (left out); cells are fine.
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+            # Counted in the archive's directory: zipfile builds an object per entry.
+            _check_part_count(path)
+            with zipfile.ZipFile(path) as archive:
+                _check_unzipped_size(path, archive, bounds)
+                strings, sheets = _streamed_parts(path, archive)
+                _check_part_sizes(path, archive, streamed={*sheets, *filter(None, [strings])})
+                if strings is not None:
+                    _check_shared_strings(path, archive, strings, bounds)
+                # Every sheet openpyxl will open, before it opens any: it reads a sheet without
+                # <dimension> through to size it.
+                extents = {name: _scan_sheet(path, archive, name, bounds) for name in sheets}
             workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
             try:
                 if not workbook.worksheets:
                     raise DataFileError(
                         f"{path}: the workbook has no worksheet", code="file_no_worksheet"
                     )
-                first = _sheet_grid(workbook.worksheets[0], extents)
+                first = _sheet_grid(path, workbook.worksheets[0], extents)
                 chosen = None if first is None else SheetGrid(first, workbook.worksheets[0].title)
                 if has_header is not None and (first is None or not has_header(first)):
                     for sheet in workbook.worksheets[1:]:
-                        grid = _sheet_grid(sheet, extents)
+                        grid = _sheet_grid(path, sheet, extents)
                         if grid is not None and has_header(grid):
                             chosen = SheetGrid(grid, sheet.title, first=False)
                             break
@@ -147,11 +172,17 @@ def read_xlsx_grid(
     return chosen
 
 
-def _sheet_grid(sheet: Any, extents: dict[str, tuple[int, int]]) -> pd.DataFrame | None:
-    """A worksheet's cells as text, within the extent the scan found (None when empty); a
-    chart sheet holds none."""
+def _sheet_grid(path: Path, sheet: Any, extents: dict[str, tuple[int, int]]) -> pd.DataFrame | None:
+    """A worksheet's cells as text, within the extent the scan found (None when empty)."""
     # openpyxl keeps the part's name privately; the scan read that same part.
-    rows, columns = extents.get(getattr(sheet, "_worksheet_path", ""), (0, 0))
+    part = getattr(sheet, "_worksheet_path", None)
+    if part not in extents:  # never so: the sheets scanned are found as openpyxl finds them
+        raise DataFileError(
+            f"{path}: the sheet {str(sheet.title)[:40]!r} (part {str(part)[:80]}) was not "
+            "checked before reading",
+            code="file_not_workbook",
+        )
+    rows, columns = extents[part]
     if rows == 0:
         return None
     grid = [
@@ -161,9 +192,80 @@ def _sheet_grid(sheet: Any, extents: dict[str, tuple[int, int]]) -> pd.DataFrame
     return pd.DataFrame(grid, dtype=object)
 
 
-def _check_parts(path: Path, archive: zipfile.ZipFile, bounds: ReadLimits) -> None:
-    """Declared decompressed sizes, before anything is decompressed (zipfile never reads past
-    a part's declared size, so the declaration bounds what is read)."""
+def _check_part_count(path: Path) -> None:
+    """At most XLSX_MAX_PARTS files in the archive, as declared by its end record (the zip64
+    one too) and as found in its directory, entry by entry without keeping any, before zipfile
+    reads the directory (it reads every entry there, whatever the end record declares). The
+    records are found as zipfile finds them; an archive zipfile cannot read is left to it."""
+    limit = XLSX_MAX_PARTS
+    with path.open("rb") as file:
+        directory = _zip_directory(file)
+        if directory is None:
+            return
+        declared, start, size = directory
+        if declared > limit:
+            raise _too_many_parts(path, declared, limit)
+        if start < 0:
+            return  # zipfile refuses the archive
+        position, end, count = start, start + size, 0
+        while position < end:  # zipfile's own loop, entries counted, not built
+            count += 1
+            if count > limit:
+                raise _too_many_parts(path, count, limit)
+            file.seek(position)
+            entry = file.read(_DIRECTORY_ENTRY.size)
+            if len(entry) < _DIRECTORY_ENTRY.size or entry[:4] != _DIRECTORY_ENTRY_SIGNATURE:
+                return  # zipfile refuses the archive
+            name, extra, comment = struct.unpack_from("<3H", entry, 28)
+            position += _DIRECTORY_ENTRY.size + name + extra + comment
+
+
+def _zip_directory(file: IO[bytes]) -> tuple[int, int, int] | None:
+    """The number of entries the archive declares, and where its directory starts and how long
+    it is, as `zipfile._EndRecData` and `ZipFile._RealGetContents` read them; None where zipfile
+    finds no end record."""
+    file_size = file.seek(0, 2)
+    if file_size < _END.size:
+        return None
+    file.seek(file_size - _END.size)
+    data = file.read()
+    if data[:4] == _END_SIGNATURE and data[-2:] == b"\0\0":
+        location, record = file_size - _END.size, data
+    else:  # a comment after the record, up to 64 KiB
+        start = max(file_size - (1 << 16) - _END.size, 0)
+        file.seek(start)
+        data = file.read()
+        found = data.rfind(_END_SIGNATURE)
+        record = data[found : found + _END.size]
+        if found < 0 or len(record) != _END.size:
+            return None
+        location = start + found
+    _, _, _, _, declared, size, _, _ = _END.unpack(record)
+    zip64 = 0
+    if location >= _END64_LOCATOR.size + _END64.size:
+        file.seek(location - _END64_LOCATOR.size)
+        locator = file.read(_END64_LOCATOR.size)
+        if locator[:4] == _END64_LOCATOR_SIGNATURE:
+            file.seek(location - _END64_LOCATOR.size - _END64.size)
+            record64 = file.read(_END64.size)
+            if record64[:4] == _END64_SIGNATURE:
+                _, _, _, _, _, _, _, declared, size, _ = _END64.unpack(record64)
+                zip64 = _END64_LOCATOR.size + _END64.size
+    return declared, location - size - zip64, size
+
+
+def _too_many_parts(path: Path, found: int, limit: int) -> DataFileError:
+    return DataFileError(
+        f"{path}: the workbook's zip archive holds more than {limit:,} files (at least "
+        f"{found:,}); a workbook has tens: not a workbook this reader reads",
+        code="file_too_many_parts",
+        params={"found": found, "limit": limit},
+    )
+
+
+def _check_unzipped_size(path: Path, archive: zipfile.ZipFile, bounds: ReadLimits) -> None:
+    """Declared decompressed sizes together, before anything is decompressed (zipfile never
+    reads past a part's declared size, so the declaration bounds what is read)."""
     total = 0
     for info in archive.infolist():
         total += info.file_size
@@ -175,31 +277,58 @@ def _check_parts(path: Path, archive: zipfile.ZipFile, bounds: ReadLimits) -> No
                 found=total,
                 limit=bounds.max_unzipped_bytes or 0,
             )
-        streamed = info.filename.startswith(_WORKSHEETS) or info.filename.endswith(
-            "sharedStrings.xml"
+
+
+def _streamed_parts(path: Path, archive: zipfile.ZipFile) -> tuple[str | None, list[str]]:
+    """The parts openpyxl reads in a stream rather than whole, found as it finds them, whatever
+    their names: the shared strings (by their content type) and the worksheets (each sheet of
+    the workbook part named by the content types, through that part's relationships). A chart
+    sheet, parsed whole, is not one. Each part read here to find them is capped first."""
+    _check_part_size(path, archive.getinfo(ARC_CONTENT_TYPES))
+    manifest = Manifest.from_tree(defused_fromstring(archive.read(ARC_CONTENT_TYPES)))
+    strings = manifest.find(SHARED_STRINGS)
+    workbook_part = _find_workbook_part(manifest).PartName[1:]
+    for name in (workbook_part, get_rels_path(workbook_part)):
+        _check_part_size(path, archive.getinfo(name))
+    parser = WorkbookParser(archive, workbook_part, keep_links=False)
+    parser.parse()
+    names = set(archive.namelist())
+    sheets: list[str] = []
+    for _, relationship in parser.find_sheets():
+        target = relationship.target
+        if target in names and "chartsheet" not in relationship.Type and target not in sheets:
+            sheets.append(target)
+    return (None if strings is None else strings.PartName[1:]), sheets
+
+
+def _check_part_sizes(path: Path, archive: zipfile.ZipFile, streamed: set[str]) -> None:
+    """Every part but those scanned in a stream (`streamed`) at most XLSX_MAX_PART_BYTES,
+    whatever its name or extension: openpyxl may parse it whole."""
+    for info in archive.infolist():
+        if info.filename not in streamed:
+            _check_part_size(path, info)
+
+
+def _check_part_size(path: Path, info: zipfile.ZipInfo) -> None:
+    if info.file_size > XLSX_MAX_PART_BYTES:
+        raise DataLimitError(
+            f"{path}: the workbook part {info.filename[:120]} unpacks to {info.file_size:,} "
+            f"bytes, more than the {XLSX_MAX_PART_BYTES:,} a workbook needs",
+            code="unzipped_too_large",
+            found=info.file_size,
+            limit=XLSX_MAX_PART_BYTES,
         )
-        is_xml = info.filename.endswith((".xml", ".rels"))
-        if is_xml and not streamed and info.file_size > XLSX_MAX_PART_BYTES:
-            raise DataLimitError(
-                f"{path}: the workbook part {info.filename} unpacks to {info.file_size:,} bytes, "
-                f"more than the {XLSX_MAX_PART_BYTES:,} a workbook needs",
-                code="unzipped_too_large",
-                found=info.file_size,
-                limit=XLSX_MAX_PART_BYTES,
-            )
 
 
-def _check_shared_strings(path: Path, archive: zipfile.ZipFile, bounds: ReadLimits) -> None:
+def _check_shared_strings(
+    path: Path, archive: zipfile.ZipFile, part: str, bounds: ReadLimits
+) -> None:
     """At most one shared string per allowed cell, none longer than a cell may be; openpyxl
     then reads them all at once."""
-    manifest = Manifest.from_tree(defused_fromstring(archive.read(ARC_CONTENT_TYPES)))
-    part = manifest.find(SHARED_STRINGS)
-    if part is None:
-        return
     limit = bounds.max_cells or 0
     count = 0
     tail = b""
-    with archive.open(part.PartName.lstrip("/")) as raw:
+    with archive.open(part) as raw:
         source = _BoundedText(path, raw, bounds.max_text_bytes)
         # Counted in the bytes, not parsed: a million <si/> cost milliseconds, not seconds.
         # (A tag never spans more than the last few bytes of a chunk: they are kept.)
@@ -222,12 +351,12 @@ def _check_shared_strings(path: Path, archive: zipfile.ZipFile, bounds: ReadLimi
 
 
 def _scan_sheet(
-    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, bounds: ReadLimits
+    path: Path, archive: zipfile.ZipFile, part: str, bounds: ReadLimits
 ) -> tuple[int, int]:
     """The last row and column holding a value, found in one streaming pass that stops at the
     first bound passed (declared dimension, rows, columns, cells, text length, and elements that
     openpyxl would build as objects: merged ranges, formats, rich-text runs)."""
-    with archive.open(info) as source:
+    with archive.open(part) as source:
         return _scan_cells(path, source, bounds)
 
 
@@ -253,7 +382,7 @@ def _scan_cells(path: Path, source: IO[bytes], bounds: ReadLimits) -> tuple[int,
             elif tag == _SHEET_DATA:
                 in_data, sheet_data = True, element
             elif tag == _ROW:
-                row = _row_number(element.get("r"), row)
+                row = _row_number(path, element.get("r"), row)
                 column = row_elements = 0
                 row_tags += 1
                 if row_tags > max_row_tags:
@@ -319,11 +448,19 @@ def _check_dimension(path: Path, ref: str | None, bounds: ReadLimits) -> None:
         raise too_many_cells(f"{path} (used range {ref})", right * bottom, bounds.max_cells or 0)
 
 
-def _row_number(reference: str | None, previous: int) -> int:
-    """A row's number as openpyxl reads it: its `r`, else the one after the previous."""
+def _row_number(path: Path, reference: str | None, previous: int) -> int:
+    """A row's number as openpyxl reads it: its `r` (digits; `2.0` too), else the one after
+    the previous. Any other `r` (`inf`, `1e400`, `-1`, `2.5`) is refused, naming the row."""
     if reference is None:
         return previous + 1
-    return int(float(reference))
+    digits = _ROW_NUMBER.fullmatch(reference)
+    if digits is None:
+        where = f"after row {previous}" if previous else "first"
+        raise DataFileError(
+            f"{path}: the row {where} is numbered {reference[:20]!r}, not a row number like 7",
+            code="file_not_workbook",
+        )
+    return int(digits.group(1))
 
 
 def _column_number(reference: str | None, previous: int) -> int:

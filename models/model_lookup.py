@@ -29,17 +29,88 @@ _SECRET_PARAM = re.compile(
     r"(?P<lead>[?&;])(?P<key>[^=&#;]*(?:pass|secret|token|key|credential|auth)[^=&#;]*)=[^&#;]*",
     re.IGNORECASE,
 )
-_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^:/@\s]*):[^@/\s]*@")
+# A URI's scheme, before `://` (then its credentials, if any, up to an `@`).
+_SCHEME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+# What may close a URI quoted in a sentence: `(see http://host:5000).`
+_CLOSING = ",.;:!?)]}>'\""
 LISTED_NAMES = 10  # registered models named in a message; more are counted
 
 
 def masked_uri(text: str) -> str:
-    """`text` (a URI, or a message holding some) with every URI's password, and every query
-    parameter that looks secret, replaced by `***`: `postgresql://mlflow:***@db/mlflow`,
-    `?sslmode=require&password=***`. Safe to print; the rest is kept as is."""
-    return _SECRET_PARAM.sub(
-        r"\g<lead>\g<key>=***", _USERINFO.sub(r"\g<scheme>\g<user>:***@", text)
-    )
+    """`text` (a URI, or a message holding some) with every URI's credentials, and every query
+    parameter that looks secret, replaced by `***`: `postgresql://mlflow:***@db/mlflow` (the
+    user is kept, the password masked), `https://***@host/` (a token alone, or with an empty
+    password), `?sslmode=require&password=***`. Safe to print; the rest is kept as is.
+
+    After `scheme://`, everything up to the last `@` before the host is taken for credentials,
+    so a password holding an unencoded `@`, `/` or space (SQLAlchemy takes them) is masked whole.
+    Text without credentials is left byte for byte: a path, `sqlite:///mlflow.db` (no authority),
+    `models:/name@alias` (no `//`), `s3://bucket/key@x` (a user holds no `/`)."""
+    parts: list[str] = []
+    kept = 0
+    starts = _authorities(text)
+    for index, (_, start) in enumerate(starts):
+        if start < kept:  # inside credentials already masked
+            continue
+        limit = starts[index + 1][0] if index + 1 < len(starts) else len(text)
+        line_end = text.find("\n", start, limit)
+        limit = limit if line_end < 0 else line_end
+        at = _credentials_end(text, start, limit)
+        if at is None:
+            continue
+        parts += [text[kept:start], _masked_userinfo(text[start:at])]
+        kept = at
+    parts.append(text[kept:])
+    return _SECRET_PARAM.sub(r"\g<lead>\g<key>=***", "".join(parts))
+
+
+def _authorities(text: str) -> list[tuple[int, int]]:
+    """Where each `scheme://` in `text` starts, and where its authority starts (after `://`); in
+    one pass (a regular expression would try every letter of a long word as a scheme's first)."""
+    found: list[tuple[int, int]] = []
+    separator = text.find("://")
+    while separator >= 0:
+        begin = separator
+        while begin > 0 and text[begin - 1] in _SCHEME_CHARACTERS:
+            begin -= 1
+        while begin < separator and not (text[begin].isascii() and text[begin].isalpha()):
+            begin += 1  # a scheme starts with a letter
+        if begin < separator:
+            found.append((begin, separator + 3))
+        separator = text.find("://", separator + 3)
+    return found
+
+
+def _credentials_end(text: str, start: int, limit: int) -> int | None:
+    """Where the credentials after `scheme://` (at `start`) end: the `@` before the host, or
+    None when the URI has none. The URI runs to the first space, unless what precedes it is a
+    user and the start of a password (`user:pa ss@host`): then to the next word with an `@`."""
+    if start >= limit or text[start] == "/":  # no authority: file:///..., sqlite:///...
+        return None
+    token_end = next((i for i in range(start, limit) if text[i].isspace()), limit)
+    # The user (before the first `:`) holds no `/`, as neither urllib nor SQLAlchemy reads one
+    # there: in `s3://bucket/key@v1` the `@` is the path's.
+    slash = text.find("/", start, token_end)
+    colon = text.find(":", start, token_end)
+    user_may_end = token_end if slash < 0 or 0 <= colon < slash else slash
+    at = text.rfind("@", start, user_may_end)
+    if at >= 0:
+        return at
+    authority = re.split(r"[/?#]", text[start:token_end], maxsplit=1)[0]
+    _, separator, port = authority.partition(":")
+    port = port.rstrip(_CLOSING)
+    if not separator or authority.startswith("[") or not port or port.isdigit():
+        return None  # host, host:port or [ipv6]:port, followed by a space
+    for word in re.finditer(r"\S+", text[token_end:limit]):
+        if "@" in word.group():
+            return token_end + word.start() + word.group().rindex("@")
+    return None
+
+
+def _masked_userinfo(userinfo: str) -> str:
+    """`user:***` for a user and password; `***` for a token alone (or with no password)."""
+    user, colon, password = userinfo.partition(":")
+    return f"{user}:***" if colon and password else "***"
 
 
 # What a lookup says (data.messages code -> parameters). `uri` is the model URI (masked), `store`

@@ -21,6 +21,7 @@ PRIORITIZE_CODES: dict[str, tuple[str, ...]] = {
     "prioritize_scoring": (),
     "prioritize_rows": ("path", "read", "valid", "rejected"),
     "prioritize_quarantine": ("path",),
+    "prioritize_stale_quarantine_removed": ("path",),
     "prioritize_recomputed": ("columns",),
     "prioritize_list": ("path",),
     "prioritize_not_selected": ("path",),
@@ -41,6 +42,7 @@ PRIORITIZE_CODES: dict[str, tuple[str, ...]] = {
     "prioritize_share_column": ("option", "position", "allowed"),
     "prioritize_quota_twice": ("option", "position", "first"),
     "prioritize_quota_file_unreadable": ("option",),
+    "prioritize_quota_file_too_large": ("option", "path", "limit"),
     "prioritize_quota_file_invalid": ("option", "line", "column"),
     "prioritize_quota_file_not_object": ("option",),
     "prioritize_cost_column_missing": ("column", "option"),
@@ -269,6 +271,9 @@ def prioritize(
     console.line(say("prioritize_rows", path=data, **counts), out)
     if files.quarantine_path is not None:
         console.line(say("prioritize_quarantine", path=files.quarantine_path), out)
+    if files.stale_quarantine_removed is not None:
+        removed = files.stale_quarantine_removed
+        console.line(say("prioritize_stale_quarantine_removed", path=removed), out)
     if files.replaced_columns:
         console.note(say("prioritize_recomputed", columns=files.replaced_columns), err, lang)
     table = Table(title=say("summary_title"), show_header=False)

@@ -73,6 +73,12 @@ class ModelSource:
     metrics: dict[str, float] = field(default_factory=dict)
 
     @property
+    def shown_uri(self) -> str:
+        """The URI as the API, /readyz, the log and the lists show it: credentials masked
+        (`models.model_lookup.masked_uri`); `uri` itself is only for loading."""
+        return masked_uri(self.uri)
+
+    @property
     def load_uri(self) -> str:
         """A URI that loads exactly this version, even if the alias moves meanwhile."""
         if self.name is not None and self.version is not None:
@@ -96,8 +102,9 @@ class LoadedModel:
 
     @property
     def name(self) -> str:
-        """The registered name (or the URI when the model is not registered)."""
-        return self.source.name or self.source.uri
+        """The registered name (or the URI, credentials masked, when the model is not
+        registered): shown on /readyz, in responses, lists, exports and metrics."""
+        return self.source.name or self.source.shown_uri
 
     @property
     def version(self) -> str | None:
@@ -127,7 +134,7 @@ class LoadedModel:
             name=self.name,
             version=self.version,
             alias=self.source.alias,
-            uri=self.source.uri,
+            uri=self.source.shown_uri,
             run_id=self.source.run_id,
             training_date=self.source.training_date,
             loaded_at=self.loaded_at,
@@ -290,7 +297,8 @@ class ModelStore:
         *,
         load_timeout: float = 120.0,
     ) -> None:
-        self.uri = uri
+        self.uri = uri  # for loading only: `shown_uri` is what is shown or logged
+        self.shown_uri = masked_uri(uri)
         self.tracking_uri = tracking_uri
         self.metrics = metrics
         self.load_timeout = load_timeout
@@ -312,7 +320,7 @@ class ModelStore:
     def reason(self) -> str | None:
         """Why the service is not (fully) ready, in one sentence; None when all is well."""
         if self.state == "loading":
-            return f"loading {self.uri} (at most {self.load_timeout:g} s per attempt)"
+            return f"loading {self.shown_uri} (at most {self.load_timeout:g} s per attempt)"
         if self.last_error is None:
             return None
         if self.current is None:
@@ -362,7 +370,7 @@ class ModelStore:
             (previous.name, previous.version or "") if previous is not None else None,
         )
         self.metrics.model_swaps.inc()
-        logger.info("serving model %s version %s (%s)", loaded.name, loaded.version, self.uri)
+        logger.info("serving model %s version %s (%s)", loaded.name, loaded.version, self.shown_uri)
 
     def _succeeded(self) -> None:
         self.state = "ready"
@@ -383,8 +391,9 @@ class ModelStore:
         self.metrics.last_reload_failed.set(1)
         if self.current is None:
             self.metrics.model_loaded.set(0)
-        shown = masked_uri(self.uri)
-        logger.error("loading model from %s failed, keeping the current one: %s", shown, message)
+        logger.error(
+            "loading model from %s failed, keeping the current one: %s", self.shown_uri, message
+        )
         return RefreshOutcome(changed=False, error=message)
 
     async def keep_loaded(self, poll_seconds: float) -> None:

@@ -4,7 +4,10 @@ Rows are validated against the profile contract; rejected rows (and, with a budg
 cost is missing or negative) go to `<output stem>.quarantine.csv` with their reasons. The rest are
 scored with the registered model in chunks, allocated by `allocation.allocate`, and
 written: the list to the output file, everyone else with a reason code to
-`<output stem>_not_selected.<ext>` (for .xlsx: a second sheet, plus a summary sheet). The reason's
+`<output stem>_not_selected.<ext>` (for .xlsx: a second sheet, plus a summary sheet). The files
+of a list (and its quarantine, when rows were rejected) are renamed into place together once all
+are written; a list that rejects no rows removes the quarantine file an earlier run left beside
+the same output, once the list is in place (`ListFiles.stale_quarantine_removed`). The reason's
 words and the summary sheet follow the chosen language, as `POST /v1/prioritize` words them; a
 model trained on weak evidence puts its warning in the summary sheet, as the API's summary does.
 """
@@ -35,15 +38,21 @@ from data.io import (
     DataFileError,
     ReadInfo,
     atomic_outputs,
-    atomic_write,
     money_texts,
     read_table_info,
     table_format,
     write_table_to,
 )
+from data.limits import read_at_most
 from data.messages import Language, format_param, render
-from data.validation import REASONS_COLUMN, ROW_COLUMN, ValidationResult, validate_frame
-from data.validation import write_quarantine as write_validation_quarantine
+from data.validation import (
+    REASONS_COLUMN,
+    ROW_COLUMN,
+    ValidationResult,
+    quarantine_frame,
+    remove_stale_quarantine,
+    validate_frame,
+)
 from data.xlsx import write_workbook
 from models.features import FeatureError
 from models.pyfunc import load_uplift_model
@@ -131,6 +140,8 @@ class ListFiles:
     result: AllocationResult
     # The model's weak-evidence warning (`UpliftModel.evidence_warning`): code and parameters.
     evidence_warning: tuple[str, dict[str, int]] | None = None
+    # An earlier run's quarantine file beside the output, removed: this run rejected no rows.
+    stale_quarantine_removed: Path | None = None
 
 
 Progress = Callable[[int, int], None]  # (rows scored so far, rows to score)
@@ -143,6 +154,8 @@ Progress = Callable[[int, int], None]  # (rows scored so far, rows to score)
 # never the text typed: it may be anything, and the user has it in front of them.
 QUOTAS_OPTION = "--quotas"
 MIN_SHARE_OPTION = "--min-share"
+# A quotas file holds at most 38 provinces' slots, a few hundred bytes: more is not read.
+QUOTAS_FILE_MAX_BYTES = 1024 * 1024  # 1 MB
 
 
 def parse_quotas(text: str | None) -> dict[str, int] | None:
@@ -153,11 +166,7 @@ def parse_quotas(text: str | None) -> dict[str, int] | None:
     path = Path(text)
     if path.suffix.lower() == ".json":
         try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise PrioritizeFileError.of(
-                "prioritize_quota_file_unreadable", option=option
-            ) from error
+            loaded = json.loads(_quotas_file_text(path))
         except json.JSONDecodeError as error:
             raise PrioritizeFileError.of(
                 "prioritize_quota_file_invalid",
@@ -193,6 +202,31 @@ def parse_quotas(text: str | None) -> dict[str, int] | None:
         quotas[code] = slots
         positions[code] = position
     return quotas
+
+
+def _quotas_file_text(path: Path) -> str:
+    """A quotas file's text, read only when it holds at most QUOTAS_FILE_MAX_BYTES: its size
+    is checked before reading, and no more than one byte past the limit is read (a file that
+    grows meanwhile, or a device, is caught too)."""
+    try:
+        content = read_at_most(path, QUOTAS_FILE_MAX_BYTES)
+    except OSError as error:
+        raise PrioritizeFileError.of(
+            "prioritize_quota_file_unreadable", option=QUOTAS_OPTION
+        ) from error
+    if content is None:
+        raise PrioritizeFileError.of(
+            "prioritize_quota_file_too_large",
+            option=QUOTAS_OPTION,
+            path=str(path),
+            limit=QUOTAS_FILE_MAX_BYTES,
+        )
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PrioritizeFileError.of(
+            "prioritize_quota_file_unreadable", option=QUOTAS_OPTION
+        ) from error
 
 
 def _whole(value: object) -> int:
@@ -309,15 +343,10 @@ def prioritize_file(
     if request.budget is not None:
         valid, cost_rejected = _with_costs(raw, valid, cost_column, info, info.first_data_row)
         rejected = pd.concat([rejected, cost_rejected], ignore_index=True)
-    quarantine = None
+    quarantined = None  # the rejected rows, written with the list
     if len(rejected):
         rejected = rejected.sort_values(ROW_COLUMN, kind="stable").reset_index(drop=True)
-        try:
-            quarantine = write_validation_quarantine(
-                dataclasses.replace(checked, rejected=rejected), quarantine_path
-            )
-        except DataFileError as error:
-            raise PrioritizeFileError.unreadable(quarantine_path, error) from error
+        quarantined = dataclasses.replace(checked, rejected=rejected)
 
     replaced = [name for name in valid.columns if name in COMPUTED_COLUMNS]
     profiles = valid.drop(columns=replaced)
@@ -334,17 +363,42 @@ def prioritize_file(
     rest = _ordered(
         result.not_selected.assign(reason=reasons), first=("msme_id", "reason_code", "reason")
     )
-    _write(selected, rest, result, selected_path, rest_path, language=language, evidence=evidence)
+    _write(
+        selected,
+        rest,
+        result,
+        selected_path,
+        rest_path,
+        language=language,
+        evidence=evidence,
+        quarantine=None if quarantined is None else (quarantined, quarantine_path),
+    )
+    stale = None if quarantined is not None else _remove_stale(quarantine_path, selected_path)
     return ListFiles(
         selected_path=selected_path,
         not_selected_path=rest_path,
-        quarantine_path=quarantine,
+        quarantine_path=None if quarantined is None else quarantine_path,
         rows_read=len(raw),
         rows_rejected=len(rejected),
         replaced_columns=replaced,
         result=result,
         evidence_warning=evidence,
+        stale_quarantine_removed=stale,
     )
+
+
+def _remove_stale(quarantine: Path, output: Path) -> Path | None:
+    """Remove an earlier run's quarantine file beside the list (this run rejected no rows); the
+    path when one was there."""
+    try:
+        removed = remove_stale_quarantine(quarantine)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise PrioritizeFileError(
+            f"{quarantine}: cannot remove this quarantine file of an earlier run ({reason}); "
+            f"this run rejected no rows: the list is in {output}, delete it by hand"
+        ) from error
+    return quarantine if removed else None
 
 
 def _with_costs(
@@ -524,26 +578,38 @@ def _write(
     *,
     language: Language,
     evidence: tuple[str, Mapping[str, int]] | None = None,
+    quarantine: tuple[ValidationResult, Path] | None = None,
 ) -> None:
-    """The list and everyone else, renamed into place together once both are complete; a
-    workbook's summary sheet worded in `language`, with the model's weak-evidence warning."""
+    """The list, everyone else and the `quarantine` (the rejected rows and their file, when
+    there are some), renamed into place together once all are complete; a workbook's summary
+    sheet worded in `language`, with the model's weak-evidence warning."""
+    paths = [selected_path]
     try:
         fmt = table_format(selected_path)
-        if fmt != "xlsx":
-            with atomic_outputs([selected_path, rest_path]) as (selected_file, rest_file):
-                write_table_to(selected, selected_file, fmt)
-                write_table_to(rest, rest_file, fmt)
-            return
-        if len(rest) > XLSX_MAX_ROWS:
-            raise PrioritizeFileError.about_file(
-                selected_path, "prioritize_too_many_for_sheet", {"count": len(rest)}
+        sheets: list[tuple[str, pd.DataFrame]] = []
+        if fmt == "xlsx":
+            if len(rest) > XLSX_MAX_ROWS:
+                raise PrioritizeFileError.about_file(
+                    selected_path, "prioritize_too_many_for_sheet", {"count": len(rest)}
+                )
+            header = [render(code, {}, language) for code in ("summary_figure", "summary_value")]
+            summary = pd.DataFrame(
+                summary_rows(result, language, cells=True, evidence=evidence), columns=header
             )
-        header = [render(code, {}, language) for code in ("summary_figure", "summary_value")]
-        summary = pd.DataFrame(
-            summary_rows(result, language, cells=True, evidence=evidence), columns=header
-        )
-        sheets = [("selected", selected), ("not_selected", rest), ("summary", summary)]
-        with atomic_write(selected_path) as workbook:
-            write_workbook(workbook, sheets)
+            sheets = [("selected", selected), ("not_selected", rest), ("summary", summary)]
+        if fmt != "xlsx":  # a workbook holds everyone else too: rest_path is selected_path
+            paths.append(rest_path)
+        if quarantine is not None:
+            paths.append(quarantine[1])
+        with atomic_outputs(paths) as temporaries:
+            if sheets:
+                write_workbook(temporaries[0], sheets)
+            else:
+                write_table_to(selected, temporaries[0], fmt)
+                write_table_to(rest, temporaries[1], fmt)
+            if quarantine is not None:
+                write_table_to(quarantine_frame(quarantine[0]), temporaries[-1], "csv")
     except DataFileError as error:
-        raise PrioritizeFileError.unreadable(selected_path, error) from error
+        # The file the error is about (its message starts with it), to word it in any language.
+        failed = next((path for path in paths if str(error).startswith(f"{path}:")), selected_path)
+        raise PrioritizeFileError.unreadable(failed, error) from error

@@ -1,5 +1,6 @@
 """Stage 6, artifacts: the evaluation's plots and tables written into the run's folder (the
-report is `training.report`; the folder is logged to MLflow at the end of the run)."""
+report is `training.report`; the folder is logged to MLflow at the end of the run). Each file
+is written to a temporary name and renamed (`data.io.atomic_write`): complete or absent."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data.io import atomic_write
 from training import crossfit, plots
 from training import evaluation as ev
 from training.evaluate import Evaluation
@@ -34,10 +36,10 @@ def write_artifacts(
     plots.curves_plot(y, t, shown, out / "uplift_curve.png", kind="uplift")
     plots.calibration_plot(evaluation.calibration, out / "calibration.png")
     plots.overlap_plot(propensity, t, out / "propensity_overlap.png")
-    evaluation.calibration.to_csv(out / "calibration.csv", index=False)
+    write_csv(evaluation.calibration, out / "calibration.csv")
     for group, table in evaluation.groups.items():
-        table.to_csv(out / f"by_{group}.csv", index=False)
-    pd.DataFrame(
+        write_csv(table, out / f"by_{group}.csv")
+    learners = pd.DataFrame(
         [
             {
                 "candidate": c.name,
@@ -50,4 +52,12 @@ def write_artifacts(
             }
             for c in selection.candidates.values()
         ]
-    ).to_csv(out / "learners.csv", index=False)
+    )
+    write_csv(learners, out / "learners.csv")
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> Path:
+    """`table` as CSV at `path` (no index), renamed into place once complete."""
+    with atomic_write(path) as temporary:
+        table.to_csv(temporary, index=False)
+    return path

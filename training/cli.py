@@ -479,6 +479,10 @@ def score(
     )
     if result.quarantine is not None:
         console.line(f"rejected rows and reasons: {result.quarantine}", out)
+    if result.stale_quarantine_removed is not None:
+        console.line(
+            f"no rows rejected: removed {result.stale_quarantine_removed}, an earlier run's", out
+        )
     console.line(f"scores: {result.output}", out)
     _warn_weak_evidence(result.evidence_warning)
 

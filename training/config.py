@@ -37,6 +37,7 @@ from data.contract import (
     OUTCOME_COLUMN,
     TREATMENT_COLUMN,
 )
+from data.limits import read_at_most
 from training.errors import TrainingError
 
 CONFIG_DIR = Path(__file__).parent / "configs"
@@ -45,6 +46,8 @@ FeatureKind = Literal["numeric", "categorical", "boolean"]
 LIGHTGBM_PARAMETERS = "https://lightgbm.readthedocs.io/en/stable/Parameters.html"
 # Where a LightGBM check failed in its C++ sources: of no use to whoever wrote the config.
 _SOURCE_LOCATION = re.compile(r"\s+at \S+, line \d+\s*\.?\s*$")
+# A config is a few kilobytes of TOML: a larger file is refused before it is read.
+CONFIG_MAX_BYTES = 1024 * 1024  # 1 MB
 
 
 class ConfigError(TrainingError, ValueError):
@@ -428,9 +431,7 @@ def load_config(path: Path | str | None = None) -> TrainConfig:
         return TrainConfig()
     path = Path(path)
     try:
-        values = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise ConfigError(f"{path}: config file not found") from error
+        values = tomllib.loads(_config_text(path))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from error
     for key in ("data_path", "truth_path"):
@@ -438,3 +439,30 @@ def load_config(path: Path | str | None = None) -> TrainConfig:
         if isinstance(value, str) and value and not Path(value).is_absolute():
             values[key] = str((path.parent / value).resolve())
     return parse_config(values, source=str(path))
+
+
+def _config_text(path: Path) -> str:
+    """A config file's text (newlines as `Path.read_text` gives them), read only when it
+    holds at most CONFIG_MAX_BYTES: its size is checked before reading, and no more than one
+    byte past the limit is read (a file that grows meanwhile, or a device, is caught too)."""
+    limit = CONFIG_MAX_BYTES
+    try:
+        content = read_at_most(path, limit)
+    except FileNotFoundError as error:
+        raise ConfigError(f"{path}: config file not found") from error
+    except OSError as error:
+        raise ConfigError(
+            f"{path}: config file cannot be read: {error.strerror or error}"
+        ) from error
+    if content is None:
+        raise ConfigError(
+            f"{path}: config file too large: it holds more than {limit:,} bytes (1 MB), the "
+            "most a config may hold"
+        )
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path}: config file is not UTF-8 text (byte {error.start}); save it as UTF-8"
+        ) from error
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # universal newlines, as read_text

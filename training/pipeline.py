@@ -20,6 +20,12 @@ times them and tells the caller what happens through typed events (`training.eve
 7. `training.registry`: registration (alias `candidate`) and the promotion gate;
    `training.tracking` logs the run's context, numbers and files to MLflow.
 
+The run's files (quarantine, plots, tables, report) are written into a hidden folder beside
+their final place, `<output_dir>/.<run id>.<random>.partial`, logged to MLflow from there, and
+the folder is renamed to `<output_dir>/<run id>` as the run's last step: a folder under a run's
+id is a finished run's, whole. A run that fails or is killed leaves its files (the rejected
+rows among them) under the hidden name, which says it is not a finished run's.
+
 Selection metric: the Qini coefficient (sklift's normalised area under the Qini curve). It judges
 the whole ranking, so one model serves every capacity a program may have; policy values at the
 configured capacities are reported next to it.
@@ -34,9 +40,11 @@ from pathlib import Path
 
 import mlflow
 
+from data.io import plain_temporary
 from training import propensity as propensity_stage
 from training.artifacts import write_artifacts
 from training.config import ConfigError, TrainConfig
+from training.errors import TrainingError
 from training.evaluate import evaluate, prefixed, resolve_truth_path
 from training.events import (
     InterruptedRunMarked,
@@ -162,8 +170,11 @@ def _run(
     laps = _Laps()
     steps = Steps(emit, total=7 + len(config.learners))
     mlflow.set_tags(process_tags())
-    out = Path(config.output_dir) / run_id
-    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(config.output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / run_id
+    # Every file of the run goes here first; renamed to `final` once the run is logged.
+    out = plain_temporary(folder, f".{run_id}.", ".partial", directory=True)
 
     steps.start(f"reading and validating {data_path.name}")
     prepared = prepare(config, data_path, out, emit)
@@ -284,6 +295,7 @@ def _run(
         quarantine_path=prepared.quarantine_path,
     )
     log_results(out, metrics, laps.timings)
+    _put_in_place(out, final)
     steps.advance()
 
     fp = prepared.fingerprint
@@ -296,9 +308,9 @@ def _run(
         champion_version=version if gate.promoted else gate.previous_champion,
         chosen_learner="+".join(chosen.members),
         metrics=metrics,
-        output_dir=out,
-        report_path=report_path,
-        quarantine_path=prepared.quarantine_path,
+        output_dir=final,
+        report_path=final / report_path.relative_to(out),
+        quarantine_path=_moved(prepared.quarantine_path, out, final),
         counts={k: int(v) for k, v in fp.items() if k.startswith("rows_") or k.endswith("_rows")},
         timings=laps.timings,
         notes=prepared.data.notes,
@@ -306,3 +318,19 @@ def _run(
         selection_reason=selection.reason,
         served_as=str(model.model_info["served_as"]),
     )
+
+
+def _put_in_place(staging: Path, final: Path) -> None:
+    """The run's folder, written and logged, renamed to its final name in one step."""
+    try:
+        staging.rename(final)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise TrainingError(
+            f"{final}: cannot move the run's files into place ({reason}); they are in {staging}"
+        ) from error
+
+
+def _moved(path: Path | None, staging: Path, final: Path) -> Path | None:
+    """Where a file written in the staging folder is once the folder is in place."""
+    return None if path is None else final / path.relative_to(staging)

@@ -1,7 +1,7 @@
 """PNG plots of an evaluation: Qini and uplift curves, calibration per arm, propensity overlap.
 
 Each function draws on its own `Figure` with the Agg backend (no display, no pyplot state) and
-writes one PNG.
+writes one PNG, complete under its name or not at all (`data.io.atomic_write`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from data.io import atomic_write
 from training import evaluation as ev
 from training.evaluation import FloatArray
 
@@ -24,9 +25,12 @@ def _figure(width: float = 7.0, height: float = 4.5) -> Figure:
 
 
 def _save(figure: Figure, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """The figure as a PNG at `path`, drawn to a temporary name beside it and renamed: a run
+    killed while drawing leaves no truncated image under the final name."""
     figure.tight_layout()
-    figure.savefig(path)
+    with atomic_write(path) as temporary:  # creates the parent folder
+        # The temporary's name ends in .partial: the format comes from the final name.
+        figure.savefig(temporary, format=path.suffix.lstrip(".").lower() or "png")
     return path
 
 

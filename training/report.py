@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from data.io import atomic_write
 from training.evaluation import capacity_tag
 
 if TYPE_CHECKING:
@@ -196,5 +197,6 @@ def write_report(
             or c.startswith(("uplift_at_10", "oracle_share_10"))
         ]
         lines += [f"### {column}", "", _markdown_table(shown[keep]), ""]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with atomic_write(path) as temporary:  # complete under its name, or not there
+        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

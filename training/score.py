@@ -7,7 +7,11 @@ contract (columns beyond it are ignored). Models of other tables (trained from a
 `contract = "none"`) check their feature columns: a value that is not a number, not a boolean, or
 none of a category feature's levels rejects its row (blank cells are missing values). Either way
 rejected rows go to a quarantine file beside the output with all their reasons, are counted, and
-the rest are scored. Already-digital MSMEs are scored as the stimulus group (no probabilities).
+the rest are scored. The scores and the quarantine are renamed into place together once both are
+written (`data.io.atomic_outputs`); a run that rejects no rows removes the quarantine file an
+earlier run left beside the same output, once the scores are in place, so that no file there
+passes for this run's rejected rows (`ScoreFileResult.stale_quarantine_removed`).
+Already-digital MSMEs are scored as the stimulus group (no probabilities).
 Output: the id column (or `row_number`, the spreadsheet row, when the model has no id column)
 then the four score fields, in input order; CSV or Parquet by the output's extension. A model
 trained on weak evidence says so (`evidence_warning`).
@@ -21,10 +25,22 @@ from pathlib import Path
 import pandas as pd
 
 from data.contract import DEFAULT_MODEL_URI, SCORE_FIELDS
-from data.io import DataFileError, TableRead, read_table_info, write_table
+from data.io import (
+    DataFileError,
+    TableRead,
+    atomic_outputs,
+    read_table_info,
+    table_format,
+    write_table_to,
+)
 from data.segments import STIMULUS_GROUP
-from data.validation import ROW_COLUMN, ValidationResult, validate_frame
-from data.validation import write_quarantine as write_validation_quarantine
+from data.validation import (
+    ROW_COLUMN,
+    ValidationResult,
+    quarantine_frame,
+    remove_stale_quarantine,
+    validate_frame,
+)
 from models.features import FeatureError
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame
@@ -52,6 +68,8 @@ class ScoreFileResult:
     rows_stimulus_group: int
     # The model's weak-evidence warning (`UpliftModel.evidence_warning`): code and parameters.
     evidence_warning: tuple[str, dict[str, int]] | None = None
+    # An earlier run's quarantine file beside the output, removed: this run rejected no rows.
+    stale_quarantine_removed: Path | None = None
 
 
 def quarantine_path_for(output: Path) -> Path:
@@ -74,7 +92,6 @@ def score_file(data: Path, output: Path, model_uri: str = DEFAULT_MODEL_URI) -> 
         checked = _valid_msme_rows(data, read)
     else:
         checked = _valid_generic_rows(read, model)
-    quarantine = _write_quarantine(checked, output)
     rows = checked.valid
     scores = _score(model, rows)
     id_column = model.id_column
@@ -85,10 +102,7 @@ def score_file(data: Path, output: Path, model_uri: str = DEFAULT_MODEL_URI) -> 
         ids, label = rows.index.to_numpy(), ROW_NUMBER
     out = pd.DataFrame({label: ids}).join(scores.reset_index(drop=True))
     out = out[[label, *SCORE_FIELDS]]
-    try:
-        write_table(out, output)
-    except DataFileError as error:
-        raise ScoringError(str(error)) from error
+    quarantine, stale = _write_outputs(out, checked, output)
     stimulus = int((out["segment"] == STIMULUS_GROUP).sum())
     return ScoreFileResult(
         output=output,
@@ -98,6 +112,7 @@ def score_file(data: Path, output: Path, model_uri: str = DEFAULT_MODEL_URI) -> 
         rows_rejected=checked.n_rejected,
         rows_stimulus_group=stimulus,
         evidence_warning=model.evidence_warning,
+        stale_quarantine_removed=stale,
     )
 
 
@@ -121,14 +136,39 @@ def _valid_generic_rows(read: TableRead, model: UpliftModel) -> ValidationResult
     return unreadable_rows(frame, model.specs)
 
 
-def _write_quarantine(checked: ValidationResult, output: Path) -> Path | None:
-    """The rejected rows and their reasons beside the output (None when there are none)."""
-    if not checked.n_rejected:
-        return None
+def _write_outputs(
+    scores: pd.DataFrame, checked: ValidationResult, output: Path
+) -> tuple[Path | None, Path | None]:
+    """The scores and, when rows were rejected, the quarantine beside them, renamed into place
+    together; with none rejected, an earlier run's quarantine is removed once the scores are in
+    place. Returns (the quarantine written, the stale one removed), each None when there is none.
+    """
+    quarantine = quarantine_path_for(output)
+    paths = [output, quarantine] if checked.n_rejected else [output]
     try:
-        return write_validation_quarantine(checked, quarantine_path_for(output))
+        with atomic_outputs(paths) as temporaries:
+            write_table_to(scores, temporaries[0], table_format(output))
+            if checked.n_rejected:
+                write_table_to(quarantine_frame(checked), temporaries[1], "csv")
     except DataFileError as error:
         raise ScoringError(str(error)) from error
+    if checked.n_rejected:
+        return quarantine, None
+    return None, _remove_stale(quarantine, output)
+
+
+def _remove_stale(quarantine: Path, output: Path) -> Path | None:
+    """Remove an earlier run's quarantine file (this run rejected no rows); the path when one
+    was there."""
+    try:
+        removed = remove_stale_quarantine(quarantine)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ScoringError(
+            f"{quarantine}: cannot remove this quarantine file of an earlier run ({reason}); "
+            f"this run rejected no rows: the scores are in {output}, delete it by hand"
+        ) from error
+    return quarantine if removed else None
 
 
 def _score(model: UpliftModel, rows: pd.DataFrame) -> pd.DataFrame:

@@ -141,7 +141,8 @@ ERROR_TAG_CHARS = 500
 
 def error_tag(error: BaseException) -> str:
     """A failed run's `error` tag: the exception's type and the first line of its message, with
-    any URL's password masked (`scheme://user:***@`), at most `ERROR_TAG_CHARS` long."""
+    any URL's credentials masked (`scheme://user:***@`, `scheme://***@` for a token:
+    `models.model_lookup.masked_uri`), at most `ERROR_TAG_CHARS` long."""
     from models.model_lookup import masked_uri
 
     text = str(error).strip()

@@ -160,6 +160,10 @@ MESSAGES: dict[str, str] = {
     ),
     "file_not_xlsx": "the file is not an Excel .xlsx workbook (it is not a zip archive)",
     "file_not_workbook": "the file is not a readable Excel .xlsx workbook",
+    "file_too_many_parts": (
+        "the workbook's zip archive holds at least {found} files; a workbook has tens, and at "
+        "most {limit} are read here: save it again from Excel, or as CSV UTF-8"
+    ),
     "file_no_worksheet": "the workbook has no worksheet",
     "file_cannot_write": "the table cannot be written as {format}",
     "write_no_space": "no space left on the device; free some space or write elsewhere",
@@ -644,6 +648,9 @@ MESSAGES: dict[str, str] = {
     # --- umkm prioritize: what it says around the table ------------------------------------------
     "prioritize_scoring": "Scoring",
     "prioritize_rows": "{path}: {read} rows read, {valid} valid, {rejected} rejected",
+    "prioritize_stale_quarantine_removed": (
+        "no rows rejected: removed an earlier run's rejected rows: {path}"
+    ),
     "prioritize_quarantine": "rejected rows and reasons: {path}",
     "prioritize_recomputed": "input columns recomputed, not kept: {columns}",
     "prioritize_list": "list: {path}",
@@ -663,6 +670,9 @@ MESSAGES: dict[str, str] = {
         "{option}: item {position} names the same province as item {first}; give each once"
     ),
     "prioritize_quota_file_unreadable": "{option}: the JSON file cannot be read",
+    "prioritize_quota_file_too_large": (
+        "{option}: {path} holds more than {limit} bytes (1 MB), the most a quotas file may hold"
+    ),
     "prioritize_quota_file_invalid": (
         "{option}: the file is not valid JSON (line {line}, column {column})"
     ),

@@ -170,6 +170,11 @@ MESSAGES: dict[str, str] = {
     ),
     "file_not_xlsx": "berkas bukan buku kerja Excel .xlsx (bukan arsip zip)",
     "file_not_workbook": "berkas bukan buku kerja Excel .xlsx yang bisa dibaca",
+    "file_too_many_parts": (
+        "arsip zip buku kerja berisi sedikitnya {found} berkas; buku kerja biasanya hanya "
+        "puluhan, dan paling banyak {limit} yang dibaca di sini: simpan ulang dari Excel, atau "
+        "sebagai CSV UTF-8"
+    ),
     "file_no_worksheet": "buku kerja tidak punya lembar kerja",
     "file_cannot_write": "tabel tidak bisa ditulis sebagai {format}",
     "write_no_space": "ruang penyimpanan penuh; kosongkan sebagian atau simpan di tempat lain",
@@ -678,6 +683,9 @@ MESSAGES: dict[str, str] = {
     # --- umkm prioritize: yang dikatakan di sekitar tabel -----------------------------------------
     "prioritize_scoring": "Menghitung skor",
     "prioritize_rows": "{path}: {read} baris dibaca, {valid} valid, {rejected} ditolak",
+    "prioritize_stale_quarantine_removed": (
+        "tidak ada baris yang ditolak: berkas baris ditolak dari proses sebelumnya dihapus: {path}"
+    ),
     "prioritize_quarantine": "baris yang ditolak beserta alasannya: {path}",
     "prioritize_recomputed": (
         "kolom masukan dihitung ulang, nilai aslinya tidak disimpan: {columns}"
@@ -705,6 +713,9 @@ MESSAGES: dict[str, str] = {
         "sebut setiap provinsi sekali saja"
     ),
     "prioritize_quota_file_unreadable": "{option}: berkas JSON tidak dapat dibaca",
+    "prioritize_quota_file_too_large": (
+        "{option}: {path} berisi lebih dari {limit} bita (1 MB), batas berkas kuota"
+    ),
     "prioritize_quota_file_invalid": (
         "{option}: berkas bukan JSON yang sah (baris {line}, kolom {column})"
     ),

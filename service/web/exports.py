@@ -17,8 +17,12 @@ mark on every row (it stays with rows copied elsewhere), the summary's first row
 printed page header and the file name (`-pratinjau`, `-preview`).
 
 No text becomes a formula: XLSX text cells, and in CSV (either style) a `'` before `= + - @`,
-tab or CR (`data.io.neutralised`). A list holding a control character was not made by the upload
-(the contract refuses them) and is refused with the field named.
+tab or CR (`data.io.neutralised`), in a cell or a header (a column of the file's own named
+`=HYPERLINK(…)`). A control character in an MSME's fields or reasons, or in the file's name, was
+not made by the upload (the contract refuses them): such a list is refused with the field named.
+The file's own columns are the file's, as the upload took them (an address over two lines):
+they are written, not refused, each control character a cell cannot show replaced, in CSV as in
+XLSX (`own_text`, `own_header`; a tab or line break is kept in a cell, a header is one line).
 """
 
 from __future__ import annotations
@@ -67,6 +71,10 @@ WHOLE_FORMAT = "0"  # an own column of whole numbers: no thousands mark (13-digi
 # at most 15 digits (a spreadsheet keeps 15 significant digits: a 16-digit NIK would lose its
 # last one), no separators or signs but a leading minus.
 WHOLE_NUMBER = re.compile(r"0|-?[1-9][0-9]{0,14}")
+# Control characters of the file's own cells written as U+FFFD, as `data.xlsx.write_cell` writes
+# those XML cannot hold: the contract's (`CONTROL_CHARACTERS`) but a tab and line breaks, which a
+# spreadsheet cell holds (Alt+Enter); DEL and the C1 set (terminal escapes such as U+009B) too.
+OWN_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # CSV styles: (separator, decimal mark). Excel reads a CSV with the list separator and decimal
 # mark of the computer's region; set to Indonesian, they are `;` and `,`.
 CSV_STYLES: dict[CsvStyle, tuple[str, str]] = {"standard": (",", "."), "excel_id": (";", ",")}
@@ -214,7 +222,7 @@ def _input_headers(columns: Sequence[str], taken: Sequence[str], language: Langu
     used = set(taken)
     headers = []
     for name in columns:
-        header = column_header(name, language)
+        header = own_header(column_header(name, language))
         if header in used:
             header = f"{header} ({message(language, 'export.from_file')})"
         used.add(header)
@@ -259,7 +267,26 @@ def _input_cell(
     if name in whole and isinstance(value, str):
         text = value.strip()
         return int(text) if text else None
-    return cell_value(name, value, language)
+    shown = cell_value(name, value, language)
+    return own_text(shown) if isinstance(shown, str) else shown
+
+
+def own_text(text: str) -> str:
+    """A cell of the file's own as exported: each control character but a tab and line breaks
+    as U+FFFD (`OWN_CONTROL_CHARACTERS`): `a\\x07b` -> `a\\ufffdb`."""
+    return OWN_CONTROL_CHARACTERS.sub("\ufffd", text)
+
+
+def own_header(name: str) -> str:
+    """A column's name as a header, on one line: each control character as U+FFFD, a tab or a
+    line break (a heading wrapped in its cell) as a space; trimmed, as headers are read."""
+    if not CONTROL_CHARACTERS.search(name):
+        return name
+    return CONTROL_CHARACTERS.sub(_header_character, name).strip()
+
+
+def _header_character(found: re.Match[str]) -> str:
+    return " " if found.group().isspace() else "\ufffd"
 
 
 def _input_formats(
@@ -382,7 +409,7 @@ def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime)
         (h("export.capacity"), result.capacity, ""),
         (h("export.exclude_digital"), yes if result.options.exclude_digital else no, ""),
         (h("export.only_beneficial"), yes if result.options.only_beneficial else no, ""),
-        (h("export.cost_column"), result.options.cost_column or "–", ""),
+        (h("export.cost_column"), own_header(result.options.cost_column or "–"), ""),
         (h("export.budget"), result.budget if result.budget is not None else "–", ""),
         # The share drawn at random as the list applied it (0 included), and the seed as text:
         # it redoes the draw, and a spreadsheet keeps 15 digits of a number.
@@ -696,7 +723,9 @@ def _percent_format(share: float) -> str:
 
 
 def _refuse_control_characters(result: UploadResponse) -> None:
-    """Every text the export writes, checked against the contract's rule for text cells."""
+    """The texts the export writes that the upload never makes with a control character,
+    checked against the contract's rule for text cells: each MSME's fields and reasons, and the
+    file's name (the file's own columns are written as `own_text` and `own_header` make them)."""
     fields: list[str] = []
     parts: dict[str, Sequence[BaseModel]] = {
         "selected": result.selected,
@@ -707,6 +736,9 @@ def _refuse_control_characters(result: UploadResponse) -> None:
             for name, value in item:
                 if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
                     fields.append(f"{part}.{index}.{name}")
+            for number, reason in enumerate(getattr(item, "reasons", [])[:MAX_REASONS]):
+                if CONTROL_CHARACTERS.search(reason.text):
+                    fields.append(f"{part}.{index}.reasons.{number}.text")
     if CONTROL_CHARACTERS.search(result.source.filename):
         fields.append("source.filename")
     if fields:

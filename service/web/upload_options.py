@@ -25,7 +25,10 @@ def parse_options(text: str, language: Language) -> tuple[UploadOptions, dict[st
     naming every bad field."""
     try:
         numbers = read_form_numbers(json.loads(text), language)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
+        # Not JSON, or nested deeper than Python parses (`[` * 100_000 fits in a form field):
+        # pydantic's parser, which stops at its own depth, refuses it below as JSON it cannot
+        # read, as it does any other.
         numbers = None
     if numbers is not None and numbers.problems:
         problems = [
@@ -37,6 +40,9 @@ def parse_options(text: str, language: Language) -> tuple[UploadOptions, dict[st
         raise UploadError(422, "invalid_options", text, problems)
     try:
         body = text if numbers is None else json.dumps(numbers.options)
+    except RecursionError:  # parsed, barely: too deep for `UploadOptions` all the same
+        body = text
+    try:
         return UploadOptions.model_validate_json(
             body
         ), {} if numbers is None else numbers.understood

@@ -10,7 +10,7 @@ import io
 import multiprocessing
 import sys
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,34 +22,58 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 UPLOAD_ROWS = 100_000  # the service's default max_prioritize_msmes
 
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-    'relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.sharedStrings+xml"/>'
-    "</Types>"
-)
-_ROOT_RELS = (
-    f'<Relationships xmlns="{PKG_REL}"><Relationship Id="rId1" Type="{REL}/officeDocument" '
-    'Target="xl/workbook.xml"/></Relationships>'
-)
+_WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+_SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+SHEET_PART = "xl/worksheets/sheet1.xml"
+WORKBOOK_PART = "xl/workbook.xml"
+
+
+def _content_types(workbook_part: str = WORKBOOK_PART, sheet_part: str = SHEET_PART) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/{workbook_part}" ContentType="{_WORKBOOK_TYPE}"/>'
+        f'<Override PartName="/{sheet_part}" ContentType="{_SHEET_TYPE}"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_STRINGS_TYPE}"/>'
+        "</Types>"
+    )
+
+
+def _root_rels(workbook_part: str = WORKBOOK_PART) -> str:
+    return (
+        f'<Relationships xmlns="{PKG_REL}"><Relationship Id="rId1" Type="{REL}/officeDocument" '
+        f'Target="{workbook_part}"/></Relationships>'
+    )
+
+
+def _workbook_rels(sheet_target: str = "worksheets/sheet1.xml") -> str:
+    """The workbook's relationships; `sheet_target` relative to the workbook's folder, or from
+    the package's root (`/xl/...`)."""
+    return (
+        f'<Relationships xmlns="{PKG_REL}">'
+        f'<Relationship Id="rId1" Type="{REL}/worksheet" Target="{sheet_target}"/>'
+        f'<Relationship Id="rId2" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
+        "</Relationships>"
+    )
+
+
+def rels_part(part: str) -> str:
+    """Where a part's relationships are (`xl/_rels/workbook.xml.rels` for `xl/workbook.xml`)."""
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+
+
+_CONTENT_TYPES = _content_types()
+_ROOT_RELS = _root_rels()
 _WORKBOOK = (
     f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>'
     '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
 )
-_WORKBOOK_RELS = (
-    f'<Relationships xmlns="{PKG_REL}">'
-    f'<Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
-    "</Relationships>"
-)
+_WORKBOOK_RELS = _workbook_rels()
 
 
 def workbook(
@@ -59,20 +83,34 @@ def workbook(
     shared_strings: Iterable[bytes] = (b"<si><t>msme_id</t></si>",),
     dimension: str | None = None,
     prolog: bytes = b"",
+    sheet_part: str = SHEET_PART,
+    workbook_part: str = WORKBOOK_PART,
+    workbook_padding: int = 0,
+    parts: Mapping[str, Iterable[bytes]] | None = None,
 ) -> Path:
     """A minimal .xlsx whose sheet holds `rows` (raw `<row>` XML) and whose shared-strings part
-    holds `shared_strings` (raw `<si>` XML); both streamed into the zip, so a part may be large."""
+    holds `shared_strings` (raw `<si>` XML); both streamed into the zip, so a part may be large.
+
+    The sheet and the workbook are the parts `sheet_part` and `workbook_part` (named so by the
+    content types and the relationships, whatever their names); the workbook part holds
+    `workbook_padding` spaces; `parts` are more parts, by name, streamed alike."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        archive.writestr("_rels/.rels", _ROOT_RELS)
-        archive.writestr("xl/workbook.xml", _WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        archive.writestr("[Content_Types].xml", _content_types(workbook_part, sheet_part))
+        archive.writestr("_rels/.rels", _root_rels(workbook_part))
+        with archive.open(workbook_part, "w", force_zip64=True) as part:
+            part.write(_WORKBOOK[:-11].encode())
+            for piece in _repeat(b" ", workbook_padding):
+                part.write(piece)
+            part.write(_WORKBOOK[-11:].encode())
+        folder = workbook_part.rpartition("/")[0] + "/"
+        target = sheet_part[len(folder) :] if sheet_part.startswith(folder) else f"/{sheet_part}"
+        archive.writestr(rels_part(workbook_part), _workbook_rels(target))
         with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
             part.write(f'<sst xmlns="{MAIN}">'.encode())
             for item in shared_strings:
                 part.write(item)
             part.write(b"</sst>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+        with archive.open(sheet_part, "w", force_zip64=True) as part:
             part.write(prolog + f'<worksheet xmlns="{MAIN}">'.encode())
             if dimension is not None:
                 part.write(f'<dimension ref="{dimension}"/>'.encode())
@@ -80,6 +118,10 @@ def workbook(
             for row in rows:
                 part.write(row)
             part.write(b"</sheetData></worksheet>")
+        for name, pieces in (parts or {}).items():
+            with archive.open(name, "w", force_zip64=True) as part:
+                for piece in pieces:
+                    part.write(piece)
     return path
 
 
@@ -142,6 +184,45 @@ def xlsx_empty_rows(path: Path, count: int = 5_000_000) -> Path:
     return workbook(path, [_header(), *_repeat(b"<row/>", 6 * count)])
 
 
+def xlsx_renamed_sheet_rows(
+    path: Path, count: int = 20_000_000, sheet_part: str = "xl/sheet1.dat"
+) -> Path:
+    """`count` empty rows, no `<dimension>`, in a sheet the workbook's relationships name
+    `sheet_part`: outside `xl/worksheets/`, or not `.xml` (a 120 MB part in 180 KB)."""
+    return workbook(path, [_header(), *_repeat(b"<row/>", 6 * count)], sheet_part=sheet_part)
+
+
+def xlsx_large_workbook_part(
+    path: Path, size: int = 64 << 20, workbook_part: str = "xl/book.bin"
+) -> Path:
+    """A workbook part of `size` bytes (spaces), named `workbook_part` by the content types."""
+    return workbook(path, [_header()], workbook_part=workbook_part, workbook_padding=size)
+
+
+def xlsx_large_part(path: Path, name: str, size: int = 64 << 20) -> Path:
+    """A workbook with one more part, `name`, of `size` bytes of spaces inside a
+    relationships element (a sheet's relationships, parsed whole by openpyxl, when `name`
+    is `xl/worksheets/_rels/sheet1.xml.rels`)."""
+    head = f'<Relationships xmlns="{PKG_REL}">'.encode()
+    pieces = [head, *_repeat(b" ", size), b"</Relationships>"]
+    return workbook(path, [_header()], parts={name: pieces})
+
+
+def xlsx_many_parts(path: Path, count: int = 700_000) -> Path:
+    """A readable workbook and `count` more empty parts (issue: 700,000 in 63 MB)."""
+    workbook(path, [_header(), b'<row r="2"><c r="A2" t="inlineStr"><is><t>H1</t></is></c></row>'])
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as archive:
+        for number in range(count):
+            archive.writestr(f"e/{number}", b"")
+    return path
+
+
+def xlsx_row_number(path: Path, reference: str) -> Path:
+    """A second row whose `r` is `reference` (`inf`, `1e400`, `-1`, ...)."""
+    row = f'<row r="{reference}"><c t="inlineStr"><is><t>H1</t></is></c></row>'.encode()
+    return workbook(path, [_header(), row])
+
+
 def xlsx_entities(path: Path) -> Path:
     """A billion-laughs DTD ahead of the sheet."""
     lol = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>'
@@ -188,6 +269,28 @@ def csv_rows(path: Path, rows: int = UPLOAD_ROWS + 50_000) -> Path:
 
 def csv_wide(path: Path, columns: int = 100_000) -> Path:
     path.write_bytes(b",".join(b"c%d" % i for i in range(columns)) + b"\n" + b"1\n")
+    return path
+
+
+def csv_wide_line(path: Path, size: int = 8 << 20) -> Path:
+    """One line `msme_id,ab,ab,…` of `size` bytes (the audit tried 72 MB: 24 million fields)."""
+    with path.open("wb") as handle:
+        handle.write(b"msme_id")
+        for piece in _repeat(b",ab", size - 8):
+            handle.write(piece)
+        handle.write(b"\n")
+    return path
+
+
+def csv_wide_row(path: Path, size: int = 8 << 20) -> Path:
+    """A table whose spreadsheet row 30, below the rows searched for a header, is one line
+    `U30,ab,ab,…` of `size` bytes."""
+    with path.open("wb") as handle:
+        handle.write(b"msme_id,note\n" + b"".join(b"U%d,x\n" % i for i in range(2, 30)))
+        handle.write(b"U30")
+        for piece in _repeat(b",ab", size):
+            handle.write(piece)
+        handle.write(b"\n")
     return path
 
 
@@ -245,12 +348,20 @@ FULL_SIZE: dict[str, Callable[[Path], Path]] = {
     "xlsx: one 300 MB inline cell": lambda p: xlsx_huge_inline_cell(p, 300 << 20),
     "xlsx: 5 million shared strings": xlsx_many_strings,
     "xlsx: 5 million empty rows": xlsx_empty_rows,
+    "xlsx: 20 million empty rows in xl/sheet1.dat": xlsx_renamed_sheet_rows,
+    "xlsx: 64 MB workbook part xl/book.bin": xlsx_large_workbook_part,
+    "xlsx: 64 MB sheet relationships": lambda p: xlsx_large_part(
+        p, "xl/worksheets/_rels/sheet1.xml.rels"
+    ),
+    "xlsx: 700,000 parts": xlsx_many_parts,
     "xlsx: entity declarations (DTD)": xlsx_entities,
     "xlsx: truncated XML": xlsx_truncated_xml,
     "parquet: 20 million rows": parquet_rows,
     "parquet: struct column": parquet_struct,
     "csv: 150,000 rows": csv_rows,
     "csv: 100,000 columns": csv_wide,
+    "csv: one 71 MB line (24 million fields)": lambda p: csv_wide_line(p, 71_000_000),
+    "csv: row 30 a 71 MB line": lambda p: csv_wide_row(p, 71_000_000),
 }
 
 

@@ -22,14 +22,25 @@ REFUSED: list[tuple[str, Callable[[Path], Path], str, str]] = [
     ("huge_cell.xlsx", bombs.xlsx_huge_inline_cell, "text_too_long", "32,767 characters"),
     ("strings.xlsx", bombs.xlsx_many_strings, "too_many_strings", "distinct texts"),
     ("empty_rows.xlsx", bombs.xlsx_empty_rows, "too_many_rows", "at most 100,000"),
+    (
+        "renamed_sheet.xlsx",
+        lambda path: bombs.xlsx_renamed_sheet_rows(path, 5_000_000),
+        "too_many_rows",
+        "at most 100,000",
+    ),
+    ("book_part.xlsx", bombs.xlsx_large_workbook_part, "unzipped_too_large", "xl/book.bin"),
     ("rows.parquet", bombs.parquet_rows, "too_many_rows", "20,000,000 data rows"),
     ("rows.csv", bombs.csv_rows, "too_many_rows", "at most 100,000"),
     ("wide.csv", bombs.csv_wide, "too_many_columns", "100,000 columns"),
+    ("wide_line.csv", bombs.csv_wide_line, "too_many_columns", "(line 1): the table is 2,796,"),
 ]
 UNREADABLE: list[tuple[str, Callable[[Path], Path], str]] = [
     ("entities.xlsx", bombs.xlsx_entities, "not a readable Excel .xlsx workbook"),
     ("truncated.xlsx", bombs.xlsx_truncated_xml, "not a readable Excel .xlsx workbook"),
+    ("parts.xlsx", lambda path: bombs.xlsx_many_parts(path, 20_000), "more than 10,000 files"),
+    ("row_inf.xlsx", lambda path: bombs.xlsx_row_number(path, "inf"), "numbered 'inf'"),
     ("struct.parquet", bombs.parquet_struct, "nested values"),
+    ("wide_row.csv", bombs.csv_wide_row, "row 30 has 2796204 fields where the header has 2"),
 ]
 
 

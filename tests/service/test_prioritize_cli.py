@@ -985,3 +985,114 @@ def test_costs_typed_as_indonesian_text_in_a_workbook_are_read_as_the_page_reads
     listed = read_table(output)
     assert set(listed["cost"].astype(float)) <= {1_250_000.0, 1_500_000.0, 2_000_000.5}
     assert listed["cost"].astype(float).sum() <= 15_000_000
+
+
+def test_a_quotas_file_over_1_mb_is_refused_naming_the_file_and_the_limit(
+    registered_model: RegisteredModel,
+    candidates_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its size is looked at before it is read: valid JSON of 2 MB is not opened."""
+    quotas = tmp_path / "quotas.json"
+    quotas.write_text('{"31": 4,' + " " * 2_000_000 + '"32": 5}', encoding="utf-8")
+    code, _, err = run(
+        "--data", str(candidates_file), "--capacity", "5", "--output", str(tmp_path / "l.csv"),
+        "--model", registered_model.model_uri, "--quotas", str(quotas),
+    )  # fmt: skip
+    assert code == 2
+    said = "".join(err.split())  # rich may wrap the long path
+    assert f"--quotas:{quotas}holdsmorethan1,048,576bytes(1MB),themostaquotasfilemayhold" in said
+    assert not (tmp_path / "l.csv").exists()
+
+    def not_read(self: Path, *args: object, **kwargs: object) -> None:
+        raise AssertionError(f"{self} was opened")
+
+    monkeypatch.setattr(Path, "open", not_read)
+    monkeypatch.setattr(Path, "read_text", not_read)
+    monkeypatch.setattr(Path, "read_bytes", not_read)
+    with pytest.raises(PrioritizeFileError, match="1,048,576 bytes"):
+        parse_quotas(str(quotas))
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_quotas_file_that_never_ends_is_read_only_to_the_limit(tmp_path: Path) -> None:
+    quotas = tmp_path / "endless.json"
+    quotas.symlink_to("/dev/zero")  # its size says 0
+    with pytest.raises(PrioritizeFileError) as refused:
+        parse_quotas(str(quotas))
+    assert str(refused.value) == (
+        f"--quotas: {quotas} holds more than 1,048,576 bytes (1 MB), the most a quotas file may "
+        "hold"
+    )
+    assert refused.value.worded("id") == (
+        f"--quotas: {quotas} berisi lebih dari 1.048.576 bita (1 MB), batas berkas kuota"
+    )
+
+
+def test_a_list_without_rejected_rows_removes_the_quarantine_of_an_earlier_run(
+    registered_model: RegisteredModel, candidates_file: Path, tmp_path: Path
+) -> None:
+    """`list.quarantine.csv` left by an earlier run beside the same output would read as this
+    list's rejected rows: a list that rejects none removes it once the list is in place."""
+    from service.prioritize_file import build_request, prioritize_file
+
+    output = tmp_path / "out" / "list.csv"
+    quarantine = tmp_path / "out" / "list.quarantine.csv"
+    request = build_request(capacity=10)
+    first = prioritize_file(candidates_file, output, request, model_uri=registered_model.model_uri)
+    assert first.quarantine_path == quarantine and quarantine.is_file()
+    assert first.stale_quarantine_removed is None
+
+    clean = write_table(registered_model.candidates.head(60), tmp_path / "clean.csv")
+    again = prioritize_file(clean, output, request, model_uri=registered_model.model_uri)
+    assert (again.quarantine_path, again.rows_rejected) == (None, 0)
+    assert again.stale_quarantine_removed == quarantine
+    assert sorted(path.name for path in output.parent.iterdir()) == [
+        "list.csv",
+        "list_not_selected.csv",
+    ]
+    assert set(read_table(output)["msme_id"]) <= set(registered_model.candidates["msme_id"])
+    # The command says so, in the language asked.
+    stale = tmp_path / "out" / "list.quarantine.csv"
+    stale.write_text("row,reasons\n2,old\n", encoding="utf-8")
+    code, out, _ = run(
+        "--data", str(clean), "--capacity", "5", "--output", str(output),
+        "--model", registered_model.model_uri, "--lang", "id",
+    )  # fmt: skip
+    assert code == 0
+    said = " ".join(out.split())
+    assert "tidak ada baris yang ditolak: berkas baris ditolak dari proses sebelumnya" in said
+    assert not stale.exists()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_list_and_its_quarantine_appear_together_or_not_at_all(
+    registered_model: RegisteredModel,
+    candidates_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    suffix: str,
+) -> None:
+    """The command stops while writing the list's files: the quarantine of its rejected rows
+    does not appear without them, and no temporary is left."""
+    import service.prioritize_file as module
+
+    class KilledError(Exception):
+        pass
+
+    def killed_while_writing_the_list(*args: Any, **kwargs: Any) -> None:
+        Path(args[1] if suffix == ".csv" else args[0]).write_bytes(b"half a list")
+        raise KilledError
+
+    name = "write_table_to" if suffix == ".csv" else "write_workbook"
+    monkeypatch.setattr(module, name, killed_while_writing_the_list)
+    output = tmp_path / "out" / f"list{suffix}"
+    with pytest.raises(KilledError):
+        module.prioritize_file(
+            candidates_file,
+            output,
+            module.build_request(capacity=10),
+            model_uri=registered_model.model_uri,
+        )
+    assert not output.parent.exists() or list(output.parent.iterdir()) == []

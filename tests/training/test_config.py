@@ -130,6 +130,50 @@ def test_bad_toml_and_missing_file_are_clear(tmp_path: Path) -> None:
         load_config(tmp_path / "absent.toml")
 
 
+def test_a_config_over_1_mb_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its size is looked at first: the file is not opened (valid TOML: comments)."""
+    path = tmp_path / "huge.toml"
+    path.write_text("# padding\n" * 200_000 + "seed = 3\n", encoding="utf-8")  # 2 MB
+
+    def not_read(self: Path, *args: object, **kwargs: object) -> None:
+        raise AssertionError(f"{self} was opened")
+
+    monkeypatch.setattr(Path, "open", not_read)
+    monkeypatch.setattr(Path, "read_text", not_read)
+    monkeypatch.setattr(Path, "read_bytes", not_read)
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    assert str(refused.value) == (
+        f"{path}: config file too large: it holds more than 1,048,576 bytes (1 MB), the most a "
+        "config may hold"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_config_that_never_ends_is_read_only_to_the_limit(tmp_path: Path) -> None:
+    """A device (or a file growing while read) says size 0: at most the limit and one byte
+    are read, then it is refused."""
+    path = tmp_path / "endless.toml"
+    path.symlink_to("/dev/zero")
+    with pytest.raises(
+        ConfigError, match=r"more than 1,048,576 bytes \(1 MB\), the most a config may hold"
+    ):
+        load_config(path)
+
+
+def test_a_config_of_1_mb_or_less_is_read_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "windows.toml"
+    text = "seed = 7\r\nfolds = 4\r\n"
+    path.write_bytes(text.encode("utf-8") + b"#" * (1024 * 1024 - len(text) - 1) + b"\n")
+    config = load_config(path)
+    assert (config.seed, config.folds) == (7, 4)
+    path.write_bytes("# catatan: \xe9\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"windows.toml: config file is not UTF-8 text"):
+        load_config(path)
+
+
 def test_error_message_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text('seed = "abc"\n', encoding="utf-8")

@@ -247,6 +247,26 @@ def test_the_report_names_a_quarantine_file_only_when_one_was_written(
     assert (root / "out" / scenario.useless.run_id / "quarantine.csv").is_file()
 
 
+def test_a_finished_run_has_its_files_under_its_id_and_nothing_half_made_beside(
+    scenario: Scenario,
+) -> None:
+    """Each run's folder is built under a hidden name and renamed to `<output_dir>/<run id>`
+    once logged: after two runs, their two folders and nothing else; the result and the
+    command's summary name the files where they are."""
+    out = scenario.corrupted_history.parent / "out"
+    first, useless = scenario.first, scenario.useless
+    assert sorted(path.name for path in out.iterdir()) == sorted([first.run_id, useless.run_id])
+    assert first.output_dir == out / first.run_id
+    assert first.report_path == out / first.run_id / "report.md"
+    assert first.report_path.is_file() and first.quarantine_path is None
+    assert (first.output_dir / "learners.csv").is_file()
+    assert not [path for path in out.rglob("*") if ".partial" in path.name]
+    quarantine = out / useless.run_id / "quarantine.csv"
+    said = "".join(scenario.useless_stdout.split())  # rich may wrap a long path
+    assert f"rejectedrowsandreasons:{quarantine}" in said
+    assert f"report:{out / useless.run_id / 'report.md'}" in said
+
+
 def test_a_truth_file_of_other_ids_is_warned_of_with_the_count_matched(
     scenario: Scenario,
 ) -> None:

@@ -212,3 +212,60 @@ def test_a_tracking_store_that_is_not_there_is_named_and_not_created(
         "MLFLOW_TRACKING_URI to the store that holds the model"
     )
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_rerun_without_rejected_rows_removes_the_quarantine_of_an_earlier_run(
+    registered_model: RegisteredModel, profiles: pd.DataFrame, tmp_path: Path
+) -> None:
+    """A quarantine file left beside the output by an earlier run would read as this run's
+    rejected rows: a run that rejects none removes it, once its scores are in place."""
+    from training.score import score_file
+
+    output = tmp_path / "scores.csv"
+    broken = write_table(profiles, tmp_path / "profiles.csv")
+    first = score_file(broken, output, registered_model.model_uri)
+    quarantine = tmp_path / "scores.quarantine.csv"
+    assert first.quarantine == quarantine and quarantine.is_file()
+    assert first.stale_quarantine_removed is None
+
+    clean = profiles.drop(index=list(BROKEN)).reset_index(drop=True)
+    again = score_file(
+        write_table(clean, tmp_path / "clean.csv"), output, registered_model.model_uri
+    )
+    assert (again.quarantine, again.rows_rejected) == (None, 0)
+    assert again.stale_quarantine_removed == quarantine
+    assert not quarantine.exists()
+    assert list(read_table(output)["msme_id"]) == list(clean["msme_id"])
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "clean.csv",
+        "profiles.csv",
+        "scores.csv",
+    ]
+
+
+def test_scores_and_their_quarantine_appear_together_or_not_at_all(
+    registered_model: RegisteredModel,
+    profiles: pd.DataFrame,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The run stops while writing the scores: the quarantine of its rejected rows does not
+    appear without them (nor a half-written scores file), and no temporary is left."""
+    from training.score import score_file
+
+    class KilledError(Exception):
+        pass
+
+    to_csv = pd.DataFrame.to_csv
+
+    def killed_on_scores(self: pd.DataFrame, path: object = None, **kwargs: object) -> object:
+        if "p_digital_if_mentored" in self.columns:
+            Path(str(path)).write_text("msme_id,p_digital", encoding="utf-8")
+            raise KilledError
+        return to_csv(self, path, **kwargs)  # type: ignore[call-overload]
+
+    source = write_table(profiles, tmp_path / "profiles.csv")
+    monkeypatch.setattr(pd.DataFrame, "to_csv", killed_on_scores)
+    with pytest.raises(KilledError):
+        score_file(source, tmp_path / "scores.csv", registered_model.model_uri)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["profiles.csv"]

