@@ -1,4 +1,4 @@
-"""Reading and writing contract files (CSV, Parquet, XLSX), with nothing coerced before validation.
+"""Reading contract files (CSV, Parquet, XLSX), with nothing coerced before validation.
 
 CSV and XLSX cells are read as text (`""` for an empty cell) so validation sees exactly what the
 file holds; Parquet keeps its own types. Row *k* of the returned frame is spreadsheet row
@@ -19,31 +19,21 @@ separator, is let pass) or the line where a quoted cell that never closes begins
 `read_table` reads the header from row 1 only, for callers that number rows from 2.
 
 Reading is bounded (`data.limits.ReadLimits`): Parquet by its metadata before any row is read,
-CSV while streaming in chunks, each row's width counted before it is parsed (`_CsvRecords`: a
-line of millions of fields costs a piece of text), XLSX by `data.xlsx`. A CSV cell may be of any
-length in every row. Writing is safe to open in a spreadsheet (no text, cell or header, becomes a
-formula) and atomic: a file appears complete under its name, or not at all, with the permissions
-a plain `open(path, "w")` would give it (an existing file's, else 0o666 less the umask), not the
-0o600 of `tempfile.mkstemp`.
+CSV while streaming in chunks, each row's width counted before it is parsed
+(`data.csv_records.CsvRecords`: a line of millions of fields costs a piece of text), XLSX by
+`data.xlsx`. A CSV cell may be of any length in every row. Writing, safe to open in a spreadsheet
+and atomic, is `data.writing`.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import dataclasses
-import errno
-import os
-import re
-import secrets
-import stat
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
-from itertools import repeat
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -52,7 +42,8 @@ import pyarrow.parquet as pq
 
 from data.contract import column as contract_column
 from data.contract import contract_name
-from data.errors import DataError
+from data.csv_records import CsvRecord, CsvRecords, find_or_end, text_pieces
+from data.errors import DataError, one_line
 from data.limits import (
     DataFileError,
     DataLimitError,
@@ -136,9 +127,6 @@ class TableRead:
 
 DuplicateColumns = Literal["error", "keep"]
 CSV_CHUNK_ROWS = 50_000
-# A text cell starting with one of these is a formula to a spreadsheet (OWASP, CSV injection);
-# in CSV it is written after a `'`, which spreadsheets read as "this is text".
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def table_format(path: Path) -> Literal["csv", "parquet", "xlsx"]:
@@ -213,211 +201,6 @@ def read_table_info(
     return TableRead(frame, info)
 
 
-def write_table(df: pd.DataFrame, path: Path | str) -> Path:
-    """Write a frame by extension, in a form `read_table` + validation read back unchanged.
-
-    Booleans become true/false in CSV, `province_code` stays a 2-digit string, missing values
-    become empty cells; the index is not written. Text that a spreadsheet would run as a formula
-    stays text: an XLSX text cell, or in CSV a leading `'` (see FORMULA_TRIGGERS). Creates the
-    parent folder; the file appears complete or not at all (`atomic_write`).
-    """
-    path = Path(path)
-    with atomic_write(path) as temporary:
-        write_table_to(df, temporary, table_format(path))
-    return path
-
-
-def write_table_to(df: pd.DataFrame, path: Path, fmt: Literal["csv", "parquet", "xlsx"]) -> None:
-    """`write_table`'s writing, to exactly `path` (not atomic: for `atomic_outputs` users).
-
-    OSError (a full disk, a read-only folder) passes through for `atomic_outputs` to word."""
-    out = _for_writing(df, text_booleans=fmt == "csv")
-    try:
-        if fmt == "csv":
-            neutralised(out).to_csv(path, index=False, na_rep="", lineterminator="\n")
-        elif fmt == "parquet":
-            out.to_parquet(path, index=False)
-        else:
-            from data.xlsx import write_workbook
-
-            write_workbook(path, [("Sheet1", out)])
-    except OSError:
-        raise
-    except (ValueError, TypeError, pa.ArrowException) as error:
-        raise DataFileError(
-            f"{path}: cannot write {fmt}: {_one_line(error)}",
-            code="file_cannot_write",
-            params={"format": fmt},
-        ) from error
-
-
-def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells and column names cannot start a formula in a spreadsheet: `'`
-    before any text starting with FORMULA_TRIGGERS, in a column of any type that can hold text
-    (object, string, categorical, pyarrow). Numbers stay numbers (-0.05 is a number, not a
-    formula), and a column a risky text was found in becomes an object column. A header the
-    contract knows never starts with a trigger: a file written so reads back the same."""
-    out = frame.copy(deep=False)
-    for position in range(out.shape[1]):
-        values = out.iloc[:, position]
-        if not _may_hold_text(values.dtype):
-            continue
-        fixed = values.to_numpy(dtype=object, copy=True)
-        risky = np.fromiter(map(_is_formula_like, fixed), dtype=bool, count=len(fixed))
-        if risky.any():
-            fixed[risky] = ["'" + text for text in fixed[risky]]
-            out.isetitem(position, fixed)
-    columns = out.columns
-    if isinstance(columns, pd.MultiIndex):
-        headers = [tuple(map(_neutralised_name, names)) for names in columns]
-        if headers != list(columns):
-            out.columns = pd.MultiIndex.from_tuples(headers, names=columns.names)
-    elif any(map(_is_formula_like, columns)):
-        out.columns = pd.Index([_neutralised_name(name) for name in columns], dtype=object)
-    return out
-
-
-def neutralised_text(value: str) -> str:
-    """One text as `neutralised` writes it."""
-    return "'" + value if _is_formula_like(value) else value
-
-
-def _neutralised_name(name: object) -> object:
-    return neutralised_text(name) if isinstance(name, str) else name
-
-
-def _may_hold_text(dtype: Any) -> bool:
-    """Whether a column of `dtype` may hold a text: any but numbers, booleans and times."""
-    return not (
-        pd.api.types.is_numeric_dtype(dtype)
-        or pd.api.types.is_bool_dtype(dtype)
-        or pd.api.types.is_datetime64_any_dtype(dtype)
-        or pd.api.types.is_timedelta64_dtype(dtype)
-    )
-
-
-def _is_formula_like(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
-
-
-# ------------------------------------------------------------------------------ atomic output
-
-
-@contextlib.contextmanager
-def atomic_write(path: Path) -> Iterator[Path]:
-    """A temporary name beside `path` to write to; renamed to `path` when the block ends
-    without error, removed otherwise. Errors (read-only folder, full disk) as DataFileError."""
-    with atomic_outputs([path]) as (temporary,):
-        yield temporary
-
-
-@contextlib.contextmanager
-def atomic_outputs(paths: Sequence[Path]) -> Iterator[tuple[Path, ...]]:
-    """`atomic_write` for files that belong together (a list and its not-selected file): every
-    one is written to a temporary name first, then all are renamed; if a rename fails, the ones
-    already renamed are removed, so the set appears whole or not at all.
-
-    Each file ends with the permissions `open(path, "w")` would give it: an existing file's
-    (`keep_mode`), else 0o666 less the umask (`plain_temporary`)."""
-    temporaries: dict[Path, Path] = {}  # temporary -> final name
-    try:
-        for path in paths:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = plain_temporary(path.parent, f".{path.name}.", ".partial")
-            temporaries[temporary] = path
-        yield tuple(temporaries)
-        for temporary, path in temporaries.items():
-            keep_mode(path, temporary)
-        renamed: list[Path] = []
-        try:
-            for temporary, path in temporaries.items():
-                temporary.replace(path)
-                renamed.append(path)
-        except OSError:
-            for path in renamed:
-                path.unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        failed = Path(error.filename) if error.filename else None
-        target = temporaries.get(failed, failed) if failed is not None else None
-        text, code = _write_error(target or paths[0], error)
-        raise DataFileError(text, code=code) from error
-    finally:
-        for temporary in temporaries:
-            temporary.unlink(missing_ok=True)
-
-
-# Unused temporary names tried before giving up (tempfile tries as many as TMP_MAX).
-TEMPORARY_NAME_TRIES = 100
-
-
-def plain_temporary(
-    folder: Path, prefix: str, suffix: str = "", *, directory: bool = False
-) -> Path:
-    """A new empty file (a folder with `directory`) under an unused name in `folder`, created
-    with the permissions a plain `open(path, "w")` (`mkdir`) gives: 0o666 (0o777) less the
-    umask and as the folder's default ACL says, applied by the kernel as it creates it.
-
-    Not `tempfile.mkstemp`/`mkdtemp`, which create 0o600/0o700 on purpose and take no mode; and
-    no umask read: `os.umask` can only be read by setting it, for the whole process, which races
-    with files other threads create meanwhile."""
-    for _ in range(TEMPORARY_NAME_TRIES):
-        path = folder / f"{prefix}{secrets.token_hex(6)}{suffix}"
-        try:
-            if directory:
-                path.mkdir(mode=0o777)
-            else:
-                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-                os.close(os.open(path, flags, 0o666))
-        except FileExistsError:
-            continue
-        return path
-    raise FileExistsError(errno.EEXIST, "no unused temporary name", str(folder / prefix))
-
-
-def keep_mode(existing: Path, replacement: Path) -> None:
-    """Give `replacement` the permission bits of `existing`, the file (or folder) it is about to
-    replace, as overwriting it in place would keep them; nothing when there is none."""
-    try:
-        mode = stat.S_IMODE(existing.stat().st_mode) & 0o777
-    except FileNotFoundError:
-        return
-    replacement.chmod(mode)
-
-
-def _write_error(target: Path, error: OSError) -> tuple[str, str]:
-    """One line saying which output could not be written and why, in words, and its code."""
-    reasons = {
-        errno.ENOSPC: (
-            "write_no_space",
-            "no space left on the device; free some space or write elsewhere",
-        ),
-        errno.EDQUOT: ("write_quota", "disk quota exceeded; free some space or write elsewhere"),
-        errno.EROFS: (
-            "write_read_only",
-            "the folder is on a read-only file system; write elsewhere",
-        ),
-        errno.EACCES: ("write_permission", "permission denied; write to a folder you may write to"),
-        errno.EPERM: ("write_permission", "permission denied; write to a folder you may write to"),
-    }
-    code, reason = reasons.get(error.errno or 0, ("write_failed", _one_line(error)))
-    return f"{target}: cannot write: {reason} (nothing was written)", code
-
-
-def _for_writing(df: pd.DataFrame, *, text_booleans: bool) -> pd.DataFrame:
-    out = df.reset_index(drop=True)
-    for position, (name, dtype) in enumerate(zip(out.columns, out.dtypes, strict=True)):
-        values = out.iloc[:, position]
-        if name == "province_code" and pd.api.types.is_numeric_dtype(dtype):
-            # A code read as a number (11) is written back as the contract's text ("11").
-            text = values.map(lambda v: None if pd.isna(v) else f"{int(v):02d}")
-            out.isetitem(position, text.to_numpy(dtype=object))
-        elif text_booleans and pd.api.types.is_bool_dtype(dtype):
-            text = values.map(lambda v: "" if pd.isna(v) else ("true" if v else "false"))
-            out.isetitem(position, text.to_numpy(dtype=object))
-    return out
-
-
 def _detect_encoding(path: Path) -> str:
     """UTF-8 (a byte-order mark allowed) when every byte decodes so, else Windows-1252; one
     streaming pass, before parsing."""
@@ -455,285 +238,14 @@ def _python_encoding(encoding: str) -> str:
     return "utf-8-sig" if encoding == "utf-8" else encoding
 
 
-# ------------------------------------------------------------------------------ CSV records
-
-# The first rows of a CSV (the header search), and its every row before pandas parses an upload
-# (or after pandas refused a file, to name the row at fault) are read by `_CsvRecords`:
-# csv.reader's records (the excel dialect with the file's separator, not strict) counted in
-# pieces of the text, never held as lists of cells. A row of millions of fields costs no more
-# memory than a short one, so the column limit, and the header's width, are checked before any
-# row is parsed whole (csv.reader built 20 rows of a 72 MB line as lists first, 1.8 GB; pandas'
-# tokenizer holds a row whole too); and a cell may be as long there as pandas reads it below
-# (csv.reader refused a cell of more than 131,072 characters in the first rows only).
-CSV_PIECE_CHARS = 64 * 1024
-# A cell longer than this (as written) names no contract column: its text is not kept to match.
-HEADER_CELL_CHARS = 1_000
-# Loop turns spent counting the fields of one row past `max_fields` (a row of millions of quoted
-# cells, each a turn or more); past them the count so far is given, a lower bound.
-CSV_COUNT_TURNS = 1_000_000
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # how csv.reader's lines end (open with newline="")
-_QUOTED_TEXT = re.compile(r'[^"]*+(?:""[^"]*+)*+')  # a quoted cell's text up to its closing quote
-_RECORD, _FIELD, _UNQUOTED, _QUOTED, _QUOTE = range(5)  # where `_CsvRecords` is in a record
-
-
-@dataclass(frozen=True)
-class _CsvRecord:
-    """One record (a spreadsheet row) as `_CsvRecords` counts it."""
-
-    row: int  # from 1; a blank line is a row (of no fields)
-    begins: int  # the line it begins on, from 1
-    ends: int  # the line it ends on (csv.reader's `line_num` after it)
-    fields: int
-    last_filled: bool  # its last field holds text
-    names: frozenset[str] = frozenset()  # the contract columns its cells name (with `names`)
-    counted: bool = True  # False: counting stopped (`CSV_COUNT_TURNS`); `fields` a lower bound
-
-
-class _CsvRecords:
-    """The records of a CSV open as text (`newline=""`), as csv.reader reads them, counted:
-    fields, lines, whether the last field holds text, and with `names` the contract columns its
-    cells name. Memory is a piece of text (CSV_PIECE_CHARS) and a cell's first
-    HEADER_CELL_CHARS characters, however wide a row or long a cell.
-
-    A row with more than `max_fields` fields is counted on without its cells' names, for at most
-    CSV_COUNT_TURNS turns; then it is the last record given (`counted` False). With `fit`, the
-    records from row `fit_from` on that fit a header of `fit` fields (at most `fit`, or one empty
-    field more: `_too_wide`) are passed over in bulk, not given: a scan for the first row that
-    does not fit. `last_begins` is the line the last record read begins on."""
-
-    def __init__(
-        self,
-        handle: TextIO,
-        separator: str,
-        *,
-        names: bool = False,
-        max_fields: int | None = None,
-        fit: int | None = None,
-        fit_from: int = 1,
-    ) -> None:
-        self._handle = handle
-        self._separator = separator
-        self._names = names
-        self._max_fields = max_fields
-        self._fit = fit
-        self._fitting = None if fit is None else _fitting_record(separator, fit)
-        self._fit_from = fit_from
-        self.last_begins = 1
-
-    def __iter__(self) -> Iterator[_CsvRecord]:
-        sep, max_fields = self._separator, self._max_fields
-        opening = sep + '"'  # a separator, then a quoted cell
-        pieces = _pieces(self._handle)
-        piece, pos = "", 0
-        lf = cr = quoted = -1  # where the next "\n", "\r" and `opening` are (below `pos`: look)
-        state = _RECORD
-        breaks = 0  # line breaks read before `pos`
-        row = begins = fields = turns = 0
-        filled = broken = False  # the current field holds text; a quoted text ended a line
-        text, size = "", 0  # the current cell's first characters (with `names`), its length
-        found: set[str] = set()
-
-        def note(cell: str) -> None:
-            if len(cell) <= HEADER_CELL_CHARS and cell.strip():
-                name = contract_name(cell)
-                if name is not None:
-                    found.add(name)
-
-        while True:
-            if pos >= len(piece):
-                piece, pos, lf, cr, quoted = next(pieces, ""), 0, -1, -1, -1
-                if not piece:
-                    break
-            over = max_fields is not None and fields > max_fields
-            if over:
-                turns += 1
-                if turns > CSV_COUNT_TURNS:
-                    self.last_begins = begins
-                    yield _CsvRecord(row, begins, breaks + 1, fields, filled, counted=False)
-                    return
-            keep = self._names and not over
-            if state == _RECORD:
-                if self._fitting is not None and row + 1 >= self._fit_from:
-                    start = pos
-                    pos, row, breaks = self._pass_fitting(piece, pos, row, breaks)
-                    if pos > start:
-                        continue
-                row, begins, fields, filled, broken = row + 1, breaks + 1, 0, False, False
-                found.clear()
-                text, size = "", 0
-                if piece[pos] in "\r\n":  # a blank line: a row of no fields
-                    pos += 2 if piece.startswith("\r\n", pos) else 1
-                    breaks += 1
-                    self.last_begins = begins
-                    yield _CsvRecord(row, begins, breaks, 0, False)
-                    continue
-                fields, state = 1, _FIELD
-            if state == _FIELD and piece[pos] == '"':
-                state, pos, broken = _QUOTED, pos + 1, False
-                continue
-            if state == _QUOTED:
-                end = _QUOTED_TEXT.match(piece, pos).end()  # type: ignore[union-attr]
-                if end > pos:
-                    filled, broken = True, piece[end - 1] in "\r\n"
-                    breaks += _line_breaks(piece, pos, end)
-                    if keep:
-                        size += end - pos
-                        if size <= HEADER_CELL_CHARS:
-                            text += piece[pos:end].replace('""', '"')
-                    pos = end
-                if pos < len(piece):  # a quote not doubled: the quoted text ends
-                    state, pos = _QUOTE, pos + 1
-                continue
-            if state == _QUOTE and piece[pos] == '"':  # a pair split between two pieces
-                filled, broken, size = True, False, size + 1
-                if keep and size <= HEADER_CELL_CHARS:
-                    text += '"'
-                state, pos = _QUOTED, pos + 1
-                continue
-            # A cell not quoted, or the rest of one (text after a closing quote belongs to the
-            # cell, as csv.reader reads it): up to the next quoted cell or the line's end.
-            state = _UNQUOTED
-            if lf < pos:
-                lf = _find(piece, "\n", pos)
-            if cr < pos:
-                cr = _find(piece, "\r", pos)
-            if quoted < pos:
-                quoted = _find(piece, opening, pos)
-            end = min(lf, cr, quoted)
-            seps = piece.count(sep, pos, end)
-            if end > pos:
-                if keep and (max_fields is None or fields + seps <= max_fields):
-                    parts = piece[pos:end].split(sep)
-                    size += len(parts[0])
-                    if size <= HEADER_CELL_CHARS:
-                        text += parts[0]
-                    if len(parts) > 1:
-                        if size <= HEADER_CELL_CHARS:
-                            note(text)
-                        for part in parts[1:-1]:
-                            note(part)
-                        text, size = parts[-1][: HEADER_CELL_CHARS + 1], len(parts[-1])
-                fields += seps
-                filled = piece[end - 1] != sep if seps else True
-            if end == len(piece):
-                pos = end
-                if seps and piece[end - 1] == sep:
-                    state = _FIELD  # the next piece begins a field: it may be quoted
-                continue
-            if keep and size <= HEADER_CELL_CHARS:
-                note(text)
-            if end == quoted:
-                fields, filled, text, size = fields + 1, False, "", 0
-                state, pos, broken = _QUOTED, end + 2, False
-                continue
-            pos = end + (2 if piece.startswith("\r\n", end) else 1)
-            breaks += 1
-            self.last_begins = begins
-            yield _CsvRecord(row, begins, breaks, fields, filled, frozenset(found))
-            state, fields, turns = _RECORD, 0, 0
-        if state != _RECORD:  # the last line has no line break, or a quote never closes
-            if self._names and size <= HEADER_CELL_CHARS:
-                note(text)
-            self.last_begins = begins
-            ends = breaks if state == _QUOTED and broken else breaks + 1
-            yield _CsvRecord(row, begins, ends, fields, filled, frozenset(found))
-
-    def _pass_fitting(self, piece: str, pos: int, row: int, breaks: int) -> tuple[int, int, int]:
-        """The records from `pos` (a record's start) that fit, passed over: where the first that
-        does not fit (or that `piece` does not hold whole) begins, and the row and line breaks
-        counted to there. The piece's whole lines are passed in bulk when each is a record that
-        fits (`_lines_fitting`), else one record at a time (`_fitting_record`)."""
-        fitting = self._fitting
-        assert fitting is not None
-        end = max(piece.rfind("\n", pos), piece.rfind("\r", pos)) + 1  # after the last line
-        if end > pos and (lines := self._lines_fitting(piece[pos:end])):
-            self.last_begins = breaks + lines
-            pos, row, breaks = end, row + lines, breaks + lines
-        while pos < len(piece) and (match := fitting.match(piece, pos)) is not None:
-            self.last_begins = breaks + 1
-            breaks += _line_breaks(piece, pos, match.end())
-            pos, row = match.end(), row + 1
-        return pos, row, breaks
-
-    def _lines_fitting(self, text: str) -> int:
-        """How many lines `text` holds (whole lines, from a record's start), when each is a
-        record that fits; 0 when not (a row too wide, a quoted cell over two lines, a quote
-        never closed): those are read one record at a time. Counted in bulk: quoted cells
-        become one character (`_quoted_cells`), then each line's separators are counted."""
-        sep, width = self._separator, self._fit or 0
-        breaks = _line_breaks(text, 0, len(text))
-        if '"' in text:
-            quoted, opening = _quoted_cells(sep)
-            text = quoted.sub("x", text)
-            if opening.search(text):
-                return 0
-        lines = (_LINE_BREAK.split(text) if "\r" in text else text.split("\n"))[:-1]
-        if len(lines) != breaks:  # a quoted cell holds a line break
-            return 0
-        counts = list(map(str.count, lines, repeat(sep)))
-        if max(counts) >= width and any(
-            count > width or (count == width and not line.endswith(sep))
-            for count, line in zip(counts, lines, strict=True)
-        ):
-            return 0
-        return len(lines)
-
-
-def _find(text: str, sub: str, start: int) -> int:
-    """Where `sub` is next in `text` from `start`; the end of `text` when nowhere."""
-    found = text.find(sub, start)
-    return len(text) if found < 0 else found
-
-
-def _pieces(handle: TextIO) -> Iterator[str]:
-    """The text in pieces of about CSV_PIECE_CHARS, none empty; a "\\r" ending a piece is kept
-    for the next one, so that a "\\r\\n" is never split between two."""
-    carry = ""
-    while read := handle.read(CSV_PIECE_CHARS):
-        piece, carry = carry + read, ""
-        if piece.endswith("\r"):
-            piece, carry = piece[:-1], "\r"
-        if piece:
-            yield piece
-    if carry:
-        yield carry
-
-
-def _line_breaks(text: str, start: int, end: int) -> int:
-    """Line breaks in `text[start:end]` ("\\r\\n", "\\r" or "\\n"), none split at its ends."""
-    returns = text.count("\r", start, end)
-    pairs = text.count("\r\n", start, end) if returns else 0
-    return text.count("\n", start, end) + returns - pairs
-
-
-@cache
-def _quoted_cells(separator: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A quoted cell from its opening quote (at a cell's start) to its closing one; and a quote
-    at a cell's start, one left when a quoted cell never closes."""
-    start = f'"(?<![^{re.escape(separator)}\\r\\n]")'  # not after a cell's text
-    return re.compile(f'{start}[^"]*+(?:""[^"]*+)*+"'), re.compile(start)
-
-
-@cache
-def _fitting_record(separator: str, width: int) -> re.Pattern[str]:
-    """A whole record (line break included) that fits a header of `width` fields: at most
-    `width` fields, or one empty field more (a trailing separator). Cells are matched whole
-    (`(?>...)`, possessive): a quoted cell up to its closing quote, then any text to the next
-    separator, as csv.reader reads it."""
-    s = re.escape(separator)
-    cell = f'(?>"[^"]*+(?:""[^"]*+)*+"[^{s}\\r\\n]*+|[^"{s}\\r\\n][^{s}\\r\\n]*+|)'
-    end = r"(?:\r\n|\r|\n)"
-    return re.compile(f"(?:{cell}{s}){{0,{width - 1}}}+{cell}{end}|(?:{cell}{s}){{{width}}}+{end}")
-
-
 def _first_records(
     path: Path, encoding: str, separator: str, limits: ReadLimits
-) -> list[_CsvRecord]:
-    """The first HEADER_SEARCH_ROWS records, counted (`_CsvRecords`): a row wider than
+) -> list[CsvRecord]:
+    """The first HEADER_SEARCH_ROWS records, counted (`CsvRecords`): a row wider than
     `limits.max_columns` is refused as it is read, before it costs more than a piece of text."""
-    records: list[_CsvRecord] = []
+    records: list[CsvRecord] = []
     with path.open(encoding=_python_encoding(encoding), newline="") as handle:
-        read = _CsvRecords(handle, separator, names=True, max_fields=limits.max_columns)
+        read = CsvRecords(handle, separator, names=True, max_fields=limits.max_columns)
         for record in read:
             if limits.max_columns is not None and record.fields > limits.max_columns:
                 raise too_many_columns(
@@ -753,11 +265,11 @@ def _sniff_delimiter(path: Path, encoding: str) -> str:
     counts = dict.fromkeys(CSV_DELIMITERS, 0)
     lines = 0
     with path.open(encoding=_python_encoding(encoding), errors="replace", newline="") as handle:
-        pieces = _pieces(handle)
+        pieces = text_pieces(handle)
         while lines < HEADER_SEARCH_ROWS and (piece := next(pieces, "")):
             start = 0
             while lines < HEADER_SEARCH_ROWS and start < len(piece):
-                end = min(_find(piece, "\n", start), _find(piece, "\r", start))
+                end = min(find_or_end(piece, "\n", start), find_or_end(piece, "\r", start))
                 for sep in CSV_DELIMITERS:
                     counts[sep] += piece.count(sep, start, end)
                 if end == len(piece):
@@ -927,7 +439,7 @@ def _csv_problem(
 ) -> DataFileError:
     """Why a CSV file cannot be parsed, in the user's terms: the first row with more fields than
     the header's `width` (its spreadsheet row), or the line where a quoted cell that is never
-    closed begins; else the parser's own words. Found again by `_CsvRecords`, which numbers
+    closed begins; else the parser's own words. Found again by `CsvRecords`, which numbers
     rows as the header search did, and only on this failing path."""
     wide, last_start = _scan_records(path, encoding, separator, header_row, width)
     if wide is None and isinstance(error, _WiderThanHeaderError) and width is not None:
@@ -943,9 +455,7 @@ def _csv_problem(
             code="file_csv_unclosed_quote",
             params={"line": last_start},
         )
-    return DataFileError(
-        f"{path}: not a readable CSV file: {_one_line(error)}", code="file_not_csv"
-    )
+    return DataFileError(f"{path}: not a readable CSV file: {one_line(error)}", code="file_not_csv")
 
 
 def _extra_fields(path: Path, separator: str, width: int, row: int, found: int) -> DataFileError:
@@ -964,10 +474,10 @@ def _scan_records(
 ) -> tuple[tuple[int, int] | None, int]:
     """The first row below the header that is `_too_wide` for `width` fields (None: not looked
     for), as (spreadsheet row, fields), or None; and the line the last record read begins on.
-    Rows that fit are passed over by a regular expression (`_CsvRecords`' `fit`); a row of any
+    Rows that fit are passed over by a regular expression (`CsvRecords`' `fit`); a row of any
     width or a cell of any length costs a piece of text."""
     with path.open(encoding=_python_encoding(encoding), newline="") as handle:
-        read = _CsvRecords(
+        read = CsvRecords(
             handle,
             separator,
             max_fields=None if width is None else width + 1,
@@ -1159,7 +669,7 @@ def _read_parquet(path: Path, limits: ReadLimits) -> pd.DataFrame:
         metadata = pq.ParquetFile(path).metadata
     except (pa.ArrowException, OSError, ValueError) as error:
         raise DataFileError(
-            f"{path}: not a readable Parquet file: {_one_line(error)}", code="file_not_parquet"
+            f"{path}: not a readable Parquet file: {one_line(error)}", code="file_not_parquet"
         ) from error
     if limits.max_rows is not None and metadata.num_rows > limits.max_rows:
         raise too_many_rows(str(path), metadata.num_rows, limits.max_rows)
@@ -1211,7 +721,7 @@ def read_parquet_row_groups(
         columns = [table.column(i).to_pandas() for i in range(table.num_columns)]
     except (pa.ArrowException, OSError, ValueError, TypeError, IndexError) as error:
         raise DataFileError(
-            f"{path}: not a readable Parquet file: {_one_line(error)}", code="file_not_parquet"
+            f"{path}: not a readable Parquet file: {one_line(error)}", code="file_not_parquet"
         ) from error
     frame = pd.concat(columns, axis=1, ignore_index=True) if columns else pd.DataFrame()
     frame.columns = pd.Index(names, dtype=object)
@@ -1226,7 +736,7 @@ def parquet_pieces(path: Path | str, rows_per_piece: int) -> list[tuple[Path, tu
         metadata = pq.ParquetFile(path).metadata
     except (pa.ArrowException, OSError) as error:
         raise DataFileError(
-            f"{path}: not a readable Parquet file: {_one_line(error)}", code="file_not_parquet"
+            f"{path}: not a readable Parquet file: {one_line(error)}", code="file_not_parquet"
         ) from error
     pieces: list[tuple[Path, tuple[int, ...]]] = []
     current: list[int] = []
@@ -1275,8 +785,3 @@ def _drop_trailing_empty_rows(frame: pd.DataFrame) -> pd.DataFrame:
     filled = np.flatnonzero(~blank)
     end = int(filled[-1]) + 1 if filled.size else 0
     return frame.iloc[:end]
-
-
-def _one_line(error: BaseException) -> str:
-    """An error's message on one line: the CLI prints one line per file error."""
-    return " ".join(str(error).split()) or type(error).__name__

@@ -39,9 +39,10 @@ from data.contract import (
     SECTORS,
     ColumnSpec,
 )
-from data.io import DataFileError, atomic_outputs
+from data.io import DataFileError
 from data.reference import SharedDataMissingError, province_figures, provinces
 from data.segments import STIMULUS_GROUP, assign_segments
+from data.writing import atomic_outputs
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

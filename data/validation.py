@@ -50,11 +50,12 @@ from data.contract import (
     column_truths,
     columns_for,
 )
-from data.io import HEADER_MIN_COLUMNS, ReadInfo, read_table_info, write_table
+from data.io import HEADER_MIN_COLUMNS, ReadInfo, read_table_info
 from data.messages import Language, render
 from data.numbers import CANONICAL, NumberFormat
 from data.reference import province_codes
 from data.segments import DIGITAL_STATUS_COLUMN, already_digital, digital_mask
+from data.writing import write_table
 
 KindArg = Literal["auto", "profile", "history"]
 ExtraColumns = Literal["ignore", "drop", "forbid"]
@@ -411,7 +412,7 @@ def remove_stale_quarantine(quarantine: Path) -> bool:
 def quarantine_frame(result: ValidationResult) -> pd.DataFrame:
     """The rejected rows as a quarantine file holds them: row numbers, reasons, and every cell as
     text (as it was in the file), so any format can hold them; for a caller that writes it with
-    other files (`data.io.atomic_outputs`)."""
+    other files (`data.writing.atomic_outputs`)."""
     out = result.rejected.copy()
     out.columns = pd.Index(_unique_names([str(name) for name in out.columns]), dtype=object)
     for i, name in enumerate(out.columns):

@@ -43,6 +43,7 @@ from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, SHEET_MAIN
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from data.errors import one_line
 from data.limits import (
     XLSX_MAX_PART_BYTES,
     XLSX_MAX_PARTS,
@@ -166,7 +167,7 @@ def read_xlsx_grid(
         raise
     except _MALFORMED as error:
         raise DataFileError(
-            f"{path}: not a readable Excel .xlsx workbook: {_one_line(error)}",
+            f"{path}: not a readable Excel .xlsx workbook: {one_line(error)}",
             code="file_not_workbook",
         ) from error
     return chosen
@@ -611,7 +612,3 @@ def write_cell(
         sheet.write_datetime(row, column, naive, style or formats.number(shown))
     else:
         sheet.write_string(row, column, ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value)), style)
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split()) or type(error).__name__

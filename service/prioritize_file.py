@@ -34,15 +34,7 @@ from allocation import (
     allocate,
 )
 from data.contract import DEFAULT_MODEL_URI, FIRST_DATA_ROW, PROFILE_COLUMNS, SCORE_FIELDS
-from data.io import (
-    DataFileError,
-    ReadInfo,
-    atomic_outputs,
-    money_texts,
-    read_table_info,
-    table_format,
-    write_table_to,
-)
+from data.io import DataFileError, ReadInfo, money_texts, read_table_info, table_format
 from data.limits import read_at_most
 from data.messages import Language, format_param, render
 from data.validation import (
@@ -53,6 +45,7 @@ from data.validation import (
     remove_stale_quarantine,
     validate_frame,
 )
+from data.writing import atomic_outputs, write_table_to
 from data.xlsx import write_workbook
 from models.features import FeatureError
 from models.pyfunc import load_uplift_model

@@ -1,6 +1,6 @@
 """Stage 6, artifacts: the evaluation's plots and tables written into the run's folder (the
 report is `training.report`; the folder is logged to MLflow at the end of the run). Each file
-is written to a temporary name and renamed (`data.io.atomic_write`): complete or absent."""
+is written to a temporary name and renamed (`data.writing.atomic_write`): complete or absent."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.io import atomic_write
+from data.writing import atomic_write
 from training import crossfit, plots
 from training import evaluation as ev
 from training.evaluate import Evaluation

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import mlflow
 
-from data.io import plain_temporary
+from data.writing import plain_temporary
 from training import propensity as propensity_stage
 from training.artifacts import write_artifacts
 from training.config import ConfigError, TrainConfig

@@ -1,7 +1,7 @@
 """PNG plots of an evaluation: Qini and uplift curves, calibration per arm, propensity overlap.
 
 Each function draws on its own `Figure` with the Agg backend (no display, no pyplot state) and
-writes one PNG, complete under its name or not at all (`data.io.atomic_write`).
+writes one PNG, complete under its name or not at all (`data.writing.atomic_write`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from data.io import atomic_write
+from data.writing import atomic_write
 from training import evaluation as ev
 from training.evaluation import FloatArray
 

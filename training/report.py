@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from data.io import atomic_write
+from data.writing import atomic_write
 from training.evaluation import capacity_tag
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ contract (columns beyond it are ignored). Models of other tables (trained from a
 none of a category feature's levels rejects its row (blank cells are missing values). Either way
 rejected rows go to a quarantine file beside the output with all their reasons, are counted, and
 the rest are scored. The scores and the quarantine are renamed into place together once both are
-written (`data.io.atomic_outputs`); a run that rejects no rows removes the quarantine file an
+written (`data.writing.atomic_outputs`); a run that rejects no rows removes the quarantine file an
 earlier run left beside the same output, once the scores are in place, so that no file there
 passes for this run's rejected rows (`ScoreFileResult.stale_quarantine_removed`).
 Already-digital MSMEs are scored as the stimulus group (no probabilities).
@@ -25,14 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from data.contract import DEFAULT_MODEL_URI, SCORE_FIELDS
-from data.io import (
-    DataFileError,
-    TableRead,
-    atomic_outputs,
-    read_table_info,
-    table_format,
-    write_table_to,
-)
+from data.io import DataFileError, TableRead, read_table_info, table_format
 from data.segments import STIMULUS_GROUP
 from data.validation import (
     ROW_COLUMN,
@@ -41,6 +34,7 @@ from data.validation import (
     remove_stale_quarantine,
     validate_frame,
 )
+from data.writing import atomic_outputs, write_table_to
 from models.features import FeatureError
 from models.pyfunc import load_uplift_model
 from models.scoring import score_frame

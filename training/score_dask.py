@@ -34,16 +34,10 @@ from typing import Any
 import pandas as pd
 
 from data.contract import ID_COLUMN, SCORE_FIELDS
-from data.io import (
-    DataFileError,
-    keep_mode,
-    parquet_pieces,
-    plain_temporary,
-    read_parquet_row_groups,
-    write_table,
-)
+from data.io import DataFileError, parquet_pieces, read_parquet_row_groups
 from data.segments import STIMULUS_GROUP
 from data.validation import validate_frame, write_quarantine
+from data.writing import keep_mode, plain_temporary, write_table
 from models.scoring import score_frame
 from models.uplift_model import UpliftModel
 from training.errors import TrainingError

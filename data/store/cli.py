@@ -160,12 +160,12 @@ def write_history(
     from sqlalchemy.exc import SQLAlchemyError
 
     from data.contract import OUTCOME_COLUMN, TREATMENT_COLUMN
-    from data.io import write_table
     from data.store.engine import make_engine
     from data.store.errors import StoreError
     from data.store.export import EARLIER_OUTCOMES
     from data.store.repository import ProgramStore
     from data.store.settings import database_url
+    from data.writing import write_table
 
     store = ProgramStore(make_engine(database_url(url), existing=True))
     try:

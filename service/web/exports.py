@@ -17,7 +17,7 @@ mark on every row (it stays with rows copied elsewhere), the summary's first row
 printed page header and the file name (`-pratinjau`, `-preview`).
 
 No text becomes a formula: XLSX text cells, and in CSV (either style) a `'` before `= + - @`,
-tab or CR (`data.io.neutralised`), in a cell or a header (a column of the file's own named
+tab or CR (`data.writing.neutralised`), in a cell or a header (a column of the file's own named
 `=HYPERLINK(…)`). A control character in an MSME's fields or reasons, or in the file's name, was
 not made by the upload (the contract refuses them): such a list is refused with the field named.
 The file's own columns are the file's, as the upload took them (an address over two lines):
@@ -43,9 +43,9 @@ import xlsxwriter
 from pydantic import BaseModel
 
 from data.contract import CONTROL_CHARACTERS, PROFILE_COLUMNS
-from data.io import neutralised
 from data.messages import WIB, Language, render
 from data.reference import province_name_by_code, value_label
+from data.writing import neutralised
 from data.xlsx import CellFormats, is_number, new_workbook, plain_value, write_cell
 from service.exceptions import ServiceError
 from service.web.i18n import counted, format_number, message

@@ -385,7 +385,7 @@ if __name__ == "__main__":
 def legitimate(folder: Path) -> None:
     """The same measure for uploads at the limit: 100,000 MSMEs in each format."""
     from data.contract import PROFILE_COLUMNS
-    from data.io import write_table
+    from data.writing import write_table
     from tests.data.conftest import history_rows
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from data import console
-from data.io import write_table
 from data.messages import Language
 from data.simulate import province_weighting
 from data.validation import validate_file, write_quarantine
+from data.writing import write_table
 from tests.data.conftest import FIXTURES, history_rows
 from umkm.cli import app
 

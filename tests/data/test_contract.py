@@ -18,9 +18,10 @@ from data.contract import (
     column,
     columns_for,
 )
-from data.io import read_table, write_table
+from data.io import read_table
 from data.reference import province_codes
 from data.validation import validate_frame
+from data.writing import write_table
 from tests.data.conftest import history_rows, profile_rows
 
 

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import data.csv_records
 import data.io
 from data.contract import contract_name
 from data.io import DataFileError, DataLimitError, ReadLimits, read_table, read_table_info
@@ -98,7 +99,7 @@ def test_a_row_of_many_quoted_cells_is_counted_within_bounds(
 ) -> None:
     """Each quoted cell is a turn of the count: past CSV_COUNT_TURNS the count so far is the
     row's width (a lower bound), still past the limit."""
-    monkeypatch.setattr(data.io, "CSV_COUNT_TURNS", 2_000)
+    monkeypatch.setattr(data.csv_records, "CSV_COUNT_TURNS", 2_000)
     path = tmp_path / "quotes.csv"
     path.write_text("msme_id" + ',""' * 100_000 + "\n")
 
@@ -192,8 +193,8 @@ def test_records_are_counted_as_csv_reader_reads_them(
     monkeypatch: pytest.MonkeyPatch, text: str, separator: str, piece: int
 ) -> None:
     """Lines, fields, the last field and the names cells give, whatever the pieces' size."""
-    monkeypatch.setattr(data.io, "CSV_PIECE_CHARS", piece)
-    read = data.io._CsvRecords(io.StringIO(text, newline=""), separator, names=True)
+    monkeypatch.setattr(data.csv_records, "CSV_PIECE_CHARS", piece)
+    read = data.csv_records.CsvRecords(io.StringIO(text, newline=""), separator, names=True)
 
     counted = [(r.begins, r.ends, r.fields, r.last_filled, r.names) for r in read]
 
@@ -220,7 +221,7 @@ def test_the_scan_finds_the_row_csv_reader_finds(  # noqa: PLR0917
 ) -> None:
     """The first row below the header too wide for it, and the line the last record read
     begins on, with the rows that fit passed over in bulk."""
-    monkeypatch.setattr(data.io, "CSV_PIECE_CHARS", piece)
+    monkeypatch.setattr(data.csv_records, "CSV_PIECE_CHARS", piece)
     expected, last = None, 1
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     begins = 1
@@ -234,7 +235,7 @@ def test_the_scan_finds_the_row_csv_reader_finds(  # noqa: PLR0917
         begins = reader.line_num + 1
 
     handle = io.StringIO(text, newline="")
-    read = data.io._CsvRecords(
+    read = data.csv_records.CsvRecords(
         handle, separator, max_fields=width + 1, fit=width, fit_from=header_row + 1
     )
     found = next(

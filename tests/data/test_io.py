@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from data.io import DataFileError, read_table, read_table_info, write_table
+from data.io import DataFileError, read_table, read_table_info
 from data.validation import validate_file, validate_frame
+from data.writing import write_table
 from tests.data.conftest import HISTORY_NAMES, history_rows
 
 HEADER = ",".join(HISTORY_NAMES)

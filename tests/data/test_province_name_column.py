@@ -12,10 +12,10 @@ import pytest
 from openpyxl import Workbook
 
 from data.aliases import contract_headers
-from data.io import write_table
 from data.messages import Language
 from data.reference import province_name_by_code
 from data.validation import problem_line, validate_file, validate_frame
+from data.writing import write_table
 from tests.data.conftest import profile_rows
 
 CODE, NAME = "Kode provinsi", "Provinsi"

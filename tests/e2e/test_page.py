@@ -174,7 +174,7 @@ def test_bad_files_name_rows_and_columns_and_nothing_is_applied(
     page: Page, live_server: LiveServer, registered_model: RegisteredModel, tmp_path: Path
 ) -> None:
     from data.contract import PROFILE_COLUMNS
-    from data.io import write_table
+    from data.writing import write_table
 
     enter_key(page, live_server.key)
     frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(20)

@@ -39,7 +39,7 @@ def _candidates(registered_model: RegisteredModel, folder: Path, name: str) -> P
     """A small candidates file of its own name and content (the tests share one server and its
     lists, and the server takes the same content and settings again for a repeat)."""
     from data.contract import PROFILE_COLUMNS
-    from data.io import write_table
+    from data.writing import write_table
 
     frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(CANDIDATES)
     frame = frame.reset_index(drop=True)

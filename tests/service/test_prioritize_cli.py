@@ -12,8 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from allocation.errors import Problem, SolverError
-from data.io import read_table, write_table
+from data.io import read_table
 from data.messages import LANGUAGES, Language
+from data.writing import write_table
 from service.errors import allocation_refusal
 from service.prioritize_file import PrioritizeFileError, command_line_option, parse_quotas
 from tests.conftest import RegisteredModel

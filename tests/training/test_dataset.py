@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data.io import write_table
+from data.writing import write_table
 from tests.conftest import new_tracking_store, use_tracking_uri
 from training.config import CONFIG_DIR, ConfigError, TrainConfig, load_config
 from training.dataset import (

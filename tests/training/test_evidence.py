@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from data.io import read_table, write_table
+from data.io import read_table
 from data.simulate import simulate_to_dir
+from data.writing import write_table
 from training import propensity as propensity_stage
 from training.config import TrainConfig
 from training.evidence import AverageEffect, Evidence, assess_evidence, average_effect

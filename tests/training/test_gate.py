@@ -143,8 +143,9 @@ def test_against_a_champion_of_another_history_the_note_weighs_the_difference(
     """A champion trained on another file is scored on this history's rows beside the
     candidate's out-of-fold scores: the note and the metrics give the paired interval of the
     difference, and say whether it is within noise."""
-    from data.io import read_table, write_table
+    from data.io import read_table
     from data.simulate import simulate
+    from data.writing import write_table
 
     history = read_table(registered_model.history_path)
     fresh = simulate(rows=len(history), seed=4242).history

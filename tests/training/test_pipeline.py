@@ -21,7 +21,8 @@ import pytest
 from mlflow import MlflowClient
 from typer.testing import CliRunner
 
-from data.io import read_table, write_table
+from data.io import read_table
+from data.writing import write_table
 from tests.conftest import FAST_CONFIG, RegisteredModel, new_tracking_store, use_tracking_uri
 from training.config import load_config
 from training.events import DataRead, LearnerChosen, Progress, TrainEvent

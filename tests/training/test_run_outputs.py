@@ -1,7 +1,7 @@
 """A training run's files appear complete under their names or not at all.
 
 Each plot, table and the report is written to a temporary name and renamed
-(`data.io.atomic_write`); the run's folder is built under a hidden name and renamed to
+(`data.writing.atomic_write`); the run's folder is built under a hidden name and renamed to
 `<output_dir>/<run id>` only once the run is logged (`training.pipeline`). Each test makes a
 writer stop half-way, as a killed process would, and looks at what is left.
 """
@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from data.io import read_table, write_table
+from data.io import read_table
+from data.writing import write_table
 from tests.conftest import FAST_CONFIG, RegisteredModel, new_tracking_store, use_tracking_uri
 from training import pipeline, plots
 from training.artifacts import write_artifacts

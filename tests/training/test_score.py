@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from data.contract import MODEL_URI_SETTING, SCORE_FIELDS
-from data.io import read_table, write_table
+from data.io import read_table
 from data.segments import SEGMENTS
+from data.writing import write_table
 from tests.conftest import RegisteredModel
 from umkm.cli import app
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from data.io import write_table
+from data.writing import write_table
 from tests.conftest import new_tracking_store, use_tracking_uri
 from training.config import load_config
 from training.pipeline import train

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from data.contract import SCORE_FIELDS
-from data.io import write_table
+from data.writing import write_table
 from models.pyfunc import load_uplift_model
 from tests.conftest import RegisteredModel, use_tracking_uri
 from training.score_dask import DatasetScoringError, score_dataset

@@ -14,9 +14,10 @@ import pytest
 from mlflow import MlflowClient
 from typer.testing import CliRunner, Result
 
-from data.io import read_table, write_table
+from data.io import read_table
 from data.messages import LANGUAGES, Language, render
 from data.simulate import simulate_to_dir
+from data.writing import write_table
 from models.pyfunc import load_uplift_model
 from tests.conftest import FAST_CONFIG, new_tracking_store, use_tracking_uri
 from umkm.cli import app

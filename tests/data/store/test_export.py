@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from data.contract import HISTORY_COLUMNS
-from data.io import read_table, write_table
+from data.io import read_table
 from data.store.export import EARLIER_OUTCOMES, HISTORY_EXPORT_COLUMNS, SELECTION_PROBABILITY_COLUMN
 from data.store.records import ListedMsmeIn, OutcomeIn
 from data.store.repository import ProgramStore
 from data.validation import validate_frame
+from data.writing import write_table
 from tests.data.store.conftest import members
 
 

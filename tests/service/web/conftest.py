@@ -12,8 +12,8 @@ import pytest
 def candidates_csv(
     candidate_frame: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory
 ) -> bytes:
-    """All candidates as CSV bytes, written by `data.io.write_table`."""
-    from data.io import write_table
+    """All candidates as CSV bytes, written by `data.writing.write_table`."""
+    from data.writing import write_table
 
     path = write_table(candidate_frame, tmp_path_factory.mktemp("web") / "kandidat.csv")
     return path.read_bytes()
@@ -21,6 +21,6 @@ def candidates_csv(
 
 def csv_bytes(frame: pd.DataFrame, folder: Path, name: str = "kandidat.csv") -> bytes:
     """A frame as the bytes of a CSV (or XLSX, by `name`) file."""
-    from data.io import write_table
+    from data.writing import write_table
 
     return write_table(frame, folder / name).read_bytes()

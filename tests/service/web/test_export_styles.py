@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from data.io import FORMULA_TRIGGERS
+from data.writing import FORMULA_TRIGGERS
 from service.web.exports import COUNT_FORMAT, DECIMAL_FORMAT, Sheet, csv_bytes, xlsx_bytes
 from service.web.schemas import CsvStyle
 from tests.service.support import AUTH, TestClient
