@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.writing import atomic_write
+from data.writing import write_table
 from training import crossfit, plots
 from training import evaluation as ev
 from training.evaluate import Evaluation
@@ -57,7 +57,7 @@ def write_artifacts(
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> Path:
-    """`table` as CSV at `path` (no index), renamed into place once complete."""
-    with atomic_write(path) as temporary:
-        table.to_csv(temporary, index=False)
-    return path
+    """`table` as CSV at `path` (no index), renamed into place once complete, its text safe to
+    open in a spreadsheet (a group's value from the data starting with `=` stays text:
+    `data.writing.write_table`)."""
+    return write_table(table, path)

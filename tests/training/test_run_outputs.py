@@ -22,7 +22,7 @@ from data.io import read_table
 from data.writing import write_table
 from tests.conftest import FAST_CONFIG, RegisteredModel, new_tracking_store, use_tracking_uri
 from training import pipeline, plots
-from training.artifacts import write_artifacts
+from training.artifacts import write_artifacts, write_csv
 from training.config import TrainConfig, load_config
 from training.events import RowsRejected, TrainEvent
 from training.report import write_report
@@ -190,3 +190,15 @@ def test_a_run_that_fails_leaves_no_folder_under_its_id(
     assert _names(staging) == ["quarantine.csv"]
     [rejected] = [event for event in events if isinstance(event, RowsRejected)]
     assert rejected.quarantine_path == staging / "quarantine.csv"
+
+
+def test_an_evaluation_table_with_a_formula_like_group_is_written_as_text(tmp_path: Path) -> None:
+    """A group's values come from the history (`group_columns`): one starting with `=` is
+    written after a `'`, as every CSV the project writes."""
+    table = pd.DataFrame({"zip_code": ['=HYPERLINK("http://x")', "Urban"], "qini": [0.1, -0.2]})
+
+    written = write_csv(table, tmp_path / "by_zip_code.csv")
+
+    text = written.read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text
+    assert "-0.2" in text  # numbers stay numbers
