@@ -138,7 +138,9 @@ def atomic_outputs(paths: Sequence[Path]) -> Iterator[tuple[Path, ...]]:
     already renamed are removed, so the set appears whole or not at all.
 
     Each file ends with the permissions `open(path, "w")` would give it: an existing file's
-    (`keep_mode`), else 0o666 less the umask (`plain_temporary`)."""
+    (`keep_mode`), else 0o666 less the umask (`plain_temporary`). Each is flushed to the disk
+    before it is renamed, and its folder after, so that a power cut leaves the old file or the
+    new one, never an empty one under the name."""
     temporaries: dict[Path, Path] = {}  # temporary -> final name
     try:
         for path in paths:
@@ -148,6 +150,7 @@ def atomic_outputs(paths: Sequence[Path]) -> Iterator[tuple[Path, ...]]:
         yield tuple(temporaries)
         for temporary, path in temporaries.items():
             keep_mode(path, temporary)
+            _synced(temporary)  # on disk before its name is: a power cut leaves no empty file
         renamed: list[Path] = []
         try:
             for temporary, path in temporaries.items():
@@ -157,6 +160,8 @@ def atomic_outputs(paths: Sequence[Path]) -> Iterator[tuple[Path, ...]]:
             for path in renamed:
                 path.unlink(missing_ok=True)
             raise
+        for folder in {path.parent for path in paths}:
+            _synced(folder)  # the new names on disk too
     except OSError as error:
         failed = Path(error.filename) if error.filename else None
         target = temporaries.get(failed, failed) if failed is not None else None
@@ -165,6 +170,19 @@ def atomic_outputs(paths: Sequence[Path]) -> Iterator[tuple[Path, ...]]:
     finally:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
+
+
+def _synced(path: Path) -> None:
+    """Flush a written file (or a folder's entries) to the disk (`fsync`), as a database does
+    before it says a write is done; a file system that cannot sync a folder is let be."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    except OSError as error:
+        if not path.is_dir() or error.errno not in (errno.EINVAL, errno.ENOTSUP):
+            raise
+    finally:
+        os.close(descriptor)
 
 
 # Unused temporary names tried before giving up (tempfile tries as many as TMP_MAX).

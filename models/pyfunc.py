@@ -171,7 +171,7 @@ def load_uplift_model(uri: str) -> UpliftModel:
     """
     from mlflow.exceptions import MlflowException
 
-    from models.model_lookup import check_model_uri, not_found
+    from models.model_lookup import check_model_uri, masked_uri, not_found
 
     check_model_uri(uri)
     # MLflow puts the model's own copy of `models/` and `data/` (its code paths) first on
@@ -189,8 +189,9 @@ def load_uplift_model(uri: str) -> UpliftModel:
         sys.path[:] = path
     wrapper = loaded.unwrap_python_model()
     if not isinstance(wrapper, UpliftPyfunc) and type(wrapper).__name__ != "UpliftPyfunc":
-        raise TypeError(f"{uri} is not an uplift model (got {type(wrapper).__name__})")
+        shown = masked_uri(uri)
+        raise TypeError(f"{shown} is not an uplift model (got {type(wrapper).__name__})")
     model = wrapper.model
     if model is None:
-        raise TypeError(f"{uri} holds no UpliftModel")
+        raise TypeError(f"{masked_uri(uri)} holds no UpliftModel")
     return model  # type: ignore[no-any-return]

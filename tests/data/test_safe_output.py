@@ -270,3 +270,26 @@ def test_an_overwritten_output_keeps_its_own_permissions(tmp_path: Path) -> None
 
     assert (_mode(shared), _mode(private)) == (0o640, 0o600)
     assert len(read_table(shared)) == 2  # replaced, not left as it was
+
+
+def test_a_file_is_on_disk_before_its_name_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each temporary file is flushed (`fsync`) before it is renamed, and the folder after: a
+    power cut leaves the old file or the new one under the name, never an empty one."""
+    synced: list[tuple[str, bool]] = []  # (what was synced, whether the final name existed then)
+    real_fsync = os.fsync
+    target = tmp_path / "out" / "list.csv"
+
+    def recording_fsync(descriptor: int) -> None:
+        synced.append((os.readlink(f"/proc/self/fd/{descriptor}"), target.exists()))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+
+    write_table(TABLE, target)
+
+    assert target.is_file()
+    temporary, folder = synced
+    assert Path(temporary[0]).name.startswith(".list.csv.") and temporary[1] is False
+    assert folder == (str(target.parent), True)

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -97,3 +98,24 @@ def test_log_refuses_an_example_without_the_model_columns(
     example = simulate_msme(3, seed=1).frame.drop(columns=["owner_age"])
     with mlflow.start_run(), pytest.raises(ValueError, match="owner_age"):
         log_uplift_model(fitted_model("t"), input_example=example)
+
+
+def test_a_model_that_is_not_an_uplift_model_is_named_without_credentials(tmp_path: Path) -> None:
+    """A URI holding a password names the model in the refusal with the password masked."""
+    import mlflow
+    from mlflow.pyfunc.model import PythonModel
+
+    from models.pyfunc import load_uplift_model
+
+    class Echo(PythonModel):
+        def predict(self, context: Any, model_input: Any, params: Any = None) -> Any:
+            return model_input
+
+    folder = tmp_path / "echo"
+    mlflow.pyfunc.save_model(str(folder), python_model=Echo())
+
+    with pytest.raises(TypeError) as refused:
+        load_uplift_model(f"file://ops:S3CRET@localhost{folder}")
+
+    assert "S3CRET" not in str(refused.value)
+    assert str(refused.value).startswith(f"file://ops:***@localhost{folder} is not an uplift model")
