@@ -55,7 +55,6 @@ from service.web.schemas import CsvStyle, ExportFormat, ExportPart, InputCell, U
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 MAX_REASONS = 3
-# Times are stated in Western Indonesia Time, the ministry's (Jakarta) clock.
 # The codes this module words from `data.messages` (code -> parameters), for the catalog test.
 EXPORT_CODES: dict[str, tuple[str, ...]] = {"export_made": ("date", "time")}
 SPECS = {spec.name: spec for spec in PROFILE_COLUMNS}

@@ -282,7 +282,7 @@ def test_a_file_is_on_disk_before_its_name_is(
     target = tmp_path / "out" / "list.csv"
 
     def recording_fsync(descriptor: int) -> None:
-        synced.append((os.readlink(f"/proc/self/fd/{descriptor}"), target.exists()))
+        synced.append((str(Path(f"/proc/self/fd/{descriptor}").readlink()), target.exists()))
         real_fsync(descriptor)
 
     monkeypatch.setattr(os, "fsync", recording_fsync)
