@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from data.errors import without_passwords
 from models.errors import ModelLookupError
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ _CLOSING = ",.;:!?)]}>'\""
 LISTED_NAMES = 10  # registered models named in a message; more are counted
 
 
-def masked_uri(text: str) -> str:
+def masked_uri(text: str, known: Iterable[str | None] = ()) -> str:
     """`text` (a URI, or a message holding some) with every URI's credentials, and every query
     parameter that looks secret, replaced by `***`: `postgresql://mlflow:***@db/mlflow` (the
     user is kept, the password masked), `https://***@host/` (a token alone, or with an empty
@@ -45,7 +47,10 @@ def masked_uri(text: str) -> str:
     After `scheme://`, everything up to the last `@` before the host is taken for credentials,
     so a password holding an unencoded `@`, `/` or space (SQLAlchemy takes them) is masked whole.
     Text without credentials is left byte for byte: a path, `sqlite:///mlflow.db` (no authority),
-    `models:/name@alias` (no `//`), `s3://bucket/key@x` (a user holds no `/`)."""
+    `models:/name@alias` (no `//`), `s3://bucket/key@x` (a user holds no `/`).
+
+    The passwords of the `known` URIs (the tracking store's, the model's) are masked wherever
+    they appear, also outside a URI (`data.errors.without_passwords`)."""
     parts: list[str] = []
     kept = 0
     starts = _authorities(text)
@@ -61,7 +66,7 @@ def masked_uri(text: str) -> str:
         parts += [text[kept:start], _masked_userinfo(text[start:at])]
         kept = at
     parts.append(text[kept:])
-    return _SECRET_PARAM.sub(r"\g<lead>\g<key>=***", "".join(parts))
+    return _SECRET_PARAM.sub(r"\g<lead>\g<key>=***", without_passwords("".join(parts), known))
 
 
 def _authorities(text: str) -> list[tuple[int, int]]:
@@ -274,6 +279,8 @@ def not_found(uri: str, detail: str) -> ModelLookupError:
     """A lookup error for what MLflow itself reported missing while loading `uri`."""
     import mlflow
 
-    first = masked_uri(detail.strip().splitlines()[0] if detail.strip() else "not found")
-    store = store_param(mlflow.get_tracking_uri())
+    tracking = mlflow.get_tracking_uri()
+    first = detail.strip().splitlines()[0] if detail.strip() else "not found"
+    first = masked_uri(first, known=(uri, tracking, mlflow.get_registry_uri()))
+    store = store_param(tracking)
     return ModelLookupError("model_not_found", uri=masked_uri(uri), store=store, detail=first)

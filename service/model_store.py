@@ -383,7 +383,8 @@ class ModelStore:
     ) -> RefreshOutcome:
         # The error may quote the tracking URI, credentials included (MLflow's own messages do):
         # shown on /readyz, which needs no key, and in the log, so masked first.
-        message = masked_uri(f"{type(exc).__name__}: {exc}")[:500]
+        known = (self.uri, self.tracking_uri)
+        message = masked_uri(f"{type(exc).__name__}: {exc}", known=known)[:500]
         self.state = "ready" if self.current is not None else state
         self.last_error = message
         self._failed_version = version

@@ -142,12 +142,14 @@ ERROR_TAG_CHARS = 500
 def error_tag(error: BaseException) -> str:
     """A failed run's `error` tag: the exception's type and the first line of its message, with
     any URL's credentials masked (`scheme://user:***@`, `scheme://***@` for a token:
-    `models.model_lookup.masked_uri`), at most `ERROR_TAG_CHARS` long."""
+    `models.model_lookup.masked_uri`) and the tracking store's password masked wherever it
+    appears, at most `ERROR_TAG_CHARS` long."""
     from models.model_lookup import masked_uri
 
     text = str(error).strip()
     first = text.splitlines()[0] if text else ""
-    line = f"{type(error).__name__}: {masked_uri(first)}" if first else type(error).__name__
+    known = (mlflow.get_tracking_uri(), mlflow.get_registry_uri())
+    line = f"{type(error).__name__}: {masked_uri(first, known)}" if first else type(error).__name__
     return line if len(line) <= ERROR_TAG_CHARS else line[: ERROR_TAG_CHARS - 1] + "…"
 
 

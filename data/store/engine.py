@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
+from data.errors import without_passwords
 from data.store.errors import StoreMissingError, StoreUnavailableError, StoreUrlError
 
 CONNECT_TIMEOUT_SECONDS = 10  # a PostgreSQL connection attempt gives up after this
@@ -90,7 +91,10 @@ def wait_for_store(url: str, seconds: float, on_wait: Callable[[int, str], None]
 
     def waiting(state: RetryCallState) -> None:
         failed = state.outcome.exception() if state.outcome is not None else None
-        reason = driver_reason(failed) if isinstance(failed, SQLAlchemyError) else str(failed)
+        if isinstance(failed, SQLAlchemyError):
+            reason = driver_reason(failed, url)
+        else:
+            reason = without_passwords(str(failed), [url])
         on_wait(state.attempt_number, reason)
 
     engine = make_engine(url)
@@ -105,16 +109,18 @@ def wait_for_store(url: str, seconds: float, on_wait: Callable[[int, str], None]
             with attempt, engine.connect():
                 pass
     except OperationalError as error:
-        raise StoreUnavailableError(seconds, driver_reason(error)) from None
+        raise StoreUnavailableError(seconds, driver_reason(error, url)) from None
     finally:
         engine.dispose()
 
 
-def driver_reason(error: SQLAlchemyError) -> str:
-    """The driver's first line, without the statement or parameters SQLAlchemy appends."""
+def driver_reason(error: SQLAlchemyError, url: str | None) -> str:
+    """The driver's first line, without the statement or parameters SQLAlchemy appends, and
+    without the password of the store's `url` (`data.errors.without_passwords`)."""
     original = getattr(error, "orig", None)
     text = str(original if original is not None else error)
-    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    return without_passwords(first, [url])
 
 
 def missing_sqlite_file(url: URL) -> Path | None:

@@ -52,18 +52,21 @@ def downgrade(url: str | None, revision: str) -> str | None:
 
 def current(url: str | None = None) -> str | None:
     """The revision the store at `url` is at; None for an empty (never migrated) database."""
-    engine = make_engine(database_url(url))
+    url = database_url(url)
+    engine = make_engine(url)
     try:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as error:
-        raise MigrationError(f"cannot read the store's revision: {driver_reason(error)}") from None
+        reason = driver_reason(error, url)
+        raise MigrationError(f"cannot read the store's revision: {reason}") from None
     finally:
         engine.dispose()
 
 
 def _run(direction: str, url: str | None, revision: str) -> None:
-    engine = make_engine(database_url(url))
+    url = database_url(url)
+    engine = make_engine(url)
     config = alembic_config()
     try:
         with engine.begin() as connection:
@@ -76,6 +79,6 @@ def _run(direction: str, url: str | None, revision: str) -> None:
     except CommandError as error:
         raise MigrationError(f"cannot {direction} to {revision}: {error}") from None
     except SQLAlchemyError as error:
-        raise MigrationError(f"cannot {direction} the store: {driver_reason(error)}") from None
+        raise MigrationError(f"cannot {direction} the store: {driver_reason(error, url)}") from None
     finally:
         engine.dispose()

@@ -255,6 +255,22 @@ def parquet_rows(path: Path, rows: int = 20_000_000) -> Path:
     return path
 
 
+def parquet_dictionary_text(path: Path, rows: int = UPLOAD_ROWS, text_bytes: int = 20_000) -> Path:
+    """Every row the same long text, dictionary-encoded and without the Arrow schema (so it
+    reads back as plain text): about 250 KB on disk, `rows` × `text_bytes` once decoded (2 GB)."""
+    names = pa.DictionaryArray.from_arrays(
+        pa.array([0] * rows, pa.int32()), pa.array(["x" * text_bytes])
+    )
+    ids = pa.array([f"M{i}" for i in range(rows)])
+    pq.write_table(
+        pa.table({"msme_id": ids, "business_name": names}),
+        path,
+        compression="zstd",
+        store_schema=False,
+    )
+    return path
+
+
 def parquet_struct(path: Path) -> Path:
     """A struct column where the contract wants plain values."""
     ids = pa.array([{"a": 1}, {"a": 2}], pa.struct([("a", pa.int64())]))
@@ -358,6 +374,7 @@ FULL_SIZE: dict[str, Callable[[Path], Path]] = {
     "xlsx: truncated XML": xlsx_truncated_xml,
     "parquet: 20 million rows": parquet_rows,
     "parquet: struct column": parquet_struct,
+    "parquet: a 20 KB text in 100,000 rows, dictionary-encoded": parquet_dictionary_text,
     "csv: 150,000 rows": csv_rows,
     "csv: 100,000 columns": csv_wide,
     "csv: one 71 MB line (24 million fields)": lambda p: csv_wide_line(p, 71_000_000),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from data.cli import validate_file_command
@@ -30,6 +31,12 @@ REFUSED: list[tuple[str, Callable[[Path], Path], str, str]] = [
     ),
     ("book_part.xlsx", bombs.xlsx_large_workbook_part, "unzipped_too_large", "xl/book.bin"),
     ("rows.parquet", bombs.parquet_rows, "too_many_rows", "20,000,000 data rows"),
+    (
+        "dictionary.parquet",
+        bombs.parquet_dictionary_text,
+        "unzipped_too_large",
+        "unpacks to 2,002,188,890 bytes",
+    ),
     ("rows.csv", bombs.csv_rows, "too_many_rows", "at most 100,000"),
     ("wide.csv", bombs.csv_wide, "too_many_columns", "100,000 columns"),
     ("wide_line.csv", bombs.csv_wide_line, "too_many_columns", "(line 1): the table is 2,796,"),
@@ -134,3 +141,33 @@ def test_umkm_validate_prints_one_line_for_a_broken_file(
     assert printed.err.count("\n") == 1
     assert printed.err.startswith("error: ")
     assert "Traceback" not in printed.err
+
+
+def test_parquet_read_within_upload_limits_is_the_file_as_written(tmp_path: Path) -> None:
+    """Reading text as dictionaries to count it changes nothing in what is read: plain, large
+    and dictionary text, numbers and nulls come back as an unbounded read gives them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = 70_000  # three row groups
+    table = pa.table(
+        {
+            "msme_id": pa.array([f"M{i}" for i in range(rows)]),
+            "business_name": pa.array([None if i % 7 == 0 else "Warung" for i in range(rows)]),
+            "address": pa.array(["Jl. Merdeka"] * rows, pa.large_string()),
+            "sector": pa.DictionaryArray.from_arrays(
+                pa.array([i % 2 for i in range(rows)], pa.int32()), pa.array(["food", "retail"])
+            ),
+            "owner_age": pa.array(range(rows), pa.int64()),
+        }
+    )
+    path = tmp_path / "plain.parquet"
+    pq.write_table(table, path, row_group_size=30_000)
+
+    bounded = read_table(path, limits=ReadLimits.for_upload(rows))
+
+    unbounded = read_table(path)
+    assert bounded.equals(unbounded)
+    assert bounded.dtypes.to_dict() == unbounded.dtypes.to_dict()
+    assert bounded["business_name"].isna().sum() == 10_000
+    assert isinstance(bounded["sector"].dtype, pd.CategoricalDtype)

@@ -102,3 +102,31 @@ def test_a_failed_runs_error_tag_holds_no_credentials() -> None:
     )
     bad = ValueError(f"bad store postgresql://u:pa {SECRET}@h/db\nmore")
     assert error_tag(bad) == "ValueError: bad store postgresql://u:***@h/db"
+
+
+def test_a_known_password_is_masked_where_no_uri_shows_it() -> None:
+    """urllib reads `u:pa/s3cret@h` as host `u:pa` and path `/s3cret@h`: a message quoting the
+    path has no `scheme://` for `masked_uri` to find, so the known URI's password is masked."""
+    uri = f"http://u:pa/{SECRET}@tracking:5000"
+    message = f"Connection to /{SECRET}@tracking:5000/api/2.0 refused; retry pa/{SECRET}"
+
+    assert SECRET in masked_uri(message)
+    shown = masked_uri(message, known=[uri, None])
+    assert shown == "Connection to /***@tracking:5000/api/2.0 refused; retry ***"
+
+
+def test_short_pieces_of_a_known_password_are_not_masked_alone() -> None:
+    """`ab/s3cret`: `s3cret` is masked wherever it is, `ab` only inside a URI (masking every
+    `ab` of a message would garble it and still not hide a two-letter secret)."""
+    shown = masked_uri(f"about {SECRET} tab", known=[f"postgresql://u:ab/{SECRET}@h/db"])
+    assert shown == "about *** tab"
+
+
+def test_a_failed_runs_error_tag_masks_the_tracking_stores_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import mlflow
+
+    monkeypatch.setattr(mlflow, "get_tracking_uri", lambda: f"http://u:pa/{SECRET}@t:5000")
+    refused = ConnectionError(f"HTTPConnectionPool(host='u', port=None): /{SECRET}@t:5000 failed")
+    assert SECRET not in error_tag(refused)

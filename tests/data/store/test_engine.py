@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
-from data.store.engine import POSTGRESQL, store_url, wait_for_store
+from data.store.engine import POSTGRESQL, driver_reason, store_url, wait_for_store
 from data.store.errors import StoreError, StoreUnavailableError
 from data.store.migrate import upgrade
 from tests.data.store.conftest import POSTGRES_URL_VARIABLE
@@ -138,3 +139,13 @@ def test_a_server_that_comes_up_while_waited_for_is_used() -> None:
         assert upgrade(url) is not None  # and the store is usable through it
     finally:
         late.stop.set()
+
+
+def test_the_drivers_reason_never_quotes_the_stores_password() -> None:
+    """A password with an unencoded `/` may come back from a driver as a bare path piece."""
+    url = f"postgresql+psycopg://ops:pa/{SECRET}@db.example/umkm"
+    failed = OperationalError("SELECT 1", {}, Exception(f'host "/{SECRET}@db" unknown\nSELECT'))
+
+    reason = driver_reason(failed, url)
+
+    assert reason == 'host "/***@db" unknown'
