@@ -65,6 +65,35 @@ MAX_BUSINESS_AGE_YEARS = 150.0  # older family firms exist; older than 150 is a 
 # and a leading tab hides a formula (`\t=2+3`) from a check of the first character.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
+# What a spreadsheet shows in a cell whose formula failed (a VLOOKUP that found nothing: #N/A),
+# or whose value it cannot show (openpyxl reads a date-formatted serial past year 9999 as
+# #VALUE!): an XLSX error cell (`data.xlsx`), and the same text in a CSV saved from the sheet.
+# Excel's codes (the classic ones, as openpyxl lists them, and those of dynamic arrays and data
+# types), and Google Sheets' #ERROR!. A contract cell holding one, whole and in any case, is
+# refused by its own code (`spreadsheet_error`, `value_spreadsheet_error`).
+SPREADSHEET_ERRORS = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#EXTERNAL!",
+        "#PYTHON!",
+        "#ERROR!",
+    }
+)
+
 
 @dataclass(frozen=True)
 class ColumnSpec:
@@ -434,6 +463,14 @@ def contract_name(header: object) -> str | None:
 def bahasa_label(spec: ColumnSpec, code: str) -> str:
     """The first Bahasa spelling of an allowed value (the code itself when it has none)."""
     return next((alias for alias, target in spec.value_aliases if target == code), code)
+
+
+def spreadsheet_error(text: object) -> str | None:
+    """The spreadsheet error code a cell's whole text is (trimmed, any case: `#N/A`), else None."""
+    if not isinstance(text, str) or "#" not in text:
+        return None
+    code = text.strip().upper()
+    return code if code in SPREADSHEET_ERRORS else None
 
 
 def column_truths(texts: Sequence[str]) -> list[int]:

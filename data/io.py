@@ -1,9 +1,9 @@
 """Reading contract files (CSV, Parquet, XLSX), with nothing coerced before validation.
 
-CSV and XLSX cells are read as text (`""` for an empty cell) so validation sees exactly what the
-file holds; Parquet keeps its own types. Row *k* of the returned frame is spreadsheet row
-*k* + `ReadInfo.first_data_row` (2 when the header is row 1), also when the file has blank lines
-in the middle.
+CSV and XLSX cells are read as text (`""` for an empty cell, an XLSX error cell as its code,
+`#N/A`) so validation sees exactly what the file holds; Parquet keeps its own types. Row *k* of
+the returned frame is spreadsheet row *k* + `ReadInfo.first_data_row` (2 when the header is row
+1), also when the file has blank lines in the middle (a row of error cells is not blank).
 
 Files as Indonesian Excel writes them (`read_table_info`, which says what it found in a
 `ReadInfo`): CSV separated by comma, semicolon or tab; UTF-8 with or without a byte-order mark,

@@ -33,10 +33,11 @@ from data.contract import (
     column_truths,
     contract_name,
     header_key,
+    spreadsheet_error,
 )
 from data.io import ReadInfo
 from data.messages import Language
-from data.validation import BOOLEAN_SPELLINGS, Problem
+from data.validation import BOOLEAN_SPELLINGS, SPREADSHEET_ERROR, Problem
 
 DATE_COLUMN = "observed_on"
 MENTORED_ON_COLUMN = "mentored_on"
@@ -152,7 +153,8 @@ def parse_outcomes(frame: pd.DataFrame, source: ReadInfo | None = None) -> Outco
     """Read a table of cells as text (as `data.io.read_table_info` gives it) into outcomes.
 
     Any problem refuses the whole file: a missing or repeated column, a missing id, a value
-    that is not yes/no or not a date, an MSME listed twice."""
+    that is not yes/no or not a date, a spreadsheet error code (#N/A: the cell is then read as
+    empty, its one problem), an MSME listed twice."""
     first_row = FIRST_DATA_ROW if source is None else source.first_data_row
     header_row = FIRST_DATA_ROW - 1 if source is None else source.header_row
     positions: dict[str, list[int]] = defaultdict(list)
@@ -187,8 +189,12 @@ def parse_outcomes(frame: pd.DataFrame, source: ReadInfo | None = None) -> Outco
     for index in range(len(frame)):
         row = first_row + index
         values = {name: _text(column[index]) for name, column in cells.items()}
+        errors = _spreadsheet_errors(row, values)
+        if errors:
+            values = {name: None if name in errors else text for name, text in values.items()}
         found, row_problems = _outcome(row, values, truths)
-        problems += row_problems
+        problems += errors.values()
+        problems += [problem for problem in row_problems if problem.column not in errors]
         if found is not None:
             rows.append(found)
         msme_id = values.get(ID_COLUMN)
@@ -208,6 +214,16 @@ def parse_outcomes(frame: pd.DataFrame, source: ReadInfo | None = None) -> Outco
         header_row=header_row,
         named_rows=tuple(sorted((row, msme_id) for msme_id, at in seen.items() for row in at)),
     )
+
+
+def _spreadsheet_errors(row: int, values: Mapping[str, str | None]) -> dict[str, Problem]:
+    """The row's cells holding a spreadsheet error code (`#N/A`), by column."""
+    found = {}
+    for name, text in values.items():
+        code = spreadsheet_error(text)
+        if code is not None:
+            found[name] = Problem(row, name, SPREADSHEET_ERROR, {"error": code})
+    return found
 
 
 def _truths(column: Sequence[Any]) -> dict[str, int]:

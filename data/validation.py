@@ -2,13 +2,13 @@
 
 The one implementation used by `umkm validate`, training and scoring. Cells are parsed first
 (vectorised: booleans in every accepted spelling, integers, numbers, province codes as text, ""
-as missing), then a pandera schema derived from `data.contract` checks the parsed frame lazily.
-Every failure becomes a `Problem` with its spreadsheet row (header = row 1, first data row = 2),
-its column and a reason; a row with any problem is rejected, never dropped silently. In a
-history, an already-digital MSME marked mentored is such a problem (the programme never mentors
-one), and in any file a province name column (`Provinsi`) that names another province than the
-code column beside it; `arm_problems` says when no uplift can be learnt from a history's usable
-rows at all.
+as missing, a spreadsheet's error code such as #N/A as a problem of its own), then a pandera
+schema derived from `data.contract` checks the parsed frame lazily. Every failure becomes a
+`Problem` with its spreadsheet row (header = row 1, first data row = 2), its column and a
+reason; a row with any problem is rejected, never dropped silently. In a history, an
+already-digital MSME marked mentored is such a problem (the programme never mentors one), and in
+any file a province name column (`Provinsi`) that names another province than the code column
+beside it; `arm_problems` says when no uplift can be learnt from a history's usable rows at all.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from data.contract import (
     TableKind,
     column_truths,
     columns_for,
+    spreadsheet_error,
 )
 from data.io import HEADER_MIN_COLUMNS, ReadInfo, read_table_info
 from data.messages import Language, render
@@ -93,6 +94,7 @@ VALIDATION_CODES: dict[str, tuple[str, ...]] = {
     "value_not_province": (),
     "value_not_province_suggestion": ("province", "code"),
     "value_control_character": (),
+    "value_spreadsheet_error": ("error",),
     "value_wrong_form": ("form",),
     "value_not_allowed": ("column", "allowed"),
     "value_out_of_range": ("minimum", "maximum"),
@@ -147,6 +149,10 @@ MAX_PROVINCE_SUGGESTIONS = 100
 # When one cell fails several checks, only the first by this order is reported.
 _PRIORITY_PARSE, _PRIORITY_MISSING, _PRIORITY_PATTERN, _PRIORITY_VALUE, _PRIORITY_UNIQUE = range(5)
 _DUPLICATE = "value_duplicate"  # completed with the other rows once all problems are known
+# A contract cell holding a spreadsheet's error code (`data.contract.SPREADSHEET_ERRORS`: a
+# formula that failed), with the code as `error`; the cell is then read as empty, so this is its
+# one problem (reported before "missing" or "not a number").
+SPREADSHEET_ERROR = "value_spreadsheet_error"
 
 _Mask = np.ndarray[Any, np.dtype[np.bool_]]
 _Failures = list[tuple[_Mask, str, Mapping[str, object]]]
@@ -439,7 +445,8 @@ def _header_not_found(source: ReadInfo) -> Problem:
 
 def _parse(values: pd.Series[Any], spec: ColumnSpec, not_number: str) -> tuple[_Parsed, _Failures]:
     """Parse one raw column into its contract type; cells that fail become NA and are reported
-    (a number that is not one with `not_number`, see NOT_NUMBER_CODES)."""
+    (a number that is not one with `not_number`, see NOT_NUMBER_CODES; a spreadsheet error code
+    with SPREADSHEET_ERROR, whatever the column's type)."""
     dtype = values.dtype
     is_bool = pd.api.types.is_bool_dtype(dtype)
     if spec.kind in ("number", "integer") and pd.api.types.is_numeric_dtype(dtype) and not is_bool:
@@ -447,7 +454,45 @@ def _parse(values: pd.Series[Any], spec: ColumnSpec, not_number: str) -> tuple[_
         return _numbers(numbers, not_number) if spec.kind == "number" else _integers(numbers)
     if spec.kind == "boolean" and is_bool:
         return pd.array(values.to_numpy(), dtype="boolean"), []
-    codes, texts = _distinct_texts(values)
+    codes, texts, errors = _without_spreadsheet_errors(*_distinct_texts(values))
+    parsed, failures = _parse_texts(values, codes, texts, spec, not_number)
+    return parsed, [*errors, *failures]
+
+
+def _without_spreadsheet_errors(
+    codes: np.ndarray[Any, np.dtype[np.intp]], texts: np.ndarray[Any, np.dtype[np.object_]]
+) -> tuple[np.ndarray[Any, np.dtype[np.intp]], np.ndarray[Any, np.dtype[np.object_]], _Failures]:
+    """A column's distinct texts (`_distinct_texts`) without the spreadsheet error codes, their
+    cells read as missing, and those cells as failures, one per code (`#N/A`, `#REF!`)."""
+    found: dict[str, list[int]] = {}
+    # Only texts with a `#` are looked at: a million distinct ids cost one pass of `in`.
+    marked = np.fromiter(("#" in text for text in texts), dtype=bool, count=len(texts))
+    for position in np.flatnonzero(marked).tolist():
+        code = spreadsheet_error(texts[position])
+        if code is not None:
+            found.setdefault(code, []).append(position)
+    if not found:
+        return codes, texts, []
+    failures: _Failures = [
+        (np.isin(codes, positions), SPREADSHEET_ERROR, {"error": code})
+        for code, positions in found.items()
+    ]
+    keep = np.ones(len(texts), dtype=bool)
+    keep[[position for positions in found.values() for position in positions]] = False
+    # New codes for the texts kept; the last entry maps -1 (missing) to itself.
+    renumbered = np.full(len(texts) + 1, -1, dtype=np.intp)
+    renumbered[:-1][keep] = np.arange(int(keep.sum()), dtype=np.intp)
+    return renumbered[codes], texts[keep], failures
+
+
+def _parse_texts(
+    values: pd.Series[Any],
+    codes: np.ndarray[Any, np.dtype[np.intp]],
+    texts: np.ndarray[Any, np.dtype[np.object_]],
+    spec: ColumnSpec,
+    not_number: str,
+) -> tuple[_Parsed, _Failures]:
+    """`_parse` of a column as codes into its distinct trimmed texts (-1: missing)."""
     if spec.kind == "category":
         codes, texts = canonical_codes(spec.name, codes, texts)
     has_value = codes >= 0

@@ -8,6 +8,7 @@ longest text between two tags, and each sheet's rows, columns and cells, both as
 (`<dimension>`) and as found in a streaming pass. The sheets scanned are the parts openpyxl opens
 as sheets, found as it finds them (the workbook part named by the content types, its
 relationships), whatever their names. Only then is the grid read, at exactly the size found.
+Cells are read as text, an error cell as its code (`#N/A`, `#VALUE!`) for validation to refuse.
 
 Writing: every text is written as a text cell (`data_type "s"`), so `=HYPERLINK(...)` or
 `@SUM(A1)` in an id stays text; numbers stay numbers.
@@ -510,11 +511,16 @@ class _BoundedText:
 
 
 def _cell_text(cell: Any) -> str:
-    """A cell as `pd.read_excel(dtype=str)` gave it: integral numbers without `.0`, errors
-    (#N/A) and empty cells as `""`; a number cell's text is a `NumberText`."""
+    """A cell as `pd.read_excel(dtype=str)` gave it (integral numbers without `.0`, empty cells
+    as `""`; a number cell's text is a `NumberText`), but an error cell as its code, as openpyxl
+    gives it (`#N/A`; a date-formatted serial past year 9999 is `#VALUE!`), not `""`: validation
+    refuses it in a contract column as a spreadsheet error (`value_spreadsheet_error`) rather than
+    reading a failed formula as an empty cell. A row of error cells is a data row, not blank."""
     value = cell.value
-    if value is None or getattr(cell, "data_type", None) == TYPE_ERROR:
+    if value is None:
         return ""
+    if getattr(cell, "data_type", None) == TYPE_ERROR:
+        return str(value)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float) and value.is_integer():

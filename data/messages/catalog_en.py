@@ -51,6 +51,10 @@ MESSAGES: dict[str, str] = {
     "value_control_character": (
         "holds a control character (tab, line break or another invisible character); remove it"
     ),
+    "value_spreadsheet_error": (
+        "is the spreadsheet error {error} (a formula that failed, or a value the spreadsheet "
+        "cannot show); correct it or clear the cell"
+    ),
     "value_wrong_form": "does not match the expected form ({form})",
     # data.outcomes_file: a date in an accepted form that names no day of the calendar
     "value_date_not_a_day": "names {date}, a day that does not exist: {why}",

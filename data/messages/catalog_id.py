@@ -57,6 +57,10 @@ MESSAGES: dict[str, str] = {
     "value_control_character": (
         "berisi karakter kontrol (tab, pindah baris, atau karakter tak terlihat lain); hapus"
     ),
+    "value_spreadsheet_error": (
+        "adalah galat lembar kerja {error} (rumus yang gagal, atau nilai yang tidak dapat "
+        "ditampilkan lembar kerja); perbaiki atau kosongkan sel ini"
+    ),
     "value_wrong_form": "tidak sesuai bentuk yang diharapkan ({form})",
     # data.outcomes_file: tanggal berbentuk benar yang tidak ada di kalender
     "value_date_not_a_day": "menyebut {date}, tanggal yang tidak ada: {why}",

@@ -53,6 +53,7 @@ from data.store.records import (
 )
 from data.store.repository import ProgramStore
 from data.store.requests import Answer, RequestKey
+from data.validation import SPREADSHEET_ERROR
 from service.model_store import LoadedModel
 from service.program import (
     issue_list_with_result,
@@ -558,7 +559,8 @@ def _list_problems(
 
 def _own_problems(parsed: OutcomesFile, language: Language) -> list[PageProblem]:
     """The file's own problems, worded as a candidates file's; a date's or a label's fix, which
-    the contract has none of, in the words of the outcomes section's help."""
+    the contract has none of, in the words of the outcomes section's help (a spreadsheet error's
+    fix, the formula, is the candidates file's)."""
     worded = page_problems(
         parsed.problems, language, parsed.headed(language), header_row=parsed.header_row
     )
@@ -571,7 +573,9 @@ def _own_problems(parsed: OutcomesFile, language: Language) -> list[PageProblem]
         ),
     }
     return [
-        replace(page, fix=fixes.get(problem.column or "", page.fix)) if problem.row else page
+        replace(page, fix=fixes.get(problem.column or "", page.fix))
+        if problem.row and problem.code != SPREADSHEET_ERROR
+        else page
         for problem, page in zip(parsed.problems, worded, strict=True)
     ]
 

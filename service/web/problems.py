@@ -23,6 +23,7 @@ from data.contract import (
 )
 from data.io import HEADER_MIN_COLUMNS, HEADER_SEARCH_ROWS
 from data.messages import Language, format_param, render, value_name
+from data.validation import SPREADSHEET_ERROR
 from service.exceptions import ServiceError
 from service.web.i18n import message
 
@@ -155,6 +156,10 @@ def fix_for(
             return message(language, "fix.generic_file")
         return message(language, "fix.generic")
     spec = _SPECS.get(column or "")
+    if code == SPREADSHEET_ERROR:  # whatever the column: the formula, not the value's form
+        fix = message(language, "fix.spreadsheet_error")
+        nullable = spec is not None and spec.nullable
+        return fix + (message(language, "fix.nullable") if nullable else "")
     if spec is None:
         return message(language, "fix.generic")
     if code.startswith("value_duplicate"):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
-from data.io import ReadInfo
+from data.io import ReadInfo, read_table_info
 from data.messages import Language, render
 from data.outcomes_file import parse_outcomes
 from data.validation import Problem
@@ -223,3 +225,34 @@ def test_a_day_that_does_not_exist_in_mentored_on_is_named_in_its_column() -> No
         (2, "mentored_on", "value_date_not_a_day")
     ]
     assert parsed.sound_rows == ()
+
+
+def test_spreadsheet_error_cells_are_refused_as_such_not_read_as_ids_or_labels(
+    tmp_path: Path,
+) -> None:
+    """A workbook's error cells are read as their codes: an id of #N/A is no MSME (it was an
+    empty id before, and would now be an id), a program of #REF! no label."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["id_umkm", "didampingi", "go_digital", "tanggal", "program"])
+    sheet.append(["U-1", "ya", "tidak", "27/02/2026", "Go Digital"])
+    sheet.append(["#N/A", "ya", "ya", "27/02/2026", "Go Digital"])  # error cells, t="e"
+    sheet.append(["U-3", "#N/A", "ya", "#VALUE!", "#REF!"])
+    path = tmp_path / "hasil.xlsx"
+    workbook.save(path)
+    read = read_table_info(path)
+
+    parsed = parse_outcomes(read.frame, read.info)
+
+    assert [(p.row, p.column, p.code, dict(p.params)) for p in parsed.problems] == [
+        (3, "msme_id", "value_spreadsheet_error", {"error": "#N/A"}),
+        (4, "mentored", "value_spreadsheet_error", {"error": "#N/A"}),
+        (4, "observed_on", "value_spreadsheet_error", {"error": "#VALUE!"}),
+        (4, "program", "value_spreadsheet_error", {"error": "#REF!"}),
+    ]
+    assert [row.msme_id for row in parsed.sound_rows] == ["U-1"]
+    assert parsed.named_rows == ((2, "U-1"), (4, "U-3"))  # no MSME named #N/A
+    problem = parsed.problems[0]
+    assert render(problem.code, problem.params, "id").startswith("adalah galat lembar kerja #N/A")
+    assert render(problem.code, problem.params, "en").startswith("is the spreadsheet error #N/A")

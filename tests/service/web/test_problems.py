@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
 from data import validation
+from data.io import read_table_info
 from data.messages import Language
 from data.validation import Problem
 from service.web.i18n import catalog, format_number, message
 from service.web.problems import UploadError, fix_for, page_problems, problem_reason
 from service.web.upload_options import parse_options
+from tests.data.conftest import profile_rows
 
 ROW_CODES = [code for code in validation.VALIDATION_CODES if code.startswith("value_")]
 FILE_CODES = ["column_missing", "column_not_in_contract", "column_repeated"]
@@ -128,3 +132,58 @@ def test_an_option_out_of_its_bounds_says_how_to_fix_it(language: Language) -> N
     with pytest.raises(UploadError) as refused:
         parse_options(json.dumps({"capacity": 5, "budget": 0, "cost_column": "biaya"}), language)
     assert refused.value.problems[0].fix == message(language, "fix.option_above", limit="0")
+
+
+def test_a_spreadsheet_error_in_a_workbook_is_worded_with_its_code_and_the_formula_fix(
+    tmp_path: Path,
+) -> None:
+    """#N/A error cells (a VLOOKUP that found nothing) in a required and an optional column: the
+    page names the code, never the other cells, and says to correct the formula."""
+    frame = profile_rows(4)
+    frame.loc[0, "owner_age"] = "#N/A"  # row 2, required
+    frame.loc[2, "monthly_revenue_idr"] = "#N/A"  # row 4, may be empty
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(frame.columns))
+    for record in frame.to_dict("records"):
+        sheet.append([text or None for text in record.values()])  # "#N/A": an error cell
+    path = tmp_path / "kandidat.xlsx"
+    workbook.save(path)
+    read = read_table_info(path)
+    result = validation.validate_frame(read.frame, "profile", source=read.info)
+
+    indonesian = page_problems(result.problems, "id")
+    english = page_problems(result.problems, "en")
+
+    assert [(p.row, p.column) for p in indonesian] == [(2, "owner_age"), (4, "monthly_revenue_idr")]
+    assert indonesian[0].reason == (
+        "nilai adalah galat lembar kerja #N/A (rumus yang gagal, atau nilai yang tidak dapat "
+        "ditampilkan lembar kerja); perbaiki atau kosongkan sel ini"
+    )
+    assert english[0].reason == (
+        "value is the spreadsheet error #N/A (a formula that failed, or a value the spreadsheet "
+        "cannot show); correct it or clear the cell"
+    )
+    assert indonesian[0].fix == message("id", "fix.spreadsheet_error")
+    assert english[0].fix == message("en", "fix.spreadsheet_error")
+    assert english[1].fix == message("en", "fix.spreadsheet_error") + message("en", "fix.nullable")
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_an_outcomes_files_spreadsheet_error_keeps_the_formula_fix(language: Language) -> None:
+    """A date's and a label's cells have fixes of their own (how to write a date, how long a
+    label may be); a spreadsheet error in them is fixed in the formula instead."""
+    from data.outcomes_file import parse_outcomes
+    from service.web.issued import _own_problems
+
+    header = ["id_umkm", "didampingi", "go_digital", "tanggal", "program"]
+    rows = [["U-1", "ya", "ya", "#VALUE!", "#REF!"], ["U-2", "ya", "ya", "31/02/2026", ""]]
+    parsed = parse_outcomes(pd.DataFrame(rows, columns=header, dtype=object))
+
+    worded = _own_problems(parsed, language)
+
+    assert [(p.row, p.column) for p in worded] == [(2, "tanggal"), (2, "program"), (3, "tanggal")]
+    formula = message(language, "fix.spreadsheet_error")
+    assert [p.fix == formula for p in worded] == [True, True, False]
+    assert "#VALUE!" in worded[0].reason and "#REF!" in worded[1].reason

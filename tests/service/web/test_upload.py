@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
 from data.contract import GENDERS
 from service.app import create_app
@@ -134,6 +135,39 @@ def test_invalid_rows_refuse_the_whole_file_listing_every_problem_without_values
     assert "5 masalah pada 5 dari 30 baris" in body["message"]
     for value in ("130", "bakery", "dua"):
         assert value not in response.text
+
+
+def test_a_workbook_with_na_error_cells_is_refused_naming_the_error_not_a_missing_value(
+    client: TestClient, candidate_frame: pd.DataFrame, tmp_path: Path
+) -> None:
+    """A VLOOKUP that found nothing (#N/A error cells) in a required and an optional column:
+    each cell's problem names the code and says to correct the formula; nothing else is echoed."""
+    frame = candidate_frame.head(6).astype(object)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(frame.columns))
+    for position, record in enumerate(frame.to_dict("records")):
+        cells = [None if pd.isna(value) else value for value in record.values()]
+        if position == 1:  # spreadsheet row 3
+            cells[list(frame.columns).index("owner_age")] = "#N/A"  # an error cell
+        if position == 3:  # row 5
+            cells[list(frame.columns).index("monthly_revenue_idr")] = "#N/A"
+        sheet.append(cells)
+    path = tmp_path / "kandidat.xlsx"
+    workbook.save(path)
+
+    response = _upload(client, path.read_bytes(), {"capacity": 2}, filename="kandidat.xlsx")
+
+    assert response.status_code == 422, response.text
+    problems = response.json()["problems"]
+    assert [(p["row"], p["column"]) for p in problems] == [
+        (3, "owner_age"),
+        (5, "monthly_revenue_idr"),
+    ]
+    assert all("galat lembar kerja #N/A" in p["reason"] for p in problems)
+    assert all(p["fix"].startswith("Perbaiki rumus") for p in problems)
+    assert str(frame.at[1, "msme_id"]) not in response.text
 
 
 @pytest.mark.parametrize(
