@@ -367,13 +367,15 @@ def fit_booster(
     feature_names: Sequence[str] | None = None,
     refit: bool | None = None,
     init_score: FloatArray | None = None,
+    weight: FloatArray | None = None,
 ) -> Model:
     """Fit one LightGBM model: binary (outcome, propensity) or L2 regression (effect).
 
     Early stopping uses a held-out part (stratified by the label for binary models); with
     ``refit`` the model is then refit on all rows with the chosen number of rounds.
     ``init_score`` is an offset per row the trees are boosted from (not stored in the model:
-    add it back when predicting).
+    add it back when predicting); ``weight`` a weight per row (the R-learner's (t - e)^2), in
+    the held-out loss too.
     """
     import lightgbm as lgb
 
@@ -404,7 +406,7 @@ def fit_booster(
     if boost.early_stopping_rounds <= 0:
         # Fixed rounds on every row: no held-out part, no early stopping.
         data = lgb.Dataset(
-            X, y, feature_name=names, categorical_feature=cats, init_score=init_score
+            X, y, feature_name=names, categorical_feature=cats, init_score=init_score, weight=weight
         )
         return lgb.train(params, data, num_boost_round=boost.num_boost_round)
 
@@ -412,23 +414,26 @@ def fit_booster(
     valid_mask = _validation_mask(y, boost.validation_fraction, binary=binary, rng=rng)
     if valid_mask.sum() == 0 or (~valid_mask).sum() == 0:
         rounds = min(boost.num_boost_round, 100)
-        data = lgb.Dataset(X, y, feature_name=names, categorical_feature=cats)
+        data = lgb.Dataset(X, y, feature_name=names, categorical_feature=cats, weight=weight)
         return lgb.train(params, data, num_boost_round=rounds)
 
-    def part(mask: npt.NDArray[np.bool_] | None) -> FloatArray | None:
-        if init_score is None:
-            return None
-        return init_score if mask is None else init_score[mask]
+    def part(values: FloatArray | None, mask: npt.NDArray[np.bool_]) -> FloatArray | None:
+        return None if values is None else values[mask]
 
     train_set = lgb.Dataset(
         X[~valid_mask],
         y[~valid_mask],
         feature_name=names,
         categorical_feature=cats,
-        init_score=part(~valid_mask),
+        init_score=part(init_score, ~valid_mask),
+        weight=part(weight, ~valid_mask),
     )
     valid_set = lgb.Dataset(
-        X[valid_mask], y[valid_mask], reference=train_set, init_score=part(valid_mask)
+        X[valid_mask],
+        y[valid_mask],
+        reference=train_set,
+        init_score=part(init_score, valid_mask),
+        weight=part(weight, valid_mask),
     )
     booster = lgb.train(
         params,
@@ -443,7 +448,9 @@ def fit_booster(
         booster.free_dataset()
         # Keep only the chosen rounds so prediction and contributions use exactly them.
         return lgb.Booster(model_str=booster.model_to_string(num_iteration=best))
-    full = lgb.Dataset(X, y, feature_name=names, categorical_feature=cats, init_score=part(None))
+    full = lgb.Dataset(
+        X, y, feature_name=names, categorical_feature=cats, init_score=init_score, weight=weight
+    )
     return lgb.train(params, full, num_boost_round=best)
 
 

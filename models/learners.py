@@ -1,4 +1,4 @@
-"""Uplift learners S, T, X and DR on LightGBM, all with one interface.
+"""Uplift learners S, T, X, DR and R on LightGBM, all with one interface.
 
 ``fit(X, t, y, propensity=None)`` learns from profiles ``X``, arm ``t`` (1 = mentored) and outcome
 ``y`` (1 = went digital); ``predict_uplift`` gives the estimated change in the chance of going
@@ -45,7 +45,7 @@ from models.outcome_models import (
 )
 from models.propensity import crossfit_propensity, stratified_folds
 
-LEARNER_NAMES = ("s", "t", "x", "dr")
+LEARNER_NAMES = ("s", "t", "x", "dr", "r")
 
 
 @dataclass(frozen=True)
@@ -208,6 +208,18 @@ class UpliftLearner(ABC):
             X, t, y, learner=self, kind=self.options.outcome_models, seed_offset=seed_offset, **kw
         )
 
+    def _crossfit_propensity(self, X: FloatArray, t: FloatArray) -> FloatArray:
+        """Out-of-fold chances of being mentored, clipped, for a learner given none (DR, R)."""
+        return crossfit_propensity(
+            X,
+            t,
+            folds=self.options.folds,
+            seed=self.seed,
+            params=self.params,
+            clip=self.options.propensity_clip,
+            categorical=self.categorical,
+        ).scores_clipped
+
     def _effect_model(self, X: FloatArray, target: FloatArray, seed_offset: int) -> Model:
         """An effect regression, with the small-history parameters on a small history
         (`fit_options`)."""
@@ -365,15 +377,7 @@ class DRLearner(UpliftLearner):
     ) -> None:
         options = self.options
         if propensity is None:
-            propensity = crossfit_propensity(
-                X,
-                t,
-                folds=options.folds,
-                seed=self.seed,
-                params=self.params,
-                clip=options.propensity_clip,
-                categorical=self.categorical,
-            ).scores_clipped
+            propensity = self._crossfit_propensity(X, t)
         fold_of = stratified_folds(t * 2 + y, options.folds, self.seed)
         mu1 = np.empty(len(y))
         mu0 = np.empty(len(y))
@@ -432,6 +436,84 @@ class DRLearner(UpliftLearner):
             tau = correction
         prediction = LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
         return prediction, UpliftAttribution(contributions=features, base=base)
+
+
+class _DirectUplift(UpliftLearner):
+    """A learner whose uplift is one regression's output (`_uplift_model`) and whose chance
+    without mentoring comes from elsewhere (`_control`): R and the distilled copy. The uplift's
+    contributions are that regression's own, so they add up to it exactly;
+    p1 = clip(p0 + uplift, 0, 1)."""
+
+    @abstractmethod
+    def _uplift_model(self) -> Model: ...
+
+    @abstractmethod
+    def _control(self, X: FloatArray) -> FloatArray: ...
+
+    def _predict(self, X: FloatArray) -> LearnerPrediction:
+        tau = predict(self._uplift_model(), X)
+        p0 = self._control(X)
+        return LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
+
+    def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
+        c = contributions(self._uplift_model(), X)
+        tau = c.sum(axis=1)
+        p0 = self._control(X)
+        prediction = LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
+        return prediction, UpliftAttribution(contributions=c[:, :-1], base=c[:, -1])
+
+
+class RLearner(_DirectUplift):
+    """Nie and Wager's R-learner: the uplift fit directly, by the loss the stacking weighs its
+    members with (`training.stacking`).
+
+    With m(x) = P(y | x) and e(x) = P(mentored | x) predicted for each row by models that did
+    not see it, E[y - m(x) | x, t] = (t - e(x)) tau(x), so tau is an effect regression of
+    (y - m) / (t - e) weighted by (t - e)^2 (the R-loss, early stopping included). m comes from
+    the outcome models (pooled by default) fit on each half of the rows and predicting the
+    other: m = e p1 + (1 - e) p0; e is the cross-fitted propensity passed to ``fit`` (else
+    cross-fitted here), clipped like the DR learner's. Unlike S and X, nothing ties the uplift to
+    the baseline's trees, so it suits worlds whose effect is simpler than the chance of going
+    digital. For new rows: uplift = tau(x); p0 the two halves' outcome models' average
+    (`_DirectUplift`: p1 and the contributions).
+    """
+
+    name = "r"
+    nuisance_folds: ClassVar[int] = 2
+
+    def _fit(
+        self, X: FloatArray, t: FloatArray, y: FloatArray, propensity: FloatArray | None
+    ) -> None:
+        e = self._crossfit_propensity(X, t) if propensity is None else propensity
+        fold_of = stratified_folds(t * 2 + y, self.nuisance_folds, self.seed)
+        m = np.empty(len(y))
+        halves: list[OutcomeModels] = []
+        for k in range(self.nuisance_folds):
+            test = fold_of == k
+            half = self._outcome_models(X[~test], t[~test], y[~test], 20 + k, refit=False)
+            p1, p0 = half.probabilities(X[test])
+            m[test] = e[test] * p1 + (1 - e[test]) * p0
+            halves.append(half)
+        self.outcome_halves = tuple(halves)
+        residual = t - e
+        self.effect_model = fit_booster(
+            X,
+            (y - m) / residual,
+            role="effect",
+            options=self.fit_options(len(X)),
+            categorical=self.categorical,
+            seed=self.seed + 1,
+            feature_names=self.feature_names,
+            weight=residual**2,
+        )
+        self.diagnostics["r_effect_trees"] = float(self.effect_model.num_trees())
+
+    def _uplift_model(self) -> Model:
+        return self.effect_model
+
+    def _control(self, X: FloatArray) -> FloatArray:
+        parts = [half.control_probability(X) for half in self.outcome_halves]
+        return np.asarray(np.mean(parts, axis=0))
 
 
 class EnsembleLearner(UpliftLearner):
@@ -552,7 +634,7 @@ class EnsembleLearner(UpliftLearner):
         return prediction, attribution
 
 
-class DistilledLearner(UpliftLearner):
+class DistilledLearner(_DirectUplift):
     """Another fitted learner (the teacher) copied into two LightGBM regressions fit to its
     output on the rows given to ``fit``: one of its uplift, one of its chance without mentoring
     on the log-odds scale (`models.boosting.fit_student`).
@@ -591,20 +673,11 @@ class DistilledLearner(UpliftLearner):
         self.fidelity = _fidelity(taught, self._predict(X))
         self.teacher = None
 
+    def _uplift_model(self) -> Model:
+        return self.uplift_model
+
     def _control(self, X: FloatArray) -> FloatArray:
         return sigmoid(predict(self.control_model, X))
-
-    def _predict(self, X: FloatArray) -> LearnerPrediction:
-        tau = predict(self.uplift_model, X)
-        p0 = self._control(X)
-        return LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
-
-    def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
-        c = contributions(self.uplift_model, X)
-        tau = c.sum(axis=1)
-        p0 = self._control(X)
-        prediction = LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
-        return prediction, UpliftAttribution(contributions=c[:, :-1], base=c[:, -1])
 
 
 def _fidelity(teacher: LearnerPrediction, copy_: LearnerPrediction) -> dict[str, float]:
@@ -633,6 +706,7 @@ _LEARNERS: dict[str, type[UpliftLearner]] = {
     "t": TLearner,
     "x": XLearner,
     "dr": DRLearner,
+    "r": RLearner,
 }
 
 
@@ -662,6 +736,7 @@ __all__ = [
     "LearnerPrediction",
     "OutcomeModels",
     "PooledOutcome",
+    "RLearner",
     "SLearner",
     "SeparateArms",
     "TLearner",

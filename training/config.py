@@ -41,7 +41,7 @@ from data.limits import read_at_most
 from training.errors import TrainingError
 
 CONFIG_DIR = Path(__file__).parent / "configs"
-LearnerName = Literal["s", "t", "x", "dr"]
+LearnerName = Literal["s", "t", "x", "dr", "r"]
 FeatureKind = Literal["numeric", "categorical", "boolean"]
 LIGHTGBM_PARAMETERS = "https://lightgbm.readthedocs.io/en/stable/Parameters.html"
 # Where a LightGBM check failed in its C++ sources: of no use to whoever wrote the config.
@@ -137,6 +137,11 @@ class TrainConfig(BaseModel):
         "the weight the R-loss gives them): T (each arm fit alone) gains most from many rows "
         "and led the evaluation zoo's 200,000-row worlds whose arms differ most. "
         "(ensemble_when_sampled: its name until 2026-12-04.)",
+    )
+    ensemble_joining: tuple[LearnerName, ...] = Field(
+        default=(),
+        description="Learners that join the stacking whatever their cross-validated Qini, at "
+        "every size, with no prior weight (they keep the weight the R-loss gives them).",
     )
     stack_prior_rows: int = Field(
         default=20_000,

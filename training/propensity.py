@@ -48,8 +48,8 @@ class Propensity:
 
 
 def needs_propensity(config: TrainConfig) -> bool:
-    """DR needs out-of-fold propensities for every row it is fit on."""
-    return "dr" in config.learners
+    """DR and R need out-of-fold propensities for every row they are fit on."""
+    return bool({"dr", "r"} & set(config.learners))
 
 
 def estimate(config: TrainConfig, prepared: Prepared) -> Propensity:

@@ -57,6 +57,14 @@ def tuned_params(
     return found
 
 
+def joining_learners(config: TrainConfig, *, large: bool) -> tuple[str, ...]:
+    """The learners that join the stacking whatever their Qini, with no prior weight: those of
+    `ensemble_joining` at every size, and on a large history those of `ensemble_when_large` (the
+    learners that gain most from many rows), each once."""
+    named = (*config.ensemble_joining, *(config.ensemble_when_large if large else ()))
+    return tuple(dict.fromkeys(named))
+
+
 def select_learner(
     config: TrainConfig,
     prepared: Prepared,
@@ -85,8 +93,7 @@ def select_learner(
         resamples=config.bootstrap_resamples,
         ensemble=config.ensemble,
         core=config.ensemble_core,
-        # Many rows: learners that gain most from them join the stacking (`ensemble_when_large`).
-        joining=config.ensemble_when_large if prepared.large else (),
+        joining=joining_learners(config, large=prepared.large),
         stack_propensity=stack_propensity,
         shrinkage=stacking.prior_shrinkage(len(cv.t), config.stack_prior_rows),
         min_events_per_arm=config.min_events_per_arm,

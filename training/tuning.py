@@ -37,7 +37,7 @@ def suggest_params(trial: optuna.Trial, learner: str) -> dict[str, Any]:
         ),
         "outcome__lambda_l2": trial.suggest_float("outcome__lambda_l2", 0.01, 50.0, log=True),
     }
-    if learner in ("x", "dr"):
+    if learner in ("x", "dr", "r"):
         params["effect__num_leaves"] = trial.suggest_int("effect__num_leaves", 3, 31, log=True)
         params["effect__lambda_l2"] = trial.suggest_float(
             "effect__lambda_l2", 0.01, 100.0, log=True

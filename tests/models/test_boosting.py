@@ -197,3 +197,24 @@ def _effect_leaves(rows: int) -> int:
 def test_the_x_learner_fits_small_effect_trees_on_a_small_history_only() -> None:
     assert _effect_leaves(2_000) == 4
     assert _effect_leaves(boosting.SMALL_FIT_ROWS + 2_000) == 7
+
+
+@pytest.mark.parametrize("early_stopping_rounds", [0, 20])
+def test_rows_of_weight_zero_teach_an_effect_regression_nothing(early_stopping_rounds: int) -> None:
+    """The R-learner's weights, (t - e)^2, reach LightGBM in training and in early stopping: rows
+    given weight 0 with wild targets leave the fit as it is without them."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(4000, 3))
+    target = 0.1 * (X[:, 0] > 0) + rng.normal(scale=0.05, size=4000)
+    wild = np.arange(4000) % 4 == 0
+    options = boosting.parse_params({"early_stopping_rounds": early_stopping_rounds})
+    common: dict[str, Any] = {"role": "effect", "options": options, "categorical": [], "seed": 1}
+
+    weighted = boosting.fit_booster(
+        X, np.where(wild, 100.0, target), weight=np.where(wild, 0.0, 1.0), **common
+    )
+    unweighted = boosting.fit_booster(X, np.where(wild, 100.0, target), **common)
+
+    new = rng.normal(size=(500, 3))
+    assert np.abs(predict(weighted, new)).max() < 0.3
+    assert predict(unweighted, new).mean() > 5  # the wild rows do teach an unweighted fit
