@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import unquote
 
 
 class DataError(Exception):
@@ -22,9 +23,10 @@ _SHORTEST_PIECE = 4
 
 def without_passwords(text: str, uris: Iterable[str | None]) -> str:
     """`text` with the password of each URI in `uris` replaced by `***`, whole and each piece
-    of it between `/`, `?`, `#` or spaces: a password holding an unencoded `/` is read by
-    urllib as a host and a path, and a driver or MLflow may then quote the part after the `/`
-    with no `scheme://` before it, where `models.model_lookup.masked_uri` cannot see it."""
+    of it between `/`, `?`, `#` or spaces, as written and percent-decoded: a password holding
+    an unencoded `/` is read by urllib as a host and a path, and a driver or MLflow may then
+    quote the part after the `/` with no `scheme://` before it, where
+    `models.model_lookup.masked_uri` cannot see it."""
     for uri in uris:
         for secret in sorted(_password_pieces(uri or ""), key=len, reverse=True):
             text = text.replace(secret, "***")
@@ -39,5 +41,6 @@ def _password_pieces(uri: str) -> set[str]:
     _, colon, password = rest[:at].partition(":")
     if not colon or not password:
         return set()
-    pieces = {password} | set(re.split(r"[/?# ]+", password))
+    pieces = {password, unquote(password)}  # a driver shows it decoded: `p%40ss` as `p@ss`
+    pieces |= {part for whole in list(pieces) for part in re.split(r"[/?# ]+", whole)}
     return {piece for piece in pieces if len(piece) >= _SHORTEST_PIECE}

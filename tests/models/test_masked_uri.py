@@ -130,3 +130,10 @@ def test_a_failed_runs_error_tag_masks_the_tracking_stores_password(
     monkeypatch.setattr(mlflow, "get_tracking_uri", lambda: f"http://u:pa/{SECRET}@t:5000")
     refused = ConnectionError(f"HTTPConnectionPool(host='u', port=None): /{SECRET}@t:5000 failed")
     assert SECRET not in error_tag(refused)
+
+
+def test_a_percent_encoded_password_is_masked_as_a_driver_shows_it_decoded() -> None:
+    shown = masked_uri(
+        "login for p@ss/w0rd-long failed", known=["postgresql://u:p%40ss%2Fw0rd-long@h/db"]
+    )
+    assert shown == "login for *** failed"
