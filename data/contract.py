@@ -1,7 +1,7 @@
 """The data contract: one table of columns that every other part of the project derives from.
 
-Validation (pandera, in `data.validation`), the service's request schemas and the feature list all
-read `PROFILE_COLUMNS` / `HISTORY_COLUMNS`; nothing else lists column rules.
+Validation (pandera, in `data.validation_schema`), the service's request schemas and the feature
+list all read `PROFILE_COLUMNS` / `HISTORY_COLUMNS`; nothing else lists column rules.
 """
 
 from __future__ import annotations

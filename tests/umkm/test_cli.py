@@ -114,7 +114,7 @@ def test_a_training_config_mistake_is_one_line_naming_each_field(tmp_path: Path)
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
         f"error: {config}: invalid training config: field learners.0: Input should be 's', "
-        "'t', 'x' or 'dr'; field folds: Input should be greater than or equal to 2"
+        "'t', 'x', 'dr' or 'r'; field folds: Input should be greater than or equal to 2"
     ]
 
 
