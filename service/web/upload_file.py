@@ -15,6 +15,7 @@ import pandas as pd
 from data.aliases import contract_headers
 from data.contract import FIRST_DATA_ROW
 from data.io import (
+    PARQUET_SUFFIXES,
     DataFileError,
     DataLimitError,
     ReadInfo,
@@ -111,7 +112,9 @@ def _past_limit(error: DataLimitError, filename: str, language: Language) -> str
         )
     if error.code == "unzipped_too_large":
         limit = format_bytes(error.limit, language)
-        return message(language, "error.unzipped_too_large", file=filename, limit=limit)
+        parquet = filename.lower().endswith(PARQUET_SUFFIXES)  # its text decodes past the limit
+        key = "error.unzipped_too_large_parquet" if parquet else "error.unzipped_too_large"
+        return message(language, key, file=filename, limit=limit)
     return message(language, "error.text_too_long", file=filename)
 
 

@@ -51,6 +51,7 @@ def _envelope(response: Any) -> dict[str, Any]:
         ("truncated.xlsx", bombs.xlsx_truncated_xml, 422, "unreadable_file"),
         ("rows.parquet", bombs.parquet_rows, 413, "too_many_rows"),
         ("struct.parquet", bombs.parquet_struct, 422, "unreadable_file"),
+        ("text.parquet", bombs.parquet_dictionary_text, 413, "unzipped_too_large"),
         ("rows.csv", bombs.csv_rows, 413, "too_many_rows"),
         ("wide.csv", bombs.csv_wide, 413, "too_many_columns"),
         ("wide_line.csv", bombs.csv_wide_line, 413, "too_many_columns"),
@@ -71,6 +72,27 @@ def test_each_bomb_gets_a_clear_refusal_in_the_envelope(  # noqa: PLR0917
     body = _envelope(response)
     assert body["error"] == error
     assert "\n" not in body["message"]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "holds text that unpacks to more than"), ("id", "Teks dalam berkas")],
+)
+def test_a_parquet_whose_text_decodes_too_large_is_told_so_not_called_a_workbook(
+    client: TestClient, tmp_path: Path, language: str, words: str
+) -> None:
+    content = bombs.parquet_dictionary_text(tmp_path / "teks.parquet").read_bytes()
+    response = client.post(
+        UPLOAD,
+        files={"file": ("teks.parquet", content)},
+        data={"options": OPTIONS},
+        headers={**AUTH, "Accept-Language": language},
+    )
+
+    assert response.status_code == 413
+    message = _envelope(response)["message"]
+    assert words in message and "teks.parquet" in message
+    assert "workbook" not in message.lower()
 
 
 def _broken(kind: str, content: bytes, cut: int, flips: list[tuple[int, int]]) -> bytes:
