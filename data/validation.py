@@ -44,37 +44,37 @@ from data.segments import digital_mask
 from data.validation_cells import (
     MAX_PROVINCE_SUGGESTIONS,
     PROVINCE_COLUMN,
-    _cell_text,
-    _mentored_while_digital,
-    _parse,
-    _Parsed,
-    _province_names_disagreeing,
-    _rows_with_problems,
+    Parsed,
+    cell_text,
+    mentored_while_digital,
+    parse_column,
+    province_names_disagreeing,
+    rows_with_problems,
 )
 from data.validation_problems import (
-    _NO_PARAMS,
-    _PRIORITY_MISSING,
-    _PRIORITY_PARSE,
     BOOLEAN_SPELLINGS,
     FILE_PROBLEMS_SHOWN,
+    NO_PARAMS,
     NOT_NUMBER_CODES,
+    PRIORITY_MISSING,
+    PRIORITY_PARSE,
     SPREADSHEET_ERROR,
     VALIDATION_CODES,
     Problem,
-    _cells,
+    faulty_cells,
     problem_line,
 )
 from data.validation_rows import (
     REASONS_COLUMN,
     ROW_COLUMN,
-    _column_order,
-    _duplicate_column_problems,
-    _one_per_cell,
-    _rejected,
-    _row_problems,
-    _typed_valid,
+    column_order,
+    duplicate_column_problems,
+    one_per_cell,
+    rejected_rows,
+    row_problems,
+    typed_valid,
 )
-from data.validation_schema import _run_schema, _schema
+from data.validation_schema import contract_schema, run_schema
 from data.writing import write_table
 
 __all__ = [  # re-exported: other packages and the tests import these from here
@@ -205,18 +205,20 @@ def validate_frame(
     number_format = CANONICAL if source is None else source.number_format
     not_number = NOT_NUMBER_CODES.get(number_format, "value_not_number")
 
-    file_problems = _duplicate_column_problems(names)
+    file_problems = duplicate_column_problems(names)
     duplicated = {problem.column for problem in file_problems}
     position = {name: i for i, name in enumerate(names) if name not in duplicated}
     extras = [name for name in position if name not in specs]
 
-    parsed: dict[str, _Parsed] = {}
+    parsed: dict[str, Parsed] = {}
     found: list[pd.DataFrame] = []
     for name in position:
         if name in specs:
-            parsed[name], failures = _parse(df.iloc[:, position[name]], specs[name], not_number)
+            parsed[name], failures = parse_column(
+                df.iloc[:, position[name]], specs[name], not_number
+            )
             found.extend(
-                _cells(rows[mask], name, code, params, _PRIORITY_PARSE)
+                faulty_cells(rows[mask], name, code, params, PRIORITY_PARSE)
                 for mask, code, params in failures
                 if mask.any()
             )
@@ -232,15 +234,15 @@ def validate_frame(
         missing = pd.isna(values).to_numpy(dtype=bool)
         if missing.any():
             found.append(
-                _cells(rows[missing], spec.name, "value_missing", _NO_PARAMS, _PRIORITY_MISSING)
+                faulty_cells(rows[missing], spec.name, "value_missing", NO_PARAMS, PRIORITY_MISSING)
             )
     if PROVINCE_COLUMN in parsed:
         name_columns = [name for name in extras if names_provinces(name)]
         code_header = headers[position[PROVINCE_COLUMN]]
-        code_faulty = _rows_with_problems(found, PROVINCE_COLUMN, first_row, len(df))
+        code_faulty = rows_with_problems(found, PROVINCE_COLUMN, first_row, len(df))
         for name in name_columns:
             found.extend(
-                _province_names_disagreeing(
+                province_names_disagreeing(
                     parsed[PROVINCE_COLUMN],
                     df.iloc[:, position[name]],
                     name_column=name,
@@ -250,35 +252,35 @@ def validate_frame(
                 )
             )
     if resolved == "history":
-        found.extend(_mentored_while_digital(parsed, rows))
+        found.extend(mentored_while_digital(parsed, rows))
     if extra_columns == "forbid":
         for name in extras:
             checked[name] = df.iloc[:, position[name]].to_numpy()
     # Duplicated contract columns are reported above; pandera checks every other one.
-    schema, reasons = _schema(
+    schema, reasons = contract_schema(
         [spec for spec in specs.values() if spec.name not in duplicated],
         strict=extra_columns == "forbid",
     )
-    schema_cells, schema_file_problems = _run_schema(schema, reasons, checked)
+    schema_cells, schema_file_problems = run_schema(schema, reasons, checked)
     found.extend(schema_cells)
     file_problems.extend(schema_file_problems)
-    file_problems.sort(key=lambda problem: _column_order(names, problem.column))
+    file_problems.sort(key=lambda problem: column_order(names, problem.column))
     searched = source is not None and source.searched_rows > 0  # not Parquet
     if searched and source is not None and source.header_columns < HEADER_MIN_COLUMNS:
         file_problems.insert(0, _header_not_found(source))
 
-    cells = _one_per_cell(found, parsed, names, first_row)
-    problems = file_problems + _row_problems(cells, df, position, first_row)
+    cells = one_per_cell(found, parsed, names, first_row)
+    problems = file_problems + row_problems(cells, df, position, first_row)
 
     bad = np.zeros(len(df), dtype=bool)
     bad[cells["row"].to_numpy(dtype="int64") - first_row] = True
     if file_problems:
         bad[:] = True
     kept_extras = [] if extra_columns == "drop" else extras
-    valid = _typed_valid(
+    valid = typed_valid(
         df, parsed=parsed, specs=specs, position=position, extras=kept_extras, rows=rows, keep=~bad
     )
-    rejected = _rejected(
+    rejected = rejected_rows(
         df, names=names, rows=rows, bad=bad, cells=cells, file_problems=file_problems
     )
     return ValidationResult(kind=resolved, valid=valid, rejected=rejected, problems=problems)
@@ -318,7 +320,7 @@ def quarantine_frame(result: ValidationResult) -> pd.DataFrame:
     out.columns = pd.Index(_unique_names([str(name) for name in out.columns]), dtype=object)
     for i, name in enumerate(out.columns):
         if name not in (ROW_COLUMN, REASONS_COLUMN):
-            out.isetitem(i, out.iloc[:, i].map(_cell_text).to_numpy(dtype=object))
+            out.isetitem(i, out.iloc[:, i].map(cell_text).to_numpy(dtype=object))
     return out
 
 

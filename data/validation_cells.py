@@ -33,11 +33,11 @@ from data.contract import (
 from data.reference import province_codes
 from data.segments import DIGITAL_STATUS_COLUMN, already_digital
 from data.validation_problems import (
-    _NO_PARAMS,
-    _PRIORITY_VALUE,
     BOOLEAN_SPELLINGS,
+    NO_PARAMS,
+    PRIORITY_VALUE,
     SPREADSHEET_ERROR,
-    _cells,
+    faulty_cells,
 )
 
 PROVINCE_COLUMN = "province_code"
@@ -47,13 +47,15 @@ _LARGEST_EXACT_INTEGER = 2**53
 # file with more is not a few misspellings, and the rest are reported without a suggestion.
 MAX_PROVINCE_SUGGESTIONS = 100
 
-_Mask = np.ndarray[Any, np.dtype[np.bool_]]
-_Failures = list[tuple[_Mask, str, Mapping[str, object]]]
+Mask = np.ndarray[Any, np.dtype[np.bool_]]
+_Failures = list[tuple[Mask, str, Mapping[str, object]]]
 # A parsed column: categorical or object text, nullable Int64/boolean array, or float64 with NaN.
-_Parsed = Any
+Parsed = Any
 
 
-def _parse(values: pd.Series[Any], spec: ColumnSpec, not_number: str) -> tuple[_Parsed, _Failures]:
+def parse_column(
+    values: pd.Series[Any], spec: ColumnSpec, not_number: str
+) -> tuple[Parsed, _Failures]:
     """Parse one raw column into its contract type; cells that fail become NA and are reported
     (a number that is not one with `not_number`, see NOT_NUMBER_CODES; a spreadsheet error code
     with SPREADSHEET_ERROR, whatever the column's type)."""
@@ -64,7 +66,7 @@ def _parse(values: pd.Series[Any], spec: ColumnSpec, not_number: str) -> tuple[_
         return _numbers(numbers, not_number) if spec.kind == "number" else _integers(numbers)
     if spec.kind == "boolean" and is_bool:
         return pd.array(values.to_numpy(), dtype="boolean"), []
-    codes, texts, errors = _without_spreadsheet_errors(*_distinct_texts(values))
+    codes, texts, errors = _without_spreadsheet_errors(*distinct_texts(values))
     parsed, failures = _parse_texts(values, codes, texts, spec, not_number)
     return parsed, [*errors, *failures]
 
@@ -72,7 +74,7 @@ def _parse(values: pd.Series[Any], spec: ColumnSpec, not_number: str) -> tuple[_
 def _without_spreadsheet_errors(
     codes: np.ndarray[Any, np.dtype[np.intp]], texts: np.ndarray[Any, np.dtype[np.object_]]
 ) -> tuple[np.ndarray[Any, np.dtype[np.intp]], np.ndarray[Any, np.dtype[np.object_]], _Failures]:
-    """A column's distinct texts (`_distinct_texts`) without the spreadsheet error codes, their
+    """A column's distinct texts (`distinct_texts`) without the spreadsheet error codes, their
     cells read as missing, and those cells as failures, one per code (`#N/A`, `#REF!`)."""
     found: dict[str, list[int]] = {}
     # Only texts with a `#` are looked at: a million distinct ids cost one pass of `in`.
@@ -101,14 +103,14 @@ def _parse_texts(
     texts: np.ndarray[Any, np.dtype[np.object_]],
     spec: ColumnSpec,
     not_number: str,
-) -> tuple[_Parsed, _Failures]:
-    """`_parse` of a column as codes into its distinct trimmed texts (-1: missing)."""
+) -> tuple[Parsed, _Failures]:
+    """`parse_column` of a column as codes into its distinct trimmed texts (-1: missing)."""
     if spec.kind == "category":
         codes, texts = canonical_codes(spec.name, codes, texts)
     has_value = codes >= 0
     if spec.kind in ("string", "category"):
         failures: _Failures = [
-            (_with_control_characters(values), "value_control_character", _NO_PARAMS)
+            (_with_control_characters(values), "value_control_character", NO_PARAMS)
         ]
         if spec.name == PROVINCE_COLUMN:
             failures += _unknown_provinces(codes, texts)
@@ -116,7 +118,7 @@ def _parse_texts(
             # Few distinct values: as a categorical, pandera's checks look at those only.
             categories = pd.Index(texts, dtype=object)
             return pd.Categorical.from_codes(codes, categories=categories), failures
-        return _with_missing(texts)[codes], failures
+        return with_missing(texts)[codes], failures
     if spec.kind == "boolean":
         # Per distinct text (`column_truths`); the last entry is for missing.
         truth = np.array([*column_truths([str(text) for text in texts]), TRUTH_NONE])
@@ -126,20 +128,20 @@ def _parse_texts(
         not_boolean = {"accepted": BOOLEAN_SPELLINGS}
         return parsed, [
             (has_value & (per_row == TRUTH_NONE), "value_not_boolean", not_boolean),
-            (per_row == TRUTH_AMBIGUOUS_T, "value_boolean_ambiguous_t", _NO_PARAMS),
+            (per_row == TRUTH_AMBIGUOUS_T, "value_boolean_ambiguous_t", NO_PARAMS),
         ]
     per_text = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
     numbers = np.append(per_text.to_numpy(dtype="float64", na_value=np.nan), np.nan)[codes]
     not_parsed = has_value & np.isnan(numbers)
     if spec.kind == "number":
         parsed, failures = _numbers(numbers, not_number)
-        return parsed, [(not_parsed, not_number, _NO_PARAMS), *failures]
+        return parsed, [(not_parsed, not_number, NO_PARAMS), *failures]
     parsed, failures = _integers(numbers)
-    return parsed, [(not_parsed, "value_not_integer", _NO_PARAMS), *failures]
+    return parsed, [(not_parsed, "value_not_integer", NO_PARAMS), *failures]
 
 
-def _mentored_while_digital(
-    parsed: dict[str, _Parsed], rows: np.ndarray[Any, Any]
+def mentored_while_digital(
+    parsed: dict[str, Parsed], rows: np.ndarray[Any, Any]
 ) -> list[pd.DataFrame]:
     """History rows of already-digital MSMEs marked mentored: the programme never mentors them
     (docs/data.md), so the row contradicts itself; training would otherwise leave it out as the
@@ -152,12 +154,10 @@ def _mentored_while_digital(
     if not both.any():
         return []
     code = "value_mentored_already_digital"
-    return [_cells(rows[both], TREATMENT_COLUMN, code, _NO_PARAMS, _PRIORITY_VALUE)]
+    return [faulty_cells(rows[both], TREATMENT_COLUMN, code, NO_PARAMS, PRIORITY_VALUE)]
 
 
-def _rows_with_problems(
-    found: list[pd.DataFrame], column: str, first_row: int, n_rows: int
-) -> _Mask:
+def rows_with_problems(found: list[pd.DataFrame], column: str, first_row: int, n_rows: int) -> Mask:
     """Rows whose cell in `column` has a problem among those found so far."""
     faulty = np.zeros(n_rows, dtype=bool)
     for cells in found:
@@ -166,13 +166,13 @@ def _rows_with_problems(
     return faulty
 
 
-def _province_names_disagreeing(
-    codes: _Parsed,
+def province_names_disagreeing(
+    codes: Parsed,
     names: pd.Series[Any],
     *,
     name_column: str,
     code_header: str,
-    code_faulty: _Mask,
+    code_faulty: Mask,
     rows: np.ndarray[Any, Any],
 ) -> list[pd.DataFrame]:
     """Rows whose province name column (`Provinsi`, beside `Kode provinsi`) names a province
@@ -183,7 +183,7 @@ def _province_names_disagreeing(
     known = province_codes()
     # Positions in `known` (-1: missing or not a province), compared as integers row by row.
     code_at = pd.Categorical(codes, categories=known).codes
-    text_codes, texts = _distinct_texts(names)
+    text_codes, texts = distinct_texts(names)
     name_at = np.append(named_provinces(texts), -1)[text_codes]
     disagree = (code_at >= 0) & (name_at >= 0) & (code_at != name_at) & ~code_faulty
     if not disagree.any():
@@ -209,7 +209,7 @@ def _province_names_disagreeing(
             "column": name_column,
             "code": "value_province_name_disagrees",
             "params": per_pair[pair_of_row.ravel()],
-            "priority": _PRIORITY_VALUE,
+            "priority": PRIORITY_VALUE,
         }
     )
     return [cells]
@@ -232,7 +232,7 @@ def _unknown_provinces(
     for code, positions in suggested.items():
         mask = np.isin(codes, positions)
         if code is None:
-            failures.append((mask, "value_not_province", _NO_PARAMS))
+            failures.append((mask, "value_not_province", NO_PARAMS))
         else:
             failures.append(
                 (mask, "value_not_province_suggestion", {"province": code, "code": code})
@@ -240,7 +240,7 @@ def _unknown_provinces(
     return failures
 
 
-def _with_control_characters(values: pd.Series[Any]) -> _Mask:
+def _with_control_characters(values: pd.Series[Any]) -> Mask:
     """Cells whose text, as in the file (before trimming), holds a control character."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     per_value = np.array(
@@ -251,7 +251,7 @@ def _with_control_characters(values: pd.Series[Any]) -> _Mask:
     return per_value[codes]
 
 
-def _distinct_texts(
+def distinct_texts(
     values: pd.Series[Any],
 ) -> tuple[np.ndarray[Any, np.dtype[np.intp]], np.ndarray[Any, np.dtype[np.object_]]]:
     """A column as codes into its distinct trimmed, non-empty texts (-1 = missing).
@@ -263,8 +263,8 @@ def _distinct_texts(
     if pd.api.types.infer_dtype(distinct, skipna=True) not in ("string", "empty"):
         if values.dtype == object:
             # Mixed Python objects: factorize merged True with 1 and 1 with 1.0; render each cell.
-            return _distinct_texts(values.map(_cell_text, na_action="ignore"))
-        distinct = pd.Series([_cell_text(value) for value in distinct], dtype=object)
+            return distinct_texts(values.map(cell_text, na_action="ignore"))
+        distinct = pd.Series([cell_text(value) for value in distinct], dtype=object)
     stripped = distinct.str.strip()
     blank = (stripped == "").to_numpy(dtype=bool)
     if not blank.any() and stripped.equals(distinct):
@@ -274,12 +274,12 @@ def _distinct_texts(
     return np.append(text_codes, -1)[codes], np.asarray(texts, dtype=object)
 
 
-def _with_missing(texts: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.object_]]:
+def with_missing(texts: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.object_]]:
     """The texts plus a last entry None, so code -1 (missing) picks None."""
     return np.concatenate([texts.astype(object), np.array([None], dtype=object)])
 
 
-def _cell_text(value: object) -> str | None:
+def cell_text(value: object) -> str | None:
     """One raw cell as text: integral floats without ".0", booleans as true/false."""
     if value is None or (not isinstance(value, str) and _is_missing(value)):
         return None
@@ -300,12 +300,12 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def _numbers(numbers: np.ndarray[Any, Any], not_number: str) -> tuple[_Parsed, _Failures]:
+def _numbers(numbers: np.ndarray[Any, Any], not_number: str) -> tuple[Parsed, _Failures]:
     infinite = np.isinf(numbers)
-    return np.where(infinite, np.nan, numbers), [(infinite, not_number, _NO_PARAMS)]
+    return np.where(infinite, np.nan, numbers), [(infinite, not_number, NO_PARAMS)]
 
 
-def _integers(numbers: np.ndarray[Any, Any]) -> tuple[_Parsed, _Failures]:
+def _integers(numbers: np.ndarray[Any, Any]) -> tuple[Parsed, _Failures]:
     finite = np.isfinite(numbers)
     safe = np.where(finite, numbers, 0.0)
     too_large = finite & (np.abs(safe) >= _LARGEST_EXACT_INTEGER)
@@ -313,6 +313,6 @@ def _integers(numbers: np.ndarray[Any, Any]) -> tuple[_Parsed, _Failures]:
     good = finite & ~too_large & ~fractional
     parsed = pd.arrays.IntegerArray(np.where(good, safe, 0.0).astype("int64"), ~good)
     return parsed, [
-        (fractional, "value_not_integer", _NO_PARAMS),
-        (too_large, "value_too_large", _NO_PARAMS),
+        (fractional, "value_not_integer", NO_PARAMS),
+        (too_large, "value_too_large", NO_PARAMS),
     ]

@@ -1,9 +1,9 @@
 """What validation reports: each problem as a code with parameters (`VALIDATION_CODES`, worded
 by `data.messages`), one `Problem`, and a problem on one line (`problem_line`).
 
-Also the cells found at fault while a table is checked (`_cells`: row, column, code, parameters
-and a priority), which `data.validation_rows` narrows to one problem per cell. `data.validation`
-re-exports the names other packages use; this module does not import it.
+Also the cells found at fault while a table is checked (`faulty_cells`: row, column, code,
+parameters and a priority), which `data.validation_rows` narrows to one problem per cell.
+`data.validation` re-exports the names other packages use; this module does not import it.
 """
 
 from __future__ import annotations
@@ -172,13 +172,13 @@ def problem_line(problem: Problem, language: Language) -> str:
 
 # --- cells found at fault, before one problem per cell is kept ---------------------------------
 
-_NO_PARAMS: Mapping[str, object] = MappingProxyType({})
+NO_PARAMS: Mapping[str, object] = MappingProxyType({})
 # When one cell fails several checks, only the first by this order is reported.
-_PRIORITY_PARSE, _PRIORITY_MISSING, _PRIORITY_PATTERN, _PRIORITY_VALUE, _PRIORITY_UNIQUE = range(5)
-_DUPLICATE = "value_duplicate"  # completed with the other rows once all problems are known
+PRIORITY_PARSE, PRIORITY_MISSING, PRIORITY_PATTERN, PRIORITY_VALUE, PRIORITY_UNIQUE = range(5)
+DUPLICATE = "value_duplicate"  # completed with the other rows once all problems are known
 
 
-def _cells(
+def faulty_cells(
     rows: np.ndarray[Any, Any],
     column: str,
     code: str,

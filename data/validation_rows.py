@@ -15,15 +15,15 @@ import pandas as pd
 
 from data.contract import ColumnSpec
 from data.messages import render
-from data.validation_cells import _distinct_texts, _Mask, _Parsed, _with_missing
-from data.validation_problems import _DUPLICATE, Problem
+from data.validation_cells import Mask, Parsed, distinct_texts, with_missing
+from data.validation_problems import DUPLICATE, Problem
 
 ROW_COLUMN = "row"
 REASONS_COLUMN = "reasons"
 
 
-def _one_per_cell(
-    found: list[pd.DataFrame], parsed: dict[str, _Parsed], names: list[str], first_row: int
+def one_per_cell(
+    found: list[pd.DataFrame], parsed: dict[str, Parsed], names: list[str], first_row: int
 ) -> pd.DataFrame:
     """One problem per cell (the first by priority), sorted by row then by column in the file."""
     frames = [frame for frame in found if not frame.empty]
@@ -36,7 +36,7 @@ def _one_per_cell(
     cells["order"] = cells["column"].map({name: i for i, name in enumerate(names)})
     cells = cells.sort_values(["row", "order", "priority"], kind="stable")
     cells = cells.drop_duplicates(["row", "column"], keep="first").reset_index(drop=True)
-    duplicates = (cells["code"] == _DUPLICATE).to_numpy()
+    duplicates = (cells["code"] == DUPLICATE).to_numpy()
     if duplicates.any():
         found_codes, found_params = _duplicate_reasons(cells[duplicates], parsed, first_row)
         cells.loc[duplicates, "code"] = found_codes
@@ -47,7 +47,7 @@ def _one_per_cell(
 
 
 def _duplicate_reasons(
-    cells: pd.DataFrame, parsed: dict[str, _Parsed], first_row: int
+    cells: pd.DataFrame, parsed: dict[str, Parsed], first_row: int
 ) -> tuple[list[str], list[Mapping[str, object]]]:
     """`is a duplicate msme_id (also in row 5)`, naming up to three of the other rows: codes and
     their parameters."""
@@ -82,7 +82,7 @@ def _duplicate_reasons(
     return out_codes, params
 
 
-def _row_problems(
+def row_problems(
     cells: pd.DataFrame, df: pd.DataFrame, position: dict[str, int], first_row: int
 ) -> list[Problem]:
     """A Problem per cell, each with the cell as it was in the file (trimmed)."""
@@ -90,8 +90,8 @@ def _row_problems(
     all_rows = cells["row"].to_numpy(dtype="int64") - first_row
     for name, at in cells.groupby("column", sort=False).indices.items():
         # The cells as text, trimmed, None when empty: rendered once per distinct value.
-        codes, texts = _distinct_texts(df.iloc[all_rows[at], position[str(name)]])
-        values[at] = _with_missing(texts)[codes]
+        codes, texts = distinct_texts(df.iloc[all_rows[at], position[str(name)]])
+        values[at] = with_missing(texts)[codes]
     return [
         Problem(int(row), str(name), str(code), params, value)
         for row, name, code, params, value in zip(
@@ -100,7 +100,7 @@ def _row_problems(
     ]
 
 
-def _duplicate_column_problems(names: list[str]) -> list[Problem]:
+def duplicate_column_problems(names: list[str]) -> list[Problem]:
     at: dict[str, list[int]] = {}
     for number, name in enumerate(names, start=1):
         at.setdefault(name, []).append(number)
@@ -111,15 +111,15 @@ def _duplicate_column_problems(names: list[str]) -> list[Problem]:
     ]
 
 
-def _typed_valid(
+def typed_valid(
     df: pd.DataFrame,
     *,
-    parsed: dict[str, _Parsed],
+    parsed: dict[str, Parsed],
     specs: dict[str, ColumnSpec],
     position: dict[str, int],
     extras: list[str],
     rows: np.ndarray[Any, Any],
-    keep: _Mask,
+    keep: Mask,
 ) -> pd.DataFrame:
     """Rows without problems: contract columns in their final types, extras as they came."""
     columns: dict[str, Any] = {}
@@ -131,10 +131,10 @@ def _typed_valid(
     return pd.DataFrame(columns, index=pd.Index(rows[keep], name=ROW_COLUMN), copy=False)
 
 
-def _final_type(values: _Parsed, spec: ColumnSpec, keep: _Mask) -> Any:
+def _final_type(values: Parsed, spec: ColumnSpec, keep: Mask) -> Any:
     """Text as str/None objects, non-nullable integers int64 and booleans bool, numbers float64."""
     if isinstance(values, pd.Categorical):
-        return _with_missing(values.categories.to_numpy(dtype=object))[values.codes[keep]]
+        return with_missing(values.categories.to_numpy(dtype=object))[values.codes[keep]]
     kept = values if keep.all() else values[keep]
     if spec.kind == "integer" and not spec.nullable:
         return np.asarray(kept, dtype="int64")
@@ -143,12 +143,12 @@ def _final_type(values: _Parsed, spec: ColumnSpec, keep: _Mask) -> Any:
     return kept
 
 
-def _rejected(
+def rejected_rows(
     df: pd.DataFrame,
     *,
     names: list[str],
     rows: np.ndarray[Any, Any],
-    bad: _Mask,
+    bad: Mask,
     cells: pd.DataFrame,
     file_problems: list[Problem],
 ) -> pd.DataFrame:
@@ -191,6 +191,6 @@ def _rejected(
     return pd.concat([head, body], axis=1)
 
 
-def _column_order(names: list[str], column: str | None) -> int:
+def column_order(names: list[str], column: str | None) -> int:
     """File-level problems in header order; missing columns after the present ones."""
     return names.index(column) if column in names else len(names)

@@ -1,7 +1,7 @@
 """The pandera schema derived from the contract, and its failures as problems.
 
 It checks the parsed frame (`data.validation_cells`) lazily, for `data.validation.validate_frame`:
-each failure case becomes cells at fault (`_cells`, with the check's code and parameters) or a
+each failure case becomes cells at fault (`faulty_cells`, with the check's code and parameters) or a
 problem of the whole file (a column missing, or one not in the contract).
 """
 
@@ -16,13 +16,13 @@ from data.contract import ColumnSpec
 from data.reference import province_codes
 from data.validation_cells import PROVINCE_COLUMN
 from data.validation_problems import (
-    _DUPLICATE,
-    _NO_PARAMS,
-    _PRIORITY_PATTERN,
-    _PRIORITY_UNIQUE,
-    _PRIORITY_VALUE,
+    DUPLICATE,
+    NO_PARAMS,
+    PRIORITY_PATTERN,
+    PRIORITY_UNIQUE,
+    PRIORITY_VALUE,
     Problem,
-    _cells,
+    faulty_cells,
 )
 
 # Text columns come as categoricals or str/None objects from parsing; pandera checks their values.
@@ -37,7 +37,7 @@ _PANDERA_DTYPES: dict[str, str | None] = {
 _CheckReasons = dict[tuple[str, int], tuple[str, Mapping[str, object], int]]
 
 
-def _schema(
+def contract_schema(
     specs: Sequence[ColumnSpec], *, strict: bool
 ) -> tuple[pa.DataFrameSchema, _CheckReasons]:
     """The pandera schema for these contract columns, and what each numbered check means."""
@@ -48,19 +48,19 @@ def _schema(
         if spec.pattern is not None:
             form = {"form": spec.pattern_hint or spec.pattern}
             checks.append(
-                (pa.Check.str_matches(spec.pattern), "value_wrong_form", form, _PRIORITY_PATTERN)
+                (pa.Check.str_matches(spec.pattern), "value_wrong_form", form, PRIORITY_PATTERN)
             )
         if spec.name == PROVINCE_COLUMN:
             checks.append(
-                (pa.Check.isin(province_codes()), "value_not_province", _NO_PARAMS, _PRIORITY_VALUE)
+                (pa.Check.isin(province_codes()), "value_not_province", NO_PARAMS, PRIORITY_VALUE)
             )
         elif spec.allowed is not None:
             allowed = {"column": spec.name, "allowed": tuple(spec.allowed)}
             checks.append(
-                (pa.Check.isin(spec.allowed), "value_not_allowed", allowed, _PRIORITY_VALUE)
+                (pa.Check.isin(spec.allowed), "value_not_allowed", allowed, PRIORITY_VALUE)
             )
         if spec.minimum is not None or spec.maximum is not None:
-            checks.append((*_range_check(spec), _PRIORITY_VALUE))
+            checks.append((*_range_check(spec), PRIORITY_VALUE))
         for number, (_, code, params, priority) in enumerate(checks):
             reasons[(spec.name, number)] = (code, params, priority)
         columns[spec.name] = pa.Column(
@@ -86,7 +86,7 @@ def _range_check(spec: ColumnSpec) -> tuple[pa.Check, str, Mapping[str, object]]
     return pa.Check.le(high), "value_above_maximum", {"maximum": high}
 
 
-def _run_schema(
+def run_schema(
     schema: pa.DataFrameSchema, reasons: _CheckReasons, checked: pd.DataFrame
 ) -> tuple[list[pd.DataFrame], list[Problem]]:
     """Run pandera lazily; its failure cases become cell problems and file-level problems."""
@@ -106,18 +106,18 @@ def _run_schema(
             code = missing or "column_not_in_contract"
             file_problems.extend(Problem(None, str(name), code) for name in group["failure_case"])
             continue
-        params: Mapping[str, object] = _NO_PARAMS
+        params: Mapping[str, object] = NO_PARAMS
         if check == "field_uniqueness":
-            code, priority = _DUPLICATE, _PRIORITY_UNIQUE
+            code, priority = DUPLICATE, PRIORITY_UNIQUE
         elif pd.notna(number) and (str(column), int(number)) in reasons:
             code, params, priority = reasons[(str(column), int(number))]
         else:  # not expected: parsing gives the schema's types
-            code, params, priority = "value_check_failed", {"check": str(check)}, _PRIORITY_VALUE
+            code, params, priority = "value_check_failed", {"check": str(check)}, PRIORITY_VALUE
         at_rows = pd.to_numeric(group["index"], errors="coerce")
         if at_rows.isna().any():  # a failure of the whole column, not of cells
             failed = {"check": str(check)}
             file_problems.append(Problem(None, str(column), "column_check_failed", failed))
             continue
         rows = at_rows.to_numpy(dtype="int64")
-        cells.append(_cells(rows, str(column), code, params, priority))
+        cells.append(faulty_cells(rows, str(column), code, params, priority))
     return cells, file_problems
