@@ -33,7 +33,13 @@ from allocation import (
     AllocationResult,
     allocate,
 )
-from data.contract import DEFAULT_MODEL_URI, FIRST_DATA_ROW, PROFILE_COLUMNS, SCORE_FIELDS
+from data.contract import (
+    DEFAULT_MODEL_URI,
+    FIRST_DATA_ROW,
+    PROFILE_COLUMNS,
+    SCORE_FIELDS,
+    spreadsheet_error,
+)
 from data.io import DataFileError, ReadInfo, money_texts, read_table_info, table_format
 from data.limits import read_at_most
 from data.messages import Language, format_param, render
@@ -416,7 +422,12 @@ def _with_costs(
     worded = [
         render(code, {}, "en") for code in ("prioritize_cost_missing", "prioritize_cost_invalid")
     ]
-    reasons = np.where(missing, *worded)[bad]
+    reasons = np.where(missing, *worded).astype(object)
+    for position in np.flatnonzero(bad):  # a formula that failed, not a cost mistyped
+        failed = spreadsheet_error(text.iloc[position])
+        if failed is not None:
+            reasons[position] = render("value_spreadsheet_error", {"error": failed}, "en")
+    reasons = reasons[bad]
     kept = valid.loc[~bad].copy()
     kept[COST] = cost[~bad].astype(float)
     if cost_column != COST:

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from data.aliases import contract_headers
-from data.contract import FIRST_DATA_ROW
+from data.contract import FIRST_DATA_ROW, spreadsheet_error
 from data.io import (
     PARQUET_SUFFIXES,
     DataFileError,
@@ -319,14 +319,18 @@ def _cost_problems(
     problems: list[PageProblem] = []
     fix = message(language, "fix.cost")
     for position in range(len(raw)):
-        if bad[position]:
-            reason = message(language, "error.cost_not_positive")
+        failed = spreadsheet_error(text.iloc[position]) if bad[position] else None
+        if failed is not None:  # a formula that failed, not a cost mistyped
+            reason = message(language, "error.cost_spreadsheet_error", error=failed)
+            shown = message(language, "fix.spreadsheet_error")
+        elif bad[position]:
+            reason, shown = message(language, "error.cost_not_positive"), fix
         elif empty[position] and options.budget is not None:
-            reason = message(language, "error.cost_missing")
+            reason, shown = message(language, "error.cost_missing"), fix
         else:
             continue
         problems.append(
-            PageProblem(row=position + first_row, column=column, reason=reason, fix=fix)
+            PageProblem(row=position + first_row, column=column, reason=reason, fix=shown)
         )
     return problems
 

@@ -964,28 +964,53 @@ def test_a_model_uri_naming_no_model_is_one_line_with_exit_code_2(
     assert not output.exists()
 
 
+def _with_cost_column(
+    registered_model: RegisteredModel, biaya: list[str], source: Path, budget: float
+) -> tuple[int, str]:
+    """`umkm prioritize` of the first candidates with the cost column `biaya`, written to
+    `source`, into `out/daftar.csv` beside it (10 slots, within `budget`): exit code, stderr."""
+    from data.contract import PROFILE_COLUMNS
+
+    frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(len(biaya))
+    write_table(frame.assign(biaya=biaya).reset_index(drop=True), source)
+    output = source.parent / "out" / "daftar.csv"
+    code, _, err = run(
+        "--data", str(source), "--capacity", "10", "--output", str(output),
+        "--model", registered_model.model_uri, "--cost-column", "biaya", "--budget", str(budget),
+    )  # fmt: skip
+    return code, err
+
+
 def test_costs_typed_as_indonesian_text_in_a_workbook_are_read_as_the_page_reads_them(
     registered_model: RegisteredModel, tmp_path: Path
 ) -> None:
     """`Rp 1.250.000` typed as text in a workbook whose other numbers are number cells: the
     cost column is read in the form its own cells show (`data.io.money_texts`), as the page
     reads it, not refused row by row."""
-    from data.contract import PROFILE_COLUMNS
-
-    frame = registered_model.candidates[[spec.name for spec in PROFILE_COLUMNS]].head(60)
     costs = ["Rp 1.250.000", "1.500.000", "Rp 2.000.000,50"]
-    frame = frame.assign(biaya=[costs[i % 3] for i in range(len(frame))]).reset_index(drop=True)
-    source = write_table(frame, tmp_path / "kandidat_biaya.xlsx")
+    biaya = [costs[i % 3] for i in range(60)]
     output = tmp_path / "out" / "daftar.csv"
-    code, _, err = run(
-        "--data", str(source), "--capacity", "10", "--output", str(output),
-        "--model", registered_model.model_uri, "--cost-column", "biaya", "--budget", "15000000",
-    )  # fmt: skip
+    code, err = _with_cost_column(registered_model, biaya, tmp_path / "kandidat_biaya.xlsx", 15e6)
     assert code == 0, err
     assert not (tmp_path / "out" / "daftar.quarantine.csv").exists()
     listed = read_table(output)
     assert set(listed["cost"].astype(float)) <= {1_250_000.0, 1_500_000.0, 2_000_000.5}
     assert listed["cost"].astype(float).sum() <= 15_000_000
+
+
+def test_a_failed_formula_in_the_cost_column_is_quarantined_as_such(
+    registered_model: RegisteredModel, tmp_path: Path
+) -> None:
+    biaya = ["1500000"] * 2 + ["#REF!"] + ["1500000"] * 27
+    code, err = _with_cost_column(registered_model, biaya, tmp_path / "kandidat.csv", 30e6)
+    assert code == 0, err
+    quarantine = read_table(tmp_path / "out" / "daftar.quarantine.csv")
+    assert quarantine["row"].astype(int).tolist() == [4]
+    assert (
+        quarantine["reasons"]
+        .iloc[0]
+        .startswith("column biaya: value is the spreadsheet error #REF! (a formula that failed")
+    )
 
 
 def test_a_quotas_file_over_1_mb_is_refused_naming_the_file_and_the_limit(

@@ -287,6 +287,35 @@ def test_cost_column_and_budget_bound_the_list(
     assert "Kolom biaya di berkas" in problem["fix"]
 
 
+@pytest.mark.parametrize(
+    ("language", "words", "fix"),
+    [
+        ("en", "the cost cell holds the spreadsheet error #N/A", "Correct the formula"),
+        ("id", "sel biaya berisi galat lembar kerja #N/A", "Perbaiki rumus"),
+    ],
+)
+def test_a_failed_formula_in_the_cost_column_is_named_as_such(  # noqa: PLR0917
+    client: TestClient,
+    candidate_frame: pd.DataFrame,
+    tmp_path: Path,
+    language: str,
+    words: str,
+    fix: str,
+) -> None:
+    """Not "the cost must be a number above 0": a #N/A is a lookup that failed."""
+    frame = candidate_frame.head(20).copy()
+    frame["biaya"] = ["1500000"] * 3 + ["#N/A"] + ["1500000"] * 16  # row 5
+    options = {"capacity": 5, "cost_column": "biaya"}
+    response = _upload(
+        client, csv_bytes(frame, tmp_path), options, headers={"Accept-Language": language}
+    )
+
+    assert response.status_code == 422
+    [problem] = response.json()["problems"]
+    assert (problem["row"], problem["column"]) == (5, "biaya")
+    assert problem["reason"].startswith(words) and problem["fix"].startswith(fix)
+
+
 def test_constraints_that_cannot_hold_are_named(client: TestClient, candidates_csv: bytes) -> None:
     options = {
         "capacity": 40,
