@@ -69,8 +69,10 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # or whose value it cannot show (openpyxl reads a date-formatted serial past year 9999 as
 # #VALUE!): an XLSX error cell (`data.xlsx`), and the same text in a CSV saved from the sheet.
 # Excel's codes (the classic ones, as openpyxl lists them, and those of dynamic arrays and data
-# types), and Google Sheets' #ERROR!. A contract cell holding one, whole and in any case, is
-# refused by its own code (`spreadsheet_error`, `value_spreadsheet_error`).
+# types), Google Sheets' #ERROR! and LibreOffice Calc's numbered codes (`Err:502`, which its CSV
+# export writes where Excel's names do not apply: LIBREOFFICE_ERROR). A contract cell holding one,
+# whole and in any case, is refused by its own code (`spreadsheet_error`,
+# `value_spreadsheet_error`).
 SPREADSHEET_ERRORS = frozenset(
     {
         "#NULL!",
@@ -93,6 +95,7 @@ SPREADSHEET_ERRORS = frozenset(
         "#ERROR!",
     }
 )
+LIBREOFFICE_ERROR = re.compile(r"ERR:(\d{3})")
 
 
 @dataclass(frozen=True)
@@ -466,11 +469,21 @@ def bahasa_label(spec: ColumnSpec, code: str) -> str:
 
 
 def spreadsheet_error(text: object) -> str | None:
-    """The spreadsheet error code a cell's whole text is (trimmed, any case: `#N/A`), else None."""
-    if not isinstance(text, str) or "#" not in text:
+    """The spreadsheet error code a cell's whole text is (trimmed, any case: `#N/A`, LibreOffice's
+    `Err:502`), else None. Only a text holding `#` or `:` can be one
+    (`may_be_spreadsheet_error`)."""
+    if not isinstance(text, str) or not may_be_spreadsheet_error(text):
         return None
     code = text.strip().upper()
-    return code if code in SPREADSHEET_ERRORS else None
+    if code in SPREADSHEET_ERRORS:
+        return code
+    numbered = LIBREOFFICE_ERROR.fullmatch(code)
+    return f"Err:{numbered.group(1)}" if numbered else None
+
+
+def may_be_spreadsheet_error(text: str) -> bool:
+    """Whether `text` can be a spreadsheet error code: a cheap test before `spreadsheet_error`."""
+    return "#" in text or ":" in text
 
 
 def column_truths(texts: Sequence[str]) -> list[int]:

@@ -28,6 +28,7 @@ from data.contract import (
     TRUTH_YES,
     ColumnSpec,
     column_truths,
+    may_be_spreadsheet_error,
     spreadsheet_error,
 )
 from data.reference import province_codes
@@ -77,8 +78,8 @@ def _without_spreadsheet_errors(
     """A column's distinct texts (`distinct_texts`) without the spreadsheet error codes, their
     cells read as missing, and those cells as failures, one per code (`#N/A`, `#REF!`)."""
     found: dict[str, list[int]] = {}
-    # Only texts with a `#` are looked at: a million distinct ids cost one pass of `in`.
-    marked = np.fromiter(("#" in text for text in texts), dtype=bool, count=len(texts))
+    # Only texts with a `#` or `:` are looked at: a million distinct ids cost one pass of `in`.
+    marked = np.fromiter(map(may_be_spreadsheet_error, texts), dtype=bool, count=len(texts))
     for position in np.flatnonzero(marked).tolist():
         code = spreadsheet_error(texts[position])
         if code is not None:

@@ -160,6 +160,29 @@ def test_a_csv_saved_from_excel_with_div_0_in_a_number_column_is_refused(tmp_pat
     assert quarantine_frame(result).loc[0, "workers"] == " #DIV/0! "  # as the file held it
 
 
+def test_a_csv_saved_from_libreoffice_with_its_numbered_error_codes_is_refused(
+    tmp_path: Path,
+) -> None:
+    """LibreOffice Calc writes a failed formula as `Err:502` (invalid argument) where Excel's
+    names do not apply; a time such as `08:30` in a text column of the file's own stays."""
+    frame = profile_rows(4).assign(**{NOTE: ["08:30", "Err:502", "kunjungan", "err:504"]})
+    frame.loc[1, "workers"] = "Err:502"
+    frame.loc[3, "owner_age"] = " err:504 "
+    frame.loc[2, "sector"] = "Err:50"  # not a code: an unknown sector
+    path = tmp_path / "umkm.csv"
+    frame.to_csv(path, index=False)
+
+    result = validate_file(path)
+
+    errors = [
+        (p.row, p.column, dict(p.params)) for p in result.problems if p.code == SPREADSHEET_ERROR
+    ]
+    assert errors == [(3, "workers", {"error": "Err:502"}), (5, "owner_age", {"error": "Err:504"})]
+    assert _problem(result, 4, "sector").code != SPREADSHEET_ERROR
+    assert _rejected_rows(result) == [3, 4, 5]
+    assert "spreadsheet error Err:502" in problem_line(_problem(result, 3, "workers"), "en")
+
+
 @pytest.mark.parametrize(
     ("column", "error"),
     [
