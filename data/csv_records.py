@@ -1,8 +1,8 @@
 """CSV records counted without being parsed: csv.reader's records (the excel dialect with the
 file's separator, not strict) read in pieces of text, never held as lists of cells, so a row of
-millions of fields costs no more memory than a short one (`CsvRecords`). `data.io` counts the
-first rows (the header search, the column limit) and an upload's every row (the header's width)
-with it before pandas parses a file.
+millions of fields costs no more memory than a short one (`CsvRecords`). `data.csv_reading`
+counts the first rows (the header search, the column limit) and an upload's every row (the
+header's width) with it before pandas parses a file.
 """
 
 from __future__ import annotations

@@ -35,8 +35,8 @@ from data.contract import (
     header_key,
     spreadsheet_error,
 )
-from data.io import ReadInfo
 from data.messages import Language
+from data.read_info import ReadInfo
 from data.validation import BOOLEAN_SPELLINGS, SPREADSHEET_ERROR, Problem
 
 DATE_COLUMN = "observed_on"

@@ -37,9 +37,10 @@ from data.contract import (
     TableKind,
     columns_for,
 )
-from data.io import HEADER_MIN_COLUMNS, ReadInfo, read_table_info
+from data.io import read_table_info
 from data.messages import Language, render
 from data.numbers import CANONICAL
+from data.read_info import HEADER_MIN_COLUMNS, ReadInfo
 from data.segments import digital_mask
 from data.validation_cells import (
     MAX_PROVINCE_SUGGESTIONS,

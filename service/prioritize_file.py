@@ -40,9 +40,10 @@ from data.contract import (
     SCORE_FIELDS,
     spreadsheet_error,
 )
-from data.io import DataFileError, ReadInfo, money_texts, read_table_info, table_format
+from data.io import DataFileError, money_texts, read_table_info, table_format
 from data.limits import read_at_most
 from data.messages import Language, format_param, render
+from data.read_info import ReadInfo
 from data.validation import (
     REASONS_COLUMN,
     ROW_COLUMN,

@@ -2,8 +2,8 @@
 
 One machine's `umkm score` reads the whole file into memory. Past that, the profiles come as a
 Parquet dataset (a file, a folder or a glob), cut into partitions of consecutive row groups
-(about `rows_per_partition` rows; `data.io.parquet_pieces`), and every partition is one Dask
-task that reads its own rows, validates them against the profile contract
+(about `rows_per_partition` rows; `data.parquet_reading.parquet_pieces`), and every partition is
+one Dask task that reads its own rows, validates them against the profile contract
 (`data.validation.validate_frame`), scores the valid ones (`models.scoring.score_frame`, the
 function behind every other scoring path) and writes one part file. Only counts travel back, not
 rows. Rejected rows go to a quarantine part beside it with their reasons, and every task returns
@@ -34,7 +34,8 @@ from typing import Any
 import pandas as pd
 
 from data.contract import ID_COLUMN, SCORE_FIELDS
-from data.io import DataFileError, parquet_pieces, read_parquet_row_groups
+from data.io import DataFileError
+from data.parquet_reading import parquet_pieces, read_parquet_row_groups
 from data.segments import STIMULUS_GROUP
 from data.validation import validate_frame, write_quarantine
 from data.writing import keep_mode, plain_temporary, write_table

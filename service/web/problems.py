@@ -21,8 +21,8 @@ from data.contract import (
     header_key,
     header_names,
 )
-from data.io import HEADER_MIN_COLUMNS, HEADER_SEARCH_ROWS
 from data.messages import Language, format_param, render, value_name
+from data.read_info import HEADER_MIN_COLUMNS, HEADER_SEARCH_ROWS
 from data.validation import SPREADSHEET_ERROR
 from service.exceptions import ServiceError
 from service.web.i18n import message

@@ -18,13 +18,13 @@ from data.io import (
     PARQUET_SUFFIXES,
     DataFileError,
     DataLimitError,
-    ReadInfo,
     ReadLimits,
     TableRead,
     money_texts,
     read_table_info,
 )
 from data.messages import Language, render
+from data.read_info import ReadInfo
 from data.store.extras import (
     EXTRA_CELL_LENGTH,
     EXTRA_NAME_LENGTH,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import data.io
+import data.csv_reading
 from data.io import DataFileError, read_table, read_table_info
 from data.messages import render
 
@@ -98,7 +98,7 @@ def test_reading_in_chunks_refuses_a_wide_row_and_keeps_a_short_one(
     """Rows 11 and 16 start chunks of 5 (the header is the first chunk's first row): pandas
     read a row too wide there as if it fitted, dropping its last field, and failed the row
     after a short one."""
-    monkeypatch.setattr(data.io, "CSV_CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr(data.csv_reading, "CSV_CHUNK_ROWS", chunk_rows)
     short = [HEADER, *ROWS[:9], "U90,40,11", *ROWS[9:]]
 
     frame = read_table(write_lines(tmp_path / "short.csv", short))

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import data.csv_reading
 import data.csv_records
-import data.io
 from data.contract import contract_name
 from data.io import DataFileError, DataLimitError, ReadLimits, read_table, read_table_info
 from data.limits import UPLOAD_MAX_COLUMNS
@@ -242,7 +242,7 @@ def test_the_scan_finds_the_row_csv_reader_finds(  # noqa: PLR0917
         (
             (r.row, r.fields)
             for r in read
-            if r.row > header_row and data.io._too_wide(r.fields, r.last_filled, width)
+            if r.row > header_row and data.csv_reading._too_wide(r.fields, r.last_filled, width)
         ),
         None,
     )

@@ -11,7 +11,8 @@ from openpyxl import Workbook
 
 from data.aliases import contract_headers
 from data.contract import HISTORY_COLUMNS, PROFILE_COLUMNS, column_by_header, header_key
-from data.io import ReadInfo, read_table, read_table_info
+from data.io import read_table, read_table_info
+from data.read_info import ReadInfo
 from data.reference import value_codes
 from data.validation import validate_file, validate_frame
 from tests.data.contract_table import alias_table

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from data.io import ReadInfo, read_table_info
+from data.io import read_table_info
 from data.messages import Language, render
 from data.outcomes_file import parse_outcomes
+from data.read_info import ReadInfo
 from data.validation import Problem
 
 

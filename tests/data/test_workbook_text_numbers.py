@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from data.io import ReadInfo, money_texts, read_table_info
+from data.io import money_texts, read_table_info
 from data.numbers import CANONICAL, NumberFormat, detect_number_format
+from data.read_info import ReadInfo
 from data.validation import validate_frame
 from tests.data.conftest import profile_rows
 
