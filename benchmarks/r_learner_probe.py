@@ -21,27 +21,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from zoo import _matrices, read_lines
-from zoo_worlds import FAMILIES
-
-NUISANCE: dict[str, Any] = {
-    "n_estimators": 200,
-    "learning_rate": 0.05,
-    "num_leaves": 15,
-    "min_child_samples": 100,
-    "verbose": -1,
-}
+from zoo import PEER_PARAMS, _matrices, print_spread, probe_line, probe_worlds, read_lines
 
 
 def _out_of_fold(X: np.ndarray, target: np.ndarray, strata: np.ndarray, seed: int) -> np.ndarray:
@@ -50,7 +39,7 @@ def _out_of_fold(X: np.ndarray, target: np.ndarray, strata: np.ndarray, seed: in
 
     out = np.empty(len(target))
     for train, test in StratifiedKFold(5, shuffle=True, random_state=seed).split(X, strata):
-        model = LGBMClassifier(random_state=seed, **NUISANCE).fit(X[train], target[train])
+        model = LGBMClassifier(random_state=seed, **PEER_PARAMS).fit(X[train], target[train])
         out[test] = np.asarray(model.predict_proba(X[test]))[:, 1]
     return out
 
@@ -87,7 +76,6 @@ def r_learner(
 
 
 def main() -> None:
-    from training import evaluation as ev
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cells", required=True, help="family:size:seed+seed,...")
@@ -96,37 +84,16 @@ def main() -> None:
     args = parser.parse_args()
     stored = read_lines(args.against)
     gaps: list[float] = []
-    for cell in args.cells.split(","):
-        family, size, seeds = cell.split(":")
-        for seed in (int(s) for s in seeds.split("+")):
-            tick = time.perf_counter()
-            world = FAMILIES[family](int(size), seed)
-            X, t, y, X_eval = _matrices(world)
-            uplift, rounds = r_learner(X, t, y, X_eval, seed=seed, leaves=args.leaves)
-            assert world.true_uplift is not None
-            share = ev.oracle_share(world.true_uplift, uplift, 0.1)
-            same = stored[
-                (stored["family"] == family)
-                & (stored["size"] == len(world.history))
-                & (stored["seed"] == seed)
-            ]
-            known = {str(r["model"]): float(r["oracle_0.10"]) for _, r in same.iterrows()}
-            if "ours" in known:
-                gaps.append(share - known["ours"])
-            line = {"family": family, "size": int(size), "seed": seed, "r": round(share, 4)}
-            line |= {
-                k: round(v, 4)
-                for k, v in known.items()
-                if k in ("ours", "causalml_s", "causalml_x")
-            }
-            line |= {"rounds": rounds, "seconds": round(time.perf_counter() - tick, 1)}
-            print(json.dumps(line), flush=True)
-    if len(gaps) > 1:
-        print(
-            f"R minus ours: mean {statistics.mean(gaps):+.4f}, "
-            f"se {statistics.stdev(gaps) / len(gaps) ** 0.5:.4f}, "
-            f"higher in {sum(g > 0 for g in gaps)} of {len(gaps)}"
-        )
+    for seed, world in probe_worlds(args.cells):
+        tick = time.perf_counter()
+        X, t, y, X_eval = _matrices(world)
+        uplift, rounds = r_learner(X, t, y, X_eval, seed=seed, leaves=args.leaves)
+        line, gap = probe_line(stored, world, seed, "r", uplift)
+        if gap is not None:
+            gaps.append(gap)
+        line |= {"rounds": rounds, "seconds": round(time.perf_counter() - tick, 1)}
+        print(json.dumps(line), flush=True)
+    print_spread("R minus ours", gaps)
 
 
 if __name__ == "__main__":

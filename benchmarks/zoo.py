@@ -22,11 +22,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -338,6 +339,55 @@ def read_lines(paths: Iterable[Path], peers_from: Iterable[Path] = ()) -> pd.Dat
     has_ours = cell.transform(lambda models: (models == "ours").any())
     has_peer = cell.transform(lambda models: (models != "ours").any())
     return frame[has_ours & has_peer].reset_index(drop=True)
+
+
+def stored_shares(stored: pd.DataFrame, family: str, size: int, seed: int) -> dict[str, float]:
+    """The oracle share at 10% of each model with a line for one world and seed in ``stored``
+    (``read_lines``), by model: what a probe prints beside its own learner's."""
+    same = stored[
+        (stored["family"] == family) & (stored["size"] == size) & (stored["seed"] == seed)
+    ]
+    return {str(row["model"]): float(row["oracle_0.10"]) for _, row in same.iterrows()}
+
+
+def probe_worlds(cells: str) -> Iterator[tuple[int, World]]:
+    """The worlds a probe's ``--cells`` name (``family:size:seed+seed,...``), with their seeds."""
+    for cell in cells.split(","):
+        family, size, seeds = cell.split(":")
+        for seed in (int(s) for s in seeds.split("+")):
+            yield seed, FAMILIES[family](int(size), seed)
+
+
+def share_at_10(world: World, uplift: np.ndarray) -> float:
+    """The oracle share at 10% capacity of a ranking of the world's evaluation rows."""
+    from training import evaluation as ev
+
+    assert world.true_uplift is not None
+    return float(ev.oracle_share(world.true_uplift, uplift, 0.1))
+
+
+def probe_line(
+    stored: pd.DataFrame, world: World, seed: int, name: str, uplift: np.ndarray
+) -> tuple[dict[str, Any], float | None]:
+    """A probe's line for one world and seed: its learner's oracle share at 10% under ``name``,
+    beside the recorded shares of ours and causalml's S and X (``stored_shares``); and its gap
+    to ours (None where ours has no line)."""
+    share = share_at_10(world, uplift)
+    known = stored_shares(stored, world.family, len(world.history), seed)
+    line: dict[str, Any] = {"family": world.family, "size": len(world.history), "seed": seed}
+    line[name] = round(share, 4)
+    line |= {k: round(v, 4) for k, v in known.items() if k in ("ours", "causalml_s", "causalml_x")}
+    return line, (share - known["ours"] if "ours" in known else None)
+
+
+def print_spread(name: str, gaps: list[float]) -> None:
+    """A probe's paired differences: their mean, standard error and how many are above 0."""
+    if len(gaps) > 1:
+        print(
+            f"{name}: mean {statistics.mean(gaps):+.4f}, "
+            f"se {statistics.stdev(gaps) / len(gaps) ** 0.5:.4f}, "
+            f"higher in {sum(g > 0 for g in gaps)} of {len(gaps)}"
+        )
 
 
 def paired_gap(part: pd.DataFrame, metric: str, peer: str) -> tuple[float, float, int]:
