@@ -105,7 +105,11 @@ MAX_PREDICT_BLOCKS = 8
 # iteration range (issue #6142), so concurrent calls with different tree ranges can score with the
 # wrong trees. A segfault in lib_lightgbm was seen here with two row blocks scored side by side.
 # So each predicting thread takes a booster no other thread holds: the model itself when it is
-# free, else a private copy made once from its text and kept for the next caller.
+# free, else a private copy made once from its text and kept for the next caller. The queue of a
+# model marks the model itself as `_ITSELF`, never holds it: a queue holding its own key would keep
+# the model alive in the weak dictionary for the life of the process (every fold model of a
+# training run, every model a service reloaded away from).
+_ITSELF = object()
 _SPARE_BOOSTERS: weakref.WeakKeyDictionary[Any, queue.SimpleQueue[Any]] = (
     weakref.WeakKeyDictionary()
 )
@@ -113,12 +117,12 @@ _SPARE_LOCK = threading.Lock()
 
 
 def _spares(booster: Any) -> queue.SimpleQueue[Any]:
-    """The free boosters of ``booster`` (itself first), created on first use."""
+    """The free boosters of ``booster`` (itself first, as `_ITSELF`), created on first use."""
     with _SPARE_LOCK:
         free = _SPARE_BOOSTERS.get(booster)
         if free is None:
             free = queue.SimpleQueue()
-            free.put(booster)
+            free.put(_ITSELF)
             _SPARE_BOOSTERS[booster] = free
         return free
 
@@ -128,16 +132,17 @@ def acquire_booster(booster: Any) -> Any:
     `release_booster`."""
     free = _spares(booster)
     try:
-        return free.get_nowait()
+        held = free.get_nowait()
     except queue.Empty:
         import lightgbm as lgb
 
         return lgb.Booster(model_str=booster.model_to_string(num_iteration=-1))
+    return booster if held is _ITSELF else held
 
 
 def release_booster(booster: Any, held: Any) -> None:
     """Give back what `acquire_booster(booster)` returned."""
-    _spares(booster).put(held)
+    _spares(booster).put(_ITSELF if held is booster else held)
 
 
 @functools.cache
@@ -627,11 +632,11 @@ def trees_without_feature_first(booster: Model, feature: int) -> tuple[Model, in
     reordered = lgb.Booster(model_str=head + "\n" + "".join(ordered) + end_marker + tail)
     probe = np.random.default_rng(0).normal(size=(64, booster.num_feature())) * 3
     probe[:, feature] = np.arange(64) % 2
+    # Through `predict` (one OpenMP thread), like every other LightGBM call here: folds are fit on
+    # threads side by side, and a call on LightGBM's default thread count beside them crashed a
+    # test run (a segmentation fault in this check, 2026-12-07).
     same = np.allclose(
-        reordered.predict(probe, raw_score=True),
-        booster.predict(probe, raw_score=True),
-        rtol=0,
-        atol=1e-9,
+        predict(reordered, probe, raw=True), predict(booster, probe, raw=True), rtol=0, atol=1e-9
     )
     return (reordered, len(shared)) if same else (booster, 0)
 

@@ -111,6 +111,27 @@ def test_no_two_threads_share_a_booster(pooled: PooledOutcome) -> None:
         boosting.release_booster(model, held)
 
 
+def test_a_model_no_longer_used_is_freed_with_its_spare_copies(pooled: PooledOutcome) -> None:
+    import gc
+    import weakref
+
+    import lightgbm as lgb
+
+    model = lgb.Booster(model_str=pooled.model.model_to_string())  # type: ignore[union-attr]
+    X = np.random.default_rng(8).normal(size=(50, model.num_feature()))
+    first = boosting.acquire_booster(model)
+    copy = boosting.acquire_booster(model)  # a spare copy, kept in the model's pool
+    boosting.release_booster(model, copy)
+    boosting.release_booster(model, first)
+    predict(model, X)
+    gone, copy_gone = weakref.ref(model), weakref.ref(copy)
+    del model, first, copy
+    gc.collect()
+    # Before, the pool held the model itself: every fold model of a training run and every
+    # model a service had reloaded away from stayed in memory.
+    assert gone() is None and copy_gone() is None
+
+
 def test_concurrent_explanations_of_one_model_match_serial_ones(pooled: PooledOutcome) -> None:
     # TreeSHAP on one LightGBM booster from several threads corrupts memory (LightGBM #5482);
     # with a booster per thread the answers are those of one thread, in any order of calls.
