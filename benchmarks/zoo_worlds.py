@@ -44,8 +44,14 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   worlds written the same way on 2026-12-05 night, held in reserve, then run once at every size
   to check the default out of sample (docs/results-log.md, 2026-12-06 "b");
 * ``msme_reserve_m`` / ``msme_reserve_n`` (`benchmarks/zoo_reserve_mn_worlds.py`): two more
-  worlds written the same way on 2026-12-06, **held in reserve**: not run (and left out of the
-  default families, `HELD_OUT`) until a change tuned on the other worlds needs checking;
+  worlds written the same way on 2026-12-06, held in reserve until they were run once with the
+  default on 2026-12-07 (docs/results-log.md, 2026-12-07 "b");
+* ``msme_reserve_o`` / ``msme_reserve_p`` (`benchmarks/zoo_reserve_op_worlds.py`): two more
+  reserve worlds written blind on 2026-12-07 (O: sector-by-island platform fit, an
+  age-by-education frontier and a selling season; P: a phone-and-internet gate with doses in
+  business age and workers, an unrecorded community network), **held in reserve**: not run
+  (and left out of the default families, `HELD_OUT`) until a change tuned on the other worlds
+  needs checking;
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
@@ -469,6 +475,8 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_reserve_l": _outside("zoo_reserve_kl_worlds", "msme_reserve_l"),
     "msme_reserve_m": _outside("zoo_reserve_mn_worlds", "msme_reserve_m"),
     "msme_reserve_n": _outside("zoo_reserve_mn_worlds", "msme_reserve_n"),
+    "msme_reserve_o": _outside("zoo_reserve_op_worlds", "msme_reserve_o"),
+    "msme_reserve_p": _outside("zoo_reserve_op_worlds", "msme_reserve_p"),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -496,12 +504,14 @@ MSME_FAMILIES = (
     "msme_reserve_l",
     "msme_reserve_m",
     "msme_reserve_n",
+    "msme_reserve_o",
+    "msme_reserve_p",
 )
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
 # was run once, on 2026-12-05 (docs/results-log.md, "i"), the reserve pair E and F on 2026-12-05
 # night (docs/results-log.md, "j"), G and H the same night to check a lever
 # (docs/results-log.md, "k"), I and J to check the default out of sample (docs/results-log.md, "m"),
-# K and L the same way on 2026-12-06 (docs/results-log.md, 2026-12-06 "b"); all are ordinary
-# families now.
-HELD_OUT = ("msme_reserve_m", "msme_reserve_n")
+# K and L the same way on 2026-12-06 (docs/results-log.md, 2026-12-06 "b"), M and N on 2026-12-07
+# (docs/results-log.md, 2026-12-07 "b"); all are ordinary families now.
+HELD_OUT = ("msme_reserve_o", "msme_reserve_p")

@@ -56,6 +56,8 @@ MSME = (
     "msme_reserve_l",
     "msme_reserve_m",
     "msme_reserve_n",
+    "msme_reserve_o",
+    "msme_reserve_p",
 )
 
 
