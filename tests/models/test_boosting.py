@@ -50,6 +50,32 @@ def test_trees_that_ignore_the_indicator_come_first_and_change_nothing(
     )
 
 
+def test_every_lightgbm_prediction_runs_on_one_thread(
+    pooled: PooledOutcome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Folds are fit side by side on threads; a prediction on LightGBM's default thread count
+    # beside a fit on one thread crashes the process (`benchmarks/lightgbm_thread_count_crash.py`:
+    # a segmentation fault in 2 of 3 runs of 30 s). The tree-order check made such calls.
+    import lightgbm as lgb
+
+    threads: list[object] = []
+    original = lgb.Booster.predict
+
+    def recording(self: lgb.Booster, data: Any, *args: Any, **kwargs: Any) -> Any:
+        threads.append(kwargs.get("num_threads"))
+        return original(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(lgb.Booster, "predict", recording)
+    model = lgb.Booster(model_str=pooled.model.model_to_string())  # type: ignore[union-attr]
+    _, count = trees_without_feature_first(model, model.num_feature() - 1)
+    X = np.random.default_rng(9).normal(size=(30, model.num_feature()))
+    predict(model, X)
+    contributions(model, X)
+
+    assert count > 0 and len(threads) >= 4
+    assert set(threads) == {1}
+
+
 def test_split_scoring_equals_scoring_every_tree_for_both_arms(
     pooled: PooledOutcome, fitted_model: Callable[[str], UpliftModel]
 ) -> None:
