@@ -90,6 +90,13 @@ _ROUND_ALIASES = (
 # Class reweighting distorts probabilities; refused with a clear message.
 _REFUSED_KEYS = ("is_unbalance", "unbalance", "unbalanced_sets", "scale_pos_weight")
 
+# LightGBM's thread count and its aliases. Folds are fit side by side on threads, and a fit on
+# LightGBM's default thread count (num_threads <= 0) beside a prediction on one thread crashes
+# the process (`benchmarks/lightgbm_thread_count_crash.py`): only a whole number of at least 1,
+# under its own name, is taken.
+_THREAD_KEY = "num_threads"
+_THREAD_ALIASES = ("num_thread", "nthread", "nthreads", "n_jobs")
+
 # Each LightGBM call runs on one OpenMP thread: for a request of a few rows, starting OpenMP
 # threads costs more than the trees; for large batches, a served model runs in several worker
 # processes, and OpenMP threads spinning for the same cores made LightGBM 10-30x slower in our
@@ -260,6 +267,22 @@ class LearnerOptions:
         return replace(self, lgb_params={**self.lgb_params, **small})
 
 
+def _check_threads(key: str, value: Any) -> None:
+    """ValueError when ``key`` (with or without a role prefix) sets LightGBM's thread count other
+    than as `num_threads`, a whole number of at least 1."""
+    name = key.partition("__")[2] or key
+    if name in _THREAD_ALIASES:
+        raise ValueError(f"params: {key!r}: set the thread count as {_THREAD_KEY}")
+    if name == _THREAD_KEY and (
+        isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1
+    ):
+        raise ValueError(
+            f"params: {key} = {value!r} is refused: the thread count must be a whole number of "
+            "at least 1; LightGBM's default count (0 or less) crashes it when folds are fit side "
+            "by side on threads"
+        )
+
+
 def parse_params(params: Mapping[str, Any] | None) -> LearnerOptions:
     """Split user ``params`` into per-role LightGBM parameters and fitting controls."""
     params = dict(params or {})
@@ -271,6 +294,8 @@ def parse_params(params: Mapping[str, Any] | None) -> LearnerOptions:
                     "probabilities (the product reports them); rare outcomes are handled by "
                     "the rows per leaf (min_child_samples) instead"
                 )
+    for key, value in params.items():
+        _check_threads(key, value)
     controls = {key: params.pop(key) for key in CONTROL_KEYS if key in params}
     for key in params:
         _, sep, rest = key.partition("__")

@@ -208,6 +208,11 @@ def test_with_overrides_validates() -> None:
         ),
         ({"objective": "multiclass"}, "Number of classes should be specified"),
         ({"effect__is_unbalance": True}, "effect__is_unbalance is refused"),
+        # A fit on LightGBM's default thread count beside threaded folds crashes the process.
+        ({"num_threads": 0}, r"num_threads = 0 is refused: the thread count must be a whole"),
+        ({"outcome__num_threads": -1}, r"outcome__num_threads = -1 is refused"),
+        ({"num_threads": 1.5}, r"num_threads = 1.5 is refused"),
+        ({"n_jobs": 2}, r"'n_jobs': set the thread count as num_threads"),
         ({"tree__num_leaves": 7}, "unknown role prefix"),
         ({"num_leafs": 7}, r"num_leafs is not a LightGBM parameter \(did you mean num_leaf or "),
         ({"effect__min_child_sample": 7}, r"effect__min_child_sample: min_child_sample is not a "),
