@@ -70,6 +70,7 @@ FILE_CODES: dict[str, tuple[str, ...]] = {
     "file_not_xlsx": (),
     "file_not_workbook": (),
     "file_too_many_parts": ("found", "limit"),
+    "file_too_many_pages": ("limit",),
     "file_no_worksheet": (),
     "file_cannot_write": ("format",),
     "write_no_space": (),

@@ -3,8 +3,9 @@
 groups cut into pieces, the tasks a large file is scored in (`parquet_pieces`).
 
 Reading is bounded (`data.limits.ReadLimits`): `read_parquet` checks the file's metadata before
-any row is read, then, as `read_parquet_row_groups` does when given limits, the rows and the
-bytes the text decodes to as it is read. Nested columns (struct, list, map) are refused.
+any row is read, then, as `read_parquet_row_groups` does when given limits, the sizes its pages
+declare before any is decompressed (`data.parquet_pages`), and the rows and the bytes the text
+decodes to as it is read. Nested columns (struct, list, map) are refused.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from data.limits import (
     too_many_columns,
     too_many_rows,
 )
+from data.parquet_pages import check_declared_pages
 
 
 def read_parquet(path: Path, limits: ReadLimits) -> pd.DataFrame:
@@ -80,7 +82,8 @@ def read_parquet_row_groups(
     """A Parquet file, or only some of its row groups, as `read_table` reads Parquet.
 
     Nested columns (struct, list, map) are refused: the contract's cells are plain values.
-    With ``limits`` (an upload's), the text columns are read as dictionaries and the table is
+    With ``limits`` (an upload's), the pages' declared sizes are summed from their headers
+    before any is decompressed, then the text columns are read as dictionaries and the table is
     counted, rows and bytes as decoded, before they are decoded: a dictionary-encoded page of a
     few kilobytes can decode to gigabytes (the metadata's sizes are the encoded ones). Without,
     as the file holds them (training's and Dask's own files).
@@ -106,6 +109,10 @@ def read_parquet_row_groups(
         else:
             text = [i for i, field in enumerate(schema) if _is_text(field.type)]
             source = pq.ParquetFile(path, read_dictionary=sorted({schema[i].name for i in text}))
+            if limits.max_unzipped_bytes is not None:
+                metadata = source.metadata
+                walked = range(metadata.num_row_groups) if row_groups is None else row_groups
+                check_declared_pages(path, metadata, walked, max_unpacked=limits.max_unzipped_bytes)
             table = _read_counted(
                 path, source, schema, row_groups=row_groups, limits=limits, text=text
             )

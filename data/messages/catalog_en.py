@@ -134,7 +134,7 @@ MESSAGES: dict[str, str] = {
         "the workbook holds {found} distinct texts; at most {limit} are read here (split the file)"
     ),
     "unzipped_too_large": (
-        "the workbook unpacks to more than {limit} bytes; save it again as CSV UTF-8 or as an "
+        "the file unpacks to more than {limit} bytes; save it again as CSV UTF-8, or as an "
         "Excel workbook without pictures"
     ),
     "text_too_long": "a cell holds a text longer than {limit} bytes; shorten it",
@@ -167,6 +167,10 @@ MESSAGES: dict[str, str] = {
     "file_too_many_parts": (
         "the workbook's zip archive holds at least {found} files; a workbook has tens, and at "
         "most {limit} are read here: save it again from Excel, or as CSV UTF-8"
+    ),
+    "file_too_many_pages": (
+        "the Parquet file is cut into more than {limit} pages; a file of the allowed rows has "
+        "at most a few thousand: write it again with the default page size, or as CSV UTF-8"
     ),
     "file_no_worksheet": "the workbook has no worksheet",
     "file_cannot_write": "the table cannot be written as {format}",

@@ -144,7 +144,7 @@ MESSAGES: dict[str, str] = {
         "berkas)"
     ),
     "unzipped_too_large": (
-        "workbook terurai menjadi lebih dari {limit} bita; simpan ulang sebagai CSV UTF-8 atau "
+        "berkas terurai menjadi lebih dari {limit} bita; simpan ulang sebagai CSV UTF-8 atau "
         "workbook Excel tanpa gambar"
     ),
     "text_too_long": "sebuah sel berisi teks lebih dari {limit} bita; perpendek teks itu",
@@ -178,6 +178,11 @@ MESSAGES: dict[str, str] = {
         "arsip zip buku kerja berisi sedikitnya {found} berkas; buku kerja biasanya hanya "
         "puluhan, dan paling banyak {limit} yang dibaca di sini: simpan ulang dari Excel, atau "
         "sebagai CSV UTF-8"
+    ),
+    "file_too_many_pages": (
+        "berkas Parquet terpotong menjadi lebih dari {limit} halaman; berkas dengan jumlah baris "
+        "yang diizinkan paling banyak beberapa ribu: tulis ulang dengan ukuran halaman bawaan, "
+        "atau sebagai CSV UTF-8"
     ),
     "file_no_worksheet": "buku kerja tidak punya lembar kerja",
     "file_cannot_write": "tabel tidak bisa ditulis sebagai {format}",

@@ -271,6 +271,56 @@ def parquet_dictionary_text(path: Path, rows: int = UPLOAD_ROWS, text_bytes: int
     return path
 
 
+def parquet_understated_pages(
+    path: Path,
+    rows: int = 100,
+    text_bytes: int = 6 << 20,
+    footer_says: int = 1024,
+    compression: str = "zstd",
+) -> Path:
+    """One page of `rows` texts of `text_bytes` (600 MB), compressed to about 20 KB, in a file
+    whose footer says its row group and column hold `footer_says` bytes: only the page's own
+    header tells what it decompresses to."""
+    texts = pa.array(["x" * text_bytes] * rows)
+    pq.write_table(
+        pa.table({"msme_id": texts}),
+        path,
+        compression=compression,
+        use_dictionary=False,
+        write_statistics=False,
+        store_schema=False,
+    )
+    chunks = pq.read_metadata(path).row_group(0)
+    data = bytearray(path.read_bytes())
+    end = len(data) - 8  # the footer, then its length (4 bytes) and b"PAR1"
+    start = end - int.from_bytes(data[end : end + 4], "little")
+    footer = bytes(data[start:end])
+    for size in {chunks.total_byte_size, chunks.column(0).total_uncompressed_size}:
+        honest = varint(size << 1)  # Thrift's compact protocol: a zigzag varint
+        assert honest in footer, size
+        footer = footer.replace(honest, padded_varint(footer_says << 1, len(honest)))
+    data[start:end] = footer
+    path.write_bytes(bytes(data))
+    return path
+
+
+def varint(number: int) -> bytes:
+    out = bytearray()
+    while number >= 0x80:
+        out.append(number & 0x7F | 0x80)
+        number >>= 7
+    out.append(number)
+    return bytes(out)
+
+
+def padded_varint(number: int, length: int) -> bytes:
+    """`number` as a varint of `length` bytes (continuation bytes of zeros): the footer keeps
+    its length, so nothing after it moves."""
+    out = bytearray(varint(number))
+    out[-1] |= 0x80
+    return bytes(out) + b"\x80" * (length - len(out) - 1) + b"\x00"
+
+
 def parquet_struct(path: Path) -> Path:
     """A struct column where the contract wants plain values."""
     ids = pa.array([{"a": 1}, {"a": 2}], pa.struct([("a", pa.int64())]))
@@ -375,6 +425,7 @@ FULL_SIZE: dict[str, Callable[[Path], Path]] = {
     "parquet: 20 million rows": parquet_rows,
     "parquet: struct column": parquet_struct,
     "parquet: a 20 KB text in 100,000 rows, dictionary-encoded": parquet_dictionary_text,
+    "parquet: a 600 MB page in a footer saying 1 KB": parquet_understated_pages,
     "csv: 150,000 rows": csv_rows,
     "csv: 100,000 columns": csv_wide,
     "csv: one 71 MB line (24 million fields)": lambda p: csv_wide_line(p, 71_000_000),

@@ -37,6 +37,12 @@ REFUSED: list[tuple[str, Callable[[Path], Path], str, str]] = [
         "unzipped_too_large",
         "unpacks to 2,002,188,890 bytes",
     ),
+    (
+        "understated.parquet",
+        bombs.parquet_understated_pages,
+        "unzipped_too_large",
+        "pages unpack to at least 629,146,007 bytes, as their headers declare",
+    ),
     ("rows.csv", bombs.csv_rows, "too_many_rows", "at most 100,000"),
     ("wide.csv", bombs.csv_wide, "too_many_columns", "100,000 columns"),
     ("wide_line.csv", bombs.csv_wide_line, "too_many_columns", "(line 1): the table is 2,796,"),

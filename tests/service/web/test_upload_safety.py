@@ -52,6 +52,7 @@ def _envelope(response: Any) -> dict[str, Any]:
         ("rows.parquet", bombs.parquet_rows, 413, "too_many_rows"),
         ("struct.parquet", bombs.parquet_struct, 422, "unreadable_file"),
         ("text.parquet", bombs.parquet_dictionary_text, 413, "unzipped_too_large"),
+        ("pages.parquet", bombs.parquet_understated_pages, 413, "unzipped_too_large"),
         ("rows.csv", bombs.csv_rows, 413, "too_many_rows"),
         ("wide.csv", bombs.csv_wide, 413, "too_many_columns"),
         ("wide_line.csv", bombs.csv_wide_line, 413, "too_many_columns"),
@@ -76,12 +77,20 @@ def test_each_bomb_gets_a_clear_refusal_in_the_envelope(  # noqa: PLR0917
 
 @pytest.mark.parametrize(
     ("language", "words"),
-    [("en", "holds text that unpacks to more than"), ("id", "Teks dalam berkas")],
+    [
+        ("en", "unpacks to more than 536.9 MB (its texts, or its pages"),
+        ("id", "terurai menjadi lebih dari 536,9 MB (teksnya, atau halaman datanya"),
+    ],
 )
-def test_a_parquet_whose_text_decodes_too_large_is_told_so_not_called_a_workbook(
-    client: TestClient, tmp_path: Path, language: str, words: str
+@pytest.mark.parametrize("build", [bombs.parquet_dictionary_text, bombs.parquet_understated_pages])
+def test_a_parquet_that_unpacks_too_large_is_told_so_not_called_a_workbook(
+    client: TestClient,
+    tmp_path: Path,
+    language: str,
+    words: str,
+    build: Callable[[Path], Path],
 ) -> None:
-    content = bombs.parquet_dictionary_text(tmp_path / "teks.parquet").read_bytes()
+    content = build(tmp_path / "teks.parquet").read_bytes()
     response = client.post(
         UPLOAD,
         files={"file": ("teks.parquet", content)},
