@@ -29,7 +29,7 @@ from data.limits import DataFileError, DataLimitError
 
 # A file cut into more pages than this is refused before its pages are walked further: an
 # upload within the row limit, written by pyarrow, Spark or pandas (pages of 1 MB or 20,000
-# rows), has tens to a few thousand. Walking 10,000 headers takes about half a second.
+# rows), has tens to a few thousand. Walking 10,000 headers takes about a quarter of a second.
 MAX_PAGES = 10_000
 # pyarrow reads a page header of at most 16 MB; the texts in one (a page's statistics) are
 # bounded alike, and a header holds no lists.
