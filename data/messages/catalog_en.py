@@ -165,12 +165,12 @@ MESSAGES: dict[str, str] = {
     "file_not_xlsx": "the file is not an Excel .xlsx workbook (it is not a zip archive)",
     "file_not_workbook": "the file is not a readable Excel .xlsx workbook",
     "file_too_many_parts": (
-        "the workbook's zip archive holds at least {found} files; a workbook has tens, and at "
-        "most {limit} are read here: save it again from Excel, or as CSV UTF-8"
+        "the workbook's zip archive holds at least {found} files, where a workbook has tens; at "
+        "most {limit} are read here"
     ),
     "file_too_many_pages": (
-        "the Parquet file is cut into more than {limit} pages; a file of the allowed rows has "
-        "at most a few thousand: write it again with the default page size, or as CSV UTF-8"
+        "the Parquet file is cut into more than {limit} pages, where a file of the allowed rows "
+        "has at most a few thousand (its pages are written too small)"
     ),
     "file_no_worksheet": "the workbook has no worksheet",
     "file_cannot_write": "the table cannot be written as {format}",

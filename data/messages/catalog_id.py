@@ -175,14 +175,12 @@ MESSAGES: dict[str, str] = {
     "file_not_xlsx": "berkas bukan buku kerja Excel .xlsx (bukan arsip zip)",
     "file_not_workbook": "berkas bukan buku kerja Excel .xlsx yang bisa dibaca",
     "file_too_many_parts": (
-        "arsip zip buku kerja berisi sedikitnya {found} berkas; buku kerja biasanya hanya "
-        "puluhan, dan paling banyak {limit} yang dibaca di sini: simpan ulang dari Excel, atau "
-        "sebagai CSV UTF-8"
+        "arsip zip buku kerja berisi sedikitnya {found} berkas, padahal buku kerja biasanya hanya "
+        "puluhan; paling banyak {limit} yang dibaca di sini"
     ),
     "file_too_many_pages": (
-        "berkas Parquet terpotong menjadi lebih dari {limit} halaman; berkas dengan jumlah baris "
-        "yang diizinkan paling banyak beberapa ribu: tulis ulang dengan ukuran halaman bawaan, "
-        "atau sebagai CSV UTF-8"
+        "berkas Parquet terpotong menjadi lebih dari {limit} halaman, padahal berkas dengan "
+        "jumlah baris yang diizinkan paling banyak beberapa ribu (halamannya ditulis terlalu kecil)"
     ),
     "file_no_worksheet": "buku kerja tidak punya lembar kerja",
     "file_cannot_write": "tabel tidak bisa ditulis sebagai {format}",

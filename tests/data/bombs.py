@@ -321,6 +321,16 @@ def padded_varint(number: int, length: int) -> bytes:
     return bytes(out) + b"\x80" * (length - len(out) - 1) + b"\x00"
 
 
+def parquet_many_pages(path: Path, rows: int = 60_000, per_group: int = 10) -> Path:
+    """`rows` rows in row groups of `per_group`: 12,000 pages of two columns, within the row
+    limit."""
+    ids = [f"M{i}" for i in range(rows)]
+    pq.write_table(
+        pa.table({"msme_id": ids, "workers": list(range(rows))}), path, row_group_size=per_group
+    )
+    return path
+
+
 def parquet_struct(path: Path) -> Path:
     """A struct column where the contract wants plain values."""
     ids = pa.array([{"a": 1}, {"a": 2}], pa.struct([("a", pa.int64())]))

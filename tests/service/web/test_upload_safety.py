@@ -104,6 +104,31 @@ def test_a_parquet_that_unpacks_too_large_is_told_so_not_called_a_workbook(
     assert "workbook" not in message.lower()
 
 
+@pytest.mark.parametrize(
+    ("language", "words", "advice"),
+    [
+        ("en", "cut into more than 10,000 pages", "Save it again"),
+        ("id", "terpotong menjadi lebih dari 10.000 halaman", "Simpan ulang"),
+    ],
+)
+def test_a_parquet_cut_into_too_many_pages_is_unreadable_with_one_advice(
+    client: TestClient, tmp_path: Path, language: str, words: str, advice: str
+) -> None:
+    content = bombs.parquet_many_pages(tmp_path / "halaman.parquet").read_bytes()
+    response = client.post(
+        UPLOAD,
+        files={"file": ("halaman.parquet", content)},
+        data={"options": OPTIONS},
+        headers={**AUTH, "Accept-Language": language},
+    )
+
+    assert response.status_code == 422
+    body = _envelope(response)
+    assert body["error"] == "unreadable_file"
+    assert words in body["message"] and "halaman.parquet" in body["message"]
+    assert body["message"].count(advice) == 1
+
+
 def _broken(kind: str, content: bytes, cut: int, flips: list[tuple[int, int]]) -> bytes:
     """A valid file of `kind`, cut short and with some bytes replaced."""
     data = bytearray(content[: max(1, cut % (len(content) + 1))])
