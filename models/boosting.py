@@ -66,6 +66,7 @@ CONTROL_KEYS = (
     "pseudo_outcome_clip",  # DR pseudo-outcomes clipped to [-c, c] (default None: not clipped)
     "outcome_models",  # X / DR nuisance: "pooled" (one model, mentoring as a feature) or "separate"
     "dr_offset",  # DR effect model starts from plug-in p1 - p0 ("plugin", default) or 0 ("none")
+    "effect_baseline",  # X's effect models also see the not-mentored log-odds (default False)
 )
 
 # LightGBM's own names for rounds and early stopping: the controls above set them instead.
@@ -253,6 +254,7 @@ class LearnerOptions:
     # (empty: the role's own, as for options made before 2026-12-05).
     small_effect_params: Mapping[str, Any] = field(default_factory=dict)
     small_outcome_params: Mapping[str, Any] = field(default_factory=dict)
+    effect_baseline: bool = False
 
     def for_fit_rows(self, rows: int) -> LearnerOptions:
         """These options for a learner fit on ``rows`` rows: the small-history outcome and
@@ -362,6 +364,7 @@ def parse_params(params: Mapping[str, Any] | None) -> LearnerOptions:
         outcome_models="separate" if outcome_kind == "separate" else "pooled",
         small_effect_params=small_effect,
         small_outcome_params=small_outcome,
+        effect_baseline=_as_bool("effect_baseline", controls.get("effect_baseline", False)),
     )
 
 

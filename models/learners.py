@@ -220,7 +220,14 @@ class UpliftLearner(ABC):
             categorical=self.categorical,
         ).scores_clipped
 
-    def _effect_model(self, X: FloatArray, target: FloatArray, seed_offset: int) -> Model:
+    def _effect_model(
+        self,
+        X: FloatArray,
+        target: FloatArray,
+        seed_offset: int,
+        *,
+        feature_names: Sequence[str] | None = None,
+    ) -> Model:
         """An effect regression, with the small-history parameters on a small history
         (`fit_options`)."""
         return fit_booster(
@@ -230,7 +237,7 @@ class UpliftLearner(ABC):
             options=self.fit_options(len(X)),
             categorical=self.categorical,
             seed=self.seed + seed_offset,
-            feature_names=self.feature_names,
+            feature_names=self.feature_names if feature_names is None else feature_names,
         )
 
 
@@ -296,6 +303,12 @@ class XLearner(UpliftLearner):
     e(x) comes from a propensity model fit on all rows (clipped like the DR learner's), because new
     rows need it too. ``predict_outcomes`` returns p0 from the control model and
     p1 = clip(p0 + uplift, 0, 1). Contributions: e tau0's plus (1 - e) tau1's (exact, linear).
+
+    ``params={"effect_baseline": True}`` (an option, measured 2026-12-07): the effect models
+    also see the not-mentored log-odds, one column summing the many that drive the base chance
+    (a gain that follows "readiness" is one split on it); on the training rows it comes from
+    outcome models fit on the other folds, since the in-sample fit is what the pseudo-outcomes
+    subtract. Its share of each uplift goes to the base, not to a profile factor.
     """
 
     name = "x"
@@ -307,8 +320,16 @@ class XLearner(UpliftLearner):
         self.outcome = self._outcome_models(X, t, y, 1)
         p1_control, _ = self.outcome.probabilities(X[control])
         p0_treated = self.outcome.control_probability(X[treated])
-        self.effect_treated = self._effect_model(X[treated], y[treated] - p0_treated, 3)
-        self.effect_control = self._effect_model(X[control], p1_control - y[control], 4)
+        effect_X = self._effect_features(
+            X, self._out_of_fold_p0(X, t, y) if self._baseline() else None
+        )
+        names = self._effect_names()
+        self.effect_treated = self._effect_model(
+            effect_X[treated], y[treated] - p0_treated, 3, feature_names=names
+        )
+        self.effect_control = self._effect_model(
+            effect_X[control], p1_control - y[control], 4, feature_names=names
+        )
         self.propensity_model = fit_booster(
             X,
             t,
@@ -323,21 +344,60 @@ class XLearner(UpliftLearner):
         clip = self.options.propensity_clip
         return np.clip(predict(self.propensity_model, X), clip, 1 - clip)
 
+    def _baseline(self) -> bool:
+        return bool(getattr(self.options, "effect_baseline", False))  # options before 2026-12-07
+
+    def _out_of_fold_p0(self, X: FloatArray, t: FloatArray, y: FloatArray) -> FloatArray:
+        """p0 of each training row from outcome models fit without it (folds stratified by
+        arm and outcome where each stratum fills them): the effect models' baseline column."""
+        from sklearn.model_selection import KFold, StratifiedKFold
+
+        p0 = np.empty(len(X))
+        strata = 2 * t + y
+        count = self.options.folds
+        stratified = np.bincount(strata.astype(int), minlength=4).min() >= count
+        folds = (StratifiedKFold if stratified else KFold)(
+            count, shuffle=True, random_state=self.seed
+        )
+        for k, (train, test) in enumerate(folds.split(X, strata)):
+            models = self._outcome_models(X[train], t[train], y[train], 10 + k)
+            p0[test] = models.control_probability(X[test])
+        return p0
+
+    def _effect_names(self) -> tuple[str, ...]:
+        return (*self.feature_names, "baseline_logit") if self._baseline() else self.feature_names
+
+    def _effect_features(self, X: FloatArray, p0: FloatArray | None) -> FloatArray:
+        """The effect models' columns: the profile's, and with ``effect_baseline`` the
+        not-mentored log-odds of the outcome model last."""
+        if not self._baseline():
+            return X
+        p0 = self.outcome.control_probability(X) if p0 is None else p0
+        clipped = np.clip(p0, 1e-6, 1 - 1e-6)
+        return np.column_stack([X, np.log(clipped / (1 - clipped))])
+
     def _predict(self, X: FloatArray) -> LearnerPrediction:
         e = self._weights(X)
-        tau = e * predict(self.effect_control, X) + (1 - e) * predict(self.effect_treated, X)
         p0 = self.outcome.control_probability(X)
+        effect_X = self._effect_features(X, p0)
+        tau = e * predict(self.effect_control, effect_X) + (1 - e) * predict(
+            self.effect_treated, effect_X
+        )
         return LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
 
     def _explain(self, X: FloatArray) -> tuple[LearnerPrediction, UpliftAttribution]:
         e = self._weights(X)
-        c1 = contributions(self.effect_treated, X)
-        c0 = contributions(self.effect_control, X)
+        p0 = self.outcome.control_probability(X)
+        effect_X = self._effect_features(X, p0)
+        c1 = contributions(self.effect_treated, effect_X)
+        c0 = contributions(self.effect_control, effect_X)
         mixed = e[:, None] * c0 + (1 - e)[:, None] * c1
         tau = mixed.sum(axis=1)
-        p0 = self.outcome.control_probability(X)
         prediction = LearnerPrediction(uplift=tau, p1=np.clip(p0 + tau, 0.0, 1.0), p0=p0)
-        return prediction, UpliftAttribution(contributions=mixed[:, :-1], base=mixed[:, -1])
+        width = X.shape[1]
+        # With `effect_baseline`, that column's share is no profile column's: it goes to the base.
+        base = mixed[:, width:].sum(axis=1)
+        return prediction, UpliftAttribution(contributions=mixed[:, :width], base=base)
 
 
 class DRLearner(UpliftLearner):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable
 
+import lightgbm as lgb
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,6 +18,7 @@ from models.learners import (
     LearnerPrediction,
     UpliftAttribution,
     UpliftLearner,
+    XLearner,
     make_learner,
 )
 from models.uplift_model import UpliftModel
@@ -296,3 +298,36 @@ def test_a_distilled_copy_needs_a_fitted_teacher(arrays: dict[str, np.ndarray]) 
         DistilledLearner(make_learner("s")).fit(
             arrays["X"][:500], arrays["t"][:500], arrays["y"][:500]
         )
+
+
+def test_x_with_the_base_chance_as_an_effect_column_stays_consistent(
+    arrays: dict[str, np.ndarray],
+) -> None:
+    """`effect_baseline`: X's effect models see one column more, the not-mentored log-odds
+    (out of fold on the training rows); predictions and contributions agree as for any learner,
+    and the column's share is in the base, not a profile factor."""
+    X, t, y = arrays["X"][:4000], arrays["t"][:4000], arrays["y"][:4000]
+    learner = make_learner("x", params={"effect_baseline": True}, seed=2).fit(X, t, y)
+    plain = make_learner("x", seed=2).fit(X, t, y)
+    assert isinstance(learner, XLearner) and isinstance(plain, XLearner)
+    rows = arrays["X"][6000:6300]
+
+    effect, plain_effect = learner.effect_treated, plain.effect_treated
+    assert isinstance(effect, lgb.Booster) and isinstance(plain_effect, lgb.Booster)
+    assert effect.num_feature() == X.shape[1] + 1
+    assert effect.feature_name()[-1] == "baseline_logit"
+    assert plain_effect.num_feature() == X.shape[1]
+    attribution, prediction = _explained_like_predicted(learner, rows)
+    assert attribution.contributions.shape == rows.shape
+    np.testing.assert_allclose(
+        attribution.contributions.sum(axis=1) + attribution.base, prediction.uplift, atol=1e-9
+    )
+    np.testing.assert_array_equal(prediction.p0, plain.predict_matrix(rows).p0)  # same outcome
+    assert not np.allclose(prediction.uplift, plain.predict_matrix(rows).uplift)
+    clone = pickle.loads(pickle.dumps(learner))
+    np.testing.assert_array_equal(clone.predict_uplift(rows), prediction.uplift)
+
+
+def test_effect_baseline_must_be_true_or_false() -> None:
+    with pytest.raises(ValueError, match="effect_baseline"):
+        make_learner("x", params={"effect_baseline": "sometimes"})
