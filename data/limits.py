@@ -71,6 +71,7 @@ FILE_CODES: dict[str, tuple[str, ...]] = {
     "file_not_workbook": (),
     "file_too_many_parts": ("found", "limit"),
     "file_too_many_pages": ("limit",),
+    "file_parquet_footer_too_large": ("found", "limit"),
     "file_no_worksheet": (),
     "file_cannot_write": ("format",),
     "write_no_space": (),

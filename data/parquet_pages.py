@@ -1,5 +1,11 @@
-"""What the pages of a Parquet file say they decompress to, read from their headers before
-pyarrow decompresses any of them (`check_declared_pages`).
+"""What a Parquet file declares about itself, checked before pyarrow acts on it: the size of
+its footer before pyarrow parses it (`check_footer_size`), and what its pages say they
+decompress to, read from their headers before pyarrow decompresses any (`check_declared_pages`).
+
+pyarrow parses the whole footer (the file's metadata: every row group and column chunk) when it
+opens a file: a 72 MB upload cut into 17,000 row groups of one row makes a footer that costs
+about 600 MB to parse. A file of the rows an upload allows needs far less than
+`MAX_FOOTER_BYTES`.
 
 pyarrow gives each page a buffer of the decompressed size its header states and decompresses
 into it. The footer's sizes (of row groups and column chunks), which `data.parquet_reading`
@@ -27,6 +33,12 @@ from thrift.transport.TTransport import TFileObjectTransport
 
 from data.limits import DataFileError, DataLimitError
 
+# A footer (the file's metadata) larger than this is refused before pyarrow parses it: 100,000
+# rows of 256 columns in row groups of 10,000 rows, with statistics, take under 1 MB, and a
+# file within `MAX_PAGES` has at most 10,000 column chunks (about 60-300 bytes each). Parsing a
+# footer of just under 4 MiB adds about 120 MB of memory.
+MAX_FOOTER_BYTES = 4 * 1024 * 1024
+_MAGIC = b"PAR1"
 # A file cut into more pages than this is refused before its pages are walked further: an
 # upload within the row limit, written by pyarrow, Spark or pandas (pages of 1 MB or 20,000
 # rows), has tens to a few thousand. Walking 10,000 headers takes about a quarter of a second.
@@ -116,6 +128,29 @@ def _fields(protocol: _HeaderProtocol, wanted: Mapping[int, int]) -> dict[int, i
         protocol.readFieldEnd()
     protocol.readStructEnd()
     return found
+
+
+def check_footer_size(path: Path, limit: int = MAX_FOOTER_BYTES) -> None:
+    """Refuse (`DataFileError` ``file_parquet_footer_too_large``) a file whose footer, as its
+    last 8 bytes declare it, is longer than ``limit``; files too short or without Parquet's
+    closing mark are left to pyarrow, which names what is wrong."""
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        if size < 12:
+            return
+        handle.seek(size - 8)
+        tail = handle.read(8)
+    if tail[4:] != _MAGIC:
+        return
+    footer = int.from_bytes(tail[:4], "little")
+    if footer > limit:
+        raise DataFileError(
+            f"{path}: the file's metadata (its footer) takes {footer:,} bytes; at most "
+            f"{limit:,} are read here (write it in fewer, larger row groups)",
+            code="file_parquet_footer_too_large",
+            params={"found": footer, "limit": limit},
+        )
 
 
 def check_declared_pages(

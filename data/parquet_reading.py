@@ -27,12 +27,15 @@ from data.limits import (
     too_many_columns,
     too_many_rows,
 )
-from data.parquet_pages import check_declared_pages
+from data.parquet_pages import check_declared_pages, check_footer_size
 
 
 def read_parquet(path: Path, limits: ReadLimits) -> pd.DataFrame:
     """Checked against the limits from its metadata before any row is read, then again as it
-    is read (`read_parquet_row_groups`): the metadata is written by whoever made the file."""
+    is read (`read_parquet_row_groups`): the metadata is written by whoever made the file,
+    and with an upload's limits its length is checked before pyarrow parses it."""
+    if _bounded(limits):
+        check_footer_size(path)
     try:
         metadata = pq.ParquetFile(path).metadata
     except (pa.ArrowException, OSError, ValueError) as error:
@@ -50,6 +53,11 @@ def read_parquet(path: Path, limits: ReadLimits) -> pd.DataFrame:
     if limits.max_unzipped_bytes is not None and unpacked > limits.max_unzipped_bytes:
         raise _unpacks_to(path, unpacked, limits.max_unzipped_bytes)
     return read_parquet_row_groups(path, limits=limits)
+
+
+def _bounded(limits: ReadLimits) -> bool:
+    """Whether ``limits`` are an upload's (the CLI's own files are read as they are)."""
+    return limits.max_rows is not None or limits.max_unzipped_bytes is not None
 
 
 def _unpacks_to(path: Path, found: int, limit: int, *, at_least: bool = False) -> DataLimitError:
@@ -90,6 +98,8 @@ def read_parquet_row_groups(
     """
     path = Path(path)
     limits = limits or ReadLimits()
+    if _bounded(limits):
+        check_footer_size(path)
     try:
         schema = pq.ParquetFile(path).schema_arrow  # unlike pq.read_table, allows duplicate names
         nested = [
@@ -102,7 +112,7 @@ def read_parquet_row_groups(
                 code="file_nested_columns",
                 params={"columns": [name.split(" (")[0] for name in nested[:5]]},
             )
-        if limits.max_rows is None and limits.max_unzipped_bytes is None:
+        if not _bounded(limits):
             source = pq.ParquetFile(path)
             groups = None if row_groups is None else list(row_groups)
             table = source.read() if groups is None else source.read_row_groups(groups)

@@ -172,6 +172,10 @@ MESSAGES: dict[str, str] = {
         "the Parquet file is cut into more than {limit} pages, where a file of the allowed rows "
         "has at most a few thousand (its pages are written too small)"
     ),
+    "file_parquet_footer_too_large": (
+        "the Parquet file's metadata takes {found} bytes, where a file of the allowed rows needs "
+        "under one million; at most {limit} are read here (it is cut into too many row groups)"
+    ),
     "file_no_worksheet": "the workbook has no worksheet",
     "file_cannot_write": "the table cannot be written as {format}",
     "write_no_space": "no space left on the device; free some space or write elsewhere",

@@ -182,6 +182,11 @@ MESSAGES: dict[str, str] = {
         "berkas Parquet terpotong menjadi lebih dari {limit} halaman, padahal berkas dengan "
         "jumlah baris yang diizinkan paling banyak beberapa ribu (halamannya ditulis terlalu kecil)"
     ),
+    "file_parquet_footer_too_large": (
+        "metadata berkas Parquet berukuran {found} bita, padahal berkas dengan jumlah baris yang "
+        "diizinkan perlu kurang dari satu juta; paling banyak {limit} yang dibaca di sini "
+        "(berkas terpotong menjadi terlalu banyak kelompok baris)"
+    ),
     "file_no_worksheet": "buku kerja tidak punya lembar kerja",
     "file_cannot_write": "tabel tidak bisa ditulis sebagai {format}",
     "write_no_space": "ruang penyimpanan penuh; kosongkan sebagian atau simpan di tempat lain",

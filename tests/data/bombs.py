@@ -331,6 +331,16 @@ def parquet_many_pages(path: Path, rows: int = 60_000, per_group: int = 10) -> P
     return path
 
 
+def parquet_large_footer(path: Path, groups: int = 16_000, columns: int = 40) -> Path:
+    """`groups` row groups of one row and `columns` columns: a footer of about 60 bytes per
+    column chunk (38 MB of a 68 MB file, within the upload's byte limit), which pyarrow parses
+    whole when it opens the file."""
+    zeros = pa.array([0] * groups, pa.int8())
+    table = pa.table({f"c{i}": zeros for i in range(columns)})
+    pq.write_table(table, path, row_group_size=1, compression="none", write_statistics=False)
+    return path
+
+
 def parquet_struct(path: Path) -> Path:
     """A struct column where the contract wants plain values."""
     ids = pa.array([{"a": 1}, {"a": 2}], pa.struct([("a", pa.int64())]))
@@ -436,6 +446,7 @@ FULL_SIZE: dict[str, Callable[[Path], Path]] = {
     "parquet: struct column": parquet_struct,
     "parquet: a 20 KB text in 100,000 rows, dictionary-encoded": parquet_dictionary_text,
     "parquet: a 600 MB page in a footer saying 1 KB": parquet_understated_pages,
+    "parquet: 16,000 row groups of one row, 40 columns": parquet_large_footer,
     "csv: 150,000 rows": csv_rows,
     "csv: 100,000 columns": csv_wide,
     "csv: one 71 MB line (24 million fields)": lambda p: csv_wide_line(p, 71_000_000),

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from data.io import DataFileError, DataLimitError, ReadLimits, read_table
-from data.parquet_pages import check_declared_pages, read_page_header
+from data.parquet_pages import check_declared_pages, check_footer_size, read_page_header
 from tests.data import bombs
 from tests.data.bombs import padded_varint, varint
 
@@ -151,3 +151,33 @@ def test_a_page_longer_than_its_header_declares_is_not_decompressed(
         read_table(path, limits=ReadLimits.for_upload(100_000))
 
     assert refused.value.code == "file_not_parquet"
+
+
+def test_a_footer_longer_than_the_limit_is_refused_before_pyarrow_parses_it(
+    tmp_path: Path,
+) -> None:
+    path = bombs.parquet_large_footer(tmp_path / "groups.parquet", groups=200, columns=4)
+    declared = int.from_bytes(path.read_bytes()[-8:-4], "little")
+
+    with pytest.raises(DataFileError) as refused:
+        check_footer_size(path, limit=declared - 1)
+
+    assert refused.value.code == "file_parquet_footer_too_large"
+    assert refused.value.params == {"found": declared, "limit": declared - 1}
+    check_footer_size(path, limit=declared)  # at the limit: read
+    assert len(read_table(path, limits=ReadLimits.for_upload(100_000))) == 200
+
+
+def test_what_is_not_a_parquet_footer_is_left_to_pyarrow(tmp_path: Path) -> None:
+    path = tmp_path / "text.parquet"
+    path.write_bytes(b"msme_id\n" + b"x" * 100)
+    check_footer_size(path, limit=1)  # no closing mark: not a footer to measure
+    with pytest.raises(DataFileError) as refused:
+        read_table(path, limits=ReadLimits.for_upload(100_000))
+    assert refused.value.code == "file_not_parquet"
+
+
+def test_the_cli_reads_a_large_footer_as_it_is(tmp_path: Path) -> None:
+    """Without an upload's limits (a data scientist's own file) no footer bound applies."""
+    path = bombs.parquet_large_footer(tmp_path / "groups.parquet", groups=300, columns=2)
+    assert len(read_table(path)) == 300

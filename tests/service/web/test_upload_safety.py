@@ -123,6 +123,31 @@ def test_a_parquet_cut_into_too_many_pages_is_unreadable_with_one_advice(
     assert body["message"].count(advice) == 1
 
 
+@pytest.fixture(scope="module")
+def large_footer(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A Parquet file whose footer is over 4 MiB (1,800 row groups of one row, 40 columns)."""
+    folder = tmp_path_factory.mktemp("footer")
+    return bombs.parquet_large_footer(folder / "f.parquet", groups=1_800).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "at most 4,194,304 are read here"),
+        ("id", "paling banyak 4.194.304 yang dibaca di sini"),
+    ],
+)
+def test_a_parquet_whose_footer_is_too_large_is_unreadable_before_it_is_parsed(
+    client: TestClient, large_footer: bytes, language: str, words: str
+) -> None:
+    response = _upload(client, large_footer, "kelompok.parquet", language)
+
+    assert response.status_code == 422
+    body = _envelope(response)
+    assert body["error"] == "unreadable_file"
+    assert words in body["message"] and "kelompok.parquet" in body["message"]
+
+
 def _broken(kind: str, content: bytes, cut: int, flips: list[tuple[int, int]]) -> bytes:
     """A valid file of `kind`, cut short and with some bytes replaced."""
     data = bytearray(content[: max(1, cut % (len(content) + 1))])
