@@ -53,6 +53,7 @@ _UNCOMPRESSED_SIZE, _COMPRESSED_SIZE = 2, 3
 _DATA_PAGE, _DATA_PAGE_V2 = 5, 8
 _UNREADABLE = (
     TException,
+    OSError,
     EOFError,
     AssertionError,  # Thrift's reader checks its own state with asserts
     KeyError,  # an unknown field type
@@ -182,8 +183,8 @@ def check_declared_pages(
                     pages += 1
                     if pages > max_pages:
                         raise _too_many_pages(path, max_pages)
-                    handle.seek(position)
                     try:
+                        handle.seek(position)  # a negative offset is the footer's to answer for
                         page = read_page_header(handle)
                     except _UNREADABLE as error:
                         raise _unreadable_header(path, group, chunk.path_in_schema, position) from (
