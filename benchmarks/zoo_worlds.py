@@ -49,9 +49,16 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
 * ``msme_reserve_o`` / ``msme_reserve_p`` (`benchmarks/zoo_reserve_op_worlds.py`): two more
   reserve worlds written blind on 2026-12-07 (O: sector-by-island platform fit, an
   age-by-education frontier and a selling season; P: a phone-and-internet gate with doses in
-  business age and workers, an unrecorded community network), **held in reserve**: not run
-  (and left out of the default families, `HELD_OUT`) until a change tuned on the other worlds
-  needs checking;
+  business age and workers, an unrecorded community network), held in reserve until they checked
+  a lever on 2026-12-07, random split thresholds for the effect trees of small histories
+  (docs/results-log.md, 2026-12-07 "d");
+* ``msme_reserve_q`` / ``msme_reserve_r`` (`benchmarks/zoo_reserve_qr_worlds.py`): two more
+  reserve worlds written blind on 2026-12-07 (Q: payment onboarding, a gain gated by paperwork,
+  turnover band and a smartphone, an unrecorded growth goal, informal firms wary of tax harmed;
+  R: an online application form, an unrecorded social-media habit driving who applies, the
+  chance alone and the gain, a mentor load per province), **held in reserve**: not run (and left
+  out of the default families, `HELD_OUT`) until a change tuned on the other worlds needs
+  checking;
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
@@ -477,6 +484,8 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_reserve_n": _outside("zoo_reserve_mn_worlds", "msme_reserve_n"),
     "msme_reserve_o": _outside("zoo_reserve_op_worlds", "msme_reserve_o"),
     "msme_reserve_p": _outside("zoo_reserve_op_worlds", "msme_reserve_p"),
+    "msme_reserve_q": _outside("zoo_reserve_qr_worlds", "msme_reserve_q"),
+    "msme_reserve_r": _outside("zoo_reserve_qr_worlds", "msme_reserve_r"),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -506,6 +515,8 @@ MSME_FAMILIES = (
     "msme_reserve_n",
     "msme_reserve_o",
     "msme_reserve_p",
+    "msme_reserve_q",
+    "msme_reserve_r",
 )
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
@@ -513,5 +524,6 @@ MSME_FAMILIES = (
 # night (docs/results-log.md, "j"), G and H the same night to check a lever
 # (docs/results-log.md, "k"), I and J to check the default out of sample (docs/results-log.md, "m"),
 # K and L the same way on 2026-12-06 (docs/results-log.md, 2026-12-06 "b"), M and N on 2026-12-07
-# (docs/results-log.md, 2026-12-07 "b"); all are ordinary families now.
-HELD_OUT = ("msme_reserve_o", "msme_reserve_p")
+# (docs/results-log.md, 2026-12-07 "b"), O and P to check a lever the same day (docs/results-log.md,
+# 2026-12-07 "d"); all are ordinary families now.
+HELD_OUT = ("msme_reserve_q", "msme_reserve_r")

@@ -21,7 +21,9 @@ unbalanced arms (10–30% mentored). Each choice is commented where it is made:
   stratified by the label, then a refit on all rows);
 * no L2 by default, except on the outcome models of a learner fit on a small history (at most
   `SMALL_FIT_ROWS` rows), where the rare-event leaves are shrunk; no row or feature
-  subsampling, and a modest learning rate.
+  subsampling, and a modest learning rate;
+* the effect regressions fit noisy targets: small trees, and on a small history smaller still,
+  with split thresholds drawn at random (``extra_trees``).
 
 Fitting runs on one thread unless ``num_threads`` says otherwise (see `_BASE_PARAMS`).
 
@@ -211,10 +213,15 @@ _EFFECT_PARAMS: dict[str, Any] = {
 # four leaves at a learning rate of 0.02 lifted X, and with it the stacked S+X, in the evaluation
 # zoo's worlds at 5,000 and 20,000 rows (Hillstrom +0.0011 of Qini, the MSME worlds up to +0.020
 # of the oracle share) but cost the MSME worlds at 60,000 and 200,000 rows, where seven leaves
-# have the rows they need (docs/results-log.md, "2026-12-05 e").
+# have the rows they need (docs/results-log.md, "2026-12-05 e"). Their split thresholds are drawn
+# at random (LightGBM's extremely randomised trees, `extra_trees`): on a few thousand noisy
+# imputed effects the best threshold of each feature is mostly the noise's, and a random one
+# averages over it. In the zoo it lifted the MSME worlds at 20,000 rows; at 60,000 rows it cost
+# the worlds whose gains sit behind sharp thresholds (docs/results-log.md, "2026-12-07 d").
 _SMALL_EFFECT_PARAMS: dict[str, Any] = {
     "learning_rate": 0.02,
     "num_leaves": 4,
+    "extra_trees": True,
 }
 # The outcome models' leaves are shrunk too on a small history: an L2 penalty of 10 against a
 # leaf's hessian (about 5 for 100 rows at a 5% chance) pulls the rare-event leaves of a few

@@ -58,6 +58,8 @@ MSME = (
     "msme_reserve_n",
     "msme_reserve_o",
     "msme_reserve_p",
+    "msme_reserve_q",
+    "msme_reserve_r",
 )
 
 

@@ -177,14 +177,18 @@ def test_a_small_history_gets_smaller_effect_trees_unless_the_user_says_otherwis
     options = boosting.parse_params(None)
     small = options.for_fit_rows(boosting.SMALL_FIT_ROWS).lgb_params["effect"]
     large = options.for_fit_rows(boosting.SMALL_FIT_ROWS + 1).lgb_params["effect"]
-    assert (small["num_leaves"], small["learning_rate"]) == (4, 0.02)
+    assert (small["num_leaves"], small["learning_rate"], small["extra_trees"]) == (4, 0.02, True)
     assert (large["num_leaves"], large["learning_rate"]) == (7, 0.03)
+    assert not large.get("extra_trees", False)
     # the propensity model is the same at any size
     assert options.for_fit_rows(10).lgb_params["propensity"] == options.lgb_params["propensity"]
-    chosen = boosting.parse_params({"effect__num_leaves": 6, "learning_rate": 0.1})
+    chosen = boosting.parse_params(
+        {"effect__num_leaves": 6, "learning_rate": 0.1, "effect__extra_trees": False}
+    )
     for rows in (10, boosting.SMALL_FIT_ROWS + 1):
         effect = chosen.for_fit_rows(rows).lgb_params["effect"]
         assert (effect["num_leaves"], effect["learning_rate"]) == (6, 0.1)
+        assert effect["extra_trees"] is False
 
 
 def test_a_small_history_shrinks_the_outcome_leaves_unless_the_user_says_otherwise() -> None:
@@ -231,19 +235,20 @@ def test_each_learner_shrinks_its_outcome_leaves_on_a_small_history_only(
     assert _outcome_l2(kind(params=params, seed=1), boosting.SMALL_FIT_ROWS + 2_000) == 0.0
 
 
-def _effect_leaves(rows: int) -> int:
+def _effect_trees(rows: int) -> tuple[int, bool]:
+    """The most leaves of the X-learner's effect trees, and whether LightGBM grew them with
+    random thresholds (its own record of its parameters)."""
     learner = XLearner(params={"num_boost_round": 5}, seed=1).fit(*_small_world(rows))
-    trees = [
-        tree
-        for model in (learner.effect_treated, learner.effect_control)
-        for tree in model.dump_model()["tree_info"]  # type: ignore[union-attr]
-    ]
-    return max(int(tree["num_leaves"]) for tree in trees)
+    models = (learner.effect_treated, learner.effect_control)
+    trees = [tree for model in models for tree in model.dump_model()["tree_info"]]  # type: ignore[union-attr]
+    extra = {"[extra_trees: 1]" in model.model_to_string() for model in models}  # type: ignore[union-attr]
+    assert len(extra) == 1, extra
+    return max(int(tree["num_leaves"]) for tree in trees), extra.pop()
 
 
-def test_the_x_learner_fits_small_effect_trees_on_a_small_history_only() -> None:
-    assert _effect_leaves(2_000) == 4
-    assert _effect_leaves(boosting.SMALL_FIT_ROWS + 2_000) == 7
+def test_the_x_learner_fits_small_random_threshold_effect_trees_on_a_small_history_only() -> None:
+    assert _effect_trees(2_000) == (4, True)
+    assert _effect_trees(boosting.SMALL_FIT_ROWS + 2_000) == (7, False)
 
 
 @pytest.mark.parametrize("early_stopping_rounds", [0, 20])
