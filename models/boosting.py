@@ -216,8 +216,9 @@ _EFFECT_PARAMS: dict[str, Any] = {
 # have the rows they need (docs/results-log.md, "2026-12-05 e"). Their split thresholds are drawn
 # at random (LightGBM's extremely randomised trees, `extra_trees`): on a few thousand noisy
 # imputed effects the best threshold of each feature is mostly the noise's, and a random one
-# averages over it. In the zoo it lifted the MSME worlds at 20,000 rows; at 60,000 rows it cost
-# the worlds whose gains sit behind sharp thresholds (docs/results-log.md, "2026-12-07 d").
+# averages over it. In the zoo it lifted the MSME worlds at 5,000 rows (+0.012) and, less surely,
+# at 20,000 (+0.006; the fresh reserve world P lost 0.028 there) and Hillstrom; at 60,000 rows it
+# cost the worlds whose gains sit behind sharp thresholds (docs/results-log.md, "2026-12-07 d").
 _SMALL_EFFECT_PARAMS: dict[str, Any] = {
     "learning_rate": 0.02,
     "num_leaves": 4,
