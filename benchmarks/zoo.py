@@ -350,8 +350,31 @@ def stored_shares(stored: pd.DataFrame, family: str, size: int, seed: int) -> di
     return {str(row["model"]): float(row["oracle_0.10"]) for _, row in same.iterrows()}
 
 
+def require_shared_data(families: Iterable[str]) -> None:
+    """Stop unless the shared data folder holds what ``families`` are drawn from.
+
+    The MSME worlds draw provinces by population from ``provinces_38.csv``; without it the
+    simulator weights them equally and quietly draws other worlds, whose lines would not pair
+    with the stored ones. Hillstrom is read from the same folder.
+    """
+    from data.reference import SharedDataMissingError, province_figures
+
+    names = set(families)
+    if names & set(MSME_FAMILIES):
+        try:
+            province_figures()
+        except SharedDataMissingError as missing:
+            raise SystemExit(
+                f"{missing.filename} not found: the MSME worlds draw provinces by population "
+                "from it (set UMKM_SHARED_DATA, or run from a clone beside ../shared)"
+            ) from missing
+    if "hillstrom" in names and not (SHARED / "hillstrom.csv").exists():
+        raise SystemExit(f"{SHARED / 'hillstrom.csv'} not found: Hillstrom is read from it")
+
+
 def probe_worlds(cells: str) -> Iterator[tuple[int, World]]:
     """The worlds a probe's ``--cells`` name (``family:size:seed+seed,...``), with their seeds."""
+    require_shared_data(cell.split(":")[0] for cell in cells.split(","))
     for cell in cells.split(","):
         family, size, seeds = cell.split(":")
         for seed in (int(s) for s in seeds.split("+")):
@@ -547,6 +570,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     overrides = json.loads(args.override)
     done = _done(args.out)
+    require_shared_data(_parse_list(args.families, str))
     families = [f for f in _parse_list(args.families, str) if f != "hillstrom"]
     for size in _parse_list(args.sizes, int):
         seeds = _parse_list(args.seeds_large if size >= 200_000 else args.seeds, int)
@@ -559,7 +583,7 @@ def main(argv: Iterable[str] | None = None) -> None:
                 print(
                     f"{family} {size} seed {seed}: {time.perf_counter() - tick:.0f} s", flush=True
                 )
-    if "hillstrom" in args.families.split(",") and (SHARED / "hillstrom.csv").exists():
+    if "hillstrom" in args.families.split(","):
         for split in range(args.hillstrom_splits):
             if ("hillstrom", 21_346, split) in done or ("hillstrom", 21_347, split) in done:
                 continue

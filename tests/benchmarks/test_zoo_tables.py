@@ -111,3 +111,15 @@ def test_the_goal_check_says_which_goal_each_cell_meets(zoo: ModuleType, tmp_pat
     # 5,000 rows: behind by 0.027 on average, more than the paired spread between seeds (0.006)
     assert rows[("nw_a", "5,000", "≥ best peer − 0.006 (spread)")] == "**no**"
     assert len(rows) == 3  # no "≥ 0.90" for a generic world, no "≥ best peer" at 5,000 rows
+
+
+def test_msme_worlds_refuse_to_run_without_the_shared_provinces(
+    zoo: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without provinces_38.csv the simulator weights provinces equally: other worlds, silently.
+    monkeypatch.setenv("UMKM_SHARED_DATA", str(tmp_path))
+    with pytest.raises(SystemExit, match=r"provinces_38\.csv not found"):
+        zoo.require_shared_data(["nw_a", "msme_access"])
+    with pytest.raises(SystemExit, match=r"provinces_38\.csv not found"):
+        list(zoo.probe_worlds("msme_reserve_q:5000:0"))
+    zoo.require_shared_data(["nw_a", "cm_classification"])  # generated worlds need nothing
