@@ -37,7 +37,7 @@ def read_parquet(path: Path, limits: ReadLimits) -> pd.DataFrame:
     if _bounded(limits):
         check_footer_size(path)
     try:
-        metadata = pq.ParquetFile(path).metadata
+        metadata = pq.read_metadata(path)
     except (pa.ArrowException, OSError, ValueError) as error:
         raise DataFileError(
             f"{path}: not a readable Parquet file: {one_line(error)}", code="file_not_parquet"
@@ -52,7 +52,7 @@ def read_parquet(path: Path, limits: ReadLimits) -> pd.DataFrame:
     unpacked = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
     if limits.max_unzipped_bytes is not None and unpacked > limits.max_unzipped_bytes:
         raise _unpacks_to(path, unpacked, limits.max_unzipped_bytes)
-    return read_parquet_row_groups(path, limits=limits)
+    return _read_row_groups(path, None, limits, metadata)
 
 
 def _bounded(limits: ReadLimits) -> bool:
@@ -100,8 +100,20 @@ def read_parquet_row_groups(
     limits = limits or ReadLimits()
     if _bounded(limits):
         check_footer_size(path)
+    return _read_row_groups(path, row_groups, limits, None)
+
+
+def _read_row_groups(
+    path: Path,
+    row_groups: Sequence[int] | None,
+    limits: ReadLimits,
+    metadata: pq.FileMetaData | None,
+) -> pd.DataFrame:
+    """`read_parquet_row_groups`, the footer parsed once (``metadata``, when already read)."""
     try:
-        schema = pq.ParquetFile(path).schema_arrow  # unlike pq.read_table, allows duplicate names
+        if metadata is None:
+            metadata = pq.read_metadata(path)
+        schema = metadata.schema.to_arrow_schema()  # unlike pq.read_table, allows duplicate names
         nested = [
             f"{field.name} ({field.type})" for field in schema if pa.types.is_nested(field.type)
         ]
@@ -113,14 +125,15 @@ def read_parquet_row_groups(
                 params={"columns": [name.split(" (")[0] for name in nested[:5]]},
             )
         if not _bounded(limits):
-            source = pq.ParquetFile(path)
+            source = pq.ParquetFile(path, metadata=metadata)
             groups = None if row_groups is None else list(row_groups)
             table = source.read() if groups is None else source.read_row_groups(groups)
         else:
             text = [i for i, field in enumerate(schema) if _is_text(field.type)]
-            source = pq.ParquetFile(path, read_dictionary=sorted({schema[i].name for i in text}))
+            source = pq.ParquetFile(
+                path, metadata=metadata, read_dictionary=sorted({schema[i].name for i in text})
+            )
             if limits.max_unzipped_bytes is not None:
-                metadata = source.metadata
                 walked = range(metadata.num_row_groups) if row_groups is None else row_groups
                 check_declared_pages(path, metadata, walked, max_unpacked=limits.max_unzipped_bytes)
             table = _read_counted(
