@@ -68,9 +68,9 @@ import pandas as pd
 from scipy.special import expit, logit
 from zoo_worlds import EVAL_ROWS, World, _finish_msme
 
+from data.calibration import ISLAND_SHARES
 from data.contract import EDUCATION_LEVELS, GENDERS, PROFILE_COLUMNS, SECTORS
 from data.reference import province_figures as provinces
-from data.simulate import ISLAND_SHARES
 
 # Economic Census 2016 non-farm sector mix; the split of manufacturing: ASSUMPTION.
 _SECTOR_SHARES: Mapping[str, float] = {

@@ -103,9 +103,9 @@ import pandas as pd
 from scipy.special import expit
 from zoo_worlds import EVAL_ROWS, World, _finish_msme
 
+from data.calibration import ISLAND_SHARES
 from data.contract import EDUCATION_LEVELS, GENDERS, INTERNET_ACCESS, PROFILE_COLUMNS, SECTORS
 from data.reference import province_figures as provinces
-from data.simulate import ISLAND_SHARES
 
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]

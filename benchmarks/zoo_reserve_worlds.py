@@ -75,9 +75,9 @@ import pandas as pd
 from scipy.special import expit
 from zoo_worlds import EVAL_ROWS, World, _finish_msme
 
+from data.calibration import ISLAND_SHARES
 from data.contract import EDUCATION_LEVELS, INTERNET_ACCESS, SECTORS
 from data.reference import province_figures as provinces
-from data.simulate import ISLAND_SHARES
 
 Floats = npt.NDArray[np.float64]
 

@@ -73,13 +73,8 @@ def simulate(
     Files of an earlier simulation in the output folder are replaced, in the other format
     removed (a note names them); other files stay."""
     from data.io import DataFileError
-    from data.simulate import (
-        candidate_count,
-        other_format,
-        province_weighting,
-        simulate_to_dir,
-        simulation_paths,
-    )
+    from data.population import province_weighting
+    from data.simulate import candidate_count, other_format, simulate_to_dir, simulation_paths
 
     earlier = [path.name for path in simulation_paths(output, fmt).values() if path.exists()]
     other = [p for p in simulation_paths(output, other_format(fmt)).values() if p.is_file()]

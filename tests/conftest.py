@@ -67,7 +67,8 @@ def simulate_small(
     """Simulated history, candidates and truth as Parquet files in `folder`, the same on every
     machine and in every order of tests: without the shared province figures (a test that
     pointed the simulator at other figures and left them cached would change them)."""
-    from data.simulate import province_weighting, simulate_to_dir
+    from data.population import province_weighting
+    from data.simulate import simulate_to_dir
 
     assert province_weighting().startswith("equally"), province_weighting()
     return simulate_to_dir(rows=rows, seed=seed, output=folder, fmt="parquet")
@@ -124,12 +125,12 @@ def shared_folder_moved(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """For a test that points UMKM_SHARED_DATA elsewhere: the simulator's province weights (read
     once per process from that folder) are forgotten before and after it, so that they do not
     leak into the data of later tests in the same process (`registered_model` among them)."""
-    from data import simulate
+    from data.population import reference_arrays
 
-    simulate._reference.cache_clear()
+    reference_arrays.cache_clear()
     yield
     monkeypatch.undo()
-    simulate._reference.cache_clear()
+    reference_arrays.cache_clear()
 
 
 @pytest.fixture(scope="session")

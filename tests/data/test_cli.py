@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from data import console
 from data.messages import Language
-from data.simulate import province_weighting
+from data.population import province_weighting
 from data.validation import validate_file, write_quarantine
 from data.writing import write_table
 from tests.data.conftest import FIXTURES, history_rows

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from data import population
 from data import simulate as sim
 from data.reference import (
     SHARED_PROVINCES,
@@ -100,7 +101,7 @@ def test_the_simulator_weights_by_population_when_the_folder_is_there(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("UMKM_SHARED_DATA", str(SHARED_DATA))
-    assert sim.province_weighting().startswith("by population")
+    assert population.province_weighting().startswith("by population")
     counts = sim.simulate(20_000, 3).history["province_code"].value_counts()
     assert counts["32"] > 3 * counts["34"]
 
@@ -110,8 +111,8 @@ def test_the_simulator_weights_equally_without_the_folder(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("UMKM_SHARED_DATA", str(tmp_path / "absent"))
-    sim._reference.cache_clear()
-    weighting = sim.province_weighting()
+    population.reference_arrays.cache_clear()
+    weighting = population.province_weighting()
     assert weighting.startswith("equally within each island group")
     assert str(tmp_path / "absent" / SHARED_PROVINCES) in weighting
     counts = sim.simulate(20_000, 3).history["province_code"].value_counts()

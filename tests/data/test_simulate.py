@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+import data.calibration as cal
 import data.simulate as sim
 from data.contract import (
     COHORT_PATTERN,
@@ -183,10 +184,10 @@ def test_cohorts_are_months_of_2023_and_2024(large: sim.Simulation) -> None:
 
 def test_nulls_only_where_documented(large: sim.Simulation) -> None:
     history = large.history
-    assert abs(_share(history["business_age_years"].isna()) - sim.NULL_BUSINESS_AGE_SHARE) <= (
+    assert abs(_share(history["business_age_years"].isna()) - cal.NULL_BUSINESS_AGE_SHARE) <= (
         TOL_NULLS
     )
-    assert abs(_share(history["monthly_revenue_idr"].isna()) - sim.NULL_REVENUE_SHARE) <= TOL_NULLS
+    assert abs(_share(history["monthly_revenue_idr"].isna()) - cal.NULL_REVENUE_SHARE) <= TOL_NULLS
     others = history.drop(columns=["business_age_years", "monthly_revenue_idr"])
     assert others.notna().all().all()
 
@@ -234,22 +235,22 @@ def test_bad_arguments_are_refused(tmp_path: Path, kwargs: dict[str, object], me
 
 def test_size_mix_matches_kemenkop_and_bps_bands(history: pd.DataFrame) -> None:
     micro = history["workers"] < 5
-    assert abs(_share(micro) - sim.SIZE_SHARES[0]) <= TOL_MICRO
+    assert abs(_share(micro) - cal.SIZE_SHARES[0]) <= TOL_MICRO
     assert abs(history.loc[micro, "workers"].mean() - 1.7) <= TOL_MICRO_WORKERS
     annual = history.loc[micro, "monthly_revenue_idr"].dropna() * 12
     assert abs(annual.mean() / 76e6 - 1) <= TOL_MICRO_REVENUE_RELATIVE
-    assert annual.max() <= sim.MICRO_MAX_ANNUAL_IDR  # PP 7/2021 micro ceiling
+    assert annual.max() <= cal.MICRO_MAX_ANNUAL_IDR  # PP 7/2021 micro ceiling
     small = (history["workers"] >= 5) & (history["workers"] < 20)
     small_annual = history.loc[small, "monthly_revenue_idr"].dropna() * 12
-    assert small_annual.between(*sim.SMALL_ANNUAL_IDR).all()
+    assert small_annual.between(*cal.SMALL_ANNUAL_IDR).all()
     assert history["workers"].max() <= 99
 
 
 def test_sector_mix_matches_economic_census(history: pd.DataFrame) -> None:
     shares = history["sector"].value_counts(normalize=True)
-    total = sum(sim.SECTOR_SHARES.values())
+    total = sum(cal.SECTOR_SHARES.values())
     for sector in SECTORS:
-        assert abs(shares[sector] - sim.SECTOR_SHARES[sector] / total) <= TOL_SECTOR, sector
+        assert abs(shares[sector] - cal.SECTOR_SHARES[sector] / total) <= TOL_SECTOR, sector
     census_trade = 0.462
     assert abs(shares["retail_trade"] - census_trade) <= TOL_SECTOR
 
@@ -257,8 +258,8 @@ def test_sector_mix_matches_economic_census(history: pd.DataFrame) -> None:
 def test_island_shares_match_economic_census(history: pd.DataFrame) -> None:
     islands = history["province_code"].map(island_group_by_province())
     shares = islands.value_counts(normalize=True)
-    total = sum(sim.ISLAND_SHARES.values())
-    for island, share in sim.ISLAND_SHARES.items():
+    total = sum(cal.ISLAND_SHARES.values())
+    for island, share in cal.ISLAND_SHARES.items():
         assert abs(shares[island] - share / total) <= TOL_ISLAND, island
 
 
@@ -286,7 +287,7 @@ def test_internet_access_matches_bps_urban_and_rural_use(history: pd.DataFrame) 
 
 def test_thirteen_percent_already_digital(history: pd.DataFrame) -> None:
     assert (
-        abs(_share(history["digital_status"] == "digital") - sim.ALREADY_DIGITAL_SHARE)
+        abs(_share(history["digital_status"] == "digital") - cal.ALREADY_DIGITAL_SHARE)
         <= TOL_DIGITAL
     )
 
@@ -392,7 +393,7 @@ def test_do_not_disturb_rows_are_the_documented_subgroups(offline: pd.DataFrame)
     harmed = offline[offline["true_segment"] == "do_not_disturb"]
     graduate = harmed["owner_education"].isin(["diploma", "bachelor_or_higher"])
     trained_graduate = harmed["prior_digital_training"] & graduate
-    older = harmed["owner_age"] >= sim.HARM_MIN_OWNER_AGE
+    older = harmed["owner_age"] >= cal.HARM_MIN_OWNER_AGE
     assert (trained_graduate | older).all()
     assert harmed["has_smartphone"].all()
     assert (harmed["internet_access"] != "none").all()
