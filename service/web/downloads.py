@@ -23,7 +23,8 @@ from service.program_schemas import ListId
 from service.request_problems import readable_field
 from service.routes.responses import ERROR_RESPONSES, PROGRAM_RESPONSES
 from service.schemas import Problem
-from service.web.exports import ExportFile, ExportRefusedError, export_list
+from service.web.export_files import ExportFile
+from service.web.exports import ExportRefusedError, export_list
 from service.web.issued import reopened_list
 from service.web.problem_files import export_problems
 from service.web.schemas import CsvStyle, ExportFormat, ExportPart, ProblemsExport, UploadResponse

@@ -11,16 +11,15 @@ from typing import Protocol
 import pandas as pd
 
 from data.messages import Language
-from service.web.exports import (
+from service.web.export_files import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
     ExportFile,
     Sheet,
     csv_bytes,
-    now,
-    stamped,
     xlsx_bytes,
 )
+from service.web.exports import now, stamped
 from service.web.i18n import message
 from service.web.problems import PlacedProblem
 from service.web.schemas import CsvStyle, ExportFormat

@@ -31,8 +31,8 @@ UploadFormat = Literal["csv", "xlsx", "parquet"]
 InputCell = str | int | float | bool | None
 ExportFormat = Literal["csv", "xlsx"]
 ExportPart = Literal["all", "selected", "not_selected"]
-# A CSV export's separator and decimal mark: `standard` (comma, dot) for other systems,
-# `excel_id` (semicolon, comma) for Excel set to Indonesian (`service.web.exports.CSV_STYLES`).
+# A CSV export's separator and decimal mark (`service.web.export_files.CSV_STYLES`): `standard`
+# (comma, dot) for other systems, `excel_id` (semicolon, comma) for Excel set to Indonesian.
 CsvStyle = Literal["standard", "excel_id"]
 
 

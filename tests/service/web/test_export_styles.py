@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from data.writing import FORMULA_TRIGGERS
-from service.web.exports import COUNT_FORMAT, DECIMAL_FORMAT, Sheet, csv_bytes, xlsx_bytes
+from service.web.export_files import COUNT_FORMAT, DECIMAL_FORMAT, Sheet, csv_bytes, xlsx_bytes
 from service.web.schemas import CsvStyle
 from tests.service.support import AUTH, TestClient
 from tests.service.web.conftest import csv_bytes as file_bytes

@@ -26,7 +26,8 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from data.messages import Language, format_date
-from service.web.exports import COUNT_FORMAT, in_wib
+from service.web.export_files import COUNT_FORMAT
+from service.web.exports import in_wib
 from service.web.i18n import message
 from service.web.issued import reopened_list
 from service.web.lists import reason_generic
