@@ -2,9 +2,10 @@
 
 Since 2026-12-04 a history of up to 300,000 rows is served as the weighted average of the
 chosen learners' fold models (`serve_fold_models`): it ranks better than one refit model, and costs
-five times the trees at scoring time. The product's copy (`models.learners.DistilledLearner`,
-`distill_served_model = true`) fits two LightGBM regressions to that average's uplift and chance
-without mentoring on the history's own rows; this study asks whether the copy ranks as well.
+five times the trees at scoring time. The product's copy
+(`models.combined_learners.DistilledLearner`, `distill_served_model = true`) fits two LightGBM
+regressions to that average's uplift and chance without mentoring on the history's own rows;
+this study asks whether the copy ranks as well.
 
 For each world it runs the pipeline's own stages up to the choice (`training.prepare`, the
 propensity, `select_learner`), builds the served learner with `training.refit.served_learner`
@@ -47,8 +48,8 @@ def study(family: str, size: int, seed: int, shapes: tuple[str, ...] = ()) -> di
     from zoo import _config_for, _scores, hillstrom_world
     from zoo_worlds import FAMILIES
 
+    from models.combined_learners import DistilledLearner
     from models.features import feature_matrix
-    from models.learners import DistilledLearner
     from training import propensity as propensity_stage
     from training.events import ignore
     from training.prepare import prepare

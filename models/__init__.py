@@ -5,7 +5,9 @@ Modules (import them directly; nothing is loaded at package import):
 
 * `models.features`: `FeatureSpec`, `msme_feature_specs`, `prepare_features`, `feature_matrix`.
 * `models.propensity`: `crossfit_propensity` -> `PropensityResult` (overlap diagnostics).
-* `models.learners`: `LEARNER_NAMES`, `make_learner` -> S / T / X / DR `UpliftLearner`.
+* `models.learners`: `LEARNER_NAMES`, `make_learner` -> S / T / X / DR / R `UpliftLearner`
+  (the interface, in `models.learner_base`).
+* `models.combined_learners`: `EnsembleLearner` (weighted average), `DistilledLearner` (copy).
 * `models.calibration`: per-arm Platt / isotonic calibrators.
 * `models.uplift_model`: `UpliftModel` (fit, predict, explain), `Reason`.
 * `models.scoring`: `score_frame` (already-digital MSMEs -> ``stimulus_group``).

@@ -495,9 +495,9 @@ def fit_booster(
     return lgb.train(params, full, num_boost_round=best)
 
 
-# A distilled model (`fit_student`, `models.learners.DistilledLearner`) copies a fitted model's
-# output on the history's own rows: a smooth, noiseless target, so it gets larger trees than
-# the learners' own, few rows per leaf and a high learning rate (nothing to shrink towards).
+# A distilled model (`fit_student`, `models.combined_learners.DistilledLearner`) copies a fitted
+# model's output on the history's own rows: a smooth, noiseless target, so it gets larger trees
+# than the learners' own, few rows per leaf and a high learning rate (nothing to shrink towards).
 # 100 rounds of 31 leaves at 0.2 followed a 20,000-row fold models' average as closely as 400 at
 # 0.05 (uplift correlation on new rows 0.9965 against 0.9971, 93.4% of the top 10% against
 # 93.6%) at a quarter of the scoring and TreeSHAP time; in the zoo the copy ranked level with

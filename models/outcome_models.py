@@ -22,7 +22,7 @@ from models.boosting import Model, contributions, fit_booster, predict, trees_wi
 from models.features import FloatArray
 
 if TYPE_CHECKING:
-    from models.learners import UpliftLearner
+    from models.learner_base import UpliftLearner
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,8 @@ from models.features import (
     record_matrix,
     resolve_specs,
 )
-from models.learners import LearnerPrediction, UpliftLearner, make_learner
+from models.learner_base import LearnerPrediction, UpliftLearner
+from models.learners import make_learner
 
 P1Mode = Literal["additive", "calibrated_arms"]
 

@@ -206,8 +206,9 @@ class TrainConfig(BaseModel):
         default=False,
         description="Serve a copy of the chosen model in two LightGBM regressions fit to its "
         "uplift and its chance without mentoring on the training rows "
-        "(`models.learners.DistilledLearner`): faster scores and reasons than the fold models' "
-        "average; the ranking is judged on the recipe, and the copy's fidelity is reported.",
+        "(`models.combined_learners.DistilledLearner`): faster scores and reasons than the fold "
+        "models' average; the ranking is judged on the recipe, and the copy's fidelity is "
+        "reported.",
     )
     min_events_per_arm: int = Field(
         default=MIN_EVENTS_PER_ARM,

@@ -4,11 +4,12 @@ The rows are dealt into k folds stratified by arm x outcome (so each fold gets i
 rare mentored successes). Each configured learner is fit k times, each time on the other folds,
 and predicts the fold it did not see: out-of-fold uplift and chances for every row. The Qini
 coefficient of those predictions, with a bootstrap interval, judges each learner. With the
-ensemble on, the served model is a weighted average (`models.learners.EnsembleLearner`) of the
-core learners (`ensemble_core`: S and X by default, which led the evaluation zoo) and of any
-other candidate whose out-of-fold Qini is the highest (T in worlds whose arms are unrelated);
-the weights are stacked on the out-of-fold predictions (`training.stacking`). The chosen recipe
-is then refit on all rows (`refit`); its out-of-fold predictions are the honest evaluation.
+ensemble on, the served model is a weighted average
+(`models.combined_learners.EnsembleLearner`) of the core learners (`ensemble_core`: S and X by
+default, which led the evaluation zoo) and of any other candidate whose out-of-fold Qini is the
+highest (T in worlds whose arms are unrelated); the weights are stacked on the out-of-fold
+predictions (`training.stacking`). The chosen recipe is then refit on all rows (`refit`); its
+out-of-fold predictions are the honest evaluation.
 
 Folds run on one thread each, side by side (LightGBM releases the GIL).
 """
@@ -24,8 +25,10 @@ from typing import Any
 
 import numpy as np
 
+from models.combined_learners import EnsembleLearner
 from models.features import FloatArray
-from models.learners import EnsembleLearner, UpliftLearner, make_learner
+from models.learner_base import UpliftLearner
+from models.learners import make_learner
 from models.propensity import stratified_folds
 from training import evaluation as ev
 from training import stacking

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.combined_learners import DistilledLearner
 from models.drift import build_reference
 from models.features import FloatArray
-from models.learners import DistilledLearner, UpliftLearner
+from models.learner_base import UpliftLearner
 from models.uplift_model import HeldOutPredictions, UpliftModel
 from training import crossfit
 from training.config import TrainConfig
@@ -40,7 +41,7 @@ def served_learner(
     """The chosen recipe as served: its fold models averaged when cross-fitting used every row
     in enough folds (`serve_fold_models`, `fold_models_min_folds`), else refit on every row;
     with `distill_served_model`, that copied into two regressions
-    (`models.learners.DistilledLearner`)."""
+    (`models.combined_learners.DistilledLearner`)."""
     rows = prepared.all_rows
     # The fold models may stand in for a refit when they were asked for and saw every row ...
     may_average = config.serve_fold_models and not prepared.sampled

@@ -11,7 +11,8 @@ import pytest
 
 from models import boosting
 from models.boosting import contributions, predict, trees_without_feature_first
-from models.learners import PooledOutcome, SLearner, TLearner, UpliftLearner, XLearner
+from models.learner_base import UpliftLearner
+from models.learners import PooledOutcome, SLearner, TLearner, XLearner
 from models.uplift_model import UpliftModel
 
 

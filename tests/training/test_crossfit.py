@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from models.combined_learners import EnsembleLearner
 from models.features import feature_matrix, msme_feature_specs, resolve_specs
-from models.learners import EnsembleLearner
 from models.propensity import stratified_folds
 from tests.models.synthetic import simulate_msme
 from training import crossfit

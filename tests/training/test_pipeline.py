@@ -551,7 +551,7 @@ def test_every_row_cross_fitted_serves_the_fold_models_average_else_a_refit(
     fit again on every row; so is one cross-fitted in fewer folds than
     `fold_models_min_folds` (each fold model saw half the rows), and one trained with
     `serve_fold_models = false`."""
-    from models.learners import EnsembleLearner
+    from models.combined_learners import EnsembleLearner
     from models.pyfunc import load_uplift_model
 
     with use_tracking_uri(scenario.tracking_uri):
@@ -592,7 +592,7 @@ def test_a_distilled_served_model_copies_the_fold_models_average(
     """With `distill_served_model`, the served model is two regressions copying the fold models'
     average: the same choice and out-of-fold metrics, its fidelity recorded and shown, its
     scores close to the average's on the history's rows."""
-    from models.learners import DistilledLearner
+    from models.combined_learners import DistilledLearner
     from models.pyfunc import load_uplift_model
 
     config = load_config(FAST_CONFIG).with_overrides(
