@@ -105,11 +105,12 @@ def _metrics(
     y: np.ndarray, t: np.ndarray, e: np.ndarray, truth: np.ndarray, score: np.ndarray
 ) -> dict[str, float]:
     from training import evaluation as ev
+    from training import metric_kernels as kernels
 
     ipw = np.where(t == 1, 1.0 / e, 1.0 / (1.0 - e))[None, :]
     return {
-        "qini": float(ev._qini_coefficients(y, t, score, None)[0]),
-        "qini_ipw": float(ev._qini_coefficients(y, t, score, ipw)[0]),
+        "qini": float(kernels.qini_coefficients(y, t, score, None)[0]),
+        "qini_ipw": float(kernels.qini_coefficients(y, t, score, ipw)[0]),
         "oracle_0.10": ev.oracle_share(truth, score, 0.10),
     }
 

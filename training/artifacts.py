@@ -11,8 +11,8 @@ import pandas as pd
 
 from data.writing import write_table
 from training import crossfit, plots
-from training import evaluation as ev
 from training.evaluate import Evaluation
+from training.metric_kernels import FloatArray
 from training.prepare import Prepared
 
 
@@ -22,7 +22,7 @@ def write_artifacts(
     evaluation: Evaluation,
     *,
     selection: crossfit.Selection,
-    propensity: ev.FloatArray,
+    propensity: FloatArray,
 ) -> None:
     """Plots and tables of the evaluation into `out` (logged with the run afterwards)."""
     y, t = prepared.cv_rows.y, prepared.cv_rows.t

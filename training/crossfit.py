@@ -32,6 +32,7 @@ from models.learners import make_learner
 from models.propensity import stratified_folds
 from training import evaluation as ev
 from training import stacking
+from training.bootstrap import bootstrap_many
 
 ENSEMBLE = "ensemble"
 # What judges the learners (and, in the promotion gate, the versions): the whole ranking, so one
@@ -151,7 +152,7 @@ def qini_with_interval(
     qini = ev.qini_coefficient(y, uplift, t)
     if resamples <= 0:
         return qini, (qini, qini)
-    found = ev.bootstrap_many(
+    found = bootstrap_many(
         y, t, {"score": uplift}, [0.1], resamples=resamples, seed=seed, qini_only=True
     )
     low, high = found["score"]["qini_coefficient"]

@@ -1,7 +1,8 @@
 """Stage 5, evaluation: every number from the out-of-fold predictions (the chosen recipe, each
 candidate, the reference rankings random and response model) with bootstrap intervals, per-group
 tables, and truth metrics when a simulator truth file is known. The metrics themselves live in
-`training.evaluation`."""
+`training.evaluation`, their intervals in `training.bootstrap`, each arm's fit and the group tables
+in `training.diagnostics`."""
 
 from __future__ import annotations
 
@@ -19,7 +20,10 @@ from models.boosting import fit_booster, parse_params, predict
 from models.propensity import stratified_folds
 from training import crossfit
 from training import evaluation as ev
+from training.bootstrap import bootstrap_many
 from training.config import ConfigError, TrainConfig
+from training.diagnostics import arm_fit, calibration_table, metrics_by_group
+from training.metric_kernels import FloatArray
 from training.prepare import Prepared
 
 TRUTH_COLUMN = "true_uplift"
@@ -30,7 +34,7 @@ class Evaluation:
     """Out-of-fold numbers of the chosen recipe, each candidate and the references."""
 
     metrics: dict[str, float]
-    rankings: dict[str, ev.FloatArray]
+    rankings: dict[str, FloatArray]
     groups: dict[str, pd.DataFrame]
     calibration: pd.DataFrame
     truth_known: bool
@@ -59,7 +63,7 @@ class TruthMatch:
 
     matched: int
     rows: int
-    true_uplift: ev.FloatArray | None
+    true_uplift: FloatArray | None
 
 
 def load_true_uplift(path: Path, ids: pd.Series, id_column: str | None) -> TruthMatch:
@@ -96,7 +100,7 @@ def evaluate(
                 f"{truth_path}: {truth_match.matched} of {truth_match.rows} ids have a true "
                 "uplift; truth metrics skipped"
             )
-    rankings: dict[str, ev.FloatArray] = {"chosen": chosen.uplift}
+    rankings: dict[str, FloatArray] = {"chosen": chosen.uplift}
     for name, candidate in selection.candidates.items():
         rankings[f"learner_{name}"] = candidate.oof.uplift
     if config.references:
@@ -104,7 +108,7 @@ def evaluate(
     metrics = _ranking_metrics(config, rankings, cv.y, cv.t, true_uplift)
     metrics["cv_folds"] = float(selection.folds)
     metrics["cv_rows"] = float(len(cv.y))
-    metrics.update(prefixed("test/", ev.arm_fit(cv.y, cv.t, chosen.p1, chosen.p0)))
+    metrics.update(prefixed("test/", arm_fit(cv.y, cv.t, chosen.p1, chosen.p0)))
     groups = _group_tables(
         config, prepared.cv_df, y=cv.y, t=cv.t, uplift=chosen.uplift, true_uplift=true_uplift
     )
@@ -114,13 +118,13 @@ def evaluate(
         metrics=metrics,
         rankings=rankings,
         groups=groups,
-        calibration=ev.calibration_table(cv.y, cv.t, chosen.p1, chosen.p0),
+        calibration=calibration_table(cv.y, cv.t, chosen.p1, chosen.p0),
         truth_known=true_uplift is not None,
         truth_match=truth_match,
     )
 
 
-def _references(config: TrainConfig, prepared: Prepared) -> dict[str, ev.FloatArray]:
+def _references(config: TrainConfig, prepared: Prepared) -> dict[str, FloatArray]:
     """Out-of-fold scores of the reference rankings: random, and the response model (the chance
     of going digital when mentored, what a program without uplift modelling would rank by)."""
     cv = prepared.cv_rows
@@ -146,10 +150,10 @@ def _references(config: TrainConfig, prepared: Prepared) -> dict[str, ev.FloatAr
 
 def _ranking_metrics(
     config: TrainConfig,
-    rankings: Mapping[str, ev.FloatArray],
-    y: ev.FloatArray,
-    t: ev.FloatArray,
-    true_uplift: ev.FloatArray | None,
+    rankings: Mapping[str, FloatArray],
+    y: FloatArray,
+    t: FloatArray,
+    true_uplift: FloatArray | None,
 ) -> dict[str, float]:
     """Headline numbers and bootstrap intervals for every ranking (chosen without a prefix)."""
     metrics: dict[str, float] = {}
@@ -161,7 +165,7 @@ def _ranking_metrics(
     if config.bootstrap_resamples > 0:
         # Intervals for the served ranking and the references it is judged against.
         judged = {k: v for k, v in rankings.items() if k == "chosen" or k.startswith("ref_")}
-        intervals = ev.bootstrap_many(
+        intervals = bootstrap_many(
             y,
             t,
             judged,
@@ -182,10 +186,10 @@ def _group_tables(
     config: TrainConfig,
     test_df: pd.DataFrame,
     *,
-    y: ev.FloatArray,
-    t: ev.FloatArray,
-    uplift: ev.FloatArray,
-    true_uplift: ev.FloatArray | None,
+    y: FloatArray,
+    t: FloatArray,
+    uplift: FloatArray,
+    true_uplift: FloatArray | None,
 ) -> dict[str, pd.DataFrame]:
     frame = pd.DataFrame({"y": y, "t": t, "score": uplift}, index=test_df.index)
     if true_uplift is not None:
@@ -199,7 +203,7 @@ def _group_tables(
         else:
             continue
         frame["group"] = values.astype(str).to_numpy()
-        table = ev.metrics_by_group(
+        table = metrics_by_group(
             frame,
             "group",
             y_column="y",

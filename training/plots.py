@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from data.writing import atomic_write
 from training import evaluation as ev
-from training.evaluation import FloatArray
+from training.metric_kernels import FloatArray
 
 
 def _figure(width: float = 7.0, height: float = 4.5) -> Figure:

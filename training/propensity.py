@@ -23,8 +23,8 @@ import pandas as pd
 from data.store.export import SELECTED_COLUMN, SELECTION_PROBABILITY_COLUMN
 from models.features import FloatArray
 from models.propensity import PropensityResult, crossfit_propensity, overlap_diagnostics
-from training import evaluation as ev
 from training.config import TrainConfig
+from training.diagnostics import propensity_overlap
 from training.prepare import Arrays, Prepared
 
 
@@ -59,7 +59,7 @@ def estimate(config: TrainConfig, prepared: Prepared) -> Propensity:
     result, recorded = with_recorded(crossfit_rows(config, prepared, cv), prepared.cv_df, cv)
     return Propensity(
         cv=result,
-        overlap=ev.propensity_overlap(result.scores_raw, cv.t),
+        overlap=propensity_overlap(result.scores_raw, cv.t),
         for_learners=result.scores_clipped if needs_propensity(config) else None,
         recorded=recorded,
     )

@@ -28,6 +28,7 @@ from data.contract import CHAMPION
 from models.features import FloatArray
 from models.model_lookup import check_store
 from training import evaluation as ev
+from training.bootstrap import qini_difference_interval
 from training.crossfit import SELECTION_METRIC
 from training.errors import TrainingError
 from training.evidence import Evidence
@@ -449,7 +450,7 @@ def _paired_difference(
     as metrics, and as words for the gate's note; None when either cannot rank every row."""
     if len(candidate) != len(y) or np.isnan(candidate).any() or np.isnan(champion).any():
         return None
-    difference, low, high = ev.qini_difference_interval(
+    difference, low, high = qini_difference_interval(
         y, t, candidate, champion, resamples=resamples, seed=seed
     )
     if np.isnan(low):
