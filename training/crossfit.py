@@ -148,7 +148,8 @@ def crossfit_learner(
 def qini_with_interval(
     y: FloatArray, t: FloatArray, uplift: FloatArray, *, resamples: int, seed: int
 ) -> tuple[float, tuple[float, float]]:
-    """The Qini coefficient and its 90% bootstrap interval (rows resampled within arms)."""
+    """The Qini coefficient and its 90% bootstrap interval (all rows resampled with
+    replacement, each arm's count as it falls)."""
     qini = ev.qini_coefficient(y, uplift, t)
     if resamples <= 0:
         return qini, (qini, qini)
