@@ -26,7 +26,7 @@ from data.store.extras import (
     MAX_EXTRA_COLUMNS,
     PROFILE_FIELDS,
 )
-from data.store.repository import MAX_PAGE_SIZE
+from data.store.queries import MAX_PAGE_SIZE
 from data.store.schema import ID_LENGTH
 from models.policy_value import ValueStatus
 from service.schemas import (

@@ -1,6 +1,7 @@
-"""What the store checks in outcomes before it records them: dates that cannot be right refuse
-the batch (`date_problems`); outcomes that say mentored for MSMEs their list did not select are
-recorded and counted (`mentored_not_selected`), as they usually mean another list's file.
+"""What the store checks in outcomes before it records them: two different outcomes for one MSME
+on one list (`one_per_key`) and dates that cannot be right (`date_problems`) refuse the batch;
+outcomes that say mentored for MSMEs their list did not select are recorded and counted
+(`mentored_not_selected`), as they usually mean another list's file.
 
 Every path that records outcomes (API, page, command line) passes through `ProgramStore.
 record_outcomes`, which runs these; they need no database and no clock of their own.
@@ -12,13 +13,31 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 
-from data.store.errors import OutcomeDateField, OutcomeDateProblem, OutcomeDateReason
-from data.store.records import OutcomeIn
+from data.store.errors import (
+    ConflictingOutcomesError,
+    OutcomeDateField,
+    OutcomeDateProblem,
+    OutcomeDateReason,
+)
+from data.store.records import OutcomeIn, outcome_values
 
 # A day of grace on each side: dates are local days, the store's clock is UTC, and Indonesia is
 # UTC+7 to UTC+9 (WIB, WITA, WIT), so a local "today" can be tomorrow in UTC terms, and a list
 # issued just after midnight local time is dated the day before in UTC.
 GRACE = timedelta(days=1)
+
+
+def one_per_key(items: Iterable[OutcomeIn]) -> dict[tuple[str, str], OutcomeIn]:
+    """The batch with exact repeats collapsed; two different outcomes for one key refuse it."""
+    batch: dict[tuple[str, str], OutcomeIn] = {}
+    conflicts: set[tuple[str, str]] = set()
+    for item in items:
+        earlier = batch.setdefault(item.key, item)
+        if earlier is not item and outcome_values(earlier) != outcome_values(item):
+            conflicts.add(item.key)
+    if conflicts:
+        raise ConflictingOutcomesError(conflicts)
+    return batch
 
 
 def issued_day(created_at: datetime) -> date:

@@ -150,6 +150,11 @@ class OutcomeIn:
         return (self.list_id, self.msme_id)
 
 
+def outcome_values(item: OutcomeIn) -> dict[str, Any]:
+    """An outcome in as its row's values: its list and MSME ids, then the OUTCOME_FIELDS."""
+    return {"list_id": item.list_id, "msme_id": item.msme_id} | outcome_fields(item)
+
+
 @dataclass(frozen=True)
 class OutcomeRecord(OutcomeIn):
     """An outcome as stored (the current version)."""

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from data.store import repository
+from data.store import queries
 from data.store.errors import ListNotFoundError
 from data.store.records import outcome_fields
 from data.store.repository import ProgramStore
@@ -89,7 +89,7 @@ def test_pages_outside_their_bounds_are_refused(
 def test_earlier_versions_come_oldest_first_with_when_each_was_replaced(
     store: ProgramStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(repository, "CHUNK", 2)  # several chunks of MSME ids
+    monkeypatch.setattr(queries, "CHUNK", 2)  # several chunks of MSME ids
     list_id = issue(store)
     other = issue(store)
     first = [outcome(list_id, msme_id) for msme_id in ids(5)]
