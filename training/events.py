@@ -1,7 +1,7 @@
 """What a training run tells while it runs: typed events, rendered by the command line.
 
 The pipeline never prints. `train(config, on_event=...)` hands each event to the callback;
-`training.cli` draws the progress bar and words the messages; other callers pass nothing.
+`training.cli_views` draws the progress bar and words the messages; other callers pass nothing.
 """
 
 from __future__ import annotations
