@@ -3,8 +3,8 @@ needs checking: once a model's score on them has been looked at, they are no lon
 
 Two more MSME worlds, ``msme_reserve_s`` and ``msme_reserve_t``, written blind by a helper
 session started for this purpose (not by whoever wrote the pipeline, the models or the other
-worlds), on branch ``reserve-st`` in its own worktree. They are not registered anywhere: the
-maintainer adds them to the registry.
+worlds), on branch ``reserve-st`` in its own worktree, on 2026-12-07. The maintainer registered
+them in ``zoo_worlds`` (``FAMILIES``, ``MSME_FAMILIES``, ``HELD_OUT``) unrun.
 
 What was read, and nothing else of the project:
   * ``../shared/docs/domain.md`` (all of it), ``data/contract.py``, ``data/reference.py`` and

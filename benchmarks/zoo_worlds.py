@@ -56,9 +56,16 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   reserve worlds written blind on 2026-12-07 (Q: payment onboarding, a gain gated by paperwork,
   turnover band and a smartphone, an unrecorded growth goal, informal firms wary of tax harmed;
   R: an online application form, an unrecorded social-media habit driving who applies, the
-  chance alone and the gain, a mentor load per province), **held in reserve**: not run (and left
-  out of the default families, `HELD_OUT`) until a change tuned on the other worlds needs
-  checking;
+  chance alone and the gain, a mentor load per province), held in reserve until a lever was
+  checked on them and they were run once at every size with the default on 2026-12-07
+  (docs/results-log.md, 2026-12-07 "e");
+* ``msme_reserve_s`` / ``msme_reserve_t`` (`benchmarks/zoo_reserve_st_worlds.py`): two more
+  reserve worlds written blind on 2026-12-07 (S: a gain peaking at an owner age that moves with
+  the province's digital ecosystem, harm in proportion to the base chance for equipped food and
+  service firms, targeting that changed between two unrecorded cohorts; T: a gain where exactly
+  two of three ingredients are held, misreported turnover, mentors picking visible shops),
+  **held in reserve**: not run (and left out of the default families, `HELD_OUT`) until a change
+  tuned on the other worlds needs checking;
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
@@ -486,6 +493,8 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_reserve_p": _outside("zoo_reserve_op_worlds", "msme_reserve_p"),
     "msme_reserve_q": _outside("zoo_reserve_qr_worlds", "msme_reserve_q"),
     "msme_reserve_r": _outside("zoo_reserve_qr_worlds", "msme_reserve_r"),
+    "msme_reserve_s": _outside("zoo_reserve_st_worlds", "msme_reserve_s"),
+    "msme_reserve_t": _outside("zoo_reserve_st_worlds", "msme_reserve_t"),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -517,6 +526,8 @@ MSME_FAMILIES = (
     "msme_reserve_p",
     "msme_reserve_q",
     "msme_reserve_r",
+    "msme_reserve_s",
+    "msme_reserve_t",
 )
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
@@ -525,5 +536,6 @@ MSME_FAMILIES = (
 # (docs/results-log.md, "k"), I and J to check the default out of sample (docs/results-log.md, "m"),
 # K and L the same way on 2026-12-06 (docs/results-log.md, 2026-12-06 "b"), M and N on 2026-12-07
 # (docs/results-log.md, 2026-12-07 "b"), O and P to check a lever the same day (docs/results-log.md,
-# 2026-12-07 "d"); all are ordinary families now.
-HELD_OUT = ("msme_reserve_q", "msme_reserve_r")
+# 2026-12-07 "d"), Q and R to check another (docs/results-log.md, 2026-12-07 "e"); all are
+# ordinary families now.
+HELD_OUT = ("msme_reserve_s", "msme_reserve_t")

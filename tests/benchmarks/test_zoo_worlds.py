@@ -60,6 +60,8 @@ MSME = (
     "msme_reserve_p",
     "msme_reserve_q",
     "msme_reserve_r",
+    "msme_reserve_s",
+    "msme_reserve_t",
 )
 
 
