@@ -906,6 +906,6 @@ MESSAGES: dict[str, str] = {
     "settings.min_share": "at least {fraction} {value}",
     "settings.digital_included": "already-digital MSMEs included",
     "settings.only_beneficial": "only MSMEs who gain",
-    # --- service.web.exports: when a list was made, on its download's summary sheet (WIB) ---
+    # --- service.web.export_summary: when a list was made, on a download's summary sheet (WIB)
     "export_made": "{date}, {time} WIB",
 }

@@ -979,6 +979,6 @@ MESSAGES: dict[str, str] = {
     "settings.min_share": "porsi minimum {value} {fraction}",
     "settings.digital_included": "UMKM yang sudah digital ikut dipilih",
     "settings.only_beneficial": "hanya UMKM yang diuntungkan",
-    # --- service.web.exports: kapan daftar dibuat, di lembar ringkasan unduhannya (WIB) -----
+    # --- service.web.export_summary: kapan daftar dibuat, di lembar ringkasan unduhannya (WIB)
     "export_made": "{date} pukul {time} WIB",
 }

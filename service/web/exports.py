@@ -7,10 +7,10 @@ list's language, provinces and sectors by name. Numbers stay numbers: XLSX numer
 number format, CSV without a trailing `.0`; a column of the file's own that holds only whole
 numbers (`WHOLE_NUMBER`: a "No." column) is written as numbers too. CSV comes in two styles
 (`export_files.CSV_STYLES`): `standard` (comma, decimal point) for other systems, `excel_id`
-(semicolon, decimal comma) for Excel set to Indonesian. The summary sheet holds when the list was
-made, in the list's language (`made_text`: 10 Januari 2026 pukul 15.04 WIB, 10 January 2026,
-15:04 WIB), the model, every setting and every limit (binding or not). File names carry the date
-and time. This module says what the files hold; `export_files` writes their bytes.
+(semicolon, decimal comma) for Excel set to Indonesian. The summary sheet (`export_summary`) holds
+when the list was made, in the list's language (`made_text`: 10 Januari 2026 pukul 15.04 WIB,
+10 January 2026, 15:04 WIB), the model, every setting and every limit (binding or not). File names
+carry the date and time. This module says what the files hold; `export_files` writes their bytes.
 
 A list that was not recorded (no `list_id`: the page's preview, `POST /v1/prioritize/upload`)
 says so in every file, so it is not passed around as a list issued: a first column holding the
@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -39,8 +38,8 @@ import pandas as pd
 from pydantic import BaseModel
 
 from data.contract import CONTROL_CHARACTERS, PROFILE_COLUMNS
-from data.messages import WIB, Language, render
-from data.reference import province_name_by_code, value_label
+from data.messages import WIB, Language
+from data.reference import value_label
 from service.exceptions import ServiceError
 from service.web.export_files import (
     COUNT_FORMAT,
@@ -50,16 +49,13 @@ from service.web.export_files import (
     ExportFile,
     Sheet,
     csv_bytes,
-    percent_format,
     xlsx_bytes,
 )
-from service.web.i18n import counted, format_number, message
+from service.web.i18n import message
 from service.web.lists import reason_generic
 from service.web.schemas import CsvStyle, ExportFormat, ExportPart, InputCell, UploadResponse
 
 MAX_REASONS = 3
-# The codes this module words from `data.messages` (code -> parameters), for the catalog test.
-EXPORT_CODES: dict[str, tuple[str, ...]] = {"export_made": ("date", "time")}
 SPECS = {spec.name: spec for spec in PROFILE_COLUMNS}
 # Columns the computed part of each row already shows; the input part does not repeat them.
 SHOWN = ("msme_id", "province_code", "sector", "owner_gender")
@@ -99,7 +95,8 @@ def preview_mark(result: UploadResponse, language: Language) -> str | None:
 
 
 @cache
-def _label(value: str, language: Language, prefix: str = "value") -> str:
+def label(value: str, language: Language, prefix: str = "value") -> str:
+    """A code in the page's words (`female`: `value.female`, Perempuan), else the code itself."""
     key = f"{prefix}.{value}"
     text = message(language, key)
     return value if text == key else text
@@ -131,7 +128,7 @@ def cell_value(name: str, value: InputCell, language: Language) -> InputCell:
     if name == "province_code":
         return str(value)
     if spec.kind == "category" and isinstance(value, str):
-        text = _label(value, language)
+        text = label(value, language)
         if text != value:
             return text
         try:
@@ -177,12 +174,12 @@ def _msme_cells(item: Any, gain: float | None, language: Language) -> list[objec
         item.msme_id,
         item.province_code,
         item.province_name,
-        _label(item.sector, language),
-        _label(item.owner_gender, language),
+        label(item.sector, language),
+        label(item.owner_gender, language),
         _percent(item.p_digital_if_mentored),
         _percent(item.p_digital_if_not),
         _percent(gain),
-        _label(item.segment, language, "segment"),
+        label(item.segment, language, "segment"),
     ]
 
 
@@ -351,173 +348,6 @@ def not_selected_sheet(result: UploadResponse, language: Language) -> Sheet:
     return Sheet(message(language, "sheet.not_selected"), table, formats, banner=mark)
 
 
-def summary_sheet(result: UploadResponse, language: Language, made: dt.datetime) -> Sheet:
-    """Date, model, file, every setting and every limit (used, limit, binding or not), the
-    headline figures and why the others were left out: label, value, note. A list not recorded
-    says so on the first row."""
-
-    def h(key: str, **values: object) -> str:
-        return message(language, key, **values)
-
-    yes, no = h("export.yes"), h("export.no")
-    source = result.source
-    model = f"{result.model.name} v{result.model.version or '?'}"
-    seed = result.options.exploration_seed
-    mark = preview_mark(result, language)
-    rows: list[tuple[str, object, str]] = []
-    if mark is not None:
-        rows.append((h("export.status"), mark, h("export.status_preview_note")))
-    if result.list_id:  # a recorded list's number, inside the file too (a file may be renamed)
-        rows.append(
-            (
-                h("export.list_number"),
-                result.list_id[:8],
-                h("export.list_number_note", id=result.list_id),
-            )
-        )
-    rows += [
-        (h("export.made"), made_text(made, language), ""),
-        (h("export.model"), model, ""),
-        (h("export.source"), source.filename, read_statement(result, language)),
-        (h("export.rows"), source.rows, ""),
-        (h("export.section_settings"), "", ""),
-        (h("export.capacity"), result.capacity, ""),
-        (h("export.exclude_digital"), yes if result.options.exclude_digital else no, ""),
-        (h("export.only_beneficial"), yes if result.options.only_beneficial else no, ""),
-        (h("export.cost_column"), own_header(result.options.cost_column or "–"), ""),
-        (h("export.budget"), result.budget if result.budget is not None else "–", ""),
-        # The share drawn at random as the list applied it (0 included), and the seed as text:
-        # it redoes the draw, and a spreadsheet keeps 15 digits of a number.
-        (h("export.exploration_share"), result.options.exploration_share, ""),
-        (h("export.exploration_seed"), "–" if seed is None else str(seed), ""),
-    ]
-    rows.append((h("export.section_limits"), h("export.used"), h("export.binding_q")))
-    rows += _limit_rows(result, language)
-    rows += [
-        (h("export.section_result"), "", ""),
-        (h("export.filled"), result.filled, ""),
-        (h("export.candidates"), result.candidates, ""),
-        (h("export.eligible"), result.eligible, ""),
-        (h("export.total_gain"), result.total_expected_gain, ""),
-        (h("export.random_gain"), result.random_expected_gain, ""),
-        (h("export.success_rate"), result.expected_success_rate, ""),
-    ]
-    if result.total_cost is not None:
-        rows.append((h("export.total_cost"), result.total_cost, ""))
-    if result.shortfall_note:
-        rows.append((h("summary.filled"), result.shortfall_note, ""))
-    if result.evidence_code is not None:
-        warning = render(result.evidence_code, result.evidence_params, language)
-        rows.append((h("export.evidence"), warning, ""))
-    for item in result.binding_constraints:
-        rows.append((h("export.binding"), item.message, ""))
-    if result.summary.not_selected_reasons:
-        rows.append((h("export.section_not_selected"), "", ""))
-    for count in result.summary.not_selected_reasons:
-        rows.append((reason_label(count.reason_code, language), count.count, ""))
-    table = pd.DataFrame(rows, columns=["", " ", "  "])
-    formats = {
-        h("export.success_rate"): "0.0%",
-        h("export.total_gain"): "#,##0.0",
-        h("export.random_gain"): "#,##0.0",
-        h("export.budget"): COUNT_FORMAT,
-        h("export.total_cost"): COUNT_FORMAT,
-        h("export.exploration_share"): percent_format(result.options.exploration_share),
-    }
-    return Sheet(h("sheet.summary"), table, formats, summary=True, banner=mark)
-
-
-def _limit_rows(result: UploadResponse, language: Language) -> list[tuple[str, object, str]]:
-    """Every limit set, with what the list used of it and whether it held the list back."""
-
-    def h(key: str, **values: object) -> str:
-        return message(language, key, **values)
-
-    yes, no = h("export.yes"), h("export.no")
-    binding = Counter(item.kind for item in result.binding_constraints)
-    names = {item.name for item in result.binding_constraints}
-    per_province = Counter(item.province_code for item in result.selected)
-    provinces = province_name_by_code()
-
-    def count(value: float) -> str:
-        return format_number(value, language, 0)
-
-    rows: list[tuple[str, object, str]] = [
-        (
-            h("export.limit_capacity", limit=count(result.capacity)),
-            result.filled,
-            yes if binding["capacity"] else no,
-        )
-    ]
-    for code, limit in sorted((result.options.quotas or {}).items()):
-        quota_bound = any(n.endswith(f" {code}") for n in names if n.startswith("quota"))
-        rows.append(
-            (
-                h(
-                    counted("export.limit_quota", limit),
-                    province=provinces.get(code, code),
-                    limit=count(limit),
-                ),
-                per_province.get(code, 0),
-                yes if quota_bound else no,
-            )
-        )
-    for share in result.options.min_share:
-        used = sum(1 for item in result.selected if _matches(item, share.column, share.value))
-        label = h(
-            "export.limit_min_share",
-            column=h(f"dim.{share.column}"),
-            value=(
-                provinces.get(share.value, share.value)
-                if share.column == "province_code"
-                else _label(share.value, language)
-            ),
-            share=f"{format_number(100 * share.share, language)}%",
-        )
-        held = f"min_share {share.column}={share.value} {share.share:g}" in names
-        rows.append((label, used, yes if held else no))
-    if result.budget is not None:
-        rows.append(
-            (
-                h("export.limit_budget", limit=count(result.budget)),
-                result.total_cost if result.total_cost is not None else 0,
-                yes if binding["budget"] else no,
-            )
-        )
-    return rows
-
-
-def _matches(item: Any, column: str, value: str) -> bool:
-    if column == "island_group":
-        return bool(item.island_group == value)
-    found = getattr(item, column, None)
-    if found is None:
-        found = item.input.get(column)
-    return bool(found == value)
-
-
-def read_statement(result: UploadResponse, language: Language) -> str:
-    """How the file was read, in one line: separator, numbers, encoding, sheet, header row."""
-    source = result.source
-    parts = []
-    if source.delimiter is not None:
-        parts.append(message(language, f"read.delimiter.{_delimiter_key(source.delimiter)}"))
-    if source.decimal == ",":
-        parts.append(message(language, "read.decimal_comma"))
-    elif source.decimal == ".":
-        parts.append(message(language, "read.decimal_dot"))
-    if source.encoding is not None:
-        parts.append(message(language, f"read.encoding.{source.encoding.replace('-', '_')}"))
-    if source.sheet is not None:
-        parts.append(message(language, "read.sheet", sheet=source.sheet))
-    parts.append(message(language, "read.header_row", row=source.header_row))
-    return "; ".join(parts)
-
-
-def _delimiter_key(delimiter: str) -> str:
-    return {",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, "comma")
-
-
 # ------------------------------------------------------------------------------ files
 
 
@@ -536,14 +366,6 @@ def made_at(result: UploadResponse) -> dt.datetime:
     """When a list was made, as its files say: a recorded list's issue time (the store's, the
     same in every download of it), else now."""
     return in_wib(result.issued_at) if result.issued_at is not None else now()
-
-
-def made_text(made: dt.datetime, language: Language) -> str:
-    """When a list was made, as a manager reads it: `10 Januari 2026 pukul 15.04 WIB`,
-    `10 January 2026, 15:04 WIB` (the month by its name, as `data.messages.format_date` words
-    it). A time given in another zone is stated in WIB; a naive one is taken as WIB."""
-    moment = made.astimezone(WIB) if made.tzinfo is not None else made
-    return render("export_made", {"date": moment.date(), "time": moment.time()}, language)
 
 
 def stamped(stem: str, made: dt.datetime) -> str:
@@ -573,6 +395,9 @@ def export_list(
     else:  # and one not recorded says so in its name too
         stem = f"{stem}-{message(language, 'export.filename_preview')}"
     if fmt == "xlsx":
+        # Imported here, not at the top: `export_summary` imports this module's labels.
+        from service.web.export_summary import summary_sheet
+
         sheets = [
             selected_sheet(result, language),
             not_selected_sheet(result, language),

@@ -37,7 +37,7 @@ from service.prioritize_file import SUMMARY_CODES
 from service.program import OUTCOME_WARNING_CODES
 from service.reasons import REASON_PHRASE_CODES
 from service.request_problems import REQUEST_PROBLEM_CODES
-from service.web.exports import EXPORT_CODES
+from service.web.export_summary import EXPORT_CODES
 from service.web.repeats import REPEAT_CODES
 from service.web.upload_options import OPTION_CODES
 from training.cli import EVALUATE_POLICY_CODES

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from data.messages import WIB, Language, format_time
-from service.web.exports import made_text
+from service.web.export_summary import made_text
 from service.web.i18n import message
 from tests.service.support import AUTH, TestClient
 
