@@ -12,7 +12,7 @@ import pandas as pd
 from data.messages import WIB, Language, render
 from data.reference import province_name_by_code
 from service.web.export_files import COUNT_FORMAT, Sheet, percent_format
-from service.web.exports import label, own_header, preview_mark, reason_label
+from service.web.export_words import label, own_header, preview_mark, reason_label
 from service.web.i18n import counted, format_number, message
 from service.web.schemas import UploadResponse
 

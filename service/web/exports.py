@@ -23,7 +23,8 @@ tab or CR (`data.writing.neutralised`), in a cell or a header (a column of the f
 not made by the upload (the contract refuses them): such a list is refused with the field named.
 The file's own columns are the file's, as the upload took them (an address over two lines):
 they are written, not refused, each control character a cell cannot show replaced, in CSV as in
-XLSX (`own_text`, `own_header`; a tab or line break is kept in a cell, a header is one line).
+XLSX (`export_words.own_text`, `own_header`; a tab or line break is kept in a cell, a header is
+one line).
 """
 
 from __future__ import annotations
@@ -31,15 +32,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel
 
-from data.contract import CONTROL_CHARACTERS, PROFILE_COLUMNS
+from data.contract import CONTROL_CHARACTERS
 from data.messages import WIB, Language
-from data.reference import value_label
 from service.exceptions import ServiceError
 from service.web.export_files import (
     COUNT_FORMAT,
@@ -51,12 +50,21 @@ from service.web.export_files import (
     csv_bytes,
     xlsx_bytes,
 )
+from service.web.export_summary import summary_sheet
+from service.web.export_words import (
+    SPECS,
+    cell_value,
+    column_header,
+    label,
+    own_header,
+    own_text,
+    preview_mark,
+    reason_label,
+)
 from service.web.i18n import message
-from service.web.lists import reason_generic
 from service.web.schemas import CsvStyle, ExportFormat, ExportPart, InputCell, UploadResponse
 
 MAX_REASONS = 3
-SPECS = {spec.name: spec for spec in PROFILE_COLUMNS}
 # Columns the computed part of each row already shows; the input part does not repeat them.
 SHOWN = ("msme_id", "province_code", "sector", "owner_gender")
 POINTS_FORMAT = "0.00"  # chances and gains in percent (points), two decimals
@@ -65,10 +73,6 @@ WHOLE_FORMAT = "0"  # an own column of whole numbers: no thousands mark (13-digi
 # at most 15 digits (a spreadsheet keeps 15 significant digits: a 16-digit NIK would lose its
 # last one), no separators or signs but a leading minus.
 WHOLE_NUMBER = re.compile(r"0|-?[1-9][0-9]{0,14}")
-# Control characters of the file's own cells written as U+FFFD, as `data.xlsx.write_cell` writes
-# those XML cannot hold: the contract's (`CONTROL_CHARACTERS`) but a tab and line breaks, which a
-# spreadsheet cell holds (Alt+Enter); DEL and the C1 set (terminal escapes such as U+009B) too.
-OWN_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class ExportRefusedError(ServiceError, ValueError):
@@ -77,71 +81,6 @@ class ExportRefusedError(ServiceError, ValueError):
     def __init__(self, fields: list[str]) -> None:
         super().__init__(f"control characters in {', '.join(fields)}")
         self.fields = fields
-
-
-# ------------------------------------------------------------------------------ words
-
-
-def is_recorded(result: UploadResponse) -> bool:
-    """Whether the list was recorded as issued (it carries the store's id), as against a
-    preview that was only built."""
-    return result.list_id is not None
-
-
-def preview_mark(result: UploadResponse, language: Language) -> str | None:
-    """The words every file of a list not recorded carries ("PRATINJAU – tidak dicatat"); None
-    for a recorded list."""
-    return None if is_recorded(result) else message(language, "export.status_preview")
-
-
-@cache
-def label(value: str, language: Language, prefix: str = "value") -> str:
-    """A code in the page's words (`female`: `value.female`, Perempuan), else the code itself."""
-    key = f"{prefix}.{value}"
-    text = message(language, key)
-    return value if text == key else text
-
-
-def column_header(name: str, language: Language) -> str:
-    """A contract column's header in `language`: the page's label, else the contract's Bahasa
-    term (Bahasa) or the name in words (English)."""
-    key = f"col.{name}"
-    text = message(language, key)
-    if text != key:
-        return text
-    spec = SPECS.get(name)
-    if spec is None:
-        return name
-    if language == "id":
-        return spec.term_id[:1].upper() + spec.term_id[1:]
-    return name.replace("_", " ").capitalize()
-
-
-def cell_value(name: str, value: InputCell, language: Language) -> InputCell:
-    """A contract cell as a person reads it (codes as words, booleans as yes/no); the file's
-    other cells as they are."""
-    spec = SPECS.get(name)
-    if spec is None or value is None:
-        return value
-    if isinstance(value, bool) or spec.kind == "boolean":
-        return message(language, "export.yes" if value else "export.no")
-    if name == "province_code":
-        return str(value)
-    if spec.kind == "category" and isinstance(value, str):
-        text = label(value, language)
-        if text != value:
-            return text
-        try:
-            return value_label(name, value, language)
-        except (KeyError, ValueError):
-            return value
-    return value
-
-
-def reason_label(code: str, language: Language) -> str:
-    """A reason code in general words: the page's general wording, else the message catalog's
-    (`data.messages.render`), as `reason_generic` gives it."""
-    return reason_generic(code, language)
 
 
 def _percent(value: float | None) -> float | None:
@@ -241,24 +180,6 @@ def _input_cell(
         return int(text) if text else None
     shown = cell_value(name, value, language)
     return own_text(shown) if isinstance(shown, str) else shown
-
-
-def own_text(text: str) -> str:
-    """A cell of the file's own as exported: each control character but a tab and line breaks
-    as U+FFFD (`OWN_CONTROL_CHARACTERS`): `a\\x07b` -> `a\\ufffdb`."""
-    return OWN_CONTROL_CHARACTERS.sub("\ufffd", text)
-
-
-def own_header(name: str) -> str:
-    """A column's name as a header, on one line: each control character as U+FFFD, a tab or a
-    line break (a heading wrapped in its cell) as a space; trimmed, as headers are read."""
-    if not CONTROL_CHARACTERS.search(name):
-        return name
-    return CONTROL_CHARACTERS.sub(_header_character, name).strip()
-
-
-def _header_character(found: re.Match[str]) -> str:
-    return " " if found.group().isspace() else "\ufffd"
 
 
 def _input_formats(
@@ -395,9 +316,6 @@ def export_list(
     else:  # and one not recorded says so in its name too
         stem = f"{stem}-{message(language, 'export.filename_preview')}"
     if fmt == "xlsx":
-        # Imported here, not at the top: `export_summary` imports this module's labels.
-        from service.web.export_summary import summary_sheet
-
         sheets = [
             selected_sheet(result, language),
             not_selected_sheet(result, language),
