@@ -48,7 +48,13 @@ PEER_PARAMS: dict[str, Any] = {
     "min_child_samples": 100,
     "verbose": -1,
 }
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def _shared() -> Path:
+    """The shared data folder (UMKM_SHARED_DATA, else ../shared/data beside the project)."""
+    from data.reference import ReferenceSettings
+
+    return ReferenceSettings().shared_data
 
 
 # ----------------------------------------------------------------------------- our pipeline
@@ -250,7 +256,7 @@ def hillstrom_world(split: int) -> World:
     """Womens E-Mail vs No E-Mail, outcome visit; a random stratified 50/50 split."""
     from sklearn.model_selection import train_test_split
 
-    frame = pd.read_csv(SHARED / "hillstrom.csv")
+    frame = pd.read_csv(_shared() / "hillstrom.csv")
     frame = frame[frame["segment"].isin(["Womens E-Mail", "No E-Mail"])].reset_index(drop=True)
     features = ("recency", "history", "mens", "womens", "newbie", "zip", "channel", "hseg")
     X = pd.DataFrame(
@@ -368,8 +374,9 @@ def require_shared_data(families: Iterable[str]) -> None:
                 f"{missing.filename} not found: the MSME worlds draw provinces by population "
                 "from it (set UMKM_SHARED_DATA, or run from a clone beside ../shared)"
             ) from missing
-    if "hillstrom" in names and not (SHARED / "hillstrom.csv").exists():
-        raise SystemExit(f"{SHARED / 'hillstrom.csv'} not found: Hillstrom is read from it")
+    hillstrom = _shared() / "hillstrom.csv"
+    if "hillstrom" in names and not hillstrom.exists():
+        raise SystemExit(f"{hillstrom} not found: Hillstrom is read from it")
 
 
 def probe_worlds(cells: str) -> Iterator[tuple[int, World]]:

@@ -4,8 +4,11 @@ Platt scaling here is a logistic regression on the log-odds of the raw probabili
 parameters, fitted by Newton's method without penalty): it needs few events, so it is the default
 with rare outcomes. Isotonic regression is more flexible but needs many events per arm and yields
 flat steps (ties); ``"auto"`` uses it only with at least `ISOTONIC_MIN_EVENTS` events and as many
-non-events. A calibrator is plain numbers
-(no sklearn object), so applying it to one row costs microseconds.
+non-events. Its end steps are never exactly 0 or 1: a block of n held-out rows with no event
+says the chance is small, not nil, so such a step gets Jeffreys' estimate 0.5 / (n + 1) (and
+1 − 0.5 / (n + 1) for a block of events only), kept within its neighbours so the map stays
+monotone. A calibrator is plain numbers (no sklearn object), so applying it to one row costs
+microseconds.
 """
 
 from __future__ import annotations
@@ -85,14 +88,37 @@ def fit_calibrator(
         from sklearn.isotonic import IsotonicRegression
 
         iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, target)
+        y_knots = _soften_end_steps(
+            np.asarray(iso.y_thresholds_, dtype=np.float64), iso.predict(raw)
+        )
         return ProbabilityCalibrator(
             "isotonic",
             x_knots=tuple(float(v) for v in iso.X_thresholds_),
-            y_knots=tuple(float(v) for v in iso.y_thresholds_),
+            y_knots=tuple(float(v) for v in y_knots),
             n_rows=n,
             n_events=events,
         )
     raise ValueError(f"unknown calibration method {method!r}")
+
+
+def _soften_end_steps(y_knots: FloatArray, fitted: FloatArray) -> FloatArray:
+    """Isotonic knots with a step at exactly 0 or 1 moved inside by Jeffreys' estimate.
+
+    ``fitted`` is the isotonic fit at each held-out row, so the rows of a step are counted. A
+    step of n rows with no event gets 0.5 / (n + 1), never above the next step's value; a step
+    of events only gets 1 − 0.5 / (n + 1), never below the previous step's value.
+    """
+    out = y_knots.copy()
+    inner = out[(out > 0.0) & (out < 1.0)]
+    n_zero = int(np.sum(fitted <= 0.0))
+    if n_zero:
+        ceiling = float(inner.min()) if inner.size else 0.5
+        out[out <= 0.0] = min(0.5 / (n_zero + 1), ceiling)
+    n_one = int(np.sum(fitted >= 1.0))
+    if n_one:
+        floor = float(inner.max()) if inner.size else 0.5
+        out[out >= 1.0] = max(1.0 - 0.5 / (n_one + 1), floor)
+    return out
 
 
 def _fit_platt(x: FloatArray, y: FloatArray, iterations: int = 50) -> tuple[float, float]:

@@ -8,9 +8,11 @@ How the two probabilities relate (``p1_mode``):
 
 * ``"additive"`` (default, any learner): p0 = p_digital_if_not = the control-arm outcome model's
   probability, calibrated on held-out control rows; p1 = p_digital_if_mentored
-  = clip(p0 + learner uplift, 0, 1). The uplift ranking is the learner's own (apart from rows
-  clipped at 0 or 1), and p0 is calibrated where calibration is best supported: the control arm
-  is the large one.
+  = clip(p0 + learner uplift, floor, 1), where the floor is the lowest chance the control
+  calibration gives (a lost cause's: small, not nil; see `models.calibration`), so a learner's
+  negative uplift larger than p0 reads "mentoring changes nothing", not "mentoring makes going
+  digital impossible". The uplift ranking is the learner's own (apart from rows clipped), and p0
+  is calibrated where calibration is best supported: the control arm is the large one.
 * ``"calibrated_arms"`` (sensible for S and T): p1 and p0 are each arm's probability, each
   calibrated on its own arm's held-out rows.
 
@@ -338,7 +340,8 @@ class UpliftModel:
     def _scores(self, raw: LearnerPrediction) -> ScoreArrays:
         p0 = self.calibrator_control.transform(raw.p0)
         if self.p1_mode == "additive":
-            p1 = np.clip(p0 + raw.uplift, 0.0, 1.0)
+            floor = float(self.calibrator_control.transform(np.zeros(1))[0])
+            p1 = np.clip(p0 + raw.uplift, floor, 1.0)
         else:
             p1 = self.calibrator_treated.transform(raw.p1)
         uplift = p1 - p0

@@ -30,7 +30,6 @@ settings.register_profile("explore", deadline=None, derandomize=False)
 settings.load_profile("explore" if os.environ.get("UMKM_FUZZ_RANDOM") == "1" else "umkm")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 FAST_CONFIG = REPO_ROOT / "training" / "configs" / "fast.toml"
 FIXTURE_HISTORY_ROWS = 8000
 FIXTURE_SEED = 7
@@ -38,10 +37,23 @@ FIXTURE_SEED = 7
 # data (and every figure a test reads from it) is the same with `../shared` or without it (a
 # fresh clone elsewhere). Tests of the population weighting point it at `SHARED_DATA` themselves.
 NO_SHARED_DATA = REPO_ROOT / "tests" / "no-shared-data"
+# The shared data folder for the tests that read it (Hillstrom, the province figures):
+# UMKM_SHARED_DATA as the caller set it, else ../shared/data beside the project. The session
+# then points UMKM_SHARED_DATA at NO_SHARED_DATA; the folder is handed to the xdist workers,
+# which import this module after that, as UMKM_TEST_SHARED_DATA.
+_GIVEN_SHARED_DATA = os.environ.get("UMKM_TEST_SHARED_DATA") or os.environ.get(
+    "UMKM_SHARED_DATA", ""
+)
+SHARED_DATA = (
+    Path(_GIVEN_SHARED_DATA)
+    if _GIVEN_SHARED_DATA and Path(_GIVEN_SHARED_DATA) != NO_SHARED_DATA
+    else REPO_ROOT.parent / "shared" / "data"
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """The whole session, subprocesses too, simulates without the shared province figures."""
+    os.environ.setdefault("UMKM_TEST_SHARED_DATA", str(SHARED_DATA))
     os.environ["UMKM_SHARED_DATA"] = str(NO_SHARED_DATA)
 
 

@@ -45,3 +45,21 @@ def test_one_outcome_value_gives_the_identity() -> None:
 def test_auto_prefers_platt_with_few_events() -> None:
     raw, y = _miscalibrated(2000, seed=2)
     assert fit_calibrator(raw, y, "auto").method == "platt"
+
+
+def test_isotonic_end_steps_are_small_chances_not_certainties() -> None:
+    """A block of held-out rows without an event says "rare", not "never" (nor "always")."""
+    rng = np.random.default_rng(3)
+    raw = rng.random(20_000)
+    # No event at all below raw 0.3 (6,000 rows or so), every row an event above raw 0.95.
+    y = np.where(raw < 0.3, 0.0, np.where(raw > 0.95, 1.0, (rng.random(20_000) < raw)))
+    calibrator = fit_calibrator(raw, y, "isotonic")
+    low = calibrator.transform(np.array([0.0, 0.1, 0.29]))
+    n_low = int(np.sum(raw < 0.3))
+    assert np.all(low > 0.0)
+    assert low[0] == pytest.approx(0.5 / (n_low + 1), rel=0.05)
+    high = calibrator.transform(np.array([0.99, 1.0]))
+    assert np.all(high < 1.0)
+    assert np.all(high > 0.999)
+    grid = np.linspace(0.0, 1.0, 501)
+    assert np.all(np.diff(calibrator.transform(grid)) >= 0)

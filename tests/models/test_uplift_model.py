@@ -11,6 +11,7 @@ import pytest
 
 from data.contract import SCORE_FIELDS
 from data.segments import SEGMENTS
+from models.calibration import ProbabilityCalibrator
 from models.learners import LEARNER_NAMES
 from models.uplift_model import UpliftModel
 from tests.models.synthetic import Synthetic
@@ -47,6 +48,28 @@ def test_calibrated_arms_mode_keeps_the_identity(
         scores["uplift"].to_numpy(),
         scores["p_digital_if_mentored"].to_numpy() - scores["p_digital_if_not"].to_numpy(),
     )
+
+
+def test_no_row_is_told_mentoring_makes_going_digital_impossible(
+    fitted_model: Fitted, test_frame: pd.DataFrame
+) -> None:
+    """Additive p1 is floored at the control calibration's lowest chance, not at 0."""
+    model = pickle.loads(pickle.dumps(fitted_model("x")))
+    # A control calibration whose lowest step is a small chance (0.01) for a third of the rows.
+    raw = model.learner.predict_matrix(model.features(test_frame))
+    cut = float(np.quantile(raw.p0, 0.33))
+    model.calibrator_control = ProbabilityCalibrator(
+        "isotonic", x_knots=(0.0, cut, 1.0), y_knots=(0.01, 0.01, 0.6)
+    )
+    scores = model.predict(test_frame)
+    p1 = scores["p_digital_if_mentored"].to_numpy()
+    p0 = scores["p_digital_if_not"].to_numpy()
+    below = p0 + raw.uplift < 0.01
+    assert below.sum() > 0  # some rows' learner uplift would take p1 under the floor
+    assert p1.min() == pytest.approx(0.01)
+    np.testing.assert_allclose(p1[below], 0.01)
+    np.testing.assert_allclose(p1[~below], p0[~below] + raw.uplift[~below])
+    np.testing.assert_array_equal(scores["uplift"].to_numpy(), p1 - p0)
 
 
 def test_calibration_is_recorded_per_arm(fitted_model: Fitted) -> None:
