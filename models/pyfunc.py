@@ -10,6 +10,8 @@ already-digital MSMEs in the stimulus group (see `models.scoring`).
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -146,20 +148,40 @@ def log_uplift_model(
     registered_model_name: str | None = None,
     metadata: dict[str, Any] | None = None,
 ) -> ModelInfo:
-    """Log ``model`` as an MLflow pyfunc in the active run (signature, input example, code)."""
+    """Log ``model`` as an MLflow pyfunc in the active run (signature, input example, code).
+
+    MLflow's own event lines while it logs and registers (the CloudPickle caution, "Validating
+    input example", "Registered model ... already exists", "Created version ...") are muted:
+    the caller reports the registered version in its own words (`umkm train` prints
+    ``registered: ...``), and a failure still raises."""
     example = _example_frame(model, input_example)
     signature = model_signature(model, example)
-    info: ModelInfo = mlflow.pyfunc.log_model(
-        name=name,
-        python_model=UpliftPyfunc(model),
-        code_paths=list(CODE_PATHS),
-        signature=signature,
-        input_example=example,
-        registered_model_name=registered_model_name,
-        pip_requirements=model_requirements(),
-        metadata={"learner": model.learner.name, **(metadata or {})},
-    )
+    with mlflow_events_muted():
+        info: ModelInfo = mlflow.pyfunc.log_model(
+            name=name,
+            python_model=UpliftPyfunc(model),
+            code_paths=list(CODE_PATHS),
+            signature=signature,
+            input_example=example,
+            registered_model_name=registered_model_name,
+            pip_requirements=model_requirements(),
+            metadata={"learner": model.learner.name, **(metadata or {})},
+        )
     return info
+
+
+@contextmanager
+def mlflow_events_muted() -> Iterator[None]:
+    """MLflow's event stream (its loggers' handler and its registry messages) off for the block,
+    then as it was (what `mlflow.utils.logging_utils.disable_logging` switches)."""
+    from mlflow.utils.logging_utils import MLFLOW_LOGGING_STREAM
+
+    was_enabled = MLFLOW_LOGGING_STREAM.enabled
+    MLFLOW_LOGGING_STREAM.enabled = False
+    try:
+        yield
+    finally:
+        MLFLOW_LOGGING_STREAM.enabled = was_enabled
 
 
 def load_uplift_model(uri: str) -> UpliftModel:

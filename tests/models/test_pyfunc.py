@@ -36,7 +36,9 @@ def tracking_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_round_trip_through_the_registry_returns_the_same_numbers(
-    tracking_uri: str, fitted_model: Callable[[str], UpliftModel]
+    tracking_uri: str,
+    fitted_model: Callable[[str], UpliftModel],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     import mlflow
     from mlflow import MlflowClient
@@ -53,6 +55,13 @@ def test_round_trip_through_the_registry_returns_the_same_numbers(
             model, input_example=profiles.iloc[:3], registered_model_name="umkm-uplift-test"
         )
     assert info.signature is not None
+    # MLflow's own lines while logging and registering are muted, and its stream is back on.
+    from mlflow.utils.logging_utils import MLFLOW_LOGGING_STREAM
+
+    printed = capsys.readouterr()
+    for line in ("CloudPickle", "Validating input example", "Successfully registered"):
+        assert line not in printed.err + printed.out
+    assert MLFLOW_LOGGING_STREAM.enabled
     inputs = {col.name: col for col in info.signature.inputs.inputs}
     assert inputs["workers"].required and not inputs["msme_id"].required
     MlflowClient().set_registered_model_alias("umkm-uplift-test", "champion", "1")
