@@ -64,8 +64,15 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   the province's digital ecosystem, harm in proportion to the base chance for equipped food and
   service firms, targeting that changed between two unrecorded cohorts; T: a gain where exactly
   two of three ingredients are held, misreported turnover, mentors picking visible shops),
-  **held in reserve**: not run (and left out of the default families, `HELD_OUT`) until a change
-  tuned on the other worlds needs checking;
+  held in reserve until they were run once at every size with the default on 2026-12-07
+  (docs/results-log.md, 2026-12-07 "g");
+* ``msme_reserve_u`` / ``msme_reserve_v`` (`benchmarks/zoo_reserve_uv_worlds.py`): two more
+  reserve worlds written blind on 2026-12-07 (U: a gain that falls with the share of firms
+  already online in the province and sector, mentor slots given in order of an unrecorded
+  application date, two columns blank together not at random; V: a gain peaking at about three
+  workers times a break-even turnover by sector, a random 7% harmed, mentoring very uneven by
+  province), **held in reserve**: not run (and left out of the default families, `HELD_OUT`)
+  until a change tuned on the other worlds needs checking;
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
@@ -495,6 +502,8 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_reserve_r": _outside("zoo_reserve_qr_worlds", "msme_reserve_r"),
     "msme_reserve_s": _outside("zoo_reserve_st_worlds", "msme_reserve_s"),
     "msme_reserve_t": _outside("zoo_reserve_st_worlds", "msme_reserve_t"),
+    "msme_reserve_u": _outside("zoo_reserve_uv_worlds", "msme_reserve_u"),
+    "msme_reserve_v": _outside("zoo_reserve_uv_worlds", "msme_reserve_v"),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -528,6 +537,8 @@ MSME_FAMILIES = (
     "msme_reserve_r",
     "msme_reserve_s",
     "msme_reserve_t",
+    "msme_reserve_u",
+    "msme_reserve_v",
 )
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
@@ -536,6 +547,7 @@ MSME_FAMILIES = (
 # (docs/results-log.md, "k"), I and J to check the default out of sample (docs/results-log.md, "m"),
 # K and L the same way on 2026-12-06 (docs/results-log.md, 2026-12-06 "b"), M and N on 2026-12-07
 # (docs/results-log.md, 2026-12-07 "b"), O and P to check a lever the same day (docs/results-log.md,
-# 2026-12-07 "d"), Q and R to check another (docs/results-log.md, 2026-12-07 "e"); all are
-# ordinary families now.
-HELD_OUT = ("msme_reserve_s", "msme_reserve_t")
+# 2026-12-07 "d"), Q and R to check another (docs/results-log.md, 2026-12-07 "e"), S and T
+# to check the default out of sample (docs/results-log.md, 2026-12-07 "g"); all are ordinary
+# families now.
+HELD_OUT = ("msme_reserve_u", "msme_reserve_v")

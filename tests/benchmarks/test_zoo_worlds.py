@@ -62,6 +62,8 @@ MSME = (
     "msme_reserve_r",
     "msme_reserve_s",
     "msme_reserve_t",
+    "msme_reserve_u",
+    "msme_reserve_v",
 )
 
 
