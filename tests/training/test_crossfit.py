@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -292,3 +293,24 @@ def test_with_few_events_the_s_learner_is_served_alone(
     assert selection.chosen.name == "s"
     assert "few outcome events" in selection.reason
     assert set(selection.candidates) == {"s", "t"}  # both still judged and reported
+
+
+def test_the_reason_says_why_the_average_is_served_below_a_learners_qini(
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]],
+) -> None:
+    """When a single learner's cross-validated Qini beats the average's, the reason says so,
+    why the average is served anyway, and how to serve that learner alone; not otherwise."""
+    X, t, y, _, names = arrays
+    selection = _select_s_and_t(X, t, y, names, ensemble=True, resamples=0, core=("s", "t"))
+    chosen, s_learner = selection.chosen, selection.candidates["s"]
+    below = dataclasses.replace(s_learner, qini=chosen.qini + 0.01)
+    note = crossfit._below_best_note(chosen, below)
+    assert note.startswith(f"; served though s's Qini is higher ({below.qini:.4f})")
+    assert note.endswith("ensemble = false serves s alone")
+    assert crossfit._below_best_note(chosen, dataclasses.replace(below, qini=chosen.qini)) == ""
+    # The selection's own reason carries the note exactly when its numbers call for it.
+    best = max(("s", "t"), key=lambda n: selection.candidates[n].qini)
+    expected = crossfit._below_best_note(chosen, selection.candidates[best])
+    assert selection.reason.endswith(expected) and ("served though" in selection.reason) == bool(
+        expected
+    )
