@@ -14,6 +14,7 @@ microseconds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -49,6 +50,11 @@ class ProbabilityCalibrator:
     y_knots: tuple[float, ...] = ()
     n_rows: int = 0
     n_events: int = 0
+
+    @cached_property
+    def lowest(self) -> float:
+        """The smallest chance this calibrator gives (its value at a raw probability of 0)."""
+        return float(self.transform(np.zeros(1))[0])
 
     def transform(self, p: npt.ArrayLike) -> FloatArray:
         """Calibrated probabilities for raw probabilities ``p``."""

@@ -340,8 +340,7 @@ class UpliftModel:
     def _scores(self, raw: LearnerPrediction) -> ScoreArrays:
         p0 = self.calibrator_control.transform(raw.p0)
         if self.p1_mode == "additive":
-            floor = float(self.calibrator_control.transform(np.zeros(1))[0])
-            p1 = np.clip(p0 + raw.uplift, floor, 1.0)
+            p1 = np.clip(p0 + raw.uplift, self.calibrator_control.lowest, 1.0)
         else:
             p1 = self.calibrator_treated.transform(raw.p1)
         uplift = p1 - p0

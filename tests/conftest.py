@@ -20,6 +20,8 @@ import pandas as pd
 import pytest
 from hypothesis import settings
 
+from data.reference import DEFAULT_SHARED_DATA
+
 # Property tests check behaviour, not speed: Hypothesis's per-example deadline would make them
 # fail on a busy machine (timings belong in benchmarks/). They draw the same cases on every run
 # (`derandomize`), so that the suite passes or fails on the code alone; UMKM_FUZZ_RANDOM=1 draws
@@ -47,7 +49,7 @@ _GIVEN_SHARED_DATA = os.environ.get("UMKM_TEST_SHARED_DATA") or os.environ.get(
 SHARED_DATA = (
     Path(_GIVEN_SHARED_DATA)
     if _GIVEN_SHARED_DATA and Path(_GIVEN_SHARED_DATA) != NO_SHARED_DATA
-    else REPO_ROOT.parent / "shared" / "data"
+    else DEFAULT_SHARED_DATA
 )
 
 
