@@ -202,13 +202,14 @@ class TrainConfig(BaseModel):
         "about 120,000 rows with the defaults) each fold model saw half the rows, and a refit "
         "on every row ranked better in the zoo.",
     )
-    distill_served_model: bool = Field(
-        default=False,
+    distill_served_model: bool | Literal["auto"] = Field(
+        default="auto",
         description="Serve a copy of the chosen model in two LightGBM regressions fit to its "
         "uplift and its chance without mentoring on the training rows "
-        "(`models.combined_learners.DistilledLearner`): faster scores and reasons than the fold "
-        "models' average; the ranking is judged on the recipe, and the copy's fidelity is "
-        "reported.",
+        "(`models.combined_learners.DistilledLearner`): faster scores and reasons, and in the "
+        "evaluation zoo a ranking level with or a little above what it copies; the ranking is "
+        "judged on the recipe, and the copy's fidelity is reported. auto: copy the fold "
+        "models' average (k models per learner), not a refit (one per learner, already fast).",
     )
     min_events_per_arm: int = Field(
         default=MIN_EVENTS_PER_ARM,

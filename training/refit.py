@@ -1,8 +1,8 @@
 """Stage 4, refit and calibrate: the chosen recipe (the average of its cross-fitted fold models
-when cross-fitting used every row in three folds or more, else refit on every row; optionally a
-two-model copy of that), calibrated per arm on its out-of-fold chances; the result is the one
-artifact serving loads (`models.uplift_model`), with the training population's distributions
-for drift monitoring (`models.drift`)."""
+when cross-fitting used every row in three folds or more, served by default as a two-model copy
+of that average; else refit on every row), calibrated per arm on its out-of-fold chances; the
+result is the one artifact serving loads (`models.uplift_model`), with the training
+population's distributions for drift monitoring (`models.drift`)."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ def served_learner(
 ) -> ServedLearner:
     """The chosen recipe as served: its fold models averaged when cross-fitting used every row
     in enough folds (`serve_fold_models`, `fold_models_min_folds`), else refit on every row;
-    with `distill_served_model`, that copied into two regressions
-    (`models.combined_learners.DistilledLearner`)."""
+    copied into two regressions (`models.combined_learners.DistilledLearner`) when
+    `distill_served_model` is true, or is "auto" (the default) and the average is served."""
     rows = prepared.all_rows
     # The fold models may stand in for a refit when they were asked for and saw every row ...
     may_average = config.serve_fold_models and not prepared.sampled
@@ -59,7 +59,7 @@ def served_learner(
         bag=bag,
     )
     served_as = _served_as(config, selection.folds, bag=bag, may_average=may_average)
-    if not config.distill_served_model:
+    if not distills(config.distill_served_model, averaged=bag):
         return ServedLearner(learner, served_as)
     copy = DistilledLearner(learner, seed=config.seed).fit(
         rows.X,
@@ -76,6 +76,14 @@ def served_learner(
         "10% kept)",
         {"teacher": served_as, **fidelity},
     )
+
+
+def distills(setting: bool | str, *, averaged: bool) -> bool:
+    """Whether the served learner is copied: always with true, never with false, and with
+    "auto" when it is the fold models' average (k models per learner, slow to score; in the
+    evaluation zoo the copy ranked level with it or a little higher). A refit is one model per
+    learner, fast already, and is served as it is."""
+    return setting is True or (setting == "auto" and averaged)
 
 
 def _served_as(config: TrainConfig, folds: int, *, bag: bool, may_average: bool) -> str:

@@ -538,32 +538,38 @@ def test_a_large_history_is_cross_fitted_on_every_row_with_two_folds_and_t_joini
         "refit on every row (2 folds, fewer than fold_models_min_folds 3: each fold model saw "
         "50% of the rows)"
     )
-    assert usual["served_as"] == "average of the 3 cross-fitted fold models"
+    assert usual["served_as"].startswith(
+        "distilled from the average of the 3 cross-fitted fold models"
+    )
     assert "t" in large["members"] and "t" in large["weights"]
     assert usual["members"] == ["s", "x"]
 
 
-def test_every_row_cross_fitted_serves_the_fold_models_average_else_a_refit(
+def test_every_row_cross_fitted_serves_a_copy_of_the_fold_models_average_else_a_refit(
     scenario: Scenario, registered_model: RegisteredModel, tmp_path: Path
 ) -> None:
-    """The first run cross-fitted every row: it serves the average of its 3 fold models. A
-    history larger than `selection_rows` is cross-fitted on a sample, so the served model is
-    fit again on every row; so is one cross-fitted in fewer folds than
-    `fold_models_min_folds` (each fold model saw half the rows), and one trained with
-    `serve_fold_models = false`."""
-    from models.combined_learners import EnsembleLearner
+    """The first run cross-fitted every row: by default it serves a two-model copy of the
+    average of its 3 fold models (`distill_served_model = "auto"`), or the average itself with
+    `distill_served_model = false`. A history larger than `selection_rows` is cross-fitted on a
+    sample, so the served model is fit again on every row; so is one cross-fitted in fewer
+    folds than `fold_models_min_folds` (each fold model saw half the rows), and one trained
+    with `serve_fold_models = false`; "auto" serves a refit as it is (one model per learner)."""
+    from models.combined_learners import DistilledLearner
     from models.pyfunc import load_uplift_model
 
     with use_tracking_uri(scenario.tracking_uri):
         served = load_uplift_model(f"models:/{NAME}/1")
-    assert served.model_info["served_as"] == "average of the 3 cross-fitted fold models"
+    served_as = served.model_info["served_as"]
+    assert served_as.startswith("distilled from the average of the 3 cross-fitted fold models")
     tags = MlflowClient(scenario.tracking_uri).get_model_version(NAME, "1").tags
-    assert tags["served_as"] == served.model_info["served_as"]
-    assert scenario.first.served_as == served.model_info["served_as"]
-    assert served.model_info["served_as"] in scenario.first.report_path.read_text("utf-8")
-    assert "served as: average of the 3 cross-fitted fold models" in scenario.useless_stdout
-    assert isinstance(served.learner, EnsembleLearner) and len(served.learner.members) == 3
-    assert {member.name for member in served.learner.members} == {"s"}
+    assert tags["served_as"] == served_as
+    assert scenario.first.served_as == served_as
+    assert served_as in scenario.first.report_path.read_text("utf-8")
+    assert "served as: distilled from the average of the 3 cross-fitted fold models" in (
+        scenario.useless_stdout
+    )
+    assert isinstance(served.learner, DistilledLearner)
+    assert served.model_info["distilled"]["teacher"] == "average of the 3 cross-fitted fold models"
 
     base = load_config(FAST_CONFIG).with_overrides(
         data_path=registered_model.history_path, bootstrap_resamples=0
@@ -586,38 +592,39 @@ def test_every_row_cross_fitted_serves_the_fold_models_average_else_a_refit(
         assert refit.learner.name == "s" and refit.model_info["n_train"] > 2_000, label
 
 
-def test_a_distilled_served_model_copies_the_fold_models_average(
+def test_the_default_copy_follows_the_fold_models_average_it_replaces(
     scenario: Scenario, registered_model: RegisteredModel, tmp_path: Path
 ) -> None:
-    """With `distill_served_model`, the served model is two regressions copying the fold models'
-    average: the same choice and out-of-fold metrics, its fidelity recorded and shown, its
-    scores close to the average's on the history's rows."""
-    from models.combined_learners import DistilledLearner
+    """With `distill_served_model = false` the served model is the fold models' average; by
+    default ("auto") it is two regressions copying that average: the same choice and
+    out-of-fold metrics, its fidelity recorded and shown, its scores close to the average's on
+    the history's rows."""
+    from models.combined_learners import DistilledLearner, EnsembleLearner
     from models.pyfunc import load_uplift_model
 
     config = load_config(FAST_CONFIG).with_overrides(
         data_path=registered_model.history_path,
         output_dir=tmp_path / "out",
-        distill_served_model=True,
+        distill_served_model=False,
     )
     uri = new_tracking_store(tmp_path / "mlflow")
     with use_tracking_uri(uri):
         result = train(config)
-        copy = load_uplift_model(f"models:/{NAME}/{result.version}")
+        average = load_uplift_model(f"models:/{NAME}/{result.version}")
     with use_tracking_uri(scenario.tracking_uri):
-        teacher = load_uplift_model(f"models:/{NAME}/1")
+        copy = load_uplift_model(f"models:/{NAME}/1")
+    assert result.served_as == "average of the 3 cross-fitted fold models"
+    assert average.model_info["distilled"] is None
+    assert isinstance(average.learner, EnsembleLearner) and len(average.learner.members) == 3
+    assert {member.name for member in average.learner.members} == {"s"}
+
     assert isinstance(copy.learner, DistilledLearner)
     assert result.metrics == scenario.first.metrics  # judged on the recipe, out of fold
     distilled = copy.model_info["distilled"]
     assert distilled["teacher"] == "average of the 3 cross-fitted fold models"
     assert distilled["uplift_correlation"] > 0.95
-    assert result.served_as.startswith("distilled from the average of the 3 cross-fitted")
-    assert "uplift correlation" in result.served_as
-    assert MlflowClient(uri).get_model_version(NAME, result.version).tags["served_as"] == (
-        result.served_as
-    )
-    assert result.served_as in result.report_path.read_text("utf-8")
+    assert "uplift correlation" in scenario.first.served_as
     history = read_table(registered_model.history_path).iloc[:3000]
-    ours, theirs = copy.predict(history), teacher.predict(history)
+    ours, theirs = copy.predict(history), average.predict(history)
     assert ours["uplift"].corr(theirs["uplift"]) > 0.95
     assert ours["p_digital_if_not"].corr(theirs["p_digital_if_not"]) > 0.9
