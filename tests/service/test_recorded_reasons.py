@@ -19,15 +19,17 @@ from tests.service.support import AUTH, TestClient, assert_the_models_reasons
 def _body(client: TestClient, profiles: list[dict[str, Any]]) -> dict[str, Any]:
     """A budget beside a minimum share and a quota, and slots drawn at random (they keep part of
     the budget from the model's part: an MSME it cannot afford might fit in the money left). The
-    costs vary from 100 to 250, and the budget is set just below what the list would cost
-    without it, so it binds on any data while 30 slots still fit."""
+    costs vary from 100 to 250, and the budget is set just below what the same list, its draw
+    included, would cost without it, so it binds on any model while 30 slots still fit."""
     msmes = [row | {"cost": 100.0 + 25.0 * (i % 7)} for i, row in enumerate(profiles[:300])]
     busiest = Counter(row["province_code"] for row in msmes).most_common(1)[0][0]
     body: dict[str, Any] = {
         "msmes": msmes,
         "capacity": 30,
         "quotas": {busiest: 2},
-        "min_share": [{"column": "owner_gender", "value": "female", "share": 0.5}],
+        "min_share": [{"column": "owner_gender", "value": "female", "share": 0.2}],
+        "exploration_share": 0.2,
+        "exploration_seed": 11,
     }
     unbound = client.post("/v1/prioritize", json=body, headers=AUTH)
     assert unbound.status_code == 200, unbound.text
@@ -35,7 +37,7 @@ def _body(client: TestClient, profiles: list[dict[str, Any]]) -> dict[str, Any]:
     cost = {row["msme_id"]: row["cost"] for row in msmes}
     spent = sum(cost[item["msme_id"]] for item in unbound.json()["selected"])
     assert spent - 150.0 >= 30 * 100.0  # cheaper MSMEs fill the 30 slots within the budget
-    return body | {"budget": spent - 150.0, "exploration_share": 0.2, "exploration_seed": 11}
+    return body | {"budget": spent - 150.0}
 
 
 def _worded_again(
