@@ -71,8 +71,16 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   already online in the province and sector, mentor slots given in order of an unrecorded
   application date, two columns blank together not at random; V: a gain peaking at about three
   workers times a break-even turnover by sector, a random 7% harmed, mentoring very uneven by
-  province), **held in reserve**: not run (and left out of the default families, `HELD_OUT`)
-  until a change tuned on the other worlds needs checking;
+  province), held in reserve until they checked the served copy made the default on
+  2026-12-07 (docs/results-log.md, 2026-12-07 "i");
+* ``msme_reserve_w`` / ``msme_reserve_x`` (`benchmarks/zoo_reserve_wx_worlds.py`): two more
+  reserve worlds written blind on 2026-12-07 (W: an unrecorded travel time to the provincial
+  courier hub, gains by sector and distance band with spoilage and cash-on-delivery thresholds,
+  mentors travelling out from the capital, turnover blank more often far out; X: mentor quality
+  by province and an unrecorded cohort, the best mentors given to the easiest cases, gains
+  falling with business age and flipping sign for established firms whose owners already use an
+  e-wallet, a blank business age marking new firms), **held in reserve**: not run (and left out
+  of the default families, `HELD_OUT`) until a change tuned on the other worlds needs checking;
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
@@ -504,6 +512,8 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_reserve_t": _outside("zoo_reserve_st_worlds", "msme_reserve_t"),
     "msme_reserve_u": _outside("zoo_reserve_uv_worlds", "msme_reserve_u"),
     "msme_reserve_v": _outside("zoo_reserve_uv_worlds", "msme_reserve_v"),
+    "msme_reserve_w": _outside("zoo_reserve_wx_worlds", "msme_reserve_w"),
+    "msme_reserve_x": _outside("zoo_reserve_wx_worlds", "msme_reserve_x"),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -539,6 +549,8 @@ MSME_FAMILIES = (
     "msme_reserve_t",
     "msme_reserve_u",
     "msme_reserve_v",
+    "msme_reserve_w",
+    "msme_reserve_x",
 )
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
@@ -548,6 +560,7 @@ MSME_FAMILIES = (
 # K and L the same way on 2026-12-06 (docs/results-log.md, 2026-12-06 "b"), M and N on 2026-12-07
 # (docs/results-log.md, 2026-12-07 "b"), O and P to check a lever the same day (docs/results-log.md,
 # 2026-12-07 "d"), Q and R to check another (docs/results-log.md, 2026-12-07 "e"), S and T
-# to check the default out of sample (docs/results-log.md, 2026-12-07 "g"); all are ordinary
+# to check the default out of sample (docs/results-log.md, 2026-12-07 "g"), U and V to check
+# the served copy made the default (docs/results-log.md, 2026-12-07 "i"); all are ordinary
 # families now.
-HELD_OUT = ("msme_reserve_u", "msme_reserve_v")
+HELD_OUT = ("msme_reserve_w", "msme_reserve_x")

@@ -64,6 +64,8 @@ MSME = (
     "msme_reserve_t",
     "msme_reserve_u",
     "msme_reserve_v",
+    "msme_reserve_w",
+    "msme_reserve_x",
 )
 
 
