@@ -27,6 +27,7 @@ import numpy as np
 
 from data.contract import PROFILE_COLUMNS
 from models.model_lookup import check_store, masked_uri
+from service.heap import set_aside_long_lived
 from service.metrics import ServiceMetrics
 from service.schemas import (
     EXAMPLE_PROFILE,
@@ -370,7 +371,15 @@ class ModelStore:
             (previous.name, previous.version or "") if previous is not None else None,
         )
         self.metrics.model_swaps.inc()
-        logger.info("serving model %s version %s (%s)", loaded.name, loaded.version, self.shown_uri)
+        del previous  # its objects are collected next, unless requests in flight still hold it
+        frozen = set_aside_long_lived()
+        logger.info(
+            "serving model %s version %s (%s); %d long-lived objects set aside from collection",
+            loaded.name,
+            loaded.version,
+            self.shown_uri,
+            frozen,
+        )
 
     def _succeeded(self) -> None:
         self.state = "ready"

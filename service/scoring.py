@@ -25,7 +25,7 @@ from data.messages import UNSURE_TENTHS, Language, percent_tenths, render
 from data.segments import STIMULUS_GROUP
 from models.scoring import is_digital, score_records
 from models.uplift_model import Reason as ModelReason
-from service.body import GC_PAUSE_ROWS, gc_paused
+from service.heap import GC_PAUSE_ROWS, gc_paused
 from service.model_store import LoadedModel
 from service.reasons import ReasonLike, factor_code, reason_text
 from service.schemas import (

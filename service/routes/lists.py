@@ -18,7 +18,7 @@ from data.messages import Language
 from data.store.errors import StoreError
 from data.store.repository import ProgramStore
 from service.auth import ListsKey, ReadKey
-from service.body import documented_body, gc_paused_for, read_json_body
+from service.body import documented_body, read_json_body
 from service.deps import (
     ACCEPT_LANGUAGE_PARAMETER,
     LanguageDep,
@@ -27,6 +27,7 @@ from service.deps import (
     reply_language,
 )
 from service.errors import allocation_refusal, check_msme_list, store_refusal
+from service.heap import gc_paused_for
 from service.idempotency import (
     IDEMPOTENCY_RESPONSES,
     REPLAYED,

@@ -14,9 +14,10 @@ from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from service.auth import API_KEY_SECURITY, check_scope
-from service.body import documented_body, gc_paused_for, read_json_body
+from service.body import documented_body, read_json_body
 from service.deps import ACCEPT_LANGUAGE_PARAMETER, current_model, reply_language
 from service.errors import check_msme_list
+from service.heap import gc_paused_for
 from service.metrics import ServiceMetrics
 from service.routes.responses import ERROR_RESPONSES
 from service.schemas import ScoreRequest, ScoreResponse
