@@ -79,8 +79,8 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   mentors travelling out from the capital, turnover blank more often far out; X: mentor quality
   by province and an unrecorded cohort, the best mentors given to the easiest cases, gains
   falling with business age and flipping sign for established firms whose owners already use an
-  e-wallet, a blank business age marking new firms), **held in reserve**: not run (and left out
-  of the default families, `HELD_OUT`) until a change tuned on the other worlds needs checking;
+  e-wallet, a blank business age marking new firms), held in reserve until they were run once
+  at every size with the default on 2026-12-07 (docs/results-log.md, 2026-12-07 "j");
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
@@ -561,6 +561,7 @@ MSME_FAMILIES = (
 # (docs/results-log.md, 2026-12-07 "b"), O and P to check a lever the same day (docs/results-log.md,
 # 2026-12-07 "d"), Q and R to check another (docs/results-log.md, 2026-12-07 "e"), S and T
 # to check the default out of sample (docs/results-log.md, 2026-12-07 "g"), U and V to check
-# the served copy made the default (docs/results-log.md, 2026-12-07 "i"); all are ordinary
+# the served copy made the default (docs/results-log.md, 2026-12-07 "i"), W and X to check
+# the default out of sample again (docs/results-log.md, 2026-12-07 "j"); all are ordinary
 # families now.
-HELD_OUT = ("msme_reserve_w", "msme_reserve_x")
+HELD_OUT: tuple[str, ...] = ()
