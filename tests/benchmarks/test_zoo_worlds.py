@@ -66,6 +66,8 @@ MSME = (
     "msme_reserve_v",
     "msme_reserve_w",
     "msme_reserve_x",
+    "msme_reserve_y",
+    "msme_reserve_z",
 )
 
 
