@@ -7,8 +7,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.drift import (
+    FEW_ROWS,
     MAJOR_PSI,
     MIN_ROWS_FOR_STATUS,
     BinCounts,
@@ -150,3 +153,46 @@ def test_the_digest_names_the_bins() -> None:
     assert reference.digest == again.digest and len(reference.digest) == 64
     other_scores = build_reference(train, SPECS, uplift + 1)
     assert other_scores.digest != reference.digest
+
+
+def _edge_or_any(edges: tuple[float, ...]) -> st.SearchStrategy[float]:
+    """A float anywhere, NaN and infinities included, or exactly on a bin edge."""
+    return st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from(edges))
+
+
+_REFERENCE = _reference_and_rows()[0]
+_LEVEL_CODES = st.one_of(
+    st.floats(min_value=-3, max_value=6), st.sampled_from([np.nan, np.inf, -np.inf, 2.0, 3.0])
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            _edge_or_any(_REFERENCE.features[0].edges),
+            _LEVEL_CODES,
+            _edge_or_any(_REFERENCE.score.edges),
+        ),
+        min_size=1,
+        max_size=FEW_ROWS,
+    )
+)
+def test_a_few_rows_counted_value_by_value_fall_in_numpy_s_bins(
+    rows: list[tuple[float, float, float]],
+) -> None:
+    """A request's handful of rows is counted without numpy; the bins must be numpy's."""
+    table = np.array(rows, dtype=float)
+    matrix, uplift = table[:, :2], table[:, 2]
+    counter = DriftCounts(_REFERENCE)
+    with np.errstate(invalid="ignore"):  # numpy's cast of an infinite level code warns
+        counter.observe(matrix, uplift)
+        expected = [item.counts(matrix[:, j]) for j, item in enumerate(_REFERENCE.features)]
+        expected_score = _REFERENCE.score.counts(uplift)
+    counted = counter.snapshot()
+
+    assert counted.rows == len(rows)
+    for j, bins in enumerate(expected):
+        assert counted.features[j, : len(bins)].tolist() == bins.tolist()
+        assert not counted.features[j, len(bins) :].any()
+    assert counted.score.tolist() == expected_score.tolist()
