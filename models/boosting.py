@@ -501,11 +501,16 @@ def fit_booster(
 # 100 rounds of 31 leaves at 0.2 followed a 20,000-row fold models' average as closely as 400 at
 # 0.05 (uplift correlation on new rows 0.9965 against 0.9971, 93.4% of the top 10% against
 # 93.6%) at a quarter of the scoring and TreeSHAP time; in the zoo the copy ranked level with
-# the average (docs/results-log.md, "2026-12-05 g").
+# the average (docs/results-log.md, "2026-12-05 g"). Its trees are at most `STUDENT_MAX_DEPTH`
+# deep (leaf-wise growth had reached 11 levels on average, 16 at most): one-row TreeSHAP, most
+# of a single score's time, 0.27 against 0.41 ms, and the zoo's ranking level or a little higher
+# (docs/results-log.md, "2026-12-07 k").
+STUDENT_MAX_DEPTH = 6
 _STUDENT_PARAMS: dict[str, Any] = {
     "objective": "regression",
     "metric": "l2",
     "num_leaves": 31,
+    "max_depth": STUDENT_MAX_DEPTH,
     "learning_rate": 0.2,
     "min_child_samples": 20,
     "lambda_l2": 0.0,

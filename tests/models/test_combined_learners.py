@@ -8,10 +8,13 @@ import pickletools
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import lightgbm as lgb
 import numpy as np
 import pytest
 
+from models.boosting import STUDENT_MAX_DEPTH, STUDENT_ROUNDS
 from models.combined_learners import DistilledLearner, EnsembleLearner
 from models.learner_base import UpliftLearner
 from models.learners import make_learner
@@ -142,6 +145,23 @@ def test_a_distilled_copy_follows_its_teacher_on_new_rows(
     # The teacher is not carried into the served model.
     assert distilled.teacher is None
     assert distilled.teacher_label == "s+x"
+
+
+def _depth(node: dict[str, Any]) -> int:
+    if "leaf_index" in node:
+        return 0
+    return 1 + max(_depth(node["left_child"]), _depth(node["right_child"]))
+
+
+def test_a_distilled_copy_keeps_its_trees_shallow(distilled: UpliftLearner) -> None:
+    """TreeSHAP, most of a single score's time, grows with the square of a tree's depth."""
+    assert isinstance(distilled, DistilledLearner)
+    for booster in (distilled.uplift_model, distilled.control_model):
+        assert isinstance(booster, lgb.Booster)
+        depths = [_depth(tree["tree_structure"]) for tree in booster.dump_model()["tree_info"]]
+        assert len(depths) == STUDENT_ROUNDS
+        assert max(depths) <= STUDENT_MAX_DEPTH
+        assert max(depths) == STUDENT_MAX_DEPTH  # the limit binds: the trees would grow deeper
 
 
 def test_a_distilled_copy_is_consistent_and_pickles(
