@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.tracking_uri,
         metrics,
         load_timeout=settings.model_load_timeout_seconds,
+        freeze_heap=settings.freeze_heap,
     )
 
     @contextlib.asynccontextmanager

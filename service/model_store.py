@@ -297,12 +297,14 @@ class ModelStore:
         metrics: ServiceMetrics,
         *,
         load_timeout: float = 120.0,
+        freeze_heap: bool = True,
     ) -> None:
         self.uri = uri  # for loading only: `shown_uri` is what is shown or logged
         self.shown_uri = masked_uri(uri)
         self.tracking_uri = tracking_uri
         self.metrics = metrics
         self.load_timeout = load_timeout
+        self.freeze_heap = freeze_heap  # `service.heap.set_aside_long_lived` after each swap
         self.current: LoadedModel | None = None
         self.state: LoadState = "loading"  # of the latest finished attempt; loading before one
         self.last_error: str | None = None
@@ -372,14 +374,10 @@ class ModelStore:
         )
         self.metrics.model_swaps.inc()
         del previous  # its objects are collected next, unless requests in flight still hold it
-        frozen = set_aside_long_lived()
-        logger.info(
-            "serving model %s version %s (%s); %d long-lived objects set aside from collection",
-            loaded.name,
-            loaded.version,
-            self.shown_uri,
-            frozen,
-        )
+        logger.info("serving model %s version %s (%s)", loaded.name, loaded.version, self.shown_uri)
+        if self.freeze_heap:
+            frozen = set_aside_long_lived()
+            logger.info("%d long-lived objects set aside from garbage collection", frozen)
 
     def _succeeded(self) -> None:
         self.state = "ready"

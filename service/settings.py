@@ -88,6 +88,13 @@ class Settings(StoreSettings, ModelSettings):
         "acts on admin reloads received by other workers (or replicas on the same store); "
         "0: workers share nothing (each its own drift; a reload reaches one worker).",
     )
+    freeze_heap: bool = Field(
+        default=True,
+        description="After each model load, collect once and set every object then alive (the "
+        "model, the libraries) aside from the garbage collector (gc.freeze), so that full "
+        "collections no longer stop a worker for 100-700 ms under load; false: ordinary "
+        "collection.",
+    )
     model_load_timeout_seconds: float = Field(
         default=120.0,
         gt=0,

@@ -67,7 +67,7 @@ def test_a_loaded_model_is_set_aside_from_collection(
     make_settings: Any, profiles: list[dict[str, Any]], thawed: None
 ) -> None:
     gc.unfreeze()
-    settings: Settings = make_settings()
+    settings: Settings = make_settings(freeze_heap=True)
     with TestClient(create_app(settings)) as fresh:
         assert fresh.get("/readyz").status_code == 200
         loaded = fresh.app.state.model_store.current  # type: ignore[attr-defined]
@@ -78,3 +78,10 @@ def test_a_loaded_model_is_set_aside_from_collection(
         assert gc.is_tracked(loaded.model) and id(loaded.model) not in collected
         reply = fresh.post("/v1/scores", json={"msmes": profiles[:3]}, headers=AUTH)
         assert reply.status_code == 200
+
+
+def test_freeze_heap_false_leaves_collection_as_it_is(make_settings: Any, thawed: None) -> None:
+    gc.unfreeze()
+    with TestClient(create_app(make_settings(freeze_heap=False))) as fresh:
+        assert fresh.get("/readyz").status_code == 200
+        assert gc.get_freeze_count() == 0
