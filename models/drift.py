@@ -319,7 +319,7 @@ class DriftCounts:
         if len(matrix) == 0:
             return
         counted = _count_few if len(matrix) <= FEW_ROWS else _count_many
-        observed = counted(self.reference, self._counts, matrix, uplift)
+        observed = counted(self.reference, matrix, uplift)
         with self._lock:
             self._counts = self._counts + observed
 
@@ -333,26 +333,22 @@ class DriftCounts:
         return drift_report(self.reference, self.snapshot())
 
 
-def _count_many(
-    reference: DriftReference, shape: BinCounts, matrix: FloatArray, uplift: FloatArray
-) -> BinCounts:
-    """The rows' bin counts, a feature at a time with numpy (`shape`: counts of the same bins)."""
-    features = np.zeros_like(shape.features)
+def _count_many(reference: DriftReference, matrix: FloatArray, uplift: FloatArray) -> BinCounts:
+    """The rows' bin counts, a feature at a time with numpy."""
+    features = BinCounts.empty(reference).features
     for j, item in enumerate(reference.features):
         features[j, : item.bins] = item.counts(matrix[:, j])
     score = reference.score.counts(np.asarray(uplift, dtype=np.float64))
     return BinCounts(len(matrix), features, score)
 
 
-def _count_few(
-    reference: DriftReference, shape: BinCounts, matrix: FloatArray, uplift: FloatArray
-) -> BinCounts:
+def _count_few(reference: DriftReference, matrix: FloatArray, uplift: FloatArray) -> BinCounts:
     """`_count_many`'s counts, value by value (faster for a handful of rows)."""
-    features = np.zeros_like(shape.features)
+    empty = BinCounts.empty(reference)
+    features, score = empty.features, empty.score
     for row in np.asarray(matrix, dtype=np.float64).tolist():
         for j, item in enumerate(reference.features):
             features[j, item.bin_of_value(row[j])] += 1
-    score = np.zeros_like(shape.score)
     for value in np.asarray(uplift, dtype=np.float64).tolist():
         score[reference.score.bin_of_value(value)] += 1
     return BinCounts(len(matrix), features, score)
