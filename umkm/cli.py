@@ -10,6 +10,7 @@ credentials masked, and what to check, in the command's `--lang` where it has on
 
 from __future__ import annotations
 
+import inspect
 import os
 from typing import Any
 
@@ -81,9 +82,31 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
+
+def paragraphs_on_one_line(text: str) -> str:
+    """``text`` (a docstring) with each paragraph's source line breaks turned into spaces;
+    paragraphs stay apart."""
+    return "\n\n".join(" ".join(part.split()) for part in inspect.cleandoc(text).split("\n\n"))
+
+
+def _reflow_help(typer_app: typer.Typer) -> None:
+    """Typer's rich help prints a docstring's line breaks where the source has them, so that
+    `umkm --help` broke sentences mid-line ("one row per listed" / "MSME with an outcome"); each
+    command's help is given with its paragraphs on one line, to be wrapped at the terminal's
+    width."""
+    for command in typer_app.registered_commands:
+        text = command.help or inspect.getdoc(command.callback)
+        if text:
+            command.help = paragraphs_on_one_line(text)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _reflow_help(group.typer_instance)
+
+
 data_cli.register(app)
 training_cli.register(app)
 service_cli.register(app)
+_reflow_help(app)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@ setting and its rule (never its value), with exit code 2; no traceback."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -213,6 +214,52 @@ def test_help_names_what_the_command_reads_and_writes(command: list[str], named:
     text = " ".join(result.stdout.replace("│", " ").split())
     for words in named:
         assert words in text
+
+
+def _command_rows(panel: list[str]) -> dict[str, list[str]]:
+    """A help panel's rows by command: the description column's lines of each."""
+    rows: dict[str, list[str]] = {}
+    name = ""
+    for line in panel:
+        cells = line.strip("│ ").split(None, 1) if line.startswith("│") else []
+        if line.startswith("│ ") and not line.startswith("│  ") and cells:
+            name = cells[0]
+            rows[name] = [cells[1]] if len(cells) > 1 else []
+        elif name and cells:
+            rows[name].append(line.strip("│ "))
+    return rows
+
+
+@pytest.mark.parametrize("group", [[], ["db"]], ids=["umkm", "umkm db"])
+def test_help_wraps_descriptions_at_the_terminal_width_not_at_the_sources_line_breaks(
+    group: list[str],
+) -> None:
+    result = CliRunner().invoke(app, [*group, "--help"], env={"COLUMNS": "100"})
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Commands" in line)
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("╰"))
+    first = lines[start + 1]  # "│ name   description … │"
+    after_name = first.index(first.split()[1]) + len(first.split()[1])
+    column = after_name + len(first[after_name:]) - len(first[after_name:].lstrip())
+    width = len(first) - column - len(" │")
+    rows = _command_rows(lines[start + 1 : end])
+    assert len(rows) >= 3, rows
+    for name, described in rows.items():
+        # Wrapped greedily at the column's width, no line could have taken the next word.
+        for line, after in itertools.pairwise(described):
+            assert len(line) + 1 + len(after.split()[0]) > width, (name, line, after)
+
+
+def test_every_commands_help_has_its_paragraphs_on_one_line() -> None:
+    commands = [*app.registered_commands]
+    groups = [g.typer_instance for g in app.registered_groups if g.typer_instance is not None]
+    commands += [c for group in groups for c in group.registered_commands]
+    assert len(commands) >= 13
+    for command in commands:
+        assert command.help, command.name
+        assert all("\n" not in part for part in command.help.split("\n\n")), command.name
 
 
 PROGRESS_BARS = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
