@@ -155,7 +155,7 @@ def assess_evidence(
         reasons.append(
             f"few outcome events: {treated} among mentored and {control} among not mentored "
             f"MSMEs (at least {min_events_per_arm} per arm are needed to learn who benefits; "
-            "with fewer, the intervals below are too uncertain to trust)"
+            "with fewer, any ranking's intervals are too wide to trust)"
         )
     if qini_interval is None:
         reasons.append(
