@@ -1,5 +1,6 @@
-"""HELD IN RESERVE. Do not run a model on these worlds until a change tuned on the other worlds
-needs checking: once a model's score on them has been looked at, they are no longer independent.
+"""FORMERLY HELD IN RESERVE: these worlds were run once at every size on 2026-12-07 with the
+default of that day (docs/results-log.md, 2026-12-07 "l"). Their scores are seen now, so they
+are ordinary zoo worlds; a lever tuned on them must say so.
 
 Two more MSME worlds, ``msme_reserve_y`` and ``msme_reserve_z``, written blind by a helper
 session started for this purpose (not by whoever wrote the pipeline, the models or the other

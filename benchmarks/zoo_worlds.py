@@ -86,9 +86,18 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   as an inverted U in it, two unrecorded seasons by sector, harm for firms with almost no cash,
   mentoring favouring business-ID holders; Z: the gain running through the owner's gender,
   schooling, age and an unrecorded household, with harm for older owners alone, province
-  quotas unrelated to the effect, two informative blanks), **held in reserve**: not run (and
-  left out of the default families, `HELD_OUT`) until a change tuned on the other worlds needs
-  checking;
+  quotas unrelated to the effect, two informative blanks), held in reserve until they were run
+  once at every size with the default on 2026-12-07 (docs/results-log.md, 2026-12-07 "l");
+* ``msme_reserve_aa`` / ``msme_reserve_ab`` (`benchmarks/zoo_reserve_ab_worlds.py`): two more
+  reserve worlds written blind on 2026-12-07 (AA: QR payments whose gain switches on with an
+  unrecorded local density of customers who pay by QR, scaled by phone and signal, harm for
+  one-person makers where that density is low, two unrecorded intake waves with mentor agencies
+  busy on different islands, the evaluation population a later intake; AB: a gain peaking at a
+  middle band of turnover per worker against the sector's, in firms of 3-9 workers, falling
+  with the owner's age, by sector unrelated to the baseline, an unrecorded growth motivation
+  that raises both the gain and the chance of applying, turnover and business age blank not at
+  random), **held in reserve**: not run (and left out of the default families, `HELD_OUT`)
+  until a change tuned on the other worlds needs checking;
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
@@ -524,6 +533,8 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_reserve_x": _outside("zoo_reserve_wx_worlds", "msme_reserve_x"),
     "msme_reserve_y": _outside("zoo_reserve_yz_worlds", "msme_reserve_y"),
     "msme_reserve_z": _outside("zoo_reserve_yz_worlds", "msme_reserve_z"),
+    "msme_reserve_aa": _outside("zoo_reserve_ab_worlds", "msme_reserve_aa"),
+    "msme_reserve_ab": _outside("zoo_reserve_ab_worlds", "msme_reserve_ab"),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -563,6 +574,8 @@ MSME_FAMILIES = (
     "msme_reserve_x",
     "msme_reserve_y",
     "msme_reserve_z",
+    "msme_reserve_aa",
+    "msme_reserve_ab",
 )
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
@@ -574,6 +587,7 @@ MSME_FAMILIES = (
 # 2026-12-07 "d"), Q and R to check another (docs/results-log.md, 2026-12-07 "e"), S and T
 # to check the default out of sample (docs/results-log.md, 2026-12-07 "g"), U and V to check
 # the served copy made the default (docs/results-log.md, 2026-12-07 "i"), W and X to check
-# the default out of sample again (docs/results-log.md, 2026-12-07 "j"); all are ordinary
+# the default out of sample again (docs/results-log.md, 2026-12-07 "j"), Y and Z to check
+# the copy's depth limit out of sample (docs/results-log.md, 2026-12-07 "l"); all are ordinary
 # families now.
-HELD_OUT = ("msme_reserve_y", "msme_reserve_z")
+HELD_OUT = ("msme_reserve_aa", "msme_reserve_ab")

@@ -68,6 +68,8 @@ MSME = (
     "msme_reserve_x",
     "msme_reserve_y",
     "msme_reserve_z",
+    "msme_reserve_aa",
+    "msme_reserve_ab",
 )
 
 
