@@ -223,6 +223,9 @@ def _user() -> str:
 # ------------------------------------------------------------------- the gate and registration
 
 
+WEAK_EVIDENCE_NOTE = "candidate only: weak evidence (the ranking is not shown to beat chance)"
+
+
 @dataclass(frozen=True)
 class GateResult:
     """The promotion decision."""
@@ -273,9 +276,9 @@ def promotion_gate(
     current = version_by_alias(name, CHAMPION, client)
     previous = None if current is None else str(current.version)
     if evidence.weak:
-        return GateResult(
-            False, "candidate only: weak evidence; " + "; ".join(evidence.reasons), previous
-        )
+        # The reasons have their own places (the `evidence` tag, the report's Evidence section,
+        # the warning `umkm train` prints above this note): the note names the refusal only.
+        return GateResult(False, WEAK_EVIDENCE_NOTE, previous)
     if response_qini is not None and qini <= response_qini:
         return GateResult(
             False,

@@ -361,6 +361,8 @@ def test_cli_prints_run_id_version_and_headline_metrics(scenario: Scenario) -> N
     flat = " ".join(output.split())  # rich wraps long lines
     assert "candidate only: weak evidence" in flat
     assert "WEAK EVIDENCE" in flat
+    # Each weak-evidence reason is printed once (in the warning), not again in `registered:`.
+    assert flat.count("includes zero") == 1
 
 
 def test_the_pipeline_prints_nothing_and_tells_through_events(scenario: Scenario) -> None:
@@ -407,10 +409,12 @@ def test_useless_model_is_weak_evidence_and_stays_candidate(scenario: Scenario) 
     assert useless.metrics["weak_evidence"] == 1.0
     assert not useless.promoted
     assert useless.promotion_note.startswith("candidate only: weak evidence")
-    assert "includes zero" in useless.promotion_note
     assert scenario.aliases_after_useless == {"candidate": "2", "champion": "1"}
     tags = client.get_model_version(NAME, "2").tags
     assert tags["promotion"] == useless.promotion_note
+    # The reasons live in their own tag; the note points there rather than repeating them.
+    assert "includes zero" in tags["evidence"]
+    assert "includes zero" not in tags["promotion"]
     assert tags["weak_evidence"] == "true"
     assert client.get_model_version(NAME, "1").tags["weak_evidence"] == "false"
 
