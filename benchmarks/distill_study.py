@@ -12,8 +12,11 @@ propensity, `select_learner`), builds the served learner with `training.refit.se
 (the teacher) and its copy (the same with `distill_served_model`), and scores both on the
 world's evaluation population: share of the oracle's extra outcomes at 10% capacity (Qini
 where there is no truth). Raw learner outputs, no per-arm calibration; the copy's own fidelity
-on the history's rows too. ``--shapes`` adds plain uplift students of other shapes (the
-2026-12-04 study's three). One JSON line per world:
+on the history's rows too. ``--shapes`` adds uplift students of other shapes: the 2026-12-04
+study's three plain ones, and the served copy's own (`models.boosting.fit_student`) with more
+rounds, more leaves or more rows to learn from (``copy_*``, 2026-12-07 "n": the history's rows
+plus ``aug`` copies of them in which each value is taken, with chance ``swap``, from another row
+at random, all labelled by the teacher). One JSON line per world:
 
     uv run --group bench python benchmarks/distill_study.py --out distill.jsonl \\
         --family hillstrom --seeds 0,1,2,3,4,5,6,7
@@ -36,15 +39,77 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-STUDENTS: dict[str, dict[str, int]] = {
+STUDENTS: dict[str, dict[str, float]] = {
     "s200_15": {"rounds": 200, "leaves": 15, "min_child": 20},
     "s400_31": {"rounds": 400, "leaves": 31, "min_child": 20},
     "s300_15_mcs50": {"rounds": 300, "leaves": 15, "min_child": 50},
+    # The served copy's own parameters (the copy itself is the record's "copy"), changed in
+    # one respect each.
+    "copy_r200": {"served": 1, "rounds": 200, "learning_rate": 0.1},
+    "copy_r300": {"served": 1, "rounds": 300, "learning_rate": 0.1},
+    "copy_l63": {"served": 1, "num_leaves": 63},
+    "copy_aug1": {"served": 1, "aug": 1, "swap": 0.3},
+    "copy_aug2": {"served": 1, "aug": 2, "swap": 0.3},
+    "copy_aug1_swap5": {"served": 1, "aug": 1, "swap": 0.5},
+    # Rows among the teacher's top fifth (tenth, ...) by uplift count four (eight, ...) times in
+    # the copy's fit.
+    "copy_top20_x4": {"served": 1, "top": 0.2, "top_weight": 4},
+    "copy_top10_x4": {"served": 1, "top": 0.1, "top_weight": 4},
+    "copy_top20_x8": {"served": 1, "top": 0.2, "top_weight": 8},
+    "copy_top30_x3": {"served": 1, "top": 0.3, "top_weight": 3},
 }
 
 
-def study(family: str, size: int, seed: int, shapes: tuple[str, ...] = ()) -> dict[str, Any]:
+def _student(
+    shape: dict[str, float],
+    X: np.ndarray,
+    teacher: Any,
+    *,
+    categorical: list[int],
+    feature_names: list[str],
+    seed: int,
+) -> Any:
+    """A plain uplift student, or (``served``) one with the served copy's parameters changed
+    as ``shape`` says, fit to the teacher's uplift on ``X`` and its augmented copies."""
     import lightgbm as lgb
+
+    from models import boosting
+
+    rng = np.random.default_rng(seed)
+    parts = [X]
+    for _ in range(int(shape.get("aug", 0))):
+        mixed = X.copy()
+        taken = rng.random(X.shape) < shape["swap"]
+        donors = X[rng.integers(0, len(X), len(X))]
+        mixed[taken] = donors[taken]
+        parts.append(mixed)
+    rows = np.vstack(parts)
+    target = teacher.predict_matrix(rows).uplift
+    weight = None
+    if shape.get("top"):
+        weight = np.where(target >= np.quantile(target, 1 - shape["top"]), shape["top_weight"], 1.0)
+    if shape.get("served"):
+        params = {**boosting._BASE_PARAMS, **boosting._STUDENT_PARAMS, "seed": seed}
+        params.update({k: v for k, v in shape.items() if k in ("num_leaves", "learning_rate")})
+        rounds = int(shape.get("rounds", boosting.STUDENT_ROUNDS))
+    else:
+        params = {
+            "objective": "regression",
+            "num_leaves": int(shape["leaves"]),
+            "learning_rate": 0.05,
+            "min_child_samples": int(shape["min_child"]),
+            "verbosity": -1,
+            "num_threads": 1,
+            "seed": seed,
+        }
+        rounds = int(shape["rounds"])
+    data = lgb.Dataset(
+        rows, target, weight=weight, feature_name=feature_names, categorical_feature=categorical
+    )
+    return lgb.train(params, data, num_boost_round=rounds)
+
+
+def study(family: str, size: int, seed: int, shapes: tuple[str, ...] = ()) -> dict[str, Any]:
     from zoo import _config_for, _scores, hillstrom_world
     from zoo_worlds import FAMILIES
 
@@ -79,9 +144,13 @@ def study(family: str, size: int, seed: int, shapes: tuple[str, ...] = ()) -> di
     rows = prepared.cv_rows
     # The served learner and its copy exactly as `training.refit` builds them: the chosen
     # recipe's fold models' average (histories up to `selection_rows` are cross-fitted on every
-    # row), and with `distill_served_model` its two-model copy.
+    # row) uncopied, then (with `distill_served_model`) its two-model copy. The teacher is built
+    # with the copy switched off: "auto", the default since 2026-12-07 "i", would copy it too.
     teacher = served_learner(
-        config, prepared, selection, propensity=propensity.for_learners
+        config.with_overrides(distill_served_model=False),
+        prepared,
+        selection,
+        propensity=propensity.for_learners,
     ).learner
 
     def score(uplift: np.ndarray) -> float:
@@ -112,21 +181,14 @@ def study(family: str, size: int, seed: int, shapes: tuple[str, ...] = ()) -> di
     record.update({f"copy_{k}": round(v, 4) for k, v in copy.fidelity.items()})
     if not shapes:
         return record
-    taught = teacher.predict_matrix(rows.X).uplift
     for name in shapes:
-        shape = STUDENTS[name]
-        booster = lgb.train(
-            {
-                "objective": "regression",
-                "num_leaves": shape["leaves"],
-                "learning_rate": 0.05,
-                "min_child_samples": shape["min_child"],
-                "verbosity": -1,
-                "num_threads": 1,
-                "seed": seed,
-            },
-            lgb.Dataset(rows.X, taught, categorical_feature=list(prepared.categorical)),
-            num_boost_round=shape["rounds"],
+        booster = _student(
+            STUDENTS[name],
+            rows.X,
+            teacher,
+            categorical=list(prepared.categorical),
+            feature_names=list(prepared.feature_names),
+            seed=seed,
         )
         student = np.asarray(booster.predict(X_eval), dtype=float)
         record[name] = score(student)

@@ -96,8 +96,18 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   middle band of turnover per worker against the sector's, in firms of 3-9 workers, falling
   with the owner's age, by sector unrelated to the baseline, an unrecorded growth motivation
   that raises both the gain and the chance of applying, turnover and business age blank not at
-  random), **held in reserve**: not run (and left out of the default families, `HELD_OUT`)
-  until a change tuned on the other worlds needs checking;
+  random), held in reserve until they were run once at every size with the default on
+  2026-12-07 (docs/results-log.md, 2026-12-07 "n");
+* ``msme_reserve_ac`` / ``msme_reserve_ad`` (`benchmarks/zoo_reserve_ad_worlds.py`): two more
+  reserve worlds written blind on 2026-12-07 (AC: an unrecorded match between the firm and a
+  mentor who speaks its regional language, drawn at the province's share of such mentors, the
+  least ready owners gaining most with one and least without, harm for old dependent owners
+  given a mentor from elsewhere, local mentors recruiting through their own networks; AD: a
+  business-age window for the gain, an unrecorded demand for online orders that raises the
+  baseline, shrinks the gain and drives a bank's lead list, harm for rural makers of bulky
+  goods in the east, blanks set by the arm in the history, and an evaluation population moved
+  east and rural), **held in reserve**: not run (and left out of the default families,
+  `HELD_OUT`) until a change tuned on the other worlds needs checking;
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
@@ -535,6 +545,8 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_reserve_z": _outside("zoo_reserve_yz_worlds", "msme_reserve_z"),
     "msme_reserve_aa": _outside("zoo_reserve_ab_worlds", "msme_reserve_aa"),
     "msme_reserve_ab": _outside("zoo_reserve_ab_worlds", "msme_reserve_ab"),
+    "msme_reserve_ac": _outside("zoo_reserve_ad_worlds", "msme_reserve_ac"),
+    "msme_reserve_ad": _outside("zoo_reserve_ad_worlds", "msme_reserve_ad"),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -576,6 +588,8 @@ MSME_FAMILIES = (
     "msme_reserve_z",
     "msme_reserve_aa",
     "msme_reserve_ab",
+    "msme_reserve_ac",
+    "msme_reserve_ad",
 )
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
@@ -588,6 +602,7 @@ MSME_FAMILIES = (
 # to check the default out of sample (docs/results-log.md, 2026-12-07 "g"), U and V to check
 # the served copy made the default (docs/results-log.md, 2026-12-07 "i"), W and X to check
 # the default out of sample again (docs/results-log.md, 2026-12-07 "j"), Y and Z to check
-# the copy's depth limit out of sample (docs/results-log.md, 2026-12-07 "l"); all are ordinary
+# the copy's depth limit out of sample (docs/results-log.md, 2026-12-07 "l"), AA and AB to
+# check the default out of sample again (docs/results-log.md, 2026-12-07 "n"); all are ordinary
 # families now.
-HELD_OUT = ("msme_reserve_aa", "msme_reserve_ab")
+HELD_OUT = ("msme_reserve_ac", "msme_reserve_ad")

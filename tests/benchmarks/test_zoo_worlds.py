@@ -70,6 +70,8 @@ MSME = (
     "msme_reserve_z",
     "msme_reserve_aa",
     "msme_reserve_ab",
+    "msme_reserve_ac",
+    "msme_reserve_ad",
 )
 
 
