@@ -14,9 +14,10 @@ world's evaluation population: share of the oracle's extra outcomes at 10% capac
 where there is no truth). Raw learner outputs, no per-arm calibration; the copy's own fidelity
 on the history's rows too. ``--shapes`` adds uplift students of other shapes: the 2026-12-04
 study's three plain ones, and the served copy's own (`models.boosting.fit_student`) with more
-rounds, more leaves or more rows to learn from (``copy_*``, 2026-12-07 "n": the history's rows
-plus ``aug`` copies of them in which each value is taken, with chance ``swap``, from another row
-at random, all labelled by the teacher). One JSON line per world:
+rounds, more leaves, more rows to learn from or more weight on the teacher's top rows
+(``copy_*``, docs/results-log.md 2026-12-07 "o"; more rows: the history's rows plus ``aug``
+copies of them in which each value is taken, with chance ``swap``, from another row at random,
+all labelled by the teacher). One JSON line per world:
 
     uv run --group bench python benchmarks/distill_study.py --out distill.jsonl \\
         --family hillstrom --seeds 0,1,2,3,4,5,6,7
