@@ -17,7 +17,9 @@ study's three plain ones, and the served copy's own (`models.boosting.fit_studen
 rounds, more leaves, more rows to learn from or more weight on the teacher's top rows
 (``copy_*``, docs/results-log.md 2026-12-07 "o"; more rows: the history's rows plus ``aug``
 copies of them in which each value is taken, with chance ``swap``, from another row at random,
-all labelled by the teacher). One JSON line per world:
+all labelled by the teacher). ``--oof`` adds what the history's own rows say about copy
+against teacher (docs/results-log.md 2026-12-07 "p"): each fold's model copied on the rows it
+was fit on, both ranking the fold's rows, which neither saw. One JSON line per world:
 
     uv run --group bench python benchmarks/distill_study.py --out distill.jsonl \\
         --family hillstrom --seeds 0,1,2,3,4,5,6,7
@@ -110,7 +112,57 @@ def _student(
     return lgb.train(params, data, num_boost_round=rounds)
 
 
-def study(family: str, size: int, seed: int, shapes: tuple[str, ...] = ()) -> dict[str, Any]:
+def _oof_signal(config: Any, prepared: Any, selection: Any) -> dict[str, float]:
+    """What the history's own rows say about copy against teacher: per fold, the chosen
+    recipe's fold model (the weighted average of its members' fold-k models) is copied on the
+    rows it was fit on, and both rank the fold's rows, which neither saw. Returned: the Qini of
+    the copies' and of the teachers' out-of-fold uplifts, their difference, and the difference's
+    bootstrap standard error (rows resampled, both rankings on the same draw)."""
+    from models.combined_learners import DistilledLearner, EnsembleLearner
+    from models.propensity import stratified_folds
+    from training import evaluation as ev
+
+    rows, chosen = prepared.cv_rows, selection.chosen
+    fold_of = stratified_folds(rows.t * 2 + rows.y, selection.folds, config.seed)
+    names = [n for n in chosen.members if not chosen.weights or chosen.weights[n] > 0]
+    weights = [chosen.weights[n] for n in names] if chosen.weights else None
+    copied = np.empty(len(rows.y))
+    taught = np.empty(len(rows.y))
+    for k in range(selection.folds):
+        members = [chosen.fold_models[n][k] for n in names]
+        teacher = members[0] if len(members) == 1 else EnsembleLearner(members, weights)
+        train = fold_of != k
+        copy = DistilledLearner(teacher, seed=config.seed).fit(
+            rows.X[train],
+            rows.t[train],
+            rows.y[train],
+            categorical=list(prepared.categorical),
+            feature_names=list(prepared.feature_names),
+        )
+        copied[~train] = copy.predict_matrix(rows.X[~train]).uplift
+        taught[~train] = teacher.predict_matrix(rows.X[~train]).uplift
+    y, t = rows.y, rows.t
+    q_copy = ev.qini_coefficient(y, copied, t)
+    q_teacher = ev.qini_coefficient(y, taught, t)
+    rng = np.random.default_rng(config.seed)
+    draws = []
+    for _ in range(100):
+        i = rng.integers(0, len(y), len(y))
+        draws.append(
+            ev.qini_coefficient(y[i], copied[i], t[i]) - ev.qini_coefficient(y[i], taught[i], t[i])
+        )
+    return {
+        "oof_copy_qini": round(float(q_copy), 5),
+        "oof_teacher_qini": round(float(q_teacher), 5),
+        "oof_diff": round(float(q_copy - q_teacher), 5),
+        "oof_diff_se": round(float(np.std(draws, ddof=1)), 5),
+        "oof_corr": round(float(np.corrcoef(copied, taught)[0, 1]), 4),
+    }
+
+
+def study(
+    family: str, size: int, seed: int, shapes: tuple[str, ...] = (), *, oof: bool = False
+) -> dict[str, Any]:
     from zoo import _config_for, _scores, hillstrom_world
     from zoo_worlds import FAMILIES
 
@@ -180,6 +232,10 @@ def study(family: str, size: int, seed: int, shapes: tuple[str, ...] = ()) -> di
     record["copy"] = score(copy_eval)
     record["copy_corr_eval"] = round(float(np.corrcoef(copy_eval, teacher_eval)[0, 1]), 4)
     record.update({f"copy_{k}": round(v, 4) for k, v in copy.fidelity.items()})
+    if oof:
+        tick = time.perf_counter()
+        record.update(_oof_signal(config, prepared, selection))
+        record["oof_seconds"] = round(time.perf_counter() - tick, 2)
     if not shapes:
         return record
     for name in shapes:
@@ -208,10 +264,15 @@ def main() -> None:
         default="",
         help="also plain uplift students of these shapes, comma-separated: " + ", ".join(STUDENTS),
     )
+    parser.add_argument(
+        "--oof",
+        action="store_true",
+        help="also what the history's rows say about copy against teacher, fold by fold",
+    )
     args = parser.parse_args()
     for seed in (int(s) for s in args.seeds.split(",")):
         shapes = tuple(name for name in args.shapes.split(",") if name)
-        record = study(args.family, args.size, seed, shapes)
+        record = study(args.family, args.size, seed, shapes, oof=args.oof)
         with args.out.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(record) + "\n")
         print(json.dumps(record), flush=True)

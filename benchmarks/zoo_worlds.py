@@ -106,8 +106,17 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   business-age window for the gain, an unrecorded demand for online orders that raises the
   baseline, shrinks the gain and drives a bank's lead list, harm for rural makers of bulky
   goods in the east, blanks set by the arm in the history, and an evaluation population moved
-  east and rural), **held in reserve**: not run (and left out of the default families,
-  `HELD_OUT`) until a change tuned on the other worlds needs checking;
+  east and rural), held in reserve until they were run once at every size with the default on
+  2026-12-07 (docs/results-log.md, 2026-12-07 "q");
+* ``msme_reserve_ae`` / ``msme_reserve_af`` (`benchmarks/zoo_reserve_af_worlds.py`): two more
+  reserve worlds written blind on 2026-12-07 (AE: a smooth gain in turnover and owner age, an
+  unrecorded relative who already sells online raising the baseline and the gain, mentoring by
+  a cut-off on a readiness score with thin overlap below it, harm for labour-intensive firms
+  with thin margins; AF: a gain per province x sector cell shrunk to its island group's, a weak
+  signal from few successes, each province mentoring all, by lottery or by an officer's
+  choice, harm from a provincial app outside Java, and an evaluation population heavier in
+  makers), **held in reserve**: not run (and left out of the default families, `HELD_OUT`)
+  until a change tuned on the other worlds needs checking;
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
 * ``nw_a`` / ``nw_b`` / ``nw_d``: causalml's Nie–Wager setups A (difficult nuisance, easy effect),
@@ -547,6 +556,8 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_reserve_ab": _outside("zoo_reserve_ab_worlds", "msme_reserve_ab"),
     "msme_reserve_ac": _outside("zoo_reserve_ad_worlds", "msme_reserve_ac"),
     "msme_reserve_ad": _outside("zoo_reserve_ad_worlds", "msme_reserve_ad"),
+    "msme_reserve_ae": _outside("zoo_reserve_af_worlds", "msme_reserve_ae"),
+    "msme_reserve_af": _outside("zoo_reserve_af_worlds", "msme_reserve_af"),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -590,6 +601,8 @@ MSME_FAMILIES = (
     "msme_reserve_ab",
     "msme_reserve_ac",
     "msme_reserve_ad",
+    "msme_reserve_ae",
+    "msme_reserve_af",
 )
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
@@ -603,6 +616,6 @@ MSME_FAMILIES = (
 # the served copy made the default (docs/results-log.md, 2026-12-07 "i"), W and X to check
 # the default out of sample again (docs/results-log.md, 2026-12-07 "j"), Y and Z to check
 # the copy's depth limit out of sample (docs/results-log.md, 2026-12-07 "l"), AA and AB to
-# check the default out of sample again (docs/results-log.md, 2026-12-07 "n"); all are ordinary
-# families now.
-HELD_OUT = ("msme_reserve_ac", "msme_reserve_ad")
+# check the default out of sample again (docs/results-log.md, 2026-12-07 "n"), AC and AD the same
+# way (docs/results-log.md, 2026-12-07 "q"); all are ordinary families now.
+HELD_OUT = ("msme_reserve_ae", "msme_reserve_af")

@@ -72,6 +72,8 @@ MSME = (
     "msme_reserve_ab",
     "msme_reserve_ac",
     "msme_reserve_ad",
+    "msme_reserve_ae",
+    "msme_reserve_af",
 )
 
 
