@@ -162,6 +162,20 @@ def rules(d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         out[f"S, X (+T if best) R-stack, {label}"] = _combine(d, names, weights)
     # Small histories: the prior leaning towards S (pooled, the most data-efficient member).
     share = prior_shrinkage(len(d["t"]), 20_000)  # the served prior, also used below
+    # S alone where its own out-of-fold Qini beats the served stack's (2026-12-08: reserve AC,
+    # where S alone ranked 0.010 above the stack): at all, or by its interval's lower end.
+    from training.crossfit import qini_with_interval
+
+    served = (1 - share) * w + share / len(names)
+    stack_oof = sum((served[i] * d[f"oof_{n}"] for i, n in enumerate(names)), np.zeros(1))
+    stack_q = qini_with_interval(d["y"], d["t"], stack_oof, resamples=100, seed=0)
+    served_eval = _combine(d, names, served)
+    out["S alone if its Qini beats the served stack's"] = (
+        d["eval_s"] if q["s"][0] > stack_q[0] else served_eval
+    )
+    out["S alone if its Qini's lower end beats the served stack's Qini"] = (
+        d["eval_s"] if q["s"][1][0] > stack_q[0] else served_eval
+    )
     for lean in (0.67, 0.8):
         leaning = np.array([lean if n == "s" else (1 - lean) / (len(names) - 1) for n in names])
         out[f"S, X (+T if best) R-stack, prior 20,000 rows, {lean:.0%} on S"] = _combine(
