@@ -115,7 +115,17 @@ its true uplift (or, where no truth exists, a randomised evaluation part for the
   with thin margins; AF: a gain per province x sector cell shrunk to its island group's, a weak
   signal from few successes, each province mentoring all, by lottery or by an officer's
   choice, harm from a provincial app outside Java, and an evaluation population heavier in
-  makers), **held in reserve**: not run (and left out of the default families, `HELD_OUT`)
+  makers), held in reserve until they were run once at every size with the default on
+  2026-12-08 (docs/results-log.md, 2026-12-08 "s");
+* ``msme_reserve_ag`` / ``msme_reserve_ah`` (`benchmarks/zoo_reserve_ah_worlds.py`): two more
+  reserve worlds written blind on 2026-12-08 (AG: a gain peaking at a middle digital readiness,
+  partly unrecorded, unrelated to the baseline, mentoring in three unrecorded waves each
+  targeted its own way, a follow-up survey that misses more digital firms among the
+  non-mentored, blanks by wave, an evaluation population in a later market; AH: about 8.5% of
+  firms, makers of a product that keeps and ships, carrying most of the gain, levelling off at
+  four workers, slight harm for old owners without schooling, NIB or bank, district quotas
+  filled first-come from a registration link by unrecorded motivation that also raises the
+  baseline), **held in reserve**: not run (and left out of the default families, `HELD_OUT`)
   until a change tuned on the other worlds needs checking;
 * ``cm_classification``: causalml's `make_uplift_classification` (randomised, no row-level truth:
   Qini on a held-out part);
@@ -558,6 +568,8 @@ FAMILIES: dict[str, Callable[[int, int], World]] = {
     "msme_reserve_ad": _outside("zoo_reserve_ad_worlds", "msme_reserve_ad"),
     "msme_reserve_ae": _outside("zoo_reserve_af_worlds", "msme_reserve_ae"),
     "msme_reserve_af": _outside("zoo_reserve_af_worlds", "msme_reserve_af"),
+    "msme_reserve_ag": _outside("zoo_reserve_ah_worlds", "msme_reserve_ag"),
+    "msme_reserve_ah": _outside("zoo_reserve_ah_worlds", "msme_reserve_ah"),
     "cm_classification": cm_classification,
     "nw_a": nie_wager(1, "nw_a"),
     "nw_b": nie_wager(2, "nw_b"),
@@ -603,6 +615,8 @@ MSME_FAMILIES = (
     "msme_reserve_ad",
     "msme_reserve_ae",
     "msme_reserve_af",
+    "msme_reserve_ag",
+    "msme_reserve_ah",
 )
 # Not run until a change tuned on the other worlds needs checking: left out of the zoo's and the
 # ceiling's default families (name them with --families to run them). The held-out pair C and D
@@ -617,5 +631,6 @@ MSME_FAMILIES = (
 # the default out of sample again (docs/results-log.md, 2026-12-07 "j"), Y and Z to check
 # the copy's depth limit out of sample (docs/results-log.md, 2026-12-07 "l"), AA and AB to
 # check the default out of sample again (docs/results-log.md, 2026-12-07 "n"), AC and AD the same
-# way (docs/results-log.md, 2026-12-07 "q"); all are ordinary families now.
-HELD_OUT = ("msme_reserve_ae", "msme_reserve_af")
+# way (docs/results-log.md, 2026-12-07 "q"), AE and AF the same way on 2026-12-08
+# (docs/results-log.md, 2026-12-08 "s"); all are ordinary families now.
+HELD_OUT = ("msme_reserve_ag", "msme_reserve_ah")

@@ -74,6 +74,8 @@ MSME = (
     "msme_reserve_ad",
     "msme_reserve_ae",
     "msme_reserve_af",
+    "msme_reserve_ag",
+    "msme_reserve_ah",
 )
 
 
