@@ -169,7 +169,7 @@ def rules(d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     served = (1 - share) * w + share / len(names)
     stack_oof = sum((served[i] * d[f"oof_{n}"] for i, n in enumerate(names)), np.zeros(1))
     stack_q = qini_with_interval(d["y"], d["t"], stack_oof, resamples=100, seed=0)
-    served_eval = _combine(d, names, served)
+    served_eval = out["S, X (+T if best) R-stack, prior 20,000 rows"]
     out["S alone if its Qini beats the served stack's"] = (
         d["eval_s"] if q["s"][0] > stack_q[0] else served_eval
     )
